@@ -1,0 +1,748 @@
+"""
+The curated record: articles, the actors and places they name, the events and
+agreements editors derive from them, and the citations tying each claim to the
+exact words of an article.
+"""
+
+import calendar
+import datetime
+import hashlib
+import re
+import unicodedata
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db.models import F, Func, Q
+from django.db.models.functions import Length, Lower
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+
+ISO_ALPHA3 = r"^[A-Z]{3}$"
+WIKIDATA_ID = r"^Q[1-9][0-9]*$"
+
+
+def normalize_text(text: str) -> str:
+    """Text reduced to what identifies an article: NFC, single spaces, casefolded."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalize_text(text).encode()).hexdigest()
+
+
+def in_lonlat_range(field: str) -> Q:
+    """A check that every coordinate of a geometry is a valid longitude/latitude."""
+    bounds = [("ST_XMin", -180, "ST_XMax", 180), ("ST_YMin", -90, "ST_YMax", 90)]
+    real = {"output_field": models.FloatField()}
+    condition = Q()
+    for low_func, low, high_func, high in bounds:
+        condition &= Q(GreaterThanOrEqual(Func(field, function=low_func, **real), low))
+        condition &= Q(LessThanOrEqual(Func(field, function=high_func, **real), high))
+    return condition
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    WEEK = "week", "Week"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class GeoPrecision(models.TextChoices):
+    EXACT = "exact", "Exact (the named town or site)"
+    NEAR = "near", "Near the named place"
+    REGION = "region", "Somewhere in a region or along a border"
+    COUNTRY = "country", "Country only"
+
+
+def period_bounds(day: datetime.date, precision: str) -> tuple[datetime.date, datetime.date]:
+    """First and last day of the period at `precision` that contains `day`."""
+    if precision == DatePrecision.YEAR:
+        return datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31)
+    if precision == DatePrecision.MONTH:
+        last = calendar.monthrange(day.year, day.month)[1]
+        return day.replace(day=1), day.replace(day=last)
+    if precision == DatePrecision.WEEK:
+        monday = day - datetime.timedelta(days=day.weekday())
+        return monday, monday + datetime.timedelta(days=6)
+    return day, day
+
+
+class SourceArticle(models.Model):
+    class State(models.TextChoices):
+        NEW = "new", "New"
+        IN_PROGRESS = "in_progress", "Being curated"
+        CURATED = "curated", "Curated"
+
+    url = models.URLField(max_length=2000, unique=True, null=True, blank=True)
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=200, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(
+        null=True, blank=True, help_text="Relative dates in the text resolve from this."
+    )
+    language = models.CharField(max_length=12, default="en")
+    body = models.TextField(
+        help_text="Plain text; citations point into it by character offset."
+    )
+    content_hash = models.CharField(
+        max_length=64,
+        unique=True,
+        editable=False,
+        help_text="SHA-256 of the normalised body, to catch the same text twice.",
+    )
+    state = models.CharField(max_length=20, choices=State, default=State.NEW)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        indexes = [
+            # Article list in the admin and API, newest first.
+            models.Index(fields=["-published_on", "-id"], name="article_published_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.content_hash = content_hash(self.body)
+        super().save(*args, **kwargs)
+
+
+
+class Actor(models.Model):
+    class Kind(models.TextChoices):
+        STATE = "state", "State"
+        GOVERNMENT_BODY = "government_body", "Government body"
+        SECURITY_FORCE = "security_force", "Military or security force"
+        PERSON = "person", "Person"
+        ARMED_GROUP = "armed_group", "Armed group"
+        POLITICAL_PARTY = "political_party", "Political party"
+        MEDIA = "media", "Media"
+        INTERNATIONAL_ORG = "international_org", "International organisation"
+        CIVILIANS = "civilians", "Civilians"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=300)
+    aliases = ArrayField(
+        models.CharField(max_length=300),
+        default=list,
+        blank=True,
+        help_text="Other names and spellings found in articles.",
+    )
+    kind = models.CharField(max_length=30, choices=Kind)
+    country = models.CharField(
+        max_length=3, blank=True, help_text="ISO 3166-1 alpha-3, e.g. IRQ."
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        help_text="Current affiliation: a person's body, a body's state.",
+    )
+    wikidata_id = models.CharField(max_length=20, blank=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "country", name="actor_unique_name_per_country"
+            ),
+            models.CheckConstraint(
+                condition=Q(country="") | Q(country__regex=ISO_ALPHA3),
+                name="actor_country_iso_alpha3",
+            ),
+            models.CheckConstraint(
+                condition=Q(wikidata_id="") | Q(wikidata_id__regex=WIKIDATA_ID),
+                name="actor_wikidata_id_format",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="actor_not_own_parent"
+            ),
+        ]
+        indexes = [
+            # Matching names and aliases when suggesting actors for an article.
+            GinIndex(fields=["aliases"], name="actor_aliases_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})" if self.country else self.name
+
+
+
+class Location(models.Model):
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "Country"
+        ADMIN1 = "admin1", "Province or governorate"
+        REGION = "region", "Region"
+        BORDER = "border", "Border"
+        CITY = "city", "City or town"
+        SITE = "site", "Site"
+
+    name = models.CharField(max_length=200)
+    alternate_names = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind)
+    code = models.CharField(
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Stable key: ISO 3166 code for countries and provinces, "
+        "a project code for computed places (IQ-KR, IRN-IRQ).",
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    country_code = models.CharField(
+        max_length=3, blank=True, help_text="ISO 3166-1 alpha-3."
+    )
+    geometry = models.GeometryField(
+        srid=4326, null=True, blank=True, help_text="EPSG:4326, lon/lat; any type."
+    )
+    point = models.PointField(
+        srid=4326,
+        null=True,
+        blank=True,
+        help_text="EPSG:4326, lon/lat. Where a marker goes; defaults to a point "
+        "on the geometry's surface.",
+    )
+    geonames_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
+    wikidata_id = models.CharField(max_length=20, blank=True)
+    source = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country_code="") | Q(country_code__regex=ISO_ALPHA3),
+                name="location_country_iso_alpha3",
+            ),
+            models.CheckConstraint(
+                condition=Q(wikidata_id="") | Q(wikidata_id__regex=WIKIDATA_ID),
+                name="location_wikidata_id_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(point__isnull=True) | in_lonlat_range("point"),
+                name="location_point_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(geometry__isnull=True) | Q(geometry__isvalid=True),
+                name="location_geometry_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(geometry__isnull=True) | in_lonlat_range("geometry"),
+                name="location_geometry_in_range",
+            ),
+        ]
+        # The geometry and point fields carry GiST indexes (GeoDjango's
+        # spatial_index): bbox, "near" and "inside a region" filters use them.
+        indexes = [
+            # Place lookup by name when suggesting places for an article.
+            models.Index(Lower("name"), name="location_name_lower_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.point is None and self.geometry is not None:
+            if self.geometry.geom_type == "Point":
+                self.point = self.geometry
+            else:
+                self.point = self.geometry.point_on_surface
+        super().save(*args, **kwargs)
+
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self) -> "EventQuerySet":
+        return self.filter(status=Event.Status.PUBLISHED)
+
+    def between(
+        self, start: datetime.date | None, end: datetime.date | None
+    ) -> "EventQuerySet":
+        """Events whose date range overlaps [start, end]."""
+        qs = self
+        if start is not None:
+            qs = qs.filter(end_date__gte=start)
+        if end is not None:
+            qs = qs.filter(start_date__lte=end)
+        return qs
+
+
+class Event(models.Model):
+    class Type(models.TextChoices):
+        # Conflict events follow ACLED's event types; the rest are the
+        # political and diplomatic events that ACLED files under strategic
+        # developments, kept apart because analysts filter on them.
+        BATTLE = "battle", "Battle"
+        REMOTE_VIOLENCE = "remote_violence", "Explosion / remote violence"
+        VIOLENCE_AGAINST_CIVILIANS = (
+            "violence_against_civilians",
+            "Violence against civilians",
+        )
+        PROTEST = "protest", "Protest"
+        RIOT = "riot", "Riot"
+        ARREST = "arrest", "Arrest or detention"
+        DEPLOYMENT = "deployment", "Deployment"
+        AGREEMENT = "agreement", "Agreement signed"
+        STATEMENT = "statement", "Statement"
+        MEETING = "meeting", "Meeting"
+        APPOINTMENT = "appointment", "Appointment"
+        DEATH = "death", "Death in custody or unexplained death"
+        OTHER = "other", "Other strategic development"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        RETRACTED = "retracted", "Retracted"
+
+    class Confidence(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    event_type = models.CharField(max_length=40, choices=Type)
+    sub_event_type = models.CharField(
+        max_length=100, blank=True, help_text="ACLED sub-event type where one fits."
+    )
+    start_date = models.DateField(
+        help_text="First day of the period the event is known to fall in."
+    )
+    end_date = models.DateField(
+        help_text="Last day of that period (inclusive); the start date for a "
+        "one-day event."
+    )
+    date_precision = models.CharField(
+        max_length=10, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    geo_precision = models.CharField(
+        max_length=10, choices=GeoPrecision, default=GeoPrecision.EXACT
+    )
+    point = models.PointField(
+        srid=4326,
+        null=True,
+        blank=True,
+        help_text="EPSG:4326, lon/lat. The event's own coordinates; the location's "
+        "point when not given.",
+    )
+    participants = models.ManyToManyField(
+        Actor,
+        through="Participant",
+        through_fields=("event", "actor"),
+        related_name="events",
+        blank=True,
+    )
+    fatalities_low = models.PositiveIntegerField(null=True, blank=True)
+    fatalities_best = models.PositiveIntegerField(null=True, blank=True)
+    fatalities_high = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    retraction_reason = models.TextField(blank=True)
+    confidence = models.CharField(
+        max_length=10, choices=Confidence, default=Confidence.MEDIUM
+    )
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", "summary", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised on every save, to refuse a stale edit."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="event_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(fatalities_low__isnull=True)
+                | Q(fatalities_best__isnull=True)
+                | Q(fatalities_low__lte=F("fatalities_best")),
+                name="event_fatalities_low_le_best",
+            ),
+            models.CheckConstraint(
+                condition=Q(fatalities_best__isnull=True)
+                | Q(fatalities_high__isnull=True)
+                | Q(fatalities_best__lte=F("fatalities_high")),
+                name="event_fatalities_best_le_high",
+            ),
+            models.CheckConstraint(
+                condition=Q(fatalities_low__isnull=True)
+                | Q(fatalities_high__isnull=True)
+                | Q(fatalities_low__lte=F("fatalities_high")),
+                name="event_fatalities_low_le_high",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="retracted") | ~Q(retraction_reason=""),
+                name="event_retraction_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(point__isnull=True) | in_lonlat_range("point"),
+                name="event_point_in_range",
+            ),
+        ]
+        indexes = [
+            # Timeline and cursor pagination of published events, ordered by
+            # (start_date, id), with date-range filters on the same columns.
+            models.Index(
+                fields=["start_date", "id"],
+                condition=Q(status="published"),
+                name="event_published_start_idx",
+            ),
+            # Editors' lists of drafts and review queues by date.
+            models.Index(fields=["status", "start_date"], name="event_status_start_idx"),
+            # Type filter with a date range (timeline per type, feeds by type).
+            models.Index(fields=["event_type", "start_date"], name="event_type_start_idx"),
+            # Date-range overlap: the end side of "start <= :end AND end >= :start".
+            models.Index(fields=["end_date"], name="event_end_idx"),
+            # Incremental sync: "changed since" for REST clients.
+            models.Index(fields=["updated_at", "id"], name="event_updated_idx"),
+            # Full-text search (`q`), ranked.
+            GinIndex(fields=["search_vector"], name="event_search_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if self.point is None and self.location_id is not None:
+            self.point = self.location.point
+        super().save(*args, **kwargs)
+
+
+    def date_display(self) -> str:
+        """The date as precisely as it is known: "19 Mar 2023", "Nov 2022", "2022"."""
+        start, end = self.start_date, self.end_date
+        if self.date_precision == DatePrecision.YEAR:
+            text = str(start.year)
+            return text if start.year == end.year else f"{text}–{end.year}"
+        if self.date_precision == DatePrecision.MONTH:
+            text = start.strftime("%b %Y")
+            last = end.strftime("%b %Y")
+            return text if text == last else f"{text} – {last}"
+        if self.date_precision == DatePrecision.WEEK:
+            return f"week of {start.day} {start.strftime('%b %Y')}"
+        text = f"{start.day} {start.strftime('%b %Y')}"
+        if start == end:
+            return text
+        return f"{text} – {end.day} {end.strftime('%b %Y')}"
+
+    def cite(
+        self, article: SourceArticle, quote: str, *, field: str = ""
+    ) -> "Citation":
+        """Cite the first occurrence of `quote` in `article`."""
+        return Citation.objects.create(
+            article=article, event=self, field=field, **locate_quote(article, quote)
+        )
+
+
+class Participant(models.Model):
+    class Role(models.TextChoices):
+        INITIATOR = "initiator", "Initiator"
+        TARGET = "target", "Target"
+        SIGNATORY = "signatory", "Signatory"
+        MEDIATOR = "mediator", "Mediator"
+        WITNESS = "witness", "Witness"
+        MENTIONED = "mentioned", "Mentioned"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE)
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT)
+    role = models.CharField(max_length=20, choices=Role)
+    capacity = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The actor's office at the time, e.g. 'Secretary of the "
+        "Supreme National Security Council'.",
+    )
+    on_behalf_of = models.ForeignKey(
+        Actor,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="represented_in",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "actor", "role"], name="participant_unique_role"
+            ),
+        ]
+        indexes = [
+            # Events of an actor in a role (actor filter with `role`).
+            models.Index(fields=["actor", "role"], name="participant_actor_role_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} ({self.get_role_display()})"
+
+
+class EventRelation(models.Model):
+    class Kind(models.TextChoices):
+        CAUSED_BY = "caused_by", "Caused by"
+        RESPONSE_TO = "response_to", "Response to"
+        PART_OF = "part_of", "Part of"
+
+    from_event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="relations"
+    )
+    to_event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="inverse_relations"
+    )
+    kind = models.CharField(max_length=20, choices=Kind)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_event", "to_event", "kind"], name="event_relation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_event=F("to_event")), name="event_relation_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_event} — {self.get_kind_display()} — {self.to_event}"
+
+
+class Agreement(models.Model):
+    class Kind(models.TextChoices):
+        SECURITY = "security", "Security"
+        BORDER = "border", "Border"
+        TRADE = "trade", "Trade"
+        CEASEFIRE = "ceasefire", "Ceasefire"
+        PEACE = "peace", "Peace"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        SIGNED = "signed", "Signed"
+        IN_FORCE = "in_force", "In force"
+        SUSPENDED = "suspended", "Suspended"
+        EXPIRED = "expired", "Expired"
+        TERMINATED = "terminated", "Terminated"
+
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind)
+    summary = models.TextField(blank=True)
+    signed_on = models.DateField(null=True, blank=True)
+    signed_at = models.ForeignKey(
+        Location,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements_signed",
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.SIGNED)
+    status_since = models.DateField(
+        null=True, blank=True, help_text="When the agreement took its current status."
+    )
+    signing_event = models.OneToOneField(
+        Event,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agreement_signed",
+    )
+    parties = models.ManyToManyField(
+        Actor,
+        through="AgreementParty",
+        through_fields=("agreement", "actor"),
+        related_name="agreements",
+        blank=True,
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised on every save, to refuse a stale edit."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-signed_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status_since__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(status_since__gte=F("signed_on")),
+                name="agreement_status_not_before_signing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+    def cite(
+        self, article: SourceArticle, quote: str, *, field: str = ""
+    ) -> "Citation":
+        """Cite the first occurrence of `quote` in `article`."""
+        return Citation.objects.create(
+            article=article, agreement=self, field=field, **locate_quote(article, quote)
+        )
+
+
+class AgreementParty(models.Model):
+    class Role(models.TextChoices):
+        PARTY = "party", "Party"
+        SIGNATORY = "signatory", "Signatory"
+        WITNESS = "witness", "Witness"
+        GUARANTOR = "guarantor", "Guarantor"
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="party_roles"
+    )
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT)
+    role = models.CharField(max_length=20, choices=Role)
+    represents = models.ForeignKey(
+        Actor,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="represented_by",
+        help_text="For a signatory: the party signed for.",
+    )
+    capacity = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name_plural = "agreement parties"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "actor", "role"], name="agreement_party_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(represents__isnull=True) | Q(role="signatory"),
+                name="agreement_party_only_signatory_represents",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} ({self.get_role_display()})"
+
+
+class Provision(models.Model):
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="provisions"
+    )
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    tags = ArrayField(
+        models.CharField(max_length=50),
+        default=list,
+        blank=True,
+        help_text="Topics, e.g. border_security, armed_groups.",
+    )
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "number"], name="provision_unique_number"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="provision_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:60]}"
+
+
+def locate_quote(article: SourceArticle, quote: str) -> dict:
+    """Offsets of the first occurrence of `quote` in the article body."""
+    start = article.body.find(quote)
+    if start < 0:
+        raise ValueError(f"Quote not found in article {article.pk}: {quote[:60]!r}")
+    return {"quote": quote, "start": start, "end": start + len(quote)}
+
+
+class Citation(models.Model):
+    """A claim's provenance: the exact words of an article that support it."""
+
+    article = models.ForeignKey(
+        SourceArticle, on_delete=models.PROTECT, related_name="citations"
+    )
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citations",
+    )
+    field = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="The field the quote supports (start_date, location, "
+        "participants, provisions, ...); blank for the claim as a whole.",
+    )
+    quote = models.TextField()
+    start = models.PositiveIntegerField(help_text="Character offset into the body.")
+    end = models.PositiveIntegerField(help_text="Offset just past the quote.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event__isnull=False, agreement__isnull=True)
+                | Q(event__isnull=True, agreement__isnull=False),
+                name="citation_cites_one_object",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="citation_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(end=F("start") + Length("quote")),
+                name="citation_length_matches_offsets",
+            ),
+        ]
+        # That the quote is the article's text at those offsets spans two
+        # tables, so a trigger enforces it (migration 0002).
+
+    def __str__(self) -> str:
+        return f"“{self.quote[:60]}” ({self.article})"
