@@ -87,16 +87,20 @@ def _same(current: Any, wanted: Any) -> bool:
     return current == wanted
 
 
-def upsert_location(*, code: str | None = None, geonames_id: int | None = None,
-                    **fields: Any) -> tuple[Location, str]:
+def upsert_location(
+    *, code: str | None = None, geonames_id: int | None = None, **fields: Any
+) -> tuple[Location, str]:
     """Create or update a Location by its stable key; report what happened."""
     key = {"code": code} if code is not None else {"geonames_id": geonames_id}
     location = Location.objects.filter(**key).first()
     if location is None:
         location = Location.objects.create(**key, **fields)
         return location, "created"
-    changed = [name for name, value in fields.items()
-               if not _same(getattr(location, name), value)]
+    changed = [
+        name
+        for name, value in fields.items()
+        if not _same(getattr(location, name), value)
+    ]
     if not changed:
         return location, "unchanged"
     for name in changed:
@@ -126,8 +130,12 @@ def load_geography(*, data_dir: Path = DATA_DIR) -> Counter:
             code=props["iso_a3"],
             name=props["name"],
             alternate_names=_names(
-                props.get("name_long"), props.get("formal_en"), props.get("name_ar"),
-                props.get("name_fa"), props.get("name_tr"), exclude=props["name"],
+                props.get("name_long"),
+                props.get("formal_en"),
+                props.get("name_ar"),
+                props.get("name_fa"),
+                props.get("name_tr"),
+                exclude=props["name"],
             ),
             kind=Location.Kind.COUNTRY,
             country_code=props["iso_a3"],
@@ -146,8 +154,12 @@ def load_geography(*, data_dir: Path = DATA_DIR) -> Counter:
             code=props["iso_3166_2"],
             name=props["name"],
             alternate_names=_names(
-                props.get("name_ne"), props.get("name_alt"), props.get("name_local"),
-                props.get("name_ar"), props.get("name_fa"), exclude=props["name"],
+                props.get("name_ne"),
+                props.get("name_alt"),
+                props.get("name_local"),
+                props.get("name_ar"),
+                props.get("name_fa"),
+                exclude=props["name"],
             ),
             kind=Location.Kind.ADMIN1,
             parent=countries[props["iso_a3"]],
@@ -182,8 +194,13 @@ def _load_computed(*, iraq: Location) -> list[str]:
         code="IQ-KR",
         name="Kurdistan Region",
         alternate_names=[
-            "Kurdistan Region of Iraq", "Iraqi Kurdistan", "Kurdish region",
-            "Iraq's Kurdish region", "KRI", "هەرێمی کوردستان", "إقليم كردستان",
+            "Kurdistan Region of Iraq",
+            "Iraqi Kurdistan",
+            "Kurdish region",
+            "Iraq's Kurdish region",
+            "KRI",
+            "هەرێمی کوردستان",
+            "إقليم كردستان",
         ],
         kind=Location.Kind.REGION,
         parent=iraq,
@@ -196,7 +213,10 @@ def _load_computed(*, iraq: Location) -> list[str]:
     _, kri_border_outcome = upsert_location(
         code="IQ-KR-IRN",
         name="Kurdistan Region–Iran border",
-        alternate_names=["border between Kurdish Iraq and Iran", "Kurdistan–Iran border"],
+        alternate_names=[
+            "border between Kurdish Iraq and Iran",
+            "Kurdistan–Iran border",
+        ],
         kind=Location.Kind.BORDER,
         parent=None,
         country_code="",
@@ -215,8 +235,9 @@ def gazetteer_row(geonames_id: int, *, data_dir: Path = DATA_DIR) -> dict[str, s
     raise LookupError(f"GeoNames id {geonames_id} is not in places.csv")
 
 
-def load_place(geonames_id: int, *, name: str | None = None,
-               data_dir: Path = DATA_DIR) -> Location:
+def load_place(
+    geonames_id: int, *, name: str | None = None, data_dir: Path = DATA_DIR
+) -> Location:
     """A populated place from the GeoNames gazetteer, inside its province."""
     row = gazetteer_row(geonames_id, data_dir=data_dir)
     point = GEOSGeometry(f"SRID=4326;POINT({row['lon']} {row['lat']})")

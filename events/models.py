@@ -58,7 +58,9 @@ class GeoPrecision(models.TextChoices):
     COUNTRY = "country", "Country only"
 
 
-def period_bounds(day: datetime.date, precision: str) -> tuple[datetime.date, datetime.date]:
+def period_bounds(
+    day: datetime.date, precision: str
+) -> tuple[datetime.date, datetime.date]:
     """First and last day of the period at `precision` that contains `day`."""
     if precision == DatePrecision.YEAR:
         return datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31)
@@ -118,7 +120,6 @@ class SourceArticle(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.content_hash = content_hash(self.body)
         super().save(*args, **kwargs)
-
 
 
 class Actor(models.Model):
@@ -185,7 +186,6 @@ class Actor(models.Model):
         return f"{self.name} ({self.country})" if self.country else self.name
 
 
-
 class Location(models.Model):
     class Kind(models.TextChoices):
         COUNTRY = "country", "Country"
@@ -196,7 +196,9 @@ class Location(models.Model):
         SITE = "site", "Site"
 
     name = models.CharField(max_length=200)
-    alternate_names = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    alternate_names = ArrayField(
+        models.CharField(max_length=200), default=list, blank=True
+    )
     kind = models.CharField(max_length=20, choices=Kind)
     code = models.CharField(
         max_length=40,
@@ -269,7 +271,6 @@ class Location(models.Model):
             else:
                 self.point = self.geometry.point_on_surface
         super().save(*args, **kwargs)
-
 
 
 class EventQuerySet(models.QuerySet):
@@ -395,6 +396,10 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["start_date", "id"]
+        permissions = [
+            ("publish_event", "Can publish events"),
+            ("retract_event", "Can retract published events"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
@@ -436,9 +441,13 @@ class Event(models.Model):
                 name="event_published_start_idx",
             ),
             # Editors' lists of drafts and review queues by date.
-            models.Index(fields=["status", "start_date"], name="event_status_start_idx"),
+            models.Index(
+                fields=["status", "start_date"], name="event_status_start_idx"
+            ),
             # Type filter with a date range (timeline per type, feeds by type).
-            models.Index(fields=["event_type", "start_date"], name="event_type_start_idx"),
+            models.Index(
+                fields=["event_type", "start_date"], name="event_type_start_idx"
+            ),
             # Date-range overlap: the end side of "start <= :end AND end >= :start".
             models.Index(fields=["end_date"], name="event_end_idx"),
             # Incremental sync: "changed since" for REST clients.
@@ -454,7 +463,6 @@ class Event(models.Model):
         if self.point is None and self.location_id is not None:
             self.point = self.location.point
         super().save(*args, **kwargs)
-
 
     def date_display(self) -> str:
         """The date as precisely as it is known: "19 Mar 2023", "Nov 2022", "2022"."""
@@ -486,13 +494,18 @@ class Participant(models.Model):
     class Role(models.TextChoices):
         INITIATOR = "initiator", "Initiator"
         TARGET = "target", "Target"
+        PARTICIPANT = "participant", "Participant"
         SIGNATORY = "signatory", "Signatory"
         MEDIATOR = "mediator", "Mediator"
         WITNESS = "witness", "Witness"
         MENTIONED = "mentioned", "Mentioned"
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE)
-    actor = models.ForeignKey(Actor, on_delete=models.PROTECT)
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="participations"
+    )
+    actor = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="participations"
+    )
     role = models.CharField(max_length=20, choices=Role)
     capacity = models.CharField(
         max_length=200,
@@ -616,7 +629,6 @@ class Agreement(models.Model):
     def __str__(self) -> str:
         return self.title
 
-
     def cite(
         self, article: SourceArticle, quote: str, *, field: str = ""
     ) -> "Citation":
@@ -636,7 +648,9 @@ class AgreementParty(models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="party_roles"
     )
-    actor = models.ForeignKey(Actor, on_delete=models.PROTECT)
+    actor = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="agreement_roles"
+    )
     role = models.CharField(max_length=20, choices=Role)
     represents = models.ForeignKey(
         Actor,
@@ -683,7 +697,9 @@ class Provision(models.Model):
             models.UniqueConstraint(
                 fields=["agreement", "number"], name="provision_unique_number"
             ),
-            models.CheckConstraint(condition=Q(number__gte=1), name="provision_number_positive"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="provision_number_positive"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ BEGIN
     SELECT a.body INTO body FROM events_sourcearticle a WHERE a.id = NEW.article_id;
     IF body IS NULL OR substring(body FROM NEW.start + 1 FOR NEW."end" - NEW.start)
             IS DISTINCT FROM NEW.quote THEN
-        RAISE EXCEPTION 'citation quote does not match article % at [%, %)',
+        RAISE EXCEPTION 'citation_quote_matches_article: the quote is not the text of article % at [%, %)',
             NEW.article_id, NEW.start, NEW."end"
             USING ERRCODE = 'check_violation',
                   CONSTRAINT = 'citation_quote_matches_article';
@@ -28,7 +28,7 @@ CREATE FUNCTION events_cited_body_unchanged() RETURNS trigger AS $$
 BEGIN
     IF NEW.body IS DISTINCT FROM OLD.body
             AND EXISTS (SELECT 1 FROM events_citation c WHERE c.article_id = OLD.id) THEN
-        RAISE EXCEPTION 'article % is cited; its body cannot change', OLD.id
+        RAISE EXCEPTION 'cited_article_body_unchanged: article % is cited, so its body cannot change', OLD.id
             USING ERRCODE = 'check_violation',
                   CONSTRAINT = 'cited_article_body_unchanged';
     END IF;

@@ -1,0 +1,51 @@
+# Production image for Zagros: gunicorn serving tracker.wsgi on port 8000,
+# static files served by whitenoise from inside the app.
+# Configuration comes from the environment only; see docs/deployment.md.
+FROM python:3.11-slim-bookworm
+
+# GeoDjango runtime libraries (GDAL pulls in PROJ); no compilers needed:
+# psycopg[binary] ships its own libpq.
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        libgdal32 libgeos-c1v5 libproj25 \
+    && rm -rf /var/lib/apt/lists/*
+
+# The app runs from the source tree in /app (manage.py, templates/, static/,
+# data/); it is not installed as a package.
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONPATH=/app \
+    DJANGO_SETTINGS_MODULE=tracker.settings \
+    STATIC_ROOT=/app/staticfiles \
+    DEBUG=0 \
+    REQUIRE_SECRET_KEY=1 \
+    WEB_CONCURRENCY=3
+
+WORKDIR /app
+
+# Dependencies first, so a change to the code does not reinstall them: the
+# runtime list from pyproject.toml (development tools are left out).
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt && rm /tmp/requirements.txt
+
+COPY . .
+
+# The key below exists only for this build step; it is not in the image's
+# environment, and REQUIRE_SECRET_KEY=1 makes the container refuse to start
+# without a real SECRET_KEY.
+RUN SECRET_KEY=collectstatic-build-only python manage.py collectstatic --noinput -v0
+
+# Code and static files stay owned by root and read-only for the app user.
+RUN useradd --system --uid 10001 --user-group --no-create-home \
+        --home-dir /nonexistent --shell /usr/sbin/nologin zagros
+USER zagros
+
+EXPOSE 8000
+
+# Workers: WEB_CONCURRENCY (default 3); any other gunicorn option through
+# GUNICORN_CMD_ARGS, e.g. "--timeout 60 --threads 2".
+CMD ["gunicorn", "tracker.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -1,0 +1,63 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.test import Client
+
+from events.models import Event, Location
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database holds the geography and the curated seed, as after setup."""
+    with django_db_blocker.unblock():
+        call_command("load_geography", verbosity=0)
+        call_command("load_demo", verbosity=0)
+
+
+def make_user(username: str, group: str | None = None) -> User:
+    user = User.objects.create_user(username, password="pw-for-tests", is_staff=True)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor(db) -> User:
+    return make_user("test-editor", "Editor")
+
+
+@pytest.fixture
+def reviewer(db) -> User:
+    return make_user("test-reviewer", "Reviewer")
+
+
+@pytest.fixture
+def analyst(db) -> User:
+    return make_user("test-analyst", "Analyst")
+
+
+@pytest.fixture
+def editor_client(editor: User) -> Client:
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def baghdad(db) -> Location:
+    return Location.objects.get(geonames_id=98182)
+
+
+def make_event(**overrides) -> Event:
+    fields = {
+        "title": "Test event",
+        "event_type": Event.Type.STATEMENT,
+        "start_date": datetime.date(2023, 3, 19),
+        "end_date": datetime.date(2023, 3, 19),
+        "location": Location.objects.get(code="IRQ"),
+        "geo_precision": "country",
+    }
+    fields.update(overrides)
+    return Event.objects.create(**fields)
