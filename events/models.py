@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 
+import pghistory
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
@@ -18,6 +19,24 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db.models import F, Func, Q
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+
+
+def tracked(**options):
+    """
+    Keep a model's full history in a table of snapshots written by database
+    triggers, so bulk updates, imports and raw SQL are recorded too. A
+    snapshot outlives a deleted object, so its link to the object is unenforced.
+    """
+    return pghistory.track(
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        obj_field=pghistory.ObjForeignKey(
+            related_name="history", related_query_name="history", db_constraint=False
+        ),
+        **options,
+    )
+
 
 ISO_ALPHA3 = r"^[A-Z]{3}$"
 WIKIDATA_ID = r"^Q[1-9][0-9]*$"
@@ -73,6 +92,7 @@ def period_bounds(
     return day, day
 
 
+@tracked()
 class SourceArticle(models.Model):
     class State(models.TextChoices):
         NEW = "new", "New"
@@ -122,6 +142,7 @@ class SourceArticle(models.Model):
         super().save(*args, **kwargs)
 
 
+@tracked()
 class Actor(models.Model):
     class Kind(models.TextChoices):
         STATE = "state", "State"
@@ -186,6 +207,7 @@ class Actor(models.Model):
         return f"{self.name} ({self.country})" if self.country else self.name
 
 
+@tracked()
 class Location(models.Model):
     class Kind(models.TextChoices):
         COUNTRY = "country", "Country"
@@ -289,6 +311,7 @@ class EventQuerySet(models.QuerySet):
         return qs
 
 
+@tracked(exclude=["search_vector"])
 class Event(models.Model):
     class Type(models.TextChoices):
         # Conflict events follow ACLED's event types; the rest are the
@@ -490,6 +513,7 @@ class Event(models.Model):
         )
 
 
+@tracked()
 class Participant(models.Model):
     class Role(models.TextChoices):
         INITIATOR = "initiator", "Initiator"
@@ -536,6 +560,7 @@ class Participant(models.Model):
         return f"{self.actor} ({self.get_role_display()})"
 
 
+@tracked()
 class EventRelation(models.Model):
     class Kind(models.TextChoices):
         CAUSED_BY = "caused_by", "Caused by"
@@ -564,6 +589,7 @@ class EventRelation(models.Model):
         return f"{self.from_event} — {self.get_kind_display()} — {self.to_event}"
 
 
+@tracked()
 class Agreement(models.Model):
     class Kind(models.TextChoices):
         SECURITY = "security", "Security"
@@ -638,6 +664,7 @@ class Agreement(models.Model):
         )
 
 
+@tracked()
 class AgreementParty(models.Model):
     class Role(models.TextChoices):
         PARTY = "party", "Party"
@@ -678,6 +705,7 @@ class AgreementParty(models.Model):
         return f"{self.actor} ({self.get_role_display()})"
 
 
+@tracked()
 class Provision(models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="provisions"
@@ -714,6 +742,7 @@ def locate_quote(article: SourceArticle, quote: str) -> dict:
     return {"quote": quote, "start": start, "end": start + len(quote)}
 
 
+@tracked()
 class Citation(models.Model):
     """A claim's provenance: the exact words of an article that support it."""
 
