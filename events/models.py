@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
@@ -19,6 +20,16 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db.models import F, Func, Q
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+
+
+def version_bump(name: str) -> pgtrigger.Trigger:
+    """Raise `version` on every UPDATE, whatever path the update takes."""
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Update,
+        func="NEW.version := OLD.version + 1; RETURN NEW;",
+    )
 
 
 def tracked(**options):
@@ -395,7 +406,8 @@ class Event(models.Model):
         db_persist=True,
     )
     version = models.PositiveIntegerField(
-        default=1, help_text="Raised on every save, to refuse a stale edit."
+        default=1,
+        help_text="Raised by a trigger on every update, to refuse a stale edit.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -423,6 +435,7 @@ class Event(models.Model):
             ("publish_event", "Can publish events"),
             ("retract_event", "Can retract published events"),
         ]
+        triggers = [version_bump("event_version_bump")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
@@ -636,13 +649,15 @@ class Agreement(models.Model):
         blank=True,
     )
     version = models.PositiveIntegerField(
-        default=1, help_text="Raised on every save, to refuse a stale edit."
+        default=1,
+        help_text="Raised by a trigger on every update, to refuse a stale edit.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-signed_on", "title"]
+        triggers = [version_bump("agreement_version_bump")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status_since__isnull=True)
