@@ -128,6 +128,12 @@ class SourceArticle(models.Model):
         help_text="SHA-256 of the normalised body, to catch the same text twice.",
     )
     state = models.CharField(max_length=20, choices=State, default=State.NEW)
+    rejected_spans = ArrayField(
+        ArrayField(models.PositiveIntegerField(), size=2),
+        default=list,
+        blank=True,
+        help_text="[start, end] of suggested events an editor rejected.",
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -476,6 +482,8 @@ class Event(models.Model):
                 condition=Q(status="published"),
                 name="event_published_start_idx",
             ),
+            # The admin's event list, newest first, across all statuses.
+            models.Index(fields=["start_date", "id"], name="event_start_idx"),
             # Editors' lists of drafts and review queues by date.
             models.Index(
                 fields=["status", "start_date"], name="event_status_start_idx"

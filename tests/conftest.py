@@ -1,11 +1,25 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import Client
 
 from events.models import Event, Location
+
+
+def pytest_configure() -> None:
+    # Outside DEBUG the settings pick the manifest storage, which needs a
+    # collectstatic run; tests render and serve static files from the source tree.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+    settings.STATIC_ROOT = None
+    settings.WHITENOISE_USE_FINDERS = True
 
 
 @pytest.fixture(scope="session")
