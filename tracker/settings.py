@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "pgtrigger",
     "pghistory",
+    "leaflet",
     "events",
 ]
 
@@ -138,6 +139,27 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+}
+
+# Maps draw the project's own boundaries, so they work with no network. An
+# online tile layer is added only when MAP_TILE_URL is set, e.g.
+# https://tile.openstreetmap.org/{z}/{x}/{y}.png with its attribution.
+MAP_TILE_URL = env("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
+MAP_CENTER = (34.5, 46.0)  # lat, lon: the Iran–Iraq border region
+MAP_ZOOM = 5
+LEAFLET_CONFIG = {
+    "TILES": (
+        [("Tiles", MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION})]
+        if MAP_TILE_URL
+        else []
+    ),
+    "DEFAULT_CENTER": MAP_CENTER,
+    "DEFAULT_ZOOM": MAP_ZOOM,
+    "MIN_ZOOM": 2,
+    "MAX_ZOOM": 16,
+    "RESET_VIEW": False,
+    "ATTRIBUTION_PREFIX": "Boundaries: Natural Earth",
 }
 
 LOGGING = {
