@@ -3,7 +3,10 @@ from typing import TypedDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import condition
 
+from events.basemap import basemap_geojson, basemap_version
 from events.models import Actor, Agreement, Event, Location, SourceArticle
 
 RECENT_EVENTS = 10
@@ -50,3 +53,12 @@ def index(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render(request, "events/index.html", ctx)
+
+
+@condition(etag_func=lambda request: basemap_version())
+def basemap(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        basemap_geojson(basemap_version()), content_type="application/geo+json"
+    )
+    patch_cache_control(response, public=True, max_age=3600)
+    return response

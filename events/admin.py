@@ -1,0 +1,726 @@
+"""
+The editors' workbench: every curated model in the admin, the review
+workflow as permission-aware actions, history with restore, and edits that
+are refused rather than silently overwritten.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, F, Func, TextField, Value
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from leaflet.admin import LeafletGeoAdminMixin
+
+from events import workflow
+from events.models import (
+    Actor,
+    Agreement,
+    AgreementParty,
+    Citation,
+    Event,
+    EventRelation,
+    Location,
+    Participant,
+    Provision,
+    SourceArticle,
+    locate_quote,
+)
+
+admin.site.site_header = "Zagros curation"
+admin.site.site_title = "Zagros"
+admin.site.index_title = "Curation"
+
+# Up to this many rows a filtered list is counted exactly; beyond it the list
+# says "more than" instead of counting a million rows for a page of 100.
+EXACT_COUNT_LIMIT = 10_000
+
+
+class EstimatedCountPaginator(Paginator):
+    """
+    Pages a large table without a full COUNT: the planner's row estimate for an
+    unfiltered list, a count capped at EXACT_COUNT_LIMIT for a filtered one.
+    """
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if not queryset.query.where:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                    [queryset.model._meta.db_table],
+                )
+                estimate = cursor.fetchone()[0]
+            if estimate > EXACT_COUNT_LIMIT:
+                return estimate
+        return queryset.order_by()[: EXACT_COUNT_LIMIT + 1].count()
+
+
+class MapMedia:
+    """The project's boundaries drawn under every map widget; works offline."""
+
+    class Media:
+        js = ["events/js/basemap.js"]
+        css = {"all": ["events/css/admin-map.css"]}
+
+
+class HistoryMixin:
+    """The object's history from the trigger-written snapshots, with restore."""
+
+    history_template = "admin/events/history.html"
+    restorable = False
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        urls = [
+            path(
+                "<path:object_id>/history/<int:snapshot_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="{}_{}_restore".format(*info),
+            )
+        ]
+        return urls + super().get_urls()
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        snapshots = list(
+            obj.history.select_related("pgh_context").order_by("-pgh_id")[:200]
+        )
+        rows = []
+        fields = [
+            f
+            for f in self.model._meta.concrete_fields
+            if f.name not in {"id", "search_vector"}
+        ]
+        for index, snapshot in enumerate(snapshots):
+            older = snapshots[index + 1] if index + 1 < len(snapshots) else None
+            changes = [
+                (
+                    str(f.verbose_name),
+                    getattr(older, f.attname),
+                    getattr(snapshot, f.attname),
+                )
+                for f in fields
+                if older is not None
+                and f.name not in {"updated_at", "version"}
+                and getattr(older, f.attname) != getattr(snapshot, f.attname)
+            ]
+            metadata = snapshot.pgh_context.metadata if snapshot.pgh_context else {}
+            rows.append(
+                {
+                    "snapshot": snapshot,
+                    "changes": changes,
+                    "user": _username(metadata.get("user")),
+                    "url": metadata.get("url", ""),
+                }
+            )
+        ctx = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "object": obj,
+            "title": f"History: {obj}",
+            "rows": rows,
+            "can_restore": self.restorable and self.has_change_permission(request, obj),
+            "restore_url_name": f"admin:{self.opts.app_label}_"
+            f"{self.opts.model_name}_restore",
+        }
+        return render(request, self.history_template, ctx)
+
+    def restore_view(self, request: HttpRequest, object_id: str, snapshot_id: int):
+        obj = self.get_object(request, object_id)
+        if (
+            request.method != "POST"
+            or obj is None
+            or not self.restorable
+            or not self.has_change_permission(request, obj)
+        ):
+            raise PermissionDenied
+        workflow.restore(event=obj, snapshot_id=snapshot_id, user=request.user)
+        self.message_user(
+            request, "The earlier version was restored.", messages.SUCCESS
+        )
+        return HttpResponseRedirect(
+            reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=[obj.pk],
+            )
+        )
+
+
+def _username(user_id: int | None) -> str:
+    if user_id is None:
+        return "system"
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first()
+    return user.get_username() if user else f"user {user_id}"
+
+
+class CountryFilter(admin.SimpleListFilter):
+    title = "country"
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        return Location.objects.filter(kind=Location.Kind.COUNTRY).values_list(
+            "code", "name"
+        )
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(location__country_code=self.value())
+        return queryset
+
+
+# --- articles -------------------------------------------------------------
+
+
+class ArticleIntakeForm(forms.ModelForm):
+    """Paste text or HTML, or give a URL to fetch; duplicates are refused."""
+
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 20}),
+        required=False,
+        help_text="Plain text or HTML. HTML is cleaned: scripts, styles, event "
+        "handlers and all markup are removed; paragraphs are kept.",
+    )
+    title = forms.CharField(max_length=500, required=False)
+
+    class Meta:
+        model = SourceArticle
+        fields = [
+            "url",
+            "title",
+            "publisher",
+            "author",
+            "published_on",
+            "language",
+            "body",
+        ]
+
+    def clean(self):
+        from events import intake
+
+        data = super().clean()
+        url = data.get("url") or None
+        raw = data.get("body") or ""
+        if not raw.strip():
+            if not url:
+                raise ValidationError("Paste the article's text, or give its URL.")
+            try:
+                fetched = intake.fetch_article(url)
+            except intake.FetchError as exc:
+                raise ValidationError({"url": str(exc)}) from exc
+            data["body"] = fetched.body
+            for name in ("title", "publisher", "author", "published_on"):
+                if not data.get(name) and getattr(fetched, name):
+                    data[name] = getattr(fetched, name)
+        else:
+            data["body"] = intake.body_from_input(raw)
+        if not data["body"]:
+            raise ValidationError(
+                {"body": "No text is left once the markup is removed."}
+            )
+        if not data.get("title"):
+            first_line = data["body"].split("\n", 1)[0]
+            data["title"] = first_line[:500]
+        duplicate = intake.find_duplicate(url=url, body=data["body"])
+        if duplicate is not None and duplicate.pk != self.instance.pk:
+            link = reverse("admin:events_sourcearticle_change", args=[duplicate.pk])
+            field = "url" if url and duplicate.url == url else "body"
+            raise ValidationError(
+                {
+                    field: format_html(
+                        'This article is already stored: <a href="{}">{}</a>.',
+                        link,
+                        duplicate,
+                    )
+                }
+            )
+        data["url"] = url
+        return data
+
+
+@admin.register(SourceArticle)
+class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
+    form = ArticleIntakeForm
+    list_display = [
+        "title",
+        "publisher",
+        "published_on",
+        "state",
+        "citation_count",
+        "created_at",
+    ]
+    list_filter = ["state", "language", "publisher"]
+    search_fields = ["title", "publisher", "url"]
+    date_hierarchy = "published_on"
+    readonly_fields = [
+        "content_hash",
+        "added_by",
+        "created_at",
+        "updated_at",
+        "suggestions_link",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.citations.exists():
+            fields.append("body")  # cited text is fixed; the database refuses changes
+        return fields
+
+    def get_fields(self, request, obj=None):
+        fields = [
+            "url",
+            "title",
+            "publisher",
+            "author",
+            "published_on",
+            "language",
+            "body",
+        ]
+        if obj is not None:
+            fields = ["suggestions_link", "state", *fields, "content_hash", "added_by"]
+        return fields
+
+    @admin.display(description="citations", ordering="citation_total")
+    def citation_count(self, obj: SourceArticle) -> int:
+        return obj.citation_total
+
+    @admin.display(description="suggestions")
+    def suggestions_link(self, obj: SourceArticle) -> str:
+        if obj.pk is None:
+            return "-"
+        return format_html(
+            '<a class="button" href="{}">Review suggested events</a>',
+            reverse("admin:events_sourcearticle_suggestions", args=[obj.pk]),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Straight on to the suggestions: the next thing an editor does.
+        if "_addanother" not in request.POST and "_continue" not in request.POST:
+            return HttpResponseRedirect(
+                reverse("admin:events_sourcearticle_suggestions", args=[obj.pk])
+            )
+        return super().response_add(request, obj, post_url_continue)
+
+    def get_urls(self):
+        from events.admin_suggestions import suggestions_view
+
+        urls = [
+            path(
+                "<int:article_id>/suggestions/",
+                self.admin_site.admin_view(
+                    lambda request, article_id: suggestions_view(
+                        request, self, article_id
+                    )
+                ),
+                name="events_sourcearticle_suggestions",
+            )
+        ]
+        return urls + super().get_urls()
+
+
+# --- actors and locations ------------------------------------------------
+
+
+@admin.register(Actor)
+class ActorAdmin(HistoryMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "parent", "wikidata_id"]
+    list_filter = ["kind", "country"]
+    list_select_related = ["parent"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        if search_term:
+            aliases = Func(
+                F("aliases"),
+                Value(" "),
+                function="array_to_string",
+                output_field=TextField(),
+            )
+            matches = self.model.objects.annotate(alias_text=aliases).filter(
+                alias_text__icontains=search_term
+            )
+            queryset |= self.model.objects.filter(pk__in=matches.values("pk"))
+        return queryset, may_have_duplicates
+
+
+@admin.register(Location)
+class LocationAdmin(HistoryMixin, MapMedia, LeafletGeoAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "code", "country_code", "parent", "geonames_id"]
+    list_filter = ["kind", "country_code"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["source", "created_at", "updated_at"]
+    ordering = ["kind", "name"]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        if search_term:
+            names = Func(
+                F("alternate_names"),
+                Value(" "),
+                function="array_to_string",
+                output_field=TextField(),
+            )
+            matches = self.model.objects.annotate(names_text=names).filter(
+                names_text__icontains=search_term
+            )
+            queryset |= self.model.objects.filter(pk__in=matches.values("pk"))
+        return queryset, may_have_duplicates
+
+
+# --- events ---------------------------------------------------------------
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    fk_name = "event"
+    extra = 1
+    autocomplete_fields = ["actor", "on_behalf_of"]
+
+
+class CitationForm(forms.ModelForm):
+    start = forms.IntegerField(min_value=0, required=False)
+    end = forms.IntegerField(min_value=0, required=False)
+
+    class Meta:
+        model = Citation
+        fields = ["article", "quote", "field", "start", "end"]
+        widgets = {"quote": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+
+    def clean(self):
+        data = super().clean()
+        article, quote = data.get("article"), data.get("quote")
+        if article is None or not quote:
+            return data
+        start, end = data.get("start"), data.get("end")
+        if start is None or end is None:
+            try:
+                data.update(locate_quote(article, quote))
+            except ValueError:
+                raise ValidationError(
+                    {"quote": "This text does not occur in the article; copy it."}
+                ) from None
+        elif article.body[start:end] != quote:
+            raise ValidationError(
+                {"quote": f"The article's text at {start}–{end} is not this quote."}
+            )
+        self.instance.start, self.instance.end = data["start"], data["end"]
+        return data
+
+
+class CitationFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # The publication gate counts the citations as they will be after
+        # this save, so the editor learns now, with nothing lost.
+        if self.fk.name != "event" or self.data.get("status") != Event.Status.PUBLISHED:
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not self._should_delete_form(form)
+        ]
+        if not kept:
+            raise ValidationError("A published event needs at least one citation.")
+
+
+class CitationInline(admin.StackedInline):
+    model = Citation
+    form = CitationForm
+    formset = CitationFormSet
+    fk_name = "event"
+    extra = 0
+    autocomplete_fields = ["article"]
+    fields = [("article", "field"), "quote", ("start", "end")]
+
+
+class AgreementCitationInline(CitationInline):
+    fk_name = "agreement"
+
+
+class RelationInline(admin.TabularInline):
+    model = EventRelation
+    fk_name = "from_event"
+    extra = 0
+    autocomplete_fields = ["to_event"]
+    verbose_name = "related event"
+
+
+class EventForm(forms.ModelForm):
+    """Carries the version the editor opened, so a stale save is refused."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Event
+        fields = [
+            "title", "summary", "event_type", "sub_event_type", "start_date",
+            "end_date", "date_precision", "location", "geo_precision", "point",
+            "fatalities_low", "fatalities_best", "fatalities_high", "status",
+            "retraction_reason", "confidence",
+        ]  # fmt: skip
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+        if "status" in self.fields and user is not None:
+            allowed = {Event.Status.DRAFT, Event.Status.IN_REVIEW, self.instance.status}
+            if workflow.can_publish(user):
+                allowed.add(Event.Status.PUBLISHED)
+            if workflow.can_retract(user):
+                allowed.add(Event.Status.RETRACTED)
+            self.fields["status"].choices = [
+                choice for choice in Event.Status.choices if choice[0] in allowed
+            ]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk:
+            self._refuse_stale_edit(data.get("loaded_version"))
+        status = data.get("status")
+        if (
+            status == Event.Status.RETRACTED
+            and not (data.get("retraction_reason") or "").strip()
+        ):
+            self.add_error("retraction_reason", "Say why the event is retracted.")
+        if status == Event.Status.PUBLISHED and not data.get("location"):
+            self.add_error("location", "A published event needs a location.")
+        return data
+
+    def _refuse_stale_edit(self, loaded_version: int | None) -> None:
+        # The admin saves inside a transaction: the row lock holds until the
+        # save, so two editors cannot both pass this check.
+        current = Event.objects.select_for_update().get(pk=self.instance.pk)
+        if loaded_version is None or loaded_version == current.version:
+            return
+        who, when = workflow.last_changed_by(current)
+        changes = workflow.changes_since(current, loaded_version)
+        detail = "; ".join(workflow.describe_change(c) for c in changes) or (
+            "participants, citations or workflow status"
+        )
+        raise ValidationError(
+            f"{who} changed this event at {when:%Y-%m-%d %H:%M} UTC since you opened "
+            f"it ({detail}). Your changes were not saved. Reload the page to see the "
+            "current version, then make your changes again.",
+            code="stale",
+        )
+
+
+@admin.register(Event)
+class EventAdmin(HistoryMixin, MapMedia, LeafletGeoAdminMixin, admin.ModelAdmin):
+    form = EventForm
+    restorable = True
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
+    list_display = [
+        "title", "event_type", "date", "location", "status", "updated_at", "updated_by"
+    ]  # fmt: skip
+    list_select_related = ["location", "updated_by"]
+    list_filter = [
+        "status", "event_type", CountryFilter, "date_precision", "geo_precision",
+        "confidence",
+    ]  # fmt: skip
+    date_hierarchy = "start_date"
+    ordering = ["-start_date", "-id"]
+    search_fields = ["title"]
+    search_help_text = "Full-text search over titles and summaries."
+    autocomplete_fields = ["location"]
+    inlines = [ParticipantInline, CitationInline, RelationInline]
+    readonly_fields = [
+        "version", "created_by", "created_at", "updated_by", "updated_at",
+        "published_at", "publication_check",
+    ]  # fmt: skip
+    fieldsets = [
+        (None, {"fields": ["title", "summary", ("event_type", "sub_event_type")]}),
+        ("When", {"fields": [("start_date", "end_date", "date_precision")]}),
+        ("Where", {"fields": [("location", "geo_precision"), "point"]}),
+        ("Casualties", {"fields": [
+            ("fatalities_low", "fatalities_best", "fatalities_high"),
+        ]}),
+        (
+            "Curation",
+            {
+                "fields": [
+                    "publication_check", ("status", "confidence"), "retraction_reason",
+                    "loaded_version", ("version", "published_at"),
+                    ("created_by", "created_at"), ("updated_by", "updated_at"),
+                ]
+            },
+        ),
+    ]  # fmt: skip
+    actions = ["submit_for_review", "publish", "retract"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class RequestEventForm(form):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, user=request.user, **inner)
+
+        return RequestEventForm
+
+    def get_search_results(self, request, queryset, search_term):
+        # Full-text search on the indexed search_vector, not ILIKE over a
+        # million titles.
+        if not search_term:
+            return queryset, False
+        from django.contrib.postgres.search import SearchQuery
+
+        query = SearchQuery(search_term, config="english", search_type="websearch")
+        return queryset.filter(search_vector=query), False
+
+    @admin.display(description="date", ordering="start_date")
+    def date(self, obj: Event) -> str:
+        return obj.date_display()
+
+    @admin.display(description="ready to publish?")
+    def publication_check(self, obj: Event) -> str:
+        if obj.pk is None:
+            return "Save the event, then add a citation."
+        missing = workflow.missing_for_publication(obj)
+        return "Yes" if not missing else "Needs " + ", ".join(missing) + "."
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        if obj.status == Event.Status.PUBLISHED and obj.published_at is None:
+            from django.utils import timezone
+
+            obj.published_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    # Bulk actions: each checks the user's permission and reports what it
+    # could not do and why.
+
+    def _report(self, request, outcome: workflow.Outcome, verb: str) -> None:
+        if outcome.done:
+            self.message_user(
+                request, f"{len(outcome.done)} event(s) {verb}.", messages.SUCCESS
+            )
+        for event, reason in outcome.refused:
+            self.message_user(
+                request, f"“{event}” was not {verb}: it {reason}.", messages.WARNING
+            )
+
+    @admin.action(
+        description="Submit selected events for review", permissions=["change"]
+    )
+    def submit_for_review(self, request, queryset):
+        outcome = workflow.submit_for_review(events=list(queryset), user=request.user)
+        self._report(request, outcome, "submitted for review")
+
+    @admin.action(description="Publish selected events", permissions=["publish"])
+    def publish(self, request, queryset):
+        outcome = workflow.publish(events=list(queryset), user=request.user)
+        self._report(request, outcome, "published")
+
+    @admin.action(description="Retract selected events…", permissions=["retract"])
+    def retract(self, request, queryset):
+        if "reason" in request.POST:
+            form = RetractForm(request.POST)
+            if form.is_valid():
+                outcome = workflow.retract(
+                    events=list(queryset),
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+                self._report(request, outcome, "retracted")
+                return None
+        else:
+            form = RetractForm()
+        ctx = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Retract events",
+            "events": queryset,
+            "form": form,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/events/retract.html", ctx)
+
+    def has_publish_permission(self, request) -> bool:
+        return workflow.can_publish(request.user)
+
+    def has_retract_permission(self, request) -> bool:
+        return workflow.can_retract(request.user)
+
+
+class RetractForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Retracted events stay, marked, with this reason.",
+    )
+
+
+# --- agreements -----------------------------------------------------------
+
+
+class AgreementPartyInline(admin.TabularInline):
+    model = AgreementParty
+    extra = 0
+    autocomplete_fields = ["actor", "represents"]
+
+
+class ProvisionInline(admin.TabularInline):
+    model = Provision
+    extra = 0
+    ordering = ["number"]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(HistoryMixin, admin.ModelAdmin):
+    list_display = ["title", "kind", "signed_on", "signed_at", "status"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["signed_at"]
+    search_fields = ["title", "summary"]
+    date_hierarchy = "signed_on"
+    autocomplete_fields = ["signed_at", "signing_event"]
+    inlines = [AgreementPartyInline, ProvisionInline, AgreementCitationInline]
+    readonly_fields = ["version", "created_at", "updated_at"]
+
+
+@admin.register(Citation)
+class CitationAdmin(admin.ModelAdmin):
+    form = CitationForm
+    list_display = ["short_quote", "article", "event", "agreement", "field"]
+    list_select_related = ["article", "event", "agreement"]
+    list_filter = ["field"]
+    search_fields = ["quote"]
+    autocomplete_fields = ["article", "event", "agreement"]
+    fields = ["article", ("event", "agreement"), "field", "quote", ("start", "end")]
+
+    @admin.display(description="quote")
+    def short_quote(self, obj: Citation) -> str:
+        return obj.quote if len(obj.quote) <= 90 else obj.quote[:87] + "…"

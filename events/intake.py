@@ -1,0 +1,108 @@
+"""
+Articles coming in: pasted text or HTML made into clean plain text, pages
+fetched by URL, and duplicates caught before they are stored.
+"""
+
+import datetime
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import nh3
+
+from events.models import SourceArticle, content_hash
+
+# Block-level elements end a paragraph; their text is kept, the markup is not.
+BLOCK_END = re.compile(
+    r"</?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|section|article|tr|table|figure|"
+    r"figcaption|header|footer|pre)\b[^>]*>",
+    re.IGNORECASE,
+)
+LOOKS_LIKE_HTML = re.compile(r"<(?:[a-zA-Z][\w-]*)(?:\s[^<>]*)?/?>")
+FETCH_TIMEOUT_SECONDS = 15
+
+
+class FetchError(Exception):
+    """A URL could not be fetched or held no article text."""
+
+
+@dataclass
+class FetchedArticle:
+    url: str
+    title: str
+    body: str
+    author: str = ""
+    publisher: str = ""
+    published_on: datetime.date | None = None
+
+
+def clean_text(text: str) -> str:
+    """Plain text as stored: NFC, no control characters, tidy paragraphs."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc"
+    )
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def html_to_text(markup: str) -> str:
+    """
+    The text of an HTML fragment. nh3 removes every tag, and with them scripts,
+    styles and event handlers; paragraphs survive as blank lines.
+    """
+    markup = BLOCK_END.sub("\n\n", markup)
+    text = nh3.clean(markup, tags=set(), clean_content_tags={"script", "style"})
+    return clean_text(html.unescape(text))
+
+
+def body_from_input(raw: str) -> str:
+    """Pasted input, HTML or plain text, as the body to store."""
+    if LOOKS_LIKE_HTML.search(raw):
+        return html_to_text(raw)
+    return clean_text(raw)
+
+
+def find_duplicate(*, url: str | None, body: str) -> SourceArticle | None:
+    """An article already stored with the same URL or the same normalised text."""
+    if url:
+        match = SourceArticle.objects.filter(url=url).first()
+        if match is not None:
+            return match
+    return SourceArticle.objects.filter(content_hash=content_hash(body)).first()
+
+
+def fetch_article(url: str, *, timeout: int = FETCH_TIMEOUT_SECONDS) -> FetchedArticle:
+    """Download a page and extract its article text and metadata."""
+    import trafilatura  # noqa: PLC0415 - heavy; only URL intake needs it
+    from trafilatura.settings import use_config  # noqa: PLC0415
+
+    config = use_config()
+    config.set("DEFAULT", "DOWNLOAD_TIMEOUT", str(timeout))
+    try:
+        page = trafilatura.fetch_url(url, config=config)
+    except Exception as exc:  # network errors take many forms here
+        raise FetchError(f"Could not fetch {url}: {exc}") from exc
+    if page is None:
+        raise FetchError(
+            f"Could not fetch {url}: the server has no internet access or the site "
+            "did not answer. Paste the article's text instead."
+        )
+    document = trafilatura.bare_extraction(page, url=url, with_metadata=True)
+    if document is None or not (document.text or "").strip():
+        raise FetchError(f"No article text found at {url}. Paste the text instead.")
+    published_on = None
+    if document.date:
+        try:
+            published_on = datetime.date.fromisoformat(document.date[:10])
+        except ValueError:
+            published_on = None
+    return FetchedArticle(
+        url=url,
+        title=(document.title or "").strip()[:500],
+        body=clean_text(document.text),
+        author=(document.author or "").strip()[:200],
+        publisher=(document.sitename or "").strip()[:200],
+        published_on=published_on,
+    )
