@@ -48,8 +48,11 @@ class EstimatedCountPaginator(Paginator):
     unfiltered list, a count capped at EXACT_COUNT_LIMIT for a filtered one.
     """
 
+    exact_count_limit = EXACT_COUNT_LIMIT
+
     @cached_property
     def count(self) -> int:
+        limit = self.exact_count_limit
         queryset = self.object_list
         if not queryset.query.where:
             with connection.cursor() as cursor:
@@ -58,9 +61,9 @@ class EstimatedCountPaginator(Paginator):
                     [queryset.model._meta.db_table],
                 )
                 estimate = cursor.fetchone()[0]
-            if estimate > EXACT_COUNT_LIMIT:
+            if estimate > limit:
                 return estimate
-        return queryset.order_by()[: EXACT_COUNT_LIMIT + 1].count()
+        return queryset.order_by()[: limit + 1].count()
 
 
 class MapMedia:
