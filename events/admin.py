@@ -196,6 +196,7 @@ class ArticleIntakeForm(forms.ModelForm):
         "handlers and all markup are removed; paragraphs are kept.",
     )
     title = forms.CharField(max_length=500, required=False)
+    url = forms.URLField(max_length=2000, required=False, assume_scheme="https")
 
     class Meta:
         model = SourceArticle

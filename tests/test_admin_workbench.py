@@ -96,7 +96,9 @@ def test_analyst_reads_but_cannot_change(analyst) -> None:
     client = client_for(analyst)
     event = Event.objects.first()
     assert client.get("/admin/events/event/").status_code == 200
-    response = client.post(change_url(event), event_form_data(event, title="Vandalised"))
+    response = client.post(
+        change_url(event), event_form_data(event, title="Vandalised")
+    )
     assert response.status_code == 403
     event.refresh_from_db()
     assert event.title != "Vandalised"
@@ -113,7 +115,12 @@ def test_pasted_html_is_sanitised_to_plain_text(editor_client: Client) -> None:
     )
     response = editor_client.post(
         "/admin/events/sourcearticle/add/",
-        {"title": "Strike", "body": html, "language": "en", "published_on": "2024-05-08"},
+        {
+            "title": "Strike",
+            "body": html,
+            "language": "en",
+            "published_on": "2024-05-08",
+        },
     )
     assert response.status_code == 302
     article = SourceArticle.objects.get(title="Strike")
@@ -246,7 +253,9 @@ def test_a_stale_save_is_refused_with_what_changed(editor) -> None:
     event = make_event(title="Original title")
     mine = event_form_data(event, summary="My summary")  # opened at this version
 
-    client_for(other).post(change_url(event), event_form_data(event, title="Their title"))
+    client_for(other).post(
+        change_url(event), event_form_data(event, title="Their title")
+    )
     event.refresh_from_db()
     assert event.title == "Their title"
 
