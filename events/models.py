@@ -20,6 +20,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db.models import F, Func, Q
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.urls import reverse
 
 
 def version_bump(name: str) -> pgtrigger.Trigger:
@@ -158,6 +159,9 @@ class SourceArticle(models.Model):
         self.content_hash = content_hash(self.body)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("events:article", args=[self.pk])
+
 
 @tracked()
 class Actor(models.Model):
@@ -222,6 +226,9 @@ class Actor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country})" if self.country else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:actor", args=[self.pk])
 
 
 @tracked()
@@ -310,6 +317,9 @@ class Location(models.Model):
             else:
                 self.point = self.geometry.point_on_surface
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:location", args=[self.pk])
 
 
 class EventQuerySet(models.QuerySet):
@@ -508,6 +518,9 @@ class Event(models.Model):
             self.point = self.location.point
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("events:event", args=[self.pk])
+
     def date_display(self) -> str:
         """The date as precisely as it is known: "19 Mar 2023", "Nov 2022", "2022"."""
         start, end = self.start_date, self.end_date
@@ -523,6 +536,8 @@ class Event(models.Model):
         text = f"{start.day} {start.strftime('%b %Y')}"
         if start == end:
             return text
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start.day}–{end.day} {end.strftime('%b %Y')}"
         return f"{text} – {end.day} {end.strftime('%b %Y')}"
 
     def cite(
@@ -677,6 +692,9 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:agreement", args=[self.pk])
 
     def cite(
         self, article: SourceArticle, quote: str, *, field: str = ""

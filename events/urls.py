@@ -7,4 +7,10 @@ app_name = "events"
 urlpatterns = [
     path("", views.index, name="index"),
     path("maps/basemap.geojson", views.basemap, name="basemap"),
+    path("events/<int:event_id>/", views.event_detail, name="event"),
+    path("actors/<int:actor_id>/", views.actor_detail, name="actor"),
+    path("agreements/<int:agreement_id>/", views.agreement_detail, name="agreement"),
+    path("places/<int:location_id>/", views.location_detail, name="location"),
+    path("articles/<int:article_id>/", views.article_detail, name="article"),
+    path("about/", views.about, name="about"),
 ]

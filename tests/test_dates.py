@@ -26,7 +26,8 @@ def test_period_bounds(day: D, precision: str, bounds: tuple[D, D]) -> None:
     ("start", "end", "precision", "text"),
     [
         (D(2023, 3, 19), D(2023, 3, 19), "day", "19 Mar 2023"),
-        (D(2023, 3, 19), D(2023, 3, 20), "day", "19 Mar 2023 – 20 Mar 2023"),
+        (D(2023, 3, 19), D(2023, 3, 20), "day", "19–20 Mar 2023"),
+        (D(2023, 3, 30), D(2023, 4, 2), "day", "30 Mar 2023 – 2 Apr 2023"),
         (D(2023, 3, 13), D(2023, 3, 19), "week", "week of 13 Mar 2023"),
         (D(2022, 11, 1), D(2022, 11, 30), "month", "Nov 2022"),
         (D(2022, 11, 1), D(2023, 1, 31), "month", "Nov 2022 – Jan 2023"),
