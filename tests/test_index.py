@@ -15,12 +15,20 @@ from events.models import Actor, Agreement, Event, Location, SourceArticle
 from tests.conftest import make_event
 
 
+# Every page links these from its header and head.
+ALWAYS = [
+    path("", views.index, name="index"),
+    path("about/", views.about, name="about"),
+    path("maps/basemap.geojson", views.basemap, name="basemap"),
+]
+
+
 class WithoutTimeline:
     """A URL conf in which no section page exists yet."""
 
     urlpatterns = [
         path("admin/", admin.site.urls),
-        path("", include(([path("", views.index, name="index")], "events"))),
+        path("", include((ALWAYS, "events"))),
     ]
 
 
@@ -33,10 +41,7 @@ class WithTimeline:
             "",
             include(
                 (
-                    [
-                        path("", views.index, name="index"),
-                        path("timeline/", views.index, name="timeline"),
-                    ],
+                    [*ALWAYS, path("timeline/", views.index, name="timeline")],
                     "events",
                 )
             ),
