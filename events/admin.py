@@ -489,7 +489,7 @@ class EventForm(forms.ModelForm):
             "title", "summary", "event_type", "sub_event_type", "start_date",
             "end_date", "date_precision", "location", "geo_precision", "point",
             "fatalities_low", "fatalities_best", "fatalities_high", "status",
-            "retraction_reason", "confidence",
+            "retraction_reason", "confidence", "acled_id", "ucdp_id", "gdelt_id",
         ]  # fmt: skip
 
     def __init__(self, *args, user=None, **kwargs):
@@ -572,6 +572,10 @@ class EventAdmin(HistoryMixin, MapMedia, LeafletGeoAdminMixin, admin.ModelAdmin)
         ("Casualties", {"fields": [
             ("fatalities_low", "fatalities_best", "fatalities_high"),
         ]}),
+        (
+            "Other datasets",
+            {"fields": [("acled_id", "ucdp_id", "gdelt_id")], "classes": ["collapse"]},
+        ),
         (
             "Curation",
             {

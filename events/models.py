@@ -442,6 +442,18 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    acled_id = models.CharField(
+        "ACLED id", max_length=40, blank=True, help_text="ACLED's event_id_cnty."
+    )
+    ucdp_id = models.CharField("UCDP GED id", max_length=40, blank=True)
+    gdelt_id = models.CharField(
+        "GDELT id", max_length=40, blank=True, help_text="GDELT's GLOBALEVENTID."
+    )
+    is_synthetic = models.BooleanField(
+        default=False,
+        help_text="Generated for load tests and benchmarks; removed by "
+        "generate_events --delete.",
+    )
 
     objects = EventQuerySet.as_manager()
 
@@ -479,6 +491,15 @@ class Event(models.Model):
                 condition=~Q(status="retracted") | ~Q(retraction_reason=""),
                 name="event_retraction_has_reason",
             ),
+            # One event per id of each dataset it came from (imports update it).
+            *(
+                models.UniqueConstraint(
+                    fields=[field],
+                    condition=~Q(**{field: ""}),
+                    name=f"event_unique_{field}",
+                )
+                for field in ("acled_id", "ucdp_id", "gdelt_id")
+            ),
             models.CheckConstraint(
                 condition=Q(point__isnull=True) | in_lonlat_range("point"),
                 name="event_point_in_range",
@@ -508,6 +529,12 @@ class Event(models.Model):
             models.Index(fields=["updated_at", "id"], name="event_updated_idx"),
             # Full-text search (`q`), ranked.
             GinIndex(fields=["search_vector"], name="event_search_idx"),
+            # Removing synthetic data in one statement.
+            models.Index(
+                fields=["id"],
+                condition=Q(is_synthetic=True),
+                name="event_synthetic_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -41,6 +41,9 @@ def event_form_data(event: Event, **overrides) -> dict:
         "status": event.status,
         "confidence": event.confidence,
         "retraction_reason": event.retraction_reason,
+        "acled_id": event.acled_id,
+        "ucdp_id": event.ucdp_id,
+        "gdelt_id": event.gdelt_id,
         "loaded_version": event.version,
     }
     for prefix in ("participations", "citations", "relations"):
