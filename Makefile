@@ -28,7 +28,9 @@ format:
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 
-test: setup lint
+test:
+	bin/setup --test
+	$(MAKE) lint
 	.venv/bin/pytest
 
 clean:

@@ -6,9 +6,11 @@ checkout (written by `make run` / `make test` for the local database), then from
 the defaults below, which suit a local development run.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -44,6 +47,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "leaflet",
+    "axes",
     "events",
 ]
 
@@ -59,7 +63,25 @@ MIDDLEWARE = [
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it locks out repeated failed sign-ins.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for one user from one address lock that pair out for
+# fifteen minutes; a correct sign-in resets the count.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env.int("AXES_COOLOFF_MINUTES", default=15)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env.int("API_NUM_PROXIES", default=0) or None
 
 ROOT_URLCONF = "tracker.urls"
 WSGI_APPLICATION = "tracker.wsgi.application"
@@ -123,11 +145,19 @@ STORAGES = {
 }
 
 # Behind a TLS-terminating proxy (docker-compose, a load balancer) these are
-# switched on through the environment; a local run serves plain HTTP.
+# switched on through the environment; a local run serves plain HTTP. With
+# HSTS on, subdomains and preloading follow unless HSTS_SUBDOMAINS=0.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("HSTS_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = SECURE_HSTS_INCLUDE_SUBDOMAINS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https")
     if env.bool("BEHIND_PROXY", default=False)
@@ -135,11 +165,64 @@ SECURE_PROXY_SSL_HEADER = (
 )
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous write is then told how to authenticate (401).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["events.api.http.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "events.api.http.ContentNegotiation",
+    "EXCEPTION_HANDLER": "events.api.http.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["events.api.http.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env("API_ANON_RATE", default="120/min")},
+    # Proxies in front whose X-Forwarded-For is trusted for telling anonymous
+    # clients apart; 0 uses the connecting address.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Zagros API",
+    "DESCRIPTION": "Sourced, mapped geopolitical events. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The interactive docs load their assets from this server, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "events.models.Actor.Kind",
+        "LocationKindEnum": "events.models.Location.Kind",
+        "AgreementKindEnum": "events.models.Agreement.Kind",
+        "EventStatusEnum": "events.models.Event.Status",
+        "AgreementStatusEnum": "events.models.Agreement.Status",
+        "ParticipantRoleEnum": "events.models.Participant.Role",
+        "AgreementPartyRoleEnum": "events.models.AgreementParty.Role",
+    },
+}
+
+# Cross-origin reads of the API, feeds and GIS services: any origin unless
+# CORS_ALLOWED_ORIGINS lists some; writes are never offered cross-origin.
+CORS_URLS_REGEX = r"^/(api|feeds|ogc)/"
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "authorization",
+    "if-modified-since",
+    "if-none-match",
+    "x-requested-with",
+]
+CORS_EXPOSE_HEADERS = ["ETag", "Link", "Location", "Retry-After"]
+CORS_ALLOW_CREDENTIALS = False
 
 # Maps draw the project's own boundaries, so they work with no network. An
 # online tile layer is added only when MAP_TILE_URL is set, e.g.
@@ -160,6 +243,29 @@ LEAFLET_CONFIG = {
     "MAX_ZOOM": 16,
     "RESET_VIEW": False,
     "ATTRIBUTION_PREFIX": "Boundaries: Natural Earth",
+}
+
+# Scripts only from this site (inline ones need the per-request nonce, which
+# the admin's map widget uses); styles may be set inline because Leaflet and
+# the admin position elements that way. Map tiles, when configured, are the
+# only images from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [
+            SELF,
+            "data:",
+            *([MAP_TILE_URL.split("/{")[0]] if MAP_TILE_URL else []),
+        ],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
 
 LOGGING = {

@@ -1,0 +1,560 @@
+"""
+Event filters for the API, the exports and the feed. Every parameter is parsed
+strictly: a malformed value is a 400 naming the parameter and the problem, never
+a silently ignored filter or a database error.
+"""
+
+import datetime
+import math
+import re
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.measure import D
+from django.contrib.postgres.search import SearchQuery
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django_filters.fields import MultipleChoiceField
+from drf_spectacular.utils import extend_schema_field
+
+from events.models import Actor, Agreement, Event, EventRelation, Location, Participant
+
+MAX_ID = 2**63 - 1  # bigint
+MAX_IDS = 100
+MAX_TEXT = 500
+# Half the Earth's circumference: every point is nearer than this.
+MAX_NEAR_KM = 20_038
+# Points on a shared boundary line sit a rounding error off either polygon.
+BOUNDARY_TOLERANCE_DEGREES = 0.0001
+# An event's precision widens its range by less than a year at either end.
+PRECISION_SLACK = datetime.timedelta(days=366)
+SEARCH_CONFIG = "english"
+
+# An event's range widened to whole periods at its date precision, so an event
+# known only to November 2022 overlaps 1-5 November even if it was stored with
+# a single day. date_precision values are date_trunc() field names.
+EFFECTIVE_START = (
+    'LEAST("events_event"."start_date", '
+    'date_trunc("events_event"."date_precision", '
+    '"events_event"."start_date"::timestamp)::date)'
+)
+EFFECTIVE_END = (
+    'GREATEST("events_event"."end_date", '
+    '(date_trunc("events_event"."date_precision", '
+    '"events_event"."end_date"::timestamp) '
+    '+ (\'1 \' || "events_event"."date_precision")::interval '
+    "- interval '1 day')::date)"
+)
+
+
+def documented(schema: dict, event_filter: django_filters.Filter):
+    """A filter with its OpenAPI type, its help text kept as the description."""
+    description = str(event_filter.extra.get("help_text", ""))
+    return extend_schema_field({**schema, "description": description})(event_filter)
+
+
+def _text(value: object, *, max_length: int = 200) -> str:
+    """A parameter value as text, refusing NUL bytes and absurd lengths."""
+    text = str(value).strip()
+    ProhibitNullCharactersValidator()(text)
+    if len(text) > max_length:
+        raise forms.ValidationError(f"Too long: at most {max_length} characters.")
+    return text
+
+
+def parse_id(text: str) -> int:
+    if not re.fullmatch(r"[0-9]+", text) or int(text[:30]) == 0:
+        raise forms.ValidationError(
+            f"{text[:30]!r} is not an id: expected a positive integer."
+        )
+    if len(text) > 19 or int(text) > MAX_ID:
+        raise forms.ValidationError(f"{text[:30]!r} is too large for an id.")
+    return int(text)
+
+
+def shift(day: datetime.date, delta: datetime.timedelta) -> datetime.date:
+    """`day` moved by `delta`, held within the dates Python can represent."""
+    try:
+        return day + delta
+    except OverflowError:
+        return datetime.date.max if delta > datetime.timedelta(0) else datetime.date.min
+
+
+def _float(text: str, name: str, low: float, high: float) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise forms.ValidationError(f"{name} {text[:30]!r} is not a number.") from None
+    if not math.isfinite(number) or not low <= number <= high:
+        raise forms.ValidationError(f"{name} must be between {low:g} and {high:g}.")
+    return number
+
+
+def _numbers(value: str, count: int, form: str) -> list[str]:
+    parts = [part.strip() for part in _text(value).split(",")]
+    if len(parts) != count or not all(parts):
+        raise forms.ValidationError(f"Expected {form}.")
+    return parts
+
+
+@dataclass(frozen=True)
+class DateBound:
+    """A date parameter at the precision it was given: 2022, 2022-11, 2022-11-05."""
+
+    first: datetime.date
+    last: datetime.date
+
+
+class PartialDateField(forms.Field):
+    def to_python(self, value: str | None) -> DateBound | None:
+        text = _text(value or "", max_length=20)
+        if not text:
+            return None
+        try:
+            if m := re.fullmatch(r"(\d{4})", text):
+                year = int(m[1])
+                return DateBound(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+            if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
+                first = datetime.date(int(m[1]), int(m[2]), 1)
+                following = (first + datetime.timedelta(days=31)).replace(day=1)
+                return DateBound(first, following - datetime.timedelta(days=1))
+            if m := re.fullmatch(r"(\d{4})-W(\d{2})", text):
+                first = datetime.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+                return DateBound(first, first + datetime.timedelta(days=6))
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                day = datetime.date.fromisoformat(text)
+                return DateBound(day, day)
+        except (ValueError, OverflowError):
+            pass
+        raise forms.ValidationError(
+            f"{text[:30]!r} is not a date: use YYYY-MM-DD, YYYY-MM, YYYY-Www or YYYY."
+        )
+
+
+class TimestampField(forms.Field):
+    def to_python(self, value: str | None) -> datetime.datetime | None:
+        text = _text(value or "", max_length=40)
+        if not text:
+            return None
+        # An unencoded "+" in a query string arrives as a space.
+        text = re.sub(r" (\d{2}:?\d{2})$", r"+\1", text)
+        try:
+            moment = parse_datetime(text)
+            if moment is None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                moment = datetime.datetime.fromisoformat(text)
+        except ValueError:
+            moment = None
+        if moment is None:
+            raise forms.ValidationError(
+                f"{text[:40]!r} is not a timestamp: use ISO 8601, "
+                "e.g. 2024-05-01T12:00:00Z (without a zone, UTC is assumed)."
+            )
+        if timezone.is_naive(moment):
+            moment = moment.replace(tzinfo=datetime.UTC)
+        if not 1900 <= moment.year <= 9000:
+            raise forms.ValidationError("The year must be between 1900 and 9000.")
+        return moment
+
+
+@dataclass(frozen=True)
+class Near:
+    point: Point
+    km: float
+
+
+class NearField(forms.Field):
+    def to_python(self, value: str | None) -> Near | None:
+        if not value:
+            return None
+        lat, lon, km = _numbers(value, 3, "lat,lon,km, e.g. 36.19,44.01,50")
+        return Near(
+            Point(
+                _float(lon, "Longitude", -180, 180),
+                _float(lat, "Latitude", -90, 90),
+                srid=4326,
+            ),
+            _float(km, "Distance in km", 0, MAX_NEAR_KM),
+        )
+
+    def validate(self, value: Near | None) -> None:
+        super().validate(value)
+        if value is not None and value.km <= 0:
+            raise forms.ValidationError("Distance in km must be greater than 0.")
+
+
+class BBoxField(forms.Field):
+    def to_python(self, value: str | None) -> list[Polygon] | None:
+        if not value:
+            return None
+        parts = _numbers(value, 4, "minLon,minLat,maxLon,maxLat, e.g. 42,34,47,38")
+        west = _float(parts[0], "minLon", -180, 180)
+        south = _float(parts[1], "minLat", -90, 90)
+        east = _float(parts[2], "maxLon", -180, 180)
+        north = _float(parts[3], "maxLat", -90, 90)
+        if south > north:
+            raise forms.ValidationError("minLat must not be greater than maxLat.")
+        if west <= east:
+            return [box(west, south, east, north)]
+        # RFC 7946 5.2: a box whose west edge lies east of its east edge crosses
+        # the antimeridian.
+        return [box(west, south, 180, north), box(-180, south, east, north)]
+
+
+def box(west: float, south: float, east: float, north: float) -> Polygon:
+    polygon = Polygon.from_bbox((west, south, east, north))
+    polygon.srid = 4326
+    return polygon
+
+
+class IdListField(forms.Field):
+    """
+    Ids of stored objects from a repeated parameter (?actor=1&actor=2), commas
+    allowed too; an id that names nothing is an error, not an empty result.
+    """
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *args, model: type, **kwargs) -> None:
+        self.model = model
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: list[str] | None) -> list[int]:
+        ids = [
+            parse_id(part.strip())
+            for item in value or []
+            for part in _text(item, max_length=MAX_TEXT).split(",")
+            if part.strip()
+        ]
+        if len(ids) > MAX_IDS:
+            raise forms.ValidationError(f"At most {MAX_IDS} ids.")
+        if not ids:
+            return ids
+        known = set(
+            self.model._default_manager.filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        if missing := [pk for pk in ids if pk not in known]:
+            raise forms.ValidationError(
+                f"No {self.model._meta.verbose_name} with id {missing[0]}."
+            )
+        return ids
+
+
+class ObjectField(forms.Field):
+    """An id parameter naming a stored object, loaded once for the filter."""
+
+    def __init__(self, *args, model: type, **kwargs) -> None:
+        self.model = model
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: str | None) -> object | None:
+        text = _text(value or "", max_length=30)
+        if not text:
+            return None
+        pk = parse_id(text)
+        found = self.model._default_manager.filter(pk=pk).first()
+        if found is None:
+            raise forms.ValidationError(
+                f"No {self.model._meta.verbose_name} with id {pk}."
+            )
+        return found
+
+
+class CountryField(forms.Field):
+    def to_python(self, value: str | None) -> str | None:
+        text = _text(value or "", max_length=10).upper()
+        if not text:
+            return None
+        if not re.fullmatch(r"[A-Z]{3}", text):
+            raise forms.ValidationError(
+                f"{text[:10]!r} is not an ISO 3166-1 alpha-3 code such as IRQ."
+            )
+        return text
+
+
+class SearchField(forms.CharField):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, max_length=MAX_TEXT, **kwargs)
+
+
+class PartialDateFilter(django_filters.Filter):
+    field_class = PartialDateField
+
+
+class IdListFilter(django_filters.Filter):
+    field_class = IdListField
+
+
+class CountryFilter(django_filters.Filter):
+    field_class = CountryField
+
+
+class ObjectFilter(django_filters.Filter):
+    field_class = ObjectField
+
+
+class BBoxFilter(django_filters.Filter):
+    field_class = BBoxField
+
+
+class NearFilter(django_filters.Filter):
+    field_class = NearField
+
+
+class SearchFilter(django_filters.Filter):
+    field_class = SearchField
+
+
+class TimestampFilter(django_filters.Filter):
+    field_class = TimestampField
+
+
+class ChoicesField(MultipleChoiceField):
+    """Several choices; an empty value (?type=) filters nothing, as elsewhere."""
+
+    def to_python(self, value: list[str] | None) -> list[str]:
+        return [item for item in super().to_python(value) if item]
+
+
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    field_class = ChoicesField
+
+
+class EventFilterForm(forms.Form):
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end.last < start.first:
+            self.add_error("end", "The end must not be before the start.")
+        return cleaned
+
+
+class EventFilterSet(django_filters.FilterSet):
+    start = documented(
+        {"type": "string"},
+        PartialDateFilter(
+            method="filter_start",
+            help_text="Events whose date range (widened to its precision) ends on "
+            "or after this date. YYYY-MM-DD, YYYY-MM, YYYY-Www or YYYY.",
+        ),
+    )
+    end = documented(
+        {"type": "string"},
+        PartialDateFilter(
+            method="filter_end",
+            help_text="Events whose date range (widened to its precision) starts on "
+            "or before this date (a month or year means its last day).",
+        ),
+    )
+    type = ChoicesFilter(
+        field_name="event_type",
+        choices=Event.Type.choices,
+        help_text="Event type; repeat for any of several.",
+    )
+    status = ChoicesFilter(
+        choices=Event.Status.choices,
+        help_text="Curation status; repeat for several. Only editors see "
+        "anything but published events.",
+    )
+    actor = documented(
+        {"type": "array", "items": {"type": "integer"}},
+        IdListFilter(
+            method="filter_actor",
+            help_text="Actor id; repeat for events involving any of several.",
+            model=Actor,
+        ),
+    )
+    role = django_filters.ChoiceFilter(
+        choices=Participant.Role.choices,
+        method="filter_role",
+        help_text="With `actor`: only where that actor has this role. Alone: "
+        "events with any participant in this role.",
+    )
+    country = documented(
+        {"type": "string"},
+        CountryFilter(
+            method="filter_country",
+            help_text="ISO 3166-1 alpha-3 code: events placed in that country or "
+            "inside its boundary.",
+        ),
+    )
+    location = documented(
+        {"type": "integer"},
+        ObjectFilter(
+            method="filter_location",
+            help_text="Location id: events at it or inside its geometry "
+            "(e.g. the Kurdistan Region).",
+            model=Location,
+        ),
+    )
+    bbox = documented(
+        {"type": "string"},
+        BBoxFilter(
+            method="filter_bbox",
+            help_text="minLon,minLat,maxLon,maxLat (EPSG:4326); minLon > maxLon "
+            "crosses the antimeridian.",
+        ),
+    )
+    near = documented(
+        {"type": "string"},
+        NearFilter(
+            method="filter_near",
+            help_text="lat,lon,km: events within km kilometres of the point.",
+        ),
+    )
+    q = SearchFilter(
+        method="filter_q",
+        help_text="Full-text search of titles and summaries (web search syntax: "
+        '"phrase", or, -word); results are ranked by relevance.',
+    )
+    agreement = documented(
+        {"type": "integer"},
+        ObjectFilter(
+            method="filter_agreement",
+            help_text="Agreement id: its signing event and the events directly "
+            "related to it.",
+            model=Agreement,
+        ),
+    )
+    updated_since = documented(
+        {"type": "string", "format": "date-time"},
+        TimestampFilter(
+            method="filter_updated_since",
+            help_text="Events changed at or after this time (ISO 8601). Adds "
+            "`tombstones` for events removed from view since then.",
+        ),
+    )
+
+    class Meta:
+        model = Event
+        fields: list[str] = []
+        form = EventFilterForm
+
+    def filter_queryset(self, queryset):
+        """
+        Apply the filters; `self.matching` keeps the result before
+        `updated_since`, for telling a sync client which changed events no
+        longer match.
+        """
+        data = self.form.cleaned_data
+        for name, value in data.items():
+            if name != "updated_since":
+                queryset = self.filters[name].filter(queryset, value)
+        self.matching = queryset
+        return self.filters["updated_since"].filter(queryset, data["updated_since"])
+
+    def selects_subset(self) -> bool:
+        """Whether any filter but `updated_since` narrows the events."""
+        return any(
+            value not in (None, "", [])
+            for name, value in self.form.cleaned_data.items()
+            if name != "updated_since"
+        )
+
+    def filter_start(self, queryset, name: str, value: DateBound):
+        return queryset.filter(
+            end_date__gte=shift(value.first, -PRECISION_SLACK)
+        ).filter(
+            RawSQL(f"{EFFECTIVE_END} >= %s", [value.first], output_field=BooleanField())
+        )
+
+    def filter_end(self, queryset, name: str, value: DateBound):
+        return queryset.filter(
+            start_date__lte=shift(value.last, PRECISION_SLACK)
+        ).filter(
+            RawSQL(
+                f"{EFFECTIVE_START} <= %s", [value.last], output_field=BooleanField()
+            )
+        )
+
+    def filter_actor(self, queryset, name: str, value: list[int]):
+        participants = Participant.objects.filter(actor__in=value)
+        if role := self.form.cleaned_data.get("role"):
+            participants = participants.filter(role=role)
+        return queryset.filter(pk__in=participants.values("event_id"))
+
+    def filter_role(self, queryset, name: str, value: str):
+        if self.form.cleaned_data.get("actor"):
+            return queryset  # applied together with the actor
+        return queryset.filter(
+            pk__in=Participant.objects.filter(role=value).values("event_id")
+        )
+
+    def filter_country(self, queryset, name: str, value: str):
+        condition = Q(location__country_code=value)
+        boundary = (
+            Location.objects.filter(kind=Location.Kind.COUNTRY, code=value)
+            .values_list("geometry", flat=True)
+            .first()
+        )
+        if boundary is not None:
+            condition |= Q(point__dwithin=(boundary, BOUNDARY_TOLERANCE_DEGREES))
+        return queryset.filter(condition)
+
+    def filter_location(self, queryset, name: str, value: Location):
+        condition = Q(location=value)
+        if value.geometry is not None:
+            condition |= Q(point__dwithin=(value.geometry, BOUNDARY_TOLERANCE_DEGREES))
+        return queryset.filter(condition)
+
+    def filter_bbox(self, queryset, name: str, value: list[Polygon]):
+        condition = Q()
+        for polygon in value:
+            condition |= Q(point__intersects=polygon)
+        return queryset.filter(condition)
+
+    def filter_near(self, queryset, name: str, value: Near):
+        # The bounding boxes let the spatial index narrow the candidates; the
+        # distance on the sphere then decides.
+        condition = Q()
+        for polygon in near_boxes(value):
+            condition |= Q(point__intersects=polygon)
+        return queryset.filter(condition).filter(
+            point__distance_lte=(value.point, D(km=value.km))
+        )
+
+    def filter_q(self, queryset, name: str, value: str):
+        return queryset.filter(search_vector=search_query(value))
+
+    def filter_agreement(self, queryset, name: str, value: Agreement):
+        if value.signing_event_id is None:
+            return queryset.none()
+        related = EventRelation.objects.filter(
+            Q(from_event=value.signing_event_id) | Q(to_event=value.signing_event_id)
+        )
+        return queryset.filter(
+            Q(pk=value.signing_event_id)
+            | Q(pk__in=related.values("from_event"))
+            | Q(pk__in=related.values("to_event"))
+        )
+
+    def filter_updated_since(self, queryset, name: str, value: datetime.datetime):
+        return queryset.filter(updated_at__gte=value)
+
+
+def search_query(text: str) -> SearchQuery:
+    return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+
+
+def near_boxes(near: Near) -> list[Polygon]:
+    """Boxes in degrees that hold every point within `near.km` of `near.point`."""
+    lon, lat = near.point.x, near.point.y
+    # Generous: degrees of latitude are at least 110.5 km long.
+    dlat = near.km / 110.5 * 1.01 + 0.01
+    south, north = max(lat - dlat, -90.0), min(lat + dlat, 90.0)
+    widest = max(abs(south), abs(north))
+    if widest >= 89.0:
+        return [box(-180, south, 180, north)]
+    dlon = dlat / math.cos(math.radians(widest))
+    if dlon >= 180:
+        return [box(-180, south, 180, north)]
+    west, east = lon - dlon, lon + dlon
+    if west < -180:
+        return [box(west + 360, south, 180, north), box(-180, south, east, north)]
+    if east > 180:
+        return [box(west, south, 180, north), box(-180, south, east - 360, north)]
+    return [box(west, south, east, north)]

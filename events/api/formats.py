@@ -1,0 +1,331 @@
+"""
+Event exports that stream: a GeoJSON FeatureCollection (RFC 7946) whose
+features PostgreSQL builds as JSON text, and an ACLED-like CSV. Rows come
+through a server-side cursor in chunks, so memory stays flat however many
+events match.
+"""
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import (
+    F,
+    Func,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat
+from django.http import HttpRequest, StreamingHttpResponse
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.utils.encoders import JSONEncoder
+
+from events.api.visibility import sees_unpublished
+from events.models import Citation, Event, Location, Participant
+
+CHUNK_ROWS = 2000
+COORDINATE_DECIMALS = 6  # about 10 cm, RFC 7946 section 11.2
+# Properties of each GeoJSON feature, in order: flat scalars, which every
+# GIS client reads as attribute columns.
+FEATURE_PROPERTIES = {
+    "title": F("title"),
+    "event_type": F("event_type"),
+    "sub_event_type": F("sub_event_type"),
+    "start_date": F("start_date"),
+    "end_date": F("end_date"),
+    "date_precision": F("date_precision"),
+    "location_id": F("location_id"),
+    "location": F("location__name"),
+    "country_code": F("location__country_code"),
+    "geo_precision": F("geo_precision"),
+    "fatalities_best": F("fatalities_best"),
+    "confidence": F("confidence"),
+    "status": F("status"),
+    "updated_at": F("updated_at"),
+}
+# Tables whose changes can change an export; see export_etag().
+TRACKED_TABLES = [
+    "events_eventevent",
+    "events_participantevent",
+    "events_citationevent",
+    "events_eventrelationevent",
+    "events_locationevent",
+    "events_actorevent",
+    "events_sourcearticleevent",
+    "events_agreementevent",
+]
+
+
+class GeoJSONRenderer(JSONRenderer):
+    media_type = "application/geo+json"
+    format = "geojson"
+
+
+class CSVRenderer(BaseRenderer):
+    """Negotiation only: CSV bodies are streamed by `csv_response`."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        return json.dumps(data).encode()
+
+
+def json_object(pairs: dict, *, as_text: bool = False) -> Func:
+    """json_build_object(key, value, ...), built by PostgreSQL."""
+    arguments = []
+    for key, expression in pairs.items():
+        arguments += [Value(key), expression]
+    return Func(
+        *arguments,
+        function="json_build_object",
+        template="%(function)s(%(expressions)s)" + ("::text" if as_text else ""),
+        output_field=TextField(),
+    )
+
+
+def features(queryset: QuerySet) -> QuerySet:
+    """Each event as the text of a GeoJSON Feature, in the queryset's order."""
+    geometry = Func(
+        F("point"),
+        Value(COORDINATE_DECIMALS),
+        function="ST_AsGeoJSON",
+        template="%(function)s(%(expressions)s)::json",
+        output_field=TextField(),
+    )
+    feature = json_object(
+        {
+            "type": Value("Feature"),
+            "id": F("id"),
+            "geometry": geometry,
+            "properties": json_object(FEATURE_PROPERTIES),
+        },
+        as_text=True,
+    )
+    return queryset.annotate(feature=feature).values_list("feature", flat=True)
+
+
+def feature_collection(
+    queryset: QuerySet, tombstones: list[dict] | None = None
+) -> Iterator[str]:
+    yield '{"type":"FeatureCollection","features":['
+    separator = ""
+    rows = features(queryset).iterator(chunk_size=CHUNK_ROWS)
+    for chunk in chunked(rows, CHUNK_ROWS):
+        yield separator + ",".join(chunk)
+        separator = ","
+    yield "]"
+    if tombstones is not None:
+        # A foreign member (RFC 7946 section 6.1): GIS clients ignore it.
+        yield ',"tombstones":' + json.dumps(tombstones, cls=JSONEncoder)
+    yield "}\n"
+
+
+def chunked(rows: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def geojson_response(
+    queryset: QuerySet, tombstones: list[dict] | None, *, head: bool
+) -> StreamingHttpResponse:
+    body = iter(()) if head else feature_collection(queryset, tombstones)
+    return StreamingHttpResponse(body, content_type=GeoJSONRenderer.media_type)
+
+
+def feature(event: Event) -> dict:
+    """One event as the Feature the collection would hold."""
+    text = features(Event.objects.filter(pk=event.pk)).get()
+    return json.loads(text)
+
+
+# --- CSV ---------------------------------------------------------------------
+
+# ACLED's two sides: actor1 (and its associates) acts, actor2 is acted upon;
+# everyone else involved is listed apart.
+SIDE_OF_ROLE = {
+    Participant.Role.INITIATOR: "one",
+    Participant.Role.SIGNATORY: "one",
+    Participant.Role.PARTICIPANT: "one",
+    Participant.Role.TARGET: "two",
+    Participant.Role.MEDIATOR: "others",
+    Participant.Role.WITNESS: "others",
+    Participant.Role.MENTIONED: "others",
+}
+CSV_COLUMNS = [
+    "event_id", "event_date", "end_date", "year", "date_precision", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2",
+    "other_actors", "iso3", "country", "location", "latitude", "longitude",
+    "geo_precision", "source", "notes", "fatalities", "fatalities_low",
+    "fatalities_high", "confidence", "status", "title", "timestamp",
+]  # fmt: skip
+# Spreadsheets run a cell that starts with one of these as a formula (OWASP,
+# "CSV injection"), after any spaces; tab, CR and LF are unsafe by themselves.
+# Such text cells get a leading apostrophe. The fullwidth forms are included
+# because some spreadsheets fold them to ASCII.
+FORMULA_START = "^(?=[\\t\\r\\n]|\\s*[-=+@|\uff1d\uff0b\uff0d\uff20\uff05])"
+
+
+def safe_text(expression: object) -> Func:
+    """A text column as a spreadsheet will show it, never run it."""
+    return Func(
+        Coalesce(expression, Value(""), output_field=TextField()),
+        Value(FORMULA_START),
+        Value("'"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
+def as_text(expression: object, template: str) -> Func:
+    return Func(expression, template=template, output_field=TextField())
+
+
+def coordinate(function: str) -> Func:
+    # Shortest text that reads back as the same double: nothing lost, nothing
+    # invented.
+    return as_text("point", f"{function}(%(expressions)s)::text")
+
+
+def csv_rows(queryset: QuerySet) -> Iterator[list]:
+    """
+    One list per event in CSV_COLUMNS order. PostgreSQL formats and escapes
+    the cells; Python only splits the participants into ACLED's two sides.
+    """
+    rows = queryset.values_list(
+        "id",
+        as_text("start_date", "%(expressions)s::text"),
+        as_text("end_date", "%(expressions)s::text"),
+        as_text("start_date", "extract(year from %(expressions)s)::int::text"),
+        "date_precision",
+        "event_type",
+        safe_text(F("sub_event_type")),
+        # "role:name" per participant, in the order they were added.
+        ArraySubquery(
+            Participant.objects.filter(event=OuterRef("pk"))
+            .order_by("id")
+            .values(
+                pair=Concat(
+                    "role",
+                    Value(":"),
+                    safe_text(F("actor__name")),
+                    output_field=TextField(),
+                )
+            )
+        ),
+        "location__country_code",
+        safe_text(
+            Subquery(
+                Location.objects.filter(
+                    kind=Location.Kind.COUNTRY, code=OuterRef("location__country_code")
+                )
+                .order_by()
+                .values("name")[:1]
+            )
+        ),
+        safe_text(F("location__name")),
+        coordinate("ST_Y"),
+        coordinate("ST_X"),
+        "geo_precision",
+        safe_text(
+            Func(
+                ArraySubquery(
+                    Citation.objects.filter(event=OuterRef("pk"))
+                    .exclude(article__publisher="")
+                    .order_by("article__publisher")
+                    .distinct()
+                    .values("article__publisher")
+                ),
+                Value("; "),
+                function="array_to_string",
+                output_field=TextField(),
+            )
+        ),
+        safe_text(F("summary")),
+        "fatalities_best",
+        "fatalities_low",
+        "fatalities_high",
+        "confidence",
+        "status",
+        safe_text(F("title")),
+        as_text("updated_at", "floor(extract(epoch from %(expressions)s))::bigint"),
+    )  # fmt: skip
+    for row in rows.iterator(chunk_size=CHUNK_ROWS):
+        sides: dict[str, list[str]] = {"one": [], "two": [], "others": []}
+        for pair in row[7]:
+            role, name = pair.split(":", 1)
+            sides[SIDE_OF_ROLE[role]].append(name)
+        one, two = sides["one"], sides["two"]
+        yield [
+            *row[:7],
+            one[0] if one else "",
+            "; ".join(one[1:]),
+            two[0] if two else "",
+            "; ".join(two[1:]),
+            "; ".join(sides["others"]),
+            *row[8:],
+        ]
+
+
+class LineBuffer:
+    """csv.writer's file: hands back each written line instead of storing it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def csv_lines(queryset: QuerySet) -> Iterator[str]:
+    writer = csv.writer(LineBuffer())
+    yield writer.writerow(CSV_COLUMNS)
+    for chunk in chunked(csv_rows(queryset), CHUNK_ROWS):
+        yield "".join(writer.writerow(row) for row in chunk)
+
+
+def csv_response(queryset: QuerySet, *, head: bool) -> StreamingHttpResponse:
+    body = iter(()) if head else csv_lines(queryset)
+    response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="zagros-events.csv"'
+    return response
+
+
+# --- conditional GETs for streams ---------------------------------------------
+
+
+def export_etag(request: HttpRequest, media_type: str) -> str:
+    """
+    A weak ETag for a streamed export, known before the rows are read: the
+    newest history snapshot of every table the export draws on, with the
+    query and who is asking. Any insert, update or delete anywhere in those
+    tables changes it, so it errs on the side of sending the data again.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT "
+            + ", ".join(
+                f"(SELECT max(pgh_id) FROM {table})" for table in TRACKED_TABLES
+            )
+        )
+        versions = cursor.fetchone()
+    key = repr(
+        (
+            versions,
+            request.path,
+            sorted(request.GET.lists()),
+            media_type,
+            sees_unpublished(request.user),
+        )
+    )
+    return f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'

@@ -1,0 +1,481 @@
+"""
+Explicit API shapes. Events read with their participants, place, dates at
+their precision and citations embedded, and are written with actors and
+articles by id; geometry always leaves and enters as GeoJSON.
+"""
+
+import json
+import math
+
+from django.contrib.gis.geos import GEOSGeometry, Point
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from events import intake, workflow
+from events.models import (
+    Actor,
+    Agreement,
+    AgreementParty,
+    Citation,
+    Event,
+    Location,
+    Participant,
+    Provision,
+    SourceArticle,
+    locate_quote,
+    period_bounds,
+)
+
+GEOJSON_POINT = {
+    "type": "object",
+    "description": "GeoJSON Point, EPSG:4326 [longitude, latitude].",
+    "properties": {
+        "type": {"type": "string", "enum": ["Point"]},
+        "coordinates": {"type": "array", "items": {"type": "number"}},
+    },
+    "nullable": True,
+}
+GEOJSON_GEOMETRY = {
+    "type": "object",
+    "description": "GeoJSON geometry of any type, EPSG:4326.",
+    "nullable": True,
+}
+
+
+@extend_schema_field(GEOJSON_POINT)
+class PointField(serializers.Field):
+    """A GeoJSON Point both ways; other geometry types are refused on input."""
+
+    default_error_messages = {
+        # str.format()ted by DRF, hence the doubled braces.
+        "invalid": 'Expected a GeoJSON Point: {{"type": "Point", '
+        '"coordinates": [longitude, latitude]}}.',
+        "range": "Longitude must be within ±180 and latitude within ±90.",
+    }
+
+    def to_representation(self, value: Point) -> dict:
+        return {"type": "Point", "coordinates": [value.x, value.y]}
+
+    def to_internal_value(self, data: object) -> Point:
+        if not isinstance(data, dict) or data.get("type") != "Point":
+            self.fail("invalid")
+        coordinates = data.get("coordinates")
+        if (
+            not isinstance(coordinates, list)
+            or len(coordinates) != 2
+            or not all(
+                isinstance(c, int | float) and not isinstance(c, bool)
+                for c in coordinates
+            )
+            or not all(math.isfinite(c) for c in coordinates)
+        ):
+            self.fail("invalid")
+        lon, lat = coordinates
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            self.fail("range")
+        return Point(float(lon), float(lat), srid=4326)
+
+
+@extend_schema_field(GEOJSON_GEOMETRY)
+class GeometryField(serializers.Field):
+    def to_representation(self, value: GEOSGeometry) -> dict:
+        return json.loads(value.geojson)
+
+
+class ActorRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Actor
+        fields = ["id", "name", "kind", "country"]
+
+
+class LocationRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Location
+        fields = ["id", "name", "kind", "code", "country_code"]
+
+
+class ArticleRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SourceArticle
+        fields = ["id", "title", "publisher", "url", "published_on"]
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    actor = ActorRefSerializer()
+    on_behalf_of = ActorRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Participant
+        fields = ["actor", "role", "capacity", "on_behalf_of"]
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    article = ArticleRefSerializer()
+
+    class Meta:
+        model = Citation
+        fields = ["id", "article", "field", "quote", "start", "end"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    date_display = serializers.CharField(
+        read_only=True, help_text="The dates as precisely as they are known."
+    )
+    location = LocationRefSerializer(allow_null=True)
+    point = PointField(allow_null=True)
+    participants = ParticipantSerializer(
+        source="participations", many=True, read_only=True
+    )
+    citations = CitationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id", "title", "summary", "event_type", "sub_event_type",
+            "start_date", "end_date", "date_precision", "date_display",
+            "location", "geo_precision", "point", "participants",
+            "fatalities_low", "fatalities_best", "fatalities_high",
+            "confidence", "status", "retraction_reason", "citations",
+            "version", "created_at", "updated_at", "published_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+def with_embedded(queryset: QuerySet) -> QuerySet:
+    """Events with everything EventSerializer embeds, in three queries."""
+    return queryset.select_related("location").prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=Participant.objects.select_related(
+                "actor", "on_behalf_of"
+            ).order_by("id"),
+        ),
+        Prefetch(
+            "citations",
+            queryset=Citation.objects.select_related("article")
+            .defer("article__body", "article__rejected_spans")
+            .order_by("id"),
+        ),
+    )
+
+
+class ParticipantInputSerializer(serializers.Serializer):
+    actor = serializers.PrimaryKeyRelatedField(queryset=Actor.objects.all())
+    role = serializers.ChoiceField(choices=Participant.Role.choices)
+    capacity = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    on_behalf_of = serializers.PrimaryKeyRelatedField(
+        queryset=Actor.objects.all(), required=False, allow_null=True
+    )
+
+
+class CitationInputSerializer(serializers.Serializer):
+    article = serializers.PrimaryKeyRelatedField(queryset=SourceArticle.objects.all())
+    quote = serializers.CharField(help_text="Verbatim text of the article.")
+    field = serializers.CharField(max_length=50, required=False, allow_blank=True)
+
+    def validate(self, data: dict) -> dict:
+        try:
+            data.update(locate_quote(data["article"], data["quote"]))
+        except ValueError:
+            raise serializers.ValidationError(
+                {"quote": ["Not found in the article's text; quote it verbatim."]}
+            ) from None
+        return data
+
+
+class EventInputSerializer(serializers.ModelSerializer):
+    """
+    An event as editors write it. `participants` and `citations`, when given,
+    replace the event's lists; when left out they stay as they are.
+    `end_date` defaults to the end of the start date's period at its precision.
+    `version`, when given, must be the version the client read.
+    """
+
+    end_date = serializers.DateField(required=False)
+    point = PointField(required=False, allow_null=True)
+    participants = ParticipantInputSerializer(many=True, required=False)
+    citations = CitationInputSerializer(many=True, required=False)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The version read; a different current version is a 409.",
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "title", "summary", "event_type", "sub_event_type", "start_date",
+            "end_date", "date_precision", "location", "geo_precision", "point",
+            "participants", "fatalities_low", "fatalities_best", "fatalities_high",
+            "confidence", "status", "retraction_reason", "citations", "version",
+        ]  # fmt: skip
+
+    def validate(self, data: dict) -> dict:
+        current = self.instance
+
+        def value(name: str) -> object:
+            if name in data:
+                return data[name]
+            return getattr(current, name) if current is not None else None
+
+        start, precision = value("start_date"), value("date_precision") or "day"
+        if "end_date" not in data and (
+            "start_date" in data or "date_precision" in data or current is None
+        ):
+            try:
+                data["end_date"] = period_bounds(start, precision)[1]
+            except OverflowError:
+                raise serializers.ValidationError(
+                    {"start_date": ["Too late a date for its precision."]}
+                ) from None
+        if value("end_date") < start:
+            raise serializers.ValidationError(
+                {"end_date": ["Must not be before start_date."]}
+            )
+        low, best, high = (value(f"fatalities_{k}") for k in ("low", "best", "high"))
+        for name, lower, upper in [
+            ("fatalities_best", low, best),
+            ("fatalities_high", best, high),
+            ("fatalities_high", low, high),
+        ]:
+            if lower is not None and upper is not None and lower > upper:
+                raise serializers.ValidationError(
+                    {name: ["Must not be below the lower estimate."]}
+                )
+        if (
+            value("status") == Event.Status.RETRACTED
+            and not (value("retraction_reason") or "").strip()
+        ):
+            raise serializers.ValidationError(
+                {"retraction_reason": ["Say why the event is retracted."]}
+            )
+        seen = set()
+        for index, participant in enumerate(data.get("participants", [])):
+            key = (participant["actor"].pk, participant["role"])
+            if key in seen:
+                raise serializers.ValidationError(
+                    {"participants": {index: ["This actor already has this role."]}}
+                )
+            seen.add(key)
+        # A new place brings its own point unless one is given.
+        if (
+            current is not None
+            and "location" in data
+            and data["location"] != current.location
+            and "point" not in data
+        ):
+            data["point"] = None
+        return data
+
+    def create(self, validated_data: dict) -> Event:
+        return self.update(Event(), validated_data)
+
+    @transaction.atomic
+    def update(self, instance: Event, validated_data: dict) -> Event:
+        participants = validated_data.pop("participants", None)
+        citations = validated_data.pop("citations", None)
+        validated_data.pop("version", None)
+        user = self.context["request"].user
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        if instance.pk is None:
+            instance.created_by = user
+        instance.updated_by = user
+        if instance.status == Event.Status.PUBLISHED:
+            instance.retraction_reason = ""
+            if instance.published_at is None:
+                instance.published_at = timezone.now()
+        instance.save()
+        if participants is not None:
+            instance.participations.all().delete()
+            Participant.objects.bulk_create(
+                Participant(event=instance, **participant)
+                for participant in participants
+            )
+        if citations is not None:
+            instance.citations.all().delete()
+            Citation.objects.bulk_create(
+                Citation(event=instance, **citation) for citation in citations
+            )
+        if instance.status == Event.Status.PUBLISHED and (
+            missing := workflow.missing_for_publication(instance)
+        ):
+            raise serializers.ValidationError(
+                {"status": ["A published event needs " + ", ".join(missing) + "."]}
+            )
+        return instance
+
+
+class ActorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Actor
+        fields = [
+            "id", "name", "aliases", "kind", "country", "parent", "wikidata_id",
+            "description", "created_at", "updated_at",
+        ]  # fmt: skip
+        extra_kwargs = {
+            "country": {"help_text": "ISO 3166-1 alpha-3, e.g. IRQ; blank if none."}
+        }
+
+    def validate_country(self, value: str) -> str:
+        value = value.strip().upper()
+        if value and not (len(value) == 3 and value.isascii() and value.isalpha()):
+            raise serializers.ValidationError(
+                "Expected an ISO 3166-1 alpha-3 code such as IRQ."
+            )
+        return value
+
+    def validate_wikidata_id(self, value: str) -> str:
+        value = value.strip()
+        if value and not (
+            value[:1] == "Q" and value[1:].isdigit() and value[1:2] != "0"
+        ):
+            raise serializers.ValidationError("Expected a Wikidata id such as Q796.")
+        return value
+
+    def validate(self, data: dict) -> dict:
+        current = self.instance
+        name = data.get("name", current.name if current else "")
+        country = data.get("country", current.country if current else "")
+        same = Actor.objects.filter(name__iexact=name, country=country)
+        if current is not None:
+            same = same.exclude(pk=current.pk)
+        if same.exists():
+            raise serializers.ValidationError(
+                {"name": ["An actor with this name already exists for this country."]}
+            )
+        parent = data.get("parent")
+        while current is not None and parent is not None:
+            if parent.pk == current.pk:
+                raise serializers.ValidationError(
+                    {"parent": ["An actor cannot belong to itself."]}
+                )
+            parent = parent.parent
+        return data
+
+
+class ArticleListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SourceArticle
+        fields = [
+            "id", "url", "title", "publisher", "author", "published_on",
+            "language", "state", "content_hash", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    """An article with its text. HTML input is reduced to plain text."""
+
+    class Meta:
+        model = SourceArticle
+        fields = [
+            "id", "url", "title", "publisher", "author", "published_on",
+            "language", "body", "state", "content_hash", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["content_hash", "created_at", "updated_at"]
+        extra_kwargs = {"url": {"validators": []}}
+
+    def validate_url(self, value: str | None) -> str | None:
+        return value or None
+
+    def validate_body(self, value: str) -> str:
+        body = intake.body_from_input(value)
+        if not body:
+            raise serializers.ValidationError("The article has no text.")
+        current = self.instance
+        if current is None:
+            return body
+        if value == current.body or body == intake.body_from_input(current.body):
+            return current.body  # the same text, kept byte for byte
+        if current.citations.exists():
+            raise serializers.ValidationError(
+                "Citations quote this text by position, so it cannot change."
+            )
+        return body
+
+    def validate(self, data: dict) -> dict:
+        current = self.instance
+        duplicate = intake.find_duplicate(
+            url=data.get("url", current.url if current else None),
+            body=data.get("body", current.body if current else ""),
+        )
+        if duplicate is not None and duplicate != current:
+            same_url = data.get("url") and duplicate.url == data.get("url")
+            raise serializers.ValidationError(
+                {
+                    "url" if same_url else "body": [
+                        f"Article {duplicate.pk} already has this "
+                        f"{'address' if same_url else 'text'}."
+                    ]
+                }
+            )
+        return data
+
+    def create(self, validated_data: dict) -> SourceArticle:
+        validated_data["added_by"] = self.context["request"].user
+        return super().create(validated_data)
+
+
+class LocationListSerializer(serializers.ModelSerializer):
+    point = PointField(read_only=True)
+
+    class Meta:
+        model = Location
+        fields = [
+            "id", "name", "alternate_names", "kind", "code", "parent",
+            "country_code", "point", "geonames_id", "wikidata_id",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class LocationSerializer(LocationListSerializer):
+    geometry = GeometryField(read_only=True)
+
+    class Meta(LocationListSerializer.Meta):
+        fields = [*LocationListSerializer.Meta.fields, "geometry", "source"]
+        read_only_fields = fields
+
+
+class AgreementPartySerializer(serializers.ModelSerializer):
+    actor = ActorRefSerializer()
+    represents = ActorRefSerializer(allow_null=True)
+
+    class Meta:
+        model = AgreementParty
+        fields = ["actor", "role", "represents", "capacity"]
+
+
+class ProvisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Provision
+        fields = ["number", "text", "tags"]
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    signed_at = LocationRefSerializer(allow_null=True)
+    signing_event = serializers.SerializerMethodField()
+    parties = AgreementPartySerializer(source="party_roles", many=True)
+    provisions = ProvisionSerializer(many=True)
+    citations = CitationSerializer(many=True)
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id", "title", "kind", "summary", "signed_on", "signed_at", "status",
+            "status_since", "signing_event", "parties", "provisions", "citations",
+            "version", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_signing_event(self, agreement: Agreement) -> int | None:
+        """The signing event's id, when the reader may see that event."""
+        visible_ids = self.context.get("visible_event_ids", set())
+        if agreement.signing_event_id in visible_ids:
+            return agreement.signing_event_id
+        return None

@@ -1,0 +1,30 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from events.api import views
+from events.api.http import not_found
+
+
+class Router(DefaultRouter):
+    root_view_name = "root"
+    include_format_suffixes = False  # one way to ask for a format: ?format=
+    APIRootView = views.RootView
+
+
+router = Router()
+router.register("events", views.EventViewSet, basename="event")
+router.register("actors", views.ActorViewSet, basename="actor")
+router.register("agreements", views.AgreementViewSet, basename="agreement")
+router.register("locations", views.LocationViewSet, basename="location")
+router.register("articles", views.ArticleViewSet, basename="article")
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+    # Anything else under /api/v1/ ending in a slash is a JSON 404; without
+    # the slash, CommonMiddleware first redirects to it.
+    re_path(r"^.*/$", not_found),
+]

@@ -1,0 +1,703 @@
+from __future__ import annotations
+
+import re
+
+from django.contrib.postgres.search import SearchRank
+from django.db import transaction
+from django.db.models import (
+    Count,
+    DateField,
+    F,
+    FloatField,
+    Max,
+    Prefetch,
+    QuerySet,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Trunc
+from django.http import HttpResponseBase
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django_filters import rest_framework as filters
+from django_filters.utils import translate_validation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import APIRootView
+
+from events import workflow
+from events.api import formats
+from events.api.filters import (
+    EFFECTIVE_END,
+    EFFECTIVE_START,
+    EventFilterSet,
+    ObjectFilter,
+    documented,
+    search_query,
+)
+from events.api.http import (
+    ConditionalMixin,
+    Conflict,
+    body_etag,
+    check_if_match,
+    mark_revalidate,
+)
+from events.api.pagination import (
+    BY_DATE,
+    BY_RANK,
+    EventPagination,
+    KeysetPagination,
+    Ordering,
+    paginate,
+)
+from events.api.serializers import (
+    ActorSerializer,
+    AgreementSerializer,
+    ArticleListSerializer,
+    ArticleSerializer,
+    EventInputSerializer,
+    EventSerializer,
+    LocationListSerializer,
+    LocationSerializer,
+    with_embedded,
+)
+from events.api.sync import tombstones
+from events.api.visibility import visible_events
+from events.models import (
+    Actor,
+    Agreement,
+    AgreementParty,
+    Citation,
+    DatePrecision,
+    Event,
+    Location,
+    SourceArticle,
+)
+
+EXPORT_FORMATS = {"geojson", "csv"}
+INTERVALS = list(DatePrecision.values)  # day, week, month, year
+EVENT_ETAG = re.compile(r'"(\d{1,10})(?:-[0-9a-f]*)?"')
+
+
+class FilterBackend(filters.DjangoFilterBackend):
+    """django-filter's backend, keeping the filterset for the view to read."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view) -> QuerySet:
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        view.filterset = filterset
+        return filterset.qs
+
+
+class RootView(ConditionalMixin, APIRootView):
+    """The API's entry points."""
+
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        response = super().get(request, *args, **kwargs)
+        build = request.build_absolute_uri
+        response.data.update(
+            {
+                "timeline": build(reverse("api:event-timeline")),
+                "feed": build(reverse("feeds:events")),
+                "schema": build(reverse("api:schema")),
+                "docs": build(reverse("api:docs")),
+            }
+        )
+        return response
+
+
+class PageMixin:
+    """Keyset-paginated JSON lists: {"next": url or null, "results": [...]}."""
+
+    ordering: Ordering = Ordering("id", (("id", False),))
+    pagination_class = KeysetPagination
+    list_serializer_class: type[serializers.Serializer] | None = None
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = paginate(request, queryset, self.ordering)
+        serializer = (self.list_serializer_class or self.get_serializer_class())(
+            page.rows, many=True, context=self.get_serializer_context()
+        )
+        return page_response(page.next_url, serializer.data)
+
+    def get_object(self):
+        # Filters select rows of lists; a detail URL names its object.
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get_success_headers(self, data: dict) -> dict:
+        # DRF would take `url`, which for an article is the article's address.
+        return {
+            "Location": self.request.build_absolute_uri(
+                reverse(f"api:{self.basename}-detail", args=[data["id"]])
+            )
+        }
+
+
+def page_response(next_url: str | None, results: list, **extra) -> Response:
+    response = Response({"next": next_url, "results": results, **extra})
+    if next_url:
+        response["Link"] = f'<{next_url}>; rel="next"'
+    return response
+
+
+class LockedUpdateMixin:
+    """
+    Updates and deletes that honour If-Match: the row is locked, its current
+    ETag compared, then the change saved, so two writers cannot both pass.
+    """
+
+    def current_etag(self, instance) -> str:
+        serializer = self.get_serializer(instance)
+        return body_etag(JSONRenderer().render(serializer.data))
+
+    def locked_object(self):
+        return get_object_or_404(
+            self.get_queryset().select_for_update(), pk=self.kwargs["pk"]
+        )
+
+    def update(self, request: Request, *args, partial: bool = False, **kwargs):
+        with transaction.atomic():
+            instance = self.locked_object()
+            etag = self.current_etag(instance)
+            check_if_match(request, lambda tag: tag == etag)
+            serializer = self.get_serializer(
+                instance, data=request.data, partial=partial
+            )
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+        return Response(self.get_serializer(serializer.instance).data)
+
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        with transaction.atomic():
+            instance = self.locked_object()
+            etag = self.current_etag(instance)
+            check_if_match(request, lambda tag: tag == etag)
+            instance.delete()
+        return Response(status=204)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List events",
+        parameters=[
+            OpenApiParameter(
+                "format",
+                str,
+                enum=["json", "geojson", "csv"],
+                description="json (default, paginated), geojson (an RFC 7946 "
+                "FeatureCollection of every matching event, streamed) or csv "
+                "(one row per event, ACLED-like columns, streamed). "
+                "`Accept: application/geo+json` or `text/csv` work too.",
+            ),
+        ],
+        responses={
+            (200, "application/json"): EventSerializer(many=True),
+            (200, "application/geo+json"): OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="An RFC 7946 FeatureCollection of every matching "
+                "event (no pagination), with `tombstones` as a foreign member "
+                "when `updated_since` is given.",
+            ),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description="One row per matching event (no pagination).",
+            ),
+        },
+    ),
+    retrieve=extend_schema(
+        summary="One event",
+        parameters=[
+            OpenApiParameter(
+                "format",
+                str,
+                enum=["json", "geojson"],
+                description="geojson: a GeoJSON Feature.",
+            )
+        ],
+    ),
+    create=extend_schema(
+        summary="Create an event (editors)",
+        request=EventInputSerializer,
+        responses={201: EventSerializer},
+    ),
+    update=extend_schema(
+        summary="Replace an event (editors; If-Match honoured)",
+        request=EventInputSerializer,
+        responses={200: EventSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Change an event (editors; If-Match honoured)",
+        request=EventInputSerializer,
+        responses={200: EventSerializer},
+    ),
+    destroy=extend_schema(summary="Delete an event (If-Match honoured)"),
+)
+class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
+    """
+    Events. Anonymous visitors and analysts read published events only;
+    editors and reviewers read every status and write.
+    """
+
+    serializer_class = EventSerializer
+    filterset_class = EventFilterSet
+    filter_backends = [FilterBackend]
+    # Every format the events speak; DRF then sends `Vary: Accept`.
+    renderer_classes = [JSONRenderer, formats.GeoJSONRenderer, formats.CSVRenderer]
+    pagination_class = EventPagination
+    lookup_value_regex = "[0-9]+"
+    queryset = Event.objects.none()  # for permissions and the schema
+    filterset: EventFilterSet | None = None
+    object_version: int | None = None
+
+    def get_queryset(self) -> QuerySet:
+        return visible_events(self.request.user)
+
+    def get_renderers(self) -> list:
+        if self.action == "list":
+            renderers = self.renderer_classes
+        elif self.action == "retrieve":
+            renderers = [JSONRenderer, formats.GeoJSONRenderer]
+        else:
+            renderers = [JSONRenderer]
+        return [renderer() for renderer in renderers]
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.action in ("create", "update", "partial_update"):
+            return EventInputSerializer
+        return EventSerializer
+
+    def etag_for(self, response: Response) -> str:
+        digest = body_etag(response.content).strip('"')[:16]
+        if self.object_version is not None:
+            return f'"{self.object_version}-{digest}"'
+        return f'"{digest}"'
+
+    def filtered(self, request: Request) -> tuple[QuerySet, Ordering]:
+        """The visible events that pass the filters, and the order they page in."""
+        queryset = self.filter_queryset(self.get_queryset())
+        text = self.filterset.form.cleaned_data.get("q")
+        if not text:
+            return queryset, BY_DATE
+        # As double precision, so the rank a cursor carries compares exactly.
+        rank = Cast(SearchRank(F("search_vector"), search_query(text)), FloatField())
+        return queryset.annotate(rank=rank), BY_RANK
+
+    def list(self, request: Request, *args, **kwargs):
+        queryset, ordering = self.filtered(request)
+        if request.accepted_renderer.format in EXPORT_FORMATS:
+            return self.export(request, queryset.order_by(*ordering.order_by()))
+        page = paginate(request, with_embedded(queryset), ordering)
+        results = EventSerializer(page.rows, many=True).data
+        extra = {}
+        if "cursor" not in request.query_params:
+            removed = self.removals(request)
+            if removed is not None:
+                extra["tombstones"] = removed
+        return page_response(page.next_url, results, **extra)
+
+    def removals(self, request: Request) -> list[dict] | None:
+        """With `updated_since`: the tombstones a sync client needs."""
+        since = self.filterset.form.cleaned_data.get("updated_since")
+        if since is None:
+            return None
+        narrowed = self.filterset.selects_subset()
+        return tombstones(
+            user=request.user,
+            since=since,
+            matching=self.filterset.matching if narrowed else None,
+        )
+
+    def export(self, request: Request, queryset: QuerySet) -> HttpResponseBase:
+        for param in ("cursor", "page_size"):
+            if param in request.query_params:
+                raise exceptions.ValidationError(
+                    {
+                        param: [
+                            "GeoJSON and CSV stream every matching event; "
+                            "pagination applies to JSON only."
+                        ]
+                    }
+                )
+        renderer = request.accepted_renderer
+        etag = formats.export_etag(request, renderer.media_type)
+        head = request.method == "HEAD"
+        # A 304 when the client's copy is current, before any row is read.
+        response = get_conditional_response(request, etag=etag)
+        if response is None and renderer.format == "csv":
+            response = formats.csv_response(queryset, head=head)
+        elif response is None:
+            removed = None if head else self.removals(request)
+            response = formats.geojson_response(queryset, removed, head=head)
+        response["ETag"] = etag
+        mark_revalidate(request, response)
+        return response
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        event = self.get_object()
+        self.object_version = event.version
+        if request.accepted_renderer.format == "geojson":
+            return Response(formats.feature(event))
+        event = with_embedded(Event.objects.filter(pk=event.pk)).get()
+        return Response(EventSerializer(event).data)
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = EventInputSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        status = serializer.validated_data.get("status", Event.Status.DRAFT)
+        check_status_change(request.user, Event.Status.DRAFT, status)
+        event = serializer.save()
+        response = self.written(event, status=201)
+        response["Location"] = request.build_absolute_uri(
+            reverse("api:event-detail", args=[event.pk])
+        )
+        return response
+
+    def update(self, request: Request, *args, partial: bool = False, **kwargs):
+        with transaction.atomic():
+            event = self.locked_object()
+            check_if_match(
+                request, lambda tag: event_etag_version(tag) == event.version
+            )
+            serializer = EventInputSerializer(
+                event,
+                data=request.data,
+                partial=partial,
+                context=self.get_serializer_context(),
+            )
+            serializer.is_valid(raise_exception=True)
+            read = serializer.validated_data.get("version")
+            if read is not None and read != event.version:
+                raise Conflict(
+                    f"The event is at version {event.version}; you sent version "
+                    f"{read}. Fetch it again and reapply your change."
+                )
+            new_status = serializer.validated_data.get("status", event.status)
+            check_status_change(request.user, event.status, new_status)
+            serializer.save()
+        return self.written(Event.objects.get(pk=event.pk), status=200)
+
+    def partial_update(self, request: Request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def locked_object(self) -> Event:
+        return get_object_or_404(
+            self.get_queryset().select_for_update(), pk=self.kwargs["pk"]
+        )
+
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        with transaction.atomic():
+            event = self.locked_object()
+            check_if_match(
+                request, lambda tag: event_etag_version(tag) == event.version
+            )
+            event.delete()
+        return Response(status=204)
+
+    def written(self, event: Event, *, status: int) -> Response:
+        """The stored event, with the ETag a following If-Match should send."""
+        self.object_version = event.version
+        event = with_embedded(Event.objects.filter(pk=event.pk)).get()
+        return Response(EventSerializer(event).data, status=status)
+
+    @extend_schema(
+        summary="Event counts per interval and type",
+        parameters=[
+            *[
+                OpenApiParameter(
+                    name,
+                    str,
+                    description=str(event_filter.extra.get("help_text", "")),
+                    many=name in ("type", "status", "actor"),
+                )
+                for name, event_filter in EventFilterSet.base_filters.items()
+            ],
+            OpenApiParameter(
+                "interval",
+                str,
+                enum=[str(interval) for interval in INTERVALS],
+                description="Bucket size; default month.",
+            ),
+        ],
+        responses=inline_serializer(
+            "Timeline",
+            {
+                "interval": serializers.CharField(),
+                "results": inline_serializer(
+                    "TimelineBucket",
+                    {
+                        "period": serializers.DateField(),
+                        "event_type": serializers.CharField(),
+                        "count": serializers.IntegerField(),
+                    },
+                    many=True,
+                ),
+                "imprecise": inline_serializer(
+                    "TimelineImprecise",
+                    {
+                        "period_start": serializers.DateField(),
+                        "period_end": serializers.DateField(),
+                        "date_precision": serializers.CharField(),
+                        "event_type": serializers.CharField(),
+                        "count": serializers.IntegerField(),
+                    },
+                    many=True,
+                ),
+            },
+        ),
+    )
+    @action(detail=False)
+    def timeline(self, request: Request) -> Response:
+        """
+        Counts of events per interval (by start date) and type, with the same
+        filters as the list. Events dated less precisely than the interval (a
+        year-precision event on a monthly chart) are counted apart, under
+        `imprecise`, over the whole period they are known to fall in.
+        """
+        interval = request.query_params.get("interval", "month")
+        if interval not in INTERVALS:
+            raise exceptions.ValidationError(
+                {"interval": [f"Expected one of: {', '.join(INTERVALS)}."]}
+            )
+        queryset = self.filter_queryset(self.get_queryset()).order_by()
+        precise = INTERVALS[: INTERVALS.index(interval) + 1]
+        buckets = (
+            queryset.filter(date_precision__in=precise)
+            .annotate(period=Trunc("start_date", interval, output_field=DateField()))
+            .values("period", "event_type")
+            .annotate(count=Count("id"))
+            .order_by("period", "event_type")
+        )
+        imprecise = (
+            queryset.exclude(date_precision__in=precise)
+            .annotate(period_start=RawSQL(EFFECTIVE_START, [], DateField()))
+            .values("period_start", "date_precision", "event_type")
+            .annotate(
+                period_end=Max(RawSQL(EFFECTIVE_END, [], DateField())),
+                count=Count("id"),
+            )
+            .order_by("period_start", "date_precision", "event_type")
+        )
+        return Response(
+            {
+                "interval": interval,
+                "results": list(buckets),
+                "imprecise": [
+                    {
+                        "period_start": row["period_start"],
+                        "period_end": row["period_end"],
+                        "date_precision": row["date_precision"],
+                        "event_type": row["event_type"],
+                        "count": row["count"],
+                    }
+                    for row in imprecise
+                ],
+            }
+        )
+
+
+def event_etag_version(tag: str) -> int | None:
+    """The version an event ETag ("<version>-<digest>" or "<version>") names."""
+    if tag == "*":
+        return None
+    match = EVENT_ETAG.fullmatch(tag)
+    return int(match[1]) if match else None
+
+
+def check_status_change(user, old: str, new: str) -> None:
+    """Publishing, unpublishing and retracting are for reviewers (403 otherwise)."""
+    if old == new:
+        return
+    if new == Event.Status.RETRACTED:
+        if old != Event.Status.PUBLISHED:
+            raise exceptions.ValidationError(
+                {"status": ["Only a published event can be retracted."]}
+            )
+        allowed = workflow.can_retract(user)
+    elif old == Event.Status.RETRACTED:
+        allowed = workflow.can_retract(user)
+    elif Event.Status.PUBLISHED in (old, new):
+        allowed = workflow.can_publish(user)
+    else:
+        allowed = True
+    if not allowed:
+        raise exceptions.PermissionDenied(
+            {"status": [f"You may not move an event from {old} to {new}."]}
+        )
+
+
+class ActorFilterSet(filters.FilterSet):
+    q = filters.CharFilter(
+        field_name="name", lookup_expr="icontains", max_length=200, label="Name"
+    )
+    kind = filters.ChoiceFilter(choices=Actor.Kind.choices)
+    country = filters.CharFilter(max_length=3, help_text="ISO 3166-1 alpha-3.")
+
+    class Meta:
+        model = Actor
+        fields: list[str] = []
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List actors"),
+    retrieve=extend_schema(summary="One actor"),
+    create=extend_schema(summary="Create an actor (editors)"),
+    update=extend_schema(summary="Replace an actor (editors; If-Match honoured)"),
+    partial_update=extend_schema(summary="Change an actor (editors)"),
+    destroy=extend_schema(summary="Delete an actor"),
+)
+class ActorViewSet(
+    ConditionalMixin, LockedUpdateMixin, PageMixin, viewsets.ModelViewSet
+):
+    """States, bodies, people and groups that take part in events."""
+
+    queryset = Actor.objects.all()
+    serializer_class = ActorSerializer
+    filterset_class = ActorFilterSet
+    ordering = Ordering("name", (("name", False), ("id", False)))
+    lookup_value_regex = "[0-9]+"
+
+
+class ArticleFilterSet(filters.FilterSet):
+    q = filters.CharFilter(
+        field_name="title", lookup_expr="icontains", max_length=200, label="Title"
+    )
+    state = filters.ChoiceFilter(choices=SourceArticle.State.choices)
+    publisher = filters.CharFilter(max_length=200)
+
+    class Meta:
+        model = SourceArticle
+        fields: list[str] = []
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List source articles (without their text)"),
+    retrieve=extend_schema(summary="One source article, with its text"),
+    create=extend_schema(summary="Add an article (editors)"),
+    update=extend_schema(summary="Replace an article (editors; If-Match honoured)"),
+    partial_update=extend_schema(summary="Change an article (editors)"),
+    destroy=extend_schema(summary="Delete an article"),
+)
+class ArticleViewSet(
+    ConditionalMixin, LockedUpdateMixin, PageMixin, viewsets.ModelViewSet
+):
+    """News articles events are sourced from, newest first."""
+
+    queryset = SourceArticle.objects.all()
+    serializer_class = ArticleSerializer
+    list_serializer_class = ArticleListSerializer
+    filterset_class = ArticleFilterSet
+    ordering = Ordering("newest", (("id", True),))
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self) -> QuerySet:
+        queryset = SourceArticle.objects.all()
+        if self.action == "list":
+            queryset = queryset.defer("body", "rejected_spans")
+        return queryset
+
+
+class LocationFilterSet(filters.FilterSet):
+    q = filters.CharFilter(
+        field_name="name", lookup_expr="icontains", max_length=200, label="Name"
+    )
+    kind = filters.ChoiceFilter(choices=Location.Kind.choices)
+    code = filters.CharFilter(max_length=40)
+    country = filters.CharFilter(
+        field_name="country_code", max_length=3, help_text="ISO 3166-1 alpha-3."
+    )
+
+    class Meta:
+        model = Location
+        fields: list[str] = []
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List places (markers only)"),
+    retrieve=extend_schema(summary="One place, with its geometry as GeoJSON"),
+)
+class LocationViewSet(ConditionalMixin, PageMixin, viewsets.ReadOnlyModelViewSet):
+    """Countries, provinces, regions, borders, cities and sites."""
+
+    queryset = Location.objects.all()
+    serializer_class = LocationSerializer
+    list_serializer_class = LocationListSerializer
+    filterset_class = LocationFilterSet
+    ordering = Ordering("name", (("name", False), ("id", False)))
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self) -> QuerySet:
+        if self.action == "list":
+            return Location.objects.defer("geometry")
+        return Location.objects.all()
+
+
+class AgreementFilterSet(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Agreement.Kind.choices)
+    status = filters.ChoiceFilter(choices=Agreement.Status.choices)
+    party = documented(
+        {"type": "integer"},
+        ObjectFilter(
+            field_name="parties",
+            distinct=True,
+            model=Actor,
+            help_text="Actor id of a party or signatory.",
+        ),
+    )
+
+    class Meta:
+        model = Agreement
+        fields: list[str] = []
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List agreements"),
+    retrieve=extend_schema(summary="One agreement"),
+)
+class AgreementViewSet(ConditionalMixin, PageMixin, viewsets.ReadOnlyModelViewSet):
+    """Agreements with their parties, provisions and citations."""
+
+    queryset = Agreement.objects.all()
+    serializer_class = AgreementSerializer
+    filterset_class = AgreementFilterSet
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self) -> QuerySet:
+        return Agreement.objects.select_related("signed_at").prefetch_related(
+            "provisions",
+            Prefetch(
+                "party_roles",
+                queryset=AgreementParty.objects.select_related("actor", "represents"),
+            ),
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.select_related("article").defer(
+                    "article__body", "article__rejected_spans"
+                ),
+            ),
+        )
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        context["visible_event_ids"] = set(
+            visible_events(self.request.user)
+            .filter(agreement_signed__isnull=False)
+            .values_list("pk", flat=True)
+        )
+        return context

@@ -1,0 +1,735 @@
+"""
+What every import shares: a format turns each row into an `EventRecord`
+(plain values, no database), and `save_rows` matches the record to an event
+by its external id, creates or updates the event, its place, actors and the
+citation of the dataset's own record, and counts what happened.
+
+Rows are saved in transactions of `CHUNK_ROWS` rows: the new events of a
+chunk, their participants, articles and citations with one INSERT per table,
+and, if the database refuses any of it, again one savepoint per row, so the
+row at fault is reported and the rows around it still go in.
+History is written by the pghistory triggers, with the import named in the
+context of each change.
+"""
+
+import datetime
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pghistory
+from django.contrib.gis.geos import GEOSGeometry, Point
+from django.db import DataError, IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from events.models import (
+    Actor,
+    Citation,
+    Event,
+    Location,
+    Participant,
+    SourceArticle,
+    content_hash,
+)
+
+CHUNK_ROWS = 500
+EXTERNAL_IDS = ("acled_id", "ucdp_id", "gdelt_id")
+# The roles an import writes. Participants in other roles (a witness an
+# editor added, say) are left alone when an event is imported again.
+IMPORTED_ROLES = (
+    Participant.Role.INITIATOR,
+    Participant.Role.PARTICIPANT,
+    Participant.Role.TARGET,
+)
+COORDINATE_DECIMALS = 6
+# Points closer than this (about 10 cm) are the same point: coordinates
+# written at six decimals come back within half a millionth of a degree.
+SAME_POINT_DEGREES = 1e-6
+MAX_ID_LENGTH = 40
+
+
+# Bytes that were not UTF-8, kept by the reader as lone surrogates.
+UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+class RowError(ValueError):
+    """A row that cannot be imported, with the reason in plain words."""
+
+
+class SkipRow(Exception):
+    """A row that is deliberately not imported (not an error)."""
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    name: str
+    kind: str  # Actor.Kind for an actor that has to be created
+    country: str = ""
+
+
+@dataclass(frozen=True)
+class Role:
+    actor: ActorRef
+    role: str
+    capacity: str = ""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an event happened, as a dataset names it."""
+
+    name: str
+    latitude: float
+    longitude: float
+    country_code: str = ""
+    kind: str = Location.Kind.CITY
+    source: str = ""  # the dataset, with the admin names it gives
+    # "admin1" or "country": the event belongs to an area the project already
+    # has (its province, its country), not to a new point.
+    area: str = ""
+    # Whether any place of this name at this very point will do, whatever
+    # its kind and source (for files that come from the tracker itself).
+    any_kind: bool = False
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """The dataset's own record of the event, stored as an article and quoted."""
+
+    title: str
+    publisher: str
+    body: str
+    quote_start: int
+    quote_end: int
+    published_on: datetime.date | None = None
+
+    @property
+    def quote(self) -> str:
+        return self.body[self.quote_start : self.quote_end]
+
+
+@dataclass
+class EventRecord:
+    key: dict[str, str]  # external ids the event is matched by
+    fields: dict[str, Any]  # Event fields the dataset owns, set on every import
+    initial: dict[str, Any]  # Event fields set only when the event is created
+    place: Place | None = None
+    # None when the file says nothing about participants: they are left alone.
+    participants: list[Role] | None = field(default_factory=list)
+    source: SourceRecord | None = None
+    # How to find the event when the record has no external id.
+    match: dict[str, Any] | None = None
+
+
+@dataclass
+class ImportReport:
+    unit: str = "line"
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        text = (
+            f"{self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {len(self.errors)} failed"
+        )
+        if self.skipped:
+            text += f", {self.skipped} skipped"
+        return text + "."
+
+    def error_lines(self) -> list[str]:
+        return [f"{self.unit} {number}: {reason}" for number, reason in self.errors]
+
+
+# --- reading values -------------------------------------------------------------------
+
+
+def clean_text(row: dict[str, Any]) -> dict[str, str]:
+    """A row's cells as stripped text, refusing what PostgreSQL cannot store."""
+    cleaned: dict[str, str] = {}
+    for name, value in row.items():
+        if name is None:  # cells beyond the header
+            raise RowError("has more cells than the header has columns")
+        text = "" if value is None else str(value)
+        if "\x00" in text:
+            raise RowError(f"{name} contains a NUL byte")
+        if UNDECODABLE.search(text):
+            raise RowError(f"{name} is not valid UTF-8")
+        cleaned[name] = text.strip()
+    return cleaned
+
+
+def required(row: dict[str, str], name: str) -> str:
+    value = row.get(name, "")
+    if not value:
+        raise RowError(f"{name} is missing")
+    return value
+
+
+def external_id(row: dict[str, str], name: str) -> str:
+    value = required(row, name)
+    if len(value) > MAX_ID_LENGTH or re.search(r"\s", value):
+        raise RowError(f"{name} {value[:60]!r} is not an id")
+    return value
+
+
+def parse_date(value: str, name: str) -> datetime.date:
+    """ISO dates ("2023-03-19", with or without a time) and "19 March 2023"."""
+    text = value.strip()
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.]+Z?)?", text)
+    try:
+        if match:
+            return datetime.date.fromisoformat(match[1])
+        return datetime.datetime.strptime(text, "%d %B %Y").date()
+    except ValueError:
+        pass
+    if not text:
+        raise RowError(f"{name} is missing")
+    raise RowError(f"{name} {text[:40]!r} is not a date (expected YYYY-MM-DD)")
+
+
+def parse_coordinate(value: str, name: str, limit: float) -> float:
+    if not value:
+        raise RowError(f"{name} is missing")
+    try:
+        number = float(value)
+    except ValueError:
+        raise RowError(f"{name} {value[:40]!r} is not a number") from None
+    if not math.isfinite(number) or abs(number) > limit:
+        raise RowError(f"{name} {value[:40]} is out of range (-{limit:g} to {limit:g})")
+    return number
+
+
+def parse_count(value: str, name: str) -> int | None:
+    if not value:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise RowError(f"{name} {value[:40]!r} is not a whole number") from None
+    if number < 0 or number > 2**31 - 1:
+        raise RowError(f"{name} {number} is out of range")
+    return number
+
+
+def parse_code(value: str, name: str, codes: dict[str, Any]) -> Any:
+    try:
+        return codes[value]
+    except KeyError:
+        choices = ", ".join(codes)
+        raise RowError(f"{name} {value[:40]!r} is not one of {choices}") from None
+
+
+def point(latitude: float, longitude: float) -> Point:
+    return Point(
+        round(longitude, COORDINATE_DECIMALS),
+        round(latitude, COORDINATE_DECIMALS),
+        srid=4326,
+    )
+
+
+def fatalities_in_order(low: int | None, best: int | None, high: int | None) -> None:
+    known = [value for value in (low, best, high) if value is not None]
+    if known != sorted(known):
+        raise RowError(
+            f"fatalities are not low <= best <= high ({low}, {best}, {high})"
+        )
+
+
+# --- finding and creating what rows refer to ------------------------------------------
+
+
+def same(current: Any, wanted: Any) -> bool:
+    if isinstance(wanted, GEOSGeometry):
+        return current is not None and current.equals_exact(wanted, SAME_POINT_DEGREES)
+    return current == wanted
+
+
+class Lookups:
+    """
+    Actors, places and events already in the database, found once and kept
+    for the whole import. Whatever a row creates is forgotten again if the
+    row's savepoint is rolled back.
+    """
+
+    def __init__(self) -> None:
+        self.actors_by_name: dict[str, list[Actor]] = defaultdict(list)
+        self.actors_by_alias: dict[str, list[Actor]] = defaultdict(list)
+        for actor in Actor.objects.only("id", "name", "aliases", "country"):
+            self.actors_by_name[actor.name.lower()].append(actor)
+            for alias in actor.aliases:
+                self.actors_by_alias[alias.lower()].append(actor)
+        self.places: dict[tuple, int] = {}
+        self.countries: dict[str, int | None] = {}
+        self.events: dict[tuple[str, str], Event] = {}
+        self.participants: dict[int, list[tuple[int, int, str, str]]] = {}
+        self.cited: dict[int, set[str]] = defaultdict(set)
+        self.articles: dict[str, SourceArticle] = {}
+        self._undo: list[Callable[[], None]] = []
+
+    # A row's additions to the caches, undone if the row fails.
+    # Additions to the caches, undone if the savepoint they were made in is
+    # rolled back.
+    def begin(self) -> None:
+        self._undo = []
+
+    def rollback(self) -> None:
+        for undo in reversed(self._undo):
+            undo()
+        self._undo = []
+
+    def prefetch(self, records: list[EventRecord]) -> None:
+        """Load the events, participants and articles a chunk of rows refers to."""
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for record in records:
+            for name, value in record.key.items():
+                wanted[name].add(value)
+        self.events = {}
+        for name, values in wanted.items():
+            for event in Event.objects.filter(**{f"{name}__in": values}):
+                self.events[(name, getattr(event, name))] = event
+        ids = [event.pk for event in self.events.values()]
+        self.participants = {event_id: [] for event_id in ids}
+        for row in (
+            Participant.objects.filter(event__in=ids, role__in=IMPORTED_ROLES)
+            .order_by("id")
+            .values_list("event_id", "id", "actor_id", "role", "capacity")
+        ):
+            self.participants[row[0]].append(row[1:])
+        self.cited = defaultdict(set)
+        for event_id, digest in Citation.objects.filter(event__in=ids).values_list(
+            "event_id", "article__content_hash"
+        ):
+            self.cited[event_id].add(digest)
+        digests = [
+            content_hash(record.source.body) for record in records if record.source
+        ]
+        self.articles = {
+            article.content_hash: article
+            for article in SourceArticle.objects.filter(content_hash__in=digests)
+        }
+
+    def event(self, record: EventRecord) -> Event | None:
+        for name, value in record.key.items():
+            event = self.events.get((name, value))
+            if event is not None:
+                return event
+        if record.match:
+            return Event.objects.filter(**record.match).order_by("id").first()
+        return None
+
+    def current_participants(self, event: Event) -> list[tuple[int, int, str, str]]:
+        if event.pk in self.participants:
+            return self.participants[event.pk]
+        return list(
+            Participant.objects.filter(event=event, role__in=IMPORTED_ROLES)
+            .order_by("id")
+            .values_list("id", "actor_id", "role", "capacity")
+        )
+
+    def remember_event(self, record: EventRecord, event: Event) -> None:
+        for name, value in record.key.items():
+            self.events[(name, value)] = event
+            self._undo.append(lambda key=(name, value): self.events.pop(key, None))
+
+    def actor(self, ref: ActorRef) -> Actor:
+        """
+        The actor of that name (or alias, ignoring case) and country. An actor
+        whose country the row does not say matches the only actor of that
+        name; otherwise a new actor is created.
+        """
+        key = ref.name.lower()
+        for candidates in (self.actors_by_name[key], self.actors_by_alias[key]):
+            exact = [actor for actor in candidates if actor.country == ref.country]
+            if exact:
+                return exact[0]
+            if not ref.country and len(candidates) == 1:
+                return candidates[0]
+        actor = Actor.objects.create(name=ref.name, kind=ref.kind, country=ref.country)
+        self.actors_by_name[key].append(actor)
+        self._undo.append(lambda: self.actors_by_name[key].remove(actor))
+        return actor
+
+    def country(self, code: str) -> int | None:
+        if code not in self.countries:
+            self.countries[code] = (
+                Location.objects.filter(kind=Location.Kind.COUNTRY, code=code)
+                .values_list("id", flat=True)
+                .first()
+            )
+        return self.countries[code]
+
+    def admin1(self, where: Point) -> int | None:
+        return (
+            Location.objects.filter(
+                kind=Location.Kind.ADMIN1, geometry__intersects=where
+            )
+            .order_by("id")
+            .values_list("id", flat=True)
+            .first()
+        )
+
+    def _area(self, place: Place, where: Point) -> int | None:
+        if place.area == "country" and place.country_code:
+            return self.country(place.country_code)
+        if place.area == "admin1":
+            return self.admin1(where)
+        return None
+
+    def _find(self, place: Place) -> tuple[tuple, int | None]:
+        """The place's cache key, and its Location's id if there is one."""
+        where = point(place.latitude, place.longitude)
+        key = (place.name, where.coords, place.country_code, place.kind, place.source)
+        if key in self.places:
+            return key, self.places[key]
+        found = self._area(place, where)
+        if found is None:
+            # By lower(name) first, which location_name_lower_idx serves.
+            same_place = Location.objects.annotate(lower_name=Lower("name")).filter(
+                lower_name=place.name.lower(),
+                name=place.name,
+                point__dwithin=(where, SAME_POINT_DEGREES),
+            )
+            if not place.any_kind:
+                same_place = same_place.filter(
+                    kind=place.kind,
+                    country_code=place.country_code,
+                    source=place.source,
+                )
+            found = min(same_place.values_list("id", flat=True), default=None)
+        if found is not None:
+            self.places[key] = found
+        return key, found
+
+    def _new(self, place: Place) -> Location:
+        where = point(place.latitude, place.longitude)
+        parent = self.admin1(where)
+        if parent is None and place.country_code:
+            parent = self.country(place.country_code)
+        return Location(
+            name=place.name,
+            kind=place.kind,
+            parent_id=parent,
+            country_code=place.country_code,
+            geometry=where,
+            point=where,
+            source=place.source,
+        )
+
+    def prepare_places(self, places: list[Place]) -> None:
+        """Find the places a chunk names and create the missing ones at once."""
+        missing: dict[tuple, Location] = {}
+        for place in places:
+            key, found = self._find(place)
+            if found is None and key not in missing:
+                missing[key] = self._new(place)
+        Location.objects.bulk_create(missing.values())
+        for key, location in missing.items():
+            self.places[key] = location.pk
+            self._undo.append(lambda key=key: self.places.pop(key, None))
+
+    def location(self, place: Place) -> int:
+        """The id of the place's Location, created if the project lacks it."""
+        key, found = self._find(place)
+        if found is None:
+            found = self._new(place)
+            found.save()
+            self.places[key] = found.pk
+            self._undo.append(lambda: self.places.pop(key, None))
+            return found.pk
+        return found
+
+    def article(self, source: SourceRecord) -> SourceArticle:
+        """
+        The article holding the record's text: an existing one (a record
+        imported before) or a new, unsaved one, which this remembers.
+        """
+        digest = content_hash(source.body)
+        article = self.articles.get(digest)
+        if article is None:
+            article = SourceArticle(
+                title=source.title,
+                publisher=source.publisher,
+                published_on=source.published_on,
+                body=source.body,
+                content_hash=digest,
+                state=SourceArticle.State.CURATED,
+            )
+            self.articles[digest] = article
+            self._undo.append(lambda: self.articles.pop(digest, None))
+        elif article.body[source.quote_start : source.quote_end] != source.quote:
+            raise RowError(
+                f"article {article.pk} has this record's text with different case "
+                "or spacing, so its quote cannot be located"
+            )
+        return article
+
+
+# --- saving records -----------------------------------------------------------------
+
+
+def new_event(record: EventRecord, *, status: str, lookups: Lookups) -> Event:
+    location = lookups.location(record.place) if record.place else None
+    event = Event(
+        **record.fields, **record.initial, location_id=location, status=status
+    )
+    if status == Event.Status.PUBLISHED:
+        event.published_at = timezone.now()
+    return event
+
+
+def update_event(record: EventRecord, event: Event, *, lookups: Lookups) -> str:
+    """Bring an existing event in line with the record; say whether it changed."""
+    location = lookups.location(record.place) if record.place else None
+    fields = {**record.fields, "location_id": location}
+    changed = [
+        name for name, value in fields.items() if not same(getattr(event, name), value)
+    ]
+    if changed:
+        for name in changed:
+            setattr(event, name, fields[name])
+        event.save(update_fields=[*changed, "updated_at"])
+    if record.participants is not None:
+        current = lookups.current_participants(event)
+        wanted = participants_for(event, record.participants, lookups=lookups)
+        if [row[1:] for row in current] != [
+            (p.actor_id, p.role, p.capacity) for p in wanted
+        ]:
+            Participant.objects.filter(pk__in=[row[0] for row in current]).delete()
+            Participant.objects.bulk_create(wanted)
+            changed.append("participants")
+    source = record.source
+    if source and content_hash(source.body) not in lookups.cited[event.pk]:
+        article = lookups.article(source)
+        if article.pk is None:
+            article.save()
+        # A record that changed since the last import is a new article (a
+        # cited article's text never changes): the old citation goes, and
+        # the old article with it once nothing else cites it.
+        previous = Citation.objects.filter(
+            event=event,
+            article__publisher=source.publisher,
+            article__title=source.title,
+        ).exclude(article=article)
+        stale = list(previous.values_list("article_id", flat=True))
+        previous.delete()
+        SourceArticle.objects.filter(pk__in=stale, citations__isnull=True).delete()
+        citation_for(event, article, source).save()
+        lookups.cited[event.pk].add(article.content_hash)
+        changed.append("citation")
+    return "updated" if changed else "unchanged"
+
+
+def participants_for(
+    event: Event, roles: list[Role], *, lookups: Lookups
+) -> list[Participant]:
+    """Unsaved participants in the record's order, each actor once per role."""
+    participants: list[Participant] = []
+    seen: set[tuple[int, str]] = set()
+    for role in roles:
+        actor = lookups.actor(role.actor)
+        if (actor.pk, role.role) not in seen:
+            seen.add((actor.pk, role.role))
+            participants.append(
+                Participant(
+                    event=event,
+                    actor_id=actor.pk,
+                    role=role.role,
+                    capacity=role.capacity,
+                )
+            )
+    return participants
+
+
+def citation_for(
+    event: Event, article: SourceArticle, source: SourceRecord
+) -> Citation:
+    return Citation(
+        article=article,
+        event=event,
+        quote=source.quote,
+        start=source.quote_start,
+        end=source.quote_end,
+    )
+
+
+def save_record(record: EventRecord, *, status: str, lookups: Lookups) -> str:
+    """Create or update the record's event; return what happened."""
+    event = lookups.event(record)
+    if event is not None:
+        return update_event(record, event, lookups=lookups)
+    event = new_event(record, status=status, lookups=lookups)
+    event.save()
+    lookups.remember_event(record, event)
+    Participant.objects.bulk_create(
+        participants_for(event, record.participants or [], lookups=lookups)
+    )
+    if record.source:
+        article = lookups.article(record.source)
+        if article.pk is None:
+            article.save()
+        citation_for(event, article, record.source).save()
+    return "created"
+
+
+def save_chunk(
+    records: list[EventRecord], *, status: str, lookups: Lookups
+) -> list[str]:
+    """
+    Like save_record for each record, but the new places, events, their
+    participants, articles and citations go in with one INSERT per table.
+    """
+    outcomes: list[str] = []
+    created: list[tuple[EventRecord, Event]] = []
+    lookups.prepare_places([record.place for record in records if record.place])
+    for record in records:
+        event = lookups.event(record)
+        if event is None:
+            created.append((record, new_event(record, status=status, lookups=lookups)))
+            outcomes.append("created")
+        else:
+            outcomes.append(update_event(record, event, lookups=lookups))
+    Event.objects.bulk_create([event for _, event in created])
+    participants: list[Participant] = []
+    articles: list[SourceArticle] = []
+    citations: list[Citation] = []
+    for record, event in created:
+        lookups.remember_event(record, event)
+        participants += participants_for(
+            event, record.participants or [], lookups=lookups
+        )
+        if record.source:
+            article = lookups.article(record.source)
+            if article.pk is None:
+                articles.append(article)
+            citations.append(citation_for(event, article, record.source))
+    Participant.objects.bulk_create(participants)
+    SourceArticle.objects.bulk_create(articles)
+    Citation.objects.bulk_create(citations)
+    return outcomes
+
+
+# --- the import loop ------------------------------------------------------------------
+
+
+def chunked(rows: Iterable, size: int) -> Iterator[list]:
+    chunk: list = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def save_chunk_at_once(
+    parsed: list[tuple[int, EventRecord]], *, status: str, lookups: Lookups
+) -> list[tuple[str, str]] | None:
+    """The chunk in one savepoint, or None if any of it failed."""
+    if any(not record.key for _, record in parsed):
+        return None  # records matched by their content may repeat in a chunk
+    lookups.begin()
+    try:
+        with transaction.atomic():
+            records = [record for _, record in parsed]
+            outcomes = save_chunk(records, status=status, lookups=lookups)
+    except (RowError, IntegrityError, DataError):
+        lookups.rollback()
+        return None
+    return [(outcome, "") for outcome in outcomes]
+
+
+def save_one_by_one(
+    parsed: list[tuple[int, EventRecord]], *, status: str, lookups: Lookups
+) -> list[tuple[str, str]]:
+    """Each record in its own savepoint: what happened, or "failed" and why."""
+    outcomes = []
+    for _, record in parsed:
+        lookups.begin()
+        try:
+            with transaction.atomic():
+                outcome = save_record(record, status=status, lookups=lookups)
+        except RowError as error:
+            lookups.rollback()
+            outcomes.append(("failed", str(error)))
+        except (IntegrityError, DataError) as error:
+            lookups.rollback()
+            reason = str(error).splitlines()[0]
+            outcomes.append(("failed", f"refused by the database: {reason}"))
+        else:
+            outcomes.append((outcome, ""))
+    return outcomes
+
+
+def save_rows(
+    *,
+    rows: Iterable[tuple[int, Any]],
+    parse: Callable[[Any], EventRecord],
+    status: str,
+    unit: str = "line",
+    context: dict[str, str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """
+    Import numbered rows with `parse` (a format's row parser). Bad rows are
+    reported with their number and reason; the good ones are saved.
+    """
+    report = ImportReport(unit=unit)
+    lookups = Lookups()
+    first_seen: dict[tuple[str, str], int] = {}
+    done = 0
+    with pghistory.context(**(context or {})):
+        for chunk in chunked(rows, CHUNK_ROWS):
+            parsed: list[tuple[int, EventRecord]] = []
+            for number, row in chunk:
+                try:
+                    record = parse(row)
+                except SkipRow:
+                    report.skipped += 1
+                    continue
+                except RowError as error:
+                    report.errors.append((number, str(error)))
+                    continue
+                repeated = [key for key in record.key.items() if key in first_seen]
+                if repeated:
+                    name, value = repeated[0]
+                    report.errors.append(
+                        (
+                            number,
+                            f"{name} {value} already came on {unit} "
+                            f"{first_seen[repeated[0]]}",
+                        )
+                    )
+                    continue
+                for key in record.key.items():
+                    first_seen[key] = number
+                parsed.append((number, record))
+            records = [record for _, record in parsed]
+            with transaction.atomic():
+                lookups.prefetch(records)
+                outcomes = save_chunk_at_once(parsed, status=status, lookups=lookups)
+                if outcomes is None:
+                    # The failed attempt may have changed the events in hand.
+                    lookups.prefetch(records)
+                    outcomes = save_one_by_one(parsed, status=status, lookups=lookups)
+            for (number, _), (outcome, reason) in zip(parsed, outcomes, strict=True):
+                if outcome == "failed":
+                    report.errors.append((number, reason))
+                else:
+                    setattr(report, outcome, getattr(report, outcome) + 1)
+            done += len(chunk)
+            if progress:
+                progress(done)
+    report.errors.sort()
+    return report

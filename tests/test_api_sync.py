@@ -1,0 +1,220 @@
+"""Incremental sync with `updated_since`: changes as records, removals as tombstones."""
+
+import datetime
+import json
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.core.cache import cache
+from django.test import Client
+
+from events.models import Event
+from tests.conftest import make_event
+
+pytestmark = pytest.mark.django_db
+
+EVENTS = "/api/v1/events/"
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle() -> None:
+    cache.clear()
+
+
+def now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def sync(client: Client, since: datetime.datetime, **params) -> dict:
+    response = client.get(EVENTS, {"updated_since": since.isoformat(), **params})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def tombstone_changes(data: dict) -> dict[int, tuple[str, str]]:
+    return {t["id"]: (t["change"], t["retraction_reason"]) for t in data["tombstones"]}
+
+
+def published(**overrides) -> Event:
+    return make_event(status=Event.Status.PUBLISHED, **overrides)
+
+
+def test_a_retraction_reaches_readers_as_a_tombstone_with_its_reason(
+    client: Client,
+) -> None:
+    event = published(title="To retract")
+    since = now()
+    event.status = Event.Status.RETRACTED
+    event.retraction_reason = "The source withdrew the report."
+    event.save()
+
+    data = sync(client, since)
+
+    assert data["results"] == []
+    assert tombstone_changes(data) == {
+        event.pk: ("retracted", "The source withdrew the report.")
+    }
+    assert set(data["tombstones"][0]) == {
+        "id",
+        "change",
+        "retraction_reason",
+        "changed_at",
+    }
+
+
+def test_a_deletion_reaches_readers_as_a_tombstone(client: Client) -> None:
+    event = published(title="To delete")
+    pk = event.pk
+    since = now()
+    event.delete()
+
+    assert tombstone_changes(sync(client, since)) == {pk: ("deleted", "")}
+
+
+def test_unpublishing_reaches_readers_as_a_tombstone(client: Client) -> None:
+    event = published(title="Back to draft")
+    since = now()
+    event.status = Event.Status.DRAFT
+    event.save()
+
+    assert tombstone_changes(sync(client, since)) == {event.pk: ("unpublished", "")}
+
+
+def test_drafts_never_published_leave_no_tombstone_for_readers(
+    client: Client, analyst, editor_client: Client
+) -> None:
+    draft = make_event(title="Draft only")
+    pk = draft.pk
+    since = now()
+    draft.delete()
+    analyst_client = Client()
+    analyst_client.force_login(analyst)
+
+    assert sync(client, since)["tombstones"] == []
+    assert sync(analyst_client, since)["tombstones"] == []
+    # Editors saw the draft, so they learn it is gone.
+    assert tombstone_changes(sync(editor_client, since)) == {pk: ("deleted", "")}
+
+
+def test_editors_see_retracted_events_as_records_not_tombstones(
+    editor_client: Client,
+) -> None:
+    event = published(title="Retracted for editors")
+    since = now()
+    event.status = Event.Status.RETRACTED
+    event.retraction_reason = "Wrong"
+    event.save()
+
+    data = sync(editor_client, since)
+
+    assert [(e["id"], e["status"]) for e in data["results"]] == [
+        (event.pk, "retracted")
+    ]
+    assert data["tombstones"] == []
+
+
+def test_changed_events_come_back_as_records(client: Client) -> None:
+    unchanged = published(title="Unchanged")
+    changed = published(title="Changed")
+    since = now()
+    changed.title = "Changed again"
+    changed.save()
+
+    data = sync(client, since)
+
+    assert [e["title"] for e in data["results"]] == ["Changed again"]
+    assert unchanged.pk not in tombstone_changes(data)
+
+
+def test_an_event_leaving_the_filters_is_a_tombstone(client: Client) -> None:
+    leaving = published(
+        title="Leaves the box", location=None, point=Point(44.4, 33.3, srid=4326)
+    )
+    staying = published(
+        title="Stays in the box", location=None, point=Point(44.5, 33.4, srid=4326)
+    )
+    since = now()
+    leaving.point = Point(51.4, 35.7, srid=4326)
+    leaving.save()
+    staying.summary = "Updated."
+    staying.save()
+
+    data = sync(client, since, bbox="44,33,45,34")
+
+    assert [e["title"] for e in data["results"]] == ["Stays in the box"]
+    assert tombstone_changes(data) == {leaving.pk: ("no_longer_matches", "")}
+
+
+def test_tombstones_come_on_the_first_page_only(client: Client) -> None:
+    since = now()
+    for n in range(3):
+        published(title=f"New {n}")
+    gone = published(title="Gone")
+    gone_pk = gone.pk
+    gone.delete()
+
+    first = sync(client, since, page_size=2)
+    second = client.get(first["next"]).json()
+
+    assert gone_pk in tombstone_changes(first)
+    assert "tombstones" not in second
+    assert len(first["results"]) + len(second["results"]) == 3
+
+
+def test_without_updated_since_there_are_no_tombstones(client: Client) -> None:
+    assert "tombstones" not in client.get(EVENTS).json()
+
+
+def test_geojson_sync_carries_tombstones_as_a_foreign_member(client: Client) -> None:
+    event = published(title="Mapped then retracted")
+    since = now()
+    event.status = Event.Status.RETRACTED
+    event.retraction_reason = "Misplaced"
+    event.save()
+
+    response = client.get(
+        EVENTS, {"format": "geojson", "updated_since": since.isoformat()}
+    )
+    collection = json.loads(b"".join(response.streaming_content))
+
+    assert collection["features"] == []
+    json_page = sync(client, since)
+    assert collection["tombstones"] == json_page["tombstones"]
+    assert [(t["id"], t["change"]) for t in collection["tombstones"]] == [
+        (event.pk, "retracted")
+    ]
+
+
+def test_updated_since_accepts_an_unencoded_plus(client: Client) -> None:
+    response = client.get(f"{EVENTS}?updated_since=2024-01-01T00:00:00+00:00")
+
+    assert response.status_code == 200
+
+
+def test_a_client_following_the_protocol_stays_in_sync(client: Client) -> None:
+    """Full download, then changes of every kind, then one incremental sync."""
+    held: dict[int, str] = {}
+    url = f"{EVENTS}?page_size=4"
+    while url:
+        data = client.get(url).json()
+        held.update({e["id"]: e["title"] for e in data["results"]})
+        url = data["next"]
+    mark = now()
+
+    edited = Event.objects.get(title__startswith="Iraq and Iran sign")
+    edited.title = "Signing (corrected)"
+    edited.save()
+    retracted = Event.objects.get(title__startswith="Iran detains")
+    retracted.status = Event.Status.RETRACTED
+    retracted.retraction_reason = "Unverified"
+    retracted.save()
+    Event.objects.get(title__startswith="Protests in Iran").delete()
+    published(title="Brand new")
+    make_event(title="Draft, invisible")
+
+    data = sync(client, mark, page_size=500)
+    for tombstone in data["tombstones"]:
+        held.pop(tombstone["id"], None)
+    held.update({e["id"]: e["title"] for e in data["results"]})
+
+    assert held == dict(Event.objects.published().values_list("pk", "title"))
