@@ -1,28 +1,42 @@
+import datetime
 import itertools
+import re
 from typing import TypedDict
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import BooleanField, Count, F, Func, Q, Value
+from django.db.models import BooleanField, Count, F, Func, Max, Min, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractYear
-from django.http import HttpRequest, HttpResponse
+from django.db.models.functions import ExtractYear, Trunc
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
+from events.api.filters import EventFilterSet
 from events.api.visibility import sees_unpublished, visible_events
 from events.basemap import basemap_geojson, basemap_version
+from events.mapdata import map_geojson
 from events.models import (
     Actor,
     Agreement,
     Citation,
+    DatePrecision,
     Event,
     EventQuerySet,
     Location,
     SourceArticle,
+    period_bounds,
 )
 
 RECENT_EVENTS = 10
@@ -343,3 +357,195 @@ def about(request: HttpRequest) -> HttpResponse:
         "event_types": Event.Type.choices,
     }
     return render(request, "events/about.html", ctx)
+
+
+# --- timeline and map -----------------------------------------------------------
+
+TIMELINE_PAGE_SIZE = 50
+AFTER = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(\d{1,18})$")
+
+
+def _filtered(request: HttpRequest) -> EventFilterSet:
+    return EventFilterSet(
+        data=request.GET, queryset=visible_events(request.user), request=request
+    )
+
+
+def _filter_choices() -> dict:
+    """Options for the filter form shared by the timeline and the map."""
+    regions = Location.objects.filter(
+        kind__in=[Location.Kind.REGION, Location.Kind.BORDER, Location.Kind.ADMIN1]
+    ).order_by("kind", "name")
+    actors = (
+        Actor.objects.filter(participations__event__status=Event.Status.PUBLISHED)
+        .annotate(total=Count("participations"))
+        .order_by("-total", "name")[:200]
+    )
+    return {
+        "types": Event.Type.choices,
+        "countries": Location.objects.filter(kind=Location.Kind.COUNTRY).order_by(
+            "name"
+        ),
+        "regions": regions,
+        "actors": sorted(actors, key=lambda actor: actor.name),
+    }
+
+
+def _period_label(event: Event) -> str:
+    if event.date_precision == "year":
+        return f"{event.start_date.year} (date known to the year)"
+    return event.start_date.strftime("%B %Y")
+
+
+def _periods(first: datetime.date, last: datetime.date, interval: str):
+    """Every period from the one holding `first` to the one holding `last`."""
+    day = period_bounds(first, interval)[0]
+    while day <= last:
+        yield day
+        day = period_bounds(day, interval)[1] + datetime.timedelta(days=1)
+
+
+def _chart(events: EventQuerySet, query: QueryDict) -> dict:
+    """Counts per period and type, as stacked bars that narrow the view on click."""
+    span = events.aggregate(first=Min("start_date"), last=Max("start_date"))
+    if span["first"] is None:
+        return {"bars": [], "interval": None, "types": []}
+    interval = "year" if (span["last"] - span["first"]).days > 3 * 366 else "month"
+    if interval == "month":
+        # An event known only to its year belongs to no month: counted apart,
+        # not piled on January.
+        coarse = events.filter(date_precision=DatePrecision.YEAR).count()
+        events = events.exclude(date_precision=DatePrecision.YEAR)
+    else:
+        coarse = 0
+    rows = (
+        events.order_by()
+        .annotate(period=Trunc("start_date", interval))
+        .values("period", "event_type")
+        .annotate(total=Count("id"))
+        .order_by("period")
+    )
+    periods: dict[datetime.date, dict[str, int]] = {}
+    for row in rows:
+        periods.setdefault(row["period"], {})[row["event_type"]] = row["total"]
+    if not periods:
+        return {"bars": [], "interval": interval, "types": [], "coarse": coarse}
+    periods = {
+        day: periods.get(day, {})
+        for day in _periods(min(periods), max(periods), interval)
+    }
+    tallest = max(sum(counts.values()) for counts in periods.values()) or 1
+    labels = dict(Event.Type.choices)
+    width = 640 / max(len(periods), 1)
+    bars = []
+    for index, (period, counts) in enumerate(periods.items()):
+        first, last = period_bounds(period, interval)
+        narrowed = query.copy()
+        narrowed["start"], narrowed["end"] = first.isoformat(), last.isoformat()
+        narrowed.pop("after", None)
+        y = 150.0
+        segments = []
+        for event_type, total in sorted(counts.items()):
+            height = 140 * total / tallest
+            y -= height
+            segments.append(
+                {"type": event_type, "label": labels[event_type], "total": total,
+                 "y": round(y, 2), "height": round(height, 2)}
+            )  # fmt: skip
+        bars.append(
+            {
+                "x": round(index * width, 2),
+                "width": round(max(width - 1, 1), 2),
+                "label": str(period.year) if interval == "year" else f"{period:%b %Y}",
+                "total": sum(counts.values()),
+                "segments": segments,
+                "href": "?" + narrowed.urlencode(),
+            }
+        )
+    step = max(1, len(bars) // 8)
+    return {
+        "bars": bars,
+        "ticks": bars[::step],
+        "interval": interval,
+        "coarse": coarse,
+        "types": sorted({s["type"] for b in bars for s in b["segments"]}),
+        "labels": labels,
+    }
+
+
+def timeline(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered(request)
+    errors = None
+    if filterset.is_valid():
+        events = filterset.qs.select_related("location").order_by("start_date", "id")
+    else:
+        errors = filterset.errors
+        events = Event.objects.none()
+    after = AFTER.match(request.GET.get("after", ""))
+    page = events
+    if after:
+        day, pk = datetime.date.fromisoformat(after[1]), int(after[2])
+        page = events.filter(Q(start_date__gt=day) | Q(start_date=day, id__gt=pk))
+    page = list(
+        page.prefetch_related("participations__actor")[: TIMELINE_PAGE_SIZE + 1]
+    )
+    more = len(page) > TIMELINE_PAGE_SIZE
+    page = page[:TIMELINE_PAGE_SIZE]
+    next_query = None
+    if more:
+        query = request.GET.copy()
+        query["after"] = f"{page[-1].start_date.isoformat()}.{page[-1].pk}"
+        next_query = query.urlencode()
+    for event in page:
+        event.period_label = _period_label(event)
+    ctx = {
+        "events": page,
+        "next_query": next_query,
+        "errors": errors,
+        "chart": _chart(events, request.GET) if errors is None else None,
+        "params": request.GET,
+        "query": _without(request.GET, "after"),
+        **_filter_choices(),
+    }
+    return render(request, "events/timeline.html", ctx)
+
+
+def event_map(request: HttpRequest) -> HttpResponse:
+    years = Event.objects.published().aggregate(
+        first=Min("start_date"), last=Max("end_date")
+    )
+    filterset = _filtered(request)
+    ctx = {
+        "params": request.GET,
+        "query": _without(request.GET, "after"),
+        "errors": None if filterset.is_valid() else filterset.errors,
+        "first_year": years["first"].year if years["first"] else 2000,
+        "last_year": years["last"].year if years["last"] else 2000,
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        **_filter_choices(),
+    }
+    return render(request, "events/map.html", ctx)
+
+
+def map_data(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered(request)
+    if not filterset.is_valid():
+        return JsonResponse(filterset.errors, status=400)
+    zoom_text = request.GET.get("zoom", "5")
+    if not zoom_text.isdigit() or not 0 <= int(zoom_text) <= 20:
+        return JsonResponse({"zoom": ["A whole number from 0 to 20."]}, status=400)
+    document = map_geojson(filterset.qs, zoom=int(zoom_text))
+    return HttpResponse(document, content_type="application/geo+json")
+
+
+def _without(query: QueryDict, *names: str) -> str:
+    copy = query.copy()
+    for name in names:
+        copy.pop(name, None)
+    return copy.urlencode()
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Browsers ask for /favicon.ico on pages that do not name an icon (the admin).
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

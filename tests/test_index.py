@@ -14,7 +14,6 @@ from events import views
 from events.models import Actor, Agreement, Event, Location, SourceArticle
 from tests.conftest import make_event
 
-
 # Every page links these from its header and head.
 ALWAYS = [
     path("", views.index, name="index"),

@@ -4,11 +4,14 @@
   "use strict";
 
   var STYLES = {
-    country: { color: "#4b5563", weight: 1.2, fillColor: "#f5f2ea", fillOpacity: 1 },
-    admin1: { color: "#9ca3af", weight: 0.6, dashArray: "3 3", fill: false },
-    region: { color: "#b45309", weight: 2, dashArray: "6 4", fillColor: "#fbbf24", fillOpacity: 0.15 },
-    border: { color: "#b91c1c", weight: 3, fill: false }
+    country: { className: "basemap-country", color: "#4b5563", weight: 1.2, fillColor: "#f5f2ea", fillOpacity: 1 },
+    admin1: { className: "basemap-admin1", color: "#9ca3af", weight: 0.6, dashArray: "3 3", fill: false },
+    region: { className: "basemap-region", color: "#b45309", weight: 2, dashArray: "6 4", fillColor: "#fbbf24", fillOpacity: 0.15 },
+    border: { className: "basemap-border", color: "#b91c1c", weight: 3, fill: false }
   };
+
+  // Drawn on top, each with its name: the places the tracker is about.
+  var LABELLED = { region: true, border: true };
 
   function basemapUrl() {
     var link = document.querySelector("link[rel='basemap']");
@@ -24,15 +27,24 @@
       .then(function (collection) {
         var layer = L.geoJSON(collection, {
           interactive: false,
+          filter: function (feature) { return !LABELLED[feature.properties.kind]; },
           style: function (feature) { return STYLES[feature.properties.kind] || STYLES.admin1; }
         });
         layer.addTo(map);
         layer.bringToBack();
         collection.features.forEach(function (feature) {
           var kind = feature.properties.kind;
-          if (kind !== "region" && kind !== "border") return;
+          if (!LABELLED[kind]) return;
           var one = L.geoJSON(feature, { style: STYLES[kind] }).addTo(map);
-          one.bindTooltip(feature.properties.name, { sticky: true, className: "basemap-label" });
+          // The region and the whole border carry their names; the stretch of
+          // border along the region names itself on hover.
+          var permanent = kind === "region" || feature.properties.code === "IRN-IRQ";
+          one.bindTooltip(feature.properties.name, {
+            permanent: permanent,
+            sticky: !permanent,
+            direction: "center",
+            className: "basemap-label basemap-label-" + kind
+          });
         });
         map.fire("basemap:ready", { layer: layer });
       })

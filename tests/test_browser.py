@@ -1,0 +1,269 @@
+"""
+Pages in a real browser: Debian's Chromium driven by Playwright against a live
+server on the test database. Screenshots go to artifacts/screenshots/.
+"""
+
+import os
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+from django.core.wsgi import get_wsgi_application
+from django.db import connections
+
+from events.models import Actor, Agreement, Event, Location, SourceArticle
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = settings.BASE_DIR / "artifacts" / "screenshots"
+BROWSER_PASSWORD = "browser-test-password"
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
+]
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """
+    A live server on the test database. Unlike pytest-django's live_server it
+    needs no flush between tests: it reads the data committed at setup (the
+    geography, the curated seed and the users below).
+    """
+    with django_db_blocker.unblock():
+        user, _ = User.objects.get_or_create(username="browser-editor", is_staff=True)
+        user.set_password(BROWSER_PASSWORD)
+        user.save()
+        user.groups.set([Group.objects.get(name="Editor")])
+    httpd = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler)
+    httpd.set_app(StaticFilesHandler(get_wsgi_application()))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    connections.close_all()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    # Playwright's synchronous API runs an event loop in this thread; the ORM
+    # calls the tests make beside it are ordinary blocking calls.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+class Page:
+    """A browser tab that records console errors and requests off the server."""
+
+    def __init__(self, browser, server: str, *, width: int = 1280) -> None:
+        self.server = server
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
+        self.tab = self.context.new_page()
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.tab.on(
+            "console",
+            lambda msg: self.errors.append(msg.text) if msg.type == "error" else None,
+        )
+        self.tab.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.tab.on("request", self._check_request)
+
+    def _check_request(self, request) -> None:
+        if not request.url.startswith((self.server, "data:", "blob:")):
+            self.foreign.append(request.url)
+
+    def open(self, path: str) -> None:
+        response = self.tab.goto(self.server + path)
+        assert response.status == 200, path
+        self.tab.wait_for_load_state("networkidle")
+
+    def screenshot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    def assert_clean(self) -> None:
+        assert self.errors == [], self.errors
+        assert self.foreign == [], f"requests off the server: {self.foreign}"
+
+
+@pytest.fixture
+def page(browser, server) -> Iterator[Page]:
+    tab = Page(browser, server)
+    yield tab
+    tab.context.close()
+    # With Playwright's loop running, the ORM here uses connections of its own
+    # context, which pytest-django does not know to close.
+    connections.close_all()
+
+
+def detail_paths() -> list[tuple[str, str]]:
+    signing = Event.objects.get(title__startswith="Iraq and Iran sign")
+    return [
+        ("index", "/"),
+        ("timeline", "/timeline/"),
+        ("map", "/map/"),
+        ("about", "/about/"),
+        ("event", signing.get_absolute_url()),
+        ("actor", Actor.objects.get(name="Ali Shamkhani").get_absolute_url()),
+        ("agreement", Agreement.objects.get().get_absolute_url()),
+        ("region", Location.objects.get(code="IQ-KR").get_absolute_url()),
+        ("article", SourceArticle.objects.get().get_absolute_url()),
+    ]
+
+
+def test_every_page_loads_cleanly_and_offline(page: Page) -> None:
+    for name, path in detail_paths():
+        page.open(path)
+        page.screenshot(name)
+    page.assert_clean()
+
+
+def test_map_draws_border_region_and_markers(page: Page) -> None:
+    page.open("/map/")
+    tab = page.tab
+    tab.wait_for_selector("path.basemap-border")
+    tab.wait_for_selector("#event-map[data-loaded]")
+    assert tab.locator("path.basemap-border").count() >= 2  # Iran–Iraq, Kurdistan–Iran
+    assert tab.locator("path.basemap-region").count() == 1
+    assert tab.locator("path.basemap-country").count() == 12
+    markers = tab.locator(".cluster, path.marker").count()
+    assert markers >= 3
+    assert int(tab.get_attribute("#event-map", "data-loaded")) == 9
+    tab.dispatch_event("path.basemap-region", "mouseover")
+    assert "Kurdistan Region" in tab.inner_text(".leaflet-tooltip-pane")
+    page.screenshot("map-clusters")
+    page.assert_clean()
+
+
+def test_zoomed_in_map_draws_approximate_places_as_circles(page: Page) -> None:
+    page.open("/map/")
+    tab = page.tab
+    tab.wait_for_selector("#event-map[data-loaded]")
+    tab.evaluate("window.ZagrosEventMap.map.setView([35.5, 45.5], 9)")
+    tab.wait_for_selector("path.marker.approximate")
+    tab.wait_for_function(
+        "document.querySelector('#map-status').textContent.includes('in view')"
+    )
+    page.screenshot("map-zoomed")
+    page.assert_clean()
+
+
+def timeline_rows(page: Page) -> int:
+    return page.tab.locator(".event-row").count()
+
+
+def test_a_filter_narrows_both_timeline_and_map(page: Page) -> None:
+    page.open("/timeline/")
+    everything = timeline_rows(page)
+    assert everything == 9
+    page.tab.select_option("#f-type", "statement")
+    page.tab.click("#filters button[type=submit]")
+    page.tab.wait_for_load_state("networkidle")
+    assert re.search(r"[?&]type=statement", page.tab.url)
+    assert timeline_rows(page) == 2
+    page.screenshot("timeline-filtered")
+
+    page.tab.click("#to-map")
+    page.tab.wait_for_selector("#event-map[data-loaded]")
+    assert page.tab.get_attribute("#event-map", "data-loaded") == "2"
+    assert page.tab.input_value("#f-type") == "statement"
+    page.assert_clean()
+
+
+def test_the_year_slider_narrows_the_map_and_the_timeline(page: Page) -> None:
+    page.open("/map/")
+    tab = page.tab
+    tab.wait_for_selector("#event-map[data-loaded='9']")
+    tab.fill("#slider-start", "2023")
+    tab.dispatch_event("#slider-start", "change")
+    tab.wait_for_selector("#event-map[data-loaded='4']")
+    assert "start=2023" in tab.url
+    tab.click("#to-timeline")
+    tab.wait_for_load_state("networkidle")
+    assert timeline_rows(page) == 4
+    page.assert_clean()
+
+
+def test_chart_bar_narrows_the_timeline(page: Page) -> None:
+    page.open("/timeline/")
+    bars = page.tab.locator(".timeline-chart .bar-link")
+    assert bars.count() >= 2
+    bars.first.click()
+    page.tab.wait_for_load_state("networkidle")
+    assert "start=" in page.tab.url and "end=" in page.tab.url
+    assert 0 < timeline_rows(page) < 9
+    page.assert_clean()
+
+
+def test_pages_fit_a_phone(browser, server) -> None:
+    phone = Page(browser, server, width=375)
+    try:
+        for _name, path in detail_paths():
+            phone.open(path)
+            overflow = phone.tab.evaluate(
+                "document.scrollingElement.scrollWidth - window.innerWidth"
+            )
+            assert overflow <= 1, f"{path} is {overflow}px too wide"
+        phone.open("/timeline/")
+        phone.screenshot("timeline-phone")
+        phone.assert_clean()
+    finally:
+        phone.context.close()
+
+
+def test_keyboard_reaches_the_content(page: Page) -> None:
+    page.open("/timeline/")
+    page.tab.keyboard.press("Tab")
+    assert page.tab.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.tab.keyboard.press("Enter")
+    assert page.tab.url.endswith("#content")
+
+
+def test_editor_signs_in_and_the_admin_map_draws_offline(page: Page) -> None:
+    page.open("/admin/login/")
+    page.tab.fill("#id_username", "browser-editor")
+    page.tab.fill("#id_password", BROWSER_PASSWORD)
+    page.tab.click("input[type=submit]")
+    page.tab.wait_for_load_state("networkidle")
+    region = Location.objects.get(code="IQ-KR")
+    page.open(f"/admin/events/location/{region.pk}/change/")
+    page.tab.wait_for_selector(
+        ".leaflet-container path.basemap-country", state="attached"
+    )
+    # The form has a map for the shape and one for the marker point.
+    assert page.tab.locator(".leaflet-container path.basemap-country").count() == 24
+    assert page.tab.locator(".leaflet-container path.basemap-border").count() == 4
+    page.screenshot("admin-location-map")
+    page.assert_clean()
