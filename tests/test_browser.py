@@ -267,3 +267,11 @@ def test_editor_signs_in_and_the_admin_map_draws_offline(page: Page) -> None:
     assert page.tab.locator(".leaflet-container path.basemap-border").count() == 4
     page.screenshot("admin-location-map")
     page.assert_clean()
+
+
+def test_api_docs_render_from_local_assets(page: Page) -> None:
+    page.open("/api/v1/docs/")
+    page.tab.wait_for_selector(".swagger-ui .opblock-tag", timeout=20_000)
+    assert "events" in page.tab.inner_text(".swagger-ui").lower()
+    page.screenshot("api-docs")
+    page.assert_clean()

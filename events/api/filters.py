@@ -420,6 +420,15 @@ class EventFilterSet(django_filters.FilterSet):
             model=Agreement,
         ),
     )
+    acled_id = django_filters.CharFilter(
+        max_length=40, help_text="ACLED event id (event_id_cnty), exactly."
+    )
+    ucdp_id = django_filters.CharFilter(
+        max_length=40, help_text="UCDP GED event id, exactly."
+    )
+    gdelt_id = django_filters.CharFilter(
+        max_length=40, help_text="GDELT GLOBALEVENTID, exactly."
+    )
     updated_since = documented(
         {"type": "string", "format": "date-time"},
         TimestampFilter(

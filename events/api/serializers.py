@@ -139,6 +139,7 @@ class EventSerializer(serializers.ModelSerializer):
             "location", "geo_precision", "point", "participants",
             "fatalities_low", "fatalities_best", "fatalities_high",
             "confidence", "status", "retraction_reason", "citations",
+            "acled_id", "ucdp_id", "gdelt_id",
             "version", "created_at", "updated_at", "published_at",
         ]  # fmt: skip
         read_only_fields = fields
@@ -212,6 +213,7 @@ class EventInputSerializer(serializers.ModelSerializer):
             "end_date", "date_precision", "location", "geo_precision", "point",
             "participants", "fatalities_low", "fatalities_best", "fatalities_high",
             "confidence", "status", "retraction_reason", "citations", "version",
+            "acled_id", "ucdp_id", "gdelt_id",
         ]  # fmt: skip
 
     def validate(self, data: dict) -> dict:

@@ -1,9 +1,10 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from events.api import views
 from events.api.http import not_found
+from events.api.suggestions import SuggestionsView
 
 
 class Router(DefaultRouter):
@@ -22,7 +23,12 @@ router.register("articles", views.ArticleViewSet, basename="article")
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves its start-up script as a file: no inline script,
+    # as the Content-Security-Policy requires.
+    path(
+        "docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"
+    ),
+    path("suggestions/", SuggestionsView.as_view(), name="suggestions"),
     *router.urls,
     # Anything else under /api/v1/ ending in a slash is a JSON 404; without
     # the slash, CommonMiddleware first redirects to it.

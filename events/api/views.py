@@ -548,6 +548,7 @@ class ActorFilterSet(filters.FilterSet):
     )
     kind = filters.ChoiceFilter(choices=Actor.Kind.choices)
     country = filters.CharFilter(max_length=3, help_text="ISO 3166-1 alpha-3.")
+    wikidata_id = filters.CharFilter(max_length=20, help_text="Wikidata id, e.g. Q794.")
 
     class Meta:
         model = Actor
