@@ -1,7 +1,6 @@
 import datetime
 import itertools
 import re
-from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -19,7 +18,6 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
@@ -42,24 +40,6 @@ from events.models import (
 RECENT_EVENTS = 10
 
 
-class Section(TypedDict):
-    title: str
-    url: str | None
-
-
-def section(title: str, url_name: str) -> Section:
-    """A part of the site, with its URL only once that URL exists.
-
-    Pages land one issue at a time; an unbuilt page is named without a link so
-    the index never points at a 404.
-    """
-    try:
-        url = reverse(url_name)
-    except NoReverseMatch:
-        url = None
-    return {"title": title, "url": url}
-
-
 def index(request: HttpRequest) -> HttpResponse:
     # Drafts, events in review and retracted events are never public: every
     # event shown or counted here comes from published().
@@ -75,12 +55,6 @@ def index(request: HttpRequest) -> HttpResponse:
         "recent_events": published.select_related("location").order_by(
             "-start_date", "-id"
         )[:RECENT_EVENTS],
-        "sections": [
-            section("Admin", "admin:index"),
-            section("Timeline", "events:timeline"),
-            section("Map", "events:map"),
-            section("API", "api:root"),
-        ],
     }
     return render(request, "events/index.html", ctx)
 
