@@ -338,7 +338,13 @@ class EventQuerySet(models.QuerySet):
         return qs
 
 
-@tracked(exclude=["search_vector"])
+@tracked(
+    exclude=["search_vector"],
+    # Tombstones for sync clients: the history of removals since a time.
+    meta={
+        "indexes": [models.Index(fields=["pgh_created_at"], name="eventevent_at_idx")]
+    },
+)
 class Event(models.Model):
     class Type(models.TextChoices):
         # Conflict events follow ACLED's event types; the rest are the
