@@ -14,9 +14,12 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.gis.geos import GEOSGeometry
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F, Func, Q
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
@@ -62,6 +65,33 @@ def normalize_text(text: str) -> str:
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(normalize_text(text).encode()).hexdigest()
+
+
+# Dates an event may carry: generous for history, and no further ahead than a
+# planned event could be. Beyond them a date is a typo or an attack.
+EARLIEST_DATE = datetime.date(1800, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+DATE_VALIDATORS = [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]
+# More vertices than any boundary here has (a country: under 6,000).
+MAX_VERTICES = 100_000
+
+
+def validate_geometry(geometry: GEOSGeometry) -> None:
+    """A shape the database accepts: valid, lon/lat, of a sensible size."""
+    if geometry.num_coords > MAX_VERTICES:
+        raise ValidationError(
+            f"The shape has {geometry.num_coords:,} vertices; at most "
+            f"{MAX_VERTICES:,} are accepted."
+        )
+    west, south, east, north = geometry.extent
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        raise ValidationError(
+            "Every coordinate must be a longitude and latitude (EPSG:4326)."
+        )
+    if not geometry.valid:
+        raise ValidationError(
+            f"The shape crosses itself or is malformed ({geometry.valid_reason})."
+        )
 
 
 def in_lonlat_range(field: str) -> Q:
@@ -261,12 +291,17 @@ class Location(models.Model):
         max_length=3, blank=True, help_text="ISO 3166-1 alpha-3."
     )
     geometry = models.GeometryField(
-        srid=4326, null=True, blank=True, help_text="EPSG:4326, lon/lat; any type."
+        srid=4326,
+        null=True,
+        blank=True,
+        validators=[validate_geometry],
+        help_text="EPSG:4326, lon/lat; any type.",
     )
     point = models.PointField(
         srid=4326,
         null=True,
         blank=True,
+        validators=[validate_geometry],
         help_text="EPSG:4326, lon/lat. Where a marker goes; defaults to a point "
         "on the geometry's surface.",
     )
@@ -385,11 +420,13 @@ class Event(models.Model):
         max_length=100, blank=True, help_text="ACLED sub-event type where one fits."
     )
     start_date = models.DateField(
-        help_text="First day of the period the event is known to fall in."
+        validators=DATE_VALIDATORS,
+        help_text="First day of the period the event is known to fall in.",
     )
     end_date = models.DateField(
+        validators=DATE_VALIDATORS,
         help_text="Last day of that period (inclusive); the start date for a "
-        "one-day event."
+        "one-day event.",
     )
     date_precision = models.CharField(
         max_length=10, choices=DatePrecision, default=DatePrecision.DAY
@@ -404,6 +441,7 @@ class Event(models.Model):
         srid=4326,
         null=True,
         blank=True,
+        validators=[validate_geometry],
         help_text="EPSG:4326, lon/lat. The event's own coordinates; the location's "
         "point when not given.",
     )
@@ -474,6 +512,10 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
                 name="event_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__gte=EARLIEST_DATE, end_date__lte=LATEST_DATE),
+                name="event_dates_in_range",
             ),
             models.CheckConstraint(
                 condition=Q(fatalities_low__isnull=True)

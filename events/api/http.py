@@ -8,6 +8,8 @@ import hashlib
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
@@ -91,13 +93,23 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "payload_too_large"
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """
     DRF's handler, plus the errors that reach the database despite validation
     (a constraint checked only there, a race between two writers): these are
     the client's to fix, so they answer 400/409 in JSON instead of a 500.
     """
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge(
+            f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} "
+            "bytes."
+        )
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, DataError):
         logger.warning("Data error from the API: %s", exc)

@@ -1,0 +1,161 @@
+"""
+Every persona against every page, admin view and API endpoint, in one table;
+then every public surface checked for drafts.
+"""
+
+import datetime
+import json
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.test import Client
+
+from events.models import Event, Location, SourceArticle
+from tests.conftest import make_event, make_user
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "analyst", "editor", "reviewer", "admin"]
+SECRET = "Quokka"
+
+# (method, path, expected status per persona, in PERSONAS order). Paths may
+# name {published}, {draft} and {article}; POST bodies are in BODIES.
+MATRIX = [
+    ("GET", "/", [200, 200, 200, 200, 200]),
+    ("GET", "/timeline/", [200, 200, 200, 200, 200]),
+    ("GET", "/map/", [200, 200, 200, 200, 200]),
+    ("GET", "/maps/events.geojson", [200, 200, 200, 200, 200]),
+    ("GET", "/about/", [200, 200, 200, 200, 200]),
+    ("GET", "/events/{published}/", [200, 200, 200, 200, 200]),
+    ("GET", "/events/{draft}/", [404, 404, 200, 200, 200]),
+    ("GET", "/articles/{article}/", [200, 200, 200, 200, 200]),
+    ("GET", "/admin/", [302, 200, 200, 200, 200]),
+    ("GET", "/admin/events/event/", [302, 200, 200, 200, 200]),
+    ("GET", "/admin/events/event/add/", [302, 403, 200, 200, 200]),
+    ("GET", "/admin/events/event/{draft}/change/", [302, 200, 200, 200, 200]),
+    ("GET", "/admin/events/event/{draft}/history/", [302, 200, 200, 200, 200]),
+    ("GET", "/admin/events/sourcearticle/add/", [302, 403, 200, 200, 200]),
+    ("GET", "/admin/events/sourcearticle/{article}/suggestions/",
+     [302, 200, 200, 200, 200]),
+    ("GET", "/admin/auth/user/", [302, 403, 403, 403, 200]),
+    ("GET", "/api/v1/", [200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/events/", [200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/events/{draft}/", [404, 404, 200, 200, 200]),
+    ("GET", "/api/v1/events/timeline/", [200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/actors/", [200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/locations/", [200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/agreements/", [200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/articles/", [200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/schema/", [200, 200, 200, 200, 200]),
+    ("GET", "/feeds/events/", [200, 200, 200, 200, 200]),
+    ("GET", "/ogc/collections/events/items", [200, 200, 200, 200, 200]),
+    ("POST", "/api/v1/events/", [401, 403, 201, 201, 201]),
+    ("POST", "/api/v1/actors/", [401, 403, 201, 201, 201]),
+    ("POST", "/api/v1/suggestions/", [401, 403, 200, 200, 200]),
+    # An analyst is refused before any lookup, so a draft's existence is
+    # not given away.
+    ("PATCH", "/api/v1/events/{draft}/", [401, 403, 200, 200, 200]),
+    ("PATCH", "/api/v1/events/999999999/", [401, 403, 404, 404, 404]),
+    ("DELETE", "/api/v1/events/{draft}/", [401, 403, 403, 403, 204]),
+]  # fmt: skip
+
+BODIES = {
+    "/api/v1/events/": {
+        "title": "Matrix event", "event_type": "statement",
+        "start_date": "2024-01-02", "date_precision": "day",
+    },
+    "/api/v1/actors/": {"name": "Matrix actor", "kind": "other"},
+    "/api/v1/suggestions/": {"text": "Officials met in Baghdad on Sunday."},
+    "/api/v1/events/{draft}/": {"summary": "Changed by the matrix."},
+}  # fmt: skip
+
+
+def persona_client(name: str) -> Client:
+    client = Client()
+    if name == "admin":
+        client.force_login(
+            User.objects.create_superuser("matrix-admin", password="pw-for-tests")
+        )
+    elif name != "anonymous":
+        client.force_login(make_user(f"matrix-{name}", name.capitalize()))
+    return client
+
+
+@pytest.fixture
+def draft() -> Event:
+    return make_event(
+        title=f"{SECRET} draft of a border clash",
+        summary="Quokka clash near the border",
+        location=Location.objects.get(code="IQ-KR"),
+        geo_precision="region",
+        start_date=datetime.date(2023, 3, 19),
+        end_date=datetime.date(2023, 3, 19),
+    )
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_permission_matrix(persona: str, draft: Event) -> None:
+    cache.clear()  # the anonymous API throttle counts across tests
+    client = persona_client(persona)
+    names = {
+        "published": Event.objects.published().first().pk,
+        "draft": draft.pk,
+        "article": SourceArticle.objects.first().pk,
+    }
+    wrong = []
+    for method, template, expected in MATRIX:
+        path = template.format(**names)
+        body = BODIES.get(template) if method in ("POST", "PATCH") else None
+        call = getattr(client, method.lower())
+        response = (
+            call(path, json.dumps(body), content_type="application/json")
+            if body is not None
+            else call(path)
+        )
+        status = expected[PERSONAS.index(persona)]
+        if response.status_code != status:
+            wrong.append(f"{method} {path}: {response.status_code}, expected {status}")
+    assert wrong == []
+
+
+PUBLIC_SURFACES = [
+    "/",
+    "/timeline/",
+    "/timeline/?q=quokka",
+    "/timeline/?start=2023-03&end=2023-03",
+    "/maps/events.geojson?zoom=5",
+    "/maps/events.geojson?zoom=12",
+    "/articles/{article}/",
+    "/ogc/collections/events/items?limit=1000",
+    "/ogc/collections/events/items?datetime=2023-03-19",
+    "/api/v1/events/?q=quokka",
+    "/api/v1/events/timeline/?interval=day",
+    "/feeds/events/?q=quokka",
+]
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "analyst"])
+def test_drafts_never_reach_a_public_surface(persona: str, draft: Event) -> None:
+    cache.clear()
+    article = SourceArticle.objects.first()
+    draft.cite(article, "Factions based in Iraq")
+    client = persona_client(persona)
+    leaks = []
+    for template in PUBLIC_SURFACES:
+        path = template.format(article=article.pk)
+        response = client.get(path)
+        assert response.status_code == 200, path
+        body = (
+            b"".join(response.streaming_content)
+            if response.streaming
+            else response.content
+        ).decode()
+        if SECRET in body or f"/events/{draft.pk}/" in body:
+            leaks.append(path)
+    assert leaks == []
+    # Counts too: the timeline totals only published events.
+    data = client.get("/api/v1/events/timeline/", {"interval": "year"}).json()
+    assert sum(row["count"] for row in data["results"]) == (
+        Event.objects.published().count()
+    )
