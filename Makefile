@@ -6,6 +6,8 @@ PORT ?= 8000
 PY := .venv/bin/python
 
 .PHONY: setup run dev test lint format clean
+.PHONY: loadtest backup restore
+.PHONY: bench
 
 setup:
 	bin/setup
@@ -35,3 +37,26 @@ test:
 
 clean:
 	rm -rf .venv staticfiles .pytest_cache .ruff_cache
+
+# PostgreSQL restarted under load, in a database of its own (zagros_load); not
+# part of `make test`. DURATION, READERS, WRITERS, FAULT: see bench/loadtest.py.
+loadtest: setup
+	$(PY) bench/loadtest.py
+
+# A pg_dump of the database in .env (or DATABASE_URL) to backups/; see
+# docs/operations.md.
+backup:
+	bin/backup
+
+# Replaces the database's data with a backup: make restore FILE=backups/... YES=1
+restore:
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/zagros-YYYYmmdd-HHMMSS.dump [YES=1]" >&2; exit 2; }
+	YES="$(YES)" bin/restore "$(FILE)"
+
+# Every benchmark side by side, each path against PostgreSQL itself, at
+# BENCH_EVENTS synthetic events (default 1,000,000) in a database of its own
+# (BENCH_DATABASE, default zagros_bench); prints a table and writes
+# bench/results.json. Not part of `make test`; see bench/README.md.
+bench: setup
+	$(PY) -m pip install -q $$($(PY) -c 'import tomllib; print(" ".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["bench"]))')
+	BENCH_EVENTS=$(BENCH_EVENTS) BENCH_DATABASE=$(BENCH_DATABASE) $(PY) bench/run.py
