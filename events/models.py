@@ -41,10 +41,15 @@ def tracked(**options):
     Keep a model's full history in a table of snapshots written by database
     triggers, so bulk updates, imports and raw SQL are recorded too. A
     snapshot outlives a deleted object, so its link to the object is unenforced.
+    An update is recorded when the row changed at all: compared whole, which
+    needs no column's operators at restore time (pg_restore runs with an
+    empty search_path, where PostGIS's geometry equality is not found).
     """
     return pghistory.track(
         pghistory.InsertEvent(),
-        pghistory.UpdateEvent(),
+        pghistory.UpdateEvent(
+            condition=pgtrigger.Condition("OLD.* IS DISTINCT FROM NEW.*")
+        ),
         pghistory.DeleteEvent(),
         obj_field=pghistory.ObjForeignKey(
             related_name="history", related_query_name="history", db_constraint=False
