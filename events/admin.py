@@ -10,7 +10,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, F, Func, TextField, Value
+from django.db.models import Count, F, Func, Q, TextField, Value
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -344,8 +344,34 @@ class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
 # --- actors and locations ------------------------------------------------
 
 
+class NamesSearchMixin:
+    """Search that also looks inside a list of other names (aliases)."""
+
+    names_field: str
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        if not search_term:
+            return found, may_have_duplicates
+        names = Func(
+            F(self.names_field),
+            Value(" "),
+            function="array_to_string",
+            output_field=TextField(),
+        )
+        in_names = queryset.annotate(names_text=names).filter(
+            names_text__icontains=search_term
+        )
+        # Within the list's own filters: either match, never a widening.
+        either = Q(pk__in=found.values("pk")) | Q(pk__in=in_names.values("pk"))
+        return queryset.filter(either), may_have_duplicates
+
+
 @admin.register(Actor)
-class ActorAdmin(HistoryMixin, admin.ModelAdmin):
+class ActorAdmin(NamesSearchMixin, HistoryMixin, admin.ModelAdmin):
+    names_field = "aliases"
     list_display = ["name", "kind", "country", "parent", "wikidata_id"]
     list_filter = ["kind", "country"]
     list_select_related = ["parent"]
@@ -353,26 +379,12 @@ class ActorAdmin(HistoryMixin, admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     readonly_fields = ["created_at", "updated_at"]
 
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(
-            request, queryset, search_term
-        )
-        if search_term:
-            aliases = Func(
-                F("aliases"),
-                Value(" "),
-                function="array_to_string",
-                output_field=TextField(),
-            )
-            matches = self.model.objects.annotate(alias_text=aliases).filter(
-                alias_text__icontains=search_term
-            )
-            queryset |= self.model.objects.filter(pk__in=matches.values("pk"))
-        return queryset, may_have_duplicates
-
 
 @admin.register(Location)
-class LocationAdmin(HistoryMixin, MapMedia, LeafletGeoAdminMixin, admin.ModelAdmin):
+class LocationAdmin(
+    NamesSearchMixin, HistoryMixin, MapMedia, LeafletGeoAdminMixin, admin.ModelAdmin
+):
+    names_field = "alternate_names"
     list_display = ["name", "kind", "code", "country_code", "parent", "geonames_id"]
     list_filter = ["kind", "country_code"]
     list_select_related = ["parent"]
@@ -380,23 +392,6 @@ class LocationAdmin(HistoryMixin, MapMedia, LeafletGeoAdminMixin, admin.ModelAdm
     autocomplete_fields = ["parent"]
     readonly_fields = ["source", "created_at", "updated_at"]
     ordering = ["kind", "name"]
-
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(
-            request, queryset, search_term
-        )
-        if search_term:
-            names = Func(
-                F("alternate_names"),
-                Value(" "),
-                function="array_to_string",
-                output_field=TextField(),
-            )
-            matches = self.model.objects.annotate(names_text=names).filter(
-                names_text__icontains=search_term
-            )
-            queryset |= self.model.objects.filter(pk__in=matches.values("pk"))
-        return queryset, may_have_duplicates
 
 
 # --- events ---------------------------------------------------------------

@@ -351,3 +351,11 @@ def test_changelist_shows_dates_at_their_precision(editor_client) -> None:
     )
     page = editor_client.get("/admin/events/event/?q=month").content.decode()
     assert "Apr 2021" in page
+
+
+def test_alias_search_stays_within_the_lists_filters(editor_client) -> None:
+    # "IRGC" is an alias of a security force; filtered to states, nothing.
+    page = editor_client.get("/admin/events/actor/?q=IRGC&kind__exact=state")
+    assert "Islamic Revolutionary Guard Corps" not in page.content.decode()
+    page = editor_client.get("/admin/events/location/?q=Iraqi+Kurdistan")
+    assert "Kurdistan Region" in page.content.decode()
