@@ -32,6 +32,7 @@ from events.models import (
     DatePrecision,
     Event,
     EventQuerySet,
+    EventRelation,
     Location,
     SourceArticle,
     period_bounds,
@@ -71,6 +72,12 @@ def basemap(request: HttpRequest) -> HttpResponse:
 # --- detail pages -------------------------------------------------------------
 
 PUBLIC_STATUSES = [Event.Status.PUBLISHED, Event.Status.RETRACTED]
+# A relation read from the other end: "B is part of A" says "A includes B".
+INVERSE_RELATION = {
+    EventRelation.Kind.CAUSED_BY: "Led to",
+    EventRelation.Kind.RESPONSE_TO: "Drew a response",
+    EventRelation.Kind.PART_OF: "Includes",
+}
 DEFAULT_BORDER_KM = 50
 MAX_BORDER_KM = 500
 
@@ -145,7 +152,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         {"kind": r.get_kind_display(), "event": r.to_event}
         for r in event.relations.select_related("to_event").filter(to_event__in=visible)
     ] + [
-        {"kind": f"{r.get_kind_display()} (this event)", "event": r.from_event}
+        {"kind": INVERSE_RELATION[r.kind], "event": r.from_event}
         for r in event.inverse_relations.select_related("from_event").filter(
             from_event__in=visible
         )

@@ -27,6 +27,8 @@ def test_event_page_shows_participants_citations_and_relations(client: Client) -
         ).get_absolute_url()
     ).content.decode()
     assert "Part of" in meeting and signing().title in meeting
+    signing_page = client.get(signing().get_absolute_url()).content.decode()
+    assert "Includes: <a" in signing_page
 
 
 def test_a_draft_is_not_found_by_anonymous_visitors_or_analysts(analyst) -> None:
