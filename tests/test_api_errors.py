@@ -267,3 +267,16 @@ def test_bad_values_in_bodies_name_the_field(
 
     assert response.status_code == 400
     assert list(response.json()) == [field]
+
+
+def test_a_partial_update_still_needs_whole_citations(editor_client: Client) -> None:
+    from events.models import Event
+
+    event = Event.objects.published().first()
+    response = editor_client.patch(
+        f"{EVENTS}{event.pk}/",
+        json.dumps({"citations": [{"quote": "on Sunday"}]}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "citations" in response.json()

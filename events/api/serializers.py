@@ -178,6 +178,13 @@ class CitationInputSerializer(serializers.Serializer):
     field = serializers.CharField(max_length=50, required=False, allow_blank=True)
 
     def validate(self, data: dict) -> dict:
+        # A partial update makes nested fields optional; a citation still
+        # needs both.
+        missing = [name for name in ("article", "quote") if name not in data]
+        if missing:
+            raise serializers.ValidationError(
+                {name: ["This field is required."] for name in missing}
+            )
         try:
             data.update(locate_quote(data["article"], data["quote"]))
         except ValueError:
