@@ -2,11 +2,19 @@
 What the map draws for a view: at low zoom, events aggregated into grid cells
 in PostGIS; closer in, the events themselves. Either comes out of one SQL
 statement as GeoJSON text, so a million events never pass through Python.
+
+Aggregating a million events takes most of a second, so the clustered layer
+is cached, keyed by its exact SQL and the data version (formats.data_version):
+any change to the events or what the filters read makes a new key.
 """
 
+import hashlib
+
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
 
+from events.api.formats import bulk_read, data_version
 from events.models import EventQuerySet
 
 # Closer than this the map shows events one by one.
@@ -14,6 +22,10 @@ CLUSTER_BELOW_ZOOM = 8
 # A grid cell is about this many screen pixels wide.
 CELL_PIXELS = 48
 MAX_FEATURES = 5000
+# A bound on how long a cached layer can outlive a change that the data
+# version misses: one whose history row got a lower number than a change
+# committed before it.
+CACHE_SECONDS = 300
 
 # One pass: counts per cell and type, then per cell, with the mean position
 # of the cell's events (not the cell's corner) as the marker.
@@ -75,18 +87,34 @@ def map_geojson(queryset: EventQuerySet, *, zoom: int) -> str:
     arrives as the queryset's bbox filter.
     """
     events = queryset.filter(point__isnull=False).order_by()
-    if zoom < CLUSTER_BELOW_ZOOM:
-        sql, params = events.values("point", "event_type").query.sql_with_params()
-        size = cell_degrees(zoom)
-        query, params = CLUSTERS_SQL.format(selected=sql), [*params, size, size]
-    else:
+    if zoom >= CLUSTER_BELOW_ZOOM:
         fields = events.annotate(place=F("location__name")).values(
             "id", "title", "event_type", "start_date", "date_precision",
             "geo_precision", "point", "place",
         )  # fmt: skip
         sql, params = fields.query.sql_with_params()
         query = FEATURES_SQL.format(selected=sql)
-        params = [*params, MAX_FEATURES, MAX_FEATURES]
-    with connection.cursor() as cursor:
+        return run(query, [*params, MAX_FEATURES, MAX_FEATURES])
+    sql, params = events.values("point", "event_type").query.sql_with_params()
+    size = cell_degrees(zoom)
+    return cached(CLUSTERS_SQL.format(selected=sql), [*params, size, size])
+
+
+def cached(query: str, params: list) -> str:
+    """The result of `query`, computed once per data version."""
+    # The version is read before the data: a change after it makes a new key.
+    version = data_version()
+    statement = connection.ops.compose_sql(query, params)
+    digest = hashlib.sha256(repr((version, statement)).encode()).hexdigest()
+    key = f"map:{digest}"
+    document = cache.get(key)
+    if document is None:
+        document = run(query, params)
+        cache.set(key, document, CACHE_SECONDS)
+    return document
+
+
+def run(query: str, params: list) -> str:
+    with bulk_read(), connection.cursor() as cursor:
         cursor.execute(query, params)
         return cursor.fetchone()[0]

@@ -5,13 +5,17 @@ import re
 from django.contrib.postgres.search import SearchRank
 from django.db import transaction
 from django.db.models import (
+    Case,
     Count,
     DateField,
     F,
     FloatField,
     Max,
     Prefetch,
+    Q,
     QuerySet,
+    Value,
+    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Trunc
@@ -485,39 +489,60 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
                 {"interval": [f"Expected one of: {', '.join(INTERVALS)}."]}
             )
         queryset = self.filter_queryset(self.get_queryset()).order_by()
-        precise = INTERVALS[: INTERVALS.index(interval) + 1]
-        buckets = (
-            queryset.filter(date_precision__in=precise)
-            .annotate(period=Trunc("start_date", interval, output_field=DateField()))
-            .values("period", "event_type")
-            .annotate(count=Count("id"))
-            .order_by("period", "event_type")
-        )
-        imprecise = (
-            queryset.exclude(date_precision__in=precise)
-            .annotate(period_start=RawSQL(EFFECTIVE_START, [], DateField()))
-            .values("period_start", "date_precision", "event_type")
-            .annotate(
-                period_end=Max(RawSQL(EFFECTIVE_END, [], DateField())),
-                count=Count("id"),
+        precise = Q(date_precision__in=INTERVALS[: INTERVALS.index(interval) + 1])
+        # One pass over the events for both lists: a precise event counts in
+        # its interval (precision ""), an imprecise one over its own period.
+        rows = (
+            queryset.annotate(
+                period=Case(
+                    # date_trunc() gives a timestamp: back to a date.
+                    When(
+                        precise, then=Cast(Trunc("start_date", interval), DateField())
+                    ),
+                    default=RawSQL(EFFECTIVE_START, []),
+                    output_field=DateField(),
+                ),
+                precision=Case(
+                    When(precise, then=Value("")), default=F("date_precision")
+                ),
             )
-            .order_by("period_start", "date_precision", "event_type")
+            .values("period", "precision", "event_type")
+            .annotate(
+                count=Count("id"),
+                period_end=Max(
+                    Case(
+                        When(precise, then=None),
+                        default=RawSQL(EFFECTIVE_END, []),
+                        output_field=DateField(),
+                    )
+                ),
+            )
+            .order_by("period", "precision", "event_type")
         )
         with formats.bulk_read():
-            buckets, imprecise = list(buckets), list(imprecise)
+            rows = list(rows)
         return Response(
             {
                 "interval": interval,
-                "results": buckets,
-                "imprecise": [
+                "results": [
                     {
-                        "period_start": row["period_start"],
-                        "period_end": row["period_end"],
-                        "date_precision": row["date_precision"],
+                        "period": row["period"],
                         "event_type": row["event_type"],
                         "count": row["count"],
                     }
-                    for row in imprecise
+                    for row in rows
+                    if not row["precision"]
+                ],
+                "imprecise": [
+                    {
+                        "period_start": row["period"],
+                        "period_end": row["period_end"],
+                        "date_precision": row["precision"],
+                        "event_type": row["event_type"],
+                        "count": row["count"],
+                    }
+                    for row in rows
+                    if row["precision"]
                 ],
             }
         )

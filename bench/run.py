@@ -1,0 +1,991 @@
+"""
+Every benchmark side by side, each path against PostgreSQL itself, in one run.
+
+    make bench                         # BENCH_EVENTS=1000000
+    make bench BENCH_EVENTS=100000     # quicker
+
+The bench database (BENCH_DATABASE, default zagros_bench) is created, migrated
+and loaded with the geography, the demo and BENCH_EVENTS synthetic events the
+first time, and reused while it holds that many. The app is served by
+gunicorn on 127.0.0.1 and timed over real HTTP; the references run through
+psycopg in this process. Each figure is a ratio of medians of BENCH_REPEAT
+(default 5) repetitions after a warm-up. Prints a table and writes
+bench/results.json. bench/README.md says what each figure compares.
+"""
+
+import contextlib
+import csv
+import datetime
+import http.client
+import json
+import os
+import platform
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+EVENTS = int(os.environ.get("BENCH_EVENTS") or 1_000_000)
+DATABASE = os.environ.get("BENCH_DATABASE") or "zagros_bench"
+PG_HOST = os.environ.get("BENCH_PG_HOST", "127.0.0.1")
+PG_PORT = os.environ.get("BENCH_PG_PORT", "5432")
+PG_USER = os.environ.get("BENCH_PG_USER", "postgres")
+REPEAT = max(5, int(os.environ.get("BENCH_REPEAT") or 5))
+IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS") or min(100_000, EVENTS // 10))
+RESULTS = ROOT / "bench" / "results.json"
+HOST = "127.0.0.1"
+DATABASE_URL = f"postgis://{PG_USER}@{PG_HOST}:{PG_PORT}/{DATABASE}"
+CONNINFO = f"host={PG_HOST} port={PG_PORT} user={PG_USER} dbname={DATABASE}"
+
+FEED_EVENTS = 10_000
+CSV_EVENTS = 100_000
+# Whole-region view of the map at low zoom, as a wide browser window shows it.
+MAP_QUERY = {"zoom": "5", "bbox": "30,22,66,44"}
+FEED_BBOX = "42,33,47,38"  # northern Iraq and western Iran
+SEARCH_TEXT = "drone strike"
+ADMIN_USER = "bench-admin"
+
+# The product's environment for the server and for this process.
+SERVER_ENV = {
+    "DATABASE_URL": DATABASE_URL,
+    "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "127.0.0.1,testserver",
+    "API_ANON_RATE": "1000000/min",
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+# --- setting up ---------------------------------------------------------------------
+
+
+def manage(*args: str) -> None:
+    subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env={**os.environ, **SERVER_ENV},
+        check=True,
+    )
+
+
+def prepare_database() -> None:
+    """Create and load the bench database once; regenerate when N changed."""
+    admin = f"host={PG_HOST} port={PG_PORT} user={PG_USER} dbname=postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]
+        ).fetchone()
+        if not exists:
+            print(f"Creating database {DATABASE}", file=sys.stderr)
+            conn.execute(f'CREATE DATABASE "{DATABASE}"')
+    with psycopg.connect(CONNINFO, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    manage("migrate", "-v0")
+    with psycopg.connect(CONNINFO) as conn:
+        locations = conn.execute("SELECT count(*) FROM events_location").fetchone()
+        synthetic = conn.execute(
+            "SELECT count(*) FROM events_event WHERE is_synthetic"
+        ).fetchone()
+    if not locations[0]:
+        manage("load_geography", "-v0")
+        manage("load_demo", "-v0")
+    if synthetic[0] != EVENTS:
+        print(
+            f"The bench database holds {synthetic[0]:,} synthetic events; "
+            f"generating {EVENTS:,}.",
+            file=sys.stderr,
+        )
+        if synthetic[0]:
+            manage("generate_events", "--delete")
+        started = time.monotonic()
+        manage("generate_events", "--count", str(EVENTS))
+        print(
+            f"generate_events --count {EVENTS}: {time.monotonic() - started:.0f} s",
+            file=sys.stderr,
+        )
+    manage("collectstatic", "--noinput", "-v0")
+
+
+def setup_django() -> None:
+    os.environ.update(SERVER_ENV)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    # Load the app as the server does, URLconf first: importing
+    # events.api.http before rest_framework.views is a circular import.
+    import tracker.urls  # noqa: F401
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    port: int
+
+    @property
+    def worker_pid(self) -> int:
+        children = Path(
+            f"/proc/{self.process.pid}/task/{self.process.pid}/children"
+        ).read_text()
+        return int(children.split()[0])
+
+
+@contextlib.contextmanager
+def serve() -> Iterator[Server]:
+    """gunicorn with one sync worker, as `make run` serves the app."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"), "tracker.wsgi",
+            "--bind", f"{HOST}:{port}", "--workers", "1", "--timeout", "900",
+            "--log-level", "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **SERVER_ENV},
+    )  # fmt: skip
+    server = Server(process, port)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, _, _ = request(server, "/api/v1/")
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.2)
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+# --- measuring ---------------------------------------------------------------------
+
+
+def request(
+    server: Server,
+    path: str,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: dict | None = None,
+) -> tuple[int, bytes, http.client.HTTPResponse]:
+    conn = http.client.HTTPConnection(HOST, server.port, timeout=900)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        content = response.read()
+        return response.status, content, response
+    finally:
+        conn.close()
+
+
+def fetch(server: Server, path: str, params: dict, **kwargs) -> bytes:
+    url = path + ("?" + urllib.parse.urlencode(params) if params else "")
+    status, content, _ = request(server, url, **kwargs)
+    if status != 200:
+        raise RuntimeError(f"GET {url}: {status} {content[:300]!r}")
+    return content
+
+
+def median_seconds(action: Callable[[], object], *, warmup: int = 1) -> float:
+    return paired(action, warmup=warmup)[0]
+
+
+def paired(*actions: Callable[[], object], warmup: int = 1) -> list[float]:
+    """
+    Median seconds of each action, run in turns (a, b, a, b, ...) after a
+    warm-up, so a change in the machine's load falls on both alike.
+    """
+    for action in actions:
+        for _ in range(warmup):
+            action()
+    times: list[list[float]] = [[] for _ in actions]
+    for _ in range(REPEAT):
+        for action, spent in zip(actions, times, strict=True):
+            started = time.perf_counter()
+            action()
+            spent.append(time.perf_counter() - started)
+    return [statistics.median(spent) for spent in times]
+
+
+def sql_reader(conninfo: str = CONNINFO) -> psycopg.Connection:
+    conn = psycopg.connect(conninfo, autocommit=True)
+    # As the app runs its SQL-built outputs: without JIT compilation, which
+    # costs more than it saves on these statements.
+    conn.execute("SET jit = off")
+    return conn
+
+
+def run_sql(conn: psycopg.Connection, sql: str, params: list) -> list:
+    return conn.execute(sql, params).fetchall()
+
+
+# --- choosing the queries ------------------------------------------------------------
+
+
+def filtered(params: dict):
+    """The published events the API's filters select for `params`."""
+    from django.http import QueryDict
+
+    from events.api.filters import EventFilterSet
+    from events.models import Event
+
+    data = QueryDict(mutable=True)
+    for key, value in params.items():
+        data[key] = value
+    filterset = EventFilterSet(data=data, queryset=Event.objects.published())
+    if not filterset.is_valid():
+        raise RuntimeError(filterset.errors)
+    return filterset.qs
+
+
+def window(target: int, **params: str) -> dict:
+    """
+    Dates from 2000-01-01 to the end date at which about `target` published
+    events match (with `params`), or all of them when fewer exist.
+    """
+    low = datetime.date(2000, 1, 1)
+    high = datetime.date.today()
+    base = {**params, "start": low.isoformat()}
+    if filtered({**base, "end": high.isoformat()}).count() <= target:
+        return {**base, "end": high.isoformat()}
+    while (high - low).days > 1:
+        middle = low + (high - low) / 2
+        if filtered({**base, "end": middle.isoformat()}).count() < target:
+            low = middle
+        else:
+            high = middle
+    return {**base, "end": high.isoformat()}
+
+
+# --- the references: the same answers straight from PostgreSQL --------------------
+
+
+def compiled(queryset) -> tuple[str, list]:
+    """A queryset's SQL with parameters plain psycopg can send."""
+    from django.contrib.gis.db.backends.postgis.adapter import PostGISAdapter
+
+    sql, params = queryset.query.sql_with_params()
+    return sql, [
+        # Hex EWKB, which PostgreSQL reads as a geometry literal.
+        param.ewkb.hex() if isinstance(param, PostGISAdapter) else param
+        for param in params
+    ]
+
+
+def geojson_reference_sql(params: dict) -> tuple[str, list]:
+    """One statement: the FeatureCollection by json_agg and ST_AsGeoJSON."""
+    from django.db.models import F
+
+    rows = (
+        filtered(params)
+        .order_by()
+        .annotate(place=F("location__name"), country=F("location__country_code"))
+        .values(
+            "id", "title", "event_type", "sub_event_type", "start_date",
+            "end_date", "date_precision", "location_id", "place", "country",
+            "geo_precision", "fatalities_best", "confidence", "status",
+            "updated_at", "point",
+        )
+    )  # fmt: skip
+    sql, args = compiled(rows)
+    return (
+        f"""
+        SELECT json_build_object('type', 'FeatureCollection', 'features',
+            COALESCE(json_agg(json_build_object(
+                'type', 'Feature', 'id', e.id,
+                'geometry', ST_AsGeoJSON(e.point, 6)::json,
+                'properties', json_build_object(
+                    'title', e.title, 'event_type', e.event_type,
+                    'sub_event_type', e.sub_event_type,
+                    'start_date', e.start_date, 'end_date', e.end_date,
+                    'date_precision', e.date_precision,
+                    'location_id', e.location_id, 'location', e.place,
+                    'country_code', e.country,
+                    'geo_precision', e.geo_precision,
+                    'fatalities_best', e.fatalities_best,
+                    'confidence', e.confidence, 'status', e.status,
+                    'updated_at', e.updated_at)
+            ) ORDER BY e.start_date, e.id), '[]'::json))::text
+        FROM ({sql}) AS e
+        """,
+        args,
+    )
+
+
+def csv_reference_sql(params: dict) -> tuple[str, list]:
+    """
+    The export's rows and columns as one SELECT for COPY: participants split
+    into ACLED's two sides, the country's name, the publishers cited, text
+    cells made safe for spreadsheets as the export makes them.
+    """
+    from events.api.formats import CSV_COLUMNS, FORMULA_START
+
+    rows = filtered(params).order_by().values("id", "start_date")
+    sql, args = compiled(rows)
+
+    def safe(expression: str) -> str:
+        return f"regexp_replace(coalesce({expression}, ''), %s, '''')"
+
+    cells = [
+        "e.id", "e.start_date::text", "e.end_date::text",
+        "extract(year FROM e.start_date)::int::text", "e.date_precision",
+        "e.event_type", safe("e.sub_event_type"), "coalesce(s.one[1], '')",
+        "coalesce(array_to_string(s.one[2:], '; '), '')",
+        "coalesce(s.two[1], '')", "coalesce(array_to_string(s.two[2:], '; '), '')",
+        "coalesce(array_to_string(s.others, '; '), '')", "l.country_code",
+        safe("(SELECT c.name FROM events_location c WHERE c.kind = 'country' "
+             "AND c.code = l.country_code LIMIT 1)"),
+        safe("l.name"), "ST_Y(e.point)::text", "ST_X(e.point)::text",
+        "e.geo_precision",
+        safe("(SELECT string_agg(DISTINCT a.publisher, '; ' ORDER BY a.publisher) "
+             "FROM events_citation ci JOIN events_sourcearticle a "
+             "ON a.id = ci.article_id "
+             "WHERE ci.event_id = e.id AND a.publisher <> '')"),
+        safe("e.summary"), "e.fatalities_best", "e.fatalities_low",
+        "e.fatalities_high", "e.confidence", "e.status", safe("e.title"),
+        "extract(epoch FROM e.updated_at)::bigint",
+    ]  # fmt: skip
+    select = ", ".join(
+        f'{cell} AS "{name}"' for cell, name in zip(cells, CSV_COLUMNS, strict=True)
+    )
+    query = f"""
+        SELECT {select}
+        FROM ({sql}) AS selected
+        JOIN events_event e ON e.id = selected.id
+        LEFT JOIN events_location l ON l.id = e.location_id
+        LEFT JOIN LATERAL (
+            SELECT
+                array_agg(x.name ORDER BY p.id) FILTER (WHERE p.role IN
+                    ('initiator', 'signatory', 'participant')) AS one,
+                array_agg(x.name ORDER BY p.id) FILTER (WHERE p.role = 'target')
+                    AS two,
+                array_agg(x.name ORDER BY p.id) FILTER (WHERE p.role IN
+                    ('mediator', 'witness', 'mentioned')) AS others
+            FROM events_participant p
+            JOIN events_actor a ON a.id = p.actor_id,
+            LATERAL (SELECT {safe("a.name")} AS name) x
+            WHERE p.event_id = e.id
+        ) s ON true
+        ORDER BY e.start_date, e.id
+    """
+    in_select = sum(cell.count("%s") for cell in cells)
+    return query, [FORMULA_START] * in_select + args + [FORMULA_START]
+
+
+def timeline_reference_sql(interval: str) -> tuple[str, list]:
+    """
+    Counts per interval and type in one pass, events dated less precisely
+    than the interval counted over their own period (with its last day).
+    """
+    from events.api.filters import EFFECTIVE_END, EFFECTIVE_START
+    from events.models import DatePrecision
+
+    precisions = list(DatePrecision.values)
+    precise = precisions[: precisions.index(interval) + 1]
+    is_precise = '"events_event"."date_precision" = ANY(%s)'
+    return (
+        f"""
+        SELECT CASE WHEN {is_precise} THEN date_trunc(%s, start_date)::date
+                    ELSE {EFFECTIVE_START} END,
+               CASE WHEN {is_precise} THEN '' ELSE date_precision END,
+               event_type, count(*),
+               max(CASE WHEN {is_precise} THEN NULL ELSE {EFFECTIVE_END} END)
+        FROM events_event
+        WHERE status = 'published'
+        GROUP BY 1, 2, 3
+        ORDER BY 1, 2, 3
+        """,
+        [precise, interval, precise, precise],
+    )
+
+
+def map_reference_sql(query: dict) -> tuple[str, list]:
+    """
+    The grid aggregate the map's clusters come from, as one would write it
+    by hand: published events whose point lies in the box, counted per cell
+    and type, with the sums for the cells' mean positions.
+    """
+    from events import mapdata
+
+    west, south, east, north = (float(part) for part in query["bbox"].split(","))
+    size = mapdata.cell_degrees(int(query["zoom"]))
+    return (
+        """
+        SELECT floor(ST_X(point) / %s), floor(ST_Y(point) / %s), event_type,
+               count(*), sum(ST_X(point)), sum(ST_Y(point))
+        FROM events_event
+        WHERE status = 'published'
+          AND point && ST_MakeEnvelope(%s, %s, %s, %s, 4326)
+        GROUP BY 1, 2, 3
+        """,
+        [size, size, west, south, east, north],
+    )
+
+
+# --- the benchmarks ------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    key: str
+    value: float
+    target: float
+    higher_is_better: bool
+    unit: str
+    compares: str
+
+    @property
+    def passed(self) -> bool:
+        if self.higher_is_better:
+            return self.value >= self.target
+        return self.value <= self.target
+
+    def shown(self, value: float) -> str:
+        if self.unit == "x":
+            return f"{value:.2f}"
+        return f"{value:.0f} {self.unit}" if value >= 10 else f"{value:.1f} {self.unit}"
+
+
+class Bench:
+    def __init__(self, server: Server, conn: psycopg.Connection) -> None:
+        self.server = server
+        self.conn = conn
+        self.figures: list[Figure] = []
+        self.details: dict[str, object] = {}
+
+    def add(
+        self,
+        key: str,
+        value: float,
+        target: float,
+        *,
+        higher: bool = False,
+        unit: str = "x",
+        compares: str = "",
+    ) -> None:
+        figure = Figure(key, value, target, higher, unit, compares)
+        self.figures.append(figure)
+        verdict = "pass" if figure.passed else "FAIL"
+        print(f"  {key}: {figure.shown(value)} ({verdict})", file=sys.stderr)
+
+    def ms(self, seconds: float) -> float:
+        return round(seconds * 1000, 1)
+
+    def get(self, path: str, params: dict | None = None, **kwargs) -> bytes:
+        return fetch(self.server, path, params or {}, **kwargs)
+
+    # GeoJSON feed, against json_agg in SQL and against DRF + drf-gis.
+
+    def geojson(self) -> None:
+        params = window(FEED_EVENTS, bbox=FEED_BBOX)
+        count = filtered(params).count()
+        feed = {**params, "format": "geojson"}
+        ours = json.loads(self.get("/api/v1/events/", feed))
+        sql, args = geojson_reference_sql(params)
+        reference = json.loads(run_sql(self.conn, sql, args)[0][0])
+        assert len(ours["features"]) == count, (len(ours["features"]), count)
+        assert ours["features"] == reference["features"], "GeoJSON differs from SQL"
+        drf = json.loads(self.get("/bench/drf-gis/events/", params))
+        assert len(drf["features"]) == count
+        ours_s, sql_s, drf_s = paired(
+            lambda: self.get("/api/v1/events/", feed),
+            lambda: run_sql(self.conn, sql, args),
+            lambda: self.get("/bench/drf-gis/events/", params),
+        )
+        self.details["geojson"] = {
+            "query": params, "events": count, "endpoint_ms": self.ms(ours_s),
+            "sql_ms": self.ms(sql_s), "drf_gis_ms": self.ms(drf_s),
+        }  # fmt: skip
+        self.add(
+            "geojson_vs_sql",
+            ours_s / sql_s,
+            1.3,
+            compares=f"GET ?format=geojson ({count:,} events) ÷ json_agg SQL",
+        )
+        self.add(
+            "drf_gis_vs_ours",
+            drf_s / ours_s,
+            10,
+            higher=True,
+            compares="DRF + drf-gis serializer ÷ our GeoJSON endpoint",
+        )
+
+    # CSV export, against COPY, and the worker's memory.
+
+    def csv_export(self) -> None:
+        params = window(CSV_EVENTS)
+        count = filtered(params).count()
+        export = {**params, "format": "csv"}
+        body = self.get("/api/v1/events/", export)
+        assert body.count(b"\n") >= count, "CSV has fewer lines than events"
+        assert len(list(csv.reader(body.decode().splitlines()))) == count + 1
+        sql, args = csv_reference_sql(params)
+        statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER)"
+
+        def copy() -> int:
+            size = 0
+            with self.conn.cursor() as cursor, cursor.copy(statement, args) as out:
+                for block in out:
+                    size += len(block)
+            return size
+
+        copy()
+        growth = []
+
+        def export_once() -> None:
+            pid = self.server.worker_pid
+            before = rss_kb(pid, "VmRSS")
+            Path(f"/proc/{pid}/clear_refs").write_text("5")  # reset VmHWM
+            self.get("/api/v1/events/", export)
+            growth.append((rss_kb(pid, "VmHWM") - before) / 1024)
+
+        ours_s, copy_s = paired(export_once, copy)
+        self.details["csv"] = {
+            "query": params, "events": count, "endpoint_ms": self.ms(ours_s),
+            "copy_ms": self.ms(copy_s), "endpoint_rows_per_s": round(count / ours_s),
+            "copy_rows_per_s": round(count / copy_s),
+            "memory_growth_mb": [round(g, 1) for g in growth],
+        }  # fmt: skip
+        self.add(
+            "csv_vs_copy",
+            copy_s / ours_s,
+            0.5,
+            higher=True,
+            compares=f"CSV export rows/s ({count:,} events) ÷ COPY rows/s",
+        )
+        self.add(
+            "csv_memory_mb",
+            max(growth),
+            50,
+            unit="MB",
+            compares="gunicorn worker's peak RSS growth during the export",
+        )
+
+    # Keyset pagination at depth N.
+
+    def cursor(self) -> None:
+        from django.test import RequestFactory
+        from rest_framework.request import Request
+
+        from events.api import pagination
+
+        published = run_sql(
+            self.conn, "SELECT count(*) FROM events_event WHERE status = 'published'",
+            [],
+        )[0][0]  # fmt: skip
+        depth = max(published - 200, 0)
+        position = run_sql(
+            self.conn,
+            "SELECT start_date, id FROM events_event WHERE status = 'published' "
+            "ORDER BY start_date, id OFFSET %s LIMIT 1",
+            [depth],
+        )[0]
+        request = Request(RequestFactory().get("/api/v1/events/", {"page_size": "100"}))
+        token = pagination.make_cursor(request, pagination.BY_DATE, tuple(position))
+        first = {"page_size": "100"}
+        deep = {"page_size": "100", "cursor": token}
+        page = json.loads(self.get("/api/v1/events/", deep))
+        assert len(page["results"]) == 100, len(page["results"])
+        first_s, deep_s = paired(
+            lambda: self.get("/api/v1/events/", first),
+            lambda: self.get("/api/v1/events/", deep),
+        )
+        offset_sql = (
+            "SELECT * FROM events_event WHERE status = 'published' "
+            "ORDER BY start_date, id LIMIT 100 OFFSET %s"
+        )
+        offset_first_s, offset_deep_s = paired(
+            lambda: run_sql(self.conn, offset_sql, [0]),
+            lambda: run_sql(self.conn, offset_sql, [depth]),
+        )
+        self.details["cursor"] = {
+            "depth": depth, "first_ms": self.ms(first_s), "deep_ms": self.ms(deep_s),
+            "offset_first_ms": self.ms(offset_first_s),
+            "offset_deep_ms": self.ms(offset_deep_s),
+            "offset_deep_vs_first": round(offset_deep_s / offset_first_s, 1),
+        }  # fmt: skip
+        self.add(
+            "cursor_deep_vs_first",
+            deep_s / first_s,
+            1.5,
+            compares=f"page of 100 after {depth:,} events ÷ first page",
+        )
+
+    # Full-text search.
+
+    def search(self) -> None:
+        params = {"q": SEARCH_TEXT}
+        sql = """
+            SELECT e.*, ts_rank(e.search_vector, query)::float8 AS rank
+            FROM events_event e, websearch_to_tsquery('english', %s) AS query
+            WHERE e.status = 'published' AND e.search_vector @@ query
+            ORDER BY rank DESC, e.start_date, e.id LIMIT 101
+        """
+        page = json.loads(self.get("/api/v1/events/", params))
+        rows = run_sql(self.conn, sql, [SEARCH_TEXT])
+        assert [r["id"] for r in page["results"]] == [r[0] for r in rows[:100]]
+        ours_s, sql_s = paired(
+            lambda: self.get("/api/v1/events/", params),
+            lambda: run_sql(self.conn, sql, [SEARCH_TEXT]),
+        )
+        matches = run_sql(
+            self.conn,
+            "SELECT count(*) FROM events_event WHERE status = 'published' "
+            "AND search_vector @@ websearch_to_tsquery('english', %s)",
+            [SEARCH_TEXT],
+        )[0][0]
+        self.details["search"] = {
+            "q": SEARCH_TEXT, "matches": matches, "endpoint_ms": self.ms(ours_s),
+            "sql_ms": self.ms(sql_s),
+        }  # fmt: skip
+        self.add(
+            "search_vs_sql",
+            ours_s / sql_s,
+            1.5,
+            compares=f"?q={SEARCH_TEXT} first page ({matches:,} matches) ÷ SQL",
+        )
+
+    # The map's whole-region view.
+
+    def map(self) -> None:
+        sql, args = map_reference_sql(MAP_QUERY)
+        document = json.loads(self.get("/maps/events.geojson", MAP_QUERY))
+        cells = run_sql(self.conn, sql, args)
+        shown = sum(f["properties"]["count"] for f in document["features"])
+        assert shown == sum(row[3] for row in cells), "map counts differ from SQL"
+        ours_s, sql_s = paired(
+            lambda: self.get("/maps/events.geojson", MAP_QUERY),
+            lambda: run_sql(self.conn, sql, args),
+        )
+        uncached_s = self.map_uncached()
+        self.details["map"] = {
+            "query": MAP_QUERY, "events": shown, "groups": len(cells),
+            "endpoint_ms": self.ms(ours_s), "sql_ms": self.ms(sql_s),
+            "uncached_ms": self.ms(uncached_s),
+        }  # fmt: skip
+        self.add(
+            "map_vs_sql",
+            ours_s / sql_s,
+            1.3,
+            compares=f"clusters at zoom 5 ({shown:,} events) ÷ grid SQL; cached "
+            f"(uncached: {uncached_s * 1000:,.0f} ms)",
+        )
+        self.add(
+            "map_ms",
+            ours_s * 1000,
+            300,
+            unit="ms",
+            compares="the map's whole-region view, over HTTP",
+        )
+
+    def map_uncached(self) -> float:
+        """What the first view after a change costs: the layer's own SQL."""
+        from events import mapdata
+
+        where = {"bbox": MAP_QUERY["bbox"]}
+        events = filtered(where).filter(point__isnull=False).order_by()
+        sql, params = events.values("point", "event_type").query.sql_with_params()
+        size = mapdata.cell_degrees(int(MAP_QUERY["zoom"]))
+        query = mapdata.CLUSTERS_SQL.format(selected=sql)
+        return median_seconds(lambda: mapdata.run(query, [*params, size, size]))
+
+    # Timeline aggregation.
+
+    def timeline(self) -> None:
+        params = {"interval": "month"}
+        sql, args = timeline_reference_sql("month")
+        answer = json.loads(self.get("/api/v1/events/timeline/", params))
+        rows = run_sql(self.conn, sql, args)
+        assert sum(r["count"] for r in answer["results"]) + sum(
+            r["count"] for r in answer["imprecise"]
+        ) == sum(row[3] for row in rows), "timeline counts differ from SQL"
+        ours_s, sql_s = paired(
+            lambda: self.get("/api/v1/events/timeline/", params),
+            lambda: run_sql(self.conn, sql, args),
+        )
+        page_s = median_seconds(lambda: self.get("/timeline/"))
+        self.details["timeline"] = {
+            "endpoint_ms": self.ms(ours_s), "sql_ms": self.ms(sql_s),
+            "page_ms": self.ms(page_s),
+        }  # fmt: skip
+        self.add(
+            "timeline_vs_sql",
+            ours_s / sql_s,
+            1.3,
+            compares="GET /api/v1/events/timeline/?interval=month ÷ SQL",
+        )
+
+    # ACLED import, against COPY into the same table.
+
+    def import_acled(self) -> None:
+        from django.db import transaction
+
+        from events.interop import acled, import_rows, read_rows
+        from events.models import Event
+
+        rows = IMPORT_ROWS
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "acled.csv"
+            events = Event.objects.filter(is_synthetic=True, status="published")
+            with path.open("w", newline="", encoding="utf-8") as fh:
+                written = acled.write_csv(events.order_by("id")[:rows], fh)
+            # New ids: the rows are new events, not the ones they came from.
+            text = path.read_text(encoding="utf-8").replace(
+                f"\n{acled.OWN_ID_PREFIX}", "\nBENCH"
+            )
+            path.write_text(text, encoding="utf-8")
+
+            class Discard(Exception):
+                pass
+
+            started = time.perf_counter()
+            try:
+                with transaction.atomic():
+                    total, numbered = read_rows(path=path, fmt="acled")
+                    report = import_rows(rows=numbered, fmt="acled")
+                    import_s = time.perf_counter() - started
+                    raise Discard
+            except Discard:
+                pass
+        assert report.created == written, report.summary()
+        columns = [
+            "title", "summary", "event_type", "sub_event_type", "start_date",
+            "end_date", "date_precision", "location_id", "geo_precision", "point",
+            "fatalities_low", "fatalities_best", "fatalities_high", "status",
+            "retraction_reason", "confidence", "version", "created_at",
+            "updated_at", "published_at", "acled_id", "ucdp_id", "gdelt_id",
+            "is_synthetic",
+        ]  # fmt: skip
+        listed = ", ".join(columns)
+        data = []
+        with self.conn.cursor() as cursor, cursor.copy(
+            f"COPY (SELECT {listed} FROM events_event WHERE is_synthetic "
+            f"ORDER BY id LIMIT {rows}) TO STDOUT"
+        ) as out:  # fmt: skip
+            data = [bytes(block) for block in out]
+
+        def copy_in() -> None:
+            statement = f"COPY events_event ({listed}) FROM STDIN"
+            with (
+                self.conn.transaction(force_rollback=True),
+                self.conn.cursor() as cur,
+                cur.copy(statement) as into,
+            ):
+                for block in data:
+                    into.write(block)
+
+        copy_s = median_seconds(copy_in)
+        self.details["import"] = {
+            "rows": written, "import_s": round(import_s, 1),
+            "import_rows_per_s": round(written / import_s),
+            "copy_ms": self.ms(copy_s), "copy_rows_per_s": round(written / copy_s),
+            "report": report.summary(),
+        }  # fmt: skip
+        self.add(
+            "import_vs_copy",
+            copy_s / import_s,
+            0.3,
+            higher=True,
+            compares=f"ACLED CSV import rows/s ({written:,} rows) ÷ COPY rows/s",
+        )
+
+    # The admin's event list.
+
+    def admin(self) -> None:
+        from django.contrib.auth.models import User
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        password = secrets.token_urlsafe(16)
+        user, _ = User.objects.get_or_create(username=ADMIN_USER)
+        user.is_staff = user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        cookies = self.login(password)
+        url = "/admin/events/event/"
+        headers = {"Cookie": cookies}
+        page = self.get(url, headers=headers)
+        assert b"changelist" in page, "not signed in to the admin"
+        admin_s = median_seconds(lambda: self.get(url, headers=headers))
+        client = Client()
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts = [
+            q["sql"] for q in queries.captured_queries
+            if "COUNT(" in q["sql"].upper() and " LIMIT " not in q["sql"].upper()
+        ]  # fmt: skip
+        self.details["admin"] = {
+            "changelist_ms": self.ms(admin_s), "queries": len(queries),
+            "full_counts": counts,
+            "slowest": sorted(
+                queries.captured_queries, key=lambda q: -float(q["time"])
+            )[:3],
+        }  # fmt: skip
+        self.add(
+            "admin_changelist_ms",
+            admin_s * 1000,
+            500,
+            unit="ms",
+            compares="GET /admin/events/event/ as staff, over HTTP",
+        )
+        if counts:
+            print(f"  full-table COUNT in the admin: {counts}", file=sys.stderr)
+            self.figures[-1].value = float("inf")
+
+    def login(self, password: str) -> str:
+        status, page, response = request(self.server, "/admin/login/")
+        jar = SimpleCookie()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+        token = page.split(b'name="csrfmiddlewaretoken" value="')[1].split(b'"')[0]
+        form = urllib.parse.urlencode({
+            "username": ADMIN_USER, "password": password,
+            "csrfmiddlewaretoken": token.decode(), "next": "/admin/",
+        }).encode()  # fmt: skip
+        cookie = "; ".join(f"{k}={v.value}" for k, v in jar.items())
+        status, _, response = request(
+            self.server, "/admin/login/", method="POST", body=form,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": cookie, "Referer": f"http://{HOST}:{self.server.port}/",
+            },
+        )  # fmt: skip
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+        if status != 302 or "sessionid" not in jar:
+            raise RuntimeError(f"admin sign-in failed: {status}")
+        return "; ".join(f"{k}={v.value}" for k, v in jar.items())
+
+    # Suggestions, in process.
+
+    def suggest(self) -> None:
+        from events.demo import SEED_PATH
+        from events.extract import suggest
+        from events.models import Actor
+
+        actors = Actor.objects.count()
+        text = SEED_PATH.read_text(encoding="utf-8")
+        published = datetime.date(2023, 3, 20)
+        suggest_s = median_seconds(lambda: suggest(text, published=published))
+        self.details["suggest"] = {"actors": actors, "ms": self.ms(suggest_s)}
+        self.add(
+            "suggest_ms",
+            suggest_s * 1000,
+            200,
+            unit="ms",
+            compares=f"suggest() for the seed article, {actors:,} actors",
+        )
+
+
+def rss_kb(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise LookupError(field)
+
+
+def machine(conn: psycopg.Connection) -> str:
+    model = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    memory_kb = rss_kb_total()
+    version = conn.execute("SHOW server_version").fetchone()[0].split()[0]
+    return (
+        f"{model}, {os.cpu_count()} cores, {memory_kb / 1024 / 1024:.0f} GB RAM, "
+        f"PostgreSQL {version}, {platform.python_implementation()} "
+        f"{platform.python_version()}"
+    )
+
+
+def rss_kb_total() -> int:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1])
+    return 0
+
+
+def report(bench: Bench, machine_text: str) -> None:
+    width = max(len(f.key) for f in bench.figures)
+    print(f"\nZagros benchmark: {EVENTS:,} events; {machine_text}\n")
+    print(f"{'figure':<{width}}  {'value':>9}  {'target':>9}  result  compares")
+    for figure in bench.figures:
+        sign = ">=" if figure.higher_is_better else "<="
+        print(
+            f"{figure.key:<{width}}  {figure.shown(figure.value):>9}  "
+            f"{sign + ' ' + figure.shown(figure.target):>9}  "
+            f"{'pass' if figure.passed else 'FAIL':<6}  {figure.compares}"
+        )
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "events": EVENTS,
+                "machine": machine_text,
+                "figures": {
+                    f.key: round(f.value, 3 if f.unit == "x" else 1)
+                    for f in bench.figures
+                },
+                "targets": {
+                    f.key: ("≥ " if f.higher_is_better else "≤ ") + f.shown(f.target)
+                    for f in bench.figures
+                },
+                "passed": {f.key: f.passed for f in bench.figures},
+                "details": bench.details,
+                "measured_at": datetime.datetime.now(datetime.UTC).isoformat(
+                    timespec="seconds"
+                ),
+            },
+            indent=2,
+            default=str,
+        )
+        + "\n"
+    )
+    print(f"\nWrote {RESULTS.relative_to(ROOT)}")
+
+
+# The CSV export first: the worker's memory is measured from a fresh start.
+STEPS = ["csv_export", "geojson", "cursor", "search", "map", "timeline",
+         "admin", "suggest", "import_acled"]  # fmt: skip
+
+
+def main() -> None:
+    only = [step for step in os.environ.get("BENCH_ONLY", "").split(",") if step]
+    prepare_database()
+    setup_django()
+    with sql_reader() as conn, serve() as server:
+        bench = Bench(server, conn)
+        for step in only or STEPS:
+            print(f"{step} ...", file=sys.stderr)
+            getattr(bench, step)()
+        report(bench, machine(conn))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+"""
+Synthetic data for load tests: generate_events writes realistic events with
+COPY, without history, and --delete removes exactly what it wrote.
+"""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from events import synthetic
+from events.models import (
+    Actor,
+    Citation,
+    DatePrecision,
+    Event,
+    EventRelation,
+    Location,
+    Participant,
+    SourceArticle,
+    period_bounds,
+)
+from tests.conftest import make_event
+
+pytestmark = pytest.mark.django_db
+
+HISTORY_TABLES = [
+    "events_eventevent",
+    "events_participantevent",
+    "events_citationevent",
+    "events_eventrelationevent",
+    "events_sourcearticleevent",
+    "events_actorevent",
+    "events_locationevent",
+]
+
+
+def generate(count: int, *, seed: int = 1) -> str:
+    stderr = io.StringIO()
+    call_command("generate_events", count=count, seed=seed, stderr=stderr)
+    return stderr.getvalue()
+
+
+def history_rows() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in HISTORY_TABLES:
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def curated_rows() -> dict[str, set[int]]:
+    return {
+        "events": set(Event.objects.values_list("pk", flat=True)),
+        "participants": set(Participant.objects.values_list("pk", flat=True)),
+        "citations": set(Citation.objects.values_list("pk", flat=True)),
+        "relations": set(EventRelation.objects.values_list("pk", flat=True)),
+        "articles": set(SourceArticle.objects.values_list("pk", flat=True)),
+        "actors": set(Actor.objects.values_list("pk", flat=True)),
+        "locations": set(Location.objects.values_list("pk", flat=True)),
+    }
+
+
+def synthetic_events():
+    return Event.objects.filter(is_synthetic=True)
+
+
+def test_generate_events_adds_the_count_asked_for_marked_synthetic() -> None:
+    curated = Event.objects.count()
+
+    generate(300)
+
+    assert synthetic_events().count() == 300
+    assert Event.objects.filter(is_synthetic=False).count() == curated
+
+
+def test_synthetic_events_have_participants_citations_and_articles() -> None:
+    generate(300)
+
+    events = synthetic_events()
+    assert not events.filter(participations=None).exists()
+    assert not events.filter(citations=None).exists()
+    assert not events.filter(location=None).exists()
+    assert not events.filter(point=None).exists()
+    for citation in Citation.objects.filter(event__in=events).select_related("article")[
+        :200
+    ]:
+        assert citation.article.body[citation.start : citation.end] == citation.quote
+        assert citation.article.url.startswith(synthetic.URL_PREFIX)
+    # Reports tell of one to four events each.
+    articles = SourceArticle.objects.filter(url__startswith=synthetic.URL_PREFIX)
+    assert events.count() / 4 <= articles.count() <= events.count()
+
+
+def test_synthetic_events_look_like_the_region_over_decades() -> None:
+    generate(1000)
+
+    events = list(synthetic_events().select_related("location"))
+    types = {event.event_type for event in events}
+    assert len(types) >= 8
+    assert {"battle", "remote_violence", "protest"} <= types
+    years = {event.start_date.year for event in events}
+    assert min(years) <= 1995 and max(years) >= 2020
+    assert max(years) <= datetime.date.today().year
+    countries = [event.location.country_code for event in events]
+    # Most events in Iraq and Iran, some across the borders.
+    assert countries.count("IRQ") + countries.count("IRN") > 0.85 * len(events)
+    assert len(set(countries)) >= 3
+    for event in events:
+        assert 25 <= event.point.x <= 65 and 15 <= event.point.y <= 45
+        assert event.start_date <= event.end_date
+        if event.date_precision in (DatePrecision.MONTH, DatePrecision.YEAR):
+            assert (event.start_date, event.end_date) == period_bounds(
+                event.start_date, event.date_precision
+            )
+        if event.fatalities_best is not None:
+            assert event.fatalities_low <= event.fatalities_best
+            assert event.fatalities_best <= event.fatalities_high
+        if event.status == Event.Status.RETRACTED:
+            assert event.retraction_reason
+    published = sum(event.status == Event.Status.PUBLISHED for event in events)
+    assert 0.8 * len(events) < published < len(events)
+
+
+def test_synthetic_actors_are_many_and_named_like_people_and_groups() -> None:
+    call_command("generate_events", count=50, actors=400, stderr=io.StringIO())
+
+    actors = Actor.objects.filter(description=synthetic.ACTOR_DESCRIPTION)
+    assert 400 <= actors.count() <= 400 + 18  # and the crowds of six countries
+    kinds = set(actors.values_list("kind", flat=True))
+    assert {"person", "armed_group", "security_force", "government_body"} <= kinds
+    assert actors.exclude(aliases=[]).exists()
+
+
+def test_synthetic_rows_leave_no_history_and_curated_edits_still_do() -> None:
+    before = history_rows()
+
+    generate(200)
+
+    assert history_rows() == before
+    make_event(title="Curated after the synthetic load")
+    assert history_rows()["events_eventevent"] == before["events_eventevent"] + 1
+
+
+def test_delete_removes_exactly_the_synthetic_rows() -> None:
+    before = curated_rows()
+    generate(300)
+    assert curated_rows() != before
+
+    stdout = io.StringIO()
+    call_command("generate_events", delete=True, stdout=stdout, stderr=io.StringIO())
+
+    assert curated_rows() == before
+    assert "Removed 300 events" in stdout.getvalue()
+
+
+def test_delete_leaves_history_alone() -> None:
+    generate(100)
+    before = history_rows()
+
+    call_command("generate_events", delete=True, stdout=io.StringIO())
+
+    assert history_rows() == before
+
+
+def test_delete_keeps_a_synthetic_actor_that_a_curated_event_names() -> None:
+    generate(100)
+    actor = Actor.objects.filter(description=synthetic.ACTOR_DESCRIPTION).first()
+    event = make_event(title="Curated, with a synthetic actor")
+    Participant.objects.create(event=event, actor=actor, role="initiator")
+    stderr = io.StringIO()
+
+    call_command("generate_events", delete=True, stdout=io.StringIO(), stderr=stderr)
+
+    assert not synthetic_events().exists()
+    assert list(Actor.objects.filter(description=synthetic.ACTOR_DESCRIPTION)) == [
+        actor
+    ]
+    assert f"Kept, still in use: events_actor: {actor.name}" in stderr.getvalue()
+    assert Event.objects.filter(pk=event.pk).exists()
+
+
+def test_the_same_seed_gives_the_same_events() -> None:
+    def content() -> list[tuple]:
+        return list(
+            synthetic_events()
+            .order_by("id")
+            .values_list("title", "start_date", "event_type", "status", "point")
+        )
+
+    generate(200, seed=7)
+    first = content()
+    call_command("generate_events", delete=True, stdout=io.StringIO())
+    generate(200, seed=7)
+
+    assert content() == first
+    generate(10, seed=8)
+    assert content()[:200] == first
+
+
+def test_generating_twice_adds_to_the_same_actors_and_towns() -> None:
+    generate(100)
+    actors = Actor.objects.count()
+    locations = Location.objects.count()
+
+    generate(100, seed=2)
+
+    assert synthetic_events().count() == 200
+    assert Location.objects.count() == locations
+    assert Actor.objects.count() == actors
+
+
+def test_progress_is_shown_on_stderr() -> None:
+    assert "100% 120/120 events" in generate(120)
+
+
+def test_count_or_delete_is_required() -> None:
+    with pytest.raises(CommandError, match="--count"):
+        call_command("generate_events")
+    with pytest.raises(CommandError, match="either"):
+        call_command("generate_events", count=5, delete=True)
