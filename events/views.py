@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 import itertools
 import re
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.core.cache import cache
 from django.db.models import BooleanField, Count, F, Func, Max, Min, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear, Trunc
@@ -22,6 +24,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
 from events.api.filters import EventFilterSet
+from events.api.formats import data_version
 from events.api.visibility import sees_unpublished, visible_events
 from events.basemap import basemap_geojson, basemap_version
 from events.mapdata import map_geojson
@@ -343,6 +346,8 @@ def about(request: HttpRequest) -> HttpResponse:
 # --- timeline and map -----------------------------------------------------------
 
 TIMELINE_PAGE_SIZE = 50
+# A bound on cached aggregates, besides the data version in their keys.
+CACHE_SECONDS = 300
 AFTER = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(\d{1,18})$")
 
 
@@ -357,10 +362,16 @@ def _filter_choices() -> dict:
     regions = Location.objects.filter(
         kind__in=[Location.Kind.REGION, Location.Kind.BORDER, Location.Kind.ADMIN1]
     ).order_by("kind", "name")
-    actors = (
-        Actor.objects.filter(participations__event__status=Event.Status.PUBLISHED)
-        .annotate(total=Count("participations"))
-        .order_by("-total", "name")[:200]
+    # The 200 most active actors: counting a million participations is not a
+    # thing to redo per page view, so the list is kept until the data changes.
+    actors = cache.get_or_set(
+        cache_key("filter-actors", data_version()),
+        lambda: list(
+            Actor.objects.filter(participations__event__status=Event.Status.PUBLISHED)
+            .annotate(total=Count("participations"))
+            .order_by("-total", "name")[:200]
+        ),
+        timeout=CACHE_SECONDS,
     )
     return {
         "types": Event.Type.choices,
@@ -454,6 +465,22 @@ def _chart(events: EventQuerySet, query: QueryDict) -> dict:
     }
 
 
+def cache_key(*parts: object) -> str:
+    """A short, safe cache key for any parts (a query string among them)."""
+    return "zagros:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _cached_chart(request: HttpRequest, events: EventQuerySet) -> dict:
+    """The chart for these filters and this reader, until the data changes."""
+    query = _without(request.GET, "after")
+    key = cache_key(
+        "timeline-chart", data_version(), sees_unpublished(request.user), query
+    )
+    return cache.get_or_set(
+        key, lambda: _chart(events, request.GET), timeout=CACHE_SECONDS
+    )
+
+
 def timeline(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     errors = None
@@ -483,7 +510,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
         "events": page,
         "next_query": next_query,
         "errors": errors,
-        "chart": _chart(events, request.GET) if errors is None else None,
+        "chart": _cached_chart(request, events) if errors is None else None,
         "params": request.GET,
         "query": _without(request.GET, "after"),
         **_filter_choices(),
