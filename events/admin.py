@@ -78,7 +78,9 @@ class HistoryMixin:
     """The object's history from the trigger-written snapshots, with restore."""
 
     history_template = "admin/events/history.html"
-    restorable = False
+    # Articles show their history but are not restored: a cited body is fixed,
+    # and its content hash follows the body on save.
+    restorable = True
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -147,7 +149,7 @@ class HistoryMixin:
             or not self.has_change_permission(request, obj)
         ):
             raise PermissionDenied
-        workflow.restore(event=obj, snapshot_id=snapshot_id, user=request.user)
+        workflow.restore(obj=obj, snapshot_id=snapshot_id, user=request.user)
         self.message_user(
             request, "The earlier version was restored.", messages.SUCCESS
         )
@@ -255,6 +257,7 @@ class ArticleIntakeForm(forms.ModelForm):
 
 @admin.register(SourceArticle)
 class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
+    restorable = False
     form = ArticleIntakeForm
     list_display = [
         "title",
@@ -538,7 +541,6 @@ class EventForm(forms.ModelForm):
 @admin.register(Event)
 class EventAdmin(HistoryMixin, MapMedia, LeafletGeoAdminMixin, admin.ModelAdmin):
     form = EventForm
-    restorable = True
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50

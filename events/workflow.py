@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from events.models import Event
@@ -147,18 +147,25 @@ def describe_change(change: Change) -> str:
 
 
 @transaction.atomic
-def restore(*, event: Event, snapshot_id: int, user: AbstractBaseUser) -> Event:
-    """Put an event back as an earlier snapshot had it; the restore is history too."""
-    snapshot = event.history.get(pgh_id=snapshot_id)
+def restore(*, obj: models.Model, snapshot_id: int, user: AbstractBaseUser):
+    """
+    Put an event, actor, place or agreement back as an earlier snapshot had
+    it; the restore is itself a new version in the history.
+    """
+    model = type(obj)
+    snapshot = obj.history.get(pgh_id=snapshot_id)
+    names = {field.name for field in model._meta.concrete_fields}
     fields = {
         field.attname: getattr(snapshot, field.attname)
-        for field in Event._meta.concrete_fields
+        for field in model._meta.concrete_fields
         if field.name not in BOOKKEEPING | WORKFLOW
     }
-    Event.objects.filter(pk=event.pk).update(
-        **fields, updated_by=user, updated_at=timezone.now()
-    )
-    return Event.objects.get(pk=event.pk)
+    if "updated_by" in names:
+        fields["updated_by"] = user
+    if "updated_at" in names:
+        fields["updated_at"] = timezone.now()
+    model.objects.filter(pk=obj.pk).update(**fields)
+    return model.objects.get(pk=obj.pk)
 
 
 def last_changed_by(event: Event) -> tuple[str, datetime.datetime | None]:

@@ -359,3 +359,33 @@ def test_alias_search_stays_within_the_lists_filters(editor_client) -> None:
     assert "Islamic Revolutionary Guard Corps" not in page.content.decode()
     page = editor_client.get("/admin/events/location/?q=Iraqi+Kurdistan")
     assert "Kurdistan Region" in page.content.decode()
+
+
+def test_an_actor_and_an_agreement_restore_too(editor_client) -> None:
+    from events.models import Actor, Agreement
+
+    actor = Actor.objects.get(name="Ali Shamkhani")
+    Actor.objects.filter(pk=actor.pk).update(description="Vandalised")
+    before = actor.history.filter(description=actor.description).latest("pgh_id")
+    editor_client.post(
+        reverse("admin:events_actor_restore", args=[actor.pk, before.pgh_id])
+    )
+    actor.refresh_from_db()
+    assert actor.description.startswith("Secretary of Iran’s Supreme")
+
+    agreement = Agreement.objects.get()
+    Agreement.objects.filter(pk=agreement.pk).update(title="Wrong title")
+    before = agreement.history.filter(title=agreement.title).latest("pgh_id")
+    editor_client.post(
+        reverse("admin:events_agreement_restore", args=[agreement.pk, before.pgh_id])
+    )
+    agreement.refresh_from_db()
+    assert agreement.title == "Iraq–Iran border security agreement"
+
+
+def test_articles_show_history_without_restore(editor_client) -> None:
+    article = SourceArticle.objects.first()
+    page = editor_client.get(
+        reverse("admin:events_sourcearticle_history", args=[article.pk])
+    ).content.decode()
+    assert "insert" in page and "Restore this version" not in page
