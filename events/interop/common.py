@@ -16,7 +16,7 @@ import datetime
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from events.api.formats import chunked
 from events.models import (
     Actor,
     Citation,
@@ -620,17 +621,6 @@ def save_chunk(
 
 
 # --- the import loop ------------------------------------------------------------------
-
-
-def chunked(rows: Iterable, size: int) -> Iterator[list]:
-    chunk: list = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def save_chunk_at_once(

@@ -1,45 +1,7 @@
-import time
-
-from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError
 
 from events import synthetic
-
-BAR_WIDTH = 30
-
-
-class ProgressBar:
-    """Events written so far, on stderr: redrawn in place on a terminal."""
-
-    def __init__(self, stream: OutputWrapper, total: int) -> None:
-        self.stream = stream
-        self.total = max(total, 1)
-        self.interactive = stream.isatty()
-        self.started = time.monotonic()
-        self.shown = -1
-
-    def update(self, done: int) -> None:
-        percent = min(100, done * 100 // self.total)
-        if not self.interactive and percent // 10 == self.shown // 10:
-            return
-        self.shown = percent
-        elapsed = time.monotonic() - self.started
-        rate = done / elapsed if elapsed else 0
-        left = (self.total - done) / rate if rate else 0
-        filled = BAR_WIDTH * percent // 100
-        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        text = (
-            f"[{bar}] {percent:3d}% {done:,}/{self.total:,} events, "
-            f"{rate:,.0f}/s, {left:,.0f} s left"
-        )
-        if self.interactive:
-            self.stream.write("\r" + text, ending="")
-        else:
-            self.stream.write(text)
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.interactive:
-            self.stream.write("")
+from events.management.progress import ProgressBar
 
 
 class Command(BaseCommand):
@@ -85,7 +47,7 @@ class Command(BaseCommand):
             return
         if count is None or count < 1:
             raise CommandError("Give --count N (at least 1), or --delete.")
-        bar = ProgressBar(self.stderr, count)
+        bar = ProgressBar(self.stderr, count, unit="events", timed=True)
         report = synthetic.generate(
             count=count, seed=seed, actors=actors, progress=bar.update
         )

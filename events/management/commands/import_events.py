@@ -1,39 +1,10 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError
 
 from events.interop import FORMATS, FileError, import_rows, read_rows
+from events.management.progress import ProgressBar
 from events.models import Event
-
-BAR_WIDTH = 30
-
-
-class ProgressBar:
-    """A bar on stderr, redrawn in place on a terminal and every 10% elsewhere."""
-
-    def __init__(self, stream: OutputWrapper, total: int) -> None:
-        self.stream = stream
-        self.total = max(total, 1)
-        self.interactive = stream.isatty()
-        self.shown = -1
-
-    def update(self, done: int) -> None:
-        percent = min(100, done * 100 // self.total)
-        if not self.interactive and percent // 10 == self.shown // 10:
-            return
-        self.shown = percent
-        filled = BAR_WIDTH * percent // 100
-        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        text = f"[{bar}] {percent:3d}% {done:,}/{self.total:,} rows"
-        if self.interactive:
-            self.stream.write("\r" + text, ending="")
-        else:
-            self.stream.write(text)
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.interactive:
-            self.stream.write("")
 
 
 class Command(BaseCommand):
@@ -65,7 +36,7 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         try:
             total, rows = read_rows(path=path, fmt=format)
-            bar = ProgressBar(self.stderr, total)
+            bar = ProgressBar(self.stderr, total, unit="rows")
             report = import_rows(
                 rows=rows,
                 fmt=format,
