@@ -54,6 +54,7 @@ def tracked(**options):
         obj_field=pghistory.ObjForeignKey(
             related_name="history", related_query_name="history", db_constraint=False
         ),
+        level=pghistory.Statement,
         **options,
     )
 

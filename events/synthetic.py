@@ -34,6 +34,7 @@ import pgtrigger
 from django.conf import settings
 from django.db import connection, transaction
 
+from events.bulk import copy_rows, reserve_ids
 from events.models import (
     Actor,
     Citation,
@@ -293,29 +294,6 @@ def text_array(values: list[str]) -> str:
 
 def number(value: int | None) -> str:
     return NULL if value is None else str(value)
-
-
-def copy_rows(table: str, columns: list[str], lines: list[str]) -> None:
-    if not lines:
-        return
-    quoted = ", ".join(f'"{column}"' for column in columns)
-    statement = f"COPY {table} ({quoted}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.copy(statement) as copy:
-        for start in range(0, len(lines), 5000):
-            copy.write("".join(lines[start : start + 5000]))
-
-
-def reserve_ids(model: type, count: int) -> list[int]:
-    """Ids from the table's own sequence, so rows can point at each other."""
-    if count == 0:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
-            "FROM generate_series(1, %s)",
-            [model._meta.db_table, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
 
 
 @contextmanager

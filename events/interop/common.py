@@ -4,10 +4,11 @@ What every import shares: a format turns each row into an `EventRecord`
 by its external id, creates or updates the event, its place, actors and the
 citation of the dataset's own record, and counts what happened.
 
-Rows are saved in transactions of `CHUNK_ROWS` rows: the new events of a
-chunk, their participants, articles and citations with one INSERT per table,
-and, if the database refuses any of it, again one savepoint per row, so the
-row at fault is reported and the rows around it still go in.
+Rows are saved in transactions of `CHUNK_ROWS` rows: the places of a chunk
+are found and created with a few set-based statements, its new events, their
+participants, articles and citations with one COPY per table, and, if the
+database refuses any of it, again one savepoint per row, so the row at fault
+is reported and the rows around it still go in.
 History is written by the pghistory triggers, with the import named in the
 context of each change.
 """
@@ -16,17 +17,20 @@ import datetime
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import pghistory
 from django.contrib.gis.geos import GEOSGeometry, Point
-from django.db import DataError, IntegrityError, transaction
-from django.db.models.functions import Lower
+from django.db import DataError, IntegrityError, connection, transaction
+from django.db.models import Model
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from events.api.formats import chunked
+from events.bulk import copy_instances, copy_values
 from events.models import (
     Actor,
     Citation,
@@ -37,7 +41,7 @@ from events.models import (
     content_hash,
 )
 
-CHUNK_ROWS = 500
+CHUNK_ROWS = 2000
 EXTERNAL_IDS = ("acled_id", "ucdp_id", "gdelt_id")
 # The roles an import writes. Participants in other roles (a witness an
 # editor added, say) are left alone when an event is imported again.
@@ -107,6 +111,11 @@ class SourceRecord:
     quote_start: int
     quote_end: int
     published_on: datetime.date | None = None
+    # The body's content hash, which finds an article already holding it.
+    digest: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "digest", content_hash(self.body))
 
     @property
     def quote(self) -> str:
@@ -297,7 +306,8 @@ class Lookups:
                 wanted[name].add(value)
         self.events = {}
         for name, values in wanted.items():
-            for event in Event.objects.filter(**{f"{name}__in": values}):
+            matching = Event.objects.filter(pk__in=any_of(Event, name, values))
+            for event in matching:
                 self.events[(name, getattr(event, name))] = event
         ids = [event.pk for event in self.events.values()]
         self.participants = {event_id: [] for event_id in ids}
@@ -312,12 +322,12 @@ class Lookups:
             "event_id", "article__content_hash"
         ):
             self.cited[event_id].add(digest)
-        digests = [
-            content_hash(record.source.body) for record in records if record.source
-        ]
+        digests = [record.source.digest for record in records if record.source]
         self.articles = {
             article.content_hash: article
-            for article in SourceArticle.objects.filter(content_hash__in=digests)
+            for article in SourceArticle.objects.filter(
+                pk__in=any_of(SourceArticle, "content_hash", digests)
+            )
         }
 
     def event(self, record: EventRecord) -> Event | None:
@@ -338,16 +348,11 @@ class Lookups:
             .values_list("id", "actor_id", "role", "capacity")
         )
 
-    def remember_event(self, record: EventRecord, event: Event) -> None:
-        for name, value in record.key.items():
-            self.events[(name, value)] = event
-            self._undo.append(lambda key=(name, value): self.events.pop(key, None))
-
-    def actor(self, ref: ActorRef) -> Actor:
+    def find_actor(self, ref: ActorRef) -> Actor | None:
         """
         The actor of that name (or alias, ignoring case) and country. An actor
         whose country the row does not say matches the only actor of that
-        name; otherwise a new actor is created.
+        name.
         """
         key = ref.name.lower()
         for candidates in (self.actors_by_name[key], self.actors_by_alias[key]):
@@ -356,9 +361,27 @@ class Lookups:
                 return exact[0]
             if not ref.country and len(candidates) == 1:
                 return candidates[0]
-        actor = Actor.objects.create(name=ref.name, kind=ref.kind, country=ref.country)
-        self.actors_by_name[key].append(actor)
-        self._undo.append(lambda: self.actors_by_name[key].remove(actor))
+        return None
+
+    def prepare_actors(self, refs: Iterable[ActorRef]) -> None:
+        """Create, at once, the actors these refs name that are not found."""
+        created = []
+        for ref in refs:
+            if self.find_actor(ref) is None:
+                actor = Actor(name=ref.name, kind=ref.kind, country=ref.country)
+                key = ref.name.lower()
+                self.actors_by_name[key].append(actor)
+                self._undo.append(
+                    lambda key=key, actor=actor: self.actors_by_name[key].remove(actor)
+                )
+                created.append(actor)
+        copy_instances(Actor, created)
+
+    def actor(self, ref: ActorRef) -> Actor:
+        """The actor `find_actor` finds, created if there is none."""
+        self.prepare_actors([ref])
+        actor = self.find_actor(ref)
+        assert actor is not None
         return actor
 
     def country(self, code: str) -> int | None:
@@ -370,92 +393,68 @@ class Lookups:
             )
         return self.countries[code]
 
-    def admin1(self, where: Point) -> int | None:
-        return (
-            Location.objects.filter(
-                kind=Location.Kind.ADMIN1, geometry__intersects=where
-            )
-            .order_by("id")
-            .values_list("id", flat=True)
-            .first()
-        )
-
-    def _area(self, place: Place, where: Point) -> int | None:
-        if place.area == "country" and place.country_code:
-            return self.country(place.country_code)
-        if place.area == "admin1":
-            return self.admin1(where)
-        return None
-
-    def _find(self, place: Place) -> tuple[tuple, int | None]:
-        """The place's cache key, and its Location's id if there is one."""
-        where = point(place.latitude, place.longitude)
-        key = (place.name, where.coords, place.country_code, place.kind, place.source)
-        if key in self.places:
-            return key, self.places[key]
-        found = self._area(place, where)
-        if found is None:
-            # By lower(name) first, which location_name_lower_idx serves.
-            same_place = Location.objects.annotate(lower_name=Lower("name")).filter(
-                lower_name=place.name.lower(),
-                name=place.name,
-                point__dwithin=(where, SAME_POINT_DEGREES),
-            )
-            if not place.any_kind:
-                same_place = same_place.filter(
-                    kind=place.kind,
-                    country_code=place.country_code,
-                    source=place.source,
-                )
-            found = min(same_place.values_list("id", flat=True), default=None)
-        if found is not None:
-            self.places[key] = found
-        return key, found
-
-    def _new(self, place: Place) -> Location:
-        where = point(place.latitude, place.longitude)
-        parent = self.admin1(where)
-        if parent is None and place.country_code:
-            parent = self.country(place.country_code)
-        return Location(
-            name=place.name,
-            kind=place.kind,
-            parent_id=parent,
-            country_code=place.country_code,
-            geometry=where,
-            point=where,
-            source=place.source,
-        )
-
     def prepare_places(self, places: list[Place]) -> None:
-        """Find the places a chunk names and create the missing ones at once."""
-        missing: dict[tuple, Location] = {}
+        """
+        Find the Locations of the places a chunk names, and create the
+        missing ones, with a few statements for the whole chunk.
+        """
+        pending: dict[tuple, Place] = {}
         for place in places:
-            key, found = self._find(place)
-            if found is None and key not in missing:
-                missing[key] = self._new(place)
-        Location.objects.bulk_create(missing.values())
-        for key, location in missing.items():
-            self.places[key] = location.pk
+            key = place_key(place)
+            if key not in self.places:
+                pending.setdefault(key, place)
+        if not pending:
+            return
+        found: dict[tuple, int] = {}
+        in_provinces = [key for key, place in pending.items() if place.area == "admin1"]
+        provinces = provinces_at([pending[key] for key in in_provinces])
+        for key, province in zip(in_provinces, provinces, strict=True):
+            if province is not None:
+                found[key] = province
+        for key, place in pending.items():
+            if place.area == "country" and place.country_code:
+                country = self.country(place.country_code)
+                if country is not None:
+                    found[key] = country
+        unresolved = [key for key in pending if key not in found]
+        found.update(known_places(unresolved, pending))
+        missing = [key for key in pending if key not in found]
+        parents = provinces_at([pending[key] for key in missing])
+        created = []
+        for key, parent in zip(missing, parents, strict=True):
+            place = pending[key]
+            if parent is None and place.country_code:
+                parent = self.country(place.country_code)
+            where = ewkt_point(key[1], key[2])
+            created.append(
+                {
+                    "name": place.name,
+                    "kind": place.kind,
+                    "parent_id": parent,
+                    "country_code": place.country_code,
+                    "geometry": where,
+                    "point": where,
+                    "source": place.source,
+                }
+            )
+        copy_values(Location, created)
+        for key, location in zip(missing, created, strict=True):
+            found[key] = location["id"]
+        for key, location_id in found.items():
+            self.places[key] = location_id
             self._undo.append(lambda key=key: self.places.pop(key, None))
 
     def location(self, place: Place) -> int:
         """The id of the place's Location, created if the project lacks it."""
-        key, found = self._find(place)
-        if found is None:
-            found = self._new(place)
-            found.save()
-            self.places[key] = found.pk
-            self._undo.append(lambda: self.places.pop(key, None))
-            return found.pk
-        return found
+        self.prepare_places([place])
+        return self.places[place_key(place)]
 
     def article(self, source: SourceRecord) -> SourceArticle:
         """
         The article holding the record's text: an existing one (a record
         imported before) or a new, unsaved one, which this remembers.
         """
-        digest = content_hash(source.body)
+        digest = source.digest
         article = self.articles.get(digest)
         if article is None:
             article = SourceArticle(
@@ -476,17 +475,131 @@ class Lookups:
         return article
 
 
+def ewkt_point(x: float, y: float) -> str:
+    """A point as PostGIS reads it, without the cost of a GEOS object."""
+    return f"SRID=4326;POINT({x!r} {y!r})"
+
+
+def any_of(model: type[Model], name: str, values: Iterable[str]) -> RawSQL:
+    """
+    The ids of the rows whose text field `name` is one of `values`, as a
+    subquery taking them as one array rather than as thousands of
+    parameters. Blank values are left out, as the unique indexes on
+    external ids leave them out, so that PostgreSQL uses those indexes.
+    """
+    table = model._meta.db_table
+    column = connection.ops.quote_name(model._meta.get_field(name).column)
+    return RawSQL(
+        f"SELECT id FROM {table} WHERE {column} = ANY(%s) AND NOT {column} = ''",
+        [sorted(values)],
+    )
+
+
+def place_key(place: Place) -> tuple:
+    (x,), (y,) = coordinates([place])
+    return (place.name, x, y, place.country_code, place.kind, place.source,
+            place.area, place.any_kind)  # fmt: skip
+
+
+def provinces_at(places: list[Place]) -> list[int | None]:
+    """The province (the lowest-numbered, where they overlap) of each place."""
+    if not places:
+        return []
+    # Province by province, so that PostGIS prepares each outline once for
+    # all the points rather than once per point.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT DISTINCT ON (here.n) here.n, province.id
+            FROM events_location province
+            CROSS JOIN LATERAL (
+                SELECT n
+                FROM unnest(%s::int[], %s::float8[], %s::float8[]) AS here (n, x, y)
+                WHERE ST_Intersects(
+                    province.geometry, ST_SetSRID(ST_MakePoint(here.x, here.y), 4326)
+                )
+                OFFSET 0
+            ) AS here
+            WHERE province.kind = %s
+            ORDER BY here.n, province.id
+            """,
+            [
+                list(range(len(places))),
+                *coordinates(places),
+                Location.Kind.ADMIN1,
+            ],
+        )
+        found = dict(cursor.fetchall())
+    return [found.get(n) for n in range(len(places))]
+
+
+def known_places(keys: list[tuple], places: dict[tuple, Place]) -> dict[tuple, int]:
+    """
+    The Locations the project already has for these places: same name at
+    the same point and, unless the place takes any kind, of the same kind,
+    country and source. The lowest id wins.
+    """
+    if not keys:
+        return {}
+    wanted = [places[key] for key in keys]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT here.n, found.id
+            FROM unnest(
+                %s::int[], %s::float8[], %s::float8[], %s::text[], %s::text[],
+                %s::text[], %s::text[], %s::bool[]
+            ) AS here (n, x, y, name, kind, country_code, source, any_kind)
+            -- Place by place, each a lookup in the index of points, which
+            -- stays quick however many places share a name.
+            CROSS JOIN LATERAL (
+                SELECT min(place.id) AS id
+                FROM events_location place
+                WHERE place.name = here.name
+                  AND ST_DWithin(
+                      place.point, ST_SetSRID(ST_MakePoint(here.x, here.y), 4326), %s
+                  )
+                  AND (here.any_kind OR (place.kind, place.country_code, place.source)
+                                      = (here.kind, here.country_code, here.source))
+            ) AS found
+            WHERE found.id IS NOT NULL
+            """,
+            [
+                list(range(len(wanted))),
+                *coordinates(wanted),
+                [place.name for place in wanted],
+                [place.kind for place in wanted],
+                [place.country_code for place in wanted],
+                [place.source for place in wanted],
+                [place.any_kind for place in wanted],
+                SAME_POINT_DEGREES,
+            ],
+        )
+        return {keys[n]: location_id for n, location_id in cursor.fetchall()}
+
+
+def coordinates(places: list[Place]) -> tuple[list[float], list[float]]:
+    """Longitudes and latitudes, rounded as `point` rounds them."""
+    return (
+        [round(place.longitude, COORDINATE_DECIMALS) for place in places],
+        [round(place.latitude, COORDINATE_DECIMALS) for place in places],
+    )
+
+
 # --- saving records -----------------------------------------------------------------
 
 
-def new_event(record: EventRecord, *, status: str, lookups: Lookups) -> Event:
-    location = lookups.location(record.place) if record.place else None
-    event = Event(
-        **record.fields, **record.initial, location_id=location, status=status
-    )
+def event_values(record: EventRecord, *, status: str, lookups: Lookups) -> dict:
+    """A new event's fields, by attribute name."""
+    values = {
+        **record.fields,
+        **record.initial,
+        "location_id": lookups.location(record.place) if record.place else None,
+        "status": status,
+    }
     if status == Event.Status.PUBLISHED:
-        event.published_at = timezone.now()
-    return event
+        values["published_at"] = timezone.now()
+    return values
 
 
 def update_event(record: EventRecord, event: Event, *, lookups: Lookups) -> str:
@@ -502,15 +615,15 @@ def update_event(record: EventRecord, event: Event, *, lookups: Lookups) -> str:
         event.save(update_fields=[*changed, "updated_at"])
     if record.participants is not None:
         current = lookups.current_participants(event)
-        wanted = participants_for(event, record.participants, lookups=lookups)
+        wanted = participant_values(event.pk, record.participants, lookups=lookups)
         if [row[1:] for row in current] != [
-            (p.actor_id, p.role, p.capacity) for p in wanted
+            (p["actor_id"], p["role"], p["capacity"]) for p in wanted
         ]:
             Participant.objects.filter(pk__in=[row[0] for row in current]).delete()
-            Participant.objects.bulk_create(wanted)
+            Participant.objects.bulk_create(Participant(**p) for p in wanted)
             changed.append("participants")
     source = record.source
-    if source and content_hash(source.body) not in lookups.cited[event.pk]:
+    if source and source.digest not in lookups.cited[event.pk]:
         article = lookups.article(source)
         if article.pk is None:
             article.save()
@@ -525,43 +638,43 @@ def update_event(record: EventRecord, event: Event, *, lookups: Lookups) -> str:
         stale = list(previous.values_list("article_id", flat=True))
         previous.delete()
         SourceArticle.objects.filter(pk__in=stale, citations__isnull=True).delete()
-        citation_for(event, article, source).save()
+        Citation.objects.create(**citation_values(event.pk, article, source))
         lookups.cited[event.pk].add(article.content_hash)
         changed.append("citation")
     return "updated" if changed else "unchanged"
 
 
-def participants_for(
-    event: Event, roles: list[Role], *, lookups: Lookups
-) -> list[Participant]:
-    """Unsaved participants in the record's order, each actor once per role."""
-    participants: list[Participant] = []
+def participant_values(
+    event_id: int, roles: list[Role], *, lookups: Lookups
+) -> list[dict]:
+    """The event's participants in the record's order, each actor once per role."""
+    participants: list[dict] = []
     seen: set[tuple[int, str]] = set()
     for role in roles:
         actor = lookups.actor(role.actor)
         if (actor.pk, role.role) not in seen:
             seen.add((actor.pk, role.role))
             participants.append(
-                Participant(
-                    event=event,
-                    actor_id=actor.pk,
-                    role=role.role,
-                    capacity=role.capacity,
-                )
+                {
+                    "event_id": event_id,
+                    "actor_id": actor.pk,
+                    "role": role.role,
+                    "capacity": role.capacity,
+                }
             )
     return participants
 
 
-def citation_for(
-    event: Event, article: SourceArticle, source: SourceRecord
-) -> Citation:
-    return Citation(
-        article=article,
-        event=event,
-        quote=source.quote,
-        start=source.quote_start,
-        end=source.quote_end,
-    )
+def citation_values(
+    event_id: int, article: SourceArticle, source: SourceRecord
+) -> dict:
+    return {
+        "article_id": article.pk,
+        "event_id": event_id,
+        "quote": source.quote,
+        "start": source.quote_start,
+        "end": source.quote_end,
+    }
 
 
 def save_record(record: EventRecord, *, status: str, lookups: Lookups) -> str:
@@ -569,17 +682,7 @@ def save_record(record: EventRecord, *, status: str, lookups: Lookups) -> str:
     event = lookups.event(record)
     if event is not None:
         return update_event(record, event, lookups=lookups)
-    event = new_event(record, status=status, lookups=lookups)
-    event.save()
-    lookups.remember_event(record, event)
-    Participant.objects.bulk_create(
-        participants_for(event, record.participants or [], lookups=lookups)
-    )
-    if record.source:
-        article = lookups.article(record.source)
-        if article.pk is None:
-            article.save()
-        citation_for(event, article, record.source).save()
+    save_chunk([record], status=status, lookups=lookups)
     return "created"
 
 
@@ -587,36 +690,55 @@ def save_chunk(
     records: list[EventRecord], *, status: str, lookups: Lookups
 ) -> list[str]:
     """
-    Like save_record for each record, but the new places, events, their
-    participants, articles and citations go in with one INSERT per table.
+    Like save_record for each record, but the new places, actors, events,
+    their participants, articles and citations go in with one statement
+    per table.
     """
     outcomes: list[str] = []
-    created: list[tuple[EventRecord, Event]] = []
+    created: list[EventRecord] = []
     lookups.prepare_places([record.place for record in records if record.place])
     for record in records:
         event = lookups.event(record)
         if event is None:
-            created.append((record, new_event(record, status=status, lookups=lookups)))
+            created.append(record)
             outcomes.append("created")
         else:
             outcomes.append(update_event(record, event, lookups=lookups))
-    Event.objects.bulk_create([event for _, event in created])
-    participants: list[Participant] = []
-    articles: list[SourceArticle] = []
-    citations: list[Citation] = []
-    for record, event in created:
-        lookups.remember_event(record, event)
-        participants += participants_for(
-            event, record.participants or [], lookups=lookups
-        )
-        if record.source:
-            article = lookups.article(record.source)
-            if article.pk is None:
-                articles.append(article)
-            citations.append(citation_for(event, article, record.source))
-    Participant.objects.bulk_create(participants)
-    SourceArticle.objects.bulk_create(articles)
-    Citation.objects.bulk_create(citations)
+    lookups.prepare_actors(
+        role.actor for record in created for role in record.participants or []
+    )
+    events = [
+        event_values(record, status=status, lookups=lookups) for record in created
+    ]
+    copy_values(Event, events)
+    # Articles before citations: the citation trigger reads the quoted text.
+    articles = [
+        lookups.article(record.source) if record.source else None for record in created
+    ]
+    new_articles = {
+        article.content_hash: article
+        for article in articles
+        if article is not None and article.pk is None
+    }
+    copy_instances(SourceArticle, list(new_articles.values()))
+    copy_values(
+        Participant,
+        [
+            participant
+            for record, event in zip(created, events, strict=True)
+            for participant in participant_values(
+                event["id"], record.participants or [], lookups=lookups
+            )
+        ],
+    )
+    copy_values(
+        Citation,
+        [
+            citation_values(event["id"], article, record.source)
+            for record, event, article in zip(created, events, articles, strict=True)
+            if record.source and article
+        ],
+    )
     return outcomes
 
 
@@ -662,6 +784,41 @@ def save_one_by_one(
     return outcomes
 
 
+Parsed = EventRecord | SkipRow | RowError
+
+
+def parsed_ahead(
+    rows: Iterable[tuple[int, Any]], parse: Callable[[Any], EventRecord]
+) -> Iterator[list[tuple[int, Parsed]]]:
+    """
+    The numbered rows in chunks of `CHUNK_ROWS`, each row parsed into its
+    record or the reason it is skipped or refused. A second thread reads and
+    parses the next chunk while the caller saves this one: parsing needs no
+    database, so it runs while this thread waits for PostgreSQL.
+    """
+
+    def parse_one(row: Any) -> Parsed:
+        try:
+            return parse(row)
+        except (SkipRow, RowError) as outcome:
+            return outcome
+
+    chunks = chunked(rows, CHUNK_ROWS)
+
+    def next_chunk() -> list[tuple[int, Parsed]] | None:
+        chunk = next(chunks, None)
+        if chunk is None:
+            return None
+        return [(number, parse_one(row)) for number, row in chunk]
+
+    # One task at a time, so the rows are read in order by one thread.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-parse") as pool:
+        ahead = pool.submit(next_chunk)
+        while (chunk := ahead.result()) is not None:
+            ahead = pool.submit(next_chunk)
+            yield chunk
+
+
 def save_rows(
     *,
     rows: Iterable[tuple[int, Any]],
@@ -680,16 +837,14 @@ def save_rows(
     first_seen: dict[tuple[str, str], int] = {}
     done = 0
     with pghistory.context(**(context or {})):
-        for chunk in chunked(rows, CHUNK_ROWS):
+        for chunk in parsed_ahead(rows, parse):
             parsed: list[tuple[int, EventRecord]] = []
-            for number, row in chunk:
-                try:
-                    record = parse(row)
-                except SkipRow:
+            for number, record in chunk:
+                if isinstance(record, SkipRow):
                     report.skipped += 1
                     continue
-                except RowError as error:
-                    report.errors.append((number, str(error)))
+                if isinstance(record, RowError):
+                    report.errors.append((number, str(record)))
                     continue
                 repeated = [key for key in record.key.items() if key in first_seen]
                 if repeated:

@@ -1,0 +1,128 @@
+"""
+Writing many rows at once with PostgreSQL's COPY, for the synthetic data
+generator and the importers.
+
+Rows written this way fire the same triggers as any other insert (history,
+versions, the citation quote check), and the same constraints hold. A
+history context set with `pghistory.context` reaches them as long as a
+statement has gone through Django's cursor earlier in the transaction:
+`reserve_ids` is one.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib.gis.db.models import GeometryField
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import connection, models
+from django.utils import timezone
+
+COPY_BATCH_LINES = 5000
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """Ids from the table's own sequence, so rows can point at each other."""
+    if count == 0:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+            "FROM generate_series(1, %s)",
+            [model._meta.db_table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def copy_rows(table: str, columns: list[str], lines: list[str]) -> None:
+    """COPY lines already in PostgreSQL's text format into `table`."""
+    if not lines:
+        return
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    statement = f"COPY {table} ({quoted}) FROM STDIN"
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.copy(statement) as copy,
+    ):
+        for start in range(0, len(lines), COPY_BATCH_LINES):
+            copy.write("".join(lines[start : start + COPY_BATCH_LINES]))
+
+
+def copy_values(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
+    """
+    Insert rows given as {attname: value} with one COPY, without building
+    model instances: each row gets an id from the table's sequence, written
+    into it as "id", and auto_now fields left empty the current time, also
+    written into it; a field a row leaves out gets its default. Values go to
+    PostgreSQL as they are (geometries as GEOS objects or EWKT/EWKB text),
+    so they must already be valid for their columns; no save() or signal
+    runs. Generated columns are left to PostgreSQL.
+    """
+    if not rows:
+        return
+    fields = columns_of(model)
+    now = timezone.now()
+    stamped = [
+        field.attname
+        for field in fields
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    ]
+    defaults = {field.attname: field.get_default() for field in fields}
+    geometries = {field.attname for field in fields if isinstance(field, GeometryField)}
+    names = [field.attname for field in fields]
+    columns = ", ".join(
+        connection.ops.quote_name(column)
+        for column in [model._meta.pk.column, *(field.column for field in fields)]
+    )
+    ids = reserve_ids(model, len(rows))
+    statement = f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
+    # Errors as Django's (IntegrityError, DataError, ...), as for any query.
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.copy(statement) as copy,
+    ):
+        for row, pk in zip(rows, ids, strict=True):
+            row["id"] = pk
+            for name in stamped:
+                if row.get(name) is None:
+                    row[name] = now
+            line = [pk]
+            for name in names:
+                value = row.get(name, defaults[name])
+                if name in geometries and isinstance(value, GEOSGeometry):
+                    # Hex EWKB keeps the SRID, and PostGIS reads it as text.
+                    value = value.hexewkb.decode()
+                line.append(value)
+            copy.write_row(line)
+
+
+def copy_instances(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+    """
+    Insert unsaved instances of `model` with one COPY, as bulk_create would:
+    each gets an id, auto_now fields their time, and no save() or signal
+    runs.
+    """
+    fields = columns_of(model)
+    rows = []
+    for obj in objects:
+        # Foreign keys to objects saved since this one was made.
+        obj._prepare_related_fields_for_save(operation_name="copy_instances")
+        # Values as they are: psycopg adapts Python's types.
+        rows.append({field.attname: getattr(obj, field.attname) for field in fields})
+    copy_values(model, rows)
+    for obj, row in zip(objects, rows, strict=True):
+        for field in fields:
+            setattr(obj, field.attname, row[field.attname])
+        obj.pk = row["id"]
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def columns_of(model: type[models.Model]) -> list[models.Field]:
+    """The fields COPY writes, besides the id."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if not field.primary_key and not field.generated
+    ]
