@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.geos import GEOSGeometry
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
 from django.utils import timezone
 
@@ -26,11 +27,11 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return []
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, 'id'))) "
             "FROM generate_series(1, %s)",
             [model._meta.db_table, count],
         )
-        return [row[0] for row in cursor.fetchall()]
+        return cursor.fetchone()[0]
 
 
 def copy_rows(table: str, columns: list[str], lines: list[str]) -> None:
@@ -48,11 +49,14 @@ def copy_rows(table: str, columns: list[str], lines: list[str]) -> None:
             copy.write("".join(lines[start : start + COPY_BATCH_LINES]))
 
 
-def copy_values(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
+def copy_values(
+    model: type[models.Model], rows: Sequence[dict[str, Any]], *, ids: bool = True
+) -> None:
     """
     Insert rows given as {attname: value} with one COPY, without building
-    model instances: each row gets an id from the table's sequence, written
-    into it as "id", and auto_now fields left empty the current time, also
+    model instances. Each row gets an id from the table's sequence, written
+    into it as "id" (or, with `ids=False`, left to the column's default and
+    not learnt), and auto_now fields left empty the current time, also
     written into it; a field a row leaves out gets its default. Values go to
     PostgreSQL as they are (geometries as GEOS objects or EWKT/EWKB text),
     so they must already be valid for their columns; no save() or signal
@@ -67,14 +71,18 @@ def copy_values(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> No
         for field in fields
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
     ]
-    defaults = {field.attname: field.get_default() for field in fields}
-    geometries = {field.attname for field in fields if isinstance(field, GeometryField)}
-    names = [field.attname for field in fields]
-    columns = ", ".join(
-        connection.ops.quote_name(column)
-        for column in [model._meta.pk.column, *(field.column for field in fields)]
-    )
-    ids = reserve_ids(model, len(rows))
+    pairs = [(field.attname, field.get_default()) for field in fields]
+    # Columns whose values need a word for PostgreSQL, by position in a line.
+    geometries = [n for n, f in enumerate(fields) if isinstance(f, GeometryField)]
+    arrays = [n for n, f in enumerate(fields) if isinstance(f, ArrayField)]
+    if ids:
+        fields = [model._meta.pk, *fields]
+        geometries = [n + 1 for n in geometries]
+        arrays = [n + 1 for n in arrays]
+        keys = reserve_ids(model, len(rows))
+        for row, pk in zip(rows, keys, strict=True):
+            row["id"] = pk
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     statement = f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
     # Errors as Django's (IntegrityError, DataError, ...), as for any query.
     with (
@@ -82,18 +90,20 @@ def copy_values(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> No
         connection.cursor() as cursor,
         cursor.copy(statement) as copy,
     ):
-        for row, pk in zip(rows, ids, strict=True):
-            row["id"] = pk
+        for row in rows:
             for name in stamped:
                 if row.get(name) is None:
                     row[name] = now
-            line = [pk]
-            for name in names:
-                value = row.get(name, defaults[name])
-                if name in geometries and isinstance(value, GEOSGeometry):
+            line = [row.get(name, default) for name, default in pairs]
+            if ids:
+                line.insert(0, row["id"])
+            for n in geometries:
+                if isinstance(line[n], GEOSGeometry):
                     # Hex EWKB keeps the SRID, and PostGIS reads it as text.
-                    value = value.hexewkb.decode()
-                line.append(value)
+                    line[n] = line[n].hexewkb.decode()
+            for n in arrays:
+                if line[n] == []:
+                    line[n] = "{}"  # what psycopg would write, at less cost
             copy.write_row(line)
 
 

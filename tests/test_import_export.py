@@ -219,6 +219,45 @@ def test_a_changed_acled_row_updates_its_event_and_history_names_the_import(tmp_
     }
 
 
+def test_a_new_event_whose_record_text_is_already_held_cites_that_article():
+    # Deleting the events keeps their records' articles; importing the file
+    # again makes new events whose texts the project already holds.
+    import_file(ACLED_SAMPLE, "acled")
+    acled_citations = Citation.objects.filter(article__publisher="ACLED")
+    articles = dict(acled_citations.values_list("event__acled_id", "article_id"))
+    Event.objects.filter(acled_id__in=articles).delete()
+
+    output = import_file(ACLED_SAMPLE, "acled")
+
+    assert output == "acled_sample.csv: 20 created, 0 updated, 0 unchanged, 0 failed.\n"
+    assert dict(acled_citations.values_list("event__acled_id", "article_id")) == (
+        articles
+    )
+    assert SourceArticle.objects.filter(publisher="ACLED").count() == len(articles)
+
+
+def test_every_row_an_import_writes_has_history_naming_the_import():
+    models = (Event, Location, Participant, SourceArticle, Citation)
+    before = {
+        model: set(model.objects.values_list("id", flat=True)) for model in models
+    }
+
+    import_file(ACLED_SAMPLE, "acled")
+
+    for model in models:
+        written = set(model.objects.values_list("id", flat=True)) - before[model]
+        history = model._meta.get_field("history").related_model
+        recorded = history.objects.filter(
+            pgh_label="insert",
+            pgh_context__metadata={
+                "import_format": "acled",
+                "import_file": "acled_sample.csv",
+            },
+        ).values_list("pgh_obj_id", flat=True)
+        assert written, model.__name__
+        assert sorted(recorded) == sorted(written), model.__name__
+
+
 def test_status_option_imports_events_as_drafts():
     import_file(ACLED_SAMPLE, "acled", "--status", "draft")
 

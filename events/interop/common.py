@@ -14,6 +14,7 @@ context of each change.
 """
 
 import datetime
+import json
 import math
 import re
 from collections import defaultdict
@@ -99,6 +100,15 @@ class Place:
     # Whether any place of this name at this very point will do, whatever
     # its kind and source (for files that come from the tracker itself).
     any_kind: bool = False
+    # What tells places apart, with the coordinates rounded as stored.
+    key: tuple = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        x = round(self.longitude, COORDINATE_DECIMALS)
+        y = round(self.latitude, COORDINATE_DECIMALS)
+        key = (self.name, x, y, self.country_code, self.kind, self.source,
+               self.area, self.any_kind)  # fmt: skip
+        object.__setattr__(self, "key", key)
 
 
 @dataclass(frozen=True)
@@ -133,6 +143,12 @@ class EventRecord:
     source: SourceRecord | None = None
     # How to find the event when the record has no external id.
     match: dict[str, Any] | None = None
+    # The point as COPY writes it, worked out with the parsing.
+    point_ewkb: str | None = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        where = self.fields.get("point")
+        self.point_ewkb = where.hexewkb.decode() if where is not None else None
 
 
 @dataclass
@@ -284,7 +300,9 @@ class Lookups:
         self.events: dict[tuple[str, str], Event] = {}
         self.participants: dict[int, list[tuple[int, int, str, str]]] = {}
         self.cited: dict[int, set[str]] = defaultdict(set)
-        self.articles: dict[str, SourceArticle] = {}
+        # Articles by content hash, as rows: {"id": ..., "body": ...}, with
+        # "id" None for one this import has yet to write.
+        self.articles: dict[str, dict] = {}
         self._undo: list[Callable[[], None]] = []
 
     # A row's additions to the caches, undone if the row fails.
@@ -298,8 +316,16 @@ class Lookups:
             undo()
         self._undo = []
 
-    def prefetch(self, records: list[EventRecord]) -> None:
-        """Load the events, participants and articles a chunk of rows refers to."""
+    def prefetch(
+        self, records: list[EventRecord], *, every_article: bool = True
+    ) -> None:
+        """
+        Load the events, participants and articles a chunk of rows refers to.
+        Without `every_article`, only the articles of events that exist are
+        looked for: a new event's record is as good as always a new text, and
+        if it is not, writing it breaks the articles' unique content hash, and
+        the chunk is tried again with every article.
+        """
         wanted: dict[str, set[str]] = defaultdict(set)
         for record in records:
             for name, value in record.key.items():
@@ -322,12 +348,17 @@ class Lookups:
             "event_id", "article__content_hash"
         ):
             self.cited[event_id].add(digest)
-        digests = [record.source.digest for record in records if record.source]
+        digests = [
+            record.source.digest
+            for record in records
+            if record.source
+            and (every_article or any(key in self.events for key in record.key.items()))
+        ]
         self.articles = {
-            article.content_hash: article
+            article["content_hash"]: article
             for article in SourceArticle.objects.filter(
                 pk__in=any_of(SourceArticle, "content_hash", digests)
-            )
+            ).values("id", "body", "content_hash")
         }
 
     def event(self, record: EventRecord) -> Event | None:
@@ -379,8 +410,10 @@ class Lookups:
 
     def actor(self, ref: ActorRef) -> Actor:
         """The actor `find_actor` finds, created if there is none."""
-        self.prepare_actors([ref])
         actor = self.find_actor(ref)
+        if actor is None:
+            self.prepare_actors([ref])
+            actor = self.find_actor(ref)
         assert actor is not None
         return actor
 
@@ -400,7 +433,7 @@ class Lookups:
         """
         pending: dict[tuple, Place] = {}
         for place in places:
-            key = place_key(place)
+            key = place.key
             if key not in self.places:
                 pending.setdefault(key, place)
         if not pending:
@@ -446,31 +479,34 @@ class Lookups:
 
     def location(self, place: Place) -> int:
         """The id of the place's Location, created if the project lacks it."""
-        self.prepare_places([place])
-        return self.places[place_key(place)]
+        if place.key not in self.places:
+            self.prepare_places([place])
+        return self.places[place.key]
 
-    def article(self, source: SourceRecord) -> SourceArticle:
+    def article(self, source: SourceRecord) -> dict:
         """
-        The article holding the record's text: an existing one (a record
-        imported before) or a new, unsaved one, which this remembers.
+        The article holding the record's text, as a row: an existing one (a
+        record imported before) or a new one, not yet written (its "id" is
+        None), which this remembers.
         """
         digest = source.digest
         article = self.articles.get(digest)
         if article is None:
-            article = SourceArticle(
-                title=source.title,
-                publisher=source.publisher,
-                published_on=source.published_on,
-                body=source.body,
-                content_hash=digest,
-                state=SourceArticle.State.CURATED,
-            )
+            article = {
+                "id": None,
+                "title": source.title,
+                "publisher": source.publisher,
+                "published_on": source.published_on,
+                "body": source.body,
+                "content_hash": digest,
+                "state": SourceArticle.State.CURATED,
+            }
             self.articles[digest] = article
             self._undo.append(lambda: self.articles.pop(digest, None))
-        elif article.body[source.quote_start : source.quote_end] != source.quote:
+        elif article["body"][source.quote_start : source.quote_end] != source.quote:
             raise RowError(
-                f"article {article.pk} has this record's text with different case "
-                "or spacing, so its quote cannot be located"
+                f"article {article['id']} has this record's text with different "
+                "case or spacing, so its quote cannot be located"
             )
         return article
 
@@ -495,12 +531,6 @@ def any_of(model: type[Model], name: str, values: Iterable[str]) -> RawSQL:
     )
 
 
-def place_key(place: Place) -> tuple:
-    (x,), (y,) = coordinates([place])
-    return (place.name, x, y, place.country_code, place.kind, place.source,
-            place.area, place.any_kind)  # fmt: skip
-
-
 def provinces_at(places: list[Place]) -> list[int | None]:
     """The province (the lowest-numbered, where they overlap) of each place."""
     if not places:
@@ -510,24 +540,20 @@ def provinces_at(places: list[Place]) -> list[int | None]:
     with connection.cursor() as cursor:
         cursor.execute(
             """
+            WITH here AS MATERIALIZED (
+                SELECT n, ST_SetSRID(ST_MakePoint(x, y), 4326) AS point
+                FROM json_to_recordset(%s::json) AS here (n int, x float8, y float8)
+            )
             SELECT DISTINCT ON (here.n) here.n, province.id
             FROM events_location province
             CROSS JOIN LATERAL (
-                SELECT n
-                FROM unnest(%s::int[], %s::float8[], %s::float8[]) AS here (n, x, y)
-                WHERE ST_Intersects(
-                    province.geometry, ST_SetSRID(ST_MakePoint(here.x, here.y), 4326)
-                )
-                OFFSET 0
+                SELECT n FROM here WHERE ST_Intersects(province.geometry, here.point)
+                OFFSET 0  -- keeps the provinces the outer loop
             ) AS here
             WHERE province.kind = %s
             ORDER BY here.n, province.id
             """,
-            [
-                list(range(len(places))),
-                *coordinates(places),
-                Location.Kind.ADMIN1,
-            ],
+            [record_set(places), Location.Kind.ADMIN1],
         )
         found = dict(cursor.fetchall())
     return [found.get(n) for n in range(len(places))]
@@ -541,15 +567,14 @@ def known_places(keys: list[tuple], places: dict[tuple, Place]) -> dict[tuple, i
     """
     if not keys:
         return {}
-    wanted = [places[key] for key in keys]
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT here.n, found.id
-            FROM unnest(
-                %s::int[], %s::float8[], %s::float8[], %s::text[], %s::text[],
-                %s::text[], %s::text[], %s::bool[]
-            ) AS here (n, x, y, name, kind, country_code, source, any_kind)
+            FROM json_to_recordset(%s::json) AS here (
+                n int, x float8, y float8, name text, kind text,
+                country_code text, source text, any_kind boolean
+            )
             -- Place by place, each a lookup in the index of points, which
             -- stays quick however many places share a name.
             CROSS JOIN LATERAL (
@@ -564,25 +589,30 @@ def known_places(keys: list[tuple], places: dict[tuple, Place]) -> dict[tuple, i
             ) AS found
             WHERE found.id IS NOT NULL
             """,
-            [
-                list(range(len(wanted))),
-                *coordinates(wanted),
-                [place.name for place in wanted],
-                [place.kind for place in wanted],
-                [place.country_code for place in wanted],
-                [place.source for place in wanted],
-                [place.any_kind for place in wanted],
-                SAME_POINT_DEGREES,
-            ],
+            [record_set([places[key] for key in keys]), SAME_POINT_DEGREES],
         )
         return {keys[n]: location_id for n, location_id in cursor.fetchall()}
 
 
-def coordinates(places: list[Place]) -> tuple[list[float], list[float]]:
-    """Longitudes and latitudes, rounded as `point` rounds them."""
-    return (
-        [round(place.longitude, COORDINATE_DECIMALS) for place in places],
-        [round(place.latitude, COORDINATE_DECIMALS) for place in places],
+def record_set(places: list[Place]) -> str:
+    """
+    The places, numbered, as JSON for json_to_recordset(): one parameter
+    rather than an array per column, which psycopg would quote item by item.
+    """
+    return json.dumps(
+        [
+            {
+                "n": n,
+                "x": place.key[1],
+                "y": place.key[2],
+                "name": place.name,
+                "kind": place.kind,
+                "country_code": place.country_code,
+                "source": place.source,
+                "any_kind": place.any_kind,
+            }
+            for n, place in enumerate(places)
+        ]
     )
 
 
@@ -594,6 +624,7 @@ def event_values(record: EventRecord, *, status: str, lookups: Lookups) -> dict:
     values = {
         **record.fields,
         **record.initial,
+        "point": record.point_ewkb,
         "location_id": lookups.location(record.place) if record.place else None,
         "status": status,
     }
@@ -625,8 +656,8 @@ def update_event(record: EventRecord, event: Event, *, lookups: Lookups) -> str:
     source = record.source
     if source and source.digest not in lookups.cited[event.pk]:
         article = lookups.article(source)
-        if article.pk is None:
-            article.save()
+        if article["id"] is None:
+            copy_values(SourceArticle, [article])
         # A record that changed since the last import is a new article (a
         # cited article's text never changes): the old citation goes, and
         # the old article with it once nothing else cites it.
@@ -634,12 +665,12 @@ def update_event(record: EventRecord, event: Event, *, lookups: Lookups) -> str:
             event=event,
             article__publisher=source.publisher,
             article__title=source.title,
-        ).exclude(article=article)
+        ).exclude(article_id=article["id"])
         stale = list(previous.values_list("article_id", flat=True))
         previous.delete()
         SourceArticle.objects.filter(pk__in=stale, citations__isnull=True).delete()
         Citation.objects.create(**citation_values(event.pk, article, source))
-        lookups.cited[event.pk].add(article.content_hash)
+        lookups.cited[event.pk].add(source.digest)
         changed.append("citation")
     return "updated" if changed else "unchanged"
 
@@ -665,11 +696,9 @@ def participant_values(
     return participants
 
 
-def citation_values(
-    event_id: int, article: SourceArticle, source: SourceRecord
-) -> dict:
+def citation_values(event_id: int, article: dict, source: SourceRecord) -> dict:
     return {
-        "article_id": article.pk,
+        "article_id": article["id"],
         "event_id": event_id,
         "quote": source.quote,
         "start": source.quote_start,
@@ -716,11 +745,11 @@ def save_chunk(
         lookups.article(record.source) if record.source else None for record in created
     ]
     new_articles = {
-        article.content_hash: article
+        article["content_hash"]: article
         for article in articles
-        if article is not None and article.pk is None
+        if article is not None and article["id"] is None
     }
-    copy_instances(SourceArticle, list(new_articles.values()))
+    copy_values(SourceArticle, list(new_articles.values()))
     copy_values(
         Participant,
         [
@@ -730,6 +759,7 @@ def save_chunk(
                 event["id"], record.participants or [], lookups=lookups
             )
         ],
+        ids=False,
     )
     copy_values(
         Citation,
@@ -738,6 +768,7 @@ def save_chunk(
             for record, event, article in zip(created, events, articles, strict=True)
             if record.source and article
         ],
+        ids=False,
     )
     return outcomes
 
@@ -862,7 +893,7 @@ def save_rows(
                 parsed.append((number, record))
             records = [record for _, record in parsed]
             with transaction.atomic():
-                lookups.prefetch(records)
+                lookups.prefetch(records, every_article=False)
                 outcomes = save_chunk_at_once(parsed, status=status, lookups=lookups)
                 if outcomes is None:
                     # The failed attempt may have changed the events in hand.
