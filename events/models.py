@@ -16,11 +16,12 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.geos import GEOSGeometry
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F, Func, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
@@ -138,6 +139,31 @@ def period_bounds(
         monday = day - datetime.timedelta(days=day.weekday())
         return monday, monday + datetime.timedelta(days=6)
     return day, day
+
+
+# An event's range widened to whole periods at its date precision (SQL for
+# period_bounds), so an event known only to November 2022 overlaps 1-5 November
+# even if it was stored with a single day. date_precision values are
+# date_trunc() field names. The periods' lengths are spelled out, not cast from
+# text, so that the expression is immutable and can be indexed.
+EFFECTIVE_START = (
+    'LEAST("events_event"."start_date", '
+    'date_trunc("events_event"."date_precision", '
+    '"events_event"."start_date"::timestamp)::date)'
+)
+EFFECTIVE_END = (
+    'GREATEST("events_event"."end_date", '
+    '(date_trunc("events_event"."date_precision", '
+    '"events_event"."end_date"::timestamp) '
+    '+ CASE "events_event"."date_precision" '
+    "WHEN 'week' THEN interval '1 week' WHEN 'month' THEN interval '1 month' "
+    "WHEN 'year' THEN interval '1 year' ELSE interval '1 day' END "
+    "- interval '1 day')::date)"
+)
+# Both as one inclusive range: "the event's period overlaps these dates" is
+# `EFFECTIVE_PERIOD && daterange(:first, :last, '[]')`, which event_period_idx
+# answers.
+EFFECTIVE_PERIOD = f"daterange({EFFECTIVE_START}, {EFFECTIVE_END}, '[]')"
 
 
 @tracked()
@@ -579,6 +605,13 @@ class Event(models.Model):
             ),
             # Date-range overlap: the end side of "start <= :end AND end >= :start".
             models.Index(fields=["end_date"], name="event_end_idx"),
+            # The API's, feeds' and pages' `start`/`end` filters, alone or with a
+            # bbox: "EFFECTIVE_PERIOD && daterange(:start, :end, '[]')
+            # [AND point && :bbox]", both ends of the window and the box in one
+            # index scan.
+            GistIndex(
+                RawSQL(EFFECTIVE_PERIOD, []), F("point"), name="event_period_idx"
+            ),
             # Incremental sync: "changed since" for REST clients.
             models.Index(fields=["updated_at", "id"], name="event_updated_idx"),
             # Full-text search (`q`), ranked.

@@ -17,11 +17,21 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.http import QueryDict
 from django.test import Client
+from rest_framework.renderers import JSONRenderer
 
 from events import mapdata
 from events.api import formats
-from events.api.filters import EventFilterSet
-from events.models import Actor, DatePrecision, Event, Location, Participant
+from events.api.filters import EventFilterSet, PartialDateField
+from events.api.serializers import EventSerializer, with_embedded
+from events.models import (
+    Actor,
+    DatePrecision,
+    Event,
+    Location,
+    Participant,
+    SourceArticle,
+    period_bounds,
+)
 from tests.conftest import make_event
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +123,90 @@ def test_geojson_feed_matches_the_orm(client: Client, params: dict) -> None:
 
     assert features == [expected_feature(event) for event in selected(**params)]
     assert len(features) > 40
+
+
+# --- the JSON list ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"page_size": "150"}, {"q": "strike OR protest", "page_size": "50"}],
+    ids=["by-date", "by-rank"],
+)
+def test_event_list_matches_the_event_serializer(client: Client, params: dict) -> None:
+    """Every page, byte for byte, as EventSerializer renders its events."""
+    article = SourceArticle.objects.create(
+        title="Undated, no address", body="An undated article quoted here."
+    )
+    odd = make_event(
+        title="Point with every digit",
+        location=None,
+        point=Point(-3.123456789012345, 40.98765432109876, srid=4326),
+        status=Event.Status.PUBLISHED,
+    )
+    odd.cite(article, "quoted here")
+    Participant.objects.create(
+        event=odd,
+        actor=Actor.objects.get(name="Ali Shamkhani"),
+        role="mentioned",
+        on_behalf_of=Actor.objects.get(name="Iran"),
+    )
+    url, pages = EVENTS, 0
+    while url:
+        response = client.get(url, params if url == EVENTS else None)
+        assert response.status_code == 200
+        page = response.json()
+        ids = [event["id"] for event in page["results"]]
+        events = {
+            event.pk: event for event in with_embedded(Event.objects.filter(pk__in=ids))
+        }
+        expected = EventSerializer([events[pk] for pk in ids], many=True).data
+
+        assert response.content == JSONRenderer().render(
+            {"next": page["next"], "results": expected}
+        )
+        url, pages = page["next"], pages + 1
+    assert pages > 1
+
+
+# --- date filters ---------------------------------------------------------------
+
+
+def overlaps(event: Event, first: datetime.date, last: datetime.date) -> bool:
+    """Whether the event's dates, widened to its precision, meet first to last."""
+    start = period_bounds(event.start_date, event.date_precision)[0]
+    end = period_bounds(event.end_date, event.date_precision)[1]
+    return start <= last and end >= first
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start": "2014-03-05", "end": "2014-03-05"},
+        {"start": "2014-W10", "end": "2015-02"},
+        {"start": "2019", "end": "2019"},
+        {"start": "2020-02-29"},
+        {"end": "2001-06"},
+        {"start": "2010", "end": "2016-07-01", "bbox": "42,33,47,38"},
+    ],
+)
+def test_date_filters_select_by_each_events_period(params: dict) -> None:
+    first = PartialDateField().clean(params.get("start")) if "start" in params else None
+    last = PartialDateField().clean(params.get("end")) if "end" in params else None
+    candidates = selected(**{k: v for k, v in params.items() if k == "bbox"})
+    expected = [
+        event
+        for event in candidates
+        if overlaps(
+            event,
+            first.first if first else datetime.date.min,
+            last.last if last else datetime.date.max,
+        )
+    ]
+
+    assert selected(**params) == expected
+    assert len(expected) < len(candidates)
+    assert {event.date_precision for event in candidates} == set(DatePrecision.values)
 
 
 # --- CSV ----------------------------------------------------------------------------

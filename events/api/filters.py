@@ -22,7 +22,19 @@ from django.utils.dateparse import parse_datetime
 from django_filters.fields import MultipleChoiceField
 from drf_spectacular.utils import extend_schema_field
 
-from events.models import Actor, Agreement, Event, EventRelation, Location, Participant
+# EFFECTIVE_START and EFFECTIVE_END are read from here by the timeline's
+# benchmark reference too.
+from events.models import EFFECTIVE_END as EFFECTIVE_END
+from events.models import (
+    EFFECTIVE_PERIOD,
+    Actor,
+    Agreement,
+    Event,
+    EventRelation,
+    Location,
+    Participant,
+)
+from events.models import EFFECTIVE_START as EFFECTIVE_START
 
 MAX_ID = 2**63 - 1  # bigint
 MAX_IDS = 100
@@ -31,25 +43,7 @@ MAX_TEXT = 500
 MAX_NEAR_KM = 20_038
 # Points on a shared boundary line sit a rounding error off either polygon.
 BOUNDARY_TOLERANCE_DEGREES = 0.0001
-# An event's precision widens its range by less than a year at either end.
-PRECISION_SLACK = datetime.timedelta(days=366)
 SEARCH_CONFIG = "english"
-
-# An event's range widened to whole periods at its date precision, so an event
-# known only to November 2022 overlaps 1-5 November even if it was stored with
-# a single day. date_precision values are date_trunc() field names.
-EFFECTIVE_START = (
-    'LEAST("events_event"."start_date", '
-    'date_trunc("events_event"."date_precision", '
-    '"events_event"."start_date"::timestamp)::date)'
-)
-EFFECTIVE_END = (
-    'GREATEST("events_event"."end_date", '
-    '(date_trunc("events_event"."date_precision", '
-    '"events_event"."end_date"::timestamp) '
-    '+ (\'1 \' || "events_event"."date_precision")::interval '
-    "- interval '1 day')::date)"
-)
 
 
 def documented(schema: dict, event_filter: django_filters.Filter):
@@ -75,14 +69,6 @@ def parse_id(text: str) -> int:
     if len(text) > 19 or int(text) > MAX_ID:
         raise forms.ValidationError(f"{text[:30]!r} is too large for an id.")
     return int(text)
-
-
-def shift(day: datetime.date, delta: datetime.timedelta) -> datetime.date:
-    """`day` moved by `delta`, held within the dates Python can represent."""
-    try:
-        return day + delta
-    except OverflowError:
-        return datetime.date.max if delta > datetime.timedelta(0) else datetime.date.min
 
 
 def _float(text: str, name: str, low: float, high: float) -> float:
@@ -465,20 +451,13 @@ class EventFilterSet(django_filters.FilterSet):
         )
 
     def filter_start(self, queryset, name: str, value: DateBound):
-        return queryset.filter(
-            end_date__gte=shift(value.first, -PRECISION_SLACK)
-        ).filter(
-            RawSQL(f"{EFFECTIVE_END} >= %s", [value.first], output_field=BooleanField())
-        )
+        end = self.form.cleaned_data.get("end")
+        return queryset.filter(overlapping(value.first, end.last if end else None))
 
     def filter_end(self, queryset, name: str, value: DateBound):
-        return queryset.filter(
-            start_date__lte=shift(value.last, PRECISION_SLACK)
-        ).filter(
-            RawSQL(
-                f"{EFFECTIVE_START} <= %s", [value.last], output_field=BooleanField()
-            )
-        )
+        if self.form.cleaned_data.get("start"):
+            return queryset  # applied together with the start
+        return queryset.filter(overlapping(None, value.last))
 
     def filter_actor(self, queryset, name: str, value: list[int]):
         participants = Participant.objects.filter(actor__in=value)
@@ -545,6 +524,19 @@ class EventFilterSet(django_filters.FilterSet):
 
     def filter_updated_since(self, queryset, name: str, value: datetime.datetime):
         return queryset.filter(updated_at__gte=value)
+
+
+def overlapping(first: datetime.date | None, last: datetime.date | None) -> RawSQL:
+    """
+    Events whose range, widened to its precision, shares a day with first to
+    last (None: unbounded). Both ends in one range condition, which
+    event_period_idx answers without reading the events outside the window.
+    """
+    return RawSQL(
+        f"{EFFECTIVE_PERIOD} && daterange(%s::date, %s::date, '[]')",
+        [first, last],
+        output_field=BooleanField(),
+    )
 
 
 def search_query(text: str) -> SearchQuery:

@@ -43,8 +43,6 @@ from rest_framework.routers import APIRootView
 from events import workflow
 from events.api import formats
 from events.api.filters import (
-    EFFECTIVE_END,
-    EFFECTIVE_START,
     EventFilterSet,
     ObjectFilter,
     documented,
@@ -71,14 +69,18 @@ from events.api.serializers import (
     ArticleListSerializer,
     ArticleSerializer,
     EventInputSerializer,
+    EventListSerializer,
     EventSerializer,
     LocationListSerializer,
     LocationSerializer,
     with_embedded,
+    with_embedded_json,
 )
 from events.api.sync import tombstones
 from events.api.visibility import visible_events
 from events.models import (
+    EFFECTIVE_END,
+    EFFECTIVE_START,
     Actor,
     Agreement,
     AgreementParty,
@@ -90,7 +92,7 @@ from events.models import (
 )
 
 EXPORT_FORMATS = {"geojson", "csv"}
-LIST_DEFERRED = ["search_vector", "location__geometry"]
+LIST_DEFERRED = ["search_vector"]  # not shown
 INTERVALS = list(DatePrecision.values)  # day, week, month, year
 EVENT_ETAG = re.compile(r'"(\d{1,10})(?:-[0-9a-f]*)?"')
 
@@ -312,10 +314,9 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
         queryset, ordering = self.filtered(request)
         if request.accepted_renderer.format in EXPORT_FORMATS:
             return self.export(request, queryset.order_by(*ordering.order_by()))
-        # Neither the search vector nor a country's whole boundary is shown.
-        embedded = with_embedded(queryset).defer(*LIST_DEFERRED)
+        embedded = with_embedded_json(queryset).defer(*LIST_DEFERRED)
         page = paginate(request, embedded, ordering)
-        results = EventSerializer(page.rows, many=True).data
+        results = EventListSerializer(page.rows, many=True).data
         extra = {}
         if "cursor" not in request.query_params:
             removed = self.removals(request)
