@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from events.api import formats
-from events.models import Actor, Event, Location, Participant
+from events.models import Actor, Agreement, Event, Location, Participant
 from tests.conftest import make_event
 
 pytestmark = pytest.mark.django_db
@@ -164,6 +164,14 @@ def test_geojson_streams_in_chunks(client: Client, monkeypatch) -> None:
     pieces = list(response.streaming_content)
     assert len(pieces) >= 5  # head, three or four chunks of rows, tail
     assert len(json.loads(b"".join(pieces))["features"]) == 34
+
+
+def test_geojson_of_a_filter_that_can_match_nothing_is_empty(client: Client) -> None:
+    unsigned = Agreement.objects.create(title="Unsigned", kind=Agreement.Kind.BORDER)
+
+    data = geojson(client, agreement=unsigned.pk)
+
+    assert data == {"type": "FeatureCollection", "features": []}
 
 
 def test_geojson_file_reads_in_ogrinfo(client: Client, tmp_path: Path) -> None:
