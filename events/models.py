@@ -53,7 +53,10 @@ def tracked(**options):
         ),
         pghistory.DeleteEvent(),
         obj_field=pghistory.ObjForeignKey(
-            related_name="history", related_query_name="history", db_constraint=False
+            related_name="history",
+            related_query_name="history",
+            db_constraint=False,
+            db_index=True,  # an object's history
         ),
         level=pghistory.Statement,
         **options,
@@ -173,7 +176,8 @@ class SourceArticle(models.Model):
         IN_PROGRESS = "in_progress", "Being curated"
         CURATED = "curated", "Curated"
 
-    url = models.URLField(max_length=2000, unique=True, null=True, blank=True)
+    # Unique through Meta.constraints, which adds no pattern-matching index.
+    url = models.URLField(max_length=2000, null=True, blank=True)
     title = models.CharField(max_length=500)
     publisher = models.CharField(max_length=200, blank=True)
     author = models.CharField(max_length=200, blank=True)
@@ -186,7 +190,6 @@ class SourceArticle(models.Model):
     )
     content_hash = models.CharField(
         max_length=64,
-        unique=True,
         editable=False,
         help_text="SHA-256 of the normalised body, to catch the same text twice.",
     )
@@ -209,6 +212,12 @@ class SourceArticle(models.Model):
 
     class Meta:
         ordering = ["-published_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["url"], name="article_unique_url"),
+            models.UniqueConstraint(
+                fields=["content_hash"], name="article_unique_content_hash"
+            ),
+        ]
         indexes = [
             # Article list in the admin and API, newest first.
             models.Index(fields=["-published_on", "-id"], name="article_published_idx"),
@@ -308,9 +317,8 @@ class Location(models.Model):
         models.CharField(max_length=200), default=list, blank=True
     )
     kind = models.CharField(max_length=20, choices=Kind)
-    code = models.CharField(
+    code = models.CharField(  # unique through Meta.constraints
         max_length=40,
-        unique=True,
         null=True,
         blank=True,
         help_text="Stable key: ISO 3166 code for countries and provinces, "
@@ -346,6 +354,7 @@ class Location(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="location_unique_code"),
             models.CheckConstraint(
                 condition=Q(country_code="") | Q(country_code__regex=ISO_ALPHA3),
                 name="location_country_iso_alpha3",
@@ -372,6 +381,11 @@ class Location(models.Model):
         indexes = [
             # Place lookup by name when suggesting places for an article.
             models.Index(Lower("name"), name="location_name_lower_idx"),
+            # The provinces every imported place is tested against
+            # ("kind = 'admin1'"), found without reading every town.
+            models.Index(
+                fields=["id"], condition=Q(kind="admin1"), name="location_province_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -674,11 +688,12 @@ class Participant(models.Model):
         WITNESS = "witness", "Witness"
         MENTIONED = "mentioned", "Mentioned"
 
+    # Both served by the composite indexes below, which lead with them.
     event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="participations"
+        Event, on_delete=models.CASCADE, related_name="participations", db_index=False
     )
     actor = models.ForeignKey(
-        Actor, on_delete=models.PROTECT, related_name="participations"
+        Actor, on_delete=models.PROTECT, related_name="participations", db_index=False
     )
     role = models.CharField(max_length=20, choices=Role)
     capacity = models.CharField(
@@ -946,3 +961,12 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"“{self.quote[:60]}” ({self.article})"
+
+
+# History snapshots are read by object, context and time, never by place: the
+# copies of geometry columns in the history tables go without spatial indexes,
+# which would only slow every write.
+for history in (EventEvent, LocationEvent):  # noqa: F821 (made by @tracked)
+    for field in history._meta.fields:
+        if isinstance(field, models.GeometryField):
+            field.spatial_index = False

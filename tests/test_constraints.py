@@ -76,6 +76,9 @@ VIOLATIONS: dict[str, Callable[[], object]] = {
     "location_country_iso_alpha3": lambda: Location.objects.create(
         name="Somewhere", kind="site", country_code="iq"
     ),
+    "location_unique_code": lambda: Location.objects.create(
+        name="Iraq again", kind="country", code="IRQ"
+    ),
     "actor_country_iso_alpha3": lambda: Actor.objects.create(
         name="Someone", kind="person", country="irq"
     ),
@@ -125,11 +128,11 @@ VIOLATIONS: dict[str, Callable[[], object]] = {
     "citation_quote_matches_article": lambda: Citation.objects.create(
         article=make_article(), event=make_event(), quote="Ministers", start=0, end=9
     ),
-    "events_sourcearticle_content_hash_key": lambda: [
+    "article_unique_content_hash": lambda: [
         make_article(body="Same text."),
         make_article(title="Copy", body="  SAME   text. "),
     ],
-    "events_sourcearticle_url_key": lambda: [
+    "article_unique_url": lambda: [
         make_article(url="https://example.org/a", body="One."),
         make_article(url="https://example.org/a", body="Two."),
     ],
