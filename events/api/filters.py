@@ -22,9 +22,6 @@ from django.utils.dateparse import parse_datetime
 from django_filters.fields import MultipleChoiceField
 from drf_spectacular.utils import extend_schema_field
 
-# EFFECTIVE_START and EFFECTIVE_END are read from here by the timeline's
-# benchmark reference too.
-from events.models import EFFECTIVE_END as EFFECTIVE_END
 from events.models import (
     EFFECTIVE_PERIOD,
     Actor,
@@ -34,7 +31,6 @@ from events.models import (
     Location,
     Participant,
 )
-from events.models import EFFECTIVE_START as EFFECTIVE_START
 
 MAX_ID = 2**63 - 1  # bigint
 MAX_IDS = 100
