@@ -185,6 +185,9 @@ def test_a_feature_is_what_the_orm_says_of_the_event(client):
 
     feature = get(client, f"/ogc/collections/events/items/{event.pk}")
 
+    # The same instant: PostgreSQL writes no trailing zeros in the fraction.
+    updated_at = feature["properties"].pop("updated_at")
+    assert datetime.datetime.fromisoformat(updated_at) == event.updated_at
     assert feature == {
         "type": "Feature",
         "id": event.pk,
@@ -211,7 +214,6 @@ def test_a_feature_is_what_the_orm_says_of_the_event(client):
             "ucdp_id": None,
             "gdelt_id": None,
             "published_at": "2023-03-20T00:00:00+00:00",
-            "updated_at": event.updated_at.isoformat(),
         },
         "links": [
             {
