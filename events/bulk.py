@@ -3,10 +3,11 @@ Writing many rows at once with PostgreSQL's COPY, for the synthetic data
 generator and the importers.
 
 Rows written this way fire the same triggers as any other insert (history,
-versions, the citation quote check), and the same constraints hold. A
-history context set with `pghistory.context` reaches them as long as a
-statement has gone through Django's cursor earlier in the transaction:
-`reserve_ids` is one.
+versions, the citation quote check), and the same constraints hold. The
+history context of `pghistory.context` reaches them when they are written
+inside a transaction: pghistory sets it for the transaction with the first
+statement through Django's cursor that is not a SELECT, and `copy_values`
+opens a savepoint, which is one. (A COPY itself bypasses Django's cursor.)
 """
 
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from typing import Any
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.geos import GEOSGeometry
 from django.contrib.postgres.fields import ArrayField
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 COPY_BATCH_LINES = 5000
@@ -86,6 +87,7 @@ def copy_values(
     statement = f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
     # Errors as Django's (IntegrityError, DataError, ...), as for any query.
     with (
+        transaction.atomic(),
         connection.wrap_database_errors,
         connection.cursor() as cursor,
         cursor.copy(statement) as copy,
