@@ -262,13 +262,8 @@ def point(latitude: float, longitude: float) -> str:
     and GeoDjango in a geometry field or lookup, made without a GEOS object
     (whose making and freeing cost more than the rest of a row's parsing).
     """
-    return ewkb_point(
-        round(longitude, COORDINATE_DECIMALS), round(latitude, COORDINATE_DECIMALS)
-    )
-
-
-def ewkb_point(x: float, y: float) -> str:
-    """A point in EPSG:4326 as hex EWKB (little-endian, with its SRID)."""
+    x = round(longitude, COORDINATE_DECIMALS)
+    y = round(latitude, COORDINATE_DECIMALS)
     return EWKB_POINT_4326 + struct.pack("<dd", x, y).hex()
 
 
@@ -467,7 +462,7 @@ class Lookups:
             place = pending[key]
             if parent is None and place.country_code:
                 parent = self.country(place.country_code)
-            where = ewkb_point(key[1], key[2])
+            where = point(place.latitude, place.longitude)
             created.append(
                 {
                     "name": place.name,
@@ -709,22 +704,13 @@ def citation_values(event_id: int, article: dict, source: SourceRecord) -> dict:
     }
 
 
-def save_record(record: EventRecord, *, status: str, lookups: Lookups) -> str:
-    """Create or update the record's event; return what happened."""
-    event = lookups.event(record)
-    if event is not None:
-        return update_event(record, event, lookups=lookups)
-    save_chunk([record], status=status, lookups=lookups)
-    return "created"
-
-
 def save_chunk(
     records: list[EventRecord], *, status: str, lookups: Lookups
 ) -> list[str]:
     """
-    Like save_record for each record, but the new places, actors, events,
-    their participants, articles and citations go in with one statement
-    per table.
+    Create or update each record's event; return what happened to each. The
+    new places, actors, events, their participants, articles and citations
+    go in with one statement per table.
     """
     outcomes: list[str] = []
     created: list[EventRecord] = []
@@ -805,7 +791,7 @@ def save_one_by_one(
         lookups.begin()
         try:
             with transaction.atomic():
-                outcome = save_record(record, status=status, lookups=lookups)
+                [outcome] = save_chunk([record], status=status, lookups=lookups)
         except RowError as error:
             lookups.rollback()
             outcomes.append(("failed", str(error)))
