@@ -9,8 +9,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics, serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from events.api.filters import EventFilterSet
-from events.api.visibility import visible_events
+from events.filters import EventFilterSet
 from events.models import Event
 
 
@@ -37,7 +36,7 @@ class DrfGisEventList(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet:
         return (
-            visible_events(self.request.user)
+            Event.objects.visible_to(self.request.user)
             .select_related("location")
             .order_by("start_date", "id")
         )

@@ -265,7 +265,7 @@ def filtered(params: dict):
     """The published events the API's filters select for `params`."""
     from django.http import QueryDict
 
-    from events.api.filters import EventFilterSet
+    from events.filters import EventFilterSet
     from events.models import Event
 
     data = QueryDict(mutable=True)

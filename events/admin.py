@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F, Func, Q, TextField, Value
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -95,7 +95,9 @@ class HistoryMixin:
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
         obj = self.get_object(request, object_id)
-        if obj is None or not self.has_view_or_change_permission(request, obj):
+        if obj is None:
+            raise Http404("No such object, or not one you may see.")
+        if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         snapshots = list(
             obj.history.select_related("pgh_context").order_by("-pgh_id")[:200]
@@ -585,6 +587,10 @@ class EventAdmin(HistoryMixin, MapMedia, LeafletGeoAdminMixin, admin.ModelAdmin)
         ),
     ]  # fmt: skip
     actions = ["submit_for_review", "publish", "retract"]
+
+    def get_queryset(self, request):
+        # The one visibility rule: an analyst sees here what the site shows.
+        return super().get_queryset(request).visible_to(request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -4,7 +4,7 @@ in PostGIS; closer in, the events themselves. Either comes out of one SQL
 statement as GeoJSON text, so a million events never pass through Python.
 
 Aggregating a million events takes most of a second, so the clustered layer
-is cached, keyed by its exact SQL and the data version (formats.data_version):
+is cached, keyed by its exact SQL and the data version (queries.data_version):
 any change to the events or what the filters read makes a new key.
 """
 
@@ -14,8 +14,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
 
-from events.api.formats import bulk_read, data_version
 from events.models import EventQuerySet
+from events.queries import bulk_read, data_version
 
 # Closer than this the map shows events one by one.
 CLUSTER_BELOW_ZOOM = 8

@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 import pghistory
 import pgtrigger
@@ -25,6 +26,9 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 
 def version_bump(name: str) -> pgtrigger.Trigger:
@@ -403,9 +407,38 @@ class Location(models.Model):
         return reverse("events:location", args=[self.pk])
 
 
+def sees_unpublished(user: "AbstractBaseUser | AnonymousUser") -> bool:
+    """Editors and reviewers (and superusers) work on drafts, so they see them."""
+    return user.is_active and user.has_perm("events.change_event")
+
+
 class EventQuerySet(models.QuerySet):
     def published(self) -> "EventQuerySet":
         return self.filter(status=Event.Status.PUBLISHED)
+
+    def visible_to(self, user: "AbstractBaseUser | AnonymousUser") -> "EventQuerySet":
+        """
+        The one rule of who may read which events, in lists, feeds, exports,
+        the map, OGC and the API: published ones, or every status for those
+        who edit events. Drafts, events in review and retracted events reach
+        no one else; retractions reach sync clients as tombstones and keep
+        their own page (`addressable_by`).
+        """
+        if sees_unpublished(user):
+            return self.all()
+        return self.published()
+
+    def addressable_by(
+        self, user: "AbstractBaseUser | AnonymousUser"
+    ) -> "EventQuerySet":
+        """
+        Events whose own page `user` may open by its address: the visible
+        ones, and retracted ones, which stay readable, marked with the reason,
+        so that a link once shared does not break.
+        """
+        if sees_unpublished(user):
+            return self.all()
+        return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.RETRACTED])
 
     def between(
         self, start: datetime.date | None, end: datetime.date | None

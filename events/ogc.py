@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.gis.db.models import Extent
 from django.contrib.gis.geos import Polygon
 from django.core.cache import cache
@@ -64,7 +65,8 @@ class Collection:
     id: str
     title: str
     description: str
-    queryset: Callable[[], QuerySet]
+    # What a reader may see of the collection.
+    queryset: Callable[[AbstractBaseUser | AnonymousUser], QuerySet]
     geometry: str  # the field holding each feature's geometry
     properties: dict[str, Expression]
     # JSON Schema of each property, so that clients type their columns
@@ -79,11 +81,15 @@ class Collection:
     page: str = ""  # the site's HTML page for a feature, by URL name
 
 
-def published_events() -> QuerySet:
-    return Event.objects.published()
+def visible_events(user: AbstractBaseUser | AnonymousUser) -> QuerySet:
+    return Event.objects.visible_to(user)
 
 
-def signed_agreements() -> QuerySet:
+def places(user: AbstractBaseUser | AnonymousUser) -> QuerySet:
+    return Location.objects.all()
+
+
+def signed_agreements(user: AbstractBaseUser | AnonymousUser) -> QuerySet:
     return Agreement.objects.filter(signed_at__isnull=False)
 
 
@@ -95,7 +101,7 @@ COLLECTIONS = {
             title="Events",
             description="Published events with their dates at the precision they "
             "are known, place, type, fatalities and external dataset ids.",
-            queryset=published_events,
+            queryset=visible_events,
             geometry="point",
             properties=EVENT_PROPERTIES,
             schema={
@@ -136,7 +142,7 @@ COLLECTIONS = {
             title="Locations",
             description="Countries, provinces, regions, borders, cities and sites, "
             "with their exact geometries.",
-            queryset=Location.objects.all,
+            queryset=places,
             geometry="geometry",
             properties={
                 "name": F("name"),
@@ -342,7 +348,7 @@ def filtered(request: HttpRequest, collection: Collection) -> QuerySet:
     if unknown:
         raise InvalidParameter(unknown[0], "is not a parameter of this collection.")
     check_format(request, "json", "geojson")
-    features = collection.queryset()
+    features = collection.queryset(request.user)
     if "bbox" in request.GET:
         boxes = parse_bbox(request.GET["bbox"], request.GET.get("bbox-crs"))
         condition = Q()
@@ -407,7 +413,8 @@ def extent(collection: Collection) -> dict:
     if collection.dates:
         aggregates["first"] = Min(collection.dates[0])
         aggregates["last"] = Max(collection.dates[1])
-    values = collection.queryset().aggregate(**aggregates)
+    # Shared by every reader, so what anyone may see.
+    values = collection.queryset(AnonymousUser()).aggregate(**aggregates)
     result: dict = {}
     if values["box"]:
         result["spatial"] = {"bbox": [list(values["box"])], "crs": CRS84}
@@ -634,7 +641,7 @@ def item(request: HttpRequest, collection_id: str, feature_id: str) -> HttpRespo
     if not re.fullmatch(r"[0-9]{1,18}", feature_id):
         return not_found(f"Feature {feature_id[:40]!r}")
     text = (
-        spec.queryset()
+        spec.queryset(request.user)
         .filter(pk=int(feature_id))
         .annotate(
             feature=feature_text(geometry=spec.geometry, properties=spec.properties)

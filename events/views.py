@@ -23,10 +23,8 @@ from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
-from events.api.filters import EventFilterSet
-from events.api.formats import data_version
-from events.api.visibility import sees_unpublished, visible_events
 from events.basemap import basemap_geojson, basemap_version
+from events.filters import EventFilterSet
 from events.mapdata import map_geojson
 from events.models import (
     Actor,
@@ -39,24 +37,24 @@ from events.models import (
     Location,
     SourceArticle,
     period_bounds,
+    sees_unpublished,
 )
+from events.queries import data_version
 
 RECENT_EVENTS = 10
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    # Drafts, events in review and retracted events are never public: every
-    # event shown or counted here comes from published().
-    published = Event.objects.published()
+    visible = Event.objects.visible_to(request.user)
     ctx = {
         "counts": {
-            "events": published.count(),
+            "events": visible.count(),
             "actors": Actor.objects.count(),
             "agreements": Agreement.objects.count(),
             "locations": Location.objects.count(),
             "articles": SourceArticle.objects.count(),
         },
-        "recent_events": published.select_related("location").order_by(
+        "recent_events": visible.select_related("location").order_by(
             "-start_date", "-id"
         )[:RECENT_EVENTS],
     }
@@ -74,7 +72,6 @@ def basemap(request: HttpRequest) -> HttpResponse:
 
 # --- detail pages -------------------------------------------------------------
 
-PUBLIC_STATUSES = [Event.Status.PUBLISHED, Event.Status.RETRACTED]
 # A relation read from the other end: "B is part of A" says "A includes B".
 INVERSE_RELATION = {
     EventRelation.Kind.CAUSED_BY: "Led to",
@@ -83,16 +80,6 @@ INVERSE_RELATION = {
 }
 DEFAULT_BORDER_KM = 50
 MAX_BORDER_KM = 500
-
-
-def readable_events(user) -> EventQuerySet:
-    """
-    Events whose own page a user may open: published ones, and retracted ones,
-    which stay readable, marked with the reason. Editors also see their drafts.
-    """
-    if sees_unpublished(user):
-        return Event.objects.all()
-    return Event.objects.filter(status__in=PUBLIC_STATUSES)
 
 
 def _geojson(location: Location | None) -> str | None:
@@ -143,14 +130,16 @@ def _history(event: Event) -> list[dict]:
 
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     event = get_object_or_404(
-        readable_events(request.user).select_related("location", "location__parent"),
+        Event.objects.addressable_by(request.user).select_related(
+            "location", "location__parent"
+        ),
         pk=event_id,
     )
     participants = event.participations.select_related(
         "actor", "on_behalf_of"
     ).order_by("role", "actor__name")
     citations = event.citations.select_related("article").order_by("article", "start")
-    visible = visible_events(request.user)
+    visible = Event.objects.visible_to(request.user)
     related = [
         {"kind": r.get_kind_display(), "event": r.to_event}
         for r in event.relations.select_related("to_event").filter(to_event__in=visible)
@@ -175,7 +164,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
 def actor_detail(request: HttpRequest, actor_id: int) -> HttpResponse:
     actor = get_object_or_404(Actor.objects.select_related("parent"), pk=actor_id)
     events = (
-        visible_events(request.user)
+        Event.objects.visible_to(request.user)
         .filter(participations__actor=actor)
         .select_related("location")
         .distinct()
@@ -215,7 +204,9 @@ def actor_detail(request: HttpRequest, actor_id: int) -> HttpResponse:
         "chart_width": max(len(bars), 1) * 26,
         "affiliations": affiliations,
         "members": actor.members.order_by("name"),
-        "roles": actor.participations.filter(event__in=visible_events(request.user))
+        "roles": actor.participations.filter(
+            event__in=Event.objects.visible_to(request.user)
+        )
         .values("role")
         .annotate(total=Count("id"))
         .order_by("-total"),
@@ -242,14 +233,16 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
             output_field=BooleanField(),
         )
         nearby = (
-            visible_events(request.user)
+            Event.objects.visible_to(request.user)
             .filter(start_date__gte=agreement.signed_on, point__isnull=False)
             .filter(near_border)
             .select_related("location")
             .order_by("start_date", "id")[:200]
         )
     signing_event = agreement.signing_event
-    if signing_event and not visible_events(request.user).filter(pk=signing_event.pk):
+    if signing_event and not Event.objects.visible_to(request.user).filter(
+        pk=signing_event.pk
+    ):
         signing_event = None
     ctx = {
         "agreement": agreement,
@@ -271,7 +264,7 @@ def location_detail(request: HttpRequest, location_id: int) -> HttpResponse:
     location = get_object_or_404(
         Location.objects.select_related("parent"), pk=location_id
     )
-    events = visible_events(request.user).select_related("location")
+    events = Event.objects.visible_to(request.user).select_related("location")
     if location.geometry is not None and location.kind != Location.Kind.CITY:
         # A region's events: those placed at it and those inside its shape.
         events = events.filter(
@@ -290,14 +283,16 @@ def location_detail(request: HttpRequest, location_id: int) -> HttpResponse:
 
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(SourceArticle, pk=article_id)
-    visible = visible_events(request.user)
-    citations = [
-        citation
-        for citation in article.citations.select_related("event", "agreement").order_by(
-            "start", "end"
+    # Citations of agreements, and of the events the reader may see, decided
+    # in SQL: the article's own citations, never the whole event table.
+    citations = list(
+        article.citations.filter(
+            Q(agreement__isnull=False)
+            | Q(event__in=Event.objects.visible_to(request.user))
         )
-        if citation.agreement_id or citation.event in visible
-    ]
+        .select_related("event", "agreement")
+        .order_by("start", "end")
+    )
     try:
         focus = int(request.GET.get("citation", ""))
     except ValueError:
@@ -335,7 +330,7 @@ def _quote_pieces(
 def about(request: HttpRequest) -> HttpResponse:
     ctx = {
         "counts": {
-            "events": Event.objects.published().count(),
+            "events": Event.objects.visible_to(request.user).count(),
             "articles": SourceArticle.objects.count(),
         },
         "event_types": Event.Type.choices,
@@ -353,7 +348,9 @@ AFTER = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(\d{1,18})$")
 
 def _filtered(request: HttpRequest) -> EventFilterSet:
     return EventFilterSet(
-        data=request.GET, queryset=visible_events(request.user), request=request
+        data=request.GET,
+        queryset=Event.objects.visible_to(request.user),
+        request=request,
     )
 
 
@@ -519,7 +516,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
 
 
 def event_map(request: HttpRequest) -> HttpResponse:
-    years = Event.objects.published().aggregate(
+    years = Event.objects.visible_to(request.user).aggregate(
         first=Min("start_date"), last=Max("end_date")
     )
     filterset = _filtered(request)

@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from events.api.filters import EventFilterSet
+from events.filters import EventFilterSet
 from events.models import Actor, Agreement, Event, Location, SourceArticle
 from tests.conftest import make_event
 

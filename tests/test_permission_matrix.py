@@ -33,8 +33,10 @@ MATRIX = [
     ("GET", "/admin/", [302, 200, 200, 200, 200]),
     ("GET", "/admin/events/event/", [302, 200, 200, 200, 200]),
     ("GET", "/admin/events/event/add/", [302, 403, 200, 200, 200]),
-    ("GET", "/admin/events/event/{draft}/change/", [302, 200, 200, 200, 200]),
-    ("GET", "/admin/events/event/{draft}/history/", [302, 200, 200, 200, 200]),
+    # Drafts reach no analyst, in the admin as anywhere else: the admin
+    # answers as for an event that does not exist.
+    ("GET", "/admin/events/event/{draft}/change/", [302, 302, 200, 200, 200]),
+    ("GET", "/admin/events/event/{draft}/history/", [302, 404, 200, 200, 200]),
     ("GET", "/admin/events/sourcearticle/add/", [302, 403, 200, 200, 200]),
     ("GET", "/admin/events/sourcearticle/{article}/suggestions/",
      [302, 200, 200, 200, 200]),

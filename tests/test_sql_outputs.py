@@ -21,8 +21,8 @@ from rest_framework.renderers import JSONRenderer
 
 from events import mapdata
 from events.api import formats
-from events.api.filters import EventFilterSet, PartialDateField
 from events.api.serializers import EventSerializer, with_embedded
+from events.filters import EventFilterSet, PartialDateField
 from events.models import (
     Actor,
     DatePrecision,

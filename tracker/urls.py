@@ -4,7 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("events.api.urls")),
-    path("feeds/", include("events.api.feeds")),
+    path("feeds/", include("events.feeds")),
     path("ogc/", include("events.ogc_urls")),
     path("", include("events.urls")),
 ]

@@ -4,7 +4,6 @@ HTTP behaviour shared by every API view: content negotiation that names a bad
 ETags, `If-Match` preconditions on writes, and the anonymous throttle.
 """
 
-import hashlib
 import logging
 from collections.abc import Callable
 
@@ -13,7 +12,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response
 from django.utils.http import parse_etags
 from rest_framework import exceptions, status
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -22,9 +21,9 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
-from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle as BaseAnonRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from events.http import body_etag, mark_revalidate
 
 logger = logging.getLogger(__name__)
 
@@ -69,16 +68,6 @@ class JSONParser(BaseJSONParser):
             raise exceptions.ParseError(
                 "JSON parse error - nested too deeply."
             ) from None
-
-
-class AnonRateThrottle(BaseAnonRateThrottle):
-    """
-    Anonymous requests per client address, at `API_ANON_RATE`. The rate is read
-    per request rather than once at import, so a settings override applies.
-    """
-
-    def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -131,10 +120,6 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """JSON 404 for any path under /api/v1/ that names no endpoint."""
     return JsonResponse({"detail": "No API endpoint at this address."}, status=404)
-
-
-def body_etag(content: bytes) -> str:
-    return f'"{hashlib.sha256(content).hexdigest()[:32]}"'
 
 
 def strong_etags(header: str) -> list[str]:
@@ -194,11 +179,3 @@ class ConditionalMixin:
         return get_conditional_response(
             request, etag=response["ETag"], response=response
         )
-
-
-def mark_revalidate(request: HttpRequest, response: HttpResponseBase) -> None:
-    """Caches may keep a copy but must revalidate it (cheap, with the ETag)."""
-    if request.user.is_authenticated:
-        patch_cache_control(response, private=True, no_cache=True)
-    else:
-        patch_cache_control(response, no_cache=True)

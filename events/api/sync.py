@@ -14,8 +14,7 @@ import datetime
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, QuerySet
 
-from events.api.visibility import sees_unpublished, visible_events
-from events.models import Event
+from events.models import Event, sees_unpublished
 
 # A history snapshot is stamped with the start of its transaction, which can
 # precede the commit by the length of that transaction (an import, an admin
@@ -39,7 +38,7 @@ def tombstones(
     With `matching` (the events that pass the other filters), also the
     visible events changed since then that do not: "no_longer_matches".
     """
-    visible = visible_events(user)
+    visible = Event.objects.visible_to(user)
     changed = EventHistory.objects.filter(pgh_created_at__gte=since - LOOKBACK).values(
         "pgh_obj_id"
     )

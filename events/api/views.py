@@ -42,19 +42,7 @@ from rest_framework.routers import APIRootView
 
 from events import workflow
 from events.api import formats
-from events.api.filters import (
-    EventFilterSet,
-    ObjectFilter,
-    documented,
-    search_query,
-)
-from events.api.http import (
-    ConditionalMixin,
-    Conflict,
-    body_etag,
-    check_if_match,
-    mark_revalidate,
-)
+from events.api.http import ConditionalMixin, Conflict, check_if_match
 from events.api.pagination import (
     BY_DATE,
     BY_RANK,
@@ -77,7 +65,15 @@ from events.api.serializers import (
     with_embedded_json,
 )
 from events.api.sync import tombstones
-from events.api.visibility import visible_events
+from events.filters import (
+    ActorFilterSet,
+    AgreementFilterSet,
+    ArticleFilterSet,
+    EventFilterSet,
+    LocationFilterSet,
+    search_query,
+)
+from events.http import body_etag, mark_revalidate
 from events.models import (
     EFFECTIVE_END,
     EFFECTIVE_START,
@@ -90,6 +86,7 @@ from events.models import (
     Location,
     SourceArticle,
 )
+from events.queries import bulk_read
 
 EXPORT_FORMATS = {"geojson", "csv"}
 LIST_DEFERRED = ["search_vector"]  # not shown
@@ -278,7 +275,7 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
     object_version: int | None = None
 
     def get_queryset(self) -> QuerySet:
-        return visible_events(self.request.user)
+        return Event.objects.visible_to(self.request.user)
 
     def get_renderers(self) -> list:
         if self.action == "list":
@@ -520,7 +517,7 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
             )
             .order_by("period", "precision", "event_type")
         )
-        with formats.bulk_read():
+        with bulk_read():
             rows = list(rows)
         return Response(
             {
@@ -579,19 +576,6 @@ def check_status_change(user, old: str, new: str) -> None:
         )
 
 
-class ActorFilterSet(filters.FilterSet):
-    q = filters.CharFilter(
-        field_name="name", lookup_expr="icontains", max_length=200, label="Name"
-    )
-    kind = filters.ChoiceFilter(choices=Actor.Kind.choices)
-    country = filters.CharFilter(max_length=3, help_text="ISO 3166-1 alpha-3.")
-    wikidata_id = filters.CharFilter(max_length=20, help_text="Wikidata id, e.g. Q794.")
-
-    class Meta:
-        model = Actor
-        fields: list[str] = []
-
-
 @extend_schema_view(
     list=extend_schema(summary="List actors"),
     retrieve=extend_schema(summary="One actor"),
@@ -610,18 +594,6 @@ class ActorViewSet(
     filterset_class = ActorFilterSet
     ordering = Ordering("name", (("name", False), ("id", False)))
     lookup_value_regex = "[0-9]+"
-
-
-class ArticleFilterSet(filters.FilterSet):
-    q = filters.CharFilter(
-        field_name="title", lookup_expr="icontains", max_length=200, label="Title"
-    )
-    state = filters.ChoiceFilter(choices=SourceArticle.State.choices)
-    publisher = filters.CharFilter(max_length=200)
-
-    class Meta:
-        model = SourceArticle
-        fields: list[str] = []
 
 
 @extend_schema_view(
@@ -651,21 +623,6 @@ class ArticleViewSet(
         return queryset
 
 
-class LocationFilterSet(filters.FilterSet):
-    q = filters.CharFilter(
-        field_name="name", lookup_expr="icontains", max_length=200, label="Name"
-    )
-    kind = filters.ChoiceFilter(choices=Location.Kind.choices)
-    code = filters.CharFilter(max_length=40)
-    country = filters.CharFilter(
-        field_name="country_code", max_length=3, help_text="ISO 3166-1 alpha-3."
-    )
-
-    class Meta:
-        model = Location
-        fields: list[str] = []
-
-
 @extend_schema_view(
     list=extend_schema(summary="List places (markers only)"),
     retrieve=extend_schema(summary="One place, with its geometry as GeoJSON"),
@@ -684,24 +641,6 @@ class LocationViewSet(ConditionalMixin, PageMixin, viewsets.ReadOnlyModelViewSet
         if self.action == "list":
             return Location.objects.defer("geometry")
         return Location.objects.all()
-
-
-class AgreementFilterSet(filters.FilterSet):
-    kind = filters.ChoiceFilter(choices=Agreement.Kind.choices)
-    status = filters.ChoiceFilter(choices=Agreement.Status.choices)
-    party = documented(
-        {"type": "integer"},
-        ObjectFilter(
-            field_name="parties",
-            distinct=True,
-            model=Actor,
-            help_text="Actor id of a party or signatory.",
-        ),
-    )
-
-    class Meta:
-        model = Agreement
-        fields: list[str] = []
 
 
 @extend_schema_view(
@@ -734,7 +673,7 @@ class AgreementViewSet(ConditionalMixin, PageMixin, viewsets.ReadOnlyModelViewSe
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()
         context["visible_event_ids"] = set(
-            visible_events(self.request.user)
+            Event.objects.visible_to(self.request.user)
             .filter(agreement_signed__isnull=False)
             .values_list("pk", flat=True)
         )

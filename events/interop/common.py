@@ -33,7 +33,6 @@ from django.db.models import Model
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from events.api.formats import chunked
 from events.bulk import copy_instances, copy_values
 from events.models import (
     Actor,
@@ -44,6 +43,7 @@ from events.models import (
     SourceArticle,
     content_hash,
 )
+from events.queries import chunked
 
 CHUNK_ROWS = 2000
 EXTERNAL_IDS = ("acled_id", "ucdp_id", "gdelt_id")

@@ -10,9 +10,8 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.cache import get_conditional_response
 from django.utils.html import escape
 
-from events.api.filters import EventFilterSet
-from events.api.http import AnonRateThrottle, body_etag, mark_revalidate
-from events.api.visibility import visible_events
+from events.filters import EventFilterSet
+from events.http import AnonRateThrottle, body_etag, mark_revalidate
 from events.models import Event
 
 FEED_SIZE = 50
@@ -57,7 +56,9 @@ class EventFeed(Feed):
 
     def get_object(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
         filterset = EventFilterSet(
-            data=request.GET, queryset=visible_events(request.user), request=request
+            data=request.GET,
+            queryset=Event.objects.visible_to(request.user),
+            request=request,
         )
         if not filterset.is_valid():
             raise InvalidFilters(

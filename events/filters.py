@@ -1,5 +1,6 @@
 """
-Event filters for the API, the exports and the feed. Every parameter is parsed
+Filters of events, actors, articles, places and agreements, shared by the API,
+the pages, the exports and the feeds. Every parameter is parsed
 strictly: a malformed value is a 400 naming the parameter and the problem, never
 a silently ignored filter or a database error.
 """
@@ -30,6 +31,7 @@ from events.models import (
     EventRelation,
     Location,
     Participant,
+    SourceArticle,
 )
 
 MAX_ID = 2**63 - 1  # bigint
@@ -520,6 +522,66 @@ class EventFilterSet(django_filters.FilterSet):
 
     def filter_updated_since(self, queryset, name: str, value: datetime.datetime):
         return queryset.filter(updated_at__gte=value)
+
+
+class ActorFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", max_length=200, label="Name"
+    )
+    kind = django_filters.ChoiceFilter(choices=Actor.Kind.choices)
+    country = django_filters.CharFilter(max_length=3, help_text="ISO 3166-1 alpha-3.")
+    wikidata_id = django_filters.CharFilter(
+        max_length=20, help_text="Wikidata id, e.g. Q794."
+    )
+
+    class Meta:
+        model = Actor
+        fields: list[str] = []
+
+
+class ArticleFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="title", lookup_expr="icontains", max_length=200, label="Title"
+    )
+    state = django_filters.ChoiceFilter(choices=SourceArticle.State.choices)
+    publisher = django_filters.CharFilter(max_length=200)
+
+    class Meta:
+        model = SourceArticle
+        fields: list[str] = []
+
+
+class LocationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", max_length=200, label="Name"
+    )
+    kind = django_filters.ChoiceFilter(choices=Location.Kind.choices)
+    code = django_filters.CharFilter(max_length=40)
+    country = django_filters.CharFilter(
+        field_name="country_code", max_length=3, help_text="ISO 3166-1 alpha-3."
+    )
+
+    class Meta:
+        model = Location
+        fields: list[str] = []
+
+
+class AgreementFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Agreement.Kind.choices)
+    status = django_filters.ChoiceFilter(choices=Agreement.Status.choices)
+    party = documented(
+        {"type": "integer"},
+        ObjectFilter(
+            field_name="parties",
+            distinct=True,
+            model=Actor,
+            help_text="Actor id of a party or signatory.",
+        ),
+    )
+
+    class Meta:
+        model = Agreement
+        fields: list[str] = []
 
 
 def overlapping(first: datetime.date | None, last: datetime.date | None) -> RawSQL:
