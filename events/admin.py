@@ -151,6 +151,8 @@ class HistoryMixin:
             or not self.has_change_permission(request, obj)
         ):
             raise PermissionDenied
+        if not obj.history.filter(pgh_id=snapshot_id).exists():
+            raise Http404("No such earlier version.")
         workflow.restore(obj=obj, snapshot_id=snapshot_id, user=request.user)
         self.message_user(
             request, "The earlier version was restored.", messages.SUCCESS
@@ -442,9 +444,10 @@ class CitationForm(forms.ModelForm):
 class CitationFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
-        # The publication gate counts the citations as they will be after
-        # this save, so the editor learns now, with nothing lost.
-        if self.fk.name != "event" or self.data.get("status") != Event.Status.PUBLISHED:
+        # The publication gate, with the event as the form leaves it and its
+        # citations as they will be after this save, so the editor learns
+        # now, with nothing lost.
+        if self.fk.name != "event":
             return
         kept = [
             form
@@ -452,8 +455,10 @@ class CitationFormSet(forms.BaseInlineFormSet):
             if form.has_changed() or form.instance.pk
             if not self._should_delete_form(form)
         ]
-        if not kept:
-            raise ValidationError("A published event needs at least one citation.")
+        try:
+            workflow.check_publishable(self.instance, citations=len(kept))
+        except workflow.TransitionError as refused:
+            raise ValidationError(refused.message) from None
 
 
 class CitationInline(admin.StackedInline):
@@ -497,12 +502,9 @@ class EventForm(forms.ModelForm):
         self.user = user
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+        self.loaded_status = self.instance.status or Event.Status.DRAFT
         if "status" in self.fields and user is not None:
-            allowed = {Event.Status.DRAFT, Event.Status.IN_REVIEW, self.instance.status}
-            if workflow.can_publish(user):
-                allowed.add(Event.Status.PUBLISHED)
-            if workflow.can_retract(user):
-                allowed.add(Event.Status.RETRACTED)
+            allowed = workflow.allowed_statuses(user, self.loaded_status)
             self.fields["status"].choices = [
                 choice for choice in Event.Status.choices if choice[0] in allowed
             ]
@@ -511,14 +513,16 @@ class EventForm(forms.ModelForm):
         data = super().clean()
         if self.instance.pk:
             self._refuse_stale_edit(data.get("loaded_version"))
-        status = data.get("status")
-        if (
-            status == Event.Status.RETRACTED
-            and not (data.get("retraction_reason") or "").strip()
-        ):
-            self.add_error("retraction_reason", "Say why the event is retracted.")
-        if status == Event.Status.PUBLISHED and not data.get("location"):
-            self.add_error("location", "A published event needs a location.")
+        if self.user is not None and data.get("status"):
+            try:
+                workflow.check_status_change(
+                    user=self.user,
+                    old=self.loaded_status,
+                    new=data["status"],
+                    retraction_reason=data.get("retraction_reason") or "",
+                )
+            except workflow.TransitionError as refused:
+                self.add_error(refused.field, refused.message)
         return data
 
     def _refuse_stale_edit(self, loaded_version: int | None) -> None:
@@ -626,10 +630,7 @@ class EventAdmin(HistoryMixin, MapMedia, LeafletGeoAdminMixin, admin.ModelAdmin)
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
-        if obj.status == Event.Status.PUBLISHED and obj.published_at is None:
-            from django.utils import timezone
-
-            obj.published_at = timezone.now()
+        workflow.apply_status(obj, obj.status, retraction_reason=obj.retraction_reason)
         super().save_model(request, obj, form, change)
 
     # Bulk actions: each checks the user's permission and reports what it

@@ -186,7 +186,8 @@ def test_validation_errors_name_each_field(editor_client: Client, article) -> No
         ({"citations": [{"article": 1, "quote": "Not in the text"}]}, "citations"),
         ({"title": "x" * 301}, "title"),
         ({"title": "Null\x00byte"}, "title"),
-        ({"status": "retracted"}, "retraction_reason"),
+        # A new event cannot be retracted: only a published one can.
+        ({"status": "retracted"}, "status"),
     ],
 )
 def test_invalid_events_are_refused_naming_the_field(

@@ -22,7 +22,6 @@ from django.db.models import (
     Subquery,
     TextField,
 )
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -388,13 +387,6 @@ class EventInputSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError(
                     {name: ["Must not be below the lower estimate."]}
                 )
-        if (
-            value("status") == Event.Status.RETRACTED
-            and not (value("retraction_reason") or "").strip()
-        ):
-            raise serializers.ValidationError(
-                {"retraction_reason": ["Say why the event is retracted."]}
-            )
         seen = set()
         for index, participant in enumerate(data.get("participants", [])):
             key = (participant["actor"].pk, participant["role"])
@@ -427,10 +419,9 @@ class EventInputSerializer(serializers.ModelSerializer):
         if instance.pk is None:
             instance.created_by = user
         instance.updated_by = user
-        if instance.status == Event.Status.PUBLISHED:
-            instance.retraction_reason = ""
-            if instance.published_at is None:
-                instance.published_at = timezone.now()
+        workflow.apply_status(
+            instance, instance.status, retraction_reason=instance.retraction_reason
+        )
         instance.save()
         if participants is not None:
             instance.participations.all().delete()
@@ -443,12 +434,10 @@ class EventInputSerializer(serializers.ModelSerializer):
             Citation.objects.bulk_create(
                 Citation(event=instance, **citation) for citation in citations
             )
-        if instance.status == Event.Status.PUBLISHED and (
-            missing := workflow.missing_for_publication(instance)
-        ):
-            raise serializers.ValidationError(
-                {"status": ["A published event needs " + ", ".join(missing) + "."]}
-            )
+        try:
+            workflow.check_publishable(instance)
+        except workflow.TransitionError as refused:
+            raise serializers.ValidationError({"status": [refused.message]}) from None
         return instance
 
 

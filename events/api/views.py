@@ -371,8 +371,13 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        status = serializer.validated_data.get("status", Event.Status.DRAFT)
-        check_status_change(request.user, Event.Status.DRAFT, status)
+        data = serializer.validated_data
+        check_status_change(
+            request,
+            Event.Status.DRAFT,
+            data.get("status", Event.Status.DRAFT),
+            data.get("retraction_reason", ""),
+        )
         event = serializer.save()
         response = self.written(event, status=201)
         response["Location"] = request.build_absolute_uri(
@@ -399,8 +404,13 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
                     f"The event is at version {event.version}; you sent version "
                     f"{read}. Fetch it again and reapply your change."
                 )
-            new_status = serializer.validated_data.get("status", event.status)
-            check_status_change(request.user, event.status, new_status)
+            data = serializer.validated_data
+            check_status_change(
+                request,
+                event.status,
+                data.get("status", event.status),
+                data.get("retraction_reason", event.retraction_reason),
+            )
             serializer.save()
         return self.written(Event.objects.get(pk=event.pk), status=200)
 
@@ -554,26 +564,16 @@ def event_etag_version(tag: str) -> int | None:
     return int(match[1]) if match else None
 
 
-def check_status_change(user, old: str, new: str) -> None:
-    """Publishing, unpublishing and retracting are for reviewers (403 otherwise)."""
-    if old == new:
-        return
-    if new == Event.Status.RETRACTED:
-        if old != Event.Status.PUBLISHED:
-            raise exceptions.ValidationError(
-                {"status": ["Only a published event can be retracted."]}
-            )
-        allowed = workflow.can_retract(user)
-    elif old == Event.Status.RETRACTED:
-        allowed = workflow.can_retract(user)
-    elif Event.Status.PUBLISHED in (old, new):
-        allowed = workflow.can_publish(user)
-    else:
-        allowed = True
-    if not allowed:
-        raise exceptions.PermissionDenied(
-            {"status": [f"You may not move an event from {old} to {new}."]}
+def check_status_change(request: Request, old: str, new: str, reason: str) -> None:
+    """The workflow's verdict on a status change, as the API answers it."""
+    try:
+        workflow.check_status_change(
+            user=request.user, old=old, new=new, retraction_reason=reason
         )
+    except workflow.TransitionForbidden as refused:
+        raise exceptions.PermissionDenied({refused.field: [refused.message]}) from None
+    except workflow.TransitionInvalid as refused:
+        raise exceptions.ValidationError({refused.field: [refused.message]}) from None
 
 
 @extend_schema_view(

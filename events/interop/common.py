@@ -31,8 +31,8 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Model
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 
+from events import workflow
 from events.bulk import copy_instances, copy_values
 from events.models import (
     Actor,
@@ -625,9 +625,10 @@ def event_values(record: EventRecord, *, status: str, lookups: Lookups) -> dict:
         **record.initial,
         "location_id": lookups.location(record.place) if record.place else None,
         "status": status,
+        **workflow.status_fields(
+            status=status, published_at=None, retraction_reason=""
+        ),
     }
-    if status == Event.Status.PUBLISHED:
-        values["published_at"] = timezone.now()
     return values
 
 
