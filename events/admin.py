@@ -20,6 +20,8 @@ from leaflet.admin import LeafletGeoAdminMixin
 
 from events import workflow
 from events.models import (
+    ARTICLE_EDITABLE_FIELDS,
+    EVENT_EDITABLE_FIELDS,
     Actor,
     Agreement,
     AgreementParty,
@@ -206,15 +208,7 @@ class ArticleIntakeForm(forms.ModelForm):
 
     class Meta:
         model = SourceArticle
-        fields = [
-            "url",
-            "title",
-            "publisher",
-            "author",
-            "published_on",
-            "language",
-            "body",
-        ]
+        fields = list(ARTICLE_EDITABLE_FIELDS)
 
     def clean(self):
         from events import intake
@@ -292,15 +286,7 @@ class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
         return fields
 
     def get_fields(self, request, obj=None):
-        fields = [
-            "url",
-            "title",
-            "publisher",
-            "author",
-            "published_on",
-            "language",
-            "body",
-        ]
+        fields = list(ARTICLE_EDITABLE_FIELDS)
         if obj is not None:
             fields = ["suggestions_link", "state", *fields, "content_hash", "added_by"]
         return fields
@@ -490,12 +476,7 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = [
-            "title", "summary", "event_type", "sub_event_type", "start_date",
-            "end_date", "date_precision", "location", "geo_precision", "point",
-            "fatalities_low", "fatalities_best", "fatalities_high", "status",
-            "retraction_reason", "confidence", "acled_id", "ucdp_id", "gdelt_id",
-        ]  # fmt: skip
+        fields = EVENT_EDITABLE_FIELDS
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,8 +12,8 @@ import hashlib
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F
 
+from events.features import MAP_COORDINATE_DECIMALS, MAP_PROPERTIES, feature_json
 from events.models import EventQuerySet
 from events.queries import bulk_read, data_version
 
@@ -53,22 +53,13 @@ SELECT json_build_object('type', 'FeatureCollection', 'clustered', true,
 FROM cells
 """
 
+# The events themselves, newest first, as the shared encoder builds them.
 FEATURES_SQL = """
 WITH selected AS ({selected})
 SELECT json_build_object('type', 'FeatureCollection', 'clustered', false,
     'truncated', count(*) > %s,
-    'features', COALESCE(json_agg(json_build_object(
-        'type', 'Feature',
-        'id', id,
-        'geometry', ST_AsGeoJSON(point, 5)::json,
-        'properties', json_build_object(
-            'title', title, 'event_type', event_type,
-            'date', CASE date_precision
-                WHEN 'year' THEN to_char(start_date, 'YYYY')
-                WHEN 'month' THEN to_char(start_date, 'Mon YYYY')
-                ELSE to_char(start_date, 'FMDD Mon YYYY') END,
-            'geo_precision', geo_precision, 'place', place)
-    ) ORDER BY start_date DESC, id DESC) FILTER (WHERE rank <= %s), '[]'::json))::text
+    'features', COALESCE(json_agg(feature::json ORDER BY start_date DESC, id DESC)
+        FILTER (WHERE rank <= %s), '[]'::json))::text
 FROM (
     SELECT selected.*, row_number() OVER (ORDER BY start_date DESC, id DESC) AS rank
     FROM selected
@@ -88,10 +79,13 @@ def map_geojson(queryset: EventQuerySet, *, zoom: int) -> str:
     """
     events = queryset.filter(point__isnull=False).order_by()
     if zoom >= CLUSTER_BELOW_ZOOM:
-        fields = events.annotate(place=F("location__name")).values(
-            "id", "title", "event_type", "start_date", "date_precision",
-            "geo_precision", "point", "place",
-        )  # fmt: skip
+        fields = events.annotate(
+            feature=feature_json(
+                geometry="point",
+                properties=MAP_PROPERTIES,
+                decimals=MAP_COORDINATE_DECIMALS,
+            )
+        ).values("id", "start_date", "feature")
         sql, params = fields.query.sql_with_params()
         query = FEATURES_SQL.format(selected=sql)
         return run(query, [*params, MAX_FEATURES, MAX_FEATURES])

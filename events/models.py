@@ -407,6 +407,24 @@ class Location(models.Model):
         return reverse("events:location", args=[self.pk])
 
 
+# Fields holding the same event's id in other datasets.
+EXTERNAL_IDS = ("acled_id", "ucdp_id", "gdelt_id")
+# What an editor writes on an event, in the admin and through the API; the
+# rest (versions, timestamps, authors, published_at) is kept by the system
+# and the workflow. Participants and citations are edited beside it.
+EVENT_EDITABLE_FIELDS = [
+    "title", "summary", "event_type", "sub_event_type", "start_date", "end_date",
+    "date_precision", "location", "geo_precision", "point", "fatalities_low",
+    "fatalities_best", "fatalities_high", "status", "retraction_reason",
+    "confidence", *EXTERNAL_IDS,
+]  # fmt: skip
+# What an editor writes on an article; its hash, state and author are kept
+# by the system.
+ARTICLE_EDITABLE_FIELDS = [
+    "url", "title", "publisher", "author", "published_on", "language", "body"
+]  # fmt: skip
+
+
 def sees_unpublished(user: "AbstractBaseUser | AnonymousUser") -> bool:
     """Editors and reviewers (and superusers) work on drafts, so they see them."""
     return user.is_active and user.has_perm("events.change_event")

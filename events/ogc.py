@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from events.interop.geojson import EVENT_PROPERTIES, feature_text
+from events.features import FULL_PROPERTIES, feature_json
 from events.models import Agreement, DatePrecision, Event, GeoPrecision, Location
 
 JSON = "application/json"
@@ -103,7 +103,7 @@ COLLECTIONS = {
             "are known, place, type, fatalities and external dataset ids.",
             queryset=visible_events,
             geometry="point",
-            properties=EVENT_PROPERTIES,
+            properties=FULL_PROPERTIES,
             schema={
                 "title": STRING,
                 "summary": STRING,
@@ -560,7 +560,7 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     if after and before:
         raise InvalidParameter("before", "is not used together with after.")
     page = matching.annotate(
-        feature=feature_text(geometry=spec.geometry, properties=spec.properties)
+        feature=feature_json(geometry=spec.geometry, properties=spec.properties)
     )
     if before:
         page = page.filter(pk__lt=parse_positive(before, "before")).order_by("-pk")
@@ -644,7 +644,7 @@ def item(request: HttpRequest, collection_id: str, feature_id: str) -> HttpRespo
         spec.queryset(request.user)
         .filter(pk=int(feature_id))
         .annotate(
-            feature=feature_text(geometry=spec.geometry, properties=spec.properties)
+            feature=feature_json(geometry=spec.geometry, properties=spec.properties)
         )
         .values_list("feature", flat=True)
         .first()

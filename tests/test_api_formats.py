@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from events.api import formats
+from events.features import FEED_PROPERTIES
 from events.models import Actor, Agreement, Event, Location, Participant
 from tests.conftest import make_event
 
@@ -74,7 +75,7 @@ def test_geojson_is_an_rfc7946_feature_collection(client: Client) -> None:
         assert feature["geometry"]["type"] == "Point"
         lon, lat = feature["geometry"]["coordinates"]
         assert -180 <= lon <= 180 and -90 <= lat <= 90
-        assert set(feature["properties"]) == set(formats.FEATURE_PROPERTIES)
+        assert set(feature["properties"]) == set(FEED_PROPERTIES)
 
 
 def test_geojson_built_in_sql_matches_the_orm(client: Client) -> None:

@@ -19,7 +19,7 @@ from django.core.wsgi import get_wsgi_application
 from django.test import Client
 from django.utils.http import urlencode
 
-from events.interop.geojson import EVENT_PROPERTIES
+from events.features import FULL_PROPERTIES
 from events.models import Agreement, Event, Location
 from events.ogc import COLLECTIONS, CONFORMANCE, CRS84, MATCH_COUNT_LIMIT
 from tests.conftest import make_event
@@ -127,7 +127,7 @@ def test_schema_types_every_property_the_features_carry(client):
 
     assert response["Content-Type"] == "application/schema+json"
     properties = json.loads(response.content)["properties"]["properties"]["properties"]
-    assert list(properties) == list(EVENT_PROPERTIES)
+    assert list(properties) == list(FULL_PROPERTIES)
     assert properties["start_date"] == {"type": "string", "format": "date"}
     assert properties["fatalities_best"] == {"type": "integer"}
     for spec in COLLECTIONS.values():

@@ -26,6 +26,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
+from events.features import FEED_PROPERTIES, features
 from events.models import Citation, Event, Location, Participant, sees_unpublished
 from events.queries import (
     CHUNK_ROWS,
@@ -34,26 +35,6 @@ from events.queries import (
     data_version,
     streamed_texts,
 )
-
-COORDINATE_DECIMALS = 6  # about 10 cm, RFC 7946 section 11.2
-# Properties of each GeoJSON feature, in order: flat scalars, which every
-# GIS client reads as attribute columns.
-FEATURE_PROPERTIES = {
-    "title": F("title"),
-    "event_type": F("event_type"),
-    "sub_event_type": F("sub_event_type"),
-    "start_date": F("start_date"),
-    "end_date": F("end_date"),
-    "date_precision": F("date_precision"),
-    "location_id": F("location_id"),
-    "location": F("location__name"),
-    "country_code": F("location__country_code"),
-    "geo_precision": F("geo_precision"),
-    "fatalities_best": F("fatalities_best"),
-    "confidence": F("confidence"),
-    "status": F("status"),
-    "updated_at": F("updated_at"),
-}
 
 
 class GeoJSONRenderer(JSONRenderer):
@@ -72,47 +53,15 @@ class CSVRenderer(BaseRenderer):
         return json.dumps(data).encode()
 
 
-def json_object(pairs: dict, *, as_text: bool = False) -> Func:
-    """json_build_object(key, value, ...), built by PostgreSQL."""
-    arguments = []
-    for key, expression in pairs.items():
-        arguments += [Value(key), expression]
-    return Func(
-        *arguments,
-        function="json_build_object",
-        template="%(function)s(%(expressions)s)" + ("::text" if as_text else ""),
-        output_field=TextField(),
-    )
-
-
-def features(queryset: QuerySet) -> QuerySet:
-    """Each event as the text of a GeoJSON Feature, in the queryset's order."""
-    geometry = Func(
-        F("point"),
-        Value(COORDINATE_DECIMALS),
-        function="ST_AsGeoJSON",
-        template="%(function)s(%(expressions)s)::json",
-        output_field=TextField(),
-    )
-    feature = json_object(
-        {
-            "type": Value("Feature"),
-            "id": F("id"),
-            "geometry": geometry,
-            "properties": json_object(FEATURE_PROPERTIES),
-        },
-        as_text=True,
-    )
-    return queryset.annotate(feature=feature).values_list("feature", flat=True)
-
-
 def feature_collection(
     queryset: QuerySet, tombstones: list[dict] | None = None
 ) -> Iterator[str | bytes]:
     yield '{"type":"FeatureCollection","features":['
     separator = b""
     with bulk_read():
-        for chunk in chunked(streamed_texts(features(queryset)), CHUNK_ROWS):
+        for chunk in chunked(
+            streamed_texts(features(queryset, properties=FEED_PROPERTIES)), CHUNK_ROWS
+        ):
             yield separator + b",".join(chunk)
             separator = b","
     yield "]"
@@ -131,7 +80,7 @@ def geojson_response(
 
 def feature(event: Event) -> dict:
     """One event as the Feature the collection would hold."""
-    text = features(Event.objects.filter(pk=event.pk)).get()
+    text = features(Event.objects.filter(pk=event.pk), properties=FEED_PROPERTIES).get()
     return json.loads(text)
 
 

@@ -26,8 +26,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events import intake, workflow
-from events.api.formats import json_object
+from events.features import json_object
 from events.models import (
+    EVENT_EDITABLE_FIELDS,
     Actor,
     Agreement,
     AgreementParty,
@@ -347,13 +348,7 @@ class EventInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Event
-        fields = [
-            "title", "summary", "event_type", "sub_event_type", "start_date",
-            "end_date", "date_precision", "location", "geo_precision", "point",
-            "participants", "fatalities_low", "fatalities_best", "fatalities_high",
-            "confidence", "status", "retraction_reason", "citations", "version",
-            "acled_id", "ucdp_id", "gdelt_id",
-        ]  # fmt: skip
+        fields = [*EVENT_EDITABLE_FIELDS, "participants", "citations", "version"]
 
     def validate(self, data: dict) -> dict:
         current = self.instance

@@ -46,7 +46,6 @@ from events.models import (
 from events.queries import chunked
 
 CHUNK_ROWS = 2000
-EXTERNAL_IDS = ("acled_id", "ucdp_id", "gdelt_id")
 # The roles an import writes. Participants in other roles (a witness an
 # editor added, say) are left alone when an event is imported again.
 IMPORTED_ROLES = (

@@ -12,11 +12,10 @@ import tempfile
 from pathlib import Path
 from typing import IO, Any
 
-from django.db.models import CharField, F, Func, QuerySet, TextField, Value
-from django.db.models.expressions import Expression, RawSQL
+from django.db.models import QuerySet
 
+from events.features import FULL_PROPERTIES, features
 from events.interop.common import (
-    EXTERNAL_IDS,
     IMPORTED_ROLES,
     MAX_ID_LENGTH,
     SAME_POINT_DEGREES,
@@ -32,6 +31,7 @@ from events.interop.common import (
     point,
 )
 from events.models import (
+    EXTERNAL_IDS,
     Actor,
     DatePrecision,
     Event,
@@ -40,83 +40,12 @@ from events.models import (
     Participant,
 )
 
-COORDINATE_DECIMALS = 6  # about 10 cm, RFC 7946 section 11.2
 PLACE_SOURCE = "GeoJSON import"
-
-
-def json_object(pairs: dict[str, Expression]) -> Func:
-    """json_build_object(key, value, ...), built by PostgreSQL."""
-    arguments: list[Expression] = []
-    for key, expression in pairs.items():
-        arguments += [Value(key), expression]
-    return Func(*arguments, function="json_build_object", output_field=TextField())
-
-
-def geometry_json(expression: Expression | str) -> Func:
-    if isinstance(expression, str):
-        expression = F(expression)
-    return Func(
-        expression,
-        Value(COORDINATE_DECIMALS),
-        function="ST_AsGeoJSON",
-        template="%(function)s(%(expressions)s)::json",
-        output_field=TextField(),
-    )
-
-
-def feature_text(*, geometry: Expression | str, properties: dict) -> Func:
-    """A GeoJSON Feature as text, its id the row's primary key."""
-    feature = json_object(
-        {
-            "type": Value("Feature"),
-            "id": F("id"),
-            "geometry": geometry_json(geometry),
-            "properties": json_object(properties),
-        }
-    )
-    feature.template = "%(function)s(%(expressions)s)::text"
-    return feature
-
-
-def blank_as_null(name: str) -> Func:
-    return Func(F(name), Value(""), function="NULLIF", output_field=CharField())
-
-
-# Flat scalars, which every GIS client reads as attribute columns.
-EVENT_PROPERTIES = {
-    "title": F("title"),
-    "summary": F("summary"),
-    "event_type": F("event_type"),
-    "sub_event_type": F("sub_event_type"),
-    "start_date": F("start_date"),
-    "end_date": F("end_date"),
-    "date_precision": F("date_precision"),
-    "location_id": F("location_id"),
-    "location": F("location__name"),
-    "country_code": F("location__country_code"),
-    "geo_precision": F("geo_precision"),
-    "fatalities_low": F("fatalities_low"),
-    "fatalities_best": F("fatalities_best"),
-    "fatalities_high": F("fatalities_high"),
-    "actors": RawSQL(
-        "SELECT string_agg(a.name, '; ' ORDER BY p.id) FROM events_participant p "
-        "JOIN events_actor a ON a.id = p.actor_id "
-        "WHERE p.event_id = events_event.id",
-        [],
-        output_field=TextField(),
-    ),
-    "confidence": F("confidence"),
-    **{name: blank_as_null(name) for name in EXTERNAL_IDS},
-    "published_at": F("published_at"),
-    "updated_at": F("updated_at"),
-}
 
 
 def event_features(events: QuerySet) -> QuerySet:
     """Each event as the text of a GeoJSON Feature, in the queryset's order."""
-    return events.annotate(
-        feature=feature_text(geometry="point", properties=EVENT_PROPERTIES)
-    ).values_list("feature", flat=True)
+    return features(events, properties=FULL_PROPERTIES)
 
 
 def write_collection(events: QuerySet, fh: IO[str], *, chunk_size: int = 2000) -> int:
