@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F, Func, Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Length, Lower
+from django.db.models.functions import Cast, Length, Lower, Trunc
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 
@@ -457,6 +457,50 @@ class EventQuerySet(models.QuerySet):
         if sees_unpublished(user):
             return self.all()
         return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.RETRACTED])
+
+    def counts_by_period(self, interval: str) -> "models.QuerySet":
+        """
+        The timeline's one rule: counts of events per `interval` (a date
+        precision: day, week, month or year) by start date, and per type.
+        An event dated less precisely than the interval (a year-precision
+        event on a monthly chart) belongs to no single interval: it is
+        counted apart, over the whole period it is known to fall in. Each
+        row has `period` (the interval's first day, or the vague period's),
+        `precision` ("" when counted in its interval, else the event's own),
+        `period_end` (the vague period's last day), `event_type` and `count`.
+        """
+        precisions = list(DatePrecision.values)  # finest first
+        precise = Q(date_precision__in=precisions[: precisions.index(interval) + 1])
+        return (
+            self.order_by()
+            .annotate(
+                period=models.Case(
+                    # date_trunc() gives a timestamp: back to a date.
+                    models.When(
+                        precise,
+                        then=Cast(Trunc("start_date", interval), models.DateField()),
+                    ),
+                    default=RawSQL(EFFECTIVE_START, []),
+                    output_field=models.DateField(),
+                ),
+                precision=models.Case(
+                    models.When(precise, then=models.Value("")),
+                    default=F("date_precision"),
+                ),
+            )
+            .values("period", "precision", "event_type")
+            .annotate(
+                count=models.Count("id"),
+                period_end=models.Max(
+                    models.Case(
+                        models.When(precise, then=None),
+                        default=RawSQL(EFFECTIVE_END, []),
+                        output_field=models.DateField(),
+                    )
+                ),
+            )
+            .order_by("period", "precision", "event_type")
+        )
 
     def between(
         self, start: datetime.date | None, end: datetime.date | None

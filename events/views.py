@@ -10,7 +10,7 @@ from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.cache import cache
 from django.db.models import BooleanField, Count, F, Func, Max, Min, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractYear, Trunc
+from django.db.models.functions import ExtractYear
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -30,7 +30,6 @@ from events.models import (
     Actor,
     Agreement,
     Citation,
-    DatePrecision,
     Event,
     EventQuerySet,
     EventRelation,
@@ -400,23 +399,15 @@ def _chart(events: EventQuerySet, query: QueryDict) -> dict:
     if span["first"] is None:
         return {"bars": [], "interval": None, "types": []}
     interval = "year" if (span["last"] - span["first"]).days > 3 * 366 else "month"
-    if interval == "month":
-        # An event known only to its year belongs to no month: counted apart,
-        # not piled on January.
-        coarse = events.filter(date_precision=DatePrecision.YEAR).count()
-        events = events.exclude(date_precision=DatePrecision.YEAR)
-    else:
-        coarse = 0
-    rows = (
-        events.order_by()
-        .annotate(period=Trunc("start_date", interval))
-        .values("period", "event_type")
-        .annotate(total=Count("id"))
-        .order_by("period")
-    )
+    # Events known less precisely than the interval (only to their year, on a
+    # monthly chart) belong to no bar: counted apart, not piled on January.
     periods: dict[datetime.date, dict[str, int]] = {}
-    for row in rows:
-        periods.setdefault(row["period"], {})[row["event_type"]] = row["total"]
+    coarse = 0
+    for row in events.counts_by_period(interval):
+        if row["precision"]:
+            coarse += row["count"]
+        else:
+            periods.setdefault(row["period"], {})[row["event_type"]] = row["count"]
     if not periods:
         return {"bars": [], "interval": interval, "types": [], "coarse": coarse}
     periods = {

@@ -5,20 +5,12 @@ import re
 from django.contrib.postgres.search import SearchRank
 from django.db import transaction
 from django.db.models import (
-    Case,
-    Count,
-    DateField,
     F,
     FloatField,
-    Max,
     Prefetch,
-    Q,
     QuerySet,
-    Value,
-    When,
 )
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Trunc
+from django.db.models.functions import Cast
 from django.http import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -75,8 +67,6 @@ from events.filters import (
 )
 from events.http import body_etag, mark_revalidate
 from events.models import (
-    EFFECTIVE_END,
-    EFFECTIVE_START,
     Actor,
     Agreement,
     AgreementParty,
@@ -496,37 +486,7 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
             raise exceptions.ValidationError(
                 {"interval": [f"Expected one of: {', '.join(INTERVALS)}."]}
             )
-        queryset = self.filter_queryset(self.get_queryset()).order_by()
-        precise = Q(date_precision__in=INTERVALS[: INTERVALS.index(interval) + 1])
-        # One pass over the events for both lists: a precise event counts in
-        # its interval (precision ""), an imprecise one over its own period.
-        rows = (
-            queryset.annotate(
-                period=Case(
-                    # date_trunc() gives a timestamp: back to a date.
-                    When(
-                        precise, then=Cast(Trunc("start_date", interval), DateField())
-                    ),
-                    default=RawSQL(EFFECTIVE_START, []),
-                    output_field=DateField(),
-                ),
-                precision=Case(
-                    When(precise, then=Value("")), default=F("date_precision")
-                ),
-            )
-            .values("period", "precision", "event_type")
-            .annotate(
-                count=Count("id"),
-                period_end=Max(
-                    Case(
-                        When(precise, then=None),
-                        default=RawSQL(EFFECTIVE_END, []),
-                        output_field=DateField(),
-                    )
-                ),
-            )
-            .order_by("period", "precision", "event_type")
-        )
+        rows = self.filter_queryset(self.get_queryset()).counts_by_period(interval)
         with bulk_read():
             rows = list(rows)
         return Response(
