@@ -81,29 +81,9 @@ def blank_as_null(name: str) -> Func:
 
 # --- property sets of an event --------------------------------------------------------
 
-# The API's GeoJSON: flat scalars, which every GIS client reads as attribute
-# columns, with the workflow status, since editors read drafts there too.
-FEED_PROPERTIES: dict[str, Expression] = {
-    "title": F("title"),
-    "event_type": F("event_type"),
-    "sub_event_type": F("sub_event_type"),
-    "start_date": F("start_date"),
-    "end_date": F("end_date"),
-    "date_precision": F("date_precision"),
-    "location_id": F("location_id"),
-    "location": F("location__name"),
-    "country_code": F("location__country_code"),
-    "geo_precision": F("geo_precision"),
-    "fatalities_best": F("fatalities_best"),
-    "confidence": F("confidence"),
-    "status": F("status"),
-    "updated_at": F("updated_at"),
-}
-
-# The full record for GIS layers (OGC API – Features, GeoJSON and GeoPackage
-# files): the summary, every casualty estimate, the actors and the ids of the
-# same event in other datasets.
-FULL_PROPERTIES: dict[str, Expression] = {
+# Every property an event's feature can carry, in the order they appear: flat
+# scalars, which every GIS client reads as attribute columns.
+EVENT_PROPERTIES: dict[str, Expression] = {
     "title": F("title"),
     "summary": F("summary"),
     "event_type": F("event_type"),
@@ -111,8 +91,18 @@ FULL_PROPERTIES: dict[str, Expression] = {
     "start_date": F("start_date"),
     "end_date": F("end_date"),
     "date_precision": F("date_precision"),
+    # The date as a reader writes it, at its precision.
+    "date": RawSQL(
+        "CASE events_event.date_precision"
+        " WHEN 'year' THEN to_char(events_event.start_date, 'YYYY')"
+        " WHEN 'month' THEN to_char(events_event.start_date, 'Mon YYYY')"
+        " ELSE to_char(events_event.start_date, 'FMDD Mon YYYY') END",
+        [],
+        output_field=TextField(),
+    ),
     "location_id": F("location_id"),
     "location": F("location__name"),
+    "place": F("location__name"),
     "country_code": F("location__country_code"),
     "geo_precision": F("geo_precision"),
     "fatalities_low": F("fatalities_low"),
@@ -127,23 +117,39 @@ FULL_PROPERTIES: dict[str, Expression] = {
     ),
     "confidence": F("confidence"),
     **{name: blank_as_null(name) for name in EXTERNAL_IDS},
+    "status": F("status"),
     "published_at": F("published_at"),
     "updated_at": F("updated_at"),
 }
 
-# What the map's markers and tooltips show: the date as a reader writes it,
-# at its precision.
-MAP_PROPERTIES: dict[str, Expression] = {
-    "title": F("title"),
-    "event_type": F("event_type"),
-    "date": RawSQL(
-        "CASE events_event.date_precision"
-        " WHEN 'year' THEN to_char(events_event.start_date, 'YYYY')"
-        " WHEN 'month' THEN to_char(events_event.start_date, 'Mon YYYY')"
-        " ELSE to_char(events_event.start_date, 'FMDD Mon YYYY') END",
-        [],
-        output_field=TextField(),
-    ),
-    "geo_precision": F("geo_precision"),
-    "place": F("location__name"),
-}
+
+def event_properties(*names: str) -> dict[str, Expression]:
+    """A property set: the named properties, in EVENT_PROPERTIES' order."""
+    unknown = set(names) - set(EVENT_PROPERTIES)
+    if unknown:
+        raise KeyError(f"no event property named {', '.join(sorted(unknown))}")
+    return {name: value for name, value in EVENT_PROPERTIES.items() if name in names}
+
+
+# The API's GeoJSON: what a list shows, with the workflow status, since
+# editors read drafts there too.
+FEED_PROPERTIES = event_properties(
+    "title", "event_type", "sub_event_type", "start_date", "end_date",
+    "date_precision", "location_id", "location", "country_code", "geo_precision",
+    "fatalities_best", "confidence", "status", "updated_at",
+)  # fmt: skip
+
+# The full record for GIS layers (OGC API – Features, GeoJSON and GeoPackage
+# files): the summary, every casualty estimate, the actors and the ids of the
+# same event in other datasets.
+FULL_PROPERTIES = event_properties(
+    "title", "summary", "event_type", "sub_event_type", "start_date", "end_date",
+    "date_precision", "location_id", "location", "country_code", "geo_precision",
+    "fatalities_low", "fatalities_best", "fatalities_high", "actors", "confidence",
+    *EXTERNAL_IDS, "published_at", "updated_at",
+)  # fmt: skip
+
+# What the map's markers and tooltips show.
+MAP_PROPERTIES = event_properties(
+    "title", "event_type", "date", "geo_precision", "place"
+)
