@@ -368,3 +368,16 @@ def test_the_image_and_compose_run_the_same_health_probe() -> None:
     assert services["web"]["healthcheck"]["test"] == ["CMD", *probe]
     # The migration job serves nothing to probe.
     assert services["migrate"]["healthcheck"] == {"disable": True}
+
+
+# --- docs/deployment.md ----------------------------------------------------------
+
+
+def test_deployment_docs_describe_every_variable_and_no_other() -> None:
+    text = (ROOT / "docs" / "deployment.md").read_text()
+    described = set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", text, re.M))
+    assert application_variables() - described == set(), (
+        "missing from the table in docs/deployment.md"
+    )
+    read = application_variables() | GUNICORN_VARIABLES | COMPOSE_VARIABLES
+    assert described - read == set(), "read by nothing"
