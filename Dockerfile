@@ -3,11 +3,12 @@
 # Configuration comes from the environment only; see docs/deployment.md.
 FROM python:3.11-slim-bookworm
 
-# GeoDjango runtime libraries (GDAL pulls in PROJ); no compilers needed:
+# GeoDjango runtime libraries (GDAL pulls in PROJ), and gdal-bin for the
+# ogr2ogr that `export_events --format gpkg` runs; no compilers needed:
 # psycopg[binary] ships its own libpq.
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libgdal32 libgeos-c1v5 libproj25 \
+        libgdal32 libgeos-c1v5 libproj25 gdal-bin \
     && rm -rf /var/lib/apt/lists/*
 
 # The app runs from the source tree in /app (manage.py, templates/, static/,
@@ -45,6 +46,11 @@ RUN useradd --system --uid 10001 --user-group --no-create-home \
 USER zagros
 
 EXPOSE 8000
+
+# /health/ runs one SELECT 1; the probe sends a host name the settings allow
+# and plain HTTP, which the HTTPS redirect exempts (tracker/health.py).
+HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
+    CMD ["python", "-m", "tracker.health"]
 
 # Workers: WEB_CONCURRENCY (default 3); any other gunicorn option through
 # GUNICORN_CMD_ARGS, e.g. "--timeout 60 --threads 2".

@@ -38,8 +38,9 @@ test:
 clean:
 	rm -rf .venv staticfiles .pytest_cache .ruff_cache
 
-# PostgreSQL restarted under load, in a database of its own (zagros_load); not
-# part of `make test`. DURATION, READERS, WRITERS, FAULT: see bench/loadtest.py.
+# PostgreSQL restarted under load, in a cluster the run creates (zagros_load,
+# on a free port) and drops; never the machine's own server. Not part of
+# `make test`. DURATION, READERS, WRITERS, FAULT: see bench/loadtest.py.
 loadtest: setup
 	$(PY) bench/loadtest.py
 

@@ -1,11 +1,22 @@
 """
-Load with a fault: serve the app with gunicorn, drive anonymous readers and
-editors writing through the API at it for DURATION seconds, restart
-PostgreSQL a third of the way through, then check that every write the app
-acknowledged is stored as acknowledged.
+Load with a fault: in a PostgreSQL cluster of its own, serve the app with
+gunicorn, drive anonymous readers and editors writing through the API at it
+for DURATION seconds, restart that cluster a third of the way through, then
+check that every write the app acknowledged is stored as acknowledged.
 
     make loadtest
     DURATION=120 READERS=8 WRITERS=4 FAULT=crash make loadtest
+
+The cluster, `zagros_load` of the newest PostgreSQL installed with PostGIS,
+is made for the run with `pg_createcluster <version> zagros_load --port
+<free port> -- --auth=trust` (listening on localhost only), started, and
+dropped with `pg_dropcluster --stop` at the end, whatever happens. The fault
+is only ever applied to that cluster: no server the run did not create is
+stopped or restarted, the machine's own on port 5432 included. Creating a
+cluster needs root (pg_createcluster runs initdb as the postgres user, as
+initdb refuses root) or sudo. If a cluster named zagros_load exists already
+(a run still going, or one that was killed), the run stops and says how to
+drop it.
 
 Environment:
 
@@ -16,9 +27,6 @@ Environment:
                    crash: `stop -m immediate` then `start`, so the server
                    recovers from its write-ahead log as after a crash;
                    none: no fault, for a baseline
-    PG_CLUSTER     the cluster to restart (default "15 main")
-    LOAD_DATABASE  the database of the run (default zagros_load), dropped and
-                   created again each time on the server of DATABASE_URL
     SEED_EVENTS    synthetic events to add with generate_events (default 5000)
 
 Prints a table and writes bench/loadtest-results.json. Exits 1 when a target
@@ -45,7 +53,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
@@ -58,6 +65,8 @@ WORKERS, THREADS = 2, 4
 REQUEST_TIMEOUT = 30.0
 RECOVERY_TARGET = 10.0
 EDITOR = "loadtest-editor"
+CLUSTER = "zagros_load"
+DATABASE = "zagros_load"
 
 # What readers ask for, and how each complete answer ends: a streamed export
 # cut off by the database going away has already sent its 200.
@@ -111,26 +120,118 @@ class Worker:
     writes: list[Write] = field(default_factory=list)
 
 
-def env_value(name: str) -> str:
-    """NAME from the environment, else from .env, as bin/setup reads it."""
-    if os.environ.get(name):
-        return os.environ[name]
-    dotenv = ROOT / ".env"
-    value = ""
-    if dotenv.exists():
-        for line in dotenv.read_text().splitlines():
-            if line.startswith(f"{name}="):
-                value = line.split("=", 1)[1]
-    return value
+@dataclass
+class Cluster:
+    """The PostgreSQL cluster this run created, and the only one it touches."""
+
+    version: str
+    name: str
+    port: int
+
+    def ctl(self, *action: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            as_root(
+                [
+                    "pg_ctlcluster",
+                    "--skip-systemctl-redirect",
+                    self.version,
+                    self.name,
+                    *action,
+                ]
+            ),
+            capture_output=True,
+            text=True,
+        )
+
+    def urls(self, name: str) -> tuple[str, str]:
+        """(libpq URL, Django URL) of database `name` in this cluster."""
+        netloc = f"postgres@127.0.0.1:{self.port}"
+        return f"postgresql://{netloc}/{name}", f"postgis://{netloc}/{name}"
+
+    @property
+    def log_file(self) -> Path:
+        return Path(f"/var/log/postgresql/postgresql-{self.version}-{self.name}.log")
 
 
-def database_urls(name: str) -> tuple[str, str]:
-    """(libpq URL, Django URL) of database `name` on the server of DATABASE_URL."""
-    url = env_value("DATABASE_URL") or "postgis://postgres@127.0.0.1:5432/zagros"
-    parts = urlsplit(url)
-    libpq = urlunsplit(("postgresql", parts.netloc, f"/{name}", parts.query, ""))
-    django = urlunsplit(("postgis", parts.netloc, f"/{name}", parts.query, ""))
-    return libpq, django
+def as_root(command: list[str]) -> list[str]:
+    """The cluster commands act as the postgres user: run them as root."""
+    return command if os.geteuid() == 0 else ["sudo", "-n", *command]
+
+
+def postgresql_version() -> str:
+    """The newest PostgreSQL installed whose PostGIS is installed too."""
+    installed = sorted(
+        (path.name for path in Path("/usr/lib/postgresql").glob("*")),
+        key=lambda name: int(name) if name.isdigit() else -1,
+        reverse=True,
+    )
+    for version in installed:
+        if Path(f"/usr/share/postgresql/{version}/extension/postgis.control").exists():
+            return version
+    raise SystemExit(
+        "loadtest: no PostgreSQL with PostGIS installed; "
+        "install e.g. postgresql-15 and postgresql-15-postgis-3"
+    )
+
+
+def create_cluster() -> Cluster:
+    """A new cluster on a free port, started; trust authentication on localhost."""
+    version = postgresql_version()
+    listed = subprocess.run(
+        ["pg_lsclusters", "-h"], capture_output=True, text=True, check=True
+    ).stdout
+    if any(line.split()[:2] == [version, CLUSTER] for line in listed.splitlines()):
+        raise SystemExit(
+            f"loadtest: a cluster {version} {CLUSTER} exists already, from a run "
+            "still going or one that was killed. If no run is going, drop it:\n"
+            f"    pg_dropcluster --stop {version} {CLUSTER}"
+        )
+    cluster = Cluster(version, CLUSTER, free_port())
+    log(f"PostgreSQL {version} cluster {CLUSTER} of the run's own, port {cluster.port}")
+    created = subprocess.run(
+        as_root(
+            [
+                "pg_createcluster",
+                version,
+                CLUSTER,
+                "--port",
+                str(cluster.port),
+                # Never started at boot should a killed run leave it behind.
+                "--start-conf",
+                "manual",
+                "--",
+                "--auth=trust",
+            ]
+        ),
+        capture_output=True,
+        text=True,
+    )
+    if created.returncode != 0:
+        raise SystemExit(f"loadtest: pg_createcluster failed:\n{created.stderr}")
+    started = cluster.ctl("start")
+    if started.returncode != 0:
+        drop_cluster(cluster, None)
+        raise SystemExit(f"loadtest: the cluster did not start:\n{started.stderr}")
+    return cluster
+
+
+def drop_cluster(cluster: Cluster, keep_log_in: Path | None) -> None:
+    """Stops and removes the run's cluster, its data and its log."""
+    if keep_log_in is not None and keep_log_in.is_dir():
+        # The server's side of any failure, kept next to gunicorn's log.
+        copied = subprocess.run(
+            as_root(["cat", str(cluster.log_file)]), capture_output=True
+        )
+        (keep_log_in / "postgresql.log").write_bytes(copied.stdout)
+    dropped = subprocess.run(
+        as_root(["pg_dropcluster", "--stop", cluster.version, cluster.name]),
+        capture_output=True,
+        text=True,
+    )
+    if dropped.returncode != 0:
+        log(f"pg_dropcluster failed: {dropped.stderr.strip()}")
+    else:
+        log(f"Dropped the cluster {cluster.version} {cluster.name}")
 
 
 def log(message: str) -> None:
@@ -150,16 +251,15 @@ def manage(*args: str, env: dict[str, str]) -> str:
     return result.stdout
 
 
-def prepare_database(libpq_url: str, env: dict[str, str], seed_events: int) -> str:
-    """A fresh database with the schema, geography, demo data and an editor."""
-    name = urlsplit(libpq_url).path.lstrip("/")
-    admin_url = urlunsplit(urlsplit(libpq_url)._replace(path="/postgres"))
+def prepare_database(cluster: Cluster, env: dict[str, str], seed_events: int) -> str:
+    """A database with the schema, geography, demo data and an editor."""
+    admin_url, _ = cluster.urls("postgres")
+    libpq_url, _ = cluster.urls(DATABASE)
     with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{DATABASE}"')
     with psycopg.connect(libpq_url, autocommit=True) as db:
         db.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    log(f"Database {name}: migrating, loading geography and demo data")
+    log(f"Database {DATABASE}: migrating, loading geography and demo data")
     manage("migrate", "--noinput", "-v0", env=env)
     manage("load_geography", env=env)
     manage("load_demo", env=env)
@@ -406,7 +506,7 @@ class Load:
         worker.writes.append(write)
 
 
-def restart_postgres(cluster: list[str], mode: str, fault: Fault, load: Load) -> None:
+def restart_postgres(cluster: Cluster, mode: str, fault: Fault, load: Load) -> None:
     fault.issued_wall = time.time()
     fault.issued = load.now()
     if mode == "crash":
@@ -415,11 +515,7 @@ def restart_postgres(cluster: list[str], mode: str, fault: Fault, load: Load) ->
         commands = [["restart"]]
     output = []
     for command in commands:
-        result = subprocess.run(
-            ["pg_ctlcluster", "--skip-systemctl-redirect", *cluster, *command],
-            capture_output=True,
-            text=True,
-        )
+        result = cluster.ctl(*command)
         output.append(result.stdout + result.stderr)
         if result.returncode:
             output.append(f"{' '.join(command)}: exit status {result.returncode}\n")
@@ -444,16 +540,11 @@ def watch_postgres(libpq_url: str, fault: Fault, load: Load) -> None:
         time.sleep(0.05)
 
 
-def ensure_postgres_running(cluster: list[str]) -> None:
-    status = subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", *cluster, "status"],
-        capture_output=True,
-    )
-    if status.returncode != 0:
+def ensure_postgres_running(cluster: Cluster) -> None:
+    """The writes are checked after the load: the cluster must be up for that."""
+    if cluster.ctl("status").returncode != 0:
         log("PostgreSQL is down after the run: starting it")
-        subprocess.run(
-            ["pg_ctlcluster", "--skip-systemctl-redirect", *cluster, "start"]
-        )
+        cluster.ctl("start")
 
 
 def failure(sample: Sample) -> str:
@@ -564,13 +655,27 @@ def main() -> int:
     mode = os.environ.get("FAULT", "restart")
     if mode not in ("restart", "crash", "none"):
         raise SystemExit("FAULT is restart, crash or none")
-    cluster = os.environ.get("PG_CLUSTER", "15 main").split()
     seed_events = int(os.environ.get("SEED_EVENTS", "5000"))
-    libpq_url, django_url = database_urls(
-        os.environ.get("LOAD_DATABASE", "zagros_load")
-    )
-    run = secrets.token_hex(3)
+    cluster = create_cluster()
     workdir = Path(tempfile.mkdtemp(prefix="zagros-loadtest-"))
+    try:
+        return measure(cluster, workdir, duration, readers, writers, mode, seed_events)
+    finally:
+        drop_cluster(cluster, keep_log_in=workdir)
+
+
+def measure(
+    cluster: Cluster,
+    workdir: Path,
+    duration: float,
+    readers: int,
+    writers: int,
+    mode: str,
+    seed_events: int,
+) -> int:
+    """The run itself, in `cluster`; the exit status."""
+    libpq_url, django_url = cluster.urls(DATABASE)
+    run = secrets.token_hex(3)
     env = {
         **os.environ,
         "DATABASE_URL": django_url,
@@ -581,7 +686,7 @@ def main() -> int:
         "STATIC_ROOT": str(workdir / "static"),
     }
 
-    token = prepare_database(libpq_url, env, seed_events)
+    token = prepare_database(cluster, env, seed_events)
     with psycopg.connect(libpq_url) as db:
         published_ids = [
             row[0]
@@ -696,6 +801,7 @@ def main() -> int:
             "conn_max_age": int(env.get("CONN_MAX_AGE", "60")),
             "cpus": os.cpu_count(),
             "postgresql": server_version,
+            "cluster": f"{cluster.version} {cluster.name}, port {cluster.port}",
             "events_in_database": event_count,
         },
         "requests": {
@@ -742,7 +848,7 @@ def main() -> int:
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print_table(results)
     if errors_outside:
-        log(f"gunicorn's log is kept in {server_log}")
+        log(f"gunicorn's log and the cluster's are kept in {workdir}")
     else:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0 if all(results["targets"].values()) else 1

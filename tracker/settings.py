@@ -158,6 +158,9 @@ STORAGES = {
 # switched on through the environment; a local run serves plain HTTP. With
 # HSTS on, subdomains and preloading follow unless HSTS_SUBDOMAINS=0.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Container and load balancer probes speak plain HTTP to the app itself: a
+# redirect to HTTPS would report a healthy server as failing.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)

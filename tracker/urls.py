@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from tracker.health import health
+
 urlpatterns = [
+    path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("events.api.urls")),
     path("feeds/", include("events.feeds")),
