@@ -7,6 +7,8 @@ are refused rather than silently overwritten.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
@@ -18,7 +20,8 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from leaflet.admin import LeafletGeoAdminMixin
 
-from events import workflow
+from events import intake, workflow
+from events.admin_suggestions import suggestions_view
 from events.models import (
     ARTICLE_EDITABLE_FIELDS,
     EVENT_EDITABLE_FIELDS,
@@ -170,8 +173,6 @@ class HistoryMixin:
 def _username(user_id: int | None) -> str:
     if user_id is None:
         return "system"
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.filter(pk=user_id).first()
     return user.get_username() if user else f"user {user_id}"
 
@@ -211,8 +212,6 @@ class ArticleIntakeForm(forms.ModelForm):
         fields = list(ARTICLE_EDITABLE_FIELDS)
 
     def clean(self):
-        from events import intake
-
         data = super().clean()
         url = data.get("url") or None
         raw = data.get("body") or ""
@@ -318,8 +317,6 @@ class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
         return super().response_add(request, obj, post_url_continue)
 
     def get_urls(self):
-        from events.admin_suggestions import suggestions_view
-
         urls = [
             path(
                 "<int:article_id>/suggestions/",
@@ -591,8 +588,6 @@ class EventAdmin(HistoryMixin, MapMedia, LeafletGeoAdminMixin, admin.ModelAdmin)
         # million titles.
         if not search_term:
             return queryset, False
-        from django.contrib.postgres.search import SearchQuery
-
         query = SearchQuery(search_term, config="english", search_type="websearch")
         return queryset.filter(search_vector=query), False
 

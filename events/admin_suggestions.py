@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from events import curation
+from events.extract import suggest
 from events.models import (
     Actor,
     DatePrecision,
@@ -158,8 +159,6 @@ def _proposals(article: SourceArticle, suggestions: dict) -> list[dict]:
 def suggestions_view(
     request: HttpRequest, model_admin: admin.ModelAdmin, article_id: int
 ) -> HttpResponse:
-    from events.extract import suggest
-
     article = get_object_or_404(SourceArticle, pk=article_id)
     if not model_admin.has_view_permission(request, article):
         raise PermissionDenied
