@@ -11,7 +11,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.html import escape
 
 from events.filters import EventFilterSet
-from events.http import AnonRateThrottle, body_etag, mark_revalidate
+from events.http import AnonRateThrottle, body_etag, mark_revalidate, read_only
 from events.models import Event
 
 FEED_SIZE = 50
@@ -99,4 +99,4 @@ class EventFeed(Feed):
 
 
 app_name = "feeds"
-urlpatterns = [path("events/", EventFeed(), name="events")]
+urlpatterns = [path("events/", read_only(EventFeed()), name="events")]

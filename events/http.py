@@ -1,13 +1,24 @@
 """
 HTTP rules shared by every output that answers machines (the API, the feeds,
-OGC): the anonymous rate limit, entity tags of whole bodies, and how caches
-may keep a response.
+OGC): the anonymous rate limit, entity tags of whole bodies, how caches may
+keep a response, and errors as JSON documents rather than HTML pages.
 """
 
 import hashlib
+from collections.abc import Callable
+from functools import wraps
+from http import HTTPStatus
 
-from django.http import HttpRequest, HttpResponseBase
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
 from django.utils.cache import patch_cache_control
+from django.views import csrf, defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle as BaseAnonRateThrottle
 
@@ -32,3 +43,84 @@ def mark_revalidate(request: HttpRequest, response: HttpResponseBase) -> None:
         patch_cache_control(response, private=True, no_cache=True)
     else:
         patch_cache_control(response, no_cache=True)
+
+
+# --- errors where machines talk -------------------------------------------------------
+
+# Paths whose clients are programs: their errors are JSON documents, never
+# HTML pages. Each area keeps its own documented error shape.
+MACHINE_PREFIXES = ("/api/", "/ogc/", "/feeds/")
+
+
+def machine_error(
+    request: HttpRequest, status: int, message: str
+) -> JsonResponse | None:
+    """The error as the area of `request.path` documents it; None for pages."""
+    path = request.path
+    if not path.startswith(MACHINE_PREFIXES):
+        return None
+    if path.startswith("/ogc/"):
+        # OGC API – Common's exception document.
+        code = {400: "InvalidParameterValue", 404: "NotFound"}.get(
+            status, HTTPStatus(status).phrase.replace(" ", "")
+        )
+        return JsonResponse({"code": code, "description": message}, status=status)
+    return JsonResponse({"detail": message}, status=status)
+
+
+def method_not_allowed(request: HttpRequest, allowed: list[str]) -> HttpResponse:
+    response = machine_error(
+        request, 405, f"Method {request.method[:20]!r} not allowed here."
+    ) or HttpResponseNotAllowed(allowed)
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
+def read_only(view: Callable) -> Callable:
+    """
+    A view that only reads: GET and HEAD answer, anything else is a 405 in
+    the area's error format. No state changes here, so no CSRF check
+    stands in the way of a client with a token and no cookie.
+    """
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return method_not_allowed(request, ["GET", "HEAD"])
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return machine_error(
+        request,
+        403,
+        "CSRF check failed: a request signed in by cookie must carry the CSRF "
+        "token; programs authenticate with 'Authorization: Token <key>'.",
+    ) or csrf.csrf_failure(request, reason=reason)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return machine_error(
+        request, 404, "Nothing at this address."
+    ) or defaults.page_not_found(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return machine_error(
+        request, 403, "You may not do this."
+    ) or defaults.permission_denied(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return machine_error(request, 400, "Bad request.") or defaults.bad_request(
+        request, exception
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return machine_error(
+        request, 500, "The server failed; the error is logged."
+    ) or defaults.server_error(request)

@@ -26,9 +26,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_safe
 
 from events.features import FULL_PROPERTIES, feature_json
+from events.http import read_only
 from events.models import Agreement, DatePrecision, Event, GeoPrecision, Location
 
 JSON = "application/json"
@@ -251,7 +251,7 @@ def check_format(request: HttpRequest, *accepted: str) -> None:
 def json_view(view: Callable) -> Callable:
     """A GET view whose bad parameters answer 400 with OGC's error document."""
 
-    @require_safe
+    @read_only
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
@@ -348,6 +348,10 @@ def filtered(request: HttpRequest, collection: Collection) -> QuerySet:
     if unknown:
         raise InvalidParameter(unknown[0], "is not a parameter of this collection.")
     check_format(request, "json", "geojson")
+    for name, value in request.GET.items():
+        # PostgreSQL text cannot hold NUL: refused here, not by the database.
+        if "\x00" in value:
+            raise InvalidParameter(name, "must not contain a NUL character.")
     features = collection.queryset(request.user)
     if "bbox" in request.GET:
         boxes = parse_bbox(request.GET["bbox"], request.GET.get("bbox-crs"))

@@ -11,3 +11,9 @@ urlpatterns = [
     path("ogc/", include("events.ogc_urls")),
     path("", include("events.urls")),
 ]
+
+# Under /api/, /ogc/ and /feeds/ errors are JSON documents; elsewhere pages.
+handler400 = "events.http.bad_request"
+handler403 = "events.http.permission_denied"
+handler404 = "events.http.page_not_found"
+handler500 = "events.http.server_error"

@@ -14,6 +14,7 @@ from django.db import DataError, IntegrityError
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_etags
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser as BaseJSONParser
@@ -117,6 +118,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     return drf_exception_handler(exc, context)
 
 
+@csrf_exempt  # nothing is changed here, whatever the method
 def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """JSON 404 for any path under /api/v1/ that names no endpoint."""
     return JsonResponse({"detail": "No API endpoint at this address."}, status=404)
