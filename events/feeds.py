@@ -1,20 +1,68 @@
-"""The Atom feed of events at /feeds/events/, with the API's event filters."""
+"""
+The Atom feeds at /feeds/: the events feed, with the API's event filters.
+Each entry links its event's page and its source articles, and events that
+leave a reader's view appear as RFC 6721 deleted entries, so feed readers drop
+them instead of keeping a retracted event forever.
+"""
 
 import datetime
+from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.gis.feeds import Feed, GeoAtom1Feed
 from django.contrib.gis.geos import Point
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django.utils.feedgenerator import rfc3339_date
 from django.utils.html import escape
 
 from events.filters import EventFilterSet
 from events.http import AnonRateThrottle, body_etag, mark_revalidate, read_only
-from events.models import Event
+from events.models import Citation, Event
+from events.sync import tombstones
 
 FEED_SIZE = 50
+# How far back removals are announced when the feed holds every entry.
+REMOVALS_WINDOW = datetime.timedelta(days=30)
+TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"
+
+
+class TrackerAtomFeed(GeoAtom1Feed):
+    """Atom with related links per entry and RFC 6721 deleted entries."""
+
+    def root_attributes(self) -> dict:
+        attributes = super().root_attributes()
+        attributes["xmlns:at"] = TOMBSTONES_NS
+        return attributes
+
+    def add_item_elements(self, handler, item: dict) -> None:
+        super().add_item_elements(handler, item)
+        for related in item.get("related", []):
+            handler.addQuickElement("link", "", related)
+
+    def write_items(self, handler) -> None:
+        super().write_items(handler)
+        for deleted in self.feed.get("deleted", []):
+            handler.startElement(
+                "at:deleted-entry",
+                {"ref": deleted["ref"], "when": rfc3339_date(deleted["when"])},
+            )
+            if deleted["comment"]:
+                handler.addQuickElement("at:comment", deleted["comment"])
+            handler.endElement("at:deleted-entry")
+
+
+@dataclass
+class Selection:
+    """What one request of the feed asked for, and who asked."""
+
+    events: QuerySet
+    user: AbstractBaseUser | AnonymousUser
+    request: HttpRequest
+    entries: list[Event] | None = None  # read once, by `EventFeed.items`
 
 
 class InvalidFilters(Exception):
@@ -29,8 +77,9 @@ class EventFeed(Feed):
     with GeoRSS points. Readers see what they would see in the API.
     """
 
-    feed_type = GeoAtom1Feed
+    feed_type = TrackerAtomFeed
     title = "Zagros: events"
+    author_name = "Zagros"
     subtitle = "Sourced, mapped geopolitical events, most recently changed first."
     link = "/api/v1/events/"
 
@@ -54,7 +103,7 @@ class EventFeed(Feed):
             request, etag=response["ETag"], response=response
         )
 
-    def get_object(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
+    def get_object(self, request: HttpRequest, *args, **kwargs) -> Selection:
         filterset = EventFilterSet(
             data=request.GET,
             queryset=Event.objects.visible_to(request.user),
@@ -64,12 +113,62 @@ class EventFeed(Feed):
             raise InvalidFilters(
                 {name: list(messages) for name, messages in filterset.errors.items()}
             )
-        return filterset.qs
+        return Selection(filterset.qs, request.user, request)
 
-    def items(self, events: QuerySet) -> list[Event]:
-        return list(
-            events.select_related("location").order_by("-updated_at", "-id")[:FEED_SIZE]
+    def items(self, selection: Selection) -> list[Event]:
+        if selection.entries is not None:
+            return selection.entries
+        articles = Citation.objects.select_related("article").only(
+            "event_id", "article__url", "article__title", "article__publisher"
         )
+        selection.entries = list(
+            selection.events.select_related("location")
+            .prefetch_related(Prefetch("citations", queryset=articles))
+            .order_by("-updated_at", "-id")[:FEED_SIZE]
+        )
+        for event in selection.entries:
+            # The sources, each once, by address: the article itself, or its
+            # page here when it was pasted without one.
+            related = {}
+            for citation in event.citations.all():
+                article = citation.article
+                href = article.url or selection.request.build_absolute_uri(
+                    article.get_absolute_url()
+                )
+                related[href] = {
+                    "rel": "related",
+                    "href": href,
+                    "title": article.publisher or article.title,
+                }
+            event.related_links = list(related.values())
+        return selection.entries
+
+    def feed_extra_kwargs(self, selection: Selection) -> dict:
+        # Removals as far back as the entries go: a reader that saw an entry
+        # learns it is gone.
+        entries = self.items(selection)
+        since = (
+            entries[-1].updated_at
+            if len(entries) == FEED_SIZE
+            else timezone.now() - REMOVALS_WINDOW
+        )
+        request = selection.request
+        return {
+            **super().feed_extra_kwargs(selection),
+            "deleted": [
+                {
+                    "ref": request.build_absolute_uri(
+                        reverse("events:event", args=[tombstone["id"]])
+                    ),
+                    "when": tombstone["changed_at"],
+                    "comment": tombstone["retraction_reason"],
+                }
+                for tombstone in tombstones(user=selection.user, since=since)
+            ],
+        }
+
+    def item_extra_kwargs(self, event: Event) -> dict:
+        return {**super().item_extra_kwargs(event), "related": event.related_links}
 
     def item_title(self, event: Event) -> str:
         return event.title
@@ -91,8 +190,14 @@ class EventFeed(Feed):
     def item_updateddate(self, event: Event) -> datetime.datetime:
         return event.updated_at
 
+    def item_author_name(self, event: Event) -> str:
+        return "Zagros"
+
     def item_categories(self, event: Event) -> list[str]:
-        return [event.get_event_type_display()]
+        categories = [event.get_event_type_display()]
+        if event.location and event.location.country_code:
+            categories.append(event.location.country_code)
+        return categories
 
     def item_geometry(self, event: Event) -> Point | None:
         return event.point

@@ -56,7 +56,6 @@ from events.api.serializers import (
     with_embedded,
     with_embedded_json,
 )
-from events.api.sync import tombstones
 from events.filters import (
     ActorFilterSet,
     AgreementFilterSet,
@@ -77,6 +76,7 @@ from events.models import (
     SourceArticle,
 )
 from events.queries import bulk_read
+from events.sync import tombstones
 
 EXPORT_FORMATS = {"geojson", "csv"}
 LIST_DEFERRED = ["search_vector"]  # not shown
