@@ -27,11 +27,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # Dependencies first, so a change to the code does not reinstall them: the
-# runtime list from pyproject.toml (development tools are left out).
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt && rm /tmp/requirements.txt
+# runtime lock file (development tools are left out), which pins every
+# package with its hashes, dependencies included, hence --no-deps.
+COPY requirements/ requirements/
+RUN pip install --no-deps -r requirements/runtime.txt
 
 COPY . .
 

