@@ -6,6 +6,7 @@ the reader's view come back as RFC 6721 deleted entries.
 
 import xml.etree.ElementTree as ET
 
+import feedparser
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
@@ -105,3 +106,14 @@ def test_a_draft_that_was_never_published_leaves_no_trace() -> None:
     draft.delete()
     refs = [e.get("ref") for e in read_feed(Client()).iter(f"{AT}deleted-entry")]
     assert ref not in refs
+
+
+def test_a_feed_reader_sees_sources_authors_and_places(sourced: Event) -> None:
+    response = Client().get("/feeds/events/")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    [entry] = [e for e in feed.entries if e.id.endswith(f"/events/{sourced.pk}/")]
+    assert entry.author == "Zagros"
+    assert {link.rel for link in entry.links} == {"alternate", "related"}
+    assert [tag.term for tag in entry.tags] == ["Statement", "IRQ"]
+    assert entry.where["type"] == "Point"
