@@ -296,7 +296,10 @@ class Lookups:
     def __init__(self) -> None:
         self.actors_by_name: dict[str, list[Actor]] = defaultdict(list)
         self.actors_by_alias: dict[str, list[Actor]] = defaultdict(list)
-        for actor in Actor.objects.only("id", "name", "aliases", "country"):
+        # In id order, as actors made later are added: of two actors that
+        # share an alias and a country, the older is found.
+        actors = Actor.objects.only("id", "name", "aliases", "country").order_by("id")
+        for actor in actors:
             self.actors_by_name[actor.name.lower()].append(actor)
             for alias in actor.aliases:
                 self.actors_by_alias[alias.lower()].append(actor)
