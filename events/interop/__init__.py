@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from events.interop import acled, geojson, ucdp
-from events.interop.common import EventRecord, ImportReport, RowError, save_rows
+from events.interop.records import EventRecord, ImportReport, RowError
+from events.interop.saving import save_rows
+from events.interop.write_fast import FastWriter
 from events.models import Event
 
 
@@ -127,7 +129,7 @@ def import_rows(
     source_name: str = "",
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import numbered rows of `fmt`; see `common.save_rows`."""
+    """Import numbered rows of `fmt`; see `saving.save_rows`."""
     spec = FORMATS[fmt]
 
     def parse(row: Any) -> EventRecord:
@@ -138,6 +140,7 @@ def import_rows(
     return save_rows(
         rows=rows,
         parse=parse,
+        writer=FastWriter(),
         status=status or spec.default_status,
         unit=spec.unit,
         context={"import_format": fmt, "import_file": source_name},

@@ -15,7 +15,7 @@ from typing import IO, Any
 from django.db.models import CharField, F, Func, QuerySet, TextField, Value
 from django.db.models.expressions import Expression, RawSQL
 
-from events.interop.common import (
+from events.interop.records import (
     EXTERNAL_IDS,
     IMPORTED_ROLES,
     MAX_ID_LENGTH,
