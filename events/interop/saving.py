@@ -6,7 +6,9 @@ transaction of their own, committed before the next chunk is read. History
 is written by the pghistory triggers, with the import named in the context
 of each change.
 
-The writer is `write_fast.FastWriter`.
+Two writers keep the same rules: `write_fast.FastWriter`, which imports use,
+and `write_plain.PlainWriter`, the ORM record by record, the reference the
+fast one is tested against (tests/test_import_writers.py).
 """
 
 from collections.abc import Callable, Generator, Iterable
