@@ -34,6 +34,12 @@ Outcome = tuple[str, str]
 
 
 class Writer(Protocol):
+    """
+    How an import's records reach the database: `save_rows` reads the rows
+    through `chunks` and hands each chunk's records to `write`, in a
+    transaction of their own.
+    """
+
     def chunks(
         self, *, rows: Iterable[tuple[int, Any]], parse: Callable[[Any], EventRecord]
     ) -> Generator[list[tuple[int, Parsed]], None, None]:

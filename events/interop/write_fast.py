@@ -64,6 +64,10 @@ class FastWriter:
     def chunks(
         self, *, rows: Iterable[tuple[int, Any]], parse: Callable[[Any], EventRecord]
     ) -> Generator[list[tuple[int, Parsed]], None, None]:
+        """
+        The chunks read and parsed one ahead in a second thread, with the
+        garbage collector held back until the last is done.
+        """
         with young_garbage_collected():
             for chunk in parsed_ahead(rows, parse):
                 yield chunk
