@@ -1,6 +1,7 @@
 """
-Writing many rows at once with PostgreSQL's COPY, for the synthetic data
-generator and the importers.
+Writing many rows at once with PostgreSQL's COPY, for the importer's fast
+writer (events/interop/write_fast.py) and the synthetic data generator
+(synthetic/generator.py, which writes its lines with `copy_rows`).
 
 Rows written this way fire the same triggers as any other insert (history,
 versions, the citation quote check), and the same constraints hold. The

@@ -62,11 +62,19 @@ def participants(event: Event) -> list[tuple[str, str, str]]:
     ]
 
 
+@pytest.fixture(params=["fast", "plain"])
+def writer_options(request: pytest.FixtureRequest) -> list[str]:
+    """import_events's options for the fast writer (the default) or the plain one."""
+    return ["--plain"] if request.param == "plain" else []
+
+
 # --- ACLED in -------------------------------------------------------------------------
 
 
-def test_acled_file_creates_published_events_with_their_actors_places_and_sources():
-    output = import_file(ACLED_SAMPLE, "acled")
+def test_acled_file_creates_published_events_with_their_actors_places_and_sources(
+    writer_options,
+):
+    output = import_file(ACLED_SAMPLE, "acled", *writer_options)
 
     assert output == (
         "acled_sample.csv: 20 created, 0 updated, 0 unchanged, 0 failed.\n"
@@ -101,8 +109,8 @@ def test_acled_file_creates_published_events_with_their_actors_places_and_source
     )
 
 
-def test_acled_types_map_onto_the_event_types():
-    import_file(ACLED_SAMPLE, "acled")
+def test_acled_types_map_onto_the_event_types(writer_options):
+    import_file(ACLED_SAMPLE, "acled", *writer_options)
 
     types = dict(
         Event.objects.exclude(acled_id="").values_list("acled_id", "event_type")
@@ -117,8 +125,8 @@ def test_acled_types_map_onto_the_event_types():
     assert types["IRQ90013"] == Event.Type.OTHER  # Looting/property destruction
 
 
-def test_acled_precision_codes_become_date_windows_and_geo_precision():
-    import_file(ACLED_SAMPLE, "acled")
+def test_acled_precision_codes_become_date_windows_and_geo_precision(writer_options):
+    import_file(ACLED_SAMPLE, "acled", *writer_options)
 
     week = Event.objects.get(acled_id="IRQ90003")  # time_precision 2, 18 Jan
     assert (week.start_date, week.end_date, week.date_precision) == (
@@ -136,10 +144,10 @@ def test_acled_precision_codes_become_date_windows_and_geo_precision():
     assert Event.objects.get(acled_id="IRN90018").geo_precision == "region"
 
 
-def test_acled_actors_are_matched_by_name_and_country_or_created():
+def test_acled_actors_are_matched_by_name_and_country_or_created(writer_options):
     before = set(Actor.objects.values_list("pk", flat=True))
 
-    import_file(ACLED_SAMPLE, "acled")
+    import_file(ACLED_SAMPLE, "acled", *writer_options)
 
     # The curated seed's actors are found again, not duplicated: by name and
     # country, and by name alone when ACLED's name says no country.
@@ -159,7 +167,9 @@ def test_acled_actors_are_matched_by_name_and_country_or_created():
     assert Participant.objects.filter(actor__name=irgc).count() == 2
 
 
-def test_actor_names_match_ignoring_case_and_export_in_the_trackers_spelling(tmp_path):
+def test_actor_names_match_ignoring_case_and_export_in_the_trackers_spelling(
+    tmp_path, writer_options
+):
     rows = read_csv(ACLED_SAMPLE)[14:15]  # IRN90015, by Protesters (Iran)
     rows[0]["actor1"] = "PROTESTERS (IRAN)"
     path = tmp_path / "upper.csv"
@@ -167,7 +177,7 @@ def test_actor_names_match_ignoring_case_and_export_in_the_trackers_spelling(tmp
         writer = csv.DictWriter(fh, fieldnames=acled.COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
-    import_file(path, "acled")
+    import_file(path, "acled", *writer_options)
     exported = tmp_path / "exported.csv"
 
     run("export_events", str(exported), "--format", "acled", "--dataset", "acled")
@@ -176,12 +186,12 @@ def test_actor_names_match_ignoring_case_and_export_in_the_trackers_spelling(tmp
     assert read_csv(exported)[0]["actor1"] == "Protesters (Iran)"
 
 
-def test_importing_the_same_acled_file_again_changes_nothing():
-    import_file(ACLED_SAMPLE, "acled")
+def test_importing_the_same_acled_file_again_changes_nothing(writer_options):
+    import_file(ACLED_SAMPLE, "acled", *writer_options)
     before = counts()
     versions = dict(Event.objects.values_list("acled_id", "version"))
 
-    output = import_file(ACLED_SAMPLE, "acled")
+    output = import_file(ACLED_SAMPLE, "acled", *writer_options)
 
     assert output == (
         "acled_sample.csv: 0 created, 0 updated, 20 unchanged, 0 failed.\n"
@@ -190,8 +200,10 @@ def test_importing_the_same_acled_file_again_changes_nothing():
     assert dict(Event.objects.values_list("acled_id", "version")) == versions
 
 
-def test_a_changed_acled_row_updates_its_event_and_history_names_the_import(tmp_path):
-    import_file(ACLED_SAMPLE, "acled")
+def test_a_changed_acled_row_updates_its_event_and_history_names_the_import(
+    tmp_path, writer_options
+):
+    import_file(ACLED_SAMPLE, "acled", *writer_options)
     rows = read_csv(ACLED_SAMPLE)
     rows[0]["fatalities"] = "3"
     rows[0]["notes"] = rows[0]["notes"].replace("2 PKK militants", "3 PKK militants")
@@ -202,7 +214,7 @@ def test_a_changed_acled_row_updates_its_event_and_history_names_the_import(tmp_
         writer.writerows(rows)
     articles = SourceArticle.objects.count()
 
-    output = import_file(changed, "acled")
+    output = import_file(changed, "acled", *writer_options)
 
     assert output == "acled_update.csv: 0 created, 1 updated, 19 unchanged, 0 failed.\n"
     event = Event.objects.get(acled_id="IRQ90001")
@@ -219,15 +231,17 @@ def test_a_changed_acled_row_updates_its_event_and_history_names_the_import(tmp_
     }
 
 
-def test_a_new_event_whose_record_text_is_already_held_cites_that_article():
+def test_a_new_event_whose_record_text_is_already_held_cites_that_article(
+    writer_options,
+):
     # Deleting the events keeps their records' articles; importing the file
     # again makes new events whose texts the project already holds.
-    import_file(ACLED_SAMPLE, "acled")
+    import_file(ACLED_SAMPLE, "acled", *writer_options)
     acled_citations = Citation.objects.filter(article__publisher="ACLED")
     articles = dict(acled_citations.values_list("event__acled_id", "article_id"))
     Event.objects.filter(acled_id__in=articles).delete()
 
-    output = import_file(ACLED_SAMPLE, "acled")
+    output = import_file(ACLED_SAMPLE, "acled", *writer_options)
 
     assert output == "acled_sample.csv: 20 created, 0 updated, 0 unchanged, 0 failed.\n"
     assert dict(acled_citations.values_list("event__acled_id", "article_id")) == (
@@ -236,13 +250,13 @@ def test_a_new_event_whose_record_text_is_already_held_cites_that_article():
     assert SourceArticle.objects.filter(publisher="ACLED").count() == len(articles)
 
 
-def test_every_row_an_import_writes_has_history_naming_the_import():
+def test_every_row_an_import_writes_has_history_naming_the_import(writer_options):
     models = (Event, Location, Participant, SourceArticle, Citation)
     before = {
         model: set(model.objects.values_list("id", flat=True)) for model in models
     }
 
-    import_file(ACLED_SAMPLE, "acled")
+    import_file(ACLED_SAMPLE, "acled", *writer_options)
 
     for model in models:
         written = set(model.objects.values_list("id", flat=True)) - before[model]
@@ -258,8 +272,8 @@ def test_every_row_an_import_writes_has_history_naming_the_import():
         assert sorted(recorded) == sorted(written), model.__name__
 
 
-def test_status_option_imports_events_as_drafts():
-    import_file(ACLED_SAMPLE, "acled", "--status", "draft")
+def test_status_option_imports_events_as_drafts(writer_options):
+    import_file(ACLED_SAMPLE, "acled", "--status", "draft", *writer_options)
 
     assert not Event.objects.exclude(acled_id="").exclude(status="draft").exists()
     assert Event.objects.get(acled_id="IRQ90001").published_at is None
@@ -268,7 +282,7 @@ def test_status_option_imports_events_as_drafts():
 # --- bad rows -------------------------------------------------------------------------
 
 
-def test_bad_rows_are_reported_by_line_and_the_good_rows_imported():
+def test_bad_rows_are_reported_by_line_and_the_good_rows_imported(writer_options):
     stdout, stderr = io.StringIO(), io.StringIO()
 
     with pytest.raises(CommandError) as failure:
@@ -277,6 +291,7 @@ def test_bad_rows_are_reported_by_line_and_the_good_rows_imported():
             str(ACLED_BAD_ROWS),
             "--format",
             "acled",
+            *writer_options,
             stdout=stdout,
             stderr=stderr,
         )
@@ -302,7 +317,9 @@ def test_bad_rows_are_reported_by_line_and_the_good_rows_imported():
     assert sorted(imported) == ["IRQ91001", "IRQ91007"]
 
 
-def test_a_row_the_database_refuses_is_reported_and_its_neighbours_imported(tmp_path):
+def test_a_row_the_database_refuses_is_reported_and_its_neighbours_imported(
+    tmp_path, writer_options
+):
     rows = read_csv(ACLED_SAMPLE)[:3]
     rows[1]["actor2"] = "A" * 301  # longer than an actor's name may be
     path = tmp_path / "long_name.csv"
@@ -318,6 +335,7 @@ def test_a_row_the_database_refuses_is_reported_and_its_neighbours_imported(tmp_
             str(path),
             "--format",
             "acled",
+            *writer_options,
             stdout=stdout,
             stderr=stderr,
         )
@@ -334,7 +352,7 @@ def test_a_row_the_database_refuses_is_reported_and_its_neighbours_imported(tmp_
     ) == ["IRQ90001", "IRQ90003"]
     assert not Actor.objects.filter(name__startswith="AAAA").exists()
     # The failed first attempt left nothing behind: importing again is clean.
-    assert import_file(ACLED_SAMPLE, "acled").startswith(
+    assert import_file(ACLED_SAMPLE, "acled", *writer_options).startswith(
         "acled_sample.csv: 18 created, 0 updated, 2 unchanged"
     )
 
@@ -347,21 +365,23 @@ def test_a_file_without_the_acled_columns_is_refused(tmp_path):
         import_file(path, "acled")
 
 
-def test_bytes_that_are_not_utf8_fail_their_row_only(tmp_path):
+def test_bytes_that_are_not_utf8_fail_their_row_only(tmp_path, writer_options):
     rows = ACLED_SAMPLE.read_bytes().splitlines(keepends=True)
     path = tmp_path / "latin1.csv"
     path.write_bytes(rows[0] + rows[1].replace(b"Sidakan", b"Sid\xe2kan", 1) + rows[2])
 
     with pytest.raises(CommandError):
-        run("import_events", str(path), "--format", "acled")
+        run("import_events", str(path), "--format", "acled", *writer_options)
 
     assert list(
         Event.objects.exclude(acled_id="").values_list("acled_id", flat=True)
     ) == ["IRQ90002"]
 
 
-def test_progress_is_shown_on_stderr():
-    _, stderr = run("import_events", str(ACLED_SAMPLE), "--format", "acled")
+def test_progress_is_shown_on_stderr(writer_options):
+    _, stderr = run(
+        "import_events", str(ACLED_SAMPLE), "--format", "acled", *writer_options
+    )
 
     assert stderr == f"[{'#' * 30}] 100% 20/20 rows\n"
 
@@ -369,8 +389,8 @@ def test_progress_is_shown_on_stderr():
 # --- UCDP in --------------------------------------------------------------------------
 
 
-def test_ucdp_file_maps_dates_places_sides_and_deaths():
-    output = import_file(UCDP_SAMPLE, "ucdp")
+def test_ucdp_file_maps_dates_places_sides_and_deaths(writer_options):
+    output = import_file(UCDP_SAMPLE, "ucdp", *writer_options)
 
     assert (
         output == "ucdp_ged_sample.csv: 6 created, 0 updated, 0 unchanged, 0 failed.\n"
@@ -418,11 +438,11 @@ def test_ucdp_file_maps_dates_places_sides_and_deaths():
     assert sorted(civilians) == ["IRN", "IRQ"]
 
 
-def test_importing_the_same_ucdp_file_again_changes_nothing():
-    import_file(UCDP_SAMPLE, "ucdp")
+def test_importing_the_same_ucdp_file_again_changes_nothing(writer_options):
+    import_file(UCDP_SAMPLE, "ucdp", *writer_options)
     before = counts()
 
-    output = import_file(UCDP_SAMPLE, "ucdp")
+    output = import_file(UCDP_SAMPLE, "ucdp", *writer_options)
 
     assert (
         output == "ucdp_ged_sample.csv: 0 created, 0 updated, 6 unchanged, 0 failed.\n"
@@ -433,8 +453,10 @@ def test_importing_the_same_ucdp_file_again_changes_nothing():
 # --- ACLED out and back in ------------------------------------------------------------
 
 
-def test_an_acled_file_round_trips_through_import_export_import(tmp_path):
-    import_file(ACLED_SAMPLE, "acled")
+def test_an_acled_file_round_trips_through_import_export_import(
+    tmp_path, writer_options
+):
+    import_file(ACLED_SAMPLE, "acled", *writer_options)
     exported = tmp_path / "exported.csv"
 
     output, _ = run(
@@ -452,7 +474,7 @@ def test_an_acled_file_round_trips_through_import_export_import(tmp_path):
         assert {k: again[event_id][k] for k in kept} == kept, event_id
 
     before = counts()
-    output = import_file(exported, "acled")
+    output = import_file(exported, "acled", *writer_options)
 
     assert output == "exported.csv: 0 created, 0 updated, 20 unchanged, 0 failed.\n"
     assert counts() == before
@@ -500,12 +522,12 @@ def test_acled_export_of_curated_events_uses_the_closest_acled_codes(tmp_path):
     )
 
 
-def test_importing_an_export_of_curated_events_skips_them(tmp_path):
+def test_importing_an_export_of_curated_events_skips_them(tmp_path, writer_options):
     exported = tmp_path / "curated.csv"
     run("export_events", str(exported), "--format", "acled")
     before = counts()
 
-    output = import_file(exported, "acled")
+    output = import_file(exported, "acled", *writer_options)
 
     assert (
         output
@@ -555,20 +577,22 @@ def test_drafts_are_not_exported(tmp_path):
 # --- GeoJSON and GeoPackage -----------------------------------------------------------
 
 
-def test_geojson_export_imports_back_unchanged(tmp_path):
+def test_geojson_export_imports_back_unchanged(tmp_path, writer_options):
     exported = tmp_path / "events.geojson"
     run("export_events", str(exported), "--format", "geojson")
     collection = json.loads(exported.read_text(encoding="utf-8"))
     assert len(collection["features"]) == 9
     before = counts()
 
-    output = import_file(exported, "geojson")
+    output = import_file(exported, "geojson", *writer_options)
 
     assert output == "events.geojson: 0 created, 0 updated, 9 unchanged, 0 failed.\n"
     assert counts() == before
 
 
-def test_geojson_features_are_created_as_drafts_and_matched_by_external_id(tmp_path):
+def test_geojson_features_are_created_as_drafts_and_matched_by_external_id(
+    tmp_path, writer_options
+):
     feature = {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [45.4375, 35.5613]},
@@ -592,7 +616,7 @@ def test_geojson_features_are_created_as_drafts_and_matched_by_external_id(tmp_p
     path = tmp_path / "gdelt.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
 
-    assert import_file(path, "geojson") == (
+    assert import_file(path, "geojson", *writer_options) == (
         "gdelt.geojson: 1 created, 0 updated, 0 unchanged, 0 failed.\n"
     )
     event = Event.objects.get(gdelt_id="1087654321")
@@ -601,12 +625,12 @@ def test_geojson_features_are_created_as_drafts_and_matched_by_external_id(tmp_p
 
     feature["properties"]["fatalities_best"] = 0
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
-    assert import_file(path, "geojson") == (
+    assert import_file(path, "geojson", *writer_options) == (
         "gdelt.geojson: 0 created, 1 updated, 0 unchanged, 0 failed.\n"
     )
 
 
-def test_bad_geojson_features_are_reported_by_number(tmp_path):
+def test_bad_geojson_features_are_reported_by_number(tmp_path, writer_options):
     good = {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [44.4, 33.3]},
@@ -632,6 +656,7 @@ def test_bad_geojson_features_are_reported_by_number(tmp_path):
             str(path),
             "--format",
             "geojson",
+            *writer_options,
             stderr=stderr,
             stdout=io.StringIO(),
         )

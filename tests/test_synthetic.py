@@ -1,17 +1,19 @@
 """
 Synthetic data for load tests: generate_events writes realistic events with
-COPY, without history, and --delete removes exactly what it wrote.
+COPY, without history, and --delete removes exactly what it wrote. It lives in
+an app of its own, which the runtime never imports.
 """
 
+import ast
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from events import synthetic
 from events.models import (
     Actor,
     Citation,
@@ -23,6 +25,7 @@ from events.models import (
     SourceArticle,
     period_bounds,
 )
+from synthetic import generator
 from tests.conftest import make_event
 
 pytestmark = pytest.mark.django_db
@@ -90,9 +93,9 @@ def test_synthetic_events_have_participants_citations_and_articles() -> None:
         :200
     ]:
         assert citation.article.body[citation.start : citation.end] == citation.quote
-        assert citation.article.url.startswith(synthetic.URL_PREFIX)
+        assert citation.article.url.startswith(generator.URL_PREFIX)
     # Reports tell of one to four events each.
-    articles = SourceArticle.objects.filter(url__startswith=synthetic.URL_PREFIX)
+    articles = SourceArticle.objects.filter(url__startswith=generator.URL_PREFIX)
     assert events.count() / 4 <= articles.count() <= events.count()
 
 
@@ -129,7 +132,7 @@ def test_synthetic_events_look_like_the_region_over_decades() -> None:
 def test_synthetic_actors_are_many_and_named_like_people_and_groups() -> None:
     call_command("generate_events", count=50, actors=400, stderr=io.StringIO())
 
-    actors = Actor.objects.filter(description=synthetic.ACTOR_DESCRIPTION)
+    actors = Actor.objects.filter(description=generator.ACTOR_DESCRIPTION)
     assert 400 <= actors.count() <= 400 + 18  # and the crowds of six countries
     kinds = set(actors.values_list("kind", flat=True))
     assert {"person", "armed_group", "security_force", "government_body"} <= kinds
@@ -169,7 +172,7 @@ def test_delete_leaves_history_alone() -> None:
 
 def test_delete_keeps_a_synthetic_actor_that_a_curated_event_names() -> None:
     generate(100)
-    actor = Actor.objects.filter(description=synthetic.ACTOR_DESCRIPTION).first()
+    actor = Actor.objects.filter(description=generator.ACTOR_DESCRIPTION).first()
     event = make_event(title="Curated, with a synthetic actor")
     Participant.objects.create(event=event, actor=actor, role="initiator")
     stderr = io.StringIO()
@@ -177,7 +180,7 @@ def test_delete_keeps_a_synthetic_actor_that_a_curated_event_names() -> None:
     call_command("generate_events", delete=True, stdout=io.StringIO(), stderr=stderr)
 
     assert not synthetic_events().exists()
-    assert list(Actor.objects.filter(description=synthetic.ACTOR_DESCRIPTION)) == [
+    assert list(Actor.objects.filter(description=generator.ACTOR_DESCRIPTION)) == [
         actor
     ]
     assert f"Kept, still in use: events_actor: {actor.name}" in stderr.getvalue()
@@ -223,3 +226,20 @@ def test_count_or_delete_is_required() -> None:
         call_command("generate_events")
     with pytest.raises(CommandError, match="either"):
         call_command("generate_events", count=5, delete=True)
+
+
+def test_the_runtime_never_imports_the_synthetic_app() -> None:
+    root = Path(__file__).resolve().parent.parent
+    importers = []
+    for path in [*(root / "events").rglob("*.py"), *(root / "tracker").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            if any(name.split(".")[0] == "synthetic" for name in names):
+                importers.append(str(path.relative_to(root)))
+
+    assert importers == []

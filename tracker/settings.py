@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "leaflet",
     "axes",
     "events",
+    # generate_events: synthetic data for load tests and benchmarks.
+    "synthetic",
 ]
 
 # History tables are read by object, context and time, never through the

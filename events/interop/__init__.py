@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from events.interop import acled, geojson, ucdp
-from events.interop.common import EventRecord, ImportReport, RowError, save_rows
+from events.interop.records import EventRecord, ImportReport, RowError
+from events.interop.saving import Writer, save_rows
+from events.interop.write_fast import FastWriter
+from events.interop.write_plain import PlainWriter
 from events.models import Event
 
 
@@ -126,9 +129,14 @@ def import_rows(
     status: str | None = None,
     source_name: str = "",
     progress: Callable[[int], None] | None = None,
+    plain: bool = False,
 ) -> ImportReport:
-    """Import numbered rows of `fmt`; see `common.save_rows`."""
+    """
+    Import numbered rows of `fmt`; see `saving.save_rows`. The fast writer
+    does the writing, or with `plain` the plain one, its reference.
+    """
     spec = FORMATS[fmt]
+    writer: Writer = PlainWriter() if plain else FastWriter()
 
     def parse(row: Any) -> EventRecord:
         if isinstance(row, RowError):
@@ -138,6 +146,7 @@ def import_rows(
     return save_rows(
         rows=rows,
         parse=parse,
+        writer=writer,
         status=status or spec.default_status,
         unit=spec.unit,
         context={"import_format": fmt, "import_file": source_name},

@@ -15,7 +15,7 @@ from typing import IO, Any
 from django.db.models import QuerySet
 
 from events.interop import countries
-from events.interop.common import (
+from events.interop.records import (
     ActorRef,
     EventRecord,
     Place,

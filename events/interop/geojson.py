@@ -15,7 +15,7 @@ from typing import IO, Any
 from django.db.models import QuerySet
 
 from events.features import FULL_PROPERTIES, features
-from events.interop.common import (
+from events.interop.records import (
     IMPORTED_ROLES,
     MAX_ID_LENGTH,
     SAME_POINT_DEGREES,

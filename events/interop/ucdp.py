@@ -8,7 +8,7 @@ fatalities, and UCDP's record of its sources is cited.
 from typing import Any
 
 from events.interop import countries
-from events.interop.common import (
+from events.interop.records import (
     ActorRef,
     EventRecord,
     Place,

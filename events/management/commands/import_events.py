@@ -28,9 +28,22 @@ class Command(BaseCommand):
             help="Status of new events (default: published for ACLED and UCDP, "
             "draft for GeoJSON). Existing events keep theirs.",
         )
+        parser.add_argument(
+            "--plain",
+            action="store_true",
+            help="Write through the ORM, one row at a time, rather than with "
+            "COPY a chunk at a time: the same rows, written slowly, for "
+            "comparison.",
+        )
 
     def handle(
-        self, *args, path: Path, format: str, status: str | None, **options
+        self,
+        *args,
+        path: Path,
+        format: str,
+        status: str | None,
+        plain: bool,
+        **options,
     ) -> None:
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
@@ -43,6 +56,7 @@ class Command(BaseCommand):
                 status=status,
                 source_name=path.name,
                 progress=bar.update,
+                plain=plain,
             )
         except FileError as error:
             raise CommandError(f"{path}: {error}") from None

@@ -1,39 +1,49 @@
 """
-What every import shares: a format turns each row into an `EventRecord`
-(plain values, no database), and `save_rows` matches the record to an event
-by its external id, creates or updates the event, its place, actors and the
-citation of the dataset's own record, and counts what happened.
+The importer's fast writer: a chunk of records in a few statements per
+table, for imports of hundreds of thousands of rows.
 
-Rows are saved in transactions of `CHUNK_ROWS` rows: the places of a chunk
-are found and created with a few set-based statements, its new events, their
-participants, articles and citations with one COPY per table, and, if the
-database refuses any of it, again one savepoint per row, so the row at fault
-is reported and the rows around it still go in.
-History is written by the pghistory triggers, with the import named in the
-context of each change.
+The places of a chunk are found and created with a few set-based
+statements, its new events, their participants, articles and citations go
+in with one COPY per table (ids reserved from the sequences beforehand, so
+that rows can point at each other), and what the import has found is kept
+for the next chunks. If the database refuses any of it, the chunk is written
+again one savepoint per record, so the record at fault is reported and the
+ones around it still go in. A second thread reads and parses the next chunk
+while this one is written, and Python's cyclic garbage collector is held
+back to the young generations.
+
+`write_plain.PlainWriter` is the same import through the ORM, record by
+record; tests/test_import_writers.py checks that both write the same rows.
 """
 
-import datetime
 import gc
 import json
-import math
-import re
-import struct
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
-import pghistory
-from django.contrib.gis.geos import GEOSGeometry
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Model
 from django.db.models.expressions import RawSQL
 
 from events import workflow
 from events.bulk import copy_instances, copy_values
+from events.interop.records import (
+    IMPORTED_ROLES,
+    SAME_POINT_DEGREES,
+    ActorRef,
+    EventRecord,
+    Parsed,
+    Place,
+    Role,
+    RowError,
+    SourceRecord,
+    point,
+    same,
+)
+from events.interop.saving import CHUNK_ROWS, Outcome, parse_chunk, refusal
 from events.models import (
     Actor,
     Citation,
@@ -41,248 +51,40 @@ from events.models import (
     Location,
     Participant,
     SourceArticle,
-    content_hash,
 )
 from events.queries import chunked
 
-CHUNK_ROWS = 2000
-# The roles an import writes. Participants in other roles (a witness an
-# editor added, say) are left alone when an event is imported again.
-IMPORTED_ROLES = (
-    Participant.Role.INITIATOR,
-    Participant.Role.PARTICIPANT,
-    Participant.Role.TARGET,
-)
-COORDINATE_DECIMALS = 6
-# Points closer than this (about 10 cm) are the same point: coordinates
-# written at six decimals come back within half a millionth of a degree.
-SAME_POINT_DEGREES = 1e-6
-MAX_ID_LENGTH = 40
-# Hex EWKB's head for a point with an SRID, little-endian: byte order 1, type
-# 1 (point) with the SRID flag (0x20000000), then SRID 4326.
-EWKB_POINT_4326 = "0101000020e6100000"
 
+class FastWriter:
+    """Records written a chunk at a time; see the module's docstring."""
 
-# Bytes that were not UTF-8, kept by the reader as lone surrogates.
-UNDECODABLE = re.compile("[\udc80-\udcff]")
+    def __init__(self) -> None:
+        self.lookups = Lookups()
 
+    def chunks(
+        self, *, rows: Iterable[tuple[int, Any]], parse: Callable[[Any], EventRecord]
+    ) -> Generator[list[tuple[int, Parsed]], None, None]:
+        """
+        The chunks read and parsed one ahead in a second thread, with the
+        garbage collector held back until the last is done.
+        """
+        with young_garbage_collected():
+            for chunk in parsed_ahead(rows, parse):
+                yield chunk
+                gc.collect(1)
 
-class RowError(ValueError):
-    """A row that cannot be imported, with the reason in plain words."""
-
-
-class SkipRow(Exception):
-    """A row that is deliberately not imported (not an error)."""
-
-
-@dataclass(frozen=True)
-class ActorRef:
-    name: str
-    kind: str  # Actor.Kind for an actor that has to be created
-    country: str = ""
-
-
-@dataclass(frozen=True)
-class Role:
-    actor: ActorRef
-    role: str
-    capacity: str = ""
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where an event happened, as a dataset names it."""
-
-    name: str
-    latitude: float
-    longitude: float
-    country_code: str = ""
-    kind: str = Location.Kind.CITY
-    source: str = ""  # the dataset, with the admin names it gives
-    # "admin1" or "country": the event belongs to an area the project already
-    # has (its province, its country), not to a new point.
-    area: str = ""
-    # Whether any place of this name at this very point will do, whatever
-    # its kind and source (for files that come from the tracker itself).
-    any_kind: bool = False
-    # What tells places apart, with the coordinates rounded as stored.
-    key: tuple = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        x = round(self.longitude, COORDINATE_DECIMALS)
-        y = round(self.latitude, COORDINATE_DECIMALS)
-        key = (self.name, x, y, self.country_code, self.kind, self.source,
-               self.area, self.any_kind)  # fmt: skip
-        object.__setattr__(self, "key", key)
-
-
-@dataclass(frozen=True)
-class SourceRecord:
-    """The dataset's own record of the event, stored as an article and quoted."""
-
-    title: str
-    publisher: str
-    body: str
-    quote_start: int
-    quote_end: int
-    published_on: datetime.date | None = None
-    # The body's content hash, which finds an article already holding it.
-    digest: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "digest", content_hash(self.body))
-
-    @property
-    def quote(self) -> str:
-        return self.body[self.quote_start : self.quote_end]
-
-
-@dataclass
-class EventRecord:
-    key: dict[str, str]  # external ids the event is matched by
-    fields: dict[str, Any]  # Event fields the dataset owns, set on every import
-    initial: dict[str, Any]  # Event fields set only when the event is created
-    place: Place | None = None
-    # None when the file says nothing about participants: they are left alone.
-    participants: list[Role] | None = field(default_factory=list)
-    source: SourceRecord | None = None
-    # How to find the event when the record has no external id.
-    match: dict[str, Any] | None = None
-
-
-@dataclass
-class ImportReport:
-    unit: str = "line"
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def imported(self) -> int:
-        return self.created + self.updated + self.unchanged
-
-    def summary(self) -> str:
-        text = (
-            f"{self.created} created, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {len(self.errors)} failed"
-        )
-        if self.skipped:
-            text += f", {self.skipped} skipped"
-        return text + "."
-
-    def error_lines(self) -> list[str]:
-        return [f"{self.unit} {number}: {reason}" for number, reason in self.errors]
-
-
-# --- reading values -------------------------------------------------------------------
-
-
-def clean_text(row: dict[str, Any]) -> dict[str, str]:
-    """A row's cells as stripped text, refusing what PostgreSQL cannot store."""
-    cleaned: dict[str, str] = {}
-    for name, value in row.items():
-        if name is None:  # cells beyond the header
-            raise RowError("has more cells than the header has columns")
-        text = "" if value is None else str(value)
-        if "\x00" in text:
-            raise RowError(f"{name} contains a NUL byte")
-        if UNDECODABLE.search(text):
-            raise RowError(f"{name} is not valid UTF-8")
-        cleaned[name] = text.strip()
-    return cleaned
-
-
-def required(row: dict[str, str], name: str) -> str:
-    value = row.get(name, "")
-    if not value:
-        raise RowError(f"{name} is missing")
-    return value
-
-
-def external_id(row: dict[str, str], name: str) -> str:
-    value = required(row, name)
-    if len(value) > MAX_ID_LENGTH or re.search(r"\s", value):
-        raise RowError(f"{name} {value[:60]!r} is not an id")
-    return value
-
-
-def parse_date(value: str, name: str) -> datetime.date:
-    """ISO dates ("2023-03-19", with or without a time) and "19 March 2023"."""
-    text = value.strip()
-    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.]+Z?)?", text)
-    try:
-        if match:
-            return datetime.date.fromisoformat(match[1])
-        return datetime.datetime.strptime(text, "%d %B %Y").date()
-    except ValueError:
-        pass
-    if not text:
-        raise RowError(f"{name} is missing")
-    raise RowError(f"{name} {text[:40]!r} is not a date (expected YYYY-MM-DD)")
-
-
-def parse_coordinate(value: str, name: str, limit: float) -> float:
-    if not value:
-        raise RowError(f"{name} is missing")
-    try:
-        number = float(value)
-    except ValueError:
-        raise RowError(f"{name} {value[:40]!r} is not a number") from None
-    if not math.isfinite(number) or abs(number) > limit:
-        raise RowError(f"{name} {value[:40]} is out of range (-{limit:g} to {limit:g})")
-    return number
-
-
-def parse_count(value: str, name: str) -> int | None:
-    if not value:
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        raise RowError(f"{name} {value[:40]!r} is not a whole number") from None
-    if number < 0 or number > 2**31 - 1:
-        raise RowError(f"{name} {number} is out of range")
-    return number
-
-
-def parse_code(value: str, name: str, codes: dict[str, Any]) -> Any:
-    try:
-        return codes[value]
-    except KeyError:
-        choices = ", ".join(codes)
-        raise RowError(f"{name} {value[:40]!r} is not one of {choices}") from None
-
-
-def point(latitude: float, longitude: float) -> str:
-    """
-    The point, rounded as stored, as hex EWKB: what PostGIS reads in a COPY
-    and GeoDjango in a geometry field or lookup, made without a GEOS object
-    (whose making and freeing cost more than the rest of a row's parsing).
-    """
-    x = round(longitude, COORDINATE_DECIMALS)
-    y = round(latitude, COORDINATE_DECIMALS)
-    return EWKB_POINT_4326 + struct.pack("<dd", x, y).hex()
-
-
-def fatalities_in_order(low: int | None, best: int | None, high: int | None) -> None:
-    known = [value for value in (low, best, high) if value is not None]
-    if known != sorted(known):
-        raise RowError(
-            f"fatalities are not low <= best <= high ({low}, {best}, {high})"
-        )
+    def write(self, records: list[EventRecord], *, status: str) -> list[Outcome]:
+        lookups = self.lookups
+        lookups.prefetch(records, every_article=False)
+        outcomes = save_chunk_at_once(records, status=status, lookups=lookups)
+        if outcomes is None:
+            # The failed attempt may have changed the events in hand.
+            lookups.prefetch(records)
+            outcomes = save_one_by_one(records, status=status, lookups=lookups)
+        return outcomes
 
 
 # --- finding and creating what rows refer to ------------------------------------------
-
-
-def same(current: Any, wanted: Any) -> bool:
-    if isinstance(current, GEOSGeometry) and isinstance(wanted, str):
-        wanted = GEOSGeometry(wanted)
-    if isinstance(wanted, GEOSGeometry):
-        return current is not None and current.equals_exact(wanted, SAME_POINT_DEGREES)
-    return current == wanted
 
 
 class Lookups:
@@ -295,7 +97,10 @@ class Lookups:
     def __init__(self) -> None:
         self.actors_by_name: dict[str, list[Actor]] = defaultdict(list)
         self.actors_by_alias: dict[str, list[Actor]] = defaultdict(list)
-        for actor in Actor.objects.only("id", "name", "aliases", "country"):
+        # In id order, as actors made later are added: of two actors that
+        # share an alias and a country, the older is found.
+        actors = Actor.objects.only("id", "name", "aliases", "country").order_by("id")
+        for actor in actors:
             self.actors_by_name[actor.name.lower()].append(actor)
             for alias in actor.aliases:
                 self.actors_by_alias[alias.lower()].append(actor)
@@ -762,19 +567,18 @@ def save_chunk(
     return outcomes
 
 
-# --- the import loop ------------------------------------------------------------------
+# --- a chunk at once, or record by record --------------------------------------------
 
 
 def save_chunk_at_once(
-    parsed: list[tuple[int, EventRecord]], *, status: str, lookups: Lookups
-) -> list[tuple[str, str]] | None:
+    records: list[EventRecord], *, status: str, lookups: Lookups
+) -> list[Outcome] | None:
     """The chunk in one savepoint, or None if any of it failed."""
-    if any(not record.key for _, record in parsed):
+    if any(not record.key for record in records):
         return None  # records matched by their content may repeat in a chunk
     lookups.begin()
     try:
         with transaction.atomic():
-            records = [record for _, record in parsed]
             outcomes = save_chunk(records, status=status, lookups=lookups)
     except (RowError, IntegrityError, DataError):
         lookups.rollback()
@@ -783,11 +587,11 @@ def save_chunk_at_once(
 
 
 def save_one_by_one(
-    parsed: list[tuple[int, EventRecord]], *, status: str, lookups: Lookups
-) -> list[tuple[str, str]]:
+    records: list[EventRecord], *, status: str, lookups: Lookups
+) -> list[Outcome]:
     """Each record in its own savepoint: what happened, or "failed" and why."""
-    outcomes = []
-    for _, record in parsed:
+    outcomes: list[Outcome] = []
+    for record in records:
         lookups.begin()
         try:
             with transaction.atomic():
@@ -797,14 +601,13 @@ def save_one_by_one(
             outcomes.append(("failed", str(error)))
         except (IntegrityError, DataError) as error:
             lookups.rollback()
-            reason = str(error).splitlines()[0]
-            outcomes.append(("failed", f"refused by the database: {reason}"))
+            outcomes.append(("failed", refusal(error)))
         else:
             outcomes.append((outcome, ""))
     return outcomes
 
 
-Parsed = EventRecord | SkipRow | RowError
+# --- reading ahead, with the garbage collector held back -----------------------------
 
 
 @contextmanager
@@ -833,20 +636,11 @@ def parsed_ahead(
     parses the next chunk while the caller saves this one: parsing needs no
     database, so it runs while this thread waits for PostgreSQL.
     """
-
-    def parse_one(row: Any) -> Parsed:
-        try:
-            return parse(row)
-        except (SkipRow, RowError) as outcome:
-            return outcome
-
     chunks = chunked(rows, CHUNK_ROWS)
 
     def next_chunk() -> list[tuple[int, Parsed]] | None:
         chunk = next(chunks, None)
-        if chunk is None:
-            return None
-        return [(number, parse_one(row)) for number, row in chunk]
+        return None if chunk is None else parse_chunk(chunk, parse)
 
     # One task at a time, so the rows are read in order by one thread.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-parse") as pool:
@@ -854,65 +648,3 @@ def parsed_ahead(
         while (chunk := ahead.result()) is not None:
             ahead = pool.submit(next_chunk)
             yield chunk
-
-
-def save_rows(
-    *,
-    rows: Iterable[tuple[int, Any]],
-    parse: Callable[[Any], EventRecord],
-    status: str,
-    unit: str = "line",
-    context: dict[str, str] | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> ImportReport:
-    """
-    Import numbered rows with `parse` (a format's row parser). Bad rows are
-    reported with their number and reason; the good ones are saved.
-    """
-    report = ImportReport(unit=unit)
-    lookups = Lookups()
-    first_seen: dict[tuple[str, str], int] = {}
-    done = 0
-    with pghistory.context(**(context or {})), young_garbage_collected():
-        for chunk in parsed_ahead(rows, parse):
-            parsed: list[tuple[int, EventRecord]] = []
-            for number, record in chunk:
-                if isinstance(record, SkipRow):
-                    report.skipped += 1
-                    continue
-                if isinstance(record, RowError):
-                    report.errors.append((number, str(record)))
-                    continue
-                repeated = [key for key in record.key.items() if key in first_seen]
-                if repeated:
-                    name, value = repeated[0]
-                    report.errors.append(
-                        (
-                            number,
-                            f"{name} {value} already came on {unit} "
-                            f"{first_seen[repeated[0]]}",
-                        )
-                    )
-                    continue
-                for key in record.key.items():
-                    first_seen[key] = number
-                parsed.append((number, record))
-            records = [record for _, record in parsed]
-            with transaction.atomic():
-                lookups.prefetch(records, every_article=False)
-                outcomes = save_chunk_at_once(parsed, status=status, lookups=lookups)
-                if outcomes is None:
-                    # The failed attempt may have changed the events in hand.
-                    lookups.prefetch(records)
-                    outcomes = save_one_by_one(parsed, status=status, lookups=lookups)
-            for (number, _), (outcome, reason) in zip(parsed, outcomes, strict=True):
-                if outcome == "failed":
-                    report.errors.append((number, reason))
-                else:
-                    setattr(report, outcome, getattr(report, outcome) + 1)
-            done += len(chunk)
-            gc.collect(1)
-            if progress:
-                progress(done)
-    report.errors.sort()
-    return report

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from events import synthetic
 from events.management.progress import ProgressBar
+from synthetic import generator
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
             "--actors",
             type=int,
             help="Synthetic actors to have (default: a tenth of --count, at "
-            f"most {synthetic.MAX_ACTORS:,}).",
+            f"most {generator.MAX_ACTORS:,}).",
         )
         parser.add_argument(
             "--delete",
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         if delete:
             if count is not None:
                 raise CommandError("Give either --count or --delete.")
-            report = synthetic.delete_synthetic()
+            report = generator.delete_synthetic()
             self.stdout.write(f"Removed {report.summary()}.")
             for kept in report.kept:
                 self.stderr.write(f"Kept, still in use: {kept}")
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         if count is None or count < 1:
             raise CommandError("Give --count N (at least 1), or --delete.")
         bar = ProgressBar(self.stderr, count, unit="events", timed=True)
-        report = synthetic.generate(
+        report = generator.generate(
             count=count, seed=seed, actors=actors, progress=bar.update
         )
         bar.close()
