@@ -216,7 +216,10 @@ def actor_detail(request: HttpRequest, actor_id: int) -> HttpResponse:
 
 def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = get_object_or_404(
-        Agreement.objects.select_related("signed_at", "signing_event"), pk=agreement_id
+        Agreement.objects.with_visible_signing_event(request.user).select_related(
+            "signed_at", "signing_event"
+        ),
+        pk=agreement_id,
     )
     try:
         km = int(request.GET.get("km", DEFAULT_BORDER_KM))
@@ -239,11 +242,6 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
             .select_related("location")
             .order_by("start_date", "id")[:200]
         )
-    signing_event = agreement.signing_event
-    if signing_event and not Event.objects.visible_to(request.user).filter(
-        pk=signing_event.pk
-    ):
-        signing_event = None
     ctx = {
         "agreement": agreement,
         "parties": agreement.party_roles.select_related("actor", "represents").order_by(
@@ -251,7 +249,9 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
         ),
         "provisions": agreement.provisions.order_by("number"),
         "citations": agreement.citations.select_related("article").order_by("start"),
-        "signing_event": signing_event,
+        "signing_event": agreement.signing_event
+        if agreement.visible_signing_event_id
+        else None,
         "nearby": nearby,
         "km": km,
         "border": border,
