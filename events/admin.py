@@ -732,6 +732,9 @@ class CitationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["article", "event", "agreement"]
     fields = ["article", ("event", "agreement"), "field", "quote", ("start", "end")]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
     @admin.display(description="quote")
     def short_quote(self, obj: Citation) -> str:
         return obj.quote if len(obj.quote) <= 90 else obj.quote[:87] + "…"

@@ -964,6 +964,19 @@ def locate_quote(article: SourceArticle, quote: str) -> dict:
     return {"quote": quote, "start": start, "end": start + len(quote)}
 
 
+class CitationQuerySet(models.QuerySet):
+    def visible_to(
+        self, user: "AbstractBaseUser | AnonymousUser"
+    ) -> "CitationQuerySet":
+        """
+        Citations `user` may read: those of agreements, and those of the
+        events `Event.objects.visible_to(user)` holds, each probed by its
+        event's key, so the events table is never read whole.
+        """
+        visible = Event.objects.visible_to(user).filter(pk=OuterRef("event_id"))
+        return self.filter(Q(event__isnull=True) | Exists(visible))
+
+
 @tracked()
 class Citation(models.Model):
     """A claim's provenance: the exact words of an article that support it."""
@@ -991,6 +1004,8 @@ class Citation(models.Model):
     start = models.PositiveIntegerField(help_text="Character offset into the body.")
     end = models.PositiveIntegerField(help_text="Offset just past the quote.")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["article", "start"]

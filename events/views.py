@@ -283,13 +283,8 @@ def location_detail(request: HttpRequest, location_id: int) -> HttpResponse:
 
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(SourceArticle, pk=article_id)
-    # Citations of agreements, and of the events the reader may see, decided
-    # in SQL: the article's own citations, never the whole event table.
     citations = list(
-        article.citations.filter(
-            Q(agreement__isnull=False)
-            | Q(event__in=Event.objects.visible_to(request.user))
-        )
+        article.citations.visible_to(request.user)
         .select_related("event", "agreement")
         .order_by("start", "end")
     )
