@@ -477,6 +477,16 @@ class RelationInline(admin.TabularInline):
     autocomplete_fields = ["to_event"]
     verbose_name = "related event"
 
+    def get_queryset(self, request):
+        # Related events as the event pages show them: those the rule shows.
+        visible = Event.objects.visible_to(request.user)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(to_event__in=visible)
+            .select_related("to_event")
+        )
+
 
 class EventForm(forms.ModelForm):
     """Carries the version the editor opened, so a stale save is refused."""
@@ -720,6 +730,17 @@ class AgreementAdmin(HistoryMixin, admin.ModelAdmin):
     autocomplete_fields = ["signed_at", "signing_event"]
     inlines = [AgreementPartyInline, ProvisionInline, AgreementCitationInline]
     readonly_fields = ["version", "created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_visible_signing_event(request.user)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.signing_event_id != obj.visible_signing_event_id:
+            # A signing event the rule hides from this reader is neither shown
+            # nor, being out of the form, changed.
+            fields = [name for name in fields if name != "signing_event"]
+        return fields
 
 
 @admin.register(Citation)
