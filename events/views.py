@@ -4,7 +4,7 @@ import itertools
 import re
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.cache import cache
@@ -356,10 +356,12 @@ def _filter_choices() -> dict:
     ).order_by("kind", "name")
     # The 200 most active actors: counting a million participations is not a
     # thing to redo per page view, so the list is kept until the data changes.
+    # Shared by every reader, so ranked by the events anyone may see.
+    public = Event.objects.visible_to(AnonymousUser())
     actors = cache.get_or_set(
         cache_key("filter-actors", data_version()),
         lambda: list(
-            Actor.objects.filter(participations__event__status=Event.Status.PUBLISHED)
+            Actor.objects.filter(participations__event__in=public)
             .annotate(total=Count("participations"))
             .order_by("-total", "name")[:200]
         ),
