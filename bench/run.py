@@ -804,7 +804,7 @@ class Bench:
 
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "acled.csv"
-            events = Event.objects.filter(is_synthetic=True, status="published")
+            events = Event.objects.filter(is_synthetic=True).published()
             with path.open("w", newline="", encoding="utf-8") as fh:
                 written = acled.write_csv(events.order_by("id")[:rows], fh)
             # New ids: the rows are new events, not the ones they came from.

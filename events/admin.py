@@ -453,6 +453,15 @@ class CitationInline(admin.StackedInline):
     autocomplete_fields = ["article"]
     fields = [("article", "field"), "quote", ("start", "end")]
 
+    def get_queryset(self, request):
+        # Each row names its article: joined, not fetched row by row.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article")
+            .defer("article__body", "article__rejected_spans")
+        )
+
 
 class AgreementCitationInline(CitationInline):
     fk_name = "agreement"
@@ -464,6 +473,16 @@ class RelationInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["to_event"]
     verbose_name = "related event"
+
+    def get_queryset(self, request):
+        # Related events as the event pages show them: those the rule shows.
+        visible = Event.objects.visible_to(request.user)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(to_event__in=visible)
+            .select_related("from_event", "to_event")
+        )
 
 
 class EventForm(forms.ModelForm):
@@ -698,6 +717,17 @@ class AgreementAdmin(HistoryMixin, admin.ModelAdmin):
     inlines = [AgreementPartyInline, ProvisionInline, AgreementCitationInline]
     readonly_fields = ["version", "created_at", "updated_at"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_visible_signing_event(request.user)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.signing_event_id != obj.visible_signing_event_id:
+            # A signing event the rule hides from this reader is neither shown
+            # nor, being out of the form, changed.
+            fields = [name for name in fields if name != "signing_event"]
+        return fields
+
 
 @admin.register(Citation)
 class CitationAdmin(admin.ModelAdmin):
@@ -708,6 +738,9 @@ class CitationAdmin(admin.ModelAdmin):
     search_fields = ["quote"]
     autocomplete_fields = ["article", "event", "agreement"]
     fields = ["article", ("event", "agreement"), "field", "quote", ("start", "end")]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
 
     @admin.display(description="quote")
     def short_quote(self, obj: Citation) -> str:

@@ -6,6 +6,7 @@ accept (as they are or corrected) or reject.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -104,10 +105,16 @@ def _highlight(text: str, suggestions: dict) -> list[dict]:
     return pieces
 
 
-def _proposals(article: SourceArticle, suggestions: dict) -> list[dict]:
+def _proposals(
+    article: SourceArticle, suggestions: dict, *, user: User | AnonymousUser
+) -> list[dict]:
+    # The events already made from the article's sentences, of those the
+    # reader may see.
     accepted = {
         (c.start, c.end): c.event
-        for c in article.citations.filter(event__isnull=False).select_related("event")
+        for c in article.citations.visible_to(user)
+        .filter(event__isnull=False)
+        .select_related("event")
     }
     rejected = {tuple(span) for span in article.rejected_spans}
     known = {
@@ -182,7 +189,7 @@ def suggestions_view(
         "title": f"Suggestions: {article}",
         "article": article,
         "pieces": _highlight(article.body, suggestions),
-        "proposals": _proposals(article, suggestions),
+        "proposals": _proposals(article, suggestions, user=request.user),
         "candidates": sorted(candidates.values(), key=lambda a: a["name"]),
         "suggestions": suggestions,
         "roles": Participant.Role.choices,

@@ -21,7 +21,7 @@ from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import F, Func, Q
+from django.db.models import Case, Exists, F, Func, OuterRef, Q, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Length, Lower, Trunc
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
@@ -849,6 +849,23 @@ class EventRelation(models.Model):
         return f"{self.from_event} — {self.get_kind_display()} — {self.to_event}"
 
 
+class AgreementQuerySet(models.QuerySet):
+    def with_visible_signing_event(
+        self, user: "AbstractBaseUser | AnonymousUser"
+    ) -> "AgreementQuerySet":
+        """
+        Agreements with `visible_signing_event_id`: the signing event's id
+        when `user` may see that event (`visible_to`), else None. Probed per
+        agreement, so the events table is never read whole.
+        """
+        visible = Event.objects.visible_to(user).filter(pk=OuterRef("signing_event_id"))
+        return self.annotate(
+            visible_signing_event_id=Case(
+                When(Exists(visible), then=F("signing_event_id")), default=None
+            )
+        )
+
+
 @tracked()
 class Agreement(models.Model):
     class Kind(models.TextChoices):
@@ -901,6 +918,8 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-signed_on", "title"]
@@ -1007,6 +1026,19 @@ def locate_quote(article: SourceArticle, quote: str) -> dict:
     return {"quote": quote, "start": start, "end": start + len(quote)}
 
 
+class CitationQuerySet(models.QuerySet):
+    def visible_to(
+        self, user: "AbstractBaseUser | AnonymousUser"
+    ) -> "CitationQuerySet":
+        """
+        Citations `user` may read: those of agreements, and those of the
+        events `Event.objects.visible_to(user)` holds, each probed by its
+        event's key, so the events table is never read whole.
+        """
+        visible = Event.objects.visible_to(user).filter(pk=OuterRef("event_id"))
+        return self.filter(Q(event__isnull=True) | Exists(visible))
+
+
 @tracked()
 class Citation(models.Model):
     """A claim's provenance: the exact words of an article that support it."""
@@ -1034,6 +1066,8 @@ class Citation(models.Model):
     start = models.PositiveIntegerField(help_text="Character offset into the body.")
     end = models.PositiveIntegerField(help_text="Offset just past the quote.")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["article", "start"]

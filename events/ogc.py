@@ -20,7 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.gis.db.models import Extent
 from django.contrib.gis.geos import Polygon
 from django.core.cache import cache
-from django.db.models import Case, F, Max, Min, Q, QuerySet, When
+from django.db.models import F, Max, Min, Q, QuerySet
 from django.db.models.expressions import Expression
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -90,7 +90,8 @@ def places(user: AbstractBaseUser | AnonymousUser) -> QuerySet:
 
 
 def signed_agreements(user: AbstractBaseUser | AnonymousUser) -> QuerySet:
-    return Agreement.objects.filter(signed_at__isnull=False)
+    signed = Agreement.objects.filter(signed_at__isnull=False)
+    return signed.with_visible_signing_event(user)
 
 
 COLLECTIONS = {
@@ -182,13 +183,8 @@ COLLECTIONS = {
                 "signed_on": F("signed_on"),
                 "signed_at_id": F("signed_at_id"),
                 "signed_at": F("signed_at__name"),
-                # The signing event only when the public may see it.
-                "signing_event_id": Case(
-                    When(
-                        signing_event__status=Event.Status.PUBLISHED,
-                        then=F("signing_event_id"),
-                    )
-                ),
+                # The signing event only when the reader may see it.
+                "signing_event_id": F("visible_signing_event_id"),
                 "summary": F("summary"),
             },
             schema={

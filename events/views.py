@@ -4,7 +4,7 @@ import itertools
 import re
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.cache import cache
@@ -215,7 +215,10 @@ def actor_detail(request: HttpRequest, actor_id: int) -> HttpResponse:
 
 def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = get_object_or_404(
-        Agreement.objects.select_related("signed_at", "signing_event"), pk=agreement_id
+        Agreement.objects.with_visible_signing_event(request.user).select_related(
+            "signed_at", "signing_event"
+        ),
+        pk=agreement_id,
     )
     try:
         km = int(request.GET.get("km", DEFAULT_BORDER_KM))
@@ -238,11 +241,6 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
             .select_related("location")
             .order_by("start_date", "id")[:200]
         )
-    signing_event = agreement.signing_event
-    if signing_event and not Event.objects.visible_to(request.user).filter(
-        pk=signing_event.pk
-    ):
-        signing_event = None
     ctx = {
         "agreement": agreement,
         "parties": agreement.party_roles.select_related("actor", "represents").order_by(
@@ -250,7 +248,9 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
         ),
         "provisions": agreement.provisions.order_by("number"),
         "citations": agreement.citations.select_related("article").order_by("start"),
-        "signing_event": signing_event,
+        "signing_event": agreement.signing_event
+        if agreement.visible_signing_event_id
+        else None,
         "nearby": nearby,
         "km": km,
         "border": border,
@@ -282,13 +282,8 @@ def location_detail(request: HttpRequest, location_id: int) -> HttpResponse:
 
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(SourceArticle, pk=article_id)
-    # Citations of agreements, and of the events the reader may see, decided
-    # in SQL: the article's own citations, never the whole event table.
     citations = list(
-        article.citations.filter(
-            Q(agreement__isnull=False)
-            | Q(event__in=Event.objects.visible_to(request.user))
-        )
+        article.citations.visible_to(request.user)
         .select_related("event", "agreement")
         .order_by("start", "end")
     )
@@ -360,10 +355,12 @@ def _filter_choices() -> dict:
     ).order_by("kind", "name")
     # The 200 most active actors: counting a million participations is not a
     # thing to redo per page view, so the list is kept until the data changes.
+    # Shared by every reader, so ranked by the events anyone may see.
+    public = Event.objects.visible_to(AnonymousUser())
     actors = cache.get_or_set(
         cache_key("filter-actors", data_version()),
         lambda: list(
-            Actor.objects.filter(participations__event__status=Event.Status.PUBLISHED)
+            Actor.objects.filter(participations__event__in=public)
             .annotate(total=Count("participations"))
             .order_by("-total", "name")[:200]
         ),

@@ -1,12 +1,23 @@
 import datetime
+from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import AnonymousUser, Group, User
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
-from events.models import Event, Location
+from events.models import (
+    Actor,
+    Agreement,
+    Citation,
+    Event,
+    EventRelation,
+    Location,
+    Participant,
+    SourceArticle,
+)
 
 
 def pytest_configure() -> None:
@@ -38,6 +49,26 @@ def make_user(username: str, group: str | None = None) -> User:
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+PERSONAS = ["anonymous", "analyst", "editor", "reviewer", "admin"]
+
+
+def persona_user(name: str) -> User | AnonymousUser:
+    if name == "anonymous":
+        return AnonymousUser()
+    if name == "admin":
+        return User.objects.create_superuser(f"{name}-persona", password="pw-for-tests")
+    return make_user(f"{name}-persona", name.capitalize())
+
+
+def persona_client(name: str) -> tuple[Client, User | AnonymousUser]:
+    """A client signed in as the persona (not at all for "anonymous"), and its user."""
+    client = Client()
+    user = persona_user(name)
+    if user.is_authenticated:
+        client.force_login(user)
+    return client, user
 
 
 @pytest.fixture
@@ -78,3 +109,197 @@ def make_event(**overrides) -> Event:
     }
     fields.update(overrides)
     return Event.objects.create(**fields)
+
+
+# --- one of everything, in every status -------------------------------------------
+
+# A month no demo event falls in, so that lists filtered to it, and lists of
+# the newest events, hold these events and no others.
+WINDOW = (datetime.date(2031, 5, 1), datetime.date(2031, 5, 31))
+# Sentences the suggestion engine proposes as events, so the admin's
+# suggestions page shows the events made from them.
+QUOTES = {
+    Event.Status.DRAFT: "Gunmen attacked a border post on Saturday.",
+    Event.Status.IN_REVIEW: "Border guards detained smugglers on Sunday.",
+    Event.Status.PUBLISHED: "Hundreds protested at the crossing on Monday.",
+    Event.Status.RETRACTED: "A drone struck a depot on Tuesday.",
+}
+
+
+@dataclass
+class SharedWorld:
+    """
+    An event in each status, all citing one article, with one actor, at one
+    place near the Iran–Iraq border, in one month, each related to every
+    other and each the signing event of an agreement: every output that
+    shows one of them could show them all.
+    """
+
+    events: dict[str, Event]
+    citations: dict[str, Citation]
+    agreements: dict[str, Agreement]
+    article: SourceArticle
+    actor: Actor
+    place: Location
+    since: datetime.datetime  # before any of it was written
+
+    @property
+    def event_ids(self) -> set[int]:
+        return {event.pk for event in self.events.values()}
+
+    @property
+    def titles(self) -> dict[str, int]:
+        return {event.title: event.pk for event in self.events.values()}
+
+    def bbox(self) -> str:
+        x, y = self.place.point.x, self.place.point.y
+        return f"{x - 0.1},{y - 0.1},{x + 0.1},{y + 0.1}"
+
+
+@pytest.fixture
+def shared_world(db) -> SharedWorld:
+    since = timezone.now()
+    border = Location.objects.get(code="IRN-IRQ")
+    place = Location.objects.create(
+        name="Visibility Crossing",
+        kind=Location.Kind.CITY,
+        code="VIS-CROSSING",
+        country_code="IRQ",
+        point=border.point,
+    )
+    article = SourceArticle.objects.create(
+        title="Visibility report",
+        publisher="Border Wire",
+        published_on=datetime.date(2031, 5, 14),
+        body="Four days on the border. " + " ".join(QUOTES.values()),
+    )
+    actor = Actor.objects.create(
+        name="Visibility Front", kind=Actor.Kind.ARMED_GROUP, country="IRQ"
+    )
+    events, citations, agreements = {}, {}, {}
+    for day, (status, quote) in enumerate(QUOTES.items(), start=10):
+        # A retracted event was published first, as the workflow has it.
+        retracted = status == Event.Status.RETRACTED
+        published = retracted or status == Event.Status.PUBLISHED
+        event = make_event(
+            # Found nowhere else: a response shows the event if it holds this.
+            title=f"Visibility probe {status.label.lower()}",
+            event_type=Event.Type.BATTLE,
+            start_date=datetime.date(2031, 5, day),
+            end_date=datetime.date(2031, 5, day),
+            location=place,
+            geo_precision="exact",
+            status=Event.Status.PUBLISHED if retracted else status,
+            published_at=timezone.now() if published else None,
+        )
+        Participant.objects.create(
+            event=event, actor=actor, role=Participant.Role.INITIATOR
+        )
+        citations[status] = event.cite(article, quote)
+        if retracted:
+            event.status = Event.Status.RETRACTED
+            event.retraction_reason = "The depot was never struck."
+            event.save()
+        events[status] = event
+        agreements[status] = Agreement.objects.create(
+            title=f"Visibility accord signed at the {status.label.lower()} event",
+            kind=Agreement.Kind.SECURITY,
+            signed_on=WINDOW[0],
+            signed_at=place,
+            signing_event=event,
+        )
+    EventRelation.objects.bulk_create(
+        EventRelation(from_event=a, to_event=b, kind=EventRelation.Kind.CAUSED_BY)
+        for a in events.values()
+        for b in events.values()
+        if a != b
+    )
+    return SharedWorld(
+        events=events,
+        citations=citations,
+        agreements=agreements,
+        article=article,
+        actor=actor,
+        place=place,
+        since=since,
+    )
+
+
+def add_events(world: SharedWorld, count: int) -> None:
+    """
+    `count` more events in the world's month and place, every other one a
+    draft, each with its actor, citing its article, related to its published
+    event and the signing event of an agreement; and as many more citations
+    of the published event. Every list and page has more of all it shows,
+    and its query count must not change.
+    """
+    hub = world.events[Event.Status.PUBLISHED]
+    cited = world.citations[Event.Status.PUBLISHED]
+    events = Event.objects.bulk_create(
+        Event(
+            title=f"Another event {n}",
+            event_type=Event.Type.PROTEST,
+            start_date=WINDOW[0] + datetime.timedelta(days=n % 28),
+            end_date=WINDOW[0] + datetime.timedelta(days=n % 28),
+            location=world.place,
+            point=world.place.point,
+            geo_precision="exact",
+            status=Event.Status.PUBLISHED if n % 2 else Event.Status.DRAFT,
+            published_at=timezone.now() if n % 2 else None,
+        )
+        for n in range(count)
+    )
+    Participant.objects.bulk_create(
+        Participant(event=event, actor=world.actor, role=Participant.Role.TARGET)
+        for event in events
+    )
+    Citation.objects.bulk_create(
+        Citation(
+            article=world.article,
+            event=event,
+            quote=cited.quote,
+            start=cited.start,
+            end=cited.end,
+        )
+        for event in [*events, *[hub] * count]
+    )
+    EventRelation.objects.bulk_create(
+        EventRelation(from_event=hub, to_event=event, kind=EventRelation.Kind.PART_OF)
+        for event in events
+    )
+    Agreement.objects.bulk_create(
+        Agreement(
+            title=f"Another accord {n}",
+            kind=Agreement.Kind.OTHER,
+            signed_on=WINDOW[0],
+            signed_at=world.place,
+            signing_event=event,
+        )
+        for n, event in enumerate(events)
+    )
+
+
+def add_unrelated_events(world: SharedWorld, count: int) -> None:
+    """
+    `count` events that share nothing with the world: in Baghdad, a year
+    before its month, with no actor, article, relation or agreement, and last
+    changed before a sync client's visit at `world.since`.
+    """
+    baghdad = Location.objects.get(geonames_id=98182)
+    day = WINDOW[0] - datetime.timedelta(days=365)
+    events = Event.objects.bulk_create(
+        Event(
+            title=f"Unrelated event {n}",
+            event_type=Event.Type.STATEMENT,
+            start_date=day,
+            end_date=day,
+            location=baghdad,
+            point=baghdad.point,
+            geo_precision="exact",
+            status=Event.Status.PUBLISHED if n % 2 else Event.Status.DRAFT,
+        )
+        for n in range(count)
+    )
+    Event.objects.filter(pk__in=[event.pk for event in events]).update(
+        updated_at=world.since - datetime.timedelta(days=1)
+    )

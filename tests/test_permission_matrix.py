@@ -7,16 +7,13 @@ import datetime
 import json
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.test import Client
 
 from events.models import Event, Location, SourceArticle
-from tests.conftest import make_event, make_user
+from tests.conftest import PERSONAS, make_event, persona_client
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "analyst", "editor", "reviewer", "admin"]
 SECRET = "Quokka"
 
 # (method, path, expected status per persona, in PERSONAS order). Paths may
@@ -73,17 +70,6 @@ BODIES = {
 }  # fmt: skip
 
 
-def persona_client(name: str) -> Client:
-    client = Client()
-    if name == "admin":
-        client.force_login(
-            User.objects.create_superuser("matrix-admin", password="pw-for-tests")
-        )
-    elif name != "anonymous":
-        client.force_login(make_user(f"matrix-{name}", name.capitalize()))
-    return client
-
-
 @pytest.fixture
 def draft() -> Event:
     return make_event(
@@ -99,7 +85,7 @@ def draft() -> Event:
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_permission_matrix(persona: str, draft: Event) -> None:
     cache.clear()  # the anonymous API throttle counts across tests
-    client = persona_client(persona)
+    client, _ = persona_client(persona)
     names = {
         "published": Event.objects.published().first().pk,
         "draft": draft.pk,
@@ -142,7 +128,7 @@ def test_drafts_never_reach_a_public_surface(persona: str, draft: Event) -> None
     cache.clear()
     article = SourceArticle.objects.first()
     draft.cite(article, "Factions based in Iraq")
-    client = persona_client(persona)
+    client, _ = persona_client(persona)
     leaks = []
     for template in PUBLIC_SURFACES:
         path = template.format(article=article.pk)

@@ -601,7 +601,6 @@ class AgreementSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_signing_event(self, agreement: Agreement) -> int | None:
         """The signing event's id, when the reader may see that event."""
-        visible_ids = self.context.get("visible_event_ids", set())
-        if agreement.signing_event_id in visible_ids:
-            return agreement.signing_event_id
-        return None
+        # Annotated by Agreement.objects.with_visible_signing_event(); without
+        # it, nothing is shown rather than too much.
+        return getattr(agreement, "visible_signing_event_id", None)

@@ -616,25 +616,22 @@ class AgreementViewSet(ConditionalMixin, PageMixin, viewsets.ReadOnlyModelViewSe
     lookup_value_regex = "[0-9]+"
 
     def get_queryset(self) -> QuerySet:
-        return Agreement.objects.select_related("signed_at").prefetch_related(
-            "provisions",
-            Prefetch(
-                "party_roles",
-                queryset=AgreementParty.objects.select_related("actor", "represents"),
-            ),
-            Prefetch(
-                "citations",
-                queryset=Citation.objects.select_related("article").defer(
-                    "article__body", "article__rejected_spans"
+        return (
+            Agreement.objects.with_visible_signing_event(self.request.user)
+            .select_related("signed_at")
+            .prefetch_related(
+                "provisions",
+                Prefetch(
+                    "party_roles",
+                    queryset=AgreementParty.objects.select_related(
+                        "actor", "represents"
+                    ),
                 ),
-            ),
+                Prefetch(
+                    "citations",
+                    queryset=Citation.objects.select_related("article").defer(
+                        "article__body", "article__rejected_spans"
+                    ),
+                ),
+            )
         )
-
-    def get_serializer_context(self) -> dict:
-        context = super().get_serializer_context()
-        context["visible_event_ids"] = set(
-            Event.objects.visible_to(self.request.user)
-            .filter(agreement_signed__isnull=False)
-            .values_list("pk", flat=True)
-        )
-        return context

@@ -1,0 +1,818 @@
+"""
+One visibility rule, held to everywhere. Every URL of the site is walked as
+each persona, or has a stated reason not to be; each response must show
+exactly the events of the shared world that `Event.objects.visible_to(user)`
+holds (`addressable_by` for an event's own page), and the counts it prints
+must be the rule's counts. Then each page and list makes the same number of
+queries with two hundred more events, and reads no row of events it does
+not show.
+"""
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.urls import URLResolver, get_resolver
+
+from events.models import Event
+from events.ogc import COLLECTIONS
+from tests.conftest import (
+    PERSONAS,
+    WINDOW,
+    SharedWorld,
+    add_events,
+    add_unrelated_events,
+    persona_client,
+)
+
+pytestmark = pytest.mark.django_db
+
+DATES = {"start": WINDOW[0].isoformat(), "end": WINDOW[1].isoformat()}
+# Links that name an event: its page, its API resource, its admin form, its
+# OGC feature.
+EVENT_LINK = re.compile(r"/events/(?:event/)?(\d+)/|/collections/events/items/(\d+)")
+
+
+# --- what a response shows -------------------------------------------------------
+
+
+def no_ids(text: str) -> set[int]:
+    return set()
+
+
+def no_counts(text: str) -> dict:
+    return {}
+
+
+@dataclass
+class Probe:
+    """A GET and what it must answer: a status and, for a 200, what it shows."""
+
+    path: str
+    status: int
+    events: set[int] = field(default_factory=set)
+    counts: dict = field(default_factory=dict)
+    # Event ids a body gives in fields of its own, beside titles and links.
+    ids: Callable[[str], set[int]] = no_ids
+    read_counts: Callable[[str], dict] = no_counts
+
+    def expected(self) -> dict:
+        if self.status != 200:
+            return {"status": self.status}
+        return {"status": 200, "events": sorted(self.events), **self.counts}
+
+    def observed(self, response: HttpResponse, world: SharedWorld) -> dict:
+        if response.status_code != 200:
+            return {"status": response.status_code}
+        text = body(response)
+        shown = {pk for title, pk in world.titles.items() if title in text}
+        shown |= {int(a or b) for a, b in EVENT_LINK.findall(text)}
+        shown |= self.ids(text)
+        return {
+            "status": 200,
+            "events": sorted(shown & world.event_ids),
+            **self.read_counts(text),
+        }
+
+
+def body(response: HttpResponse) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def result_ids(text: str) -> set[int]:
+    return {row["id"] for row in json.loads(text)["results"]}
+
+
+def feature_ids(text: str) -> set[int]:
+    return {feature["id"] for feature in json.loads(text)["features"]}
+
+
+def own_id(text: str) -> set[int]:
+    return {json.loads(text)["id"]}
+
+
+def csv_ids(text: str) -> set[int]:
+    return {int(row["event_id"]) for row in csv.DictReader(io.StringIO(text))}
+
+
+def signing_ids(text: str) -> set[int]:
+    document = json.loads(text)
+    rows = document.get("results", [document])
+    return {row["signing_event"] for row in rows} - {None}
+
+
+def ogc_signing_ids(text: str) -> set[int]:
+    document = json.loads(text)
+    features = document.get("features", [document])
+    return {f["properties"]["signing_event_id"] for f in features} - {None}
+
+
+def autocomplete_ids(text: str) -> set[int]:
+    return {int(row["id"]) for row in json.loads(text)["results"]}
+
+
+def number(pattern: str) -> Callable[[str], dict]:
+    def read(text: str) -> dict:
+        match = re.search(pattern, text)
+        return {"count": int(match[1]) if match else None}
+
+    return read
+
+
+def chart_count(text: str) -> dict:
+    bars = re.findall(r"<title>[^<]*: (\d+) events?</title>", text)
+    return {"count": sum(int(total) for total in bars)}
+
+
+def actor_counts(text: str) -> dict:
+    years = re.findall(r"<li>\d{4}: (\d+)</li>", text)
+    roles = re.search(r"<dt>Roles</dt><dd>(.*?)</dd>", text)
+    in_roles = re.findall(r"\((\d+)\)", roles[1]) if roles else []
+    return {
+        "count": sum(int(total) for total in years),
+        "roles": sum(int(total) for total in in_roles),
+    }
+
+
+def cluster_count(text: str) -> dict:
+    features = json.loads(text)["features"]
+    return {"count": sum(f["properties"]["count"] for f in features)}
+
+
+def timeline_count(text: str) -> dict:
+    document = json.loads(text)
+    rows = document["results"] + document["imprecise"]
+    return {"count": sum(row["count"] for row in rows)}
+
+
+def matched_count(text: str) -> dict:
+    return {"count": json.loads(text).get("numberMatched")}
+
+
+def tombstones(world: SharedWorld) -> Callable[[str], dict]:
+    def read(text: str) -> dict:
+        removed = {row["id"] for row in json.loads(text)["tombstones"]}
+        return {"tombstones": sorted(removed & world.event_ids)}
+
+    return read
+
+
+# --- what the rule lets each reader see -------------------------------------------
+
+
+@dataclass
+class Reader:
+    world: SharedWorld
+    user: User | AnonymousUser
+    # Of the shared world's events: those the rule shows the reader, and
+    # those whose own page the reader may open.
+    visible: set[int]
+    addressable: set[int]
+    # Of the whole table: how many the reader may see.
+    visible_total: int
+
+    @classmethod
+    def of(cls, world: SharedWorld, user: User | AnonymousUser) -> "Reader":
+        mine = Event.objects.filter(pk__in=world.event_ids)
+        return cls(
+            world=world,
+            user=user,
+            visible=set(mine.visible_to(user).values_list("pk", flat=True)),
+            addressable=set(mine.addressable_by(user).values_list("pk", flat=True)),
+            visible_total=Event.objects.visible_to(user).count(),
+        )
+
+    def shown(self, pk: int | None) -> set[int]:
+        """The event, if the rule lets this reader see it."""
+        return {pk} & self.visible
+
+
+# --- the site's URLs, filled in for a reader, or left out with a reason -----------
+
+
+def window(**more: str) -> str:
+    return urlencode({**DATES, **more})
+
+
+def events_by_id(
+    path: str, shows: Callable[[Reader, int], set[int]], ids: Callable = no_ids
+) -> Callable[[Reader], list[Probe]]:
+    """An event's own address: found only when the rule lets the reader see it."""
+
+    def probes(reader: Reader) -> list[Probe]:
+        return [
+            Probe(
+                path.format(pk=pk),
+                200 if pk in reader.visible else 404,
+                shows(reader, pk),
+                ids=ids,
+            )
+            for pk in reader.world.event_ids
+        ]
+
+    return probes
+
+
+def event_pages(reader: Reader) -> list[Probe]:
+    # A retracted event keeps its page; the page lists the related events
+    # the reader may see.
+    return [
+        Probe(
+            f"/events/{pk}/",
+            200 if pk in reader.addressable else 404,
+            reader.visible | {pk},
+        )
+        for pk in reader.world.event_ids
+    ]
+
+
+def home(reader: Reader) -> list[Probe]:
+    return [
+        Probe(
+            "/",
+            200,
+            reader.visible,
+            counts={"count": reader.visible_total},
+            read_counts=number(r"<dt>Published events</dt><dd>(\d+)</dd>"),
+        )
+    ]
+
+
+def about(reader: Reader) -> list[Probe]:
+    return [
+        Probe(
+            "/about/",
+            200,
+            counts={"count": reader.visible_total},
+            read_counts=number(r"It holds (\d+) published event"),
+        )
+    ]
+
+
+def timeline(reader: Reader) -> list[Probe]:
+    return [
+        Probe(
+            f"/timeline/?{window()}",
+            200,
+            reader.visible,
+            counts={"count": len(reader.visible)},
+            read_counts=chart_count,
+        )
+    ]
+
+
+def map_data(reader: Reader) -> list[Probe]:
+    box = reader.world.bbox()
+    return [
+        Probe(
+            f"/maps/events.geojson?{window(zoom='12', bbox=box)}",
+            200,
+            reader.visible,
+            ids=feature_ids,
+        ),
+        Probe(
+            f"/maps/events.geojson?{window(zoom='5', bbox=box)}",
+            200,
+            counts={"count": len(reader.visible)},
+            read_counts=cluster_count,
+        ),
+    ]
+
+
+def actor_page(reader: Reader) -> list[Probe]:
+    count = len(reader.visible)  # one role each
+    return [
+        Probe(
+            f"/actors/{reader.world.actor.pk}/",
+            200,
+            reader.visible,
+            counts={"count": count, "roles": count},
+            read_counts=actor_counts,
+        )
+    ]
+
+
+def agreement_pages(reader: Reader) -> list[Probe]:
+    # The signing event, and the events near the border since the signing.
+    return [
+        Probe(f"/agreements/{agreement.pk}/", 200, reader.visible)
+        for agreement in reader.world.agreements.values()
+    ]
+
+
+def shows_visible(path: str) -> Callable[[Reader], list[Probe]]:
+    def probes(reader: Reader) -> list[Probe]:
+        return [Probe(path.format(world=reader.world), 200, reader.visible)]
+
+    return probes
+
+
+def shows_none(*paths: str) -> Callable[[Reader], list[Probe]]:
+    def probes(reader: Reader) -> list[Probe]:
+        return [Probe(path.format(world=reader.world), 200) for path in paths]
+
+    return probes
+
+
+def event_list(reader: Reader) -> list[Probe]:
+    world = reader.world
+    since = world.since.isoformat()
+    retracted = world.events[Event.Status.RETRACTED].pk
+    return [
+        Probe(f"/api/v1/events/?{window()}", 200, reader.visible, ids=result_ids),
+        Probe(
+            f"/api/v1/events/?{window(format='geojson')}",
+            200,
+            reader.visible,
+            ids=feature_ids,
+        ),
+        Probe(
+            f"/api/v1/events/?{window(format='csv')}", 200, reader.visible, ids=csv_ids
+        ),
+        # A sync client learns of an event that left publication, when the
+        # rule no longer shows it; drafts never published stay unknown.
+        Probe(
+            f"/api/v1/events/?{window(updated_since=since)}",
+            200,
+            reader.visible,
+            counts={"tombstones": sorted({retracted} - reader.visible)},
+            ids=result_ids,
+            read_counts=tombstones(world),
+        ),
+    ]
+
+
+def api_timeline(reader: Reader) -> list[Probe]:
+    return [
+        Probe(
+            f"/api/v1/events/timeline/?{window(interval='day')}",
+            200,
+            counts={"count": len(reader.visible)},
+            read_counts=timeline_count,
+        )
+    ]
+
+
+def api_event(reader: Reader) -> list[Probe]:
+    probes = []
+    for suffix in ("", "?format=geojson"):
+        probes += events_by_id(
+            "/api/v1/events/{pk}/" + suffix, lambda r, pk: {pk}, ids=own_id
+        )(reader)
+    return probes
+
+
+def api_agreements(reader: Reader) -> list[Probe]:
+    return [Probe("/api/v1/agreements/", 200, reader.visible, ids=signing_ids)]
+
+
+def api_agreement(reader: Reader) -> list[Probe]:
+    return [
+        Probe(
+            f"/api/v1/agreements/{agreement.pk}/",
+            200,
+            reader.shown(agreement.signing_event_id),
+            ids=signing_ids,
+        )
+        for agreement in reader.world.agreements.values()
+    ]
+
+
+def ogc_items(reader: Reader) -> list[Probe]:
+    box = reader.world.bbox()
+    period = f"{DATES['start']}/{DATES['end']}"
+    query = urlencode({"bbox": box, "datetime": period})
+    return [
+        Probe(
+            f"/ogc/collections/events/items?{query}",
+            200,
+            reader.visible,
+            counts={"count": len(reader.visible)},
+            ids=feature_ids,
+            read_counts=matched_count,
+        ),
+        Probe("/ogc/collections/locations/items?code=VIS-CROSSING", 200),
+        Probe(
+            f"/ogc/collections/agreements/items?datetime={DATES['start']}",
+            200,
+            reader.visible,
+            ids=ogc_signing_ids,
+        ),
+    ]
+
+
+def ogc_item(reader: Reader) -> list[Probe]:
+    world = reader.world
+    probes = events_by_id(
+        "/ogc/collections/events/items/{pk}", lambda r, pk: {pk}, ids=own_id
+    )(reader)
+    probes.append(Probe(f"/ogc/collections/locations/items/{world.place.pk}", 200))
+    probes += [
+        Probe(
+            f"/ogc/collections/agreements/items/{agreement.pk}",
+            200,
+            reader.shown(agreement.signing_event_id),
+            ids=ogc_signing_ids,
+        )
+        for agreement in world.agreements.values()
+    ]
+    return probes
+
+
+def ogc_collections(suffix: str) -> Callable[[Reader], list[Probe]]:
+    return shows_none(*(f"/ogc/collections/{name}{suffix}" for name in COLLECTIONS))
+
+
+# --- the admin -------------------------------------------------------------------
+
+# The admin's views of each model, by their route below the model's address.
+ADMIN_VIEWS = {
+    "": "changelist",
+    "add/": "add",
+    "<path:object_id>/change/": "change",
+    "<path:object_id>/history/": "history",
+    "<path:object_id>/delete/": "delete",
+    "<path:object_id>/history/<int:snapshot_id>/restore/": "restore",
+    "<path:object_id>/": "redirect",
+}
+
+
+def admin_objects(world: SharedWorld, model: str) -> list:
+    return {
+        "event": list(world.events.values()),
+        "citation": list(world.citations.values()),
+        "agreement": list(world.agreements.values()),
+        "actor": [world.actor],
+        "location": [world.place],
+        "sourcearticle": [world.article],
+    }[model]
+
+
+def admin_shows(reader: Reader, model: str, view: str, obj) -> set[int]:
+    """The shared world's events an admin view shows, by the rule."""
+    if view == "changelist":
+        return reader.visible if model in ("event", "citation") else set()
+    if model == "event" and view in ("change", "delete"):
+        # The form's related events; what deleting it would delete.
+        return reader.visible | {obj.pk}
+    if model == "event" and view == "history":
+        return {obj.pk}
+    if model == "citation" and view == "change":
+        return reader.shown(obj.event_id)
+    if model == "agreement" and view == "change":
+        return reader.shown(obj.signing_event_id)
+    if model == "location" and view == "delete":
+        return reader.visible  # the events that keep it from being deleted
+    return set()
+
+
+def admin_hides(reader: Reader, model: str, obj) -> bool:
+    """Whether the rule hides an admin object: an event, or a citation of one."""
+    attribute = {"event": "pk", "citation": "event_id"}.get(model)
+    if obj is None or attribute is None:
+        return False
+    return getattr(obj, attribute) not in reader.visible
+
+
+def admin_status(reader: Reader, model: str, view: str, obj) -> int:
+    user = reader.user
+    if not user.is_authenticated or view == "redirect":
+        return 302
+    if view == "restore":
+        return 403  # a POST
+    action = {"add": "add", "delete": "delete"}.get(view, "view")
+    if not user.has_perm(f"events.{action}_{model}"):
+        return 403
+    if not admin_hides(reader, model, obj):
+        return 200
+    # As for an object that does not exist: the history of this project's
+    # admins is a 404, Django's views redirect to the list.
+    return 404 if view == "history" and model != "citation" else 302
+
+
+def admin_model(model: str, view: str) -> Callable[[Reader], list[Probe]]:
+    def probes(reader: Reader) -> list[Probe]:
+        base = f"/admin/events/{model}/"
+        if view in ("changelist", "add"):
+            objects, suffix = [None], "" if view == "changelist" else "add/"
+        else:
+            objects = admin_objects(reader.world, model)
+            suffix = {"change": "{pk}/change/", "history": "{pk}/history/",
+                      "delete": "{pk}/delete/", "restore": "{pk}/history/1/restore/",
+                      "redirect": "{pk}/"}[view]  # fmt: skip
+        result = []
+        for obj in objects:
+            status = admin_status(reader, model, view, obj)
+            result.append(
+                Probe(
+                    base + suffix.format(pk=obj.pk if obj else ""),
+                    status,
+                    admin_shows(reader, model, view, obj) if status == 200 else set(),
+                )
+            )
+        return result
+
+    return probes
+
+
+def admin_page(
+    path: str, shows: Callable[[Reader], set[int]], ids: Callable = no_ids
+) -> Callable[[Reader], list[Probe]]:
+    def probes(reader: Reader) -> list[Probe]:
+        status = 200 if reader.user.is_authenticated else 302
+        return [Probe(path.format(world=reader.world), status, shows(reader), ids=ids)]
+
+    return probes
+
+
+ADMIN_MODELS = ["sourcearticle", "actor", "location", "event", "agreement", "citation"]
+
+# Route -> the probes that fill it in, or why it is not walked.
+ROUTES: dict[str, Callable[[Reader], list[Probe]] | str] = {
+    "": home,
+    "maps/basemap.geojson": shows_none("/maps/basemap.geojson"),
+    "events/<int:event_id>/": event_pages,
+    "actors/<int:actor_id>/": actor_page,
+    "agreements/<int:agreement_id>/": agreement_pages,
+    "places/<int:location_id>/": shows_visible("/places/{world.place.pk}/"),
+    "articles/<int:article_id>/": shows_visible("/articles/{world.article.pk}/"),
+    "about/": about,
+    "favicon.ico": "redirects to a static file",
+    "timeline/": timeline,
+    "map/": shows_none("/map/"),  # its events come from map_data
+    "maps/events.geojson": map_data,
+    "feeds/events/": shows_visible(f"/feeds/events/?{window()}"),
+    "api/v1/": shows_none("/api/v1/"),
+    "api/v1/schema/": "describes the API; holds no records",
+    "api/v1/docs/": "describes the API; holds no records",
+    "api/v1/suggestions/": "a POST: findings in the text it is sent",
+    "api/v1/^events/$": event_list,
+    "api/v1/^events/timeline/$": api_timeline,
+    "api/v1/^events/(?P<pk>[0-9]+)/$": api_event,
+    "api/v1/^actors/$": shows_none("/api/v1/actors/?q=Visibility"),
+    "api/v1/^actors/(?P<pk>[0-9]+)/$": shows_none("/api/v1/actors/{world.actor.pk}/"),
+    "api/v1/^agreements/$": api_agreements,
+    "api/v1/^agreements/(?P<pk>[0-9]+)/$": api_agreement,
+    "api/v1/^locations/$": shows_none("/api/v1/locations/?code=VIS-CROSSING"),
+    "api/v1/^locations/(?P<pk>[0-9]+)/$": shows_none(
+        "/api/v1/locations/{world.place.pk}/"
+    ),
+    "api/v1/^articles/$": shows_none("/api/v1/articles/"),
+    "api/v1/^articles/(?P<pk>[0-9]+)/$": shows_none(
+        "/api/v1/articles/{world.article.pk}/"
+    ),
+    "api/v1/^.*/$": "a JSON 404 for any other address under the API",
+    "ogc/": shows_none("/ogc/"),
+    "ogc/conformance": shows_none("/ogc/conformance"),
+    "ogc/api": shows_none("/ogc/api"),
+    "ogc/collections": shows_none("/ogc/collections"),
+    "ogc/collections/<str:collection_id>": ogc_collections(""),
+    "ogc/collections/<str:collection_id>/schema": ogc_collections("/schema"),
+    "ogc/collections/<str:collection_id>/items": ogc_items,
+    "ogc/collections/<str:collection_id>/items/<str:feature_id>": ogc_item,
+    "admin/": admin_page("/admin/", lambda reader: set()),
+    "admin/^(?P<app_label>auth|authtoken|axes|events)/$": admin_page(
+        "/admin/events/", lambda reader: set()
+    ),
+    "admin/autocomplete/": admin_page(
+        "/admin/autocomplete/?"
+        + urlencode(
+            {
+                "app_label": "events",
+                "model_name": "citation",
+                "field_name": "event",
+                "term": "Visibility",
+            }
+        ),
+        lambda reader: reader.visible,
+        ids=autocomplete_ids,
+    ),
+    "admin/events/sourcearticle/<int:article_id>/suggestions/": admin_page(
+        "/admin/events/sourcearticle/{world.article.pk}/suggestions/",
+        lambda reader: reader.visible,  # the events made from its sentences
+    ),
+    "admin/login/": "signing in",
+    "admin/logout/": "signing out",
+    "admin/password_change/": "changing one's password",
+    "admin/password_change/done/": "changing one's password",
+    "admin/jsi18n/": "translations for the admin's scripts",
+    "admin/r/<path:content_type_id>/<path:object_id>/": (
+        "redirects to an object's own page, which applies the rule"
+    ),
+    "admin/(?P<url>.*)$": "the admin's catch-all: a 404, or a redirect adding a slash",
+    **{
+        f"admin/events/{model}/{route}": admin_model(model, view)
+        for model in ADMIN_MODELS
+        for route, view in ADMIN_VIEWS.items()
+    },
+}
+# Models of other applications, which hold no events.
+OTHER_ADMIN = ("admin/auth/", "admin/authtoken/", "admin/axes/")
+
+
+def routes(patterns: list | None = None, prefix: str = "") -> list[str]:
+    """Every URL pattern of the site, as its route from the root."""
+    found = []
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            found += routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            found.append(prefix + str(pattern.pattern))
+    return found
+
+
+def test_every_url_is_walked_or_says_why_not() -> None:
+    # A new page fails here until it is filled in above, or given a reason.
+    unknown = [
+        route
+        for route in routes()
+        if route not in ROUTES and not route.startswith(OTHER_ADMIN)
+    ]
+    assert unknown == []
+    # So does a new OGC collection, until ogc_items and ogc_item fill it in.
+    assert sorted(COLLECTIONS) == ["agreements", "events", "locations"]
+
+
+def test_the_rule_shows_readers_published_events_and_editors_every_status(
+    shared_world: SharedWorld,
+) -> None:
+    by_id = {event.pk: status for status, event in shared_world.events.items()}
+    seen = {}
+    for persona in PERSONAS:
+        reader = Reader.of(shared_world, persona_client(persona)[1])
+        seen[persona] = {
+            "visible": sorted(by_id[pk] for pk in reader.visible),
+            "addressable": sorted(by_id[pk] for pk in reader.addressable),
+        }
+    every = sorted(Event.Status)
+    assert seen == {
+        "anonymous": {
+            "visible": ["published"],
+            "addressable": ["published", "retracted"],
+        },
+        "analyst": {
+            "visible": ["published"],
+            "addressable": ["published", "retracted"],
+        },
+        "editor": {"visible": every, "addressable": every},
+        "reviewer": {"visible": every, "addressable": every},
+        "admin": {"visible": every, "addressable": every},
+    }
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_sees_exactly_the_events_the_rule_shows(
+    persona: str, shared_world: SharedWorld
+) -> None:
+    cache.clear()  # the anonymous API throttle counts across tests
+    client, user = persona_client(persona)
+    reader = Reader.of(shared_world, user)
+    probes = [
+        probe
+        for route in routes()
+        if callable(ROUTES.get(route))
+        for probe in ROUTES[route](reader)
+    ]
+    observed = {p.path: p.observed(client.get(p.path), shared_world) for p in probes}
+    expected = {p.path: p.expected() for p in probes}
+    assert observed == expected
+
+
+# --- what each page costs --------------------------------------------------------
+
+# Each page and list, with the queries it makes for two readers: one who sees
+# published events, one who sees every status. The same before and after
+# add_events(): a query per row, or a Python loop over a queryset, shows here.
+QUERIES = [
+    ("/", {"anonymous": 6, "editor": 10}),
+    ("/timeline/?{window}", {"anonymous": 11, "editor": 15}),
+    ("/map/", {"anonymous": 5, "editor": 9}),
+    ("/maps/events.geojson?zoom=12&bbox={bbox}&{window}",
+     {"anonymous": 5, "editor": 9}),
+    ("/maps/events.geojson?zoom=5&bbox={bbox}&{window}",
+     {"anonymous": 6, "editor": 10}),
+    ("/events/{published}/", {"anonymous": 5, "editor": 10}),
+    ("/events/{retracted}/", {"anonymous": 5, "editor": 10}),
+    ("/actors/{actor}/", {"anonymous": 5, "editor": 9}),
+    ("/agreements/{agreement}/", {"anonymous": 6, "editor": 10}),
+    ("/places/{place}/", {"anonymous": 3, "editor": 7}),
+    ("/articles/{article}/", {"anonymous": 2, "editor": 6}),
+    ("/about/", {"anonymous": 2, "editor": 6}),
+    ("/feeds/events/?{window}", {"anonymous": 1, "editor": 5}),
+    ("/api/v1/events/?{window}", {"anonymous": 1, "editor": 5}),
+    ("/api/v1/events/?format=geojson&{window}", {"anonymous": 5, "editor": 9}),
+    ("/api/v1/events/?format=csv&{window}", {"anonymous": 6, "editor": 10}),
+    ("/api/v1/events/?updated_since={since}&{window}",
+     {"anonymous": 3, "editor": 7}),
+    ("/api/v1/events/timeline/?{window}", {"anonymous": 5, "editor": 9}),
+    ("/api/v1/events/{published}/", {"anonymous": 4, "editor": 8}),
+    ("/api/v1/agreements/", {"anonymous": 4, "editor": 8}),
+    ("/api/v1/agreements/{agreement}/", {"anonymous": 4, "editor": 8}),
+    ("/ogc/collections/events/items?bbox={bbox}&datetime={period}",
+     {"anonymous": 2, "editor": 6}),
+    ("/ogc/collections/events/items/{published}", {"anonymous": 1, "editor": 5}),
+    ("/ogc/collections/agreements/items", {"anonymous": 2, "editor": 6}),
+    ("/admin/events/event/?start_date__year=2031", {"analyst": 8, "editor": 8}),
+    ("/admin/events/citation/", {"analyst": 8, "editor": 8}),
+    # An editor's form gives each related event and cited article an
+    # autocomplete widget, which Django fills with a query of its own: that
+    # form costs a query per row; the analyst's read-only one does not.
+    ("/admin/events/event/{published}/change/", {"analyst": 11}),
+    ("/admin/events/agreement/{agreement}/change/", {"analyst": 10, "editor": 10}),
+    ("/admin/events/sourcearticle/{article}/suggestions/",
+     {"analyst": 8, "editor": 8}),
+]  # fmt: skip
+
+
+def names(world: SharedWorld) -> dict[str, object]:
+    return {
+        "window": window(),
+        "bbox": world.bbox(),
+        "period": f"{DATES['start']}/{DATES['end']}",
+        "since": quote(world.since.isoformat()),
+        "published": world.events[Event.Status.PUBLISHED].pk,
+        "retracted": world.events[Event.Status.RETRACTED].pk,
+        "actor": world.actor.pk,
+        "agreement": world.agreements[Event.Status.PUBLISHED].pk,
+        "place": world.place.pk,
+        "article": world.article.pk,
+    }
+
+
+@contextmanager
+def rows_read() -> Iterator[list[int]]:
+    """The number of rows each statement returns to Django, as they run."""
+    counts: list[int] = []
+
+    def count(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        counts.append(max(context["cursor"].rowcount, 0))
+        return result
+
+    with connection.execute_wrapper(count):
+        yield counts
+
+
+def measure(client, url: str, queries: int, django_assert_num_queries) -> int:
+    """Fetch `url` in exactly `queries` queries, and say how many rows they read."""
+    cache.clear()  # cached layers must not hide the work
+    with django_assert_num_queries(queries), rows_read() as counts:
+        response = client.get(url)
+        body(response)  # a stream reads its rows as it is sent
+    assert response.status_code == 200
+    return sum(counts)
+
+
+@pytest.mark.parametrize(("path", "queries"), QUERIES, ids=[p for p, _ in QUERIES])
+def test_a_page_costs_the_same_queries_with_two_hundred_more_events(
+    path: str,
+    queries: dict[str, int],
+    shared_world: SharedWorld,
+    django_assert_num_queries,
+) -> None:
+    url = path.format(**names(shared_world))
+    clients = {persona: persona_client(persona)[0] for persona in queries}
+    for client in clients.values():
+        client.get(url)  # once unmeasured: Django's own caches fill
+    for persona, client in clients.items():
+        measure(client, url, queries[persona], django_assert_num_queries)
+    add_events(shared_world, 200)
+    for persona, client in clients.items():
+        measure(client, url, queries[persona], django_assert_num_queries)
+
+
+@pytest.mark.parametrize(("path", "queries"), QUERIES, ids=[p for p, _ in QUERIES])
+def test_a_page_reads_no_row_of_the_events_it_does_not_show(
+    path: str,
+    queries: dict[str, int],
+    shared_world: SharedWorld,
+    django_assert_num_queries,
+) -> None:
+    # A page that loads every visible event to test membership in Python
+    # makes one query however large the table: the rows it reads grow.
+    url = path.format(**names(shared_world))
+    clients = {persona: persona_client(persona)[0] for persona in queries}
+    for client in clients.values():
+        client.get(url)
+    before = {
+        persona: measure(client, url, queries[persona], django_assert_num_queries)
+        for persona, client in clients.items()
+    }
+    add_unrelated_events(shared_world, 200)
+    after = {
+        persona: measure(client, url, queries[persona], django_assert_num_queries)
+        for persona, client in clients.items()
+    }
+    assert after == before
