@@ -244,6 +244,11 @@ CORS_ALLOW_HEADERS = [
 CORS_EXPOSE_HEADERS = ["ETag", "Link", "Location", "Retry-After"]
 CORS_ALLOW_CREDENTIALS = False
 
+# Pages are fetched (an article's URL at intake) from public addresses only;
+# these hosts, "host" or "host:port", are fetched even on a private, loopback
+# or link-local address: an intranet's news server, a test's local server.
+FETCH_ALLOWED_HOSTS = env.list("FETCH_ALLOWED_HOSTS", default=[])
+
 # Maps draw the project's own boundaries, so they work with no network. An
 # online tile layer is added only when MAP_TILE_URL is set, e.g.
 # https://tile.openstreetmap.org/{z}/{x}/{y}.png with its attribution.
