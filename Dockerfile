@@ -21,7 +21,6 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=tracker.settings \
     STATIC_ROOT=/app/staticfiles \
     DEBUG=0 \
-    REQUIRE_SECRET_KEY=1 \
     WEB_CONCURRENCY=3
 
 WORKDIR /app
@@ -35,8 +34,8 @@ RUN pip install --no-deps -r requirements/runtime.txt
 COPY . .
 
 # The key below exists only for this build step; it is not in the image's
-# environment, and REQUIRE_SECRET_KEY=1 makes the container refuse to start
-# without a real SECRET_KEY.
+# environment, and with DEBUG=0 the container refuses to start without a real
+# SECRET_KEY.
 RUN SECRET_KEY=collectstatic-build-only python manage.py collectstatic --noinput -v0
 
 # Code and static files stay owned by root and read-only for the app user.

@@ -1,6 +1,7 @@
 """
 Articles coming in: pasted text or HTML made into clean plain text, pages
-fetched by URL, and duplicates caught before they are stored.
+fetched by URL (events/fetch.py) with their article text extracted, and
+duplicates caught before they are stored.
 """
 
 import datetime
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 
 import nh3
 
+from events import fetch
+from events.fetch import FetchError
 from events.models import SourceArticle, content_hash
 
 # Block-level elements end a paragraph; their text is kept, the markup is not.
@@ -20,11 +23,7 @@ BLOCK_END = re.compile(
     re.IGNORECASE,
 )
 LOOKS_LIKE_HTML = re.compile(r"<(?:[a-zA-Z][\w-]*)(?:\s[^<>]*)?/?>")
-FETCH_TIMEOUT_SECONDS = 15
-
-
-class FetchError(Exception):
-    """A URL could not be fetched or held no article text."""
+PASTE_INSTEAD = "Paste the article's text instead."
 
 
 @dataclass
@@ -73,25 +72,23 @@ def find_duplicate(*, url: str | None, body: str) -> SourceArticle | None:
     return SourceArticle.objects.filter(content_hash=content_hash(body)).first()
 
 
-def fetch_article(url: str, *, timeout: int = FETCH_TIMEOUT_SECONDS) -> FetchedArticle:
-    """Download a page and extract its article text and metadata."""
+def fetch_article(url: str) -> FetchedArticle:
+    """
+    Fetch a page (events/fetch.py refuses private addresses) and extract its
+    article text and metadata; FetchError says why not.
+    """
     import trafilatura  # noqa: PLC0415 - heavy; only URL intake needs it
-    from trafilatura.settings import use_config  # noqa: PLC0415
 
-    config = use_config()
-    config.set("DEFAULT", "DOWNLOAD_TIMEOUT", str(timeout))
     try:
-        page = trafilatura.fetch_url(url, config=config)
-    except Exception as exc:  # network errors take many forms here
-        raise FetchError(f"Could not fetch {url}: {exc}") from exc
-    if page is None:
-        raise FetchError(
-            f"Could not fetch {url}: the server has no internet access or the site "
-            "did not answer. Paste the article's text instead."
-        )
-    document = trafilatura.bare_extraction(page, url=url, with_metadata=True)
+        page = fetch.fetch(url)
+    except FetchError as exc:
+        raise FetchError(f"{exc} {PASTE_INSTEAD}") from exc
+    # trafilatura only reads the page; it never fetches anything itself.
+    document = trafilatura.bare_extraction(
+        page.markup(), url=page.url, with_metadata=True
+    )
     if document is None or not (document.text or "").strip():
-        raise FetchError(f"No article text found at {url}. Paste the text instead.")
+        raise FetchError(f"No article text found at {url}. {PASTE_INSTEAD}")
     published_on = None
     if document.date:
         try:

@@ -6,18 +6,22 @@ server on the test database. Screenshots go to artifacts/screenshots/.
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.contrib.gis.geos import Polygon
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
 
 from events.models import Actor, Agreement, Event, Location, SourceArticle
+from tests.conftest import make_event
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -32,6 +36,8 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = settings.BASE_DIR / "artifacts" / "screenshots"
 BROWSER_PASSWORD = "browser-test-password"
+# Markup an editor might type as a name: run as HTML, it would set window.__xss.
+HOSTILE_NAME = "<img src=x onerror=window.__xss=1>"
 
 pytestmark = [
     pytest.mark.django_db,
@@ -274,4 +280,75 @@ def test_api_docs_render_from_local_assets(page: Page) -> None:
     page.tab.wait_for_selector(".swagger-ui .opblock-tag", timeout=20_000)
     assert "events" in page.tab.inner_text(".swagger-ui").lower()
     page.screenshot("api-docs")
+    page.assert_clean()
+
+
+T = TypeVar("T")
+
+
+def committed(work: Callable[[], T]) -> T:
+    """
+    Runs ORM work on a connection of its own, outside the test's transaction,
+    so that the live server's threads see what it writes.
+    """
+
+    def run() -> T:
+        try:
+            return work()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+@pytest.fixture
+def hostile_place() -> Iterator[Location]:
+    """A region and a published event there, both named with markup by an editor."""
+
+    def create() -> Location:
+        region = Location.objects.create(
+            name=HOSTILE_NAME,
+            kind=Location.Kind.REGION,
+            country_code="IRQ",
+            geometry=Polygon.from_bbox((40.0, 31.0, 40.6, 31.6)),
+        )
+        make_event(
+            title=HOSTILE_NAME,
+            location=region,
+            geo_precision="exact",
+            status=Event.Status.PUBLISHED,
+        )
+        return region
+
+    def remove(region: Location) -> None:
+        Event.objects.filter(location=region).delete()
+        region.delete()
+
+    region = committed(create)
+    yield region
+    committed(lambda: remove(region))
+
+
+def test_names_in_map_tooltips_and_popups_are_text(
+    page: Page, hostile_place: Location
+) -> None:
+    page.open("/map/")
+    tab = page.tab
+    tab.wait_for_selector("#event-map[data-loaded]")
+    # The basemap names the region with a permanent tooltip.
+    tooltips = tab.locator(".leaflet-tooltip-pane .basemap-label-region")
+    tooltips.filter(has_text=HOSTILE_NAME).wait_for()
+    # Close enough that the event is drawn on its own, with its popup.
+    point = hostile_place.point
+    tab.evaluate(f"window.ZagrosEventMap.map.setView([{point.y}, {point.x}], 11)")
+    tab.wait_for_selector("#event-map[data-loaded='1']")
+    tab.click("path.marker")
+    popup = tab.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator("a").inner_text() == HOSTILE_NAME
+    assert HOSTILE_NAME in popup.inner_text()  # the place, after the date
+    assert tab.locator("#event-map img").count() == 0
+    assert tab.evaluate("typeof window.__xss") == "undefined"
+    page.screenshot("map-hostile-names")
     page.assert_clean()

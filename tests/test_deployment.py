@@ -112,7 +112,6 @@ def production_environment(database_url: str, static_root: Path) -> dict[str, st
     return {
         **os.environ,
         "DEBUG": "0",
-        "REQUIRE_SECRET_KEY": "1",
         "SECRET_KEY": "a-production-like-secret-key-for-the-probe-test-" + "x" * 20,
         "DATABASE_URL": database_url,
         "ALLOWED_HOSTS": ".zagros.example.org",
@@ -338,12 +337,12 @@ def test_every_variable_of_env_example_reaches_the_app_containers(
     services = yaml.safe_load(result.stdout)["services"]
     web = services["web"]["environment"]
     assert application_variables() - set(web) == set(), "not passed to web"
-    # The compose file's own values win over .env for these three.
+    # The compose file's own values win over .env for these two.
     assert web["DATABASE_URL"] == (
         f"postgis://zagros:{dotenv['POSTGRES_PASSWORD']}@db:5432/zagros"
     )
-    assert (web["DEBUG"], web["REQUIRE_SECRET_KEY"]) == ("0", "1")
-    unchanged = set(dotenv) - {"DATABASE_URL", "DEBUG", "REQUIRE_SECRET_KEY"}
+    assert web["DEBUG"] == "0"
+    unchanged = set(dotenv) - {"DATABASE_URL", "DEBUG"}
     assert {name: web[name] for name in unchanged} == {
         name: dotenv[name] for name in unchanged
     }

@@ -1,11 +1,16 @@
-"""Headers, sign-in lockout, the deployment checklist and URL intake's reach."""
+"""Headers, sign-in lockout, the signing key, the deployment checklist and URL
+intake's reach."""
 
 import os
+import re
+import shutil
+import stat
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -135,3 +140,121 @@ def test_url_intake_does_not_fetch_from_a_local_address(local_article: str) -> N
     with pytest.raises(FetchError):
         fetch_article(local_article, timeout=5)
     assert ArticleHandler.requests == []
+
+
+# --- the signing key -------------------------------------------------------------
+
+
+def settings_in(directory: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """
+    Loads a copy of the settings in `directory`, which has no .env, with only
+    `env` in the environment; prints the key it ends up with.
+    """
+    (directory / "tracker").mkdir(exist_ok=True)
+    (directory / "tracker" / "__init__.py").touch()
+    shutil.copy(settings.BASE_DIR / "tracker" / "settings.py", directory / "tracker")
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; from django.conf import settings; "
+            "print(settings.SECRET_KEY)",
+        ],
+        cwd=directory,
+        env={
+            "PATH": os.environ["PATH"],
+            "PYTHONPATH": str(directory),
+            "DJANGO_SETTINGS_MODULE": "tracker.settings",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("environment", [{}, {"DEBUG": "0", "SECRET_KEY": ""}])
+def test_settings_refuse_to_start_without_a_key_when_debug_is_off(
+    tmp_path: Path, environment: dict[str, str]
+) -> None:
+    result = settings_in(tmp_path, environment)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is not set and DEBUG is off" in (
+        result.stderr
+    )
+
+
+def test_settings_take_the_key_they_are_given(tmp_path: Path) -> None:
+    key = "k" * 30 + "-a-key-given-by-the-environment-" + "z" * 20
+    result = settings_in(tmp_path, {"SECRET_KEY": key})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == key
+
+
+def test_debugging_without_a_key_signs_with_a_random_one(tmp_path: Path) -> None:
+    keys = [settings_in(tmp_path, {"DEBUG": "1"}).stdout.strip() for _ in range(2)]
+    assert len(keys[0]) >= 50
+    assert keys[0] != keys[1]
+
+
+def dotenv(directory: Path, commands: str) -> subprocess.CompletedProcess:
+    """Runs bin/setup's .env functions in `directory`."""
+    return subprocess.run(
+        [
+            "bash",
+            "-euo",
+            "pipefail",
+            "-c",
+            f". {settings.BASE_DIR}/bin/dotenv.sh; {commands}",
+        ],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+
+
+def dotenv_file(directory: Path) -> tuple[int, dict[str, str]]:
+    """The permission bits of `directory`/.env and its NAME=value lines."""
+    path = directory / ".env"
+    lines = path.read_text().splitlines()
+    return stat.S_IMODE(path.stat().st_mode), dict(line.split("=", 1) for line in lines)
+
+
+def test_setup_writes_a_private_env_with_a_random_key_it_keeps(tmp_path: Path) -> None:
+    dotenv(tmp_path, "env_init")
+    mode, values = dotenv_file(tmp_path)
+    assert mode == 0o600
+    key = values["SECRET_KEY"]
+    assert re.fullmatch(r"[A-Za-z0-9]{50,}", key)
+    dotenv(tmp_path, "env_init; env_set DEMO_PASSWORD demo")
+    assert dotenv_file(tmp_path) == (
+        0o600,
+        {"SECRET_KEY": key, "DEMO_PASSWORD": "demo"},
+    )
+
+
+def test_every_install_gets_a_key_of_its_own(tmp_path: Path) -> None:
+    keys = set()
+    for install in ("one", "two"):
+        (tmp_path / install).mkdir()
+        dotenv(tmp_path / install, "env_init")
+        keys.add(dotenv_file(tmp_path / install)[1]["SECRET_KEY"])
+    assert len(keys) == 2
+
+
+def test_setup_makes_an_existing_readable_env_private(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text("DATABASE_URL=postgis://zagros:secret@127.0.0.1:5432/zagros\n")
+    env.chmod(0o644)
+    dotenv(tmp_path, "env_init")
+    mode, values = dotenv_file(tmp_path)
+    assert mode == 0o600
+    assert values["DATABASE_URL"] == "postgis://zagros:secret@127.0.0.1:5432/zagros"
+    assert set(values) == {"DATABASE_URL", "SECRET_KEY"}
+
+
+def test_setup_keeps_env_private_whatever_the_umask(tmp_path: Path) -> None:
+    dotenv(tmp_path, "umask 000; env_set DATABASE_URL postgis://a; env_init")
+    assert dotenv_file(tmp_path)[0] == 0o600

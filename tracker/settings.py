@@ -7,11 +7,13 @@ the defaults below, which suit a local development run.
 """
 
 import datetime
+import secrets
 from pathlib import Path
 
 import environ
 import pghistory
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,10 +23,15 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG and env.bool("REQUIRE_SECRET_KEY", default=False):
-        raise environ.ImproperlyConfigured("Set SECRET_KEY in the environment.")
-    # Local runs only: a production deployment sets SECRET_KEY (see docs/deployment.md).
-    SECRET_KEY = "insecure-local-development-key-change-me-in-production"
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set and DEBUG is off. bin/setup (make run, make "
+            "test) writes a random one into .env; a deployment sets its own "
+            "(see docs/deployment.md)."
+        )
+    # A debugging session without a key signs with one of its own: sessions
+    # and CSRF tokens then last only as long as the process.
+    SECRET_KEY = secrets.token_urlsafe(50)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -240,6 +247,11 @@ CORS_ALLOW_HEADERS = [
 ]
 CORS_EXPOSE_HEADERS = ["ETag", "Link", "Location", "Retry-After"]
 CORS_ALLOW_CREDENTIALS = False
+
+# Pages are fetched (an article's URL at intake) from public addresses only;
+# these hosts, "host" or "host:port", are fetched even on a private, loopback
+# or link-local address: an intranet's news server, a test's local server.
+FETCH_ALLOWED_HOSTS = env.list("FETCH_ALLOWED_HOSTS", default=[])
 
 # Maps draw the project's own boundaries, so they work with no network. An
 # online tile layer is added only when MAP_TILE_URL is set, e.g.

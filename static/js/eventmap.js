@@ -34,19 +34,28 @@
       .map(function (v) { return v.toFixed(4); }).join(",");
   }
 
-  function escapeHtml(text) {
-    var div = document.createElement("div");
-    div.textContent = text == null ? "" : String(text);
-    return div.innerHTML;
+  // Popups are built from DOM nodes with their text set as text: Leaflet would
+  // parse a string as HTML, and titles and place names come from editors.
+  function create(tag, text) {
+    var node = document.createElement(tag);
+    if (text != null) node.textContent = String(text);
+    return node;
   }
 
   function popup(properties, id) {
-    return "<strong><a href=\"/events/" + encodeURIComponent(id) + "/\">" +
-      escapeHtml(properties.title) + "</a></strong><br>" +
-      escapeHtml(properties.date) + (properties.place ? " · " + escapeHtml(properties.place) : "") +
-      (properties.geo_precision !== "exact" ? "<br><em>Place known " +
-        (properties.geo_precision === "near" ? "approximately" : "only to the " + escapeHtml(properties.geo_precision)) +
-        "</em>" : "");
+    var box = create("div");
+    var link = create("a", properties.title);
+    link.href = "/events/" + encodeURIComponent(id) + "/";
+    box.appendChild(create("strong")).appendChild(link);
+    box.appendChild(create("br"));
+    box.appendChild(document.createTextNode(
+      properties.date + (properties.place ? " · " + properties.place : "")));
+    if (properties.geo_precision !== "exact") {
+      box.appendChild(create("br"));
+      box.appendChild(create("em", "Place known " + (properties.geo_precision === "near"
+        ? "approximately" : "only to the " + properties.geo_precision)));
+    }
+    return box;
   }
 
   function drawCluster(feature) {
@@ -57,7 +66,7 @@
     }
     var size = Math.round(24 + 8 * Math.log10(count));
     var icon = L.divIcon({
-      html: "<span>" + count.toLocaleString() + "</span>",
+      html: create("span", count.toLocaleString()),
       className: "cluster type-" + feature.properties.event_type,
       iconSize: [size, size]
     });

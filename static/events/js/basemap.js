@@ -39,7 +39,8 @@
           // The region and the whole border carry their names; the stretch of
           // border along the region names itself on hover.
           var permanent = kind === "region" || feature.properties.code === "IRN-IRQ";
-          one.bindTooltip(feature.properties.name, {
+          // A text node: Leaflet would parse a string as HTML, and editors name places.
+          one.bindTooltip(document.createTextNode(feature.properties.name), {
             permanent: permanent,
             sticky: !permanent,
             direction: "center",
