@@ -291,16 +291,24 @@ def expected_row(event: Event, countries: dict[str, str]) -> dict[str, str]:
     def safe(text: str) -> str:
         return "'" + text if text[:1] and text[:1] in "=+-@|" else text
 
-    sides: dict[str, list[str]] = {"one": [], "two": [], "others": []}
-    for participant in event.participations.select_related("actor").order_by("id"):
-        sides[formats.SIDE_OF_ROLE[participant.role]].append(
-            safe(participant.actor.name)
-        )
+    parties = orm_parties(event)
+    sides: dict[str, list[acled.Party]] = {"one": [], "two": [], "others": []}
+    for party in parties:
+        sides[formats.SIDE_OF_ROLE[party.role]].append(party)
+    names = {side: [safe(p.name) for p in members] for side, members in sides.items()}
     publishers = sorted(
         {c.article.publisher for c in event.citations.select_related("article")} - {""}
     )
     location = event.location
     country = location.country_code if location else ""
+    coded = acled.codes(
+        event_type=event.event_type,
+        sub_type=event.sub_event_type,
+        country=country,
+        actor1=(sides["one"] or [None])[0],
+        actor2=(sides["two"] or [None])[0],
+    )
+    record = orm_record(event) or {"source_scale": "", "tags": ""}
 
     def number(value: int | None) -> str:
         return "" if value is None else str(value)
@@ -313,11 +321,11 @@ def expected_row(event: Event, countries: dict[str, str]) -> dict[str, str]:
         "date_precision": event.date_precision,
         "event_type": event.event_type,
         "sub_event_type": safe(event.sub_event_type),
-        "actor1": (sides["one"] or [""])[0],
-        "assoc_actor_1": "; ".join(sides["one"][1:]),
-        "actor2": (sides["two"] or [""])[0],
-        "assoc_actor_2": "; ".join(sides["two"][1:]),
-        "other_actors": "; ".join(sides["others"]),
+        "actor1": (names["one"] or [""])[0],
+        "assoc_actor_1": "; ".join(names["one"][1:]),
+        "actor2": (names["two"] or [""])[0],
+        "assoc_actor_2": "; ".join(names["two"][1:]),
+        "other_actors": "; ".join(names["others"]),
         "iso3": country,
         "country": countries.get(country, ""),
         "location": location.name if location else "",
@@ -333,6 +341,19 @@ def expected_row(event: Event, countries: dict[str, str]) -> dict[str, str]:
         "status": event.status,
         "title": safe(event.title),
         "timestamp": str(int(event.updated_at.timestamp())),
+        **coded,
+        "region": acled_countries.BY_ALPHA3[country].region
+        if country in acled_countries.BY_ALPHA3
+        else "",
+        **dict(
+            zip(
+                ["admin1", "admin2", "admin3"],
+                [safe(name) for name in orm_admin_names(event)],
+                strict=True,
+            )
+        ),
+        "source_scale": safe(record["source_scale"]),
+        "tags": safe(record["tags"]),
     }
 
 

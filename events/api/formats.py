@@ -11,7 +11,6 @@ import hashlib
 import json
 from collections.abc import Iterator
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     F,
     Func,
@@ -21,13 +20,14 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
 from events.features import FEED_PROPERTIES, features
-from events.models import Citation, Event, Location, Participant, sees_unpublished
+from events.interop import acled, countries
+from events.models import Event, Location, Participant, sees_unpublished
 from events.queries import (
     CHUNK_ROWS,
     bulk_read,
@@ -103,6 +103,10 @@ CSV_COLUMNS = [
     "other_actors", "iso3", "country", "location", "latitude", "longitude",
     "geo_precision", "source", "notes", "fatalities", "fatalities_low",
     "fatalities_high", "confidence", "status", "title", "timestamp",
+    # ACLED's columns the first ones lack, added after them so that readers
+    # of the columns above by position keep working.
+    "disorder_type", "inter1", "inter2", "interaction", "civilian_targeting",
+    "region", "admin1", "admin2", "admin3", "source_scale", "tags",
 ]  # fmt: skip
 # Spreadsheets run a cell that starts with one of these as a formula (OWASP,
 # "CSV injection"), after any spaces; tab, CR and LF are unsafe by themselves.
@@ -135,7 +139,8 @@ def coordinate(function: str) -> Func:
 def csv_rows(queryset: QuerySet) -> Iterator[list]:
     """
     One list per event in CSV_COLUMNS order. PostgreSQL formats and escapes
-    the cells; Python only splits the participants into ACLED's two sides.
+    the cells; Python splits the participants into ACLED's two sides and
+    codes them as ACLED does (`events/interop/acled.py`).
     """
     rows = queryset.values_list(
         "id",
@@ -145,19 +150,7 @@ def csv_rows(queryset: QuerySet) -> Iterator[list]:
         "date_precision",
         "event_type",
         safe_text(F("sub_event_type")),
-        # "role:name" per participant, in the order they were added.
-        ArraySubquery(
-            Participant.objects.filter(event=OuterRef("pk"))
-            .order_by("id")
-            .values(
-                pair=Concat(
-                    "role",
-                    Value(":"),
-                    safe_text(F("actor__name")),
-                    output_field=TextField(),
-                )
-            )
-        ),
+        acled.party_cells(safe_text(F("actor__name"))),
         "location__country_code",
         safe_text(
             Subquery(
@@ -172,20 +165,7 @@ def csv_rows(queryset: QuerySet) -> Iterator[list]:
         coordinate("ST_Y"),
         coordinate("ST_X"),
         "geo_precision",
-        safe_text(
-            Func(
-                ArraySubquery(
-                    Citation.objects.filter(event=OuterRef("pk"))
-                    .exclude(article__publisher="")
-                    .order_by("article__publisher")
-                    .distinct()
-                    .values("article__publisher")
-                ),
-                Value("; "),
-                function="array_to_string",
-                output_field=TextField(),
-            )
-        ),
+        safe_text(acled.cited_publishers()),
         safe_text(F("summary")),
         "fatalities_best",
         "fatalities_low",
@@ -194,21 +174,41 @@ def csv_rows(queryset: QuerySet) -> Iterator[list]:
         "status",
         safe_text(F("title")),
         as_text("updated_at", "floor(extract(epoch from %(expressions)s))::bigint"),
+        *acled.admin_names(safe_text),
+        acled.record_lines(safe_text),
     )  # fmt: skip
     for row in rows.iterator(chunk_size=CHUNK_ROWS):
-        sides: dict[str, list[str]] = {"one": [], "two": [], "others": []}
-        for pair in row[7]:
-            role, name = pair.split(":", 1)
-            sides[SIDE_OF_ROLE[role]].append(name)
+        sides: dict[str, list[acled.Party]] = {"one": [], "two": [], "others": []}
+        for party in acled.parties(row[7]):
+            sides[SIDE_OF_ROLE[party.role]].append(party)
         one, two = sides["one"], sides["two"]
+        country_code = row[8] or ""
+        coded = acled.codes(
+            event_type=row[5],
+            sub_type=row[6],
+            country=country_code,
+            actor1=one[0] if one else None,
+            actor2=two[0] if two else None,
+        )
+        country = countries.BY_ALPHA3.get(country_code)
+        _, source_scale, tags = row[26] or ("", "", "")
         yield [
             *row[:7],
-            one[0] if one else "",
-            "; ".join(one[1:]),
-            two[0] if two else "",
-            "; ".join(two[1:]),
-            "; ".join(sides["others"]),
-            *row[8:],
+            one[0].name if one else "",
+            "; ".join(party.name for party in one[1:]),
+            two[0].name if two else "",
+            "; ".join(party.name for party in two[1:]),
+            "; ".join(party.name for party in sides["others"]),
+            *row[8:23],
+            coded["disorder_type"],
+            coded["inter1"],
+            coded["inter2"],
+            coded["interaction"],
+            coded["civilian_targeting"],
+            country.region if country else "",
+            *row[23:26],
+            source_scale,
+            tags,
         ]
 
 
