@@ -1,15 +1,16 @@
 """
 Event exports that stream: a GeoJSON FeatureCollection (RFC 7946) whose
-features PostgreSQL builds as JSON text, and an ACLED-like CSV. Rows come in
-chunks (libpq's for the features, a server-side cursor's for the CSV), so
-memory stays flat however many events match. docs/performance.md has what
-this costs at a million events.
+features PostgreSQL builds as JSON text, an ACLED-like CSV, and ACLED's own
+layout (rows from `events/interop/acled.py`, as the export command writes
+them). Rows come in chunks (libpq's for the features, a server-side cursor's
+for the CSVs), so memory stays flat however many events match.
+docs/performance.md has what this costs at a million events.
 """
 
 import csv
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db.models import (
     F,
@@ -51,6 +52,16 @@ class CSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         return json.dumps(data).encode()
+
+
+class ACLEDRenderer(CSVRenderer):
+    """
+    Negotiation only: bodies are streamed by `acled_response`. The media type
+    is CSV's, so `Accept: text/csv` finds the plain CSV; this one is chosen
+    by `?format=acled`.
+    """
+
+    format = "acled"
 
 
 def feature_collection(
@@ -219,11 +230,15 @@ class LineBuffer:
         return line
 
 
-def csv_lines(queryset: QuerySet) -> Iterator[str]:
+def csv_lines(
+    queryset: QuerySet,
+    columns: list[str] = CSV_COLUMNS,
+    rows: Callable[[QuerySet], Iterator[list]] = csv_rows,
+) -> Iterator[str]:
     writer = csv.writer(LineBuffer())
-    yield writer.writerow(CSV_COLUMNS)
+    yield writer.writerow(columns)
     with bulk_read():
-        for chunk in chunked(csv_rows(queryset), CHUNK_ROWS):
+        for chunk in chunked(rows(queryset), CHUNK_ROWS):
             yield "".join(writer.writerow(row) for row in chunk)
 
 
@@ -231,6 +246,18 @@ def csv_response(queryset: QuerySet, *, head: bool) -> StreamingHttpResponse:
     body = iter(()) if head else csv_lines(queryset)
     response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="zagros-events.csv"'
+    return response
+
+
+def acled_response(queryset: QuerySet, *, head: bool) -> StreamingHttpResponse:
+    """
+    The events in ACLED's own layout, row for row what `export_events
+    --format acled` writes. Cells are not escaped for spreadsheets: ACLED's
+    files are not, and the file must read back as it was written.
+    """
+    body = iter(()) if head else csv_lines(queryset, acled.COLUMNS, acled.export_rows)
+    response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="zagros-events-acled.csv"'
     return response
 
 
