@@ -516,3 +516,14 @@ def test_the_schema_documents_the_acled_format(client: Client) -> None:
     assert "ACLED's own 31 columns" in format_parameter["description"]
     assert "text/csv" in operation["responses"]["200"]["content"]
     assert "`format=acled`: ACLED's export layout" in operation["description"]
+
+
+def test_the_timeline_links_to_its_events_in_acleds_layout(client: Client) -> None:
+    page = client.get("/timeline/", {"country": "IRQ", "type": "statement"})
+    home = client.get("/")
+
+    link = f"{EVENTS}?format=acled&amp;country=IRQ&amp;type=statement"
+    assert f'href="{link}"' in page.content.decode()
+    assert f'href="{EVENTS}?format=acled"' in home.content.decode()
+    rows = acled_rows(client, country="IRQ", type="statement")
+    assert [row["country"] for row in rows] == ["Iraq"]
