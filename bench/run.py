@@ -391,11 +391,11 @@ def csv_reference_sql(params: dict) -> tuple[str, list]:
         "coalesce(s.two_coding[1], '')", "''", "''", "l.country_code",
         safe("CASE WHEN l.source LIKE 'ACLED: %%' THEN split_part(substr(l.source, "
              "8), ' › ', 1) ELSE coalesce(CASE WHEN l.kind = 'admin1' THEN l.name "
-             "END, CASE WHEN l.id IS NULL OR l.kind IN ('city', 'site') THEN "
-             "(SELECT pr.name FROM events_location pr WHERE pr.kind = 'admin1' "
-             "AND ST_Intersects(pr.geometry, e.point) ORDER BY pr.id LIMIT 1) END, "
-             "CASE WHEN lp.kind = 'admin1' THEN lp.name END, CASE WHEN lpp.kind = "
-             "'admin1' THEN lpp.name END) END"),
+             "END, CASE WHEN lp.kind = 'admin1' THEN lp.name END, CASE WHEN "
+             "lpp.kind = 'admin1' THEN lpp.name END, CASE WHEN l.id IS NULL OR "
+             "l.kind IN ('city', 'site') THEN (SELECT pr.name FROM events_location "
+             "pr WHERE pr.kind = 'admin1' AND ST_Intersects(pr.geometry, e.point) "
+             "ORDER BY pr.id LIMIT 1) END) END"),
         safe("CASE WHEN l.source LIKE 'ACLED: %%' THEN split_part(substr(l.source, "
              "8), ' › ', 2) END"),
         safe("CASE WHEN l.source LIKE 'ACLED: %%' THEN split_part(substr(l.source, "

@@ -245,6 +245,10 @@ def orm_admin_names(event: Event) -> list[str]:
         return (names + ["", ""])[:3]
     if place is not None and place.kind == Location.Kind.ADMIN1:
         return [place.name, "", ""]
+    parent = place.parent if place else None
+    for above in (parent, parent.parent if parent else None):
+        if above is not None and above.kind == Location.Kind.ADMIN1:
+            return [above.name, "", ""]
     point_like = place is None or place.kind in ("city", "site")
     if point_like and event.point is not None:
         holding = (
@@ -256,10 +260,6 @@ def orm_admin_names(event: Event) -> list[str]:
         )
         if holding is not None:
             return [holding.name, "", ""]
-    parent = place.parent if place else None
-    for above in (parent, parent.parent if parent else None):
-        if above is not None and above.kind == Location.Kind.ADMIN1:
-            return [above.name, "", ""]
     return ["", "", ""]
 
 

@@ -462,10 +462,12 @@ def cited_publishers() -> Func:
 def admin_names(cell: Callable[[Any], Any] = plain) -> list[Any]:
     """
     admin1, admin2 and admin3: the names an ACLED import kept for the place.
-    Otherwise admin1 is the province: the place itself when it is one; for a
-    town, a site or an event with no place, the province whose outline holds
-    the event's point; else the province above the place. admin2 and admin3
-    are then blank: no district boundaries are loaded.
+    Otherwise admin1 is the province: the place itself when it is one, else
+    the province the place is filed under (as ACLED names the admin areas of
+    the location, not of the exact point); for a town or site filed under no
+    province, or an event with no place, the province whose outline holds the
+    event's point. admin2 and admin3 are then blank: no district boundaries
+    are loaded.
     """
     kept = Q(location__source__startswith=PLACE_SOURCE)
     names = Func(
@@ -495,9 +497,10 @@ def admin_names(cell: Callable[[Any], Any] = plain) -> list[Any]:
     point_like = Q(location__kind__in=[Location.Kind.CITY, Location.Kind.SITE]) | Q(
         location__isnull=True
     )
+    # In this order, the outlines are searched only for the places the
+    # hierarchy does not answer.
     admin1 = Coalesce(
         Case(When(location__kind=province, then="location__name"), output_field=text),
-        Case(When(point_like, then=holding_point), output_field=text),
         Case(
             When(location__parent__kind=province, then="location__parent__name"),
             output_field=text,
@@ -509,6 +512,7 @@ def admin_names(cell: Callable[[Any], Any] = plain) -> list[Any]:
             ),
             output_field=text,
         ),
+        Case(When(point_like, then=holding_point), output_field=text),
         output_field=text,
     )
     return [
