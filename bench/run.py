@@ -383,6 +383,24 @@ def csv_reference_sql(params: dict) -> tuple[str, list]:
         safe("e.summary"), "e.fatalities_best", "e.fatalities_low",
         "e.fatalities_high", "e.confidence", "e.status", safe("e.title"),
         "extract(epoch FROM e.updated_at)::bigint",
+        # ACLED's codes are Python's work in the export (events/interop/
+        # acled.py): these cells hold what they are coded from, so that COPY
+        # reads what the export reads and the ratio counts the coding as the
+        # export's cost.
+        "e.event_type", "coalesce(s.one_coding[1], '')",
+        "coalesce(s.two_coding[1], '')", "''", "''", "l.country_code",
+        safe("CASE WHEN l.source LIKE 'ACLED: %%' THEN split_part(substr(l.source, "
+             "8), ' › ', 1) ELSE coalesce(CASE WHEN l.kind = 'admin1' THEN l.name "
+             "END, CASE WHEN lp.kind = 'admin1' THEN lp.name END, CASE WHEN "
+             "lpp.kind = 'admin1' THEN lpp.name END, CASE WHEN l.id IS NULL OR "
+             "l.kind IN ('city', 'site') THEN (SELECT pr.name FROM events_location "
+             "pr WHERE pr.kind = 'admin1' AND ST_Intersects(pr.geometry, e.point) "
+             "ORDER BY pr.id LIMIT 1) END) END"),
+        safe("CASE WHEN l.source LIKE 'ACLED: %%' THEN split_part(substr(l.source, "
+             "8), ' › ', 2) END"),
+        safe("CASE WHEN l.source LIKE 'ACLED: %%' THEN split_part(substr(l.source, "
+             "8), ' › ', 3) END"),
+        safe("r.lines[2]"), safe("r.lines[3]"),
     ]  # fmt: skip
     select = ", ".join(
         f'{cell} AS "{name}"' for cell, name in zip(cells, CSV_COLUMNS, strict=True)
@@ -392,6 +410,8 @@ def csv_reference_sql(params: dict) -> tuple[str, list]:
         FROM ({sql}) AS selected
         JOIN events_event e ON e.id = selected.id
         LEFT JOIN events_location l ON l.id = e.location_id
+        LEFT JOIN events_location lp ON lp.id = l.parent_id
+        LEFT JOIN events_location lpp ON lpp.id = lp.parent_id
         LEFT JOIN LATERAL (
             SELECT
                 array_agg(x.name ORDER BY p.id) FILTER (WHERE p.role IN
@@ -399,12 +419,31 @@ def csv_reference_sql(params: dict) -> tuple[str, list]:
                 array_agg(x.name ORDER BY p.id) FILTER (WHERE p.role = 'target')
                     AS two,
                 array_agg(x.name ORDER BY p.id) FILTER (WHERE p.role IN
-                    ('mediator', 'witness', 'mentioned')) AS others
+                    ('mediator', 'witness', 'mentioned')) AS others,
+                array_agg(x.coding ORDER BY p.id) FILTER (WHERE p.role IN
+                    ('initiator', 'signatory', 'participant')) AS one_coding,
+                array_agg(x.coding ORDER BY p.id) FILTER (WHERE p.role = 'target')
+                    AS two_coding
             FROM events_participant p
-            JOIN events_actor a ON a.id = p.actor_id,
-            LATERAL (SELECT {safe("a.name")} AS name) x
+            JOIN events_actor a ON a.id = p.actor_id
+            LEFT JOIN events_actor b ON b.id = coalesce(p.on_behalf_of_id,
+                a.parent_id),
+            LATERAL (SELECT {safe("a.name")} AS name, concat_ws(':', p.capacity,
+                CASE WHEN a.kind = 'person' AND b.id IS NOT NULL THEN b.kind
+                ELSE a.kind END, a.country) AS coding) x
             WHERE p.event_id = e.id
         ) s ON true
+        LEFT JOIN LATERAL (
+            SELECT ARRAY[
+                substring(a.body, '(?n)^Source: (.*)$'),
+                substring(a.body, '(?n)^Source scale: (.*)$'),
+                substring(a.body, '(?n)^Tags: (.*)$')] AS lines
+            FROM events_citation c
+            JOIN events_sourcearticle a ON a.id = c.article_id
+            WHERE c.event_id = e.id AND a.publisher = 'ACLED'
+                AND a.title LIKE 'ACLED event %%'
+            ORDER BY c.id DESC LIMIT 1
+        ) r ON true
         ORDER BY e.start_date, e.id
     """
     in_select = sum(cell.count("%s") for cell in cells)

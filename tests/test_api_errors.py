@@ -132,7 +132,7 @@ def test_messages_say_what_is_wrong(client: Client) -> None:
         "'2023-02-30' is not a date: use YYYY-MM-DD, YYYY-MM, YYYY-Www or YYYY."
     ]
     assert error(format="xml") == [
-        "Unknown format 'xml'; use one of: json, geojson, csv."
+        "Unknown format 'xml'; use one of: json, geojson, csv, acled."
     ]
     assert error(cursor="abc") == [
         "Invalid cursor: pass back the `next` link unchanged."

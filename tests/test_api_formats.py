@@ -240,7 +240,13 @@ def test_csv_has_one_acled_like_row_per_event(client: Client) -> None:
 
 
 def test_csv_built_in_sql_matches_the_orm(client: Client) -> None:
-    rows = {int(r["event_id"]): r for r in csv_rows(client)}
+    # The columns ACLED's codebook adds are checked below and, against the
+    # ORM, in tests/test_sql_outputs.py.
+    own = formats.CSV_COLUMNS[: formats.CSV_COLUMNS.index("timestamp") + 1]
+    rows = {
+        int(r["event_id"]): {column: r[column] for column in own}
+        for r in csv_rows(client)
+    }
     events = Event.objects.published().select_related("location")
     countries = dict(
         Location.objects.filter(kind="country").values_list("code", "name")
@@ -283,6 +289,61 @@ def test_csv_built_in_sql_matches_the_orm(client: Client) -> None:
             "title": event.title,
             "timestamp": str(int(event.updated_at.timestamp())),
         }
+
+
+def test_csv_keeps_its_columns_and_adds_acleds_after_them(client: Client) -> None:
+    rows = {r["title"][:24]: r for r in csv_rows(client)}
+    added = formats.CSV_COLUMNS[formats.CSV_COLUMNS.index("timestamp") + 1 :]
+
+    assert formats.CSV_COLUMNS[:27] == [
+        "event_id", "event_date", "end_date", "year", "date_precision",
+        "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2",
+        "assoc_actor_2", "other_actors", "iso3", "country", "location",
+        "latitude", "longitude", "geo_precision", "source", "notes",
+        "fatalities", "fatalities_low", "fatalities_high", "confidence",
+        "status", "title", "timestamp",
+    ]  # fmt: skip
+    assert added == [
+        "disorder_type", "inter1", "inter2", "interaction", "civilian_targeting",
+        "region", "admin1", "admin2", "admin3", "source_scale", "tags",
+    ]  # fmt: skip
+    assert {title: [row[c] for c in added] for title, row in rows.items()} == {
+        "Iraq and Iran sign a bor": [
+            "Strategic developments", "8", "0", "80", "", "Middle East",
+            "Baghdad", "", "", "", "",
+        ],
+        "Prime Minister al-Sudani": [
+            "Strategic developments", "1", "0", "10", "", "Middle East",
+            "Baghdad", "", "", "", "",
+        ],
+        "Shamkhani says the agree": [
+            "Strategic developments", "8", "2", "28", "", "Middle East",
+            "", "", "", "", "",
+        ],
+        "Foreign Minister Amir-Ab": [
+            "Strategic developments", "1", "2", "12", "", "Middle East",
+            "Tehran", "", "", "", "",
+        ],
+        "An Iranian Kurdish woman": [
+            "Strategic developments", "", "0", "", "", "Middle East",
+            "", "", "", "", "",
+        ],
+        "Protests in Iran after t": [
+            "Demonstrations", "6", "0", "60", "", "Middle East",
+            "", "", "", "", "",
+        ],
+        "Iran’s Revolutionary Gua": [
+            "Political violence", "8", "2", "28", "", "Middle East",
+            "", "", "", "", "",
+        ],
+        "Iraq announces federal g": [
+            "Strategic developments", "1", "0", "10", "", "", "", "", "", "", "",
+        ],
+        "Iran detains a sabotage ": [
+            "Strategic developments", "1", "2", "12", "", "Middle East",
+            "", "", "", "", "",
+        ],
+    }  # fmt: skip
 
 
 def test_csv_names_initiators_and_targets_as_actor1_and_actor2(client: Client) -> None:

@@ -89,7 +89,7 @@ def test_an_embedded_change_changes_the_etag(client: Client) -> None:
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("export", ["geojson", "csv"])
+@pytest.mark.parametrize("export", ["geojson", "csv", "acled"])
 def test_streamed_exports_answer_304_until_the_data_changes(
     client: Client, export: str
 ) -> None:
@@ -113,10 +113,11 @@ def test_export_etags_differ_per_query_and_reader(
         client.get(EVENTS, {"format": "geojson"})["ETag"],
         client.get(EVENTS, {"format": "geojson", "type": "protest"})["ETag"],
         client.get(EVENTS, {"format": "csv"})["ETag"],
+        client.get(EVENTS, {"format": "acled"})["ETag"],
         editor_client.get(EVENTS, {"format": "geojson"})["ETag"],
     }
 
-    assert len(tags) == 4
+    assert len(tags) == 5
 
 
 @pytest.mark.parametrize("params", [{}, {"format": "geojson"}, {"format": "csv"}])

@@ -508,17 +508,22 @@ def test_acled_export_of_curated_events_uses_the_closest_acled_codes(tmp_path):
         "location": "Baghdad",
         "geo_precision": "1",
         "source": "Al Jazeera",
-        "fatalities": "",
+        "fatalities": "0",  # none reported, as ACLED writes it
     }
+    protests = next(row for row in rows.values() if row["event_type"] == "Protests")
+    # Protesters, 6, alone: 60.
+    assert (protests["inter1"], protests["interaction"]) == ("6", "60")
     strikes = next(
         row for row in rows.values() if row["sub_event_type"] == "Air/drone strike"
     )
     # Known only as "2022": the middle of the year, at ACLED's coarsest code.
     assert (strikes["event_date"], strikes["time_precision"]) == ("2022-07-02", "3")
+    # Iran's Revolutionary Guard striking in Iraq: external forces, as ACLED
+    # codes a state's forces abroad.
     assert (strikes["inter1"], strikes["inter2"], strikes["interaction"]) == (
-        "1",
+        "8",
         "2",
-        "12",
+        "28",
     )
 
 

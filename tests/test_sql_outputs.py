@@ -9,7 +9,9 @@ import datetime
 import io
 import json
 import math
+import re
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -23,6 +25,8 @@ from events import mapdata
 from events.api import formats
 from events.api.serializers import EventSerializer, with_embedded
 from events.filters import EventFilterSet, PartialDateField
+from events.interop import acled
+from events.interop import countries as acled_countries
 from events.models import (
     Actor,
     DatePrecision,
@@ -212,20 +216,99 @@ def test_date_filters_select_by_each_events_period(params: dict) -> None:
 # --- CSV ----------------------------------------------------------------------------
 
 
+def orm_parties(event: Event) -> list[acled.Party]:
+    """The participants as acled.Party, a person coded as whom they act for."""
+    parties = []
+    for participant in event.participations.select_related(
+        "actor__parent", "on_behalf_of"
+    ).order_by("id"):
+        actor = participant.actor
+        coding = actor
+        if actor.kind == Actor.Kind.PERSON:
+            coding = participant.on_behalf_of or actor.parent or actor
+        parties.append(
+            acled.Party(
+                participant.role,
+                participant.capacity,
+                coding.kind,
+                coding.country,
+                actor.name,
+            )
+        )
+    return parties
+
+
+def orm_admin_names(event: Event) -> list[str]:
+    place = event.location
+    if place is not None and place.source.startswith("ACLED: "):
+        names = place.source.removeprefix("ACLED: ").split(" › ")
+        return (names + ["", ""])[:3]
+    if place is not None and place.kind == Location.Kind.ADMIN1:
+        return [place.name, "", ""]
+    parent = place.parent if place else None
+    for above in (parent, parent.parent if parent else None):
+        if above is not None and above.kind == Location.Kind.ADMIN1:
+            return [above.name, "", ""]
+    point_like = place is None or place.kind in ("city", "site")
+    if point_like and event.point is not None:
+        holding = (
+            Location.objects.filter(
+                kind=Location.Kind.ADMIN1, geometry__intersects=event.point
+            )
+            .order_by("id")
+            .first()
+        )
+        if holding is not None:
+            return [holding.name, "", ""]
+    return ["", "", ""]
+
+
+def orm_record(event: Event) -> dict[str, str] | None:
+    """The lines of the newest ACLED record the event cites."""
+    citation = (
+        event.citations.filter(
+            article__publisher="ACLED", article__title__startswith="ACLED event "
+        )
+        .select_related("article")
+        .order_by("-id")
+        .first()
+    )
+    if citation is None:
+        return None
+    body = citation.article.body
+    lines = {}
+    for column, label in [
+        ("source", "Source"),
+        ("source_scale", "Source scale"),
+        ("tags", "Tags"),
+    ]:
+        match = re.search(rf"^{label}: (.*)$", body, re.MULTILINE)
+        lines[column] = match[1] if match else ""
+    return lines
+
+
 def expected_row(event: Event, countries: dict[str, str]) -> dict[str, str]:
     def safe(text: str) -> str:
         return "'" + text if text[:1] and text[:1] in "=+-@|" else text
 
-    sides: dict[str, list[str]] = {"one": [], "two": [], "others": []}
-    for participant in event.participations.select_related("actor").order_by("id"):
-        sides[formats.SIDE_OF_ROLE[participant.role]].append(
-            safe(participant.actor.name)
-        )
+    parties = orm_parties(event)
+    sides: dict[str, list[acled.Party]] = {"one": [], "two": [], "others": []}
+    for party in parties:
+        sides[formats.SIDE_OF_ROLE[party.role]].append(party)
+    names = {side: [safe(p.name) for p in members] for side, members in sides.items()}
     publishers = sorted(
         {c.article.publisher for c in event.citations.select_related("article")} - {""}
     )
     location = event.location
     country = location.country_code if location else ""
+    coded = acled.codes(
+        event_type=event.event_type,
+        sub_type=event.sub_event_type,
+        country=country,
+        actor1=(sides["one"] or [None])[0],
+        actor2=(sides["two"] or [None])[0],
+    )
+    record = orm_record(event) or {"source_scale": "", "tags": ""}
 
     def number(value: int | None) -> str:
         return "" if value is None else str(value)
@@ -238,11 +321,11 @@ def expected_row(event: Event, countries: dict[str, str]) -> dict[str, str]:
         "date_precision": event.date_precision,
         "event_type": event.event_type,
         "sub_event_type": safe(event.sub_event_type),
-        "actor1": (sides["one"] or [""])[0],
-        "assoc_actor_1": "; ".join(sides["one"][1:]),
-        "actor2": (sides["two"] or [""])[0],
-        "assoc_actor_2": "; ".join(sides["two"][1:]),
-        "other_actors": "; ".join(sides["others"]),
+        "actor1": (names["one"] or [""])[0],
+        "assoc_actor_1": "; ".join(names["one"][1:]),
+        "actor2": (names["two"] or [""])[0],
+        "assoc_actor_2": "; ".join(names["two"][1:]),
+        "other_actors": "; ".join(names["others"]),
         "iso3": country,
         "country": countries.get(country, ""),
         "location": location.name if location else "",
@@ -258,6 +341,19 @@ def expected_row(event: Event, countries: dict[str, str]) -> dict[str, str]:
         "status": event.status,
         "title": safe(event.title),
         "timestamp": str(int(event.updated_at.timestamp())),
+        **coded,
+        "region": acled_countries.BY_ALPHA3[country].region
+        if country in acled_countries.BY_ALPHA3
+        else "",
+        **dict(
+            zip(
+                ["admin1", "admin2", "admin3"],
+                [safe(name) for name in orm_admin_names(event)],
+                strict=True,
+            )
+        ),
+        "source_scale": safe(record["source_scale"]),
+        "tags": safe(record["tags"]),
     }
 
 
@@ -275,6 +371,78 @@ def test_csv_export_matches_the_orm(client: Client, params: dict) -> None:
 
     assert rows == [expected_row(event, countries) for event in selected(**params)]
     assert any(row["actor2"] for row in rows)
+
+
+def expected_acled_row(event: Event) -> dict[str, str]:
+    """The ACLED row of an event, worked out from the ORM and the codebook."""
+    sides = acled.sides(orm_parties(event))
+    place = event.location
+    code = place.country_code if place else ""
+    country = acled_countries.BY_ALPHA3.get(code)
+    middle = event.start_date + (event.end_date - event.start_date) / 2
+    days = (event.end_date - event.start_date).days
+    precision = "1" if event.date_precision == "day" and days == 0 else "2"
+    if days > 6:
+        precision = "3"
+    record = orm_record(event)
+    publishers = sorted(
+        {c.article.publisher for c in event.citations.select_related("article")} - {""}
+    )
+    sub_type = event.sub_event_type or acled.DEFAULT_SUB_TYPE.get(
+        event.event_type, "" if event.event_type in acled.ACLED_TYPE else "Other"
+    )
+    admin1, admin2, admin3 = orm_admin_names(event)
+    return {
+        "event_id_cnty": event.acled_id or f"ZGR{event.pk}",
+        "event_date": middle.isoformat(),
+        "year": str(middle.year),
+        "time_precision": precision,
+        "event_type": acled.ACLED_TYPE.get(event.event_type, "Strategic developments"),
+        "sub_event_type": sub_type,
+        "actor1": sides["actor1"].name if sides["actor1"] else "",
+        "assoc_actor_1": "; ".join(p.name for p in sides["assoc_actor_1"]),
+        "actor2": sides["actor2"].name if sides["actor2"] else "",
+        "assoc_actor_2": "; ".join(p.name for p in sides["assoc_actor_2"]),
+        **acled.codes(
+            event_type=event.event_type,
+            sub_type=sub_type,
+            country=code,
+            actor1=sides["actor1"],
+            actor2=sides["actor2"],
+        ),
+        "iso": str(country.iso_numeric) if country else "",
+        "region": country.region if country else "",
+        "country": country.name if country else "",
+        "admin1": admin1,
+        "admin2": admin2,
+        "admin3": admin3,
+        "location": place.name if place else "",
+        "latitude": f"{event.point.y:.4f}" if event.point else "",
+        "longitude": f"{event.point.x:.4f}" if event.point else "",
+        "geo_precision": {"exact": "1", "near": "2"}.get(event.geo_precision, "3"),
+        "source": record["source"] if record else "; ".join(publishers),
+        "source_scale": record["source_scale"] if record else "",
+        "notes": event.summary,
+        "fatalities": str(event.fatalities_best or 0),
+        "tags": record["tags"] if record else "",
+        "timestamp": str(int(event.updated_at.timestamp())),
+    }
+
+
+def test_acled_export_matches_the_orm(tmp_path: Path) -> None:
+    quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}
+    sample = Path(__file__).parent / "data" / "acled_sample.csv"
+    call_command("import_events", str(sample), "--format", "acled", **quiet)
+    path = tmp_path / "acled.csv"
+    # The API's ?format=acled writes the same bytes (tests/test_acled_export.py).
+    call_command("export_events", str(path), "--format", "acled", **quiet)
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+
+    assert rows == [expected_acled_row(event) for event in selected()]
+    assert {row["admin1"] for row in rows} > {"Erbil", "Baghdad", ""}
+    assert {row["admin3"] for row in rows} > {"Sidakan", ""}
+    assert {row["tags"] for row in rows} > {"crowd size=around 300", ""}
 
 
 # --- the map ------------------------------------------------------------------------

@@ -1,17 +1,17 @@
 """
 Event exports that stream: a GeoJSON FeatureCollection (RFC 7946) whose
-features PostgreSQL builds as JSON text, and an ACLED-like CSV. Rows come in
-chunks (libpq's for the features, a server-side cursor's for the CSV), so
-memory stays flat however many events match. docs/performance.md has what
-this costs at a million events.
+features PostgreSQL builds as JSON text, an ACLED-like CSV, and ACLED's own
+layout (rows from `events/interop/acled.py`, as the export command writes
+them). Rows come in chunks (libpq's for the features, a server-side cursor's
+for the CSVs), so memory stays flat however many events match.
+docs/performance.md has what this costs at a million events.
 """
 
 import csv
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     F,
     Func,
@@ -21,13 +21,14 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
 from events.features import FEED_PROPERTIES, features
-from events.models import Citation, Event, Location, Participant, sees_unpublished
+from events.interop import acled, countries
+from events.models import Event, Location, Participant, sees_unpublished
 from events.queries import (
     CHUNK_ROWS,
     bulk_read,
@@ -51,6 +52,16 @@ class CSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         return json.dumps(data).encode()
+
+
+class ACLEDRenderer(CSVRenderer):
+    """
+    Negotiation only: bodies are streamed by `acled_response`. The media type
+    is CSV's, so `Accept: text/csv` finds the plain CSV; this one is chosen
+    by `?format=acled`.
+    """
+
+    format = "acled"
 
 
 def feature_collection(
@@ -103,6 +114,10 @@ CSV_COLUMNS = [
     "other_actors", "iso3", "country", "location", "latitude", "longitude",
     "geo_precision", "source", "notes", "fatalities", "fatalities_low",
     "fatalities_high", "confidence", "status", "title", "timestamp",
+    # ACLED's columns the first ones lack, added after them so that readers
+    # of the columns above by position keep working.
+    "disorder_type", "inter1", "inter2", "interaction", "civilian_targeting",
+    "region", "admin1", "admin2", "admin3", "source_scale", "tags",
 ]  # fmt: skip
 # Spreadsheets run a cell that starts with one of these as a formula (OWASP,
 # "CSV injection"), after any spaces; tab, CR and LF are unsafe by themselves.
@@ -135,7 +150,8 @@ def coordinate(function: str) -> Func:
 def csv_rows(queryset: QuerySet) -> Iterator[list]:
     """
     One list per event in CSV_COLUMNS order. PostgreSQL formats and escapes
-    the cells; Python only splits the participants into ACLED's two sides.
+    the cells; Python splits the participants into ACLED's two sides and
+    codes them as ACLED does (`events/interop/acled.py`).
     """
     rows = queryset.values_list(
         "id",
@@ -145,19 +161,7 @@ def csv_rows(queryset: QuerySet) -> Iterator[list]:
         "date_precision",
         "event_type",
         safe_text(F("sub_event_type")),
-        # "role:name" per participant, in the order they were added.
-        ArraySubquery(
-            Participant.objects.filter(event=OuterRef("pk"))
-            .order_by("id")
-            .values(
-                pair=Concat(
-                    "role",
-                    Value(":"),
-                    safe_text(F("actor__name")),
-                    output_field=TextField(),
-                )
-            )
-        ),
+        acled.party_cells(safe_text(F("actor__name"))),
         "location__country_code",
         safe_text(
             Subquery(
@@ -172,20 +176,7 @@ def csv_rows(queryset: QuerySet) -> Iterator[list]:
         coordinate("ST_Y"),
         coordinate("ST_X"),
         "geo_precision",
-        safe_text(
-            Func(
-                ArraySubquery(
-                    Citation.objects.filter(event=OuterRef("pk"))
-                    .exclude(article__publisher="")
-                    .order_by("article__publisher")
-                    .distinct()
-                    .values("article__publisher")
-                ),
-                Value("; "),
-                function="array_to_string",
-                output_field=TextField(),
-            )
-        ),
+        safe_text(acled.cited_publishers()),
         safe_text(F("summary")),
         "fatalities_best",
         "fatalities_low",
@@ -194,21 +185,41 @@ def csv_rows(queryset: QuerySet) -> Iterator[list]:
         "status",
         safe_text(F("title")),
         as_text("updated_at", "floor(extract(epoch from %(expressions)s))::bigint"),
+        *acled.admin_names(safe_text),
+        acled.record_lines(safe_text),
     )  # fmt: skip
     for row in rows.iterator(chunk_size=CHUNK_ROWS):
-        sides: dict[str, list[str]] = {"one": [], "two": [], "others": []}
-        for pair in row[7]:
-            role, name = pair.split(":", 1)
-            sides[SIDE_OF_ROLE[role]].append(name)
+        sides: dict[str, list[acled.Party]] = {"one": [], "two": [], "others": []}
+        for party in acled.parties(row[7]):
+            sides[SIDE_OF_ROLE[party.role]].append(party)
         one, two = sides["one"], sides["two"]
+        country_code = row[8] or ""
+        coded = acled.codes(
+            event_type=row[5],
+            sub_type=row[6],
+            country=country_code,
+            actor1=one[0] if one else None,
+            actor2=two[0] if two else None,
+        )
+        country = countries.BY_ALPHA3.get(country_code)
+        _, source_scale, tags = row[26] or ("", "", "")
         yield [
             *row[:7],
-            one[0] if one else "",
-            "; ".join(one[1:]),
-            two[0] if two else "",
-            "; ".join(two[1:]),
-            "; ".join(sides["others"]),
-            *row[8:],
+            one[0].name if one else "",
+            "; ".join(party.name for party in one[1:]),
+            two[0].name if two else "",
+            "; ".join(party.name for party in two[1:]),
+            "; ".join(party.name for party in sides["others"]),
+            *row[8:23],
+            coded["disorder_type"],
+            coded["inter1"],
+            coded["inter2"],
+            coded["interaction"],
+            coded["civilian_targeting"],
+            country.region if country else "",
+            *row[23:26],
+            source_scale,
+            tags,
         ]
 
 
@@ -219,11 +230,15 @@ class LineBuffer:
         return line
 
 
-def csv_lines(queryset: QuerySet) -> Iterator[str]:
+def csv_lines(
+    queryset: QuerySet,
+    columns: list[str] = CSV_COLUMNS,
+    rows: Callable[[QuerySet], Iterator[list]] = csv_rows,
+) -> Iterator[str]:
     writer = csv.writer(LineBuffer())
-    yield writer.writerow(CSV_COLUMNS)
+    yield writer.writerow(columns)
     with bulk_read():
-        for chunk in chunked(csv_rows(queryset), CHUNK_ROWS):
+        for chunk in chunked(rows(queryset), CHUNK_ROWS):
             yield "".join(writer.writerow(row) for row in chunk)
 
 
@@ -231,6 +246,18 @@ def csv_response(queryset: QuerySet, *, head: bool) -> StreamingHttpResponse:
     body = iter(()) if head else csv_lines(queryset)
     response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="zagros-events.csv"'
+    return response
+
+
+def acled_response(queryset: QuerySet, *, head: bool) -> StreamingHttpResponse:
+    """
+    The events in ACLED's own layout, row for row what `export_events
+    --format acled` writes. Cells are not escaped for spreadsheets: ACLED's
+    files are not, and the file must read back as it was written.
+    """
+    body = iter(()) if head else csv_lines(queryset, acled.COLUMNS, acled.export_rows)
+    response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="zagros-events-acled.csv"'
     return response
 
 

@@ -78,7 +78,14 @@ from events.models import (
 from events.queries import bulk_read
 from events.sync import tombstones
 
-EXPORT_FORMATS = {"geojson", "csv"}
+EXPORT_FORMATS = {"geojson", "csv", "acled"}
+CSV_DESCRIPTION = (
+    "One row per matching event (no pagination). `format=csv`: the tracker's "
+    "columns, then ACLED's codes (docs/api.md). `format=acled`: ACLED's export "
+    "layout, `event_id_cnty` to `timestamp` with ACLED's labels and codes, "
+    "which pandas code written for ACLED's files reads unchanged and "
+    "`import_events --format acled` reads back (docs/interoperability.md)."
+)
 LIST_DEFERRED = ["search_vector"]  # not shown
 INTERVALS = list(DatePrecision.values)  # day, week, month, year
 EVENT_ETAG = re.compile(r'"(\d{1,10})(?:-[0-9a-f]*)?"')
@@ -194,15 +201,23 @@ class LockedUpdateMixin:
 @extend_schema_view(
     list=extend_schema(
         summary="List events",
+        # Also here: spectacular keeps one response description per status,
+        # not one per media type.
+        description="Events you may see that pass the filters: pages of JSON, "
+        "or every one of them streamed as GeoJSON or CSV (`format`). "
+        + CSV_DESCRIPTION,
         parameters=[
             OpenApiParameter(
                 "format",
                 str,
-                enum=["json", "geojson", "csv"],
+                enum=["json", "geojson", "csv", "acled"],
                 description="json (default, paginated), geojson (an RFC 7946 "
-                "FeatureCollection of every matching event, streamed) or csv "
-                "(one row per event, ACLED-like columns, streamed). "
-                "`Accept: application/geo+json` or `text/csv` work too.",
+                "FeatureCollection of every matching event, streamed), csv "
+                "(one row per event, ACLED-like columns, streamed) or acled "
+                "(ACLED's own 31 columns, order, labels and codes, streamed; "
+                "reads back with `import_events --format acled`). "
+                "`Accept: application/geo+json` or `text/csv` work too "
+                "(`text/csv` gives csv).",
             ),
         ],
         responses={
@@ -214,8 +229,7 @@ class LockedUpdateMixin:
                 "when `updated_since` is given.",
             ),
             (200, "text/csv"): OpenApiResponse(
-                OpenApiTypes.STR,
-                description="One row per matching event (no pagination).",
+                OpenApiTypes.STR, description=CSV_DESCRIPTION
             ),
         },
     ),
@@ -257,7 +271,12 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
     filterset_class = EventFilterSet
     filter_backends = [FilterBackend]
     # Every format the events speak; DRF then sends `Vary: Accept`.
-    renderer_classes = [JSONRenderer, formats.GeoJSONRenderer, formats.CSVRenderer]
+    renderer_classes = [
+        JSONRenderer,
+        formats.GeoJSONRenderer,
+        formats.CSVRenderer,
+        formats.ACLEDRenderer,
+    ]
     pagination_class = EventPagination
     lookup_value_regex = "[0-9]+"
     queryset = Event.objects.none()  # for permissions and the schema
@@ -341,6 +360,8 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
         response = get_conditional_response(request, etag=etag)
         if response is None and renderer.format == "csv":
             response = formats.csv_response(queryset, head=head)
+        elif response is None and renderer.format == "acled":
+            response = formats.acled_response(queryset, head=head)
         elif response is None:
             removed = None if head else self.removals(request)
             response = formats.geojson_response(queryset, removed, head=head)

@@ -8,11 +8,27 @@ docs/interoperability.md.
 import csv
 import datetime
 import re
-from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
-from django.db.models import QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from events.interop import countries
 from events.interop.records import (
@@ -129,17 +145,27 @@ INTER_KINDS = {
     "7": Actor.Kind.CIVILIANS,
     "8": Actor.Kind.SECURITY_FORCE,
 }
-# For actors that did not come from ACLED, the closest actor type.
-KIND_CODES = {
-    Actor.Kind.STATE: "1",
-    Actor.Kind.GOVERNMENT_BODY: "1",
-    Actor.Kind.SECURITY_FORCE: "1",
-    Actor.Kind.ARMED_GROUP: "2",
-    Actor.Kind.CIVILIANS: "7",
-}
-OTHER_FORCES = "8"
+STATE_FORCES = "1"
+REBEL_GROUP = "2"
+RIOTERS = "5"
+PROTESTERS = "6"
 CIVILIANS = "7"
+OTHER_FORCES = "8"
 NO_ACTOR = "0"
+# For actors that did not come from ACLED, the kinds that are a state's
+# forces, and those that make up a crowd in demonstrations.
+STATE_KINDS = (
+    Actor.Kind.STATE,
+    Actor.Kind.GOVERNMENT_BODY,
+    Actor.Kind.SECURITY_FORCE,
+)
+CROWD_KINDS = (
+    Actor.Kind.CIVILIANS,
+    Actor.Kind.POLITICAL_PARTY,
+    Actor.Kind.PERSON,
+    Actor.Kind.MEDIA,
+    Actor.Kind.OTHER,
+)
 # Roles on actor1's side; mediators, witnesses and the merely mentioned are
 # on neither side.
 SIDE_ONE = (
@@ -150,6 +176,14 @@ SIDE_ONE = (
 
 ADMIN_SEPARATOR = " › "
 PLACE_SOURCE = "ACLED: "
+# The lines of an event's ACLED record (the cited article an import writes)
+# that hold columns with no field of their own, by column and label.
+RECORD_TITLE = "ACLED event "
+RECORD_LINES = (
+    ("source", "Source"),
+    ("source_scale", "Source scale"),
+    ("tags", "Tags"),
+)
 # Country names ACLED writes inside actor names: "Civilians (Iraq)",
 # "Military Forces of Iran (1989-)".
 ACTOR_COUNTRY = [
@@ -233,21 +267,16 @@ def source_record(
     with the same notes from sharing one article.
     """
     header = "".join(
-        f"{label}: {one_line(row.get(column, ''))}\n"
-        for label, column in (
-            ("Source", "source"),
-            ("Source scale", "source_scale"),
-            ("Tags", "tags"),
-        )
+        f"{label}: {one_line(row.get(column, ''))}\n" for column, label in RECORD_LINES
     )
-    header = f"ACLED event {event_id}\n{header}\n"
+    header = f"{RECORD_TITLE}{event_id}\n{header}\n"
     notes = row["notes"]
     if notes:
         start, end = len(header), len(header) + len(notes)
     else:
         start, end = header.index("Source:"), header.index("\nSource scale:")
     return SourceRecord(
-        title=f"ACLED event {event_id}",
+        title=f"{RECORD_TITLE}{event_id}",
         publisher=PUBLISHER,
         body=header + notes,
         quote_start=start,
@@ -320,6 +349,179 @@ def parse_row(raw: dict[str, Any]) -> EventRecord:
 # --- export ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Party:
+    """
+    A participant as the exports read it (the cells of `party_cells`). `kind`
+    and `country` are those that give the actor's ACLED type: for a person,
+    those of whom they acted for (the participant's `on_behalf_of`, else the
+    body they belong to), since ACLED codes an office holder as the state or
+    group behind them.
+    """
+
+    role: str
+    capacity: str
+    kind: str
+    country: str
+    name: str
+
+
+def plain(expression: Any) -> Coalesce:
+    """A text cell as it is stored, blank for NULL."""
+    return Coalesce(expression, Value(""), output_field=TextField())
+
+
+def party_cells(name: Any = None) -> ArraySubquery:
+    """
+    The event's participants in the order they were added, each as the text
+    array [role, capacity, kind, country, name], Party's fields. `name` is
+    the actor's name as the output writes it.
+    """
+    person = Q(actor__kind=Actor.Kind.PERSON)
+
+    def coding(field: str) -> Case:
+        return Case(
+            When(person & Q(on_behalf_of__isnull=False), then=f"on_behalf_of__{field}"),
+            When(
+                person & Q(actor__parent__isnull=False), then=f"actor__parent__{field}"
+            ),
+            default=f"actor__{field}",
+        )
+
+    return ArraySubquery(
+        Participant.objects.filter(event=OuterRef("pk"))
+        .order_by("id")
+        .values(
+            cells=Func(
+                "role",
+                "capacity",
+                coding("kind"),
+                coding("country"),
+                F("actor__name") if name is None else name,
+                template="ARRAY[%(expressions)s]::text[]",
+                output_field=ArrayField(TextField()),
+            )
+        )
+    )
+
+
+def parties(cells: list[list[str]]) -> list[Party]:
+    return [Party(*party) for party in cells]
+
+
+def record_lines(cell: Callable[[Any], Any] = plain) -> Subquery:
+    """
+    The source, source scale and tags of the ACLED record an import cited
+    (the newest, should there be several), as a text array; NULL for an event
+    that did not come from ACLED.
+    """
+    lines = [
+        cell(
+            Func(
+                "article__body",
+                Value(f"(?n)^{label}: (.*)$"),
+                function="substring",
+                output_field=TextField(),
+            )
+        )
+        for _, label in RECORD_LINES
+    ]
+    return Subquery(
+        Citation.objects.filter(
+            event=OuterRef("pk"),
+            article__publisher=PUBLISHER,
+            article__title__startswith=RECORD_TITLE,
+        )
+        .order_by("-id")
+        .values(
+            lines=Func(
+                *lines,
+                template="ARRAY[%(expressions)s]",
+                output_field=ArrayField(TextField()),
+            )
+        )[:1]
+    )
+
+
+def cited_publishers() -> Func:
+    """The publishers of the articles an event cites, in order, joined by "; "."""
+    return Func(
+        ArraySubquery(
+            Citation.objects.filter(event=OuterRef("pk"))
+            .exclude(article__publisher="")
+            .order_by("article__publisher")
+            .distinct()
+            .values("article__publisher")
+        ),
+        Value("; "),
+        function="array_to_string",
+        output_field=TextField(),
+    )
+
+
+def admin_names(cell: Callable[[Any], Any] = plain) -> list[Any]:
+    """
+    admin1, admin2 and admin3: the names an ACLED import kept for the place.
+    Otherwise admin1 is the province: the place itself when it is one, else
+    the province the place is filed under (as ACLED names the admin areas of
+    the location, not of the exact point); for a town or site filed under no
+    province, or an event with no place, the province whose outline holds the
+    event's point. admin2 and admin3 are then blank: no district boundaries
+    are loaded.
+    """
+    kept = Q(location__source__startswith=PLACE_SOURCE)
+    names = Func(
+        "location__source",
+        Value(len(PLACE_SOURCE) + 1),
+        function="substr",
+        output_field=TextField(),
+    )
+
+    def kept_name(number: int) -> Func:
+        return Func(
+            names,
+            Value(ADMIN_SEPARATOR),
+            Value(number),
+            function="split_part",
+            output_field=TextField(),
+        )
+
+    province = Location.Kind.ADMIN1
+    text = TextField()
+    # Lowest-numbered where outlines overlap, as the importer chooses.
+    holding_point = Subquery(
+        Location.objects.filter(kind=province, geometry__intersects=OuterRef("point"))
+        .order_by("id")
+        .values("name")[:1]
+    )
+    point_like = Q(location__kind__in=[Location.Kind.CITY, Location.Kind.SITE]) | Q(
+        location__isnull=True
+    )
+    # In this order, the outlines are searched only for the places the
+    # hierarchy does not answer.
+    admin1 = Coalesce(
+        Case(When(location__kind=province, then="location__name"), output_field=text),
+        Case(
+            When(location__parent__kind=province, then="location__parent__name"),
+            output_field=text,
+        ),
+        Case(
+            When(
+                location__parent__parent__kind=province,
+                then="location__parent__parent__name",
+            ),
+            output_field=text,
+        ),
+        Case(When(point_like, then=holding_point), output_field=text),
+        output_field=text,
+    )
+    return [
+        cell(Case(When(kept, then=kept_name(1)), default=admin1, output_field=text)),
+        cell(Case(When(kept, then=kept_name(2)), default=Value(""), output_field=text)),
+        cell(Case(When(kept, then=kept_name(3)), default=Value(""), output_field=text)),
+    ]
+
+
 def disorder_type(kind: str, sub_type: str) -> str:
     """ACLED's disorder type follows from the event and sub-event type."""
     if kind in (
@@ -346,6 +548,69 @@ def civilian_targeting(disorder: str, inter2: str) -> str:
     return ""
 
 
+def actor_type(
+    party: Party | None, *, event_type: str, country: str, acting: bool
+) -> str:
+    """
+    ACLED's actor type (inter1 with `acting`, else inter2) of a participant
+    in an event in `country`: the type an ACLED import kept, else the closest
+    to the actor's kind.
+    """
+    if party is None:
+        return NO_ACTOR
+    kept = INTER_CODES.get(party.capacity.casefold())
+    if kept:
+        return kept
+    if party.kind in STATE_KINDS:
+        # ACLED's codebook files a state's forces acting outside that state's
+        # territory as external forces (Turkish strikes in Iraq: 8).
+        abroad = party.country and country and party.country != country
+        return OTHER_FORCES if abroad else STATE_FORCES
+    if party.kind == Actor.Kind.ARMED_GROUP:
+        return REBEL_GROUP
+    if party.kind in CROWD_KINDS:
+        # In ACLED's demonstrations the crowd is coded by what it did:
+        # protesters in a protest (on either side, as in excessive force
+        # against protesters), rioters acting in a riot.
+        if event_type == Event.Type.PROTEST:
+            return PROTESTERS
+        if event_type == Event.Type.RIOT and acting:
+            return RIOTERS
+        if party.kind == Actor.Kind.CIVILIANS:
+            return CIVILIANS
+    return OTHER_FORCES
+
+
+def interaction(inter1: str, inter2: str) -> str:
+    """Both actor types, lower first ("13"); a lone actor's type and 0 ("60")."""
+    if inter1 == NO_ACTOR:
+        return ""
+    if inter2 == NO_ACTOR:
+        return f"{inter1}0"
+    return "".join(sorted([inter1, inter2]))
+
+
+def codes(
+    *,
+    event_type: str,
+    sub_type: str,
+    country: str,
+    actor1: Party | None,
+    actor2: Party | None,
+) -> dict[str, str]:
+    """ACLED's disorder type, actor types, interaction and civilian targeting."""
+    inter1 = actor_type(actor1, event_type=event_type, country=country, acting=True)
+    inter2 = actor_type(actor2, event_type=event_type, country=country, acting=False)
+    disorder = disorder_type(event_type, sub_type)
+    return {
+        "disorder_type": disorder,
+        "inter1": "" if inter1 == NO_ACTOR else inter1,
+        "inter2": inter2,
+        "interaction": interaction(inter1, inter2),
+        "civilian_targeting": civilian_targeting(disorder, inter2),
+    }
+
+
 def acled_date(
     start: datetime.date, end: datetime.date, precision: str
 ) -> tuple[datetime.date, str]:
@@ -359,50 +624,17 @@ def acled_date(
     return middle, "3"  # ACLED's coarsest code, also for years
 
 
-def record_fields(body: str) -> dict[str, str]:
-    """The source, source scale and tags an imported ACLED record kept."""
-    fields = {}
-    for label, column in (
-        ("Source", "source"),
-        ("Source scale", "source_scale"),
-        ("Tags", "tags"),
-    ):
-        match = re.search(rf"^{label}: (.*)$", body, re.MULTILINE)
-        fields[column] = match[1] if match else ""
-    return fields
-
-
-def admin_names(event: dict[str, Any]) -> list[str]:
-    source = event["location__source"] or ""
-    if source.startswith(PLACE_SOURCE):
-        names = source[len(PLACE_SOURCE) :].split(ADMIN_SEPARATOR)
-        if len(names) == 3:
-            return names
-    if event["location__kind"] == Location.Kind.ADMIN1:
-        return [event["location__name"], "", ""]
-    if event["location__parent__kind"] == Location.Kind.ADMIN1:
-        return [event["location__parent__name"], "", ""]
-    return ["", "", ""]
-
-
-def inter_for(participant: dict[str, Any] | None) -> str:
-    if participant is None:
-        return NO_ACTOR
-    code = INTER_CODES.get(participant["capacity"].casefold())
-    return code or KIND_CODES.get(participant["actor__kind"], OTHER_FORCES)
-
-
-def sides(participants: list[dict[str, Any]]) -> dict[str, Any]:
+def sides(participants: list[Party]) -> dict[str, Any]:
     """
     actor1 is the first initiator (or the first participant of any other
     role on that side); actor2 the target that carries an ACLED actor type,
     else the first target. The rest of each side are its associated actors.
     """
-    one = [p for p in participants if p["role"] in SIDE_ONE]
-    two = [p for p in participants if p["role"] == Participant.Role.TARGET]
-    first = next((p for p in one if p["role"] == Participant.Role.INITIATOR), None)
+    one = [p for p in participants if p.role in SIDE_ONE]
+    two = [p for p in participants if p.role == Participant.Role.TARGET]
+    first = next((p for p in one if p.role == Participant.Role.INITIATOR), None)
     first = first or (one[0] if one else None)
-    second = next((p for p in two if p["capacity"].casefold() in INTER_CODES), None)
+    second = next((p for p in two if p.capacity.casefold() in INTER_CODES), None)
     second = second or (two[0] if two else None)
     return {
         "actor1": first,
@@ -412,142 +644,97 @@ def sides(participants: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def interaction(inter1: str, inter2: str) -> str:
-    """Both actor types, lower first ("13"); a lone actor's type and 0 ("60")."""
-    if inter1 == NO_ACTOR:
-        return ""
-    if inter2 == NO_ACTOR:
-        return f"{inter1}0"
-    return "".join(sorted([inter1, inter2]))
-
-
-def export_rows(
-    events: QuerySet, *, chunk_size: int = 2000
-) -> Iterator[dict[str, str]]:
-    """Each event as an ACLED row, in the queryset's order."""
+def export_rows(events: QuerySet, *, chunk_size: int = 2000) -> Iterator[list[str]]:
+    """
+    Each event as an ACLED row (cells in COLUMNS order), in the queryset's
+    order. One statement reads every value, the province included; Python
+    only applies ACLED's codebook to them.
+    """
     rows = events.values(
         "id", "acled_id", "start_date", "end_date", "date_precision", "event_type",
-        "sub_event_type", "geo_precision", "point", "summary", "fatalities_best",
-        "updated_at", "location__name", "location__kind", "location__source",
-        "location__country_code", "location__parent__name", "location__parent__kind",
+        "sub_event_type", "geo_precision", "summary", "fatalities_best",
+        place=plain("location__name"),
+        place_country=plain("location__country_code"),
+        latitude=Func("point", function="ST_Y", output_field=FloatField()),
+        longitude=Func("point", function="ST_X", output_field=FloatField()),
+        changed=Func(
+            "updated_at",
+            template="floor(extract(epoch from %(expressions)s))::bigint",
+            output_field=BigIntegerField(),
+        ),
+        parties=party_cells(),
+        record=record_lines(),
+        publishers=cited_publishers(),
+        **dict(zip(("admin1", "admin2", "admin3"), admin_names(), strict=True)),
     )  # fmt: skip
-    chunk: list[dict[str, Any]] = []
     for event in rows.iterator(chunk_size=chunk_size):
-        chunk.append(event)
-        if len(chunk) >= chunk_size:
-            yield from _rows(chunk)
-            chunk = []
-    if chunk:
-        yield from _rows(chunk)
+        yield row_for(event)
 
 
-def _rows(events: list[dict[str, Any]]) -> Iterator[dict[str, str]]:
-    ids = [event["id"] for event in events]
-    participants = defaultdict(list)
-    for participant in (
-        Participant.objects.filter(event__in=ids)
-        .order_by("id")
-        .values("event_id", "role", "capacity", "actor__name", "actor__kind")
-    ):
-        participants[participant["event_id"]].append(participant)
-    records: dict[int, str] = {}
-    publishers = defaultdict(list)
-    for event_id, publisher, title, body in (
-        Citation.objects.filter(event__in=ids)
-        .order_by("article__publisher", "id")
-        .values_list(
-            "event_id", "article__publisher", "article__title", "article__body"
-        )
-    ):
-        if publisher == PUBLISHER and title.startswith("ACLED event "):
-            records[event_id] = body
-        elif publisher and publisher not in publishers[event_id]:
-            publishers[event_id].append(publisher)
-    for event in events:
-        yield row_for(
-            event,
-            participants[event["id"]],
-            records.get(event["id"]),
-            publishers[event["id"]],
-        )
-
-
-def row_for(
-    event: dict[str, Any],
-    participants: list[dict[str, Any]],
-    record: str | None,
-    publishers: list[str],
-) -> dict[str, str]:
+def row_for(event: dict[str, Any]) -> list[str]:
     day, time_precision = acled_date(
         event["start_date"], event["end_date"], event["date_precision"]
     )
-    acled_sides = sides(participants)
-    inter1 = inter_for(acled_sides["actor1"])
-    inter2 = inter_for(acled_sides["actor2"])
-    country = countries.BY_ALPHA3.get(event["location__country_code"] or "")
-    admin1, admin2, admin3 = admin_names(event)
-    kept = (
-        record_fields(record)
-        if record
-        else {
-            "source": "; ".join(publishers),
-            "source_scale": "",
-            "tags": "",
-        }
+    acled_sides = sides(parties(event["parties"]))
+    country = countries.BY_ALPHA3.get(event["place_country"])
+    record = (
+        dict(zip((column for column, _ in RECORD_LINES), event["record"], strict=True))
+        if event["record"]
+        else None
     )
-    where = event["point"]
     sub_type = event["sub_event_type"] or DEFAULT_SUB_TYPE.get(event["event_type"], "")
     if not sub_type and event["event_type"] not in ACLED_TYPE:
         sub_type = "Other"
-    disorder = disorder_type(event["event_type"], sub_type)
-    return {
+    coded = codes(
+        event_type=event["event_type"],
+        sub_type=sub_type,
+        country=event["place_country"],
+        actor1=acled_sides["actor1"],
+        actor2=acled_sides["actor2"],
+    )
+    latitude, longitude = event["latitude"], event["longitude"]
+    cells = {
         "event_id_cnty": event["acled_id"] or f"{OWN_ID_PREFIX}{event['id']}",
         "event_date": day.isoformat(),
         "year": str(day.year),
         "time_precision": time_precision,
-        "disorder_type": disorder,
         "event_type": ACLED_TYPE.get(event["event_type"], STRATEGIC),
         "sub_event_type": sub_type,
         "actor1": _name(acled_sides["actor1"]),
-        "assoc_actor_1": "; ".join(
-            p["actor__name"] for p in acled_sides["assoc_actor_1"]
-        ),
-        "inter1": "" if inter1 == NO_ACTOR else inter1,
+        "assoc_actor_1": "; ".join(p.name for p in acled_sides["assoc_actor_1"]),
         "actor2": _name(acled_sides["actor2"]),
-        "assoc_actor_2": "; ".join(
-            p["actor__name"] for p in acled_sides["assoc_actor_2"]
-        ),
-        "inter2": inter2,
-        "interaction": interaction(inter1, inter2),
-        "civilian_targeting": civilian_targeting(disorder, inter2),
+        "assoc_actor_2": "; ".join(p.name for p in acled_sides["assoc_actor_2"]),
+        **coded,
         "iso": str(country.iso_numeric) if country else "",
         "region": country.region if country else "",
         "country": country.name if country else "",
-        "admin1": admin1,
-        "admin2": admin2,
-        "admin3": admin3,
-        "location": event["location__name"] or "",
-        "latitude": f"{where.y:.{COORDINATE_DECIMALS}f}" if where else "",
-        "longitude": f"{where.x:.{COORDINATE_DECIMALS}f}" if where else "",
+        "admin1": event["admin1"],
+        "admin2": event["admin2"],
+        "admin3": event["admin3"],
+        "location": event["place"],
+        "latitude": "" if latitude is None else f"{latitude:.{COORDINATE_DECIMALS}f}",
+        "longitude": ""
+        if longitude is None
+        else f"{longitude:.{COORDINATE_DECIMALS}f}",
         "geo_precision": GEO_PRECISION_CODE[event["geo_precision"]],
-        "source": kept["source"],
-        "source_scale": kept["source_scale"],
+        "source": record["source"] or "" if record else event["publishers"],
+        "source_scale": record["source_scale"] or "" if record else "",
         "notes": event["summary"],
-        "fatalities": ""
-        if event["fatalities_best"] is None
-        else str(event["fatalities_best"]),
-        "tags": kept["tags"],
-        "timestamp": str(int(event["updated_at"].timestamp())),
+        # ACLED writes 0 where no deaths are reported.
+        "fatalities": str(event["fatalities_best"] or 0),
+        "tags": record["tags"] or "" if record else "",
+        "timestamp": str(event["changed"]),
     }
+    return [cells[column] for column in COLUMNS]
 
 
-def _name(participant: dict[str, Any] | None) -> str:
-    return participant["actor__name"] if participant else ""
+def _name(party: Party | None) -> str:
+    return party.name if party else ""
 
 
 def write_csv(events: QuerySet, fh: IO[str]) -> int:
-    writer = csv.DictWriter(fh, fieldnames=COLUMNS)
-    writer.writeheader()
+    writer = csv.writer(fh)
+    writer.writerow(COLUMNS)
     count = 0
     for row in export_rows(events):
         writer.writerow(row)
