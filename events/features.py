@@ -43,17 +43,21 @@ def geometry_json(
 
 def feature_json(
     *,
-    geometry: Expression | str,
+    geometry: Expression | str | None,
     properties: dict[str, Expression],
     decimals: int = COORDINATE_DECIMALS,
     as_text: bool = True,
 ) -> Func:
-    """A GeoJSON Feature, its id the row's primary key."""
+    """A GeoJSON Feature, its id the row's primary key; no geometry: null."""
     return json_object(
         {
             "type": Value("Feature"),
             "id": F("id"),
-            "geometry": geometry_json(geometry, decimals=decimals),
+            "geometry": (
+                RawSQL("NULL::json", [], output_field=TextField())
+                if geometry is None
+                else geometry_json(geometry, decimals=decimals)
+            ),
             "properties": json_object(properties),
         },
         as_text=as_text,
@@ -75,8 +79,20 @@ def features(
     ).values_list("feature", flat=True)
 
 
-def blank_as_null(name: str) -> Func:
-    return Func(F(name), Value(""), function="NULLIF", output_field=CharField())
+class BlankAsNull(Func):
+    """A text field whose blank value is given as null; `field_name` names it,
+    so that a filter on the property can read the field (and its index)."""
+
+    function = "NULLIF"
+    output_field = CharField()
+
+    def __init__(self, field_name: str) -> None:
+        super().__init__(F(field_name), Value(""))
+        self.field_name = field_name
+
+
+def blank_as_null(name: str) -> BlankAsNull:
+    return BlankAsNull(name)
 
 
 # --- property sets of an event --------------------------------------------------------

@@ -1,27 +1,21 @@
 """
-OGC API – Features at /ogc/: the documents and parameters through Django's
-test client, then GDAL's OAPIF driver (ogrinfo, a real client) against a live
-server on the test database.
+OGC API – Features at /ogc/: the documents and the parameters of /items,
+through Django's test client. Filters and sorting are in test_ogc_filters.py,
+real clients (GDAL, pyogrio, OWSLib) in test_ogc_clients.py.
 """
 
 import datetime
 import json
 import re
-import subprocess
-import threading
-from collections.abc import Iterator
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.cache import cache
-from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-from django.core.wsgi import get_wsgi_application
 from django.test import Client
 from django.utils.http import urlencode
 
 from events.features import FULL_PROPERTIES
 from events.models import Agreement, Event, Location
-from events.ogc import COLLECTIONS, CONFORMANCE, CRS84, MATCH_COUNT_LIMIT
+from events.ogc.collections import COLLECTIONS, CONFORMANCE, CRS84
 from tests.conftest import make_event
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +64,8 @@ def test_landing_page_links_to_the_api_definition_conformance_and_data(client):
     links = rels(json.loads(response.content))
     assert {rel: (link["href"], link["type"]) for rel, link in links.items()} == {
         "self": ("http://testserver/ogc/", "application/json"),
-        "alternate": ("http://testserver/", "text/html"),
+        "alternate": ("http://testserver/ogc/?f=html", "text/html"),
+        "related": ("http://testserver/", "text/html"),
         "service-desc": (
             "http://testserver/ogc/api",
             "application/vnd.oai.openapi+json;version=3.0",
@@ -80,12 +75,33 @@ def test_landing_page_links_to_the_api_definition_conformance_and_data(client):
     }
 
 
-def test_conformance_names_core_and_geojson(client):
+def test_conformance_declares_what_pygeoapi_declares_for_reading(client):
     response = client.get("/ogc/conformance")
 
     assert response["Content-Type"] == "application/json"
     assert json.loads(response.content) == {"conformsTo": CONFORMANCE}
-    assert {CORE, GEOJSON} <= set(CONFORMANCE)
+    common = "http://www.opengis.net/spec/ogcapi-common-"
+    features = "http://www.opengis.net/spec/ogcapi-features-"
+    assert {
+        f"{common}1/1.0/conf/core",
+        f"{common}1/1.0/conf/landing-page",
+        f"{common}1/1.0/conf/json",
+        f"{common}1/1.0/conf/html",
+        f"{common}1/1.0/conf/oas30",
+        f"{common}2/1.0/conf/collections",
+        CORE,
+        GEOJSON,
+        f"{features}1/1.0/conf/html",
+        f"{features}1/1.0/conf/oas30",
+        f"{features}2/1.0/conf/crs",
+        f"{features}3/1.0/conf/queryables",
+        f"{features}3/1.0/conf/queryables-query-parameters",
+        f"{features}3/1.0/conf/filter",
+        f"{features}3/1.0/conf/features-filter",
+        f"{features}5/1.0/conf/schemas",
+        "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+        "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    } <= set(CONFORMANCE)
 
 
 def test_collections_describe_events_locations_and_agreements(client):
@@ -98,19 +114,37 @@ def test_collections_describe_events_locations_and_agreements(client):
     ]
     events = document["collections"][0]
     assert events["itemType"] == "feature"
-    assert events["crs"] == [CRS84]
+    assert events["crs"] == [
+        CRS84,
+        "http://www.opengis.net/def/crs/EPSG/0/4326",
+        "http://www.opengis.net/def/crs/EPSG/0/3857",
+    ]
+    assert events["storageCrs"] == CRS84
     assert events["extent"]["temporal"]["interval"] == [
         ["2022-01-01T00:00:00Z", "2023-03-20T23:59:59Z"]
     ]
     west, south, east, north = events["extent"]["spatial"]["bbox"][0]
     assert 40 < west < east < 60 and 29 < south < north < 40
-    assert {rel: link["href"] for rel, link in rels(events).items()} == {
-        "self": "http://testserver/ogc/collections/events",
-        "items": "http://testserver/ogc/collections/events/items",
-        "describedby": "http://testserver/ogc/collections/events/schema",
-        "describedBy": "http://testserver/ogc/collections/events/schema",
-    }
-    assert rels(events)["items"]["type"] == "application/geo+json"
+    base = "http://testserver/ogc/collections/events"
+    assert [(link["rel"], link["href"], link["type"]) for link in events["links"]] == [
+        ("self", base, "application/json"),
+        ("alternate", f"{base}?f=html", "text/html"),
+        ("items", f"{base}/items", "application/geo+json"),
+        ("items", f"{base}/items?f=html", "text/html"),
+        ("describedby", f"{base}/schema", "application/schema+json"),
+        (
+            "http://www.opengis.net/def/rel/ogc/1.0/schema",
+            f"{base}/schema",
+            "application/schema+json",
+        ),
+        ("describedBy", f"{base}/geojson-schema", "application/schema+json"),
+        (
+            "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+            f"{base}/queryables",
+            "application/schema+json",
+        ),
+        ("queryables", f"{base}/queryables", "application/json"),
+    ]
     assert get(client, "/ogc/collections/events") == events
 
 
@@ -126,12 +160,37 @@ def test_schema_types_every_property_the_features_carry(client):
     response = client.get("/ogc/collections/events/schema")
 
     assert response["Content-Type"] == "application/schema+json"
+    schema = json.loads(response.content)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    properties = schema["properties"]
+    assert list(properties) == ["id", "geometry", *FULL_PROPERTIES]
+    assert properties["id"] == {"type": "integer", "x-ogc-role": "id"}
+    assert properties["geometry"] == {
+        "format": "geometry-point",
+        "x-ogc-role": "primary-geometry",
+    }
+    assert properties["start_date"] == {
+        "title": "Start date",
+        "type": "string",
+        "format": "date",
+        "x-ogc-role": "primary-interval-start",
+    }
+    assert properties["end_date"]["x-ogc-role"] == "primary-interval-end"
+    assert properties["fatalities_best"] == {
+        "title": "Fatalities best",
+        "type": "integer",
+    }
+    for spec in COLLECTIONS.values():
+        assert list(spec.schema) == list(spec.properties), spec.id
+
+
+def test_geojson_schema_types_the_properties_of_a_geojson_feature(client):
+    response = client.get("/ogc/collections/events/geojson-schema")
+
+    assert response["Content-Type"] == "application/schema+json"
     properties = json.loads(response.content)["properties"]["properties"]["properties"]
     assert list(properties) == list(FULL_PROPERTIES)
     assert properties["start_date"] == {"type": "string", "format": "date"}
-    assert properties["fatalities_best"] == {"type": "integer"}
-    for spec in COLLECTIONS.values():
-        assert list(spec.schema) == list(spec.properties), spec.id
 
 
 def test_api_definition_describes_the_items_parameters(client):
@@ -141,22 +200,42 @@ def test_api_definition_describes_the_items_parameters(client):
     document = json.loads(response.content)
     assert document["openapi"] == "3.0.3"
     assert document["servers"] == [{"url": "http://testserver/ogc"}]
-    parameters = document["paths"]["/collections/events/items"]["get"]["parameters"]
-    assert [p["name"] for p in parameters] == [
+    parameters = {
+        p["name"]: p
+        for p in document["paths"]["/collections/events/items"]["get"]["parameters"]
+    }
+    assert list(parameters) == [
         "limit",
         "bbox",
         "bbox-crs",
+        "crs",
+        "filter",
+        "filter-lang",
+        "filter-crs",
+        "sortby",
+        "properties",
+        "skipGeometry",
+        "resultType",
         "after",
         "before",
+        "matched",
         "f",
         "datetime",
-        "event_type",
-        "country_code",
-        "acled_id",
-        "ucdp_id",
-        "gdelt_id",
+        *FULL_PROPERTIES,
     ]
+    # GDAL 3.12 pages at the maximum (up to 1,000); GDAL 3.6 sends its where
+    # clauses as filter when filter-lang lists cql-text, and counts with hits.
+    assert parameters["limit"]["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 10_000,
+        "default": 100,
+    }
+    assert "cql-text" in parameters["filter-lang"]["schema"]["enum"]
+    assert "hits" in parameters["resultType"]["schema"]["enum"]
+    assert parameters["start_date"]["schema"] == {"type": "string", "format": "date"}
     assert "/collections/locations/items/{featureId}" in document["paths"]
+    assert "/collections/agreements/queryables" in document["paths"]
 
 
 # --- items ----------------------------------------------------------------------------
@@ -175,7 +254,9 @@ def test_items_are_published_events_only(client):
     assert draft.pk not in ids(collection)
     assert collection["numberMatched"] == collection["numberReturned"] == 9
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", collection["timeStamp"])
-    assert set(rels(collection)) == {"self", "collection"}  # one page: no next
+    # One page: no next.
+    assert set(rels(collection)) == {"self", "alternate", "collection"}
+    assert response["Content-Crs"] == f"<{CRS84}>"
 
 
 def test_a_feature_is_what_the_orm_says_of_the_event(client):
@@ -223,8 +304,15 @@ def test_a_feature_is_what_the_orm_says_of_the_event(client):
                 "title": "This feature",
             },
             {
-                "href": f"http://testserver/events/{event.pk}/",
+                "href": f"http://testserver/ogc/collections/events/items/{event.pk}"
+                "?f=html",
                 "rel": "alternate",
+                "type": "text/html",
+                "title": "This feature in HTML",
+            },
+            {
+                "href": f"http://testserver/events/{event.pk}/",
+                "rel": "related",
                 "type": "text/html",
                 "title": "This feature on the website",
             },
@@ -260,8 +348,9 @@ def test_limit_pages_through_next_and_prev_links(client):
     assert (first["numberReturned"], third["numberReturned"]) == (4, 1)
     assert "prev" not in rels(first) and "next" not in rels(third)
     assert ids(back) == ids(second)
-    assert rels(first)["next"]["href"] == (
+    assert rels(first)["next"]["href"].startswith(
         f"http://testserver/ogc/collections/events/items?limit=4&after={everything[3]}"
+        "&matched=9%3A"
     )
     assert rels(first)["next"]["type"] == "application/geo+json"
     assert ids(get(client, rels(back)["prev"]["href"])) == ids(first)
@@ -382,12 +471,18 @@ def test_equality_filters_on_queryables(client):
         ("bbox=44,33,45", "bbox: expects 4 comma-separated numbers."),
         ("bbox=44,33,45,x", "bbox: expects 4 comma-separated numbers."),
         ("bbox=44,33,45,nan", "bbox: expects 4 comma-separated numbers."),
-        ("bbox=44,33,45,95", "bbox: latitudes are between -90 and 90, south first."),
-        ("bbox=44,34,45,33", "bbox: latitudes are between -90 and 90, south first."),
+        ("bbox=44,33,45,95", "bbox: latitudes are between -90 and 90."),
+        ("bbox=44,34,45,33", "bbox: the south edge is north of the north edge."),
         ("bbox=44,33,200,34", "bbox: longitudes are between -180 and 180."),
         (
             f"bbox={BAGHDAD_BBOX}&bbox-crs=EPSG:3857",
-            f"bbox-crs: only {CRS84} is supported.",
+            "bbox-crs: 'EPSG:3857' is not offered; use one of "
+            f"{CRS84}, http://www.opengis.net/def/crs/EPSG/0/4326, "
+            "http://www.opengis.net/def/crs/EPSG/0/3857.",
+        ),
+        (
+            "bbox=1e8,0,2e8,1&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/3857",
+            "bbox: EPSG:3857 coordinates are within ±20037508.34 metres.",
         ),
         ("bbox-crs=" + CRS84, "bbox-crs: is only used with bbox."),
         (
@@ -403,8 +498,20 @@ def test_equality_filters_on_queryables(client):
         ("limit=0", "limit: '0' is not a positive whole number."),
         ("limit=ten", "limit: 'ten' is not a positive whole number."),
         ("after=1&before=9", "before: is not used together with after."),
-        ("f=html", "f: 'html' is not offered; use json or geojson."),
-        ("sortby=title", "sortby: is not a parameter of this collection."),
+        ("f=xml", "f: 'xml' is not offered; use json or geojson."),
+        ("order=title", "order: is not a parameter of this collection."),
+        ("limit=1&limit=2", "limit: is given more than once."),
+        ("title=a%00b", "title: must not contain a NUL character."),
+        ("fatalities_best=many", "fatalities_best: is a whole number."),
+        ("start_date=2022-13-01", "start_date: '2022-13-01' is not a valid date."),
+        ("skipGeometry=yes", "skipGeometry: is true or false."),
+        ("resultType=all", "resultType: is results or hits."),
+        (
+            "crs=EPSG:4326",
+            "crs: 'EPSG:4326' is not offered; use one of "
+            f"{CRS84}, http://www.opengis.net/def/crs/EPSG/0/4326, "
+            "http://www.opengis.net/def/crs/EPSG/0/3857.",
+        ),
     ],
 )
 def test_bad_parameters_are_a_400_naming_them(client, query, description):
@@ -418,18 +525,71 @@ def test_bad_parameters_are_a_400_naming_them(client, query, description):
     }
 
 
-def test_a_page_takes_two_queries(client, django_assert_num_queries):
-    with django_assert_num_queries(2):  # the page and the capped count
-        client.get(f"/ogc/collections/events/items?bbox={BAGHDAD_BBOX}&limit=1")
+def test_the_count_is_taken_on_the_first_page_and_carried_in_the_links(
+    client, django_assert_num_queries
+):
+    url = f"/ogc/collections/events/items?bbox={BAGHDAD_BBOX}&limit=1"
+
+    with django_assert_num_queries(3):  # the data version, the count, the page
+        first = get(client, url)
+    with django_assert_num_queries(2):  # the data version, the page
+        second = get(client, rels(first)["next"]["href"])
+
+    assert first["numberMatched"] == second["numberMatched"] == 2
+    assert "matched=2%3A" in rels(second)["prev"]["href"]
 
 
-def test_number_matched_is_left_out_beyond_the_cap(client, monkeypatch):
-    monkeypatch.setattr("events.ogc.MATCH_COUNT_LIMIT", 5)
+def test_a_count_token_is_only_good_for_its_query_and_data(client):
+    first = get(client, "/ogc/collections/events/items?limit=1")
+    token = re.search(r"matched=([^&]+)", rels(first)["next"]["href"])[1]
 
-    collection = get(client, "/ogc/collections/events/items?limit=2")
+    other_query = get(
+        client, f"/ogc/collections/events/items?bbox={BAGHDAD_BBOX}&matched={token}"
+    )
+    forged = get(client, "/ogc/collections/events/items?matched=12345%3Aforged")
+    make_event(title="Published later", status=Event.Status.PUBLISHED)
+    after_a_change = get(client, f"/ogc/collections/events/items?matched={token}")
 
-    assert "numberMatched" not in collection
-    assert MATCH_COUNT_LIMIT == 10_000
+    assert first["numberMatched"] == 9
+    assert other_query["numberMatched"] == 2
+    assert forged["numberMatched"] == 9
+    assert after_a_change["numberMatched"] == 10
+
+
+def test_number_matched_is_given_beyond_ten_thousand(client):
+    # The old capped count stopped at 10,000 and then left the member out;
+    # GDAL then read every page to count.
+    published = Event.objects.published().first()
+    Event.objects.bulk_create(
+        [
+            Event(
+                title=f"Copy {n}",
+                event_type=published.event_type,
+                start_date=published.start_date,
+                end_date=published.end_date,
+                location=published.location,
+                point=published.point,
+                status=Event.Status.PUBLISHED,
+                is_synthetic=True,
+            )
+            for n in range(10_001)
+        ]
+    )
+
+    collection = get(client, "/ogc/collections/events/items?limit=1")
+
+    assert collection["numberMatched"] == 10_010
+
+
+def test_result_type_hits_counts_without_features(client, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the data version, the count
+        collection = get(
+            client, "/ogc/collections/events/items?resultType=hits&event_type=statement"
+        )
+
+    assert collection["features"] == []
+    assert collection["numberReturned"] == 0
+    assert collection["numberMatched"] == len(published_ids(event_type="statement"))
 
 
 # --- locations and agreements ---------------------------------------------------------
@@ -478,142 +638,3 @@ def test_agreements_hide_an_unpublished_signing_event(client):
     [feature] = get(client, "/ogc/collections/agreements/items")["features"]
 
     assert feature["properties"]["signing_event_id"] is None
-
-
-# --- GDAL's OAPIF driver against a live server ----------------------------------------
-
-
-class RecordingHandler(WSGIRequestHandler):
-    """Keeps the request lines, to show which filters reached the server."""
-
-    requests: list[str] = []
-
-    def log_message(self, format: str, *args) -> None:
-        if args and isinstance(args[0], str):
-            self.requests.append(args[0])
-
-
-@pytest.fixture(scope="module")
-def server(django_db_setup, django_db_blocker) -> Iterator[str]:
-    """
-    A live server on the test database, reading the data committed at setup
-    (the geography and the curated seed); unlike pytest-django's live_server
-    it never empties the database.
-    """
-    httpd = ThreadedWSGIServer(("127.0.0.1", 0), RecordingHandler)
-    httpd.set_app(StaticFilesHandler(get_wsgi_application()))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture
-def requests() -> list[str]:
-    RecordingHandler.requests.clear()
-    return RecordingHandler.requests
-
-
-def ogrinfo(*args: str) -> str:
-    result = subprocess.run(
-        ["ogrinfo", "-ro", *args], capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    assert "ERROR" not in result.stderr, result.stderr
-    return result.stdout
-
-
-def feature_ids(output: str, layer: str = "events") -> list[int]:
-    return [
-        int(fid) for fid in re.findall(rf"^OGRFeature\({layer}\):(\d+)$", output, re.M)
-    ]
-
-
-def test_ogrinfo_lists_the_collections(server):
-    output = ogrinfo("-q", f"OAPIF:{server}/ogc/")
-
-    assert output.splitlines() == [
-        "1: events (title: Events) (Point)",
-        "2: locations (title: Locations) (Multi Polygon)",
-        "3: agreements (title: Agreements) (Point)",
-    ]
-
-
-def test_ogrinfo_reads_every_published_event_page_by_page(server, requests):
-    output = ogrinfo("-al", "-oo", "PAGE_SIZE=4", f"OAPIF:{server}/ogc/", "events")
-
-    assert "using driver `OAPIF' successful" in output
-    assert "Feature Count: 9" in output
-    for field in [
-        "start_date: Date",
-        "fatalities_best: Integer",
-        "acled_id: String",
-        "published_at: DateTime",
-    ]:
-        assert field in output
-    assert feature_ids(output) == published_ids()
-    assert sum("/ogc/collections/events/items?" in line for line in requests) >= 3
-
-
-def test_ogrinfo_filters_by_bbox_on_the_server(server, requests):
-    output = ogrinfo(
-        "-q", "-spat", "44", "33", "45", "34", f"OAPIF:{server}/ogc/", "events"
-    )
-
-    assert feature_ids(output) == [
-        titled("Iraq and Iran sign"),
-        titled("Prime Minister"),
-    ]
-    assert any("bbox=44,33,45,34" in line for line in requests)
-
-
-def test_ogrinfo_filters_by_datetime_on_the_server(server, requests):
-    where = "start_date >= '2022-11-01' AND start_date <= '2022-11-30'"
-
-    output = ogrinfo("-q", "-where", where, f"OAPIF:{server}/ogc/", "events")
-
-    # GDAL sends a date comparison as the standard's datetime filter and
-    # trusts the answer: the events whose period overlaps November 2022,
-    # including those known only as "2022" (see docs/interoperability.md).
-    assert any("datetime=2022-11-01T%2F2022-11-30T" in line for line in requests)
-    assert feature_ids(output) == published_ids(
-        start_date__lte=datetime.date(2022, 11, 30),
-        end_date__gte=datetime.date(2022, 11, 1),
-    )
-    assert titled("Iraq announces") in feature_ids(output)
-
-
-def test_ogrinfo_reads_a_datetime_interval_from_the_url(server):
-    url = f"OAPIF:{server}/ogc/?datetime=2022-11-01/2022-11-30"
-
-    output = ogrinfo("-q", url, "events")
-
-    # Overlap: the events known only as "2022" and the November decision.
-    assert len(feature_ids(output)) == 5
-    assert feature_ids(output) == published_ids(
-        start_date__lte=datetime.date(2022, 11, 30),
-        end_date__gte=datetime.date(2022, 11, 1),
-    )
-
-
-def test_ogrinfo_sends_equality_filters_on_queryables(server, requests):
-    output = ogrinfo(
-        "-q", "-where", "event_type = 'statement'", f"OAPIF:{server}/ogc/", "events"
-    )
-
-    assert feature_ids(output) == published_ids(event_type="statement")
-    assert any("event_type=statement" in line for line in requests)
-
-
-def test_ogrinfo_reads_locations_and_agreements(server):
-    countries = ogrinfo(
-        "-q", "-where", "kind = 'country'", f"OAPIF:{server}/ogc/", "locations"
-    )
-    agreements = ogrinfo("-al", f"OAPIF:{server}/ogc/", "agreements")
-
-    assert len(feature_ids(countries, "locations")) == 12
-    assert "MULTIPOLYGON (((" in countries
-    assert "Feature Count: 1" in agreements
-    assert "signed_at (String) = Baghdad" in agreements
-    assert "POINT (44.40088 33.34058)" in agreements
