@@ -25,7 +25,7 @@ from django.http import HttpResponse
 from django.urls import URLResolver, get_resolver
 
 from events.models import Event
-from events.ogc import COLLECTIONS
+from events.ogc.collections import COLLECTIONS
 from tests.conftest import (
     PERSONAS,
     WINDOW,
@@ -616,6 +616,10 @@ ROUTES: dict[str, Callable[[Reader], list[Probe]] | str] = {
     "ogc/collections": shows_none("/ogc/collections"),
     "ogc/collections/<str:collection_id>": ogc_collections(""),
     "ogc/collections/<str:collection_id>/schema": ogc_collections("/schema"),
+    "ogc/collections/<str:collection_id>/geojson-schema": ogc_collections(
+        "/geojson-schema"
+    ),
+    "ogc/collections/<str:collection_id>/queryables": ogc_collections("/queryables"),
     "ogc/collections/<str:collection_id>/items": ogc_items,
     "ogc/collections/<str:collection_id>/items/<str:feature_id>": ogc_item,
     "admin/": admin_page("/admin/", lambda reader: set()),
@@ -756,10 +760,12 @@ QUERIES = [
     ("/api/v1/events/{published}/", {"anonymous": 4, "editor": 8}),
     ("/api/v1/agreements/", {"anonymous": 4, "editor": 8}),
     ("/api/v1/agreements/{agreement}/", {"anonymous": 4, "editor": 8}),
+    # A first page: the page, its count, and the data version the count's
+    # token is signed with.
     ("/ogc/collections/events/items?bbox={bbox}&datetime={period}",
-     {"anonymous": 2, "editor": 6}),
+     {"anonymous": 3, "editor": 7}),
     ("/ogc/collections/events/items/{published}", {"anonymous": 1, "editor": 5}),
-    ("/ogc/collections/agreements/items", {"anonymous": 2, "editor": 6}),
+    ("/ogc/collections/agreements/items", {"anonymous": 3, "editor": 7}),
     ("/admin/events/event/?start_date__year=2031", {"analyst": 8, "editor": 8}),
     ("/admin/events/citation/", {"analyst": 8, "editor": 8}),
     # An editor's form gives each related event and cited article an
