@@ -1303,6 +1303,58 @@ class Revision(models.Model):
         return reverse("admin:events_revision_change", args=[self.pk])
 
 
+def new_feed_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class FeedTokenQuerySet(models.QuerySet):
+    def user_for(self, key: str) -> "AbstractBaseUser | None":
+        """The active user whose private feeds `key` opens, or None."""
+        if not 32 <= len(key) <= 64:
+            return None
+        token = self.filter(key=key, user__is_active=True).select_related("user")
+        found = token.first()
+        return found.user if found else None
+
+
+class FeedToken(models.Model):
+    """
+    The secret in the addresses of a user's private feeds (the review queue;
+    any later private feed takes the same key): feed readers cannot sign in,
+    so the address itself authenticates. One per user, random; rotating it
+    retires every address that held the old key. Not kept in history, which
+    would keep the retired keys readable.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_token"
+    )
+    key = models.CharField(max_length=64, unique=True, default=new_feed_key)
+    created_at = models.DateTimeField(
+        default=timezone.now, help_text="When the key was made or last rotated."
+    )
+
+    objects = FeedTokenQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # Long enough not to be guessed: 32 random bytes give 43 characters.
+            models.CheckConstraint(
+                condition=Q(GreaterThanOrEqual(Length("key"), 40)),
+                name="feed_token_key_long",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feed address of {self.user}"
+
+    def rotate(self) -> None:
+        """A new key: addresses holding the old one answer 404 from now on."""
+        self.key = new_feed_key()
+        self.created_at = timezone.now()
+        self.save(update_fields=["key", "created_at"])
+
+
 # History snapshots are read by object, context and time, never by place: the
 # copies of geometry columns in the history tables go without spatial indexes,
 # which would only slow every write.
