@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django_filters import rest_framework as filters
-from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -128,7 +127,12 @@ class FilterBackend(filters.DjangoFilterBackend):
         if filterset is None:
             return queryset
         if not filterset.is_valid():
-            raise translate_validation(filterset.errors)
+            # The messages as the form rendered them: django-filter's
+            # translate_validation formats them again, and a "%" quoted from
+            # the value ("?end=%25s") then breaks the formatting (a 500).
+            raise exceptions.ValidationError(
+                {name: list(messages) for name, messages in filterset.errors.items()}
+            )
         view.filterset = filterset
         return filterset.qs
 
