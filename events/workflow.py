@@ -31,6 +31,7 @@ from events.models import (
     revision_participants,
     revision_point,
     revision_value,
+    sees_unpublished,
 )
 
 # Fields an editor changes; the rest are bookkeeping kept by the system.
@@ -668,8 +669,8 @@ class QueueItem:
 
 
 def may_see_queue(user: AbstractBaseUser) -> bool:
-    """Editors and reviewers (those who work on drafts) read the review queue."""
-    return user.is_active and user.has_perm("events.change_event")
+    """Those who work on drafts (editors and reviewers) read the review queue."""
+    return sees_unpublished(user)
 
 
 def _username(user: AbstractBaseUser | None) -> str:
@@ -685,11 +686,9 @@ def review_queue() -> list[QueueItem]:
     events = (
         Event.objects.filter(status=Event.Status.IN_REVIEW)
         .with_review_since()
-        .select_related("updated_by", "location")
+        .select_related("updated_by")
     )
-    revisions = Revision.objects.pending().select_related(
-        "author", "event", "event__location"
-    )
+    revisions = Revision.objects.pending().select_related("author", "event")
     items = [
         QueueItem(
             event=event,
