@@ -623,8 +623,18 @@ class RevisionSerializer(serializers.ModelSerializer):
     ISO dates, a GeoJSON point; `participants` and `citations` are whole lists.
     """
 
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who proposed it; null once that user is deleted.",
+    )
+    reviewer = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who decided it; null while pending or closed unreviewed.",
+    )
     changes = serializers.SerializerMethodField(
         help_text="Field by field, what the change changes."
     )
