@@ -891,8 +891,9 @@ QUERIES = [
     ("/admin/events/citation/", {"analyst": 8, "editor": 8}),
     # An editor's form gives each related event and cited article an
     # autocomplete widget, which Django fills with a query of its own: that
-    # form costs a query per row; the analyst's read-only one does not.
-    ("/admin/events/event/{published}/change/", {"analyst": 11}),
+    # form costs a query per row; the analyst's read-only one does not. One
+    # query looks for a change awaiting review, named above the form.
+    ("/admin/events/event/{published}/change/", {"analyst": 12}),
     ("/admin/events/agreement/{agreement}/change/", {"analyst": 10, "editor": 10}),
     ("/admin/events/sourcearticle/{article}/suggestions/",
      {"analyst": 8, "editor": 8}),
