@@ -20,6 +20,7 @@ from django.utils import timezone
 from events.models import (
     REVISED_FIELDS,
     REVISED_LISTS,
+    WORKFLOW_FIELDS,
     Actor,
     Citation,
     Event,
@@ -43,7 +44,7 @@ BOOKKEEPING = {
 
 # Status moves only through the transitions below, which check permissions;
 # restoring an earlier version leaves it as it is.
-WORKFLOW = {"status", "retraction_reason"}
+WORKFLOW = set(WORKFLOW_FIELDS)
 
 
 class TransitionError(Exception):
