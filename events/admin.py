@@ -7,6 +7,7 @@ are refused rather than silently overwritten.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,15 +26,18 @@ from events.admin_suggestions import suggestions_view
 from events.models import (
     ARTICLE_EDITABLE_FIELDS,
     EVENT_EDITABLE_FIELDS,
+    REVISED_FIELDS,
     Actor,
     Agreement,
     AgreementParty,
     Citation,
     Event,
     EventRelation,
+    FeedToken,
     Location,
     Participant,
     Provision,
+    Revision,
     SourceArticle,
     locate_quote,
 )
@@ -158,10 +162,26 @@ class HistoryMixin:
             raise PermissionDenied
         if not obj.history.filter(pgh_id=snapshot_id).exists():
             raise Http404("No such earlier version.")
-        workflow.restore(obj=obj, snapshot_id=snapshot_id, user=request.user)
-        self.message_user(
-            request, "The earlier version was restored.", messages.SUCCESS
+        proposing = isinstance(obj, Event) and workflow.needs_review(
+            user=request.user, event=obj
         )
+        try:
+            restored = workflow.restore(
+                obj=obj, snapshot_id=snapshot_id, user=request.user
+            )
+        except workflow.TransitionError as refused:
+            self.message_user(request, refused.message, messages.ERROR)
+        else:
+            if not proposing:
+                message = "The earlier version was restored."
+            elif restored is None:
+                message = "The earlier version is the published one: nothing changed."
+            else:
+                message = (
+                    "The earlier version awaits review; the event stays as "
+                    "published until a reviewer accepts it."
+                )
+            self.message_user(request, message, messages.SUCCESS)
         return HttpResponseRedirect(
             reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
@@ -474,6 +494,21 @@ class RelationInline(admin.TabularInline):
     autocomplete_fields = ["to_event"]
     verbose_name = "related event"
 
+    # Related events are not part of a change held for review: an editor
+    # sees a published event's relations but leaves them to reviewers.
+    def has_add_permission(self, request, obj=None) -> bool:
+        return super().has_add_permission(request, obj) and not _proposes(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not _proposes(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not _proposes(
+            request, obj
+        )
+
     def get_queryset(self, request):
         # Related events as the event pages show them: those the rule shows.
         visible = Event.objects.visible_to(request.user)
@@ -485,8 +520,16 @@ class RelationInline(admin.TabularInline):
         )
 
 
+def _proposes(request: HttpRequest, event: Event | None) -> bool:
+    """Whether this user's save of this event is a change held for review."""
+    return event is not None and workflow.needs_review(user=request.user, event=event)
+
+
 class EventForm(forms.ModelForm):
-    """Carries the version the editor opened, so a stale save is refused."""
+    """
+    Carries the version the editor opened, so a stale save is refused. For
+    an editor, a saved change to a published event is held for review.
+    """
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -500,6 +543,11 @@ class EventForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
         self.loaded_status = self.instance.status or Event.Status.DRAFT
+        self.proposes = (
+            self.instance.pk is not None
+            and user is not None
+            and workflow.needs_review(user=user, event=self.instance)
+        )
         if "status" in self.fields and user is not None:
             allowed = workflow.allowed_statuses(user, self.loaded_status)
             self.fields["status"].choices = [
@@ -520,6 +568,11 @@ class EventForm(forms.ModelForm):
                 )
             except workflow.TransitionError as refused:
                 self.add_error(refused.field, refused.message)
+        if self.proposes:
+            try:
+                workflow.check_proposal(event=self.instance, user=self.user)
+            except workflow.TransitionError as refused:
+                self.add_error(None, refused.message)
         return data
 
     def _refuse_stale_edit(self, loaded_version: int | None) -> None:
@@ -621,12 +674,97 @@ class EventAdmin(HistoryMixin, MapMedia, LeafletGeoAdminMixin, admin.ModelAdmin)
         missing = workflow.missing_for_publication(obj)
         return "Yes" if not missing else "Needs " + ", ".join(missing) + "."
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        pending = None
+        if object_id.isdigit():
+            pending = (
+                Revision.objects.pending()
+                .filter(event_id=int(object_id))
+                .select_related("author")
+                .first()
+            )
+        ctx = {
+            **(extra_context or {}),
+            "pending_revision": pending,
+            "pending_changes": (
+                [c.label for c in workflow.revision_changes(pending)] if pending else []
+            ),
+        }
+        return super().change_view(request, object_id, form_url, ctx)
+
     def save_model(self, request, obj, form, change):
+        if form.proposes:
+            return  # held for review in save_related, with the inlines
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
         workflow.apply_status(obj, obj.status, retraction_reason=obj.retraction_reason)
         super().save_model(request, obj, form, change)
+        workflow.record_move(
+            event=obj, old=form.loaded_status if change else None, user=request.user
+        )
+
+    def save_related(self, request, form, formsets, change):
+        if not form.proposes:
+            super().save_related(request, form, formsets, change)
+            return
+        changes = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in REVISED_FIELDS
+        }
+        lists = {Participant: "participants", Citation: "citations"}
+        for formset in formsets:
+            if formset.model in lists and formset.has_changed():
+                changes[lists[formset.model]] = [
+                    row.cleaned_data
+                    for row in formset.forms
+                    if row.cleaned_data
+                    and (row.has_changed() or row.instance.pk)
+                    and not formset._should_delete_form(row)
+                ]
+        try:
+            revision = workflow.propose(
+                event=form.instance, user=request.user, changes=changes
+            )
+        except workflow.TransitionError as refused:
+            request.proposal = {"refused": refused.message}
+        else:
+            request.proposal = {"revision": revision}
+
+    # A change held for review is no change to the event: the revision and
+    # its history record it, and the inlines were not saved to describe.
+    def construct_change_message(self, request, form, formsets, add=False):
+        if hasattr(request, "proposal"):
+            return []
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if hasattr(request, "proposal"):
+            return None
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        proposal = getattr(request, "proposal", None)
+        if proposal is None:
+            return super().response_change(request, obj)
+        revision = proposal.get("revision")
+        if "refused" in proposal:
+            self.message_user(request, proposal["refused"], messages.ERROR)
+        elif revision is None:
+            self.message_user(
+                request,
+                "Nothing differs from the published event: no change awaits review.",
+                messages.INFO,
+            )
+        else:
+            self.message_user(
+                request,
+                "Your change awaits review. The event stays as published, "
+                "everywhere, until a reviewer accepts it.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:events_event_change", args=[obj.pk]))
 
     # Bulk actions: each checks the user's permission and reports what it
     # could not do and why.
@@ -682,6 +820,154 @@ class EventAdmin(HistoryMixin, MapMedia, LeafletGeoAdminMixin, admin.ModelAdmin)
 
     def has_retract_permission(self, request) -> bool:
         return workflow.can_retract(request.user)
+
+
+# --- changes held for review ------------------------------------------------
+
+
+class SendBackForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The editor reads this: what to fix, or why the change is "
+        "not wanted.",
+    )
+
+
+@admin.register(Revision)
+class RevisionAdmin(HistoryMixin, admin.ModelAdmin):
+    """
+    Changes to published events awaiting review: a reviewer sees each field
+    before and after, and accepts the change or sends it back with a reason.
+    """
+
+    restorable = False  # a decided change stays decided
+    review_template = "admin/events/revision/review.html"
+    list_display = [
+        "event", "author", "changed_fields", "state", "created_at", "reviewer",
+        "decided_at",
+    ]  # fmt: skip
+    list_filter = ["state"]
+    list_select_related = ["event", "author", "reviewer"]
+    ordering = ["created_at", "id"]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return workflow.may_see_queue(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return workflow.can_publish(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # made by saving a change to a published event
+
+    # Deleting is left to Django's own permission, which no group holds: a
+    # decision is kept, and only whoever may delete an event with everything
+    # under it (a superuser) deletes its changes with it.
+
+    @admin.display(description="changes")
+    def changed_fields(self, revision: Revision) -> str:
+        return ", ".join(c.label for c in workflow.revision_changes(revision))
+
+    def get_urls(self):
+        urls = [
+            path(
+                "feed/",
+                self.admin_site.admin_view(self.feed_view),
+                name="events_revision_feed",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        revision = self.get_object(request, unquote(object_id))
+        if revision is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_permission(request, revision):
+            raise PermissionDenied
+        form = SendBackForm()
+        if request.method == "POST":
+            if not self.has_change_permission(request, revision):
+                raise PermissionDenied
+            if "_send_back" in request.POST:
+                form = SendBackForm(request.POST)
+            decided = self._decide(request, revision, form)
+            if decided:
+                return HttpResponseRedirect(reverse("events:review"))
+        event = revision.event
+        ctx = {
+            **self.admin_site.each_context(request),
+            **(extra_context or {}),
+            "opts": self.opts,
+            "title": f"Change to “{event}”",
+            "revision": revision,
+            "event": event,
+            "changes": workflow.readable(workflow.revision_changes(revision)),
+            "conflict": (
+                workflow.readable(workflow.changed_since_proposed(revision))
+                if revision.state == Revision.State.PENDING
+                else []
+            ),
+            "form": form,
+            "can_decide": revision.state == Revision.State.PENDING
+            and self.has_change_permission(request, revision),
+        }
+        return render(request, self.review_template, ctx)
+
+    def _decide(self, request, revision: Revision, form: SendBackForm) -> bool:
+        """Accept or send back as the POST asks; whether it was done."""
+        try:
+            if "_accept" in request.POST:
+                workflow.accept_revision(revision=revision, user=request.user)
+                self.message_user(
+                    request,
+                    f"The change to “{revision.event}” is accepted and published.",
+                    messages.SUCCESS,
+                )
+                return True
+            if "_send_back" in request.POST and form.is_valid():
+                workflow.send_back(
+                    revision=revision,
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+                self.message_user(
+                    request,
+                    f"The change to “{revision.event}” is sent back.",
+                    messages.SUCCESS,
+                )
+                return True
+        except workflow.TransitionError as refused:
+            if refused.field == "reason":
+                form.add_error("reason", refused.message)
+            else:
+                self.message_user(request, refused.message, messages.ERROR)
+        return False
+
+    def feed_view(self, request: HttpRequest):
+        """The user's private feed address of the queue; made or renewed by POST."""
+        if not workflow.may_see_queue(request.user):
+            raise PermissionDenied
+        token = FeedToken.objects.filter(user=request.user).first()
+        if request.method == "POST":
+            if token is None:
+                FeedToken.objects.create(user=request.user)
+                message = "Your feed address is made."
+            else:
+                token.rotate()
+                message = "Your feed has a new address; the old one no longer works."
+            self.message_user(request, message, messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:events_revision_feed"))
+        ctx = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Your feed of the review queue",
+            "feed_url": (
+                request.build_absolute_uri(reverse("feeds:review", args=[token.key]))
+                if token
+                else None
+            ),
+            "token": token,
+        }
+        return render(request, "admin/events/revision/feed.html", ctx)
 
 
 class RetractForm(forms.Form):

@@ -3,6 +3,9 @@ The Atom feeds at /feeds/: the events feed, with the API's event filters.
 Each entry links its event's page and its source articles, and events that
 leave a reader's view appear as RFC 6721 deleted entries, so feed readers drop
 them instead of keeping a retracted event forever.
+
+Private feeds (the review queue) are read by one user's feed reader, which
+cannot sign in: the user's FeedToken key in the address authenticates it.
 """
 
 import datetime
@@ -12,16 +15,17 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.gis.feeds import Feed, GeoAtom1Feed
 from django.contrib.gis.geos import Point
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
-from django.utils.feedgenerator import rfc3339_date
+from django.utils.feedgenerator import Atom1Feed, rfc3339_date
 from django.utils.html import escape
 
+from events import workflow
 from events.filters import EventFilterSet
 from events.http import AnonRateThrottle, body_etag, mark_revalidate, read_only
-from events.models import Citation, Event
+from events.models import Citation, Event, FeedToken
 from events.sync import tombstones
 
 FEED_SIZE = 50
@@ -203,5 +207,77 @@ class EventFeed(Feed):
         return event.point
 
 
+class PrivateFeed(Feed):
+    """
+    A feed for one user, named by the key of their FeedToken in its address.
+    An unknown key, or a user the feed is not for, is a 404 that tells
+    nothing of which keys exist. Subclasses say who may read them and take
+    `get_object`'s user to choose their items.
+    """
+
+    feed_type = Atom1Feed
+    author_name = "Zagros"
+
+    def may_read(self, user: AbstractBaseUser) -> bool:
+        raise NotImplementedError
+
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().__call__(request, *args, **kwargs)
+        # For its one reader only: no shared cache keeps it, and the
+        # address, which holds the key, is not sent on as a referrer.
+        response["Cache-Control"] = "private, no-cache"
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def get_object(self, request: HttpRequest, key: str) -> AbstractBaseUser:
+        user = FeedToken.objects.user_for(key)
+        if user is None or not self.may_read(user):
+            raise Http404("No feed at this address.")
+        return user
+
+
+class ReviewFeed(PrivateFeed):
+    """The reviewers' queue, oldest first, as on the review page."""
+
+    title = "Zagros: awaiting review"
+    subtitle = (
+        "Events submitted for review and changes proposed to published events, "
+        "oldest first."
+    )
+
+    def may_read(self, user: AbstractBaseUser) -> bool:
+        return workflow.may_see_queue(user)
+
+    def link(self) -> str:
+        return reverse("events:review")
+
+    def items(self, user: AbstractBaseUser) -> list[workflow.QueueItem]:
+        return workflow.review_queue()[:FEED_SIZE]
+
+    def item_title(self, item: workflow.QueueItem) -> str:
+        if item.revision is not None:
+            return f"Change to “{item.event.title}”"
+        return f"“{item.event.title}” submitted for review"
+
+    def item_description(self, item: workflow.QueueItem) -> str:
+        return escape(f"{item.who}: {', '.join(item.what)}.")
+
+    def item_link(self, item: workflow.QueueItem) -> str:
+        return item.review_url
+
+    def item_pubdate(self, item: workflow.QueueItem) -> datetime.datetime:
+        return item.since
+
+    def item_updateddate(self, item: workflow.QueueItem) -> datetime.datetime:
+        return (item.revision or item.event).updated_at
+
+    def item_author_name(self, item: workflow.QueueItem) -> str:
+        return item.who
+
+
 app_name = "feeds"
-urlpatterns = [path("events/", read_only(EventFeed()), name="events")]
+urlpatterns = [
+    path("events/", read_only(EventFeed()), name="events"),
+    path("review/<str:key>/", read_only(ReviewFeed()), name="review"),
+]

@@ -31,7 +31,9 @@ from events.models import (
     EventRelation,
     Location,
     Participant,
+    Revision,
     SourceArticle,
+    sees_unpublished,
 )
 
 MAX_ID = 2**63 - 1  # bigint
@@ -260,6 +262,20 @@ class CountryField(forms.Field):
         return text
 
 
+class StrictBooleanField(forms.Field):
+    """true or false (1 or 0); anything else is an error, not an ignored filter."""
+
+    def to_python(self, value: str | None) -> bool | None:
+        text = _text(value or "", max_length=10).lower()
+        if not text:
+            return None
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise forms.ValidationError(f"{text!r} is not a boolean: use true or false.")
+
+
 class SearchField(forms.CharField):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, max_length=MAX_TEXT, **kwargs)
@@ -287,6 +303,10 @@ class BBoxFilter(django_filters.Filter):
 
 class NearFilter(django_filters.Filter):
     field_class = NearField
+
+
+class StrictBooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField
 
 
 class SearchFilter(django_filters.Filter):
@@ -421,6 +441,16 @@ class EventFilterSet(django_filters.FilterSet):
             "`tombstones` for events removed from view since then.",
         ),
     )
+    awaiting_review = documented(
+        {"type": "boolean"},
+        StrictBooleanFilter(
+            method="filter_awaiting_review",
+            help_text="true: events in review, and published events with a "
+            "change awaiting review (the reviewers' queue); false: the others. "
+            "Only editors and reviewers see the queue: for anyone else true "
+            "selects nothing.",
+        ),
+    )
 
     class Meta:
         model = Event
@@ -523,6 +553,17 @@ class EventFilterSet(django_filters.FilterSet):
     def filter_updated_since(self, queryset, name: str, value: datetime.datetime):
         return queryset.filter(updated_at__gte=value)
 
+    def filter_awaiting_review(self, queryset, name: str, value: bool | None):
+        if value is None:
+            return queryset
+        user = getattr(self.request, "user", None)
+        if user is None or not sees_unpublished(user):
+            # Which published events have a change pending is the editors'
+            # business: the filter tells anyone else nothing.
+            return queryset.none() if value else queryset
+        awaiting = queryset.awaiting_review()
+        return awaiting if value else queryset.exclude(pk__in=awaiting.values("pk"))
+
 
 class ActorFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
@@ -581,6 +622,21 @@ class AgreementFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Agreement
+        fields: list[str] = []
+
+
+class RevisionFilterSet(django_filters.FilterSet):
+    state = ChoicesFilter(
+        choices=Revision.State.choices,
+        help_text="State of the change; repeat for several.",
+    )
+    event = documented(
+        {"type": "integer"},
+        ObjectFilter(model=Event, help_text="Event id: the changes to that event."),
+    )
+
+    class Meta:
+        model = Revision
         fields: list[str] = []
 
 

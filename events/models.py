@@ -8,6 +8,7 @@ import calendar
 import datetime
 import hashlib
 import re
+import secrets
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -15,17 +16,18 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.contrib.gis.geos import GEOSGeometry
+from django.contrib.gis.geos import GEOSGeometry, Point
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Case, Exists, F, Func, OuterRef, Q, When
+from django.db.models import Case, Exists, F, Func, OuterRef, Q, Subquery, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Length, Lower, Trunc
+from django.db.models.functions import Cast, Coalesce, Length, Lower, Trunc
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -418,6 +420,12 @@ EVENT_EDITABLE_FIELDS = [
     "fatalities_best", "fatalities_high", "status", "retraction_reason",
     "confidence", *EXTERNAL_IDS,
 ]  # fmt: skip
+# What a change to a published event proposes for review (a Revision): the
+# editable fields but the workflow's own, which move only through publishing
+# and retracting, then the lists edited beside them.
+WORKFLOW_FIELDS = ("status", "retraction_reason")
+REVISED_FIELDS = [name for name in EVENT_EDITABLE_FIELDS if name not in WORKFLOW_FIELDS]
+REVISED_LISTS = ["participants", "citations"]
 # What an editor writes on an article; its hash, state and author are kept
 # by the system.
 ARTICLE_EDITABLE_FIELDS = [
@@ -501,6 +509,35 @@ class EventQuerySet(models.QuerySet):
             )
             .order_by("period", "precision", "event_type")
         )
+
+    def awaiting_review(self) -> "EventQuerySet":
+        """
+        The reviewers' queue, as events: those in review, and published ones
+        with a change awaiting review (a pending Revision).
+        """
+        pending = Revision.objects.pending().filter(event=OuterRef("pk"))
+        return self.filter(Q(status=Event.Status.IN_REVIEW) | Exists(pending))
+
+    def with_review_since(self) -> "EventQuerySet":
+        """
+        Events with `review_since`: when each last entered review, read from
+        its history (the first snapshot in review after the last one that
+        was not), so that an edit during review keeps its place in the queue.
+        Probed per event through the history's index on the event.
+        """
+        history = EventEvent.objects.filter(pgh_obj=OuterRef("pk"))  # noqa: F821
+        left = (
+            history.exclude(status=Event.Status.IN_REVIEW)
+            .order_by("-pgh_id")
+            .values("pgh_id")[:1]
+        )
+        entered = (
+            history.filter(status=Event.Status.IN_REVIEW)
+            .filter(pgh_id__gt=Coalesce(Subquery(left), 0))
+            .order_by("pgh_id")
+            .values("pgh_created_at")[:1]
+        )
+        return self.annotate(review_since=Coalesce(Subquery(entered), F("updated_at")))
 
     def between(
         self, start: datetime.date | None, end: datetime.date | None
@@ -648,7 +685,25 @@ class Event(models.Model):
             ("publish_event", "Can publish events"),
             ("retract_event", "Can retract published events"),
         ]
-        triggers = [version_bump("event_version_bump")]
+        triggers = [
+            version_bump("event_version_bump"),
+            # A change awaiting review applies to a published event only:
+            # once the event leaves publication, whatever moved it, the
+            # change is closed unreviewed, and editors edit the event itself.
+            pgtrigger.Trigger(
+                name="event_closes_pending_revisions",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    "OLD.status = 'published' AND NEW.status <> 'published'"
+                ),
+                func="UPDATE events_revision SET state = 'superseded', "
+                "decided_at = now(), updated_at = now(), reason = 'Closed "
+                "unreviewed: the event was moved from published to ' "
+                "|| replace(NEW.status, '_', ' ') || '.' "
+                "WHERE event_id = NEW.id AND state = 'pending'; RETURN NULL;",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
@@ -770,6 +825,18 @@ class Event(models.Model):
         return Citation.objects.create(
             article=article, event=self, field=field, **locate_quote(article, quote)
         )
+
+    def revision_values(self) -> dict:
+        """The event as stored, in the shape a Revision proposes it."""
+        values = {
+            name: revision_value(getattr(self, self._meta.get_field(name).attname))
+            for name in REVISED_FIELDS
+        }
+        values["participants"] = revision_participants(
+            self.participations.values(*PARTICIPANT_KEYS)
+        )
+        values["citations"] = revision_citations(self.citations.values(*CITATION_KEYS))
+        return values
 
 
 @tracked()
@@ -1090,6 +1157,202 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"“{self.quote[:60]}” ({self.article})"
+
+
+# --- changes to published events, awaiting review ---------------------------
+
+PARTICIPANT_KEYS = ["actor", "role", "capacity", "on_behalf_of"]
+CITATION_KEYS = ["article", "field", "quote", "start", "end"]
+
+
+def revision_value(value: object) -> object:
+    """A value as a Revision keeps it in JSON: ids, ISO dates, GeoJSON points."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Point):
+        return {"type": "Point", "coordinates": [value.x, value.y]}
+    return value
+
+
+def revision_point(value: dict | None) -> Point | None:
+    if value is None:
+        return None
+    return Point(*value["coordinates"], srid=4326)
+
+
+def revision_participants(rows) -> list[dict]:
+    """Participants (dicts of PARTICIPANT_KEYS, objects or ids) as JSON, in order."""
+    defaults = {"capacity": "", "on_behalf_of": None}
+    encoded = [
+        {key: revision_value({**defaults, **row}[key]) for key in PARTICIPANT_KEYS}
+        for row in rows
+    ]
+    # In one order whatever order they were given in, so that equal lists
+    # compare equal.
+    return sorted(encoded, key=lambda row: (row["actor"], row["role"]))
+
+
+def revision_citations(rows) -> list[dict]:
+    """Citations (dicts of CITATION_KEYS, objects or ids) as JSON, in order."""
+    encoded = [
+        {key: revision_value({"field": "", **row}[key]) for key in CITATION_KEYS}
+        for row in rows
+    ]
+    return sorted(
+        encoded,
+        key=lambda row: (row["article"], row["start"], row["end"], row["field"]),
+    )
+
+
+class RevisionQuerySet(models.QuerySet):
+    def pending(self) -> "RevisionQuerySet":
+        return self.filter(state=Revision.State.PENDING)
+
+
+@tracked()
+class Revision(models.Model):
+    """
+    A change to a published event proposed by someone who may not publish,
+    held apart until a reviewer accepts it or sends it back. The event's row
+    stays the published version meanwhile, so no page, feed, tile or export
+    shows the change before it is reviewed (workflow.propose, accept_revision,
+    send_back).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Awaiting review"
+        ACCEPTED = "accepted", "Accepted"
+        SENT_BACK = "sent_back", "Sent back"
+        SUPERSEDED = "superseded", "Superseded"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="revisions")
+    values = models.JSONField(
+        help_text="The event as proposed: REVISED_FIELDS, participants and "
+        "citations, with ids for related objects and GeoJSON for the point."
+    )
+    base_values = models.JSONField(
+        help_text="The same fields as the event had when the change was first "
+        "proposed: what the change is a change from."
+    )
+    base_version = models.PositiveIntegerField(
+        help_text="The event's version the change was made on; a change to an "
+        "event changed since is refused on review."
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(max_length=20, choices=State, default=State.PENDING)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(
+        blank=True, help_text="Why the change was sent back or closed."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # A second change waits for the first: its author updates it,
+            # anyone else is refused (workflow.check_proposal).
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=Q(state="pending"),
+                name="revision_one_pending_per_event",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="pending", decided_at__isnull=True)
+                | (~Q(state="pending") & Q(decided_at__isnull=False)),
+                name="revision_decided_unless_pending",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="sent_back") | ~Q(reason=""),
+                name="revision_sent_back_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="accepted") | Q(reviewer__isnull=False),
+                name="revision_accepted_by_a_reviewer",
+            ),
+        ]
+        indexes = [
+            # The review queue: pending changes, oldest first.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(state="pending"),
+                name="revision_pending_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Change to “{self.event}” ({self.get_state_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:events_revision_change", args=[self.pk])
+
+
+def new_feed_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class FeedTokenQuerySet(models.QuerySet):
+    def user_for(self, key: str) -> "AbstractBaseUser | None":
+        """The active user whose private feeds `key` opens, or None."""
+        if not 32 <= len(key) <= 64:
+            return None
+        token = self.filter(key=key, user__is_active=True).select_related("user")
+        found = token.first()
+        return found.user if found else None
+
+
+class FeedToken(models.Model):
+    """
+    The secret in the addresses of a user's private feeds (the review queue;
+    any later private feed takes the same key): feed readers cannot sign in,
+    so the address itself authenticates. One per user, random; rotating it
+    retires every address that held the old key. Not kept in history, which
+    would keep the retired keys readable.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_token"
+    )
+    key = models.CharField(max_length=64, unique=True, default=new_feed_key)
+    created_at = models.DateTimeField(
+        default=timezone.now, help_text="When the key was made or last rotated."
+    )
+
+    objects = FeedTokenQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # Long enough not to be guessed: 32 random bytes give 43 characters.
+            models.CheckConstraint(
+                condition=Q(GreaterThanOrEqual(Length("key"), 40)),
+                name="feed_token_key_long",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feed address of {self.user}"
+
+    def rotate(self) -> None:
+        """A new key: addresses holding the old one answer 404 from now on."""
+        self.key = new_feed_key()
+        self.created_at = timezone.now()
+        self.save(update_fields=["key", "created_at"])
 
 
 # History snapshots are read by object, context and time, never by place: the

@@ -13,6 +13,7 @@ urlpatterns = [
     path("places/<int:location_id>/", views.location_detail, name="location"),
     path("articles/<int:article_id>/", views.article_detail, name="article"),
     path("about/", views.about, name="about"),
+    path("review/", views.review, name="review"),
     path("favicon.ico", views.favicon),
     path("timeline/", views.timeline, name="timeline"),
     path("map/", views.event_map, name="map"),

@@ -5,9 +5,11 @@ import re
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Count, F, Func, Max, Min, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
@@ -20,9 +22,11 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
+from events import workflow
 from events.basemap import basemap_geojson, basemap_version
 from events.filters import EventFilterSet
 from events.mapdata import map_geojson
@@ -33,6 +37,7 @@ from events.models import (
     Event,
     EventQuerySet,
     EventRelation,
+    FeedToken,
     Location,
     SourceArticle,
     period_bounds,
@@ -330,6 +335,21 @@ def about(request: HttpRequest) -> HttpResponse:
         "event_types": Event.Type.choices,
     }
     return render(request, "events/about.html", ctx)
+
+
+def review(request: HttpRequest) -> HttpResponse:
+    """The reviewers' queue: everything awaiting review, oldest first."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    if not workflow.may_see_queue(request.user):
+        raise PermissionDenied
+    token = FeedToken.objects.filter(user=request.user).first()
+    ctx = {
+        "items": workflow.review_queue(),
+        "feed_url": reverse("feeds:review", args=[token.key]) if token else None,
+        "feed_admin_url": reverse("admin:events_revision_feed"),
+    }
+    return render(request, "events/review.html", ctx)
 
 
 # --- timeline and map -----------------------------------------------------------

@@ -170,6 +170,9 @@ def test_script_in_titles_is_shown_as_text(client: Client) -> None:
         "/ogc/collections/events/items?limit=-1",
         "/ogc/collections/events/items?bbox=a,b,c,d",
         "/ogc/collections/events/items?datetime=99999-01-01",
+        # A "%" quoted back in the error message.
+        "/api/v1/events/?end=%25s",
+        "/api/v1/events/?country=%25d%25d",
     ],
 )
 def test_hostile_query_strings_never_break_a_page(client: Client, path: str) -> None:

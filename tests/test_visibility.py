@@ -24,7 +24,8 @@ from django.db import connection
 from django.http import HttpResponse
 from django.urls import URLResolver, get_resolver
 
-from events.models import Event
+from events import workflow
+from events.models import Event, FeedToken, Revision
 from events.ogc.collections import COLLECTIONS
 from tests.conftest import (
     PERSONAS,
@@ -470,6 +471,118 @@ def ogc_collections(suffix: str) -> Callable[[Reader], list[Probe]]:
     return shows_none(*(f"/ogc/collections/{name}{suffix}" for name in COLLECTIONS))
 
 
+# --- the review queue -------------------------------------------------------------
+
+
+def pending_change(world: SharedWorld) -> Revision:
+    """A change to the world's published event, awaiting review (made once)."""
+    event = world.events[Event.Status.PUBLISHED]
+    pending = event.revisions.pending().first()
+    if pending is not None:
+        return pending
+    values = event.revision_values()
+    return Revision.objects.create(
+        event=event,
+        values={**values, "title": "Retitled border protest"},
+        base_values=values,
+        base_version=event.version,
+    )
+
+
+def queue_status(reader: Reader) -> int:
+    if not reader.user.is_authenticated:
+        return 302
+    return 200 if workflow.may_see_queue(reader.user) else 403
+
+
+def review_page(reader: Reader) -> list[Probe]:
+    # Events in review, and the published event with a change pending; the
+    # queue is the same whoever of its readers reads it.
+    pending_change(reader.world)
+    queue = {
+        reader.world.events[Event.Status.IN_REVIEW].pk,
+        reader.world.events[Event.Status.PUBLISHED].pk,
+    }
+    status = queue_status(reader)
+    return [Probe("/review/", status, queue if status == 200 else set())]
+
+
+def review_feed(reader: Reader) -> list[Probe]:
+    # The address holds the reader's own key; a reader with none, or one the
+    # queue is not for, finds nothing there.
+    pending_change(reader.world)
+    user = reader.user
+    key = (
+        FeedToken.objects.get_or_create(user=user)[0].key
+        if user.is_authenticated
+        else "no-such-key-" + "x" * 40
+    )
+    readable = user.is_authenticated and workflow.may_see_queue(user)
+    queue = {
+        reader.world.events[Event.Status.IN_REVIEW].pk,
+        reader.world.events[Event.Status.PUBLISHED].pk,
+    }
+    return [
+        Probe(
+            f"/feeds/review/{key}/",
+            200 if readable else 404,
+            queue if readable else set(),
+        )
+    ]
+
+
+def revision_event_ids(text: str) -> set[int]:
+    document = json.loads(text)
+    return {row["event"] for row in document.get("results", [document])}
+
+
+def api_revisions(suffix: str) -> Callable[[Reader], list[Probe]]:
+    def probes(reader: Reader) -> list[Probe]:
+        change = pending_change(reader.world)
+        user = reader.user
+        if not user.is_authenticated:
+            status = 401
+        else:
+            status = 200 if workflow.may_see_queue(user) else 403
+        shown = {change.event_id} if status == 200 else set()
+        path = "/api/v1/revisions/" + suffix.format(pk=change.pk)
+        return [Probe(path, status, shown, ids=revision_event_ids)]
+
+    return probes
+
+
+def admin_revision(view: str) -> Callable[[Reader], list[Probe]]:
+    """A change awaiting review in the admin: for editors and reviewers."""
+
+    def probes(reader: Reader) -> list[Probe]:
+        change = pending_change(reader.world)
+        user = reader.user
+        suffix = {"changelist": "", "add": "add/", "change": "{pk}/change/",
+                  "history": "{pk}/history/", "delete": "{pk}/delete/",
+                  "restore": "{pk}/history/1/restore/", "redirect": "{pk}/",
+                  "feed": "feed/"}[view]  # fmt: skip
+        if not user.is_authenticated or view == "redirect":
+            status = 302
+        elif view == "delete":
+            # Kept once made: only a superuser deletes, with its event.
+            status = 200 if user.is_superuser else 403
+        elif view in ("add", "restore"):
+            status = 403  # made by saving a change; a POST
+        else:
+            status = 200 if workflow.may_see_queue(user) else 403
+        shows = {"changelist", "change", "history", "delete"}
+        shown = {change.event_id} if status == 200 and view in shows else set()
+        return [
+            Probe(
+                "/admin/events/revision/" + suffix.format(pk=change.pk),
+                status,
+                shown,
+            )
+        ]
+
+    return probes
+
+
 # --- the admin -------------------------------------------------------------------
 
 # The admin's views of each model, by their route below the model's address.
@@ -643,6 +756,20 @@ ROUTES: dict[str, Callable[[Reader], list[Probe]] | str] = {
         "/admin/events/sourcearticle/{world.article.pk}/suggestions/",
         lambda reader: reader.visible,  # the events made from its sentences
     ),
+    "review/": review_page,
+    "feeds/review/<str:key>/": review_feed,
+    "api/v1/^revisions/$": api_revisions(""),
+    "api/v1/^revisions/(?P<pk>[0-9]+)/$": api_revisions("{pk}/"),
+    "api/v1/^revisions/(?P<pk>[0-9]+)/accept/$": (
+        "a POST: a reviewer's decision, walked by every persona in tests/test_review.py"
+    ),
+    "api/v1/^revisions/(?P<pk>[0-9]+)/send-back/$": (
+        "a POST: a reviewer's decision, walked by every persona in tests/test_review.py"
+    ),
+    **{
+        f"admin/events/revision/{route}": admin_revision(view)
+        for route, view in {**ADMIN_VIEWS, "feed/": "feed"}.items()
+    },
     "admin/login/": "signing in",
     "admin/logout/": "signing out",
     "admin/password_change/": "changing one's password",
@@ -770,11 +897,14 @@ QUERIES = [
     ("/admin/events/citation/", {"analyst": 8, "editor": 8}),
     # An editor's form gives each related event and cited article an
     # autocomplete widget, which Django fills with a query of its own: that
-    # form costs a query per row; the analyst's read-only one does not.
-    ("/admin/events/event/{published}/change/", {"analyst": 11}),
+    # form costs a query per row; the analyst's read-only one does not. One
+    # query looks for a change awaiting review, named above the form.
+    ("/admin/events/event/{published}/change/", {"analyst": 12}),
     ("/admin/events/agreement/{agreement}/change/", {"analyst": 10, "editor": 10}),
     ("/admin/events/sourcearticle/{article}/suggestions/",
      {"analyst": 8, "editor": 8}),
+    ("/review/", {"editor": 7, "reviewer": 7}),
+    ("/api/v1/revisions/", {"editor": 5, "reviewer": 5}),
 ]  # fmt: skip
 
 

@@ -229,6 +229,9 @@ SPECTACULAR_SETTINGS = {
         "AgreementStatusEnum": "events.models.Agreement.Status",
         "ParticipantRoleEnum": "events.models.Participant.Role",
         "AgreementPartyRoleEnum": "events.models.AgreementParty.Role",
+        "RevisionStateEnum": "events.models.Revision.State",
+        # An article's state, named as before revisions had a state too.
+        "StateEnum": "events.models.SourceArticle.State",
     },
 }
 
@@ -296,6 +299,22 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Mail: reviewers hear of what awaits review (events.workflow.notify_reviewers).
+# The console backend prints each message to the log; a deployment points
+# EMAIL_BACKEND at django.core.mail.backends.smtp.EmailBackend and its server.
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="zagros@localhost")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# The site's address as readers reach it, for links in mail, which has no
+# request to take a host from.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

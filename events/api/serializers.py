@@ -37,6 +37,7 @@ from events.models import (
     Location,
     Participant,
     Provision,
+    Revision,
     SourceArticle,
     locate_quote,
     period_bounds,
@@ -604,3 +605,62 @@ class AgreementSerializer(serializers.ModelSerializer):
         # Annotated by Agreement.objects.with_visible_signing_event(); without
         # it, nothing is shown rather than too much.
         return getattr(agreement, "visible_signing_event_id", None)
+
+
+class RevisionChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    before = serializers.JSONField(
+        allow_null=True, help_text="The value the change was made on."
+    )
+    after = serializers.JSONField(allow_null=True, help_text="The value proposed.")
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    """
+    A change to a published event held for review, and its decision. Values
+    are as a Revision stores them: ids for the place, actors and articles,
+    ISO dates, a GeoJSON point; `participants` and `citations` are whole lists.
+    """
+
+    author = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who proposed it; null once that user is deleted.",
+    )
+    reviewer = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who decided it; null while pending or closed unreviewed.",
+    )
+    changes = serializers.SerializerMethodField(
+        help_text="Field by field, what the change changes."
+    )
+
+    class Meta:
+        model = Revision
+        fields = [
+            "id", "event", "state", "author", "created_at", "updated_at",
+            "base_version", "changes", "values", "reviewer", "decided_at", "reason",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(RevisionChangeSerializer(many=True))
+    def get_changes(self, revision: Revision) -> list[dict]:
+        return [
+            {
+                "field": change.field,
+                "label": change.label,
+                "before": change.before,
+                "after": change.after,
+            }
+            for change in workflow.revision_changes(revision)
+        ]
+
+
+class SendBackSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=5000, help_text="Why the change is sent back; its author reads it."
+    )

@@ -19,6 +19,7 @@ router.register("actors", views.ActorViewSet, basename="actor")
 router.register("agreements", views.AgreementViewSet, basename="agreement")
 router.register("locations", views.LocationViewSet, basename="location")
 router.register("articles", views.ArticleViewSet, basename="article")
+router.register("revisions", views.RevisionViewSet, basename="revision")
 
 app_name = "api"
 urlpatterns = [

@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django_filters import rest_framework as filters
-from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -25,7 +24,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import exceptions, serializers, viewsets
+from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -53,6 +52,8 @@ from events.api.serializers import (
     EventSerializer,
     LocationListSerializer,
     LocationSerializer,
+    RevisionSerializer,
+    SendBackSerializer,
     with_embedded,
     with_embedded_json,
 )
@@ -62,6 +63,7 @@ from events.filters import (
     ArticleFilterSet,
     EventFilterSet,
     LocationFilterSet,
+    RevisionFilterSet,
     search_query,
 )
 from events.http import body_etag, mark_revalidate
@@ -73,6 +75,7 @@ from events.models import (
     DatePrecision,
     Event,
     Location,
+    Revision,
     SourceArticle,
 )
 from events.queries import bulk_read
@@ -86,6 +89,38 @@ CSV_DESCRIPTION = (
     "which pandas code written for ACLED's files reads unchanged and "
     "`import_events --format acled` reads back (docs/interoperability.md)."
 )
+# Error answers, each a JSON object: `detail`, or fields with their messages.
+ERRORS = {
+    400: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="Invalid input: each field named, with its messages.",
+    ),
+    401: OpenApiResponse(
+        OpenApiTypes.OBJECT, description="Not signed in: send a token."
+    ),
+    403: OpenApiResponse(
+        OpenApiTypes.OBJECT, description="Signed in, but not allowed to do this."
+    ),
+    404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such object."),
+}
+EVENT_WRITE_RESPONSES = {
+    200: EventSerializer,
+    202: OpenApiResponse(
+        RevisionSerializer,
+        description="A change to a published event by an editor: held for "
+        "review (`Location` names it); the event is unchanged.",
+    ),
+    **ERRORS,
+    409: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="`version` is not the current one, or someone else's "
+        "change to this published event awaits review.",
+    ),
+    412: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="If-Match names none of the event's current ETags.",
+    ),
+}
 LIST_DEFERRED = ["search_vector"]  # not shown
 INTERVALS = list(DatePrecision.values)  # day, week, month, year
 EVENT_ETAG = re.compile(r'"(\d{1,10})(?:-[0-9a-f]*)?"')
@@ -99,7 +134,12 @@ class FilterBackend(filters.DjangoFilterBackend):
         if filterset is None:
             return queryset
         if not filterset.is_valid():
-            raise translate_validation(filterset.errors)
+            # The messages as the form rendered them: django-filter's
+            # translate_validation formats them again, and a "%" quoted from
+            # the value ("?end=%25s") then breaks the formatting (a 500).
+            raise exceptions.ValidationError(
+                {name: list(messages) for name, messages in filterset.errors.items()}
+            )
         view.filterset = filterset
         return filterset.qs
 
@@ -251,13 +291,18 @@ class LockedUpdateMixin:
     ),
     update=extend_schema(
         summary="Replace an event (editors; If-Match honoured)",
+        description="An editor's change to a published event is held for "
+        "review: the answer is 202 with the change, and the event stays as "
+        "published until a reviewer accepts it.",
         request=EventInputSerializer,
-        responses={200: EventSerializer},
+        responses=EVENT_WRITE_RESPONSES,
     ),
     partial_update=extend_schema(
         summary="Change an event (editors; If-Match honoured)",
+        description="As for a replacement: an editor's change to a published "
+        "event answers 202 and waits for review.",
         request=EventInputSerializer,
-        responses={200: EventSerializer},
+        responses=EVENT_WRITE_RESPONSES,
     ),
     destroy=extend_schema(summary="Delete an event (If-Match honoured)"),
 )
@@ -390,6 +435,7 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
             data.get("retraction_reason", ""),
         )
         event = serializer.save()
+        workflow.record_move(event=event, old=None, user=request.user)
         response = self.written(event, status=201)
         response["Location"] = request.build_absolute_uri(
             reverse("api:event-detail", args=[event.pk])
@@ -422,8 +468,31 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
                 data.get("status", event.status),
                 data.get("retraction_reason", event.retraction_reason),
             )
-            serializer.save()
-        return self.written(Event.objects.get(pk=event.pk), status=200)
+            if workflow.needs_review(user=request.user, event=event):
+                revision = self.propose(event, data)
+            else:
+                old = event.status
+                serializer.save()
+                workflow.record_move(event=event, old=old, user=request.user)
+                revision = None
+        if revision is None:
+            return self.written(Event.objects.get(pk=event.pk), status=200)
+        response = Response(RevisionSerializer(revision).data, status=202)
+        response["Location"] = request.build_absolute_uri(
+            reverse("api:revision-detail", args=[revision.pk])
+        )
+        return response
+
+    def propose(self, event: Event, data: dict) -> Revision | None:
+        """The change held for review; None when it leaves the event as it is."""
+        try:
+            return workflow.propose(event=event, user=self.request.user, changes=data)
+        except workflow.RevisionRefused as refused:
+            raise Conflict(refused.message) from None
+        except workflow.TransitionError as refused:
+            raise exceptions.ValidationError(
+                {refused.field or "detail": [refused.message]}
+            ) from None
 
     def partial_update(self, request: Request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
@@ -555,6 +624,110 @@ def check_status_change(request: Request, old: str, new: str, reason: str) -> No
         raise exceptions.PermissionDenied({refused.field: [refused.message]}) from None
     except workflow.TransitionInvalid as refused:
         raise exceptions.ValidationError({refused.field: [refused.message]}) from None
+
+
+class ReviewQueuePermission(permissions.BasePermission):
+    """Editors and reviewers read changes held for review; reviewers decide."""
+
+    def has_permission(self, request: Request, view) -> bool:
+        user = request.user
+        if not user.is_authenticated:
+            return False
+        if view.action in ("accept", "send_back"):
+            return workflow.can_publish(user)
+        return workflow.may_see_queue(user)
+
+
+def decision_refused(refused: workflow.TransitionError) -> exceptions.APIException:
+    """The workflow's refusal of a decision, as the API answers it."""
+    if isinstance(refused, workflow.TransitionForbidden):
+        return exceptions.PermissionDenied(refused.message)
+    if refused.field == "reason":
+        return exceptions.ValidationError({"reason": [refused.message]})
+    if isinstance(refused, workflow.RevisionConflict):
+        return Conflict(
+            {
+                "detail": refused.message,
+                "changes": [
+                    {"field": c.field, "before": c.before, "after": c.after}
+                    for c in refused.changes
+                ],
+            }
+        )
+    return Conflict(refused.message)
+
+
+DECISION_REFUSED = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="The change is no longer awaiting review; or the event "
+    "changed since it was proposed (`changes` says how: accepting would undo "
+    "that); or the event as changed would not pass the publication gate.",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List changes to published events (editors and reviewers)",
+        responses={200: RevisionSerializer(many=True), **ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One change to a published event (editors and reviewers)",
+        responses={200: RevisionSerializer, **ERRORS},
+    ),
+)
+class RevisionViewSet(ConditionalMixin, PageMixin, viewsets.ReadOnlyModelViewSet):
+    """
+    Changes editors proposed to published events, held for review, oldest
+    first: what each changes, field by field, and how it was decided.
+    Reviewers accept a change (the event then changes) or send it back with a
+    reason.
+    """
+
+    queryset = Revision.objects.select_related("author", "reviewer")
+    serializer_class = RevisionSerializer
+    filterset_class = RevisionFilterSet
+    filter_backends = [FilterBackend]
+    permission_classes = [ReviewQueuePermission]
+    ordering = Ordering("oldest", (("created_at", False), ("id", False)))
+    lookup_value_regex = "[0-9]+"
+
+    @extend_schema(
+        summary="Accept a change (reviewers)",
+        description="Writes the change onto the event, which is published as "
+        "changed at once; `published_at` keeps the first publication.",
+        request=None,
+        responses={200: RevisionSerializer, **ERRORS, 409: DECISION_REFUSED},
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        revision = self.get_object()
+        try:
+            workflow.accept_revision(revision=revision, user=request.user)
+        except workflow.TransitionError as refused:
+            raise decision_refused(refused) from None
+        return Response(RevisionSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Send a change back (reviewers)",
+        description="The event stays as published; the change is closed with "
+        "the reason, which its author reads.",
+        request=SendBackSerializer,
+        responses={200: RevisionSerializer, **ERRORS, 409: DECISION_REFUSED},
+    )
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request: Request, pk: str) -> Response:
+        revision = self.get_object()
+        form = SendBackSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            workflow.send_back(
+                revision=revision,
+                user=request.user,
+                reason=form.validated_data["reason"],
+            )
+        except workflow.TransitionError as refused:
+            raise decision_refused(refused) from None
+        return Response(RevisionSerializer(self.get_object()).data)
 
 
 @extend_schema_view(
