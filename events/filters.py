@@ -44,6 +44,8 @@ MAX_NEAR_KM = 20_038
 # Points on a shared boundary line sit a rounding error off either polygon.
 BOUNDARY_TOLERANCE_DEGREES = 0.0001
 SEARCH_CONFIG = "english"
+# What parse_id accepts, as the schema says it.
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
 def documented(schema: dict, event_filter: django_filters.Filter):
@@ -365,7 +367,7 @@ class EventFilterSet(django_filters.FilterSet):
         "anything but published events.",
     )
     actor = documented(
-        {"type": "array", "items": {"type": "integer"}},
+        {"type": "array", "items": ID_SCHEMA, "maxItems": MAX_IDS},
         IdListFilter(
             method="filter_actor",
             help_text="Actor id; repeat for events involving any of several.",
@@ -387,7 +389,7 @@ class EventFilterSet(django_filters.FilterSet):
         ),
     )
     location = documented(
-        {"type": "integer"},
+        ID_SCHEMA,
         ObjectFilter(
             method="filter_location",
             help_text="Location id: events at it or inside its geometry "
@@ -416,7 +418,7 @@ class EventFilterSet(django_filters.FilterSet):
         '"phrase", or, -word); results are ranked by relevance.',
     )
     agreement = documented(
-        {"type": "integer"},
+        ID_SCHEMA,
         ObjectFilter(
             method="filter_agreement",
             help_text="Agreement id: its signing event and the events directly "
@@ -611,7 +613,7 @@ class AgreementFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Agreement.Kind.choices)
     status = django_filters.ChoiceFilter(choices=Agreement.Status.choices)
     party = documented(
-        {"type": "integer"},
+        ID_SCHEMA,
         ObjectFilter(
             field_name="parties",
             distinct=True,
@@ -631,7 +633,7 @@ class RevisionFilterSet(django_filters.FilterSet):
         help_text="State of the change; repeat for several.",
     )
     event = documented(
-        {"type": "integer"},
+        ID_SCHEMA,
         ObjectFilter(model=Event, help_text="Event id: the changes to that event."),
     )
 

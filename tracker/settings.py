@@ -202,7 +202,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["events.api.http.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "events.api.http.ContentNegotiation",
     "EXCEPTION_HANDLER": "events.api.http.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "events.api.schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["events.http.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env("API_ANON_RATE", default="120/min")},
     # Proxies in front whose X-Forwarded-For is trusted for telling anonymous

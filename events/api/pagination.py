@@ -20,6 +20,8 @@ from rest_framework.utils.urls import replace_query_param
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
+# page_size reads at most this many digits; up to there, larger is capped.
+MAX_PAGE_SIZE_DIGITS = 10
 CURSOR_SALT = "events.api.cursor"
 # Parameters that move through or shape the pages rather than select rows.
 PAGING_PARAMS = {"cursor", "page_size", "format"}
@@ -47,7 +49,7 @@ def page_size(request: Request) -> int:
     text = request.query_params.get("page_size", "").strip()
     if not text:
         return DEFAULT_PAGE_SIZE
-    if not text.isascii() or not text.isdigit() or len(text) > 10:
+    if not text.isascii() or not text.isdigit() or len(text) > MAX_PAGE_SIZE_DIGITS:
         raise ValidationError(
             {"page_size": [f"Expected a whole number from 1 to {MAX_PAGE_SIZE}."]}
         )
@@ -189,7 +191,11 @@ class KeysetPagination(BasePagination):
                 "required": False,
                 "description": f"Items per page, 1 to {MAX_PAGE_SIZE} (larger "
                 f"values are capped); default {DEFAULT_PAGE_SIZE}.",
-                "schema": {"type": "integer", "minimum": 1},
+                "schema": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 10**MAX_PAGE_SIZE_DIGITS - 1,
+                },
             },
         ]
 

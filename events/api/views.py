@@ -42,6 +42,7 @@ from events.api.pagination import (
     Ordering,
     paginate,
 )
+from events.api.schema import GEOJSON_FEATURE, GEOJSON_FEATURE_COLLECTION
 from events.api.serializers import (
     ActorSerializer,
     AgreementSerializer,
@@ -89,20 +90,9 @@ CSV_DESCRIPTION = (
     "which pandas code written for ACLED's files reads unchanged and "
     "`import_events --format acled` reads back (docs/interoperability.md)."
 )
-# Error answers, each a JSON object: `detail`, or fields with their messages.
-ERRORS = {
-    400: OpenApiResponse(
-        OpenApiTypes.OBJECT,
-        description="Invalid input: each field named, with its messages.",
-    ),
-    401: OpenApiResponse(
-        OpenApiTypes.OBJECT, description="Not signed in: send a token."
-    ),
-    403: OpenApiResponse(
-        OpenApiTypes.OBJECT, description="Signed in, but not allowed to do this."
-    ),
-    404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such object."),
-}
+# Error answers (400, 401, 403, 404, ...) are documented for every operation
+# by events.api.schema.AutoSchema; only what is particular to an operation
+# is said here.
 EVENT_WRITE_RESPONSES = {
     200: EventSerializer,
     202: OpenApiResponse(
@@ -110,7 +100,6 @@ EVENT_WRITE_RESPONSES = {
         description="A change to a published event by an editor: held for "
         "review (`Location` names it); the event is unchanged.",
     ),
-    **ERRORS,
     409: OpenApiResponse(
         OpenApiTypes.OBJECT,
         description="`version` is not the current one, or someone else's "
@@ -263,10 +252,8 @@ class LockedUpdateMixin:
         responses={
             (200, "application/json"): EventSerializer(many=True),
             (200, "application/geo+json"): OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description="An RFC 7946 FeatureCollection of every matching "
-                "event (no pagination), with `tombstones` as a foreign member "
-                "when `updated_since` is given.",
+                GEOJSON_FEATURE_COLLECTION,
+                description=GEOJSON_FEATURE_COLLECTION["description"],
             ),
             (200, "text/csv"): OpenApiResponse(
                 OpenApiTypes.STR, description=CSV_DESCRIPTION
@@ -283,6 +270,10 @@ class LockedUpdateMixin:
                 description="geojson: a GeoJSON Feature.",
             )
         ],
+        responses={
+            (200, "application/json"): EventSerializer,
+            (200, "application/geo+json"): OpenApiResponse(GEOJSON_FEATURE),
+        },
     ),
     create=extend_schema(
         summary="Create an event (editors)",
@@ -519,16 +510,9 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
 
     @extend_schema(
         summary="Event counts per interval and type",
+        # The list's filters, documented as for the list.
+        filters=True,
         parameters=[
-            *[
-                OpenApiParameter(
-                    name,
-                    str,
-                    description=str(event_filter.extra.get("help_text", "")),
-                    many=name in ("type", "status", "actor"),
-                )
-                for name, event_filter in EventFilterSet.base_filters.items()
-            ],
             OpenApiParameter(
                 "interval",
                 str,
@@ -668,11 +652,11 @@ DECISION_REFUSED = OpenApiResponse(
 @extend_schema_view(
     list=extend_schema(
         summary="List changes to published events (editors and reviewers)",
-        responses={200: RevisionSerializer(many=True), **ERRORS},
+        responses={200: RevisionSerializer(many=True)},
     ),
     retrieve=extend_schema(
         summary="One change to a published event (editors and reviewers)",
-        responses={200: RevisionSerializer, **ERRORS},
+        responses={200: RevisionSerializer},
     ),
 )
 class RevisionViewSet(ConditionalMixin, PageMixin, viewsets.ReadOnlyModelViewSet):
@@ -696,7 +680,7 @@ class RevisionViewSet(ConditionalMixin, PageMixin, viewsets.ReadOnlyModelViewSet
         description="Writes the change onto the event, which is published as "
         "changed at once; `published_at` keeps the first publication.",
         request=None,
-        responses={200: RevisionSerializer, **ERRORS, 409: DECISION_REFUSED},
+        responses={200: RevisionSerializer, 409: DECISION_REFUSED},
     )
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
@@ -712,7 +696,7 @@ class RevisionViewSet(ConditionalMixin, PageMixin, viewsets.ReadOnlyModelViewSet
         description="The event stays as published; the change is closed with "
         "the reason, which its author reads.",
         request=SendBackSerializer,
-        responses={200: RevisionSerializer, **ERRORS, 409: DECISION_REFUSED},
+        responses={200: RevisionSerializer, 409: DECISION_REFUSED},
     )
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request: Request, pk: str) -> Response:

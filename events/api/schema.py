@@ -1,0 +1,122 @@
+"""
+The OpenAPI schema's shared parts: every operation documents the error
+answers it can give, each with the JSON body the exception handler writes,
+and reads open to anonymous clients say so in their security.
+"""
+
+from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
+from rest_framework import permissions
+
+ERROR = {
+    "type": "object",
+    "description": "An error the client can act on: `detail` says what.",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+FIELD_ERRORS = {
+    "type": "object",
+    "description": "Invalid input: each field named, with a list of messages "
+    "(nested objects and lists keyed by field or index the same way); "
+    "`detail` for what belongs to no one field.",
+    "additionalProperties": {},
+}
+ERROR_DESCRIPTIONS = {
+    400: ("FieldErrors", "Invalid input: a parameter, the body or `format`."),
+    401: ("Error", "The token or session sent is not valid, or none was sent."),
+    403: ("FieldErrors", "Signed in, but not allowed to do this."),
+    404: ("Error", "No such object, or none you may see."),
+    406: ("Error", "No format the Accept header allows."),
+    409: ("Error", "The change conflicts with the stored data."),
+    412: ("Error", "If-Match names none of the current ETags."),
+    413: ("Error", "The body is larger than the server accepts."),
+    415: ("Error", "The body is not JSON."),
+    429: ("Error", "Too many anonymous requests: retry after `Retry-After`."),
+}
+SAFE = {"GET", "HEAD", "OPTIONS"}
+ANONYMOUS_READS = (
+    permissions.AllowAny,
+    permissions.IsAuthenticatedOrReadOnly,
+    permissions.DjangoModelPermissionsOrAnonReadOnly,
+)
+
+
+class AutoSchema(BaseAutoSchema):
+    def get_auth(self) -> list[dict]:
+        auths = super().get_auth()
+        if self.anonymous_read() and {} not in auths:
+            auths.append({})
+        return auths
+
+    def anonymous_read(self) -> bool:
+        return self.method in SAFE and any(
+            isinstance(permission, ANONYMOUS_READS)
+            for permission in self.view.get_permissions()
+        )
+
+    def error_statuses(self) -> list[int]:
+        """The error answers this operation can give, besides its own."""
+        statuses = [400, 401, 406]
+        if not self.anonymous_read():
+            statuses.append(403)
+        if "{" in self.path:
+            statuses.append(404)
+        if self.method not in SAFE:
+            statuses += [409, 412] if self.method != "POST" else [409]
+        if self.method in ("POST", "PUT", "PATCH"):
+            statuses += [413, 415]
+        statuses.append(429)
+        return statuses
+
+    def _get_response_bodies(self, direction: str = "response") -> dict:
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for status in self.error_statuses():
+            name, description = ERROR_DESCRIPTIONS[status]
+            response = responses.setdefault(str(status), {"description": description})
+            response["content"] = {
+                "application/json": {"schema": self.error_component(name)}
+            }
+        if self.method == "GET" and "200" in responses:
+            responses.setdefault(
+                "304", {"description": "Not modified: If-None-Match matched."}
+            )
+        return responses
+
+    def error_component(self, name: str) -> dict:
+        component = ResolvedComponent(
+            name=name,
+            type=ResolvedComponent.SCHEMA,
+            object=name,
+            schema=ERROR if name == "Error" else FIELD_ERRORS,
+        )
+        self.registry.register_on_missing(component)
+        return component.ref
+
+
+# The GeoJSON answers (RFC 7946), as events.api.formats writes them.
+GEOJSON_FEATURE = {
+    "type": "object",
+    "description": "An event as an RFC 7946 Feature: its point, its fields as "
+    "properties.",
+    "properties": {
+        "type": {"type": "string", "enum": ["Feature"]},
+        "id": {"type": "integer"},
+        "geometry": {"type": "object", "nullable": True},
+        "properties": {"type": "object"},
+    },
+    "required": ["type", "geometry", "properties"],
+}
+GEOJSON_FEATURE_COLLECTION = {
+    "type": "object",
+    "description": "An RFC 7946 FeatureCollection of every matching event (no "
+    "pagination), with `tombstones` as a foreign member when `updated_since` "
+    "is given.",
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "items": GEOJSON_FEATURE},
+        "tombstones": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["type", "features"],
+}
