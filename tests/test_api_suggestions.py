@@ -32,6 +32,7 @@ def test_editor_gets_the_commands_answer(editor_client: Client, capsys) -> None:
         ({"text": "Officials met.", "published": "20/03/2023"}, "published"),
         ({"text": "x" * 200_001}, "text"),
         ({"text": "Officials\x00 met."}, "text"),
+        ({"text": 0}, "text"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(

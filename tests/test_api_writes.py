@@ -369,6 +369,10 @@ def test_editor_creates_and_updates_an_actor(editor_client: Client) -> None:
         ({"name": "X", "kind": "monarch"}, "kind"),
         ({"name": "X", "kind": "state", "wikidata_id": "796"}, "wikidata_id"),
         ({"name": "X", "kind": "state", "parent": 10**15}, "parent"),
+        # Text is a JSON string, not a number or boolean turned into one.
+        ({"name": "X", "kind": "state", "description": 0}, "description"),
+        ({"name": True, "kind": "state"}, "name"),
+        ({"name": "X", "kind": "state", "aliases": [1]}, "aliases"),
     ],
 )
 def test_invalid_actors_are_refused_naming_the_field(

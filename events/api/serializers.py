@@ -12,7 +12,7 @@ from operator import attrgetter, methodcaller
 
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import (
     F,
     Func,
@@ -59,6 +59,37 @@ GEOJSON_GEOMETRY = {
 }
 
 
+class StrictText:
+    """
+    Text fields that take only JSON strings: DRF would store 0 or true as
+    "0" or "True", where the schema says a string.
+    """
+
+    def to_internal_value(self, data: object) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(StrictText, serializers.CharField):
+    pass
+
+
+class StrictURLField(StrictText, serializers.URLField):
+    pass
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's, with the model's text fields strict about their type."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.URLField: StrictURLField,
+    }
+
+
 @extend_schema_field(GEOJSON_POINT)
 class PointField(serializers.Field):
     """A GeoJSON Point both ways; other geometry types are refused on input."""
@@ -99,25 +130,25 @@ class GeometryField(serializers.Field):
         return json.loads(value.geojson)
 
 
-class ActorRefSerializer(serializers.ModelSerializer):
+class ActorRefSerializer(ModelSerializer):
     class Meta:
         model = Actor
         fields = ["id", "name", "kind", "country"]
 
 
-class LocationRefSerializer(serializers.ModelSerializer):
+class LocationRefSerializer(ModelSerializer):
     class Meta:
         model = Location
         fields = ["id", "name", "kind", "code", "country_code"]
 
 
-class ArticleRefSerializer(serializers.ModelSerializer):
+class ArticleRefSerializer(ModelSerializer):
     class Meta:
         model = SourceArticle
         fields = ["id", "title", "publisher", "url", "published_on"]
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(ModelSerializer):
     actor = ActorRefSerializer()
     on_behalf_of = ActorRefSerializer(allow_null=True)
 
@@ -126,7 +157,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
         fields = ["actor", "role", "capacity", "on_behalf_of"]
 
 
-class CitationSerializer(serializers.ModelSerializer):
+class CitationSerializer(ModelSerializer):
     article = ArticleRefSerializer()
 
     class Meta:
@@ -134,7 +165,7 @@ class CitationSerializer(serializers.ModelSerializer):
         fields = ["id", "article", "field", "quote", "start", "end"]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     date_display = serializers.CharField(
         read_only=True, help_text="The dates as precisely as they are known."
     )
@@ -300,7 +331,7 @@ def with_embedded_json(queryset: QuerySet) -> QuerySet:
 class ParticipantInputSerializer(serializers.Serializer):
     actor = serializers.PrimaryKeyRelatedField(queryset=Actor.objects.all())
     role = serializers.ChoiceField(choices=Participant.Role.choices)
-    capacity = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    capacity = StrictCharField(max_length=200, required=False, allow_blank=True)
     on_behalf_of = serializers.PrimaryKeyRelatedField(
         queryset=Actor.objects.all(), required=False, allow_null=True
     )
@@ -308,8 +339,8 @@ class ParticipantInputSerializer(serializers.Serializer):
 
 class CitationInputSerializer(serializers.Serializer):
     article = serializers.PrimaryKeyRelatedField(queryset=SourceArticle.objects.all())
-    quote = serializers.CharField(help_text="Verbatim text of the article.")
-    field = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    quote = StrictCharField(help_text="Verbatim text of the article.")
+    field = StrictCharField(max_length=50, required=False, allow_blank=True)
 
     def validate(self, data: dict) -> dict:
         # A partial update makes nested fields optional; a citation still
@@ -328,7 +359,7 @@ class CitationInputSerializer(serializers.Serializer):
         return data
 
 
-class EventInputSerializer(serializers.ModelSerializer):
+class EventInputSerializer(ModelSerializer):
     """
     An event as editors write it. `participants` and `citations`, when given,
     replace the event's lists; when left out they stay as they are.
@@ -437,7 +468,7 @@ class EventInputSerializer(serializers.ModelSerializer):
         return instance
 
 
-class ActorSerializer(serializers.ModelSerializer):
+class ActorSerializer(ModelSerializer):
     class Meta:
         model = Actor
         fields = [
@@ -485,7 +516,7 @@ class ActorSerializer(serializers.ModelSerializer):
         return data
 
 
-class ArticleListSerializer(serializers.ModelSerializer):
+class ArticleListSerializer(ModelSerializer):
     class Meta:
         model = SourceArticle
         fields = [
@@ -495,7 +526,7 @@ class ArticleListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ArticleSerializer(serializers.ModelSerializer):
+class ArticleSerializer(ModelSerializer):
     """An article with its text. HTML input is reduced to plain text."""
 
     class Meta:
@@ -548,7 +579,7 @@ class ArticleSerializer(serializers.ModelSerializer):
         return super().create(validated_data)
 
 
-class LocationListSerializer(serializers.ModelSerializer):
+class LocationListSerializer(ModelSerializer):
     point = PointField(read_only=True)
 
     class Meta:
@@ -568,7 +599,7 @@ class LocationSerializer(LocationListSerializer):
         read_only_fields = fields
 
 
-class AgreementPartySerializer(serializers.ModelSerializer):
+class AgreementPartySerializer(ModelSerializer):
     actor = ActorRefSerializer()
     represents = ActorRefSerializer(allow_null=True)
 
@@ -577,13 +608,13 @@ class AgreementPartySerializer(serializers.ModelSerializer):
         fields = ["actor", "role", "represents", "capacity"]
 
 
-class ProvisionSerializer(serializers.ModelSerializer):
+class ProvisionSerializer(ModelSerializer):
     class Meta:
         model = Provision
         fields = ["number", "text", "tags"]
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(ModelSerializer):
     signed_at = LocationRefSerializer(allow_null=True)
     signing_event = serializers.SerializerMethodField()
     parties = AgreementPartySerializer(source="party_roles", many=True)
@@ -616,7 +647,7 @@ class RevisionChangeSerializer(serializers.Serializer):
     after = serializers.JSONField(allow_null=True, help_text="The value proposed.")
 
 
-class RevisionSerializer(serializers.ModelSerializer):
+class RevisionSerializer(ModelSerializer):
     """
     A change to a published event held for review, and its decision. Values
     are as a Revision stores them: ids for the place, actors and articles,
@@ -661,6 +692,6 @@ class RevisionSerializer(serializers.ModelSerializer):
 
 
 class SendBackSerializer(serializers.Serializer):
-    reason = serializers.CharField(
+    reason = StrictCharField(
         max_length=5000, help_text="Why the change is sent back; its author reads it."
     )

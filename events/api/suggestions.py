@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from events.api.serializers import StrictCharField
 from events.extract import suggest
 
 # About 30,000 words: longer than any news article.
@@ -20,7 +21,7 @@ class CanCurate(permissions.BasePermission):
 
 
 class SuggestionRequestSerializer(serializers.Serializer):
-    text = serializers.CharField(
+    text = StrictCharField(
         max_length=MAX_TEXT, trim_whitespace=False, help_text="The article's text."
     )
     published = serializers.DateField(
