@@ -436,7 +436,13 @@ class EventFilterSet(django_filters.FilterSet):
         max_length=40, help_text="GDELT GLOBALEVENTID, exactly."
     )
     updated_since = documented(
-        {"type": "string", "format": "date-time"},
+        # As TimestampField reads it: a date alone too.
+        {
+            "anyOf": [
+                {"type": "string", "format": "date-time"},
+                {"type": "string", "format": "date"},
+            ]
+        },
         TimestampFilter(
             method="filter_updated_since",
             help_text="Events changed at or after this time (ISO 8601). Adds "

@@ -39,6 +39,10 @@ class ContentNegotiation(DefaultContentNegotiation):
     def select_renderer(
         self, request: Request, renderers: list[BaseRenderer], format_suffix=None
     ) -> tuple[BaseRenderer, str]:
+        view = request.parser_context.get("view")
+        if view is not None and request.method not in view.allowed_methods:
+            # The answer is the 405, in JSON, whatever format was asked for.
+            return renderers[0], renderers[0].media_type
         format = format_suffix or request.query_params.get(
             self.settings.URL_FORMAT_OVERRIDE
         )

@@ -41,6 +41,20 @@ ANONYMOUS_READS = (
 )
 
 
+def empty_allowed(schema: dict) -> dict:
+    """
+    A query parameter's schema admitting the empty value, which the filters,
+    `format` and the pages read as the parameter left out.
+    """
+    if schema.get("type") == "array" or "$ref" in schema:
+        return schema
+    if "enum" in schema:
+        return {**schema, "enum": [*schema["enum"], ""]}
+    if schema.get("type") == "string" and "format" not in schema:
+        return schema  # empty already fits, unless a bound says otherwise
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+
+
 class AutoSchema(BaseAutoSchema):
     def get_auth(self) -> list[dict]:
         auths = super().get_auth()
@@ -53,6 +67,13 @@ class AutoSchema(BaseAutoSchema):
             isinstance(permission, ANONYMOUS_READS)
             for permission in self.view.get_permissions()
         )
+
+    def get_operation(self, *args, **kwargs) -> dict | None:
+        operation = super().get_operation(*args, **kwargs)
+        for parameter in (operation or {}).get("parameters", []):
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["schema"] = empty_allowed(parameter["schema"])
+        return operation
 
     def error_statuses(self) -> list[int]:
         """The error answers this operation can give, besides its own."""
