@@ -70,9 +70,18 @@ class AutoSchema(BaseAutoSchema):
 
     def get_operation(self, *args, **kwargs) -> dict | None:
         operation = super().get_operation(*args, **kwargs)
+        filterset = getattr(self.view, "filterset_class", None)
+        filters = getattr(filterset, "base_filters", {})
         for parameter in (operation or {}).get("parameters", []):
-            if parameter["in"] == "query" and not parameter.get("required"):
-                parameter["schema"] = empty_allowed(parameter["schema"])
+            if parameter["in"] != "query" or parameter.get("required"):
+                continue
+            schema = parameter["schema"]
+            # django-filter's max_length, which the spectacular extension leaves out.
+            event_filter = filters.get(parameter["name"])
+            max_length = event_filter and event_filter.extra.get("max_length")
+            if max_length and schema.get("type") == "string":
+                schema = {**schema, "maxLength": max_length}
+            parameter["schema"] = empty_allowed(schema)
         return operation
 
     def error_statuses(self) -> list[int]:
