@@ -6,6 +6,7 @@ and reads open to anonymous clients say so in their security.
 
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import permissions
 
 ERROR = {
@@ -83,6 +84,25 @@ class AutoSchema(BaseAutoSchema):
                 schema = {**schema, "maxLength": max_length}
             parameter["schema"] = empty_allowed(schema)
         return operation
+
+    # A response given as a raw schema (a GeoJSON FeatureCollection) is the
+    # whole body: spectacular would wrap it in the JSON list's pages.
+    raw_body = False
+
+    def _get_response_for_code(self, serializer, *args, **kwargs) -> dict:
+        body = (
+            serializer.response
+            if isinstance(serializer, OpenApiResponse)
+            else serializer
+        )
+        self.raw_body = isinstance(body, dict)
+        try:
+            return super()._get_response_for_code(serializer, *args, **kwargs)
+        finally:
+            self.raw_body = False
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return not self.raw_body and super()._is_list_view(serializer)
 
     def error_statuses(self) -> list[int]:
         """The error answers this operation can give, besides its own."""
