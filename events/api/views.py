@@ -82,6 +82,18 @@ from events.queries import bulk_read
 from events.sync import tombstones
 
 EXPORT_FORMATS = {"geojson", "csv", "acled"}
+# An event as `?format=geojson` gives it (RFC 7946); its properties are
+# events.features.FEED_PROPERTIES.
+GEOJSON_FEATURE = {
+    "type": "object",
+    "required": ["type", "id", "geometry", "properties"],
+    "properties": {
+        "type": {"type": "string", "enum": ["Feature"]},
+        "id": {"type": "integer"},
+        "geometry": {"type": "object", "nullable": True},
+        "properties": {"type": "object"},
+    },
+}
 CSV_DESCRIPTION = (
     "One row per matching event (no pagination). `format=csv`: the tracker's "
     "columns, then ACLED's codes (docs/api.md). `format=acled`: ACLED's export "
@@ -283,6 +295,10 @@ class LockedUpdateMixin:
                 description="geojson: a GeoJSON Feature.",
             )
         ],
+        responses={
+            (200, "application/json"): EventSerializer,
+            (200, "application/geo+json"): GEOJSON_FEATURE,
+        },
     ),
     create=extend_schema(
         summary="Create an event (editors)",
