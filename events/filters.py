@@ -59,13 +59,21 @@ def _text(value: object, *, max_length: int = 200) -> str:
     return text
 
 
+def invalid(message: str, value: str) -> forms.ValidationError:
+    """
+    An error that quotes the user's value (as `%(value)r` in `message`). The
+    value travels as a parameter, never formatted into the message: the DRF
+    backend of django-filter applies `%` to every message, so a `%` typed by
+    the user would otherwise break the error itself.
+    """
+    return forms.ValidationError(message, params={"value": value})
+
+
 def parse_id(text: str) -> int:
     if not re.fullmatch(r"[0-9]+", text) or int(text[:30]) == 0:
-        raise forms.ValidationError(
-            f"{text[:30]!r} is not an id: expected a positive integer."
-        )
+        raise invalid("%(value)r is not an id: expected a positive integer.", text[:30])
     if len(text) > 19 or int(text) > MAX_ID:
-        raise forms.ValidationError(f"{text[:30]!r} is too large for an id.")
+        raise invalid("%(value)r is too large for an id.", text[:30])
     return int(text)
 
 
@@ -73,7 +81,7 @@ def _float(text: str, name: str, low: float, high: float) -> float:
     try:
         number = float(text)
     except ValueError:
-        raise forms.ValidationError(f"{name} {text[:30]!r} is not a number.") from None
+        raise invalid(f"{name} %(value)r is not a number.", text[:30]) from None
     if not math.isfinite(number) or not low <= number <= high:
         raise forms.ValidationError(f"{name} must be between {low:g} and {high:g}.")
     return number
@@ -115,8 +123,9 @@ class PartialDateField(forms.Field):
                 return DateBound(day, day)
         except (ValueError, OverflowError):
             pass
-        raise forms.ValidationError(
-            f"{text[:30]!r} is not a date: use YYYY-MM-DD, YYYY-MM, YYYY-Www or YYYY."
+        raise invalid(
+            "%(value)r is not a date: use YYYY-MM-DD, YYYY-MM, YYYY-Www or YYYY.",
+            text[:30],
         )
 
 
@@ -134,9 +143,10 @@ class TimestampField(forms.Field):
         except ValueError:
             moment = None
         if moment is None:
-            raise forms.ValidationError(
-                f"{text[:40]!r} is not a timestamp: use ISO 8601, "
-                "e.g. 2024-05-01T12:00:00Z (without a zone, UTC is assumed)."
+            raise invalid(
+                "%(value)r is not a timestamp: use ISO 8601, "
+                "e.g. 2024-05-01T12:00:00Z (without a zone, UTC is assumed).",
+                text[:40],
             )
         if timezone.is_naive(moment):
             moment = moment.replace(tzinfo=datetime.UTC)
@@ -254,8 +264,8 @@ class CountryField(forms.Field):
         if not text:
             return None
         if not re.fullmatch(r"[A-Z]{3}", text):
-            raise forms.ValidationError(
-                f"{text[:10]!r} is not an ISO 3166-1 alpha-3 code such as IRQ."
+            raise invalid(
+                "%(value)r is not an ISO 3166-1 alpha-3 code such as IRQ.", text[:10]
             )
         return text
 
