@@ -16,7 +16,7 @@ from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.contrib.postgres.search import SearchQuery
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -27,6 +27,7 @@ from events.models import (
     EFFECTIVE_PERIOD,
     Actor,
     Agreement,
+    AgreementParty,
     Event,
     EventRelation,
     Location,
@@ -315,7 +316,23 @@ class ChoicesField(MultipleChoiceField):
 
 
 class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    """
+    Any of several values of a column of the row itself, as one IN condition.
+    django-filter's default ORs the values and makes the query DISTINCT (for
+    to-many relations, which a column is not); DISTINCT makes PostgreSQL read
+    and sort every matching row before the first page, and adds the ORDER BY
+    columns to the SELECT, which breaks the statements that select one column.
+    """
+
     field_class = ChoicesField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, distinct=False, **kwargs)
+
+    def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": sorted(set(value))})
 
 
 class EventFilterForm(forms.Form):
@@ -467,17 +484,20 @@ class EventFilterSet(django_filters.FilterSet):
             return queryset  # applied together with the start
         return queryset.filter(overlapping(None, value.last))
 
+    # Conditions on related rows are semi-joins (EXISTS): an event is selected
+    # once however many rows match, so no filter needs DISTINCT.
+
     def filter_actor(self, queryset, name: str, value: list[int]):
-        participants = Participant.objects.filter(actor__in=value)
+        participants = Participant.objects.filter(event=OuterRef("pk"), actor__in=value)
         if role := self.form.cleaned_data.get("role"):
             participants = participants.filter(role=role)
-        return queryset.filter(pk__in=participants.values("event_id"))
+        return queryset.filter(Exists(participants))
 
     def filter_role(self, queryset, name: str, value: str):
         if self.form.cleaned_data.get("actor"):
             return queryset  # applied together with the actor
         return queryset.filter(
-            pk__in=Participant.objects.filter(role=value).values("event_id")
+            Exists(Participant.objects.filter(event=OuterRef("pk"), role=value))
         )
 
     def filter_country(self, queryset, name: str, value: str):
@@ -519,16 +539,24 @@ class EventFilterSet(django_filters.FilterSet):
         return queryset.filter(search_vector=search_query(value))
 
     def filter_agreement(self, queryset, name: str, value: Agreement):
-        if value.signing_event_id is None:
+        signing = value.signing_event_id
+        if signing is None:
             return queryset.none()
-        related = EventRelation.objects.filter(
-            Q(from_event=value.signing_event_id) | Q(to_event=value.signing_event_id)
+        # One set of ids, the signing event's and its neighbours', which
+        # PostgreSQL joins by primary key. Conditions ORed together would be
+        # tested on every event in turn, as no index answers an OR of subqueries.
+        neighbours = (
+            EventRelation.objects.filter(Q(from_event=signing) | Q(to_event=signing))
+            .order_by()
+            .values(
+                other=Case(
+                    When(from_event=signing, then=F("to_event")),
+                    default=F("from_event"),
+                )
+            )
         )
-        return queryset.filter(
-            Q(pk=value.signing_event_id)
-            | Q(pk__in=related.values("from_event"))
-            | Q(pk__in=related.values("to_event"))
-        )
+        signing_event = Event.objects.filter(pk=signing).order_by().values("pk")
+        return queryset.filter(pk__in=signing_event.union(neighbours))
 
     def filter_updated_since(self, queryset, name: str, value: datetime.datetime):
         return queryset.filter(updated_at__gte=value)
@@ -582,8 +610,7 @@ class AgreementFilterSet(django_filters.FilterSet):
     party = documented(
         {"type": "integer"},
         ObjectFilter(
-            field_name="parties",
-            distinct=True,
+            method="filter_party",
             model=Actor,
             help_text="Actor id of a party or signatory.",
         ),
@@ -592,6 +619,13 @@ class AgreementFilterSet(django_filters.FilterSet):
     class Meta:
         model = Agreement
         fields: list[str] = []
+
+    def filter_party(self, queryset, name: str, value: Actor):
+        # A semi-join: an actor who is both party and signatory selects the
+        # agreement once, without DISTINCT.
+        return queryset.filter(
+            Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), actor=value))
+        )
 
 
 def overlapping(first: datetime.date | None, last: datetime.date | None) -> RawSQL:
