@@ -4,12 +4,18 @@ features PostgreSQL builds as JSON text, and an ACLED-like CSV. Rows come in
 chunks (libpq's for the features, a server-side cursor's for the CSV), so
 memory stays flat however many events match. docs/performance.md has what
 this costs at a million events.
+
+Each body's first piece holds its first chunk of rows, and is read before the
+response starts (events.http.streaming_response): a statement that fails to
+start is an error response, and one that fails later cuts the transfer short,
+before the closing bracket or the last row.
 """
 
 import csv
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import closing
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
@@ -27,12 +33,13 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
 from events.features import FEED_PROPERTIES, features
+from events.http import streaming_response
 from events.models import Citation, Event, Location, Participant, sees_unpublished
 from events.queries import (
     CHUNK_ROWS,
-    bulk_read,
     chunked,
     data_version,
+    streamed_rows,
     streamed_texts,
 )
 
@@ -55,27 +62,30 @@ class CSVRenderer(BaseRenderer):
 
 def feature_collection(
     queryset: QuerySet, tombstones: list[dict] | None = None
-) -> Iterator[str | bytes]:
-    yield '{"type":"FeatureCollection","features":['
-    separator = b""
-    with bulk_read():
-        for chunk in chunked(
-            streamed_texts(features(queryset, properties=FEED_PROPERTIES)), CHUNK_ROWS
-        ):
-            yield separator + b",".join(chunk)
-            separator = b","
-    yield "]"
+) -> Iterator[bytes]:
+    """The collection in pieces, the first with the head and the first chunk."""
+    texts = streamed_texts(features(queryset, properties=FEED_PROPERTIES))
+    with closing(texts):
+        chunks = chunked(texts, CHUNK_ROWS)
+        yield b'{"type":"FeatureCollection","features":[' + b",".join(next(chunks, []))
+        for chunk in chunks:
+            yield b"," + b",".join(chunk)
+    tail = "]"
     if tombstones is not None:
         # A foreign member (RFC 7946 section 6.1): GIS clients ignore it.
-        yield ',"tombstones":' + json.dumps(tombstones, cls=JSONEncoder)
-    yield "}\n"
+        tail += ',"tombstones":' + json.dumps(tombstones, cls=JSONEncoder)
+    yield (tail + "}\n").encode()
 
 
 def geojson_response(
-    queryset: QuerySet, tombstones: list[dict] | None, *, head: bool
+    request: HttpRequest,
+    queryset: QuerySet,
+    tombstones: list[dict] | None,
+    *,
+    head: bool,
 ) -> StreamingHttpResponse:
     body = iter(()) if head else feature_collection(queryset, tombstones)
-    return StreamingHttpResponse(body, content_type=GeoJSONRenderer.media_type)
+    return streaming_response(request, body, content_type=GeoJSONRenderer.media_type)
 
 
 def feature(event: Event) -> dict:
@@ -136,6 +146,8 @@ def csv_rows(queryset: QuerySet) -> Iterator[list]:
     """
     One list per event in CSV_COLUMNS order. PostgreSQL formats and escapes
     the cells; Python only splits the participants into ACLED's two sides.
+    The cells are texts, numbers and an array of texts, which need none of
+    Django's converters (streamed_rows applies none).
     """
     rows = queryset.values_list(
         "id",
@@ -195,21 +207,27 @@ def csv_rows(queryset: QuerySet) -> Iterator[list]:
         safe_text(F("title")),
         as_text("updated_at", "floor(extract(epoch from %(expressions)s))::bigint"),
     )  # fmt: skip
-    for row in rows.iterator(chunk_size=CHUNK_ROWS):
-        sides: dict[str, list[str]] = {"one": [], "two": [], "others": []}
-        for pair in row[7]:
-            role, name = pair.split(":", 1)
-            sides[SIDE_OF_ROLE[role]].append(name)
-        one, two = sides["one"], sides["two"]
-        yield [
-            *row[:7],
-            one[0] if one else "",
-            "; ".join(one[1:]),
-            two[0] if two else "",
-            "; ".join(two[1:]),
-            "; ".join(sides["others"]),
-            *row[8:],
-        ]
+    with closing(streamed_rows(rows)) as streamed:
+        for row in streamed:
+            yield csv_row(row)
+
+
+def csv_row(row: tuple) -> list:
+    """A row of csv_rows' query in CSV_COLUMNS order, the participants split."""
+    sides: dict[str, list[str]] = {"one": [], "two": [], "others": []}
+    for pair in row[7]:
+        role, name = pair.split(":", 1)
+        sides[SIDE_OF_ROLE[role]].append(name)
+    one, two = sides["one"], sides["two"]
+    return [
+        *row[:7],
+        one[0] if one else "",
+        "; ".join(one[1:]),
+        two[0] if two else "",
+        "; ".join(two[1:]),
+        "; ".join(sides["others"]),
+        *row[8:],
+    ]
 
 
 class LineBuffer:
@@ -220,16 +238,23 @@ class LineBuffer:
 
 
 def csv_lines(queryset: QuerySet) -> Iterator[str]:
+    """The CSV in pieces, the first with the header and the first chunk."""
     writer = csv.writer(LineBuffer())
-    yield writer.writerow(CSV_COLUMNS)
-    with bulk_read():
-        for chunk in chunked(csv_rows(queryset), CHUNK_ROWS):
+    rows = csv_rows(queryset)
+    with closing(rows):
+        chunks = chunked(rows, CHUNK_ROWS)
+        yield writer.writerow(CSV_COLUMNS) + "".join(
+            writer.writerow(row) for row in next(chunks, [])
+        )
+        for chunk in chunks:
             yield "".join(writer.writerow(row) for row in chunk)
 
 
-def csv_response(queryset: QuerySet, *, head: bool) -> StreamingHttpResponse:
+def csv_response(
+    request: HttpRequest, queryset: QuerySet, *, head: bool
+) -> StreamingHttpResponse:
     body = iter(()) if head else csv_lines(queryset)
-    response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
+    response = streaming_response(request, body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="zagros-events.csv"'
     return response
 
