@@ -146,10 +146,19 @@ def csv_rows(queryset: QuerySet) -> Iterator[list]:
     """
     One list per event in CSV_COLUMNS order. PostgreSQL formats and escapes
     the cells; Python only splits the participants into ACLED's two sides.
-    The cells are texts, numbers and an array of texts, which need none of
+    """
+    with closing(streamed_rows(csv_query(queryset))) as streamed:
+        for row in streamed:
+            yield csv_row(row)
+
+
+def csv_query(queryset: QuerySet) -> QuerySet:
+    """
+    The cells of each event's row, the participants as "role:name" still
+    together: texts, numbers and an array of texts, which need none of
     Django's converters (streamed_rows applies none).
     """
-    rows = queryset.values_list(
+    return queryset.values_list(
         "id",
         as_text("start_date", "%(expressions)s::text"),
         as_text("end_date", "%(expressions)s::text"),
@@ -207,9 +216,6 @@ def csv_rows(queryset: QuerySet) -> Iterator[list]:
         safe_text(F("title")),
         as_text("updated_at", "floor(extract(epoch from %(expressions)s))::bigint"),
     )  # fmt: skip
-    with closing(streamed_rows(rows)) as streamed:
-        for row in streamed:
-            yield csv_row(row)
 
 
 def csv_row(row: tuple) -> list:
