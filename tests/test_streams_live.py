@@ -28,8 +28,8 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
 
-from events import synthetic
 from events.models import Event, Location
+from synthetic import generator as synthetic
 
 pytestmark = pytest.mark.django_db
 
