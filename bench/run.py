@@ -18,8 +18,10 @@ import csv
 import datetime
 import http.client
 import json
+import math
 import os
 import platform
+import re
 import secrets
 import socket
 import statistics
@@ -357,10 +359,23 @@ def csv_reference_sql(params: dict) -> tuple[str, list]:
     into ACLED's two sides, the country's name, the publishers cited, text
     cells made safe for spreadsheets as the export makes them.
     """
-    from events.api.formats import CSV_COLUMNS, FORMULA_START
-
     rows = filtered(params).order_by().values("id", "start_date")
     sql, args = compiled(rows)
+    return csv_statement(
+        f"({sql}) AS selected JOIN events_event e ON e.id = selected.id",
+        args,
+        order="e.start_date, e.id",
+    )
+
+
+def csv_statement(
+    events: str, args: list, *, order: str, order_args: list | None = None
+) -> tuple[str, list]:
+    """
+    The CSV's SELECT by hand over `events`, a FROM item that names the events
+    `e`, in `order`.
+    """
+    from events.api.formats import CSV_COLUMNS, FORMULA_START
 
     def safe(expression: str) -> str:
         return f"regexp_replace(coalesce({expression}, ''), %s, '''')"
@@ -407,8 +422,7 @@ def csv_reference_sql(params: dict) -> tuple[str, list]:
     )
     query = f"""
         SELECT {select}
-        FROM ({sql}) AS selected
-        JOIN events_event e ON e.id = selected.id
+        FROM {events}
         LEFT JOIN events_location l ON l.id = e.location_id
         LEFT JOIN events_location lp ON lp.id = l.parent_id
         LEFT JOIN events_location lpp ON lpp.id = lp.parent_id
@@ -444,10 +458,12 @@ def csv_reference_sql(params: dict) -> tuple[str, list]:
                 AND a.title LIKE 'ACLED event %%'
             ORDER BY c.id DESC LIMIT 1
         ) r ON true
-        ORDER BY e.start_date, e.id
+        ORDER BY {order}
     """
     in_select = sum(cell.count("%s") for cell in cells)
-    return query, [FORMULA_START] * in_select + args + [FORMULA_START]
+    return query, [FORMULA_START] * in_select + args + [FORMULA_START] + (
+        order_args or []
+    )
 
 
 def timeline_reference_sql(interval: str) -> tuple[str, list]:
@@ -497,6 +513,351 @@ def map_reference_sql(query: dict) -> tuple[str, list]:
         """,
         [size, size, west, south, east, north],
     )
+
+
+# --- the filters: each and each pair, against the same page written by hand ------
+
+
+def filter_values() -> dict[str, dict[str, str]]:
+    """
+    A value for every event filter, mostly the docs' examples on the demo's
+    data. The demo has no ids from other datasets; those filters look for one
+    the synthetic data may hold, or for an id that selects nothing (still one
+    probe of an index to time).
+    """
+    from events.filters import EventFilterSet
+    from events.models import EXTERNAL_IDS, Actor, Agreement, Event, Location
+
+    year_back = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=365)
+    values = {
+        "start": {"start": "2023"},
+        "end": {"end": "2023-06"},
+        "type": {"type": "battle"},
+        "status": {"status": "published"},
+        "actor": {"actor": str(Actor.objects.get(name="Ali Shamkhani").pk)},
+        "role": {"role": "target"},
+        "country": {"country": "IRQ"},
+        "location": {"location": str(Location.objects.get(code="IQ-KR").pk)},
+        "bbox": {"bbox": "42,34,47,38"},
+        "near": {"near": "36.19,44.01,50"},
+        "q": {"q": "border agreement"},
+        "agreement": {"agreement": str(Agreement.objects.order_by("id")[0].pk)},
+        "updated_since": {"updated_since": year_back.isoformat(timespec="seconds")},
+    }
+    for name in EXTERNAL_IDS:
+        held = (
+            Event.objects.published()
+            .exclude(**{name: ""})
+            .order_by("id")
+            .values_list(name, flat=True)
+            .first()
+        )
+        values[name] = {name: held or "BENCH-NONE-1"}
+    missing = set(EventFilterSet.base_filters) - set(values)
+    if missing:
+        raise RuntimeError(f"no bench value for the filters {sorted(missing)}")
+    return values
+
+
+def filter_queries(values: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """Each filter alone and each pair the API accepts, by their query strings."""
+    from events.filters import EventFilterSet
+
+    names = sorted(values)
+    queries = [values[name] for name in names] + [
+        {**values[first], **values[second]}
+        for index, first in enumerate(names)
+        for second in names[index + 1 :]
+    ]
+    accepted = {}
+    for params in queries:
+        data = query_dict(params)
+        if EventFilterSet(data=data).is_valid():
+            accepted[urllib.parse.urlencode(params)] = params
+    return accepted
+
+
+def query_dict(params: dict):
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    data.update(params)
+    return data
+
+
+def app_ordered(params: dict):
+    """The published events the filters select, in the order the API pages them."""
+    from django.contrib.postgres.search import SearchRank
+    from django.db.models import F, FloatField
+    from django.db.models.functions import Cast
+
+    from events.api.pagination import BY_DATE, BY_RANK
+    from events.filters import search_query
+
+    events = filtered(params)
+    if "q" not in params:
+        return events.order_by(*BY_DATE.order_by())
+    # As EventViewSet.filtered ranks.
+    rank = Cast(SearchRank(F("search_vector"), search_query(params["q"])), FloatField())
+    return events.annotate(rank=rank).order_by(*BY_RANK.order_by())
+
+
+def app_statements(params: dict) -> dict[str, tuple[str, list]]:
+    """The statements the app runs for the first JSON page and the two exports."""
+    from events.api.formats import csv_query
+    from events.api.serializers import with_embedded_json
+    from events.api.views import LIST_DEFERRED
+    from events.features import FEED_PROPERTIES, features
+
+    events = app_ordered(params)
+    page = with_embedded_json(events).defer(*LIST_DEFERRED)[:101]
+    return {
+        "json": compiled(page),
+        "geojson": compiled(features(events, properties=FEED_PROPERTIES)),
+        "csv": compiled(csv_query(events)),
+    }
+
+
+def hand_written_selection(params: dict) -> tuple[str, list, str | None, list]:
+    """
+    The filters as one would write them by hand: a WHERE clause on
+    events_event (its location joined as l) with its arguments, and for `q`
+    the rank to order by, with its own.
+    """
+    from events.filters import PartialDateField
+    from events.models import EFFECTIVE_PERIOD
+
+    where, args = ["events_event.status = 'published'"], []
+    if "start" in params or "end" in params:
+        first = PartialDateField().to_python(params.get("start"))
+        last = PartialDateField().to_python(params.get("end"))
+        where.append(f"{EFFECTIVE_PERIOD} && daterange(%s::date, %s::date, '[]')")
+        args += [first and first.first, last and last.last]
+    for name, column in [("type", "event_type"), ("status", "status")]:
+        if name in params:
+            where.append(f"events_event.{column} = ANY(%s)")
+            args.append([params[name]])
+    if "actor" in params or "role" in params:
+        condition = "p.event_id = events_event.id"
+        if "actor" in params:
+            condition += " AND p.actor_id = ANY(%s)"
+            args.append([int(params["actor"])])
+        if "role" in params:
+            condition += " AND p.role = %s"
+            args.append(params["role"])
+        where.append(f"EXISTS (SELECT 1 FROM events_participant p WHERE {condition})")
+    if "country" in params:
+        where.append(
+            "(l.country_code = %s OR ST_DWithin(events_event.point, (SELECT "
+            "c.geometry FROM events_location c WHERE c.kind = 'country' "
+            "AND c.code = %s), 0.0001))"
+        )
+        args += [params["country"]] * 2
+    if "location" in params:
+        where.append(
+            "(events_event.location_id = %s OR ST_DWithin(events_event.point, "
+            "(SELECT g.geometry FROM events_location g WHERE g.id = %s), 0.0001))"
+        )
+        args += [int(params["location"])] * 2
+    if "bbox" in params:
+        where.append("events_event.point && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
+        args += [float(part) for part in params["bbox"].split(",")]
+    if "near" in params:
+        lat, lon, km = (float(part) for part in params["near"].split(","))
+        center = "ST_SetSRID(ST_MakePoint(%s, %s), 4326)"
+        where.append(
+            f"events_event.point && ST_Expand({center}, %s) "
+            f"AND ST_DistanceSphere(events_event.point, {center}) <= %s"
+        )
+        # Degrees that hold the distance at this latitude, with room to spare.
+        degrees = km / 110.5 / math.cos(math.radians(abs(lat) + 1)) * 1.01 + 0.01
+        args += [lon, lat, degrees, lon, lat, km * 1000]
+    if "agreement" in params:
+        where.append(
+            "events_event.id IN (SELECT a.signing_event_id FROM events_agreement a "
+            "WHERE a.id = %s UNION SELECT CASE WHEN r.from_event_id = "
+            "a.signing_event_id THEN r.to_event_id ELSE r.from_event_id END "
+            "FROM events_eventrelation r JOIN events_agreement a ON a.id = %s "
+            "AND a.signing_event_id IN (r.from_event_id, r.to_event_id))"
+        )
+        args += [int(params["agreement"])] * 2
+    for name in ("acled_id", "ucdp_id", "gdelt_id"):
+        if name in params:
+            where.append(f"events_event.{name} = %s")
+            args.append(params[name])
+    if "updated_since" in params:
+        where.append("events_event.updated_at >= %s")
+        args.append(datetime.datetime.fromisoformat(params["updated_since"]))
+    if "q" not in params:
+        return " AND ".join(where), args, None, []
+    where.append("events_event.search_vector @@ websearch_to_tsquery('english', %s)")
+    args.append(params["q"])
+    rank = (
+        "ts_rank(events_event.search_vector, "
+        "websearch_to_tsquery('english', %s))::float8"
+    )
+    return " AND ".join(where), args, rank, [params["q"]]
+
+
+def hand_written_statements(params: dict) -> dict[str, tuple[str, list]]:
+    """The same first JSON page and exports, written by hand."""
+    from events.models import Event
+
+    where, args, rank, rank_args = hand_written_selection(params)
+    located = (
+        "FROM events_event "
+        "LEFT JOIN events_location l ON l.id = events_event.location_id"
+    )
+    columns = ", ".join(
+        f"events_event.{field.column}"
+        for field in Event._meta.concrete_fields
+        if field.name != "search_vector"
+    )
+    ranked = f", {rank} AS rank" if rank else ""
+    by_rank = "rank DESC, " if rank else ""
+    page = f"""
+        SELECT page.*,
+            (SELECT json_build_object('id', pl.id, 'name', pl.name, 'kind', pl.kind,
+                'code', pl.code, 'country_code', pl.country_code)::text
+             FROM events_location pl WHERE pl.id = page.location_id),
+            (SELECT array_to_json(array_agg(json_build_object(
+                'actor', json_build_object('id', a.id, 'name', a.name,
+                    'kind', a.kind, 'country', a.country),
+                'role', p.role, 'capacity', p.capacity, 'on_behalf_of',
+                (SELECT json_build_object('id', b.id, 'name', b.name,
+                    'kind', b.kind, 'country', b.country)
+                 FROM events_actor b WHERE b.id = p.on_behalf_of_id))
+                ORDER BY p.id))::text
+             FROM events_participant p JOIN events_actor a ON a.id = p.actor_id
+             WHERE p.event_id = page.id),
+            (SELECT array_to_json(array_agg(json_build_object(
+                'id', c.id, 'article', json_build_object('id', s.id,
+                    'title', s.title, 'publisher', s.publisher, 'url', s.url,
+                    'published_on', s.published_on),
+                'field', c.field, 'quote', c.quote, 'start', c.start,
+                'end', c."end") ORDER BY c.id))::text
+             FROM events_citation c JOIN events_sourcearticle s ON s.id = c.article_id
+             WHERE c.event_id = page.id)
+        FROM (
+            SELECT {columns}{ranked} {located} WHERE {where}
+            ORDER BY {by_rank}events_event.start_date, events_event.id LIMIT 101
+        ) AS page
+        ORDER BY {"page." + by_rank if rank else ""}page.start_date, page.id
+    """
+    feature = """
+        json_build_object('type', 'Feature', 'id', events_event.id,
+            'geometry', ST_AsGeoJSON(events_event.point, 6)::json,
+            'properties', json_build_object(
+                'title', events_event.title, 'event_type', events_event.event_type,
+                'sub_event_type', events_event.sub_event_type,
+                'start_date', events_event.start_date,
+                'end_date', events_event.end_date,
+                'date_precision', events_event.date_precision,
+                'location_id', events_event.location_id, 'location', l.name,
+                'country_code', l.country_code,
+                'geo_precision', events_event.geo_precision,
+                'fatalities_best', events_event.fatalities_best,
+                'confidence', events_event.confidence,
+                'status', events_event.status,
+                'updated_at', events_event.updated_at))::text
+    """
+    order = (
+        f"{rank + ' DESC, ' if rank else ''}events_event.start_date, events_event.id"
+    )
+    return {
+        "json": (page, rank_args + args),
+        "geojson": (
+            f"SELECT {feature} {located} WHERE {where} ORDER BY {order}",
+            args + rank_args,
+        ),
+        "csv": csv_statement(
+            f"(SELECT events_event.*{ranked} {located} WHERE {where}) AS e",
+            rank_args + args,
+            order=f"{'e.rank DESC, ' if rank else ''}e.start_date, e.id",
+        ),
+    }
+
+
+# Timing the filters: each action times itself, so that what follows the rows
+# it waits for (closing a stream, cancelling its statement) is left out.
+
+FILTER_PAIR_REPEAT = 3
+STREAMED_ROWS = 100
+FEATURE_ID = re.compile(rb'\{"type" : "Feature", "id" : (\d+)')
+# Statements under this count as taking this long in the ratio: below it, a
+# ratio measures planning and the machine's jitter more than the filters, and
+# the time is a twentieth of the page's budget (200 ms).
+FILTER_FLOOR_S = 0.010
+
+
+def turns(*actions: Callable[[], float], repeat: int) -> list[float]:
+    """Median seconds each action reports, run in turns after a warm-up."""
+    for action in actions:
+        action()
+    spent: list[list[float]] = [[] for _ in actions]
+    for _ in range(repeat):
+        for action, times in zip(actions, spent, strict=True):
+            times.append(action())
+    return [statistics.median(times) for times in spent]
+
+
+def first_rows(server: Server, path: str, params: dict, *, export: str) -> tuple:
+    """
+    Seconds until the first STREAMED_ROWS rows of an export have arrived over
+    HTTP, and the ids they hold. The connection is then dropped.
+    """
+    url = f"{path}?{urllib.parse.urlencode({**params, 'format': export})}"
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection(HOST, server.port, timeout=900)
+    try:
+        conn.request("GET", url)
+        response = conn.getresponse()
+        if response.status != 200:
+            raise RuntimeError(f"GET {url}: {response.status} {response.read()[:300]}")
+        received = b""
+        while True:
+            if export == "geojson":
+                ids = [int(i) for i in FEATURE_ID.findall(received)]
+            else:
+                lines = received.split(b"\r\n")[1:-1]
+                ids = [int(line.split(b",", 1)[0]) for line in lines]
+            if len(ids) >= STREAMED_ROWS:
+                break
+            piece = response.read1(1 << 16)
+            if not piece:
+                break
+            received += piece
+        return time.perf_counter() - started, ids[:STREAMED_ROWS]
+    finally:
+        conn.close()
+
+
+def sql_first_rows(conn: psycopg.Connection, statement: tuple[str, list]) -> tuple:
+    """Seconds until the statement's first STREAMED_ROWS rows, and their ids."""
+    sql, args = statement
+    started = time.perf_counter()
+    with psycopg.ClientCursor(conn) as cursor:
+        stream = cursor.stream(sql, args, size=STREAMED_ROWS)
+        rows = [row for _, row in zip(range(STREAMED_ROWS), stream, strict=False)]
+        spent = time.perf_counter() - started
+        stream.close()
+    return spent, [row_id(row[0]) for row in rows]
+
+
+def sql_page(conn: psycopg.Connection, statement: tuple[str, list]) -> tuple:
+    """Seconds for a page's statement, and the ids of its first 100 rows."""
+    sql, args = statement
+    started = time.perf_counter()
+    with psycopg.ClientCursor(conn) as cursor:
+        rows = cursor.execute(sql, args).fetchall()
+    return time.perf_counter() - started, [row[0] for row in rows[:100]]
+
+
+def row_id(first: object) -> int:
+    """An event's id from a row's first cell: the id, or a Feature's text."""
+    if isinstance(first, str):
+        return json.loads(first)["id"]
+    return int(first)
 
 
 # --- the benchmarks ------------------------------------------------------------------
@@ -961,6 +1322,100 @@ class Bench:
             raise RuntimeError(f"admin sign-in failed: {status}")
         return "; ".join(f"{k}={v.value}" for k, v in jar.items())
 
+    # Every event filter, and every pair, in every format.
+
+    def filters(self) -> None:
+        """
+        The first JSON page and the first STREAMED_ROWS rows of GeoJSON and
+        CSV for each filter and pair: over HTTP (filter_ms_max), and the
+        statement the app runs for them against the same written by hand,
+        both through psycopg (filter_vs_sql_max).
+        """
+        values = filter_values()
+        queries = filter_queries(values)
+        measured: dict[str, dict[str, list[float]]] = {}
+        singles = len(values)
+        for number, (text, params) in enumerate(queries.items()):
+            app, hand = app_statements(params), hand_written_statements(params)
+            repeat = REPEAT if number < singles else FILTER_PAIR_REPEAT
+            measured[text] = {}
+            for export in ("json", "geojson", "csv"):
+                measured[text][export] = self.filter_figures(
+                    text, params, export, app[export], hand[export], repeat
+                )
+            print(f"  {text}: {measured[text]}", file=sys.stderr)
+        entries = [
+            (text, export, *figures)
+            for text, formats in measured.items()
+            for export, figures in formats.items()
+        ]
+        slowest = sorted(entries, key=lambda entry: -entry[2])
+        worst = sorted(entries, key=lambda entry: -entry[5])
+        self.details["filters"] = {
+            "queries": len(queries), "pair_repeat": FILTER_PAIR_REPEAT,
+            "columns": ["endpoint_ms", "app_sql_ms", "sql_ms", "app_vs_sql"],
+            "slowest": [list(entry) for entry in slowest[:10]],
+            "worst_vs_sql": [list(entry) for entry in worst[:10]],
+            "measured": measured,
+        }  # fmt: skip
+        text, export, endpoint_ms = slowest[0][:3]
+        self.add(
+            "filter_ms_max",
+            endpoint_ms,
+            200,
+            unit="ms",
+            compares=f"slowest of {len(queries)} filters and pairs over HTTP: "
+            f"?{text} as {export}",
+        )
+        text, export, *_, ratio = worst[0]
+        self.add(
+            "filter_vs_sql_max",
+            ratio,
+            1.3,
+            compares=f"the app's statement ÷ the same by hand, worst: ?{text} "
+            f"as {export}",
+        )
+
+    def filter_figures(
+        self,
+        text: str,
+        params: dict,
+        export: str,
+        app: tuple[str, list],
+        hand: tuple[str, list],
+        repeat: int,
+    ) -> list[float]:
+        """[endpoint ms, app's statement ms, by hand ms, app ÷ by hand]."""
+        if export == "json":
+
+            def endpoint() -> tuple[float, list[int]]:
+                started = time.perf_counter()
+                page = json.loads(self.get("/api/v1/events/", params))
+                spent = time.perf_counter() - started
+                return spent, [event["id"] for event in page["results"]]
+
+            def statement(sql: tuple[str, list]) -> Callable[[], tuple]:
+                return lambda: sql_page(self.conn, sql)
+        else:
+
+            def endpoint() -> tuple[float, list[int]]:
+                return first_rows(self.server, "/api/v1/events/", params, export=export)
+
+            def statement(sql: tuple[str, list]) -> Callable[[], tuple]:
+                return lambda: sql_first_rows(self.conn, sql)
+
+        answers = [endpoint()[1], statement(app)()[1], statement(hand)()[1]]
+        if not answers[0] == answers[1] == answers[2]:
+            raise RuntimeError(f"?{text} as {export}: the ids differ: {answers}")
+        endpoint_s, app_s, hand_s = turns(
+            lambda: endpoint()[0],
+            lambda: statement(app)()[0],
+            lambda: statement(hand)()[0],
+            repeat=repeat,
+        )
+        ratio = max(app_s, FILTER_FLOOR_S) / max(hand_s, FILTER_FLOOR_S)
+        return [self.ms(endpoint_s), self.ms(app_s), self.ms(hand_s), round(ratio, 2)]
+
     # Suggestions, in process.
 
     def suggest(self) -> None:
@@ -1051,7 +1506,7 @@ def report(bench: Bench, machine_text: str) -> None:
 
 # The CSV export first: the worker's memory is measured from a fresh start.
 STEPS = ["csv_export", "geojson", "cursor", "search", "map", "timeline",
-         "admin", "suggest", "import_acled"]  # fmt: skip
+         "filters", "admin", "suggest", "import_acled"]  # fmt: skip
 
 
 def main() -> None:

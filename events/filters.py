@@ -16,7 +16,7 @@ from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.contrib.postgres.search import SearchQuery
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -27,6 +27,7 @@ from events.models import (
     EFFECTIVE_PERIOD,
     Actor,
     Agreement,
+    AgreementParty,
     Event,
     EventRelation,
     Location,
@@ -63,13 +64,21 @@ def _text(value: object, *, max_length: int = 200) -> str:
     return text
 
 
+def invalid(message: str, value: str) -> forms.ValidationError:
+    """
+    An error that quotes the user's value (as `%(value)r` in `message`). The
+    value travels as a parameter, never formatted into the message: the DRF
+    backend of django-filter applies `%` to every message, so a `%` typed by
+    the user would otherwise break the error itself.
+    """
+    return forms.ValidationError(message, params={"value": value})
+
+
 def parse_id(text: str) -> int:
     if not re.fullmatch(r"[0-9]+", text) or int(text[:30]) == 0:
-        raise forms.ValidationError(
-            f"{text[:30]!r} is not an id: expected a positive integer."
-        )
+        raise invalid("%(value)r is not an id: expected a positive integer.", text[:30])
     if len(text) > 19 or int(text) > MAX_ID:
-        raise forms.ValidationError(f"{text[:30]!r} is too large for an id.")
+        raise invalid("%(value)r is too large for an id.", text[:30])
     return int(text)
 
 
@@ -77,7 +86,7 @@ def _float(text: str, name: str, low: float, high: float) -> float:
     try:
         number = float(text)
     except ValueError:
-        raise forms.ValidationError(f"{name} {text[:30]!r} is not a number.") from None
+        raise invalid(f"{name} %(value)r is not a number.", text[:30]) from None
     if not math.isfinite(number) or not low <= number <= high:
         raise forms.ValidationError(f"{name} must be between {low:g} and {high:g}.")
     return number
@@ -119,8 +128,9 @@ class PartialDateField(forms.Field):
                 return DateBound(day, day)
         except (ValueError, OverflowError):
             pass
-        raise forms.ValidationError(
-            f"{text[:30]!r} is not a date: use YYYY-MM-DD, YYYY-MM, YYYY-Www or YYYY."
+        raise invalid(
+            "%(value)r is not a date: use YYYY-MM-DD, YYYY-MM, YYYY-Www or YYYY.",
+            text[:30],
         )
 
 
@@ -138,9 +148,10 @@ class TimestampField(forms.Field):
         except ValueError:
             moment = None
         if moment is None:
-            raise forms.ValidationError(
-                f"{text[:40]!r} is not a timestamp: use ISO 8601, "
-                "e.g. 2024-05-01T12:00:00Z (without a zone, UTC is assumed)."
+            raise invalid(
+                "%(value)r is not a timestamp: use ISO 8601, "
+                "e.g. 2024-05-01T12:00:00Z (without a zone, UTC is assumed).",
+                text[:40],
             )
         if timezone.is_naive(moment):
             moment = moment.replace(tzinfo=datetime.UTC)
@@ -258,8 +269,8 @@ class CountryField(forms.Field):
         if not text:
             return None
         if not re.fullmatch(r"[A-Z]{3}", text):
-            raise forms.ValidationError(
-                f"{text[:10]!r} is not an ISO 3166-1 alpha-3 code such as IRQ."
+            raise invalid(
+                "%(value)r is not an ISO 3166-1 alpha-3 code such as IRQ.", text[:10]
             )
         return text
 
@@ -327,7 +338,23 @@ class ChoicesField(MultipleChoiceField):
 
 
 class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    """
+    Any of several values of a column of the row itself, as one IN condition.
+    django-filter's default ORs the values and makes the query DISTINCT (for
+    to-many relations, which a column is not); DISTINCT makes PostgreSQL read
+    and sort every matching row before the first page, and adds the ORDER BY
+    columns to the SELECT, which breaks the statements that select one column.
+    """
+
     field_class = ChoicesField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, distinct=False, **kwargs)
+
+    def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": sorted(set(value))})
 
 
 class EventFilterForm(forms.Form):
@@ -495,17 +522,20 @@ class EventFilterSet(django_filters.FilterSet):
             return queryset  # applied together with the start
         return queryset.filter(overlapping(None, value.last))
 
+    # Conditions on related rows are semi-joins (EXISTS): an event is selected
+    # once however many rows match, so no filter needs DISTINCT.
+
     def filter_actor(self, queryset, name: str, value: list[int]):
-        participants = Participant.objects.filter(actor__in=value)
+        participants = Participant.objects.filter(event=OuterRef("pk"), actor__in=value)
         if role := self.form.cleaned_data.get("role"):
             participants = participants.filter(role=role)
-        return queryset.filter(pk__in=participants.values("event_id"))
+        return queryset.filter(Exists(participants))
 
     def filter_role(self, queryset, name: str, value: str):
         if self.form.cleaned_data.get("actor"):
             return queryset  # applied together with the actor
         return queryset.filter(
-            pk__in=Participant.objects.filter(role=value).values("event_id")
+            Exists(Participant.objects.filter(event=OuterRef("pk"), role=value))
         )
 
     def filter_country(self, queryset, name: str, value: str):
@@ -547,16 +577,24 @@ class EventFilterSet(django_filters.FilterSet):
         return queryset.filter(search_vector=search_query(value))
 
     def filter_agreement(self, queryset, name: str, value: Agreement):
-        if value.signing_event_id is None:
+        signing = value.signing_event_id
+        if signing is None:
             return queryset.none()
-        related = EventRelation.objects.filter(
-            Q(from_event=value.signing_event_id) | Q(to_event=value.signing_event_id)
+        # One set of ids, the signing event's and its neighbours', which
+        # PostgreSQL joins by primary key. Conditions ORed together would be
+        # tested on every event in turn, as no index answers an OR of subqueries.
+        neighbours = (
+            EventRelation.objects.filter(Q(from_event=signing) | Q(to_event=signing))
+            .order_by()
+            .values(
+                other=Case(
+                    When(from_event=signing, then=F("to_event")),
+                    default=F("from_event"),
+                )
+            )
         )
-        return queryset.filter(
-            Q(pk=value.signing_event_id)
-            | Q(pk__in=related.values("from_event"))
-            | Q(pk__in=related.values("to_event"))
-        )
+        signing_event = Event.objects.filter(pk=signing).order_by().values("pk")
+        return queryset.filter(pk__in=signing_event.union(neighbours))
 
     def filter_updated_since(self, queryset, name: str, value: datetime.datetime):
         return queryset.filter(updated_at__gte=value)
@@ -621,8 +659,7 @@ class AgreementFilterSet(django_filters.FilterSet):
     party = documented(
         ID_SCHEMA,
         ObjectFilter(
-            field_name="parties",
-            distinct=True,
+            method="filter_party",
             model=Actor,
             help_text="Actor id of a party or signatory.",
         ),
@@ -631,6 +668,13 @@ class AgreementFilterSet(django_filters.FilterSet):
     class Meta:
         model = Agreement
         fields: list[str] = []
+
+    def filter_party(self, queryset, name: str, value: Actor):
+        # A semi-join: an actor who is both party and signatory selects the
+        # agreement once, without DISTINCT.
+        return queryset.filter(
+            Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), actor=value))
+        )
 
 
 class RevisionFilterSet(django_filters.FilterSet):

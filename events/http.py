@@ -1,11 +1,13 @@
 """
 HTTP rules shared by every output that answers machines (the API, the feeds,
 OGC): the anonymous rate limit, entity tags of whole bodies, how caches may
-keep a response, and errors as JSON documents rather than HTML pages.
+keep a response, errors as JSON documents rather than HTML pages, and how a
+streamed body starts and fails.
 """
 
 import hashlib
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
 from functools import wraps
 from http import HTTPStatus
 
@@ -15,12 +17,17 @@ from django.http import (
     HttpResponseBase,
     HttpResponseNotAllowed,
     JsonResponse,
+    StreamingHttpResponse,
 )
 from django.utils.cache import patch_cache_control
 from django.views import csrf, defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle as BaseAnonRateThrottle
+
+from events.queries import started
+
+logger = logging.getLogger(__name__)
 
 
 class AnonRateThrottle(BaseAnonRateThrottle):
@@ -124,3 +131,34 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return machine_error(
         request, 500, "The server failed; the error is logged."
     ) or defaults.server_error(request)
+
+
+def streaming_response(
+    request: HttpRequest, body: Iterator[bytes | str], *, content_type: str
+) -> StreamingHttpResponse:
+    """
+    A response streaming `body`, whose first piece is read before the
+    response exists (`queries.started`): a failure there is answered like
+    any other error. Once the status line and part of the body have left, a
+    failure can only cut the transfer short: it is logged as an error, with
+    the request, and raised again, so that the server ends the connection
+    without the last chunk of its chunked encoding. The client then sees a
+    broken transfer, never a well-formed but shortened document.
+    """
+    return StreamingHttpResponse(
+        logged_failures(request, started(iter(body))), content_type=content_type
+    )
+
+
+def logged_failures(
+    request: HttpRequest, pieces: Iterator[bytes | str]
+) -> Iterator[bytes | str]:
+    try:
+        yield from pieces
+    except Exception:
+        logger.exception(
+            "The body of %s failed after the response began; the transfer is "
+            "cut short.",
+            request.get_full_path(),
+        )
+        raise

@@ -1,14 +1,17 @@
 """
 Reads that several outputs share (the API, pages, map, feeds, OGC and the
 importer): the data version that keys caches and ETags, large reads in a
-transaction of their own, rows streamed as bytes, and chunking.
+transaction of their own, rows streamed as bytes, streams started before a
+response is, and chunking.
 """
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
+from typing import NoReturn, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from psycopg import pq
 from psycopg.abc import Buffer
@@ -51,8 +54,8 @@ def data_version() -> tuple:
 @contextmanager
 def bulk_read() -> Iterator[None]:
     """
-    A transaction for statements that read a large part of the table: a whole
-    export through a server-side cursor, or an aggregate over every event.
+    A transaction for statements that read a large part of the table through
+    a server-side cursor, or an aggregate over every event.
     Inside a transaction a cursor needs no WITH HOLD, which makes PostgreSQL
     compute and store every row before sending the first; its plan is chosen
     for reading all rows rather than the first tenth (cursor_tuple_fraction);
@@ -72,12 +75,40 @@ class TextAsBytes(Loader):
         return bytes(data)
 
 
-def streamed_texts(queryset: QuerySet) -> Iterator[bytes]:
+def refuse_while_streaming(
+    execute: Callable, sql: str, params: object, many: bool, context: dict
+) -> NoReturn:
+    raise RuntimeError(
+        "This connection is streaming the rows of a statement: no other "
+        "statement can run on it until the stream is read to its end or closed."
+    )
+
+
+@contextmanager
+def other_statements_refused(connection: BaseDatabaseWrapper) -> Iterator[None]:
     """
-    The one text column `queryset` selects, row by row, as UTF-8 bytes. The
-    statement runs whole, not through a cursor (which PostgreSQL never plans
-    in parallel), and libpq hands the rows over CHUNK_ROWS at a time, so
-    memory stays flat.
+    Every statement through Django refused on `connection`. The wrapper goes
+    first in the list, under those pushed and popped meanwhile: a stream
+    outlives the view that starts it, and pghistory's middleware, for one,
+    pushes a wrapper before the view and pops the last one after it.
+    """
+    connection.execute_wrappers.insert(0, refuse_while_streaming)
+    try:
+        yield
+    finally:
+        connection.execute_wrappers.remove(refuse_while_streaming)
+
+
+def streamed_rows(
+    queryset: QuerySet, *, text_as_bytes: bool = False
+) -> Iterator[tuple]:
+    """
+    The rows `queryset` selects, as psycopg reads them (Django's converters
+    are not applied: select plain columns and expressions), and texts as
+    UTF-8 bytes if asked. The statement runs whole, not through a cursor
+    (which PostgreSQL never plans in parallel, and which needs a transaction
+    held open until the last row), and libpq hands the rows over CHUNK_ROWS
+    at a time, so memory stays flat.
     """
     try:
         sql, params = queryset.query.get_compiler(queryset.db).as_sql()
@@ -85,12 +116,64 @@ def streamed_texts(queryset: QuerySet) -> Iterator[bytes]:
         return
     # Chunks need libpq 17; an older one hands over one row at a time.
     size = CHUNK_ROWS if pq.version() >= 170000 else 1
-    with connections[queryset.db].cursor() as cursor:
+    connection = connections[queryset.db]
+    # psycopg holds the connection's lock until the stream ends: another
+    # statement from this thread would wait for it forever, so it fails
+    # instead, saying why.
+    with connection.cursor() as cursor, other_statements_refused(connection):
         # psycopg's own cursor: Django's wrapper has no stream().
         rows = cursor.cursor
-        rows.adapters.register_loader("text", TextAsBytes)
-        for (text,) in rows.stream(sql, params, size=size):
-            yield text
+        if text_as_bytes:
+            rows.adapters.register_loader("text", TextAsBytes)
+        # Closed, when this generator is, before the cursor: psycopg then
+        # cancels the statement and lets go of the connection. psycopg's errors
+        # become Django's, as through Django's cursor.
+        with (
+            connection.wrap_database_errors,
+            closing(rows.stream(sql, params, size=size)) as stream,
+        ):
+            yield from stream
+
+
+def streamed_texts(queryset: QuerySet) -> Iterator[bytes]:
+    """
+    The first column `queryset` selects (a text), row by row, as UTF-8
+    bytes. Only the first is read: Django adds the ORDER BY columns to the
+    SELECT of a DISTINCT query, after the ones asked for.
+    """
+    with closing(streamed_rows(queryset, text_as_bytes=True)) as rows:
+        for row in rows:
+            yield row[0]
+
+
+Piece = TypeVar("Piece")
+
+
+def started(pieces: Iterator[Piece]) -> Iterator[Piece]:
+    """
+    `pieces` run now as far as its first piece, which a streamed output
+    makes hold its first chunk of rows: whatever fails when the statement
+    starts (the statement itself, a timeout, a lost connection) raises here,
+    while the view can still answer with an error. The rest follows as the
+    server reads it.
+    """
+    try:
+        first = next(pieces)
+    except StopIteration:
+        return iter(())
+    return resumed(first, pieces)
+
+
+def resumed(first: Piece, rest: Iterator[Piece]) -> Iterator[Piece]:
+    try:
+        yield first
+        yield from rest
+    finally:
+        # A client gone before the second piece: the statement ends now, not
+        # when the generator is collected.
+        close = getattr(rest, "close", None)
+        if close is not None:
+            close()
 
 
 def chunked(rows: Iterable, size: int) -> Iterator[list]:

@@ -42,9 +42,12 @@ def tombstones(
     changed = EventHistory.objects.filter(pgh_created_at__gte=since - LOOKBACK).values(
         "pgh_obj_id"
     )
+    # NOT EXISTS, never NOT IN: PostgreSQL answers the first with an anti-join
+    # that probes the primary key, the second by hashing every visible event
+    # or, past work_mem, by scanning them again for each row.
     latest = (
         EventHistory.objects.filter(pgh_obj_id__in=changed)
-        .exclude(pgh_obj_id__in=visible.values("pk"))
+        .exclude(Exists(visible.filter(pk=OuterRef("pgh_obj_id"))))
         .order_by("pgh_obj_id", "-pgh_id")
         .distinct("pgh_obj_id")
     )
@@ -78,7 +81,7 @@ def tombstones(
     if matching is not None:
         for event in (
             visible.filter(updated_at__gte=since)
-            .exclude(pk__in=matching.values("pk"))
+            .exclude(Exists(matching.filter(pk=OuterRef("pk"))))
             .values("pk", "updated_at")
             .iterator(chunk_size=1000)
         ):

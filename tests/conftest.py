@@ -1,10 +1,14 @@
 import datetime
+import importlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+import psycopg
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser, Group, User
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -18,6 +22,8 @@ from events.models import (
     Participant,
     SourceArticle,
 )
+
+curation_groups = importlib.import_module("events.migrations.0003_curation_groups")
 
 
 def pytest_configure() -> None:
@@ -42,6 +48,51 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_geography", verbosity=0)
         call_command("load_demo", verbosity=0)
+
+
+def load_seed() -> None:
+    """
+    The database as setup leaves it, again after a transactional test has
+    emptied it. The groups come from a data migration, which the flush does
+    not replay; the permissions they hold are recreated by the flush itself.
+    """
+    for name, codenames in curation_groups.GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="events", codename__in=codenames
+            )
+        )
+    call_command("load_geography", verbosity=0)
+    call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def seed_restored_afterwards(django_db_blocker) -> Iterator[None]:
+    """For a module of transactional tests: the seed back once they are done,
+    so later tests (and a --reuse-db run) find the database as setup left it."""
+    yield
+    with django_db_blocker.unblock():
+        load_seed()
+
+
+@pytest.fixture
+def places_locked(db) -> Iterator[None]:
+    """
+    events_location locked by another session, as a long migration locks it:
+    with a lock_timeout, the next statement that reads places fails.
+    """
+    database = connection.settings_dict
+    with psycopg.connect(
+        host=database["HOST"],
+        port=database["PORT"],
+        user=database["USER"],
+        password=database["PASSWORD"],
+        dbname=database["NAME"],
+    ) as other:
+        other.execute("LOCK TABLE events_location IN ACCESS EXCLUSIVE MODE")
+        yield
+        other.rollback()
 
 
 def make_user(username: str, group: str | None = None) -> User:

@@ -455,6 +455,7 @@ def demo_filters() -> dict[str, str | list[str]]:
         "updated_since": (
             datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
         ).isoformat(),
+        "awaiting_review": "false",
     }
 
 

@@ -77,6 +77,19 @@ BAD_PARAMETERS = [
     ("cursor", "x" * 3000),
     ("format", "xml"),
     ("format", "\x00"),
+    # A % in the value must reach the message as text, never as a format.
+    ("start", "%d"),
+    ("end", "100%"),
+    ("type", "%s"),
+    ("status", "%(x)s"),
+    ("role", "%s"),
+    ("country", "100%"),
+    ("actor", "%s"),
+    ("location", "%d"),
+    ("agreement", "%s"),
+    ("bbox", "%s,1,2,3"),
+    ("near", "1,%d,5"),
+    ("updated_since", "%Y-%m-%d"),
 ]
 
 
@@ -140,6 +153,28 @@ def test_messages_say_what_is_wrong(client: Client) -> None:
     assert error(q="\x00") == ["Null characters are not allowed."]
 
 
+def test_a_percent_sign_in_a_value_is_quoted_as_it_was_sent(client: Client) -> None:
+    def error(url: str = EVENTS, **params) -> dict:
+        response = client.get(url, params)
+        assert response.status_code == 400
+        return response.json()
+
+    assert error(start="%d") == {
+        "start": ["'%d' is not a date: use YYYY-MM-DD, YYYY-MM, YYYY-Www or YYYY."]
+    }
+    assert error(f"{EVENTS}timeline/", start="%d") == error(start="%d")
+    assert error(country="100%") == {
+        "country": ["'100%' is not an ISO 3166-1 alpha-3 code such as IRQ."]
+    }
+    assert error(actor="%s") == {
+        "actor": ["'%s' is not an id: expected a positive integer."]
+    }
+    assert error(near="1,%d,5") == {"near": ["Longitude '%d' is not a number."]}
+    assert error("/api/v1/agreements/", party="%s") == {
+        "party": ["'%s' is not an id: expected a positive integer."]
+    }
+
+
 def test_a_tampered_cursor_is_refused(client: Client) -> None:
     next_url = client.get(EVENTS, {"page_size": 2}).json()["next"]
     tampered = next_url.replace("cursor=ey", "cursor=ez")
@@ -201,6 +236,8 @@ def test_unknown_addresses_are_json_404s(client: Client, path: str) -> None:
         ("/api/v1/locations/", "kind", "planet"),
         ("/api/v1/agreements/", "party", "abc"),
         ("/api/v1/agreements/", "party", HUGE),
+        ("/api/v1/agreements/", "party", "%s"),
+        ("/api/v1/actors/", "country", "%s%s%s%s"),
         ("/api/v1/articles/", "state", "lost"),
     ],
 )

@@ -12,7 +12,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from events.filters import EventFilterSet
-from events.models import Actor, Agreement, Event, Location, SourceArticle
+from events.models import (
+    Actor,
+    Agreement,
+    AgreementParty,
+    Event,
+    Location,
+    SourceArticle,
+)
 from tests.conftest import make_event
 
 pytestmark = pytest.mark.django_db
@@ -621,6 +628,20 @@ def test_agreement_list_and_detail(client: Client) -> None:
         p["actor"]["name"] for p in detail["parties"] if p["role"] == "signatory"
     }
     assert len(detail["citations"]) == 4
+
+
+def test_agreements_by_party_list_each_agreement_once(client: Client) -> None:
+    agreement = Agreement.objects.get()
+    iran = Actor.objects.get(name="Iran")
+    AgreementParty.objects.create(
+        agreement=agreement, actor=iran, role=AgreementParty.Role.SIGNATORY
+    )
+    other = Actor.objects.create(name="Oman", kind=Actor.Kind.STATE, country="OMN")
+
+    listed = get_json(client, "/api/v1/agreements/", party=iran.pk)["results"]
+
+    assert [a["id"] for a in listed] == [agreement.pk]
+    assert get_json(client, "/api/v1/agreements/", party=other.pk)["results"] == []
 
 
 def test_location_list_has_markers_and_detail_has_geometry(client: Client) -> None:

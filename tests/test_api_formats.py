@@ -132,6 +132,24 @@ def test_geojson_takes_the_filters_and_keeps_the_order(client: Client) -> None:
     ]
 
 
+def test_geojson_filtered_by_type_and_status_is_complete(
+    editor_client: Client,
+) -> None:
+    # The docs' example; type and status once made the query DISTINCT, which
+    # added columns to the features' SELECT and broke the stream after its head.
+    params = {
+        "country": "IRQ",
+        "type": ["remote_violence", "battle", "deployment"],
+        "status": "published",
+    }
+    listed = editor_client.get(EVENTS, params).json()["results"]
+
+    collection = geojson(editor_client, **params)
+
+    assert [f["id"] for f in collection["features"]] == [e["id"] for e in listed]
+    assert len(listed) > 1
+
+
 def test_geojson_event_without_coordinates_has_null_geometry(client: Client) -> None:
     make_event(title="Nowhere", location=None, status=Event.Status.PUBLISHED)
 
@@ -402,6 +420,18 @@ def test_csv_takes_the_filters(client: Client) -> None:
 
     assert {r["event_type"] for r in rows} == {"statement"}
     assert len(rows) == 2
+
+
+def test_csv_takes_several_types_and_statuses(editor_client: Client) -> None:
+    rows = csv_rows(
+        editor_client, type=["statement", "agreement"], status=["published", "draft"]
+    )
+
+    assert [int(r["event_id"]) for r in rows] == list(
+        Event.objects.filter(event_type__in=["statement", "agreement"])
+        .order_by("start_date", "id")
+        .values_list("pk", flat=True)
+    )
 
 
 # --- Atom ------------------------------------------------------------------------

@@ -7,41 +7,18 @@ afterwards; the module puts the groups and the curated seed back when it is
 done, so later tests (and a --reuse-db run) find the database as setup left it.
 """
 
-import importlib
 import subprocess
-from collections.abc import Iterator
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
-from django.core.management import call_command
 
 from events.models import Event
+from tests.conftest import load_seed
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-curation_groups = importlib.import_module("events.migrations.0003_curation_groups")
-
-
-def load_seed() -> None:
-    # The groups come from a data migration, which the flush does not replay;
-    # the permissions they hold are recreated by the flush itself.
-    for name, codenames in curation_groups.GROUPS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="events", codename__in=codenames
-            )
-        )
-    call_command("load_geography", verbosity=0)
-    call_command("load_demo", verbosity=0)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def seed_restored_afterwards(django_db_blocker) -> Iterator[None]:
-    yield
-    with django_db_blocker.unblock():
-        load_seed()
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("seed_restored_afterwards"),
+]
 
 
 @pytest.fixture

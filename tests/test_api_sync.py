@@ -2,11 +2,14 @@
 
 import datetime
 import json
+import re
 
 import pytest
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from events.models import Event
 from tests.conftest import make_event
@@ -143,6 +146,17 @@ def test_an_event_leaving_the_filters_is_a_tombstone(client: Client) -> None:
 
     assert [e["title"] for e in data["results"]] == ["Stays in the box"]
     assert tombstone_changes(data) == {leaving.pk: ("no_longer_matches", "")}
+
+
+def test_tombstones_are_found_by_anti_joins(client: Client) -> None:
+    # NOT IN (subquery) hashes every visible event, or past work_mem scans
+    # them again per row: 7 s at 100,000 events with ?start=2023.
+    with CaptureQueriesContext(connection) as queries:
+        sync(client, now(), bbox="44,33,45,34")
+
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert [sql for sql in statements if re.search(r"NOT \(.* IN \(SELECT", sql)] == []
+    assert sum("NOT (EXISTS" in sql for sql in statements) == 2
 
 
 def test_tombstones_come_on_the_first_page_only(client: Client) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import OperationalError, connection
 
 from events.interop import acled
 from events.models import (
@@ -577,6 +578,22 @@ def test_drafts_are_not_exported(tmp_path):
     )
 
     assert output == f"0 events written to {exported}.\n"
+
+
+@pytest.mark.parametrize("fmt", ["acled", "geojson", "gpkg"])
+def test_a_failed_export_leaves_the_previous_file(
+    tmp_path, places_locked: None, fmt: str
+):
+    exported = tmp_path / f"events.{fmt}"
+    exported.write_text("the previous export\n")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL lock_timeout = '100ms'")
+
+    with pytest.raises(OperationalError, match="lock timeout"):
+        run("export_events", str(exported), "--format", fmt)
+
+    assert list(tmp_path.iterdir()) == [exported]
+    assert exported.read_text() == "the previous export\n"
 
 
 # --- GeoJSON and GeoPackage -----------------------------------------------------------

@@ -2,15 +2,20 @@
 Event exports that stream: a GeoJSON FeatureCollection (RFC 7946) whose
 features PostgreSQL builds as JSON text, an ACLED-like CSV, and ACLED's own
 layout (rows from `events/interop/acled.py`, as the export command writes
-them). Rows come in chunks (libpq's for the features, a server-side cursor's
-for the CSVs), so memory stays flat however many events match.
-docs/performance.md has what this costs at a million events.
+them). Rows come in chunks (libpq's), so memory stays flat however many events
+match. docs/performance.md has what this costs at a million events.
+
+Each body's first piece holds its first chunk of rows, and is read before the
+response starts (events.http.streaming_response): a statement that fails to
+start is an error response, and one that fails later cuts the transfer short,
+before the closing bracket or the last row.
 """
 
 import csv
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from contextlib import closing
 
 from django.db.models import (
     F,
@@ -27,6 +32,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
 from events.features import FEED_PROPERTIES, features
+from events.http import streaming_response
 from events.interop import acled, countries
 from events.models import Event, Location, Participant, sees_unpublished
 from events.queries import (
@@ -34,6 +40,7 @@ from events.queries import (
     bulk_read,
     chunked,
     data_version,
+    streamed_rows,
     streamed_texts,
 )
 
@@ -66,27 +73,30 @@ class ACLEDRenderer(CSVRenderer):
 
 def feature_collection(
     queryset: QuerySet, tombstones: list[dict] | None = None
-) -> Iterator[str | bytes]:
-    yield '{"type":"FeatureCollection","features":['
-    separator = b""
-    with bulk_read():
-        for chunk in chunked(
-            streamed_texts(features(queryset, properties=FEED_PROPERTIES)), CHUNK_ROWS
-        ):
-            yield separator + b",".join(chunk)
-            separator = b","
-    yield "]"
+) -> Iterator[bytes]:
+    """The collection in pieces, the first with the head and the first chunk."""
+    texts = streamed_texts(features(queryset, properties=FEED_PROPERTIES))
+    with closing(texts):
+        chunks = chunked(texts, CHUNK_ROWS)
+        yield b'{"type":"FeatureCollection","features":[' + b",".join(next(chunks, []))
+        for chunk in chunks:
+            yield b"," + b",".join(chunk)
+    tail = "]"
     if tombstones is not None:
         # A foreign member (RFC 7946 section 6.1): GIS clients ignore it.
-        yield ',"tombstones":' + json.dumps(tombstones, cls=JSONEncoder)
-    yield "}\n"
+        tail += ',"tombstones":' + json.dumps(tombstones, cls=JSONEncoder)
+    yield (tail + "}\n").encode()
 
 
 def geojson_response(
-    queryset: QuerySet, tombstones: list[dict] | None, *, head: bool
+    request: HttpRequest,
+    queryset: QuerySet,
+    tombstones: list[dict] | None,
+    *,
+    head: bool,
 ) -> StreamingHttpResponse:
     body = iter(()) if head else feature_collection(queryset, tombstones)
-    return StreamingHttpResponse(body, content_type=GeoJSONRenderer.media_type)
+    return streaming_response(request, body, content_type=GeoJSONRenderer.media_type)
 
 
 def feature(event: Event) -> dict:
@@ -153,7 +163,18 @@ def csv_rows(queryset: QuerySet) -> Iterator[list]:
     the cells; Python splits the participants into ACLED's two sides and
     codes them as ACLED does (`events/interop/acled.py`).
     """
-    rows = queryset.values_list(
+    with closing(streamed_rows(csv_query(queryset))) as streamed:
+        for row in streamed:
+            yield csv_row(row)
+
+
+def csv_query(queryset: QuerySet) -> QuerySet:
+    """
+    The cells of each event's row, the participants still together: texts,
+    numbers and arrays, which need none of Django's converters
+    (streamed_rows applies none).
+    """
+    return queryset.values_list(
         "id",
         as_text("start_date", "%(expressions)s::text"),
         as_text("end_date", "%(expressions)s::text"),
@@ -188,39 +209,49 @@ def csv_rows(queryset: QuerySet) -> Iterator[list]:
         *acled.admin_names(safe_text),
         acled.record_lines(safe_text),
     )  # fmt: skip
-    for row in rows.iterator(chunk_size=CHUNK_ROWS):
-        sides: dict[str, list[acled.Party]] = {"one": [], "two": [], "others": []}
-        for party in acled.parties(row[7]):
-            sides[SIDE_OF_ROLE[party.role]].append(party)
-        one, two = sides["one"], sides["two"]
-        country_code = row[8] or ""
-        coded = acled.codes(
-            event_type=row[5],
-            sub_type=row[6],
-            country=country_code,
-            actor1=one[0] if one else None,
-            actor2=two[0] if two else None,
-        )
-        country = countries.BY_ALPHA3.get(country_code)
-        _, source_scale, tags = row[26] or ("", "", "")
-        yield [
-            *row[:7],
-            one[0].name if one else "",
-            "; ".join(party.name for party in one[1:]),
-            two[0].name if two else "",
-            "; ".join(party.name for party in two[1:]),
-            "; ".join(party.name for party in sides["others"]),
-            *row[8:23],
-            coded["disorder_type"],
-            coded["inter1"],
-            coded["inter2"],
-            coded["interaction"],
-            coded["civilian_targeting"],
-            country.region if country else "",
-            *row[23:26],
-            source_scale,
-            tags,
-        ]
+
+
+def csv_row(row: tuple) -> list:
+    """A row of csv_query in CSV_COLUMNS order, the participants split and coded."""
+    sides: dict[str, list[acled.Party]] = {"one": [], "two": [], "others": []}
+    for party in acled.parties(row[7]):
+        sides[SIDE_OF_ROLE[party.role]].append(party)
+    one, two = sides["one"], sides["two"]
+    country_code = row[8] or ""
+    coded = acled.codes(
+        event_type=row[5],
+        sub_type=row[6],
+        country=country_code,
+        actor1=one[0] if one else None,
+        actor2=two[0] if two else None,
+    )
+    country = countries.BY_ALPHA3.get(country_code)
+    _, source_scale, tags = row[26] or ("", "", "")
+    return [
+        *row[:7],
+        one[0].name if one else "",
+        "; ".join(party.name for party in one[1:]),
+        two[0].name if two else "",
+        "; ".join(party.name for party in two[1:]),
+        "; ".join(party.name for party in sides["others"]),
+        *row[8:23],
+        coded["disorder_type"],
+        coded["inter1"],
+        coded["inter2"],
+        coded["interaction"],
+        coded["civilian_targeting"],
+        country.region if country else "",
+        *row[23:26],
+        source_scale,
+        tags,
+    ]
+
+
+def acled_rows(queryset: QuerySet) -> Iterator[list]:
+    # A server-side cursor inside a transaction needs no WITH HOLD, which
+    # would make PostgreSQL compute every row before sending the first.
+    with bulk_read():
+        yield from acled.export_rows(queryset)
 
 
 class LineBuffer:
@@ -235,28 +266,37 @@ def csv_lines(
     columns: list[str] = CSV_COLUMNS,
     rows: Callable[[QuerySet], Iterator[list]] = csv_rows,
 ) -> Iterator[str]:
+    """The CSV in pieces, the first with the header and the first chunk."""
     writer = csv.writer(LineBuffer())
-    yield writer.writerow(columns)
-    with bulk_read():
-        for chunk in chunked(rows(queryset), CHUNK_ROWS):
+    selected = rows(queryset)
+    with closing(selected):
+        chunks = chunked(selected, CHUNK_ROWS)
+        yield writer.writerow(columns) + "".join(
+            writer.writerow(row) for row in next(chunks, [])
+        )
+        for chunk in chunks:
             yield "".join(writer.writerow(row) for row in chunk)
 
 
-def csv_response(queryset: QuerySet, *, head: bool) -> StreamingHttpResponse:
+def csv_response(
+    request: HttpRequest, queryset: QuerySet, *, head: bool
+) -> StreamingHttpResponse:
     body = iter(()) if head else csv_lines(queryset)
-    response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
+    response = streaming_response(request, body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="zagros-events.csv"'
     return response
 
 
-def acled_response(queryset: QuerySet, *, head: bool) -> StreamingHttpResponse:
+def acled_response(
+    request: HttpRequest, queryset: QuerySet, *, head: bool
+) -> StreamingHttpResponse:
     """
     The events in ACLED's own layout, row for row what `export_events
     --format acled` writes. Cells are not escaped for spreadsheets: ACLED's
     files are not, and the file must read back as it was written.
     """
-    body = iter(()) if head else csv_lines(queryset, acled.COLUMNS, acled.export_rows)
-    response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
+    body = iter(()) if head else csv_lines(queryset, acled.COLUMNS, acled_rows)
+    response = streaming_response(request, body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="zagros-events-acled.csv"'
     return response
 

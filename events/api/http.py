@@ -10,7 +10,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, OperationalError
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_etags
@@ -92,11 +92,22 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
+class DatabaseUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = (
+        "The database could not answer (it timed out, was busy or went away); "
+        "try again shortly."
+    )
+    default_code = "database_unavailable"
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """
     DRF's handler, plus the errors that reach the database despite validation
     (a constraint checked only there, a race between two writers): these are
-    the client's to fix, so they answer 400/409 in JSON instead of a 500.
+    the client's to fix, so they answer 400/409 in JSON instead of a 500. A
+    database that gives up (a timeout, a lock not granted, a lost connection,
+    also when a streamed export starts) is a 503 in JSON, logged as an error.
     """
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge(
@@ -110,6 +121,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.ValidationError(
             {"detail": ["A value is malformed or out of range for the database."]}
         )
+    elif isinstance(exc, OperationalError):
+        logger.error(
+            "Database error in %s",
+            context["request"].get_full_path(),
+            exc_info=exc,
+        )
+        exc = DatabaseUnavailable()
     elif isinstance(exc, IntegrityError):
         diag = getattr(exc.__cause__, "diag", None)
         constraint = getattr(diag, "constraint_name", None)

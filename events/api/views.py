@@ -395,12 +395,12 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
         # A 304 when the client's copy is current, before any row is read.
         response = get_conditional_response(request, etag=etag)
         if response is None and renderer.format == "csv":
-            response = formats.csv_response(queryset, head=head)
+            response = formats.csv_response(request, queryset, head=head)
         elif response is None and renderer.format == "acled":
-            response = formats.acled_response(queryset, head=head)
+            response = formats.acled_response(request, queryset, head=head)
         elif response is None:
             removed = None if head else self.removals(request)
-            response = formats.geojson_response(queryset, removed, head=head)
+            response = formats.geojson_response(request, queryset, removed, head=head)
         response["ETag"] = etag
         mark_revalidate(request, response)
         return response

@@ -1,5 +1,7 @@
 import datetime
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -29,6 +31,21 @@ def select_events(
     if dataset:
         events = events.exclude(**{f"{dataset}_id": ""})
     return events.order_by("start_date", "id")
+
+
+@contextmanager
+def replaced_when_written(path: Path) -> Iterator[Path]:
+    """
+    A path beside `path` to write the export to, moved onto `path` once it is
+    complete. An export that fails leaves the previous file as it was and no
+    shortened one, which, cut at a row, would read as a whole CSV.
+    """
+    partial = path.with_name(f".{path.stem}.partial{path.suffix}")
+    try:
+        yield partial
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 class Command(BaseCommand):
@@ -67,16 +84,17 @@ class Command(BaseCommand):
             countries=[code.upper() for code in options["countries"] or []],
             dataset=options["dataset"],
         )
-        if format == "gpkg":
-            try:
-                count = geojson.write_geopackage(events, path)
-            except (RuntimeError, subprocess.CalledProcessError) as error:
-                detail = getattr(error, "stderr", "") or str(error)
-                raise CommandError(f"GeoPackage export failed: {detail}") from None
-        else:
-            with path.open("w", encoding="utf-8", newline="") as fh:
-                if format == "acled":
-                    count = acled.write_csv(events, fh)
-                else:
-                    count = geojson.write_collection(events, fh)
+        with replaced_when_written(path) as partial:
+            if format == "gpkg":
+                try:
+                    count = geojson.write_geopackage(events, partial)
+                except (RuntimeError, subprocess.CalledProcessError) as error:
+                    detail = getattr(error, "stderr", "") or str(error)
+                    raise CommandError(f"GeoPackage export failed: {detail}") from None
+            else:
+                with partial.open("w", encoding="utf-8", newline="") as fh:
+                    if format == "acled":
+                        count = acled.write_csv(events, fh)
+                    else:
+                        count = geojson.write_collection(events, fh)
         self.stdout.write(f"{count} events written to {path}.")
