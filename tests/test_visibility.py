@@ -879,8 +879,11 @@ QUERIES = [
     ("/about/", {"anonymous": 2, "editor": 6}),
     ("/feeds/events/?{window}", {"anonymous": 3, "editor": 7}),
     ("/api/v1/events/?{window}", {"anonymous": 1, "editor": 5}),
-    ("/api/v1/events/?format=geojson&{window}", {"anonymous": 5, "editor": 9}),
-    ("/api/v1/events/?format=csv&{window}", {"anonymous": 6, "editor": 10}),
+    # Streamed exports read their rows through psycopg's stream, which Django
+    # does not count: what is pinned is every other query (the data version
+    # for the ETag); tests/test_filter_matrix.py checks the rows themselves.
+    ("/api/v1/events/?format=geojson&{window}", {"anonymous": 1, "editor": 5}),
+    ("/api/v1/events/?format=csv&{window}", {"anonymous": 1, "editor": 5}),
     ("/api/v1/events/?updated_since={since}&{window}",
      {"anonymous": 3, "editor": 7}),
     ("/api/v1/events/timeline/?{window}", {"anonymous": 5, "editor": 9}),
