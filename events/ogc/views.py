@@ -111,7 +111,10 @@ def only_json(request: HttpRequest) -> None:
 
 
 def ogc_view(view: Callable) -> Callable:
-    """A GET view whose bad parameters answer 400 with OGC's error document."""
+    """
+    A GET view whose bad parameters answer 400, and whose missing objects
+    404, with OGC's error document.
+    """
 
     @read_only
     @wraps(view)
@@ -120,14 +123,23 @@ def ogc_view(view: Callable) -> Callable:
             response = view(request, *args, **kwargs)
         except InvalidParameter as invalid:
             response = error("InvalidParameterValue", str(invalid), 400)
+        except NotFound as missing:
+            response = not_found(str(missing))
         patch_vary_headers(response, ["Accept"])
         return response
 
     return wrapped
 
 
-def collection_or_none(collection_id: str) -> Collection | None:
-    return COLLECTIONS.get(collection_id)
+class NotFound(Exception):
+    """What a path names that does not exist: OGC's 404 document."""
+
+
+def collection_named(collection_id: str) -> Collection:
+    try:
+        return COLLECTIONS[collection_id]
+    except KeyError:
+        raise NotFound(f"Collection {collection_id[:40]!r}") from None
 
 
 def html_page(request: HttpRequest, template: str, ctx: dict) -> HttpResponse:
@@ -275,9 +287,7 @@ def collections(request: HttpRequest) -> HttpResponse:
 
 @ogc_view
 def collection(request: HttpRequest, collection_id: str) -> HttpResponse:
-    spec = collection_or_none(collection_id)
-    if spec is None:
-        return not_found(f"Collection {collection_id[:40]!r}")
+    spec = collection_named(collection_id)
     html = wants_html(request, "json")
     document = collection_document(request, spec)
     if html:
@@ -289,9 +299,7 @@ def collection(request: HttpRequest, collection_id: str) -> HttpResponse:
 
 @ogc_view
 def queryables(request: HttpRequest, collection_id: str) -> HttpResponse:
-    spec = collection_or_none(collection_id)
-    if spec is None:
-        return not_found(f"Collection {collection_id[:40]!r}")
+    spec = collection_named(collection_id)
     html = wants_html(request, "json")
     schema_id = request.build_absolute_uri(
         reverse("ogc:queryables", args=[collection_id])
@@ -311,9 +319,7 @@ def queryables(request: HttpRequest, collection_id: str) -> HttpResponse:
 @ogc_view
 def schema(request: HttpRequest, collection_id: str) -> HttpResponse:
     """Part 5's schema of the collection's features."""
-    spec = collection_or_none(collection_id)
-    if spec is None:
-        return not_found(f"Collection {collection_id[:40]!r}")
+    spec = collection_named(collection_id)
     only_json(request)
     schema_id = request.build_absolute_uri(reverse("ogc:schema", args=[spec.id]))
     return JsonResponse(feature_schema(spec, schema_id), content_type=JSON_SCHEMA)
@@ -321,9 +327,7 @@ def schema(request: HttpRequest, collection_id: str) -> HttpResponse:
 
 @ogc_view
 def geojson_feature_schema(request: HttpRequest, collection_id: str) -> HttpResponse:
-    spec = collection_or_none(collection_id)
-    if spec is None:
-        return not_found(f"Collection {collection_id[:40]!r}")
+    spec = collection_named(collection_id)
     only_json(request)
     schema_id = request.build_absolute_uri(
         reverse("ogc:geojson_schema", args=[spec.id])
@@ -387,9 +391,7 @@ def geojson(body: str, crs: str) -> HttpResponse:
 @ogc_view
 def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     """A page of features, with links to its neighbours and the count."""
-    spec = collection_or_none(collection_id)
-    if spec is None:
-        return not_found(f"Collection {collection_id[:40]!r}")
+    spec = collection_named(collection_id)
     html = wants_html(request, "json", "geojson")
     query = request.GET
     matching = selection.selected(query, spec, request.user)
@@ -507,9 +509,7 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
 
 @ogc_view
 def item(request: HttpRequest, collection_id: str, feature_id: str) -> HttpResponse:
-    spec = collection_or_none(collection_id)
-    if spec is None:
-        return not_found(f"Collection {collection_id[:40]!r}")
+    spec = collection_named(collection_id)
     html = wants_html(request, "json", "geojson")
     unknown = sorted(set(request.GET) - {"f", "crs"})
     if unknown:
