@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_datetime
 from django_filters.fields import MultipleChoiceField
 from drf_spectacular.utils import extend_schema_field
 
+from events import workflow
 from events.models import (
     EFFECTIVE_PERIOD,
     Actor,
@@ -34,7 +35,6 @@ from events.models import (
     Participant,
     Revision,
     SourceArticle,
-    sees_unpublished,
 )
 
 MAX_ID = 2**63 - 1  # bigint
@@ -603,7 +603,7 @@ class EventFilterSet(django_filters.FilterSet):
         if value is None:
             return queryset
         user = getattr(self.request, "user", None)
-        if user is None or not sees_unpublished(user):
+        if user is None or not workflow.may_see_queue(user):
             # Which published events have a change pending is the editors'
             # business: the filter tells anyone else nothing.
             return queryset.none() if value else queryset
