@@ -181,6 +181,7 @@ class SourceArticle(models.Model):
         NEW = "new", "New"
         IN_PROGRESS = "in_progress", "Being curated"
         CURATED = "curated", "Curated"
+        DISMISSED = "dismissed", "Dismissed"
 
     # Unique through Meta.constraints, which adds no pattern-matching index.
     url = models.URLField(max_length=2000, null=True, blank=True)
@@ -206,6 +207,25 @@ class SourceArticle(models.Model):
         blank=True,
         help_text="[start, end] of suggested events an editor rejected.",
     )
+    dismissed_reason = models.CharField(
+        max_length=500, blank=True, help_text="Why an editor set it aside."
+    )
+    source = models.ForeignKey(
+        "intake.Source",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="The feed or sitemap it came from; none when added by hand.",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        help_text="The article first held of the same story (a reprint, a copy).",
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -220,13 +240,27 @@ class SourceArticle(models.Model):
         ordering = ["-published_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["url"], name="article_unique_url"),
+            # One original per text: a copy is held only as a duplicate of it.
             models.UniqueConstraint(
-                fields=["content_hash"], name="article_unique_content_hash"
+                fields=["content_hash"],
+                condition=Q(duplicate_of__isnull=True),
+                name="article_unique_content_hash",
+            ),
+            models.CheckConstraint(
+                condition=~Q(duplicate_of=F("pk")), name="article_not_own_duplicate"
             ),
         ]
         indexes = [
             # Article list in the admin and API, newest first.
             models.Index(fields=["-published_on", "-id"], name="article_published_idx"),
+            # Articles by their text: the same text coming in again.
+            models.Index(fields=["content_hash"], name="article_content_hash_idx"),
+            # The editors' inbox: new originals, newest first.
+            models.Index(
+                fields=["-published_on", "-id"],
+                condition=Q(state="new", duplicate_of__isnull=True),
+                name="article_inbox_idx",
+            ),
         ]
 
     def __str__(self) -> str:
