@@ -175,6 +175,20 @@ EFFECTIVE_END = (
 EFFECTIVE_PERIOD = f"daterange({EFFECTIVE_START}, {EFFECTIVE_END}, '[]')"
 
 
+# Languages written right to left (ISO 639 codes): Arabic, Persian, Sorani
+# Kurdish, Urdu, Pashto, Hebrew, and the like met in the region's press.
+RTL_LANGUAGES = {"ar", "fa", "ckb", "ur", "ps", "he", "yi", "dv", "sd", "ug"}
+
+
+class SourceArticleQuerySet(models.QuerySet):
+    def inbox(self) -> "SourceArticleQuerySet":
+        """New articles waiting for an editor: originals only, as duplicates
+        are folded under theirs."""
+        return self.filter(
+            state=SourceArticle.State.NEW, duplicate_of__isnull=True
+        ).order_by("-published_on", "-id")
+
+
 @tracked()
 class SourceArticle(models.Model):
     class State(models.TextChoices):
@@ -236,6 +250,8 @@ class SourceArticle(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = SourceArticleQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_on", "-id"]
         constraints = [
@@ -272,6 +288,29 @@ class SourceArticle(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:article", args=[self.pk])
+
+    @property
+    def direction(self) -> str:
+        """How its text runs: "rtl" for Arabic, Persian, Sorani Kurdish and
+        the other right-to-left languages, else "ltr"."""
+        return "rtl" if self.language.lower() in RTL_LANGUAGES else "ltr"
+
+    def dismiss(self, reason: str) -> bool:
+        """
+        Set a new article aside, with the reason: it leaves the inbox. False,
+        and nothing changed, when it is no longer new (an editor took it up).
+        """
+        changed = SourceArticle.objects.filter(
+            pk=self.pk, state=SourceArticle.State.NEW
+        ).update(
+            state=SourceArticle.State.DISMISSED,
+            dismissed_reason=reason[:500],
+            updated_at=timezone.now(),
+        )
+        if changed:
+            self.state = SourceArticle.State.DISMISSED
+            self.dismissed_reason = reason[:500]
+        return bool(changed)
 
 
 @tracked()

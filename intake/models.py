@@ -288,8 +288,14 @@ class StoredSuggestions(models.Model):
     published_on = models.DateField(
         null=True, blank=True, help_text="The date relative dates resolved from."
     )
+    engine = models.CharField(
+        max_length=16, help_text="The suggestion engine's version (its code's hash)."
+    )
     actor_ids = ArrayField(models.BigIntegerField(), default=list)
     place_ids = ArrayField(models.BigIntegerField(), default=list)
+    # The names the inbox shows, in order of first mention.
+    actor_names = ArrayField(models.CharField(max_length=300), default=list)
+    place_names = ArrayField(models.CharField(max_length=200), default=list)
     countries = ArrayField(models.CharField(max_length=3), default=list)
     computed_at = models.DateTimeField(default=timezone.now)
     seconds = models.FloatField(help_text="How long the engine took.")
@@ -306,11 +312,12 @@ class StoredSuggestions(models.Model):
     def __str__(self) -> str:
         return f"Suggestions for article {self.article_id}"
 
-    def is_current(self, article: SourceArticle) -> bool:
-        """Read from the article's text and date as they are now."""
+    def is_current(self, article: SourceArticle, engine: str) -> bool:
+        """Read from the article's text and date as they are now, by `engine`."""
         return (
             self.content_hash == article.content_hash
             and self.published_on == article.published_on
+            and self.engine == engine
         )
 
 

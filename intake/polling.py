@@ -7,15 +7,19 @@ one transaction with its fingerprint and the next job, or not at all.
 """
 
 import datetime
+import functools
+import hashlib
 import logging
 import re
 import time
+from pathlib import Path
 
 from django.contrib.gis.geos import MultiPoint, Point
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from events import extract
 from events.extract import suggest
 from events.fetch import FEED_TYPES, FetchError, fetch
 from events.intake import clean_text
@@ -388,6 +392,27 @@ def settle(
 # --- suggestions ------------------------------------------------------------------
 
 
+@functools.cache
+def engine_version() -> str:
+    """
+    The suggestion engine's version: a hash of its code, so that suggestions
+    stored before its rules changed are computed again when asked for.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(Path(extract.__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def suggestions_of(article: SourceArticle) -> dict:
+    """The article's suggestions: those stored when current, else computed now
+    (and stored)."""
+    stored = StoredSuggestions.objects.filter(article=article).first()
+    if stored is not None and stored.is_current(article, engine_version()):
+        return stored.found
+    return store_suggestions(article).found
+
+
 def suggest_for(article_id: int) -> str:
     article = SourceArticle.objects.filter(pk=article_id).first()
     if article is None:
@@ -418,14 +443,26 @@ def save_suggestions(
             "found": found,
             "content_hash": article.content_hash,
             "published_on": article.published_on,
+            "engine": engine_version(),
             "actor_ids": actor_ids,
             "place_ids": place_ids,
+            "actor_names": first_mentions(found["actors"]),
+            "place_names": first_mentions(found["places"]),
             "countries": countries(found, actor_ids),
             "computed_at": timezone.now(),
             "seconds": seconds,
         },
     )
     return stored
+
+
+def first_mentions(mentions: list[dict], limit: int = 20) -> list[str]:
+    """Distinct names, in the order the text first mentions them."""
+    names: dict[str, None] = {}
+    for mention in mentions:
+        if mention.get("name"):
+            names.setdefault(str(mention["name"])[:200], None)
+    return list(names)[:limit]
 
 
 def countries(found: dict, actor_ids: list[int]) -> list[str]:

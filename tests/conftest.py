@@ -24,6 +24,7 @@ from events.models import (
 )
 
 curation_groups = importlib.import_module("events.migrations.0003_curation_groups")
+intake_groups = importlib.import_module("intake.migrations.0002_curation_groups")
 
 
 def pytest_configure() -> None:
@@ -59,9 +60,15 @@ def load_seed() -> None:
     for name, codenames in curation_groups.GROUPS.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="events", codename__in=codenames
-            )
+            [
+                *Permission.objects.filter(
+                    content_type__app_label="events", codename__in=codenames
+                ),
+                *Permission.objects.filter(
+                    content_type__app_label="intake",
+                    codename__in=intake_groups.GROUPS[name],
+                ),
+            ]
         )
     call_command("load_geography", verbosity=0)
     call_command("load_demo", verbosity=0)
