@@ -12,11 +12,11 @@ PY := .venv/bin/python
 setup:
 	bin/setup
 
+# gunicorn and one intake worker beside it (bin/serve); Ctrl-C stops both.
 run: setup
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "Serving http://127.0.0.1:$(PORT)/  (admin: /admin/, demo users as printed above)"
-	.venv/bin/gunicorn tracker.wsgi --bind 127.0.0.1:$(PORT) --workers 2 \
-		--access-logfile - --forwarded-allow-ips 127.0.0.1
+	PORT=$(PORT) bin/serve
 
 dev: setup
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.conf import settings
+
 from events import fetch
 from events.intake import clean_text
 from intake.canonical import canonical_url
@@ -16,7 +18,6 @@ from intake.canonical import canonical_url
 # Pages are capped lower than events/fetch.py's default: an article is a few
 # hundred kilobytes of markup at most.
 PAGE_MAX_BYTES = 3_000_000
-PAGE_TIMEOUT_SECONDS = 20
 HTML_LANG = re.compile(
     rb"""<html\b[^>]*?\blang\s*=\s*["']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*""",
     re.IGNORECASE,
@@ -47,7 +48,7 @@ def read(url: str) -> PageArticle:
     """Fetch `url` and extract its article; FetchError or NoText says why not."""
     import trafilatura  # noqa: PLC0415 - heavy; only the worker needs it
 
-    page = fetch.fetch(url, timeout=PAGE_TIMEOUT_SECONDS, max_bytes=PAGE_MAX_BYTES)
+    page = fetch.fetch(url, timeout=settings.FETCH_TIMEOUT, max_bytes=PAGE_MAX_BYTES)
     markup = page.markup()
     document = trafilatura.bare_extraction(markup, url=page.url, with_metadata=True)
     if document is None or not (document.text or "").strip():

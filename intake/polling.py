@@ -14,6 +14,7 @@ import re
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.gis.geos import MultiPoint, Point
 from django.db import connection, transaction
 from django.db.models import F
@@ -37,7 +38,6 @@ FEED_ACCEPT = {
     Source.Kind.SITEMAP: "application/xml, text/xml;q=0.9, */*;q=0.1",
 }
 FEED_MAX_BYTES = 10_000_000
-FEED_TIMEOUT_SECONDS = 30
 # New items taken from one poll, newest first: a sitemap may list a whole
 # archive, which is not news.
 MAX_NEW_ITEMS = 200
@@ -116,7 +116,7 @@ def poll(source_id: int) -> str:
         wait_for_host(source.url)
         page = fetch(
             source.url,
-            timeout=FEED_TIMEOUT_SECONDS,
+            timeout=settings.FETCH_TIMEOUT,
             max_bytes=FEED_MAX_BYTES,
             accept=FEED_ACCEPT[source.kind],
             types=FEED_TYPES,
@@ -154,7 +154,7 @@ def sitemap_children(document: feeds.Document, kind: str) -> list[feeds.Entry]:
         wait_for_host(url)
         page = fetch(
             url,
-            timeout=FEED_TIMEOUT_SECONDS,
+            timeout=settings.FETCH_TIMEOUT,
             max_bytes=FEED_MAX_BYTES,
             accept=FEED_ACCEPT[Source.Kind.SITEMAP],
             types=FEED_TYPES,

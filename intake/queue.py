@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
+import psycopg
 from django.db import connection, transaction
 from procrastinate import App, PsycopgConnector, exceptions, manager
 from procrastinate import tasks as procrastinate_tasks
@@ -81,6 +82,13 @@ def worker_app() -> Iterator[App]:
     connector = PsycopgConnector(kwargs=connector_params("queue"))
     with app.replace_connector(connector) as worker:
         yield worker
+
+
+def check_connection() -> None:
+    """Connect once as the worker will; psycopg.OperationalError says why not."""
+    params = connector_params("queue")
+    with psycopg.connect(**{**params, "connect_timeout": 10}):
+        pass
 
 
 def worker_name() -> str:

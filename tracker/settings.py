@@ -146,6 +146,8 @@ DATABASES["queue"]["TEST"] = {"MIRROR": "default"}
 # deferred through the default connection; the worker (manage.py run_worker)
 # connects through DATABASES["queue"].
 PROCRASTINATE_DATABASE_ALIAS = "default"
+# Jobs one worker runs at once, each in a thread: fetching mostly waits.
+WORKER_CONCURRENCY = env.int("WORKER_CONCURRENCY", default=4)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -273,6 +275,8 @@ FETCH_ALLOWED_HOSTS = env.list("FETCH_ALLOWED_HOSTS", default=[])
 # Intake (intake/) starts requests to one host at least this many seconds
 # apart, across all workers.
 FETCH_HOST_INTERVAL = env.float("FETCH_HOST_INTERVAL", default=1.0)
+# Seconds intake gives one feed or page, redirects included.
+FETCH_TIMEOUT = env.float("FETCH_TIMEOUT", default=20.0)
 
 # Maps draw the project's own boundaries, so they work with no network. An
 # online tile layer is added only when MAP_TILE_URL is set, e.g.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from intake import polling, queue
@@ -17,7 +18,9 @@ class Command(BaseCommand):
             action="store_true",
             help="Run the jobs here and wait until none is left.",
         )
-        parser.add_argument("--concurrency", type=int, default=4)
+        parser.add_argument(
+            "--concurrency", type=int, default=settings.WORKER_CONCURRENCY
+        )
         parser.add_argument(
             "--timeout",
             type=float,

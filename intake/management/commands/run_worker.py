@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+import psycopg
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from intake import queue
 
@@ -14,10 +16,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--concurrency",
             type=int,
-            default=4,
-            help="Jobs run at once (threads); fetching mostly waits on the network.",
+            default=settings.WORKER_CONCURRENCY,
+            help="Jobs run at once, each in a thread (default WORKER_CONCURRENCY).",
         )
 
     def handle(self, *args, concurrency: int, **options) -> None:
+        try:
+            queue.check_connection()
+        except psycopg.OperationalError as exc:
+            raise CommandError(
+                f"The worker cannot reach the queue's database "
+                f"(QUEUE_DATABASE_URL, else DATABASE_URL): {exc}"
+            ) from exc
         self.stdout.write(f"Worker {queue.worker_name()} on queue {queue.QUEUE!r}.")
         queue.run_worker(concurrency=concurrency)
