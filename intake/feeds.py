@@ -20,9 +20,12 @@ import feedparser
 from events.fetch import Page
 from events.intake import body_from_input, clean_text
 
-# A feed item carrying at least this much text is taken as the whole article;
-# shorter, it is a summary and the page is fetched.
+# A feed item carrying this much text, or this many paragraphs of some
+# length, is taken as the whole article; less, it is a summary, and the page
+# is fetched.
 FULL_TEXT_CHARS = 1200
+FULL_TEXT_PARAGRAPHS = 3
+FULL_TEXT_MIN_CHARS = 400
 # What a gzipped sitemap may inflate to.
 MAX_INFLATED_BYTES = 20_000_000
 # Sitemaps of an index read in one poll: the most recently changed.
@@ -55,7 +58,10 @@ class Entry:
 
     @property
     def has_full_text(self) -> bool:
-        return len(self.text) >= FULL_TEXT_CHARS
+        paragraphs = len([part for part in self.text.split("\n\n") if part.strip()])
+        return len(self.text) >= FULL_TEXT_CHARS or (
+            paragraphs >= FULL_TEXT_PARAGRAPHS and len(self.text) >= FULL_TEXT_MIN_CHARS
+        )
 
 
 @dataclass
@@ -136,6 +142,11 @@ def parse_xml_feed(content: bytes, page: Page) -> Document:
                 publisher=outlet,
             )
         )
+    if parsed.bozo and not entries and parsed.entries:
+        # Entries cut short (a truncated download, broken markup) with none
+        # readable: an error, where a well-formed feed with no entries is not.
+        reason = parsed.get("bozo_exception")
+        raise FeedError(f"not a well-formed feed ({short(reason)})")
     return Document(entries)
 
 

@@ -18,6 +18,9 @@ from intake.canonical import canonical_url
 # Pages are capped lower than events/fetch.py's default: an article is a few
 # hundred kilobytes of markup at most.
 PAGE_MAX_BYTES = 3_000_000
+# Less than this is a page's furniture (a menu, a cookie notice), not a story;
+# the shortest news briefs run to a few hundred characters.
+MIN_TEXT_CHARS = 150
 HTML_LANG = re.compile(
     rb"""<html\b[^>]*?\blang\s*=\s*["']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*""",
     re.IGNORECASE,
@@ -51,15 +54,15 @@ def read(url: str) -> PageArticle:
     page = fetch.fetch(url, timeout=settings.FETCH_TIMEOUT, max_bytes=PAGE_MAX_BYTES)
     markup = page.markup()
     document = trafilatura.bare_extraction(markup, url=page.url, with_metadata=True)
-    if document is None or not (document.text or "").strip():
+    body = clean_text(document.text or "") if document is not None else ""
+    if len(body) < MIN_TEXT_CHARS:
         raise NoText(f"No article text found at {page.url}.")
-    body = clean_text(document.text)
     return PageArticle(
         url=preferred_address(page.url, document.url),
         title=clean_text(document.title or "")[:500],
         body=body,
         author=clean_text(document.author or "")[:200],
-        publisher=clean_text(document.sitename or "")[:200],
+        publisher=outlet(document.sitename, page.url),
         published_on=iso_date(document.date),
         language=page_language(page.content) or script_language(body),
     )
@@ -85,6 +88,20 @@ def preferred_address(fetched: str, declared: str | None) -> str:
     if parts.path in ("", "/") and urlsplit(fetched).path not in ("", "/"):
         return fetched
     return declared
+
+
+def outlet(sitename: str | None, url: str) -> str:
+    """
+    The page's outlet: its declared site name, but not the host name that
+    trafilatura falls back on, which the feed's outlet names better.
+    """
+    name = clean_text(sitename or "")[:200]
+    host = (urlsplit(url).netloc or "").lower()
+    if name.lower().removeprefix("www.") in {host, host.removeprefix("www."), ""}:
+        return ""
+    if name.lower() == (urlsplit(url).hostname or "").removeprefix("www."):
+        return ""
+    return name
 
 
 def iso_date(text: str | None) -> datetime.date | None:
