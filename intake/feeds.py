@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 import feedparser
 
 from events.fetch import Page
-from events.intake import body_from_input, clean_text
+from events.intake import body_from_input, clean_text, html_to_text
 
 # A feed item carrying this much text, or this many paragraphs of some
 # length, is taken as the whole article; less, it is a summary, and the page
@@ -132,7 +132,7 @@ def parse_xml_feed(content: bytes, page: Page) -> Document:
             Entry(
                 key=str(item.get("id") or link)[:2000],
                 url=link,
-                title=clean_text(body_from_input(item.get("title", "")))[:500],
+                title=html_to_text(item.get("title", ""))[:500],
                 published_at=struct_time_to_datetime(
                     item.get("published_parsed") or item.get("updated_parsed")
                 ),
@@ -182,7 +182,11 @@ def parse_json_feed(content: bytes, base: str) -> Document:
     for item in items:
         if not isinstance(item, dict):
             continue
-        link = absolute(text_of(item.get("url")) or text_of(item.get("id")), base)
+        # An id may be any string; it is a link only when it is an absolute URL.
+        identifier = text_of(item.get("id"))
+        link = absolute(text_of(item.get("url")), base) or (
+            absolute(identifier, "") if "://" in identifier else ""
+        )
         if not link:
             continue
         html = text_of(item.get("content_html"))
@@ -205,7 +209,7 @@ def parse_json_feed(content: bytes, base: str) -> Document:
             Entry(
                 key=(text_of(item.get("id")) or link)[:2000],
                 url=link,
-                title=clean_text(text_of(item.get("title")))[:500],
+                title=html_to_text(text_of(item.get("title")))[:500],
                 published_at=parse_datetime(text_of(item.get("date_published"))),
                 author=", ".join(names)[:200],
                 language=language_code(text_of(item.get("language"))) or language,
@@ -278,7 +282,7 @@ def parse_sitemap(content: bytes, base: str) -> Document:
             Entry(
                 key=link[:2000],
                 url=link,
-                title=clean_text(title)[:500],
+                title=html_to_text(title)[:500],
                 published_at=parse_datetime(date),
                 language=language_code(language),
                 publisher=clean_text(publisher)[:200],
