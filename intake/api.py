@@ -45,7 +45,7 @@ class SourceCountsSerializer(serializers.Serializer):
 
 class SourceSerializer(ModelSerializer):
     keywords = serializers.ListField(
-        child=StrictCharField(max_length=100),
+        child=StrictCharField(max_length=100, allow_blank=True),
         max_length=50,
         required=False,
         help_text="An item is kept only if its text has one of these words.",
