@@ -27,6 +27,18 @@ def schedule_polls(timestamp: int) -> None:
         logger.info("Queued %d polls.", queued)
 
 
+@app.periodic(cron="* * * * *", periodic_id="stalled")
+@app.task(name="intake.retry_stalled_jobs", queue=QUEUE, queueing_lock="stalled")
+async def retry_stalled_jobs(timestamp: int) -> None:
+    """
+    Every minute: jobs left running by a worker that stopped sending its
+    heartbeat (killed, its machine gone) are handed back to the queue.
+    """
+    for job in await app.job_manager.get_stalled_jobs(queue=QUEUE):
+        logger.warning("Job %s was left running by a lost worker; retrying it.", job.id)
+        await app.job_manager.retry_job(job)
+
+
 @app.task(name="intake.poll_source", queue=QUEUE)
 def poll_source(source_id: int) -> None:
     try:
