@@ -646,11 +646,14 @@ class ArticleFilterSet(django_filters.FilterSet):
             help_text="Article id: the duplicates held of that article.",
         ),
     )
-    duplicate = StrictBooleanFilter(
-        field_name="duplicate_of",
-        lookup_expr="isnull",
-        exclude=True,
-        help_text="Only duplicates (true) or only originals (false).",
+    duplicate = documented(
+        {"type": "boolean"},
+        StrictBooleanFilter(
+            field_name="duplicate_of",
+            lookup_expr="isnull",
+            exclude=True,
+            help_text="Only duplicates (true) or only originals (false).",
+        ),
     )
 
     class Meta:

@@ -221,8 +221,14 @@ class SourceArticle(models.Model):
         blank=True,
         help_text="[start, end] of suggested events an editor rejected.",
     )
+    # A default in the database too: COPY-based writers (the importer, the
+    # synthetic generator) name only the columns they fill.
     dismissed_reason = models.CharField(
-        max_length=500, blank=True, help_text="Why an editor set it aside."
+        max_length=500,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Why an editor set it aside.",
     )
     source = models.ForeignKey(
         "intake.Source",

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from events.api.http import ConditionalMixin, Conflict
 from events.api.serializers import ModelSerializer, StrictCharField
 from events.api.views import FilterBackend, LockedUpdateMixin, PageMixin
-from events.filters import StrictBooleanFilter
+from events.filters import StrictBooleanFilter, documented
 from intake import queue
 from intake.models import Source
 
@@ -29,6 +29,15 @@ class ReadOrChange(permissions.DjangoModelPermissions):
         "HEAD": ["%(app_label)s.view_%(model_name)s"],
         "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
     }
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false as JSON booleans; DRF's would take 0, 1, "yes" and "on"."""
+
+    def to_internal_value(self, data) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
 
 
 class SourceCountsSerializer(serializers.Serializer):
@@ -50,6 +59,7 @@ class SourceSerializer(ModelSerializer):
         required=False,
         help_text="An item is kept only if its text has one of these words.",
     )
+    active = StrictBooleanField(required=False, help_text="Polled while true.")
     counts = serializers.SerializerMethodField()
 
     class Meta:
@@ -83,7 +93,10 @@ class SourceSerializer(ModelSerializer):
 
 
 class SourceFilterSet(django_filters.FilterSet):
-    active = StrictBooleanFilter(help_text="Only active (true) or inactive sources.")
+    active = documented(
+        {"type": "boolean"},
+        StrictBooleanFilter(help_text="Only active (true) or inactive sources."),
+    )
     kind = django_filters.ChoiceFilter(choices=Source.Kind.choices)
 
     class Meta:

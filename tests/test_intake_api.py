@@ -116,6 +116,7 @@ def test_a_source_is_created_with_its_settings_and_its_first_poll_queued(
         ({"region": 999_999_999}, "region"),
         ({"region": "IQ-KR"}, "region"),
         ({"active": "perhaps"}, "active"),
+        ({"active": 0}, "active"),
         ({"language": "x" * 13}, "language"),
     ],
 )
