@@ -45,7 +45,7 @@ def editor_headers(db) -> dict[str, str]:
     return {"Authorization": f"Token {token.key}"}
 
 
-# Rules between fields that OpenAPI 3.0 cannot state: a body that breaks one
+# Rules between fields that OpenAPI 3.0 cannot state: a request that breaks one
 # is schema-valid and still refused with a 400 naming the field. These, and
 # only these, are let through the valid-data check; docs/api.md lists them.
 CROSS_FIELD_RULES = {
@@ -53,6 +53,7 @@ CROSS_FIELD_RULES = {
     "fatalities_high": "Must not be below the lower estimate.",
     "end_date": "Must not be before start_date.",
     "start_date": "Too late a date for its precision.",
+    "end": "The end must not be before the start.",  # ?start= and ?end=
 }
 
 
