@@ -30,11 +30,11 @@ the keys: a migration then recomputes them (`refresh_match_keys`).
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import BooleanField, Case, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from events.interop import countries
@@ -216,20 +216,28 @@ def match_keys(name: str, aliases: Iterable[str] = (), kind: str = "") -> list[s
     return list(keys)
 
 
-def names_to_scan(actor: Actor) -> list[str]:
+def other_names(name: str, aliases: list[str]) -> list[str]:
     """
-    The names an article may call the actor by: its aliases, then the forms
-    derived from its name and aliases ("Islamic Revolutionary Guard Corps"
-    from ACLED's long name, "PKK" from "PKK: Kurdistan Workers Party").
-    Computed initials are left out: in running text they would find "IS" in
-    every capitalised "IS".
+    The names besides its own an article may call an actor by: its aliases,
+    then the forms derived from its name and aliases ("Islamic Revolutionary
+    Guard Corps" from ACLED's long name, "PKK" from "PKK: Kurdistan Workers
+    Party"). Computed initials are left out: in running text they would find
+    "IS" in every capitalised "IS".
     """
-    names = dict.fromkeys(actor.aliases)
-    for written in [actor.name, *actor.aliases]:
+    names = dict.fromkeys(aliases)
+    for written in [name, *aliases]:
         for form in forms(written)[1:]:
             names.setdefault(form.text)
-    names.pop(actor.name, None)
+    names.pop(name, None)
     return list(names)
+
+
+def scanned_names() -> Iterator[tuple[int, str, list[str], str]]:
+    """Every actor as suggestions look for it: (id, name, other names, kind)."""
+    for pk, name, aliases, kind in Actor.objects.values_list(
+        "id", "name", "aliases", "kind"
+    ).iterator(chunk_size=2000):
+        yield pk, name, other_names(name, aliases), kind
 
 
 # --- finding the actor a name denotes ----------------------------------------
@@ -348,11 +356,11 @@ def add_alias(actor: Actor, name: str) -> bool:
     return True
 
 
-def actor_for_import(*, name: str, kind: str, country: str = "") -> Actor:
+def find_or_create(*, name: str, kind: str, country: str = "") -> Actor:
     """
-    The actor a dataset's row names: the one it denotes, which learns the
-    dataset's spelling as an alias when it did not know it, or else a new
-    actor of that name, kind and country.
+    The actor a name denotes (a dataset's row, a name an editor picked in an
+    article), which learns that spelling as an alias when it did not know
+    it; or else a new actor of that name, kind and country.
     """
     actor = find_actor(name, kind=kind, country=country)
     if actor is None:
@@ -437,10 +445,12 @@ def search(queryset: QuerySet, term: str) -> QuerySet:
         "EXISTS (SELECT 1 FROM unnest(events_actor.match_keys) AS k "
         "WHERE k LIKE %s OR k = ANY(%s))",
         [f"f:%{_like_escaped(key)}%", exact],
+        output_field=BooleanField(),
     )
     starts = RawSQL(
         "EXISTS (SELECT 1 FROM unnest(events_actor.match_keys) AS k WHERE k LIKE %s)",
         [f"f:{_like_escaped(key)}%"],
+        output_field=BooleanField(),
     )
     return (
         queryset.filter(contains)

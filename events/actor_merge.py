@@ -84,6 +84,15 @@ def relation(model_field: models.ForeignKey) -> str:
     return f"{model_field.model._meta.label_lower}.{model_field.name}"
 
 
+def readable(name: str) -> str:
+    """A relation or a model in a merge record, for editors: "participants (actor)"."""
+    if name.count(".") == 2:
+        reference = field_of(name)
+        plural = reference.model._meta.verbose_name_plural
+        return f"{plural} ({reference.verbose_name})"
+    return str(apps.get_model(name)._meta.verbose_name_plural)
+
+
 def field_of(name: str) -> models.ForeignKey:
     label, field_name = name.rsplit(".", 1)
     return apps.get_model(label)._meta.get_field(field_name)
@@ -126,7 +135,7 @@ def ancestors(actor: Actor) -> list[int]:
 
 @dataclass
 class Preview:
-    """What a merge would move, for the editor to confirm."""
+    """What a merge would move, for the editor to confirm, by readable name."""
 
     moved: dict[str, int] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
@@ -169,9 +178,9 @@ def preview(*, merged: Actor, into: Actor) -> Preview:
         duplicates = _duplicates(rows, reference, into)
         moved = rows.count() - duplicates.count()
         if moved:
-            result.moved[relation(reference)] = moved
+            result.moved[readable(relation(reference))] = moved
         if removed := duplicates.count():
-            key = reference.model._meta.label_lower
+            key = readable(reference.model._meta.label_lower)
             result.removed[key] = result.removed.get(key, 0) + removed
         if reference.model is Participant:
             events |= set(rows.values_list("event_id", flat=True))

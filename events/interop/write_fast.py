@@ -190,7 +190,7 @@ class Lookups:
         """The actor the reference denotes (actor_identity), created if none."""
         actor = self.actors.get(ref)
         if actor is None:
-            actor = actor_identity.actor_for_import(
+            actor = actor_identity.find_or_create(
                 name=ref.name, kind=ref.kind, country=ref.country
             )
             self.actors[ref] = actor

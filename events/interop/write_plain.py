@@ -138,7 +138,7 @@ def location_of(place: Place) -> int:
 
 def actor_of(ref: ActorRef) -> Actor:
     """The actor the reference denotes (actor_identity), created if there is none."""
-    return actor_identity.actor_for_import(
+    return actor_identity.find_or_create(
         name=ref.name, kind=ref.kind, country=ref.country
     )
 
