@@ -101,7 +101,14 @@ def normalise(text: str) -> str:
     "Iran’s" is "irans". Never empty for a name that is not blank: one made
     only of symbols is kept as they are, case-folded.
     """
-    text = unicodedata.normalize("NFKC", text[:MAX_NAME])
+    # Control characters and lone surrogates (undecodable bytes) are no part
+    # of a name, and PostgreSQL holds neither NUL nor surrogates in text.
+    text = "".join(
+        " " if category == "Cc" else ch
+        for ch in text[:MAX_NAME]
+        if (category := unicodedata.category(ch)) != "Cs"
+    )
+    text = unicodedata.normalize("NFKC", text)
     folded = text.casefold()
     decomposed = unicodedata.normalize("NFD", folded)
     # Combining marks (diacritics, Arabic vowel signs) and format characters
@@ -204,7 +211,7 @@ def match_keys(name: str, aliases: Iterable[str] = (), kind: str = "") -> list[s
     keys: dict[str, None] = {}  # in order, each once
     person = kind == Actor.Kind.PERSON
     for written in [name, *aliases]:
-        if not written.strip():
+        if not normalise(written):
             continue
         keys[f"n:{normalise(written)}"] = None
         for form in forms(written):
@@ -292,7 +299,7 @@ def matches(
     if wikidata_id:
         for actor in actors.filter(wikidata_id=wikidata_id).order_by("pk"):
             found[actor.pk] = Match(actor, BY_WIKIDATA)
-    keys = _query_keys(name, country) if name.strip() else []
+    keys = _query_keys(name, country) if normalise(name) else []
     if keys:
         wanted = sorted({key for _, key, _ in keys})
         for actor in actors.filter(match_keys__overlap=wanted).order_by("pk"):
@@ -408,15 +415,19 @@ def duplicates(
                 Duplicate("wikidata_id", wikidata_id, Match(actor, BY_WIKIDATA))
             )
     for field, written in [("name", name), *(("aliases", alias) for alias in aliases)]:
-        if not written.strip():
+        if not normalise(written):
             continue
-        ranked = matches(
-            written,
-            kind=kind,
-            country=country,
-            wikidata_id=wikidata_id,
-            exclude=exclude,
-        )
+        ranked = [
+            match
+            for match in matches(
+                written,
+                kind=kind,
+                country=country,
+                wikidata_id=wikidata_id,
+                exclude=exclude,
+            )
+            if match.tier != BY_WIKIDATA  # reported once, above
+        ]
         if ranked:
             found.append(Duplicate(field, written, ranked[0]))
     return found

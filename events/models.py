@@ -352,7 +352,13 @@ class Actor(models.Model):
             GinIndex(fields=["aliases"], name="actor_aliases_idx"),
             # Which actor a name denotes: "match_keys && ARRAY[...]"
             # (actor_identity.matches), for imports, forms and suggestions.
-            GinIndex(fields=["match_keys"], name="actor_match_keys_idx"),
+            # Without a pending list: actors are written rarely and looked
+            # up often, and a lookup would read the whole list.
+            GinIndex(
+                fields=["match_keys"],
+                name="actor_match_keys_idx",
+                fastupdate=False,
+            ),
             # The actor of a Wikidata id.
             models.Index(
                 fields=["wikidata_id"],

@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='actor',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['match_keys'], name='actor_match_keys_idx'),
+            index=django.contrib.postgres.indexes.GinIndex(fastupdate=False, fields=['match_keys'], name='actor_match_keys_idx'),
         ),
         migrations.AddIndex(
             model_name='actor',
