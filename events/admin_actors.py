@@ -87,10 +87,10 @@ class MergeForm(forms.Form):
     def __init__(self, *args, merged: Actor, admin_site: admin.AdminSite, **kwargs):
         super().__init__(*args, **kwargs)
         self.merged = merged
-        self.fields["into"].queryset = Actor.objects.exclude(pk=merged.pk)
-        self.fields["into"].widget = AutocompleteSelect(
-            Actor._meta.get_field("parent"), admin_site
-        )
+        into = self.fields["into"]
+        into.widget = AutocompleteSelect(Actor._meta.get_field("parent"), admin_site)
+        # Set after the widget, which takes its choices from the queryset.
+        into.queryset = Actor.objects.all()
 
     def clean_into(self) -> Actor:
         into = self.cleaned_data["into"]
