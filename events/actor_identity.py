@@ -136,6 +136,10 @@ class Form:
 
     text: str
     country: str = ""  # ISO 3166-1 alpha-3
+    # Whether the form drops what made the name particular ("Protesters" of
+    # "Protesters (Iraq)", "Iraq" of "Government of Iraq"): it names the
+    # actor only with the country it implies.
+    general: bool = False
 
 
 def _country(name: str) -> str:
@@ -156,7 +160,9 @@ def _derived(form: Form) -> list[Form]:
             found.append(Form(unit, owner))
     qualified = QUALIFIED.match(text)
     if qualified and _country(qualified["qualifier"]):
-        found.append(Form(qualified["base"], _country(qualified["qualifier"])))
+        found.append(
+            Form(qualified["base"], _country(qualified["qualifier"]), general=True)
+        )
     for pattern in (ACRONYM_FIRST, ACRONYM_AFTER):
         acronym = pattern.match(text)
         if acronym:
@@ -165,7 +171,7 @@ def _derived(form: Form) -> list[Form]:
     if government:
         state = countries.by_name(government["country"].split("(")[0])
         if state:
-            found.append(Form(state.name, state.alpha3))
+            found.append(Form(state.name, state.alpha3, general=True))
     return found
 
 
@@ -228,13 +234,15 @@ def other_names(name: str, aliases: list[str]) -> list[str]:
     The names besides its own an article may call an actor by: its aliases,
     then the forms derived from its name and aliases ("Islamic Revolutionary
     Guard Corps" from ACLED's long name, "PKK" from "PKK: Kurdistan Workers
-    Party"). Computed initials are left out: in running text they would find
-    "IS" in every capitalised "IS".
+    Party"). Left out: computed initials, which in running text would find
+    "IS" in every capitalised "IS", and general forms, whose country a text
+    does not say ("protesters" are not always Iran's).
     """
     names = dict.fromkeys(aliases)
     for written in [name, *aliases]:
         for form in forms(written)[1:]:
-            names.setdefault(form.text)
+            if not form.general:
+                names.setdefault(form.text)
     names.pop(name, None)
     return list(names)
 
@@ -450,7 +458,9 @@ def search(queryset: QuerySet, term: str) -> QuerySet:
     key = normalise(term)
     if not key:
         return queryset
-    acronym = written_as_acronym(term) or (key if " " not in key else "")
+    acronym = written_as_acronym(term) or (
+        key if " " not in key and len(key) <= 6 else ""
+    )
     exact = [f"f:{key}", *([f"i:{acronym}", f"a:{acronym}"] if acronym else [])]
     contains = RawSQL(
         "EXISTS (SELECT 1 FROM unnest(events_actor.match_keys) AS k "

@@ -362,6 +362,19 @@ def test_suggestions_know_an_actor_by_the_forms_of_its_names() -> None:
     assert {("Kurdistan Workers Party", pkk.pk), ("PKK", pkk.pk)} <= found
 
 
+def test_suggestions_do_not_take_a_countrys_crowd_for_any_crowd() -> None:
+    from events.extract import suggest
+
+    civilians = Actor.objects.create(
+        name="Civilians (Iraq)", kind="civilians", country="IRQ"
+    )
+    text = "Protesters and civilians gathered in Sulaymaniyah on Monday."
+
+    found = {a["actor_id"] for a in suggest(text, published=None)["actors"]}
+
+    assert not found & {civilians.pk, actor("Protesters (Iran)").pk}
+
+
 # --- imports ------------------------------------------------------------------------
 
 

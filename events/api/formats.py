@@ -182,7 +182,7 @@ def csv_query(queryset: QuerySet) -> QuerySet:
         "date_precision",
         "event_type",
         safe_text(F("sub_event_type")),
-        acled.party_cells(safe_text(acled.actor_name())),
+        acled.party_cells(safe_text(F("actor__name"))),
         "location__country_code",
         safe_text(
             Subquery(
