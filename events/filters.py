@@ -23,7 +23,7 @@ from django.utils.dateparse import parse_datetime
 from django_filters.fields import MultipleChoiceField
 from drf_spectacular.utils import extend_schema_field
 
-from events import workflow
+from events import actor_identity, workflow
 from events.http import NAMES_NOTHING
 from events.models import (
     EARLIEST_DATE,
@@ -668,7 +668,11 @@ class EventFilterSet(django_filters.FilterSet):
 
 class ActorFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        field_name="name", lookup_expr="icontains", max_length=200, label="Name"
+        method="filter_names",
+        max_length=200,
+        label="Name",
+        help_text="Any of the actor's names or aliases contains this, in any "
+        "spelling (case, accents, hyphens, al-), or it is their acronym.",
     )
     kind = django_filters.ChoiceFilter(choices=Actor.Kind.choices)
     country = django_filters.CharFilter(max_length=3, help_text="ISO 3166-1 alpha-3.")
@@ -679,6 +683,9 @@ class ActorFilterSet(django_filters.FilterSet):
     class Meta:
         model = Actor
         fields: list[str] = []
+
+    def filter_names(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return actor_identity.search(queryset, value) if value.strip() else queryset
 
 
 class ArticleFilterSet(django_filters.FilterSet):

@@ -27,7 +27,7 @@ from django.db.models import (
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from events import intake, workflow
+from events import actor_identity, intake, workflow
 from events.features import json_object
 from events.http import CONFLICT, NAMES_NOTHING
 from events.models import (
@@ -524,16 +524,7 @@ class ActorSerializer(ModelSerializer):
 
     def validate(self, data: dict) -> dict:
         current = self.instance
-        name = data.get("name", current.name if current else "")
-        country = data.get("country", current.country if current else "")
-        same = Actor.objects.filter(name__iexact=name, country=country)
-        if current is not None:
-            same = same.exclude(pk=current.pk)
-        if same.exists():
-            raise serializers.ValidationError(
-                {"name": ["An actor with this name already exists for this country."]},
-                code="unique",
-            )
+        self.refuse_duplicate(data)
         parent = data.get("parent")
         while current is not None and parent is not None:
             if parent.pk == current.pk:
@@ -542,6 +533,38 @@ class ActorSerializer(ModelSerializer):
                 )
             parent = parent.parent
         return data
+
+    def refuse_duplicate(self, data: dict) -> None:
+        """
+        Refuse a name, alias or Wikidata id that already denotes another
+        actor (actor_identity), naming the field and that actor. A change
+        is checked for what it adds.
+        """
+        current = self.instance
+        known = {current.name, *current.aliases} if current else set()
+
+        def given(field: str) -> str:
+            return data.get(field, getattr(current, field, "") if current else "")
+
+        name = given("name")
+        wikidata_id = given("wikidata_id")
+        found = actor_identity.duplicates(
+            name=name if name not in known else "",
+            aliases=[a for a in data.get("aliases", []) if a not in known],
+            kind=given("kind"),
+            country=given("country"),
+            wikidata_id=(
+                wikidata_id
+                if current is None or wikidata_id != current.wikidata_id
+                else ""
+            ),
+            exclude=[current.pk] if current else [],
+        )
+        if found:
+            errors: dict[str, list[str]] = {}
+            for duplicate in found:
+                errors.setdefault(duplicate.field, []).append(duplicate.message())
+            raise serializers.ValidationError(errors, code="unique")  # 409
 
 
 class ArticleListSerializer(ModelSerializer):
