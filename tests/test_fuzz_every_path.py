@@ -31,6 +31,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from events import filters
 from events.models import FeedToken
 from events.ogc.collections import COLLECTIONS
+from intake import api as intake_api
+from intake import views as intake_views
 from tests.conftest import SharedWorld, make_user
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +77,7 @@ OGC_PARAMETERS = {
     "crs", "count", "matched", "resultType", "before",
 }  # fmt: skip
 API_PARAMETERS = {"format", "cursor", "page_size", "interval"}
-PAGE_PARAMETERS = {"after", "zoom", "km", "citation"}
+PAGE_PARAMETERS = {"after", "zoom", "km", "citation", "page"}
 READS = re.compile(
     r"""(?:GET|query_params|query)\s*(?:\.\s*(?:get|getlist)\s*\(|\[)\s*["']([\w.-]+)["']"""
 )
@@ -83,9 +85,10 @@ READS = re.compile(
 
 def filterset_parameters() -> set[str]:
     names: set[str] = set()
-    for _, member in inspect.getmembers(filters, inspect.isclass):
-        if issubclass(member, django_filters.FilterSet) and member.base_filters:
-            names.update(member.base_filters)
+    for module in (filters, intake_api, intake_views):
+        for _, member in inspect.getmembers(module, inspect.isclass):
+            if issubclass(member, django_filters.FilterSet) and member.base_filters:
+                names.update(member.base_filters)
     return names
 
 
@@ -95,7 +98,7 @@ def queryable_parameters() -> set[str]:
 
 def parameters_read_in_source() -> set[str]:
     names: set[str] = set()
-    for folder in ("events", "tracker", "synthetic"):
+    for folder in ("events", "intake", "tracker", "synthetic"):
         for path in (ROOT / folder).rglob("*.py"):
             if "migrations" in path.parts:
                 continue
@@ -154,6 +157,7 @@ def fill(route: str, world: SharedWorld, key: str) -> list[str]:
             "locations": world.place.pk,
             "articles": world.article.pk,
             "revisions": 1,
+            "sources": 1,
         }[api_pk.group(1)]
         route = re.sub(r"\(\?P<pk>\[0-9\]\+\)", str(pk), route)
     for placeholder, value in fills.items():
