@@ -288,7 +288,13 @@ class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
         "citation_count",
         "created_at",
     ]
-    list_filter = ["state", "language", "publisher"]
+    list_filter = [
+        "state",
+        "language",
+        "publisher",
+        "source",
+        ("duplicate_of", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["title", "publisher", "url"]
     date_hierarchy = "published_on"
     readonly_fields = [

@@ -293,7 +293,7 @@ def test_suggestions_are_computed_when_none_are_stored(editor_api: Client) -> No
     assert served.status_code == 200
     assert served.json() == pasted.json()
     stored = StoredSuggestions.objects.get(article=article)
-    assert stored.place_names == ["Baghdad"]
+    assert [place["name"] for place in stored.places] == ["Baghdad"]
     assert editor_api.get("/api/v1/articles/999999999/suggestions/").status_code == 404
     assert editor_api.get("/api/v1/articles/x/suggestions/").status_code == 404
 
@@ -345,9 +345,9 @@ def inbox_world() -> dict:
         engine="x",
         seconds=0,
         place_ids=[koya.pk],
-        place_names=["Koya"],
+        places=[{"id": koya.pk, "name": "Koya"}],
         actor_ids=[guards.pk],
-        actor_names=["Islamic Revolutionary Guard Corps"],
+        actors=[{"id": guards.pk, "name": "Islamic Revolutionary Guard Corps"}],
         countries=["IRQ", "IRN"],
     )
     StoredSuggestions.objects.create(
@@ -357,7 +357,7 @@ def inbox_world() -> dict:
         engine="x",
         seconds=0,
         place_ids=[tehran.pk],
-        place_names=["Tehran"],
+        places=[{"id": tehran.pk, "name": "Tehran"}],
         countries=["IRN"],
     )
     return world
@@ -387,8 +387,10 @@ def test_the_inbox_lists_new_originals_newest_first_with_their_copies_folded(
     assert shown(response) == ["Barzani in Tehran", "Strikes near Koya"]
     assert text.index("Barzani in Tehran") < text.index("Strikes near Koya")
     assert "Strikes near Koya (reprint)</a> · Reprint Daily" in text
-    assert '<li class="chip place">Koya</li>' in text
-    assert '<li class="chip actor">Islamic Revolutionary Guard Corps</li>' in text
+    # Each chip filters the inbox to the articles naming it.
+    assert f'<a href="?place={world["koya_place"].pk}"' in text
+    assert f'<a href="?actor={world["guards"].pk}"' in text
+    assert ">Islamic Revolutionary Guard Corps</a></li>" in text
     assert 'lang="fa" dir="rtl"' in text
     curation = f"/admin/events/sourcearticle/{world['koya'].pk}/suggestions/"
     assert f'href="{curation}"' in text
