@@ -113,10 +113,13 @@ class HistoryMixin:
             obj.history.select_related("pgh_context").order_by("-pgh_id")[:200]
         )
         rows = []
+        # A model may keep some of its fields only (a source's polling state
+        # is not history).
+        kept = {f.attname for f in obj.history.model._meta.concrete_fields}
         fields = [
             f
             for f in self.model._meta.concrete_fields
-            if f.name not in {"id", "search_vector", "match_keys"}
+            if f.name not in {"id", "search_vector", "match_keys"} and f.attname in kept
         ]
         for index, snapshot in enumerate(snapshots):
             older = snapshots[index + 1] if index + 1 < len(snapshots) else None
@@ -294,6 +297,9 @@ class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
         "suggestions_link",
+        "source",
+        "duplicate_of",
+        "dismissed_reason",
     ]
 
     def get_queryset(self, request):
@@ -308,7 +314,16 @@ class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         fields = list(ARTICLE_EDITABLE_FIELDS)
         if obj is not None:
-            fields = ["suggestions_link", "state", *fields, "content_hash", "added_by"]
+            fields = [
+                "suggestions_link",
+                "state",
+                "dismissed_reason",
+                *fields,
+                "content_hash",
+                "source",
+                "duplicate_of",
+                "added_by",
+            ]
         return fields
 
     @admin.display(description="citations", ordering="citation_total")
