@@ -717,7 +717,7 @@ def test_command_prints_the_suggestions_as_json(seed: dict) -> None:
     )
     printed = json.loads(out.getvalue())
     assert printed == seed
-    assert set(printed) == {"actors", "places", "dates", "events"}
+    assert set(printed) == {"metadata", "actors", "places", "dates", "events"}
     assert {tuple(sorted(a)) for a in printed["actors"]} == {
         ("actor_id", "end", "name", "start", "text")
     }

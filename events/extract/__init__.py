@@ -7,21 +7,34 @@ an editor to accept, correct or discard.
 import datetime
 from typing import TypeVar
 
+from events.extract import metadata as article_metadata
 from events.extract.actors import ActorMention, find_candidates, match_known
 from events.extract.dates import find_dates
 from events.extract.events import propose_events
 from events.extract.places import PlaceMention, match_places
-from events.extract.text import split_sentences
+from events.extract.text import Sentence, split_sentences, tokenize
 
 
-def suggest(text: str, *, published: datetime.date | None) -> dict:
+def suggest(
+    text: str,
+    *,
+    published: datetime.date | None,
+    today: datetime.date | None = None,
+) -> dict:
     """
-    Suggestions as one JSON-serialisable dict:
-    {"actors": [...], "places": [...], "dates": [...], "events": [...]}.
-    Relative dates ("on Sunday", "last year") resolve from `published`, and
-    are left out without it.
+    Suggestions as one JSON-serialisable dict: {"metadata": {...}, "actors":
+    [...], "places": [...], "dates": [...], "events": [...]}. Relative dates
+    ("on Sunday", "last year") resolve from `published`, or failing it from
+    the date of the article's dateline ("BAGHDAD, March 3 (Reuters) -"; a
+    dateline without a year is dated up to `today`), and are left out
+    without either.
     """
-    sentences = split_sentences(text)
+    metadata = article_metadata.combine(
+        article_metadata.given(published_on=published),
+        article_metadata.from_text(text, today=today),
+    )
+    published = metadata.published_on
+    sentences = _dateline_apart(split_sentences(text), text, metadata.dateline)
     known = match_known(sentences, text)
     places = _outside_longer(match_places(sentences, text), known)
     # "Iraq" in "northern Iraq" names a place, not the state.
@@ -42,11 +55,51 @@ def suggest(text: str, *, published: datetime.date | None) -> dict:
         published=published,
     )
     return {
+        "metadata": metadata.as_dict(),
         "actors": [mention.as_dict() for mention in actors],
         "places": [mention.as_dict() for mention in places],
         "dates": [mention.as_dict() for mention in dates],
         "events": events,
     }
+
+
+def _dateline_apart(
+    sentences: list[Sentence], text: str, dateline: article_metadata.Dateline | None
+) -> list[Sentence]:
+    """
+    The dateline ("ERBIL, Iraq, Nov 14 (Reuters) -") as a line of its own:
+    its names are found, but it is not read as part of the first sentence.
+    """
+    if dateline is None:
+        return sentences
+    position = next(
+        (i for i, s in enumerate(sentences) if s.start <= dateline.start < s.end),
+        None,
+    )
+    if position is None:
+        return sentences
+    sentence = sentences[position]
+    rest = len(text[dateline.end : sentence.end]) - len(
+        text[dateline.end : sentence.end].lstrip(" -–—:")
+    )
+    body_start = dateline.end + rest
+    if body_start >= sentence.end:
+        return sentences
+    head = Sentence(0, sentence.start, dateline.end, sentence.paragraph, heading=True)
+    body = Sentence(
+        0,
+        body_start,
+        sentence.end,
+        sentence.paragraph,
+        heading=sentence.heading,
+        caption=sentence.caption,
+    )
+    for part in (head, body):
+        part.tokens = tokenize(text[part.start : part.end], offset=part.start)
+    result = [*sentences[:position], head, body, *sentences[position + 1 :]]
+    for index, part in enumerate(result):
+        part.index = index
+    return result
 
 
 Mention = TypeVar("Mention", ActorMention, PlaceMention)

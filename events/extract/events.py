@@ -624,6 +624,9 @@ def propose_events(
             continue
         own_actors = [a for a in actors if a.sentence == sentence.index]
         own_places = [p for p in places if p.sentence == sentence.index]
+        if _after_dateline(sentences, sentence, text):
+            # "WASHINGTON — The Treasury sanctioned…": where it was reported.
+            own_places += [p for p in places if p.sentence == sentence.index - 1]
         proposal = _participants(
             text, sentence, trigger, event_type, clause, own_actors, actors, previous
         )
@@ -652,6 +655,17 @@ def propose_events(
         )
         previous = proposal
     return events
+
+
+def _after_dateline(sentences: list[Sentence], sentence: Sentence, text: str) -> bool:
+    if sentence.index == 0:
+        return False
+    before = sentences[sentence.index - 1]
+    return (
+        before.heading
+        and before.paragraph == sentence.paragraph
+        and DATELINE_AFTER.match(text[before.end : sentence.start]) is not None
+    )
 
 
 @dataclass(slots=True)
