@@ -8,10 +8,11 @@ import datetime
 from typing import TypeVar
 
 from events.extract import metadata as article_metadata
-from events.extract.actors import ActorMention, find_candidates, match_known
+from events.extract.actors import ActorMention, match_known
+from events.extract.candidates import recognise
 from events.extract.dates import find_dates
 from events.extract.events import propose_events
-from events.extract.places import PlaceMention, match_places
+from events.extract.places import PlaceMention, match_places, unknown_places
 from events.extract.text import Sentence, split_sentences, tokenize
 
 
@@ -39,12 +40,14 @@ def suggest(
     places = _outside_longer(match_places(sentences, text), known)
     # "Iraq" in "northern Iraq" names a place, not the state.
     known = _outside_longer(known, places)
-    candidates = find_candidates(
-        sentences, text, known=known, place_spans=[(p.start, p.end) for p in places]
+    actors, places = recognise(sentences, text, known=known, places=places)
+    places = sorted(
+        places
+        + unknown_places(
+            sentences, text, places=places, taken=[(a.start, a.end) for a in actors]
+        ),
+        key=lambda p: p.start,
     )
-    places = _outside_longer(places, candidates)
-    known = _outside_longer(known, candidates)
-    actors = sorted(known + candidates, key=lambda m: (m.start, m.end))
     dates = find_dates(sentences, text, published=published)
     events = propose_events(
         text=text,

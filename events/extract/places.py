@@ -112,6 +112,14 @@ class Place:
     alternate: bool = False  # indexed under an alternate name
     capitalised: bool = True  # the indexed name starts with a capital
     upper: bool = False  # the indexed name is in capitals: "UAE", "KRI"
+    # A small place of a neighbour of Iraq and Iran, or one matched by a
+    # spelling of its name the gazetteer does not hold: a place only after
+    # "in", "near", "village of"…
+    in_context: bool = False
+    # Not in any gazetteer: its name as the article writes it, and the
+    # place it is said to be near ("Zrgwez, south-east of Sulaymaniyah").
+    unknown: bool = False
+    near: str = ""
 
     def size(self) -> float:
         if self.kind == Location.Kind.CITY:
@@ -136,6 +144,11 @@ class PlaceMention:
             "lat": self.place.lat,
             "lon": self.place.lon,
             "location_id": self.place.location_id,
+            "kind": self.place.kind,
+            "country": self.place.country,
+            "geonames_id": self.place.geonames_id,
+            "known": not self.place.unknown,
+            "near": self.place.near,
         }
 
 
@@ -163,6 +176,9 @@ class Gazetteer:
     index: NameIndex[Place]
     iso3_to_iso2: dict[str, str]
     populations: dict[int, int]  # by GeoNames id
+    # Iraq's, Iran's and their neighbours' places by a looser key of their
+    # names ("Koya" and the gazetteer's "Koye"), read only after "in", "near".
+    loose: dict[tuple[str, ...], list[Place]]
 
 
 @functools.cache
@@ -187,8 +203,10 @@ def gazetteer() -> Gazetteer:
     alternates: dict[str, list[str]] = {}
     for row in gazetteer_rows("names.tsv.gz"):
         alternates.setdefault(row["geonameid"], []).append(row["name"])
+    loose: dict[tuple[str, ...], list[Place]] = {}
     for row in gazetteer_rows("places.tsv.gz"):
-        if row["country"] not in FULL_DETAIL and int(row["extract"]) < WORLD_EXTRACT:
+        full = row["country"] in FULL_DETAIL or int(row["extract"]) >= WORLD_EXTRACT
+        if not full and row["country"] not in REGION:
             continue
         place = Place(
             row["name"],
@@ -198,11 +216,83 @@ def gazetteer() -> Gazetteer:
             Location.Kind.CITY,
             int(row["population"]),
             geonames_id=int(row["geonameid"]),
+            in_context=not full,
         )
         populations[place.geonames_id] = place.population
         main = [row["asciiname"]] if row["asciiname"] else []
-        _add_city(index, place, main, alternates.get(row["geonameid"], []))
-    return Gazetteer(index, iso3_to_iso2, populations)
+        names = alternates.get(row["geonameid"], [])
+        _add_city(index, place, main, names)
+        if row["country"] in REGION:
+            for name in {row["name"], *main, *filter(_usable_alternate, names)}:
+                key = loose_key(name)
+                if key:
+                    loose.setdefault(key, []).append(replace(place, in_context=True))
+    for row in gazetteer_rows("airfields.tsv"):
+        _add_airfield(index, row)
+    return Gazetteer(index, iso3_to_iso2, populations, loose)
+
+
+# Airfields go by their full name and by shorter ones: "Erbil International
+# Airport" is also "Erbil airport", "Al Asad Air Base" "Al Asad airbase".
+AIRFIELD_SUFFIX = re.compile(
+    r"\s+(?:International Airport|Airport|Air Base|Airbase|Airfield|Army Air Field|"
+    r"Air Field|Airstrip|Naval Base|Highway Strip)$"
+)
+AIRFIELD_KINDS = ("airport", "air base", "airbase", "airfield")
+
+
+def _add_airfield(index: NameIndex[Place], row: dict[str, str]) -> None:
+    name = row["name"]
+    if "/" in name or not AIRFIELD_SUFFIX.search(name):
+        return
+    place = Place(
+        name,
+        float(row["lat"]),
+        float(row["lon"]),
+        row["country"],
+        Location.Kind.SITE,
+    )
+    core = AIRFIELD_SUFFIX.sub("", name)
+    keys = {name_key(name)}
+    military = re.search(r"Air Base|Air Field|Naval Base", name) is not None
+    for kind in AIRFIELD_KINDS:
+        if military != (kind in ("air base", "airbase", "airfield")):
+            continue
+        keys.add(name_key(f"{core} {kind}"))
+    for key in keys:
+        index.add(key, place)
+
+
+_LOOSE = [
+    ("kh", "x"),
+    ("q", "k"),
+    ("dh", "d"),
+    ("gh", "g"),
+    ("y", "i"),
+    ("e", "i"),
+    ("o", "u"),
+]
+
+
+def loose_key(name: str) -> tuple[str, ...]:
+    """
+    A looser key than name_key, for the spellings of the region's places in
+    English news: final vowels dropped, "kh" and "x", "q" and "k", "e" and
+    "i", "o" and "u" alike ("Koya" and "Koye", "Zakho" and "Zaxo").
+    """
+    keys = []
+    for key in name_key(name):
+        while len(key) > 3 and key[-1] in "aeiouy":
+            key = key[:-1]
+        for old, new in _LOOSE:
+            key = key.replace(old, new)
+        keys.append(re.sub(r"(.)\1+", r"\1", key))
+    return tuple(keys)
+
+
+def country_rows() -> Iterator[dict[str, str]]:
+    """The countries of the gazetteer: iso2, iso3, geonameid, name, population."""
+    return gazetteer_rows("countries.tsv")
 
 
 def gazetteer_rows(name: str) -> Iterator[dict[str, str]]:
@@ -381,13 +471,17 @@ def match_places(sentences: list[Sentence], text: str) -> list[PlaceMention]:
 
     mentions = []
     for sentence, match in raw:
+        before = text[sentence.start : match.start]
+        if not LOCATIVE_CONTEXT.search(before):
+            match.entries = [p for p in match.entries if not p.in_context]
+            if not match.entries:
+                continue
         place = max(
             match.entries,
             key=lambda p: _score(p, mentioned, sentence, text, match.start, match.end),
         )
         if _far_and_small(place, mentioned) and not (
-            match.first != match.last
-            or PLACE_BEFORE.search(text[sentence.start : match.start])
+            match.first != match.last or PLACE_BEFORE.search(before)
         ):
             # "Hassan said": a town in India named like a person, far from
             # the article and named without "in" or "from", is the person.
@@ -401,7 +495,161 @@ def match_places(sentences: list[Sentence], text: str) -> list[PlaceMention]:
                 sentence.index,
             )
         )
+    mentions += _loosely(sentences, text, mentions, mentioned)
+    return sorted(mentions, key=lambda m: m.start)
+
+
+# Where a small place, or a name written otherwise than the gazetteer has
+# it, is read as a place: "in Koya", "near Penjwin", "the village of Zrgwez".
+LOCATIVE_CONTEXT = re.compile(
+    r"(?:\b(?:in|at|on|near|outside|inside|from|to|towards?|into|around|across|"
+    r"reached|entered|village of|town of|city of|district of|sub-district of|"
+    r"area of|camp of|outskirts of|villages of|towns of)"
+    r"|\b(?:and|or)\s+(?:in|near|at)?)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _loosely(
+    sentences: list[Sentence],
+    text: str,
+    found: list[PlaceMention],
+    mentioned: set[str],
+) -> list[PlaceMention]:
+    """
+    Capitalised names after "in", "near" that no index holds as written,
+    matched by a looser key among the region's places: "Koya" for the
+    gazetteer's "Koye" (Koysinjaq).
+    """
+    loose = gazetteer().loose
+    taken = [(m.start, m.end) for m in found]
+    mentions = []
+    for sentence in sentences:
+        tokens = sentence.tokens
+        for i, token in enumerate(tokens):
+            if not token.is_capitalised or i == 0 and sentence.heading:
+                continue
+            if any(token.start < e and s < token.end for s, e in taken):
+                continue
+            before = text[sentence.start : token.start]
+            if not LOCATIVE_CONTEXT.search(before):
+                continue
+            for length in (2, 1):
+                run = tokens[i : i + length]
+                if len(run) < length or not all(t.is_capitalised for t in run):
+                    continue
+                if any(t.end - t.start < 4 for t in run):
+                    continue
+                name = text[run[0].start : run[-1].end]
+                if fold(name) in COMMON_WORDS or fold(name) in DEMONYMS:
+                    continue
+                entries = loose.get(loose_key(name), [])
+                if not entries:
+                    continue
+                place = max(
+                    entries,
+                    key=lambda p: _score(
+                        p, mentioned, sentence, text, run[0].start, run[-1].end
+                    ),
+                )
+                mentions.append(
+                    PlaceMention(name, run[0].start, run[-1].end, place, sentence.index)
+                )
+                taken.append((run[0].start, run[-1].end))
+                break
     return mentions
+
+
+# A place no gazetteer holds, where the words around it say it is one:
+# "the village of Zrgwez", "Zrgwez, south-east of Sulaymaniyah", "near Koya
+# and in Zrgwez", "Barika camp".
+_NAME = r"(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})"
+UNKNOWN_PLACE = [
+    re.compile(
+        r"\b(?:village|town|city|district|sub-district|subdistrict|area|camp|"
+        r"region|neighbourhood|neighborhood|valley|mountains?|border crossing)"
+        rf"\s+of\s+{_NAME}"
+    ),
+    re.compile(
+        rf"\b(?:in|at|near|outside)\s+(?:the\s+)?{_NAME}\s+(?P<head>village|"
+        r"district|sub-district|subdistrict|camp|area|town|border crossing|crossing|"
+        r"checkpoint|base)\b"
+    ),
+    re.compile(
+        rf"\b(?:in|at|near|outside)\s+{_NAME},\s+(?:(?:about|some)\s+)?"
+        r"(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
+        r"(?P<direction>(?:north|south|east|west)(?:-?(?:east|west))?|"
+        r"(?:north|south|east|west)(?:ern)?)\s+of\s+(?P<near>[A-Z][\w’'-]+)"
+    ),
+    re.compile(
+        rf"\b(?:in|at|near|outside)\s+(?:the\s+)?[A-Z][\w’'-]+\s+(?:and|or)\s+"
+        rf"(?:in|at|near)?\s*{_NAME}\b"
+    ),
+]
+UNKNOWN_KINDS = {"camp": Location.Kind.SITE, "base": Location.Kind.SITE}
+
+
+def unknown_places(
+    sentences: list[Sentence],
+    text: str,
+    *,
+    places: list[PlaceMention],
+    taken: list[tuple[int, int]],
+) -> list[PlaceMention]:
+    """Places the words around a name say are places, though no gazetteer has them."""
+    spans = taken + [(p.start, p.end) for p in places]
+    found: list[PlaceMention] = []
+    for sentence in sentences:
+        if sentence.heading:
+            continue
+        body = text[sentence.start : sentence.end]
+        for position, pattern in enumerate(UNKNOWN_PLACE):
+            for match in pattern.finditer(body):
+                start = sentence.start + match.start("name")
+                end = sentence.start + match.end("name")
+                name = match.group("name")
+                if any(start < e and s < end for s, e in spans):
+                    continue
+                words_ = [fold(w) for w in name.split()]
+                if any(
+                    w in COMMON_WORDS or w in DEMONYMS or w in MONTHS or w in WEEKDAYS
+                    for w in words_
+                ):
+                    continue
+                if position == 3 and not any(
+                    p.start
+                    == sentence.start
+                    + match.start()
+                    + len(re.match(r"\w+\s+(?:the\s+)?", match.group()).group())
+                    for p in places
+                ):
+                    # "near Koya and in Zrgwez": only beside a known place.
+                    continue
+                groups = match.groupdict()
+                near = next(
+                    (
+                        p
+                        for p in places
+                        if groups.get("near")
+                        and p.start == sentence.start + match.start("near")
+                    ),
+                    None,
+                )
+                kind = UNKNOWN_KINDS.get(
+                    (groups.get("head") or "").casefold(), Location.Kind.CITY
+                )
+                place = Place(
+                    name,
+                    near.place.lat if near else None,
+                    near.place.lon if near else None,
+                    near.place.country if near else "",
+                    kind,
+                    unknown=True,
+                    near=near.place.name if near else "",
+                )
+                found.append(PlaceMention(name, start, end, place, sentence.index))
+                spans.append((start, end))
+    return found
 
 
 # A far town is read as a place only after words such as these.
