@@ -382,7 +382,11 @@ def test_wire_report_of_a_drone_strike() -> None:
     assert places["BAGHDAD"] == {("Baghdad", location_id(geonames_id=98182))}
     assert {"Iraqi", "Syrian"}.isdisjoint(places)
     actors = actors_by_text(result)
-    for name in ("Kataib Hezbollah", "Popular Mobilization Forces", "Mahmoud al-Rubaie"):
+    for name in (
+        "Kataib Hezbollah",
+        "Popular Mobilization Forces",
+        "Mahmoud al-Rubaie",
+    ):
         assert actors[name] == {(name, None)}
     # An acronym after its name is that name; a ministry by its name.
     assert actors["PMF"] == {("Popular Mobilization Forces", None)}
@@ -460,14 +464,19 @@ def test_diplomatic_meeting_and_appointment() -> None:
     meeting = event_quoting(result, "met his Turkish counterpart")
     assert meeting["title"] == "Fuad Hussein meets Hakan Fidan in Ankara"
     # The ministry that reported the meeting is its source, not a party to it.
-    assert roles(meeting) == {"Fuad Hussein": "participant", "Hakan Fidan": "participant"}
+    assert roles(meeting) == {
+        "Fuad Hussein": "participant",
+        "Hakan Fidan": "participant",
+    }
     assert [c["about"] for c in meeting["citations"]] == ["event", "reaction"]
     assert event_quoting(result, "told reporters")["title"] == (
         "Fuad Hussein says Baghdad would not allow its territory to be used for "
         "attacks on neighbouring countries"
     )
     appointment = event_quoting(result, "appointed")
-    assert appointment["title"] == "Council of Ministers of Iraq appoints Majid al-Lajmawi"
+    assert (
+        appointment["title"] == "Council of Ministers of Iraq appoints Majid al-Lajmawi"
+    )
     assert appointment["date"]["text"] == "Earlier this month"
     assert roles(appointment) == {
         "Council of Ministers of Iraq": "initiator",
