@@ -164,3 +164,8 @@ def last_actor_index() -> NameIndex[KnownName]:
     for lookups made while the same article is read.
     """
     return _index_cache[1] if _index_cache is not None else actor_index()
+
+
+def index_summary() -> tuple[int, int] | None:
+    """The fingerprint of the actors the index was last built from."""
+    return _index_cache[0] if _index_cache is not None else None

@@ -16,7 +16,13 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from events.extract.actors import PERSON, ActorMention, ActorRef, last_actor_index
+from events.extract.actors import (
+    PERSON,
+    ActorMention,
+    ActorRef,
+    index_summary,
+    last_actor_index,
+)
 from events.extract.places import PlaceMention, country_rows
 from events.extract.text import (
     COMMON_WORDS,
@@ -178,6 +184,7 @@ CAPITALS: dict[str, str] = {
 # The Kurdistan Region, owner of bodies of its own; its government is the
 # actor that stands for it.
 REGION_CODE = "KR"
+ARMED_FORCES = "Armed Forces"
 REGION_OWNER = "the Kurdistan Region"
 REGION_GOVERNMENT = "Kurdistan Regional Government"
 REGION_WORDS = re.compile(
@@ -807,7 +814,9 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
         # "Hassan said", "Reuters said"; but a plural opening a sentence is
         # a common noun: "Analysts said".
         plural_opener = first == last == 0 and tokens[0].text.endswith("s")
-        if SAYS_AFTER.match(after) and not plural_opener:
+        # "…, the mayor of Sidakan, told Rudaw": an office's place, not a speaker.
+        of_office = re.search(r"\b(?:of|for|in)\s+(?:the\s+)?$", before) is not None
+        if SAYS_AFTER.match(after) and not plural_opener and not of_office:
             add(
                 *name,
                 PERSON if name[1] > name[0] and shaped else _known_kind(tokens, *name),
@@ -847,28 +856,70 @@ def _has_particle(tokens: list[Token], first: int, last: int) -> bool:
     )
 
 
-# "Iraqi security forces", "Turkish troops": a state's forces by the
-# adjective of its people, named as they are written.
-FORCES_BY_DEMONYM = re.compile(
-    r"\b(?P<name>(?P<demonym>[A-Z][a-z]+)\s+(?:(?:security|armed|special|border|"
-    r"federal|government|counter-terrorism|counterterrorism)\s+)*"
-    r"(?:forces|troops|army|soldiers|police|border guards|border guard))\b"
+# "Iraqi security forces", "Turkish troops", "the Asayish security service":
+# a state's forces by the adjective of its people or its name, or a force by
+# its own name.
+FORCES = re.compile(
+    r"\b(?P<name>(?P<owner>U\.S\.|US|U\.K\.|UK|[A-Z][\w’'-]+)\s+(?P<kind>"
+    r"(?:(?:security|armed|special|border|federal|government|counter-terrorism|"
+    r"counterterrorism|riot)\s+)*(?:forces|troops|army|soldiers|police|"
+    r"border guards?|military|security service|armed forces|air force|navy|"
+    r"warplanes?|jets?|drones?|aircraft|artillery|gunboats?)))\b"
+)
+# Forces named by their weapons or as a whole are the state's armed forces.
+ARMED_FORCES_WORDS = words(
+    "troops army soldiers military warplane warplanes jet jets drone drones "
+    "aircraft artillery gunboat gunboats forces"
 )
 
 
 def _forces_in(sentence: Sentence, text: str) -> list[_Candidate]:
     found = []
     body = text[sentence.start : sentence.end]
-    for match in FORCES_BY_DEMONYM.finditer(body):
-        owner = owner_of(match.group("demonym"))
-        if owner is None or fold(match.group("demonym")) not in DEMONYMS:
+    for match in FORCES.finditer(body):
+        owner_word = match.group("owner")
+        owner = owner_of(owner_word)
+        kind_words = match.group("kind")
+        start = sentence.start + match.start("name")
+        end = sentence.start + match.end("name")
+        if owner is None:
+            folded = fold(owner_word)
+            if (
+                folded in COMMON_WORDS
+                or folded in FUNCTION_WORDS
+                or folded in TITLE_WORDS
+                or match.start("name") == 0
+                and folded in ("the", "a")
+            ):
+                continue
+            # "the Asayish security service": a force with a name of its own.
+            found.append(
+                _Candidate(
+                    start,
+                    end,
+                    K.SECURITY_FORCE,
+                    name=owner_word,
+                    aliases=[match.group("name")],
+                )
+            )
             continue
+        if owner.code == REGION_CODE:
+            continue
+        last = fold(kind_words.split()[-1])
+        if last in ARMED_FORCES_WORDS and not re.search(
+            r"security|border|police|special|riot", kind_words
+        ):
+            # "a Turkish drone", "U.S. forces": the state's armed forces.
+            adjective = owner_word if fold(owner_word) in DEMONYMS else owner.name
+            name = f"{adjective} {ARMED_FORCES}"
+        else:
+            name = match.group("name")
         found.append(
             _Candidate(
-                sentence.start + match.start("name"),
-                sentence.start + match.end("name"),
+                start,
+                end,
                 K.SECURITY_FORCE,
-                name=match.group("name"),
+                name=name,
                 country=owner.country,
                 parent=owner.actor(),
             )
@@ -882,6 +933,23 @@ def _strip_leading(name: str) -> str:
     while parts and (fold(parts[0]) in FUNCTION_WORDS or fold(parts[0]) in DEMONYMS):
         parts = parts[1:]
     return " ".join(parts)
+
+
+MEDIA_AROUND = re.compile(
+    r"^\s*(?:news agency|agency|newspaper|daily|TV|television|channel|broadcaster|"
+    r"website|outlet|reporter|correspondent)\b|^[’']s\s+(?:reporter|correspondent)",
+    re.IGNORECASE,
+)
+
+
+def is_media(text: str, mention: ActorMention) -> bool:
+    """A news outlet: by kind, by a list of outlets, by the words after it."""
+    if mention.kind == K.MEDIA:
+        return True
+    name = "-".join(mention.name.split())
+    if name in MEDIA_NAMES or mention.text in MEDIA_NAMES:
+        return True
+    return MEDIA_AROUND.match(text[mention.end : mention.end + 30]) is not None
 
 
 def _known_kind(tokens: list[Token], first: int, last: int) -> str:
@@ -1088,6 +1156,92 @@ def _acronym_of_previous(tokens: list[Token], i: int) -> bool:
     before = [t for t in tokens[max(0, i - len(letters) - 3) : i] if t.is_capitalised]
     initials = "".join(t.text[0] for t in before[-len(letters) :])
     return len(letters) >= 2 and initials == letters
+
+
+# Actors without a name, as ACLED names them: "Protesters (Iraq)".
+
+UNNAMED_ARMED = re.compile(
+    r"\b(?:gunmen|gunman|armed men|masked men|unidentified (?:men|attackers|"
+    r"assailants|gunmen|armed men|people)|unknown (?:attackers|assailants|gunmen)|"
+    r"assailants|attackers|kidnappers)\b",
+    re.IGNORECASE,
+)
+# Who an attack's victims are when the article names nobody, and the name
+# of each kind: a generic list of the words news uses.
+UNNAMED_VICTIMS: list[tuple[str, re.Pattern]] = [
+    ("Kolbars", re.compile(r"\b(?:kolbars?|kulbars?|porters?)\b", re.IGNORECASE)),
+    ("Migrants", re.compile(r"\b(?:migrants?|asylum seekers?)\b", re.IGNORECASE)),
+    ("Refugees", re.compile(r"\brefugees?\b", re.IGNORECASE)),
+    (
+        "Civilians",
+        re.compile(
+            r"\b(?:civilians?|shepherds?|farmers?|villagers?|residents?|children|"
+            r"child|a (?:man|woman|boy|girl)|(?:two|three|four|five|six|several|"
+            r"\d+) (?:men|women|people)|passers-by|worshippers|pilgrims|"
+            r"fishermen|fisherman|workers?|labourers?|truck drivers?|drivers?|"
+            r"a (?:teacher|doctor|student|taxi driver|shopkeeper)|family|families)\b",
+            re.IGNORECASE,
+        ),
+    ),
+]
+
+
+def unnamed(
+    kind: str, code: str, *, sentence: int, text: str, start: int, end: int
+) -> ActorMention:
+    """
+    "Protesters (Iraq)", "Unidentified armed group (Iraq)": an actor no name
+    tells, as ACLED names them, with the country it is of (ISO 3166-1 alpha-2).
+    """
+    country, iso3 = _countries().get(code, ("", ""))
+    name = f"{kind} ({country})" if country else kind
+    ref = known_by_name(name)
+    actor_kind = K.ARMED_GROUP if kind.startswith("Unidentified") else K.CIVILIANS
+    return ActorMention(
+        text=text[start:end],
+        start=start,
+        end=end,
+        name=ref.name if ref else name,
+        actor_id=ref.actor_id if ref else None,
+        kind=actor_kind,
+        sentence=sentence,
+        country=iso3,
+    )
+
+
+def nationality(words_: str, fallback: str) -> str:
+    """ "Afghan migrants" are of Afghanistan, "refugees from Syria" of Syria."""
+    for word in re.findall(r"[A-Z][a-z]+", words_):
+        code = DEMONYMS.get(fold(word))
+        if code:
+            return code
+    origin = re.search(
+        r"\bfrom\s+(?:the\s+)?([A-Z][\w ]+?)\b(?:[,.;]|\s[a-z]|$)", words_
+    )
+    if origin:
+        owner = owner_of(origin.group(1))
+        if owner is not None and owner.code != REGION_CODE:
+            return owner.code
+    return fallback
+
+
+def iso3_to_iso2(iso3: str) -> str:
+    return next((c for c, (_, i3) in _countries().items() if i3 == iso3), "")
+
+
+_known_countries: tuple[object, dict[int, str]] | None = None
+
+
+def known_countries() -> dict[int, str]:
+    """The countries (ISO alpha-3) of the stored actors, kept with the actor index."""
+    global _known_countries
+    summary = index_summary()
+    if _known_countries is None or _known_countries[0] != summary:
+        _known_countries = (
+            summary,
+            dict(Actor.objects.exclude(country="").values_list("id", "country")),
+        )
+    return _known_countries[1]
 
 
 # States that act, and short second mentions.

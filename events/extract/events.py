@@ -13,11 +13,21 @@ event per town, as ACLED counts them.
 
 import datetime
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from events.extract.actors import PERSON, ActorMention
+from events.extract.candidates import (
+    UNNAMED_ARMED,
+    UNNAMED_VICTIMS,
+    is_media,
+    iso3_to_iso2,
+    known_countries,
+    nationality,
+    unnamed,
+)
 from events.extract.dates import DateMention
-from events.extract.places import PlaceMention, detail
+from events.extract.places import PlaceMention, country_place, detail
 from events.extract.text import TITLE_WORDS, Sentence, fold, words
 from events.extract.titles import title_for
 from events.extract.triggers import (
@@ -37,6 +47,9 @@ from events.models import DatePrecision, GeoPrecision, Location, Participant
 
 Role = Participant.Role
 
+# The name given to a state's forces known only by their weapons ("a Turkish
+# drone", "Iranian artillery"); a force the article names later wins.
+ARMED_FORCES = "Armed Forces"
 # Statements aimed at someone, who is then their target.
 ACCUSING = words(
     "denounced condemned condemns accused accuses criticised criticized warned "
@@ -77,7 +90,7 @@ _DIRECTION = (
 )
 LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:in|at|near|outside|inside|across|on|along|around|within|off|"
-    r"close to|near to)\s+(?:the\s+)?"
+    r"close to|near to|between|from|to and from)\s+(?:the\s+)?"
     r"(?:(?:[\w’'-]+\s+){0,3}?(?:city|town|village|province|governorate|region|"
     r"district|capital|outskirts|suburbs?|area|port|camp) of\s+(?:the\s+)?)?"
     rf"(?:{_DIRECTION}\s+)?|\b{_DIRECTION}\s+of\s+)$",
@@ -104,14 +117,16 @@ ROLE_ORDER = [
 
 # Words that point back to an incident already told: "the strikes", "the
 # agreement", "the talks". The types each may point back to.
-_DEFINITE = r"\b(?:the|these|those|this|that|its|their|tuesday's|monday's)\s+"
+_DEFINITE = r"\b(?:the|these|those|this|that|its|their|both|such)\s+[“\"]?"
+ALL_TYPES = frozenset(T.values)
 ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
     (
         frozenset(VIOLENT),
         re.compile(
-            _DEFINITE + r"(?:[\w’'-]+\s+){0,2}?(?:strikes?|attacks?|bombings?|"
+            _DEFINITE + r"(?:[\w’'.-]+\s+){0,2}?(?:strikes?|attacks?|bombings?|"
             r"bombardment|shelling|raids?|assaults?|explosions?|blasts?|"
-            r"incident|operation|killings?)\b",
+            r"incident|operation|killings?|aggression|abduction|kidnapping|"
+            r"shooting|ambush)\b",
             re.IGNORECASE,
         ),
     ),
@@ -145,6 +160,18 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
             re.IGNORECASE,
         ),
     ),
+    # Words for whatever was just told: "the move", "the decision", "the
+    # ruling", "the sanctions", "the vote", "the returns".
+    (
+        ALL_TYPES,
+        re.compile(
+            _DEFINITE + r"(?:[\w’'-]+\s+){0,2}?(?:move|decision|ruling|verdict|"
+            r"sanctions|designation|vote|election|results?|returns?|repatriation|"
+            r"accusations?|allegations?|claims?|arrangement|measures?|step|case|"
+            r"closure|ban|appointment|handover)\b",
+            re.IGNORECASE,
+        ),
+    ),
 ]
 # Verbs of reaction, whose object is what they react to.
 REACTING = words(
@@ -152,10 +179,24 @@ REACTING = words(
     "criticised criticized criticises criticizes rejected rejects blamed "
     "deplored hailed called described mourned regretted slammed"
 )
+# "after the meeting", "since the strikes": when, not what about.
+TIME_BEFORE = re.compile(
+    r"\b(?:after|before|during|since|following|ahead of|at|until)\s+$", re.IGNORECASE
+)
+VIOLENT_WORDS = re.compile(
+    r"\b(?:shells?|shelling|rockets?|missiles?|drones?|strikes?|struck|bombs?|"
+    r"killed|killing|wounded|injured|fired|landed|hit|attack(?:ed|s)?|clashes)\b",
+    re.IGNORECASE,
+)
+VICTIMS_END = re.compile(
+    r"\s(?:and|but)\s+(?:said|added|says)\b|\s(?:who|which|when|whose)\s|;|[.?!]\s"
+)
 REPORTED_HEAD = re.compile(r"^\s*(?:(?:in|on)\s+[^,]{0,30}?\s+)?(?:that\s+)?")
 # The victims of an incident told before: "the dead belonged to…".
 VICTIMS = re.compile(
-    r"\bthe (?:dead|victims|those killed|killed|wounded|casualties|injured)\b",
+    r"\b(?:the (?:dead|victims|those killed|killed|wounded|casualties|injured)\b"
+    r"(?:\s+as\b)?|(?:named|identified)\s+(?:the|two|three|four|five|both|all|one|"
+    r"some|\w+\s+of\s+the)\s+(?:[\w-]+\s+){0,2}?(?:as|were)\b)",
     re.IGNORECASE,
 )
 # Nouns of events that a date may belong to instead of the clause's action:
@@ -297,6 +338,7 @@ class Action:
     anaphor: frozenset[str] = frozenset()  # the types "the strikes" may point to
     reaction: frozenset[str] = frozenset()  # a statement about such an incident
     victims: bool = False  # "the dead belonged to…"
+    tells_violence: bool = False  # a statement whose words tell of an attack
     victim_mentions: list[ActorMention] = field(default_factory=list)
     # The actors named in the clause, whatever their part.
     mentions: list[ActorMention] = field(default_factory=list)
@@ -368,6 +410,9 @@ def propose_events(
     ]
     proposals: list[dict] = []
     earlier_places: list[tuple[Action, PlaceMention]] = []
+    # The country the article is mostly about, for actors it does not name.
+    countries = Counter(p.place.country for p in places if p.place.country)
+    article_country = countries.most_common(1)[0][0] if countries else "IQ"
     for incident in incidents:
         proposals.extend(
             _proposals(
@@ -377,6 +422,7 @@ def propose_events(
                 dates=dates,
                 published=published,
                 earlier_places=earlier_places,
+                article_country=article_country,
             )
         )
     return proposals
@@ -402,10 +448,8 @@ def _actions_in(
         return []
     primary, primary_type = chosen
     own_actors = [a for a in actors if a.sentence == sentence.index]
+    # A dateline says where the reporter was, not where anything happened.
     own_places = [p for p in places if p.sentence == sentence.index]
-    if _after_dateline(sentences, sentence, text):
-        # "WASHINGTON — The Treasury sanctioned…": where it was reported.
-        own_places += [p for p in places if p.sentence == sentence.index - 1]
 
     owners = _date_owners(text, sentence, triggers, dates)
     chain = [(primary, primary_type)] + _coordinated(text, sentence, triggers, primary)
@@ -514,9 +558,10 @@ def _actions_in(
         action.fatalities = _fatalities(text[sentence.start : scope_end])
         found.append(action)
         previous = action
-    # "He met A and B separately": a meeting with each.
-    if len(found) == 1 and found[0].event_type == T.MEETING and SEPARATELY.search(body):
-        found = _separately(found[0])
+    # "He met A and B separately", "met Iran's Supreme Leader … and President
+    # …": a meeting with each.
+    if len(found) == 1 and found[0].event_type == T.MEETING:
+        found = _separately(found[0], people_only=not SEPARATELY.search(body))
     return found
 
 
@@ -598,7 +643,7 @@ def _joint(between: str) -> int | None:
     return None
 
 
-def _separately(action: Action) -> list[Action]:
+def _separately(action: Action, *, people_only: bool) -> list[Action]:
     subjects = [m for m, _ in action.participants if m.start < action.trigger.start]
     others = [
         (m, r)
@@ -606,6 +651,10 @@ def _separately(action: Action) -> list[Action]:
         if m.start > action.trigger.start and r == Role.PARTICIPANT
     ]
     if not subjects or len(others) < 2:
+        return [action]
+    if people_only and not all(
+        m.kind == PERSON for m, _ in others + [(s, "") for s in subjects]
+    ):
         return [action]
     split = []
     for other in others:
@@ -652,18 +701,26 @@ def _read_references(text: str, action: Action, triggers: list[Trigger]) -> None
             if clause.content_end is not None
             else ""
         )
+        said = re.sub(r"[“”\"]", "", head)
         for kinds, pattern in ANAPHORS:
             found = (
-                pattern.match(head.lstrip())
-                or (reacts and pattern.search(head[:40]))
+                pattern.match(said.lstrip())
+                or (reacts and pattern.search(said[:60]))
                 or (content and pattern.match(content))
+                or any(
+                    not TIME_BEFORE.search(said[: m.start()])
+                    for m in pattern.finditer(said[:120])
+                )
             )
             if found:
                 action.reaction |= kinds
+        # "…told Rudaw that more than 20 shells landed near the villages":
+        # words about an attack told just before.
+        action.tells_violence = bool(VIOLENT_WORDS.search(said))
         victims = VICTIMS.search(text, sentence.start, sentence.end)
         if victims is not None:
             action.victims = True
-            end = OBJECT_END_RE.search(text, victims.end(), sentence.end)
+            end = VICTIMS_END.search(text, victims.end(), sentence.end)
             end_at = end.start() if end else sentence.end
             action.victim_mentions = [
                 m for m in action.mentions if victims.end() <= m.start < end_at
@@ -797,6 +854,11 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 if target is not None:
                     target.reactions.append(action)
                     continue
+            if action.tells_violence:
+                target = latest(frozenset(VIOLENT), 1, action)
+                if target is not None:
+                    target.details.append(action)
+                    continue
             incidents.append(Incident(action))
             continue
         if action.trigger.kind == CASUALTY and not action.initiators:
@@ -834,9 +896,14 @@ def _same_speaker(first: Action, second: Action) -> bool:
 
 
 def _compatible(incident: Action, claim: Action) -> bool:
-    """A claim of an attack names no other attacker than the incident's."""
+    """
+    A claim of an attack names no other attacker than the incident's, or
+    names the attacker an incident told without one ("Iranian artillery
+    shelled…", then "the IRGC said its forces had targeted…").
+    """
     theirs = {_key(m) for m in claim.initiators}
-    return not theirs or bool(theirs & {_key(m) for m in incident.initiators})
+    ours = {_key(m) for m in incident.initiators if not m.name.endswith(ARMED_FORCES)}
+    return not theirs or not ours or bool(theirs & ours)
 
 
 # Writing the proposals.
@@ -850,23 +917,35 @@ def _proposals(
     dates: list[DateMention],
     published: datetime.date | None,
     earlier_places: list[tuple[Action, PlaceMention]],
+    article_country: str,
 ) -> list[dict]:
     main = incident.main
-    participants = _dedupe(
-        [
-            p
-            for action in incident.actions
-            if action is main
-            or action.event_type == main.event_type
-            or not action.trigger.says
-            for p in action.participants
-        ]
-    )
+    participants = [
+        p
+        for action in incident.actions
+        if action is main
+        or action.event_type == main.event_type
+        or not action.trigger.says
+        for p in action.participants
+    ]
     participants = [
         (m, r)
         for m, r in participants
         if r != Role.MENTIONED or m.sentence == main.sentence.index
     ]
+    # Who speaks of the incident (condemns it, claims it, reports it) is
+    # mentioned in it.
+    participants = _dedupe(
+        participants
+        + [
+            (m, Role.MENTIONED)
+            for action in [*incident.details, *incident.reactions]
+            if action.trigger.says
+            for m, r in action.participants
+            if r == Role.INITIATOR and not is_media(text, m)
+        ]
+    )
+    participants = _named_forces_win(participants)
     date = next((a.date for a in incident.actions if a.date is not None), None)
     if date is None:
         date = next(
@@ -896,7 +975,12 @@ def _proposals(
             _proposal(
                 text,
                 incident,
-                _for_town(text, town, incident, participants, places),
+                _unnamed(
+                    text,
+                    incident,
+                    _for_town(text, town, incident, participants, places),
+                    town.place.country or article_country,
+                ),
                 when,
                 town,
                 fatalities if index == 0 else None,
@@ -928,7 +1012,128 @@ def _proposals(
         )
     elif place is not None:
         earlier_places.append((main, place))
+    participants = _unnamed(
+        text,
+        incident,
+        participants,
+        place.place.country if place and place.place.country else article_country,
+    )
+    if place is None:
+        # An event the text does not place is in its initiator's country.
+        place = _initiator_country(main, participants)
     return [_proposal(text, incident, participants, when, place, fatalities, citations)]
+
+
+def _named_forces_win(
+    participants: list[tuple[ActorMention, str]],
+) -> list[tuple[ActorMention, str]]:
+    """
+    "Iranian Armed Forces", read from "Iranian artillery", give way to the
+    force of the same state the article names as the attacker: the IRGC.
+    """
+    doers = [m for m, r in participants if r == Role.INITIATOR]
+    provisional = [
+        m for m in doers if m.name.endswith(ARMED_FORCES) and m.actor_id is None
+    ]
+    return [
+        (m, r)
+        for m, r in participants
+        if m not in provisional
+        or not any(
+            other is not m
+            and other.kind == m.kind
+            and (other.country or known_countries().get(other.actor_id or 0, ""))
+            == m.country
+            for other in doers
+        )
+    ]
+
+
+def _initiator_country(
+    main: Action, participants: list[tuple[ActorMention, str]]
+) -> PlaceMention | None:
+    for mention, role in participants:
+        if role not in (Role.INITIATOR, Role.SIGNATORY):
+            continue
+        iso3 = mention.country or known_countries().get(mention.actor_id or 0, "")
+        country = country_place(iso3_to_iso2(iso3)) if iso3 else None
+        if country is not None:
+            return PlaceMention(
+                country.name, main.sentence.start, main.sentence.start, country, -1
+            )
+    return None
+
+
+def _unnamed(
+    text: str,
+    incident: Incident,
+    participants: list[tuple[ActorMention, str]],
+    country: str,
+) -> list[tuple[ActorMention, str]]:
+    """
+    Protesters, gunmen and civilians the article does not name, as ACLED
+    names them ("Protesters (Iraq)"), where the event's clause has no actor
+    in their part.
+    """
+    main = incident.main
+    kind = main.event_type
+    sentence = main.sentence
+    roles = {r for _, r in participants}
+    found: list[tuple[ActorMention, str]] = []
+
+    def add(name: str, code: str, role: str, match: re.Match, offset: int) -> None:
+        found.append(
+            (
+                unnamed(
+                    name,
+                    code,
+                    sentence=sentence.index,
+                    text=text,
+                    start=offset + match.start(),
+                    end=offset + match.end(),
+                ),
+                role,
+            )
+        )
+
+    subject_start = main.clause.subject_start
+    subject = text[subject_start : main.trigger.start]
+    if kind in (T.PROTEST, T.RIOT) and Role.INITIATOR not in roles:
+        name = "Protesters" if kind == T.PROTEST else "Rioters"
+        words_ = re.search(r"\S(?:.*\S)?", subject)
+        if words_ is not None:
+            add(name, country, Role.INITIATOR, words_, subject_start)
+        else:
+            trigger = re.search(r"\S+", text[main.trigger.start : main.trigger.end])
+            add(name, country, Role.INITIATOR, trigger, main.trigger.start)
+    if kind in VIOLENT | {T.ARREST} and Role.INITIATOR not in roles:
+        armed = UNNAMED_ARMED.search(subject) or UNNAMED_ARMED.search(
+            text[main.trigger.end : main.scope_end]
+        )
+        if armed is not None and kind != T.ARREST:
+            offset = (
+                subject_start if UNNAMED_ARMED.search(subject) else main.trigger.end
+            )
+            add("Unidentified armed group", country, Role.INITIATOR, armed, offset)
+    if kind in VIOLENT | {T.ARREST, T.DEATH} and Role.TARGET not in roles:
+        passive = PASSIVE_BEFORE.search(text[sentence.start : main.trigger.start])
+        start = subject_start if passive else main.trigger.end
+        end = (
+            main.trigger.start
+            if passive
+            else _object_end(text, main.trigger, main.scope_end)
+        )
+        words_ = text[start:end]
+        for name, pattern in UNNAMED_VICTIMS:
+            match = pattern.search(words_)
+            if match is None:
+                continue
+            code = country
+            if name in ("Migrants", "Refugees"):
+                code = nationality(text[start : min(end + 40, main.scope_end)], country)
+            add(name, code, Role.TARGET, match, start)
+            break
+    return _dedupe(participants + found)
 
 
 def _proposal(
@@ -1322,17 +1527,6 @@ def _date(mention: DateMention) -> dict:
     }
 
 
-def _after_dateline(sentences: list[Sentence], sentence: Sentence, text: str) -> bool:
-    if sentence.index == 0:
-        return False
-    before = sentences[sentence.index - 1]
-    return (
-        before.heading
-        and before.paragraph == sentence.paragraph
-        and DATELINE_AFTER.match(text[before.end : sentence.start]) is not None
-    )
-
-
 # Who did what: the subject, the object and the rest of a clause.
 
 INVERTED_SPEAKER = re.compile(r"[,”\"]\s*[”\"]?\s*([^,”\"\s][^,”\"]*?)\s*$")
@@ -1427,6 +1621,12 @@ def _participants(
         if clause.subject_start <= m.start and m.end <= clause.subject_end
     ]
     heads = [m for m in in_subject if not _modifier(text, m, in_subject)]
+    if trigger.says and heads:
+        # "Bafel Talabani, the leader of the PUK, which governs…, condemned":
+        # the speaker, not the words about him.
+        first_comma = text.find(",", heads[0].end, trigger.start)
+        if first_comma >= 0:
+            heads = [m for m in heads if m.start < first_comma]
     modifiers = {id(m) for m in mentions if _modifier(text, m, mentions)}
     for mention in heads:
         roles[id(mention)] = head_role
@@ -1448,7 +1648,12 @@ def _participants(
     for mention in mentions:
         if id(mention) in roles or mention.start < trigger.end:
             continue
-        if id(mention) in modifiers or _source_or_office(text, sentence, mention):
+        if id(mention) in modifiers:
+            continue
+        aside = _aside_role(text, sentence, mention)
+        if aside is not None:
+            if aside:
+                roles[id(mention)] = aside
             continue
         before = text[trigger.end : mention.start]
         after_presence = presence and mention.start >= trigger.end + presence.end()
@@ -1459,6 +1664,11 @@ def _participants(
             continue
         if re.search(r"\baccording to\s+(?:the\s+)?[^,;]*$", before, re.IGNORECASE):
             roles[id(mention)] = Role.MENTIONED
+        elif kind in VIOLENT | {T.ARREST} and MEMBERS_OF.search(before):
+            # "killing three members of the PKK".
+            roles[id(mention)] = Role.TARGET
+        elif ACCUSING_BEFORE.search(before):
+            roles[id(mention)] = Role.TARGET
         elif passive and re.search(r"\bby\s+(?:the\s+)?$", before):
             roles[id(mention)] = Role.INITIATOR
         elif re.search(r"\b(?:mediated|brokered|hosted) by\s+(?:the\s+)?$", before):
@@ -1472,6 +1682,15 @@ def _participants(
     return _dedupe(participants)
 
 
+MEMBERS_OF = re.compile(
+    r"\b(?:members?|fighters?|militants?|commanders?|leaders?|officers?|soldiers?|"
+    r"supporters?|operatives?|positions|bases?|camps?|headquarters|targets|"
+    r"depots?|vehicles?|convoys?)\s+(?:of|belonging to|used by)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+ACCUSING_BEFORE = re.compile(
+    r"\b(?:accusing|accused|blaming|blamed)\s+(?:the\s+)?$", re.IGNORECASE
+)
 ATTRIBUTION_AFTER = re.compile(
     r"^\s*(?:said|says|reported|announced|told|added|stated)\b", re.IGNORECASE
 )
@@ -1484,27 +1703,31 @@ OFFICE_BEFORE = re.compile(
 )
 
 
-def _source_or_office(text: str, sentence: Sentence, mention: ActorMention) -> bool:
+def _aside_role(text: str, sentence: Sentence, mention: ActorMention) -> str | None:
     """
-    A name that tells where the words come from ("…, the presidency said",
-    "according to Reuters") or whose office someone holds ("the secretary of
-    Iran's Supreme National Security Council"): no participant.
+    The part of a name that is not the clause's own: one that tells where
+    the words come from ("…, the presidency said", "according to the
+    ministry") speaks of the event and is mentioned, unless it is a news
+    outlet ("told Rudaw"), which is never an actor ("" to leave it out); one
+    whose office someone holds ("the secretary of Iran's Supreme National
+    Security Council") is no participant either. None: neither.
     """
     before = text[sentence.start : mention.start]
     after = text[mention.end : sentence.end]
+    if is_media(text, mention):
+        return ""
     if re.search(r",\s*(?:the\s+|a\s+)?(?:[\w’'-]+\s+){0,3}$", before) and (
-        ATTRIBUTION_AFTER.match(after) and re.match(r"^\s*\w+\s*[.,]?\s*$", after)
+        ATTRIBUTION_AFTER.match(after)
     ):
-        return True
+        return Role.MENTIONED
     if re.search(r"\baccording to\s+(?:the\s+)?[^,;]*$", before, re.IGNORECASE):
-        return True
+        return Role.MENTIONED
     if re.search(r",[^,]*\b(?:told|to)\s+(?:the\s+)?$", before) and re.match(
         r"^\s*[.,]?\s*$", after
     ):
-        # "…, a medical source told the Zagros Desk."
-        return True
+        return ""
     stripped = re.sub(r"(?:[A-Z][\w-]*(?:[’']s)\s+)$", "", before)
-    return OFFICE_BEFORE.search(stripped) is not None
+    return "" if OFFICE_BEFORE.search(stripped) else None
 
 
 def _modifier(text: str, mention: ActorMention, others: list[ActorMention]) -> bool:
@@ -1538,6 +1761,11 @@ def _object_role(kind: str, trigger: Trigger, before: str) -> str:
     if kind == T.STATEMENT:
         return Role.TARGET if fold(trigger.word) in ACCUSING else Role.MENTIONED
     if kind in VIOLENT | {T.ARREST, T.PROTEST}:
+        return Role.TARGET
+    if kind == T.OTHER and not re.match(
+        r"(?:ordered|launched|opened|resigned)", trigger.word, re.IGNORECASE
+    ):
+        # Who is sanctioned, summoned, banned or expelled.
         return Role.TARGET
     return Role.MENTIONED
 

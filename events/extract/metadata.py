@@ -164,7 +164,7 @@ def _day(year: str, month: str, day: str) -> datetime.date | None:
 
 # "BAGHDAD", "ERBIL, Iraq", "ERBIL, Kurdistan Region", "Tehran", "SULAIMANI,
 # Iraq's Kurdistan Region": a place, then up to two more words of where.
-_PLACE = r"(?P<place>[A-Z][\w’'.-]*(?:[ -][A-Z][\w’'.-]*){0,3})"
+_PLACE = r"(?P<place>[A-Z][\w’'.-]*(?:[ /-][A-Z][\w’'.-]*){0,3})"
 _WHERE = r"(?P<where>(?:,\s*[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}){0,2})"
 _DATE = (
     rf"(?P<date>(?:{_MONTH_NAME}\s+[0-3]?\d(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?)|"
@@ -238,7 +238,7 @@ def _read_dateline(
     if match is None:
         return
     place, agency, date = match.group("place", "agency", "date")
-    shouting = place.replace(" ", "").replace("-", "").isupper() and len(place) > 2
+    shouting = re.sub(r"[ /-]", "", place).isupper() and len(place) > 2
     if not (shouting or agency or date) or place.casefold() in NOT_A_PLACE:
         return
     if len(line) - match.end() < 40:

@@ -721,3 +721,26 @@ def _score(
 def detail(place: Place) -> int:
     """How precisely a kind of place locates an event: 1 country … 3 city."""
     return KIND_DETAIL.get(place.kind, 1)
+
+
+def last_location_index() -> NameIndex[Place]:
+    """The index `location_index()` last built, without asking the database again."""
+    return _location_cache[1] if _location_cache is not None else location_index()
+
+
+def country_place(code: str) -> Place | None:
+    """A country (ISO 3166-1 alpha-2) as a place: stored, or the gazetteer's."""
+    name = _country_names().get(code)
+    if not name:
+        return None
+    key = name_key(name)
+    for index in (last_location_index(), gazetteer().index):
+        for place in index.get(key):
+            if place.kind == Location.Kind.COUNTRY and place.country == code:
+                return place
+    return None
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    return {row["iso2"]: row["name"] for row in country_rows()}

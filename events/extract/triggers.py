@@ -125,6 +125,8 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
         _any_of(
             r"attacked",
             r"targeted",
+            r"shot(?: dead)?",
+            r"gunned down",
             r"(?<=was )hit",
             r"(?<=were )hit",
             r"(?<=been )hit",
@@ -201,7 +203,6 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"(?:took|taken) into custody",
             r"jailed",
             r"imprisoned",
-            r"sentenced",
         ),
     ),
     (T.ARREST, NOUN, _any_of(r"arrests?", r"detentions?")),
@@ -234,8 +235,8 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"met",
             r"meets",
             r"meet with",
-            r"held talks",
-            r"holds talks",
+            r"held (?:[\w-]+ ){0,5}?talks",
+            r"holds (?:[\w-]+ ){0,5}?talks",
             r"hosted",
             r"visited",
             r"conferred",
@@ -250,7 +251,10 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
         _any_of(
             r"appointed",
             r"appoints",
-            r"named (?:[\w-]+ ){0,5}?as",
+            r"named (?:[\w-]+ ){0,5}?as (?:the |its |his |her |a |an )?(?:new |acting |"
+            r"interim |deputy )?(?:minister|ambassador|envoy|head|chief|commander|"
+            r"director|governor|spokesman|spokeswoman|president|prime minister|"
+            r"speaker|chairman|leader|adviser|advisor|secretary)",
             r"sworn in",
             r"nominated",
             r"elected",
@@ -267,6 +271,11 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
         _any_of(
             r"sanctioned",
             r"imposed (?:new )?sanctions",
+            r"sentenced",
+            r"ruled",
+            r"revoked",
+            r"dissolved",
+            r"won (?:[\w-]+ ){0,3}?seats",
             r"resigned",
             r"sacked",
             r"suspended",
@@ -339,7 +348,7 @@ TRIGGERS: list[tuple[str, float, re.Pattern]] = [
 ]
 
 DETERMINER_BEFORE = re.compile(
-    r"\b(?:the|this|that|these|those|its|their|his|her|our)\s+"
+    r"\b(?:the|this|that|these|those|its|their|his|her|our|both|such)\s+"
     r"(?:[\w’'-]+\s+){0,3}$",
     re.IGNORECASE,
 )
@@ -458,6 +467,9 @@ def find_triggers(text: str, sentence: Sentence) -> list[Trigger]:
                 # "according to a statement from…": where it was read.
                 weight *= 0.3
             if strength == NOUN:
+                if REACTION_BEFORE.search(before):
+                    # "condemned the strikes": what a statement is about.
+                    weight *= 0.25
                 if COMPOUND_AFTER.match(body[match.end() :]):
                     # "Protest organisers", "agreement text": a modifier.
                     weight *= 0.5
@@ -489,6 +501,12 @@ def _clause_start(before: str) -> int:
     return max([0, *(m + 1 for m in marks if m >= 0), *that])
 
 
+REACTION_BEFORE = re.compile(
+    r"\b(?:condemn\w*|denounc\w*|welcom\w*|prais\w*|critici[sz]\w*|reject\w*|"
+    r"blam\w*|deplor\w*|hail\w*|called|describ\w*|said|says|over|about|"
+    r"responsibility for|claimed)\s+(?:[\w’'.\"“”-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
 SOURCE_BEFORE = re.compile(
     r"\b(?:according to|in|citing|quoting)\s+(?:a|an|the|its|their)\s+(?:[\w-]+\s+)?$",
     re.IGNORECASE,
