@@ -41,12 +41,11 @@ def suggest(
     # "Iraq" in "northern Iraq" names a place, not the state.
     known = _outside_longer(known, places)
     actors, places = recognise(sentences, text, known=known, places=places)
+    unknown, replaced = unknown_places(
+        sentences, text, places=places, taken=[(a.start, a.end) for a in actors]
+    )
     places = sorted(
-        places
-        + unknown_places(
-            sentences, text, places=places, taken=[(a.start, a.end) for a in actors]
-        ),
-        key=lambda p: p.start,
+        [p for p in places if p not in replaced] + unknown, key=lambda p: p.start
     )
     dates = find_dates(sentences, text, published=published)
     events = propose_events(

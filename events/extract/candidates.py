@@ -130,6 +130,9 @@ PORTFOLIOS: dict[str, str] = {
     "planning": "Planning",
     "water resources": "Water Resources",
     "migration": "Migration and Displacement",
+    "migration and displacement": "Migration and Displacement",
+    "national defence": "National Defence",
+    "national defense": "National Defence",
     "peshmerga": "Peshmerga Affairs",
     "peshmerga affairs": "Peshmerga Affairs",
     "natural resources": "Natural Resources",
@@ -461,7 +464,7 @@ BODY_PATTERNS = [
     # "Iraq's Ministry of Interior", "the Ministry of Foreign Affairs of Iraq".
     re.compile(
         rf"(?:(?:{_OWNER}|{_DEMONYM})\s+)?\b(?:the\s+)?Ministry\s+of\s+(?:the\s+)?"
-        rf"(?P<portfolio>{_PORTFOLIO})\b(?:\s+of\s+(?P<after>(?:the\s+)?[A-Z][\w-]*"
+        rf"(?P<portfolio>(?i:{_PORTFOLIO}))\b(?:\s+of\s+(?P<after>(?:the\s+)?[A-Z][\w-]*"
         r"(?:\s+[A-Z][\w-]*){0,2}))?"
     ),
     # "the foreign ministry", whose state the article leaves implicit.
@@ -614,6 +617,14 @@ def find_candidates(
         found.extend(_bodies_in(sentence, text))
         found.extend(_forces_in(sentence, text))
         found.extend(_candidates_in(sentence, text))
+    # A name the article writes as a place's somewhere ("Ain al-Asad air
+    # base", "Wadi al-Shay valley") is no person anywhere.
+    place_names = {name_key(m.group("name")) for m in PLACE_NAMED.finditer(text)}
+    found = [
+        c
+        for c in found
+        if c.kind != PERSON or name_key(text[c.start : c.end]) not in place_names
+    ]
 
     accepted: dict[tuple[str, ...], _Accepted] = {}
     surfaces: dict[tuple[str, ...], tuple[str, ...]] = {}  # surface key → name key
@@ -839,6 +850,24 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
     return found
 
 
+# Words after a name that make it a place's: "Ain al-Asad air base".
+PLACE_HEAD_AFTER = re.compile(
+    r"^\s+(?:air ?base|base|camp|district|sub-district|village|town|province|"
+    r"governorate|airport|gas field|oil field|field|border crossing|crossing|dam|"
+    r"refinery|mountains?|valley|region|area|neighbourhood|neighborhood)\b",
+    re.IGNORECASE,
+)
+PLACE_NAMED = re.compile(
+    r"(?P<name>(?:[A-Z][\w’'-]*|al-[\w’'-]+)(?:\s+(?:[A-Z][\w’'-]*|al-[\w’'-]+)){0,3})"
+    r"\s+(?:air ?base|base|camp|district|sub-district|village|town|airport|"
+    r"gas field|oil field|border crossing|crossing|dam|refinery|mountains|valley|"
+    r"area|neighbourhood|neighborhood|garrison)\b"
+)
+# "34-year-old Lena Hartmann", "Hiwa Rahimi, 24,".
+AGE_BEFORE = re.compile(r"\b\d{1,3}-year-old\s+$")
+AGE_AFTER = re.compile(r"^,\s*\d{1,2}\s*(?:,|\)|and\b|$)")
+
+
 def _in_apposition(before: str, after: str) -> bool:
     """Whether a name stands beside words that say who the person is."""
     if APPOSITION_AFTER.match(after):
@@ -1025,11 +1054,17 @@ def _capitalised_runs(tokens: list[Token], text: str) -> list[tuple[int, int]]:
             if _capitalised(nxt):
                 j += 1
                 continue
-            # "of", "for", "al" inside a name, followed by a capitalised word.
+            # "of", "for", "al" inside a name, followed by a capitalised word;
+            # "and", "to" inside a body's ("Metro Center for Journalists’
+            # Rights and Advocacy", "Committee to Protect Journalists").
             k = j + 1
+            headed = any(fold(t.text) in HEAD_KINDS for t in tokens[i : j + 1])
             while (
                 k < len(tokens)
-                and fold(tokens[k].text) in CONNECTORS
+                and (
+                    fold(tokens[k].text) in CONNECTORS
+                    or (headed and fold(tokens[k].text) in ("and", "to"))
+                )
                 and _joined(tokens[k - 1], tokens[k], text)
             ):
                 k += 1

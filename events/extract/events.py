@@ -60,7 +60,9 @@ NEGATED_SUBJECT = re.compile(r"^\W*(?:no|nobody|none|neither)\b", re.IGNORECASE)
 BACKGROUND = re.compile(
     r"\b(?:in the past|in recent years|for years|for decades|has long|have long|"
     r"often|usually|routinely|regularly|historically|is home to|are home to|"
-    r"has been home to)\b",
+    r"has been home to|repeatedly|frequently|on several occasions|over the past "
+    r"(?:few |two |three |several )?(?:years?|months|decades?)|in recent (?:months|"
+    r"weeks)|a series of|dozens of attacks|at least \d+ attacks)\b",
     re.IGNORECASE,
 )
 OPENERS = words(
@@ -195,8 +197,7 @@ REPORTED_HEAD = re.compile(r"^\s*(?:(?:in|on)\s+[^,]{0,30}?\s+)?(?:that\s+)?")
 # The victims of an incident told before: "the dead belonged to…".
 VICTIMS = re.compile(
     r"\b(?:the (?:dead|victims|those killed|killed|wounded|casualties|injured)\b"
-    r"(?:\s+as\b)?|(?:named|identified)\s+(?:the|two|three|four|five|both|all|one|"
-    r"some|\w+\s+of\s+the)\s+(?:[\w-]+\s+){0,2}?(?:as|were)\b)",
+    r"(?:\s+(?:as|were|was|belonged to)\b)?|(?:named|identified)\b[^.;]{0,90}?\bas\b)",
     re.IGNORECASE,
 )
 # Nouns of events that a date may belong to instead of the clause's action:
@@ -236,6 +237,12 @@ RELATIVE = re.compile(
     r"\b(?:who|which|whose|planning to|planned to|plans to|plotting to)\b",
     re.IGNORECASE,
 )
+SEPARATE = re.compile(
+    r"\b(?:in a separate (?:incident|attack|development)|in another (?:incident|"
+    r"attack)|separately|elsewhere)\b",
+    re.IGNORECASE,
+)
+BOTH = re.compile(r"\b(?:both|the two) (?:attacks|strikes|incidents)\b", re.IGNORECASE)
 SEPARATELY = re.compile(r"\b(?:separately|in separate (?:meetings|talks))\b")
 # How many people an incident killed or wounded: "Two people were killed",
 # "killing at least three", "ten others wounded".
@@ -342,8 +349,13 @@ class Action:
     victim_mentions: list[ActorMention] = field(default_factory=list)
     # The actors named in the clause, whatever their part.
     mentions: list[ActorMention] = field(default_factory=list)
+    text: str = ""
     reported: bool = False  # inside "X said that…"
     fatalities: Fatalities | None = None
+
+    @property
+    def sentence_text(self) -> str:
+        return self.text[self.sentence.start : self.sentence.end]
 
     @property
     def initiators(self) -> list[ActorMention]:
@@ -505,6 +517,7 @@ def _actions_in(
             )
             participants = _dedupe(heads + participants)
         action = Action(
+            text=text,
             mentions=mentions,
             sentence=sentence,
             trigger=trigger,
@@ -717,15 +730,9 @@ def _read_references(text: str, action: Action, triggers: list[Trigger]) -> None
         # "…told Rudaw that more than 20 shells landed near the villages":
         # words about an attack told just before.
         action.tells_violence = bool(VIOLENT_WORDS.search(said))
-        victims = VICTIMS.search(text, sentence.start, sentence.end)
-        if victims is not None:
-            action.victims = True
-            end = VICTIMS_END.search(text, victims.end(), sentence.end)
-            end_at = end.start() if end else sentence.end
-            action.victim_mentions = [
-                m for m in action.mentions if victims.end() <= m.start < end_at
-            ]
+        _read_victims(text, action)
         return
+    _read_victims(text, action)
     subject = text[clause.subject_start : action.trigger.start]
     after = text[action.trigger.end : action.scope_end].lstrip()
     for kinds, pattern in ANAPHORS:
@@ -738,6 +745,20 @@ def _read_references(text: str, action: Action, triggers: list[Trigger]) -> None
         t.says and t.end <= action.trigger.start and t.strength >= SAY * 0.9
         for t in triggers
     )
+
+
+def _read_victims(text: str, action: Action) -> None:
+    """ "The IRGC named the dead as …", "identified … as Lena Hartmann"."""
+    sentence = action.sentence
+    victims = VICTIMS.search(text, sentence.start, sentence.end)
+    if victims is None:
+        return
+    end = VICTIMS_END.search(text, victims.end(), sentence.end)
+    end_at = end.start() if end else sentence.end
+    found = [m for m in action.mentions if victims.end() <= m.start < end_at]
+    if found:
+        action.victims = True
+        action.victim_mentions = found
 
 
 def _fatalities(words_: str) -> Fatalities | None:
@@ -817,6 +838,11 @@ def _governed_date(
 
 
 def _incidents(actions: list[Action]) -> list[Incident]:
+    """
+    The actions gathered by incident: each joins the incident it tells more
+    of (a casualty count, a claim, a detail, a denial, a reaction), or starts
+    one of its own.
+    """
     incidents: list[Incident] = []
 
     def latest(kinds: frozenset[str], within: int, before: Action) -> Incident | None:
@@ -830,29 +856,47 @@ def _incidents(actions: list[Action]) -> list[Incident]:
     for action in actions:
         kind = action.event_type
         target: Incident | None = None
+        separate = SEPARATE.search(
+            action.sentence_text[: action.trigger.start - action.sentence.start]
+        )
+        if separate:
+            # "In a separate incident on Friday, …".
+            incidents.append(Incident(action))
+            continue
+        if action.victims:
+            target = latest(frozenset(VIOLENT | {T.ARREST}), 4, action)
+            if target is not None:
+                # "Hengaw named the men as …": who the victims were.
+                target.main.participants += [
+                    (m, Role.TARGET) for m in action.victim_mentions
+                ]
+                target.details.append(action)
+                continue
         if action.trigger.says and kind == T.STATEMENT:
             previous = incidents[-1] if incidents else None
-            if (
+            near = (
                 previous is not None
                 and action.sentence.index - previous.last_sentence <= 2
-                and _same_speaker(previous.main, action)
+            )
+            if near and (
+                _same_speaker(previous.main, action)
+                or _speaker_took_part(previous, action)
             ):
                 # "He said the deal…" after Shamkhani's statement; "the
-                # Treasury said…" after the Treasury's sanctions.
+                # Treasury said…" after its sanctions; PJAK denying the
+                # attack on it; Khamenei's words at the meeting.
                 previous.details.append(action)
                 continue
-            if action.victims:
-                target = latest(frozenset(VIOLENT), 4, action)
-                if target is not None:
-                    target.main.participants += [
-                        (m, Role.TARGET) for m in action.victim_mentions
-                    ]
-                    target.details.append(action)
-                    continue
             if action.reaction:
-                target = latest(action.reaction, 8, action)
-                if target is not None:
-                    target.reactions.append(action)
+                targets = [
+                    incident
+                    for incident in reversed(incidents)
+                    if incident.event_type in action.reaction
+                    and action.sentence.index - incident.last_sentence <= 8
+                ][: 2 if BOTH.search(action.sentence_text) else 1]
+                if targets:
+                    for incident in targets:
+                        incident.reactions.append(action)
                     continue
             if action.tells_violence:
                 target = latest(frozenset(VIOLENT), 1, action)
@@ -881,8 +925,26 @@ def _incidents(actions: list[Action]) -> list[Incident]:
             if target is not None and _compatible(target.main, action):
                 target.details.append(action)
                 continue
+        if kind in (T.PROTEST, T.RIOT) and action.date is None:
+            # "Protesters chanted slogans…" after the march: the same protest.
+            target = latest(frozenset({kind}), 2, action)
+            if target is not None and not action.initiators:
+                target.details.append(action)
+                continue
         incidents.append(Incident(action))
     return incidents
+
+
+def _speaker_took_part(incident: Incident, statement: Action) -> bool:
+    """Whether who speaks took part in the incident just told."""
+    speakers = {_key(m) for m in statement.initiators}
+    taking_part = {
+        _key(m)
+        for action in incident.actions
+        for m, role in action.participants
+        if role != Role.MENTIONED
+    }
+    return bool(speakers & taking_part)
 
 
 def _key(mention: ActorMention) -> tuple:

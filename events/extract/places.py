@@ -179,6 +179,8 @@ class Gazetteer:
     # Iraq's, Iran's and their neighbours' places by a looser key of their
     # names ("Koya" and the gazetteer's "Koye"), read only after "in", "near".
     loose: dict[tuple[str, ...], list[Place]]
+    # Airfields by their names without "Air Base" or "Airport": "Al Asad".
+    airfield_cores: dict[tuple[str, ...], list[Place]]
 
 
 @functools.cache
@@ -227,9 +229,14 @@ def gazetteer() -> Gazetteer:
                 key = loose_key(name)
                 if key:
                     loose.setdefault(key, []).append(replace(place, in_context=True))
+    airfield_cores: dict[tuple[str, ...], list[Place]] = {}
     for row in gazetteer_rows("airfields.tsv"):
-        _add_airfield(index, row)
-    return Gazetteer(index, iso3_to_iso2, populations, loose)
+        place = _add_airfield(index, row)
+        if place is not None:
+            core = name_key(AIRFIELD_SUFFIX.sub("", place.name))
+            if core:
+                airfield_cores.setdefault(core, []).append(place)
+    return Gazetteer(index, iso3_to_iso2, populations, loose, airfield_cores)
 
 
 # Airfields go by their full name and by shorter ones: "Erbil International
@@ -241,10 +248,10 @@ AIRFIELD_SUFFIX = re.compile(
 AIRFIELD_KINDS = ("airport", "air base", "airbase", "airfield")
 
 
-def _add_airfield(index: NameIndex[Place], row: dict[str, str]) -> None:
+def _add_airfield(index: NameIndex[Place], row: dict[str, str]) -> Place | None:
     name = row["name"]
     if "/" in name or not AIRFIELD_SUFFIX.search(name):
-        return
+        return None
     place = Place(
         name,
         float(row["lat"]),
@@ -261,6 +268,7 @@ def _add_airfield(index: NameIndex[Place], row: dict[str, str]) -> None:
         keys.add(name_key(f"{core} {kind}"))
     for key in keys:
         index.add(key, place)
+    return place
 
 
 _LOOSE = [
@@ -561,20 +569,24 @@ def _loosely(
 
 
 # A place no gazetteer holds, where the words around it say it is one:
-# "the village of Zrgwez", "Zrgwez, south-east of Sulaymaniyah", "near Koya
-# and in Zrgwez", "Barika camp".
-_NAME = r"(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})"
+# "the village of Zrgwez", "the Sidakan district", "Khor Mor gas field",
+# "Zrgwez, south-east of Sulaymaniyah", "near Koya and in Zrgwez", "Tower 22,
+# a U.S. outpost". A facility keeps its kind in its name ("Jeddah 5 camp");
+# a settlement does not ("Karrada" district).
+_WORD = r"(?:[A-Z][\w’'-]*|al-[\w’'-]+)"
+_NAME = rf"(?P<name>{_WORD}(?:\s+(?:{_WORD}|\d+)){{0,3}})"
+FACILITIES = (
+    r"air ?base|base|camp|border crossing|crossing|gas field|oil field|field|"
+    r"refinery|dam|mountains|power plant|prison|checkpoint|garrison|"
+    r"rehabilitation (?:centre|center)|outpost|airport|airfield"
+)
+SETTLEMENTS = (
+    r"village|town|city|district|sub-district|subdistrict|area|neighbourhood|"
+    r"neighborhood|region|valley|quarter"
+)
 UNKNOWN_PLACE = [
-    re.compile(
-        r"\b(?:village|town|city|district|sub-district|subdistrict|area|camp|"
-        r"region|neighbourhood|neighborhood|valley|mountains?|border crossing)"
-        rf"\s+of\s+{_NAME}"
-    ),
-    re.compile(
-        rf"\b(?:in|at|near|outside)\s+(?:the\s+)?{_NAME}\s+(?P<head>village|"
-        r"district|sub-district|subdistrict|camp|area|town|border crossing|crossing|"
-        r"checkpoint|base)\b"
-    ),
+    re.compile(rf"\b(?:{SETTLEMENTS}|villages)\s+of\s+{_NAME}"),
+    re.compile(rf"\b{_NAME}\s+(?P<head>(?i:{FACILITIES}|{SETTLEMENTS}))\b"),
     re.compile(
         rf"\b(?:in|at|near|outside)\s+{_NAME},\s+(?:(?:about|some)\s+)?"
         r"(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
@@ -585,8 +597,13 @@ UNKNOWN_PLACE = [
         rf"\b(?:in|at|near|outside)\s+(?:the\s+)?[A-Z][\w’'-]+\s+(?:and|or)\s+"
         rf"(?:in|at|near)?\s*{_NAME}\b"
     ),
+    re.compile(
+        rf"\b(?:in|at|near|outside)\s+(?:the\s+)?{_NAME},\s+an?\s+(?:[\w.-]+\s+){{0,2}}?"
+        rf"(?P<apposition>(?i:{FACILITIES}|{SETTLEMENTS}))\b"
+    ),
 ]
-UNKNOWN_KINDS = {"camp": Location.Kind.SITE, "base": Location.Kind.SITE}
+SITE_HEADS = re.compile(rf"^(?:{FACILITIES})$", re.IGNORECASE)
+AIRFIELD_HEADS = re.compile(r"^(?:air ?base|airport|airfield|base)$", re.IGNORECASE)
 
 
 def unknown_places(
@@ -595,26 +612,58 @@ def unknown_places(
     *,
     places: list[PlaceMention],
     taken: list[tuple[int, int]],
-) -> list[PlaceMention]:
-    """Places the words around a name say are places, though no gazetteer has them."""
-    spans = taken + [(p.start, p.end) for p in places]
+) -> tuple[list[PlaceMention], list[PlaceMention]]:
+    """
+    Places the words around a name say are places, though no gazetteer has
+    them, and the gazetteer's places they show to be words of theirs.
+    """
+    far = [
+        p for p in places if p.place.country not in REGION and p.place.kind == "city"
+    ]
+    spans = taken + [(p.start, p.end) for p in places if p not in far]
     found: list[PlaceMention] = []
+    replaced: list[PlaceMention] = []
     for sentence in sentences:
         if sentence.heading:
             continue
         body = text[sentence.start : sentence.end]
         for position, pattern in enumerate(UNKNOWN_PLACE):
             for match in pattern.finditer(body):
+                groups = match.groupdict()
+                name = groups["name"]
                 start = sentence.start + match.start("name")
                 end = sentence.start + match.end("name")
-                name = match.group("name")
-                if any(start < e and s < end for s, e in spans):
+                head = groups.get("head") or ""
+                if head and SITE_HEADS.match(head):
+                    # "Khor Mor gas field", "Jeddah 5 camp": the kind is named.
+                    name = f"{name} {head}"
+                    end = sentence.start + match.end("head")
+                name_only = groups["name"]
+                inside = [
+                    p
+                    for p in places
+                    if start <= p.start
+                    and p.end <= end
+                    and (p.end - p.start) < (end - start)
+                    and p.place.kind == Location.Kind.CITY
+                ]
+                if head and SITE_HEADS.match(head) and inside:
+                    # "Jeddah 5 camp" is no Jeddah, "Harir air base" no town.
+                    blocked = [
+                        (s, e)
+                        for s, e in spans
+                        if not any((s, e) == (p.start, p.end) for p in inside)
+                    ]
+                else:
+                    blocked = spans
+                if any(start < e and s < end for s, e in blocked):
                     continue
-                words_ = [fold(w) for w in name.split()]
+                replaced.extend(inside if blocked is not spans else [])
+                words_ = [fold(w) for w in name_only.split()]
                 if any(
                     w in COMMON_WORDS or w in DEMONYMS or w in MONTHS or w in WEEKDAYS
                     for w in words_
-                ):
+                ) or (match.start("name") == 0 and len(words_) == 1 and not head):
                     continue
                 if position == 3 and not any(
                     p.start
@@ -625,7 +674,18 @@ def unknown_places(
                 ):
                     # "near Koya and in Zrgwez": only beside a known place.
                     continue
-                groups = match.groupdict()
+                airfield = (
+                    _airfield_ending(name_only) if AIRFIELD_HEADS.match(head) else None
+                )
+                if airfield is not None:
+                    # "Ain al-Asad air base": the gazetteer's "Al Asad Air Base".
+                    found.append(
+                        PlaceMention(
+                            text[start:end], start, end, airfield, sentence.index
+                        )
+                    )
+                    spans.append((start, end))
+                    continue
                 near = next(
                     (
                         p
@@ -635,21 +695,44 @@ def unknown_places(
                     ),
                     None,
                 )
-                kind = UNKNOWN_KINDS.get(
-                    (groups.get("head") or "").casefold(), Location.Kind.CITY
+                beside = next(
+                    (
+                        p
+                        for p in places
+                        if p.sentence == sentence.index
+                        and end <= p.start <= end + 60
+                        and p.place.country
+                    ),
+                    None,
+                )
+                kind = (
+                    Location.Kind.SITE
+                    if (head and SITE_HEADS.match(head)) or groups.get("apposition")
+                    else Location.Kind.CITY
                 )
                 place = Place(
                     name,
                     near.place.lat if near else None,
                     near.place.lon if near else None,
-                    near.place.country if near else "",
+                    (near or beside).place.country if (near or beside) else "",
                     kind,
                     unknown=True,
                     near=near.place.name if near else "",
                 )
-                found.append(PlaceMention(name, start, end, place, sentence.index))
+                found.append(
+                    PlaceMention(text[start:end], start, end, place, sentence.index)
+                )
                 spans.append((start, end))
-    return found
+    return found, replaced
+
+
+def _airfield_ending(name: str) -> Place | None:
+    """An airfield whose name, without "Air Base" or "Airport", ends this one's."""
+    key = name_key(name)
+    for length in range(len(key), 0, -1):
+        for place in gazetteer().airfield_cores.get(key[-length:], []):
+            return place
+    return None
 
 
 # A far town is read as a place only after words such as these.

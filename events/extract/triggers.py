@@ -146,8 +146,9 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"massacred",
             r"tortured",
             r"hanged",
-            r"opened fire on (?:[\w-]+ ){0,2}?(?:protesters|demonstrators|civilians|"
-            r"crowds?|mourners|worshippers|villagers)",
+            r"opened fire on (?:[\w-]+ ){0,3}?(?:protesters|demonstrators|civilians|"
+            r"crowds?|mourners|worshippers|villagers|porters|kolbars|shepherds|"
+            r"farmers|migrants|workers)",
         ),
     ),
     (
@@ -168,6 +169,10 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"demonstrations?|strikes?|march(?:es)?)",
             r"gathered (?:outside|in front of)",
             r"chanted",
+            r"blocked (?:the |a |several |main )*(?:roads?|highways?|streets?|"
+            r"bridges?|entrances?|border crossings?)",
+            r"marched",
+            r"went on strike",
         ),
     ),
     (
@@ -354,7 +359,8 @@ DETERMINER_BEFORE = re.compile(
 )
 ADJECTIVE_USE = re.compile(r"\b(?:the|a|an|its|their|those|these)\s+$", re.IGNORECASE)
 CAUSE_BEFORE = re.compile(
-    r"\b(?:amid|after|following|over|since|despite|against|sparked by)\s+"
+    r"\b(?:amid|after|following|over|since|despite|against|sparked by|"
+    r"because of|due to)\s+"
     r"(?:[\w’'-]+\s+){0,3}$",
     re.IGNORECASE,
 )
@@ -401,8 +407,10 @@ REMOTE_WEAPONS = re.compile(
     re.IGNORECASE,
 )
 CIVILIANS = re.compile(
-    r"\b(?:civilians?|protesters|demonstrators|children|women|villagers|"
-    r"shopkeepers|worshippers|journalists|mourners|passers-by|residents)\b",
+    r"\b(?:civilians?|protesters|demonstrators|children|women|villagers?|"
+    r"shopkeepers?|worshippers|journalists?|mourners|passers-by|residents?|"
+    r"shepherds?|farmers?|porters?|kolbars?|aid workers?|workers?|drivers?|"
+    r"fishermen|migrants?|refugees?|pilgrims|a (?:man|woman|boy|girl))\b",
     re.IGNORECASE,
 )
 
