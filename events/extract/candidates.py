@@ -14,6 +14,7 @@ canonical name of a body, a state) is looked up there by `known_by_name`.
 
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from events.extract.actors import (
@@ -79,7 +80,7 @@ HEAD_KINDS: dict[str, str] = {
         words(
             "agency organisation organization union group network institute "
             "association company mission bank foundation federation league "
-            "brotherhood centre center services service"
+            "brotherhood centre center services service observatory watch"
         ),
         "",
     ),
@@ -90,6 +91,11 @@ HEAD_KINDS: dict[str, str] = {
 ARMED_WORDS = words(
     "hezbollah hizbullah hizballah kataib kata'ib asaib saraya harakat liwa jaish "
     "ansar hashd daesh isis isil qaeda al-qaeda"
+)
+# Armed groups known by words that are common on their own.
+ARMED_NAMES = re.compile(
+    r"\b(?P<name>Islamic State|Islamic Resistance in Iraq|Islamic Resistance|"
+    r"al-Qaeda|al-Shabaab|Hayat Tahrir al-Sham)\b"
 )
 INTERNATIONAL_WORDS = words("united nations international european arab league nato")
 # Outlets and agencies a report names as its source, and international
@@ -147,6 +153,12 @@ PORTFOLIOS: dict[str, str] = {
 }
 _PORTFOLIO = "|".join(sorted(PORTFOLIOS, key=len, reverse=True))
 # Other bodies a state has, by the word that names them.
+# A state's parliament under its own name.
+PARLIAMENTS = {
+    "IQ": "Council of Representatives of Iraq",
+    "IR": "Islamic Consultative Assembly",
+    "TR": "Grand National Assembly of Turkey",
+}
 STATE_BODIES: dict[str, str] = {
     "presidency": "Presidency of {owner}",
     "cabinet": "Council of Ministers of {owner}",
@@ -203,7 +215,9 @@ SOURCE_BEFORE = re.compile(
     r"fighters (?:of|from)|militants (?:of|from)|leader of|head of|chief of|"
     r"spokesman (?:for|of)|spokeswoman (?:for|of)|spokesperson (?:for|of)|"
     r"commander of|affiliated with|loyal to|backed by|belong(?:s|ed)? to|"
-    r"linked to|faction of)(?: the)?\s+$",
+    r"linked to|faction of|airline|carrier|company|firm|exchange|operator|"
+    r"charity|watchdog|relief group|rights group|aid group|group|organi[sz]ation)"
+    r"(?: the)?\s+(?:[A-Z][\w-]*[’']s\s+)?$",
     re.IGNORECASE,
 )
 GROUP_BEFORE = re.compile(
@@ -265,7 +279,7 @@ APPOSITION_AFTER = re.compile(
     re.IGNORECASE,
 )
 APPOSITION_BEFORE = re.compile(
-    rf"\b(?:{_OFFICE_WORD})(?:\s+(?:of|for|to|at)\s+[^,;()“”\"]{{1,80}})?,\s*$",
+    rf"\b(?:{_OFFICE_WORD})s?(?:\s+(?:of|for|to|at|from)\s+[^,;()“”\"]{{1,80}})?,\s*$",
     re.IGNORECASE,
 )
 # Letters of words that are not names although written in capitals.
@@ -276,7 +290,11 @@ ACRONYM_STOP = words(
 PARTICLES = frozenset({"bin", "ibn", "bint", "abu", "abd", "de", "van", "von", "da"})
 # Lowercase words inside a name: "Ministry of Foreign Affairs", "Office of
 # the Prime Minister", "Abu Bakr al Baghdadi". "the" only after "of"/"for".
-CONNECTORS = frozenset({"of", "for", "the", "al", "el", "de"})
+CONNECTORS = frozenset(
+    {"of", "for", "the", "al", "el", "de", "bin", "ibn", "bint", "abu", "abd"}
+)
+# "Kurdish-led", "Iran-backed": words about a name, not of it.
+LED_SUFFIXES = ("-led", "-backed", "-based", "-aligned", "-linked", "-allied")
 PRONOUNS = words(
     "he she they it we i you his her their its this that these those there "
     "who which what"
@@ -285,8 +303,8 @@ PRONOUNS = words(
 # perhaps after an auxiliary or an adverb.
 ACTS_AFTER = re.compile(
     r"^(?:\s*,[^,]{1,60},)?\s+(?:(?:has|have|had|was|were|is|are|will|would|"
-    r"also|then|later|again|on\s+\w+day|\w+ly|and\s+[A-Z][\w’'-]*(?:\s+[A-Z]"
-    r"[\w’'-]*){0,2})\s+){0,3}"
+    r"also|then|later|again|on\s+\w+day|\w+ly|and\s+(?:the\s+)?[A-Z][\w’'-]*"
+    r"(?:\s+(?:[A-Z][\w’'-]*|for|of|\([A-Z]+\))){0,7})\s+){0,3}"
     r"(?:[a-z]+ed|said|says|told|warned|warns|accuses|condemns|denies|rejects|"
     r"struck|strikes|sent|sends|met|meets|signed|signs|launched|launches|"
     r"imposed|imposes|lists|calls|urges|vows|insists|wants|seeks|threatens|"
@@ -337,7 +355,12 @@ def recognise(
     """
     place_spans = [(p.start, p.end) for p in places]
     known = _full_names_win(sentences, text, known, place_spans)
-    candidates = find_candidates(sentences, text, known=known, place_spans=place_spans)
+    # The country the article is mostly about: bare "security forces" are its.
+    countries = Counter(p.place.country for p in places if p.place.country)
+    home = countries.most_common(1)[0][0] if countries else ""
+    candidates = find_candidates(
+        sentences, text, known=known, place_spans=place_spans, home=home
+    )
     actors = _outside_longer(known, candidates) + candidates
     places = [
         p
@@ -439,6 +462,8 @@ def body_name(kind_word: str, owner: Owner | None) -> str:
     if portfolio is not None:
         name = f"Ministry of {portfolio}"
         return f"{name} of {owner.name}" if owner else name
+    if kind_word.casefold() == "parliament" and owner and owner.code in PARLIAMENTS:
+        return PARLIAMENTS[owner.code]
     template = STATE_BODIES[kind_word.casefold()]
     return template.format(owner=owner.name if owner else "").removesuffix(" of ")
 
@@ -585,6 +610,7 @@ def find_candidates(
     *,
     known: list[ActorMention],
     place_spans: list[tuple[int, int]],
+    home: str = "",
 ) -> list[ActorMention]:
     """Actors the text names that are not in the database."""
     known_spans = [(m.start, m.end) for m in known]
@@ -607,15 +633,29 @@ def find_candidates(
             owner = k_start == start and re.match(r"[’']s\b", text[k_end : k_end + 3])
             of = re.search(r"\b(?:of|for|in)(?: the)?\s+$", text[start:k_start])
             lead = re.fullmatch(r"(?:the\s+)?", text[start:k_start], re.IGNORECASE)
+            body = re.match(r"(?:the\s+)?Ministry\s+of\s+$", text[start:k_start])
             if not (
-                owner or (of and k_end == end) or (lead and _demonym_led(text, k_end))
+                owner
+                or (of and k_end == end)
+                or (lead and _demonym_led(text, k_end))
+                or body
             ):
                 return True
         return False
 
     for sentence in sentences:
         found.extend(_bodies_in(sentence, text))
-        found.extend(_forces_in(sentence, text))
+        found.extend(_forces_in(sentence, text, home=home))
+        body = text[sentence.start : sentence.end]
+        found.extend(
+            _Candidate(
+                sentence.start + m.start("name"),
+                sentence.start + m.end("name"),
+                K.ARMED_GROUP,
+                name=m.group("name"),
+            )
+            for m in ARMED_NAMES.finditer(body)
+        )
         found.extend(_candidates_in(sentence, text))
     # A name the article writes as a place's somewhere ("Ain al-Asad air
     # base", "Wadi al-Shay valley") is no person anywhere.
@@ -776,19 +816,37 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
         org = _trim(tokens, first, last, keep_demonym=True)
         if org and org[1] > org[0] and _is_body(tokens, *org):
             start = org[0]
-            # "Iran’s Foreign Ministry": the owner belongs to the name.
+            # "the Kurdistan Region’s Joint Crisis Coordination Centre": the
+            # words name the body, its owner is its parent.
+            owner = None
+            while org[0] < org[1] and fold(tokens[org[0]].text).endswith(LED_SUFFIXES):
+                org = (org[0] + 1, org[1])
+                start = org[0]
             if (
                 start >= 2
                 and tokens[start - 1].key == "s"
                 and tokens[start - 1].text[0] in "’'"
                 and tokens[start - 2].is_capitalised
             ):
-                start -= 2
+                owner_start = start - 2
+                while (
+                    owner_start > 0
+                    and _joined(tokens[owner_start - 1], tokens[owner_start], text)
+                    and tokens[owner_start - 1].is_capitalised
+                ):
+                    owner_start -= 1
+                owner = owner_of(
+                    text[tokens[owner_start].start : tokens[start - 2].end]
+                )
+                start = owner_start
             add(
                 start,
                 org[1],
                 _kind_of(tokens, org[0], org[1]),
                 aliases=[acronym] if acronym else [],
+                name=text[tokens[org[0]].start : tokens[org[1]].end] if owner else "",
+                country=owner.country if owner else "",
+                parent=owner.actor() if owner else None,
             )
             continue
         # A person after a title: "Prime Minister Mohammed al-Sudani",
@@ -806,10 +864,25 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
         # "Ali Akbar Ahmadian, the secretary of…", "Iran's ambassador,
         # Mohammad Kazem Al-e Sadegh," "Mahsa Amini, a 22-year-old woman";
         # a name with "al-", "bin", "Abu": "Mahmoud al-Rubaie".
+        place_after = PLACE_HEAD_AFTER.match(after) is not None
+        person_before = (
+            bool(found)
+            and found[-1].kind == PERSON
+            and (text[found[-1].end : tokens[first].start].strip() in ("and", ", and"))
+        )
         if (
             shaped
             and name[1] > name[0]
-            and (_in_apposition(before, after) or _has_particle(tokens, first, last))
+            and not place_after
+            and (
+                _in_apposition(before, after)
+                or _has_particle(tokens, first, last)
+                or AGE_BEFORE.search(before)
+                or AGE_AFTER.match(after)
+                or NAMED_AS_BEFORE.search(before)
+                or DEATH_OF_BEFORE.search(before)
+                or (person_before and re.search(r"\s+and\s+$", before))
+            )
         ):
             add(*name, PERSON)
         words_in = {fold(tokens[i].text) for i in range(name[0], name[1] + 1)}
@@ -863,6 +936,17 @@ PLACE_NAMED = re.compile(
     r"gas field|oil field|border crossing|crossing|dam|refinery|mountains|valley|"
     r"area|neighbourhood|neighborhood|garrison)\b"
 )
+# "named the detainees as Kamran Heydari and Rasoul Azizi".
+NAMED_AS_BEFORE = re.compile(
+    r"\b(?:named|identified)\b[^.;]{0,90}?\bas\s+(?:[^,;.]*?(?:,\s*|\s+and\s+))?"
+    r"(?:\d{1,3}-year-old\s+)?$"
+)
+# "the first anniversary of the death of Mahsa Amini".
+DEATH_OF_BEFORE = re.compile(
+    r"\b(?:death|killing|murder|funeral|assassination|arrest|detention|release|"
+    r"abduction|kidnapping|disappearance|execution)\s+of\s+$",
+    re.IGNORECASE,
+)
 # "34-year-old Lena Hartmann", "Hiwa Rahimi, 24,".
 AGE_BEFORE = re.compile(r"\b\d{1,3}-year-old\s+$")
 AGE_AFTER = re.compile(r"^,\s*\d{1,2}\s*(?:,|\)|and\b|$)")
@@ -889,11 +973,11 @@ def _has_particle(tokens: list[Token], first: int, last: int) -> bool:
 # a state's forces by the adjective of its people or its name, or a force by
 # its own name.
 FORCES = re.compile(
-    r"\b(?P<name>(?P<owner>U\.S\.|US|U\.K\.|UK|[A-Z][\w’'-]+)\s+(?P<kind>"
+    r"\b(?P<name>(?P<owner>U\.S\.|US|U\.K\.|UK|[A-Z][\w’'-]+)\s+(?P<kind>(?i:"
     r"(?:(?:security|armed|special|border|federal|government|counter-terrorism|"
     r"counterterrorism|riot)\s+)*(?:forces|troops|army|soldiers|police|"
     r"border guards?|military|security service|armed forces|air force|navy|"
-    r"warplanes?|jets?|drones?|aircraft|artillery|gunboats?)))\b"
+    r"warplanes?|jets?|drones?|aircraft|artillery|gunboats?))))\b"
 )
 # Forces named by their weapons or as a whole are the state's armed forces.
 ARMED_FORCES_WORDS = words(
@@ -902,9 +986,33 @@ ARMED_FORCES_WORDS = words(
 )
 
 
-def _forces_in(sentence: Sentence, text: str) -> list[_Candidate]:
+def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candidate]:
     found = []
     body = text[sentence.start : sentence.end]
+    adjective = DEMONYM_OF.get(home, "")
+    if adjective:
+        for match in re.finditer(
+            r"(?:^|(?<=\s))(?P<lead>(?:the\s+|The\s+)?)"
+            r"(?P<name>security forces|police|border guards|riot police)\b",
+            body,
+            re.IGNORECASE,
+        ):
+            before = body[: match.start()]
+            if re.search(r"[A-Z][\w’'.-]*\s*$", before) and not before.endswith(
+                (". ", ", ")
+            ):
+                continue  # "Iraqi security forces", "Basra police": named
+            owner = owner_of(adjective)
+            found.append(
+                _Candidate(
+                    sentence.start + match.start("name"),
+                    sentence.start + match.end("name"),
+                    K.SECURITY_FORCE,
+                    name=f"{adjective} {match.group('name').lower()}",
+                    country=owner.country if owner else "",
+                    parent=owner.actor() if owner else None,
+                )
+            )
     for match in FORCES.finditer(body):
         owner_word = match.group("owner")
         owner = owner_of(owner_word)
@@ -1123,7 +1231,9 @@ def _trim(
         droppable = word in FUNCTION_WORDS or word in TITLE_WORDS
         if word in DEMONYMS and not keep_demonym:
             droppable = True
-        if word in CONNECTORS or word == "s":
+        if (word in CONNECTORS and not tokens[first].is_capitalised) or word == "s":
+            droppable = True
+        if word in ("the", "of", "for"):
             droppable = True
         if not droppable:
             break
@@ -1277,6 +1387,26 @@ def known_countries() -> dict[int, str]:
             dict(Actor.objects.exclude(country="").values_list("id", "country")),
         )
     return _known_countries[1]
+
+
+# The adjective of each country's people, for forces an article names
+# without it ("security forces" in an article about Iran).
+DEMONYM_OF = {
+    "IQ": "Iraqi",
+    "IR": "Iranian",
+    "TR": "Turkish",
+    "SY": "Syrian",
+    "JO": "Jordanian",
+    "SA": "Saudi",
+    "KW": "Kuwaiti",
+    "US": "U.S.",
+    "IL": "Israeli",
+    "LB": "Lebanese",
+    "AF": "Afghan",
+    "PK": "Pakistani",
+    "AZ": "Azerbaijani",
+    "AM": "Armenian",
+}
 
 
 # States that act, and short second mentions.

@@ -207,7 +207,8 @@ TITLE_WORDS = words(
     mr mrs ms sayyed sayed mullah hojatoleslam captain capt sergeant sgt
     counterpart undersecretary attorney coordinator representative chancellor
     premier ruler mufti pastor bishop patriarch journalist activist reporter
-    cameraman photographer correspondent presenter
+    cameraman photographer correspondent presenter researcher academic scholar
+    blogger lawyer poet writer singer
     """
 )
 
