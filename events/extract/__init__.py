@@ -14,6 +14,7 @@ from events.extract.dates import find_dates
 from events.extract.events import propose_events
 from events.extract.places import PlaceMention, match_places, unknown_places
 from events.extract.text import Sentence, split_sentences, tokenize
+from events.models import Actor
 
 
 def suggest(
@@ -41,12 +42,26 @@ def suggest(
     # "Iraq" in "northern Iraq" names a place, not the state.
     known = _outside_longer(known, places)
     actors, places = recognise(sentences, text, known=known, places=places)
+    # A new "person" where the words around say a place ("near Jurf
+    # al-Sakhar, 60 km south of Baghdad") is the place.
     unknown, replaced = unknown_places(
-        sentences, text, places=places, taken=[(a.start, a.end) for a in actors]
+        sentences,
+        text,
+        places=places,
+        taken=[
+            (a.start, a.end)
+            for a in actors
+            if a.actor_id is not None or a.kind != Actor.Kind.PERSON
+        ],
     )
     places = sorted(
         [p for p in places if p not in replaced] + unknown, key=lambda p: p.start
     )
+    actors = [
+        a
+        for a in actors
+        if not any(a.start < p.end and p.start < a.end for p in unknown)
+    ]
     dates = find_dates(sentences, text, published=published)
     events = propose_events(
         text=text,

@@ -668,6 +668,7 @@ def find_candidates(
 
     accepted: dict[tuple[str, ...], _Accepted] = {}
     surfaces: dict[tuple[str, ...], tuple[str, ...]] = {}  # surface key → name key
+    aliases: dict[tuple[str, ...], tuple[str, ...]] = {}
     direct: list[tuple[_Candidate, tuple[str, ...]]] = []
     for candidate in sorted(found, key=lambda c: (c.start, -(c.end - c.start))):
         surface = text[candidate.start : candidate.end]
@@ -694,9 +695,18 @@ def find_candidates(
             accepted[key].kind = candidate.kind
         surfaces.setdefault(name_key(surface), key)
         for alias in candidate.aliases:
-            surfaces.setdefault(name_key(alias), key)
+            aliases[name_key(alias)] = key
         if candidate.name:
             direct.append((candidate, key))
+    # "The Party of Free Life of Kurdistan (PJAK)": the acronym is that name
+    # everywhere in the article, before it is spelt out too.
+    for alias_key, key in aliases.items():
+        if alias_key != key:
+            surfaces[alias_key] = key
+            accepted.pop(alias_key, None)
+            for surface_key, target in list(surfaces.items()):
+                if target == alias_key:
+                    surfaces[surface_key] = key
 
     # Every mention of an accepted candidate, also where no rule fired:
     # "Mahmoud al-Rubaie" once, then "al-Rubaie" or "Rubaie"; "PMF" after

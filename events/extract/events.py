@@ -57,6 +57,12 @@ ACCUSING = words(
 )
 NEGATED_SUBJECT = re.compile(r"^\W*(?:no|nobody|none|neither)\b", re.IGNORECASE)
 # Sentences about how things usually are, not about something that happened.
+# Many actions told as one: no incident of its own.
+AGGREGATE = re.compile(
+    r"\b(?:repeatedly|a series of|dozens of (?:attacks|strikes)|at least \d+ "
+    r"(?:attacks|strikes)|more than \d+ (?:attacks|strikes)|tit-for-tat)\b",
+    re.IGNORECASE,
+)
 BACKGROUND = re.compile(
     r"\b(?:in the past|in recent years|for years|for decades|has long|have long|"
     r"often|usually|routinely|regularly|historically|is home to|are home to|"
@@ -399,7 +405,7 @@ def propose_events(
             continue
         body = text[sentence.start : sentence.end]
         own_dates = [d for d in dates if d.sentence == sentence.index]
-        if BACKGROUND.search(body) and not own_dates:
+        if (BACKGROUND.search(body) and not own_dates) or AGGREGATE.search(body):
             continue
         actions.extend(
             _actions_in(
@@ -893,9 +899,19 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                     for incident in reversed(incidents)
                     if incident.event_type in action.reaction
                     and action.sentence.index - incident.last_sentence <= 8
-                ][: 2 if BOTH.search(action.sentence_text) else 1]
+                ]
+                named = [i for i in targets if _names_incident(action, i)]
+                targets = (named or targets)[
+                    : 2 if BOTH.search(action.sentence_text) else 1
+                ]
                 if targets:
                     for incident in targets:
+                        if CLAIMED.search(action.sentence_text):
+                            # "The Islamic Resistance in Iraq claimed the
+                            # attack": who claims it did it.
+                            incident.main.participants += [
+                                (m, Role.INITIATOR) for m in action.initiators
+                            ]
                         incident.reactions.append(action)
                     continue
             if action.tells_violence:
@@ -933,6 +949,23 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 continue
         incidents.append(Incident(action))
     return incidents
+
+
+CLAIMED = re.compile(
+    r"\bclaimed (?:responsibility for )?(?:the|both|this|these)\b", re.IGNORECASE
+)
+
+
+def _names_incident(action: Action, incident: Incident) -> bool:
+    """Whether a reaction names the incident's place: "the attack on Ain al-Asad"."""
+    words_ = fold(action.sentence_text)
+    names = {
+        fold(p.text)
+        for a in incident.actions
+        for p in a.places
+        if p.sentence == a.sentence.index
+    }
+    return any(name and name in words_ for name in names)
 
 
 def _speaker_took_part(incident: Incident, statement: Action) -> bool:
@@ -1390,7 +1423,15 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             before = ""
         dateline = not before.strip() and DATELINE_AFTER.match(text[mention.end :])
         joined = found and TOWNS_JOINED.match(text[found[-1].end : mention.start])
-        if not (LOCATIVE_BEFORE.search(before) or dateline or joined):
+        struck = (
+            action.event_type in VIOLENT
+            and mention.start >= action.trigger.end
+            and re.fullmatch(
+                r"\s*(?:the\s+)?", text[action.trigger.end : mention.start]
+            )
+            is not None
+        )
+        if not (LOCATIVE_BEFORE.search(before) or dateline or joined or struck):
             continue
         if REFERENCE_BEFORE.search(before) and len(action.places) > 1:
             continue
@@ -1745,9 +1786,11 @@ def _participants(
 
 
 MEMBERS_OF = re.compile(
-    r"\b(?:members?|fighters?|militants?|commanders?|leaders?|officers?|soldiers?|"
+    r"\b(?:(?:killing|wounding|injuring|killed|wounded|injured)\s+(?:at least\s+)?"
+    r"(?:\w+\s+)?$|"
+    r"(?:members?|fighters?|militants?|commanders?|leaders?|officers?|soldiers?|"
     r"supporters?|operatives?|positions|bases?|camps?|headquarters|targets|"
-    r"depots?|vehicles?|convoys?)\s+(?:of|belonging to|used by)\s+(?:the\s+)?$",
+    r"depots?|vehicles?|convoys?)\s+(?:of|belonging to|used by)\s+(?:the\s+)?$)",
     re.IGNORECASE,
 )
 ACCUSING_BEFORE = re.compile(

@@ -659,6 +659,7 @@ def unknown_places(
                 if any(start < e and s < end for s, e in blocked):
                     continue
                 replaced.extend(inside if blocked is not spans else [])
+                replaced.extend(p for p in far if start < p.end and p.start < end)
                 words_ = [fold(w) for w in name_only.split()]
                 if any(
                     w in COMMON_WORDS or w in DEMONYMS or w in MONTHS or w in WEEKDAYS

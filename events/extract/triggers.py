@@ -72,7 +72,8 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"rockets?|air ?strikes?|raids?)",
             r"fired (?:[\w-]+ ){0,3}?(?:rockets?|missiles?|drones?|mortars?|shells?)",
             r"(?:(?<=strike )|(?<=strikes )|(?<=drone )|(?<=drones )|(?<=missile )|"
-            r"(?<=missiles )|(?<=rocket )|(?<=rockets ))(?:hit|hits|slammed)",
+            r"(?<=missiles )|(?<=rocket )|(?<=rockets )|(?<=aircraft )|(?<=jets )|"
+            r"(?<=warplanes )|(?<=shells )|(?<=mortars ))(?:hit|hits|slammed)",
             r"carried out (?:[\w-]+ ){0,3}?(?:strikes?|air ?strikes?|bombings?|"
             r"raids?)",
         ),
