@@ -77,7 +77,7 @@ OPENERS = words(
     "overnight elsewhere but and despite amid while when"
 )
 CONNECTOR_RE = re.compile(
-    r"\b(?:when|after|as|while|that|because|whereas|said|says|say|told|"
+    r"\b(?:when|where|after|as|while|that|because|whereas|said|says|say|told|"
     r"announced|stated|claimed)\s+",
     re.IGNORECASE,
 )
@@ -249,7 +249,7 @@ SEPARATE = re.compile(
     re.IGNORECASE,
 )
 BOTH = re.compile(r"\b(?:both|the two) (?:attacks|strikes|incidents)\b", re.IGNORECASE)
-SEPARATELY = re.compile(r"\b(?:separately|in separate (?:meetings|talks))\b")
+SEPARATELY = re.compile(r"\b(?:separately|separate (?:meetings|talks))\b")
 # How many people an incident killed or wounded: "Two people were killed",
 # "killing at least three", "ten others wounded".
 _COUNT = (
@@ -564,7 +564,18 @@ def _actions_in(
                 ),
                 None,
             )
-        if action.reported and not action.initiators:
+        own_forces = re.match(
+            r"\s*(?:its|their|our|they|it|we)\b",
+            text[action.clause.subject_start : trigger.start],
+            re.IGNORECASE,
+        )
+        decided = any(
+            t.says
+            and t.end <= trigger.start
+            and re.match(r"(?:announc|order|decid|declar)", t.word, re.IGNORECASE)
+            for t in triggers
+        )
+        if action.reported and not action.initiators and (own_forces or decided):
             # "al-Sudani announced that guards would be sent": the one who
             # announces it decided it.
             action.participants = _dedupe(
@@ -831,7 +842,7 @@ def _governed_date(
         elif owner is trigger or (
             owner is not None
             and owner.kind == trigger.kind
-            and owner.strength < trigger.strength
+            and owner.strength <= trigger.strength
         ):
             governed.append(date)
     if not governed:
@@ -915,7 +926,7 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                         incident.reactions.append(action)
                     continue
             if action.tells_violence:
-                target = latest(frozenset(VIOLENT), 1, action)
+                target = latest(frozenset(VIOLENT), 3, action)
                 if target is not None:
                     target.details.append(action)
                     continue
@@ -1717,7 +1728,8 @@ def _participants(
         PASSIVE_BEFORE.search(text[sentence.start : trigger.start]) is not None
         or re.match(r"\s+by\b", after) is not None
     ) and not trigger.says
-    head_role = _head_role(kind, passive=passive)
+    # "security forces had been deployed": who is deployed is who deploys.
+    head_role = _head_role(kind, passive=passive and kind != T.DEPLOYMENT)
     in_subject = [
         m
         for m in mentions
@@ -1773,7 +1785,16 @@ def _participants(
         elif ACCUSING_BEFORE.search(before):
             roles[id(mention)] = Role.TARGET
         elif passive and re.search(r"\bby\s+(?:the\s+)?$", before):
-            roles[id(mention)] = Role.INITIATOR
+            roles[id(mention)] = (
+                Role.SIGNATORY if kind == T.AGREEMENT else Role.INITIATOR
+            )
+        elif (
+            passive
+            and kind == T.AGREEMENT
+            and re.search(r"\bby\b[^;]*\band\s+(?:the\s+)?$", before)
+        ):
+            # "signed by X and Y".
+            roles[id(mention)] = Role.SIGNATORY
         elif re.search(r"\b(?:mediated|brokered|hosted) by\s+(?:the\s+)?$", before):
             roles[id(mention)] = Role.MEDIATOR
         elif mention.end <= object_end:
@@ -1801,7 +1822,7 @@ ATTRIBUTION_AFTER = re.compile(
 )
 OFFICE_BEFORE = re.compile(
     r"\b(?:secretary|head|chief|leader|commander|spokesman|spokeswoman|spokesperson|"
-    r"member|members|director|chairman|president|minister|adviser|advisor|envoy|"
+    r"director|chairman|president|minister|adviser|advisor|envoy|"
     r"ambassador|representative|official|officials|deputy)\s+(?:of|for|to|at)\s+"
     r"(?:the\s+)?$",
     re.IGNORECASE,

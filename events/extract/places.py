@@ -543,6 +543,9 @@ def _loosely(
             if not LOCATIVE_CONTEXT.search(before):
                 continue
             for length in (2, 1):
+                if length == 1 and _inside_longer_name(tokens, i):
+                    # "Khor Abdullah" is no "Khūr".
+                    continue
                 run = tokens[i : i + length]
                 if len(run) < length or not all(t.is_capitalised for t in run):
                     continue

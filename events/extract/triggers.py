@@ -241,8 +241,9 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"met",
             r"meets",
             r"meet with",
-            r"held (?:[\w-]+ ){0,5}?talks",
-            r"holds (?:[\w-]+ ){0,5}?talks",
+            r"held (?:[\w-]+ ){0,5}?(?:talks|meetings?)",
+            r"holds (?:[\w-]+ ){0,5}?(?:talks|meetings?)",
+            r"received(?= (?:[A-Z]|his |her |the [A-Z]|a delegation))",
             r"hosted",
             r"visited",
             r"conferred",
@@ -279,6 +280,10 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"imposed (?:new )?sanctions",
             r"sentenced",
             r"ruled",
+            r"imposed (?:a |an )?(?:[\w-]+ )?curfew",
+            r"repatriated",
+            r"crossed back",
+            r"returned home",
             r"revoked",
             r"dissolved",
             r"won (?:[\w-]+ ){0,3}?seats",
@@ -355,14 +360,14 @@ TRIGGERS: list[tuple[str, float, re.Pattern]] = [
 
 DETERMINER_BEFORE = re.compile(
     r"\b(?:the|this|that|these|those|its|their|his|her|our|both|such)\s+"
-    r"(?:[\w’'-]+\s+){0,3}$",
+    r"(?:[\w’'.-]+\s+){0,3}$",
     re.IGNORECASE,
 )
 ADJECTIVE_USE = re.compile(r"\b(?:the|a|an|its|their|those|these)\s+$", re.IGNORECASE)
 CAUSE_BEFORE = re.compile(
     r"\b(?:amid|after|following|over|since|despite|against|sparked by|"
     r"because of|due to)\s+"
-    r"(?:[\w’'-]+\s+){0,3}$",
+    r"(?:[\w’'.-]+\s+){0,3}$",
     re.IGNORECASE,
 )
 IRREALIS_BEFORE = re.compile(
@@ -370,7 +375,7 @@ IRREALIS_BEFORE = re.compile(
     r"threaten(?:s|ed)? to|tried to|try to|attempt(?:s|ed)? to|would not|will not|"
     r"did not|does not|do not|not|never|refused to|failed to|"
     r"aim(?:s|ed)? (?:to|at)|seeks? to|sought to|wants? to|allow)\s+"
-    r"(?:[\w’'-]+\s+){0,3}$",
+    r"(?:[\w’'.-]+\s+){0,3}$",
     re.IGNORECASE,
 )
 # Words that make the rest of their clause a condition, a possibility or a
@@ -383,7 +388,7 @@ HYPOTHETICAL_RE = re.compile(
 # After a preposition a noun names a kind of action, not one that happened:
 # "used for attacks", "the threat of protests".
 PREPOSITION_BEFORE = re.compile(
-    r"\b(?:for|of|about|on|to|into|with|by|during|in)\s+(?:[\w’'-]+\s+){0,1}$",
+    r"\b(?:for|of|about|on|to|into|with|by|during|in)\s+(?:[\w’'.-]+\s+){0,1}$",
     re.IGNORECASE,
 )
 COMPOUND_AFTER = re.compile(
@@ -401,6 +406,11 @@ PASSIVE_BEFORE = re.compile(
 # Sentences about how things usually are, not about something that happened.
 CUSTODY = re.compile(
     r"\bin (?:police )?(?:custody|detention|prison|jail)\b", re.IGNORECASE
+)
+CROWDS = re.compile(
+    r"\b(?:demonstrators|protesters|rioters|crowds?|mobs?|supporters)\b(?:\s+\w+){0,2}"
+    r"\s+(?:clashed|fought|attacked|stormed)",
+    re.IGNORECASE,
 )
 REMOTE_WEAPONS = re.compile(
     r"\b(?:drones?|missiles?|rockets?|air ?strikes?|shell(?:s|ing|ed)|mortars?|"
@@ -486,11 +496,16 @@ def find_triggers(text: str, sentence: Sentence) -> list[Trigger]:
                     weight *= 0.25
                 elif CAUSE_BEFORE.search(before) or PREPOSITION_BEFORE.search(before):
                     weight *= 0.5
+            indefinite = strength == VERB and INDEFINITE_REDUCED.search(before)
             if strength == VERB and _reduced(
                 before, match.group(), body[match.end() :]
             ):
                 weight *= 0.25
-            if strength in (VERB, NOUN) and (
+            if indefinite and REDUCED_NEXT.match(body[match.end() :]):
+                # "under an agreement signed in Baghdad on Tuesday": told
+                # here for the first time, whatever the main clause plans.
+                weight = VERB * 0.8
+            elif strength in (VERB, NOUN) and (
                 IRREALIS_BEFORE.search(before)
                 or HYPOTHETICAL_RE.search(before, _clause_start(before))
             ):
@@ -518,6 +533,11 @@ REACTION_BEFORE = re.compile(
 )
 SOURCE_BEFORE = re.compile(
     r"\b(?:according to|in|citing|quoting)\s+(?:a|an|the|its|their)\s+(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+INDEFINITE_REDUCED = re.compile(
+    r"\b(?:an?|two|three|four|several|new)\s+(?:[\w’'.-]+\s+){0,2}?"
+    r"(?:agreement|deal|accord|memorandum|memorandums|treaty|pact)\s+$",
     re.IGNORECASE,
 )
 REDUCED_NEXT = re.compile(
@@ -573,6 +593,9 @@ def event_type(trigger: Trigger, triggers: list[Trigger], body: str) -> str:
     """The type a trigger gives, with the words around it for "killed", "attacked"."""
     if trigger.kind == CASUALTY:
         return _casualty_type(triggers, body, trigger)
+    if trigger.kind == T.BATTLE and CROWDS.search(body):
+        # "demonstrators clashed": a riot, not a battle.
+        return T.RIOT
     if trigger.kind == ATTACK:
         if REMOTE_WEAPONS.search(body):
             return T.REMOTE_VIOLENCE
@@ -587,7 +610,8 @@ def _casualty_type(triggers: list[Trigger], body: str, casualty: Trigger) -> str
         return T.DEATH
     violent = [t for t in triggers if t.kind in VIOLENT]
     if violent:
-        return max(violent, key=lambda t: t.strength).kind
+        kind = max(violent, key=lambda t: t.strength).kind
+        return T.RIOT if kind == T.BATTLE and CROWDS.search(body) else kind
     if REMOTE_WEAPONS.search(body):
         return T.REMOTE_VIOLENCE
     if CIVILIANS.search(body):
