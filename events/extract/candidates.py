@@ -293,6 +293,7 @@ PARTICLES = frozenset({"bin", "ibn", "bint", "abu", "abd", "de", "van", "von", "
 CONNECTORS = frozenset(
     {"of", "for", "the", "al", "el", "de", "bin", "ibn", "bint", "abu", "abd"}
 )
+COUNTRY_PREFIX = re.compile(r"(?:^|\s)(U\.S\.|US|U\.K\.|UK)\s+$")
 # "Kurdish-led", "Iran-backed": words about a name, not of it.
 LED_SUFFIXES = ("-led", "-backed", "-based", "-aligned", "-linked", "-allied")
 PRONOUNS = words(
@@ -849,12 +850,19 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                     text[tokens[owner_start].start : tokens[start - 2].end]
                 )
                 start = owner_start
+            elif prefix := COUNTRY_PREFIX.search(
+                text[sentence.start : tokens[start].start]
+            ):
+                # "the U.S. Treasury Department": the United States' body.
+                owner = owner_of(prefix.group(1))
             add(
                 start,
                 org[1],
                 _kind_of(tokens, org[0], org[1]),
                 aliases=[acronym] if acronym else [],
-                name=text[tokens[org[0]].start : tokens[org[1]].end] if owner else "",
+                name=text[tokens[org[0]].start : tokens[org[1]].end]
+                if owner and start < org[0]
+                else "",
                 country=owner.country if owner else "",
                 parent=owner.actor() if owner else None,
             )
@@ -1013,6 +1021,12 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             ):
                 continue  # "Iraqi security forces", "Basra police": named
             owner = owner_of(adjective)
+            its = re.search(r"\b(?:its|their)\s+$", before, re.IGNORECASE)
+            named_owner = re.findall(r"\b([A-Z][\w-]*)[’']s\b", before) if its else []
+            if named_owner and owner_of(named_owner[-1]) is not None:
+                # "Iran's intelligence ministry said … its security forces".
+                owner = owner_of(named_owner[-1])
+                adjective = DEMONYM_OF.get(owner.code, adjective)
             found.append(
                 _Candidate(
                     sentence.start + match.start("name"),
@@ -1031,6 +1045,11 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
         end = sentence.start + match.end("name")
         if owner is None:
             folded = fold(owner_word)
+            if kind_words[:1].isupper() or re.search(
+                r"[A-Z][\w’'-]*\s+$", body[: match.start("name")]
+            ):
+                # "Popular Mobilization Forces": a name of its own.
+                continue
             if (
                 folded in COMMON_WORDS
                 or folded in FUNCTION_WORDS

@@ -82,7 +82,8 @@ CONNECTOR_RE = re.compile(
     re.IGNORECASE,
 )
 OBJECT_END_RE = re.compile(
-    r"[,;:(]|—|\s(?:in the presence of|according to|who|which|that|while|after|before|"
+    r"[,;:(]|—|\s(?:it|he|she|they)\s+[a-z]+ed\b|"
+    r"\s(?:in the presence of|according to|who|which|that|while|after|before|"
     r"because|when|where|rather than|but|amid|following)\s",
     re.IGNORECASE,
 )
@@ -197,7 +198,8 @@ VIOLENT_WORDS = re.compile(
     re.IGNORECASE,
 )
 VICTIMS_END = re.compile(
-    r"\s(?:and|but)\s+(?:said|added|says)\b|\s(?:who|which|when|whose)\s|;|[.?!]\s"
+    r"\s(?:and|but)\s+(?:said|added|says)\b|\s(?:who|which|when|whose|that)\s|;|"
+    r"[.?!]\s|,\s+(?:a|an|the)\s"
 )
 REPORTED_HEAD = re.compile(r"^\s*(?:(?:in|on)\s+[^,]{0,30}?\s+)?(?:that\s+)?")
 # The victims of an incident told before: "the dead belonged to…".
@@ -575,6 +577,13 @@ def _actions_in(
             and re.match(r"(?:announc|order|decid|declar)", t.word, re.IGNORECASE)
             for t in triggers
         )
+        speakers = _speakers(text, sentence, triggers, action, own_actors)
+        if action.reported and speakers and not (own_forces or decided):
+            # "Iran's intelligence ministry said a team detained by…": who
+            # tells of it is mentioned in it.
+            action.participants = _dedupe(
+                action.participants + [(m, Role.MENTIONED) for m in speakers]
+            )
         if action.reported and not action.initiators and (own_forces or decided):
             # "al-Sudani announced that guards would be sent": the one who
             # announces it decided it.
@@ -1335,7 +1344,9 @@ def _subject_words(text: str, action: Action) -> str:
     if action.trigger.says or action.clause.speaker is not None:
         return ""
     before = text[action.sentence.start : action.trigger.start]
-    if PASSIVE_BEFORE.search(before):
+    if PASSIVE_BEFORE.search(before) or re.match(
+        r"\s+by\b", text[action.trigger.end : action.trigger.end + 4]
+    ):
         return ""
     words_ = text[action.clause.subject_start : action.trigger.start].strip()
     cut = SUBJECT_END.search(words_)
@@ -1784,7 +1795,7 @@ def _participants(
             roles[id(mention)] = Role.TARGET
         elif ACCUSING_BEFORE.search(before):
             roles[id(mention)] = Role.TARGET
-        elif passive and re.search(r"\bby\s+(?:the\s+)?$", before):
+        elif passive and re.search(r"\bby\s+(?:the\s+|its\s+|their\s+)?$", before):
             roles[id(mention)] = (
                 Role.SIGNATORY if kind == T.AGREEMENT else Role.INITIATOR
             )
