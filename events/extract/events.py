@@ -872,12 +872,16 @@ def _incidents(actions: list[Action]) -> list[Incident]:
     incidents: list[Incident] = []
 
     def latest(kinds: frozenset[str], within: int, before: Action) -> Incident | None:
+        found = []
         for incident in reversed(incidents):
             if before.sentence.index - incident.last_sentence > within:
-                return None
+                break
             if incident.event_type in kinds:
-                return incident
-        return None
+                found.append(incident)
+        # An incident of years ago ("air strikes … in 2021") is background to
+        # what is reacted to now.
+        current = [i for i in found if not _historical(i)]
+        return (current or found or [None])[0]
 
     for action in actions:
         kind = action.event_type
@@ -941,6 +945,21 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                     continue
             incidents.append(Incident(action))
             continue
+        if kind == T.OTHER and INQUIRY.match(action.trigger.word):
+            # "ordered an investigation into the attack": about the attack.
+            object_text = action.sentence_text[
+                action.trigger.end - action.sentence.start :
+            ]
+            kinds = frozenset(
+                k
+                for kinds, pattern in ANAPHORS
+                if pattern.search(object_text)
+                for k in kinds
+            )
+            target = latest(kinds, 8, action) if kinds else None
+            if target is not None:
+                target.reactions.append(action)
+                continue
         if action.trigger.kind == CASUALTY and not action.initiators:
             target = latest(frozenset(VIOLENT), 3, action)
             if target is not None:
@@ -971,6 +990,7 @@ def _incidents(actions: list[Action]) -> list[Incident]:
     return incidents
 
 
+INQUIRY = re.compile(r"(?:launched|ordered|opened)\b", re.IGNORECASE)
 CLAIMED = re.compile(
     r"\bclaimed (?:responsibility for )?(?:the|both|this|these)\b", re.IGNORECASE
 )
@@ -986,6 +1006,11 @@ def _names_incident(action: Action, incident: Incident) -> bool:
         if p.sentence == a.sentence.index
     }
     return any(name and name in words_ for name in names)
+
+
+def _historical(incident: Incident) -> bool:
+    date = incident.main.date
+    return date is not None and date.precision == DatePrecision.YEAR.value
 
 
 def _speaker_took_part(incident: Incident, statement: Action) -> bool:
@@ -1055,7 +1080,7 @@ def _proposals(
         + [
             (m, Role.MENTIONED)
             for action in [*incident.details, *incident.reactions]
-            if action.trigger.says
+            if action.trigger.says or action in incident.reactions
             for m, r in action.participants
             if r == Role.INITIATOR and not is_media(text, m)
         ]
@@ -1230,7 +1255,7 @@ def _unnamed(
                 subject_start if UNNAMED_ARMED.search(subject) else main.trigger.end
             )
             add("Unidentified armed group", country, Role.INITIATOR, armed, offset)
-    if kind in VIOLENT | {T.ARREST, T.DEATH} and Role.TARGET not in roles:
+    if kind in VIOLENT | {T.DEATH} and Role.TARGET not in roles:
         passive = PASSIVE_BEFORE.search(text[sentence.start : main.trigger.start])
         start = subject_start if passive else main.trigger.end
         end = (

@@ -124,6 +124,11 @@ WHEN = re.compile(
     r"October|November|December)(?:\s+\d{1,2})?(?:,?\s+\d{4})?|\d{4})\b",
 )
 WHEN_AT_END = re.compile(f"(?:{WHEN.pattern})\\s*$")
+# Countries named with "the": "in the United States".
+THE_COUNTRY = re.compile(
+    r"^(?:United |Netherlands|Philippines|Gambia|Bahamas|Czech Republic|"
+    r"Central African|Dominican|Maldives|Comoros)"
+)
 OBJECT_WORDS_MAX = 9
 SAID_WORDS_MAX = 16
 SAYING = frozenset({"said", "says", "say", "told", "tells", "announced", "stated"})
@@ -317,10 +322,12 @@ def title_for(
         title = f"{targets or passive_thing} {PASSIVE_VERBS[kind]}"
     else:
         title = _noun_title(kind, trigger, fatalities)
-    if place and fold(place) not in fold(title):
+    if place and not re.search(rf"\b{re.escape(fold(place))}\b", fold(title)):
         at = {Location.Kind.SITE: "at", Location.Kind.BORDER: "on the"}.get(
             place_kind, "in"
         )
+        if place_kind == Location.Kind.COUNTRY and THE_COUNTRY.match(place):
+            at = f"{at} the"
         title = f"{title} {at} {place}"
     return _finish(title)
 
