@@ -433,9 +433,9 @@ def test_wire_report_of_a_drone_strike() -> None:
     assert arrest["title"] == (
         "Iraqi security forces detain two men near the site of the strike in Al-Qaim"
     )
-    assert [
-        (a["name"], a["actor_id"], a["role"]) for a in arrest["actors"]
-    ] == [("Iraqi security forces", None, "initiator")]
+    assert [(a["name"], a["actor_id"], a["role"]) for a in arrest["actors"]] == [
+        ("Iraqi security forces", None, "initiator")
+    ]
     # Nothing happened when "no group claimed responsibility".
     assert not [e for e in result["events"] if "No group" in e["quote"]]
 
