@@ -899,6 +899,8 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 or AGE_AFTER.match(after)
                 or NAMED_AS_BEFORE.search(before)
                 or DEATH_OF_BEFORE.search(before)
+                or MET_BEFORE.search(before)
+                or MET_AFTER.match(after)
                 or (person_before and re.search(r"\s+and\s+$", before))
             )
         ):
@@ -959,6 +961,11 @@ NAMED_AS_BEFORE = re.compile(
     r"\b(?:named|identified)\b[^.;]{0,90}?\bas\s+(?:[^,;.]*?(?:,\s*|\s+and\s+))?"
     r"(?:\d{1,3}-year-old\s+)?$"
 )
+# People meet people: "Fuad Hussein met Hakan Fidan".
+MET_BEFORE = re.compile(
+    r"\b(?:met|meets|received|hosted|talks with|meeting with|met with)\s+$"
+)
+MET_AFTER = re.compile(r"^\s+(?:met|meets|received|hosted|held talks)\b")
 # "the first anniversary of the death of Mahsa Amini".
 DEATH_OF_BEFORE = re.compile(
     r"\b(?:death|killing|murder|funeral|assassination|arrest|detention|release|"
@@ -994,13 +1001,15 @@ FORCES = re.compile(
     r"\b(?P<name>(?P<owner>U\.S\.|US|U\.K\.|UK|[A-Z][\w’'-]+)\s+(?P<kind>(?i:"
     r"(?:(?:security|armed|special|border|federal|government|counter-terrorism|"
     r"counterterrorism|riot)\s+)*(?:forces|troops|army|soldiers|police|"
+    r"service members|servicemen|personnel|sailors|marines|"
     r"border guards?|military|security service|armed forces|air force|navy|"
     r"warplanes?|jets?|drones?|aircraft|artillery|gunboats?))))\b"
 )
 # Forces named by their weapons or as a whole are the state's armed forces.
 ARMED_FORCES_WORDS = words(
     "troops army soldiers military warplane warplanes jet jets drone drones "
-    "aircraft artillery gunboat gunboats forces"
+    "aircraft artillery gunboat gunboats forces members servicemen personnel "
+    "sailors marines"
 )
 
 
@@ -1011,7 +1020,8 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
     if adjective:
         for match in re.finditer(
             r"(?:^|(?<=\s))(?P<lead>(?:the\s+|The\s+)?)"
-            r"(?P<name>security forces|police|border guards|riot police)\b",
+            r"(?P<name>(?:(?:federal|national|local|provincial|regional)\s+)?"
+            r"(?:security forces|police|border guards|riot police))\b",
             body,
             re.IGNORECASE,
         ):
@@ -1262,7 +1272,8 @@ def _trim(
             droppable = True
         if (word in CONNECTORS and not tokens[first].is_capitalised) or word == "s":
             droppable = True
-        if word in ("the", "of", "for"):
+        if word in ("the", "of", "for") or word in MONTHS or word in WEEKDAYS:
+            # "September of Mahsa Amini": a date before the name.
             droppable = True
         if not droppable:
             break

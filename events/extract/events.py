@@ -584,15 +584,21 @@ def _actions_in(
             action.participants = _dedupe(
                 action.participants + [(m, Role.MENTIONED) for m in speakers]
             )
-        if action.reported and not action.initiators and (own_forces or decided):
-            # "al-Sudani announced that guards would be sent": the one who
-            # announces it decided it.
+        if action.reported and speakers and decided and kind == T.DEPLOYMENT:
+            # "al-Sudani announced that federal guards would be sent": he
+            # decided it; the guards sent are named in it.
             action.participants = _dedupe(
-                [
-                    (m, Role.INITIATOR)
-                    for m in _speakers(text, sentence, triggers, action, own_actors)
+                [(m, Role.INITIATOR) for m in speakers]
+                + [
+                    (m, Role.MENTIONED if r == Role.INITIATOR else r)
+                    for m, r in action.participants
                 ]
-                + action.participants
+            )
+        elif action.reported and not action.initiators and (own_forces or decided):
+            # "the IRGC said its forces had targeted…": the one who says so
+            # did it.
+            action.participants = _dedupe(
+                [(m, Role.INITIATOR) for m in speakers] + action.participants
             )
         action.fatalities = _fatalities(text[sentence.start : scope_end])
         found.append(action)
