@@ -223,12 +223,11 @@ def gazetteer() -> Gazetteer:
         populations[place.geonames_id] = place.population
         main = [row["asciiname"]] if row["asciiname"] else []
         names = alternates.get(row["geonameid"], [])
-        _add_city(index, place, main, names)
-        if row["country"] in REGION:
-            for name in {row["name"], *main, *filter(_usable_alternate, names)}:
-                key = loose_key(name)
+        keys = _add_city(index, place, main, names)
+        if row["country"] in FULL_DETAIL:
+            for key in {_loosen(key) for key in keys}:
                 if key:
-                    loose.setdefault(key, []).append(replace(place, in_context=True))
+                    loose.setdefault(key, []).append(place)
     airfield_cores: dict[tuple[str, ...], list[Place]] = {}
     for row in gazetteer_rows("airfields.tsv"):
         place = _add_airfield(index, row)
@@ -288,8 +287,12 @@ def loose_key(name: str) -> tuple[str, ...]:
     English news: final vowels dropped, "kh" and "x", "q" and "k", "e" and
     "i", "o" and "u" alike ("Koya" and "Koye", "Zakho" and "Zaxo").
     """
+    return _loosen(name_key(name))
+
+
+def _loosen(name_keys: tuple[str, ...]) -> tuple[str, ...]:
     keys = []
-    for key in name_key(name):
+    for key in name_keys:
         while len(key) > 3 and key[-1] in "aeiouy":
             key = key[:-1]
         for old, new in _LOOSE:
@@ -318,7 +321,8 @@ def gazetteer_rows(name: str) -> Iterator[dict[str, str]]:
 
 def _add_city(
     index: NameIndex[Place], place: Place, main: list[str], alternates: list[str]
-) -> None:
+) -> set[tuple[str, ...]]:
+    """Index a place under its names; the keys it is indexed under."""
     keys = {name_key(place.name)}
     index.add(name_key(place.name), place)
     for name in main:
@@ -327,7 +331,7 @@ def _add_city(
             keys.add(key)
             index.add(key, place)
     if place.country not in REGION and place.population < ALTERNATES_MIN_POPULATION:
-        return
+        return keys
     alternate = replace(place, alternate=True)
     for name in alternates:
         if not _usable_alternate(name):
@@ -336,6 +340,7 @@ def _add_city(
         if key not in keys:
             keys.add(key)
             index.add(key, alternate)
+    return keys
 
 
 # One index per process, with the fingerprint of the table it was built from.
