@@ -375,6 +375,10 @@ def recognise(
     ]
     actors, places = _states_that_act(sentences, text, actors, places)
     actors = _short_references(sentences, text, actors, places)
+    countries = known_countries()
+    for mention in actors:
+        if mention.actor_id is not None and not mention.country:
+            mention.country = countries.get(mention.actor_id, "")
     actors.sort(key=lambda m: (m.start, m.end))
     return actors, places
 
