@@ -1571,13 +1571,10 @@ def _split_towns(
         if own == {mention.place.name} and targets:
             targeted.setdefault(mention.place.name, targets)
             chosen.setdefault(mention.place.name, mention)
-        if (
-            mention.place.name in chosen
-            and chosen[mention.place.name].place.lat is None
-        ):
+        known = chosen.get(mention.place.name)
+        if known and known.place.lat is None and mention.place.lat is not None:
             # "Zrgwez, south-east of Sulaymaniyah" tells more than "in Zrgwez".
-            if mention.place.lat is not None:
-                chosen[mention.place.name] = mention
+            chosen[mention.place.name] = mention
     if len(set(targeted.values())) < len(targeted):
         # The same targets in two towns: one place described twice.
         for name in targeted:
