@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import Point
 from django.db import transaction
 
+from events import actor_identity
 from events.models import (
     Actor,
     Event,
@@ -146,6 +147,5 @@ def unreject_proposal(*, article: SourceArticle, start: int, end: int) -> None:
 
 
 def create_candidate_actor(*, name: str, kind: str, country: str = "") -> Actor:
-    """A new actor from a candidate name, or the one already stored under it."""
-    existing = Actor.objects.filter(name__iexact=name, country=country).first()
-    return existing or Actor.objects.create(name=name, kind=kind, country=country)
+    """A new actor from a candidate name, or the one the name already denotes."""
+    return actor_identity.find_or_create(name=name, kind=kind, country=country)
