@@ -40,6 +40,9 @@ Matching, precisely:
   with their roles (each matched to one of the article's actors, as above)
   are all the event's. A proposal not paired is not accepted: the editor
   discards it. The share is over all proposals.
+- A new actor counts as found under the name it is proposed with, though the
+  editor has yet to create it. Sub-types, titles, fatalities and kinds of
+  actors are not scored.
 """
 
 import argparse
