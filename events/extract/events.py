@@ -60,7 +60,9 @@ NEGATED_SUBJECT = re.compile(r"^\W*(?:no|nobody|none|neither)\b", re.IGNORECASE)
 # Many actions told as one: no incident of its own.
 AGGREGATE = re.compile(
     r"\b(?:repeatedly|a series of|dozens of (?:attacks|strikes)|at least \d+ "
-    r"(?:attacks|strikes)|more than \d+ (?:attacks|strikes)|tit-for-tat)\b",
+    r"(?:attacks|strikes|times)|more than \d+ (?:attacks|strikes|times)|"
+    r"tit-for-tat|\w+ rounds of|still (?:carry|carries|launch|launches|mount|"
+    r"mounts|stage|stages))\b",
     re.IGNORECASE,
 )
 BACKGROUND = re.compile(
@@ -99,7 +101,8 @@ _DIRECTION = (
 )
 LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:in|at|near|outside|inside|across|on|along|around|within|off|"
-    r"close to|near to|between|from|to and from)\s+(?:the\s+)?"
+    r"close to|near to|between|from|to and from|flew to|travell?ed to|arrived in|"
+    r"arrived at|visit to|trip to)\s+(?:the\s+)?"
     r"(?:(?:[\w’'-]+\s+){0,3}?(?:city|town|village|province|governorate|region|"
     r"district|capital|outskirts|suburbs?|area|port|camp) of\s+(?:the\s+)?)?"
     rf"(?:{_DIRECTION}\s+)?|\b{_DIRECTION}\s+of\s+)$",
@@ -124,6 +127,8 @@ ROLE_ORDER = [
     Role.MENTIONED,
 ]
 
+# A visit's meetings and signings share its days and places.
+DIPLOMATIC = frozenset({T.MEETING, T.AGREEMENT})
 # Words that point back to an incident already told: "the strikes", "the
 # agreement", "the talks". The types each may point back to.
 _DEFINITE = r"\b(?:the|these|those|this|that|its|their|both|such)\s+[“\"]?"
@@ -242,7 +247,8 @@ SITE_OF = re.compile(
     re.IGNORECASE,
 )
 RELATIVE = re.compile(
-    r"\b(?:who|which|whose|planning to|planned to|plans to|plotting to)\b",
+    r"\b(?:who|which|whose|planning|planned to|plans to|plotting|accusing|"
+    r"accused of)\b",
     re.IGNORECASE,
 )
 SEPARATE = re.compile(
@@ -285,7 +291,6 @@ NUMBERS = {
     "thirty": 30,
     "a dozen": 12,
 }
-INCIDENT_TYPES = VIOLENT | {T.ARREST, T.PROTEST, T.DEATH}
 # Sub-types as ACLED names them, by the words of the action.
 SUB_TYPES: list[tuple[str, re.Pattern]] = [
     (
@@ -507,10 +512,14 @@ def _actions_in(
             previous,
             scope_end=scope_end,
         )
-        if position > 0 and not any(
-            r in (Role.INITIATOR, Role.SIGNATORY, Role.PARTICIPANT)
-            and m.start < trigger.start
-            for m, r in participants
+        if (
+            position > 0
+            and not trigger.word.startswith("talks")
+            and not any(
+                r in (Role.INITIATOR, Role.SIGNATORY, Role.PARTICIPANT)
+                and m.start < trigger.start
+                for m, r in participants
+            )
         ):
             # "…and later held talks with B": the subject is the first clause's.
             heads = (
@@ -546,6 +555,9 @@ def _actions_in(
                 and (position == 0 or p.start >= scope_start)
             ],
         )
+        if position > 0 and action.date is None and found:
+            # "…in Ankara on Monday, after talks between…": the same day.
+            action.date = found[0].date
         _read_references(text, action, triggers)
         if (
             position > 0
@@ -567,7 +579,7 @@ def _actions_in(
                 None,
             )
         own_forces = re.match(
-            r"\s*(?:its|their|our|they|it|we)\b",
+            r"\s*(?:(?:on\s+)?\w+day\s+|that\s+)*(?:its|their|our|they|it|we)\b",
             text[action.clause.subject_start : trigger.start],
             re.IGNORECASE,
         )
@@ -645,6 +657,16 @@ def _coordinated(
             continue
         between = text[last.end : trigger.start]
         joint = _joint(between)
+        if (
+            joint is None
+            and trigger.kind == T.MEETING
+            and re.search(r"\b(?:after|following|before)\s+$", between)
+            and trigger.word.startswith("talks")
+        ):
+            # "signed a memorandum … after talks between A and B".
+            found.append((trigger, T.MEETING))
+            last = trigger
+            continue
         if joint is None or REPORTING.search(between):
             continue
         if SUBORDINATE.search(between[:joint]):
@@ -1092,7 +1114,15 @@ def _proposals(
         ]
     )
     participants = _named_forces_win(participants)
-    date = next((a.date for a in incident.actions if a.date is not None), None)
+    # The incident's date, not the day someone spoke of it.
+    date = next(
+        (
+            a.date
+            for a in incident.actions
+            if a.date is not None and (a is main or not a.trigger.says)
+        ),
+        None,
+    )
     if date is None:
         date = next(
             (
@@ -1145,13 +1175,13 @@ def _proposals(
             place = replace(
                 earlier, place=replace(earlier.place, near=earlier.place.name)
             )
-    elif place is None and main.event_type in (T.MEETING, T.AGREEMENT):
+    elif place is None and main.event_type in DIPLOMATIC:
         # Talks on the same visit: "…met Raisi in Tehran", then "Barzani met…".
         place = next(
             (
                 p
                 for a, p in reversed(earlier_places)
-                if a.event_type == main.event_type
+                if a.event_type in DIPLOMATIC
                 and main.sentence.paragraph - a.sentence.paragraph <= 3
             ),
             None,
@@ -1666,7 +1696,8 @@ def _fallback_date(
             if paragraphs > 3 or main.event_type == T.STATEMENT:
                 break
             continue
-        same_kind = any(t.kind == main.event_type for t in find_triggers(text, earlier))
+        kinds = DIPLOMATIC if main.event_type in DIPLOMATIC else {main.event_type}
+        same_kind = any(t.kind in kinds for t in find_triggers(text, earlier))
         if same_kind:
             return _date(found[-1])
         break
@@ -1782,12 +1813,18 @@ def _participants(
         if clause.subject_start <= m.start and m.end <= clause.subject_end
     ]
     heads = [m for m in in_subject if not _modifier(text, m, in_subject)]
-    if trigger.says and heads:
+    if trigger.says and heads and heads[0].end <= trigger.start:
         # "Bafel Talabani, the leader of the PUK, which governs…, condemned":
-        # the speaker, not the words about him.
+        # the speaker, not the words about him; "The ministry named X and Y
+        # and said": the one who names and says.
         first_comma = text.find(",", heads[0].end, trigger.start)
-        if first_comma >= 0:
-            heads = [m for m in heads if m.start < first_comma]
+        verb = re.search(r"\b[a-z]+ed\b", text[heads[0].end : trigger.start])
+        cut = min(
+            [c for c in (first_comma,) if c >= 0]
+            + ([heads[0].end + verb.start()] if verb else [])
+            + [trigger.start]
+        )
+        heads = [m for m in heads if m.start < cut]
     modifiers = {id(m) for m in mentions if _modifier(text, m, mentions)}
     for mention in heads:
         roles[id(mention)] = head_role
@@ -1830,6 +1867,9 @@ def _participants(
             roles[id(mention)] = Role.TARGET
         elif ACCUSING_BEFORE.search(before):
             roles[id(mention)] = Role.TARGET
+        elif LINKED_BEFORE.search(before):
+            # "a cell linked to Israel's Mossad": named, not acting.
+            roles[id(mention)] = Role.MENTIONED
         elif passive and re.search(r"\bby\s+(?:the\s+|its\s+|their\s+)?$", before):
             roles[id(mention)] = (
                 Role.SIGNATORY if kind == T.AGREEMENT else Role.INITIATOR
@@ -1858,6 +1898,11 @@ MEMBERS_OF = re.compile(
     r"(?:members?|fighters?|militants?|commanders?|leaders?|officers?|soldiers?|"
     r"supporters?|operatives?|positions|bases?|camps?|headquarters|targets|"
     r"depots?|vehicles?|convoys?)\s+(?:of|belonging to|used by)\s+(?:the\s+)?$)",
+    re.IGNORECASE,
+)
+LINKED_BEFORE = re.compile(
+    r"\b(?:linked to|backed by|affiliated with|loyal to|aligned with|tied to)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w-]*[’']s\s+)?$",
     re.IGNORECASE,
 )
 ACCUSING_BEFORE = re.compile(
@@ -1956,6 +2001,8 @@ def _resolve_pronoun(
     statement by Shamkhani is Shamkhani; failing that, the last person named
     outside a quotation in the two sentences before.
     """
+    # "said Monday it had arrested…": past the day, to the pronoun.
+    subject_text = re.sub(r"^\s*(?:(?:on\s+)?\w+day\s+|that\s+)+", "", subject_text)
     first_word = subject_text.split()[:1]
     pronoun = fold(first_word[0].strip('“”"')) if first_word else ""
     if pronoun not in {"he", "she", "it", "they"}:

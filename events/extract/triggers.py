@@ -244,6 +244,7 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"held (?:[\w-]+ ){0,5}?(?:talks|meetings?)",
             r"holds (?:[\w-]+ ){0,5}?(?:talks|meetings?)",
             r"received(?= (?:[A-Z]|his |her |the [A-Z]|a delegation))",
+            r"talks between",
             r"hosted",
             r"visited",
             r"conferred",
@@ -380,8 +381,15 @@ IRREALIS_BEFORE = re.compile(
 )
 # Words that make the rest of their clause a condition, a possibility or a
 # plan: "once a gas contract is signed", "could strike", "is expected to visit".
+# A time ahead after the action: "would deploy … in the coming months".
+FUTURE_AFTER = re.compile(
+    r"^[^,;.]*?\b(?:in the coming (?:days|weeks|months|years)|next (?:week|month|"
+    r"year)|later this (?:week|month|year))\b",
+    re.IGNORECASE,
+)
 HYPOTHETICAL_RE = re.compile(
     r"\b(?:once|if|unless|until|whether|could|might|may|should|will|shall|"
+    r"in the coming|"
     r"expected to|due to|set to|scheduled to|plans? to|planning to)\b",
     re.IGNORECASE,
 )
@@ -508,6 +516,7 @@ def find_triggers(text: str, sentence: Sentence) -> list[Trigger]:
             elif strength in (VERB, NOUN) and (
                 IRREALIS_BEFORE.search(before)
                 or HYPOTHETICAL_RE.search(before, _clause_start(before))
+                or FUTURE_AFTER.match(body[match.end() :])
             ):
                 weight *= 0.3
             found.append(
