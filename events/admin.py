@@ -252,6 +252,11 @@ class ArticleIntakeForm(forms.ModelForm):
                     data[name] = getattr(fetched, name)
         else:
             data["body"] = intake.body_from_input(raw)
+            # A pasted wire story carries its date and agency in its dateline.
+            found = intake.metadata_from_text(data["body"])
+            for name in ("publisher", "author", "published_on"):
+                if not data.get(name) and getattr(found, name):
+                    data[name] = getattr(found, name)
         if not data["body"]:
             raise ValidationError(
                 {"body": "No text is left once the markup is removed."}
