@@ -290,7 +290,7 @@ def run_step(bench) -> None:
         "/ogc/collections/events/items",
         "/collections/events/items",
     )
-    # name: (ours' parameters, pygeoapi's parameters[, path suffix]).
+    # name: (ours' parameters, pygeoapi's parameters).
     queries: dict[str, tuple[dict, dict]] = {}
     for name, box in BOXES.items():
         queries[f"bbox_{name}"] = (
@@ -309,7 +309,9 @@ def run_step(bench) -> None:
     queries["datetime_overlap"] = (
         {"datetime": f"{first}/{last}", "limit": LIMIT},
         # pygeoapi's CQL text (pygeofilter's) has no DATE(): a quoted date,
-        # which PostgreSQL reads as one.
+        # which PostgreSQL reads as one. The stored dates, where ours widens
+        # them to their precision: the same while every published event's
+        # dates span whole periods, as the generated ones do (checked below).
         {"filter": f"start_date <= '{last}' AND end_date >= '{first}'",
          "filter-lang": "cql-text", "limit": LIMIT, "f": "json"},
     )  # fmt: skip
