@@ -31,6 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from events import filters
 from events.models import FeedToken
 from events.ogc.collections import COLLECTIONS
+from intake.models import Source
 from tests.conftest import SharedWorld, make_user
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +155,7 @@ def fill(route: str, world: SharedWorld, key: str) -> list[str]:
             "locations": world.place.pk,
             "articles": world.article.pk,
             "revisions": 1,
+            "sources": world_source(),
         }[api_pk.group(1)]
         route = re.sub(r"\(\?P<pk>\[0-9\]\+\)", str(pk), route)
     for placeholder, value in fills.items():
@@ -167,6 +169,14 @@ def fill(route: str, world: SharedWorld, key: str) -> list[str]:
         return ["/" + path for path in paths]
     assert "<" not in route and "(?P" not in route, f"teach fill() the route {route}"
     return ["/" + route]
+
+
+def world_source() -> int:
+    source, _ = Source.objects.get_or_create(
+        url="https://wire.example/fuzz.xml",
+        defaults={"name": "Fuzz wire", "kind": Source.Kind.RSS},
+    )
+    return source.pk
 
 
 @pytest.fixture
