@@ -219,12 +219,15 @@ def resumed(first: Piece, rest: Iterator[Piece]) -> Iterator[Piece]:
             close()
 
 
-def chunked(rows: Iterable, size: int) -> Iterator[list]:
+def chunked(rows: Iterable, size: int, *, first: int | None = None) -> Iterator[list]:
+    """Lists of `size` rows, the first of `first` rows if given."""
     chunk = []
+    wanted = size if first is None else first
     for row in rows:
         chunk.append(row)
-        if len(chunk) >= size:
+        if len(chunk) >= wanted:
             yield chunk
             chunk = []
+            wanted = size
     if chunk:
         yield chunk

@@ -165,3 +165,23 @@ def test_an_ordered_stream_reads_its_first_rows_with_a_limit() -> None:
     assert (rest.query.low_mark, rest.query.high_mark) == (queries.FIRST_ROWS, None)
     assert queries.first_rows_apart(events.order_by()) != [first, rest]
     assert len(queries.first_rows_apart(events[:50])) == 1
+
+
+@pytest.mark.parametrize("export", ["geojson", "csv"])
+def test_the_first_piece_leaves_with_the_first_statements_rows(
+    client: Client, monkeypatch, export: str
+) -> None:
+    # The first statement reads 3 rows: the first piece does not wait for
+    # the rest's statement to fill a chunk of 5.
+    monkeypatch.setattr(queries, "FIRST_ROWS", 3)
+    monkeypatch.setattr(formats, "FIRST_ROWS", 3)
+    monkeypatch.setattr(formats, "CHUNK_ROWS", 5)
+    expected = published_ids()
+
+    pieces = list(client.get(EVENTS, {"format": export}).streaming_content)
+
+    assert (
+        exported_ids(export, pieces[0] + b"]}" * (export == "geojson"))
+        == (expected[:3])
+    )
+    assert exported_ids(export, b"".join(pieces)) == expected
