@@ -816,7 +816,11 @@ def turns(*actions: Callable[[], float], repeat: int) -> list[float]:
 def first_rows(server: Server, path: str, params: dict, *, export: str) -> tuple:
     """
     Seconds until the first STREAMED_ROWS rows of an export have arrived over
-    HTTP, and the ids they hold. The connection is then dropped.
+    HTTP, and the ids they hold. The connection is then dropped, and the
+    next figure waits, untimed, until the server is idle: its one sync worker
+    learns that the client has gone only when it next writes, after the
+    statement that reads the rest of the export has its first rows (the
+    whole sort of a large export), and would make the next request wait.
     """
     url = f"{path}?{urllib.parse.urlencode({**params, 'format': export})}"
     started = time.perf_counter()
@@ -842,6 +846,7 @@ def first_rows(server: Server, path: str, params: dict, *, export: str) -> tuple
         return time.perf_counter() - started, ids[:STREAMED_ROWS]
     finally:
         conn.close()
+        request(server, "/api/v1/")
 
 
 def sql_first_rows(conn: psycopg.Connection, statement: tuple[str, list]) -> tuple:
