@@ -825,6 +825,7 @@ def first_rows(server: Server, path: str, params: dict, *, export: str) -> tuple
     url = f"{path}?{urllib.parse.urlencode({**params, 'format': export})}"
     started = time.perf_counter()
     conn = http.client.HTTPConnection(HOST, server.port, timeout=900)
+    response = None
     try:
         conn.request("GET", url)
         response = conn.getresponse()
@@ -845,6 +846,9 @@ def first_rows(server: Server, path: str, params: dict, *, export: str) -> tuple
             received += piece
         return time.perf_counter() - started, ids[:STREAMED_ROWS]
     finally:
+        # The response holds the socket open after the connection's close.
+        if response is not None:
+            response.close()
         conn.close()
         request(server, "/api/v1/")
 
