@@ -35,8 +35,23 @@ MATRIX = [
     ("GET", "/admin/events/event/{draft}/change/", [302, 302, 200, 200, 200]),
     ("GET", "/admin/events/event/{draft}/history/", [302, 404, 200, 200, 200]),
     ("GET", "/admin/events/sourcearticle/add/", [302, 403, 200, 200, 200]),
-    ("GET", "/admin/events/sourcearticle/{article}/suggestions/",
-     [302, 200, 200, 200, 200]),
+    # Curating is for editors and reviewers: an analyst reads the results.
+    ("GET", "/admin/events/sourcearticle/{article}/curate/",
+     [302, 403, 200, 200, 200]),
+    ("GET", "/admin/events/sourcearticle/{article}/curate/state/",
+     [302, 403, 200, 200, 200]),
+    ("GET", "/admin/events/sourcearticle/curate/places/?q=Tehran",
+     [302, 403, 200, 200, 200]),
+    ("GET", "/admin/events/sourcearticle/curate/actors/?q=Araji",
+     [302, 403, 200, 200, 200]),
+    ("POST", "/admin/events/sourcearticle/{article}/curate/save/",
+     [302, 403, 400, 400, 400]),
+    ("POST", "/admin/events/sourcearticle/{article}/curate/discard/",
+     [302, 403, 400, 400, 400]),
+    ("POST", "/admin/events/sourcearticle/{article}/curate/metadata/",
+     [302, 403, 400, 400, 400]),
+    ("POST", "/admin/events/sourcearticle/curate/places/",
+     [302, 403, 400, 400, 400]),
     ("GET", "/admin/auth/user/", [302, 403, 403, 403, 200]),
     ("GET", "/api/v1/", [200, 200, 200, 200, 200]),
     ("GET", "/api/v1/events/", [200, 200, 200, 200, 200]),
@@ -67,6 +82,11 @@ BODIES = {
     "/api/v1/actors/": {"name": "Matrix actor", "kind": "other"},
     "/api/v1/suggestions/": {"text": "Officials met in Baghdad on Sunday."},
     "/api/v1/events/{draft}/": {"summary": "Changed by the matrix."},
+    # Each refused as incomplete by those who may curate: nothing changes.
+    "/admin/events/sourcearticle/{article}/curate/save/": {"action": "submit"},
+    "/admin/events/sourcearticle/{article}/curate/discard/": {"start": -1},
+    "/admin/events/sourcearticle/{article}/curate/metadata/": {"values": "x"},
+    "/admin/events/sourcearticle/curate/places/": {"name": ""},
 }  # fmt: skip
 
 

@@ -275,6 +275,9 @@ LEAFLET_CONFIG = {
     "MAX_ZOOM": 16,
     "RESET_VIEW": False,
     "ATTRIBUTION_PREFIX": "Boundaries: Natural Earth",
+    # Marker icons from the static files: Leaflet's own guess at their path
+    # is relative to the page, which in the admin is no path at all.
+    "FORCE_IMAGE_PATH": True,
 }
 
 # Scripts only from this site (inline ones need the per-request nonce, which

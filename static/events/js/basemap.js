@@ -55,6 +55,16 @@
   }
 
   window.ZagrosBasemap = { add: addBasemap, url: basemapUrl };
-  // django-leaflet announces each admin map widget with this event.
-  window.addEventListener("map:init", function (event) { addBasemap(event.detail.map); });
+  // A widget opens on its shape, but no closer than this: a point alone
+  // would open at the widget's maximum zoom, streets apart on a basemap of
+  // boundaries, with nothing to see around it.
+  var WIDGET_MAX_ZOOM = 8;
+
+  // django-leaflet announces each admin map widget with this event, before
+  // its geometry field fits the view (to `map.maxZoom` at most, its option).
+  window.addEventListener("map:init", function (event) {
+    var map = event.detail.map;
+    map.maxZoom = WIDGET_MAX_ZOOM;
+    addBasemap(map);
+  });
 })();
