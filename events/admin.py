@@ -392,6 +392,10 @@ class LocationAdmin(
     readonly_fields = ["source", "created_at", "updated_at"]
     ordering = ["kind", "name"]
 
+    def get_queryset(self, request):
+        # Lookups label each place with its province (events/admin_site.py).
+        return super().get_queryset(request).select_related("parent")
+
 
 # --- events ---------------------------------------------------------------
 

@@ -605,6 +605,7 @@ def save_view(request: HttpRequest, article_id: int) -> JsonResponse:
         )
     except workflow.TransitionError as refused:
         return _refused(refused.message, status=403)
+    article.refresh_from_db()  # its proposals set aside, its state moved on
     return JsonResponse(
         {
             "saved": [event.pk for event in events],

@@ -775,6 +775,12 @@ def notify_reviewers(
             for event in events
         )
         body = f"{who} submitted for review:\n\n{lines}"
+        articles = SourceArticle.objects.filter(
+            citations__event__in=[event.pk for event in events]
+        ).distinct()
+        for article in articles.order_by("pk").only("pk", "title"):
+            screen = reverse("admin:events_sourcearticle_curate", args=[article.pk])
+            body += f"\nAll of “{article}” at once: {site}{screen}\n"
     body += f"\nEverything awaiting review: {site}{reverse('events:review')}\n"
 
     def send() -> None:
