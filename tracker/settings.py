@@ -276,8 +276,8 @@ LEAFLET_CONFIG = {
     "MAX_ZOOM": 16,
     "RESET_VIEW": False,
     "ATTRIBUTION_PREFIX": "Boundaries: Natural Earth",
-    # Marker icons from the static files: Leaflet's own guess at their path
-    # is relative to the page, which in the admin is no path at all.
+    # Marker icons named from the static files (see static/events/js/basemap.js):
+    # Leaflet's own guess fails on production's hashed file names.
     "FORCE_IMAGE_PATH": True,
 }
 

@@ -307,7 +307,7 @@
     var activeName = active ? active.getAttribute("data-control") : null;
     cardsNode.textContent = "";
     if (!S.cards.length) {
-      cardsNode.appendChild(el("p", { className: "empty", text: "No events proposed. Select words in the text and press c to start a card from them." }));
+      cardsNode.appendChild(el("p", { className: "empty", text: "No events proposed. Select words in the text and press n to start a card from them." }));
     }
     S.cards.forEach(function (card, number) {
       cardsNode.appendChild(renderCard(card, number));
@@ -692,13 +692,15 @@
     var span = selectedSpan();
     if (!span) { say("Select words of the article first, then cite them.", "error"); return; }
     if (!card) {
+      var here = S.cards[focusIndex];
       card = prepare({
         key: "n" + (++splitCount), event_id: null, version: null, status: "", title: sliceByPoints(S.article.body, span.start, span.end).slice(0, 120),
         summary: "", event_type: "other", sub_event_type: "", date: "", end: "", precision: "day", place: null, geo_precision: "",
         point: null, fatalities_low: null, fatalities_best: null, fatalities_high: null, confidence: "medium", roles: [], suggested: [], citations: [], spans: []
       });
-      S.cards.push(card);
-      focusIndex = S.cards.length - 1;
+      // After the focused card, where the editor is reading.
+      focusIndex = here ? focusIndex + 1 : S.cards.length;
+      S.cards.splice(focusIndex, 0, card);
     }
     if (!card.citations.some(function (c) { return c.start === span.start && c.end === span.end; })) {
       card.citations.push(span);
@@ -882,6 +884,7 @@
       p: function () { focusControl("place"); },
       a: function () { focusControl("actor"); },
       c: function () { cite(card); },
+      n: function () { cite(null); },
       m: function () { if (card) merge(card, null); },
       s: function () { if (card) split(card); },
       x: function () { if (card) discard(card); },
@@ -906,6 +909,7 @@
     window.ZagrosBasemap.add(map);
     map.on("click", function (event) { askNewPlace(event.latlng); });
     node.dataset.ready = "true";
+    window.ZagrosCurate = { map: map };
   }
 
   function showOnMap() {
