@@ -298,6 +298,12 @@ class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_total=Count("citations"))
 
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        if admin_curation.may_curate(request.user):
+            return shown
+        return [name for name in shown if name != "curate_link"]
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.citations.exists():
@@ -307,7 +313,9 @@ class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         fields = list(ARTICLE_EDITABLE_FIELDS)
         if obj is not None:
-            fields = ["curate_link", "state", *fields, "content_hash", "added_by"]
+            fields = ["state", *fields, "content_hash", "added_by"]
+            if admin_curation.may_curate(request.user):
+                fields.insert(0, "curate_link")
         return fields
 
     @admin.display(description="citations", ordering="citation_total")

@@ -330,16 +330,19 @@ def play(browser, server: str, article: SourceArticle, *, pace=None) -> list[str
         "curate the article from the inbox",
     )
     editor.tab.wait_for_selector("#content-main[data-ready]")
-    editor_page.screenshot("curate-before")
+    if pace is None:
+        editor_page.screenshot("curate-before")
     editor._before("read", article.body)
     editor.discard_the_rest()
     for expected in EXPECTED:
         assert card_for(editor.tab, expected) is not None, expected.sentence
         editor.correct(expected)
-    editor_page.screenshot("curate-corrected")
+    if pace is None:
+        editor_page.screenshot("curate-corrected")
     editor.click(editor.tab.locator("#accept-all"), "accept all, submit for review")
     editor.tab.wait_for_selector("#content-main[data-saved]")
     assert "2 in review" in editor.tab.inner_text("#curate-status")
+    editor._before("done")
     editor_page.assert_clean()
     editor_page.context.close()
 
@@ -352,11 +355,27 @@ def play(browser, server: str, article: SourceArticle, *, pace=None) -> list[str
     reviewer.follow(server + path, "the link in the mail")
     reviewer.tab.wait_for_selector("#content-main[data-ready]")
     assert reviewer.tab.locator("#cards .card.status-in_review").count() == 2
-    reviewer._before("read", " ".join(reviewer.tab.locator("#cards").all_inner_texts()))
+    # What a reviewer reads: each card's title, date, place, participants and
+    # the words it cites.
+    read = [
+        reviewer.tab.locator(selector).evaluate_all(
+            "nodes => nodes.map(n => n.value || n.textContent || n.dataset.name)"
+        )
+        for selector in (
+            "#cards [data-control=title]",
+            "#cards [data-control=date]",
+            "#cards .place-label",
+            "#cards .participant",
+            "#cards .citations q",
+        )
+    ]
+    reviewer._before("read", " ".join(" ".join(texts) for texts in read))
     reviewer.click(reviewer.tab.locator("#publish-all"), "publish them")
     reviewer.tab.wait_for_selector("#content-main[data-saved]")
     assert "2 published" in reviewer.tab.inner_text("#curate-status")
-    reviewer_page.screenshot("curate-published")
+    reviewer._before("done")
+    if pace is None:
+        reviewer_page.screenshot("curate-published")
     reviewer_page.assert_clean()
     reviewer_page.context.close()
     return editor.actions + reviewer.actions
