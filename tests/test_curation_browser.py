@@ -31,7 +31,9 @@ pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
 ]
 
-ARTICLE = Path(__file__).parent / "articles" / "choman-shelling.txt"
+# Written for this test, after the suggestions' development set and apart
+# from it: no rule was tuned on it.
+ARTICLE = Path(__file__).parent / "articles" / "arbaeen-crossings.txt"
 # At most this many actions, editor's and reviewer's together, for an
 # article with two events (issue 16's goal).
 ACTION_BUDGET = 15
@@ -49,30 +51,33 @@ class Expected:
     place_query: str
     participants: dict[str, str]  # actor name -> role
     new_actors: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # What the editor types to find a stored actor the text names otherwise.
+    searches: dict[str, str] = field(default_factory=dict)
 
 
 EXPECTED = [
     Expected(
-        sentence="Iranian artillery shelled farmland outside two villages",
-        event_type="remote_violence",
-        date="2025-02-11",
-        precision="day",
-        place="Choman — city, Erbil province, Iraq",
-        place_query="Choman",
-        participants={"Islamic Revolutionary Guard Corps": "initiator"},
-    ),
-    Expected(
-        sentence="Qasim al-Araji received Iran's ambassador",
+        sentence="agreed in Baghdad on Monday to keep the Mehran",
         event_type="meeting",
-        date="2025-02-12",
+        date="2024-08-05",
         precision="day",
         place="Baghdad — city, Baghdad province, Iraq",
         place_query="Baghdad",
         participants={
-            "Qasim al-Araji": "participant",
-            "Mohammad Kazem Al-e Sadegh": "participant",
+            "Mohammed Shia al-Sudani": "participant",
+            "Eskandar Momeni": "participant",
         },
-        new_actors={"Mohammad Kazem Al-e Sadegh": ("person", "IRN")},
+        new_actors={"Eskandar Momeni": ("person", "IRN")},
+    ),
+    Expected(
+        sentence="seized 40 kilograms of crystal methamphetamine",
+        event_type="arrest",
+        date="2024-08-04",
+        precision="day",
+        place="Mandalī — city, Diyala province, Iraq",
+        place_query="Mandali",
+        participants={"Iraqi federal border guards": "initiator"},
+        searches={"Iraqi federal border guards": "border guards"},
     ),
 ]
 
@@ -266,7 +271,8 @@ class EditorAtTheScreen(Person):
                 self.ensure_focus(fresh())
                 self.click(highlight.first, f"add {name} from the text")
             else:
-                self.type(fresh().locator(".actor-search"), name, "search an actor")
+                query = expected.searches.get(name, name)
+                self.type(fresh().locator(".actor-search"), query, "search an actor")
                 self.click(
                     fresh().locator(".choices li", has_text=name).first, "choose it"
                 )
@@ -287,9 +293,9 @@ def store_article(body: str | None = None, **fields) -> SourceArticle:
     reviewer.groups.set([Group.objects.get(name="Reviewer")])
     return SourceArticle.objects.create(
         **{
-            "title": "Iranian shelling hits border villages near Choman",
+            "title": "Iraq and Iran agree on Arbaeen crossings",
             "publisher": "Zagros Wire",
-            "published_on": datetime.date(2025, 2, 12),
+            "published_on": datetime.date(2024, 8, 6),
             "body": body or ARTICLE.read_text(encoding="utf-8").strip(),
             **fields,
         }
@@ -301,8 +307,8 @@ def remove_article(article: SourceArticle) -> None:
     events = Event.objects.filter(citations__article=article)
     Event.objects.filter(pk__in=list(events.values_list("pk", flat=True))).delete()
     article.delete()
-    Actor.objects.filter(name__in=["Mohammad Kazem Al-e Sadegh", HOSTILE]).delete()
-    Location.objects.filter(Q(geonames_id=447741) | Q(name="Sidakan")).delete()
+    Actor.objects.filter(name__in=["Eskandar Momeni", HOSTILE]).delete()
+    Location.objects.filter(Q(geonames_id=93709) | Q(name="Sidakan")).delete()
 
 
 HOSTILE = "<img src=x onerror=window.__xss=1>"
@@ -420,29 +426,27 @@ def test_an_editor_and_a_reviewer_publish_two_events_in_fifteen_actions(
     ] == [
         {
             "status": "published",
-            "type": "remote_violence",
-            "dates": (datetime.date(2025, 2, 11),) * 2 + ("day",),
-            "place": ("Choman", "city"),
+            "type": "arrest",
+            "dates": (datetime.date(2024, 8, 4),) * 2 + ("day",),
+            "place": ("Mandalī", "city"),
             "point": True,
-            "participants": EXPECTED[0].participants,
+            "participants": EXPECTED[1].participants,
         },
         {
             "status": "published",
             "type": "meeting",
-            "dates": (datetime.date(2025, 2, 12),) * 2 + ("day",),
+            "dates": (datetime.date(2024, 8, 5),) * 2 + ("day",),
             "place": ("Baghdad", "city"),
             "point": True,
-            "participants": EXPECTED[1].participants,
+            "participants": EXPECTED[0].participants,
         },
     ]
-    for event, expected in zip(events, EXPECTED, strict=True):
+    for event, expected in zip(events, EXPECTED[::-1], strict=True):
         assert any(expected.sentence in quote for quote in event["cited"])
-    ambassador = committed(
-        lambda: Actor.objects.values_list("kind", "country").get(
-            name="Mohammad Kazem Al-e Sadegh"
-        )
+    minister = committed(
+        lambda: Actor.objects.values_list("kind", "country").get(name="Eskandar Momeni")
     )
-    assert ambassador == ("person", "IRN")
+    assert minister == ("person", "IRN")
     assert len(actions) <= ACTION_BUDGET, actions
 
 
