@@ -217,14 +217,18 @@ def read_cards(raw: object, *, article: SourceArticle) -> list[curation.Card]:
 
     actors = Actor.objects.in_bulk(wanted["actors"])
     places = Location.objects.in_bulk(wanted["places"])
+    # A saved card is an event made from this article: other events are
+    # edited on their own article's screen, or in their form.
     saved = set(
-        Event.objects.filter(
+        Event.objects.filter(citations__article=article)
+        .filter(
             pk__in=[
                 f.cleaned_data["event_id"]
                 for _, f, *_ in forms_
                 if f.cleaned_data["event_id"]
             ]
-        ).values_list("pk", flat=True)
+        )
+        .values_list("pk", flat=True)
     )
     cards = []
     for key, form, item, rows, citations in forms_:
@@ -253,7 +257,7 @@ def read_cards(raw: object, *, article: SourceArticle) -> list[curation.Card]:
         if place.get("id") and location is None:
             problems["place"] = "This place is no longer stored."
         if data["event_id"] and data["event_id"] not in saved:
-            problems["card"] = "This event is no longer stored."
+            problems["card"] = "This event is not one made from this article."
         point = _point(item.get("point"), problems)
         if problems:
             errors[key] = problems

@@ -25,6 +25,7 @@ from events.models import (
     SourceArticle,
 )
 from tests.conftest import make_event, make_user
+from tests.test_admin_workbench import change_url, event_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -295,8 +296,6 @@ def test_the_place_changes_on_the_card_and_the_point_follows(article, editor) ->
 
 
 def test_the_admin_event_form_moves_the_point_with_the_place(editor_client) -> None:
-    from tests.test_admin_workbench import change_url, event_form_data
-
     baghdad = Location.objects.get(geonames_id=98182)
     tehran = Location.objects.get(kind="city", name="Tehran")
     event = make_event(location=baghdad, geo_precision="exact")
@@ -475,6 +474,14 @@ def test_a_new_publication_date_resolves_relative_dates_again(article, editor) -
     assert response.status_code == 200
     labels = {h["label"] for h in response.json()["highlights"] if h["kind"] == "date"}
     assert "2025-02-18" in labels and "2025-02-11" not in labels
+    # The same, without storing it: the state at another publication date.
+    preview = client_for(editor).get(
+        url("_state", article), {"published": "2025-03-05"}
+    )
+    assert "2025-03-04" in {h["label"] for h in preview.json()["highlights"]}
+    bad = client_for(editor).get(url("_state", article), {"published": "March"})
+    assert bad.status_code == 400
+    assert "published_on" in bad.json()["errors"]["article"]
     article.refresh_from_db()
     assert (article.published_on, article.author) == (
         datetime.date(2025, 2, 19),
@@ -741,8 +748,13 @@ HOSTILE_CARDS = [
     ),
     ({"roles": [{"actor": {"id": 1}, "role": "target"}] * 51}, "roles", None),
     ({"point": {"lat": 91, "lon": 0}}, "point", None),
-    ({"event_id": 10**9, "version": 1}, "card", "This event is no longer stored."),
+    (
+        {"event_id": 10**9, "version": 1},
+        "card",
+        "This event is not one made from this article.",
+    ),
     ({"event_id": 1}, "version", None),
+    ({"event_id": "seed", "version": 1}, "event_id", None),
 ]
 
 
@@ -796,3 +808,16 @@ def test_markup_in_names_is_stored_as_text(article, editor) -> None:
     page = client_for(editor).get(url("", article)).content.decode()
     assert "<img src=x" not in page
     assert "\\u003Cimg src=x onerror=alert(1)\\u003E" in page
+
+
+def test_an_event_of_another_article_is_not_changed_here(article, editor) -> None:
+    seed = Event.objects.get(title__startswith="Iraq and Iran sign")
+    other = card(article, SHELLING, event_id=seed.pk, version=seed.version)
+    response = post(
+        client_for(editor), url("_save", article), {"action": "save", "cards": [other]}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["c1"] == {
+        "card": "This event is not one made from this article."
+    }
+    assert Event.objects.get(pk=seed.pk).version == seed.version
