@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -706,6 +706,13 @@ def actors_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": lookup.actor_choices(request.GET.get("q", ""))})
 
 
+def suggestions_view(request: HttpRequest, article_id: int) -> HttpResponse:
+    """The suggestions page's old address: the curation screen replaced it."""
+    return HttpResponseRedirect(
+        reverse("admin:events_sourcearticle_curate", args=[article_id])
+    )
+
+
 def urls(model_admin: admin.ModelAdmin) -> list:
     """The screen and its JSON, under the articles' admin."""
     site = model_admin.admin_site
@@ -722,6 +729,11 @@ def urls(model_admin: admin.ModelAdmin) -> list:
         "<int:article_id>/curate/metadata/": ("metadata", metadata_view),
         "<int:article_id>/curate/discard/": ("discard", discard_view),
     }
+    old = path(
+        "<int:article_id>/suggestions/",
+        site.admin_view(suggestions_view),
+        name="events_sourcearticle_suggestions",
+    )
     return [
         path(
             route,
@@ -729,4 +741,4 @@ def urls(model_admin: admin.ModelAdmin) -> list:
             name="_".join(filter(None, ["events_sourcearticle_curate", suffix])),
         )
         for route, (suffix, view) in views.items()
-    ]
+    ] + [old]

@@ -352,7 +352,7 @@ def _participants(card: Card) -> list[dict]:
     for role in card.roles:
         actor = role.actor
         if actor is None and role.new_actor is not None:
-            actor = create_actor(**vars(role.new_actor))
+            actor = create_candidate_actor(**vars(role.new_actor))
         if actor is None:
             continue
         rows.setdefault(
@@ -374,8 +374,8 @@ def _set_aside_merged(article: SourceArticle, cards: list[Card]) -> None:
         discard_proposals(article=article, spans=sorted(merged))
 
 
-def create_actor(*, name: str, kind: str, country: str = "") -> Actor:
-    """A new actor named on a card, or the one already stored under that name."""
+def create_candidate_actor(*, name: str, kind: str, country: str = "") -> Actor:
+    """A new actor from a candidate name, or the one already stored under it."""
     existing = Actor.objects.filter(name__iexact=name, country=country).first()
     return existing or Actor.objects.create(name=name, kind=kind, country=country)
 

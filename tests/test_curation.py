@@ -107,6 +107,12 @@ def test_editors_and_reviewers_curate_analysts_are_refused(article) -> None:
     assert analyst.get(url("_places") + "?q=Tehran").status_code == 403
 
 
+def test_the_suggestions_page_s_address_leads_to_the_screen(article, editor) -> None:
+    old = reverse("admin:events_sourcearticle_suggestions", args=[article.pk])
+    response = client_for(editor).get(old)
+    assert (response.status_code, response["Location"]) == (302, url("", article))
+
+
 def test_only_reviewers_publish_from_the_screen(article, editor, reviewer) -> None:
     body = {"action": "publish", "cards": [card(article, SHELLING)]}
     assert post(client_for(editor), url("_save", article), body).status_code == 403

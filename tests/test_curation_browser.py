@@ -303,12 +303,16 @@ def store_article(body: str | None = None, **fields) -> SourceArticle:
 
 
 def remove_article(article: SourceArticle) -> None:
-    """The article and all made from it: events, new actors and places."""
+    """
+    The article and all made from it: events, new actors and places; and the
+    reviewer, whom later tests' mail would reach.
+    """
     events = Event.objects.filter(citations__article=article)
     Event.objects.filter(pk__in=list(events.values_list("pk", flat=True))).delete()
     article.delete()
     Actor.objects.filter(name__in=["Eskandar Momeni", HOSTILE]).delete()
     Location.objects.filter(Q(geonames_id=93709) | Q(name="Sidakan")).delete()
+    User.objects.filter(username="browser-reviewer").delete()
 
 
 HOSTILE = "<img src=x onerror=window.__xss=1>"

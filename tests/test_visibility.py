@@ -791,6 +791,9 @@ ROUTES: dict[str, Callable[[Reader], list[Probe]] | str] = {
     "admin/events/sourcearticle/<int:article_id>/curate/metadata/": (
         "a POST: saves an article's metadata, answered with the curate state above"
     ),
+    "admin/events/sourcearticle/<int:article_id>/suggestions/": (
+        "redirects to the article's curation screen, which applies the rule"
+    ),
     "admin/events/sourcearticle/<int:article_id>/curate/discard/": (
         "a POST: sets a proposal aside; names no event"
     ),
