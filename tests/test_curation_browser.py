@@ -573,6 +573,11 @@ def test_the_keys_merge_split_discard_and_cite(browser, server, short_article) -
     start = SHORT.index(words)
     assert (start, start + len(words)) in spans
     assert cards(tab)[0].locator(".citations li q", has_text=words).count() == 1
+    # The focused card's citations are marked in the text, exactly.
+    marked = tab.evaluate(
+        "[...CSS.highlights.get('cited')].map(range => range.toString())"
+    )
+    assert words in marked and len(marked) == len(spans)
 
     tab.keyboard.press("t")
     assert tab.evaluate("document.activeElement.name") == "event_type"

@@ -125,16 +125,40 @@
     markCited();
   }
 
+  // The focused card's citations marked in the text with the CSS Custom
+  // Highlight API, which leaves the page (and the editor's selection) as it
+  // is; a browser without it marks nothing.
   function markCited() {
+    if (!window.CSS || !CSS.highlights || typeof Highlight === "undefined") return;
     var card = S.cards[focusIndex];
-    bodyNode.querySelectorAll(".cited").forEach(function (node) { node.classList.remove("cited"); });
-    if (!card) return;
-    bodyNode.querySelectorAll("[data-start]").forEach(function (node) {
-      var start = Number(node.dataset.start);
-      var end = start + codePoints(node.textContent);
-      var cited = card.citations.some(function (c) { return c.start < end && start < c.end; });
-      if (cited) node.classList.add("cited");
+    var highlight = new Highlight();
+    (card ? card.citations : []).forEach(function (citation) {
+      var start = domPoint(citation.start);
+      var end = domPoint(citation.end);
+      if (!start || !end) return;
+      var range = document.createRange();
+      range.setStart(start[0], start[1]);
+      range.setEnd(end[0], end[1]);
+      highlight.add(range);
     });
+    CSS.highlights.set("cited", highlight);
+    bodyNode.dataset.cited = String(highlight.size);
+  }
+
+  // A code point offset of the text as a DOM position: its piece's text
+  // node, and the UTF-16 offset inside it.
+  function domPoint(offset) {
+    var pieces = bodyNode.querySelectorAll("[data-start]");
+    for (var i = pieces.length - 1; i >= 0; i--) {
+      var start = Number(pieces[i].dataset.start);
+      if (start <= offset) {
+        var node = pieces[i].firstChild;
+        if (!node) return null;
+        var within = Array.from(node.textContent).slice(0, offset - start).join("").length;
+        return [node, Math.min(within, node.textContent.length)];
+      }
+    }
+    return null;
   }
 
   // The selected words as a citation: offsets from each piece's own offset,
