@@ -21,12 +21,20 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from leaflet.admin import LeafletGeoAdminMixin
 
-from events import admin_curation, intake, workflow
+from events import (
+    actor_identity,
+    actor_merge,
+    admin_actors,
+    admin_curation,
+    intake,
+    workflow,
+)
 from events.models import (
     ARTICLE_EDITABLE_FIELDS,
     EVENT_EDITABLE_FIELDS,
     REVISED_FIELDS,
     Actor,
+    ActorMerge,
     Agreement,
     AgreementParty,
     Citation,
@@ -114,7 +122,7 @@ class HistoryMixin:
         fields = [
             f
             for f in self.model._meta.concrete_fields
-            if f.name not in {"id", "search_vector"}
+            if f.name not in {"id", "search_vector", "match_keys"}
         ]
         for index, snapshot in enumerate(snapshots):
             older = snapshots[index + 1] if index + 1 < len(snapshots) else None
@@ -377,14 +385,119 @@ class NamesSearchMixin:
 
 
 @admin.register(Actor)
-class ActorAdmin(NamesSearchMixin, HistoryMixin, admin.ModelAdmin):
-    names_field = "aliases"
+class ActorAdmin(HistoryMixin, admin.ModelAdmin):
+    form = admin_actors.ActorForm
+    change_form_template = "admin/events/actor/change_form.html"
     list_display = ["name", "kind", "country", "parent", "wikidata_id"]
     list_filter = ["kind", "country"]
     list_select_related = ["parent"]
+    # Required of a model others pick by autocomplete; the search itself is
+    # actor_identity's (get_search_results).
     search_fields = ["name"]
     autocomplete_fields = ["parent"]
     readonly_fields = ["created_at", "updated_at"]
+    actions = ["merge_selected"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Names, aliases and acronyms in any spelling; each actor once."""
+        if not search_term.strip():
+            return queryset, False
+        return actor_identity.search(queryset, search_term), False
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/merge/",
+                self.admin_site.admin_view(self.merge_view),
+                name="events_actor_merge",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def merge_view(self, request: HttpRequest, object_id: str):
+        return admin_actors.merge_view(self, request, object_id)
+
+    @admin.action(description="Merge selected actors…", permissions=["merge"])
+    def merge_selected(self, request, queryset):
+        return admin_actors.merge_selected(self, request, queryset)
+
+    def has_merge_permission(self, request) -> bool:
+        return actor_merge.may_merge(request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        merges = []
+        if object_id.isdigit() and actor_merge.may_merge(request.user):
+            merges = ActorMerge.objects.filter(
+                survivor_id=object_id, undone_at__isnull=True
+            ).order_by("-merged_at")[:20]
+        extra_context = {
+            **(extra_context or {}),
+            "can_merge": actor_merge.may_merge(request.user),
+            "merges": merges,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(ActorMerge)
+class ActorMergeAdmin(admin.ModelAdmin):
+    """Merges of actors, each with what it moved, and its undo."""
+
+    record_template = "admin/events/actormerge/record.html"
+    list_display = ["__str__", "merged_by", "merged_at", "undone_at"]
+    list_select_related = ["merged_by"]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return actor_merge.may_merge(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # made by merging two actors
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a record; undone, not edited
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # kept, undone or not, as the account of what moved
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/undo/",
+                self.admin_site.admin_view(self.undo_view),
+                name="events_actormerge_undo",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def undo_view(self, request: HttpRequest, object_id: str):
+        return admin_actors.undo_view(self, request, object_id)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        record = self.get_object(request, unquote(object_id))
+        if record is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_permission(request, record):
+            raise PermissionDenied
+        ctx = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": str(record),
+            "record": record,
+            "survivor": Actor.objects.filter(pk=record.survivor_id).first(),
+            "merged_fields": [
+                (name, record.merged.get(name)) for name in actor_merge.ACTOR_FIELDS
+            ],
+            "moved": {
+                actor_merge.readable(name): len(ids)
+                for name, ids in record.moved.items()
+            },
+            "removed": {
+                actor_merge.readable(name): len(rows)
+                for name, rows in record.removed.items()
+            },
+            "can_undo": record.undone_at is None
+            and actor_merge.may_merge(request.user),
+        }
+        return render(request, self.record_template, ctx)
 
 
 @admin.register(Location)

@@ -110,28 +110,6 @@ def copy_values(
             copy.write_row(line)
 
 
-def copy_instances(model: type[models.Model], objects: Sequence[models.Model]) -> None:
-    """
-    Insert unsaved instances of `model` with one COPY, as bulk_create would:
-    each gets an id, auto_now fields their time, and no save() or signal
-    runs.
-    """
-    fields = columns_of(model)
-    rows = []
-    for obj in objects:
-        # Foreign keys to objects saved since this one was made.
-        obj._prepare_related_fields_for_save(operation_name="copy_instances")
-        # Values as they are: psycopg adapts Python's types.
-        rows.append({field.attname: getattr(obj, field.attname) for field in fields})
-    copy_values(model, rows)
-    for obj, row in zip(objects, rows, strict=True):
-        for field in fields:
-            setattr(obj, field.attname, row[field.attname])
-        obj.pk = row["id"]
-        obj._state.adding = False
-        obj._state.db = connection.alias
-
-
 def columns_of(model: type[models.Model]) -> list[models.Field]:
     """The fields COPY writes, besides the id."""
     return [

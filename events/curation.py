@@ -15,7 +15,7 @@ from django.contrib.gis.geos import Point
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 
-from events import lookup, workflow
+from events import actor_identity, lookup, workflow
 from events.extract import suggest
 from events.models import (
     Actor,
@@ -375,9 +375,8 @@ def _set_aside_merged(article: SourceArticle, cards: list[Card]) -> None:
 
 
 def create_candidate_actor(*, name: str, kind: str, country: str = "") -> Actor:
-    """A new actor from a candidate name, or the one already stored under it."""
-    existing = Actor.objects.filter(name__iexact=name, country=country).first()
-    return existing or Actor.objects.create(name=name, kind=kind, country=country)
+    """A new actor from a candidate name, or the one the name already denotes."""
+    return actor_identity.find_or_create(name=name, kind=kind, country=country)
 
 
 @transaction.atomic

@@ -24,7 +24,13 @@ from django.utils.html import escape
 
 from events import workflow
 from events.filters import EventFilterSet
-from events.http import AnonRateThrottle, body_etag, mark_revalidate, read_only
+from events.http import (
+    AnonRateThrottle,
+    body_etag,
+    mark_revalidate,
+    read_only,
+    validation_status,
+)
 from events.models import Citation, Event, FeedToken
 from events.sync import tombstones
 
@@ -70,9 +76,10 @@ class Selection:
 
 
 class InvalidFilters(Exception):
-    def __init__(self, errors: dict) -> None:
+    def __init__(self, errors: dict, status: int) -> None:
         super().__init__("invalid filters")
         self.errors = errors
+        self.status = status
 
 
 class EventFeed(Feed):
@@ -100,7 +107,7 @@ class EventFeed(Feed):
         try:
             response = super().__call__(request, *args, **kwargs)
         except InvalidFilters as invalid:
-            return JsonResponse(invalid.errors, status=400)
+            return JsonResponse(invalid.errors, status=invalid.status)
         response["ETag"] = body_etag(response.content)
         mark_revalidate(request, response)
         return get_conditional_response(
@@ -114,8 +121,13 @@ class EventFeed(Feed):
             request=request,
         )
         if not filterset.is_valid():
+            errors = filterset.errors.as_data()
             raise InvalidFilters(
-                {name: list(messages) for name, messages in filterset.errors.items()}
+                {
+                    name: [m for e in errs for m in e.messages]
+                    for name, errs in errors.items()
+                },
+                validation_status([e.code for errs in errors.values() for e in errs]),
             )
         return Selection(filterset.qs, request.user, request)
 

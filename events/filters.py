@@ -23,9 +23,12 @@ from django.utils.dateparse import parse_datetime
 from django_filters.fields import MultipleChoiceField
 from drf_spectacular.utils import extend_schema_field
 
-from events import workflow
+from events import actor_identity, workflow
+from events.http import NAMES_NOTHING
 from events.models import (
+    EARLIEST_DATE,
     EFFECTIVE_PERIOD,
+    LATEST_DATE,
     Actor,
     Agreement,
     AgreementParty,
@@ -47,6 +50,30 @@ BOUNDARY_TOLERANCE_DEGREES = 0.0001
 SEARCH_CONFIG = "english"
 # What parse_id accepts, as the schema says it.
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+# What the fields below accept, as the schema states it (spacing around a
+# value is trimmed, so the patterns allow it).
+_YEAR = r"(1[89][0-9]{2}|20[0-9]{2}|2100)"
+_LON = r"-?(180(\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]+)?)"
+_LAT = r"-?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?)"
+_KM = r"([0-9]+(\.[0-9]*)?|\.[0-9]+)"
+PARTIAL_DATE_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "format": "date", "pattern": rf"^{_YEAR}-"},
+        {"type": "string", "pattern": rf"^\s*{_YEAR}(-(0[1-9]|1[0-2]))?\s*$"},
+        {"type": "string", "pattern": rf"^\s*{_YEAR}-W(0[1-9]|[1-4][0-9]|5[0-3])\s*$"},
+    ]
+}
+BBOX_SCHEMA = {
+    "type": "string",
+    "pattern": rf"^\s*{_LON}\s*,\s*{_LAT}\s*,\s*{_LON}\s*,\s*{_LAT}\s*$",
+}
+NEAR_SCHEMA = {
+    "type": "string",
+    "pattern": rf"^\s*{_LAT}\s*,\s*{_LON}\s*,\s*0*[1-9]{_KM}?\s*$|"
+    rf"^\s*{_LAT}\s*,\s*{_LON}\s*,\s*0*\.0*[1-9][0-9]*\s*$",
+}
+COUNTRY_SCHEMA = {"type": "string", "pattern": r"^\s*[A-Za-z]{3}\s*$"}
 
 
 def documented(schema: dict, event_filter: django_filters.Filter):
@@ -88,6 +115,8 @@ def _float(text: str, name: str, low: float, high: float) -> float:
     except ValueError:
         raise invalid(f"{name} %(value)r is not a number.", text[:30]) from None
     if not math.isfinite(number) or not low <= number <= high:
+        if high == math.inf:
+            raise forms.ValidationError(f"{name} must be at least {low:g}.")
         raise forms.ValidationError(f"{name} must be between {low:g} and {high:g}.")
     return number
 
@@ -108,30 +137,51 @@ class DateBound:
 
 
 class PartialDateField(forms.Field):
+    """
+    A day, a month, an ISO week or a year from 1800 to 2100, the dates events
+    may have. Week 53 of a year of 52 weeks is the week after its week 52.
+    """
+
     def to_python(self, value: str | None) -> DateBound | None:
         text = _text(value or "", max_length=20)
         if not text:
             return None
         try:
-            if m := re.fullmatch(r"(\d{4})", text):
-                year = int(m[1])
-                return DateBound(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-            if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
-                first = datetime.date(int(m[1]), int(m[2]), 1)
-                following = (first + datetime.timedelta(days=31)).replace(day=1)
-                return DateBound(first, following - datetime.timedelta(days=1))
-            if m := re.fullmatch(r"(\d{4})-W(\d{2})", text):
-                first = datetime.date.fromisocalendar(int(m[1]), int(m[2]), 1)
-                return DateBound(first, first + datetime.timedelta(days=6))
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                day = datetime.date.fromisoformat(text)
-                return DateBound(day, day)
+            bound = self.parse(text)
         except (ValueError, OverflowError):
-            pass
-        raise invalid(
-            "%(value)r is not a date: use YYYY-MM-DD, YYYY-MM, YYYY-Www or YYYY.",
-            text[:30],
-        )
+            bound = None
+        if bound is None:
+            raise invalid(
+                "%(value)r is not a date: use YYYY-MM-DD, YYYY-MM, YYYY-Www or YYYY.",
+                text[:30],
+            )
+        if bound.last < EARLIEST_DATE or bound.first > LATEST_DATE:
+            raise forms.ValidationError(
+                f"Dates run from {EARLIEST_DATE.year} to {LATEST_DATE.year}."
+            )
+        return bound
+
+    @staticmethod
+    def parse(text: str) -> DateBound | None:
+        if m := re.fullmatch(r"(\d{4})", text):
+            year = int(m[1])
+            return DateBound(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
+            first = datetime.date(int(m[1]), int(m[2]), 1)
+            following = (first + datetime.timedelta(days=31)).replace(day=1)
+            return DateBound(first, following - datetime.timedelta(days=1))
+        if m := re.fullmatch(r"(\d{4})-W(\d{2})", text):
+            year, week = int(m[1]), int(m[2])
+            if week == 53:
+                first = datetime.date.fromisocalendar(year, 52, 1)
+                first += datetime.timedelta(days=7)
+            else:
+                first = datetime.date.fromisocalendar(year, week, 1)
+            return DateBound(first, first + datetime.timedelta(days=6))
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            day = datetime.date.fromisoformat(text)
+            return DateBound(day, day)
+        return None
 
 
 class TimestampField(forms.Field):
@@ -155,9 +205,11 @@ class TimestampField(forms.Field):
             )
         if timezone.is_naive(moment):
             moment = moment.replace(tzinfo=datetime.UTC)
-        if not 1900 <= moment.year <= 9000:
-            raise forms.ValidationError("The year must be between 1900 and 9000.")
-        return moment
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:  # within a day of year 1 or 9999: the ends of time
+            end = datetime.datetime.min if moment.year == 1 else datetime.datetime.max
+            return end.replace(tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -177,7 +229,8 @@ class NearField(forms.Field):
                 _float(lat, "Latitude", -90, 90),
                 srid=4326,
             ),
-            _float(km, "Distance in km", 0, MAX_NEAR_KM),
+            # Half the earth's circumference reaches everywhere: no further.
+            min(_float(km, "Distance in km", 0, math.inf), MAX_NEAR_KM),
         )
 
     def validate(self, value: Near | None) -> None:
@@ -195,8 +248,8 @@ class BBoxField(forms.Field):
         south = _float(parts[1], "minLat", -90, 90)
         east = _float(parts[2], "maxLon", -180, 180)
         north = _float(parts[3], "maxLat", -90, 90)
-        if south > north:
-            raise forms.ValidationError("minLat must not be greater than maxLat.")
+        # The box lies between its two latitudes, whichever is given first.
+        south, north = min(south, north), max(south, north)
         if west <= east:
             return [box(west, south, east, north)]
         # RFC 7946 5.2: a box whose west edge lies east of its east edge crosses
@@ -213,7 +266,8 @@ def box(west: float, south: float, east: float, north: float) -> Polygon:
 class IdListField(forms.Field):
     """
     Ids of stored objects from a repeated parameter (?actor=1&actor=2), commas
-    allowed too; an id that names nothing is an error, not an empty result.
+    allowed too; an id that names nothing is an error, not an empty result
+    (code NAMES_NOTHING: the API answers 404, naming the parameter).
     """
 
     widget = forms.MultipleHiddenInput
@@ -238,7 +292,8 @@ class IdListField(forms.Field):
         )
         if missing := [pk for pk in ids if pk not in known]:
             raise forms.ValidationError(
-                f"No {self.model._meta.verbose_name} with id {missing[0]}."
+                f"No {self.model._meta.verbose_name} with id {missing[0]}.",
+                code=NAMES_NOTHING,
             )
         return ids
 
@@ -258,7 +313,7 @@ class ObjectField(forms.Field):
         found = self.model._default_manager.filter(pk=pk).first()
         if found is None:
             raise forms.ValidationError(
-                f"No {self.model._meta.verbose_name} with id {pk}."
+                f"No {self.model._meta.verbose_name} with id {pk}.", code=NAMES_NOTHING
             )
         return found
 
@@ -368,7 +423,7 @@ class EventFilterForm(forms.Form):
 
 class EventFilterSet(django_filters.FilterSet):
     start = documented(
-        {"type": "string"},
+        PARTIAL_DATE_SCHEMA,
         PartialDateFilter(
             method="filter_start",
             help_text="Events whose date range (widened to its precision) ends on "
@@ -376,7 +431,7 @@ class EventFilterSet(django_filters.FilterSet):
         ),
     )
     end = documented(
-        {"type": "string"},
+        PARTIAL_DATE_SCHEMA,
         PartialDateFilter(
             method="filter_end",
             help_text="Events whose date range (widened to its precision) starts on "
@@ -408,7 +463,7 @@ class EventFilterSet(django_filters.FilterSet):
         "events with any participant in this role.",
     )
     country = documented(
-        {"type": "string"},
+        COUNTRY_SCHEMA,
         CountryFilter(
             method="filter_country",
             help_text="ISO 3166-1 alpha-3 code: events placed in that country or "
@@ -425,7 +480,7 @@ class EventFilterSet(django_filters.FilterSet):
         ),
     )
     bbox = documented(
-        {"type": "string"},
+        BBOX_SCHEMA,
         BBoxFilter(
             method="filter_bbox",
             help_text="minLon,minLat,maxLon,maxLat (EPSG:4326); minLon > maxLon "
@@ -433,7 +488,7 @@ class EventFilterSet(django_filters.FilterSet):
         ),
     )
     near = documented(
-        {"type": "string"},
+        NEAR_SCHEMA,
         NearFilter(
             method="filter_near",
             help_text="lat,lon,km: events within km kilometres of the point.",
@@ -613,7 +668,11 @@ class EventFilterSet(django_filters.FilterSet):
 
 class ActorFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        field_name="name", lookup_expr="icontains", max_length=200, label="Name"
+        method="filter_names",
+        max_length=200,
+        label="Name",
+        help_text="Any of the actor's names or aliases contains this, in any "
+        "spelling (case, accents, hyphens, al-), or it is their acronym.",
     )
     kind = django_filters.ChoiceFilter(choices=Actor.Kind.choices)
     country = django_filters.CharFilter(max_length=3, help_text="ISO 3166-1 alpha-3.")
@@ -624,6 +683,9 @@ class ActorFilterSet(django_filters.FilterSet):
     class Meta:
         model = Actor
         fields: list[str] = []
+
+    def filter_names(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return actor_identity.search(queryset, value) if value.strip() else queryset
 
 
 class ArticleFilterSet(django_filters.FilterSet):

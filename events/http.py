@@ -162,3 +162,40 @@ def logged_failures(
             request.get_full_path(),
         )
         raise
+
+
+# The error code of a well-formed id that names no stored object (DRF's own
+# for a related field), and of a change refused for the state of what it
+# changes.
+NAMES_NOTHING = "does_not_exist"
+CONFLICT = "conflict"
+
+# A request whose values are all well formed but that names something not
+# stored (an id, a page's cursor) answers 404; one that would store a second
+# copy of something unique, or that the workflow refuses in the event's
+# present state, answers 409; anything malformed makes it a 400.
+STATUS_BY_CODE = {
+    NAMES_NOTHING: 404,
+    "unique": 409,
+    CONFLICT: 409,
+}
+
+
+def validation_status(codes: object) -> int:
+    found: set[str] = set()
+
+    def collect(node: object) -> None:
+        if isinstance(node, dict):
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+        else:
+            found.add(str(node))
+
+    collect(codes)
+    statuses = {STATUS_BY_CODE.get(code, 400) for code in found}
+    if len(statuses) == 1:
+        return statuses.pop()
+    return 400

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.db.models import F, Func, Q, TextField, Value
-
+from events import actor_identity
 from events.extract.fingerprint import fingerprint
 from events.extract.places import REGION, gazetteer_rows
 from events.extract.text import name_key
@@ -429,29 +428,15 @@ def actor_choice(actor: Actor, office: dict | None) -> dict:
 
 
 def actor_choices(query: str, *, limit: int = 10) -> list[dict]:
-    """Actors with `query` in their name or an alias, closest names first."""
+    """
+    Actors with `query` in any form of their name or an alias, or spelt by
+    their initials (actor_identity.search), closest first.
+    """
     query = query.strip()[:100]
     if not query:
         return []
-    aliases = Func(
-        F("aliases"), Value(" "), function="array_to_string", output_field=TextField()
-    )
     found = list(
-        Actor.objects.annotate(alias_text=aliases)
-        .filter(Q(name__icontains=query) | Q(alias_text__icontains=query))
-        .select_related("parent")[:200]
+        actor_identity.search(Actor.objects.select_related("parent"), query)[:limit]
     )
-    folded = query.casefold()
-
-    def rank(actor: Actor) -> tuple:
-        names = [actor.name.casefold(), *(a.casefold() for a in actor.aliases)]
-        return (
-            folded not in names,
-            not any(name.startswith(folded) for name in names),
-            len(actor.name),
-            actor.name,
-        )
-
-    found = sorted(found, key=rank)[:limit]
     offices = last_offices([actor.pk for actor in found])
     return [actor_choice(actor, offices.get(actor.pk)) for actor in found]

@@ -22,6 +22,7 @@ from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import transaction
 from django.db.models import Case, Exists, F, Func, OuterRef, Q, Subquery, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Length, Lower, Trunc
@@ -240,6 +241,43 @@ class SourceArticle(models.Model):
         return reverse("events:article", args=[self.pk])
 
 
+class ActorQuerySet(models.QuerySet):
+    """
+    Actors, with `match_keys` kept in step with names and aliases on the
+    paths that skip `Actor.save` (bulk inserts and updates); the keys and
+    their rules are in events/actor_identity.py.
+    """
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from events.actor_identity import match_keys
+
+        objs = list(objs)
+        for actor in objs:
+            actor.match_keys = match_keys(actor.name, actor.aliases, actor.kind)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        from events.actor_identity import match_keys
+
+        objs = list(objs)
+        if {"name", "aliases", "kind"} & set(fields):
+            for actor in objs:
+                actor.match_keys = match_keys(actor.name, actor.aliases, actor.kind)
+            fields = [*fields, "match_keys"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs) -> int:
+        if not {"name", "aliases", "kind"} & set(kwargs):
+            return super().update(**kwargs)
+        from events.actor_identity import refresh_match_keys
+
+        with transaction.atomic(using=self.db):
+            ids = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            refresh_match_keys(Actor.objects.filter(pk__in=ids))
+        return count
+
+
 @tracked()
 class Actor(models.Model):
     class Kind(models.TextChoices):
@@ -275,14 +313,27 @@ class Actor(models.Model):
     )
     wikidata_id = models.CharField(max_length=20, blank=True)
     description = models.TextField(blank=True)
+    match_keys = ArrayField(
+        models.TextField(),
+        default=list,
+        editable=False,
+        help_text="The normalised forms of the name and aliases the actor is "
+        "found by (events/actor_identity.py), computed on save.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"), "country", name="actor_unique_name_per_country"
+            ),
+            # Every actor can be found: whatever writes one computes its keys.
+            models.CheckConstraint(
+                condition=Q(match_keys__len__gt=0), name="actor_has_match_keys"
             ),
             models.CheckConstraint(
                 condition=Q(country="") | Q(country__regex=ISO_ALPHA3),
@@ -299,10 +350,36 @@ class Actor(models.Model):
         indexes = [
             # Matching names and aliases when suggesting actors for an article.
             GinIndex(fields=["aliases"], name="actor_aliases_idx"),
+            # Which actor a name denotes: "match_keys && ARRAY[...]"
+            # (actor_identity.matches), for imports, forms and suggestions.
+            # Without a pending list: actors are written rarely and looked
+            # up often, and a lookup would read the whole list.
+            GinIndex(
+                fields=["match_keys"],
+                name="actor_match_keys_idx",
+                fastupdate=False,
+            ),
+            # The actor of a Wikidata id.
+            models.Index(
+                fields=["wikidata_id"],
+                condition=~Q(wikidata_id=""),
+                name="actor_wikidata_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country})" if self.country else self.name
+
+    def save(self, *args, **kwargs) -> None:
+        from events.actor_identity import match_keys
+
+        self.match_keys = match_keys(self.name, self.aliases, self.kind)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "aliases", "kind"} & set(
+            update_fields
+        ):
+            kwargs["update_fields"] = [*update_fields, "match_keys"]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("events:actor", args=[self.pk])
@@ -1353,6 +1430,86 @@ class FeedToken(models.Model):
         self.key = new_feed_key()
         self.created_at = timezone.now()
         self.save(update_fields=["key", "created_at"])
+
+
+@tracked()
+class ActorMerge(models.Model):
+    """
+    One actor merged into another by an editor, kept so that it can be undone
+    (events/actor_merge.py): the merged actor as it was, and exactly which
+    rows were re-pointed or removed. Actors are named by id rather than by
+    foreign key: the merged one no longer exists, and undoing a later merge
+    brings an actor back under its old id.
+    """
+
+    survivor_id = models.PositiveIntegerField(help_text="The actor kept.")
+    survivor_name = models.CharField(max_length=300)
+    merged_id = models.PositiveIntegerField(
+        help_text="The actor merged away; undoing the merge recreates it under this id."
+    )
+    merged = models.JSONField(help_text="Every field of the merged actor, as it was.")
+    survivor_before = models.JSONField(
+        help_text="The survivor's aliases and Wikidata id before the merge."
+    )
+    added_aliases = ArrayField(
+        models.CharField(max_length=300),
+        default=list,
+        blank=True,
+        help_text="Names the survivor took from the merged actor as aliases.",
+    )
+    added_wikidata_id = models.CharField(max_length=20, blank=True)
+    moved = models.JSONField(
+        default=dict,
+        help_text='Ids of the rows re-pointed, by relation: {"events.participant.'
+        'actor": [ids], ...}.',
+    )
+    removed = models.JSONField(
+        default=dict,
+        help_text="Rows removed because the survivor already had their like "
+        '(the same event and role, say), whole: {"events.participant": '
+        "[{field: value}], ...}.",
+    )
+    revisions = models.JSONField(
+        default=list,
+        help_text="Pending changes that named the merged actor: their values "
+        "before and after the merge.",
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(survivor_id=F("merged_id")),
+                name="actor_merge_not_into_itself",
+            ),
+        ]
+        indexes = [
+            # The merges an actor took part in, on its page in the admin.
+            models.Index(fields=["survivor_id"], name="actor_merge_survivor_idx"),
+            models.Index(fields=["merged_id"], name="actor_merge_merged_idx"),
+        ]
+
+    def __str__(self) -> str:
+        merged = self.merged.get("name", f"actor {self.merged_id}")
+        return f"{merged} merged into {self.survivor_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:events_actormerge_change", args=[self.pk])
 
 
 # History snapshots are read by object, context and time, never by place: the

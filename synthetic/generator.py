@@ -34,6 +34,7 @@ import pgtrigger
 from django.conf import settings
 from django.db import connection, transaction
 
+from events.actor_identity import match_keys
 from events.bulk import copy_rows, reserve_ids
 from events.models import (
     Actor,
@@ -546,13 +547,14 @@ def create_actors(
         "\t".join([
             str(pk), text(name), text_array(aliases), kind, country, "",
             text(ACTOR_DESCRIPTION), now, now, NULL,
+            text_array(match_keys(name, aliases, kind)),
         ]) + "\n"
         for pk, (name, kind, country, aliases) in zip(ids, wanted, strict=True)
     ]  # fmt: skip
     copy_rows(
         Actor._meta.db_table,
         ["id", "name", "aliases", "kind", "country", "wikidata_id", "description",
-         "created_at", "updated_at", "parent_id"],
+         "created_at", "updated_at", "parent_id", "match_keys"],
         lines,
     )  # fmt: skip
     pool: dict[tuple[str, str], list[SyntheticActor]] = {}

@@ -31,7 +31,7 @@ BAD_PARAMETERS = [
     ("bbox", "1e400,0,0,0"),
     ("bbox", "-181,0,0,0"),
     ("bbox", "0,91,1,92"),
-    ("bbox", "0,50,1,40"),
+    ("bbox", "0,95,1,40"),
     ("bbox", "1" * 5000 + ",1,1,1"),
     ("bbox", "\x00"),
     ("near", "0,0"),
@@ -39,7 +39,7 @@ BAD_PARAMETERS = [
     ("near", "0,181,10"),
     ("near", "0,0,0"),
     ("near", "0,0,-5"),
-    ("near", "0,0,1e9"),
+    ("near", "0,0,0"),
     ("near", "inf,0,1"),
     ("q", "\x00"),
     ("q", "a" * 600),
@@ -55,26 +55,20 @@ BAD_PARAMETERS = [
     ("actor", "-1"),
     ("actor", "1.5"),
     ("actor", "abc"),
-    ("actor", "999999"),
     ("actor", HUGE),
     ("actor", "9223372036854775808"),
     ("location", "abc"),
-    ("location", "999999"),
     ("location", HUGE),
-    ("agreement", "999999"),
     ("agreement", HUGE),
     ("agreement", "\x00"),
     ("updated_since", "yesterday"),
     ("updated_since", "2024-01-01T25:00:00Z"),
-    ("updated_since", "0001-01-01T00:00:00Z"),
+    ("updated_since", "10000-01-01T00:00:00Z"),
     ("updated_since", "\x00"),
     ("page_size", "0"),
     ("page_size", "-1"),
     ("page_size", "abc"),
     ("page_size", HUGE),
-    ("cursor", "abc"),
-    ("cursor", "\x00"),
-    ("cursor", "x" * 3000),
     ("format", "xml"),
     ("format", "\x00"),
     # A % in the value must reach the message as text, never as a format.
@@ -104,6 +98,35 @@ def test_a_bad_event_parameter_is_a_400_naming_it(
     body = response.json()
     assert list(body) == [name]
     assert all(isinstance(message, str) and message for message in body[name])
+
+
+# Well formed, but naming nothing stored: 404, the parameter named.
+NAMING_NOTHING = [
+    ("actor", "999999"),
+    ("location", "999999"),
+    ("agreement", "999999"),
+    ("cursor", "abc"),
+    ("cursor", "\x00"),
+    ("cursor", "x" * 3000),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), NAMING_NOTHING)
+def test_a_parameter_naming_nothing_is_a_404_naming_it(
+    client: Client, name: str, value: str
+) -> None:
+    urls = [EVENTS, f"{EVENTS}?format=geojson", f"{EVENTS}?format=csv"]
+    if name != "cursor":
+        urls += [f"{EVENTS}timeline/", "/feeds/events/"]
+    for url in urls:
+        response = client.get(url, {name: value})
+        assert response.status_code == 404, (url, response.content)
+        assert response["Content-Type"] == "application/json"
+        assert list(response.json()) == [name]
+    # With a malformed parameter beside it, the request is a 400 naming it.
+    response = client.get(EVENTS, {name: value, "start": "someday"})
+    assert response.status_code == 400
+    assert "start" in response.json()
 
 
 @pytest.mark.parametrize(
@@ -137,8 +160,8 @@ def test_messages_say_what_is_wrong(client: Client) -> None:
     def error(**params) -> list[str]:
         return next(iter(client.get(EVENTS, params).json().values()))
 
-    assert error(bbox="0,50,1,40") == ["minLat must not be greater than maxLat."]
-    assert error(near="0,0,-5") == ["Distance in km must be between 0 and 20038."]
+    assert error(bbox="0,95,1,40") == ["minLat must be between -90 and 90."]
+    assert error(near="0,0,-5") == ["Distance in km must be at least 0."]
     assert error(actor=HUGE) == [f"'{HUGE[:30]}' is too large for an id."]
     assert error(actor="999999") == ["No actor with id 999999."]
     assert error(start="2023-02-30") == [
@@ -147,9 +170,7 @@ def test_messages_say_what_is_wrong(client: Client) -> None:
     assert error(format="xml") == [
         "Unknown format 'xml'; use one of: json, geojson, csv, acled."
     ]
-    assert error(cursor="abc") == [
-        "Invalid cursor: pass back the `next` link unchanged."
-    ]
+    assert error(cursor="abc") == ["No such page: pass back the `next` link unchanged."]
     assert error(q="\x00") == ["Null characters are not allowed."]
 
 
@@ -181,7 +202,7 @@ def test_a_tampered_cursor_is_refused(client: Client) -> None:
 
     response = client.get(tampered)
 
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert list(response.json()) == ["cursor"]
 
 
@@ -231,7 +252,6 @@ def test_unknown_addresses_are_json_404s(client: Client, path: str) -> None:
     [
         ("/api/v1/actors/", "kind", "monarch"),
         ("/api/v1/actors/", "q", "\x00"),
-        ("/api/v1/actors/", "cursor", "abc"),
         ("/api/v1/locations/", "page_size", "0"),
         ("/api/v1/locations/", "kind", "planet"),
         ("/api/v1/agreements/", "party", "abc"),

@@ -204,7 +204,7 @@ def test_a_cursor_from_another_query_is_refused(client: Client) -> None:
 
     response = client.get(EVENTS, {"cursor": cursor, "type": "protest"})
 
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert response.json() == {"cursor": ["This cursor belongs to a different query."]}
 
 

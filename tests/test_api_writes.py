@@ -178,24 +178,26 @@ def test_validation_errors_name_each_field(editor_client: Client, article) -> No
 
 
 @pytest.mark.parametrize(
-    ("overrides", "field"),
+    ("overrides", "field", "status"),
     [
-        ({"start_date": "2023-03-19", "end_date": "2023-03-18"}, "end_date"),
-        ({"fatalities_low": 5, "fatalities_best": 2}, "fatalities_best"),
-        ({"point": {"type": "Point", "coordinates": [200, 10]}}, "point"),
-        ({"citations": [{"article": 1, "quote": "Not in the text"}]}, "citations"),
-        ({"title": "x" * 301}, "title"),
-        ({"title": "Null\x00byte"}, "title"),
+        ({"start_date": "2023-03-19", "end_date": "2023-03-18"}, "end_date", 400),
+        ({"fatalities_low": 5, "fatalities_best": 2}, "fatalities_best", 400),
+        ({"point": {"type": "Point", "coordinates": [200, 10]}}, "point", 400),
+        ({"title": "x" * 301}, "title", 400),
+        ({"title": "Null\x00byte"}, "title", 400),
+        # A quote naming no passage of the article, an actor that is not stored.
+        ({"citations": [{"article": 1, "quote": "Not in the text"}]}, "citations", 404),
+        ({"location": 10**12}, "location", 404),
         # A new event cannot be retracted: only a published one can.
-        ({"status": "retracted"}, "status"),
+        ({"status": "retracted"}, "status", 409),
     ],
 )
 def test_invalid_events_are_refused_naming_the_field(
-    editor_client: Client, article, overrides: dict, field: str
+    editor_client: Client, article, overrides: dict, field: str, status: int
 ) -> None:
     response = post(editor_client, EVENTS, new_event(article, **overrides))
 
-    assert response.status_code == 400
+    assert response.status_code == status
     assert list(response.json()) == [field]
 
 
@@ -205,7 +207,7 @@ def test_duplicate_participant_roles_are_refused(editor_client: Client, article)
 
     response = post(editor_client, EVENTS, data)
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {
         "participants": {"2": ["This actor already has this role."]}
     }
@@ -294,7 +296,7 @@ def test_an_event_without_citations_cannot_be_published(
         reviewer_client, f"{EVENTS}{created['id']}/", {"status": "published"}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {
         "status": ["A published event needs at least one citation."]
     }
@@ -312,7 +314,7 @@ def test_reviewers_retract_with_a_reason(reviewer_client: Client) -> None:
         {"status": "retracted", "retraction_reason": "Duplicate report"},
     )
 
-    assert refused.status_code == 400
+    assert refused.status_code == 409
     assert list(refused.json()) == ["retraction_reason"]
     assert retracted.status_code == 200
     assert retracted.json()["retraction_reason"] == "Duplicate report"
@@ -362,25 +364,26 @@ def test_editor_creates_and_updates_an_actor(editor_client: Client) -> None:
 
 
 @pytest.mark.parametrize(
-    ("data", "field"),
+    ("data", "field", "status"),
     [
-        ({"name": "iran", "kind": "state", "country": "IRN"}, "name"),
-        ({"name": "X", "kind": "state", "country": "Iraq"}, "country"),
-        ({"name": "X", "kind": "monarch"}, "kind"),
-        ({"name": "X", "kind": "state", "wikidata_id": "796"}, "wikidata_id"),
-        ({"name": "X", "kind": "state", "parent": 10**15}, "parent"),
+        ({"name": "iran", "kind": "state", "country": "IRN"}, "name", 409),
+        ({"name": "X", "kind": "state", "country": "Iraq"}, "country", 400),
+        ({"name": "X", "kind": "monarch"}, "kind", 400),
+        ({"name": "X", "kind": "state", "wikidata_id": "796"}, "wikidata_id", 400),
+        ({"name": "X", "kind": "state", "wikidata_id": " Q796"}, "wikidata_id", 400),
+        ({"name": "X", "kind": "state", "parent": 10**15}, "parent", 404),
         # Text is a JSON string, not a number or boolean turned into one.
-        ({"name": "X", "kind": "state", "description": 0}, "description"),
-        ({"name": True, "kind": "state"}, "name"),
-        ({"name": "X", "kind": "state", "aliases": [1]}, "aliases"),
+        ({"name": "X", "kind": "state", "description": 0}, "description", 400),
+        ({"name": True, "kind": "state"}, "name", 400),
+        ({"name": "X", "kind": "state", "aliases": [1]}, "aliases", 400),
     ],
 )
 def test_invalid_actors_are_refused_naming_the_field(
-    editor_client: Client, data: dict, field: str
+    editor_client: Client, data: dict, field: str, status: int
 ) -> None:
     response = post(editor_client, "/api/v1/actors/", data)
 
-    assert response.status_code == 400
+    assert response.status_code == status
     assert list(response.json()) == [field]
 
 
@@ -436,7 +439,7 @@ def test_a_duplicate_article_body_is_refused(editor_client: Client, article) -> 
         {"title": "Copy", "body": "  " + article.body.upper() + "  "},
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {"body": [f"Article {article.pk} already has this text."]}
 
 
@@ -450,7 +453,7 @@ def test_a_duplicate_article_url_is_refused(editor_client: Client) -> None:
         {**first, "body": "Another text."},
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert list(response.json()) == ["url"]
 
 

@@ -20,7 +20,15 @@ from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
 
-from events.models import Actor, Agreement, Event, Location, SourceArticle
+from events.models import (
+    Actor,
+    ActorMerge,
+    Agreement,
+    Event,
+    Location,
+    Participant,
+    SourceArticle,
+)
 from tests.conftest import make_event
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -351,4 +359,71 @@ def test_names_in_map_tooltips_and_popups_are_text(
     assert tab.locator("#event-map img").count() == 0
     assert tab.evaluate("typeof window.__xss") == "undefined"
     page.screenshot("map-hostile-names")
+    page.assert_clean()
+
+
+@pytest.fixture
+def twin_actors() -> Iterator[tuple[Actor, Actor]]:
+    """Two rows that are one group, each in an event of its own (committed)."""
+
+    def create() -> tuple[Actor, Actor]:
+        kept = Actor.objects.create(name="Saraya Browser", kind="armed_group")
+        twin = Actor.objects.create(name="Saraya Browser (Iraq)", kind="armed_group")
+        for actor in (kept, twin):
+            event = make_event(title=f"Attack claimed by {actor.name}")
+            event.participations.create(actor=actor, role="initiator")
+        return kept, twin
+
+    def remove(kept: Actor, twin: Actor) -> None:
+        Event.objects.filter(title__startswith="Attack claimed by Saraya").delete()
+        Actor.objects.filter(pk__in=[kept.pk, twin.pk]).delete()
+        ActorMerge.objects.filter(survivor_id=kept.pk).delete()
+
+    kept, twin = committed(create)
+    yield kept, twin
+    committed(lambda: remove(kept, twin))
+
+
+def test_editor_merges_two_actors_found_by_search_and_undoes_it(
+    page: Page, twin_actors: tuple[Actor, Actor]
+) -> None:
+    kept, twin = twin_actors
+    page.open("/admin/login/")
+    page.tab.fill("#id_username", "browser-editor")
+    page.tab.fill("#id_password", BROWSER_PASSWORD)
+    page.tab.click("input[type=submit]")
+    page.tab.wait_for_load_state("networkidle")
+
+    page.open(f"/admin/events/actor/{twin.pk}/change/")
+    page.tab.click("text=Merge into…")
+    page.tab.wait_for_load_state("networkidle")
+    # The picker searches by any spelling and lists each actor once.
+    page.tab.click(".select2-selection")
+    page.tab.fill(".select2-search__field", "saraya  BROWSER")
+    options = page.tab.locator(".select2-results__option:not(.loading-results)")
+    options.first.wait_for()
+    assert options.all_inner_texts() == ["Saraya Browser", "Saraya Browser (Iraq)"]
+    options.first.click()
+    page.tab.click("input[name=_preview]")
+    page.tab.wait_for_load_state("networkidle")
+    assert "1 event re-pointed" in page.tab.inner_text(".merge-preview")
+    page.screenshot("admin-actor-merge")
+    page.tab.click("input[name=_merge]")
+    page.tab.wait_for_load_state("networkidle")
+
+    assert page.tab.url.endswith(f"/admin/events/actor/{kept.pk}/change/")
+    assert "is merged into Saraya Browser" in page.tab.inner_text(".messagelist")
+    assert page.tab.input_value("#id_aliases") == "Saraya Browser (Iraq)"
+    assert not committed(lambda: Actor.objects.filter(pk=twin.pk).exists())
+
+    page.tab.click("text=The merge")
+    page.tab.wait_for_load_state("networkidle")
+    page.tab.click("input[value='Undo merge']")
+    page.tab.wait_for_load_state("networkidle")
+
+    assert "The merge is undone" in page.tab.inner_text(".messagelist")
+    back = committed(
+        lambda: list(Participant.objects.filter(actor_id=twin.pk).values_list("role"))
+    )
+    assert back == [("initiator",)]
     page.assert_clean()

@@ -162,10 +162,19 @@ def test_acled_actors_are_matched_by_name_and_country_or_created(writer_options)
     assert kinds["PKK: Kurdistan Workers Party"] == ("armed_group", "")
     assert kinds["Civilians (Iraq)"] == ("civilians", "IRQ")
     assert kinds["Military Forces of Turkey (2016-)"] == ("security_force", "TUR")
-    irgc = "Military Forces of Iran (1989-) Islamic Revolutionary Guard Corps"
-    assert kinds[irgc] == ("security_force", "IRN")
     assert kinds["Women (Iran)"] == ("other", "IRN")  # an associated actor
-    assert Participant.objects.filter(actor__name=irgc).count() == 2
+    # ACLED's long names of curated actors find them (actor_identity), and
+    # are kept as their aliases: no second IRGC, no second Peshmerga.
+    long_irgc = "Military Forces of Iran (1989-) Islamic Revolutionary Guard Corps"
+    irgc = Actor.objects.get(name="Islamic Revolutionary Guard Corps")
+    assert irgc.pk in before
+    assert long_irgc in irgc.aliases
+    assert not Actor.objects.filter(name=long_irgc).exists()
+    assert irgc.participations.filter(event__acled_id__in=["IRQ90002", "IRN90016"])
+    assert irgc.participations.exclude(event__acled_id="").count() == 2
+    peshmerga = Actor.objects.get(name="Peshmerga")
+    assert peshmerga.pk in before
+    assert "Military Forces of Iraq (2022-) Peshmerga" in peshmerga.aliases
 
 
 def test_actor_names_match_ignoring_case_and_export_in_the_trackers_spelling(
@@ -403,11 +412,13 @@ def test_ucdp_file_maps_dates_places_sides_and_deaths(writer_options):
         4,
         6,
     )
-    assert participants(clash) == [
-        ("Government of Iran", "initiator", ""),
-        ("PJAK", "target", ""),
-    ]
-    assert Actor.objects.get(name="Government of Iran").kind == "state"
+    # UCDP's "Government of Iran" is the state of Iran already curated, which
+    # keeps UCDP's name as an alias.
+    assert participants(clash) == [("Iran", "initiator", ""), ("PJAK", "target", "")]
+    iran = Actor.objects.get(name="Iran")
+    assert (iran.kind, iran.country) == ("state", "IRN")
+    assert "Government of Iran" in iran.aliases
+    assert not Actor.objects.filter(name="Government of Iran").exists()
     assert clash.location.name == "Piranshahr town"
     assert (
         clash.location.source

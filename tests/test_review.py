@@ -251,7 +251,7 @@ def test_a_change_that_fails_the_gate_is_refused_at_once(
 ) -> None:
     response = patch(editor_client, f"{EVENTS}{event.pk}/", {"citations": []})
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {
         "status": ["A published event needs at least one citation."]
     }

@@ -216,8 +216,12 @@ def test_date_filters_select_by_each_events_period(params: dict) -> None:
 # --- CSV ----------------------------------------------------------------------------
 
 
-def orm_parties(event: Event) -> list[acled.Party]:
-    """The participants as acled.Party, a person coded as whom they act for."""
+def orm_parties(event: Event, *, acled_names: bool = False) -> list[acled.Party]:
+    """
+    The participants as acled.Party, a person coded as whom they act for;
+    with `acled_names`, each named by its first alias in ACLED's spelling
+    with a government period, if it has one.
+    """
     parties = []
     for participant in event.participations.select_related(
         "actor__parent", "on_behalf_of"
@@ -226,13 +230,17 @@ def orm_parties(event: Event) -> list[acled.Party]:
         coding = actor
         if actor.kind == Actor.Kind.PERSON:
             coding = participant.on_behalf_of or actor.parent or actor
+        name = actor.name
+        if acled_names:
+            periods = [a for a in actor.aliases if re.search(acled.ACLED_PERIOD, a)]
+            name = periods[0] if periods else name
         parties.append(
             acled.Party(
                 participant.role,
                 participant.capacity,
                 coding.kind,
                 coding.country,
-                actor.name,
+                name,
             )
         )
     return parties
@@ -375,7 +383,7 @@ def test_csv_export_matches_the_orm(client: Client, params: dict) -> None:
 
 def expected_acled_row(event: Event) -> dict[str, str]:
     """The ACLED row of an event, worked out from the ORM and the codebook."""
-    sides = acled.sides(orm_parties(event))
+    sides = acled.sides(orm_parties(event, acled_names=True))
     place = event.location
     code = place.country_code if place else ""
     country = acled_countries.BY_ALPHA3.get(code)

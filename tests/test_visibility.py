@@ -24,8 +24,8 @@ from django.db import connection
 from django.http import HttpResponse
 from django.urls import URLResolver, get_resolver
 
-from events import workflow
-from events.models import Event, FeedToken, Revision
+from events import actor_merge, workflow
+from events.models import Actor, ActorMerge, Event, FeedToken, Revision
 from events.ogc.collections import COLLECTIONS
 from tests.conftest import (
     PERSONAS,
@@ -583,6 +583,39 @@ def admin_revision(view: str) -> Callable[[Reader], list[Probe]]:
     return probes
 
 
+def merge_record(world: SharedWorld) -> ActorMerge:
+    """A duplicate of the world's actor merged into it (made once)."""
+    record = ActorMerge.objects.filter(survivor_id=world.actor.pk).first()
+    if record is not None:
+        return record
+    twin = Actor.objects.create(name="Visibility Front (Iraq)", kind="armed_group")
+    return actor_merge.merge(merged=twin, into=world.actor, user=None)
+
+
+def admin_actor_merge(view: str) -> Callable[[Reader], list[Probe]]:
+    """Merging actors and their records: for editors and reviewers; no events."""
+
+    def probes(reader: Reader) -> list[Probe]:
+        user = reader.user
+        if view == "merge":
+            path = f"/admin/events/actor/{reader.world.actor.pk}/merge/"
+        else:
+            suffix = {"changelist": "", "add": "add/", "change": "{pk}/change/",
+                      "history": "{pk}/history/", "delete": "{pk}/delete/",
+                      "redirect": "{pk}/", "undo": "{pk}/undo/"}[view]  # fmt: skip
+            record = merge_record(reader.world)
+            path = "/admin/events/actormerge/" + suffix.format(pk=record.pk)
+        if not user.is_authenticated or view == "redirect":
+            status = 302
+        elif view in ("add", "delete", "undo"):
+            status = 403  # records are made by merging, kept, and undone by POST
+        else:
+            status = 200 if actor_merge.may_merge(user) else 403
+        return [Probe(path, status)]
+
+    return probes
+
+
 # --- the admin -------------------------------------------------------------------
 
 # The admin's views of each model, by their route below the model's address.
@@ -810,6 +843,12 @@ ROUTES: dict[str, Callable[[Reader], list[Probe]] | str] = {
     **{
         f"admin/events/revision/{route}": admin_revision(view)
         for route, view in {**ADMIN_VIEWS, "feed/": "feed"}.items()
+    },
+    "admin/events/actor/<path:object_id>/merge/": admin_actor_merge("merge"),
+    **{
+        f"admin/events/actormerge/{route}": admin_actor_merge(view)
+        for route, view in {**ADMIN_VIEWS, "<path:object_id>/undo/": "undo"}.items()
+        if view != "restore"
     },
     "admin/login/": "signing in",
     "admin/logout/": "signing out",

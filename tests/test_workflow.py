@@ -90,7 +90,7 @@ def test_the_admin_form_and_the_api_allow_the_same_moves(
     )
     event.refresh_from_db()
     assert (event.status == new) == expected, api.content
-    refusal = 403 if workflow.valid_move(old, new) else 400
+    refusal = 403 if workflow.valid_move(old, new) else 409
     assert api.status_code == (200 if expected else refusal)
 
 

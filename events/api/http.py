@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from events.http import body_etag, mark_revalidate
+from events.http import body_etag, mark_revalidate, validation_status
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +137,10 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             if constraint
             else "The change conflicts with the stored data."
         )
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, exceptions.ValidationError) and response is not None:
+        response.status_code = validation_status(exc.get_codes())
+    return response
 
 
 @csrf_exempt  # nothing is changed here, whatever the method

@@ -18,6 +18,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
+from events.http import NAMES_NOTHING
+
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 # page_size reads at most this many digits; up to there, larger is capped.
@@ -93,7 +95,8 @@ def read_cursor(request: Request, ordering: Ordering) -> tuple | None:
         payload = signing.loads(token[:500], salt=CURSOR_SALT)
         if payload["q"] != query_digest(request) or payload["o"] != ordering.name:
             raise ValidationError(
-                {"cursor": ["This cursor belongs to a different query."]}
+                {"cursor": ["This cursor belongs to a different query."]},
+                code=NAMES_NOTHING,
             )
         values = payload["k"]
         if len(values) != len(ordering.keys):
@@ -103,8 +106,10 @@ def read_cursor(request: Request, ordering: Ordering) -> tuple | None:
             for (field, _), value in zip(ordering.keys, values, strict=True)
         )
     except (signing.BadSignature, KeyError, TypeError, ValueError):
+        # A cursor names a page; one this API did not issue names none (404).
         raise ValidationError(
-            {"cursor": ["Invalid cursor: pass back the `next` link unchanged."]}
+            {"cursor": ["No such page: pass back the `next` link unchanged."]},
+            code=NAMES_NOTHING,
         ) from None
 
 

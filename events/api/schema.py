@@ -26,9 +26,18 @@ ERROR_DESCRIPTIONS = {
     400: ("FieldErrors", "Invalid input: a parameter, the body or `format`."),
     401: ("Error", "The token or session sent is not valid, or none was sent."),
     403: ("FieldErrors", "Signed in, but not allowed to do this."),
-    404: ("Error", "No such object, or none you may see."),
+    404: (
+        "FieldErrors",
+        "No such object, or none you may see: the path's id, or an id or "
+        "cursor in the parameters or the body that names nothing stored (the "
+        "field is named).",
+    ),
     406: ("Error", "No format the Accept header allows."),
-    409: ("Error", "The change conflicts with the stored data."),
+    409: (
+        "FieldErrors",
+        "The change conflicts with the stored data (a duplicate of something "
+        "unique, the field named when it is known).",
+    ),
     412: ("Error", "If-Match names none of the current ETags."),
     413: ("Error", "The body is larger than the server accepts."),
     415: ("Error", "The body is not JSON."),
@@ -51,7 +60,7 @@ def empty_allowed(schema: dict) -> dict:
         return schema
     if "enum" in schema:
         return {**schema, "enum": [*schema["enum"], ""]}
-    if schema.get("type") == "string" and "format" not in schema:
+    if schema.get("type") == "string" and not {"format", "pattern"} & set(schema):
         return schema  # empty already fits, unless a bound says otherwise
     return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
 
@@ -109,8 +118,8 @@ class AutoSchema(BaseAutoSchema):
         statuses = [400, 401, 406]
         if not self.anonymous_read():
             statuses.append(403)
-        if "{" in self.path:
-            statuses.append(404)
+        if "{" in self.path or self.method in ("GET", "POST", "PUT", "PATCH"):
+            statuses.append(404)  # an id or a cursor may name nothing stored
         if self.method not in SAFE:
             statuses += [409, 412] if self.method != "POST" else [409]
         if self.method in ("POST", "PUT", "PATCH"):
@@ -170,3 +179,50 @@ GEOJSON_FEATURE_COLLECTION = {
     },
     "required": ["type", "features"],
 }
+
+
+# The dates the models accept (events.models.EARLIEST_DATE to LATEST_DATE),
+# which `format: date` cannot say: a pattern on every date a client sends.
+DATE_IN_RANGE = r"^(1[89][0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"
+
+
+def bounded_dates(result: dict, generator, request, public) -> dict:
+    """
+    drf-spectacular postprocessing hook: what the models refuse that the
+    generated schema does not say. Dates a client sends carry the range, and
+    texts a client sends (query parameters and bodies) refuse the NUL
+    character, which PostgreSQL cannot store.
+    """
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("format") == "date" and not node.get("readOnly"):
+                node.setdefault("pattern", DATE_IN_RANGE)
+            elif plain_text(node):
+                node["pattern"] = NO_NUL
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):  # what clients send (COMPONENT_SPLIT_REQUEST)
+            visit(component)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    visit(parameter.get("schema", {}))
+    return result
+
+
+NO_NUL = "^[^\\u0000]*$"
+
+
+def plain_text(node: dict) -> bool:
+    return (
+        node.get("type") == "string"
+        and not node.get("readOnly")
+        and not {"format", "pattern", "enum"} & set(node)
+    )

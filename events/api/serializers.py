@@ -6,12 +6,14 @@ articles by id; geometry always leaves and enters as GeoJSON.
 
 import json
 import math
+import re
 from collections.abc import Callable
 from functools import cached_property
 from operator import attrgetter, methodcaller
 
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import (
     F,
@@ -25,8 +27,9 @@ from django.db.models import (
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from events import intake, workflow
+from events import actor_identity, intake, workflow
 from events.features import json_object
+from events.http import CONFLICT, NAMES_NOTHING
 from events.models import (
     EVENT_EDITABLE_FIELDS,
     Actor,
@@ -43,13 +46,22 @@ from events.models import (
     period_bounds,
 )
 
+ARTICLE_URL = r"^https?://[^\s/?#@]+(@[^\s/?#@]+)?([/?#]\S*)?$"
 GEOJSON_POINT = {
     "type": "object",
     "description": "GeoJSON Point, EPSG:4326 [longitude, latitude].",
     "properties": {
         "type": {"type": "string", "enum": ["Point"]},
-        "coordinates": {"type": "array", "items": {"type": "number"}},
+        "coordinates": {
+            "type": "array",
+            "description": "[longitude, latitude]: longitude within ±180, "
+            "latitude within ±90.",
+            "items": {"type": "number", "minimum": -180, "maximum": 180},
+            "minItems": 2,
+            "maxItems": 2,
+        },
     },
+    "required": ["type", "coordinates"],
     "nullable": True,
 }
 GEOJSON_GEOMETRY = {
@@ -353,8 +365,10 @@ class CitationInputSerializer(serializers.Serializer):
         try:
             data.update(locate_quote(data["article"], data["quote"]))
         except ValueError:
+            # Well formed, but naming no passage of the article: 404.
             raise serializers.ValidationError(
-                {"quote": ["Not found in the article's text; quote it verbatim."]}
+                {"quote": ["Not found in the article's text; quote it verbatim."]},
+                code=NAMES_NOTHING,
             ) from None
         return data
 
@@ -419,7 +433,8 @@ class EventInputSerializer(ModelSerializer):
             key = (participant["actor"].pk, participant["role"])
             if key in seen:
                 raise serializers.ValidationError(
-                    {"participants": {index: ["This actor already has this role."]}}
+                    {"participants": {index: ["This actor already has this role."]}},
+                    code="unique",
                 )
             seen.add(key)
         # A new place brings its own point unless one is given.
@@ -464,7 +479,10 @@ class EventInputSerializer(ModelSerializer):
         try:
             workflow.check_publishable(instance)
         except workflow.TransitionError as refused:
-            raise serializers.ValidationError({"status": [refused.message]}) from None
+            # A state the workflow refuses: 409 (events/api/http.py).
+            raise serializers.ValidationError(
+                {"status": [refused.message]}, code=CONFLICT
+            ) from None
         return instance
 
 
@@ -475,12 +493,22 @@ class ActorSerializer(ModelSerializer):
             "id", "name", "aliases", "kind", "country", "parent", "wikidata_id",
             "description", "created_at", "updated_at",
         ]  # fmt: skip
+        # The forms validate_country and validate_wikidata_id accept, stated
+        # as patterns for the schema (the code's letters are upper-cased).
         extra_kwargs = {
-            "country": {"help_text": "ISO 3166-1 alpha-3, e.g. IRQ; blank if none."}
+            "country": {
+                "help_text": "ISO 3166-1 alpha-3, e.g. IRQ; blank if none.",
+                "validators": [RegexValidator(r"^[A-Za-z]{3}$")],
+                "trim_whitespace": False,
+            },
+            "wikidata_id": {
+                "validators": [RegexValidator(r"^Q[1-9][0-9]*$")],
+                "trim_whitespace": False,
+            },
         }
 
     def validate_country(self, value: str) -> str:
-        value = value.strip().upper()
+        value = value.upper()
         if value and not (len(value) == 3 and value.isascii() and value.isalpha()):
             raise serializers.ValidationError(
                 "Expected an ISO 3166-1 alpha-3 code such as IRQ."
@@ -488,7 +516,6 @@ class ActorSerializer(ModelSerializer):
         return value
 
     def validate_wikidata_id(self, value: str) -> str:
-        value = value.strip()
         if value and not (
             value[:1] == "Q" and value[1:].isdigit() and value[1:2] != "0"
         ):
@@ -497,15 +524,7 @@ class ActorSerializer(ModelSerializer):
 
     def validate(self, data: dict) -> dict:
         current = self.instance
-        name = data.get("name", current.name if current else "")
-        country = data.get("country", current.country if current else "")
-        same = Actor.objects.filter(name__iexact=name, country=country)
-        if current is not None:
-            same = same.exclude(pk=current.pk)
-        if same.exists():
-            raise serializers.ValidationError(
-                {"name": ["An actor with this name already exists for this country."]}
-            )
+        self.refuse_duplicate(data)
         parent = data.get("parent")
         while current is not None and parent is not None:
             if parent.pk == current.pk:
@@ -514,6 +533,38 @@ class ActorSerializer(ModelSerializer):
                 )
             parent = parent.parent
         return data
+
+    def refuse_duplicate(self, data: dict) -> None:
+        """
+        Refuse a name, alias or Wikidata id that already denotes another
+        actor (actor_identity), naming the field and that actor. A change
+        is checked for what it adds.
+        """
+        current = self.instance
+        known = {current.name, *current.aliases} if current else set()
+
+        def given(field: str) -> str:
+            return data.get(field, getattr(current, field, "") if current else "")
+
+        name = given("name")
+        wikidata_id = given("wikidata_id")
+        found = actor_identity.duplicates(
+            name=name if name not in known else "",
+            aliases=[a for a in data.get("aliases", []) if a not in known],
+            kind=given("kind"),
+            country=given("country"),
+            wikidata_id=(
+                wikidata_id
+                if current is None or wikidata_id != current.wikidata_id
+                else ""
+            ),
+            exclude=[current.pk] if current else [],
+        )
+        if found:
+            errors: dict[str, list[str]] = {}
+            for duplicate in found:
+                errors.setdefault(duplicate.field, []).append(duplicate.message())
+            raise serializers.ValidationError(errors, code="unique")  # 409
 
 
 class ArticleListSerializer(ModelSerializer):
@@ -526,8 +577,30 @@ class ArticleListSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(
+    {"type": "string", "format": "uri", "pattern": ARTICLE_URL, "maxLength": 2000}
+)
+class ArticleURLField(serializers.CharField):
+    """
+    An article's address: http or https, a host, no spaces, as RFC 3986 has
+    it (a host name longer than DNS allows is the fetcher's to refuse).
+    """
+
+    def to_internal_value(self, data: object) -> str:
+        text = super().to_internal_value(data)
+        if text and not re.fullmatch(ARTICLE_URL, text):
+            raise serializers.ValidationError(
+                "Expected an http or https address, e.g. https://example.com/story."
+            )
+        return text
+
+
 class ArticleSerializer(ModelSerializer):
     """An article with its text. HTML input is reduced to plain text."""
+
+    url = ArticleURLField(
+        max_length=2000, required=False, allow_null=True, allow_blank=True
+    )
 
     class Meta:
         model = SourceArticle
@@ -536,7 +609,6 @@ class ArticleSerializer(ModelSerializer):
             "language", "body", "state", "content_hash", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["content_hash", "created_at", "updated_at"]
-        extra_kwargs = {"url": {"validators": []}}
 
     def validate_url(self, value: str | None) -> str | None:
         return value or None
@@ -570,7 +642,8 @@ class ArticleSerializer(ModelSerializer):
                         f"Article {duplicate.pk} already has this "
                         f"{'address' if same_url else 'text'}."
                     ]
-                }
+                },
+                code="unique",
             )
         return data
 

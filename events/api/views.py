@@ -26,6 +26,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,7 +41,10 @@ from events.api.pagination import (
     EventPagination,
     KeysetPagination,
     Ordering,
+    after,
+    page_size,
     paginate,
+    read_cursor,
 )
 from events.api.schema import GEOJSON_FEATURE, GEOJSON_FEATURE_COLLECTION
 from events.api.serializers import (
@@ -67,7 +71,7 @@ from events.filters import (
     RevisionFilterSet,
     search_query,
 )
-from events.http import body_etag, mark_revalidate
+from events.http import CONFLICT, body_etag, mark_revalidate
 from events.models import (
     Actor,
     Agreement,
@@ -126,8 +130,15 @@ class FilterBackend(filters.DjangoFilterBackend):
             # The messages as the form rendered them: django-filter's
             # translate_validation formats them again, and a "%" quoted from
             # the value ("?end=%25s") then breaks the formatting (a 500).
+            # The codes are kept: an id naming nothing answers 404 (http.py).
             raise exceptions.ValidationError(
-                {name: list(messages) for name, messages in filterset.errors.items()}
+                {
+                    name: [
+                        ErrorDetail(" ".join(error.messages), error.code or "invalid")
+                        for error in errors
+                    ]
+                    for name, errors in filterset.errors.as_data().items()
+                }
             )
         view.filterset = filterset
         return filterset.qs
@@ -355,7 +366,7 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
     def list(self, request: Request, *args, **kwargs):
         queryset, ordering = self.filtered(request)
         if request.accepted_renderer.format in EXPORT_FORMATS:
-            return self.export(request, queryset.order_by(*ordering.order_by()))
+            return self.export(request, queryset, ordering)
         embedded = with_embedded_json(queryset).defer(*LIST_DEFERRED)
         page = paginate(request, embedded, ordering)
         results = EventListSerializer(page.rows, many=True).data
@@ -378,17 +389,18 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
             matching=self.filterset.matching if narrowed else None,
         )
 
-    def export(self, request: Request, queryset: QuerySet) -> HttpResponseBase:
-        for param in ("cursor", "page_size"):
-            if param in request.query_params:
-                raise exceptions.ValidationError(
-                    {
-                        param: [
-                            "GeoJSON and CSV stream every matching event; "
-                            "pagination applies to JSON only."
-                        ]
-                    }
-                )
+    def export(
+        self, request: Request, queryset: QuerySet, ordering: Ordering
+    ) -> HttpResponseBase:
+        # The JSON list's paging reads the same on a stream: a cursor from a
+        # page resumes the export after that page, and `page_size` stops it
+        # after that many events, so one page can be had in any format.
+        position = read_cursor(request, ordering)
+        if position is not None:
+            queryset = after(queryset, ordering, position)
+        queryset = queryset.order_by(*ordering.order_by())
+        if request.query_params.get("page_size", "").strip():
+            queryset = queryset[: page_size(request)]
         renderer = request.accepted_renderer
         etag = formats.export_etag(request, renderer.media_type)
         head = request.method == "HEAD"
@@ -481,9 +493,7 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
         except workflow.RevisionRefused as refused:
             raise Conflict(refused.message) from None
         except workflow.TransitionError as refused:
-            raise exceptions.ValidationError(
-                {refused.field or "detail": [refused.message]}
-            ) from None
+            raise workflow_conflict(refused) from None
 
     def partial_update(self, request: Request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
@@ -555,7 +565,7 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
         year-precision event on a monthly chart) are counted apart, under
         `imprecise`, over the whole period they are known to fall in.
         """
-        interval = request.query_params.get("interval", "month")
+        interval = request.query_params.get("interval", "").strip() or "month"
         if interval not in INTERVALS:
             raise exceptions.ValidationError(
                 {"interval": [f"Expected one of: {', '.join(INTERVALS)}."]}
@@ -607,7 +617,17 @@ def check_status_change(request: Request, old: str, new: str, reason: str) -> No
     except workflow.TransitionForbidden as refused:
         raise exceptions.PermissionDenied({refused.field: [refused.message]}) from None
     except workflow.TransitionInvalid as refused:
-        raise exceptions.ValidationError({refused.field: [refused.message]}) from None
+        raise workflow_conflict(refused) from None
+
+
+def workflow_conflict(refused: workflow.TransitionError) -> exceptions.ValidationError:
+    """
+    A move the workflow refuses for the event's state (not one the user may
+    not make): 409, with the field named (events/api/http.py).
+    """
+    return exceptions.ValidationError(
+        {refused.field or "detail": [refused.message]}, code=CONFLICT
+    )
 
 
 class ReviewQueuePermission(permissions.BasePermission):

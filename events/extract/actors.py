@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from events import actor_identity
 from events.extract.fingerprint import fingerprint
 from events.extract.text import (
     COMMON_WORDS,
@@ -69,9 +70,7 @@ def actor_index() -> NameIndex[KnownName]:
     summary = fingerprint(Actor, "name", "aliases", "kind")
     if _index_cache is not None and _index_cache[0] == summary:
         return _index_cache[1]
-    index = build_actor_index(
-        Actor.objects.values_list("id", "name", "aliases", "kind")
-    )
+    index = build_actor_index(actor_identity.scanned_names())
     _index_cache = (summary, index)
     return index
 

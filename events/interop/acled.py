@@ -184,6 +184,8 @@ RECORD_LINES = (
     ("source_scale", "Source scale"),
     ("tags", "Tags"),
 )
+# ACLED's government period in an actor's name, as PostgreSQL reads it.
+ACLED_PERIOD = r"\(\d{4}-(\d{4})?\)"
 # Country names ACLED writes inside actor names: "Civilians (Iraq)",
 # "Military Forces of Iran (1989-)".
 ACTOR_COUNTRY = [
@@ -371,6 +373,26 @@ def plain(expression: Any) -> Coalesce:
     return Coalesce(expression, Value(""), output_field=TextField())
 
 
+class FirstMatching(Func):
+    """The first element of a text array that matches a regular expression."""
+
+    template = "(SELECT x FROM unnest(%(expressions)s) ORDER BY n LIMIT 1)"
+    arg_joiner = ") WITH ORDINALITY AS u(x, n) WHERE x ~ ("
+    output_field = TextField()
+
+
+def actor_name() -> Coalesce:
+    """
+    The participant's actor as ACLED names it: ACLED's own spelling with a
+    government period ("Military Forces of Iran (1989-) Islamic
+    Revolutionary Guard Corps"), which an actor keeps as an alias when an
+    ACLED import found it under that name (actor_identity), else its name.
+    """
+    return Coalesce(
+        FirstMatching(F("actor__aliases"), Value(ACLED_PERIOD)), F("actor__name")
+    )
+
+
 def party_cells(name: Any = None) -> ArraySubquery:
     """
     The event's participants in the order they were added, each as the text
@@ -397,7 +419,7 @@ def party_cells(name: Any = None) -> ArraySubquery:
                 "capacity",
                 coding("kind"),
                 coding("country"),
-                F("actor__name") if name is None else name,
+                actor_name() if name is None else name,
                 template="ARRAY[%(expressions)s]::text[]",
                 output_field=ArrayField(TextField()),
             )

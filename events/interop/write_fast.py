@@ -28,8 +28,8 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Model
 from django.db.models.expressions import RawSQL
 
-from events import workflow
-from events.bulk import copy_instances, copy_values
+from events import actor_identity, workflow
+from events.bulk import copy_values
 from events.interop.records import (
     IMPORTED_ROLES,
     SAME_POINT_DEGREES,
@@ -95,15 +95,9 @@ class Lookups:
     """
 
     def __init__(self) -> None:
-        self.actors_by_name: dict[str, list[Actor]] = defaultdict(list)
-        self.actors_by_alias: dict[str, list[Actor]] = defaultdict(list)
-        # In id order, as actors made later are added: of two actors that
-        # share an alias and a country, the older is found.
-        actors = Actor.objects.only("id", "name", "aliases", "country").order_by("id")
-        for actor in actors:
-            self.actors_by_name[actor.name.lower()].append(actor)
-            for alias in actor.aliases:
-                self.actors_by_alias[alias.lower()].append(actor)
+        # The actor each reference came to denote: looked up (and created,
+        # or given the reference's spelling as an alias) once per import.
+        self.actors: dict[ActorRef, Actor] = {}
         self.places: dict[tuple, int] = {}
         self.countries: dict[str, int | None] = {}
         self.events: dict[tuple[str, str], Event] = {}
@@ -187,42 +181,20 @@ class Lookups:
             .values_list("id", "actor_id", "role", "capacity")
         )
 
-    def find_actor(self, ref: ActorRef) -> Actor | None:
-        """
-        The actor of that name (or alias, ignoring case) and country. An actor
-        whose country the row does not say matches the only actor of that
-        name.
-        """
-        key = ref.name.lower()
-        for candidates in (self.actors_by_name[key], self.actors_by_alias[key]):
-            exact = [actor for actor in candidates if actor.country == ref.country]
-            if exact:
-                return exact[0]
-            if not ref.country and len(candidates) == 1:
-                return candidates[0]
-        return None
-
     def prepare_actors(self, refs: Iterable[ActorRef]) -> None:
-        """Create, at once, the actors these refs name that are not found."""
-        created = []
+        """Find, or create, the actors these refs name, in order."""
         for ref in refs:
-            if self.find_actor(ref) is None:
-                actor = Actor(name=ref.name, kind=ref.kind, country=ref.country)
-                key = ref.name.lower()
-                self.actors_by_name[key].append(actor)
-                self._undo.append(
-                    lambda key=key, actor=actor: self.actors_by_name[key].remove(actor)
-                )
-                created.append(actor)
-        copy_instances(Actor, created)
+            self.actor(ref)
 
     def actor(self, ref: ActorRef) -> Actor:
-        """The actor `find_actor` finds, created if there is none."""
-        actor = self.find_actor(ref)
+        """The actor the reference denotes (actor_identity), created if none."""
+        actor = self.actors.get(ref)
         if actor is None:
-            self.prepare_actors([ref])
-            actor = self.find_actor(ref)
-        assert actor is not None
+            actor = actor_identity.find_or_create(
+                name=ref.name, kind=ref.kind, country=ref.country
+            )
+            self.actors[ref] = actor
+            self._undo.append(lambda ref=ref: self.actors.pop(ref, None))
         return actor
 
     def country(self, code: str) -> int | None:
@@ -514,8 +486,9 @@ def save_chunk(
 ) -> list[str]:
     """
     Create or update each record's event; return what happened to each. The
-    new places, actors, events, their participants, articles and citations
-    go in with one statement per table.
+    new places, events, their participants, articles and citations go in
+    with one statement per table; actors, few and each matched by name
+    (actor_identity), one by one.
     """
     outcomes: list[str] = []
     created: list[EventRecord] = []

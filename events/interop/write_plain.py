@@ -12,9 +12,8 @@ from typing import Any
 
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import DataError, IntegrityError, transaction
-from django.db.models.expressions import RawSQL
 
-from events import workflow
+from events import actor_identity, workflow
 from events.interop.records import (
     IMPORTED_ROLES,
     SAME_POINT_DEGREES,
@@ -138,27 +137,10 @@ def location_of(place: Place) -> int:
 
 
 def actor_of(ref: ActorRef) -> Actor:
-    """
-    The actor of that name, ignoring case, and country; else, if the
-    reference says no country, the only actor of that name; then the same
-    by alias; the oldest first. Created if there is none.
-    """
-    by_name = Actor.objects.filter(name__iexact=ref.name)
-    by_alias = Actor.objects.filter(
-        pk__in=RawSQL(
-            "SELECT id FROM events_actor, unnest(aliases) AS alias "
-            "WHERE upper(alias) = upper(%s)",
-            [ref.name],
-        )
+    """The actor the reference denotes (actor_identity), created if there is none."""
+    return actor_identity.find_or_create(
+        name=ref.name, kind=ref.kind, country=ref.country
     )
-    for candidates in (by_name, by_alias):
-        actors = list(candidates.order_by("id"))
-        exact = [actor for actor in actors if actor.country == ref.country]
-        if exact:
-            return exact[0]
-        if not ref.country and len(actors) == 1:
-            return actors[0]
-    return Actor.objects.create(name=ref.name, kind=ref.kind, country=ref.country)
 
 
 def participants_of(roles: list[Role]) -> list[tuple[int, str, str]]:
