@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
+
 from events import actor_identity
 from events.extract.fingerprint import fingerprint
 from events.extract.places import REGION, gazetteer_rows
