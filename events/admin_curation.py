@@ -179,7 +179,7 @@ def read_cards(raw: object, *, article: SourceArticle) -> list[curation.Card]:
     if len(raw) > MAX_CARDS:
         raise curation.CardsRefused(message=f"At most {MAX_CARDS} cards at once.")
     errors: dict[str, dict[str, str]] = {}
-    forms_, wanted = [], {"actors": set(), "places": set()}
+    parsed, wanted = [], {"actors": set(), "places": set()}
     for number, item in enumerate(raw):
         key = item.get("key") if isinstance(item, dict) else None
         key = key if isinstance(key, str) and key else f"card{number}"
@@ -211,7 +211,7 @@ def read_cards(raw: object, *, article: SourceArticle) -> list[curation.Card]:
         rows, citations = _rows(item, problems, wanted), _citations(item, problems)
         if problems:
             errors[key] = problems
-        forms_.append((key, form, item, rows, citations))
+        parsed.append((key, form, item, rows, citations))
     if errors:
         raise curation.CardsRefused(errors)
 
@@ -224,14 +224,14 @@ def read_cards(raw: object, *, article: SourceArticle) -> list[curation.Card]:
         .filter(
             pk__in=[
                 f.cleaned_data["event_id"]
-                for _, f, *_ in forms_
+                for _, f, *_ in parsed
                 if f.cleaned_data["event_id"]
             ]
         )
         .values_list("pk", flat=True)
     )
     cards = []
-    for key, form, item, rows, citations in forms_:
+    for key, form, item, rows, citations in parsed:
         data = form.cleaned_data
         problems = {}
         roles = []
