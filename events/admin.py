@@ -119,10 +119,13 @@ class HistoryMixin:
             obj.history.select_related("pgh_context").order_by("-pgh_id")[:200]
         )
         rows = []
+        # A model may keep some of its fields only (a source's polling state
+        # is not history).
+        kept = {f.attname for f in obj.history.model._meta.concrete_fields}
         fields = [
             f
             for f in self.model._meta.concrete_fields
-            if f.name not in {"id", "search_vector", "match_keys"}
+            if f.name not in {"id", "search_vector", "match_keys"} and f.attname in kept
         ]
         for index, snapshot in enumerate(snapshots):
             older = snapshots[index + 1] if index + 1 < len(snapshots) else None
@@ -255,6 +258,11 @@ class ArticleIntakeForm(forms.ModelForm):
                     data[name] = getattr(fetched, name)
         else:
             data["body"] = intake.body_from_input(raw)
+            # A pasted wire story carries its date and agency in its dateline.
+            found = intake.metadata_from_text(data["body"])
+            for name in ("publisher", "author", "published_on"):
+                if not data.get(name) and getattr(found, name):
+                    data[name] = getattr(found, name)
         if not data["body"]:
             raise ValidationError(
                 {"body": "No text is left once the markup is removed."}
@@ -301,6 +309,9 @@ class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
         "curate_link",
+        "source",
+        "duplicate_of",
+        "dismissed_reason",
     ]
 
     def get_queryset(self, request):
@@ -321,7 +332,15 @@ class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         fields = list(ARTICLE_EDITABLE_FIELDS)
         if obj is not None:
-            fields = ["state", *fields, "content_hash", "added_by"]
+            fields = [
+                "state",
+                "dismissed_reason",
+                *fields,
+                "content_hash",
+                "source",
+                "duplicate_of",
+                "added_by",
+            ]
             if admin_curation.may_curate(request.user):
                 fields.insert(0, "curate_link")
         return fields

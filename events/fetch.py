@@ -42,6 +42,19 @@ TEXT_TYPES = {
     "text/xml",
     "application/xml",
 }
+# What a feed or a sitemap may be served as (intake/), besides TEXT_TYPES:
+# servers label feeds loosely, and a sitemap may come gzipped.
+FEED_TYPES = TEXT_TYPES | {
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/feed+json",
+    "application/json",
+    "application/x-rss+xml",
+    "application/gzip",
+    "application/x-gzip",
+}
+PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 USER_AGENT = "Zagros (geopolitical event tracker)"
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -74,6 +87,11 @@ class Page:
     content: bytes
     content_type: str
     charset: str | None
+    # 304 when a conditional GET found the page unchanged (and content empty).
+    status: int = 200
+    # The validators to send next time (If-None-Match, If-Modified-Since).
+    etag: str = ""
+    last_modified: str = ""
 
     def markup(self) -> str | bytes:
         """
@@ -276,7 +294,11 @@ def describe(exc: BaseException) -> str:
 
 @contextmanager
 def exchange(
-    target: Target, addresses: list[IPAddress], deadline: Deadline, where: str
+    target: Target,
+    addresses: list[IPAddress],
+    deadline: Deadline,
+    where: str,
+    headers: dict[str, str] | None = None,
 ) -> Iterator[BaseHTTPResponse]:
     """
     One GET and its response, on a connection to the first of `addresses` that
@@ -323,9 +345,10 @@ def exchange(
             "GET",
             target.path,
             headers={
+                "Accept": PAGE_ACCEPT,
+                **(headers or {}),
                 "Host": target.host_header,
                 "User-Agent": USER_AGENT,
-                "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
                 "Accept-Encoding": "gzip, deflate",
             },
             preload_content=False,
@@ -374,7 +397,18 @@ def content_type(response: BaseHTTPResponse) -> tuple[str, str | None]:
     return message.get_content_type(), charset
 
 
-def read_page(response: BaseHTTPResponse, url: str, where: str, max_bytes: int) -> Page:
+def read_page(
+    response: BaseHTTPResponse,
+    url: str,
+    where: str,
+    max_bytes: int,
+    types: frozenset[str] | set[str] = TEXT_TYPES,
+    conditional: bool = False,
+) -> Page:
+    etag = response.headers.get("ETag", "")[:500]
+    last_modified = response.headers.get("Last-Modified", "")[:100]
+    if conditional and response.status == 304:
+        return Page(url, b"", "", None, 304, etag, last_modified)
     if response.status != 200:
         raise FetchError(
             f"Could not fetch {where}: the server answered {response.status} "
@@ -382,7 +416,7 @@ def read_page(response: BaseHTTPResponse, url: str, where: str, max_bytes: int) 
             + "."
         )
     media_type, charset = content_type(response)
-    if media_type and media_type not in TEXT_TYPES:
+    if media_type and media_type not in types:
         raise FetchError(f"Could not fetch {where}: it is {media_type}, not a page.")
     too_large = FetchError(
         f"Could not fetch {where}: the page is larger than "
@@ -400,26 +434,42 @@ def read_page(response: BaseHTTPResponse, url: str, where: str, max_bytes: int) 
         if size > max_bytes:
             raise too_large
         chunks.append(chunk)
-    return Page(url, b"".join(chunks), media_type, charset)
+    return Page(url, b"".join(chunks), media_type, charset, 200, etag, last_modified)
 
 
 def fetch(
-    url: str, *, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_BYTES
+    url: str,
+    *,
+    timeout: float = TIMEOUT_SECONDS,
+    max_bytes: int = MAX_BYTES,
+    accept: str = PAGE_ACCEPT,
+    types: frozenset[str] | set[str] = TEXT_TYPES,
+    etag: str = "",
+    last_modified: str = "",
 ) -> Page:
     """
     GET `url` from a public address, following up to MAX_REDIRECTS redirects,
     each checked as the first; the whole page within `timeout` seconds and
-    `max_bytes` bytes, or FetchError.
+    `max_bytes` bytes, or FetchError. `types` are the media types taken.
+    Given the validators of an earlier answer (`etag`, `last_modified`), the
+    GET is conditional, and a page unchanged since comes back with status 304
+    and no content.
     """
     deadline = Deadline.after(timeout)
+    headers = {"Accept": accept}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    conditional = bool(etag or last_modified)
     hop = url
     for _ in range(MAX_REDIRECTS + 1):
         where = url if hop == url else f"{url} (redirected to {hop})"
         target = Target.of(hop, where)
         addresses = vetted_addresses(target, where)
-        with exchange(target, addresses, deadline, where) as response:
+        with exchange(target, addresses, deadline, where, headers) as response:
             location = response.headers.get("Location")
             if response.status not in REDIRECTS or not location:
-                return read_page(response, hop, where, max_bytes)
+                return read_page(response, hop, where, max_bytes, types, conditional)
         hop = urljoin(hop, location.strip())
     raise FetchError(f"Could not fetch {url}: more than {MAX_REDIRECTS} redirects.")

@@ -694,6 +694,29 @@ class ArticleFilterSet(django_filters.FilterSet):
     )
     state = django_filters.ChoiceFilter(choices=SourceArticle.State.choices)
     publisher = django_filters.CharFilter(max_length=200)
+    source = documented(
+        ID_SCHEMA,
+        ObjectFilter(
+            model=SourceArticle._meta.get_field("source").related_model,
+            help_text="Source id: the articles its polls brought in.",
+        ),
+    )
+    duplicate_of = documented(
+        ID_SCHEMA,
+        ObjectFilter(
+            model=SourceArticle,
+            help_text="Article id: the duplicates held of that article.",
+        ),
+    )
+    duplicate = documented(
+        {"type": "boolean"},
+        StrictBooleanFilter(
+            field_name="duplicate_of",
+            lookup_expr="isnull",
+            exclude=True,
+            help_text="Only duplicates (true) or only originals (false).",
+        ),
+    )
 
     class Meta:
         model = SourceArticle

@@ -176,12 +176,27 @@ EFFECTIVE_END = (
 EFFECTIVE_PERIOD = f"daterange({EFFECTIVE_START}, {EFFECTIVE_END}, '[]')"
 
 
+# Languages written right to left (ISO 639 codes): Arabic, Persian, Sorani
+# Kurdish, Urdu, Pashto, Hebrew, and the like met in the region's press.
+RTL_LANGUAGES = {"ar", "fa", "ckb", "ur", "ps", "he", "yi", "dv", "sd", "ug"}
+
+
+class SourceArticleQuerySet(models.QuerySet):
+    def inbox(self) -> "SourceArticleQuerySet":
+        """New articles waiting for an editor: originals only, as duplicates
+        are folded under theirs."""
+        return self.filter(
+            state=SourceArticle.State.NEW, duplicate_of__isnull=True
+        ).order_by("-published_on", "-id")
+
+
 @tracked()
 class SourceArticle(models.Model):
     class State(models.TextChoices):
         NEW = "new", "New"
         IN_PROGRESS = "in_progress", "Being curated"
         CURATED = "curated", "Curated"
+        DISMISSED = "dismissed", "Dismissed"
 
     # Unique through Meta.constraints, which adds no pattern-matching index.
     url = models.URLField(max_length=2000, null=True, blank=True)
@@ -207,6 +222,31 @@ class SourceArticle(models.Model):
         blank=True,
         help_text="[start, end] of suggested events an editor rejected.",
     )
+    # A default in the database too: COPY-based writers (the importer, the
+    # synthetic generator) name only the columns they fill.
+    dismissed_reason = models.CharField(
+        max_length=500,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Why an editor set it aside.",
+    )
+    source = models.ForeignKey(
+        "intake.Source",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="The feed or sitemap it came from; none when added by hand.",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        help_text="The article first held of the same story (a reprint, a copy).",
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -217,17 +257,33 @@ class SourceArticle(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = SourceArticleQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["url"], name="article_unique_url"),
+            # One original per text: a copy is held only as a duplicate of it.
             models.UniqueConstraint(
-                fields=["content_hash"], name="article_unique_content_hash"
+                fields=["content_hash"],
+                condition=Q(duplicate_of__isnull=True),
+                name="article_unique_content_hash",
+            ),
+            models.CheckConstraint(
+                condition=~Q(duplicate_of=F("pk")), name="article_not_own_duplicate"
             ),
         ]
         indexes = [
             # Article list in the admin and API, newest first.
             models.Index(fields=["-published_on", "-id"], name="article_published_idx"),
+            # Articles by their text: the same text coming in again.
+            models.Index(fields=["content_hash"], name="article_content_hash_idx"),
+            # The editors' inbox: new originals, newest first.
+            models.Index(
+                fields=["-published_on", "-id"],
+                condition=Q(state="new", duplicate_of__isnull=True),
+                name="article_inbox_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -239,6 +295,29 @@ class SourceArticle(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:article", args=[self.pk])
+
+    @property
+    def direction(self) -> str:
+        """How its text runs: "rtl" for Arabic, Persian, Sorani Kurdish and
+        the other right-to-left languages, else "ltr"."""
+        return "rtl" if self.language.lower() in RTL_LANGUAGES else "ltr"
+
+    def dismiss(self, reason: str) -> bool:
+        """
+        Set a new article aside, with the reason: it leaves the inbox. False,
+        and nothing changed, when it is no longer new (an editor took it up).
+        """
+        changed = SourceArticle.objects.filter(
+            pk=self.pk, state=SourceArticle.State.NEW
+        ).update(
+            state=SourceArticle.State.DISMISSED,
+            dismissed_reason=reason[:500],
+            updated_at=timezone.now(),
+        )
+        if changed:
+            self.state = SourceArticle.State.DISMISSED
+            self.dismissed_reason = reason[:500]
+        return bool(changed)
 
 
 class ActorQuerySet(models.QuerySet):

@@ -286,7 +286,9 @@ def location_detail(request: HttpRequest, location_id: int) -> HttpResponse:
 
 
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
-    article = get_object_or_404(SourceArticle, pk=article_id)
+    article = get_object_or_404(
+        SourceArticle.objects.select_related("duplicate_of", "source"), pk=article_id
+    )
     citations = list(
         article.citations.visible_to(request.user)
         .select_related("event", "agreement")
@@ -301,6 +303,7 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
         "pieces": _quote_pieces(article.body, citations, focus=focus),
         "citations": citations,
         "focus": focus,
+        "copies": list(article.duplicates.only("id", "title", "publisher")),
     }
     return render(request, "events/article_detail.html", ctx)
 

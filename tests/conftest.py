@@ -1,7 +1,14 @@
 import datetime
 import importlib
-from collections.abc import Iterator
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote as url_quote
 
 import psycopg
 import pytest
@@ -22,8 +29,15 @@ from events.models import (
     Participant,
     SourceArticle,
 )
+from intake import queue
+from tests.feedserver import FeedServer
 
 curation_groups = importlib.import_module("events.migrations.0003_curation_groups")
+intake_groups = importlib.import_module("intake.migrations.0002_curation_groups")
+
+# The development set's table, printed at the end of the run (see
+# tests/test_devset.py): a table printed inside a test is captured.
+DEVSET_TABLE = pytest.StashKey[str]()
 
 
 def pytest_configure() -> None:
@@ -42,6 +56,25 @@ def pytest_configure() -> None:
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
+    table = config.stash.get(DEVSET_TABLE, None)
+    if table is not None:
+        terminalreporter.write_sep("-", "the assistant on its development set")
+        terminalreporter.write_line(table)
+
+
+@pytest.fixture
+def report_devset(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """Shows a table in the run's terminal summary."""
+
+    def report(table: str) -> None:
+        request.config.stash[DEVSET_TABLE] = table
+
+    return report
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database holds the geography and the curated seed, as after setup."""
@@ -56,15 +89,26 @@ def load_seed() -> None:
     emptied it. The groups come from a data migration, which the flush does
     not replay; the permissions they hold are recreated by the flush itself.
     """
+    load_groups()
+    call_command("load_geography", verbosity=0)
+    call_command("load_demo", verbosity=0)
+
+
+def load_groups() -> None:
+    """The curation groups with their permissions, as the data migrations made them."""
     for name, codenames in curation_groups.GROUPS.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="events", codename__in=codenames
-            )
+            [
+                *Permission.objects.filter(
+                    content_type__app_label="events", codename__in=codenames
+                ),
+                *Permission.objects.filter(
+                    content_type__app_label="intake",
+                    codename__in=intake_groups.GROUPS[name],
+                ),
+            ]
         )
-    call_command("load_geography", verbosity=0)
-    call_command("load_demo", verbosity=0)
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +137,113 @@ def places_locked(db) -> Iterator[None]:
         other.execute("LOCK TABLE events_location IN ACCESS EXCLUSIVE MODE")
         yield
         other.rollback()
+
+
+# --- intake: a feed server, a worker of the job queue ------------------------------
+
+
+@pytest.fixture(scope="session")
+def feed_server() -> Iterator[FeedServer]:
+    """Feeds and pages over real HTTP on 127.0.0.1, on a port of its own."""
+    server = FeedServer().start()
+    yield server
+    server.shutdown()
+
+
+# Fast enough for tests, slow enough to be measured: seconds between two
+# requests to one host, and the deadline of one fetch.
+TEST_HOST_INTERVAL = 0.2
+TEST_FETCH_TIMEOUT = 2.0
+
+
+def intake_environment(server: FeedServer) -> dict[str, str]:
+    """The environment of a worker or command run on the test database."""
+    database = connection.settings_dict
+    url = "postgis://{user}:{password}@{host}:{port}/{name}".format(
+        user=url_quote(database["USER"] or "", safe=""),
+        password=url_quote(database["PASSWORD"] or "", safe=""),
+        host=database["HOST"] or "127.0.0.1",
+        port=database["PORT"] or 5432,
+        name=database["NAME"],
+    ).replace(":@", "@")
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"QUEUE_DATABASE_URL", "TEST_DATABASE_NAME"}
+    }
+    return {
+        **environment,
+        "DATABASE_URL": url,
+        "FETCH_ALLOWED_HOSTS": ",".join(server.hosts()),
+        "FETCH_HOST_INTERVAL": str(TEST_HOST_INTERVAL),
+        "FETCH_TIMEOUT": str(TEST_FETCH_TIMEOUT),
+        "LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen
+    log: Path
+
+    def tail(self, lines: int = 80) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def wait_for_jobs(self, timeout: float = 60) -> None:
+        """Until no job of the intake queue waits or runs (twice in a row)."""
+        deadline = time.monotonic() + timeout
+        quiet = 0
+        while quiet < 2:
+            assert self.process.poll() is None, f"the worker stopped:\n{self.tail()}"
+            assert time.monotonic() < deadline, f"jobs still running:\n{self.tail()}"
+            quiet = quiet + 1 if queue.unfinished() == 0 else 0
+            time.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def intake_worker(
+    feed_server: FeedServer, django_db_setup, django_db_blocker, tmp_path_factory
+) -> Iterator[Worker]:
+    """
+    A real worker of the job queue (manage.py run_worker) in a process of its
+    own, on the test database, allowed to fetch from the feed server.
+    """
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    with django_db_blocker.unblock():
+        environment = intake_environment(feed_server)
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "run_worker", "--concurrency", "3"],
+            cwd=settings.BASE_DIR,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    worker = Worker(process, log)
+    deadline = time.monotonic() + 60
+    while "Starting worker on queues intake" not in log.read_text(errors="replace"):
+        assert process.poll() is None, f"the worker did not start:\n{worker.tail()}"
+        assert time.monotonic() < deadline, (
+            f"the worker is slow to start:\n{worker.tail()}"
+        )
+        time.sleep(0.1)
+    yield worker
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def intake_settings(settings, feed_server: FeedServer) -> FeedServer:
+    """This process fetching as the worker does: from the feed server, quickly."""
+    settings.FETCH_ALLOWED_HOSTS = feed_server.hosts()
+    settings.FETCH_HOST_INTERVAL = TEST_HOST_INTERVAL
+    settings.FETCH_TIMEOUT = TEST_FETCH_TIMEOUT
+    return feed_server
 
 
 def make_user(username: str, group: str | None = None) -> User:

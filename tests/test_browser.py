@@ -3,6 +3,7 @@ Pages in a real browser: Debian's Chromium driven by Playwright against a live
 server on the test database. Screenshots go to artifacts/screenshots/.
 """
 
+import datetime
 import os
 import re
 import threading
@@ -29,7 +30,9 @@ from events.models import (
     Participant,
     SourceArticle,
 )
+from intake import polling
 from tests.conftest import make_event
+from tests.intake_documents import story
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -359,6 +362,88 @@ def test_names_in_map_tooltips_and_popups_are_text(
     assert tab.locator("#event-map img").count() == 0
     assert tab.evaluate("typeof window.__xss") == "undefined"
     page.screenshot("map-hostile-names")
+    page.assert_clean()
+
+
+@pytest.fixture
+def inbox_articles() -> Iterator[dict[str, SourceArticle]]:
+    """New articles as intake leaves them: suggestions stored, a reprint folded."""
+
+    def create() -> dict[str, SourceArticle]:
+        wire = SourceArticle.objects.create(
+            title="Iran strikes Kurdish groups near Koya",
+            publisher="Border Wire",
+            url="https://wire.example/koya",
+            published_on=datetime.date(2031, 11, 14),
+            body=story("strikes-wire"),
+        )
+        polling.store_suggestions(wire)
+        reprint = SourceArticle.objects.create(
+            title="Guards pound Kurdish camps",
+            publisher="Partner Daily",
+            url="https://partner.example/koya",
+            body=story("strikes-reprint"),
+            duplicate_of=wire,
+        )
+        persian = SourceArticle.objects.create(
+            title="توافق امنیتی مرزی",
+            publisher="IRNA",
+            url="https://irna.example/deal",
+            published_on=datetime.date(2031, 11, 15),
+            language="fa",
+            body=story("fa-original"),
+        )
+        return {"wire": wire, "reprint": reprint, "persian": persian}
+
+    def remove() -> None:
+        # A copy first: an original is protected while copies point to it.
+        for name in ("reprint", "wire", "persian"):
+            SourceArticle.objects.filter(pk=articles[name].pk).delete()
+
+    articles = committed(create)
+    yield articles
+    committed(remove)
+
+
+def test_an_editor_walks_the_inbox_to_the_curation_screen(
+    page: Page, inbox_articles: dict[str, SourceArticle]
+) -> None:
+    page.open("/admin/login/?next=/inbox/")
+    page.tab.fill("#id_username", "browser-editor")
+    page.tab.fill("#id_password", BROWSER_PASSWORD)
+    page.tab.click("input[type=submit]")
+    page.tab.wait_for_url("**/inbox/")
+    tab = page.tab
+    wire, persian = inbox_articles["wire"], inbox_articles["persian"]
+    entry = tab.locator(f"#article-{wire.pk}")
+
+    # What was found in it, and its reprint folded under it.
+    chips = entry.locator(".chip").all_inner_texts()
+    assert {"Erbil", "Iraq", "Tehran"} <= set(chips)
+    entry.locator("summary").click()
+    assert entry.locator(".duplicates a").inner_text() == "Guards pound Kurdish camps"
+    # Persian runs right to left.
+    heading = tab.locator(f"#article-{persian.pk} h2")
+    assert heading.evaluate("h => getComputedStyle(h).direction") == "rtl"
+    page.screenshot("inbox")
+
+    # Set one aside with a reason: it leaves the inbox.
+    aside = tab.locator(f"#article-{persian.pk}")
+    aside.locator("input[name=reason]").fill("Covered by the wire story")
+    aside.locator("button", has_text="Dismiss").click()
+    tab.wait_for_load_state("networkidle")
+    assert tab.locator(f"#article-{persian.pk}").count() == 0
+    persian.refresh_from_db()
+    assert (persian.state, persian.dismissed_reason) == (
+        "dismissed",
+        "Covered by the wire story",
+    )
+
+    # One step to the curation screen.
+    entry.get_by_role("link", name="Open the curation screen").click()
+    tab.wait_for_load_state("networkidle")
+    assert tab.url.endswith(f"/admin/events/sourcearticle/{wire.pk}/suggestions/")
+    assert "Iran strikes Kurdish groups near Koya" in tab.content()
     page.assert_clean()
 
 

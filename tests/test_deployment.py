@@ -25,7 +25,7 @@ from django.test import Client
 
 ROOT = Path(settings.BASE_DIR)
 # The application's own Python, whose environment reads are its settings.
-APP_PACKAGES = ("tracker", "events")
+APP_PACKAGES = ("tracker", "events", "intake")
 # Read by gunicorn in the image, not by the application.
 GUNICORN_VARIABLES = {"WEB_CONCURRENCY", "GUNICORN_CMD_ARGS"}
 # Read by the compose file itself: the db service's password and the web port.

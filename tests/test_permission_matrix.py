@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 
 from events.models import Event, Location, SourceArticle
+from intake.models import Source
 from tests.conftest import PERSONAS, make_event, persona_client
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +73,20 @@ MATRIX = [
     ("PATCH", "/api/v1/events/{draft}/", [401, 403, 200, 200, 200]),
     ("PATCH", "/api/v1/events/999999999/", [401, 403, 404, 404, 404]),
     ("DELETE", "/api/v1/events/{draft}/", [401, 403, 403, 403, 204]),
+    # Intake: analysts read sources, editors add and change them; the inbox
+    # and an article's stored suggestions are for those who curate.
+    ("GET", "/api/v1/sources/", [401, 200, 200, 200, 200]),
+    ("GET", "/api/v1/sources/{source}/", [401, 200, 200, 200, 200]),
+    ("GET", "/api/v1/articles/?source={source}", [200, 200, 200, 200, 200]),
+    ("POST", "/api/v1/sources/", [401, 403, 201, 201, 201]),
+    ("PATCH", "/api/v1/sources/{source}/", [401, 403, 200, 200, 200]),
+    ("DELETE", "/api/v1/sources/{source}/", [401, 403, 403, 403, 204]),
+    ("GET", "/api/v1/articles/{article}/suggestions/", [401, 403, 200, 200, 200]),
+    ("GET", "/inbox/", [302, 403, 200, 200, 200]),
+    ("GET", "/admin/intake/source/", [302, 200, 200, 200, 200]),
+    ("GET", "/admin/intake/source/add/", [302, 403, 200, 200, 200]),
+    ("GET", "/admin/intake/item/", [302, 200, 200, 200, 200]),
+    ("GET", "/admin/procrastinate/procrastinatejob/", [302, 403, 403, 403, 200]),
 ]  # fmt: skip
 
 BODIES = {
@@ -87,6 +102,10 @@ BODIES = {
     "/admin/events/sourcearticle/{article}/curate/discard/": {"start": -1},
     "/admin/events/sourcearticle/{article}/curate/metadata/": {"values": "x"},
     "/admin/events/sourcearticle/curate/places/": {"name": ""},
+    "/api/v1/sources/": {
+        "name": "Matrix wire", "url": "https://wire.example/matrix.xml", "kind": "rss",
+    },
+    "/api/v1/sources/{source}/": {"poll_interval": 30},
 }  # fmt: skip
 
 
@@ -110,6 +129,9 @@ def test_permission_matrix(persona: str, draft: Event) -> None:
         "published": Event.objects.published().first().pk,
         "draft": draft.pk,
         "article": SourceArticle.objects.first().pk,
+        "source": Source.objects.create(
+            name="Matrix source", url="https://wire.example/m.xml", kind="rss"
+        ).pk,
     }
     wrong = []
     for method, template, expected in MATRIX:

@@ -27,6 +27,7 @@ from django.urls import URLResolver, get_resolver
 from events import actor_merge, workflow
 from events.models import Actor, ActorMerge, Event, FeedToken, Revision
 from events.ogc.collections import COLLECTIONS
+from intake.models import Item, Source
 from tests.conftest import (
     PERSONAS,
     WINDOW,
@@ -738,6 +739,87 @@ def curation(
 
 ADMIN_MODELS = ["sourcearticle", "actor", "location", "event", "agreement", "citation"]
 
+
+# --- intake: sources, their items, the inbox ----------------------------------------
+
+
+def intake_source(world: SharedWorld) -> Source:
+    """A source whose one item became the world's article (made once)."""
+    source, created = Source.objects.get_or_create(
+        url="https://wire.example/visibility.xml",
+        defaults={"name": "Visibility wire", "kind": Source.Kind.RSS},
+    )
+    if created:
+        Item.objects.create(
+            source=source,
+            key="0" * 64,
+            url="https://wire.example/visibility",
+            title="Visibility report",
+            state=Item.State.ADDED,
+            article=world.article,
+        )
+    return source
+
+
+def intake_admin(model: str, view: str) -> Callable[[Reader], list[Probe]]:
+    """Sources and items in the admin: they hold no events."""
+
+    def probes(reader: Reader) -> list[Probe]:
+        source = intake_source(reader.world)
+        obj = source if model == "source" else source.items.get()
+        user = reader.user
+        routes_by_view = {name: route for route, name in ADMIN_VIEWS.items()}
+        suffix = (
+            routes_by_view[view]
+            .replace("<path:object_id>", "{pk}")
+            .replace("<int:snapshot_id>", "1")
+        )
+        action = {"add": "add", "delete": "delete"}.get(view, "view")
+        if not user.is_authenticated or view == "redirect":
+            status = 302
+        elif view == "restore" or (model == "item" and view == "add"):
+            status = 403  # a POST; items come only from polls
+        else:
+            status = 200 if user.has_perm(f"intake.{action}_{model}") else 403
+        return [Probe(f"/admin/intake/{model}/" + suffix.format(pk=obj.pk), status)]
+
+    return probes
+
+
+def inbox(reader: Reader) -> list[Probe]:
+    # New articles, not events: the world's article is one.
+    user = reader.user
+    if not user.is_authenticated:
+        status = 302
+    else:
+        status = 200 if user.has_perm("events.add_event") else 403
+    return [Probe("/inbox/", status)]
+
+
+def api_sources(suffix: str) -> Callable[[Reader], list[Probe]]:
+    def probes(reader: Reader) -> list[Probe]:
+        source = intake_source(reader.world)
+        user = reader.user
+        if not user.is_authenticated:
+            status = 401
+        else:
+            status = 200 if user.has_perm("intake.view_source") else 403
+        return [Probe("/api/v1/sources/" + suffix.format(pk=source.pk), status)]
+
+    return probes
+
+
+def api_article_suggestions(reader: Reader) -> list[Probe]:
+    # Proposals read from the text, not events held.
+    user = reader.user
+    if not user.is_authenticated:
+        status = 401
+    else:
+        status = 200 if user.has_perm("events.add_event") else 403
+    path = f"/api/v1/articles/{reader.world.article.pk}/suggestions/"
+    return [Probe(path, status)]
+
+
 # Route -> the probes that fill it in, or why it is not walked.
 ROUTES: dict[str, Callable[[Reader], list[Probe]] | str] = {
     "": home,
@@ -787,9 +869,22 @@ ROUTES: dict[str, Callable[[Reader], list[Probe]] | str] = {
     "ogc/collections/<str:collection_id>/items": ogc_items,
     "ogc/collections/<str:collection_id>/items/<str:feature_id>": ogc_item,
     "admin/": admin_page("/admin/", lambda reader: set()),
-    "admin/^(?P<app_label>auth|authtoken|axes|events)/$": admin_page(
-        "/admin/events/", lambda reader: set()
+    "admin/^(?P<app_label>auth|authtoken|axes|events|intake|procrastinate)/$": (
+        admin_page("/admin/events/", lambda reader: set())
     ),
+    "inbox/": inbox,
+    "inbox/<int:article_id>/dismiss/": (
+        "a POST: walked by every persona in tests/test_intake_api.py"
+    ),
+    "api/v1/^sources/$": api_sources(""),
+    "api/v1/^sources/(?P<pk>[0-9]+)/$": api_sources("{pk}/"),
+    "api/v1/^articles/(?P<pk>[0-9]+)/suggestions/$": api_article_suggestions,
+    **{
+        f"admin/intake/{model}/{route}": intake_admin(model, view)
+        for model in ("source", "item")
+        for route, view in ADMIN_VIEWS.items()
+        if not (model == "item" and view == "restore")
+    },
     "admin/autocomplete/": admin_page(
         "/admin/autocomplete/?"
         + urlencode(
@@ -866,7 +961,8 @@ ROUTES: dict[str, Callable[[Reader], list[Probe]] | str] = {
     },
 }
 # Models of other applications, which hold no events.
-OTHER_ADMIN = ("admin/auth/", "admin/authtoken/", "admin/axes/")
+# procrastinate's jobs are for superusers only.
+OTHER_ADMIN = ("admin/auth/", "admin/authtoken/", "admin/axes/", "admin/procrastinate/")
 
 
 def routes(patterns: list | None = None, prefix: str = "") -> list[str]:
@@ -955,7 +1051,8 @@ QUERIES = [
     ("/actors/{actor}/", {"anonymous": 5, "editor": 9}),
     ("/agreements/{agreement}/", {"anonymous": 6, "editor": 10}),
     ("/places/{place}/", {"anonymous": 3, "editor": 7}),
-    ("/articles/{article}/", {"anonymous": 2, "editor": 6}),
+    # The article, its citations, its copies held as duplicates.
+    ("/articles/{article}/", {"anonymous": 3, "editor": 7}),
     ("/about/", {"anonymous": 2, "editor": 6}),
     ("/feeds/events/?{window}", {"anonymous": 3, "editor": 7}),
     ("/api/v1/events/?{window}", {"anonymous": 1, "editor": 5}),
@@ -988,6 +1085,7 @@ QUERIES = [
     ("/admin/events/sourcearticle/{article}/curate/state/",
      {"editor": 11, "reviewer": 11}),
     ("/review/", {"editor": 8, "reviewer": 8}),
+    ("/inbox/", {"editor": 7, "reviewer": 7}),
     ("/api/v1/revisions/", {"editor": 5, "reviewer": 5}),
 ]  # fmt: skip
 

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "leaflet",
     "axes",
     "events",
+    # Continuous intake: sources polled by jobs on the queue below.
+    "intake",
+    "procrastinate.contrib.django",
     # generate_events: synthetic data for load tests and benchmarks.
     "synthetic",
 ]
@@ -118,20 +121,34 @@ TEMPLATES = [
     },
 ]
 
+DATABASE_URL = env("DATABASE_URL", default="postgis://postgres@127.0.0.1:5432/zagros")
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default="postgis://postgres@127.0.0.1:5432/zagros"
-    ),
+    "default": environ.Env.db_url_config(DATABASE_URL),
+    # The job queue's workers (intake/) listen for new jobs on a connection of
+    # their own, which must reach the primary itself: LISTEN needs a session,
+    # which a transaction pooler does not keep. Jobs are deferred on the
+    # default connection, in the transaction of the rows they concern.
+    "queue": environ.Env.db_url_config(env("QUEUE_DATABASE_URL", default=DATABASE_URL)),
 }
-# GeoDjango needs the PostGIS backend whatever scheme the URL used.
-DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+for database in DATABASES.values():
+    # GeoDjango needs the PostGIS backend whatever scheme the URL used.
+    database["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    database["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL's JIT compiler costs 60-200 ms on the large statements behind
+    # feeds and exports and gains nothing on this workload (docs/performance.md).
+    database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# PostgreSQL's JIT compiler costs 60-200 ms on the large statements behind
-# feeds and exports and gains nothing on this workload (docs/performance.md).
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-# Tests create and drop a database of their own, test_<name> unless set here.
+# Tests create and drop a database of their own, test_<name> unless set here;
+# the queue's connection then goes to the same test database.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
+DATABASES["queue"]["TEST"] = {"MIRROR": "default"}
+
+# The job queue (procrastinate): its tasks are in intake/tasks.py. Jobs are
+# deferred through the default connection; the worker (manage.py run_worker)
+# connects through DATABASES["queue"].
+PROCRASTINATE_DATABASE_ALIAS = "default"
+# Jobs one worker runs at once, each in a thread: fetching mostly waits.
+WORKER_CONCURRENCY = env.int("WORKER_CONCURRENCY", default=4)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -260,6 +277,11 @@ CORS_ALLOW_CREDENTIALS = False
 # these hosts, "host" or "host:port", are fetched even on a private, loopback
 # or link-local address: an intranet's news server, a test's local server.
 FETCH_ALLOWED_HOSTS = env.list("FETCH_ALLOWED_HOSTS", default=[])
+# Intake (intake/) starts requests to one host at least this many seconds
+# apart, across all workers.
+FETCH_HOST_INTERVAL = env.float("FETCH_HOST_INTERVAL", default=1.0)
+# Seconds intake gives one feed or page, redirects included.
+FETCH_TIMEOUT = env.float("FETCH_TIMEOUT", default=20.0)
 
 # Maps draw the project's own boundaries, so they work with no network. An
 # online tile layer is added only when MAP_TILE_URL is set, e.g.
@@ -330,7 +352,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # Each failed or reset sign-in is logged at INFO; lockouts are warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Their tasks, listed at every start; the worker's own log stays at INFO.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+    },
 }
 
 # GDAL older than 3.9 cannot forbid file and network access while parsing a

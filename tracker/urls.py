@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", include("events.api.urls")),
     path("feeds/", include("events.feeds")),
     path("ogc/", include("events.ogc_urls")),
+    path("", include("intake.urls")),
     path("", include("events.urls")),
 ]
 

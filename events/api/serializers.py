@@ -572,7 +572,8 @@ class ArticleListSerializer(ModelSerializer):
         model = SourceArticle
         fields = [
             "id", "url", "title", "publisher", "author", "published_on",
-            "language", "state", "content_hash", "created_at", "updated_at",
+            "language", "state", "content_hash", "source", "duplicate_of",
+            "dismissed_reason", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -606,9 +607,12 @@ class ArticleSerializer(ModelSerializer):
         model = SourceArticle
         fields = [
             "id", "url", "title", "publisher", "author", "published_on",
-            "language", "body", "state", "content_hash", "created_at", "updated_at",
+            "language", "body", "state", "content_hash", "source", "duplicate_of",
+            "dismissed_reason", "created_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["content_hash", "created_at", "updated_at"]
+        read_only_fields = [
+            "content_hash", "source", "duplicate_of", "created_at", "updated_at",
+        ]  # fmt: skip
 
     def validate_url(self, value: str | None) -> str | None:
         return value or None

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from events.api import views
 from events.api.http import not_found
 from events.api.suggestions import SuggestionsView
+from intake.api import SourceViewSet
 
 
 class Router(DefaultRouter):
@@ -20,6 +21,7 @@ router.register("agreements", views.AgreementViewSet, basename="agreement")
 router.register("locations", views.LocationViewSet, basename="location")
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("revisions", views.RevisionViewSet, basename="revision")
+router.register("sources", SourceViewSet, basename="source")
 
 app_name = "api"
 urlpatterns = [

@@ -62,6 +62,7 @@ from events.api.serializers import (
     with_embedded,
     with_embedded_json,
 )
+from events.api.suggestions import CanCurate
 from events.filters import (
     ActorFilterSet,
     AgreementFilterSet,
@@ -85,6 +86,7 @@ from events.models import (
 )
 from events.queries import bulk_read
 from events.sync import tombstones
+from intake import polling
 
 EXPORT_FORMATS = {"geojson", "csv", "acled"}
 CSV_DESCRIPTION = (
@@ -779,6 +781,18 @@ class ArticleViewSet(
         if self.action == "list":
             queryset = queryset.defer("body", "rejected_spans")
         return queryset
+
+    @extend_schema(
+        summary="An article's suggestions, computed when it came in (editors)",
+        description="Actors, places, dates and proposed events, in the shape "
+        "`POST /api/v1/suggestions/` answers. Computed by the intake queue when "
+        "the article arrived, and again here if its text, its date or the "
+        "suggestion engine changed since.",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=True, methods=["get"], permission_classes=[CanCurate])
+    def suggestions(self, request: Request, pk: str) -> Response:
+        return Response(polling.suggestions_of(self.get_object()))
 
 
 @extend_schema_view(

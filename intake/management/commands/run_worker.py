@@ -1,0 +1,32 @@
+import psycopg
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from intake import queue
+
+
+class Command(BaseCommand):
+    help = (
+        "Run a worker of the intake queue: polls sources, fetches and "
+        "deduplicates articles, computes suggestions. Stops on SIGINT or SIGTERM "
+        "once its running jobs are done."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--concurrency",
+            type=int,
+            default=settings.WORKER_CONCURRENCY,
+            help="Jobs run at once, each in a thread (default WORKER_CONCURRENCY).",
+        )
+
+    def handle(self, *args, concurrency: int, **options) -> None:
+        try:
+            queue.check_connection()
+        except psycopg.OperationalError as exc:
+            raise CommandError(
+                f"The worker cannot reach the queue's database "
+                f"(QUEUE_DATABASE_URL, else DATABASE_URL): {exc}"
+            ) from exc
+        self.stdout.write(f"Worker {queue.worker_name()} on queue {queue.QUEUE!r}.")
+        queue.run_worker(concurrency=concurrency)
