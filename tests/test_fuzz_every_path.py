@@ -76,7 +76,7 @@ OGC_PARAMETERS = {
     "crs", "count", "matched", "resultType", "before",
 }  # fmt: skip
 API_PARAMETERS = {"format", "cursor", "page_size", "interval"}
-PAGE_PARAMETERS = {"after", "zoom", "km", "citation"}
+PAGE_PARAMETERS = {"after", "zoom", "km", "citation", "published", "page"}
 READS = re.compile(
     r"""(?:GET|query_params|query)\s*(?:\.\s*(?:get|getlist)\s*\(|\[)\s*["']([\w.-]+)["']"""
 )
@@ -96,7 +96,7 @@ def queryable_parameters() -> set[str]:
 
 def parameters_read_in_source() -> set[str]:
     names: set[str] = set()
-    for folder in ("events", "tracker", "synthetic"):
+    for folder in ("events", "intake", "tracker", "synthetic"):
         for path in (ROOT / folder).rglob("*.py"):
             if "migrations" in path.parts:
                 continue
