@@ -21,8 +21,14 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from leaflet.admin import LeafletGeoAdminMixin
 
-from events import actor_identity, actor_merge, admin_actors, intake, workflow
-from events.admin_suggestions import suggestions_view
+from events import (
+    actor_identity,
+    actor_merge,
+    admin_actors,
+    admin_curation,
+    intake,
+    workflow,
+)
 from events.models import (
     ARTICLE_EDITABLE_FIELDS,
     EVENT_EDITABLE_FIELDS,
@@ -252,6 +258,11 @@ class ArticleIntakeForm(forms.ModelForm):
                     data[name] = getattr(fetched, name)
         else:
             data["body"] = intake.body_from_input(raw)
+            # A pasted wire story carries its date and agency in its dateline.
+            found = intake.metadata_from_text(data["body"])
+            for name in ("publisher", "author", "published_on"):
+                if not data.get(name) and getattr(found, name):
+                    data[name] = getattr(found, name)
         if not data["body"]:
             raise ValidationError(
                 {"body": "No text is left once the markup is removed."}
@@ -287,6 +298,7 @@ class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
         "state",
         "citation_count",
         "created_at",
+        "curate_link",
     ]
     list_filter = [
         "state",
@@ -302,7 +314,7 @@ class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
         "added_by",
         "created_at",
         "updated_at",
-        "suggestions_link",
+        "curate_link",
         "source",
         "duplicate_of",
         "dismissed_reason",
@@ -310,6 +322,12 @@ class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_total=Count("citations"))
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        if admin_curation.may_curate(request.user):
+            return shown
+        return [name for name in shown if name != "curate_link"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -321,7 +339,6 @@ class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
         fields = list(ARTICLE_EDITABLE_FIELDS)
         if obj is not None:
             fields = [
-                "suggestions_link",
                 "state",
                 "dismissed_reason",
                 *fields,
@@ -330,19 +347,21 @@ class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
                 "duplicate_of",
                 "added_by",
             ]
+            if admin_curation.may_curate(request.user):
+                fields.insert(0, "curate_link")
         return fields
 
     @admin.display(description="citations", ordering="citation_total")
     def citation_count(self, obj: SourceArticle) -> int:
         return obj.citation_total
 
-    @admin.display(description="suggestions")
-    def suggestions_link(self, obj: SourceArticle) -> str:
+    @admin.display(description="curation")
+    def curate_link(self, obj: SourceArticle) -> str:
         if obj.pk is None:
             return "-"
         return format_html(
-            '<a class="button" href="{}">Review suggested events</a>',
-            reverse("admin:events_sourcearticle_suggestions", args=[obj.pk]),
+            '<a class="button curate-link" href="{}">Curate</a>',
+            reverse("admin:events_sourcearticle_curate", args=[obj.pk]),
         )
 
     def save_model(self, request, obj, form, change):
@@ -351,26 +370,15 @@ class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def response_add(self, request, obj, post_url_continue=None):
-        # Straight on to the suggestions: the next thing an editor does.
+        # Straight on to curating it: the next thing an editor does.
         if "_addanother" not in request.POST and "_continue" not in request.POST:
             return HttpResponseRedirect(
-                reverse("admin:events_sourcearticle_suggestions", args=[obj.pk])
+                reverse("admin:events_sourcearticle_curate", args=[obj.pk])
             )
         return super().response_add(request, obj, post_url_continue)
 
     def get_urls(self):
-        urls = [
-            path(
-                "<int:article_id>/suggestions/",
-                self.admin_site.admin_view(
-                    lambda request, article_id: suggestions_view(
-                        request, self, article_id
-                    )
-                ),
-                name="events_sourcearticle_suggestions",
-            )
-        ]
-        return urls + super().get_urls()
+        return admin_curation.urls(self) + super().get_urls()
 
 
 # --- actors and locations ------------------------------------------------
@@ -530,6 +538,10 @@ class LocationAdmin(
     readonly_fields = ["source", "created_at", "updated_at"]
     ordering = ["kind", "name"]
 
+    def get_queryset(self, request):
+        # Lookups label each place with its province (events/admin_site.py).
+        return super().get_queryset(request).select_related("parent")
+
 
 # --- events ---------------------------------------------------------------
 
@@ -683,6 +695,14 @@ class EventForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        place = data.get("location")
+        if (
+            place is not None
+            and "location" in self.changed_data
+            and "point" not in self.changed_data
+        ):
+            # The event's point follows its new place, unless moved with it.
+            data["point"] = place.point
         if self.instance.pk:
             self._refuse_stale_edit(data.get("loaded_version"))
         if self.user is not None and data.get("status"):
@@ -705,20 +725,10 @@ class EventForm(forms.ModelForm):
     def _refuse_stale_edit(self, loaded_version: int | None) -> None:
         # The admin saves inside a transaction: the row lock holds until the
         # save, so two editors cannot both pass this check.
-        current = Event.objects.select_for_update().get(pk=self.instance.pk)
-        if loaded_version is None or loaded_version == current.version:
-            return
-        who, when = workflow.last_changed_by(current)
-        changes = workflow.changes_since(current, loaded_version)
-        detail = "; ".join(workflow.describe_change(c) for c in changes) or (
-            "participants, citations or workflow status"
-        )
-        raise ValidationError(
-            f"{who} changed this event at {when:%Y-%m-%d %H:%M} UTC since you opened "
-            f"it ({detail}). Your changes were not saved. Reload the page to see the "
-            "current version, then make your changes again.",
-            code="stale",
-        )
+        try:
+            workflow.check_version(self.instance.pk, loaded_version)
+        except workflow.StaleEdit as stale:
+            raise ValidationError(stale.message, code="stale") from None
 
 
 @admin.register(Event)

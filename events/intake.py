@@ -8,11 +8,12 @@ import datetime
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import nh3
 
 from events import fetch
+from events.extract import metadata as article_metadata
 from events.fetch import FetchError
 from events.models import SourceArticle, content_hash
 
@@ -24,6 +25,7 @@ BLOCK_END = re.compile(
 )
 LOOKS_LIKE_HTML = re.compile(r"<(?:[a-zA-Z][\w-]*)(?:\s[^<>]*)?/?>")
 PASTE_INSTEAD = "Paste the article's text instead."
+HOST_RE = re.compile(r"[\w-]+(?:\.[\w-]+)+(?::\d+)?|[\w-]+:\d+")
 
 
 @dataclass
@@ -34,6 +36,8 @@ class FetchedArticle:
     author: str = ""
     publisher: str = ""
     published_on: datetime.date | None = None
+    # Where each of the three came from: "json_ld", "meta", "page", "dateline"…
+    source_of_each: dict[str, str] = field(default_factory=dict)
 
 
 def clean_text(text: str) -> str:
@@ -89,17 +93,34 @@ def fetch_article(url: str) -> FetchedArticle:
     )
     if document is None or not (document.text or "").strip():
         raise FetchError(f"No article text found at {url}. {PASTE_INSTEAD}")
-    published_on = None
-    if document.date:
-        try:
-            published_on = datetime.date.fromisoformat(document.date[:10])
-        except ValueError:
-            published_on = None
+    body = clean_text(document.text)
+    sitename = (document.sitename or "").strip()
+    # Without a name, trafilatura gives the site's host ("example.org").
+    host_only = HOST_RE.fullmatch(sitename) is not None
+    # The page's own JSON-LD and <meta> tags say it best; trafilatura's
+    # guesses fill the gaps, and the dateline in the text the rest.
+    found = article_metadata.combine(
+        article_metadata.from_html(page.markup()),
+        article_metadata.given(
+            published_on=article_metadata.parse_date(document.date or ""),
+            publisher="" if host_only else sitename,
+            author=document.author or "",
+            source="page",
+        ),
+        article_metadata.from_text(body),
+        article_metadata.given(publisher=sitename, source="page"),
+    )
     return FetchedArticle(
         url=url,
         title=(document.title or "").strip()[:500],
-        body=clean_text(document.text),
-        author=(document.author or "").strip()[:200],
-        publisher=(document.sitename or "").strip()[:200],
-        published_on=published_on,
+        body=body,
+        author=found.author[:200],
+        publisher=found.publisher[:200],
+        published_on=found.published_on,
+        source_of_each=found.source_of_each,
     )
+
+
+def metadata_from_text(body: str) -> article_metadata.Metadata:
+    """What pasted text says of itself: a dateline's date and agency, a byline."""
+    return article_metadata.from_text(body)

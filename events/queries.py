@@ -6,9 +6,10 @@ response is, and chunking.
 """
 
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from typing import NoReturn, TypeVar
 
+import psycopg
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -18,6 +19,8 @@ from psycopg.abc import Buffer
 from psycopg.adapt import Loader
 
 CHUNK_ROWS = 2000
+# A page's worth: what a stream's first statement reads (first_rows_apart).
+FIRST_ROWS = 100
 # Tables whose changes can change an export, a map layer or a chart; see
 # data_version().
 TRACKED_TABLES = [
@@ -109,11 +112,16 @@ def streamed_rows(
     (which PostgreSQL never plans in parallel, and which needs a transaction
     held open until the last row), and libpq hands the rows over CHUNK_ROWS
     at a time, so memory stays flat.
+
+    An ordered stream runs as two statements, its first FIRST_ROWS rows and
+    then the others (see first_rows_apart), in one snapshot.
     """
-    try:
-        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
-    except EmptyResultSet:  # a filter that can match nothing
-        return
+    statements = []
+    for part in first_rows_apart(queryset):
+        try:
+            statements.append(part.query.get_compiler(part.db).as_sql())
+        except EmptyResultSet:  # a filter that can match nothing
+            return
     # Chunks need libpq 17; an older one hands over one row at a time.
     size = CHUNK_ROWS if pq.version() >= 170000 else 1
     connection = connections[queryset.db]
@@ -125,14 +133,49 @@ def streamed_rows(
         rows = cursor.cursor
         if text_as_bytes:
             rows.adapters.register_loader("text", TextAsBytes)
-        # Closed, when this generator is, before the cursor: psycopg then
-        # cancels the statement and lets go of the connection. psycopg's errors
-        # become Django's, as through Django's cursor.
-        with (
-            connection.wrap_database_errors,
-            closing(rows.stream(sql, params, size=size)) as stream,
-        ):
-            yield from stream
+        # Statements apart see the same rows, as one statement would: in a
+        # transaction of their own, or in the caller's if there is one.
+        snapshot = (
+            len(statements) > 1
+            and rows.connection.info.transaction_status == pq.TransactionStatus.IDLE
+        )
+        try:
+            if snapshot:
+                with connection.wrap_database_errors:
+                    rows.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            for sql, params in statements:
+                # Closed, when this generator is, before the cursor: psycopg
+                # then cancels the statement and lets go of the connection.
+                # psycopg's errors become Django's, as through Django's cursor.
+                with (
+                    connection.wrap_database_errors,
+                    closing(rows.stream(sql, params, size=size)) as stream,
+                ):
+                    yield from stream
+        finally:
+            if snapshot:
+                # Read only: ending it either way is the same. A connection
+                # lost meanwhile has already raised its error.
+                with suppress(psycopg.Error):
+                    rows.execute("ROLLBACK")
+
+
+def first_rows_apart(queryset: QuerySet) -> list[QuerySet]:
+    """
+    An ordered queryset as its first FIRST_ROWS rows and the rest. Without a
+    LIMIT, PostgreSQL plans for every row: with a filter that selects many
+    events, it builds each one's output and sorts them all before the first
+    leaves (seconds at a million events), where the first rows alone come
+    from a walk of an index in order or a top-N sort, as a page does. The
+    rest follows as one statement planned for all its rows, in parallel
+    where PostgreSQL sees fit.
+    """
+    query = queryset.query
+    if not query.order_by:
+        return [queryset]
+    if query.high_mark is not None and query.high_mark - query.low_mark <= FIRST_ROWS:
+        return [queryset]
+    return [queryset[:FIRST_ROWS], queryset[FIRST_ROWS:]]
 
 
 def streamed_texts(queryset: QuerySet) -> Iterator[bytes]:
@@ -176,12 +219,15 @@ def resumed(first: Piece, rest: Iterator[Piece]) -> Iterator[Piece]:
             close()
 
 
-def chunked(rows: Iterable, size: int) -> Iterator[list]:
+def chunked(rows: Iterable, size: int, *, first: int | None = None) -> Iterator[list]:
+    """Lists of `size` rows, the first of `first` rows if given."""
     chunk = []
+    wanted = size if first is None else first
     for row in rows:
         chunk.append(row)
-        if len(chunk) >= size:
+        if len(chunk) >= wanted:
             yield chunk
             chunk = []
+            wanted = size
     if chunk:
         yield chunk

@@ -347,7 +347,22 @@ def review(request: HttpRequest) -> HttpResponse:
     if not workflow.may_see_queue(request.user):
         raise PermissionDenied
     token = FeedToken.objects.filter(user=request.user).first()
+    # The articles the events in review were made from, each reviewed on its
+    # curation screen: all of an article's events at once.
+    articles = (
+        SourceArticle.objects.filter(citations__event__status=Event.Status.IN_REVIEW)
+        .annotate(waiting=Count("citations__event", distinct=True))
+        .order_by("pk")
+        .values("pk", "title", "waiting")
+    )
     ctx = {
+        "articles": [
+            {
+                **row,
+                "url": reverse("admin:events_sourcearticle_curate", args=[row["pk"]]),
+            }
+            for row in articles
+        ],
         "items": workflow.review_queue(),
         "feed_url": reverse("feeds:review", args=[token.key]) if token else None,
         "feed_admin_url": reverse("admin:events_revision_feed"),

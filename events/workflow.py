@@ -68,6 +68,10 @@ class RevisionRefused(TransitionError):
     """Someone else's change to the event awaits review: this one must wait."""
 
 
+class StaleEdit(TransitionError):
+    """The event changed since the editor opened it; saving would overwrite that."""
+
+
 class RevisionConflict(TransitionError):
     """The event changed since the change was proposed; accepting would undo that."""
 
@@ -329,6 +333,29 @@ def restore(*, obj: models.Model, snapshot_id: int, user: AbstractBaseUser):
 def last_changed_by(event: Event) -> tuple[str, datetime.datetime | None]:
     user = event.updated_by
     return (user.get_username() if user else "someone", event.updated_at)
+
+
+def check_version(event_id: int, loaded_version: int | None) -> Event:
+    """
+    The stale-save guard: the event, its row locked until the transaction
+    ends (so two saves cannot both pass), or StaleEdit saying who changed it,
+    when and what, if it changed since `loaded_version` was opened. Call it
+    inside the transaction that saves.
+    """
+    current = Event.objects.select_for_update().get(pk=event_id)
+    if loaded_version is None or loaded_version == current.version:
+        return current
+    who, when = last_changed_by(current)
+    changes = changes_since(current, loaded_version)
+    detail = "; ".join(describe_change(c) for c in changes) or (
+        "participants, citations or workflow status"
+    )
+    raise StaleEdit(
+        f"{who} changed this event at {when:%Y-%m-%d %H:%M} UTC since you opened "
+        f"it ({detail}). Your changes were not saved. Reload the page to see the "
+        "current version, then make your changes again.",
+        field=None,
+    )
 
 
 # --- changes to published events, held for review ----------------------------
@@ -748,6 +775,12 @@ def notify_reviewers(
             for event in events
         )
         body = f"{who} submitted for review:\n\n{lines}"
+        articles = SourceArticle.objects.filter(
+            citations__event__in=[event.pk for event in events]
+        ).distinct()
+        for article in articles.order_by("pk").only("pk", "title"):
+            screen = reverse("admin:events_sourcearticle_curate", args=[article.pk])
+            body += f"\nAll of “{article}” at once: {site}{screen}\n"
     body += f"\nEverything awaiting review: {site}{reverse('events:review')}\n"
 
     def send() -> None:

@@ -5,7 +5,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote as url_quote
@@ -35,6 +35,10 @@ from tests.feedserver import FeedServer
 curation_groups = importlib.import_module("events.migrations.0003_curation_groups")
 intake_groups = importlib.import_module("intake.migrations.0002_curation_groups")
 
+# The development set's table, printed at the end of the run (see
+# tests/test_devset.py): a table printed inside a test is captured.
+DEVSET_TABLE = pytest.StashKey[str]()
+
 
 def pytest_configure() -> None:
     # Outside DEBUG the settings pick the manifest storage, which needs a
@@ -50,6 +54,25 @@ def pytest_configure() -> None:
     # Live servers in the tests answer from threads of their own; each request
     # closes its connection so none is left open when the test database goes.
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
+    table = config.stash.get(DEVSET_TABLE, None)
+    if table is not None:
+        terminalreporter.write_sep("-", "the assistant on its development set")
+        terminalreporter.write_line(table)
+
+
+@pytest.fixture
+def report_devset(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """Shows a table in the run's terminal summary."""
+
+    def report(table: str) -> None:
+        request.config.stash[DEVSET_TABLE] = table
+
+    return report
 
 
 @pytest.fixture(scope="session")

@@ -498,14 +498,19 @@ def test_editors_get_drafts_and_readers_do_not(
     assert edited - read == {f"ZGR{draft.pk}"}
 
 
-def test_acled_format_answers_head_and_refuses_pagination(client: Client) -> None:
+def test_acled_format_answers_head_and_pages_as_json(client: Client) -> None:
     head = client.head(EVENTS, {"format": "acled"})
-    paged = client.get(EVENTS, {"format": "acled", "page_size": "10"})
+    paged = client.get(EVENTS, {"format": "acled", "page_size": "2"})
+    page = client.get(EVENTS, {"page_size": "2"}).json()["results"]
 
     assert head.status_code == 200
     assert head["Content-Disposition"].endswith('"zagros-events-acled.csv"')
     assert b"".join(head.streaming_content) == b""
-    assert paged.status_code == 400
+    assert paged.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(b"".join(paged.streaming_content).decode())))
+    assert [row["event_id_cnty"] for row in rows] == [
+        event.get("acled_id") or f"ZGR{event['id']}" for event in page
+    ]
 
 
 def test_the_schema_documents_the_acled_format(client: Client) -> None:

@@ -132,7 +132,7 @@ def test_pasted_html_is_sanitised_to_plain_text(editor_client: Client) -> None:
         "Two people were killed & one hurt."
     )
     assert response["Location"] == reverse(
-        "admin:events_sourcearticle_suggestions", args=[article.pk]
+        "admin:events_sourcearticle_curate", args=[article.pk]
     )
 
 

@@ -33,6 +33,7 @@ from events.models import FeedToken
 from events.ogc.collections import COLLECTIONS
 from intake import api as intake_api
 from intake import views as intake_views
+from intake.models import Source
 from tests.conftest import SharedWorld, make_user
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,7 @@ OGC_PARAMETERS = {
     "crs", "count", "matched", "resultType", "before",
 }  # fmt: skip
 API_PARAMETERS = {"format", "cursor", "page_size", "interval"}
-PAGE_PARAMETERS = {"after", "zoom", "km", "citation", "page"}
+PAGE_PARAMETERS = {"after", "zoom", "km", "citation", "published", "page"}
 READS = re.compile(
     r"""(?:GET|query_params|query)\s*(?:\.\s*(?:get|getlist)\s*\(|\[)\s*["']([\w.-]+)["']"""
 )
@@ -157,7 +158,7 @@ def fill(route: str, world: SharedWorld, key: str) -> list[str]:
             "locations": world.place.pk,
             "articles": world.article.pk,
             "revisions": 1,
-            "sources": 1,
+            "sources": world_source(),
         }[api_pk.group(1)]
         route = re.sub(r"\(\?P<pk>\[0-9\]\+\)", str(pk), route)
     for placeholder, value in fills.items():
@@ -171,6 +172,14 @@ def fill(route: str, world: SharedWorld, key: str) -> list[str]:
         return ["/" + path for path in paths]
     assert "<" not in route and "(?P" not in route, f"teach fill() the route {route}"
     return ["/" + route]
+
+
+def world_source() -> int:
+    source, _ = Source.objects.get_or_create(
+        url="https://wire.example/fuzz.xml",
+        defaults={"name": "Fuzz wire", "kind": Source.Kind.RSS},
+    )
+    return source.pk
 
 
 @pytest.fixture

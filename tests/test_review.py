@@ -549,7 +549,9 @@ def test_the_queue_page_costs_the_same_however_long(
 ) -> None:
     queue = queue_world(editor, count)
     reviewer_client.get("/review/")
-    with django_assert_num_queries(7):
+    # The session, the user, two of permissions, the feed token, the articles
+    # in review, the events in review and the changes.
+    with django_assert_num_queries(8):
         response = reviewer_client.get("/review/")
     shown = {int(pk) for pk in re.findall(r'href="/events/(\d+)/"', response.text)}
     assert shown == queue

@@ -125,3 +125,63 @@ def test_streamed_texts_read_the_first_column_whatever_else_is_selected() -> Non
     texts = queries.streamed_texts(features(events, properties=FEED_PROPERTIES))
 
     assert [json.loads(text)["id"] for text in texts] == published_ids()
+
+
+@pytest.fixture
+def small_first_rows(monkeypatch) -> None:
+    """A first statement of three rows, so that the demo's events need two."""
+    monkeypatch.setattr(queries, "FIRST_ROWS", 3)
+
+
+@pytest.mark.parametrize("export", ["geojson", "csv"])
+@pytest.mark.parametrize("page_size", [None, 2, 3, 5])
+def test_the_first_rows_and_the_rest_make_the_whole_stream(
+    client: Client,
+    small_chunks: None,
+    small_first_rows: None,
+    export: str,
+    page_size: int | None,
+) -> None:
+    params = {"format": export}
+    if page_size:
+        params["page_size"] = str(page_size)
+
+    expected = published_ids()
+    assert len(expected) > 5
+
+    response = client.get(EVENTS, params)
+
+    assert exported_ids(export, b"".join(response.streaming_content)) == (
+        expected[:page_size] if page_size else expected
+    )
+
+
+def test_an_ordered_stream_reads_its_first_rows_with_a_limit() -> None:
+    events = Event.objects.published().order_by("start_date", "id")
+
+    first, rest = queries.first_rows_apart(events)
+
+    assert (first.query.low_mark, first.query.high_mark) == (0, queries.FIRST_ROWS)
+    assert (rest.query.low_mark, rest.query.high_mark) == (queries.FIRST_ROWS, None)
+    assert queries.first_rows_apart(events.order_by()) != [first, rest]
+    assert len(queries.first_rows_apart(events[:50])) == 1
+
+
+@pytest.mark.parametrize("export", ["geojson", "csv"])
+def test_the_first_piece_leaves_with_the_first_statements_rows(
+    client: Client, monkeypatch, export: str
+) -> None:
+    # The first statement reads 3 rows: the first piece does not wait for
+    # the rest's statement to fill a chunk of 5.
+    monkeypatch.setattr(queries, "FIRST_ROWS", 3)
+    monkeypatch.setattr(formats, "FIRST_ROWS", 3)
+    monkeypatch.setattr(formats, "CHUNK_ROWS", 5)
+    expected = published_ids()
+
+    pieces = list(client.get(EVENTS, {"format": export}).streaming_content)
+
+    assert (
+        exported_ids(export, pieces[0] + b"]}" * (export == "geojson"))
+        == (expected[:3])
+    )
+    assert exported_ids(export, b"".join(pieces)) == expected

@@ -719,6 +719,24 @@ def admin_page(
     return probes
 
 
+def curation(
+    path: str, shows: Callable[[Reader], set[int]]
+) -> Callable[[Reader], list[Probe]]:
+    """The curation screen and its JSON: editors and reviewers only."""
+
+    def probes(reader: Reader) -> list[Probe]:
+        user = reader.user
+        if not user.is_authenticated:
+            status = 302
+        elif user.has_perms(["events.add_event", "events.change_event"]):
+            status = 200
+        else:
+            status = 403
+        return [Probe(path.format(world=reader.world), status, shows(reader))]
+
+    return probes
+
+
 ADMIN_MODELS = ["sourcearticle", "actor", "location", "event", "agreement", "citation"]
 
 
@@ -880,9 +898,32 @@ ROUTES: dict[str, Callable[[Reader], list[Probe]] | str] = {
         lambda reader: reader.visible,
         ids=autocomplete_ids,
     ),
-    "admin/events/sourcearticle/<int:article_id>/suggestions/": admin_page(
-        "/admin/events/sourcearticle/{world.article.pk}/suggestions/",
-        lambda reader: reader.visible,  # the events made from its sentences
+    # The events made from the article's sentences, as cards.
+    "admin/events/sourcearticle/<int:article_id>/curate/": curation(
+        "/admin/events/sourcearticle/{world.article.pk}/curate/",
+        lambda reader: reader.visible,
+    ),
+    "admin/events/sourcearticle/<int:article_id>/curate/state/": curation(
+        "/admin/events/sourcearticle/{world.article.pk}/curate/state/",
+        lambda reader: reader.visible,
+    ),
+    "admin/events/sourcearticle/curate/places/": curation(
+        "/admin/events/sourcearticle/curate/places/?q=Visibility", lambda r: set()
+    ),
+    "admin/events/sourcearticle/curate/actors/": curation(
+        "/admin/events/sourcearticle/curate/actors/?q=Visibility", lambda r: set()
+    ),
+    "admin/events/sourcearticle/<int:article_id>/curate/save/": (
+        "a POST: saves cards, walked by each persona in tests/test_curation.py"
+    ),
+    "admin/events/sourcearticle/<int:article_id>/curate/metadata/": (
+        "a POST: saves an article's metadata, answered with the curate state above"
+    ),
+    "admin/events/sourcearticle/<int:article_id>/suggestions/": (
+        "redirects to the article's curation screen, which applies the rule"
+    ),
+    "admin/events/sourcearticle/<int:article_id>/curate/discard/": (
+        "a POST: sets a proposal aside; names no event"
     ),
     "review/": review_page,
     "feeds/review/<str:key>/": review_feed,
@@ -1040,9 +1081,10 @@ QUERIES = [
     # query looks for a change awaiting review, named above the form.
     ("/admin/events/event/{published}/change/", {"analyst": 12}),
     ("/admin/events/agreement/{agreement}/change/", {"analyst": 10, "editor": 10}),
-    ("/admin/events/sourcearticle/{article}/suggestions/",
-     {"analyst": 8, "editor": 8}),
-    ("/review/", {"editor": 7, "reviewer": 7}),
+    ("/admin/events/sourcearticle/{article}/curate/", {"editor": 11, "reviewer": 11}),
+    ("/admin/events/sourcearticle/{article}/curate/state/",
+     {"editor": 11, "reviewer": 11}),
+    ("/review/", {"editor": 8, "reviewer": 8}),
     ("/inbox/", {"editor": 7, "reviewer": 7}),
     ("/api/v1/revisions/", {"editor": 5, "reviewer": 5}),
 ]  # fmt: skip

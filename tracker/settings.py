@@ -37,7 +37,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on a site of the project's own (events/admin_site.py).
+    "events.apps.ZagrosAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -301,6 +302,9 @@ LEAFLET_CONFIG = {
     "MAX_ZOOM": 16,
     "RESET_VIEW": False,
     "ATTRIBUTION_PREFIX": "Boundaries: Natural Earth",
+    # Marker icons named from the static files (see static/events/js/basemap.js):
+    # Leaflet's own guess fails on production's hashed file names.
+    "FORCE_IMAGE_PATH": True,
 }
 
 # Scripts only from this site (inline ones need the per-request nonce, which

@@ -37,6 +37,7 @@ from events.interop import acled, countries
 from events.models import Event, Location, Participant, sees_unpublished
 from events.queries import (
     CHUNK_ROWS,
+    FIRST_ROWS,
     bulk_read,
     chunked,
     data_version,
@@ -74,10 +75,14 @@ class ACLEDRenderer(CSVRenderer):
 def feature_collection(
     queryset: QuerySet, tombstones: list[dict] | None = None
 ) -> Iterator[bytes]:
-    """The collection in pieces, the first with the head and the first chunk."""
+    """
+    The collection in pieces, the first with the head and the first rows
+    (as many as the stream's first statement reads: they leave as soon as
+    it has them), the others CHUNK_ROWS features each.
+    """
     texts = streamed_texts(features(queryset, properties=FEED_PROPERTIES))
     with closing(texts):
-        chunks = chunked(texts, CHUNK_ROWS)
+        chunks = chunked(texts, CHUNK_ROWS, first=min(FIRST_ROWS, CHUNK_ROWS))
         yield b'{"type":"FeatureCollection","features":[' + b",".join(next(chunks, []))
         for chunk in chunks:
             yield b"," + b",".join(chunk)
@@ -266,11 +271,14 @@ def csv_lines(
     columns: list[str] = CSV_COLUMNS,
     rows: Callable[[QuerySet], Iterator[list]] = csv_rows,
 ) -> Iterator[str]:
-    """The CSV in pieces, the first with the header and the first chunk."""
+    """
+    The CSV in pieces, the first with the header and the first rows (as
+    many as the stream's first statement reads), the others CHUNK_ROWS rows.
+    """
     writer = csv.writer(LineBuffer())
     selected = rows(queryset)
     with closing(selected):
-        chunks = chunked(selected, CHUNK_ROWS)
+        chunks = chunked(selected, CHUNK_ROWS, first=min(FIRST_ROWS, CHUNK_ROWS))
         yield writer.writerow(columns) + "".join(
             writer.writerow(row) for row in next(chunks, [])
         )

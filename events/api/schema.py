@@ -199,7 +199,9 @@ def bounded_dates(result: dict, generator, request, public) -> dict:
             if node.get("format") == "date" and not node.get("readOnly"):
                 node.setdefault("pattern", DATE_IN_RANGE)
             elif plain_text(node):
-                node["pattern"] = NO_NUL
+                # Spacing around a text is trimmed, so a required text needs
+                # more than spaces.
+                node["pattern"] = NOT_BLANK if node.get("minLength") else NO_NUL
             for value in node.values():
                 visit(value)
         elif isinstance(node, list):
@@ -218,6 +220,7 @@ def bounded_dates(result: dict, generator, request, public) -> dict:
 
 
 NO_NUL = "^[^\\u0000]*$"
+NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
 
 
 def plain_text(node: dict) -> bool:

@@ -7,31 +7,61 @@ an editor to accept, correct or discard.
 import datetime
 from typing import TypeVar
 
-from events.extract.actors import ActorMention, find_candidates, match_known
+from events.extract import metadata as article_metadata
+from events.extract.actors import ActorMention, match_known
+from events.extract.candidates import recognise
 from events.extract.dates import find_dates
 from events.extract.events import propose_events
-from events.extract.places import PlaceMention, match_places
-from events.extract.text import split_sentences
+from events.extract.places import PlaceMention, match_places, unknown_places
+from events.extract.text import Sentence, split_sentences, tokenize
+from events.models import Actor
 
 
-def suggest(text: str, *, published: datetime.date | None) -> dict:
+def suggest(
+    text: str,
+    *,
+    published: datetime.date | None,
+    today: datetime.date | None = None,
+) -> dict:
     """
-    Suggestions as one JSON-serialisable dict:
-    {"actors": [...], "places": [...], "dates": [...], "events": [...]}.
-    Relative dates ("on Sunday", "last year") resolve from `published`, and
-    are left out without it.
+    Suggestions as one JSON-serialisable dict: {"metadata": {...}, "actors":
+    [...], "places": [...], "dates": [...], "events": [...]}. Relative dates
+    ("on Sunday", "last year") resolve from `published`, or failing it from
+    the date of the article's dateline ("BAGHDAD, March 3 (Reuters) -"; a
+    dateline without a year is dated up to `today`), and are left out
+    without either.
     """
-    sentences = split_sentences(text)
+    metadata = article_metadata.combine(
+        article_metadata.given(published_on=published),
+        article_metadata.from_text(text, today=today),
+    )
+    published = metadata.published_on
+    sentences = _dateline_apart(split_sentences(text), text, metadata.dateline)
     known = match_known(sentences, text)
     places = _outside_longer(match_places(sentences, text), known)
     # "Iraq" in "northern Iraq" names a place, not the state.
     known = _outside_longer(known, places)
-    candidates = find_candidates(
-        sentences, text, known=known, place_spans=[(p.start, p.end) for p in places]
+    actors, places = recognise(sentences, text, known=known, places=places)
+    # A new "person" where the words around say a place ("near Jurf
+    # al-Sakhar, 60 km south of Baghdad") is the place.
+    unknown, replaced = unknown_places(
+        sentences,
+        text,
+        places=places,
+        taken=[
+            (a.start, a.end)
+            for a in actors
+            if a.actor_id is not None or a.kind != Actor.Kind.PERSON
+        ],
     )
-    places = _outside_longer(places, candidates)
-    known = _outside_longer(known, candidates)
-    actors = sorted(known + candidates, key=lambda m: (m.start, m.end))
+    places = sorted(
+        [p for p in places if p not in replaced] + unknown, key=lambda p: p.start
+    )
+    actors = [
+        a
+        for a in actors
+        if not any(a.start < p.end and p.start < a.end for p in unknown)
+    ]
     dates = find_dates(sentences, text, published=published)
     events = propose_events(
         text=text,
@@ -42,11 +72,51 @@ def suggest(text: str, *, published: datetime.date | None) -> dict:
         published=published,
     )
     return {
+        "metadata": metadata.as_dict(),
         "actors": [mention.as_dict() for mention in actors],
         "places": [mention.as_dict() for mention in places],
         "dates": [mention.as_dict() for mention in dates],
         "events": events,
     }
+
+
+def _dateline_apart(
+    sentences: list[Sentence], text: str, dateline: article_metadata.Dateline | None
+) -> list[Sentence]:
+    """
+    The dateline ("ERBIL, Iraq, Nov 14 (Reuters) -") as a line of its own:
+    its names are found, but it is not read as part of the first sentence.
+    """
+    if dateline is None:
+        return sentences
+    position = next(
+        (i for i, s in enumerate(sentences) if s.start <= dateline.start < s.end),
+        None,
+    )
+    if position is None:
+        return sentences
+    sentence = sentences[position]
+    rest = len(text[dateline.end : sentence.end]) - len(
+        text[dateline.end : sentence.end].lstrip(" -–—:")
+    )
+    body_start = dateline.end + rest
+    if body_start >= sentence.end:
+        return sentences
+    head = Sentence(0, sentence.start, dateline.end, sentence.paragraph, heading=True)
+    body = Sentence(
+        0,
+        body_start,
+        sentence.end,
+        sentence.paragraph,
+        heading=sentence.heading,
+        caption=sentence.caption,
+    )
+    for part in (head, body):
+        part.tokens = tokenize(text[part.start : part.end], offset=part.start)
+    result = [*sentences[:position], head, body, *sentences[position + 1 :]]
+    for index, part in enumerate(result):
+        part.index = index
+    return result
 
 
 Mention = TypeVar("Mention", ActorMention, PlaceMention)

@@ -1,395 +1,76 @@
 """
-Sentences that report something happening, proposed as events: a type from
-the words that carry the action, the actors around them in their roles, the
-nearest date and place, and a short title built from the sentence.
+What an article reports happening, proposed as events the way an editor
+records them: one event per incident, however many sentences tell of it.
+Each clause with an action word ("struck", "met", "signed", "said") is read
+for its type, its actors in their roles, the date it governs and the place
+it puts the action in; then the clauses that tell of the same incident are
+gathered: a casualty count, a claim, a later detail ("The strikes on Koya
+targeted…") or a reaction ("condemned the strikes") joins the incident it
+is about, and two incidents in one sentence ("met A … and later held talks
+with B") stay two. An incident across several towns on one day is one
+event per town, as ACLED counts them.
 """
 
 import datetime
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
 from events.extract.actors import PERSON, ActorMention
+from events.extract.candidates import (
+    UNNAMED_ARMED,
+    UNNAMED_VICTIMS,
+    is_media,
+    iso3_to_iso2,
+    known_countries,
+    nationality,
+    unnamed,
+)
 from events.extract.dates import DateMention
-from events.extract.places import PlaceMention, detail
-from events.extract.text import FUNCTION_WORDS, TITLE_WORDS, Sentence, fold, words
-from events.models import DatePrecision, Event, Participant
+from events.extract.places import PlaceMention, country_place, detail
+from events.extract.text import TITLE_WORDS, Sentence, fold, words
+from events.extract.titles import title_for
+from events.extract.triggers import (
+    CASUALTY,
+    NOUN,
+    PASSIVE_BEFORE,
+    SAY,
+    VERB,
+    VIOLENT,
+    T,
+    Trigger,
+    choose,
+    event_type,
+    find_triggers,
+)
+from events.models import DatePrecision, GeoPrecision, Location, Participant
 
-T = Event.Type
 Role = Participant.Role
 
-VIOLENT = {T.REMOTE_VIOLENCE, T.BATTLE, T.VIOLENCE_AGAINST_CIVILIANS, T.RIOT}
-
-# How much a kind of wording says that something happened: a verb ("signed",
-# "detained") more than a noun ("the agreement"), and both more than a verb
-# of saying, which makes an event only when nothing else does.
-VERB, NOUN, SAY, WEAK = 3.0, 2.0, 1.5, 1.0
-CASUALTY = "casualty"  # "killed", "died": the type comes from the rest
-
-
-def _any_of(*alternatives: str) -> str:
-    return r"\b(?:" + "|".join(alternatives) + r")\b"
-
-
-# The words that tell what kind of thing happened, strongest reading first
-# within each type; an earlier pattern's words are not read again by a later.
-_TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
-    (
-        T.AGREEMENT,
-        VERB,
-        _any_of(
-            r"signed",
-            r"signs",
-            r"sign",
-            r"inked",
-            r"inks",
-            r"initiall?ed",
-            r"agreed (?:to|on|upon)",
-            r"reached (?:an?|the) (?:agreement|deal|accord|understanding|truce)",
-            r"concluded (?:an?|the) (?:agreement|deal|accord|treaty)",
-        ),
-    ),
-    (
-        T.AGREEMENT,
-        NOUN,
-        _any_of(
-            r"agreements?",
-            r"deals?",
-            r"accords?",
-            r"memorand(?:um|a)",
-            r"treaty",
-            r"pacts?",
-            r"ceasefire",
-            r"truce",
-        ),
-    ),
-    (
-        T.REMOTE_VIOLENCE,
-        VERB,
-        _any_of(
-            r"struck",
-            r"bombed",
-            r"shelled",
-            r"detonated",
-            r"exploded",
-            r"launched (?:[\w-]+ ){0,4}?(?:strikes?|attacks?|missiles?|drones?|"
-            r"rockets?|air ?strikes?|raids?)",
-            r"fired (?:[\w-]+ ){0,3}?(?:rockets?|missiles?|drones?|mortars?|shells?)",
-            r"(?:(?<=strike )|(?<=strikes )|(?<=drone )|(?<=drones )|(?<=missile )|"
-            r"(?<=missiles )|(?<=rocket )|(?<=rockets ))(?:hit|hits|slammed)",
-            r"carried out (?:[\w-]+ ){0,3}?(?:strikes?|air ?strikes?|bombings?|"
-            r"raids?)",
-        ),
-    ),
-    (
-        T.REMOTE_VIOLENCE,
-        NOUN,
-        _any_of(
-            r"drone strikes?",
-            r"air ?strikes?",
-            r"missile (?:strikes?|attacks?)",
-            r"rocket attacks?",
-            r"drone attacks?",
-            r"explosions?",
-            r"blasts?",
-            r"bombings?",
-            r"shelling",
-            r"(?:roadside|car) bombs?",
-            r"strikes",
-        ),
-    ),
-    (
-        T.BATTLE,
-        VERB,
-        _any_of(
-            r"clashed",
-            r"fought",
-            r"ambushed",
-            r"attacked",
-            r"stormed",
-            r"exchanged fire",
-            r"repelled",
-        ),
-    ),
-    (
-        T.BATTLE,
-        NOUN,
-        _any_of(
-            r"clashes",
-            r"fighting",
-            r"battles?",
-            r"firefights?",
-            r"gunfights?",
-            r"ambush",
-            r"offensive",
-            r"attacks?",
-        ),
-    ),
-    (
-        T.VIOLENCE_AGAINST_CIVILIANS,
-        VERB,
-        _any_of(
-            r"abducted",
-            r"kidnapped",
-            r"executed",
-            r"assassinated",
-            r"massacred",
-            r"tortured",
-            r"hanged",
-            r"opened fire on (?:[\w-]+ ){0,2}?(?:protesters|demonstrators|civilians|"
-            r"crowds?|mourners|worshippers|villagers)",
-        ),
-    ),
-    (
-        T.VIOLENCE_AGAINST_CIVILIANS,
-        NOUN,
-        _any_of(r"executions?", r"kidnappings?", r"massacres?", r"assassinations?"),
-    ),
-    (
-        T.PROTEST,
-        VERB,
-        _any_of(
-            r"protested",
-            r"rallied",
-            r"marched",
-            r"demonstrated (?:against|outside|in)",
-            r"took to the streets",
-            r"staged (?:an? )?(?:[\w-]+ )?(?:protests?|rally|rallies|sit-ins?|"
-            r"demonstrations?|strikes?|march(?:es)?)",
-            r"gathered (?:outside|in front of)",
-            r"chanted",
-        ),
-    ),
-    (
-        T.PROTEST,
-        NOUN,
-        _any_of(r"protests?", r"demonstrations?", r"rally", r"rallies", r"sit-ins?"),
-    ),
-    (
-        T.RIOT,
-        VERB,
-        _any_of(
-            r"rioted",
-            r"torched",
-            r"looted",
-            r"ransacked",
-            r"set fire to",
-            r"set ablaze",
-            r"(?:threw|hurled) stones",
-            r"vandali[sz]ed",
-        ),
-    ),
-    (T.RIOT, NOUN, _any_of(r"riots?", r"rioting")),
-    (
-        T.ARREST,
-        VERB,
-        _any_of(
-            r"arrested",
-            r"arrests",
-            r"detained",
-            r"detains",
-            r"apprehended",
-            r"rounded up",
-            r"(?:took|taken) into custody",
-            r"jailed",
-            r"imprisoned",
-            r"sentenced",
-        ),
-    ),
-    (T.ARREST, NOUN, _any_of(r"arrests?", r"detentions?")),
-    (
-        T.DEPLOYMENT,
-        VERB,
-        _any_of(
-            r"(?:re)?deployed",
-            r"(?:re)?deploys?",
-            r"dispatched",
-            r"stationed",
-            r"sent (?:[\w-]+ ){0,3}?(?:troops|forces|soldiers|reinforcements|units|"
-            r"guards|tanks)",
-            r"withdrew (?:[\w-]+ ){0,3}?(?:troops|forces|soldiers|units)",
-            r"pulled out",
-        ),
-    ),
-    (
-        T.DEPLOYMENT,
-        NOUN,
-        _any_of(r"(?:re)?deployment", r"reinforcements", r"withdrawal"),
-    ),
-    (
-        T.MEETING,
-        VERB,
-        _any_of(
-            r"met",
-            r"meets",
-            r"meet with",
-            r"held talks",
-            r"holds talks",
-            r"hosted",
-            r"visited",
-            r"conferred",
-            r"received (?:[\w-]+ ){0,3}?"
-            r"(?:delegation|counterpart|minister|envoy|president|ambassador)",
-        ),
-    ),
-    (T.MEETING, NOUN, _any_of(r"meetings?", r"talks", r"summit", r"visit")),
-    (
-        T.APPOINTMENT,
-        VERB,
-        _any_of(
-            r"appointed",
-            r"appoints",
-            r"named (?:[\w-]+ ){0,5}?as",
-            r"sworn in",
-            r"nominated",
-            r"elected",
-            r"took office",
-            r"assumed office",
-            r"tapped",
-        ),
-    ),
-    (T.APPOINTMENT, NOUN, _any_of(r"appointment", r"nomination", r"inauguration")),
-    (T.DEATH, VERB, _any_of(r"found dead", r"passed away")),
-    (
-        T.OTHER,
-        VERB,
-        _any_of(
-            r"sanctioned",
-            r"imposed (?:new )?sanctions",
-            r"resigned",
-            r"sacked",
-            r"suspended",
-            r"banned",
-            r"expelled",
-            r"summoned",
-            r"closed",
-            r"reopened",
-            r"evacuated",
-            r"recalled",
-            r"(?:released|freed) (?:[\w-]+ ){0,3}?(?:prisoners|detainees|hostages|"
-            r"captives|activists|journalists|protesters)",
-            r"(?:launched|ordered|opened) an? (?:investigation|inquiry|probe)",
-        ),
-    ),
-    (T.OTHER, NOUN, _any_of(r"sanctions", r"resignation")),
-    (
-        CASUALTY,
-        VERB,
-        _any_of(r"killed", r"kills", r"kill", r"wounded", r"injured", r"died", r"dies"),
-    ),
-    (CASUALTY, NOUN, _any_of(r"deaths?", r"dead", r"casualties")),
-    (
-        T.STATEMENT,
-        SAY,
-        _any_of(
-            r"said",
-            r"says",
-            r"say",
-            r"told",
-            r"tells",
-            r"stated",
-            r"announced",
-            r"announces",
-            r"denounced",
-            r"condemned",
-            r"condemns",
-            r"warned",
-            r"warns",
-            r"accused",
-            r"accuses",
-            r"urged",
-            r"urges",
-            r"called (?:on|for)",
-            r"claimed",
-            r"demanded",
-            r"rejected",
-            r"welcomed",
-            r"praised",
-            r"criticised",
-            r"criticized",
-            r"declared",
-            r"threatened",
-            r"vowed",
-            r"pledged",
-            r"promised",
-            r"insisted",
-            r"confirmed",
-            r"denied",
-            r"blamed",
-            r"tweeted",
-            r"wrote",
-        ),
-    ),
-    (T.STATEMENT, WEAK, _any_of(r"statement")),
-]
-TRIGGERS: list[tuple[str, float, re.Pattern]] = [
-    (kind, strength, re.compile(pattern, re.IGNORECASE))
-    for kind, strength, pattern in _TRIGGER_PATTERNS
-]
-
+# The name given to a state's forces known only by their weapons ("a Turkish
+# drone", "Iranian artillery"); a force the article names later wins.
+ARMED_FORCES = "Armed Forces"
 # Statements aimed at someone, who is then their target.
 ACCUSING = words(
     "denounced condemned condemns accused accuses criticised criticized warned "
     "warns threatened blamed urged urges rejected"
 )
-
-DETERMINER_BEFORE = re.compile(
-    r"\b(?:the|this|that|these|those|its|their|his|her|our)\s+"
-    r"(?:[\w’'-]+\s+){0,3}$",
-    re.IGNORECASE,
-)
-ADJECTIVE_USE = re.compile(r"\b(?:the|a|an|its|their|those|these)\s+$", re.IGNORECASE)
-CAUSE_BEFORE = re.compile(
-    r"\b(?:amid|after|following|over|since|despite|against|sparked by)\s+"
-    r"(?:[\w’'-]+\s+){0,3}$",
-    re.IGNORECASE,
-)
-IRREALIS_BEFORE = re.compile(
-    r"\b(?:plan(?:s|ned|ning)? to|plott?(?:s|ed|ing)? to|intend(?:s|ed)? to|"
-    r"threaten(?:s|ed)? to|tried to|try to|attempt(?:s|ed)? to|would not|will not|"
-    r"did not|does not|do not|not|never|refused to|failed to|"
-    r"aim(?:s|ed)? (?:to|at)|seeks? to|sought to|wants? to|allow)\s+"
-    r"(?:[\w’'-]+\s+){0,3}$",
-    re.IGNORECASE,
-)
-# Words that make the rest of their clause a condition, a possibility or a
-# plan: "once a gas contract is signed", "could strike", "is expected to visit".
-HYPOTHETICAL_RE = re.compile(
-    r"\b(?:once|if|unless|until|whether|could|might|may|should|will|shall|"
-    r"expected to|due to|set to|scheduled to|plans? to|planning to)\b",
-    re.IGNORECASE,
-)
-# After a preposition a noun names a kind of action, not one that happened:
-# "used for attacks", "the threat of protests".
-PREPOSITION_BEFORE = re.compile(
-    r"\b(?:for|of|about|on|to|into|with|by|during|in)\s+(?:[\w’'-]+\s+){0,1}$",
-    re.IGNORECASE,
-)
-COMPOUND_AFTER = re.compile(
-    r"^\s+[a-z]+(?:ers|ors|ists|ants|ents|ees|ment|ments|ship|ground|sites?|area|"
-    r"zone|camps?|leaders?|groups?)\b"
-)
 NEGATED_SUBJECT = re.compile(r"^\W*(?:no|nobody|none|neither)\b", re.IGNORECASE)
-AUXILIARY = words(
-    "has have had was were is are be been being will would shall should can could "
-    "may might must to not also and or then later jointly reportedly allegedly "
-    "had"
-)
-PASSIVE_BEFORE = re.compile(
-    r"\b(?:was|were|been|being|is|are|be|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE
-)
 # Sentences about how things usually are, not about something that happened.
+# Many actions told as one: no incident of its own.
+AGGREGATE = re.compile(
+    r"\b(?:repeatedly|a series of|dozens of (?:attacks|strikes)|at least \d+ "
+    r"(?:attacks|strikes|times)|more than \d+ (?:attacks|strikes|times)|"
+    r"tit-for-tat|\w+ rounds of|still (?:carry|carries|launch|launches|mount|"
+    r"mounts|stage|stages))\b",
+    re.IGNORECASE,
+)
 BACKGROUND = re.compile(
     r"\b(?:in the past|in recent years|for years|for decades|has long|have long|"
     r"often|usually|routinely|regularly|historically|is home to|are home to|"
-    r"has been home to)\b",
-    re.IGNORECASE,
-)
-CUSTODY = re.compile(
-    r"\bin (?:police )?(?:custody|detention|prison|jail)\b", re.IGNORECASE
-)
-CIVILIANS = re.compile(
-    r"\b(?:civilians?|protesters|demonstrators|children|women|villagers|"
-    r"shopkeepers|worshippers|journalists|mourners|passers-by|residents)\b",
+    r"has been home to|repeatedly|frequently|on several occasions|over the past "
+    r"(?:few |two |three |several )?(?:years?|months|decades?)|in recent (?:months|"
+    r"weeks)|a series of|dozens of attacks|at least \d+ attacks)\b",
     re.IGNORECASE,
 )
 OPENERS = words(
@@ -398,12 +79,13 @@ OPENERS = words(
     "overnight elsewhere but and despite amid while when"
 )
 CONNECTOR_RE = re.compile(
-    r"\b(?:when|after|as|while|that|because|whereas|said|says|say|told|"
+    r"\b(?:when|where|after|as|while|that|because|whereas|said|says|say|told|"
     r"announced|stated|claimed)\s+",
     re.IGNORECASE,
 )
 OBJECT_END_RE = re.compile(
-    r"[,;:(]|—|\s(?:in the presence of|according to|who|which|while|after|before|"
+    r"[,;:(]|—|\s(?:it|he|she|they)\s+[a-z]+ed\b|"
+    r"\s(?:in the presence of|according to|who|which|that|while|after|before|"
     r"because|when|where|rather than|but|amid|following)\s",
     re.IGNORECASE,
 )
@@ -419,10 +101,18 @@ _DIRECTION = (
 )
 LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:in|at|near|outside|inside|across|on|along|around|within|off|"
-    r"close to|near to)\s+(?:the\s+)?"
+    r"close to|near to|between|from|to and from|flew to|travell?ed to|arrived in|"
+    r"arrived at|visit to|trip to)\s+(?:the\s+)?"
     r"(?:(?:[\w’'-]+\s+){0,3}?(?:city|town|village|province|governorate|region|"
     r"district|capital|outskirts|suburbs?|area|port|camp) of\s+(?:the\s+)?)?"
     rf"(?:{_DIRECTION}\s+)?|\b{_DIRECTION}\s+of\s+)$",
+    re.IGNORECASE,
+)
+# "Zrgwez, south-east of Sulaymaniyah": the second place only says where the
+# first one is.
+REFERENCE_BEFORE = re.compile(
+    rf"(?:,\s*|\b(?:km|kilometres|kilometers|miles)\s+){_DIRECTION}\s+of\s+"
+    r"(?:the\s+)?$",
     re.IGNORECASE,
 )
 DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?[—–-]")
@@ -436,222 +126,192 @@ ROLE_ORDER = [
     Role.PARTICIPANT,
     Role.MENTIONED,
 ]
-TITLE_WORDS_MAX = 18
-OBJECT_WORDS_MAX = 10
 
-
-@dataclass(slots=True)
-class Trigger:
-    kind: str
-    strength: float
-    start: int
-    end: int
-    word: str
-
-    @property
-    def says(self) -> bool:
-        return self.kind == T.STATEMENT
-
-
-@dataclass(slots=True)
-class _Proposal:
-    sentence: Sentence
-    trigger: Trigger
-    event_type: str
-    participants: list[tuple[ActorMention, str]]
-    subject: str
-
-
-def _quote_spans(body: str, offset: int) -> list[tuple[int, int]]:
-    spans, opened, straight = [], None, None
-    for i, ch in enumerate(body):
-        if ch == "“":
-            opened = i
-        elif ch == "”" and opened is not None:
-            spans.append((offset + opened, offset + i + 1))
-            opened = None
-        elif ch == '"':
-            if straight is None:
-                straight = i
-            else:
-                spans.append((offset + straight, offset + i + 1))
-                straight = None
-    return spans
-
-
-def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
-
-
-def find_triggers(text: str, sentence: Sentence) -> list[Trigger]:
-    """
-    The action words of a sentence, each weighed down where it does not
-    tell of something that happened: inside a quotation, a noun after "the"
-    or a preposition, a verb used as an adjective, a plan or a condition.
-    """
-    body = text[sentence.start : sentence.end]
-    quotes = _quote_spans(body, sentence.start)
-    found: list[Trigger] = []
-    taken: list[tuple[int, int]] = []
-    for kind, strength, pattern in TRIGGERS:
-        for match in pattern.finditer(body):
-            start, end = match.start() + sentence.start, match.end() + sentence.start
-            if any(start < e and s < end for s, e in taken):
-                continue
-            taken.append((start, end))
-            before = body[: match.start()]
-            weight = strength
-            if _inside(start, end, quotes):
-                weight *= 0.3
-            if strength == NOUN:
-                if COMPOUND_AFTER.match(body[match.end() :]):
-                    # "Protest organisers", "agreement text": a modifier.
-                    weight *= 0.5
-                if DETERMINER_BEFORE.search(before):
-                    weight *= 0.25
-                elif CAUSE_BEFORE.search(before) or PREPOSITION_BEFORE.search(before):
-                    weight *= 0.5
-            if strength == VERB and _reduced(
-                before, match.group(), body[match.end() :]
-            ):
-                weight *= 0.25
-            if strength in (VERB, NOUN) and (
-                IRREALIS_BEFORE.search(before)
-                or HYPOTHETICAL_RE.search(before, _clause_start(before))
-            ):
-                weight *= 0.3
-            found.append(Trigger(kind, weight, start, end, match.group()))
-    return found
-
-
-def _clause_start(before: str) -> int:
-    """Where the clause ending at the end of `before` starts."""
-    marks = [before.rfind(mark) for mark in ',;:“”"']
-    that = [m.end() for m in re.finditer(r"\b(?:that|and|but)\s", before)]
-    return max([0, *(m + 1 for m in marks if m >= 0), *that])
-
-
-REDUCED_NEXT = re.compile(
-    r"^\s*(?:[,.;:”\"]|$|(?:on|in|at|by|last|during|with|from|earlier|under|"
-    r"after|before|since|between|to)\b)",
+# A visit's meetings and signings share its days and places.
+DIPLOMATIC = frozenset({T.MEETING, T.AGREEMENT})
+# Words that point back to an incident already told: "the strikes", "the
+# agreement", "the talks". The types each may point back to.
+_DEFINITE = r"\b(?:the|these|those|this|that|its|their|both|such)\s+[“\"]?"
+ALL_TYPES = frozenset(T.values)
+ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
+    (
+        frozenset(VIOLENT),
+        re.compile(
+            _DEFINITE + r"(?:[\w’'.-]+\s+){0,2}?(?:strikes?|attacks?|bombings?|"
+            r"bombardment|shelling|raids?|assaults?|explosions?|blasts?|"
+            r"incident|operation|killings?|aggression|abduction|kidnapping|"
+            r"shooting|ambush)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        frozenset({T.AGREEMENT}),
+        re.compile(
+            _DEFINITE + r"(?:[\w’'-]+\s+){0,3}?(?:agreement|deal|accord|pact|"
+            r"memorandum|treaty|signing)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        frozenset({T.MEETING}),
+        re.compile(
+            _DEFINITE + r"(?:[\w’'-]+\s+){0,2}?(?:meeting|talks|visit|summit|trip)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        frozenset({T.ARREST}),
+        re.compile(
+            _DEFINITE + r"(?:[\w’'-]+\s+){0,2}?(?:arrests?|detentions?|detainees)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        frozenset({T.PROTEST, T.RIOT}),
+        re.compile(
+            _DEFINITE + r"(?:[\w’'-]+\s+){0,2}?(?:protests?|demonstrations?|"
+            r"rall(?:y|ies)|sit-ins?|unrest)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    # Words for whatever was just told: "the move", "the decision", "the
+    # ruling", "the sanctions", "the vote", "the returns".
+    (
+        ALL_TYPES,
+        re.compile(
+            _DEFINITE + r"(?:[\w’'-]+\s+){0,2}?(?:move|decision|ruling|verdict|"
+            r"sanctions|designation|vote|election|results?|returns?|repatriation|"
+            r"accusations?|allegations?|claims?|arrangement|measures?|step|case|"
+            r"closure|ban|appointment|handover)\b",
+            re.IGNORECASE,
+        ),
+    ),
+]
+# Verbs of reaction, whose object is what they react to.
+REACTING = words(
+    "condemned condemns denounced denounces welcomed welcomes praised praises "
+    "criticised criticized criticises criticizes rejected rejects blamed "
+    "deplored hailed called described mourned regretted slammed"
+)
+# "after the meeting", "since the strikes": when, not what about.
+TIME_BEFORE = re.compile(
+    r"\b(?:after|before|during|since|following|ahead of|at|until)\s+$", re.IGNORECASE
+)
+VIOLENT_WORDS = re.compile(
+    r"\b(?:shells?|shelling|rockets?|missiles?|drones?|strikes?|struck|bombs?|"
+    r"killed|killing|wounded|injured|fired|landed|hit|attack(?:ed|s)?|clashes)\b",
     re.IGNORECASE,
 )
-
-
-def _reduced(before: str, word: str, after: str) -> bool:
-    """
-    A verb used as an adjective or in a reduced relative clause refers back
-    to an event told elsewhere: "the signed agreement", "the deal signed on
-    Sunday". A verb with its object after it is the action itself: "the
-    Iraqi cabinet appointed Majid al-Lajmawi".
-    """
-    if not word.casefold().endswith("ed") and " " not in word:
-        return False
-    if ADJECTIVE_USE.search(before):
-        return True
-    if not REDUCED_NEXT.match(after):
-        return False
-    previous = re.search(r"([\w’'-]+)\s+$", before)
-    if previous is None:
-        return False
-    word_before = previous.group(1)
-    if word_before[:1].isupper() or fold(word_before) in AUXILIARY:
-        return False
-    if fold(word_before) in FUNCTION_WORDS or word_before.endswith("ly"):
-        return False
-    rest = before[: previous.start()]
-    return (
-        re.search(
-            r"\b(?:the|this|that|these|those)\s+(?:[\w’'-]+\s+){0,2}$",
-            rest,
-            re.IGNORECASE,
-        )
-        is not None
-    )
-
-
-def _choose(triggers: list[Trigger], body: str) -> tuple[Trigger, str] | None:
-    """The strongest action word, the first of equals, and the event type."""
-    if not triggers:
-        return None
-    best = max(triggers, key=lambda t: (t.strength, -t.start))
-    if best.strength < WEAK:
-        return None
-    if best.kind != CASUALTY:
-        return best, best.kind
-    return best, _casualty_type(triggers, body, best)
-
-
-def _casualty_type(triggers: list[Trigger], body: str, casualty: Trigger) -> str:
-    if CUSTODY.search(body):
-        return T.DEATH
-    violent = [t for t in triggers if t.kind in VIOLENT]
-    if violent:
-        return max(violent, key=lambda t: t.strength).kind
-    if CIVILIANS.search(body):
-        return T.VIOLENCE_AGAINST_CIVILIANS
-    if fold(casualty.word).startswith(("die", "death", "dead")):
-        return T.DEATH
-    return T.BATTLE
-
-
-def propose_events(
-    *,
-    text: str,
-    sentences: list[Sentence],
-    actors: list[ActorMention],
-    places: list[PlaceMention],
-    dates: list[DateMention],
-    published: datetime.date | None,
-) -> list[dict]:
-    """One proposal for each sentence that reports something happening."""
-    events: list[dict] = []
-    previous: _Proposal | None = None
-    for sentence in sentences:
-        if sentence.heading or sentence.caption:
-            continue
-        body = text[sentence.start : sentence.end]
-        own_dates = [d for d in dates if d.sentence == sentence.index]
-        if BACKGROUND.search(body) and not own_dates:
-            continue
-        chosen = _choose(find_triggers(text, sentence), body)
-        if chosen is None:
-            continue
-        trigger, event_type = chosen
-        clause = _clause(text, sentence, trigger)
-        if NEGATED_SUBJECT.match(text[clause.subject_start : clause.subject_end]):
-            # "No group claimed responsibility": nothing happened.
-            continue
-        own_actors = [a for a in actors if a.sentence == sentence.index]
-        own_places = [p for p in places if p.sentence == sentence.index]
-        proposal = _participants(
-            text, sentence, trigger, event_type, clause, own_actors, actors, previous
-        )
-        own = [*own_actors, *own_places, *own_dates]
-        spans = [(m.start, m.end) for m in own]
-        events.append(
-            {
-                "title": _title(text, sentence, proposal, clause, spans),
-                "event_type": str(event_type),
-                "date": _event_date(
-                    text, sentence, trigger, event_type, dates, sentences, published
-                ),
-                "place": _event_place(text, sentence, trigger, own_places),
-                "actors": [
-                    {
-                        "name": mention.name,
-                        "actor_id": mention.actor_id,
-                        "role": str(role),
-                    }
-                    for mention, role in proposal.participants
-                ],
-                "quote": body,
-                "start": sentence.start,
-                "end": sentence.end,
-            }
-        )
-        previous = proposal
-    return events
+VICTIMS_END = re.compile(
+    r"\s(?:and|but)\s+(?:said|added|says)\b|\s(?:who|which|when|whose|that)\s|;|"
+    r"[.?!]\s|,\s+(?:a|an|the)\s"
+)
+REPORTED_HEAD = re.compile(r"^\s*(?:(?:in|on)\s+[^,]{0,30}?\s+)?(?:that\s+)?")
+# The victims of an incident told before: "the dead belonged to…".
+VICTIMS = re.compile(
+    r"\b(?:the (?:dead|victims|those killed|killed|wounded|casualties|injured)\b"
+    r"(?:\s+(?:as|were|was|belonged to)\b)?|(?:named|identified)\b[^.;]{0,90}?\bas\b)",
+    re.IGNORECASE,
+)
+# Nouns of events that a date may belong to instead of the clause's action:
+# "the death in September of Mahsa Amini", "the elections in 2021".
+EVENT_NOUNS = re.compile(
+    r"\b(?:death|killing|murder|election|elections|war|invasion|revolution|"
+    r"uprising|funeral|referendum|founding|independence|release|coup|"
+    r"disappearance|kidnapping|massacre|visit|trip|decision)\b",
+    re.IGNORECASE,
+)
+# Speech that reports an action, whose words follow: "said in a statement
+# that they had attacked".
+REPORTING = re.compile(
+    r"\b(?:said|says|say|told|claimed|announced|stated|reported|confirmed|"
+    r"added|insisted|alleged|accused)\b",
+    re.IGNORECASE,
+)
+# Between two actions of one sentence, words that make them two: "met A in
+# the morning and later held talks with B", "…; police also detained…".
+COORDINATION = re.compile(r"(?:,?\s+and|;|,?\s+while|,?\s+whereas|,\s+then)\s+")
+# A clause of its own has its subject, or none and an adverb: "and later
+# held talks", "while a camp of the Komala party … was hit".
+COORDINATED_CLAUSE = re.compile(
+    r"^(?:then|later|also|subsequently|afterwards|separately|(?:on|in)\s+[\w-]+|"
+    r"(?:the|a|an|its|their|his|her)\s|[A-Z])",
+)
+SUBORDINATE = re.compile(
+    r"\b(?:after|before|when|because|as|since|until|following|once|if|who|which)\s",
+    re.IGNORECASE,
+)
+SITE_OF = re.compile(
+    r"\b(?:near|at|close to|around)\s+the\s+(?:site|scene)\s+of\s+the\s+"
+    r"(?:strikes?|attacks?|bombings?|explosions?|blasts?|incident)\b",
+    re.IGNORECASE,
+)
+RELATIVE = re.compile(
+    r"\b(?:who|which|whose|planning|planned to|plans to|plotting|accusing|"
+    r"accused of)\b",
+    re.IGNORECASE,
+)
+SEPARATE = re.compile(
+    r"\b(?:in a separate (?:incident|attack|development)|in another (?:incident|"
+    r"attack)|separately|elsewhere)\b",
+    re.IGNORECASE,
+)
+BOTH = re.compile(r"\b(?:both|the two) (?:attacks|strikes|incidents)\b", re.IGNORECASE)
+SEPARATELY = re.compile(r"\b(?:separately|separate (?:meetings|talks))\b")
+# How many people an incident killed or wounded: "Two people were killed",
+# "killing at least three", "ten others wounded".
+_COUNT = (
+    r"\b(?P<qualifier>at least|more than|up to|around|about|nearly|some)?\s*"
+    r"\b(?P<number>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|fifteen|twenty|thirty|dozens|a dozen)"
+)
+KILLED = [
+    re.compile(
+        _COUNT + r"\s+(?:[\w-]+\s+){0,3}?(?:were|was|have been|had been)?\s*"
+        r"(?:killed|dead|died)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\b(?:killing|killed|kills)\s+" + _COUNT + r"\b", re.IGNORECASE),
+]
+NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "a dozen": 12,
+}
+# Sub-types as ACLED names them, by the words of the action.
+SUB_TYPES: list[tuple[str, re.Pattern]] = [
+    (
+        "Air/drone strike",
+        re.compile(r"\b(?:drones?|air ?strikes?|warplanes?|jets?|aircraft)\b", re.I),
+    ),
+    (
+        "Shelling/artillery/missile attack",
+        re.compile(
+            r"\b(?:missiles?|rockets?|shell(?:s|ing|ed)|artillery|mortars?)\b", re.I
+        ),
+    ),
+    (
+        "Remote explosive/landmine/IED",
+        re.compile(
+            r"\b(?:roadside bomb|IED|car bomb|landmine|explosive device)\b", re.I
+        ),
+    ),
+    ("Arrests", re.compile(r"\b(?:arrest|detain|custody|apprehend)", re.I)),
+    ("Agreement", re.compile(r"\b(?:sign|agreement|deal|accord|memorand)", re.I)),
+]
 
 
 @dataclass(slots=True)
@@ -668,6 +328,1397 @@ class _Clause:
     speaker: tuple[int, int] | None = None
     content_end: int | None = None
 
+
+@dataclass(slots=True)
+class Fatalities:
+    low: int | None
+    best: int | None
+    high: int | None
+
+    def as_dict(self) -> dict:
+        return {"low": self.low, "best": self.best, "high": self.high}
+
+
+@dataclass(slots=True)
+class Action:
+    """One clause that tells of something happening."""
+
+    sentence: Sentence
+    trigger: Trigger
+    event_type: str
+    clause: _Clause
+    # Where this action's words end: the next action of the sentence, or its end.
+    scope_end: int
+    participants: list[tuple[ActorMention, str]] = field(default_factory=list)
+    date: DateMention | None = None
+    # Dates of the sentence that belong to other action words, by their type:
+    # "The joint security agreement on Sunday includes…, said a statement".
+    kind_dates: dict[str, DateMention] = field(default_factory=dict)
+    places: list[PlaceMention] = field(default_factory=list)
+    anaphor: frozenset[str] = frozenset()  # the types "the strikes" may point to
+    reaction: frozenset[str] = frozenset()  # a statement about such an incident
+    victims: bool = False  # "the dead belonged to…"
+    tells_violence: bool = False  # a statement whose words tell of an attack
+    victim_mentions: list[ActorMention] = field(default_factory=list)
+    # The actors named in the clause, whatever their part.
+    mentions: list[ActorMention] = field(default_factory=list)
+    text: str = ""
+    reported: bool = False  # inside "X said that…"
+    fatalities: Fatalities | None = None
+
+    @property
+    def sentence_text(self) -> str:
+        return self.text[self.sentence.start : self.sentence.end]
+
+    @property
+    def initiators(self) -> list[ActorMention]:
+        return [
+            m for m, r in self.participants if r in (Role.INITIATOR, Role.SIGNATORY)
+        ]
+
+
+@dataclass(slots=True)
+class Incident:
+    main: Action
+    details: list[Action] = field(default_factory=list)  # same incident, more words
+    reactions: list[Action] = field(default_factory=list)
+
+    @property
+    def event_type(self) -> str:
+        return self.main.event_type
+
+    @property
+    def actions(self) -> list[Action]:
+        return [self.main, *self.details]
+
+    @property
+    def last_sentence(self) -> int:
+        return max(a.sentence.index for a in [*self.actions, *self.reactions])
+
+
+def propose_events(
+    *,
+    text: str,
+    sentences: list[Sentence],
+    actors: list[ActorMention],
+    places: list[PlaceMention],
+    dates: list[DateMention],
+    published: datetime.date | None,
+) -> list[dict]:
+    """One proposal for each incident the article reports."""
+    actions: list[Action] = []
+    for sentence in sentences:
+        if sentence.heading or sentence.caption:
+            continue
+        body = text[sentence.start : sentence.end]
+        own_dates = [d for d in dates if d.sentence == sentence.index]
+        if (BACKGROUND.search(body) and not own_dates) or AGGREGATE.search(body):
+            continue
+        actions.extend(
+            _actions_in(
+                text,
+                sentence,
+                sentences,
+                actors=actors,
+                places=places,
+                dates=own_dates,
+                previous=actions[-1] if actions else None,
+            )
+        )
+    incidents = [
+        incident
+        for incident in _incidents(actions)
+        # Words from no one the article names ("a diplomatic source said")
+        # make no event of their own.
+        if incident.event_type != T.STATEMENT
+        or any(r != Role.MENTIONED for a in incident.actions for _, r in a.participants)
+    ]
+    proposals: list[dict] = []
+    earlier_places: list[tuple[Action, PlaceMention]] = []
+    # The country the article is mostly about, for actors it does not name.
+    countries = Counter(p.place.country for p in places if p.place.country)
+    article_country = countries.most_common(1)[0][0] if countries else "IQ"
+    for incident in incidents:
+        proposals.extend(
+            _proposals(
+                text,
+                incident,
+                sentences=sentences,
+                dates=dates,
+                published=published,
+                earlier_places=earlier_places,
+                article_country=article_country,
+            )
+        )
+    return proposals
+
+
+# Reading the actions of a sentence.
+
+
+def _actions_in(
+    text: str,
+    sentence: Sentence,
+    sentences: list[Sentence],
+    *,
+    actors: list[ActorMention],
+    places: list[PlaceMention],
+    dates: list[DateMention],
+    previous: Action | None,
+) -> list[Action]:
+    body = text[sentence.start : sentence.end]
+    triggers = find_triggers(text, sentence)
+    chosen = choose(triggers, body)
+    if chosen is None:
+        return []
+    primary, primary_type = chosen
+    own_actors = [a for a in actors if a.sentence == sentence.index]
+    # A dateline says where the reporter was, not where anything happened.
+    own_places = [p for p in places if p.sentence == sentence.index]
+
+    owners = _date_owners(text, sentence, triggers, dates)
+    chain = [(primary, primary_type)] + _coordinated(text, sentence, triggers, primary)
+    found: list[Action] = []
+    for position, (trigger, kind) in enumerate(chain):
+        scope_end = (
+            _conjunction_start(text, chain[position][0], chain[position + 1][0])
+            if position + 1 < len(chain)
+            else sentence.end
+        )
+        scope_start = (
+            sentence.start
+            if position == 0
+            else _clause_after_conjunction(text, chain[position - 1][0], trigger)
+        )
+        clause = _clause(text, sentence, trigger)
+        if position > 0:
+            clause = _Clause(scope_start, trigger.start, sentence.start, sentence.start)
+        if NEGATED_SUBJECT.match(text[clause.subject_start : clause.subject_end]):
+            # "No group claimed responsibility": nothing happened.
+            continue
+        mentions = (
+            [a for a in own_actors if a.start < scope_end]
+            if position == 0
+            else [a for a in own_actors if scope_start <= a.start]
+        )
+        participants = _participants(
+            text,
+            sentence,
+            trigger,
+            kind,
+            clause,
+            mentions,
+            actors,
+            previous,
+            scope_end=scope_end,
+        )
+        if (
+            position > 0
+            and not trigger.word.startswith("talks")
+            and not any(
+                r in (Role.INITIATOR, Role.SIGNATORY, Role.PARTICIPANT)
+                and m.start < trigger.start
+                for m, r in participants
+            )
+        ):
+            # "…and later held talks with B": the subject is the first clause's.
+            heads = (
+                [
+                    (m, _head_role(kind, passive=False))
+                    for m, r in found[0].participants
+                    if r in (Role.INITIATOR, Role.SIGNATORY, Role.PARTICIPANT)
+                    and m.start < chain[0][0].start
+                ]
+                if found
+                else []
+            )
+            participants = _dedupe(heads + participants)
+        action = Action(
+            text=text,
+            mentions=mentions,
+            sentence=sentence,
+            trigger=trigger,
+            event_type=kind,
+            clause=clause,
+            scope_end=scope_end,
+            participants=participants,
+            date=_governed_date(owners, trigger, primary),
+            kind_dates={
+                owner.kind: date
+                for date, owner, _ in reversed(owners)
+                if owner is not None and owner is not trigger
+            },
+            places=[
+                p
+                for p in own_places
+                if (p.start < scope_end or p.sentence != sentence.index)
+                and (position == 0 or p.start >= scope_start)
+            ],
+        )
+        if position > 0 and action.date is None and found:
+            # "…in Ankara on Monday, after talks between…": the same day.
+            action.date = found[0].date
+        _read_references(text, action, triggers)
+        if (
+            position > 0
+            and found
+            and found[0].anaphor
+            and (kind in VIOLENT and found[0].event_type in VIOLENT)
+        ):
+            # "The strikes on Koya targeted…, while a camp … was hit": both
+            # clauses tell of the incident the first points back to.
+            action.anaphor = found[0].anaphor
+        if action.reported and action.date is None:
+            # "Iraq announced in November that it would redeploy…".
+            action.date = next(
+                (
+                    d
+                    for d, owner, _ in owners
+                    if owner is not None and owner.says and owner.end <= trigger.start
+                ),
+                None,
+            )
+        own_forces = re.match(
+            r"\s*(?:(?:on\s+)?\w+day\s+|that\s+)*(?:its|their|our|they|it|we)\b",
+            text[action.clause.subject_start : trigger.start],
+            re.IGNORECASE,
+        )
+        decided = any(
+            t.says
+            and t.end <= trigger.start
+            and re.match(r"(?:announc|order|decid|declar)", t.word, re.IGNORECASE)
+            for t in triggers
+        )
+        speakers = _speakers(text, sentence, triggers, action, own_actors)
+        if action.reported and speakers and not (own_forces or decided):
+            # "Iran's intelligence ministry said a team detained by…": who
+            # tells of it is mentioned in it.
+            action.participants = _dedupe(
+                action.participants + [(m, Role.MENTIONED) for m in speakers]
+            )
+        if action.reported and speakers and decided and kind == T.DEPLOYMENT:
+            # "al-Sudani announced that federal guards would be sent": he
+            # decided it; the guards sent are named in it.
+            action.participants = _dedupe(
+                [(m, Role.INITIATOR) for m in speakers]
+                + [
+                    (m, Role.MENTIONED if r == Role.INITIATOR else r)
+                    for m, r in action.participants
+                ]
+            )
+        elif action.reported and not action.initiators and (own_forces or decided):
+            # "the IRGC said its forces had targeted…": the one who says so
+            # did it.
+            action.participants = _dedupe(
+                [(m, Role.INITIATOR) for m in speakers] + action.participants
+            )
+        action.fatalities = _fatalities(text[sentence.start : scope_end])
+        found.append(action)
+        previous = action
+    # "He met A and B separately", "met Iran's Supreme Leader … and President
+    # …": a meeting with each.
+    if len(found) == 1 and found[0].event_type == T.MEETING:
+        found = _separately(found[0], people_only=not SEPARATELY.search(body))
+    return found
+
+
+def _speakers(
+    text: str,
+    sentence: Sentence,
+    triggers: list[Trigger],
+    action: Action,
+    mentions: list[ActorMention],
+) -> list[ActorMention]:
+    """Who says what a reported action is told in: "X announced that…"."""
+    says = [t for t in triggers if t.says and t.end <= action.trigger.start]
+    if not says:
+        return []
+    verb = says[0]
+    subject = [m for m in mentions if m.end <= verb.start]
+    heads = [m for m in subject if not _modifier(text, m, subject)]
+    return heads[-1:]
+
+
+def _coordinated(
+    text: str, sentence: Sentence, triggers: list[Trigger], primary: Trigger
+) -> list[tuple[Trigger, str]]:
+    """
+    Other actions in the same sentence, each in a clause of its own after
+    the first: "met Foreign Minister Hossein Amir-Abdollahian in the morning
+    and later held talks with Ali Akbar Ahmadian".
+    """
+    body = text[sentence.start : sentence.end]
+    found: list[tuple[Trigger, str]] = []
+    last = primary
+    for trigger in sorted(triggers, key=lambda t: t.start):
+        if trigger.start <= last.end or trigger.strength < VERB * 0.9:
+            continue
+        if trigger.kind in (T.STATEMENT, CASUALTY) or trigger.says:
+            continue
+        between = text[last.end : trigger.start]
+        joint = _joint(between)
+        if (
+            joint is None
+            and trigger.kind == T.MEETING
+            and re.search(r"\b(?:after|following|before)\s+$", between)
+            and trigger.word.startswith("talks")
+        ):
+            # "signed a memorandum … after talks between A and B".
+            found.append((trigger, T.MEETING))
+            last = trigger
+            continue
+        if joint is None or REPORTING.search(between):
+            continue
+        if SUBORDINATE.search(between[:joint]):
+            # "…arrested 41 protesters after demonstrators blocked the road
+            # and set fire to tyres": the second verb is the cause's.
+            continue
+        found.append((trigger, event_type(trigger, triggers, body)))
+        last = trigger
+    return found
+
+
+def _conjunction_start(text: str, first: Trigger, second: Trigger) -> int:
+    """Where the words joining two actions begin."""
+    between = text[first.end : second.start]
+    joint = _joint(between)
+    return first.end + (joint if joint is not None else len(between))
+
+
+def _clause_after_conjunction(text: str, first: Trigger, second: Trigger) -> int:
+    """Where the second of two joined clauses starts, after "and", "while"…"""
+    between = text[first.end : second.start]
+    joint = _joint(between)
+    if joint is None:
+        return second.start
+    match = COORDINATION.match(between, joint)
+    return first.end + (match.end() if match else joint)
+
+
+def _joint(between: str) -> int | None:
+    """
+    Where a conjunction starts a clause of its own in the words between two
+    actions: "… in the morning | and later held talks with …", not "missile
+    | and drone strikes".
+    """
+    for match in reversed(list(COORDINATION.finditer(between))):
+        rest = between[match.end() :]
+        if ";" in rest or len(rest.split()) > 14:
+            continue
+        if not rest or COORDINATED_CLAUSE.match(rest):
+            return match.start()
+    return None
+
+
+def _separately(action: Action, *, people_only: bool) -> list[Action]:
+    subjects = [m for m, _ in action.participants if m.start < action.trigger.start]
+    others = [
+        (m, r)
+        for m, r in action.participants
+        if m.start > action.trigger.start and r == Role.PARTICIPANT
+    ]
+    if not subjects or len(others) < 2:
+        return [action]
+    if people_only and not all(
+        m.kind == PERSON for m, _ in others + [(s, "") for s in subjects]
+    ):
+        return [action]
+    split = []
+    for other in others:
+        copy = Action(
+            action.sentence,
+            action.trigger,
+            action.event_type,
+            action.clause,
+            action.scope_end,
+            [(m, r) for m, r in action.participants if m.start < action.trigger.start]
+            + [other],
+            action.date,
+            action.kind_dates,
+            action.places,
+        )
+        split.append(copy)
+    return split
+
+
+def _head_role(kind: str, *, passive: bool) -> str:
+    if passive:
+        return Role.TARGET
+    return {T.AGREEMENT: Role.SIGNATORY, T.MEETING: Role.PARTICIPANT}.get(
+        kind, Role.INITIATOR
+    )
+
+
+def _read_references(text: str, action: Action, triggers: list[Trigger]) -> None:
+    """
+    Whether the action points back to an incident told before ("The strikes
+    on Koya targeted…"), reacts to one ("condemned the strikes"), names its
+    victims ("the dead belonged to…"), or is reported ("they had attacked").
+    """
+    sentence = action.sentence
+    clause = action.clause
+    if action.trigger.says:
+        # "condemned the strikes", "said the attack was…": about an incident.
+        after = text[action.trigger.end : action.scope_end]
+        reacts = fold(action.trigger.word.split()[0]) in REACTING
+        head = after if reacts else REPORTED_HEAD.sub("", after)
+        # "“The joint security agreement on Sunday includes…,” said a statement".
+        content = (
+            text[sentence.start : clause.content_end].lstrip(' “"')
+            if clause.content_end is not None
+            else ""
+        )
+        said = re.sub(r"[“”\"]", "", head)
+        for kinds, pattern in ANAPHORS:
+            found = (
+                pattern.match(said.lstrip())
+                or (reacts and pattern.search(said[:60]))
+                or (content and pattern.match(content))
+                or any(
+                    not TIME_BEFORE.search(said[: m.start()])
+                    for m in pattern.finditer(said[:120])
+                )
+            )
+            if found:
+                action.reaction |= kinds
+        # "…told Rudaw that more than 20 shells landed near the villages":
+        # words about an attack told just before.
+        action.tells_violence = bool(VIOLENT_WORDS.search(said))
+        _read_victims(text, action)
+        return
+    _read_victims(text, action)
+    subject = text[clause.subject_start : action.trigger.start]
+    after = text[action.trigger.end : action.scope_end].lstrip()
+    for kinds, pattern in ANAPHORS:
+        if pattern.search(subject) or (
+            action.event_type in kinds and pattern.match(after)
+        ):
+            # "The strikes on Koya targeted…", "Shamkhani signed the agreement".
+            action.anaphor |= kinds
+    action.reported = any(
+        t.says and t.end <= action.trigger.start and t.strength >= SAY * 0.9
+        for t in triggers
+    )
+
+
+def _read_victims(text: str, action: Action) -> None:
+    """ "The IRGC named the dead as …", "identified … as Lena Hartmann"."""
+    sentence = action.sentence
+    victims = VICTIMS.search(text, sentence.start, sentence.end)
+    if victims is None:
+        return
+    end = VICTIMS_END.search(text, victims.end(), sentence.end)
+    end_at = end.start() if end else sentence.end
+    found = [m for m in action.mentions if victims.end() <= m.start < end_at]
+    if found:
+        action.victims = True
+        action.victim_mentions = found
+
+
+def _fatalities(words_: str) -> Fatalities | None:
+    for pattern in KILLED:
+        match = pattern.search(words_)
+        if match is None:
+            continue
+        number = fold(match.group("number"))
+        if number == "dozens":
+            return Fatalities(24, None, None)
+        count = int(number) if number.isdigit() else NUMBERS.get(number)
+        if count is None:
+            continue
+        qualifier = fold(match.group("qualifier") or "")
+        if qualifier in ("at least", "more than"):
+            return Fatalities(count, count, None)
+        if qualifier == "up to":
+            return Fatalities(None, count, count)
+        return Fatalities(count, count, count)
+    return None
+
+
+def _date_owners(
+    text: str, sentence: Sentence, triggers: list[Trigger], dates: list[DateMention]
+) -> list[tuple[DateMention, Trigger | None, bool]]:
+    """
+    Each date of a sentence with the word it belongs to: the action word or
+    event noun just before it ("met Raisi in Tehran on Monday", "the death in
+    September of…"; None for a noun that is no trigger), or none for a date
+    that opens the sentence ("Last year, Iran's…"), which is the main
+    action's (the third item, True).
+    """
+    words_ = [(t.start, t.end, t) for t in triggers] + [
+        (sentence.start + m.start(), sentence.start + m.end(), None)
+        for m in EVENT_NOUNS.finditer(text[sentence.start : sentence.end])
+    ]
+    owners = []
+    for date in dates:
+        before = [w for w in words_ if w[1] <= date.start]
+        if not before:
+            owners.append((date, None, True))
+            continue
+        owner = max(before, key=lambda w: w[1])
+        owners.append((date, owner[2], False))
+    return owners
+
+
+def _governed_date(
+    owners: list[tuple[DateMention, Trigger | None, bool]],
+    trigger: Trigger,
+    primary: Trigger,
+) -> DateMention | None:
+    """
+    The date that belongs to an action: after it and before any other action
+    word or event noun, or opening the sentence of a main action. A date
+    after a weaker word of the same kind is the action's too ("In a
+    statement released on March 5, the Treasury said…").
+    """
+    governed = []
+    for date, owner, opening in owners:
+        if opening:
+            if trigger is primary:
+                governed.append(date)
+        elif owner is trigger or (
+            owner is not None
+            and owner.kind == trigger.kind
+            and owner.strength <= trigger.strength
+        ):
+            governed.append(date)
+    if not governed:
+        return None
+    center = (trigger.start + trigger.end) / 2
+    return min(governed, key=lambda d: abs((d.start + d.end) / 2 - center))
+
+
+# Gathering the actions into incidents.
+
+
+def _incidents(actions: list[Action]) -> list[Incident]:
+    """
+    The actions gathered by incident: each joins the incident it tells more
+    of (a casualty count, a claim, a detail, a denial, a reaction), or starts
+    one of its own.
+    """
+    incidents: list[Incident] = []
+
+    def latest(kinds: frozenset[str], within: int, before: Action) -> Incident | None:
+        found = []
+        for incident in reversed(incidents):
+            if before.sentence.index - incident.last_sentence > within:
+                break
+            if incident.event_type in kinds:
+                found.append(incident)
+        # An incident of years ago ("air strikes … in 2021") is background to
+        # what is reacted to now.
+        current = [i for i in found if not _historical(i)]
+        return (current or found or [None])[0]
+
+    for action in actions:
+        kind = action.event_type
+        target: Incident | None = None
+        separate = SEPARATE.search(
+            action.sentence_text[: action.trigger.start - action.sentence.start]
+        )
+        if separate:
+            # "In a separate incident on Friday, …".
+            incidents.append(Incident(action))
+            continue
+        if action.victims:
+            target = latest(frozenset(VIOLENT | {T.ARREST}), 4, action)
+            if target is not None:
+                # "Hengaw named the men as …": who the victims were.
+                target.main.participants += [
+                    (m, Role.TARGET) for m in action.victim_mentions
+                ]
+                target.details.append(action)
+                continue
+        if action.trigger.says and kind == T.STATEMENT:
+            previous = incidents[-1] if incidents else None
+            near = (
+                previous is not None
+                and action.sentence.index - previous.last_sentence <= 2
+            )
+            if near and (
+                _same_speaker(previous.main, action)
+                or _speaker_took_part(previous, action)
+            ):
+                # "He said the deal…" after Shamkhani's statement; "the
+                # Treasury said…" after its sanctions; PJAK denying the
+                # attack on it; Khamenei's words at the meeting.
+                previous.details.append(action)
+                continue
+            if action.reaction:
+                targets = [
+                    incident
+                    for incident in reversed(incidents)
+                    if incident.event_type in action.reaction
+                    and action.sentence.index - incident.last_sentence <= 8
+                ]
+                named = [i for i in targets if _names_incident(action, i)]
+                targets = (named or targets)[
+                    : 2 if BOTH.search(action.sentence_text) else 1
+                ]
+                if targets:
+                    for incident in targets:
+                        if CLAIMED.search(action.sentence_text):
+                            # "The Islamic Resistance in Iraq claimed the
+                            # attack": who claims it did it.
+                            incident.main.participants += [
+                                (m, Role.INITIATOR) for m in action.initiators
+                            ]
+                        incident.reactions.append(action)
+                    continue
+            if action.tells_violence:
+                target = latest(frozenset(VIOLENT), 3, action)
+                if target is not None:
+                    target.details.append(action)
+                    continue
+            incidents.append(Incident(action))
+            continue
+        if kind == T.OTHER and INQUIRY.match(action.trigger.word):
+            # "ordered an investigation into the attack": about the attack.
+            object_text = action.sentence_text[
+                action.trigger.end - action.sentence.start :
+            ]
+            kinds = frozenset(
+                k
+                for kinds, pattern in ANAPHORS
+                if pattern.search(object_text)
+                for k in kinds
+            )
+            target = latest(kinds, 8, action) if kinds else None
+            if target is not None:
+                target.reactions.append(action)
+                continue
+        if action.trigger.kind == CASUALTY and not action.initiators:
+            target = latest(frozenset(VIOLENT), 3, action)
+            if target is not None:
+                target.details.append(action)
+                continue
+        if action.anaphor:
+            target = latest(action.anaphor | frozenset({kind}), 8, action)
+            if target is not None and (
+                kind in VIOLENT
+                and target.event_type in VIOLENT
+                or kind == target.event_type
+                or action.trigger.strength <= NOUN
+            ):
+                target.details.append(action)
+                continue
+        if action.reported and kind in VIOLENT:
+            target = latest(frozenset(VIOLENT), 4, action)
+            if target is not None and _compatible(target.main, action):
+                target.details.append(action)
+                continue
+        if kind in (T.PROTEST, T.RIOT) and action.date is None:
+            # "Protesters chanted slogans…" after the march: the same protest.
+            target = latest(frozenset({kind}), 2, action)
+            if target is not None and not action.initiators:
+                target.details.append(action)
+                continue
+        incidents.append(Incident(action))
+    return incidents
+
+
+INQUIRY = re.compile(r"(?:launched|ordered|opened)\b", re.IGNORECASE)
+CLAIMED = re.compile(
+    r"\bclaimed (?:responsibility for )?(?:the|both|this|these)\b", re.IGNORECASE
+)
+
+
+def _names_incident(action: Action, incident: Incident) -> bool:
+    """Whether a reaction names the incident's place: "the attack on Ain al-Asad"."""
+    words_ = fold(action.sentence_text)
+    names = {
+        fold(p.text)
+        for a in incident.actions
+        for p in a.places
+        if p.sentence == a.sentence.index
+    }
+    return any(name and name in words_ for name in names)
+
+
+def _historical(incident: Incident) -> bool:
+    date = incident.main.date
+    return date is not None and date.precision == DatePrecision.YEAR.value
+
+
+def _speaker_took_part(incident: Incident, statement: Action) -> bool:
+    """Whether who speaks took part in the incident just told."""
+    speakers = {_key(m) for m in statement.initiators}
+    taking_part = {
+        _key(m)
+        for action in incident.actions
+        for m, role in action.participants
+        if role != Role.MENTIONED
+    }
+    return bool(speakers & taking_part)
+
+
+def _key(mention: ActorMention) -> tuple:
+    return (mention.actor_id, mention.name if mention.actor_id is None else None)
+
+
+def _same_speaker(first: Action, second: Action) -> bool:
+    ours = {_key(m) for m in first.initiators}
+    theirs = {_key(m) for m in second.initiators}
+    return bool(ours) and ours == theirs
+
+
+def _compatible(incident: Action, claim: Action) -> bool:
+    """
+    A claim of an attack names no other attacker than the incident's, or
+    names the attacker an incident told without one ("Iranian artillery
+    shelled…", then "the IRGC said its forces had targeted…").
+    """
+    theirs = {_key(m) for m in claim.initiators}
+    ours = {_key(m) for m in incident.initiators if not m.name.endswith(ARMED_FORCES)}
+    return not theirs or not ours or bool(theirs & ours)
+
+
+# Writing the proposals.
+
+
+def _proposals(
+    text: str,
+    incident: Incident,
+    *,
+    sentences: list[Sentence],
+    dates: list[DateMention],
+    published: datetime.date | None,
+    earlier_places: list[tuple[Action, PlaceMention]],
+    article_country: str,
+) -> list[dict]:
+    main = incident.main
+    participants = [
+        p
+        for action in incident.actions
+        if action is main
+        or action.event_type == main.event_type
+        or not action.trigger.says
+        for p in action.participants
+    ]
+    participants = [
+        (m, r)
+        for m, r in participants
+        if r != Role.MENTIONED or m.sentence == main.sentence.index
+    ]
+    # Who speaks of the incident (condemns it, claims it, reports it) is
+    # mentioned in it.
+    participants = _dedupe(
+        participants
+        + [
+            (m, Role.MENTIONED)
+            for action in [*incident.details, *incident.reactions]
+            if action.trigger.says or action in incident.reactions
+            for m, r in action.participants
+            if r == Role.INITIATOR and not is_media(text, m)
+        ]
+    )
+    participants = _named_forces_win(participants)
+    # The incident's date, not the day someone spoke of it.
+    date = next(
+        (
+            a.date
+            for a in incident.actions
+            if a.date is not None and (a is main or not a.trigger.says)
+        ),
+        None,
+    )
+    if date is None:
+        date = next(
+            (
+                a.kind_dates[main.event_type]
+                for a in [*incident.actions, *incident.reactions]
+                if main.event_type in a.kind_dates
+            ),
+            None,
+        )
+    when = (
+        _date(date)
+        if date is not None
+        else _fallback_date(text, main, dates, sentences, published)
+    )
+    fatalities = next((a.fatalities for a in incident.actions if a.fatalities), None)
+    places = [(p, a) for a in incident.actions for p in _locative(text, a)]
+    citations = [
+        _citation(text, a.sentence, "event" if a is main else "detail")
+        for a in incident.actions
+    ] + [_citation(text, a.sentence, "reaction") for a in incident.reactions]
+    citations = list({c["start"]: c for c in citations}.values())
+    towns = _split_towns(text, places)
+    if main.event_type in VIOLENT | {T.PROTEST} and len(towns) >= 2:
+        earlier_places.extend((main, town) for town in towns)
+        return [
+            _proposal(
+                text,
+                incident,
+                _unnamed(
+                    text,
+                    incident,
+                    _for_town(text, town, incident, participants, places),
+                    town.place.country or article_country,
+                ),
+                when,
+                town,
+                fatalities if index == 0 else None,
+                citations,
+            )
+            for index, town in enumerate(towns)
+        ]
+    place = _best_place(text, main, places)
+    site = SITE_OF.search(text, main.sentence.start, main.sentence.end)
+    if place is None and site is not None:
+        # "detained two men near the site of the strike": near its place.
+        earlier = next(
+            (p for a, p in reversed(earlier_places) if a.event_type in VIOLENT), None
+        )
+        if earlier is not None:
+            place = replace(
+                earlier, place=replace(earlier.place, near=earlier.place.name)
+            )
+    elif place is None and main.event_type in DIPLOMATIC:
+        # Talks on the same visit: "…met Raisi in Tehran", then "Barzani met…".
+        place = next(
+            (
+                p
+                for a, p in reversed(earlier_places)
+                if a.event_type in DIPLOMATIC
+                and main.sentence.paragraph - a.sentence.paragraph <= 3
+            ),
+            None,
+        )
+    elif place is not None:
+        earlier_places.append((main, place))
+    participants = _unnamed(
+        text,
+        incident,
+        participants,
+        place.place.country if place and place.place.country else article_country,
+    )
+    if place is None:
+        # An event the text does not place is in its initiator's country.
+        place = _initiator_country(main, participants)
+    return [_proposal(text, incident, participants, when, place, fatalities, citations)]
+
+
+def _named_forces_win(
+    participants: list[tuple[ActorMention, str]],
+) -> list[tuple[ActorMention, str]]:
+    """
+    "Iranian Armed Forces", read from "Iranian artillery", give way to the
+    force of the same state the article names as the attacker: the IRGC.
+    """
+    doers = [m for m, r in participants if r == Role.INITIATOR]
+    provisional = [
+        m for m in doers if m.name.endswith(ARMED_FORCES) and m.actor_id is None
+    ]
+    return [
+        (m, r)
+        for m, r in participants
+        if m not in provisional
+        or not any(
+            other is not m
+            and other.kind == m.kind
+            and (other.country or known_countries().get(other.actor_id or 0, ""))
+            == m.country
+            for other in doers
+        )
+    ]
+
+
+def _initiator_country(
+    main: Action, participants: list[tuple[ActorMention, str]]
+) -> PlaceMention | None:
+    for mention, role in participants:
+        if role not in (Role.INITIATOR, Role.SIGNATORY):
+            continue
+        iso3 = mention.country or known_countries().get(mention.actor_id or 0, "")
+        country = country_place(iso3_to_iso2(iso3)) if iso3 else None
+        if country is not None:
+            return PlaceMention(
+                country.name, main.sentence.start, main.sentence.start, country, -1
+            )
+    return None
+
+
+def _unnamed(
+    text: str,
+    incident: Incident,
+    participants: list[tuple[ActorMention, str]],
+    country: str,
+) -> list[tuple[ActorMention, str]]:
+    """
+    Protesters, gunmen and civilians the article does not name, as ACLED
+    names them ("Protesters (Iraq)"), where the event's clause has no actor
+    in their part.
+    """
+    main = incident.main
+    kind = main.event_type
+    sentence = main.sentence
+    roles = {r for _, r in participants}
+    found: list[tuple[ActorMention, str]] = []
+
+    def add(name: str, code: str, role: str, match: re.Match, offset: int) -> None:
+        found.append(
+            (
+                unnamed(
+                    name,
+                    code,
+                    sentence=sentence.index,
+                    text=text,
+                    start=offset + match.start(),
+                    end=offset + match.end(),
+                ),
+                role,
+            )
+        )
+
+    subject_start = main.clause.subject_start
+    subject = text[subject_start : main.trigger.start]
+    if kind in (T.PROTEST, T.RIOT) and Role.INITIATOR not in roles:
+        name = "Protesters" if kind == T.PROTEST else "Rioters"
+        words_ = re.search(r"\S(?:.*\S)?", subject)
+        if words_ is not None:
+            add(name, country, Role.INITIATOR, words_, subject_start)
+        else:
+            trigger = re.search(r"\S+", text[main.trigger.start : main.trigger.end])
+            add(name, country, Role.INITIATOR, trigger, main.trigger.start)
+    if kind in VIOLENT | {T.ARREST} and Role.INITIATOR not in roles:
+        armed = UNNAMED_ARMED.search(subject) or UNNAMED_ARMED.search(
+            text[main.trigger.end : main.scope_end]
+        )
+        if armed is not None and kind != T.ARREST:
+            offset = (
+                subject_start if UNNAMED_ARMED.search(subject) else main.trigger.end
+            )
+            add("Unidentified armed group", country, Role.INITIATOR, armed, offset)
+    if kind in VIOLENT | {T.DEATH} and Role.TARGET not in roles:
+        passive = PASSIVE_BEFORE.search(text[sentence.start : main.trigger.start])
+        start = subject_start if passive else main.trigger.end
+        end = (
+            main.trigger.start
+            if passive
+            else _object_end(text, main.trigger, main.scope_end)
+        )
+        words_ = text[start:end]
+        for name, pattern in UNNAMED_VICTIMS:
+            match = pattern.search(words_)
+            if match is None:
+                continue
+            code = country
+            if name in ("Migrants", "Refugees"):
+                code = nationality(text[start : min(end + 40, main.scope_end)], country)
+            add(name, code, Role.TARGET, match, start)
+            break
+    return _dedupe(participants + found)
+
+
+def _proposal(
+    text: str,
+    incident: Incident,
+    participants: list[tuple[ActorMention, str]],
+    when: dict | None,
+    place: PlaceMention | None,
+    fatalities: Fatalities | None,
+    citations: list[dict],
+) -> dict:
+    main = incident.main
+    sentence = main.sentence
+    kind = main.event_type
+    return {
+        "title": title_for(
+            text,
+            kind,
+            main.trigger,
+            participants,
+            _place_words(place),
+            object_end=main.scope_end
+            if main.trigger.says
+            else _object_end(text, main.trigger, main.scope_end),
+            fatalities=fatalities.best if fatalities else None,
+            thing=_passive_subject(text, main),
+            subject=_subject_words(text, main),
+            place_kind=place.place.kind if place else "",
+        ),
+        "event_type": str(kind),
+        "sub_event_type": _sub_type(text, incident),
+        "date": when,
+        "place": None if place is None else _place(place),
+        "actors": [
+            {
+                "name": mention.name,
+                "actor_id": mention.actor_id,
+                "role": str(role),
+                "kind": mention.kind,
+                "country": mention.country,
+                "parent": None if mention.parent is None else mention.parent.as_dict(),
+            }
+            for mention, role in participants
+        ],
+        "fatalities": None if fatalities is None else fatalities.as_dict(),
+        "quote": text[sentence.start : sentence.end],
+        "start": sentence.start,
+        "end": sentence.end,
+        "citations": citations,
+    }
+
+
+PASSIVE_TAIL = re.compile(
+    r"^(?P<thing>.*?)\s+(?:(?:would|will|could|should|has|have|had|to)\s+)?"
+    r"(?:be|been|was|were|is|are)\s+(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _passive_subject(text: str, action: Action) -> str:
+    """What a passive clause is about: "federal border guards" would be sent."""
+    before = text[action.clause.subject_start : action.trigger.start]
+    if re.match(r"\s+by\b", text[action.trigger.end : action.trigger.end + 4]):
+        # "a sabotage team detained by its security forces".
+        reduced = re.search(
+            r"\b((?:a|an|the|two|three|\d+)\s+(?:[\w-]+\s+){0,3}?[\w-]+)\s+$",
+            text[action.sentence.start : action.trigger.start],
+        )
+        if reduced and not PASSIVE_BEFORE.search(before):
+            return reduced.group(1)
+    match = PASSIVE_TAIL.match(before.strip() + " ")
+    if match is None:
+        return ""
+    thing = re.sub(
+        r"^(?:that|the\s+)",
+        lambda m: m.group() if m.group() != "that" else "",
+        match.group("thing"),
+    ).strip()
+    return thing if 0 < len(thing.split()) <= 6 else ""
+
+
+SUBJECT_END = re.compile(
+    r"\s(?:in|at|near|from|of|on|who|which|that|have|has|had|were|was|would|will|"
+    r"also|reportedly|allegedly)\b|[,;:(]"
+)
+
+
+def _subject_words(text: str, action: Action) -> str:
+    """
+    The doers of an action no actor names, as the article words them, for
+    its title: "Security forces" in "Security forces in Basra arrested…".
+    """
+    if action.trigger.says or action.clause.speaker is not None:
+        return ""
+    before = text[action.sentence.start : action.trigger.start]
+    if PASSIVE_BEFORE.search(before) or re.match(
+        r"\s+by\b", text[action.trigger.end : action.trigger.end + 4]
+    ):
+        return ""
+    words_ = text[action.clause.subject_start : action.trigger.start].strip()
+    cut = SUBJECT_END.search(words_)
+    if cut:
+        words_ = words_[: cut.start()]
+    words_ = re.sub(r"^(?:the|a|an)\s+", "", words_.strip(), flags=re.IGNORECASE)
+    found = words_.split()
+    if not 1 <= len(found) <= 4 or not words_[:1].isalnum():
+        return ""
+    if any(fold(w) in PERSONAL_PRONOUNS | {"it", "they", "we", "i"} for w in found):
+        return ""
+    if ANY_TRIGGER.search(words_):
+        return ""
+    return words_[:1].upper() + words_[1:]
+
+
+ANY_TRIGGER = re.compile(
+    r"\b(?:strikes?|attacks?|bomb\w*|explosions?|blasts?|shelling|drones?|missiles?|"
+    r"rockets?|clashes|fighting|protests?|agreements?|deals?|meetings?|talks)\b",
+    re.IGNORECASE,
+)
+
+
+def _place_words(place: PlaceMention | None) -> str:
+    """A place as a title names it: as the article writes it, unless shouted."""
+    if place is None:
+        return ""
+    if place.text.isupper() or place.place.kind in (
+        Location.Kind.COUNTRY,
+        Location.Kind.BORDER,
+    ):
+        return place.place.name
+    return place.text
+
+
+def _sub_type(text: str, incident: Incident) -> str:
+    words_ = " ".join(text[a.sentence.start : a.sentence.end] for a in incident.actions)
+    kind = incident.event_type
+    for name, pattern in SUB_TYPES:
+        applies = (
+            (kind == T.REMOTE_VIOLENCE and name not in ("Arrests", "Agreement"))
+            or (kind == T.ARREST and name == "Arrests")
+            or (kind == T.AGREEMENT and name == "Agreement")
+        )
+        if applies and pattern.search(words_):
+            return name
+    return ""
+
+
+def _citation(text: str, sentence: Sentence, about: str) -> dict:
+    return {
+        "start": sentence.start,
+        "end": sentence.end,
+        "quote": text[sentence.start : sentence.end],
+        "about": about,
+    }
+
+
+def _place(mention: PlaceMention) -> dict:
+    place = mention.place
+    return {
+        "name": place.name,
+        "lat": place.lat,
+        "lon": place.lon,
+        "location_id": place.location_id,
+        "kind": place.kind,
+        "country": place.country,
+        "geonames_id": place.geonames_id,
+        "geo_precision": GeoPrecision.NEAR.value
+        if place.near
+        else _geo_precision(place.kind),
+        "known": not place.unknown,
+    }
+
+
+def _geo_precision(kind: str) -> str:
+    if kind == Location.Kind.COUNTRY:
+        return GeoPrecision.COUNTRY.value
+    if kind in (Location.Kind.CITY, Location.Kind.SITE):
+        return GeoPrecision.EXACT.value
+    return GeoPrecision.REGION.value
+
+
+def _locative(text: str, action: Action) -> list[PlaceMention]:
+    """
+    The places a clause puts its action in ("in Tehran", "at the border"):
+    not those inside quoted words unless the action is quoted too, nor one
+    that only says where another is ("south-east of Sulaymaniyah").
+    """
+    sentence = action.sentence
+    quoted_trigger = _in_quotation(text, action.trigger.start)
+    found = []
+    for mention in action.places:
+        before = text[min(sentence.start, mention.start) : mention.start]
+        if mention.sentence != sentence.index:
+            before = ""
+        dateline = not before.strip() and DATELINE_AFTER.match(text[mention.end :])
+        joined = found and TOWNS_JOINED.match(text[found[-1].end : mention.start])
+        struck = (
+            action.event_type in VIOLENT
+            and mention.start >= action.trigger.end
+            and re.fullmatch(
+                r"\s*(?:the\s+)?", text[action.trigger.end : mention.start]
+            )
+            is not None
+        )
+        if not (LOCATIVE_BEFORE.search(before) or dateline or joined or struck):
+            continue
+        if REFERENCE_BEFORE.search(before) and len(action.places) > 1:
+            continue
+        if _in_quotation(text, mention.start) and not quoted_trigger:
+            continue
+        if mention.start > action.trigger.end and mention.sentence == sentence.index:
+            between = text[action.trigger.end : mention.start]
+            if RELATIVE.search(between):
+                # "…who were planning to blow up a centre in Isfahan".
+                continue
+            if action.trigger.says and (
+                re.search(r"\bthat\b|[“\"]", between) or len(between.split()) > 4
+            ):
+                # "denounced … elements in northern Iraq": where the words
+                # are about, not where they were said.
+                continue
+        found.append(mention)
+    return found
+
+
+def _best_place(
+    text: str, main: Action, places: list[tuple[PlaceMention, Action]]
+) -> PlaceMention | None:
+    """The most precise place; of equals, the main clause's and the nearest."""
+    scored = []
+    for mention, action in places:
+        dateline = mention.sentence != action.sentence.index
+        score = detail(mention.place) - (0.5 if dateline else 0)
+        own = 1 if action is main else 0
+        distance = abs(mention.start - action.trigger.start)
+        scored.append((score, own, -distance, mention))
+    if not scored:
+        return None
+    return max(scored, key=lambda item: item[:3])[3]
+
+
+TOWNS_JOINED = re.compile(
+    r"^\s*,?\s*(?:and|or)\s+(?:(?:in|near|at|on)\s+)?(?:the\s+)?"
+    r"(?:(?:town|village|city|district)\s+of\s+)?$"
+)
+
+
+def _split_towns(
+    text: str, places: list[tuple[PlaceMention, Action]]
+) -> list[PlaceMention]:
+    """
+    The towns an incident is told in as several, each an event of its own:
+    named together ("near Koya and in Zrgwez") or each with its own targets
+    ("The strikes on Koya targeted the KDPI, while a camp of Komala in
+    Zrgwez…"). A town that only says where another is ("south of Al-Qaim,
+    close to Albu Kamal") is no event of its own.
+    """
+    towns = [
+        (p, a)
+        for p, a in places
+        if p.place.kind in (Location.Kind.CITY, Location.Kind.SITE)
+        and p.sentence == a.sentence.index
+    ]
+    chosen: dict[str, PlaceMention] = {}
+    for first, _ in towns:
+        for second, _ in towns:
+            if first.place.name == second.place.name or second.start <= first.end:
+                continue
+            if first.sentence == second.sentence and TOWNS_JOINED.match(
+                text[first.end : second.start]
+            ):
+                chosen.setdefault(first.place.name, first)
+                chosen.setdefault(second.place.name, second)
+    targeted: dict[str, tuple] = {}
+    for mention, action in towns:
+        segment = _segment(action, mention, text)
+        own = {
+            p.place.name
+            for p, a in towns
+            if a is action and segment[0] <= p.start < segment[1]
+        }
+        targets = tuple(
+            sorted(
+                str(_key(m))
+                for m, r in action.participants
+                if r == Role.TARGET and segment[0] <= m.start < segment[1]
+            )
+        )
+        if own == {mention.place.name} and targets:
+            targeted.setdefault(mention.place.name, targets)
+            chosen.setdefault(mention.place.name, mention)
+        known = chosen.get(mention.place.name)
+        if known and known.place.lat is None and mention.place.lat is not None:
+            # "Zrgwez, south-east of Sulaymaniyah" tells more than "in Zrgwez".
+            chosen[mention.place.name] = mention
+    if len(set(targeted.values())) < len(targeted):
+        # The same targets in two towns: one place described twice.
+        for name in targeted:
+            chosen.pop(name, None)
+    return sorted(chosen.values(), key=lambda p: p.start)
+
+
+def _for_town(
+    text: str,
+    town: PlaceMention,
+    incident: Incident,
+    participants: list[tuple[ActorMention, str]],
+    places: list[tuple[PlaceMention, Action]],
+) -> list[tuple[ActorMention, str]]:
+    """
+    The participants of one town's share of an incident: its initiators,
+    and the targets named in the clause that names the town, or failing
+    those the targets of the whole.
+    """
+    near: list[tuple[ActorMention, str]] = []
+    alone: list[tuple[ActorMention, str]] = []
+    for mention, action in places:
+        if mention.place.name != town.place.name:
+            continue
+        segment = _segment(action, mention, text)
+        here = [
+            (m, r)
+            for m, r in action.participants
+            if r == Role.TARGET and segment[0] <= m.start < segment[1]
+        ]
+        near += here
+        towns_here = {
+            p.place.name
+            for p, a in places
+            if a is action
+            and segment[0] <= p.start < segment[1]
+            and p.place.kind in (Location.Kind.CITY, Location.Kind.SITE)
+        }
+        if towns_here == {town.place.name}:
+            # "The strikes on Koya targeted the KDPI": this town's alone.
+            alone += here
+    near = alone or near
+    others = [(m, r) for m, r in participants if r != Role.TARGET]
+    targets = near or [(m, r) for m, r in participants if r == Role.TARGET]
+    return _dedupe(others + targets)
+
+
+SEGMENT_CUT = re.compile(r",?\s+(?:while|whereas)\s+|;\s+|,\s+and\s+")
+
+
+def _segment(action: Action, mention: PlaceMention, text: str) -> tuple[int, int]:
+    """The part of a sentence around a place, between "while", ";" or "and in"."""
+    sentence = action.sentence
+    start, end = sentence.start, sentence.end
+    for cut in SEGMENT_CUT.finditer(text, sentence.start, sentence.end):
+        if cut.end() <= mention.start:
+            start = cut.end()
+        elif cut.start() >= mention.end:
+            end = min(end, cut.start())
+    return start, end
+
+
+def _fallback_date(
+    text: str,
+    main: Action,
+    dates: list[DateMention],
+    sentences: list[Sentence],
+    published: datetime.date | None,
+) -> dict | None:
+    """
+    Without a date of its own: the last date of the sentences before it in
+    its paragraph; else, for an action (not a statement), the date of the
+    paragraph before when it tells the same kind of action. Failing all,
+    the publication month, with no text: a guess.
+    """
+    sentence = main.sentence
+    paragraphs = 0
+    for earlier in reversed(sentences[: sentence.index]):
+        if earlier.heading or earlier.caption:
+            break
+        found = [d for d in dates if d.sentence == earlier.index]
+        if earlier.paragraph == sentence.paragraph:
+            if found:
+                return _date(found[-1])
+            continue
+        if main.event_type == T.STATEMENT or not found:
+            # A paragraph without a date says nothing of when; look further.
+            paragraphs += 1
+            if paragraphs > 3 or main.event_type == T.STATEMENT:
+                break
+            continue
+        kinds = DIPLOMATIC if main.event_type in DIPLOMATIC else {main.event_type}
+        same_kind = any(t.kind in kinds for t in find_triggers(text, earlier))
+        if same_kind:
+            return _date(found[-1])
+        break
+    if published is None:
+        return None
+    return {
+        "value": f"{published.year:04d}-{published.month:02d}",
+        "precision": DatePrecision.MONTH.value,
+        "text": None,
+    }
+
+
+def _date(mention: DateMention) -> dict:
+    return {
+        "value": mention.value,
+        "precision": mention.precision,
+        "text": mention.text,
+    }
+
+
+# Who did what: the subject, the object and the rest of a clause.
 
 INVERTED_SPEAKER = re.compile(r"[,”\"]\s*[”\"]?\s*([^,”\"\s][^,”\"]*?)\s*$")
 QUOTE_CLOSED = re.compile(r"(?:,\s*[”\"]|[”\"]\s*,)\s*$")
@@ -713,10 +1764,10 @@ def _clause(text: str, sentence: Sentence, trigger: Trigger) -> _Clause:
 
 def _aside(segment: str) -> bool:
     """A comma-separated piece that is not the subject: "After the attacks", …"""
-    words = segment.split()
-    if not words:
+    words_ = segment.split()
+    if not words_:
         return True
-    first = fold(words[0].strip('“”"'))
+    first = fold(words_[0].strip('“”"'))
     return first in OPENERS or first in ("who", "which") or first.endswith("ing")
 
 
@@ -732,50 +1783,75 @@ def _participants(
     text: str,
     sentence: Sentence,
     trigger: Trigger,
-    event_type: str,
+    kind: str,
     clause: _Clause,
     mentions: list[ActorMention],
     all_mentions: list[ActorMention],
-    previous: _Proposal | None,
-) -> _Proposal:
+    previous: Action | None,
+    *,
+    scope_end: int,
+) -> list[tuple[ActorMention, str]]:
     """
-    The actors of the sentence in their roles: the subject before the verb
+    The actors of the clause in their roles: the subject before the verb
     (its initiator, a signatory, or its target in the passive), the object
     after it, "in the presence of" a witness, "by" an agent, "according to"
-    a source; the rest mentioned. A pronoun subject is resolved.
+    a source; the rest mentioned. A pronoun subject is resolved. A name that
+    only qualifies another ("Iran’s" in "Iran’s Revolutionary Guard") is
+    no participant.
     """
     roles: dict[int, str] = {}
-    head_role = {T.AGREEMENT: Role.SIGNATORY, T.MEETING: Role.PARTICIPANT}.get(
-        event_type, Role.INITIATOR
-    )
-    after = text[trigger.end : sentence.end]
+    after = text[trigger.end : scope_end]
     passive = (
         PASSIVE_BEFORE.search(text[sentence.start : trigger.start]) is not None
         or re.match(r"\s+by\b", after) is not None
     ) and not trigger.says
+    # "security forces had been deployed": who is deployed is who deploys.
+    head_role = _head_role(kind, passive=passive and kind != T.DEPLOYMENT)
     in_subject = [
         m
         for m in mentions
         if clause.subject_start <= m.start and m.end <= clause.subject_end
     ]
     heads = [m for m in in_subject if not _modifier(text, m, in_subject)]
-    for mention in in_subject:
-        if mention not in heads:
-            roles[id(mention)] = Role.MENTIONED
-        else:
-            roles[id(mention)] = Role.TARGET if passive else head_role
+    if trigger.says and heads and heads[0].end <= trigger.start:
+        # "Bafel Talabani, the leader of the PUK, which governs…, condemned":
+        # the speaker, not the words about him; "The ministry named X and Y
+        # and said": the one who names and says.
+        first_comma = text.find(",", heads[0].end, trigger.start)
+        verb = re.search(r"\b[a-z]+ed\b", text[heads[0].end : trigger.start])
+        cut = min(
+            [c for c in (first_comma,) if c >= 0]
+            + ([heads[0].end + verb.start()] if verb else [])
+            + [trigger.start]
+        )
+        heads = [m for m in heads if m.start < cut]
+    modifiers = {id(m) for m in mentions if _modifier(text, m, mentions)}
+    for mention in heads:
+        roles[id(mention)] = head_role
 
-    subject_text = text[clause.subject_start : clause.subject_end]
     resolved: list[ActorMention] = []
     if not heads:
         resolved = _resolve_pronoun(
-            text, subject_text, clause, mentions, all_mentions, sentence, previous
+            text,
+            text[clause.subject_start : clause.subject_end],
+            clause,
+            mentions,
+            all_mentions,
+            sentence,
+            previous,
         )
 
-    object_end = _object_end(text, trigger, sentence.end)
+    object_end = _object_end(text, trigger, scope_end)
     presence = re.search(r"in the presence of", after)
     for mention in mentions:
         if id(mention) in roles or mention.start < trigger.end:
+            continue
+        if id(mention) in modifiers:
+            continue
+        aside = _aside_role(text, sentence, mention)
+        if aside is not None:
+            if aside:
+                roles[id(mention)] = aside
             continue
         before = text[trigger.end : mention.start]
         after_presence = presence and mention.start >= trigger.end + presence.end()
@@ -786,69 +1862,103 @@ def _participants(
             continue
         if re.search(r"\baccording to\s+(?:the\s+)?[^,;]*$", before, re.IGNORECASE):
             roles[id(mention)] = Role.MENTIONED
-        elif passive and re.search(r"\bby\s+(?:the\s+)?$", before):
-            roles[id(mention)] = Role.INITIATOR
+        elif kind in VIOLENT | {T.ARREST} and MEMBERS_OF.search(before):
+            # "killing three members of the PKK".
+            roles[id(mention)] = Role.TARGET
+        elif ACCUSING_BEFORE.search(before):
+            roles[id(mention)] = Role.TARGET
+        elif LINKED_BEFORE.search(before):
+            # "a cell linked to Israel's Mossad": named, not acting.
+            roles[id(mention)] = Role.MENTIONED
+        elif passive and re.search(r"\bby\s+(?:the\s+|its\s+|their\s+)?$", before):
+            roles[id(mention)] = (
+                Role.SIGNATORY if kind == T.AGREEMENT else Role.INITIATOR
+            )
+        elif (
+            passive
+            and kind == T.AGREEMENT
+            and re.search(r"\bby\b[^;]*\band\s+(?:the\s+)?$", before)
+        ):
+            # "signed by X and Y".
+            roles[id(mention)] = Role.SIGNATORY
         elif re.search(r"\b(?:mediated|brokered|hosted) by\s+(?:the\s+)?$", before):
             roles[id(mention)] = Role.MEDIATOR
-        elif mention.end <= object_end and not _modifier(text, mention, mentions):
-            roles[id(mention)] = _object_role(event_type, trigger, before)
+        elif mention.end <= object_end:
+            roles[id(mention)] = _object_role(kind, trigger, before)
         else:
             roles[id(mention)] = Role.MENTIONED
-    for mention in mentions:
-        roles.setdefault(id(mention), Role.MENTIONED)
-
-    participants = [(m, Role.TARGET if passive else head_role) for m in resolved]
-    participants += [(m, roles[id(m)]) for m in mentions]
-    return _Proposal(
-        sentence,
-        trigger,
-        event_type,
-        _dedupe(participants),
-        _subject_phrase(text, clause, trigger, heads, resolved),
-    )
+    participants = [(m, head_role) for m in resolved]
+    participants += [(m, roles[id(m)]) for m in mentions if id(m) in roles]
+    return _dedupe(participants)
 
 
-def _subject_phrase(
-    text: str,
-    clause: _Clause,
-    trigger: Trigger,
-    heads: list[ActorMention],
-    resolved: list[ActorMention],
-) -> str:
+MEMBERS_OF = re.compile(
+    r"\b(?:(?:killing|wounding|injuring|killed|wounded|injured)\s+(?:at least\s+)?"
+    r"(?:\w+\s+)?$|"
+    r"(?:members?|fighters?|militants?|commanders?|leaders?|officers?|soldiers?|"
+    r"supporters?|operatives?|positions|bases?|camps?|headquarters|targets|"
+    r"depots?|vehicles?|convoys?)\s+(?:of|belonging to|used by)\s+(?:the\s+)?$)",
+    re.IGNORECASE,
+)
+LINKED_BEFORE = re.compile(
+    r"\b(?:linked to|backed by|affiliated with|loyal to|aligned with|tied to)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w-]*[’']s\s+)?$",
+    re.IGNORECASE,
+)
+ACCUSING_BEFORE = re.compile(
+    r"\b(?:accusing|accused|blaming|blamed)\s+(?:the\s+)?$", re.IGNORECASE
+)
+ATTRIBUTION_AFTER = re.compile(
+    r"^\s*(?:said|says|reported|announced|told|added|stated)\b", re.IGNORECASE
+)
+OFFICE_BEFORE = re.compile(
+    r"\b(?:secretary|head|chief|leader|commander|spokesman|spokeswoman|spokesperson|"
+    r"director|chairman|president|minister|adviser|advisor|envoy|"
+    r"ambassador|representative|official|officials|deputy)\s+(?:of|for|to|at)\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _aside_role(text: str, sentence: Sentence, mention: ActorMention) -> str | None:
     """
-    Who did it, for a title: the names before the verb with the words that
-    join them to it ("Iraq and Iran have"), a pronoun replaced by the name
-    it stands for ("Iraq would"), or without a name the words themselves,
-    "they" replaced by the reporting clause ("Protest organisers would").
+    The part of a name that is not the clause's own: one that tells where
+    the words come from ("…, the presidency said", "according to the
+    ministry") speaks of the event and is mentioned, unless it is a news
+    outlet ("told Rudaw"), which is never an actor ("" to leave it out); one
+    whose office someone holds ("the secretary of Iran's Supreme National
+    Security Council") is no participant either. None: neither.
     """
-    subject = text[clause.subject_start : clause.subject_end]
-    pronoun = re.match(r"\s*(?:he|she|it|they)\b", subject, re.IGNORECASE)
-    if heads:
-        names = " and ".join(dict.fromkeys(m.text for m in heads[:3]))
-        tail_start = heads[-1].end
-    elif resolved:
-        names = resolved[0].name
-        tail_start = clause.subject_start + (pronoun.end() if pronoun else 0)
-    elif pronoun and clause.main_end > clause.main_start and clause.speaker is None:
-        names = _clean(text[clause.main_start : clause.main_end])
-        tail_start = clause.subject_start + pronoun.end()
-    else:
+    before = text[sentence.start : mention.start]
+    after = text[mention.end : sentence.end]
+    if is_media(text, mention):
         return ""
-    if clause.speaker is not None:
-        return names
-    tail = text[tail_start : trigger.start].strip()
-    if tail and len(tail.split()) <= 5 and not re.search(r"[,;:“”\"()]", tail):
-        names = f"{names} {tail}"
-    return names
+    if re.search(r",\s*(?:the\s+|a\s+)?(?:[\w’'-]+\s+){0,3}$", before) and (
+        ATTRIBUTION_AFTER.match(after)
+    ):
+        return Role.MENTIONED
+    if re.search(r"\baccording to\s+(?:the\s+)?[^,;]*$", before, re.IGNORECASE):
+        return Role.MENTIONED
+    if re.search(r",[^,]*\b(?:told|to)\s+(?:the\s+)?$", before) and re.match(
+        r"^\s*[.,]?\s*$", after
+    ):
+        return ""
+    stripped = re.sub(r"(?:[A-Z][\w-]*(?:[’']s)\s+)$", "", before)
+    return "" if OFFICE_BEFORE.search(stripped) else None
 
 
 def _modifier(text: str, mention: ActorMention, others: list[ActorMention]) -> bool:
     """
     A name that qualifies the next one: "Iraq’s" in "Iraq’s national security
     adviser Qasim al-Araji", "Iran’s Supreme National Security Council" in
-    "Secretary of Iran’s Supreme National Security Council Ali Shamkhani".
+    "Secretary of Iran’s Supreme National Security Council Ali Shamkhani",
+    "(IRGC)" after the name it abbreviates.
     """
     if re.match(r"[’']s\b", text[mention.end : mention.end + 3]):
+        return True
+    if text[mention.start - 1 : mention.start] == "(" and any(
+        o.end <= mention.start and _key(o) == _key(mention) for o in others
+    ):
         return True
     for other in others:
         between = text[mention.end : other.start]
@@ -859,15 +1969,20 @@ def _modifier(text: str, mention: ActorMention, others: list[ActorMention]) -> b
     return False
 
 
-def _object_role(event_type: str, trigger: Trigger, before: str) -> str:
+def _object_role(kind: str, trigger: Trigger, before: str) -> str:
     """The role of an actor named after the verb, by the kind of event."""
-    if event_type == T.AGREEMENT:
+    if kind == T.AGREEMENT:
         return Role.SIGNATORY if re.search(r"\bwith\b", before) else Role.MENTIONED
-    if event_type in (T.MEETING, T.APPOINTMENT):
+    if kind in (T.MEETING, T.APPOINTMENT):
         return Role.PARTICIPANT
-    if event_type == T.STATEMENT:
+    if kind == T.STATEMENT:
         return Role.TARGET if fold(trigger.word) in ACCUSING else Role.MENTIONED
-    if event_type in VIOLENT | {T.ARREST, T.PROTEST}:
+    if kind in VIOLENT | {T.ARREST, T.PROTEST}:
+        return Role.TARGET
+    if kind == T.OTHER and not re.match(
+        r"(?:ordered|launched|opened|resigned)", trigger.word, re.IGNORECASE
+    ):
+        # Who is sanctioned, summoned, banned or expelled.
         return Role.TARGET
     return Role.MENTIONED
 
@@ -879,13 +1994,15 @@ def _resolve_pronoun(
     mentions: list[ActorMention],
     all_mentions: list[ActorMention],
     sentence: Sentence,
-    previous: _Proposal | None,
+    previous: Action | None,
 ) -> list[ActorMention]:
     """
     "Iraq announced that it would…": "it" is Iraq. "He said…" after a
     statement by Shamkhani is Shamkhani; failing that, the last person named
     outside a quotation in the two sentences before.
     """
+    # "said Monday it had arrested…": past the day, to the pronoun.
+    subject_text = re.sub(r"^\s*(?:(?:on\s+)?\w+day\s+|that\s+)+", "", subject_text)
     first_word = subject_text.split()[:1]
     pronoun = fold(first_word[0].strip('“”"')) if first_word else ""
     if pronoun not in {"he", "she", "it", "they"}:
@@ -931,160 +2048,9 @@ def _dedupe(
     """Each actor once, where first named, in the strongest role it was given."""
     best: dict[tuple, tuple[ActorMention, str]] = {}
     for mention, role in participants:
-        key = (mention.actor_id, mention.name if mention.actor_id is None else None)
+        key = _key(mention)
         if key not in best:
             best[key] = (mention, role)
         elif ROLE_ORDER.index(role) < ROLE_ORDER.index(best[key][1]):
             best[key] = (best[key][0], role)
     return list(best.values())
-
-
-def _clean(phrase: str) -> str:
-    """Words for a title: without quotation marks, brackets or loose ends."""
-    phrase = re.sub(r"[“”\"]", "", phrase)
-    phrase = re.sub(r"\s*\([^)]*\)", "", phrase)
-    return re.sub(r"\s+", " ", phrase).strip(" ,;:.—-")
-
-
-def _cut(
-    text: str, start: int, end: int, max_words: int, spans: list[tuple[int, int]]
-) -> str:
-    """At most `max_words` words of text[start:end], never ending inside a name."""
-    found = list(re.finditer(r"\S+", text[start:end]))
-    if len(found) > max_words:
-        end = start + found[max_words - 1].end()
-    for span_start, span_end in spans:
-        if span_start < end < span_end:
-            end = span_end
-    return text[start:end]
-
-
-def _noun_phrase(phrase: str) -> str:
-    """The head of "an Iraqi security official who attended the signing"."""
-    head = re.split(r"\s(?:who|which|that|from|with)\s|,", phrase)[0]
-    return " ".join(head.split()[:6])
-
-
-# What a verb of saying reports, after up to five words: "told reporters
-# after the meeting that Baghdad would…".
-REPORTED_THAT = re.compile(r"^(?P<pre>[^,;:“”\"]*?(?:\s\S+){0,5}?)\s*\bthat\s")
-
-
-def _title(
-    text: str,
-    sentence: Sentence,
-    proposal: _Proposal,
-    clause: _Clause,
-    spans: list[tuple[int, int]],
-) -> str:
-    """Subject, verb and object, shortened: "Ali Shamkhani signed the agreement…"."""
-    trigger = proposal.trigger
-    if clause.speaker is not None and clause.content_end is not None:
-        speaker = proposal.subject or _noun_phrase(text[slice(*clause.speaker)])
-        content = _clean(
-            _cut(text, sentence.start, clause.content_end, OBJECT_WORDS_MAX, spans)
-        )
-        if fold(content.split(" ", 1)[0]) in FUNCTION_WORDS:
-            content = content[:1].lower() + content[1:]
-        return _finish(f"{speaker} {trigger.word} {content}")
-    subject = proposal.subject or " ".join(
-        text[clause.subject_start : clause.subject_end].split()[-6:]
-    )
-    end = _object_end(text, trigger, sentence.end)
-    object_text = _cut(text, trigger.end, end, OBJECT_WORDS_MAX, spans)
-    reported = REPORTED_THAT.match(text[trigger.end : sentence.end])
-    if trigger.says and reported and len(reported.group("pre").split()) <= 5:
-        listener = re.split(
-            r"\s(?:after|before|on|in|at|during)\s", f" {reported.group('pre')} "
-        )[0]
-        start = trigger.end + reported.end()
-        content = _cut(text, start, sentence.end, OBJECT_WORDS_MAX, spans)
-        object_text = f"{listener} {content}"
-    return _finish(f"{subject} {trigger.word} {object_text}")
-
-
-def _finish(title: str) -> str:
-    """A title of at most TITLE_WORDS_MAX words, starting with a capital."""
-    title = " ".join(_clean(title).split()[:TITLE_WORDS_MAX])
-    return title[:1].upper() + title[1:]
-
-
-def _event_date(
-    text: str,
-    sentence: Sentence,
-    trigger: Trigger,
-    event_type: str,
-    dates: list[DateMention],
-    sentences: list[Sentence],
-    published: datetime.date | None,
-) -> dict | None:
-    """
-    The date nearest the action in its sentence; else the last date of the
-    sentences before it in its paragraph; else, for an action (not a
-    statement), the date of the paragraph before when it tells the same kind
-    of action. Failing all, the publication month, with no text: a guess.
-    """
-    own = [d for d in dates if d.sentence == sentence.index]
-    if own:
-        center = (trigger.start + trigger.end) / 2
-        return _date(min(own, key=lambda d: abs((d.start + d.end) / 2 - center)))
-    for earlier in reversed(sentences[: sentence.index]):
-        if earlier.heading or earlier.caption:
-            break
-        found = [d for d in dates if d.sentence == earlier.index]
-        if earlier.paragraph == sentence.paragraph:
-            if found:
-                return _date(found[-1])
-            continue
-        same_kind = any(t.kind == event_type for t in find_triggers(text, earlier))
-        if found and same_kind and event_type != T.STATEMENT:
-            return _date(found[-1])
-        break
-    if published is None:
-        return None
-    return {
-        "value": f"{published.year:04d}-{published.month:02d}",
-        "precision": DatePrecision.MONTH.value,
-        "text": None,
-    }
-
-
-def _date(mention: DateMention) -> dict:
-    return {
-        "value": mention.value,
-        "precision": mention.precision,
-        "text": mention.text,
-    }
-
-
-def _event_place(
-    text: str, sentence: Sentence, trigger: Trigger, places: list[PlaceMention]
-) -> dict | None:
-    """
-    The most precise place the sentence puts the action in ("in Tehran", "at
-    the border"), leaving out places inside quoted words unless the action
-    is quoted too.
-    """
-    quoted_trigger = _in_quotation(text, trigger.start)
-    scored = []
-    for mention in places:
-        before = text[sentence.start : mention.start]
-        dateline = not before.strip() and DATELINE_AFTER.match(text[mention.end :])
-        if not (LOCATIVE_BEFORE.search(before) or dateline):
-            continue
-        if _in_quotation(text, mention.start) and not quoted_trigger:
-            continue
-        distance = abs(mention.start - trigger.start)
-        # A dateline says where the reporter was, a preposition where it
-        # happened.
-        score = detail(mention.place) - (0.5 if dateline else 0)
-        scored.append((score, -distance, mention))
-    if not scored:
-        return None
-    place = max(scored, key=lambda item: item[:2])[2].place
-    return {
-        "name": place.name,
-        "lat": place.lat,
-        "lon": place.lon,
-        "location_id": place.location_id,
-    }

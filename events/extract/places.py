@@ -112,6 +112,14 @@ class Place:
     alternate: bool = False  # indexed under an alternate name
     capitalised: bool = True  # the indexed name starts with a capital
     upper: bool = False  # the indexed name is in capitals: "UAE", "KRI"
+    # A small place of a neighbour of Iraq and Iran, or one matched by a
+    # spelling of its name the gazetteer does not hold: a place only after
+    # "in", "near", "village of"…
+    in_context: bool = False
+    # Not in any gazetteer: its name as the article writes it, and the
+    # place it is said to be near ("Zrgwez, south-east of Sulaymaniyah").
+    unknown: bool = False
+    near: str = ""
 
     def size(self) -> float:
         if self.kind == Location.Kind.CITY:
@@ -136,6 +144,11 @@ class PlaceMention:
             "lat": self.place.lat,
             "lon": self.place.lon,
             "location_id": self.place.location_id,
+            "kind": self.place.kind,
+            "country": self.place.country,
+            "geonames_id": self.place.geonames_id,
+            "known": not self.place.unknown,
+            "near": self.place.near,
         }
 
 
@@ -163,6 +176,11 @@ class Gazetteer:
     index: NameIndex[Place]
     iso3_to_iso2: dict[str, str]
     populations: dict[int, int]  # by GeoNames id
+    # Iraq's, Iran's and their neighbours' places by a looser key of their
+    # names ("Koya" and the gazetteer's "Koye"), read only after "in", "near".
+    loose: dict[tuple[str, ...], list[Place]]
+    # Airfields by their names without "Air Base" or "Airport": "Al Asad".
+    airfield_cores: dict[tuple[str, ...], list[Place]]
 
 
 @functools.cache
@@ -187,8 +205,10 @@ def gazetteer() -> Gazetteer:
     alternates: dict[str, list[str]] = {}
     for row in gazetteer_rows("names.tsv.gz"):
         alternates.setdefault(row["geonameid"], []).append(row["name"])
+    loose: dict[tuple[str, ...], list[Place]] = {}
     for row in gazetteer_rows("places.tsv.gz"):
-        if row["country"] not in FULL_DETAIL and int(row["extract"]) < WORLD_EXTRACT:
+        full = row["country"] in FULL_DETAIL or int(row["extract"]) >= WORLD_EXTRACT
+        if not full and row["country"] not in REGION:
             continue
         place = Place(
             row["name"],
@@ -198,11 +218,92 @@ def gazetteer() -> Gazetteer:
             Location.Kind.CITY,
             int(row["population"]),
             geonames_id=int(row["geonameid"]),
+            in_context=not full,
         )
         populations[place.geonames_id] = place.population
         main = [row["asciiname"]] if row["asciiname"] else []
-        _add_city(index, place, main, alternates.get(row["geonameid"], []))
-    return Gazetteer(index, iso3_to_iso2, populations)
+        names = alternates.get(row["geonameid"], [])
+        keys = _add_city(index, place, main, names)
+        if row["country"] in FULL_DETAIL:
+            for key in {_loosen(key) for key in keys}:
+                if key:
+                    loose.setdefault(key, []).append(place)
+    airfield_cores: dict[tuple[str, ...], list[Place]] = {}
+    for row in gazetteer_rows("airfields.tsv"):
+        place = _add_airfield(index, row)
+        if place is not None:
+            core = name_key(AIRFIELD_SUFFIX.sub("", place.name))
+            if core:
+                airfield_cores.setdefault(core, []).append(place)
+    return Gazetteer(index, iso3_to_iso2, populations, loose, airfield_cores)
+
+
+# Airfields go by their full name and by shorter ones: "Erbil International
+# Airport" is also "Erbil airport", "Al Asad Air Base" "Al Asad airbase".
+AIRFIELD_SUFFIX = re.compile(
+    r"\s+(?:International Airport|Airport|Air Base|Airbase|Airfield|Army Air Field|"
+    r"Air Field|Airstrip|Naval Base|Highway Strip)$"
+)
+AIRFIELD_KINDS = ("airport", "air base", "airbase", "airfield")
+
+
+def _add_airfield(index: NameIndex[Place], row: dict[str, str]) -> Place | None:
+    name = row["name"]
+    if "/" in name or not AIRFIELD_SUFFIX.search(name):
+        return None
+    place = Place(
+        name,
+        float(row["lat"]),
+        float(row["lon"]),
+        row["country"],
+        Location.Kind.SITE,
+    )
+    core = AIRFIELD_SUFFIX.sub("", name)
+    keys = {name_key(name)}
+    military = re.search(r"Air Base|Air Field|Naval Base", name) is not None
+    for kind in AIRFIELD_KINDS:
+        if military != (kind in ("air base", "airbase", "airfield")):
+            continue
+        keys.add(name_key(f"{core} {kind}"))
+    for key in keys:
+        index.add(key, place)
+    return place
+
+
+_LOOSE = [
+    ("kh", "x"),
+    ("q", "k"),
+    ("dh", "d"),
+    ("gh", "g"),
+    ("y", "i"),
+    ("e", "i"),
+    ("o", "u"),
+]
+
+
+def loose_key(name: str) -> tuple[str, ...]:
+    """
+    A looser key than name_key, for the spellings of the region's places in
+    English news: final vowels dropped, "kh" and "x", "q" and "k", "e" and
+    "i", "o" and "u" alike ("Koya" and "Koye", "Zakho" and "Zaxo").
+    """
+    return _loosen(name_key(name))
+
+
+def _loosen(name_keys: tuple[str, ...]) -> tuple[str, ...]:
+    keys = []
+    for key in name_keys:
+        while len(key) > 3 and key[-1] in "aeiouy":
+            key = key[:-1]
+        for old, new in _LOOSE:
+            key = key.replace(old, new)
+        keys.append(re.sub(r"(.)\1+", r"\1", key))
+    return tuple(keys)
+
+
+def country_rows() -> Iterator[dict[str, str]]:
+    """The countries of the gazetteer: iso2, iso3, geonameid, name, population."""
+    return gazetteer_rows("countries.tsv")
 
 
 def gazetteer_rows(name: str) -> Iterator[dict[str, str]]:
@@ -220,7 +321,8 @@ def gazetteer_rows(name: str) -> Iterator[dict[str, str]]:
 
 def _add_city(
     index: NameIndex[Place], place: Place, main: list[str], alternates: list[str]
-) -> None:
+) -> set[tuple[str, ...]]:
+    """Index a place under its names; the keys it is indexed under."""
     keys = {name_key(place.name)}
     index.add(name_key(place.name), place)
     for name in main:
@@ -229,7 +331,7 @@ def _add_city(
             keys.add(key)
             index.add(key, place)
     if place.country not in REGION and place.population < ALTERNATES_MIN_POPULATION:
-        return
+        return keys
     alternate = replace(place, alternate=True)
     for name in alternates:
         if not _usable_alternate(name):
@@ -238,6 +340,7 @@ def _add_city(
         if key not in keys:
             keys.add(key)
             index.add(key, alternate)
+    return keys
 
 
 # One index per process, with the fingerprint of the table it was built from.
@@ -381,13 +484,17 @@ def match_places(sentences: list[Sentence], text: str) -> list[PlaceMention]:
 
     mentions = []
     for sentence, match in raw:
+        before = text[sentence.start : match.start]
+        if not LOCATIVE_CONTEXT.search(before):
+            match.entries = [p for p in match.entries if not p.in_context]
+            if not match.entries:
+                continue
         place = max(
             match.entries,
             key=lambda p: _score(p, mentioned, sentence, text, match.start, match.end),
         )
         if _far_and_small(place, mentioned) and not (
-            match.first != match.last
-            or PLACE_BEFORE.search(text[sentence.start : match.start])
+            match.first != match.last or PLACE_BEFORE.search(before)
         ):
             # "Hassan said": a town in India named like a person, far from
             # the article and named without "in" or "from", is the person.
@@ -401,7 +508,240 @@ def match_places(sentences: list[Sentence], text: str) -> list[PlaceMention]:
                 sentence.index,
             )
         )
+    mentions += _loosely(sentences, text, mentions, mentioned)
+    return sorted(mentions, key=lambda m: m.start)
+
+
+# Where a small place, or a name written otherwise than the gazetteer has
+# it, is read as a place: "in Koya", "near Penjwin", "the village of Zrgwez".
+LOCATIVE_CONTEXT = re.compile(
+    r"(?:\b(?:in|at|on|near|outside|inside|from|to|towards?|into|around|across|"
+    r"reached|entered|village of|town of|city of|district of|sub-district of|"
+    r"area of|camp of|outskirts of|villages of|towns of)"
+    r"|\b(?:and|or)\s+(?:in|near|at)?)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _loosely(
+    sentences: list[Sentence],
+    text: str,
+    found: list[PlaceMention],
+    mentioned: set[str],
+) -> list[PlaceMention]:
+    """
+    Capitalised names after "in", "near" that no index holds as written,
+    matched by a looser key among the region's places: "Koya" for the
+    gazetteer's "Koye" (Koysinjaq).
+    """
+    loose = gazetteer().loose
+    taken = [(m.start, m.end) for m in found]
+    mentions = []
+    for sentence in sentences:
+        tokens = sentence.tokens
+        for i, token in enumerate(tokens):
+            if not token.is_capitalised or i == 0 and sentence.heading:
+                continue
+            if any(token.start < e and s < token.end for s, e in taken):
+                continue
+            before = text[sentence.start : token.start]
+            if not LOCATIVE_CONTEXT.search(before):
+                continue
+            for length in (2, 1):
+                if length == 1 and _inside_longer_name(tokens, i):
+                    # "Khor Abdullah" is no "Khūr".
+                    continue
+                run = tokens[i : i + length]
+                if len(run) < length or not all(t.is_capitalised for t in run):
+                    continue
+                if any(t.end - t.start < 4 for t in run):
+                    continue
+                name = text[run[0].start : run[-1].end]
+                if fold(name) in COMMON_WORDS or fold(name) in DEMONYMS:
+                    continue
+                entries = loose.get(loose_key(name), [])
+                if not entries:
+                    continue
+                place = max(
+                    entries,
+                    key=lambda p: _score(
+                        p, mentioned, sentence, text, run[0].start, run[-1].end
+                    ),
+                )
+                mentions.append(
+                    PlaceMention(name, run[0].start, run[-1].end, place, sentence.index)
+                )
+                taken.append((run[0].start, run[-1].end))
+                break
     return mentions
+
+
+# A place no gazetteer holds, where the words around it say it is one:
+# "the village of Zrgwez", "the Sidakan district", "Khor Mor gas field",
+# "Zrgwez, south-east of Sulaymaniyah", "near Koya and in Zrgwez", "Tower 22,
+# a U.S. outpost". A facility keeps its kind in its name ("Jeddah 5 camp");
+# a settlement does not ("Karrada" district).
+_WORD = r"(?:[A-Z][\w’'-]*|al-[\w’'-]+)"
+_NAME = rf"(?P<name>{_WORD}(?:\s+(?:{_WORD}|\d+)){{0,3}})"
+FACILITIES = (
+    r"air ?base|base|camp|border crossing|crossing|gas field|oil field|field|"
+    r"refinery|dam|mountains|power plant|prison|checkpoint|garrison|"
+    r"rehabilitation (?:centre|center)|outpost|airport|airfield"
+)
+SETTLEMENTS = (
+    r"village|town|city|district|sub-district|subdistrict|area|neighbourhood|"
+    r"neighborhood|region|valley|quarter"
+)
+UNKNOWN_PLACE = [
+    re.compile(rf"\b(?:{SETTLEMENTS}|villages)\s+of\s+{_NAME}"),
+    re.compile(rf"\b{_NAME}\s+(?P<head>(?i:{FACILITIES}|{SETTLEMENTS}))\b"),
+    re.compile(
+        rf"\b(?:in|at|near|outside)\s+{_NAME},\s+(?:(?:about|some)\s+)?"
+        r"(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
+        r"(?P<direction>(?:north|south|east|west)(?:-?(?:east|west))?|"
+        r"(?:north|south|east|west)(?:ern)?)\s+of\s+(?P<near>[A-Z][\w’'-]+)"
+    ),
+    re.compile(
+        rf"\b(?:in|at|near|outside)\s+(?:the\s+)?[A-Z][\w’'-]+\s+(?:and|or)\s+"
+        rf"(?:in|at|near)?\s*{_NAME}\b"
+    ),
+    re.compile(
+        rf"\b(?:in|at|near|outside)\s+(?:the\s+)?{_NAME},\s+an?\s+(?:[\w.-]+\s+){{0,2}}?"
+        rf"(?P<apposition>(?i:{FACILITIES}|{SETTLEMENTS}))\b"
+    ),
+]
+SITE_HEADS = re.compile(rf"^(?:{FACILITIES})$", re.IGNORECASE)
+AIRFIELD_HEADS = re.compile(r"^(?:air ?base|airport|airfield|base)$", re.IGNORECASE)
+
+
+def unknown_places(
+    sentences: list[Sentence],
+    text: str,
+    *,
+    places: list[PlaceMention],
+    taken: list[tuple[int, int]],
+) -> tuple[list[PlaceMention], list[PlaceMention]]:
+    """
+    Places the words around a name say are places, though no gazetteer has
+    them, and the gazetteer's places they show to be words of theirs.
+    """
+    far = [
+        p for p in places if p.place.country not in REGION and p.place.kind == "city"
+    ]
+    spans = taken + [(p.start, p.end) for p in places if p not in far]
+    found: list[PlaceMention] = []
+    replaced: list[PlaceMention] = []
+    for sentence in sentences:
+        if sentence.heading:
+            continue
+        body = text[sentence.start : sentence.end]
+        for position, pattern in enumerate(UNKNOWN_PLACE):
+            for match in pattern.finditer(body):
+                groups = match.groupdict()
+                name = groups["name"]
+                start = sentence.start + match.start("name")
+                end = sentence.start + match.end("name")
+                head = groups.get("head") or ""
+                if head and SITE_HEADS.match(head):
+                    # "Khor Mor gas field", "Jeddah 5 camp": the kind is named.
+                    name = f"{name} {head}"
+                    end = sentence.start + match.end("head")
+                name_only = groups["name"]
+                inside = [
+                    p
+                    for p in places
+                    if start <= p.start
+                    and p.end <= end
+                    and (p.end - p.start) < (end - start)
+                    and p.place.kind == Location.Kind.CITY
+                ]
+                if head and SITE_HEADS.match(head) and inside:
+                    # "Jeddah 5 camp" is no Jeddah, "Harir air base" no town.
+                    blocked = [
+                        (s, e)
+                        for s, e in spans
+                        if not any((s, e) == (p.start, p.end) for p in inside)
+                    ]
+                else:
+                    blocked = spans
+                if any(start < e and s < end for s, e in blocked):
+                    continue
+                replaced.extend(inside if blocked is not spans else [])
+                replaced.extend(p for p in far if start < p.end and p.start < end)
+                words_ = [fold(w) for w in name_only.split()]
+                if any(
+                    w in COMMON_WORDS or w in DEMONYMS or w in MONTHS or w in WEEKDAYS
+                    for w in words_
+                ) or (match.start("name") == 0 and len(words_) == 1 and not head):
+                    continue
+                if position == 3 and not any(
+                    p.start
+                    == sentence.start
+                    + match.start()
+                    + len(re.match(r"\w+\s+(?:the\s+)?", match.group()).group())
+                    for p in places
+                ):
+                    # "near Koya and in Zrgwez": only beside a known place.
+                    continue
+                airfield = (
+                    _airfield_ending(name_only) if AIRFIELD_HEADS.match(head) else None
+                )
+                if airfield is not None:
+                    # "Ain al-Asad air base": the gazetteer's "Al Asad Air Base".
+                    found.append(
+                        PlaceMention(
+                            text[start:end], start, end, airfield, sentence.index
+                        )
+                    )
+                    spans.append((start, end))
+                    continue
+                near = next(
+                    (
+                        p
+                        for p in places
+                        if groups.get("near")
+                        and p.start == sentence.start + match.start("near")
+                    ),
+                    None,
+                )
+                beside = next(
+                    (
+                        p
+                        for p in places
+                        if p.sentence == sentence.index
+                        and end <= p.start <= end + 60
+                        and p.place.country
+                    ),
+                    None,
+                )
+                kind = (
+                    Location.Kind.SITE
+                    if (head and SITE_HEADS.match(head)) or groups.get("apposition")
+                    else Location.Kind.CITY
+                )
+                place = Place(
+                    name,
+                    near.place.lat if near else None,
+                    near.place.lon if near else None,
+                    (near or beside).place.country if (near or beside) else "",
+                    kind,
+                    unknown=True,
+                    near=near.place.name if near else "",
+                )
+                found.append(
+                    PlaceMention(text[start:end], start, end, place, sentence.index)
+                )
+                spans.append((start, end))
+    return found, replaced
+
+
+def _airfield_ending(name: str) -> Place | None:
+    """An airfield whose name, without "Air Base" or "Airport", ends this one's."""
+    key = name_key(name)
+    for length in range(len(key), 0, -1):
+        for place in gazetteer().airfield_cores.get(key[-length:], []):
+            return place
+    return None
 
 
 # A far town is read as a place only after words such as these.
@@ -473,3 +813,26 @@ def _score(
 def detail(place: Place) -> int:
     """How precisely a kind of place locates an event: 1 country … 3 city."""
     return KIND_DETAIL.get(place.kind, 1)
+
+
+def last_location_index() -> NameIndex[Place]:
+    """The index `location_index()` last built, without asking the database again."""
+    return _location_cache[1] if _location_cache is not None else location_index()
+
+
+def country_place(code: str) -> Place | None:
+    """A country (ISO 3166-1 alpha-2) as a place: stored, or the gazetteer's."""
+    name = _country_names().get(code)
+    if not name:
+        return None
+    key = name_key(name)
+    for index in (last_location_index(), gazetteer().index):
+        for place in index.get(key):
+            if place.kind == Location.Kind.COUNTRY and place.country == code:
+                return place
+    return None
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    return {row["iso2"]: row["name"] for row in country_rows()}

@@ -206,7 +206,9 @@ TITLE_WORDS = words(
     emir sultan judge prosecutor director head leader chairman chairwoman dr
     mr mrs ms sayyed sayed mullah hojatoleslam captain capt sergeant sgt
     counterpart undersecretary attorney coordinator representative chancellor
-    premier ruler mufti pastor bishop patriarch journalist activist
+    premier ruler mufti pastor bishop patriarch journalist activist reporter
+    cameraman photographer correspondent presenter researcher academic scholar
+    blogger lawyer poet writer singer
     """
 )
 

@@ -55,6 +55,26 @@
   }
 
   window.ZagrosBasemap = { add: addBasemap, url: basemapUrl };
-  // django-leaflet announces each admin map widget with this event.
-  window.addEventListener("map:init", function (event) { addBasemap(event.detail.map); });
+  // A widget opens on its shape, but no closer than this: a point alone
+  // would open at the widget's maximum zoom, streets apart on a basemap of
+  // boundaries, with nothing to see around it.
+  var WIDGET_MAX_ZOOM = 8;
+
+  // django-leaflet announces each admin map widget with this event, before
+  // its geometry field fits the view (to `map.maxZoom` at most, its option).
+  window.addEventListener("map:init", function (event) {
+    var map = event.detail.map;
+    map.maxZoom = WIDGET_MAX_ZOOM;
+    // Marker icons from the static files (LEAFLET_CONFIG's FORCE_IMAGE_PATH
+    // names them beside the widget). django-leaflet reads that name when its
+    // script loads, in the admin's head, before the widget is in the page;
+    // Leaflet's own guess from leaflet.css fails on the hashed file names
+    // of production's static files and ends relative to the page.
+    var forced = document.getElementById("force-img-path");
+    if (forced && window.L) {
+      var path = JSON.parse(forced.textContent);
+      if (typeof path === "string") L.Icon.Default.imagePath = path;
+    }
+    addBasemap(map);
+  });
 })();

@@ -1,0 +1,1614 @@
+"""
+Actors an article names that the database does not hold yet, read as an
+editor reads them: people by their titles and by apposition ("Ali Akbar
+Ahmadian, the secretary of…", "a 22-year-old woman"), bodies by their forms
+("Iraq's foreign ministry" is the Ministry of Foreign Affairs of Iraq),
+parties, forces and groups by the words that name them, acronyms by the
+names they stand for, a state when it acts rather than locates ("the United
+States condemned…", "Tehran accuses…"), and short second mentions ("the
+Guards" after the Islamic Revolutionary Guard Corps).
+
+Names the database holds are matched in actors.py; a name built here (the
+canonical name of a body, a state) is looked up there by `known_by_name`.
+"""
+
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from events.extract.actors import (
+    PERSON,
+    ActorMention,
+    ActorRef,
+    index_summary,
+    last_actor_index,
+)
+from events.extract.places import PlaceMention, country_rows
+from events.extract.text import (
+    COMMON_WORDS,
+    DEMONYMS,
+    FUNCTION_WORDS,
+    MONTHS,
+    TITLE_WORDS,
+    WEEKDAYS,
+    NameIndex,
+    Sentence,
+    Token,
+    find_names,
+    fold,
+    name_key,
+    words,
+)
+from events.models import Actor, Location
+
+K = Actor.Kind
+
+# Last words of the names of bodies, forces, parties and outlets, with the
+# kind of actor each makes: "Foreign Ministry", "Popular Mobilization
+# Forces", "Kurdistan Democratic Party", "Tehran Times". An empty kind: the
+# word says an organisation, not which kind.
+HEAD_KINDS: dict[str, str] = {
+    **dict.fromkeys(
+        words(
+            "ministry council cabinet department office presidency parliament "
+            "assembly court tribunal judiciary commission authority authorities "
+            "directorate administration government senate congress bureau "
+            "secretariat treasury committee"
+        ),
+        K.GOVERNMENT_BODY,
+    ),
+    **dict.fromkeys(
+        words(
+            "army forces force guard guards corps police gendarmerie navy "
+            "peshmerga command units division"
+        ),
+        K.SECURITY_FORCE,
+    ),
+    **dict.fromkeys(
+        words("brigade brigades militia militias battalion battalions front"),
+        K.ARMED_GROUP,
+    ),
+    **dict.fromkeys(
+        words("party movement alliance coalition bloc list"), K.POLITICAL_PARTY
+    ),
+    **dict.fromkeys(
+        words("news times post press tv television radio channel broadcaster daily"),
+        K.MEDIA,
+    ),
+    **dict.fromkeys(
+        words(
+            "agency organisation organization union group network institute "
+            "association company mission bank foundation federation league "
+            "brotherhood centre center services service observatory watch"
+        ),
+        "",
+    ),
+}
+# Words inside a name that make it an armed group's ("Kataib Hezbollah",
+# "Asaib Ahl al-Haq", "Islamic State"), a state's agency or an
+# international organisation.
+ARMED_WORDS = words(
+    "hezbollah hizbullah hizballah kataib kata'ib asaib saraya harakat liwa jaish "
+    "ansar hashd daesh isis isil qaeda al-qaeda"
+)
+# Armed groups known by words that are common on their own.
+ARMED_NAMES = re.compile(
+    r"\b(?P<name>Islamic State|Islamic Resistance in Iraq|Islamic Resistance|"
+    r"al-Qaeda|al-Shabaab|Hayat Tahrir al-Sham)\b"
+)
+INTERNATIONAL_WORDS = words("united nations international european arab league nato")
+# Outlets and agencies a report names as its source, and international
+# organisations known by their letters: a generic list of the region's and
+# the world's, not of any one article.
+MEDIA_NAMES = words(
+    "Reuters AFP AP IRNA ISNA Tasnim Fars Mehr IRIB Rudaw Kurdistan24 Shafaq "
+    "Xinhua Anadolu BBC CNN Al-Monitor Al-Jazeera Al-Arabiya INA Sputnik TASS "
+    "Bloomberg NRT K24 Baghdad-Today"
+)
+INTERNATIONAL_ACRONYMS = words(
+    "UN UNAMI UNHCR UNICEF UNDP IAEA NATO EU OPEC IMF ICRC OSCE OIC WFP IOM OCHA"
+)
+
+# A minister's portfolio as the canonical name of the ministry writes it:
+# "foreign ministry" is the Ministry of Foreign Affairs.
+PORTFOLIOS: dict[str, str] = {
+    "foreign": "Foreign Affairs",
+    "foreign affairs": "Foreign Affairs",
+    "defence": "Defence",
+    "defense": "Defence",
+    "interior": "Interior",
+    "intelligence": "Intelligence",
+    "oil": "Oil",
+    "petroleum": "Oil",
+    "finance": "Finance",
+    "health": "Health",
+    "justice": "Justice",
+    "electricity": "Electricity",
+    "energy": "Energy",
+    "trade": "Trade",
+    "commerce": "Trade",
+    "education": "Education",
+    "higher education": "Higher Education",
+    "culture": "Culture",
+    "transport": "Transport",
+    "agriculture": "Agriculture",
+    "planning": "Planning",
+    "water resources": "Water Resources",
+    "migration": "Migration and Displacement",
+    "migration and displacement": "Migration and Displacement",
+    "national defence": "National Defence",
+    "national defense": "National Defence",
+    "peshmerga": "Peshmerga Affairs",
+    "peshmerga affairs": "Peshmerga Affairs",
+    "natural resources": "Natural Resources",
+    "economy": "Economy",
+    "labour": "Labour",
+    "labor": "Labour",
+    "communications": "Communications",
+    "environment": "Environment",
+    "industry": "Industry",
+    "housing": "Housing",
+    "human rights": "Human Rights",
+}
+_PORTFOLIO = "|".join(sorted(PORTFOLIOS, key=len, reverse=True))
+# Other bodies a state has, by the word that names them.
+# A state's parliament under its own name.
+PARLIAMENTS = {
+    "IQ": "Council of Representatives of Iraq",
+    "IR": "Islamic Consultative Assembly",
+    "TR": "Grand National Assembly of Turkey",
+}
+STATE_BODIES: dict[str, str] = {
+    "presidency": "Presidency of {owner}",
+    "cabinet": "Council of Ministers of {owner}",
+    "parliament": "Parliament of {owner}",
+    "judiciary": "Judiciary of {owner}",
+    "army": "Army of {owner}",
+    "police": "Police of {owner}",
+}
+BODY_KINDS = {"army": K.SECURITY_FORCE, "police": K.SECURITY_FORCE}
+
+# Capitals that stand for their governments: "Tehran accuses", "Baghdad
+# says". ISO 3166-1 alpha-2, "KR" for the Kurdistan Region.
+CAPITALS: dict[str, str] = {
+    "baghdad": "IQ",
+    "tehran": "IR",
+    "ankara": "TR",
+    "damascus": "SY",
+    "washington": "US",
+    "moscow": "RU",
+    "riyadh": "SA",
+    "amman": "JO",
+    "beirut": "LB",
+    "doha": "QA",
+    "cairo": "EG",
+    "beijing": "CN",
+    "london": "GB",
+    "paris": "FR",
+    "berlin": "DE",
+    "baku": "AZ",
+    "yerevan": "AM",
+    "kabul": "AF",
+    "islamabad": "PK",
+    "ashgabat": "TM",
+    "abu dhabi": "AE",
+    "kuwait city": "KW",
+    "erbil": "KR",
+}
+# The Kurdistan Region, owner of bodies of its own; its government is the
+# actor that stands for it.
+REGION_CODE = "KR"
+ARMED_FORCES = "Armed Forces"
+REGION_OWNER = "the Kurdistan Region"
+REGION_GOVERNMENT = "Kurdistan Regional Government"
+REGION_WORDS = re.compile(
+    r"^(?:the\s+)?(?:Kurdistan Region|Kurdistan region|Kurdistan|KRG|Kurdistan "
+    r"Regional Government|Kurdish region|Iraqi Kurdish region|region)$"
+)
+
+# Words after which a name is a source or a group: "according to Reuters",
+# "agency Mossad", "members of Kataib Hezbollah".
+SOURCE_BEFORE = re.compile(
+    r"(?:according to|told|via|quoted by|reported by|cited by|agency|"
+    r"newspaper|broadcaster|channel|outlet|website|daily|members of|member of|"
+    r"fighters (?:of|from)|militants (?:of|from)|leader of|head of|chief of|"
+    r"spokesman (?:for|of)|spokeswoman (?:for|of)|spokesperson (?:for|of)|"
+    r"commander of|affiliated with|loyal to|backed by|belong(?:s|ed)? to|"
+    r"linked to|faction of|airline|carrier|company|firm|exchange|operator|"
+    r"charity|watchdog|relief group|rights group|aid group|group|organi[sz]ation)"
+    r"(?: the)?\s+(?:[A-Z][\w-]*[’']s\s+)?$",
+    re.IGNORECASE,
+)
+GROUP_BEFORE = re.compile(
+    r"(?:members of|member of|fighters (?:of|from)|militants (?:of|from)|"
+    r"faction of|affiliated with|loyal to|belong(?:s|ed)? to)(?: the)?\s+$",
+    re.IGNORECASE,
+)
+MEDIA_AFTER = re.compile(
+    r"^\s+(?:news agency|agency|newspaper|daily|news|TV|television|"
+    r"broadcaster|channel|website)\b",
+    re.IGNORECASE,
+)
+SAYS_AFTER = re.compile(
+    r"^,?\s+(?:said|says|told|added|announced|stated|denied|confirmed|warned|"
+    r"claimed|reported|wrote|tweeted|posted|insisted|noted|argued)\b"
+)
+# "the Komala party", "the Islamic State group".
+NAMED_BY_SUFFIX = re.compile(
+    r"\b(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})\s+"
+    r"(?P<head>party|group|movement|militia|faction|alliance|coalition|bloc)\b"
+)
+SUFFIX_KINDS = {
+    "party": K.POLITICAL_PARTY,
+    "movement": K.POLITICAL_PARTY,
+    "alliance": K.POLITICAL_PARTY,
+    "coalition": K.POLITICAL_PARTY,
+    "bloc": K.POLITICAL_PARTY,
+    "group": K.ARMED_GROUP,
+    "militia": K.ARMED_GROUP,
+    "faction": K.ARMED_GROUP,
+}
+# What a person is said to be, after a comma: "Ali Akbar Ahmadian, the
+# secretary of…", "Mahsa Amini, a 22-year-old Kurdish woman", "Qassem
+# Soleimani, the commander of…".
+PERSON_NOUNS = words(
+    """
+    woman man girl boy student activist journalist reporter cleric official
+    lawmaker politician businessman businesswoman lawyer poet singer writer
+    teacher doctor farmer shepherd porter smuggler son daughter wife husband
+    brother sister father mother member founder candidate citizen national
+    resident protester fighter militant worker engineer researcher academic
+    footballer athlete
+    """
+)
+_OFFICE_WORD = "|".join(
+    sorted(
+        {*TITLE_WORDS, *PERSON_NOUNS, "minister", "ministers", "spokesman"},
+        key=len,
+        reverse=True,
+    )
+)
+APPOSITION_AFTER = re.compile(
+    r"^,\s+(?:(?:the|a|an|his|her|its|their)\s+)?"
+    r"(?:(?:[A-Z][\w’'-]*(?:[’']s)?|[a-z]+(?:ian|ish|i|ese)|\d+-year-old|former|"
+    r"then|deputy|acting|senior|top|chief|veteran|new|current|outgoing|vice|"
+    r"prominent|well-known|influential|local|regional|national|foreign|"
+    r"military|security|political|religious|opposition)\s+){0,5}?"
+    rf"(?:{_OFFICE_WORD}|\d+-year-old)\b",
+    re.IGNORECASE,
+)
+APPOSITION_BEFORE = re.compile(
+    rf"\b(?:{_OFFICE_WORD})s?(?:\s+(?:of|for|to|at|from)\s+[^,;()“”\"]{{1,80}})?,\s*$",
+    re.IGNORECASE,
+)
+# Letters of words that are not names although written in capitals.
+ACRONYM_STOP = words(
+    "AM PM GMT UTC TV ID OK II III IV VI VII VIII IX XI CEO MP PS NB ET EST "
+    "AD BC CCTV DNA GDP FAQ PDF HQ"
+)
+PARTICLES = frozenset({"bin", "ibn", "bint", "abu", "abd", "de", "van", "von", "da"})
+# Lowercase words inside a name: "Ministry of Foreign Affairs", "Office of
+# the Prime Minister", "Abu Bakr al Baghdadi". "the" only after "of"/"for".
+CONNECTORS = frozenset(
+    {"of", "for", "the", "al", "el", "de", "bin", "ibn", "bint", "abu", "abd"}
+)
+COUNTRY_PREFIX = re.compile(r"(?:^|\s)(U\.S\.|US|U\.K\.|UK)\s+$")
+# "Kurdish-led", "Iran-backed": words about a name, not of it.
+LED_SUFFIXES = ("-led", "-backed", "-based", "-aligned", "-linked", "-allied")
+PRONOUNS = words(
+    "he she they it we i you his her their its this that these those there "
+    "who which what"
+)
+# A state acts: a verb after its name ("the United States condemned"),
+# perhaps after an auxiliary or an adverb.
+ACTS_AFTER = re.compile(
+    r"^(?:\s*,[^,]{1,60},)?\s+(?:(?:has|have|had|was|were|is|are|will|would|"
+    r"also|then|later|again|on\s+\w+day|\w+ly|and\s+(?:the\s+)?[A-Z][\w’'-]*"
+    r"(?:\s+(?:[A-Z][\w’'-]*|for|of|\([A-Z]+\))){0,7})\s+){0,3}"
+    r"(?:[a-z]+ed|said|says|told|warned|warns|accuses|condemns|denies|rejects|"
+    r"struck|strikes|sent|sends|met|meets|signed|signs|launched|launches|"
+    r"imposed|imposes|lists|calls|urges|vows|insists|wants|seeks|threatens|"
+    r"held|holds|took|takes|gave|gives|made|makes|fired|fires|hit|hits|"
+    r"reached|agreed|agrees|summoned|summons|began|begins|won|lost)\b"
+)
+AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+LOCATES_BEFORE = re.compile(
+    r"\b(?:in|at|near|from|to|into|inside|outside|across|throughout|within|"
+    r"towards?|through|via|between|around|along|of|over|entered|entering|"
+    r"visited|visiting|leave|left|reach(?:ed)?|arriv(?:ed|ing) in)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class _Candidate:
+    start: int
+    end: int
+    kind: str
+    # A name other than the words themselves: the canonical name of a body,
+    # the long form of an acronym, "Komala" for "the Komala party".
+    name: str = ""
+    country: str = ""
+    parent: ActorRef | None = None
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Accepted:
+    name: str
+    kind: str
+    country: str = ""
+    parent: ActorRef | None = None
+    actor_id: int | None = None
+
+
+def recognise(
+    sentences: list[Sentence],
+    text: str,
+    *,
+    known: list[ActorMention],
+    places: list[PlaceMention],
+) -> tuple[list[ActorMention], list[PlaceMention]]:
+    """
+    The actors of an article, those the database holds (`known`) and those
+    it does not, and its places without those that name an acting state.
+    """
+    place_spans = [(p.start, p.end) for p in places]
+    known = _full_names_win(sentences, text, known, place_spans)
+    # The country the article is mostly about: bare "security forces" are its.
+    countries = Counter(p.place.country for p in places if p.place.country)
+    home = countries.most_common(1)[0][0] if countries else ""
+    candidates = find_candidates(
+        sentences, text, known=known, place_spans=place_spans, home=home
+    )
+    actors = _outside_longer(known, candidates) + candidates
+    places = [
+        p
+        for p in places
+        if not any(
+            a.start <= p.start
+            and p.end <= a.end
+            and (a.end - a.start) > (p.end - p.start)
+            for a in candidates
+        )
+    ]
+    actors, places = _states_that_act(sentences, text, actors, places)
+    actors = _short_references(sentences, text, actors, places)
+    countries = known_countries()
+    for mention in actors:
+        if mention.actor_id is not None and not mention.country:
+            mention.country = countries.get(mention.actor_id, "")
+    actors.sort(key=lambda m: (m.start, m.end))
+    return actors, places
+
+
+def _outside_longer(
+    mentions: list[ActorMention], others: list[ActorMention]
+) -> list[ActorMention]:
+    return [
+        m
+        for m in mentions
+        if not any(
+            o.start <= m.start
+            and m.end <= o.end
+            and (o.end - o.start) > (m.end - m.start)
+            for o in others
+        )
+    ]
+
+
+# Names built here, looked up in the database.
+
+
+def known_by_name(name: str) -> ActorRef | None:
+    """The actor the database holds under exactly this name or alias."""
+    entries = [e for e in last_actor_index().get(name_key(name)) if e.rank < 2]
+    if not entries:
+        return None
+    entry = min(entries, key=lambda e: (e.rank, e.actor_id))
+    return ActorRef(entry.name, entry.actor_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Whose body a ministry is: a state, or the Kurdistan Region."""
+
+    name: str  # "Iraq", "the Kurdistan Region"
+    code: str  # ISO 3166-1 alpha-2, or "KR"
+    country: str  # ISO 3166-1 alpha-3
+
+    def actor(self) -> ActorRef:
+        """The actor a body of this owner belongs to."""
+        name = REGION_GOVERNMENT if self.code == REGION_CODE else self.name
+        return known_by_name(name) or ActorRef(name, None)
+
+
+@functools.cache
+def _countries() -> dict[str, tuple[str, str]]:
+    """ISO 3166-1 alpha-2 → (name, alpha-3), as the gazetteer names them."""
+    return {row["iso2"]: (row["name"], row["iso3"]) for row in country_rows()}
+
+
+@functools.cache
+def _country_keys() -> dict[tuple[str, ...], str]:
+    """Country names and the forms news writes them in, by name key."""
+    from events.extract.places import COUNTRY_NAMES  # noqa: PLC0415
+
+    keys = {name_key(name): iso2 for iso2, (name, _) in _countries().items()}
+    for iso2, others in COUNTRY_NAMES.items():
+        for other in others:
+            keys.setdefault(name_key(other), iso2)
+    return keys
+
+
+def owner_of(words_: str) -> Owner | None:
+    """The owner that a country's name, demonym, capital or "region" names."""
+    words_ = re.sub(r"(?:[’']s)$", "", words_.strip()).strip()
+    if REGION_WORDS.match(words_):
+        return Owner(REGION_OWNER, REGION_CODE, "IRQ")
+    bare = re.sub(r"^the\s+", "", words_, flags=re.IGNORECASE)
+    code = (
+        DEMONYMS.get(fold(bare))
+        or _country_keys().get(name_key(bare))
+        or CAPITALS.get(fold(bare))
+    )
+    if code == REGION_CODE:
+        return Owner(REGION_OWNER, REGION_CODE, "IRQ")
+    if not code or code not in _countries():
+        return None
+    name, iso3 = _countries()[code]
+    return Owner(name, code, iso3)
+
+
+def body_name(kind_word: str, owner: Owner | None) -> str:
+    """ "Ministry of Foreign Affairs of Iraq", "Council of Ministers of Iran"."""
+    portfolio = PORTFOLIOS.get(kind_word.casefold())
+    if portfolio is not None:
+        name = f"Ministry of {portfolio}"
+        return f"{name} of {owner.name}" if owner else name
+    if kind_word.casefold() == "parliament" and owner and owner.code in PARLIAMENTS:
+        return PARLIAMENTS[owner.code]
+    template = STATE_BODIES[kind_word.casefold()]
+    return template.format(owner=owner.name if owner else "").removesuffix(" of ")
+
+
+_OWNER = (
+    r"(?P<owner>(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}|U\.S\.|U\.K\.)"
+    r"(?:[’']s)"
+)
+_DEMONYM = r"(?:the\s+)?(?P<demonym>[A-Z][a-z]+)"
+_BODY = rf"(?P<portfolio>{_PORTFOLIO})\s+ministry"
+_STATE_BODY = rf"(?P<body>{'|'.join(STATE_BODIES)})"
+BODY_PATTERNS = [
+    # "Iraq's foreign ministry", "the Kurdistan Region's health ministry".
+    re.compile(rf"{_OWNER}\s+{_BODY}\b", re.IGNORECASE),
+    # "the Iraqi foreign ministry", "Turkish Foreign Ministry".
+    re.compile(rf"{_DEMONYM}\s+{_BODY}\b", re.IGNORECASE),
+    # "the foreign ministry of Iraq", "the foreign ministry in Baghdad".
+    re.compile(
+        rf"\b(?:the\s+)?{_BODY}\s+(?:of|in)\s+(?P<after>(?:the\s+)?[A-Z][\w-]*"
+        r"(?:\s+[A-Z][\w-]*){0,2})",
+        re.IGNORECASE,
+    ),
+    # "Iraq's Ministry of Interior", "the Ministry of Foreign Affairs of Iraq".
+    re.compile(
+        rf"(?:(?:{_OWNER}|{_DEMONYM})\s+)?\b(?:the\s+)?Ministry\s+of\s+(?:the\s+)?"
+        rf"(?P<portfolio>(?i:{_PORTFOLIO}))\b(?:\s+of\s+(?P<after>(?:the\s+)?[A-Z][\w-]*"
+        r"(?:\s+[A-Z][\w-]*){0,2}))?"
+    ),
+    # "the foreign ministry", whose state the article leaves implicit.
+    re.compile(rf"\b(?:the|a|its)\s+{_BODY}\b", re.IGNORECASE),
+    # "Iran's presidency", "the Iraqi cabinet".
+    re.compile(rf"{_OWNER}\s+{_STATE_BODY}\b", re.IGNORECASE),
+    re.compile(rf"\bthe\s+(?P<demonym>[A-Z][a-z]+)\s+{_STATE_BODY}\b", re.IGNORECASE),
+]
+
+
+def _bodies_in(sentence: Sentence, text: str) -> list[_Candidate]:
+    """A state's bodies, named as their canonical names would have them."""
+    body = text[sentence.start : sentence.end]
+    found: list[_Candidate] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in BODY_PATTERNS:
+        for match in pattern.finditer(body):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            groups = match.groupdict()
+            owner_words = groups.get("owner") or groups.get("demonym") or ""
+            owner = owner_of(owner_words) if owner_words else None
+            if owner_words and owner is None:
+                if groups.get("owner") is None and groups.get("demonym"):
+                    # "the Senior foreign ministry": not an owner at all.
+                    start = match.start("demonym")
+                    start = body.index(" ", start) + 1
+                else:
+                    continue
+            if groups.get("after"):
+                after_owner = owner_of(groups["after"])
+                if after_owner is not None:
+                    owner = after_owner
+                else:
+                    end = match.start("after")
+                    end = len(
+                        body[:end].rstrip().removesuffix(" of").removesuffix(" in")
+                    )
+            word = groups.get("portfolio") or groups.get("body") or ""
+            if groups.get("body") and owner is None:
+                continue
+            kind = BODY_KINDS.get(word.casefold(), K.GOVERNMENT_BODY)
+            name = body_name(word, owner)
+            # "the foreign ministry": the words start at the body, not "the".
+            lead = re.match(r"(?:the|a|its)\s+", body[start:end], re.IGNORECASE)
+            if lead and not (groups.get("owner") or "").startswith(("the", "The")):
+                start += lead.end()
+            taken.append((start, end))
+            found.append(
+                _Candidate(
+                    sentence.start + start,
+                    sentence.start + end,
+                    kind,
+                    name=name,
+                    country=owner.country if owner else "",
+                    parent=owner.actor() if owner else None,
+                )
+            )
+    return found
+
+
+# Finding candidates.
+
+
+def _full_names_win(
+    sentences: list[Sentence],
+    text: str,
+    known: list[ActorMention],
+    place_spans: list[tuple[int, int]],
+) -> list[ActorMention]:
+    """
+    A person the database knows by surname only in this text ("Barzani" for
+    Masoud Barzani) gives way to the full name the article writes ("Nechirvan
+    Barzani"): the known match inside it, and the bare surname after it.
+    """
+    weak = [m for m in known if _surname_only(m)]
+    if not weak:
+        return known
+    full: dict[str, str] = {}
+    for sentence in sentences:
+        tokens = sentence.tokens
+        for first, last in _capitalised_runs(tokens, text):
+            name = _after_title(tokens, first, last) or _trim(
+                tokens, first, last, keep_demonym=False
+            )
+            if name is None or name[1] == name[0]:
+                continue
+            span = (tokens[name[0]].start, tokens[name[1]].end)
+            surname = tokens[name[1]].key
+            for mention in weak:
+                inside = (mention.start, mention.end) == (
+                    tokens[name[1]].start,
+                    span[1],
+                )
+                if inside and name_key(text[span[0] : span[1]]) != name_key(
+                    mention.name
+                ):
+                    full.setdefault(surname, mention.name)
+    if not full:
+        return known
+    return [
+        m for m in known if not (_surname_only(m) and name_key(m.text)[-1:][0] in full)
+    ]
+
+
+def _surname_only(mention: ActorMention) -> bool:
+    return (
+        mention.kind == PERSON
+        and len(name_key(mention.text)) == 1
+        and len(name_key(mention.name)) > 1
+    )
+
+
+def find_candidates(
+    sentences: list[Sentence],
+    text: str,
+    *,
+    known: list[ActorMention],
+    place_spans: list[tuple[int, int]],
+    home: str = "",
+) -> list[ActorMention]:
+    """Actors the text names that are not in the database."""
+    known_spans = [(m.start, m.end) for m in known]
+    found: list[_Candidate] = []
+
+    def crosses_known(start: int, end: int) -> bool:
+        """
+        Whether a candidate would swallow or split a known name. "Central
+        Bank of Iraq" and "Iran’s Foreign Ministry" hold a known name as
+        their owner and are names of their own.
+        """
+        for k_start, k_end in known_spans:
+            if not (start < k_end and k_start < end):
+                continue
+            if not (start <= k_start and k_end <= end) or (start, end) == (
+                k_start,
+                k_end,
+            ):
+                return True
+            owner = k_start == start and re.match(r"[’']s\b", text[k_end : k_end + 3])
+            of = re.search(r"\b(?:of|for|in)(?: the)?\s+$", text[start:k_start])
+            lead = re.fullmatch(r"(?:the\s+)?", text[start:k_start], re.IGNORECASE)
+            body = re.match(r"(?:the\s+)?Ministry\s+of\s+$", text[start:k_start])
+            if not (
+                owner
+                or (of and k_end == end)
+                or (lead and _demonym_led(text, k_end))
+                or body
+            ):
+                return True
+        return False
+
+    for sentence in sentences:
+        found.extend(_bodies_in(sentence, text))
+        found.extend(_forces_in(sentence, text, home=home))
+        body = text[sentence.start : sentence.end]
+        found.extend(
+            _Candidate(
+                sentence.start + m.start("name"),
+                sentence.start + m.end("name"),
+                K.ARMED_GROUP,
+                name=m.group("name"),
+            )
+            for m in ARMED_NAMES.finditer(body)
+        )
+        found.extend(_candidates_in(sentence, text))
+    # A name the article writes as a place's somewhere ("Ain al-Asad air
+    # base", "Wadi al-Shay valley") is no person anywhere.
+    place_names = {name_key(m.group("name")) for m in PLACE_NAMED.finditer(text)}
+    found = [
+        c
+        for c in found
+        if c.kind != PERSON or name_key(text[c.start : c.end]) not in place_names
+    ]
+
+    accepted: dict[tuple[str, ...], _Accepted] = {}
+    surfaces: dict[tuple[str, ...], tuple[str, ...]] = {}  # surface key → name key
+    aliases: dict[tuple[str, ...], tuple[str, ...]] = {}
+    direct: list[tuple[_Candidate, tuple[str, ...]]] = []
+    for candidate in sorted(found, key=lambda c: (c.start, -(c.end - c.start))):
+        surface = text[candidate.start : candidate.end]
+        if crosses_known(candidate.start, candidate.end):
+            continue
+        if (candidate.start, candidate.end) in place_spans and not candidate.name:
+            continue
+        if _is_junk(re.findall(r"[^\W_]+", surface)):
+            continue
+        name = candidate.name or surface
+        key = name_key(name)
+        if not key:
+            continue
+        if key not in accepted:
+            ref = known_by_name(name) if candidate.name else None
+            accepted[key] = _Accepted(
+                ref.name if ref else name,
+                candidate.kind,
+                candidate.country,
+                candidate.parent,
+                ref.actor_id if ref else None,
+            )
+        elif not accepted[key].kind and candidate.kind:
+            accepted[key].kind = candidate.kind
+        surfaces.setdefault(name_key(surface), key)
+        for alias in candidate.aliases:
+            aliases[name_key(alias)] = key
+        if candidate.name:
+            direct.append((candidate, key))
+    # "The Party of Free Life of Kurdistan (PJAK)": the acronym is that name
+    # everywhere in the article, before it is spelt out too.
+    for alias_key, key in aliases.items():
+        if alias_key != key:
+            surfaces[alias_key] = key
+            accepted.pop(alias_key, None)
+            for surface_key, target in list(surfaces.items()):
+                if target == alias_key:
+                    surfaces[surface_key] = key
+
+    # Every mention of an accepted candidate, also where no rule fired:
+    # "Mahmoud al-Rubaie" once, then "al-Rubaie" or "Rubaie"; "PMF" after
+    # "Popular Mobilization Forces (PMF)".
+    surnames: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for key, entry in accepted.items():
+        if entry.kind == PERSON and len(key) >= 2 and key[-1] not in COMMON_WORDS:
+            surnames.setdefault(key[-1:], []).append(key)
+    index: NameIndex[tuple[str, ...]] = NameIndex()
+    for surface, key in surfaces.items():
+        # "Hussein told reporters" after "Fuad Hussein" is Fuad Hussein.
+        if len(surnames.get(surface, [])) != 1:
+            index.add(surface, key)
+    for surname, keys in surnames.items():
+        if len(keys) == 1 and not index.get(surname):
+            index.add(surname, keys[0])
+
+    mentions: list[ActorMention] = []
+    taken: list[tuple[int, int]] = []
+    for candidate, key in direct:
+        # A body named in words that are not its name ("Iraq's foreign
+        # ministry") is a mention where the rule found it.
+        if any(candidate.start < e and s < candidate.end for s, e in taken):
+            continue
+        taken.append((candidate.start, candidate.end))
+        sentence = _sentence_of(sentences, candidate.start)
+        mentions.append(
+            _mention(text, candidate.start, candidate.end, accepted[key], sentence)
+        )
+    for sentence in sentences:
+        for match in find_names(
+            text, sentence.tokens, [index], accept=_accept_candidate
+        ):
+            if crosses_known(match.start, match.end) or (
+                (match.start, match.end) in place_spans
+            ):
+                continue
+            if any(match.start < e and s < match.end for s, e in taken):
+                continue
+            key = match.entries[0]
+            mentions.append(
+                _mention(text, match.start, match.end, accepted[key], sentence.index)
+            )
+    return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+def _demonym_led(text: str, end: int) -> bool:
+    """Whether a known name is followed by words that make it a body's owner."""
+    return re.match(rf"\s+{_BODY}\b", text[end : end + 40], re.IGNORECASE) is not None
+
+
+def _mention(
+    text: str, start: int, end: int, entry: _Accepted, sentence: int
+) -> ActorMention:
+    return ActorMention(
+        text=text[start:end],
+        start=start,
+        end=end,
+        name=entry.name,
+        actor_id=entry.actor_id,
+        kind=entry.kind,
+        sentence=sentence,
+        country=entry.country,
+        parent=entry.parent,
+    )
+
+
+def _sentence_of(sentences: list[Sentence], offset: int) -> int:
+    for sentence in sentences:
+        if sentence.start <= offset < sentence.end:
+            return sentence.index
+    return sentences[-1].index if sentences else 0
+
+
+def _accept_candidate(
+    tokens: list[Token], first: int, last: int, entries: list[tuple[str, ...]]
+) -> list[tuple[str, ...]]:
+    return entries if tokens[first].is_capitalised or first != last else []
+
+
+def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
+    tokens = sentence.tokens
+    found: list[_Candidate] = []
+
+    def add(
+        first: int, last: int, kind: str, *, end: int | None = None, **more
+    ) -> None:
+        found.append(
+            _Candidate(tokens[first].start, end or tokens[last].end, kind, **more)
+        )
+
+    body = text[sentence.start : sentence.end]
+    for match in NAMED_BY_SUFFIX.finditer(body):
+        name = _strip_leading(match.group("name"))
+        if not name or _is_junk(re.findall(r"[^\W_]+", name)) or fold(name) in DEMONYMS:
+            continue
+        if fold(name.split()[-1]) in HEAD_KINDS:
+            continue
+        start = (
+            sentence.start
+            + match.start("name")
+            + (len(match.group("name")) - len(name))
+        )
+        found.append(
+            _Candidate(
+                start,
+                sentence.start + match.end(),
+                SUFFIX_KINDS[match.group("head").casefold()],
+                name=name,
+            )
+        )
+
+    for first, last in _capitalised_runs(tokens, text):
+        acronym = _acronym_after(tokens, last, text)
+        # A body: "Iraqi High Commission for Human Rights", "Democratic
+        # Party of Iranian Kurdistan", "Popular Mobilization Forces".
+        org = _trim(tokens, first, last, keep_demonym=True)
+        if org and org[1] > org[0] and _is_body(tokens, *org):
+            start = org[0]
+            # "the Kurdistan Region’s Joint Crisis Coordination Centre": the
+            # words name the body, its owner is its parent.
+            owner = None
+            while org[0] < org[1] and fold(tokens[org[0]].text).endswith(LED_SUFFIXES):
+                org = (org[0] + 1, org[1])
+                start = org[0]
+            if (
+                start >= 2
+                and tokens[start - 1].key == "s"
+                and tokens[start - 1].text[0] in "’'"
+                and tokens[start - 2].is_capitalised
+            ):
+                owner_start = start - 2
+                while (
+                    owner_start > 0
+                    and _joined(tokens[owner_start - 1], tokens[owner_start], text)
+                    and tokens[owner_start - 1].is_capitalised
+                ):
+                    owner_start -= 1
+                owner = owner_of(
+                    text[tokens[owner_start].start : tokens[start - 2].end]
+                )
+                start = owner_start
+            elif prefix := COUNTRY_PREFIX.search(
+                text[sentence.start : tokens[start].start]
+            ):
+                # "the U.S. Treasury Department": the United States' body.
+                owner = owner_of(prefix.group(1))
+            add(
+                start,
+                org[1],
+                _kind_of(tokens, org[0], org[1]),
+                aliases=[acronym] if acronym else [],
+                name=text[tokens[org[0]].start : tokens[org[1]].end]
+                if owner and start < org[0]
+                else "",
+                country=owner.country if owner else "",
+                parent=owner.actor() if owner else None,
+            )
+            continue
+        # A person after a title: "Prime Minister Mohammed al-Sudani",
+        # "adviser Qasim al-Araji", "Gen. Yahya Rasool".
+        titled = _after_title(tokens, first, last)
+        if titled is not None:
+            add(*titled, PERSON)
+            continue
+        name = _trim(tokens, first, last, keep_demonym=False)
+        if name is None:
+            continue
+        before = text[sentence.start : tokens[first].start]
+        after = text[tokens[last].end : sentence.end]
+        shaped = _person_shape(tokens, *name)
+        # "Ali Akbar Ahmadian, the secretary of…", "Iran's ambassador,
+        # Mohammad Kazem Al-e Sadegh," "Mahsa Amini, a 22-year-old woman";
+        # a name with "al-", "bin", "Abu": "Mahmoud al-Rubaie".
+        place_after = PLACE_HEAD_AFTER.match(after) is not None
+        person_before = (
+            bool(found)
+            and found[-1].kind == PERSON
+            and (text[found[-1].end : tokens[first].start].strip() in ("and", ", and"))
+        )
+        if (
+            shaped
+            and name[1] > name[0]
+            and not place_after
+            and (
+                _in_apposition(before, after)
+                or _has_particle(tokens, first, last)
+                or AGE_BEFORE.search(before)
+                or AGE_AFTER.match(after)
+                or NAMED_AS_BEFORE.search(before)
+                or DEATH_OF_BEFORE.search(before)
+                or MET_BEFORE.search(before)
+                or MET_AFTER.match(after)
+                or (person_before and re.search(r"\s+and\s+$", before))
+            )
+        ):
+            add(*name, PERSON)
+        words_in = {fold(tokens[i].text) for i in range(name[0], name[1] + 1)}
+        if words_in & ARMED_WORDS:
+            add(*name, K.ARMED_GROUP, aliases=[acronym] if acronym else [])
+        if GROUP_BEFORE.search(before):
+            add(*name, K.ARMED_GROUP)
+        elif SOURCE_BEFORE.search(before):
+            add(*name, _known_kind(tokens, *name))
+        media = MEDIA_AFTER.match(after)
+        if media:
+            add(*name, K.MEDIA, end=tokens[name[1]].end + media.end())
+        # "Hassan said", "Reuters said"; but a plural opening a sentence is
+        # a common noun: "Analysts said".
+        plural_opener = first == last == 0 and tokens[0].text.endswith("s")
+        # "…, the mayor of Sidakan, told Rudaw": an office's place, not a speaker.
+        of_office = re.search(r"\b(?:of|for|in)\s+(?:the\s+)?$", before) is not None
+        if SAYS_AFTER.match(after) and not plural_opener and not of_office:
+            add(
+                *name,
+                PERSON if name[1] > name[0] and shaped else _known_kind(tokens, *name),
+            )
+        if _titled_member_after(tokens, last):
+            # "Hezbollah leader Hassan Nasrallah", "PMF spokesman Mahmoud…".
+            add(*name, _known_kind(tokens, *name))
+
+    for i, token in enumerate(tokens):
+        word = token.text
+        if (
+            2 <= len(word) <= 6
+            and word.isupper()
+            and word.isalpha()
+            and word not in ACRONYM_STOP
+            and fold(word) not in MONTHS
+            and not _acronym_of_previous(tokens, i)
+        ):
+            add(i, i, _known_kind(tokens, i, i))
+    return found
+
+
+# Words after a name that make it a place's: "Ain al-Asad air base".
+PLACE_HEAD_AFTER = re.compile(
+    r"^\s+(?:air ?base|base|camp|district|sub-district|village|town|province|"
+    r"governorate|airport|gas field|oil field|field|border crossing|crossing|dam|"
+    r"refinery|mountains?|valley|region|area|neighbourhood|neighborhood)\b",
+    re.IGNORECASE,
+)
+PLACE_NAMED = re.compile(
+    r"(?P<name>(?:[A-Z][\w’'-]*|al-[\w’'-]+)(?:\s+(?:[A-Z][\w’'-]*|al-[\w’'-]+)){0,3})"
+    r"\s+(?:air ?base|base|camp|district|sub-district|village|town|airport|"
+    r"gas field|oil field|border crossing|crossing|dam|refinery|mountains|valley|"
+    r"area|neighbourhood|neighborhood|garrison)\b"
+)
+# "named the detainees as Kamran Heydari and Rasoul Azizi".
+NAMED_AS_BEFORE = re.compile(
+    r"\b(?:named|identified)\b[^.;]{0,90}?\bas\s+(?:[^,;.]*?(?:,\s*|\s+and\s+))?"
+    r"(?:\d{1,3}-year-old\s+)?$"
+)
+# People meet people: "Fuad Hussein met Hakan Fidan".
+MET_BEFORE = re.compile(
+    r"\b(?:met|meets|received|hosted|talks with|meeting with|met with)\s+$"
+)
+MET_AFTER = re.compile(r"^\s+(?:met|meets|received|hosted|held talks)\b")
+# "the first anniversary of the death of Mahsa Amini".
+DEATH_OF_BEFORE = re.compile(
+    r"\b(?:death|killing|murder|funeral|assassination|arrest|detention|release|"
+    r"abduction|kidnapping|disappearance|execution)\s+of\s+$",
+    re.IGNORECASE,
+)
+# "34-year-old Lena Hartmann", "Hiwa Rahimi, 24,".
+AGE_BEFORE = re.compile(r"\b\d{1,3}-year-old\s+$")
+AGE_AFTER = re.compile(r"^,\s*\d{1,2}\s*(?:,|\)|and\b|$)")
+
+
+def _in_apposition(before: str, after: str) -> bool:
+    """Whether a name stands beside words that say who the person is."""
+    if APPOSITION_AFTER.match(after):
+        return True
+    return bool(APPOSITION_BEFORE.search(before)) and (
+        re.match(r"^\s*(?:,|$|\.|[a-z]+\b)", after) is not None
+    )
+
+
+def _has_particle(tokens: list[Token], first: int, last: int) -> bool:
+    return any(
+        re.match(r"^(?:al|el)[-‐‑]", tokens[i].text, re.IGNORECASE)
+        or fold(tokens[i].text) in PARTICLES
+        for i in range(first, last + 1)
+    )
+
+
+# "Iraqi security forces", "Turkish troops", "the Asayish security service":
+# a state's forces by the adjective of its people or its name, or a force by
+# its own name.
+FORCES = re.compile(
+    r"\b(?P<name>(?P<owner>U\.S\.|US|U\.K\.|UK|[A-Z][\w’'-]+)\s+(?P<kind>(?i:"
+    r"(?:(?:security|armed|special|border|federal|government|counter-terrorism|"
+    r"counterterrorism|riot)\s+)*(?:forces|troops|army|soldiers|police|"
+    r"service members|servicemen|personnel|sailors|marines|"
+    r"border guards?|military|security service|armed forces|air force|navy|"
+    r"warplanes?|jets?|drones?|aircraft|artillery|gunboats?))))\b"
+)
+# Forces named by their weapons or as a whole are the state's armed forces.
+ARMED_FORCES_WORDS = words(
+    "troops army soldiers military warplane warplanes jet jets drone drones "
+    "aircraft artillery gunboat gunboats forces members servicemen personnel "
+    "sailors marines"
+)
+
+
+def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candidate]:
+    found = []
+    body = text[sentence.start : sentence.end]
+    adjective = DEMONYM_OF.get(home, "")
+    if adjective:
+        for match in re.finditer(
+            r"(?:^|(?<=\s))(?P<lead>(?:the\s+|The\s+)?)"
+            r"(?P<name>(?:(?:federal|national|local|provincial|regional)\s+)?"
+            r"(?:security forces|police|border guards|riot police))\b",
+            body,
+            re.IGNORECASE,
+        ):
+            before = body[: match.start()]
+            if re.search(r"[A-Z][\w’'.-]*\s*$", before) and not before.endswith(
+                (". ", ", ")
+            ):
+                continue  # "Iraqi security forces", "Basra police": named
+            owner = owner_of(adjective)
+            its = re.search(r"\b(?:its|their)\s+$", before, re.IGNORECASE)
+            named_owner = re.findall(r"\b([A-Z][\w-]*)[’']s\b", before) if its else []
+            if named_owner and owner_of(named_owner[-1]) is not None:
+                # "Iran's intelligence ministry said … its security forces".
+                owner = owner_of(named_owner[-1])
+                adjective = DEMONYM_OF.get(owner.code, adjective)
+            found.append(
+                _Candidate(
+                    sentence.start + match.start("name"),
+                    sentence.start + match.end("name"),
+                    K.SECURITY_FORCE,
+                    name=f"{adjective} {match.group('name').lower()}",
+                    country=owner.country if owner else "",
+                    parent=owner.actor() if owner else None,
+                )
+            )
+    for match in FORCES.finditer(body):
+        owner_word = match.group("owner")
+        owner = owner_of(owner_word)
+        kind_words = match.group("kind")
+        start = sentence.start + match.start("name")
+        end = sentence.start + match.end("name")
+        if owner is None:
+            folded = fold(owner_word)
+            if kind_words[:1].isupper() or re.search(
+                r"[A-Z][\w’'-]*\s+$", body[: match.start("name")]
+            ):
+                # "Popular Mobilization Forces": a name of its own.
+                continue
+            if (
+                folded in COMMON_WORDS
+                or folded in FUNCTION_WORDS
+                or folded in TITLE_WORDS
+                or match.start("name") == 0
+                and folded in ("the", "a")
+            ):
+                continue
+            # "the Asayish security service": a force with a name of its own.
+            found.append(
+                _Candidate(
+                    start,
+                    end,
+                    K.SECURITY_FORCE,
+                    name=owner_word,
+                    aliases=[match.group("name")],
+                )
+            )
+            continue
+        if owner.code == REGION_CODE:
+            continue
+        last = fold(kind_words.split()[-1])
+        if last in ARMED_FORCES_WORDS and not re.search(
+            r"security|border|police|special|riot", kind_words
+        ):
+            # "a Turkish drone", "U.S. forces": the state's armed forces.
+            adjective = owner_word if fold(owner_word) in DEMONYMS else owner.name
+            name = f"{adjective} {ARMED_FORCES}"
+        else:
+            name = match.group("name")
+        found.append(
+            _Candidate(
+                start,
+                end,
+                K.SECURITY_FORCE,
+                name=name,
+                country=owner.country,
+                parent=owner.actor(),
+            )
+        )
+    return found
+
+
+def _strip_leading(name: str) -> str:
+    """ "The Komala" as "Komala": no sentence opener or demonym in front."""
+    parts = name.split()
+    while parts and (fold(parts[0]) in FUNCTION_WORDS or fold(parts[0]) in DEMONYMS):
+        parts = parts[1:]
+    return " ".join(parts)
+
+
+MEDIA_AROUND = re.compile(
+    r"^\s*(?:news agency|agency|newspaper|daily|TV|television|channel|broadcaster|"
+    r"website|outlet|reporter|correspondent)\b|^[’']s\s+(?:reporter|correspondent)",
+    re.IGNORECASE,
+)
+
+
+def is_media(text: str, mention: ActorMention) -> bool:
+    """A news outlet: by kind, by a list of outlets, by the words after it."""
+    if mention.kind == K.MEDIA:
+        return True
+    name = "-".join(mention.name.split())
+    if name in MEDIA_NAMES or mention.text in MEDIA_NAMES:
+        return True
+    return MEDIA_AROUND.match(text[mention.end : mention.end + 30]) is not None
+
+
+def _known_kind(tokens: list[Token], first: int, last: int) -> str:
+    """The kind a generic list tells for a name: an outlet, an international body."""
+    words_in = [tokens[i].text for i in range(first, last + 1)]
+    joined = "-".join(words_in)
+    if joined in MEDIA_NAMES or words_in[0] in MEDIA_NAMES:
+        return K.MEDIA
+    if joined in INTERNATIONAL_ACRONYMS:
+        return K.INTERNATIONAL_ORG
+    folded = {fold(w) for w in words_in}
+    if folded & ARMED_WORDS:
+        return K.ARMED_GROUP
+    return ""
+
+
+def _kind_of(tokens: list[Token], first: int, last: int) -> str:
+    """The kind of a body by its words: the last head word decides."""
+    folded = [fold(tokens[i].text) for i in range(first, last + 1)]
+    if set(folded) & ARMED_WORDS:
+        return K.ARMED_GROUP
+    if (
+        folded[0] in ("united", "international")
+        and "nations" in folded
+        or (set(folded) & {"nations", "nato"})
+    ):
+        return K.INTERNATIONAL_ORG
+    heads = [w for w in folded if w in HEAD_KINDS]
+    kind = HEAD_KINDS[heads[-1]] if heads else ""
+    if heads and heads[-1] == "agency" and "news" in folded:
+        kind = K.MEDIA
+    if not kind and set(folded) & INTERNATIONAL_WORDS and "organization" in folded:
+        kind = K.INTERNATIONAL_ORG
+    return kind or ""
+
+
+def _person_shape(tokens: list[Token], first: int, last: int) -> bool:
+    """Words that can be a person's name: no body's words, no acronym, no month."""
+    if last - first > 4:
+        return False
+    for i in range(first, last + 1):
+        word = tokens[i].text
+        folded = fold(word)
+        if folded in HEAD_KINDS or folded in MONTHS or folded in WEEKDAYS:
+            return False
+        if word.isupper() and len(word) > 1:
+            return False
+        if folded in COMMON_WORDS and folded not in ("al", "el"):
+            return False
+    return True
+
+
+def _acronym_after(tokens: list[Token], last: int, text: str) -> str:
+    """The acronym in brackets right after a name: "… Kurdistan (KDPI)"."""
+    match = re.match(r"\s*\(([A-Z][A-Za-z]{1,7})\)", text[tokens[last].end :])
+    return match.group(1) if match and match.group(1)[1:].isupper() else ""
+
+
+def _capitalised_runs(tokens: list[Token], text: str) -> list[tuple[int, int]]:
+    """
+    Runs of capitalised words standing together ("Popular Mobilization
+    Forces", "Ministry of Foreign Affairs"), as inclusive token index ranges.
+    """
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        if not _capitalised(tokens[i]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(tokens) and _joined(tokens[j], tokens[j + 1], text):
+            nxt = tokens[j + 1]
+            if _capitalised(nxt):
+                j += 1
+                continue
+            # "of", "for", "al" inside a name, followed by a capitalised word;
+            # "and", "to" inside a body's ("Metro Center for Journalists’
+            # Rights and Advocacy", "Committee to Protect Journalists").
+            k = j + 1
+            headed = any(fold(t.text) in HEAD_KINDS for t in tokens[i : j + 1])
+            while (
+                k < len(tokens)
+                and (
+                    fold(tokens[k].text) in CONNECTORS
+                    or (headed and fold(tokens[k].text) in ("and", "to"))
+                )
+                and _joined(tokens[k - 1], tokens[k], text)
+            ):
+                k += 1
+            if (
+                k < len(tokens)
+                and k > j + 1
+                and fold(tokens[j + 1].text) != "the"
+                and _capitalised(tokens[k])
+                and _joined(tokens[k - 1], tokens[k], text)
+            ):
+                j = k
+                continue
+            break
+        runs.append((i, j))
+        i = j + 1
+    return runs
+
+
+def _capitalised(token: Token) -> bool:
+    return (
+        token.is_capitalised or re.match(r"^(?:al|el)[-‐‑]\w", token.text) is not None
+    )
+
+
+def _joined(left: Token, right: Token, text: str) -> bool:
+    """Adjacent words of one name: "Kurdistan Workers’ Party" too."""
+    return re.fullmatch(r"[’']?\s?", text[left.end : right.start]) is not None
+
+
+def _is_junk(parts: list[str]) -> bool:
+    """Sentence openers, months, days, demonyms and titles name nobody."""
+    folded = [fold(w) for w in parts]
+    if len(folded) == 1 and folded[0] in COMMON_WORDS:
+        return True
+    meaningful = [
+        w
+        for w in folded
+        if w not in FUNCTION_WORDS
+        and w not in DEMONYMS
+        and w not in MONTHS
+        and w not in WEEKDAYS
+        and w not in TITLE_WORDS
+        and w not in PRONOUNS
+        and w not in CONNECTORS
+        and w != "s"
+    ]
+    return not meaningful
+
+
+def _trim(
+    tokens: list[Token], first: int, last: int, *, keep_demonym: bool
+) -> tuple[int, int] | None:
+    """A run without its leading "The", sentence openers, titles and demonyms."""
+    while first <= last:
+        word = fold(tokens[first].text)
+        droppable = word in FUNCTION_WORDS or word in TITLE_WORDS
+        if word in DEMONYMS and not keep_demonym:
+            droppable = True
+        if (word in CONNECTORS and not tokens[first].is_capitalised) or word == "s":
+            droppable = True
+        if word in ("the", "of", "for") or word in MONTHS or word in WEEKDAYS:
+            # "September of Mahsa Amini": a date before the name.
+            droppable = True
+        if not droppable:
+            break
+        first += 1
+    while last >= first and fold(tokens[last].text) in CONNECTORS | {"s"}:
+        last -= 1
+    return (first, last) if first <= last else None
+
+
+def _is_body(tokens: list[Token], first: int, last: int) -> bool:
+    """
+    A run naming a body: with a word such as "Ministry" or "Commission" in
+    it ("Iraqi High Commission for Human Rights") and no title after that
+    word, which would make it a person's ("Basra Police Chief Ali Saleh").
+    """
+    folded = [fold(tokens[i].text) for i in range(first, last + 1)]
+    heads = [i for i, w in enumerate(folded) if w in HEAD_KINDS]
+    if not heads or last == first:
+        return False
+    return not any(w in TITLE_WORDS for w in folded[heads[0] + 1 :])
+
+
+def _has_org_word(tokens: list[Token], first: int, last: int) -> bool:
+    return any(fold(tokens[i].text) in HEAD_KINDS for i in range(first, last + 1))
+
+
+def _after_title(tokens: list[Token], first: int, last: int) -> tuple[int, int] | None:
+    """The name in a run that follows a title, inside or just before the run."""
+    title_end = None
+    for i in range(first, last + 1):
+        if fold(tokens[i].text).rstrip(".") in TITLE_WORDS:
+            title_end = i
+    if title_end is None and first > 0 and fold(tokens[first - 1].text) in TITLE_WORDS:
+        title_end = first - 1
+    if title_end is None or title_end >= last:
+        return None
+    start = title_end + 1
+    while start <= last and (
+        fold(tokens[start].text) in DEMONYMS or tokens[start].key == "s"
+    ):
+        start += 1
+    end = min(last, start + 3)
+    if start > end or _has_org_word(tokens, start, end):
+        return None
+    if any(not _capitalised(tokens[i]) for i in range(start, end + 1)):
+        return None
+    if fold(tokens[start].text) in CONNECTORS:
+        return None
+    return start, end
+
+
+def _titled_member_after(tokens: list[Token], last: int) -> bool:
+    """Whether a lowercase title and a capitalised name follow a run."""
+    i = last + 1
+    while i < len(tokens) and not tokens[i].is_capitalised:
+        if fold(tokens[i].text) not in TITLE_WORDS:
+            return False
+        i += 1
+    return last + 1 < i < len(tokens) and tokens[i].is_capitalised
+
+
+def _acronym_of_previous(tokens: list[Token], i: int) -> bool:
+    """ "(PMF)" after "Popular Mobilization Forces" is the same body again."""
+    letters = tokens[i].text
+    before = [t for t in tokens[max(0, i - len(letters) - 3) : i] if t.is_capitalised]
+    initials = "".join(t.text[0] for t in before[-len(letters) :])
+    return len(letters) >= 2 and initials == letters
+
+
+# Actors without a name, as ACLED names them: "Protesters (Iraq)".
+
+UNNAMED_ARMED = re.compile(
+    r"\b(?:gunmen|gunman|armed men|masked men|unidentified (?:men|attackers|"
+    r"assailants|gunmen|armed men|people)|unknown (?:attackers|assailants|gunmen)|"
+    r"assailants|attackers|kidnappers)\b",
+    re.IGNORECASE,
+)
+# Who an attack's victims are when the article names nobody, and the name
+# of each kind: a generic list of the words news uses.
+UNNAMED_VICTIMS: list[tuple[str, re.Pattern]] = [
+    ("Kolbars", re.compile(r"\b(?:kolbars?|kulbars?|porters?)\b", re.IGNORECASE)),
+    ("Migrants", re.compile(r"\b(?:migrants?|asylum seekers?)\b", re.IGNORECASE)),
+    ("Refugees", re.compile(r"\brefugees?\b", re.IGNORECASE)),
+    (
+        "Civilians",
+        re.compile(
+            r"\b(?:civilians?|shepherds?|farmers?|villagers?|residents?|children|"
+            r"child|a (?:man|woman|boy|girl)|(?:two|three|four|five|six|several|"
+            r"\d+) (?:men|women|people)|passers-by|worshippers|pilgrims|"
+            r"fishermen|fisherman|workers?|labourers?|truck drivers?|drivers?|"
+            r"a (?:teacher|doctor|student|taxi driver|shopkeeper)|family|families)\b",
+            re.IGNORECASE,
+        ),
+    ),
+]
+
+
+def unnamed(
+    kind: str, code: str, *, sentence: int, text: str, start: int, end: int
+) -> ActorMention:
+    """
+    "Protesters (Iraq)", "Unidentified armed group (Iraq)": an actor no name
+    tells, as ACLED names them, with the country it is of (ISO 3166-1 alpha-2).
+    """
+    country, iso3 = _countries().get(code, ("", ""))
+    name = f"{kind} ({country})" if country else kind
+    ref = known_by_name(name)
+    actor_kind = K.ARMED_GROUP if kind.startswith("Unidentified") else K.CIVILIANS
+    return ActorMention(
+        text=text[start:end],
+        start=start,
+        end=end,
+        name=ref.name if ref else name,
+        actor_id=ref.actor_id if ref else None,
+        kind=actor_kind,
+        sentence=sentence,
+        country=iso3,
+    )
+
+
+def nationality(words_: str, fallback: str) -> str:
+    """ "Afghan migrants" are of Afghanistan, "refugees from Syria" of Syria."""
+    for word in re.findall(r"[A-Z][a-z]+", words_):
+        code = DEMONYMS.get(fold(word))
+        if code:
+            return code
+    origin = re.search(
+        r"\bfrom\s+(?:the\s+)?([A-Z][\w ]+?)\b(?:[,.;]|\s[a-z]|$)", words_
+    )
+    if origin:
+        owner = owner_of(origin.group(1))
+        if owner is not None and owner.code != REGION_CODE:
+            return owner.code
+    return fallback
+
+
+def iso3_to_iso2(iso3: str) -> str:
+    return next((c for c, (_, i3) in _countries().items() if i3 == iso3), "")
+
+
+_known_countries: tuple[object, dict[int, str]] | None = None
+
+
+def known_countries() -> dict[int, str]:
+    """The countries (ISO alpha-3) of the stored actors, kept with the actor index."""
+    global _known_countries
+    summary = index_summary()
+    if _known_countries is None or _known_countries[0] != summary:
+        _known_countries = (
+            summary,
+            dict(Actor.objects.exclude(country="").values_list("id", "country")),
+        )
+    return _known_countries[1]
+
+
+# The adjective of each country's people, for forces an article names
+# without it ("security forces" in an article about Iran).
+DEMONYM_OF = {
+    "IQ": "Iraqi",
+    "IR": "Iranian",
+    "TR": "Turkish",
+    "SY": "Syrian",
+    "JO": "Jordanian",
+    "SA": "Saudi",
+    "KW": "Kuwaiti",
+    "US": "U.S.",
+    "IL": "Israeli",
+    "LB": "Lebanese",
+    "AF": "Afghan",
+    "PK": "Pakistani",
+    "AZ": "Azerbaijani",
+    "AM": "Armenian",
+}
+
+
+# States that act, and short second mentions.
+
+
+def _states_that_act(
+    sentences: list[Sentence],
+    text: str,
+    actors: list[ActorMention],
+    places: list[PlaceMention],
+) -> tuple[list[ActorMention], list[PlaceMention]]:
+    """
+    A country's name is an actor where the state acts ("the United States
+    condemned", "by Iran", "Tehran accuses") and a place where it locates
+    ("in Iraq", "from Iran"): the state the database holds, or a new one.
+    """
+    by_span = {(a.start, a.end): a for a in actors}
+    kept_actors = list(actors)
+    kept_places: list[PlaceMention] = []
+    for place in places:
+        sentence = sentences[place.sentence]
+        before = text[sentence.start : place.start]
+        after = text[place.end : sentence.end]
+        actor = by_span.get((place.start, place.end))
+        capital = (
+            place.place.kind == Location.Kind.CITY
+            and CAPITALS.get(fold(place.text)) is not None
+        )
+        if place.place.kind != Location.Kind.COUNTRY and not capital:
+            kept_places.append(place)
+            continue
+        acts = _acts(before, after, place.text)
+        if LOCATES_BEFORE.search(before) and not AGENT_BEFORE.search(before):
+            acts = False
+        if actor is not None:
+            if not acts and LOCATES_BEFORE.search(before):
+                kept_actors.remove(actor)
+            kept_places.append(place)
+            if acts:
+                kept_places.pop()
+            continue
+        if not acts:
+            kept_places.append(place)
+            continue
+        code = (
+            CAPITALS[fold(place.text)]
+            if capital
+            else next(
+                (c for c, (n, _) in _countries().items() if n == place.place.name),
+                place.place.country,
+            )
+        )
+        owner = owner_of(place.text) if not capital else owner_of(place.text)
+        if owner is None and code in _countries():
+            name, iso3 = _countries()[code]
+            owner = Owner(name, code, iso3)
+        if owner is None:
+            kept_places.append(place)
+            continue
+        ref = owner.actor()
+        kept_actors.append(
+            ActorMention(
+                text=place.text,
+                start=place.start,
+                end=place.end,
+                name=ref.name,
+                actor_id=ref.actor_id,
+                kind=K.STATE if owner.code != REGION_CODE else K.GOVERNMENT_BODY,
+                sentence=place.sentence,
+                country=owner.country,
+            )
+        )
+        if capital:
+            # The city is still where the article's dateline or story is.
+            continue
+    return kept_actors, kept_places
+
+
+def _acts(before: str, after: str, name: str) -> bool:
+    if AGENT_BEFORE.search(before):
+        return True
+    if re.match(r"^[’']s\s", after):
+        return False
+    return ACTS_AFTER.match(after) is not None
+
+
+SHORT_HEADS = words(
+    "guard guards corps ministry council party forces army militia brigades "
+    "front movement command commission committee agency presidency office "
+    "treasury department"
+)
+
+
+def _short_references(
+    sentences: list[Sentence],
+    text: str,
+    actors: list[ActorMention],
+    places: list[PlaceMention],
+) -> list[ActorMention]:
+    """
+    "The Guards said" with the Islamic Revolutionary Guard Corps in the
+    article, "the ministry" after Iraq's foreign ministry: a head word of
+    exactly one organisation the article names is that organisation, also
+    where a rule took it for a new name of its own ("Guards said").
+    """
+    organisations = [a for a in actors if a.kind != PERSON and len(a.name.split()) > 1]
+    bare = [
+        a
+        for a in actors
+        if a.actor_id is None
+        and len(a.text.split()) == 1
+        and fold(a.text) in SHORT_HEADS
+        and a.name == a.text
+    ]
+    found = [a for a in actors if a not in bare]
+    taken = [(a.start, a.end) for a in found] + [(p.start, p.end) for p in places]
+    for sentence in sentences:
+        tokens = sentence.tokens
+        for i, token in enumerate(tokens):
+            head = fold(token.text)
+            if head not in SHORT_HEADS:
+                continue
+            after_the = i > 0 and fold(tokens[i - 1].text) == "the"
+            was_bare = any(a.start == token.start for a in bare)
+            if not (after_the or was_bare):
+                continue
+            if any(token.start < e and s < token.end for s, e in taken):
+                continue
+            if (
+                i + 1 < len(tokens)
+                and tokens[i + 1].is_capitalised
+                and tokens[i + 1].start - token.end <= 1
+            ):
+                continue
+            stem = head.rstrip("s")
+            matching = {
+                (a.name, a.actor_id): a
+                for a in organisations
+                if any(
+                    fold(w).rstrip("s") == stem for w in re.findall(r"[^\W_]+", a.name)
+                )
+                and (token.is_capitalised or a.start < token.start)
+            }
+            if len(matching) != 1:
+                continue
+            [actor] = matching.values()
+            found.append(
+                ActorMention(
+                    text=token.text,
+                    start=token.start,
+                    end=token.end,
+                    name=actor.name,
+                    actor_id=actor.actor_id,
+                    kind=actor.kind,
+                    sentence=sentence.index,
+                    country=actor.country,
+                    parent=actor.parent,
+                )
+            )
+            taken.append((token.start, token.end))
+    return found

@@ -1,0 +1,630 @@
+"""
+The words that tell what kind of thing happened ("signed", "struck",
+"detained", "met", "said"), each weighed by how surely it tells of something
+that happened: a verb more than a noun, both more than a verb of saying, and
+all less inside a quotation, after "the", in a plan or a condition.
+"""
+
+import re
+from dataclasses import dataclass
+
+from events.extract.text import FUNCTION_WORDS, Sentence, fold, words
+from events.models import Event
+
+T = Event.Type
+
+VIOLENT = {T.REMOTE_VIOLENCE, T.BATTLE, T.VIOLENCE_AGAINST_CIVILIANS, T.RIOT}
+
+# How much a kind of wording says that something happened: a verb ("signed",
+# "detained") more than a noun ("the agreement"), and both more than a verb
+# of saying, which makes an event only when nothing else does.
+VERB, NOUN, SAY, WEAK = 3.0, 2.0, 1.5, 1.0
+CASUALTY = "casualty"  # "killed", "died": the type comes from the rest
+ATTACK = "attack"  # "attacked", "targeted": the weapon tells which kind
+
+
+def _any_of(*alternatives: str) -> str:
+    return r"\b(?:" + "|".join(alternatives) + r")\b"
+
+
+# The words that tell what kind of thing happened, strongest reading first
+# within each type; an earlier pattern's words are not read again by a later.
+_TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
+    (
+        T.AGREEMENT,
+        VERB,
+        _any_of(
+            r"signed",
+            r"signs",
+            r"sign",
+            r"inked",
+            r"inks",
+            r"initiall?ed",
+            r"agreed (?:to|on|upon)",
+            r"reached (?:an?|the) (?:agreement|deal|accord|understanding|truce)",
+            r"concluded (?:an?|the) (?:agreement|deal|accord|treaty)",
+        ),
+    ),
+    (
+        T.AGREEMENT,
+        NOUN,
+        _any_of(
+            r"agreements?",
+            r"deals?",
+            r"accords?",
+            r"memorand(?:um|a)",
+            r"treaty",
+            r"pacts?",
+            r"ceasefire",
+            r"truce",
+        ),
+    ),
+    (
+        T.REMOTE_VIOLENCE,
+        VERB,
+        _any_of(
+            r"struck",
+            r"bombed",
+            r"shelled",
+            r"detonated",
+            r"exploded",
+            r"launched (?:[\w-]+ ){0,4}(?:strikes?|attacks?|missiles?|drones?|"
+            r"rockets?|air ?strikes?|raids?)",
+            r"fired (?:[\w-]+ ){0,3}?(?:rockets?|missiles?|drones?|mortars?|shells?)",
+            r"(?:(?<=strike )|(?<=strikes )|(?<=drone )|(?<=drones )|(?<=missile )|"
+            r"(?<=missiles )|(?<=rocket )|(?<=rockets )|(?<=aircraft )|(?<=jets )|"
+            r"(?<=warplanes )|(?<=shells )|(?<=mortars ))(?:hit|hits|slammed)",
+            r"carried out (?:[\w-]+ ){0,3}?(?:strikes?|air ?strikes?|bombings?|"
+            r"raids?)",
+        ),
+    ),
+    (
+        T.REMOTE_VIOLENCE,
+        NOUN,
+        _any_of(
+            r"drone strikes?",
+            r"air ?strikes?",
+            r"missile (?:strikes?|attacks?)",
+            r"rocket attacks?",
+            r"drone attacks?",
+            r"explosions?",
+            r"blasts?",
+            r"bombings?",
+            r"shelling",
+            r"(?:roadside|car) bombs?",
+            r"strikes",
+        ),
+    ),
+    (
+        T.BATTLE,
+        VERB,
+        _any_of(
+            r"clashed",
+            r"fought",
+            r"ambushed",
+            r"stormed",
+            r"exchanged fire",
+            r"repelled",
+        ),
+    ),
+    (
+        T.BATTLE,
+        NOUN,
+        _any_of(
+            r"clashes",
+            r"fighting",
+            r"battles?",
+            r"firefights?",
+            r"gunfights?",
+            r"ambush",
+            r"offensive",
+        ),
+    ),
+    (
+        ATTACK,
+        VERB,
+        _any_of(
+            r"attacked",
+            r"targeted",
+            r"shot(?: dead)?",
+            r"gunned down",
+            r"(?<=was )hit",
+            r"(?<=were )hit",
+            r"(?<=been )hit",
+            r"(?<=being )hit",
+            r"hitting",
+        ),
+    ),
+    (ATTACK, NOUN, _any_of(r"attacks?")),
+    (
+        T.VIOLENCE_AGAINST_CIVILIANS,
+        VERB,
+        _any_of(
+            r"abducted",
+            r"kidnapped",
+            r"executed",
+            r"assassinated",
+            r"massacred",
+            r"tortured",
+            r"hanged",
+            r"opened fire on (?:[\w-]+ ){0,3}?(?:protesters|demonstrators|civilians|"
+            r"crowds?|mourners|worshippers|villagers|porters|kolbars|shepherds|"
+            r"farmers|migrants|workers)",
+        ),
+    ),
+    (
+        T.VIOLENCE_AGAINST_CIVILIANS,
+        NOUN,
+        _any_of(r"executions?", r"kidnappings?", r"massacres?", r"assassinations?"),
+    ),
+    (
+        T.PROTEST,
+        VERB,
+        _any_of(
+            r"protested",
+            r"rallied",
+            r"marched",
+            r"demonstrated (?:against|outside|in)",
+            r"took to the streets",
+            r"staged (?:an? )?(?:[\w-]+ )?(?:protests?|rally|rallies|sit-ins?|"
+            r"demonstrations?|strikes?|march(?:es)?)",
+            r"gathered (?:outside|in front of)",
+            r"chanted",
+            r"blocked (?:the |a |several |main )*(?:roads?|highways?|streets?|"
+            r"bridges?|entrances?|border crossings?)",
+            r"marched",
+            r"went on strike",
+        ),
+    ),
+    (
+        T.PROTEST,
+        NOUN,
+        _any_of(r"protests?", r"demonstrations?", r"rally", r"rallies", r"sit-ins?"),
+    ),
+    (
+        T.RIOT,
+        VERB,
+        _any_of(
+            r"rioted",
+            r"torched",
+            r"looted",
+            r"ransacked",
+            r"set fire to",
+            r"set ablaze",
+            r"(?:threw|hurled) stones",
+            r"vandali[sz]ed",
+        ),
+    ),
+    (T.RIOT, NOUN, _any_of(r"riots?", r"rioting")),
+    (
+        T.ARREST,
+        VERB,
+        _any_of(
+            r"arrested",
+            r"arrests",
+            r"detained",
+            r"detains",
+            r"apprehended",
+            r"rounded up",
+            r"(?:took|taken) into custody",
+            r"jailed",
+            r"imprisoned",
+        ),
+    ),
+    (T.ARREST, NOUN, _any_of(r"arrests?", r"detentions?")),
+    (
+        T.DEPLOYMENT,
+        VERB,
+        _any_of(
+            r"(?:re)?deployed",
+            r"(?:re)?deploys?",
+            r"dispatched",
+            r"stationed",
+            r"sent (?:[\w-]+ ){0,3}?(?:troops|forces|soldiers|reinforcements|units|"
+            r"guards|tanks)",
+            r"withdrew (?:[\w-]+ ){0,3}?(?:troops|forces|soldiers|units)",
+            r"pulled out",
+            r"(?<=be )(?:sent|deployed|dispatched|stationed|posted)",
+            r"(?<=been )(?:sent|deployed|dispatched|stationed|posted)",
+            r"(?<=were )(?:sent|deployed|dispatched|stationed|posted)",
+        ),
+    ),
+    (
+        T.DEPLOYMENT,
+        NOUN,
+        _any_of(r"(?:re)?deployment", r"reinforcements", r"withdrawal"),
+    ),
+    (
+        T.MEETING,
+        VERB,
+        _any_of(
+            r"met",
+            r"meets",
+            r"meet with",
+            r"held (?:[\w-]+ ){0,5}?(?:talks|meetings?)",
+            r"holds (?:[\w-]+ ){0,5}?(?:talks|meetings?)",
+            r"received(?= (?:[A-Z]|his |her |the [A-Z]|a delegation))",
+            r"talks between",
+            r"hosted",
+            r"visited",
+            r"conferred",
+            r"received (?:[\w-]+ ){0,3}?"
+            r"(?:delegation|counterpart|minister|envoy|president|ambassador)",
+        ),
+    ),
+    (T.MEETING, NOUN, _any_of(r"meetings?", r"talks", r"summit", r"visit")),
+    (
+        T.APPOINTMENT,
+        VERB,
+        _any_of(
+            r"appointed",
+            r"appoints",
+            r"named (?:[\w-]+ ){0,5}?as (?:the |its |his |her |a |an )?(?:new |acting |"
+            r"interim |deputy )?(?:minister|ambassador|envoy|head|chief|commander|"
+            r"director|governor|spokesman|spokeswoman|president|prime minister|"
+            r"speaker|chairman|leader|adviser|advisor|secretary)",
+            r"sworn in",
+            r"nominated",
+            r"elected",
+            r"took office",
+            r"assumed office",
+            r"tapped",
+        ),
+    ),
+    (T.APPOINTMENT, NOUN, _any_of(r"appointment", r"nomination", r"inauguration")),
+    (T.DEATH, VERB, _any_of(r"found dead", r"passed away")),
+    (
+        T.OTHER,
+        VERB,
+        _any_of(
+            r"sanctioned",
+            r"imposed (?:new )?sanctions",
+            r"sentenced",
+            r"ruled",
+            r"imposed (?:a |an )?(?:[\w-]+ )?curfew",
+            r"repatriated",
+            r"crossed back",
+            r"returned home",
+            r"revoked",
+            r"dissolved",
+            r"won (?:[\w-]+ ){0,3}?seats",
+            r"resigned",
+            r"sacked",
+            r"suspended",
+            r"banned",
+            r"expelled",
+            r"summoned",
+            r"closed",
+            r"reopened",
+            r"evacuated",
+            r"recalled",
+            r"(?:released|freed) (?:[\w-]+ ){0,3}?(?:prisoners|detainees|hostages|"
+            r"captives|activists|journalists|protesters)",
+            r"(?:launched|ordered|opened) an? (?:investigation|inquiry|probe)",
+        ),
+    ),
+    (T.OTHER, NOUN, _any_of(r"sanctions", r"resignation")),
+    (
+        CASUALTY,
+        VERB,
+        _any_of(r"killed", r"kills", r"kill", r"wounded", r"injured", r"died", r"dies"),
+    ),
+    (CASUALTY, NOUN, _any_of(r"deaths?", r"dead", r"casualties")),
+    (
+        T.STATEMENT,
+        SAY,
+        _any_of(
+            r"said",
+            r"says",
+            r"say",
+            r"told",
+            r"tells",
+            r"stated",
+            r"announced",
+            r"announces",
+            r"denounced",
+            r"condemned",
+            r"condemns",
+            r"warned",
+            r"warns",
+            r"accused",
+            r"accuses",
+            r"urged",
+            r"urges",
+            r"called (?:on|for)",
+            r"claimed",
+            r"demanded",
+            r"rejected",
+            r"welcomed",
+            r"praised",
+            r"criticised",
+            r"criticized",
+            r"declared",
+            r"threatened",
+            r"vowed",
+            r"pledged",
+            r"promised",
+            r"insisted",
+            r"confirmed",
+            r"denied",
+            r"blamed",
+            r"tweeted",
+            r"wrote",
+        ),
+    ),
+    (T.STATEMENT, WEAK, _any_of(r"statement")),
+]
+TRIGGERS: list[tuple[str, float, re.Pattern]] = [
+    (kind, strength, re.compile(pattern, re.IGNORECASE))
+    for kind, strength, pattern in _TRIGGER_PATTERNS
+]
+
+DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|this|that|these|those|its|their|his|her|our|both|such)\s+"
+    r"(?:[\w’'.-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+ADJECTIVE_USE = re.compile(r"\b(?:the|a|an|its|their|those|these)\s+$", re.IGNORECASE)
+CAUSE_BEFORE = re.compile(
+    r"\b(?:amid|after|following|over|since|despite|against|sparked by|"
+    r"because of|due to)\s+"
+    r"(?:[\w’'.-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+IRREALIS_BEFORE = re.compile(
+    r"\b(?:plan(?:s|ned|ning)? to|plott?(?:s|ed|ing)? to|intend(?:s|ed)? to|"
+    r"threaten(?:s|ed)? to|tried to|try to|attempt(?:s|ed)? to|would not|will not|"
+    r"did not|does not|do not|not|never|refused to|failed to|"
+    r"aim(?:s|ed)? (?:to|at)|seeks? to|sought to|wants? to|allow)\s+"
+    r"(?:[\w’'.-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+# Words that make the rest of their clause a condition, a possibility or a
+# plan: "once a gas contract is signed", "could strike", "is expected to visit".
+# A time ahead after the action: "would deploy … in the coming months".
+FUTURE_AFTER = re.compile(
+    r"^[^,;.]*?\b(?:in the coming (?:days|weeks|months|years)|next (?:week|month|"
+    r"year)|later this (?:week|month|year))\b",
+    re.IGNORECASE,
+)
+HYPOTHETICAL_RE = re.compile(
+    r"\b(?:once|if|unless|until|whether|could|might|may|should|will|shall|"
+    r"in the coming|"
+    r"expected to|due to|set to|scheduled to|plans? to|planning to)\b",
+    re.IGNORECASE,
+)
+# After a preposition a noun names a kind of action, not one that happened:
+# "used for attacks", "the threat of protests".
+PREPOSITION_BEFORE = re.compile(
+    r"\b(?:for|of|about|on|to|into|with|by|during|in)\s+(?:[\w’'.-]+\s+){0,1}$",
+    re.IGNORECASE,
+)
+COMPOUND_AFTER = re.compile(
+    r"^\s+[a-z]+(?:ers|ors|ists|ants|ents|ees|ment|ments|ship|ground|sites?|area|"
+    r"zone|camps?|leaders?|groups?)\b"
+)
+AUXILIARY = words(
+    "has have had was were is are be been being will would shall should can could "
+    "may might must to not also and or then later jointly reportedly allegedly "
+    "had"
+)
+PASSIVE_BEFORE = re.compile(
+    r"\b(?:was|were|been|being|is|are|be|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE
+)
+# Sentences about how things usually are, not about something that happened.
+CUSTODY = re.compile(
+    r"\bin (?:police )?(?:custody|detention|prison|jail)\b", re.IGNORECASE
+)
+CROWDS = re.compile(
+    r"\b(?:demonstrators|protesters|rioters|crowds?|mobs?|supporters)\b(?:\s+\w+){0,2}"
+    r"\s+(?:clashed|fought|attacked|stormed)",
+    re.IGNORECASE,
+)
+REMOTE_WEAPONS = re.compile(
+    r"\b(?:drones?|missiles?|rockets?|air ?strikes?|shell(?:s|ing|ed)|mortars?|"
+    r"artillery|bombs?|bombing|IEDs?|explosives?|warplanes?|jets?|aircraft)\b",
+    re.IGNORECASE,
+)
+CIVILIANS = re.compile(
+    r"\b(?:civilians?|protesters|demonstrators|children|women|villagers?|"
+    r"shopkeepers?|worshippers|journalists?|mourners|passers-by|residents?|"
+    r"shepherds?|farmers?|porters?|kolbars?|aid workers?|workers?|drivers?|"
+    r"fishermen|migrants?|refugees?|pilgrims|a (?:man|woman|boy|girl))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class Trigger:
+    kind: str
+    strength: float
+    start: int
+    end: int
+    word: str
+    # Read as a verb ("struck"), not a noun ("the strikes").
+    verb: bool = False
+
+    @property
+    def says(self) -> bool:
+        return self.kind == T.STATEMENT
+
+
+def _quote_spans(body: str, offset: int) -> list[tuple[int, int]]:
+    spans, opened, straight = [], None, None
+    for i, ch in enumerate(body):
+        if ch == "“":
+            opened = i
+        elif ch == "”" and opened is not None:
+            spans.append((offset + opened, offset + i + 1))
+            opened = None
+        elif ch == '"':
+            if straight is None:
+                straight = i
+            else:
+                spans.append((offset + straight, offset + i + 1))
+                straight = None
+    return spans
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def find_triggers(text: str, sentence: Sentence) -> list[Trigger]:
+    """
+    The action words of a sentence, each weighed down where it does not
+    tell of something that happened: inside a quotation, a noun after "the"
+    or a preposition, a verb used as an adjective, a plan or a condition.
+    """
+    body = text[sentence.start : sentence.end]
+    quotes = _quote_spans(body, sentence.start)
+    found: list[Trigger] = []
+    taken: list[tuple[int, int]] = []
+    for kind, strength, pattern in TRIGGERS:
+        for match in pattern.finditer(body):
+            start, end = match.start() + sentence.start, match.end() + sentence.start
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            before = body[: match.start()]
+            weight = strength
+            if _inside(start, end, quotes):
+                weight *= 0.3
+            if strength == WEAK and SOURCE_BEFORE.search(before):
+                # "according to a statement from…": where it was read.
+                weight *= 0.3
+            if strength == NOUN:
+                if REACTION_BEFORE.search(before):
+                    # "condemned the strikes": what a statement is about.
+                    weight *= 0.25
+                if COMPOUND_AFTER.match(body[match.end() :]):
+                    # "Protest organisers", "agreement text": a modifier.
+                    weight *= 0.5
+                if DETERMINER_BEFORE.search(before):
+                    weight *= 0.25
+                elif CAUSE_BEFORE.search(before) or PREPOSITION_BEFORE.search(before):
+                    weight *= 0.5
+            indefinite = strength == VERB and INDEFINITE_REDUCED.search(before)
+            if strength == VERB and _reduced(
+                before, match.group(), body[match.end() :]
+            ):
+                weight *= 0.25
+            if indefinite and REDUCED_NEXT.match(body[match.end() :]):
+                # "under an agreement signed in Baghdad on Tuesday": told
+                # here for the first time, whatever the main clause plans.
+                weight = VERB * 0.8
+            elif strength in (VERB, NOUN) and (
+                IRREALIS_BEFORE.search(before)
+                or HYPOTHETICAL_RE.search(before, _clause_start(before))
+                or FUTURE_AFTER.match(body[match.end() :])
+            ):
+                weight *= 0.3
+            found.append(
+                Trigger(
+                    kind, weight, start, end, match.group(), strength in (VERB, SAY)
+                )
+            )
+    return found
+
+
+def _clause_start(before: str) -> int:
+    """Where the clause ending at the end of `before` starts."""
+    marks = [before.rfind(mark) for mark in ',;:“”"']
+    that = [m.end() for m in re.finditer(r"\b(?:that|and|but)\s", before)]
+    return max([0, *(m + 1 for m in marks if m >= 0), *that])
+
+
+REACTION_BEFORE = re.compile(
+    r"\b(?:condemn\w*|denounc\w*|welcom\w*|prais\w*|critici[sz]\w*|reject\w*|"
+    r"blam\w*|deplor\w*|hail\w*|called|describ\w*|said|says|over|about|"
+    r"responsibility for|claimed)\s+(?:[\w’'.\"“”-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
+SOURCE_BEFORE = re.compile(
+    r"\b(?:according to|in|citing|quoting)\s+(?:a|an|the|its|their)\s+(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+INDEFINITE_REDUCED = re.compile(
+    r"\b(?:an?|two|three|four|several|new)\s+(?:[\w’'.-]+\s+){0,2}?"
+    r"(?:agreement|deal|accord|memorandum|memorandums|treaty|pact)\s+$",
+    re.IGNORECASE,
+)
+REDUCED_NEXT = re.compile(
+    r"^\s*(?:[,.;:”\"]|$|(?:on|in|at|by|last|during|with|from|earlier|under|"
+    r"after|before|since|between|to)\b)",
+    re.IGNORECASE,
+)
+
+
+def _reduced(before: str, word: str, after: str) -> bool:
+    """
+    A verb used as an adjective or in a reduced relative clause refers back
+    to an event told elsewhere: "the signed agreement", "the deal signed on
+    Sunday". A verb with its object after it is the action itself: "the
+    Iraqi cabinet appointed Majid al-Lajmawi".
+    """
+    if not word.casefold().endswith("ed") and " " not in word:
+        return False
+    if ADJECTIVE_USE.search(before):
+        return True
+    if not REDUCED_NEXT.match(after):
+        return False
+    previous = re.search(r"([\w’'-]+)\s+$", before)
+    if previous is None:
+        return False
+    word_before = previous.group(1)
+    if word_before[:1].isupper() or fold(word_before) in AUXILIARY:
+        return False
+    if fold(word_before) in FUNCTION_WORDS or word_before.endswith("ly"):
+        return False
+    rest = before[: previous.start()]
+    return (
+        re.search(
+            r"\b(?:the|this|that|these|those)\s+(?:[\w’'-]+\s+){0,2}$",
+            rest,
+            re.IGNORECASE,
+        )
+        is not None
+    )
+
+
+def choose(triggers: list[Trigger], body: str) -> tuple[Trigger, str] | None:
+    """The strongest action word, the first of equals, and the event type."""
+    if not triggers:
+        return None
+    best = max(triggers, key=lambda t: (t.strength, -t.start))
+    if best.strength < WEAK:
+        return None
+    return best, event_type(best, triggers, body)
+
+
+def event_type(trigger: Trigger, triggers: list[Trigger], body: str) -> str:
+    """The type a trigger gives, with the words around it for "killed", "attacked"."""
+    if trigger.kind == CASUALTY:
+        return _casualty_type(triggers, body, trigger)
+    if trigger.kind == T.BATTLE and CROWDS.search(body):
+        # "demonstrators clashed": a riot, not a battle.
+        return T.RIOT
+    if trigger.kind == ATTACK:
+        if REMOTE_WEAPONS.search(body):
+            return T.REMOTE_VIOLENCE
+        if CIVILIANS.search(body):
+            return T.VIOLENCE_AGAINST_CIVILIANS
+        return T.BATTLE
+    return trigger.kind
+
+
+def _casualty_type(triggers: list[Trigger], body: str, casualty: Trigger) -> str:
+    if CUSTODY.search(body):
+        return T.DEATH
+    violent = [t for t in triggers if t.kind in VIOLENT]
+    if violent:
+        kind = max(violent, key=lambda t: t.strength).kind
+        return T.RIOT if kind == T.BATTLE and CROWDS.search(body) else kind
+    if REMOTE_WEAPONS.search(body):
+        return T.REMOTE_VIOLENCE
+    if CIVILIANS.search(body):
+        return T.VIOLENCE_AGAINST_CIVILIANS
+    if fold(casualty.word).startswith(("die", "death", "dead")):
+        return T.DEATH
+    return T.BATTLE

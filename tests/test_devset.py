@@ -1,0 +1,320 @@
+"""
+The assistant's development set (tests/devset/): its annotations hold
+together, its scoring counts what it says it counts, and the assistant
+reaches the goals of issue #16 on it. The table of figures is printed at the
+end of the run.
+"""
+
+import copy
+import datetime
+from collections.abc import Callable
+
+import pytest
+
+from tests.devset import score
+from tests.devset.score import (
+    GOALS,
+    AnnotationError,
+    ArticleScore,
+    Period,
+    Report,
+    Resolver,
+    Tally,
+    normalise,
+    parse_article,
+)
+
+pytestmark = pytest.mark.django_db
+
+# A small article with its expectations, and what an assistant might suggest
+# for it: every case the scoring tells apart, once.
+TEXT = """Drone hits car near Penjwen; Iraq's minister meets two counterparts
+
+PENJWEN — A drone struck a car near Penjwen on Sunday, killing two members of the KDPI, the party said. The KRG condemned the attack.
+
+Iraq's Foreign Minister Fuad Hussein met Abbas Araghchi and Hakan Fidan separately in Baghdad on Monday.
+"""  # noqa: E501
+STRIKE = "A drone struck a car near Penjwen on Sunday"
+CONDEMNED = "The KRG condemned the attack."
+MEETINGS = "Iraq's Foreign Minister Fuad Hussein met Abbas Araghchi and Hakan Fidan"
+EXPECTED = {
+    "article": {"published_on": datetime.date(2024, 6, 11)},
+    "actors": [
+        {"name": "Democratic Party of Iranian Kurdistan", "kind": "political_party",
+         "country": "IRN", "aliases": ["KDPI"]},
+        {"name": "Kurdistan Regional Government", "kind": "government_body",
+         "country": "IRQ"},
+        {"name": "Fuad Hussein", "kind": "person", "country": "IRQ"},
+        {"name": "Abbas Araghchi", "kind": "person", "country": "IRN"},
+        {"name": "Hakan Fidan", "kind": "person", "country": "TUR"},
+    ],
+    "places": [
+        {"name": "Penjwen", "country": "IRQ", "geonames": 98012},
+        {"name": "Baghdad", "country": "IRQ", "geonames": 98182},
+    ],
+    "events": [
+        {"type": "remote_violence", "date": datetime.date(2024, 6, 9),
+         "precision": "day", "place": "Penjwen",
+         "participants": [["Democratic Party of Iranian Kurdistan", "target"],
+                          ["Kurdistan Regional Government", "mentioned"]],
+         "quotes": [STRIKE, CONDEMNED]},
+        {"type": "meeting", "date": datetime.date(2024, 6, 10), "precision": "day",
+         "place": "Baghdad",
+         "participants": [["Fuad Hussein", "participant"],
+                          ["Abbas Araghchi", "participant"]],
+         "quotes": [MEETINGS]},
+        {"type": "meeting", "date": datetime.date(2024, 6, 10), "precision": "day",
+         "place": "Baghdad",
+         "participants": [["Fuad Hussein", "participant"],
+                          ["Hakan Fidan", "participant"]],
+         "quotes": [MEETINGS]},
+    ],
+}  # fmt: skip
+KRG_ID, BAGHDAD_ID = 1, 65
+# Penjwen as GeoNames names it, at its coordinates.
+BAYNJIWAYN = {
+    "name": "Baynjiwayn",
+    "lat": 35.62054,
+    "lon": 45.94908,
+    "location_id": None,
+}
+BAGHDAD = {"name": "Baghdad", "lat": 33.34, "lon": 44.40, "location_id": BAGHDAD_ID}
+
+
+def span(words: str) -> dict:
+    start = TEXT.index(words)
+    return {"start": start, "end": start + len(words)}
+
+
+SUGGESTIONS = {
+    "actors": [
+        {"name": "KDPI", "actor_id": None},  # an alias of the party's
+        {"name": "KRG", "actor_id": KRG_ID},  # stored, under its full name
+        {"name": "Fuad Hussein", "actor_id": None},
+        {"name": "Araghchi", "actor_id": None},  # half a name: not the person
+        {"name": "Reuters", "actor_id": None},  # nobody the editor records
+    ],
+    "places": [
+        BAYNJIWAYN,
+        BAGHDAD,
+        # Penjwen's name in another country is not Penjwen.
+        {"name": "Penjwen", "lat": None, "lon": None, "location_id": None,
+         "country": "IR"},
+    ],
+    "dates": [
+        {"value": "2024-06-09", "precision": "day"},
+        {"value": "2024-06", "precision": "month"},
+        {"value": "2024-06-12", "precision": "week"},  # the week of 10 June
+    ],
+    "events": [
+        # Right in every part: accepted.
+        {**span(STRIKE), "event_type": "remote_violence",
+         "date": {"value": "2024-06-09", "precision": "day"}, "place": BAYNJIWAYN,
+         "actors": [{"name": "KDPI", "actor_id": None, "role": "target"},
+                    {"name": "KRG", "actor_id": KRG_ID, "role": "mentioned"}]},
+        # A reaction proposed on its own: its event is taken, so it is
+        # discarded.
+        {**span(CONDEMNED), "event_type": "statement",
+         "date": {"value": "2024-06", "precision": "month"}, "place": None,
+         "actors": [{"name": "KRG", "actor_id": KRG_ID, "role": "initiator"}]},
+        # Two meetings in one sentence, the second proposal first: each goes to
+        # the event it agrees with best.
+        {**span(MEETINGS), "event_type": "meeting",
+         "date": {"value": "2024-06-10", "precision": "day"}, "place": BAGHDAD,
+         "actors": [{"name": "Fuad Hussein", "actor_id": None, "role": "participant"},
+                    {"name": "Hakan Fidan", "actor_id": None,
+                     "role": "participant"}]},
+        # Paired, but "Araghchi" is nobody of the article's: changed.
+        {**span(MEETINGS), "event_type": "meeting",
+         "date": {"value": "2024-06-10", "precision": "day"}, "place": BAGHDAD,
+         "actors": [{"name": "Fuad Hussein", "actor_id": None, "role": "participant"},
+                    {"name": "Araghchi", "actor_id": None, "role": "participant"}]},
+    ],
+}  # fmt: skip
+
+
+@pytest.fixture
+def resolver() -> Resolver:
+    stored_krg = frozenset({normalise("Kurdistan Regional Government")})
+    return Resolver(
+        actors={KRG_ID: stored_krg},
+        locations={BAGHDAD_ID: ("Baghdad", "IRQ", 98182, "")},
+        gazetteer=score.load_gazetteer(),
+    )
+
+
+def scored(suggestions: dict, resolver: Resolver) -> ArticleScore:
+    article = parse_article("hand-made", TEXT, copy.deepcopy(EXPECTED))
+    return score.score_article(article, suggestions, resolver)
+
+
+def test_names_are_compared_without_case_accents_articles_or_possessives() -> None:
+    assert normalise("Iraq’s Foreign Ministry") == normalise("Iraq's foreign ministry")
+    assert normalise("U.S. forces") == normalise("US forces") == "us forces"
+    assert normalise("Mohammed Shia al-Sudani") == "mohammed shia sudani"
+    assert normalise("The Kurdistan Regional Government") == normalise(
+        "Kurdistan Regional Government"
+    )
+    assert normalise("Doğubayazıt") == normalise("Dogubayazit")
+    assert normalise("Iran") != normalise("Iraq")
+
+
+def test_dates_compare_as_periods_at_their_precision() -> None:
+    assert Period.parse("2024-06-12", "week") == Period.parse("2024-06-10", "week")
+    assert Period.parse("2024-06", "month") == Period.parse(
+        datetime.date(2024, 6, 30), "month"
+    )
+    assert Period.parse("2024-06-10", "day") != Period.parse("2024-06-10", "week")
+    assert str(Period.parse(2023, "year")) == "2023"
+
+
+def test_scoring_counts_what_was_found_and_what_was_right(resolver: Resolver) -> None:
+    result = scored(SUGGESTIONS, resolver)
+
+    # The party by its alias, the KRG through the stored actor, Fuad Hussein
+    # and Hakan Fidan (named in a proposal only); not Abbas Araghchi.
+    assert result.actors == Tally(expected=5, found=4, suggested=6, right=4)
+    assert result.missed["actors"] == ["Abbas Araghchi"]
+    # Penjwen by its GeoNames id, Baghdad by its name in Iraq; "Penjwen" in
+    # Iran is suggested but wrong.
+    assert result.places == Tally(expected=2, found=2, suggested=3, right=2)
+    # 9 and 10 June as days; June and the week of 10 June are not the
+    # editor's.
+    assert result.dates == Tally(expected=2, found=2, suggested=4, right=2)
+    assert (result.proposals, result.accepted) == (4, 2)
+    assert (result.events, result.events_paired) == (3, 3)
+
+
+def test_a_proposal_wrong_in_any_part_is_not_accepted(resolver: Resolver) -> None:
+    right = copy.deepcopy(SUGGESTIONS)
+    right["events"] = right["events"][:1]
+    assert scored(right, resolver).accepted == 1
+
+    changes = {
+        "type": ("event_type", "battle"),
+        "precision": ("date", {"value": "2024-06-09", "precision": "week"}),
+        "date": ("date", {"value": "2024-06-08", "precision": "day"}),
+        "end": ("date", {"value": "2024-06-09", "precision": "day",
+                         "end": "2024-06-10"}),
+        "place": ("place", BAGHDAD),
+        "no place": ("place", None),
+        "role": ("actors", [{"name": "KDPI", "actor_id": None, "role": "initiator"},
+                            {"name": "KRG", "actor_id": KRG_ID,
+                             "role": "mentioned"}]),
+        "an actor missing": ("actors", [{"name": "KDPI", "actor_id": None,
+                                         "role": "target"}]),
+        "an actor more": ("actors", [*right["events"][0]["actors"],
+                                     {"name": "Reuters", "actor_id": None,
+                                      "role": "mentioned"}]),
+    }  # fmt: skip
+    for change, (key, value) in changes.items():
+        wrong = copy.deepcopy(right)
+        wrong["events"][0][key] = value
+        result = scored(wrong, resolver)
+        assert (result.accepted, result.events_paired) == (0, 1), change
+
+    elsewhere = copy.deepcopy(right)
+    elsewhere["events"][0].update(span(MEETINGS))
+    result = scored(elsewhere, resolver)
+    assert (result.accepted, result.events_paired) == (0, 1)
+
+
+def test_nothing_suggested_finds_nothing(resolver: Resolver) -> None:
+    empty = {"actors": [], "places": [], "dates": [], "events": []}
+    result = scored(empty, resolver)
+    assert result.actors == Tally(expected=5, found=0, suggested=0, right=0)
+    assert (result.proposals, result.accepted, result.events_paired) == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["events"][0]["quotes"].append("not in the text"), "not once"),
+        (lambda d: d["events"][1]["quotes"].append("Penjwen"), "not once"),
+        (lambda d: d["events"][1]["participants"].append(["Nobody", "target"]),
+         "not listed"),
+        (lambda d: d["events"][1]["participants"].append(["Fuad Hussein", "target"]),
+         "twice"),
+        (lambda d: d["events"][1].update(place="Tehran"), "not listed"),
+        (lambda d: d["events"][1].update(type="skirmish"), "no event type"),
+        (lambda d: d["events"][1]["participants"][0].__setitem__(1, "host"),
+         "no role"),
+        (lambda d: d["events"][1].update(date=datetime.date(2024, 6, 12),
+                                         precision="week"), "not how"),
+        (lambda d: d["actors"].append({"name": "Iran", "kind": "state"}),
+         "in no event"),
+        (lambda d: d["actors"][0].update(kind="party"), "no actor kind"),
+        (lambda d: d["places"][0].update(country="IQ"), "not ISO alpha-3"),
+    ],
+)  # fmt: skip
+def test_inconsistent_annotations_are_refused(
+    change: Callable[[dict], None], message: str
+) -> None:
+    data = copy.deepcopy(EXPECTED)
+    change(data)
+    with pytest.raises(AnnotationError, match=message):
+        parse_article("hand-made", TEXT, data)
+
+
+def test_every_article_of_the_set_is_annotated_consistently() -> None:
+    articles = score.load_all()
+    assert len(articles) >= 25
+    assert len({a.slug for a in articles}) == len(articles)
+    for article in articles:
+        assert isinstance(article.published_on, datetime.date), article.slug
+        assert article.events, article.slug
+
+
+def test_the_report_measures_against_the_goals() -> None:
+    def article(found: int, accepted: int) -> ArticleScore:
+        return ArticleScore(
+            slug="x",
+            actors=Tally(10, found, 10, found),
+            places=Tally(10, 10, 10, 10),
+            dates=Tally(10, 10, 12, 10),
+            proposals=10,
+            accepted=accepted,
+            events=10,
+            events_paired=10,
+        )
+
+    report = Report([article(9, 9), article(9, 8)])
+    assert report.figures() == {
+        "actors": 0.9,
+        "places": 1.0,
+        "dates": 1.0,
+        "accepted": 0.85,
+    }
+    assert report.shortfalls() == []
+    assert Report([article(8, 10)]).shortfalls() == ["actors 0.80 < 0.90"]
+    assert "actors   recall  80.0% (goal 90%)" in Report([article(8, 10)]).table()
+
+
+# The recall goals are met and held. The share of proposals accepted without
+# change is not yet (22.6 % against 85 % when this was written): that goal is
+# a strict xfail, so the day it is met the run says so and the mark goes.
+RECALL_GOALS = ("actors", "places", "dates")
+
+
+def shortfalls(names: tuple[str, ...]) -> list[str]:
+    return [line for line in score.run().shortfalls() if line.split()[0] in names]
+
+
+def test_the_assistant_finds_what_editors_record(
+    report_devset: Callable[[str], None],
+) -> None:
+    report = score.run()
+    report_devset(report.table())
+    assert set(GOALS) == {*RECALL_GOALS, "accepted"}
+    short = [line for line in report.shortfalls() if line.split()[0] in RECALL_GOALS]
+    assert not short, "below the goals: " + "; ".join(short)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue #16: proposals accepted without change are short of 85 %; "
+    "the table at the end of the run gives the figure",
+)
+def test_the_assistants_proposals_are_accepted_without_change() -> None:
+    short = shortfalls(("accepted",))
+    assert not short, "below the goals: " + "; ".join(short)
