@@ -300,7 +300,13 @@ class SourceArticleAdmin(HistoryMixin, admin.ModelAdmin):
         "created_at",
         "curate_link",
     ]
-    list_filter = ["state", "language", "publisher"]
+    list_filter = [
+        "state",
+        "language",
+        "publisher",
+        "source",
+        ("duplicate_of", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["title", "publisher", "url"]
     date_hierarchy = "published_on"
     readonly_fields = [

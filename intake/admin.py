@@ -7,7 +7,7 @@ failed item again.
 from collections import Counter
 
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -35,6 +35,8 @@ class SourceAdmin(HistoryMixin, admin.ModelAdmin):
     list_filter = ["active", "kind"]
     search_fields = ["name", "url"]
     autocomplete_fields = ["region"]
+    # A feed's address given without a scheme is taken as https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["poll_now"]
     fieldsets = [
         (

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from events.api.http import ConditionalMixin, Conflict
-from events.api.serializers import ModelSerializer, StrictCharField
+from events.api.serializers import ArticleURLField, ModelSerializer, StrictCharField
 from events.api.views import FilterBackend, LockedUpdateMixin, PageMixin
 from events.filters import StrictBooleanFilter, documented
 from intake import queue
@@ -60,6 +60,7 @@ class SourceSerializer(ModelSerializer):
         help_text="An item is kept only if its text has one of these words.",
     )
     active = StrictBooleanField(required=False, help_text="Polled while true.")
+    url = ArticleURLField(max_length=2000, help_text="The feed's or sitemap's URL.")
     counts = serializers.SerializerMethodField()
 
     class Meta:
@@ -74,19 +75,24 @@ class SourceSerializer(ModelSerializer):
             "last_polled_at", "next_poll_at", "last_success_at", "last_error",
             "failures", "created_at", "updated_at",
         ]  # fmt: skip
-        extra_kwargs = {"url": {"validators": []}}
 
     @extend_schema_field(SourceCountsSerializer)
     def get_counts(self, source: Source) -> dict:
         return {name: getattr(source, name) for name in SourceCountsSerializer().fields}
 
-    def validate_url(self, value: str) -> str:
-        same = Source.objects.filter(url=value)
+    def validate(self, data: dict) -> dict:
+        # After the fields: a URL already polled (409) is told apart from a
+        # malformed field (400) or a region that names nothing (404).
+        url = data.get("url")
+        same = Source.objects.filter(url=url)
         if self.instance is not None:
             same = same.exclude(pk=self.instance.pk)
-        if same.exists():
-            raise serializers.ValidationError("A source with this URL exists.")
-        return value
+        if url and same.exists():
+            # A second copy of something unique: 409, as elsewhere in the API.
+            raise serializers.ValidationError(
+                {"url": ["A source with this URL exists."]}, code="unique"
+            )
+        return data
 
     def validate_keywords(self, value: list[str]) -> list[str]:
         return [word.strip() for word in value if word.strip()]

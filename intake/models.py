@@ -293,9 +293,10 @@ class StoredSuggestions(models.Model):
     )
     actor_ids = ArrayField(models.BigIntegerField(), default=list)
     place_ids = ArrayField(models.BigIntegerField(), default=list)
-    # The names the inbox shows, in order of first mention.
-    actor_names = ArrayField(models.CharField(max_length=300), default=list)
-    place_names = ArrayField(models.CharField(max_length=200), default=list)
+    # What the inbox shows, in order of first mention: [{"id": …, "name": …}],
+    # the id null for a name not yet stored.
+    actors = models.JSONField(default=list)
+    places = models.JSONField(default=list)
     countries = ArrayField(models.CharField(max_length=3), default=list)
     computed_at = models.DateTimeField(default=timezone.now)
     seconds = models.FloatField(help_text="How long the engine took.")

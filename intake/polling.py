@@ -446,8 +446,8 @@ def save_suggestions(
             "engine": engine_version(),
             "actor_ids": actor_ids,
             "place_ids": place_ids,
-            "actor_names": first_mentions(found["actors"]),
-            "place_names": first_mentions(found["places"]),
+            "actors": first_mentions(found["actors"], "actor_id"),
+            "places": first_mentions(found["places"], "location_id"),
             "countries": countries(found, actor_ids),
             "computed_at": timezone.now(),
             "seconds": seconds,
@@ -456,13 +456,13 @@ def save_suggestions(
     return stored
 
 
-def first_mentions(mentions: list[dict], limit: int = 20) -> list[str]:
-    """Distinct names, in the order the text first mentions them."""
-    names: dict[str, None] = {}
+def first_mentions(mentions: list[dict], key: str, limit: int = 20) -> list[dict]:
+    """Distinct names with their ids, in the order the text first mentions them."""
+    found: dict[str, int | None] = {}
     for mention in mentions:
         if mention.get("name"):
-            names.setdefault(str(mention["name"])[:200], None)
-    return list(names)[:limit]
+            found.setdefault(str(mention["name"])[:200], mention.get(key))
+    return [{"id": pk, "name": name} for name, pk in list(found.items())[:limit]]
 
 
 def countries(found: dict, actor_ids: list[int]) -> list[str]:

@@ -54,6 +54,8 @@ CROSS_FIELD_RULES = {
     "end_date": "Must not be before start_date.",
     "start_date": "Too late a date for its precision.",
     "end": "The end must not be before the start.",  # ?start= and ?end=
+    # A rule on the stored article, not the request: a cited text is fixed.
+    "body": "Citations quote this text by position, so it cannot change.",
 }
 
 

@@ -31,6 +31,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from events import filters
 from events.models import FeedToken
 from events.ogc.collections import COLLECTIONS
+from intake import api as intake_api
+from intake import views as intake_views
 from intake.models import Source
 from tests.conftest import SharedWorld, make_user
 
@@ -84,9 +86,10 @@ READS = re.compile(
 
 def filterset_parameters() -> set[str]:
     names: set[str] = set()
-    for _, member in inspect.getmembers(filters, inspect.isclass):
-        if issubclass(member, django_filters.FilterSet) and member.base_filters:
-            names.update(member.base_filters)
+    for module in (filters, intake_api, intake_views):
+        for _, member in inspect.getmembers(module, inspect.isclass):
+            if issubclass(member, django_filters.FilterSet) and member.base_filters:
+                names.update(member.base_filters)
     return names
 
 

@@ -132,15 +132,18 @@ def test_hostile_source_values_are_refused_with_the_field_named(
     assert not Source.objects.exists()
 
 
-def test_a_url_already_polled_is_refused(editor_api: Client) -> None:
+def test_a_url_already_polled_is_a_conflict(editor_api: Client) -> None:
     make_source()
-    response = editor_api.post(
+    again = editor_api.post(
         "/api/v1/sources/",
         {"name": "Again", "url": "https://wire.example/rss.xml", "kind": "rss"},
         content_type="application/json",
     )
-    assert response.status_code == 400
-    assert response.json() == {"url": ["A source with this URL exists."]}
+
+    assert (again.status_code, again.json()) == (
+        409,
+        {"url": ["A source with this URL exists."]},
+    )
 
 
 @pytest.mark.parametrize(
@@ -299,7 +302,7 @@ def test_suggestions_are_computed_when_none_are_stored(editor_api: Client) -> No
     assert served.status_code == 200
     assert served.json() == pasted.json()
     stored = StoredSuggestions.objects.get(article=article)
-    assert stored.place_names == ["Baghdad"]
+    assert [place["name"] for place in stored.places] == ["Baghdad"]
     assert editor_api.get("/api/v1/articles/999999999/suggestions/").status_code == 404
     assert editor_api.get("/api/v1/articles/x/suggestions/").status_code == 404
 
@@ -351,9 +354,9 @@ def inbox_world() -> dict:
         engine="x",
         seconds=0,
         place_ids=[koya.pk],
-        place_names=["Koya"],
+        places=[{"id": koya.pk, "name": "Koya"}],
         actor_ids=[guards.pk],
-        actor_names=["Islamic Revolutionary Guard Corps"],
+        actors=[{"id": guards.pk, "name": "Islamic Revolutionary Guard Corps"}],
         countries=["IRQ", "IRN"],
     )
     StoredSuggestions.objects.create(
@@ -363,7 +366,7 @@ def inbox_world() -> dict:
         engine="x",
         seconds=0,
         place_ids=[tehran.pk],
-        place_names=["Tehran"],
+        places=[{"id": tehran.pk, "name": "Tehran"}],
         countries=["IRN"],
     )
     return world
@@ -393,8 +396,10 @@ def test_the_inbox_lists_new_originals_newest_first_with_their_copies_folded(
     assert shown(response) == ["Barzani in Tehran", "Strikes near Koya"]
     assert text.index("Barzani in Tehran") < text.index("Strikes near Koya")
     assert "Strikes near Koya (reprint)</a> · Reprint Daily" in text
-    assert '<li class="chip place">Koya</li>' in text
-    assert '<li class="chip actor">Islamic Revolutionary Guard Corps</li>' in text
+    # Each chip filters the inbox to the articles naming it.
+    assert f'<a href="?place={world["koya_place"].pk}"' in text
+    assert f'<a href="?actor={world["guards"].pk}"' in text
+    assert ">Islamic Revolutionary Guard Corps</a></li>" in text
     assert 'lang="fa" dir="rtl"' in text
     curation = f"/admin/events/sourcearticle/{world['koya'].pk}/suggestions/"
     assert f'href="{curation}"' in text

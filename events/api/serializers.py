@@ -610,8 +610,10 @@ class ArticleSerializer(ModelSerializer):
             "language", "body", "state", "content_hash", "source", "duplicate_of",
             "dismissed_reason", "created_at", "updated_at",
         ]  # fmt: skip
+        # An article is dismissed, with its reason, from the inbox.
         read_only_fields = [
-            "content_hash", "source", "duplicate_of", "created_at", "updated_at",
+            "content_hash", "source", "duplicate_of", "dismissed_reason",
+            "created_at", "updated_at",
         ]  # fmt: skip
 
     def validate_url(self, value: str | None) -> str | None:
