@@ -139,7 +139,7 @@ class Person:
 
     def select(self, words: str, why: str) -> None:
         """Select words of the article, as a drag of the mouse does."""
-        self._before("click")
+        self._before("select")
         select_words(self.tab, words)
         self._done(f"select — {why}")
 
