@@ -87,6 +87,10 @@ class Clock:
         elif kind == "choose":
             wait = M + (H if self.typing else 0) + 2 * (P + B)
             self.typing = False
+        elif kind == "select":
+            # Point at the first word, press, drag to the last, release.
+            wait = M + (H if self.typing else 0) + 2 * P + B
+            self.typing = False
         elif kind == "key":
             wait = M + K
         else:

@@ -403,6 +403,11 @@ def restore_proposal(*, article: SourceArticle, start: int, end: int) -> None:
 # --- the article's metadata ------------------------------------------------
 
 METADATA_FIELDS = ("published_on", "publisher", "author")
+METADATA_LABELS = {
+    "published_on": "publication date",
+    "publisher": "outlet",
+    "author": "author",
+}
 
 
 class MetadataStale(Exception):
@@ -456,10 +461,22 @@ def metadata(article: SourceArticle, suggestions: dict) -> dict:
             proposed.append(name)
         else:
             values[name] = stored
+    dateline = found.get("dateline") or {}
     return {
         "values": values,
         "loaded": {name: _metadata_value(article, name) for name in METADATA_FIELDS},
         "proposed": proposed,
+        "proposed_labels": [METADATA_LABELS[name] for name in proposed],
+        # A date read without its year ("Aug. 6"), the year guessed.
+        "year_assumed": bool(found.get("year_assumed")) and "published_on" in proposed,
+        # Where the text dates itself ("BAGHDAD, Aug. 6 (Reuters) —"): a date
+        # there is the article's, not an event's.
+        "dateline": (
+            [dateline["start"], dateline["end"]]
+            if isinstance(dateline.get("start"), int)
+            and isinstance(dateline.get("end"), int)
+            else None
+        ),
     }
 
 

@@ -14,7 +14,6 @@ from django.contrib.gis.geos import Point
 from django.test import Client
 from django.urls import reverse
 
-from events import curation
 from events.extract import suggest
 from events.models import (
     Actor,
@@ -430,39 +429,54 @@ def test_a_persons_office_is_offered_from_their_last_event(article, editor) -> N
 # --- the article's metadata ---------------------------------------------------------
 
 
-def test_a_date_read_from_the_article_is_prefilled_and_stored_on_save(
-    article, editor, monkeypatch
+def test_a_date_read_from_the_dateline_is_prefilled_and_stored_on_save(
+    editor,
 ) -> None:
-    article.published_on = None
-    article.save()
-
-    def reading_the_dateline(text, *, published):
-        found = suggest(text, published=published)
-        return {**found, "metadata": {"published_on": "2025-02-12", "author": ""}}
-
-    monkeypatch.setattr(curation, "suggest", reading_the_dateline)
+    article = SourceArticle.objects.create(
+        title="Barzani in Tehran",
+        body="Tehran, 6 May 2024 (IRNA) - Kurdistan Region President Nechirvan "
+        "Barzani met Iranian President Ebrahim Raisi in Tehran on Monday.",
+    )
     state = client_for(editor).get(url("_state", article)).json()
     meta = state["article"]["metadata"]
-    assert meta["values"]["published_on"] == "2025-02-12"
-    assert meta["proposed"] == ["published_on"]
+    assert meta["values"]["published_on"] == "2024-05-06"
+    assert meta["values"]["publisher"] == "IRNA"
+    assert meta["proposed"] == ["published_on", "publisher"]
+    assert meta["year_assumed"] is False
+    assert meta["dateline"] == [0, len("Tehran, 6 May 2024 (IRNA)")]
     # Relative dates are resolved against it.
-    dates = {h["label"] for h in state["highlights"] if h["kind"] == "date"}
-    assert "2025-02-11" in dates  # "on Tuesday"
+    monday = next(
+        h for h in state["highlights"] if h["kind"] == "date" and h["start"] > 30
+    )
+    assert monday["value"].startswith("2024-")
     page = client_for(editor).get(url("", article)).content.decode()
-    assert 'value="2025-02-12"' in page
+    assert 'value="2024-05-06"' in page
+    assert "Read from the article, not yet stored: publication date, outlet." in page
     # Accepting stores it with the cards.
+    body = article.body
     response = post(
         client_for(editor),
         url("_save", article),
         {
             "action": "save",
-            "cards": [card(article, SHELLING)],
+            "cards": [
+                {
+                    "key": "c1", "title": "Barzani meets Raisi",
+                    "event_type": "meeting",
+                    "date": "2024-05-06", "precision": "day", "confidence": "medium",
+                    "citations": [{"start": 0, "end": len(body)}],
+                }
+            ],
             "metadata": {"values": meta["values"], "loaded": meta["loaded"]},
         },
-    )
-    assert response.status_code == 200
+    )  # fmt: skip
+    assert response.status_code == 200, response.json()
     article.refresh_from_db()
-    assert article.published_on == datetime.date(2025, 2, 12)
+    assert (article.published_on, article.publisher) == (
+        datetime.date(2024, 5, 6),
+        "IRNA",
+    )
+    assert response.json()["state"]["article"]["metadata"]["proposed"] == []
 
 
 def test_a_new_publication_date_resolves_relative_dates_again(article, editor) -> None:

@@ -139,7 +139,7 @@ class Person:
 
     def select(self, words: str, why: str) -> None:
         """Select words of the article, as a drag of the mouse does."""
-        self._before("click")
+        self._before("select")
         select_words(self.tab, words)
         self._done(f"select — {why}")
 
@@ -570,6 +570,12 @@ def test_the_keys_merge_split_discard_and_cite(browser, server, short_article) -
     tab.keyboard.press("n")
     new = focused(tab)
     assert keys_of(tab) == [first, new, *proposed[1:]]
+    # It takes the place and the date its words name.
+    started = tab.locator(f".card[data-key='{new}']")
+    assert started.locator(".place-label").inner_text() == (
+        "Baghdad — city, Baghdad province, Iraq"
+    )
+    assert started.locator("[data-control=date]").input_value() == "2024-07-31"
     tab.keyboard.press("k")
     assert focused(tab) == first
     tab.keyboard.press("j")

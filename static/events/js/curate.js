@@ -722,6 +722,7 @@
         summary: "", event_type: "other", sub_event_type: "", date: "", end: "", precision: "day", place: null, geo_precision: "",
         point: null, fatalities_low: null, fatalities_best: null, fatalities_high: null, confidence: "medium", roles: [], suggested: [], citations: [], spans: []
       });
+      fromSentence(card, span);
       // After the focused card, where the editor is reading.
       focusIndex = here ? focusIndex + 1 : S.cards.length;
       S.cards.splice(focusIndex, 0, card);
@@ -734,6 +735,29 @@
     renderCards();
     markCited();
     say("Cited on card " + (focusIndex + 1) + ": “" + sliceByPoints(S.article.body, span.start, span.end).slice(0, 60) + "”.");
+  }
+
+  // How closely a kind of place locates an event: a new card takes the
+  // closest place its words name.
+  var PLACE_DETAIL = { site: 5, city: 4, border: 3, region: 3, admin1: 2, country: 1 };
+
+  // A new card's date and place, from what the suggestions found in its
+  // words: the first date (but the dateline's), the most precise place.
+  function fromSentence(card, span) {
+    var best = null;
+    var dateline = S.article.metadata.dateline || [0, 0];
+    S.highlights.forEach(function (found) {
+      if (found.start < span.start || found.end > span.end) return;
+      var datesTheArticle = found.start >= dateline[0] && found.end <= dateline[1];
+      if (found.kind === "date" && !card.date && !datesTheArticle) {
+        card.date = found.value;
+        card.precision = found.precision;
+      } else if (found.kind === "place") {
+        var place = found.location_id ? S.places[found.location_id] : found.place;
+        if (place && (!best || (PLACE_DETAIL[place.kind] || 0) > (PLACE_DETAIL[best.kind] || 0))) best = place;
+      }
+    });
+    if (best) card.place = best;
   }
 
   // --- saving ---------------------------------------------------------------
@@ -833,12 +857,18 @@
       node.value = meta.values[name];
       node.removeAttribute("aria-invalid");
     });
-    document.getElementById("meta-note").textContent = meta.proposed.length ? "Read from the article, not yet stored: " + meta.proposed.join(", ") + "." : "";
+    document.getElementById("meta-note").textContent = metaNote(meta);
     renderBody();
     var again = S.cards.map(function (card) { return card.key; }).indexOf(focusedKey);
     focusIndex = again >= 0 ? again : 0;
     renderCards();
     showOnMap();
+  }
+
+  function metaNote(meta) {
+    if (!meta.proposed.length) return "";
+    return "Read from the article, not yet stored: " + meta.proposed_labels.join(", ") +
+      (meta.year_assumed ? " (the dateline gives no year: check it)" : "") + ".";
   }
 
   // The article's metadata, saved as soon as it changes; a new publication
