@@ -442,7 +442,7 @@ def test_an_editor_walks_the_inbox_to_the_curation_screen(
     # One step to the curation screen.
     entry.get_by_role("link", name="Open the curation screen").click()
     tab.wait_for_load_state("networkidle")
-    assert tab.url.endswith(f"/admin/events/sourcearticle/{wire.pk}/suggestions/")
+    assert tab.url.endswith(f"/admin/events/sourcearticle/{wire.pk}/curate/")
     assert "Iran strikes Kurdish groups near Koya" in tab.content()
     page.assert_clean()
 
