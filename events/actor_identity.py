@@ -409,10 +409,14 @@ def duplicates(
     country: str = "",
     wikidata_id: str = "",
     exclude: Iterable[int] = (),
+    different_actor: bool = False,
 ) -> list[Duplicate]:
     """
     For an actor about to be saved: the stored actors its Wikidata id, name
-    or aliases already denote, at most one per field written.
+    or aliases already denote, at most one per field written, that refuse
+    the save. An editor who says it is truly a `different_actor` (two people
+    of the same name) saves it despite a shared name or alias; a shared
+    Wikidata id always refuses, since it names one entity.
     """
     exclude = list(exclude)
     found: list[Duplicate] = []
@@ -436,7 +440,7 @@ def duplicates(
             )
             if match.tier != BY_WIKIDATA  # reported once, above
         ]
-        if ranked:
+        if ranked and not different_actor:
             found.append(Duplicate(field, written, ranked[0]))
     return found
 

@@ -615,6 +615,39 @@ def test_the_api_refuses_a_known_alias_or_wikidata_id(
     assert "already denotes" in response.json()[field][0]
 
 
+def test_the_api_saves_a_namesake_the_editor_says_is_someone_else(
+    editor_client: Client,
+) -> None:
+    first = Actor.objects.create(name="Ali Akbari", kind=Actor.Kind.PERSON)
+    namesake = {"name": "Ali Akbari", "kind": "person", "country": "IRN"}
+
+    refused = post_json(editor_client, "/api/v1/actors/", namesake)
+    saved = post_json(
+        editor_client, "/api/v1/actors/", {**namesake, "different_actor": True}
+    )
+
+    assert refused.status_code == 409
+    assert list(refused.json()) == ["name"]
+    assert saved.status_code == 201, saved.content
+    assert "different_actor" not in saved.json()
+    assert saved.json()["id"] != first.pk
+    assert Actor.objects.filter(name="Ali Akbari").count() == 2
+
+
+def test_the_api_never_saves_a_wikidata_id_twice_even_for_someone_else(
+    editor_client: Client,
+) -> None:
+    response = post_json(
+        editor_client,
+        "/api/v1/actors/",
+        {"name": "Persia", "kind": "state", "wikidata_id": "Q794",
+         "different_actor": True},
+    )  # fmt: skip
+
+    assert response.status_code == 409
+    assert list(response.json()) == ["wikidata_id"]
+
+
 def test_the_api_changes_an_actor_without_tripping_on_its_own_names(
     editor_client: Client,
 ) -> None:
