@@ -401,6 +401,11 @@ def test_importing_acleds_sample_makes_no_second_irgc(writer_options) -> None:
     same = [a for a in Actor.objects.all() if find_actor(a.name) == irgc]
     assert same == [irgc]
     assert not Actor.objects.filter(name=ACLED_IRGC).exists()
+    # Nor a second police: ACLED's period-stamped name is a form of its alias.
+    assert not Actor.objects.filter(name__startswith="Police Forces of Iran").exists()
+    assert Participant.objects.filter(
+        actor__name="Iranian police", event__acled_id__isnull=False
+    ).exists()
     irgc.refresh_from_db()
     assert irgc.aliases[-1] == ACLED_IRGC
     assert (
