@@ -7,6 +7,7 @@ names that must neither fail nor match what they should not.
 
 import io
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -688,3 +689,64 @@ def test_a_suggestions_candidate_becomes_the_actor_it_denotes() -> None:
     )
     assert again == made
     assert again.aliases == ["Kata'ib Sayyid al Shuhada"] or again.aliases == []
+
+
+# --- two writers at once -------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_naming_the_same_new_actor_at_once_make_one_row() -> None:
+    """
+    Two imports in transactions of their own, each meeting "Kataib Sayyid
+    al-Shuhada" for the first time: the second waits for the first to end and
+    finds what it made, rather than making a second row beside it.
+    """
+    name = "Kataib Sayyid al-Shuhada"
+    first_made = threading.Event()
+    first_may_commit = threading.Event()
+    results: dict[str, int] = {}
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                actor = actor_identity.find_or_create(
+                    name=name, kind="armed_group", country="IRQ"
+                )
+                results["first"] = actor.pk
+                first_made.set()
+                first_may_commit.wait(timeout=30)
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+        finally:
+            first_made.set()
+            connection.close()
+
+    def second() -> None:
+        try:
+            with transaction.atomic():
+                actor = actor_identity.find_or_create(
+                    name="Kata'ib Sayyid al-Shuhada", kind="armed_group", country="IRQ"
+                )
+                results["second"] = actor.pk
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert first_made.wait(timeout=30)
+    two = threading.Thread(target=second)
+    two.start()
+    two.join(timeout=2)
+    # The second is waiting on the first's transaction, not done.
+    assert two.is_alive() and "second" not in results
+    first_may_commit.set()
+    one.join(timeout=30)
+    two.join(timeout=30)
+
+    assert errors == []
+    assert results["first"] == results["second"]
+    assert Actor.objects.filter(match_keys__contains=[
+        f"n:{actor_identity.normalise(name)}"]).count() == 1  # fmt: skip
