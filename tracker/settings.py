@@ -15,6 +15,8 @@ import pghistory
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from tracker import pooling
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -142,6 +144,20 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # the queue's connection then goes to the same test database.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
 DATABASES["queue"]["TEST"] = {"MIRROR": "default"}
+
+# --- Pooled connections (tracker/pooling.py, docs/deployment.md) -------------
+# DATABASE_POOLER=pgbouncer: DATABASE_URL goes through PgBouncer in transaction
+# mode (QUEUE_DATABASE_URL then required: the worker's LISTEN goes around it).
+# DATABASE_POOL=N: where no PgBouncer runs, Django's own psycopg pool keeps at
+# most N connections in each process, waiting DATABASE_POOL_TIMEOUT seconds.
+pooling.configure(
+    DATABASES,
+    pooler=env("DATABASE_POOLER", default=""),
+    pool_size=env.int("DATABASE_POOL", default=0),
+    pool_timeout=env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+    queue_url_set=bool(env("QUEUE_DATABASE_URL", default="")),
+)
+# --- end of pooled connections ------------------------------------------------
 
 # The job queue (procrastinate): its tasks are in intake/tasks.py. Jobs are
 # deferred through the default connection; the worker (manage.py run_worker)
