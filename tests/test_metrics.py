@@ -6,6 +6,7 @@ and the request id in every log line, read from a real gunicorn's output.
 
 import copy
 import http.client
+import io
 import ipaddress
 import json
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
@@ -247,6 +249,8 @@ def test_the_intake_queue_depth_failures_and_workers(metrics_on) -> None:
         (worker,) = cursor.fetchone()
     try:
         after = scrape()
+        # The worker container's health check: a heartbeat is recent.
+        call_command("run_worker", "--check", stdout=io.StringIO())
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM procrastinate_workers WHERE id = %s", [worker])
@@ -263,6 +267,22 @@ def test_the_intake_queue_depth_failures_and_workers(metrics_on) -> None:
     assert grew("zagros_queue_workers") == 1
     assert ("zagros_queue_oldest_waiting_seconds", (("queue", "intake"),)) in after
     assert value(after, "zagros_queue_oldest_waiting_seconds", queue="intake") >= 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_check_fails_without_a_live_worker() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO procrastinate_workers (last_heartbeat) "
+            "VALUES (now() - interval '5 minutes') RETURNING id"
+        )
+        (stale,) = cursor.fetchone()
+    try:
+        with pytest.raises(CommandError, match="No worker of the queue has beaten"):
+            call_command("run_worker", "--check", stdout=io.StringIO())
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM procrastinate_workers WHERE id = %s", [stale])
 
 
 # --- the request id and the log, from a real server ---------------------------------

@@ -41,13 +41,17 @@ from prometheus_client import Counter, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from intake import queue as intake_queue
+
 logger = logging.getLogger(__name__)
+
+# Counters shared through files by gunicorn's workers: the directory must
+# exist before the first is counted, in a worker or a command alike.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 # Seconds a scrape waits for each database before reporting it down.
 PROBE_TIMEOUT = 3
-# A worker whose last heartbeat is older than this is counted as gone
-# (procrastinate beats every 10 seconds).
-WORKER_ALIVE_SECONDS = 60
 # The queue's own alias connects only as the worker does (intake/queue.py).
 UNPROBED_ALIASES = {"queue"}
 
@@ -106,10 +110,6 @@ JOIN procrastinate_events e ON e.job_id = j.id AND e.type = 'deferred'
 WHERE j.status = 'todo' AND (j.scheduled_at IS NULL OR j.scheduled_at <= now())
 GROUP BY 1
 """
-QUEUE_WORKERS = """
-SELECT count(*) FROM procrastinate_workers
-WHERE last_heartbeat > now() - make_interval(secs => %s)
-"""
 
 
 def probed_aliases() -> list[str]:
@@ -161,7 +161,8 @@ class DatabaseCollector(Collector):
         )
         workers = GaugeMetricFamily(
             "zagros_queue_workers",
-            f"Queue workers whose heartbeat is under {WORKER_ALIVE_SECONDS} s old.",
+            "Queue workers whose heartbeat is under "
+            f"{intake_queue.HEARTBEAT_FRESH_SECONDS} s old.",
         )
         queue_read = False
         for alias in probed_aliases():
@@ -183,7 +184,8 @@ class DatabaseCollector(Collector):
                         for queue, seconds in conn.execute(QUEUE_OLDEST):
                             oldest.add_metric([queue], float(seconds))
                         (alive,) = conn.execute(
-                            QUEUE_WORKERS, [WORKER_ALIVE_SECONDS]
+                            intake_queue.LIVE_WORKERS,
+                            [intake_queue.HEARTBEAT_FRESH_SECONDS],
                         ).fetchone()
                         workers.add_metric([], alive)
                         queue_read = True
