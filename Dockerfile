@@ -21,7 +21,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=tracker.settings \
     STATIC_ROOT=/app/staticfiles \
     DEBUG=0 \
-    WEB_CONCURRENCY=3
+    WEB_CONCURRENCY=3 \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/zagros-metrics
 
 WORKDIR /app
 
