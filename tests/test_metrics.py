@@ -9,11 +9,16 @@ import http.client
 import io
 import ipaddress
 import json
+import os
 import re
+import shutil
+import subprocess
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -349,3 +354,112 @@ def test_request_ids_in_the_json_log_and_metrics_across_workers(
     assert {"timestamp", "level", "message", "duration_ms"} <= set(by_id[given])
     assert "forged" not in log.read_text()
     assert any(line["logger"] == "gunicorn.error" for line in lines)
+
+
+# --- replica lag, from a real streaming replica ------------------------------------
+
+
+def run(*command: str) -> None:
+    subprocess.run(command, check=True, capture_output=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def streaming_pair() -> Iterator[tuple[int, int]]:
+    """
+    A primary and a streaming replica of their own (PostgreSQL's Debian
+    clusters, on free ports, trust on localhost), dropped afterwards: the
+    ports of both.
+    """
+    if shutil.which("pg_createcluster") is None:
+        pytest.skip("needs Debian's postgresql-common (pg_createcluster)")
+    version = (
+        subprocess.run(
+            ["pg_config", "--version"], capture_output=True, text=True, check=True
+        )
+        .stdout.split()[1]
+        .split(".")[0]
+    )
+    primary, replica = closed_port(), closed_port()
+    names = [f"zagros_metrics_{os.getpid()}_p", f"zagros_metrics_{os.getpid()}_r"]
+    try:
+        run("pg_createcluster", version, names[0], "--port", str(primary),
+            "--start", "--", "--auth=trust")  # fmt: skip
+        run("pg_createcluster", version, names[1], "--port", str(replica),
+            "--", "--auth=trust")  # fmt: skip
+        # The replica's cluster emptied (its directory kept: postgres's own)
+        # and filled with a base backup of the primary.
+        data = Path(f"/var/lib/postgresql/{version}/{names[1]}")
+        for path in data.iterdir():
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+        run("runuser", "-u", "postgres", "--", "pg_basebackup", "-h", "127.0.0.1",
+            "-p", str(primary), "-U", "postgres", "-D", str(data), "-X", "stream",
+            "-R")  # fmt: skip
+        run("pg_ctlcluster", version, names[1], "start")
+        yield primary, replica
+    finally:
+        for name in names:
+            subprocess.run(
+                ["pg_dropcluster", "--stop", version, name],
+                capture_output=True,
+                timeout=120,
+            )
+
+
+@pytest.fixture
+def replica_alias(streaming_pair: tuple[int, int]) -> Iterator[str]:
+    """A database alias on the streaming replica, as DATABASE_REPLICA_URLS makes one."""
+    alias = "replica_metrics"
+    replica = copy.deepcopy(connections["default"].settings_dict)
+    replica.update(
+        HOST="127.0.0.1", PORT=str(streaming_pair[1]), NAME="postgres", USER="postgres"
+    )
+    replica["PASSWORD"] = ""
+    settings.DATABASES[alias] = replica
+    connections.settings[alias] = replica
+    yield alias
+    connections[alias].close()
+    del connections[alias]
+    settings.DATABASES.pop(alias, None)
+    connections.settings.pop(alias, None)
+
+
+def on(port: int, sql: str) -> None:
+    with psycopg.connect(
+        host="127.0.0.1", port=port, user="postgres", dbname="postgres", autocommit=True
+    ) as conn:
+        conn.execute(sql)
+
+
+@pytest.mark.django_db
+def test_replica_lag_as_the_app_sees_it(
+    metrics_on, streaming_pair: tuple[int, int], replica_alias: str
+) -> None:
+    primary, replica = streaming_pair
+    on(primary, "CREATE TABLE IF NOT EXISTS beat (at timestamptz)")
+    on(primary, "INSERT INTO beat VALUES (now())")
+    # Caught up: no lag, however long ago the last write was.
+    deadline = time.monotonic() + 30
+    while (
+        value(scraped := scrape(), "zagros_db_replica_lag_seconds", alias=replica_alias)
+        != 0
+    ):
+        assert time.monotonic() < deadline, "the replica did not catch up"
+        time.sleep(0.2)
+    assert value(scraped, "zagros_db_up", alias=replica_alias) == 1
+    # The primary is no replica.
+    assert ("zagros_db_replica_lag_seconds", (("alias", "default"),)) not in scraped
+
+    # Replay paused while the primary writes: the lag grows.
+    on(replica, "SELECT pg_wal_replay_pause()")
+    try:
+        time.sleep(2)
+        on(primary, "INSERT INTO beat VALUES (now())")
+        deadline = time.monotonic() + 30
+        while (
+            lag := value(scrape(), "zagros_db_replica_lag_seconds", alias=replica_alias)
+        ) < 2:
+            assert time.monotonic() < deadline, f"lag stayed at {lag}"
+            time.sleep(0.2)
+    finally:
+        on(replica, "SELECT pg_wal_replay_resume()")
+    assert 2 <= lag < 60
