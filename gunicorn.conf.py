@@ -47,10 +47,7 @@ if os.environ.get("LOG_FORMAT", "json") == "json":
             }
         },
         "loggers": {
-            "gunicorn.error": {
-                "handlers": ["console"],
-                "level": "INFO",
-                "propagate": False,
-            },
+            # No level: gunicorn's --log-level (info by default) stays.
+            "gunicorn.error": {"handlers": ["console"], "propagate": False},
         },
     }
