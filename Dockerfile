@@ -21,7 +21,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=tracker.settings \
     STATIC_ROOT=/app/staticfiles \
     DEBUG=0 \
-    WEB_CONCURRENCY=3
+    WEB_CONCURRENCY=3 \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/zagros-metrics
 
 WORKDIR /app
 
@@ -52,4 +53,7 @@ HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
 
 # Workers: WEB_CONCURRENCY (default 3); any other gunicorn option through
 # GUNICORN_CMD_ARGS, e.g. "--timeout 60 --threads 2".
-CMD ["gunicorn", "tracker.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# Each request is logged by the application, with its request id
+# (tracker/requestlog.py), so gunicorn keeps no access log of its own;
+# gunicorn.conf.py writes gunicorn's lines as JSON too.
+CMD ["gunicorn", "tracker.wsgi", "--bind", "0.0.0.0:8000"]

@@ -39,6 +39,7 @@ from django.db.models.expressions import RawSQL
 
 from events.interop import countries
 from events.models import Actor
+from events.queries import bulk_read
 
 # Longer input is cut here before it is compared: no actor's name is longer
 # (Actor.name holds 300 characters).
@@ -249,10 +250,13 @@ def other_names(name: str, aliases: list[str]) -> list[str]:
 
 def scanned_names() -> Iterator[tuple[int, str, list[str], str]]:
     """Every actor as suggestions look for it: (id, name, other names, kind)."""
-    for pk, name, aliases, kind in Actor.objects.values_list(
-        "id", "name", "aliases", "kind"
-    ).iterator(chunk_size=2000):
-        yield pk, name, other_names(name, aliases), kind
+    # A server-side cursor lives only as long as its transaction (see
+    # bulk_read): never a WITH HOLD one, which a transaction pooler loses.
+    with bulk_read():
+        for pk, name, aliases, kind in Actor.objects.values_list(
+            "id", "name", "aliases", "kind"
+        ).iterator(chunk_size=2000):
+            yield pk, name, other_names(name, aliases), kind
 
 
 # --- finding the actor a name denotes ----------------------------------------

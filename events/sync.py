@@ -63,7 +63,7 @@ def tombstones(
     removed = []
     for snapshot in latest.values(
         "pgh_obj_id", "pgh_label", "pgh_created_at", "status", "retraction_reason"
-    ).iterator(chunk_size=1000):
+    ):
         if snapshot["pgh_label"] == "delete":
             change, reason = "deleted", ""
         elif snapshot["status"] == Event.Status.RETRACTED:
@@ -83,7 +83,6 @@ def tombstones(
             visible.filter(updated_at__gte=since)
             .exclude(Exists(matching.filter(pk=OuterRef("pk"))))
             .values("pk", "updated_at")
-            .iterator(chunk_size=1000)
         ):
             removed.append(
                 {

@@ -27,6 +27,12 @@ from procrastinate.contrib.django.django_connector import DjangoConnector
 from procrastinate.contrib.django.utils import connector_params
 
 QUEUE = "intake"
+# A worker beats every 10 seconds; one silent for longer than this is gone.
+HEARTBEAT_FRESH_SECONDS = 60
+LIVE_WORKERS = """
+SELECT count(*) FROM procrastinate_workers
+WHERE last_heartbeat > now() - make_interval(secs => %s)
+"""
 # Succeeded jobs are removed as they finish; failed ones stay for inspection.
 DELETE_JOBS = "successful"
 
@@ -89,6 +95,13 @@ def check_connection() -> None:
     params = connector_params("queue")
     with psycopg.connect(**{**params, "connect_timeout": 10}):
         pass
+
+
+def live_workers() -> int:
+    """Workers whose heartbeat is recent, read on the queue's own connection."""
+    params = connector_params("queue")
+    with psycopg.connect(**{**params, "connect_timeout": 10}) as conn:
+        return conn.execute(LIVE_WORKERS, [HEARTBEAT_FRESH_SECONDS]).fetchone()[0]
 
 
 def worker_name() -> str:

@@ -313,6 +313,8 @@ def compose_config(
 ) -> subprocess.CompletedProcess:
     """`docker-compose config` on a copy of the compose file, with this .env only."""
     shutil.copy(ROOT / "docker-compose.yml", project)
+    # What it builds and mounts besides the app's image.
+    shutil.copytree(ROOT / "deploy", project / "deploy", dirs_exist_ok=True)
     (project / ".env").write_text(
         "".join(f"{name}={value}\n" for name, value in dotenv.items())
     )
@@ -337,16 +339,102 @@ def test_every_variable_of_env_example_reaches_the_app_containers(
     services = yaml.safe_load(result.stdout)["services"]
     web = services["web"]["environment"]
     assert application_variables() - set(web) == set(), "not passed to web"
-    # The compose file's own values win over .env for these two.
-    assert web["DATABASE_URL"] == (
-        f"postgis://zagros:{dotenv['POSTGRES_PASSWORD']}@db:5432/zagros"
-    )
-    assert web["DEBUG"] == "0"
-    unchanged = set(dotenv) - {"DATABASE_URL", "DEBUG"}
+    # The compose file's own values, the topology's, win over .env.
+    password = dotenv["POSTGRES_PASSWORD"]
+    fixed = {
+        "DATABASE_URL": f"postgis://zagros:{password}@pgbouncer:6432/zagros",
+        "DATABASE_POOLER": "pgbouncer",
+        "QUEUE_DATABASE_URL": f"postgis://zagros:{password}@db:5432/zagros",
+        "DATABASE_REPLICA_URLS": f"postgis://zagros:{password}@db-replica:5432/zagros",
+        "REDIS_URL": "redis://redis:6379/0",
+        "DEBUG": "0",
+    }
+    assert {name: web[name] for name in fixed} == fixed
+    unchanged = set(dotenv) - set(fixed)
     assert {name: web[name] for name in unchanged} == {
         name: dotenv[name] for name in unchanged
     }
-    assert services["migrate"]["environment"] == web
+    for service in ("migrate", "web-2", "worker"):
+        assert services[service]["environment"] == web, service
+
+
+@needs_docker_compose
+def test_compose_runs_the_topology_with_health_checks(tmp_path: Path) -> None:
+    """
+    A primary and a streaming replica, PgBouncer, Redis, two web containers
+    behind a proxy and the worker, each with a health check that probes what
+    it serves, started in order.
+    """
+    result = compose_config(tmp_path, example_variables())
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    assert set(services) == {
+        "db", "db-replica", "pgbouncer", "redis", "migrate", "web", "web-2",
+        "proxy", "worker",
+    }  # fmt: skip
+    # `disable: true` is printed as the test NONE.
+    probes = {
+        name: " ".join(service["healthcheck"]["test"])
+        for name, service in services.items()
+        if not service["healthcheck"].get("disable")
+        and service["healthcheck"].get("test") != ["NONE"]
+    }
+    assert set(probes) == set(services) - {"migrate"}
+    assert "pg_is_in_recovery()" in probes["db-replica"]
+    assert "-p 6432" in probes["pgbouncer"] and "SELECT 1" in probes["pgbouncer"]
+    assert probes["redis"] == "CMD redis-cli ping"
+    assert probes["web"] == probes["web-2"] == "CMD python -m tracker.health"
+    assert probes["worker"] == "CMD python manage.py run_worker --check"
+
+    def waits_for(name: str) -> dict[str, str]:
+        return {
+            other: condition["condition"]
+            for other, condition in services[name].get("depends_on", {}).items()
+        }
+
+    assert waits_for("db-replica") == {"db": "service_healthy"}
+    assert waits_for("pgbouncer") == {"db": "service_healthy"}
+    for web in ("web", "web-2"):
+        assert waits_for(web) == {
+            "pgbouncer": "service_healthy",
+            "redis": "service_healthy",
+            "migrate": "service_completed_successfully",
+        }
+    assert waits_for("proxy") == {
+        "web": "service_healthy",
+        "web-2": "service_healthy",
+    }
+    # Only the proxy is published.
+    assert [name for name, service in services.items() if service.get("ports")] == [
+        "proxy"
+    ]
+    # Every file the services mount is in the checkout.
+    for service in services.values():
+        for volume in service.get("volumes", []):
+            source = volume["source"] if isinstance(volume, dict) else volume
+            source = str(source).split(":")[0]
+            if source.startswith("/") or source.startswith("."):
+                relative = (
+                    Path(source).relative_to(tmp_path)
+                    if source.startswith(str(tmp_path))
+                    else Path(source)
+                )
+                assert (ROOT / relative).exists(), source
+
+
+def test_the_pooler_and_the_proxy_are_configured_for_the_app() -> None:
+    ini = (ROOT / "deploy" / "pgbouncer" / "pgbouncer.ini").read_text()
+    assert re.search(r"^pool_mode = transaction$", ini, re.M)
+    assert re.search(r"^zagros = host=db port=5432 ", ini, re.M)
+    nginx = (ROOT / "deploy" / "nginx" / "zagros.conf").read_text()
+    upstream = re.search(r"upstream zagros \{(.*?)\}", nginx, re.S)[1]
+    assert re.findall(r"server (\S+):8000", upstream) == ["web", "web-2"]
+    assert "proxy_set_header X-Request-ID $zagros_request_id;" in nginx
+    replica = (ROOT / "deploy" / "postgres" / "replica.sh").read_text()
+    assert "hot_standby_feedback=on" in replica
+    primary = (ROOT / "deploy" / "postgres" / "primary-init.sh").read_text()
+    # PgBouncer refuses the -c jit=off the app sends directly.
+    assert "SET jit = off" in primary
 
 
 @needs_docker_compose
@@ -365,6 +453,7 @@ def test_the_image_and_compose_run_the_same_health_probe() -> None:
     assert probe == ["python", "-m", "tracker.health"]
     services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
     assert services["web"]["healthcheck"]["test"] == ["CMD", *probe]
+    assert services["web-2"]["healthcheck"]["test"] == ["CMD", *probe]
     # The migration job serves nothing to probe.
     assert services["migrate"]["healthcheck"] == {"disable": True}
 

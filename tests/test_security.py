@@ -151,8 +151,9 @@ def settings_in(directory: Path, env: dict[str, str]) -> subprocess.CompletedPro
     `env` in the environment; prints the key it ends up with.
     """
     (directory / "tracker").mkdir(exist_ok=True)
-    (directory / "tracker" / "__init__.py").touch()
-    shutil.copy(settings.BASE_DIR / "tracker" / "settings.py", directory / "tracker")
+    # The settings and the modules of the package they import.
+    for module in (settings.BASE_DIR / "tracker").glob("*.py"):
+        shutil.copy(module, directory / "tracker")
     return subprocess.run(
         [
             sys.executable,

@@ -7,6 +7,7 @@ the defaults below, which suit a local development run.
 """
 
 import datetime
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import environ
 import pghistory
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from tracker import cache_metrics, pooling
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -142,6 +145,20 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # the queue's connection then goes to the same test database.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
 DATABASES["queue"]["TEST"] = {"MIRROR": "default"}
+
+# --- Pooled connections (tracker/pooling.py, docs/deployment.md) -------------
+# DATABASE_POOLER=pgbouncer: DATABASE_URL goes through PgBouncer in transaction
+# mode (QUEUE_DATABASE_URL then required: the worker's LISTEN goes around it).
+# DATABASE_POOL=N: where no PgBouncer runs, Django's own psycopg pool keeps at
+# most N connections in each process, waiting DATABASE_POOL_TIMEOUT seconds.
+pooling.configure(
+    DATABASES,
+    pooler=env("DATABASE_POOLER", default=""),
+    pool_size=env.int("DATABASE_POOL", default=0),
+    pool_timeout=env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+    queue_url_set=bool(env("QUEUE_DATABASE_URL", default="")),
+)
+# --- end of pooled connections ------------------------------------------------
 
 # The job queue (procrastinate): its tasks are in intake/tasks.py. Jobs are
 # deferred through the default connection; the worker (manage.py run_worker)
@@ -365,3 +382,74 @@ LOGGING = {
 # never hands a user-supplied spatial reference definition to GDAL; see
 # docs/operations.md.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- What an operator watches (docs/operations.md) ---------------------------
+# /metrics (tracker/metrics.py), for Prometheus: open to a request carrying
+# "Authorization: Bearer METRICS_TOKEN" or coming from METRICS_NETWORKS
+# (comma-separated addresses or networks, e.g. 10.0.0.0/8); off with neither.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_NETWORKS = [
+    ipaddress.ip_network(network, strict=False)
+    for network in env.list("METRICS_NETWORKS", default=[])
+]
+# Scraped over plain HTTP inside the network, as /health/ is probed.
+SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
+INSTALLED_APPS = [*INSTALLED_APPS, "django_guid"]
+# Outermost: the request id (django-guid), then the request's timing and count
+# per view (django-prometheus) and its log line (tracker/requestlog.py); the
+# closing half of django-prometheus sits just inside django-axes, which must
+# stay last.
+MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "tracker.requestlog.RequestLogMiddleware",
+    *MIDDLEWARE[:-1],
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    MIDDLEWARE[-1],
+]
+# X-Request-ID from the client or the proxy in front is kept when it is a
+# UUID (32 hex digits, dashes or not), else replaced; either way it is sent
+# back in the response and is in every log line of the request.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    # corsheaders exposes it with the others; django-guid would replace them.
+    "EXPOSE_HEADER": False,
+    "UUID_LENGTH": 32,
+}
+CORS_EXPOSE_HEADERS = [*CORS_EXPOSE_HEADERS, "X-Request-ID"]
+# Every cache counts its reads, hits and misses for /metrics, whatever its
+# backend (tracker/cache_metrics.py). Keep this after the cache settings.
+CACHES = cache_metrics.counted(
+    globals().get(
+        "CACHES",
+        {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    )
+)
+# Logs: one JSON object a line (LOG_FORMAT=json), or plain text (text), each
+# with the request id of the request it was logged for.
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
+LOGGING["filters"] = {
+    "request_id": {
+        "()": "django_guid.log_filters.CorrelationId",
+        "correlation_id_field": "request_id",
+    }
+}
+LOGGING["formatters"] = {
+    "json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+        "rename_fields": {"levelname": "level", "name": "logger"},
+        "timestamp": True,
+    },
+    "text": {
+        "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+    },
+}
+LOGGING["handlers"]["console"].update(formatter=LOG_FORMAT, filters=["request_id"])
+# It says at INFO, for every request, whether the header came.
+LOGGING["loggers"]["django_guid"] = {"level": "WARNING"}
+# --- end of what an operator watches -----------------------------------------

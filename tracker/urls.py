@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tracker.health import health
+from tracker.metrics import metrics
 
 urlpatterns = [
     path("health/", health, name="health"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("events.api.urls")),
     path("feeds/", include("events.feeds")),

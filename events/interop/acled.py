@@ -57,6 +57,7 @@ from events.models import (
     Location,
     Participant,
 )
+from events.queries import bulk_read
 
 # The column order of ACLED's exports (2023 onwards), which the export keeps.
 COLUMNS = [
@@ -758,7 +759,8 @@ def write_csv(events: QuerySet, fh: IO[str]) -> int:
     writer = csv.writer(fh)
     writer.writerow(COLUMNS)
     count = 0
-    for row in export_rows(events):
-        writer.writerow(row)
-        count += 1
+    with bulk_read():
+        for row in export_rows(events):
+            writer.writerow(row)
+            count += 1
     return count

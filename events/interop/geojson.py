@@ -39,6 +39,7 @@ from events.models import (
     Location,
     Participant,
 )
+from events.queries import bulk_read
 
 PLACE_SOURCE = "GeoJSON import"
 
@@ -51,9 +52,10 @@ def event_features(events: QuerySet) -> QuerySet:
 def write_collection(events: QuerySet, fh: IO[str], *, chunk_size: int = 2000) -> int:
     fh.write('{"type":"FeatureCollection","features":[\n')
     count = 0
-    for feature in event_features(events).iterator(chunk_size=chunk_size):
-        fh.write((",\n" if count else "") + feature)
-        count += 1
+    with bulk_read():
+        for feature in event_features(events).iterator(chunk_size=chunk_size):
+            fh.write((",\n" if count else "") + feature)
+            count += 1
     fh.write("\n]}\n")
     return count
 

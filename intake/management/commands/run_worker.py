@@ -19,8 +19,17 @@ class Command(BaseCommand):
             default=settings.WORKER_CONCURRENCY,
             help="Jobs run at once, each in a thread (default WORKER_CONCURRENCY).",
         )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Run no worker: exit 0 if the queue's database answers and a "
+            "worker's heartbeat is recent, else 1 (a container health check).",
+        )
 
-    def handle(self, *args, concurrency: int, **options) -> None:
+    def handle(self, *args, concurrency: int, check: bool, **options) -> None:
+        if check:
+            self.check()
+            return
         try:
             queue.check_connection()
         except psycopg.OperationalError as exc:
@@ -30,3 +39,15 @@ class Command(BaseCommand):
             ) from exc
         self.stdout.write(f"Worker {queue.worker_name()} on queue {queue.QUEUE!r}.")
         queue.run_worker(concurrency=concurrency)
+
+    def check(self) -> None:
+        try:
+            alive = queue.live_workers()
+        except psycopg.Error as exc:
+            raise CommandError(f"The queue's database does not answer: {exc}") from exc
+        if not alive:
+            raise CommandError(
+                "No worker of the queue has beaten in the last "
+                f"{queue.HEARTBEAT_FRESH_SECONDS} s."
+            )
+        self.stdout.write(f"{alive} worker(s) alive.")
