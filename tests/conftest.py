@@ -112,9 +112,11 @@ def load_groups() -> None:
 
 
 @pytest.fixture(scope="module")
-def seed_restored_afterwards(django_db_blocker) -> Iterator[None]:
+def seed_restored_afterwards(django_db_setup, django_db_blocker) -> Iterator[None]:
     """For a module of transactional tests: the seed back once they are done,
-    so later tests (and a --reuse-db run) find the database as setup left it."""
+    so later tests (and a --reuse-db run) find the database as setup left it.
+    It asks for the test database itself, so that it never writes to another
+    when none of the module's tests selected asked for one."""
     yield
     with django_db_blocker.unblock():
         load_seed()
