@@ -1,9 +1,11 @@
 import datetime
 import importlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -54,6 +56,16 @@ def pytest_configure() -> None:
     # Live servers in the tests answer from threads of their own; each request
     # closes its connection so none is left open when the test database goes.
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The run's cache in a directory of its own, not the one `make run` uses.
+    cache = settings.CACHES["default"]
+    if cache["BACKEND"] == "tracker.cache.FileBasedCache":
+        cache["LOCATION"] = tempfile.mkdtemp(prefix="zagros-test-cache-")
+
+
+def pytest_unconfigure() -> None:
+    cache = settings.CACHES["default"]
+    if cache["BACKEND"] == "tracker.cache.FileBasedCache":
+        shutil.rmtree(cache["LOCATION"], ignore_errors=True)
 
 
 def pytest_terminal_summary(
