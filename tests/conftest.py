@@ -34,6 +34,9 @@ from events.models import (
 from intake import queue
 from tests.feedserver import FeedServer
 
+# A real primary and streaming replica, and app servers in front of them.
+from tests.replication import app_servers, replication, start_server  # noqa: F401
+
 curation_groups = importlib.import_module("events.migrations.0003_curation_groups")
 intake_groups = importlib.import_module("intake.migrations.0002_curation_groups")
 
