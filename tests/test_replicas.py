@@ -231,13 +231,14 @@ def test_with_the_primary_down_reads_go_on_and_writes_answer_503(
 ) -> None:
     first, second = app_servers
     cookie = sign_in(first)
+    refused, resumed = new_event(replication, "Refused"), new_event(replication, "Back")
     replication.caught_up()
     replication.ctl("primary", "stop", "-m", "fast")
     try:
         for server in app_servers:
             read_everything(server, "replica")
             status, headers, body = server.request(
-                "POST", "/api/v1/events/", new_event(replication, "Refused"), AUTH
+                "POST", "/api/v1/events/", refused, AUTH
             )
             assert status == 503, body
             assert int(headers["retry-after"]) > 0
@@ -255,10 +256,7 @@ def test_with_the_primary_down_reads_go_on_and_writes_answer_503(
     for server in app_servers:
         until(
             lambda server=server: (
-                server.request(
-                    "POST", "/api/v1/events/", new_event(replication, "Resumed"), AUTH
-                )[0]
-                == 201
+                server.request("POST", "/api/v1/events/", resumed, AUTH)[0] == 201
             ),
             20,
             "writes did not resume",
