@@ -40,8 +40,9 @@ DATABASE = "zagros_pair"
 # the run's own).
 REDIS_DB = 7
 STREAM_EVENTS = 6000
-# Long enough that an export of them fills the sockets of a client that
-# stops reading (about 1.5 kB a row in CSV).
+# Long enough that an export of them (some 30 MB) fills the sockets between
+# the replica, gunicorn and a client that stops reading: the statement is
+# then still running (about 5 kB a row in CSV).
 WORDS = "اشتباكات قرب الحدود في محافظة نينوى "
 EDITOR_TOKEN = secrets.token_hex(20)
 STAFF_PASSWORD = "pw-for-replica-tests"
@@ -136,7 +137,7 @@ def add_stream_events() -> None:
         Event.objects.bulk_create(
             Event(
                 title=f"{number} " + (WORDS * 10)[:290],
-                summary=WORDS * 20,
+                summary=WORDS * 80,
                 event_type=Event.Type.BATTLE,
                 start_date="2023-01-01",
                 end_date="2023-01-01",
@@ -261,8 +262,11 @@ def server_environment(pair: Pair | None, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def start_server(tmp_path_factory) -> Iterator[Callable[..., Server]]:
-    """Starts gunicorn with an environment; every one is stopped at the end."""
+def start_server(django_db_setup, tmp_path_factory) -> Iterator[Callable[..., Server]]:
+    """
+    Starts gunicorn with an environment; every one is stopped at the end,
+    before the test database goes (which they may be connected to).
+    """
     servers: list[Server] = []
 
     def start(environment: dict[str, str], workers: int = 1) -> Server:

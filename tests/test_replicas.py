@@ -283,24 +283,29 @@ def test_keyset_pages_across_servers_and_databases_are_exact(
     served = set()
     path = "/api/v1/events/?page_size=500"
     page = 0
-    while path:
-        server = app_servers[page % 2]
-        status, headers, body = server.request("GET", path, headers=AUTH)
-        assert status == 200, body[:300]
-        served.add(headers["x-database"])
-        document = json.loads(body)
-        seen += [
-            event["id"]
-            for event in document["results"]
-            if event["status"] == "published"
-        ]
-        path = document["next"] and document["next"].split(str(server.port), 1)[1]
-        page += 1
-        if page % 3 == 0:  # a write: the next pages come from the primary
-            status, _, _ = server.request(
-                "POST", "/api/v1/events/", new_event(replication, "Meanwhile"), AUTH
-            )
-            assert status == 201
+    # Replayed late, a write sends the client's next pages to the primary.
+    replication.set_replica(recovery_min_apply_delay="2s")
+    try:
+        while path:
+            server = app_servers[page % 2]
+            status, headers, body = server.request("GET", path, headers=AUTH)
+            assert status == 200, body[:300]
+            served.add(headers["x-database"])
+            document = json.loads(body)
+            seen += [
+                event["id"]
+                for event in document["results"]
+                if event["status"] == "published"
+            ]
+            path = document["next"] and document["next"].split(str(server.port))[1]
+            page += 1
+            if page % 3 == 0:  # a write: the next pages come from the primary
+                status, _, _ = server.request(
+                    "POST", "/api/v1/events/", new_event(replication, "Meanwhile"), AUTH
+                )
+                assert status == 201
+    finally:
+        replication.set_replica(recovery_min_apply_delay="0")
     assert len(seen) == len(set(seen))
     assert set(seen) == expected
     assert served == {"primary", "replica"}
@@ -337,6 +342,18 @@ def test_a_streamed_export_on_the_replica_outlives_vacuum_on_the_primary(
     assert response.getheader("X-Database") == "replica"
     first = response.read(4096)
     # The export's statement is running on the replica, held by its client.
+    until(
+        lambda: (
+            replication.replica(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database()"
+                " AND state = 'active' AND wait_event = 'ClientWrite'"
+            )
+            == [(1,)]
+        ),
+        30,
+        "no statement on the replica waits for its client",
+    )
     replication.primary("DELETE FROM events_event WHERE is_synthetic")
     replication.primary("VACUUM events_event")
     replication.caught_up()
