@@ -39,10 +39,10 @@ from pathlib import Path
 
 import psycopg
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import loadtest  # noqa: E402  (the single-server load test's helpers)
-from loadtest import (  # noqa: E402
+from bench import loadtest  # noqa: E402  (the single-server load test)
+from bench.loadtest import (  # noqa: E402
     READS,
     ROOT,
     Cluster,

@@ -27,10 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import loadtest  # noqa: E402
-from loadtest import (  # noqa: E402
+from bench import loadtest  # noqa: E402
+from bench.loadtest import (  # noqa: E402
     ROOT,
     Cluster,
     free_port,
@@ -41,7 +41,7 @@ from loadtest import (  # noqa: E402
     start_gunicorn,
     stop_gunicorn,
 )
-from loadtest_replicas import run_script  # noqa: E402
+from bench.loadtest_replicas import run_script  # noqa: E402
 
 RESULTS = ROOT / "bench" / "replica-cost-results.json"
 PAIR = "zagros_cost_pair"

@@ -39,6 +39,8 @@ DATABASE = "zagros_pair"
 # Redis database of these tests (the machine's server; keys under a prefix of
 # the run's own).
 REDIS_DB = 7
+REDIS_URL = f"redis://{HOST}:6379/{REDIS_DB}"
+CACHE_PREFIX = f"zt{os.getpid()}"
 STREAM_EVENTS = 6000
 # Long enough that an export of them (some 30 MB) fills the sockets between
 # the replica, gunicorn and a client that stops reading: the statement is
@@ -252,7 +254,7 @@ def server_environment(pair: Pair | None, **extra: str) -> dict[str, str]:
         "PYTHONUNBUFFERED": "1",
         "REPLICA_HEADER": "1",
         "REPLICA_MAX_LAG": str(MAX_LAG),
-        "CACHE_KEY_PREFIX": f"zt{os.getpid()}",
+        "CACHE_KEY_PREFIX": CACHE_PREFIX,
     }
     if pair is not None:
         environment["DATABASE_URL"] = pair.url(pair.primary_port)
@@ -302,7 +304,12 @@ def app_servers(
     replication: Pair, start_server: Callable[..., Server]
 ) -> tuple[Server, Server]:
     """Two app servers on the pair, sharing one Redis cache."""
-    environment = server_environment(
-        replication, REDIS_URL=f"redis://{HOST}:6379/{REDIS_DB}"
-    )
-    return start_server(environment), start_server(environment)
+    environment = server_environment(replication, REDIS_URL=REDIS_URL)
+    servers = start_server(environment), start_server(environment)
+    # The first client with credentials finds no write positions kept yet:
+    # until any it could have written are replayed everywhere, such clients
+    # read from the primary (tracker.replicas.positions_kept).
+    for server in servers:
+        server.request("GET", "/api/v1/", headers={"Authorization": "Token none"})
+    time.sleep(2 * MAX_LAG + 1.5)
+    return servers

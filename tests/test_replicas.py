@@ -16,11 +16,14 @@ import time
 from collections.abc import Callable
 
 import pytest
+import redis
 
 from tests.replication import (
+    CACHE_PREFIX,
     EDITOR_TOKEN,
     HOST,
     MAX_LAG,
+    REDIS_URL,
     STAFF_PASSWORD,
     STREAM_EVENTS,
     Pair,
@@ -386,3 +389,27 @@ def test_without_redis_pages_answer_and_signed_in_reads_use_the_primary(
         "GET", "/api/v1/events/", headers=AUTH
     )
     assert (status, headers["x-database"]) == (200, "primary")
+
+
+def test_write_positions_lost_by_the_cache_send_clients_to_the_primary(
+    replication: Pair, app_servers: tuple[Server, Server]
+) -> None:
+    """Redis restarted empty (here: this site's keys deleted) between a
+    client's write and its next read: the read must not miss the write."""
+    first, second = app_servers
+    replication.caught_up()
+    replication.set_replica(recovery_min_apply_delay="2s")
+    try:
+        status, _, body = first.request(
+            "POST", "/api/v1/events/", new_event(replication, "Then a flush"), AUTH
+        )
+        assert status == 201, body
+        event = json.loads(body)
+        store = redis.Redis.from_url(REDIS_URL)
+        store.delete(*store.keys(f"{CACHE_PREFIX}:*"))
+        status, headers, body = second.request(
+            "GET", f"/api/v1/events/{event['id']}/", headers=AUTH
+        )
+        assert (status, headers["x-database"]) == (200, "primary"), body
+    finally:
+        replication.set_replica(recovery_min_apply_delay="0")

@@ -17,7 +17,7 @@ from django.db import connection
 
 from tests.replication import (
     HOST,
-    REDIS_DB,
+    REDIS_URL,
     Server,
     free_port,
     server_environment,
@@ -27,7 +27,6 @@ from tracker import cache as fail_soft
 # The app servers read the test database.
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = f"redis://{HOST}:6379/{REDIS_DB}"
 RATE = 12
 
 

@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import itertools
 import logging
+import secrets
 import threading
 import time
 from contextvars import ContextVar
@@ -46,9 +47,6 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 PRIMARY_PATHS = ("/admin/", "/inbox/", "/review/")
 # How long a server that failed is left alone before it is tried again.
 RETRY_SECONDS = 1.0
-# A write's position is kept this long: by then any replica within
-# REPLICA_MAX_LAG has replayed it.
-WRITE_MEMORY_SECONDS = 60
 # With the primary down, a client's read waits at most this long for a
 # replica to replay the client's last write (already received from the
 # primary) before answering 503.
@@ -203,6 +201,36 @@ def replica_for(required: int | None, primary_is_up) -> tuple[str | None, int | 
     return None, received
 
 
+# Marks the cache's keeping of write positions: missing, or other than this
+# process last saw, the cache has lost them (Redis restarted, flushed or
+# evicted it), so positions written before are unknown for a while.
+EPOCH_KEY = "rw:epoch"
+_epoch: dict[str, object] = {"seen": None, "unsure_until": 0.0}
+
+
+def positions_kept(epoch: object) -> bool:
+    """Whether the write positions in the cache can be trusted now."""
+    if not getattr(cache, "available", lambda: True)():
+        return False
+    lost = epoch is None
+    if lost:
+        cache.add(EPOCH_KEY, secrets.token_hex(8), None)
+        epoch = cache.get(EPOCH_KEY)
+    if lost or _epoch["seen"] not in (None, epoch):
+        _epoch["unsure_until"] = time.monotonic() + write_memory_seconds()
+    _epoch["seen"] = epoch
+    return time.monotonic() >= _epoch["unsure_until"]
+
+
+def write_memory_seconds() -> float:
+    """
+    How long a write's position is kept: by then any replica within
+    REPLICA_MAX_LAG has replayed it (it has replayed a commit younger than
+    REPLICA_MAX_LAG, and replays in order), with as much again to spare.
+    """
+    return 2 * settings.REPLICA_MAX_LAG + 1
+
+
 def client_key(credential: str) -> str:
     return "rw:" + hashlib.sha256(credential.encode()).hexdigest()
 
@@ -291,9 +319,9 @@ class ReplicaMiddleware:
             return alias or DEFAULT_DB_ALIAS
         required = None
         if keys := [client_key(c) for c in credentials(request)]:
-            positions = cache.get_many(keys)
+            positions = cache.get_many([*keys, EPOCH_KEY])
             # Where this client last wrote is unknown: the primary has it.
-            if not getattr(cache, "available", lambda: True)() and primary_is_up():
+            if not positions_kept(positions.pop(EPOCH_KEY, None)) and primary_is_up():
                 return DEFAULT_DB_ALIAS
             required = max((p for p in positions.values() if p), default=None)
         alias, received = replica_for(required, primary_is_up)
@@ -327,7 +355,7 @@ class ReplicaMiddleware:
         except DatabaseError as error:
             mark_down(DEFAULT_DB_ALIAS, error)
             return
-        cache.set_many({client_key(c): position for c in found}, WRITE_MEMORY_SECONDS)
+        cache.set_many({client_key(c): position for c in found}, write_memory_seconds())
 
     def process_exception(self, request: HttpRequest, exception: Exception):
         """A view stopped by an unreachable primary answers 503 in JSON."""
