@@ -19,8 +19,10 @@ import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,6 +99,25 @@ class Pair:
             for name, value in values.items():
                 db.execute(f"ALTER SYSTEM SET {name} = '{value}'")
             db.execute("SELECT pg_reload_conf()")
+
+    @contextmanager
+    def heartbeat(self) -> Iterator[None]:
+        """A transaction on the primary every 0.2 s: a replica that replays
+        late then lags by its delay, not by the time since the last write."""
+        stop = threading.Event()
+
+        def beat() -> None:
+            with self.connect(self.primary_port) as db:
+                while not stop.wait(0.2):
+                    db.execute("SELECT txid_current()")
+
+        thread = threading.Thread(target=beat, daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
 
     def caught_up(self, timeout: float = 30) -> None:
         """Until the replica has replayed everything the primary wrote so far."""

@@ -132,33 +132,35 @@ def test_a_client_reads_its_own_writes_on_any_app_server(
 ) -> None:
     first, second = app_servers
     replication.caught_up()
-    # The replica replays two seconds late, within the allowed lag.
+    # The replica replays two seconds late, within the allowed lag: it
+    # serves every read that needs nothing newer.
     replication.set_replica(recovery_min_apply_delay="2s")
     try:
-        status, _, body = first.request(
-            "POST", "/api/v1/events/", new_event(replication, "Mine to read"), AUTH
-        )
-        assert status == 201, body
-        event = json.loads(body)
-        path = f"/api/v1/events/{event['id']}/"
-        assert replication.replica(
-            "SELECT count(*) FROM events_event WHERE id = %s", (event["id"],)
-        ) == [(0,)], "the replica has the write already: the test proves nothing"
-        # The other app server sends this client to the primary...
-        status, headers, body = second.request("GET", path, headers=AUTH)
-        assert status == 200, body
-        assert json.loads(body)["title"] == "Mine to read"
-        assert headers["x-database"] == "primary"
-        # ...and a client that wrote nothing to the replica.
-        assert second.request("GET", "/api/v1/events/")[1]["x-database"] in (
-            "replica",
-            "primary",  # the replica may be past the allowed lag meanwhile
-        )
-        # Once the replica has replayed the write, it serves this client too.
-        replication.caught_up()
-        status, headers, body = second.request("GET", path, headers=AUTH)
-        assert (status, headers["x-database"]) == (200, "replica")
-        assert json.loads(body)["title"] == "Mine to read"
+        with replication.heartbeat():
+            time.sleep(2.5)
+            status, _, body = first.request(
+                "POST", "/api/v1/events/", new_event(replication, "Mine"), AUTH
+            )
+            assert status == 201, body
+            event = json.loads(body)
+            path = f"/api/v1/events/{event['id']}/"
+            # The other app server sends this client to the primary...
+            status, headers, body = second.request("GET", path, headers=AUTH)
+            assert (status, headers["x-database"]) == (200, "primary"), body
+            assert json.loads(body)["title"] == "Mine"
+            # ...and a client that wrote nothing to the replica, which has
+            # not replayed the write yet.
+            assert second.request("GET", "/api/v1/events/")[1]["x-database"] == (
+                "replica"
+            )
+            assert replication.replica(
+                "SELECT count(*) FROM events_event WHERE id = %s", (event["id"],)
+            ) == [(0,)]
+            # Once the replica has replayed the write, it serves this client too.
+            replication.caught_up()
+            status, headers, body = second.request("GET", path, headers=AUTH)
+            assert (status, headers["x-database"]) == (200, "replica")
+            assert json.loads(body)["title"] == "Mine"
     finally:
         replication.set_replica(recovery_min_apply_delay="0")
 
@@ -173,18 +175,24 @@ def test_a_session_signed_in_on_one_server_is_signed_in_on_the_other(
     )[0][0]
     replication.set_replica(recovery_min_apply_delay="2s")
     try:
-        cookie = sign_in(first)
-        # The session row is on the primary only: read there, the client is
-        # signed in and sees a draft; on the replica it would be anonymous.
-        status, headers, body = second.request(
-            "GET", f"/api/v1/events/{draft}/", headers={"Cookie": cookie}
-        )
-        assert (status, headers["x-database"]) == (200, "primary"), body
-        replication.caught_up()
-        status, headers, body = second.request(
-            "GET", f"/api/v1/events/{draft}/", headers={"Cookie": cookie}
-        )
-        assert (status, headers["x-database"]) == (200, "replica"), body
+        with replication.heartbeat():
+            time.sleep(2.5)
+            cookie = sign_in(first)
+            # The session row is on the primary only: read there, the client
+            # is signed in and sees a draft; on the replica, within the
+            # allowed lag, it would be anonymous.
+            status, headers, body = second.request(
+                "GET", f"/api/v1/events/{draft}/", headers={"Cookie": cookie}
+            )
+            assert (status, headers["x-database"]) == (200, "primary"), body
+            assert second.request("GET", "/api/v1/events/")[1]["x-database"] == (
+                "replica"
+            )
+            replication.caught_up()
+            status, headers, body = second.request(
+                "GET", f"/api/v1/events/{draft}/", headers={"Cookie": cookie}
+            )
+            assert (status, headers["x-database"]) == (200, "replica"), body
     finally:
         replication.set_replica(recovery_min_apply_delay="0")
 
@@ -400,16 +408,22 @@ def test_write_positions_lost_by_the_cache_send_clients_to_the_primary(
     replication.caught_up()
     replication.set_replica(recovery_min_apply_delay="2s")
     try:
-        status, _, body = first.request(
-            "POST", "/api/v1/events/", new_event(replication, "Then a flush"), AUTH
-        )
-        assert status == 201, body
-        event = json.loads(body)
-        store = redis.Redis.from_url(REDIS_URL)
-        store.delete(*store.keys(f"{CACHE_PREFIX}:*"))
-        status, headers, body = second.request(
-            "GET", f"/api/v1/events/{event['id']}/", headers=AUTH
-        )
+        with replication.heartbeat():
+            time.sleep(2.5)
+            # The replica, 2 s behind, serves reads that need nothing newer.
+            assert second.request("GET", "/api/v1/events/")[1]["x-database"] == (
+                "replica"
+            )
+            status, _, body = first.request(
+                "POST", "/api/v1/events/", new_event(replication, "Flushed"), AUTH
+            )
+            assert status == 201, body
+            event = json.loads(body)
+            store = redis.Redis.from_url(REDIS_URL)
+            store.delete(*store.keys(f"{CACHE_PREFIX}:*"))
+            status, headers, body = second.request(
+                "GET", f"/api/v1/events/{event['id']}/", headers=AUTH
+            )
         assert (status, headers["x-database"]) == (200, "primary"), body
     finally:
         replication.set_replica(recovery_min_apply_delay="0")
