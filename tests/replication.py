@@ -28,6 +28,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import redis
 from django.contrib.auth.hashers import make_password
 from django.contrib.gis.geos import Point
 from django.db import connection
@@ -201,6 +202,10 @@ def replication(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterato
         yield pair
     finally:
         replica_script("down", pair.name)
+        # The app servers' keys (some never expire, as the basemap's).
+        store = redis.Redis.from_url(REDIS_URL)
+        if keys := store.keys(f"{CACHE_PREFIX}:*"):
+            store.delete(*keys)
 
 
 def make_users(pair: Pair) -> None:
