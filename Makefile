@@ -41,8 +41,11 @@ clean:
 # PostgreSQL restarted under load, in a cluster the run creates (zagros_load,
 # on a free port) and drops; never the machine's own server. Not part of
 # `make test`. DURATION, READERS, WRITERS, FAULT: see bench/loadtest.py.
+# REPLICAS=1: two app servers sharing Redis, a primary and a replica that
+# replays 2 s late, each database stopped and started during the run; see
+# bench/loadtest_replicas.py.
 loadtest: setup
-	$(PY) bench/loadtest.py
+	$(PY) bench/$(if $(REPLICAS),loadtest_replicas,loadtest).py
 
 # A pg_dump of the database in .env (or DATABASE_URL) to backups/; see
 # docs/operations.md.

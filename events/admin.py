@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, F, Func, Q, TextField, Value
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
@@ -71,7 +71,8 @@ class EstimatedCountPaginator(Paginator):
         limit = self.exact_count_limit
         queryset = self.object_list
         if not queryset.query.where:
-            with connection.cursor() as cursor:
+            # Where the list itself is read: a replica while the primary is away.
+            with connections[queryset.db].cursor() as cursor:
                 cursor.execute(
                     "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
                     [queryset.model._meta.db_table],

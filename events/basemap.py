@@ -7,10 +7,10 @@ as GeoJSON in one SQL statement, so maps need no tile server or network.
 import hashlib
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Max
 
 from events.models import Location
+from tracker.replicas import read_connection
 
 # About 1 km: finer than a regional map shows, and it keeps the payload small.
 SIMPLIFY_DEGREES = 0.01
@@ -46,7 +46,7 @@ def basemap_geojson(version: str) -> str:
     key = f"basemap:{version}"
     document = cache.get(key)
     if document is None:
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(BASEMAP_SQL, [SIMPLIFY_DEGREES, KINDS, KINDS])
             document = cursor.fetchone()[0]
         cache.set(key, document, timeout=None)

@@ -11,11 +11,11 @@ any change to the events or what the filters read makes a new key.
 import hashlib
 
 from django.core.cache import cache
-from django.db import connection
 
 from events.features import MAP_COORDINATE_DECIMALS, MAP_PROPERTIES, feature_json
 from events.models import EventQuerySet
 from events.queries import bulk_read, data_version
+from tracker.replicas import read_connection
 
 # Closer than this the map shows events one by one.
 CLUSTER_BELOW_ZOOM = 8
@@ -98,7 +98,7 @@ def cached(query: str, params: list) -> str:
     """The result of `query`, computed once per data version."""
     # The version is read before the data: a change after it makes a new key.
     version = data_version()
-    statement = connection.ops.compose_sql(query, params)
+    statement = read_connection().ops.compose_sql(query, params)
     digest = hashlib.sha256(repr((version, statement)).encode()).hexdigest()
     key = f"map:{digest}"
     document = cache.get(key)
@@ -109,6 +109,6 @@ def cached(query: str, params: list) -> str:
 
 
 def run(query: str, params: list) -> str:
-    with bulk_read(), connection.cursor() as cursor:
+    with bulk_read(), read_connection().cursor() as cursor:
         cursor.execute(query, params)
         return cursor.fetchone()[0]

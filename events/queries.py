@@ -11,12 +11,14 @@ from typing import NoReturn, TypeVar
 
 import psycopg
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from psycopg import pq
 from psycopg.abc import Buffer
 from psycopg.adapt import Loader
+
+from tracker.replicas import read_connection
 
 CHUNK_ROWS = 2000
 # A page's worth: what a stream's first statement reads (first_rows_apart).
@@ -41,9 +43,10 @@ def data_version() -> tuple:
     history snapshot of every table they draw on (triggers write one for
     every insert, update and delete, whatever path it takes), and the newest
     synthetic event, as synthetic data comes and goes without history. Each
-    is one probe of an index.
+    is one probe of an index. Read where the request reads: the version
+    then matches the rows it keys.
     """
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             "SELECT "
             + ", ".join(
@@ -65,7 +68,8 @@ def bulk_read() -> Iterator[None]:
     and there is no JIT compilation, which costs more than it saves on
     statements of this size.
     """
-    with transaction.atomic(), connection.cursor() as cursor:
+    connection = read_connection()
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
         cursor.execute("SET LOCAL jit = off")
         yield

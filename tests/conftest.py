@@ -1,9 +1,11 @@
 import datetime
 import importlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,6 +34,9 @@ from events.models import (
 from intake import queue
 from tests.feedserver import FeedServer
 
+# A real primary and streaming replica, and app servers in front of them.
+from tests.replication import app_servers, replication, start_server  # noqa: F401
+
 curation_groups = importlib.import_module("events.migrations.0003_curation_groups")
 intake_groups = importlib.import_module("intake.migrations.0002_curation_groups")
 
@@ -54,6 +59,17 @@ def pytest_configure() -> None:
     # Live servers in the tests answer from threads of their own; each request
     # closes its connection so none is left open when the test database goes.
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The run's cache in a directory of its own, not the one `make run` uses
+    # (the backend may be wrapped by tracker.cache_metrics: same name at the end).
+    cache = settings.CACHES["default"]
+    if cache["BACKEND"].endswith("FileBasedCache"):
+        cache["LOCATION"] = tempfile.mkdtemp(prefix="zagros-test-cache-")
+
+
+def pytest_unconfigure() -> None:
+    cache = settings.CACHES["default"]
+    if cache["BACKEND"].endswith("FileBasedCache"):
+        shutil.rmtree(cache["LOCATION"], ignore_errors=True)
 
 
 def pytest_terminal_summary(

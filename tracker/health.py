@@ -13,10 +13,12 @@ import os
 import sys
 from collections.abc import Sequence
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from tracker.replicas import read_connection
 
 PATH = "/health/"
 PROBE_TIMEOUT = 5.0
@@ -27,9 +29,13 @@ logger = logging.getLogger(__name__)
 @never_cache
 @require_safe
 def health(request: HttpRequest) -> JsonResponse:
-    """200 when the database answers `SELECT 1`, 503 when it cannot be reached."""
+    """
+    200 when the database answers `SELECT 1`, 503 when it cannot be reached.
+    With replicas, the database is the one this request reads from: a
+    server whose primary is away still answers reads, so it stays in service.
+    """
     try:
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as error:

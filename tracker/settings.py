@@ -167,6 +167,66 @@ PROCRASTINATE_DATABASE_ALIAS = "default"
 # Jobs one worker runs at once, each in a thread: fetching mostly waits.
 WORKER_CONCURRENCY = env.int("WORKER_CONCURRENCY", default=4)
 
+# --- Shared cache and read replicas (docs/deployment.md) ---------------------
+#
+# The cache holds what every process must agree on: the anonymous rate limit,
+# the map layers and basemap, OGC extents, and the write positions that keep
+# a client's reads after its own writes (tracker.replicas). With REDIS_URL
+# (redis://host:6379/0) it is Redis, shared by every app server; without it,
+# a directory shared by every worker of this machine. Either fails soft
+# (tracker.cache): an unreachable store is a cache that misses.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "tracker.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="zagros"),
+            "OPTIONS": {
+                # A Redis gone quiet costs a request this long, at most.
+                "socket_connect_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+            },
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "tracker.cache.FileBasedCache",
+            "LOCATION": env.path("CACHE_DIR", default=BASE_DIR / ".cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
+# Read replicas: DATABASE_REPLICA_URLS lists streaming replicas of the primary
+# (DATABASE_URL), comma-separated. Safe requests outside the admin read from
+# one that has replayed the client's own writes and lags by at most
+# REPLICA_MAX_LAG seconds; everything else goes to the primary.
+REPLICA_ALIASES = []
+for number, url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), 1):
+    replica = environ.Env.db_url_config(url)
+    replica["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    # tracker.replicas probes the replica before each request it serves.
+    replica["CONN_HEALTH_CHECKS"] = False
+    replica.setdefault("OPTIONS", {}).update(
+        options="-c jit=off",
+        connect_timeout=env.int("REPLICA_CONNECT_TIMEOUT", default=2),
+    )
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{number}"] = replica
+    REPLICA_ALIASES.append(f"replica_{number}")
+REPLICA_MAX_LAG = env.float("REPLICA_MAX_LAG", default=10.0)
+# Responses say which kind of server they read from (X-Database: replica or
+# primary), for load tests and for an operator following a request.
+REPLICA_HEADER = env.bool("REPLICA_HEADER", default=False)
+DATABASE_ROUTERS = ["tracker.replicas.Router"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "tracker.replicas.ReplicaMiddleware",
+)
+# --- end of shared cache and read replicas ------------------------------------
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

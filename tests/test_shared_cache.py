@@ -1,0 +1,148 @@
+"""
+One cache for every process: the anonymous rate limit and the map layers
+agree across app servers, through Redis (REDIS_URL, the machine's server, a
+database number of the tests' own) or, without it, through one directory
+shared by the processes of a machine. A cache that cannot be reached is a
+cache that misses: pages still answer.
+"""
+
+import secrets
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+
+from tests.replication import (
+    HOST,
+    REDIS_URL,
+    Server,
+    free_port,
+    server_environment,
+)
+from tracker import cache as fail_soft
+
+# The app servers read the test database.
+pytestmark = pytest.mark.django_db
+
+RATE = 12
+
+
+@pytest.fixture(scope="module")
+def database_url(django_db_setup) -> str:
+    database = connection.settings_dict
+    return (
+        f"postgis://{database['USER']}@{database['HOST']}:{database['PORT']}"
+        f"/{database['NAME']}"
+    )
+
+
+def throttled_pair(
+    start: Callable[..., Server], database_url: str, **cache: str
+) -> tuple[Server, Server]:
+    environment = server_environment(
+        None,
+        DATABASE_URL=database_url,
+        API_ANON_RATE=f"{RATE}/min",
+        CACHE_KEY_PREFIX=f"throttle-{secrets.token_hex(4)}",
+        **cache,
+    )
+    return start(environment), start(environment)
+
+
+def statuses(servers: tuple[Server, Server], count: int) -> list[int]:
+    return [
+        servers[number % 2].request("GET", "/api/v1/events/?page_size=1")[0]
+        for number in range(count)
+    ]
+
+
+def test_two_app_servers_share_one_anonymous_limit_through_redis(
+    start_server: Callable[..., Server], database_url: str
+) -> None:
+    servers = throttled_pair(start_server, database_url, REDIS_URL=REDIS_URL)
+    answers = statuses(servers, RATE + 6)
+    assert answers == [200] * RATE + [429] * 6
+
+
+def test_without_redis_the_processes_of_a_machine_share_one_limit(
+    start_server: Callable[..., Server], database_url: str, tmp_path: Path
+) -> None:
+    servers = throttled_pair(start_server, database_url, CACHE_DIR=str(tmp_path))
+    answers = statuses(servers, RATE + 6)
+    assert answers == [200] * RATE + [429] * 6
+
+
+def test_a_map_layer_computed_by_one_server_is_kept_for_all(
+    start_server: Callable[..., Server], database_url: str
+) -> None:
+    prefix = f"map-{secrets.token_hex(4)}"
+    environment = server_environment(
+        None, DATABASE_URL=database_url, REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix
+    )
+    first = start_server(environment)
+    store = redis.Redis.from_url(REDIS_URL)
+    assert not store.keys(f"{prefix}:*")
+    status, _, layer = first.request("GET", "/maps/events.geojson?zoom=4")
+    assert status == 200
+    keys = store.keys(f"{prefix}:*:map:*")
+    assert len(keys) == 1
+    # The other server answers from the entry: changed there, it shows.
+    second = start_server(environment)
+    store.set(keys[0], store.get(keys[0]).replace(b'"clustered"', b'"Clustered"'))
+    status, _, shared = second.request("GET", "/maps/events.geojson?zoom=4")
+    assert status == 200
+    assert shared != layer and shared.replace(b'"Clustered"', b'"clustered"') == layer
+    store.delete(*store.keys(f"{prefix}:*"))
+
+
+def test_pages_answer_while_redis_is_unreachable(
+    start_server: Callable[..., Server], database_url: str
+) -> None:
+    server = start_server(
+        server_environment(
+            None,
+            DATABASE_URL=database_url,
+            REDIS_URL=f"redis://{HOST}:{free_port()}/0",
+            API_ANON_RATE=f"{RATE}/min",
+        )
+    )
+    for path in (
+        "/",
+        "/timeline/",
+        "/map/",
+        "/maps/events.geojson?zoom=5",
+        "/maps/basemap.geojson",
+        "/feeds/events/",
+        "/ogc/collections/events/items?limit=5",
+    ):
+        status, _, body = server.request("GET", path)
+        assert status == 200, (path, body[:300])
+    # No cache, no count: the limit is not enforced rather than failing.
+    assert set(statuses((server, server), RATE + 3)) == {200}
+    assert "Cache unavailable" in server.log.read_text()
+
+
+def test_the_backend_misses_while_redis_is_away_and_resumes_after() -> None:
+    closed = fail_soft.RedisCache(
+        f"redis://{HOST}:{free_port()}/0",
+        {"OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}},
+    )
+    assert closed.get("key", "default") == "default"
+    closed.set("key", "value")
+    assert closed.add("key", "value") is False
+    assert closed.get_many(["key"]) == {}
+    with pytest.raises(ValueError):
+        closed.incr("key")
+    assert not closed.available()
+
+    live = fail_soft.RedisCache(REDIS_URL, {"KEY_PREFIX": secrets.token_hex(4)})
+    live._down_until = time.monotonic() + 0.3  # as after a failure
+    live.set("key", "value")  # skipped while the backend waits to retry
+    assert live.get("key") is None
+    time.sleep(0.4)
+    live.set("key", "value")
+    assert live.available() and live.get("key") == "value"
+    live.delete("key")

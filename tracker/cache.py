@@ -1,0 +1,121 @@
+"""
+Cache backends that fail soft: a cache server (Redis) that cannot be
+reached, or a cache directory that cannot be written, makes every read a
+miss and every write a no-op, logged, never an error for the request.
+After a failure the backend leaves the store alone for RETRY_SECONDS, so
+a dead server costs one failed attempt per process per interval, not one
+per request; then it tries again, and carries on when the server is back.
+
+`available()` says whether the last attempt reached the store: the database
+router (tracker.replicas) keeps the write positions of clients there, and a
+client whose position cannot be read is then served by the primary.
+"""
+
+import logging
+import time
+from typing import Any
+
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
+
+RETRY_SECONDS = 2.0
+
+# Returned by a read that could not reach the store (never a stored value).
+MISSED = object()
+
+
+class FailSoft:
+    """Wraps a backend's operations; `failures` are the errors of its store."""
+
+    failures: tuple[type[BaseException], ...] = ()
+
+    _down_until = 0.0
+
+    def available(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _attempt(self, operation: str, fallback: Any, *args, **kwargs) -> Any:
+        if not self.available():
+            return fallback
+        try:
+            return getattr(super(), operation)(*args, **kwargs)
+        except self.failures as error:
+            self._down_until = time.monotonic() + RETRY_SECONDS
+            logger.warning(
+                "Cache unavailable (%s: %s); serving without it for %.0f s",
+                type(error).__name__,
+                error,
+                RETRY_SECONDS,
+            )
+            return fallback
+
+    def get(self, key, default=None, version=None):
+        found = self._attempt("get", MISSED, key, MISSED, version)
+        return default if found is MISSED else found
+
+    def set(self, key, value, timeout=Ellipsis, version=None):
+        if timeout is Ellipsis:
+            timeout = self.default_timeout
+        self._attempt("set", None, key, value, timeout, version)
+
+    def add(self, key, value, timeout=Ellipsis, version=None):
+        if timeout is Ellipsis:
+            timeout = self.default_timeout
+        return self._attempt("add", False, key, value, timeout, version)
+
+    def touch(self, key, timeout=Ellipsis, version=None):
+        if timeout is Ellipsis:
+            timeout = self.default_timeout
+        return self._attempt("touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._attempt("delete", False, key, version)
+
+    def get_many(self, keys, version=None):
+        return self._attempt("get_many", {}, keys, version)
+
+    def set_many(self, data, timeout=Ellipsis, version=None):
+        if timeout is Ellipsis:
+            timeout = self.default_timeout
+        return self._attempt("set_many", list(data), data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        self._attempt("delete_many", None, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._attempt("has_key", False, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        # A missing key raises ValueError, as in every backend; an
+        # unreachable store has no value to add to either.
+        found = self._attempt("incr", MISSED, key, delta, version)
+        if found is MISSED:
+            raise ValueError(f"Key {key!r} not found (the cache is unavailable).")
+        return found
+
+    def clear(self):
+        self._attempt("clear", None)
+
+
+def redis_failures() -> tuple[type[BaseException], ...]:
+    from redis.exceptions import ConnectionError, TimeoutError
+
+    # OSError: a socket that fails below redis-py's own error handling.
+    return (ConnectionError, TimeoutError, OSError)
+
+
+class RedisCache(FailSoft, RedisCache):
+    """Django's Redis backend, failing soft when Redis is unreachable."""
+
+    @property
+    def failures(self):  # redis is imported only where the backend is used
+        return redis_failures()
+
+
+class FileBasedCache(FailSoft, FileBasedCache):
+    """Django's file cache (one directory for every worker of a machine),
+    failing soft on a full or unwritable disk."""
+
+    failures = (OSError,)
