@@ -1885,11 +1885,55 @@ def _participants(
             roles[id(mention)] = Role.MEDIATOR
         elif mention.end <= object_end:
             roles[id(mention)] = _object_role(kind, trigger, before)
+        elif _apposed(text, trigger, object_end, mention, mentions, modifiers):
+            # "summoned Iraq's ambassador, Al-Manhal al-Safi": the name set
+            # beside an object told by its office is the object.
+            roles[id(mention)] = _object_role(kind, trigger, before)
         else:
             roles[id(mention)] = Role.MENTIONED
     participants = [(m, head_role) for m in resolved]
     participants += [(m, roles[id(m)]) for m in mentions if id(m) in roles]
     return _dedupe(participants)
+
+
+# Between an object and the name set beside it: ", NRT reporter", and between
+# two such names: " and cameraman".
+APPOSITION_HEAD = re.compile(r"^,\s*(?:[\w’'.-]+\s+){0,3}$")
+APPOSITION_NEXT = re.compile(r"^,?\s+and\s+(?:[\w’'.-]+\s+){0,2}$|^,\s*$")
+
+
+def _apposed(
+    text: str,
+    trigger: Trigger,
+    object_end: int,
+    mention: ActorMention,
+    mentions: list[ActorMention],
+    modifiers: set[int],
+) -> bool:
+    """
+    Whether a name stands in apposition to an object that names nobody
+    itself ("two journalists covering the march, NRT reporter Karwan Aziz
+    and cameraman Soran Ahmed"): right after the object's comma, or after
+    another such name.
+    """
+    if trigger.says:
+        return False
+    in_object = [
+        m
+        for m in mentions
+        if trigger.end <= m.start and m.end <= object_end and id(m) not in modifiers
+    ]
+    if in_object:
+        return False
+    between = text[object_end : mention.start]
+    if APPOSITION_HEAD.match(between) and not re.search(r"[A-Z]", between[1:2]):
+        return not any(fold(w) in OPENERS for w in between.strip(", ").split()[:1])
+    earlier = [m for m in mentions if object_end <= m.end <= mention.start]
+    return (
+        bool(earlier)
+        and bool(APPOSITION_NEXT.match(text[earlier[-1].end : mention.start]))
+        and _apposed(text, trigger, object_end, earlier[-1], mentions, modifiers)
+    )
 
 
 MEMBERS_OF = re.compile(
