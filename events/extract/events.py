@@ -140,7 +140,7 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
             _DEFINITE + r"(?:[\w’'.-]+\s+){0,2}?(?:strikes?|attacks?|bombings?|"
             r"bombardment|shelling|raids?|assaults?|explosions?|blasts?|"
             r"incident|operation|killings?|aggression|abduction|kidnapping|"
-            r"shooting|ambush)\b",
+            r"shooting|ambush|fighting|clashes|violence)\b",
             re.IGNORECASE,
         ),
     ),
@@ -971,6 +971,13 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 if target is not None:
                     target.details.append(action)
                     continue
+            target = _answered(incidents, action)
+            if target is not None:
+                # "The CPJ called for their release", "Turnout was 72
+                # percent, the commission's chairman said": words about the
+                # incident just told are its reaction, not news of their own.
+                target.reactions.append(action)
+                continue
             incidents.append(Incident(action))
             continue
         if kind == T.OTHER and INQUIRY.match(action.trigger.word):
@@ -1019,6 +1026,88 @@ def _incidents(actions: list[Action]) -> list[Incident]:
 
 
 INQUIRY = re.compile(r"(?:launched|ordered|opened)\b", re.IGNORECASE)
+# Statements that are news themselves: a decision, an accusation, a threat.
+NEWS_STATEMENT = re.compile(
+    r"(?:announc|declar|accus|threat|warn|vow|pledg)", re.IGNORECASE
+)
+# How many sentences after an incident a statement may still answer it: one
+# that names its actors, one that only points back to it.
+SHARED_WITHIN = 8
+ANSWER_WITHIN = 3
+# A statement answers one of the last incidents told, not one further back.
+ANSWER_INCIDENTS = 2
+
+
+def _answered(incidents: list[Incident], statement: Action) -> Incident | None:
+    """
+    The incident a named speaker's statement answers, when it is not news
+    of its own: of the last two told before, the one it shares most actors
+    with, the latest if several; else the latest just before that its words
+    point back to.
+    """
+    word = fold(statement.trigger.word.split()[0])
+    if NEWS_STATEMENT.match(word) or word in ACCUSING or not statement.initiators:
+        return None
+    near = [
+        incident
+        for incident in reversed(incidents)
+        if incident.event_type != T.STATEMENT
+        and 0 <= statement.sentence.index - incident.last_sentence <= SHARED_WITHIN
+    ][:ANSWER_INCIDENTS]
+    named = {_key(m) for m in statement.mentions}
+
+    def shared(incident: Incident) -> int:
+        told = [m for a in incident.actions for m in a.mentions] + [
+            m for a in incident.actions for m, _ in a.participants
+        ]
+        return len(named & {_key(m) for m in told})
+
+    best = max(near, key=shared, default=None)
+    if best is not None and shared(best):
+        return best
+    if statement.date is not None:
+        return None
+    return next(
+        (
+            incident
+            for incident in near
+            if statement.sentence.index - incident.last_sentence <= ANSWER_WITHIN
+            and _points_back(statement, incident)
+        ),
+        None,
+    )
+
+
+# "their release", "the families": words for what was told before.
+BACK_PRONOUN = re.compile(r"\b(?:their|them|his|her)\b", re.IGNORECASE)
+DEFINITE_NOUN = re.compile(r"\bthe\s+([a-z]{4,})\b")
+
+
+def _points_back(statement: Action, incident: Incident) -> bool:
+    """
+    Whether a statement's words point back to an incident: a pronoun not
+    its speaker's ("called for their release"), or "the" and a noun the
+    incident's sentences used ("handed the families over" after
+    "repatriated 187 families").
+    """
+    text = statement.text
+    if statement.clause.content_end is not None:
+        words_ = text[statement.sentence.start : statement.clause.content_end]
+    else:
+        words_ = text[statement.trigger.end : statement.scope_end]
+    if BACK_PRONOUN.search(words_) or any(
+        incident.event_type in kinds and pattern.search(words_)
+        for kinds, pattern in ANAPHORS
+    ):
+        return True
+    told = {
+        w.casefold()
+        for a in incident.actions
+        for w in re.findall(r"\w+", a.sentence_text)
+    }
+    return any(m.group(1) in told for m in DEFINITE_NOUN.finditer(words_))
+
+
 CLAIMED = re.compile(
     r"\bclaimed (?:responsibility for )?(?:the|both|this|these)\b", re.IGNORECASE
 )
