@@ -102,7 +102,11 @@ _DIRECTION = (
 LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:in|at|near|outside|inside|across|on|along|around|within|off|"
     r"close to|near to|between|from|to and from|flew to|travell?ed to|arrived in|"
-    r"arrived at|visit to|trip to)\s+(?:the\s+)?"
+    r"arrived at|visit to|trip to|through|via|over|approaching|(?:deployed|sent|"
+    r"dispatched|marched|moved|headed|returned|taken|walked|drove) to|"
+    r"(?:taking|bringing|sending) (?:them|him|her|it) to|"
+    r"to(?=\s+(?:the\s+)?(?:outskirts|suburbs|edge|centre|center) of))\s+"
+    r"(?:the\s+)?"
     r"(?:(?:[\w’'-]+\s+){0,3}?(?:city|town|village|province|governorate|region|"
     r"district|capital|outskirts|suburbs?|area|port|camp) of\s+(?:the\s+)?)?"
     rf"(?:{_DIRECTION}\s+)?|\b{_DIRECTION}\s+of\s+)$",
@@ -115,7 +119,31 @@ REFERENCE_BEFORE = re.compile(
     r"(?:the\s+)?$",
     re.IGNORECASE,
 )
-DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?[—–-]")
+# A dash after a dateline's place is set off by space ("BAGHDAD — "), unlike
+# the hyphen of "U.S.-led".
+# A place that says whose institution, not where: "the government in Erbil".
+INSTITUTION_IN = re.compile(
+    r"\b(?:government|authorities|administration)"
+    r"\s+in\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# Words that place an action in a city told before: "a curfew on the city".
+SAME_CITY = re.compile(
+    r"\b(?:in|on|across|around|to|into)\s+the\s+(?:city|town|capital)\b(?!\s+of\b)",
+    re.IGNORECASE,
+)
+# Between a place and one inside it: "Baghdad’s central | Karrada district".
+PLACE_OWNS = re.compile(
+    r"^[’']s\s+(?:(?:central|old|eastern|western|northern|"
+    r"southern)\s+)?$"
+)
+# Between a place and another that only says where it is: "the Sayyida Zeinab
+# | area south of | Damascus", "Jeddah-1 rehabilitation centre | south of |
+# Mosul".
+PLACE_REFERENCE = re.compile(
+    rf"^(?:\s+[\w-]+){{0,2}}\s+{_DIRECTION}\s+of\s+(?:the\s+)?$", re.IGNORECASE
+)
+DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:[—–]|(?<=\s)-)")
 PERSONAL_PRONOUNS = frozenset({"he", "she"})
 ROLE_ORDER = [
     Role.SIGNATORY,
@@ -1275,7 +1303,19 @@ def _proposals(
             ),
             None,
         )
-    elif place is not None:
+    elif (place is None or place.place.kind == Location.Kind.COUNTRY) and (
+        SAME_CITY.search(text, main.sentence.start, main.scope_end)
+    ):
+        # "imposed a curfew on the city": the city of the incident before.
+        place = next(
+            (
+                p
+                for _, p in reversed(earlier_places)
+                if p.place.kind == Location.Kind.CITY
+            ),
+            place,
+        )
+    if place is not None:
         earlier_places.append((main, place))
     participants = _unnamed(
         text,
@@ -1596,18 +1636,43 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         dateline = not before.strip() and DATELINE_AFTER.match(text[mention.end :])
         joined = found and TOWNS_JOINED.match(text[found[-1].end : mention.start])
         struck = (
-            action.event_type in VIOLENT
+            (action.event_type in VIOLENT or mention.place.kind == Location.Kind.SITE)
             and mention.start >= action.trigger.end
             and re.fullmatch(
                 r"\s*(?:the\s+)?", text[action.trigger.end : mention.start]
             )
             is not None
         )
-        if not (LOCATIVE_BEFORE.search(before) or dateline or joined or struck):
+        # "in Baghdad's central Karrada district": inside the place before.
+        within = found and PLACE_OWNS.match(text[found[-1].end : mention.start])
+        if within:
+            found.pop()
+        if not (
+            LOCATIVE_BEFORE.search(before) or dateline or joined or struck or within
+        ):
             continue
-        if REFERENCE_BEFORE.search(before) and len(action.places) > 1:
+        if len(action.places) > 1 and (
+            REFERENCE_BEFORE.search(before)
+            or any(
+                other.end <= mention.start
+                and PLACE_REFERENCE.match(text[other.end : mention.start])
+                for other in action.places
+            )
+        ):
             continue
         if _in_quotation(text, mention.start) and not quoted_trigger:
+            continue
+        if INSTITUTION_IN.search(before):
+            # "chanted slogans against the government in Erbil": whose
+            # government, not where they chanted.
+            continue
+        if (
+            mention.start < action.trigger.start
+            and mention.sentence == sentence.index
+            and RELATIVE.search(text[action.clause.subject_start : mention.start])
+        ):
+            # "refugees who had lived in the Domiz camp crossed…": where the
+            # subject was, not where the action is.
             continue
         if mention.start > action.trigger.end and mention.sentence == sentence.index:
             between = text[action.trigger.end : mention.start]
