@@ -770,7 +770,8 @@ def _separately(action: Action, *, people_only: bool) -> list[Action]:
 
 
 def _head_role(kind: str, *, passive: bool) -> str:
-    if passive:
+    if passive or kind == T.DEATH:
+        # Who is struck, or who dies.
         return Role.TARGET
     return {T.AGREEMENT: Role.SIGNATORY, T.MEETING: Role.PARTICIPANT}.get(
         kind, Role.INITIATOR
@@ -955,6 +956,12 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 # "Hengaw named the men as …": who the victims were.
                 target.main.participants += [
                     (m, Role.TARGET) for m in action.victim_mentions
+                ]
+                # Its own reading of the victims' names is no more to go by.
+                action.participants = [
+                    (m, r)
+                    for m, r in action.participants
+                    if m not in action.victim_mentions
                 ]
                 target.details.append(action)
                 continue
@@ -1916,6 +1923,27 @@ def _clause(text: str, sentence: Sentence, trigger: Trigger) -> _Clause:
     return _Clause(start + first, start + last, main_start, main_end)
 
 
+# Inside a subject, words set off as a relative clause: ", which regards…".
+RELATIVE_ASIDE = re.compile(r",\s*(?:who|which|whose)\b[^,]*$", re.IGNORECASE)
+# What a subject's last piece is when it only completes the name before it:
+# an apposition ("Amini, a 22-year-old Kurdish woman, died") or the verb's
+# own words ("Amini's father, Amjad Amini, was briefly detained").
+APPOSITION_OR_VERB = re.compile(r"^\s*(?:(?:a|an|the|his|her|its)\s[^,]*|[a-z\s-]*)$")
+
+
+def _subject_before_apposition(
+    text: str, sentence: Sentence, clause: _Clause, mentions: list[ActorMention]
+) -> list[ActorMention]:
+    """The names of the comma-piece before a subject that names nobody."""
+    if not APPOSITION_OR_VERB.match(text[clause.subject_start : clause.subject_end]):
+        return []
+    end = text.rfind(",", sentence.start, clause.subject_start)
+    if end < 0:
+        return []
+    start = max(text.rfind(",", sentence.start, end) + 1, sentence.start)
+    return [m for m in mentions if start <= m.start and m.end <= end]
+
+
 def _aside(segment: str) -> bool:
     """A comma-separated piece that is not the subject: "After the attacks", …"""
     words_ = segment.split()
@@ -1966,6 +1994,15 @@ def _participants(
         for m in mentions
         if clause.subject_start <= m.start and m.end <= clause.subject_end
     ]
+    if not in_subject and not trigger.says:
+        in_subject = _subject_before_apposition(text, sentence, clause, mentions)
+    # "Turkey, which regards the YBS as a branch of the PKK, carried out…":
+    # the names of a relative clause are not its subject.
+    in_subject = [
+        m
+        for m in in_subject
+        if not RELATIVE_ASIDE.search(text[clause.subject_start : m.start])
+    ] or in_subject
     heads = [m for m in in_subject if not _modifier(text, m, in_subject)]
     if trigger.says and heads and heads[0].end <= trigger.start:
         # "Bafel Talabani, the leader of the PUK, which governs…, condemned":
@@ -2037,6 +2074,12 @@ def _participants(
             roles[id(mention)] = Role.SIGNATORY
         elif re.search(r"\b(?:mediated|brokered|hosted) by\s+(?:the\s+)?$", before):
             roles[id(mention)] = Role.MEDIATOR
+        elif ATTENDED_BY.search(before):
+            # "in a ceremony attended by Pezeshkian and al-Sudani".
+            roles[id(mention)] = Role.WITNESS
+        elif passive and kind in VIOLENT and AGENT_WHEN.search(before):
+            # "a kolbar was wounded when border guards opened fire".
+            roles[id(mention)] = Role.INITIATOR
         elif mention.end <= object_end:
             roles[id(mention)] = _object_role(kind, trigger, before)
         elif _apposed(text, trigger, object_end, mention, mentions, modifiers):
@@ -2090,6 +2133,10 @@ def _apposed(
     )
 
 
+ATTENDED_BY = re.compile(
+    r"\battended by\s+(?:the\s+)?(?:[^,;]*?,?\s+and\s+(?:the\s+)?)?$", re.IGNORECASE
+)
+AGENT_WHEN = re.compile(r"\bwhen\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
 MEMBERS_OF = re.compile(
     r"\b(?:(?:killing|wounding|injuring|killed|wounded|injured)\s+(?:at least\s+)?"
     r"(?:\w+\s+)?$|"
