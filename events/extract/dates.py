@@ -10,7 +10,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from events.extract.text import MONTHS, WEEKDAYS, Sentence, overlaps
+from events.extract.text import MONTHS, WEEKDAYS, Sentence, number, overlaps
 from events.models import DatePrecision
 
 DAY, WEEK, MONTH, YEAR = (
@@ -36,22 +36,6 @@ _NUMBER = (
     r"(?P<number>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|"
     r"eleven|twelve)"
 )
-NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
 # The words that make a date without a year a future one: "will meet on
 # 16 September", "talks are scheduled for Tuesday".
 FUTURE_RE = re.compile(
@@ -342,8 +326,10 @@ def _relative_period(
     return f"{published.year + step:04d}", YEAR
 
 
-def _ago(number: str, unit: str, *, published: datetime.date) -> tuple[str, str] | None:
-    count = int(number) if number.isdigit() else NUMBERS.get(number.casefold())
+def _ago(
+    count_words: str, unit: str, *, published: datetime.date
+) -> tuple[str, str] | None:
+    count = number(count_words)
     if count is None:
         return None
     unit = unit.casefold()

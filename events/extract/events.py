@@ -28,7 +28,7 @@ from events.extract.candidates import (
 )
 from events.extract.dates import DateMention
 from events.extract.places import PlaceMention, country_place, detail
-from events.extract.text import TITLE_WORDS, Sentence, fold, words
+from events.extract.text import TITLE_WORDS, Sentence, fold, number, words
 from events.extract.titles import title_for
 from events.extract.triggers import (
     CASUALTY,
@@ -301,24 +301,6 @@ KILLED = [
     ),
     re.compile(r"\b(?:killing|killed|kills)\s+" + _COUNT + r"\b", re.IGNORECASE),
 ]
-NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "a dozen": 12,
-}
 # Sub-types as ACLED names them, by the words of the action.
 SUB_TYPES: list[tuple[str, re.Pattern]] = [
     (
@@ -849,10 +831,10 @@ def _fatalities(words_: str) -> Fatalities | None:
         match = pattern.search(words_)
         if match is None:
             continue
-        number = fold(match.group("number"))
-        if number == "dozens":
+        written = fold(match.group("number"))
+        if written == "dozens":
             return Fatalities(24, None, None)
-        count = int(number) if number.isdigit() else NUMBERS.get(number)
+        count = number(written)
         if count is None:
             continue
         qualifier = fold(match.group("qualifier") or "")
