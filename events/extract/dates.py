@@ -173,10 +173,22 @@ def _year_context(match: re.Match, body: str) -> bool:
     return bool(prep or match.group("paren"))
 
 
+# A participle after a noun tells a past action of its own: "will pay under an
+# agreement signed on Tuesday".
+PAST_PARTICIPLE = re.compile(r"(?<!\bbe )(?<!\bbeen )(?<!\bto )\b[a-z]+ed\b")
+
+
 def _future(body: str, start: int) -> bool:
-    """Whether the clause leading up to a date speaks of the future."""
+    """
+    Whether the clause leading up to a date speaks of the future, and no
+    past action comes between: "will meet on Tuesday", not "will pay under
+    an agreement signed on Tuesday".
+    """
     clause_start = max(body.rfind(mark, 0, start) for mark in ',;:—“”"') + 1
-    return FUTURE_RE.search(body, clause_start, start) is not None
+    found = list(FUTURE_RE.finditer(body, clause_start, start))
+    if not found:
+        return False
+    return PAST_PARTICIPLE.search(body, found[-1].end(), start) is None
 
 
 def _resolve(

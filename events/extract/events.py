@@ -198,7 +198,7 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
         frozenset({T.PROTEST, T.RIOT}),
         re.compile(
             _DEFINITE + r"(?:[\w’'-]+\s+){0,2}?(?:protests?|demonstrations?|"
-            r"rall(?:y|ies)|sit-ins?|unrest)\b",
+            r"rall(?:y|ies)|sit-ins?|unrest|(?-i:march(?:es)?))\b",
             re.IGNORECASE,
         ),
     ),
@@ -392,6 +392,7 @@ class Incident:
     main: Action
     details: list[Action] = field(default_factory=list)  # same incident, more words
     reactions: list[Action] = field(default_factory=list)
+    when: dict | None = None  # its proposal's date, once written
 
     @property
     def event_type(self) -> str:
@@ -448,7 +449,7 @@ def propose_events(
     # The country the article is mostly about, for actors it does not name.
     countries = Counter(p.place.country for p in places if p.place.country)
     article_country = countries.most_common(1)[0][0] if countries else "IQ"
-    for incident in incidents:
+    for position, incident in enumerate(incidents):
         proposals.extend(
             _proposals(
                 text,
@@ -458,6 +459,7 @@ def propose_events(
                 published=published,
                 earlier_places=earlier_places,
                 article_country=article_country,
+                told=incidents[:position],
             )
         )
     return proposals
@@ -1192,6 +1194,7 @@ def _proposals(
     published: datetime.date | None,
     earlier_places: list[tuple[Action, PlaceMention]],
     article_country: str,
+    told: list[Incident],
 ) -> list[dict]:
     main = incident.main
     participants = [
@@ -1238,11 +1241,18 @@ def _proposals(
             ),
             None,
         )
-    when = (
-        _date(date)
-        if date is not None
-        else _fallback_date(text, main, dates, sentences, published)
-    )
+    continued = _continued(text, main, told) if date is None else None
+    if continued is not None:
+        # "Erdogan then flew to Erbil", "detained two journalists covering
+        # the march": the day of the incident it continues.
+        when = continued.when
+    else:
+        when = (
+            _date(date)
+            if date is not None
+            else _fallback_date(text, main, dates, sentences, published)
+        )
+    incident.when = when
     fatalities = next((a.fatalities for a in incident.actions if a.fatalities), None)
     places = [(p, a) for a in incident.actions for p in _locative(text, a)]
     citations = [
@@ -1271,6 +1281,9 @@ def _proposals(
             for index, town in enumerate(towns)
         ]
     place = _best_place(text, main, places)
+    if place is None and continued is not None:
+        # "…covering the march": where the march was.
+        place = next((p for a, p in earlier_places if a is continued.main), None)
     site = SITE_OF.search(text, main.sentence.start, main.sentence.end)
     if place is None and site is not None:
         # "detained two men near the site of the strike": near its place.
@@ -1316,6 +1329,57 @@ def _proposals(
         # An event the text does not place is in its initiator's country.
         place = _initiator_country(main, participants)
     return [_proposal(text, incident, participants, when, place, fatalities, citations)]
+
+
+# An action told as following the one before: "Erdogan then flew to Erbil".
+THEN = re.compile(r"\b(?:then|afterwards|thereafter)\b", re.IGNORECASE)
+
+
+def _continued(text: str, main: Action, told: list[Incident]) -> Incident | None:
+    """
+    The dated incident an undated action continues: the one just before,
+    when the action follows on from it ("then"), or the latest one its words
+    point back to without saying before, after or where ("journalists
+    covering the march", not "after the march" nor "near the site of the
+    strike"), if it was told to the day or week.
+    """
+    dated = [
+        i
+        for i in reversed(told)
+        if i.when is not None
+        and i.when.get("text")
+        and main.sentence.index - i.last_sentence <= 4
+    ]
+    if not dated:
+        return None
+    subject = text[main.sentence.start : main.trigger.start]
+    if THEN.search(subject):
+        # The same doer's action before, else the one just before.
+        doers = {_key(m) for m, _ in main.participants if m.start < main.trigger.start}
+        same = [
+            i
+            for i in dated
+            if doers & {_key(m) for a in i.actions for m, _ in a.participants}
+        ]
+        return (same or dated)[0]
+    clause = text[main.trigger.end : main.scope_end]
+    for incident in dated:
+        if incident.when["precision"] not in (DatePrecision.DAY, DatePrecision.WEEK):
+            continue
+        for kinds, pattern in ANAPHORS[:-1]:
+            if incident.event_type not in kinds:
+                continue
+            found = pattern.search(clause)
+            if found and not NOT_DURING.search(clause[: found.start()]):
+                return incident
+    return None
+
+
+# Words before "the strike" that make it no time of the action: "after the
+# strike", "near the site of the strike".
+NOT_DURING = re.compile(
+    TIME_BEFORE.pattern + r"|\b(?:site|scene)\s+of\s+$", re.IGNORECASE
+)
 
 
 def _named_forces_win(
