@@ -67,7 +67,8 @@ AGGREGATE = re.compile(
 )
 BACKGROUND = re.compile(
     r"\b(?:in the past|in recent years|for years|for decades|has long|have long|"
-    r"often|usually|routinely|regularly|historically|is home to|are home to|"
+    r"often|usually|rarely|seldom|routinely|regularly|historically|is home to|"
+    r"are home to|"
     r"has been home to|repeatedly|frequently|on several occasions|over the past "
     r"(?:few |two |three |several )?(?:years?|months|decades?)|in recent (?:months|"
     r"weeks)|a series of|dozens of attacks|at least \d+ attacks)\b",
@@ -1099,7 +1100,7 @@ def _answered(incidents: list[Incident], statement: Action) -> Incident | None:
 
 # "their release", "the families": words for what was told before.
 BACK_PRONOUN = re.compile(r"\b(?:their|them|his|her)\b", re.IGNORECASE)
-DEFINITE_NOUN = re.compile(r"\bthe\s+([a-z]{4,})\b")
+DEFINITE_NOUN = re.compile(r"\bthe\s+(?:\d+\s+)?([a-z]{4,})\b")
 
 
 def _points_back(statement: Action, incident: Incident) -> bool:
@@ -1960,7 +1961,9 @@ def _clause(text: str, sentence: Sentence, trigger: Trigger) -> _Clause:
     else:
         first, last = kept[-1][0], len(region)
     main_start = main_end = start + first
-    connectors = list(CONNECTOR_RE.finditer(region, first, last))
+    # Not a connector inside ", which regards the YBS as a branch of the PKK,".
+    masked = RELATIVE_SPAN.sub(lambda m: " " * len(m.group()), region)
+    connectors = list(CONNECTOR_RE.finditer(masked, first, last))
     if connectors and not trigger.says:
         connector = connectors[-1]
         if region[connector.end() : last].strip():
@@ -1969,6 +1972,7 @@ def _clause(text: str, sentence: Sentence, trigger: Trigger) -> _Clause:
     return _Clause(start + first, start + last, main_start, main_end)
 
 
+RELATIVE_SPAN = re.compile(r",\s*(?:who|which|whose)\b[^,]*,", re.IGNORECASE)
 # Inside a subject, words set off as a relative clause: ", which regards…".
 RELATIVE_ASIDE = re.compile(r",\s*(?:who|which|whose)\b[^,]*$", re.IGNORECASE)
 # What a subject's last piece is when it only completes the name before it:
