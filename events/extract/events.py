@@ -973,8 +973,16 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                     and action.sentence.index - incident.last_sentence <= 8
                 ]
                 named = [i for i in targets if _names_incident(action, i)]
-                targets = (named or targets)[
-                    : 2 if BOTH.search(action.sentence_text) else 1
+                both = BOTH.search(action.sentence_text)
+                echoed = (
+                    None
+                    if both
+                    else _echoed(
+                        action.sentence_text, targets, action.reaction, action, within=8
+                    )
+                )
+                targets = (named or ([echoed] if echoed else []) or targets)[
+                    : 2 if both else 1
                 ]
                 if targets:
                     for incident in targets:
@@ -1012,6 +1020,8 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 for k in kinds
             )
             target = latest(kinds, 8, action) if kinds else None
+            echoed = _echoed(object_text, incidents, kinds, action, within=8)
+            target = echoed or target
             if target is not None:
                 target.reactions.append(action)
                 continue
@@ -1131,6 +1141,51 @@ def _points_back(statement: Action, incident: Incident) -> bool:
 CLAIMED = re.compile(
     r"\bclaimed (?:responsibility for )?(?:the|both|this|these)\b", re.IGNORECASE
 )
+
+
+# Words too common to tell one incident from another.
+COMMON_WORDS = words(
+    "that this with from into their there which were have been said says also "
+    "after before over under about against during since"
+)
+
+
+def _echoed(
+    words_: str,
+    incidents: list[Incident],
+    kinds: frozenset[str],
+    action: Action,
+    *,
+    within: int,
+) -> Incident | None:
+    """
+    Of the incidents of those kinds told before, the one whose sentences
+    share most words with these ("an investigation into the attack on the
+    army post" after "militants attacked an Iraqi army post"), the latest
+    of equals; None if none shares any.
+    """
+
+    def content(text: str) -> set[str]:
+        return {
+            w
+            for w in re.findall(r"[a-z]{4,}", text.casefold())
+            if w not in COMMON_WORDS
+        }
+
+    said = content(words_)
+    best, best_count = None, 0
+    for incident in reversed(incidents):
+        if action.sentence.index - incident.last_sentence > within:
+            break
+        if incident.event_type not in kinds or incident.main is action:
+            continue
+        told = set()
+        for a in incident.actions:
+            told |= content(a.sentence_text)
+        count = len(said & told)
+        if count > best_count:
+            best, best_count = incident, count
+    return best
 
 
 def _names_incident(action: Action, incident: Incident) -> bool:
