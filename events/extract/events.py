@@ -439,7 +439,7 @@ def propose_events(
         )
     incidents = [
         incident
-        for incident in _incidents(actions)
+        for incident in _summaries_apart(_incidents(actions))
         # Words from no one the article names ("a diplomatic source said")
         # make no event of their own.
         if incident.event_type != T.STATEMENT
@@ -485,9 +485,21 @@ def _actions_in(
     if chosen is None:
         return []
     primary, primary_type = chosen
-    own_actors = [a for a in actors if a.sentence == sentence.index]
     # A dateline says where the reporter was, not where anything happened.
     own_places = [p for p in places if p.sentence == sentence.index]
+    # A state is an actor when it acts, a place when it locates: "in
+    # western Iraq", "on the border with Iraq".
+    own_actors = [
+        a
+        for a in actors
+        if a.sentence == sentence.index
+        and not any(
+            p.start == a.start
+            and p.end == a.end
+            and LOCATIVE_BEFORE.search(text[sentence.start : p.start])
+            for p in own_places
+        )
+    ]
 
     owners = _date_owners(text, sentence, triggers, dates)
     chain = [(primary, primary_type)] + _coordinated(text, sentence, triggers, primary)
@@ -1053,6 +1065,50 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 continue
         incidents.append(Incident(action))
     return incidents
+
+
+def _summaries_apart(incidents: list[Incident]) -> list[Incident]:
+    """
+    Without the clauses that sum up an incident a later paragraph tells in
+    full ("…, and U.S. aircraft hit a Kataib Hezbollah weapons depot hours
+    later", then "U.S. forces struck a depot used by Kataib Hezbollah…"):
+    the same kind of action by the same doers on the same targets, on no
+    other day, is one incident, proposed where it is told in full; what
+    reacts to the summary reacts to it.
+    """
+
+    def sides(incident: Incident, role: str) -> frozenset:
+        return frozenset(
+            _key(m) for a in incident.actions for m, r in a.participants if r == role
+        )
+
+    kept: list[Incident] = []
+    for position, incident in enumerate(incidents):
+        doers, targets = sides(incident, Role.INITIATOR), sides(incident, Role.TARGET)
+        fuller = next(
+            (
+                later
+                for later in incidents[position + 1 :]
+                if doers
+                and targets
+                and later.event_type == incident.event_type
+                and later.main.sentence.paragraph > incident.main.sentence.paragraph
+                and sides(later, Role.INITIATOR) == doers
+                and sides(later, Role.TARGET) == targets
+                and not SEPARATE.search(later.main.sentence_text)
+                and (
+                    later.main.date is None
+                    or incident.main.date is None
+                    or later.main.date.value == incident.main.date.value
+                )
+            ),
+            None,
+        )
+        if fuller is None:
+            kept.append(incident)
+        else:
+            fuller.reactions[:0] = incident.reactions
+    return kept
 
 
 INQUIRY = re.compile(r"(?:launched|ordered|opened)\b", re.IGNORECASE)
