@@ -1063,6 +1063,14 @@ def _incidents(actions: list[Action]) -> list[Incident]:
             if target is not None and not action.initiators:
                 target.details.append(action)
                 continue
+        if action.reported and action.date is None:
+            # "The Asayish said Karim had been arrested on a court warrant",
+            # "IRNA denied that he had been detained": words about the arrest
+            # just told, by who says them.
+            target = latest(frozenset({kind}), 2, action)
+            if target is not None:
+                target.reactions.append(action)
+                continue
         incidents.append(Incident(action))
     return incidents
 
@@ -2212,6 +2220,12 @@ def _participants(
         ):
             roles[id(mention)] = Role.WITNESS
             continue
+        if mention.start >= object_end and OTHER_TIME.search(
+            text, object_end, mention.start
+        ):
+            # "arrested Karim …, two days after he reported on a protest
+            # against Turkish military operations": another time's actors.
+            continue
         if re.search(r"\baccording to\s+(?:the\s+)?[^,;]*$", before, re.IGNORECASE):
             roles[id(mention)] = Role.MENTIONED
         elif kind in VIOLENT | {T.ARREST} and MEMBERS_OF.search(before):
@@ -2294,6 +2308,13 @@ def _apposed(
     )
 
 
+# A clause of its own time after the object: "…, two days after he reported
+# on…", "…, before police dispersed them".
+OTHER_TIME = re.compile(
+    r"(?:,|\b(?:days?|weeks?|months?|years?|hours?))\s+(?:after|before|since|"
+    r"until)\s+(?:he|she|they|it|we)\b[^,;]*$",
+    re.IGNORECASE,
+)
 ATTENDED_BY = re.compile(
     r"\battended by\s+(?:the\s+)?(?:[^,;]*?,?\s+and\s+(?:the\s+)?)?$", re.IGNORECASE
 )
