@@ -122,6 +122,10 @@ REFERENCE_BEFORE = re.compile(
 )
 # A dash after a dateline's place is set off by space ("BAGHDAD — "), unlike
 # the hyphen of "U.S.-led".
+# "on the border with Iraq": the state names where, a border.
+BORDER_WITH = re.compile(
+    r"\b(?:on|at|near|along|across)\s+the\s+border\s+with\s+$", re.IGNORECASE
+)
 # A place that says whose institution, not where: "the government in Erbil".
 INSTITUTION_IN = re.compile(
     r"\b(?:government|authorities|administration)"
@@ -496,7 +500,10 @@ def _actions_in(
         and not any(
             p.start == a.start
             and p.end == a.end
-            and LOCATIVE_BEFORE.search(text[sentence.start : p.start])
+            and (
+                LOCATIVE_BEFORE.search(text[sentence.start : p.start])
+                or BORDER_WITH.search(text[sentence.start : p.start])
+            )
             for p in own_places
         )
     ]
@@ -1008,7 +1015,7 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                     continue
             if action.tells_violence:
                 target = latest(frozenset(VIOLENT), 3, action)
-                if target is not None:
+                if target is not None and not _other_day(action, target):
                     target.details.append(action)
                     continue
             target = _answered(incidents, action)
@@ -1252,6 +1259,13 @@ def _echoed(
     return best
 
 
+def _other_day(statement: Action, incident: Incident) -> bool:
+    """Whether words date what they tell to another day than the incident's:
+    "claimed Monday's attack" after Wednesday's strike."""
+    ours, theirs = statement.date, incident.main.date
+    return ours is not None and theirs is not None and ours.value != theirs.value
+
+
 def _names_incident(action: Action, incident: Incident) -> bool:
     """Whether a reaction names the incident's place: "the attack on Ain al-Asad"."""
     words_ = fold(action.sentence_text)
@@ -1328,7 +1342,9 @@ def _proposals(
     participants = [
         (m, r)
         for m, r in participants
-        if r != Role.MENTIONED or m.sentence == main.sentence.index
+        if r != Role.MENTIONED
+        or m.sentence == main.sentence.index
+        or _attributed(text, m)
     ]
     # Who speaks of the incident (condemns it, claims it, reports it) is
     # mentioned in it.
@@ -1500,6 +1516,26 @@ def _continued(text: str, main: Action, told: list[Incident]) -> Incident | None
 NOT_DURING = re.compile(
     TIME_BEFORE.pattern + r"|\b(?:site|scene)\s+of\s+$", re.IGNORECASE
 )
+
+
+def _attributed(text: str, mention: ActorMention) -> bool:
+    """
+    Whether a name is who tells of what its sentence says: "…, X said",
+    "X, a war monitor, said…", "according to X".
+    """
+    after = text[mention.end :]
+    return (
+        bool(
+            re.search(
+                r",\s*(?:the\s+|a\s+)?(?:[\w’'-]+\s+){0,3}$", text[: mention.start]
+            )
+            and ATTRIBUTION_AFTER.match(after)
+        )
+        or bool(SPEAKER_AFTER.match(after))
+        or bool(
+            re.search(r"\baccording to\s+(?:the\s+)?$", text[: mention.start], re.I)
+        )
+    )
 
 
 def _named_forces_win(
@@ -2334,6 +2370,9 @@ LINKED_BEFORE = re.compile(
 )
 ACCUSING_BEFORE = re.compile(
     r"\b(?:accusing|accused|blaming|blamed)\s+(?:the\s+)?$", re.IGNORECASE
+)
+SPEAKER_AFTER = re.compile(
+    r"^(?:,[^,.]*,)?\s*(?:said|says|told|reported|stated)\b", re.IGNORECASE
 )
 ATTRIBUTION_AFTER = re.compile(
     r"^\s*(?:said|says|reported|announced|told|added|stated)\b", re.IGNORECASE
