@@ -668,7 +668,15 @@ def _speakers(
     verb = says[0]
     subject = [m for m in mentions if m.end <= verb.start]
     heads = [m for m in subject if not _modifier(text, m, subject)]
-    return heads[-1:]
+    speakers = heads[-1:]
+    # "Hengaw and the Kurdistan Human Rights Network said": both speak.
+    for head in reversed(heads[:-1]):
+        if not re.fullmatch(
+            r"\s+and\s+(?:the\s+)?", text[head.end : speakers[0].start]
+        ):
+            break
+        speakers.insert(0, head)
+    return speakers
 
 
 def _coordinated(
@@ -1359,6 +1367,10 @@ def _proposals(
         ]
     )
     participants = _named_forces_win(participants)
+    speaker = _definite_speaker(text, main, told)
+    if speaker is not None:
+        # "…, the group said" after "the rights group Hengaw said".
+        participants = _dedupe(participants + [(speaker, Role.MENTIONED)])
     # The incident's date, not the day someone spoke of it.
     date = next(
         (
@@ -1536,6 +1548,36 @@ def _attributed(text: str, mention: ActorMention) -> bool:
             re.search(r"\baccording to\s+(?:the\s+)?$", text[: mention.start], re.I)
         )
     )
+
+
+DEFINITE_SPEAKER = re.compile(
+    r",\s*the\s+(group|organi[sz]ation|monitor|ministry|agency|movement|party)\s+"
+    r"(?:said|says|added|reported)\b",
+    re.IGNORECASE,
+)
+
+
+def _definite_speaker(
+    text: str, main: Action, told: list[Incident]
+) -> ActorMention | None:
+    """
+    Who "the group said" is: the last actor named before as a group ("the
+    rights group Hengaw", "the Democratic Party of…" for "the party"), in
+    its sentence or the incidents just told.
+    """
+    said = DEFINITE_SPEAKER.search(text, main.sentence.start, main.sentence.end)
+    if said is None:
+        return None
+    noun = said.group(1).casefold()
+    earlier = [
+        m for incident in told[-2:] for a in incident.actions for m in a.mentions
+    ] + main.mentions
+    earlier = [m for m in earlier if m.end <= said.start()]
+    for mention in sorted(earlier, key=lambda m: m.start, reverse=True):
+        introduced = text[max(0, mention.start - 30) : mention.start].casefold()
+        if noun in introduced or noun in mention.name.casefold():
+            return mention
+    return None
 
 
 def _named_forces_win(
