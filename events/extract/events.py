@@ -1371,6 +1371,12 @@ def _proposals(
     if speaker is not None:
         # "…, the group said" after "the rights group Hengaw said".
         participants = _dedupe(participants + [(speaker, Role.MENTIONED)])
+    named = DEFINITE_OBJECT.match(text, main.trigger.end, main.scope_end)
+    if named and Role.TARGET not in {r for _, r in participants}:
+        # "Baghdad banned the group" after the PKK was named: the group.
+        target = _last_named(text, named.group(1), told, before=main.sentence.start)
+        if target is not None:
+            participants = _dedupe(participants + [(target, Role.TARGET)])
     # The incident's date, not the day someone spoke of it.
     date = next(
         (
@@ -1555,6 +1561,45 @@ DEFINITE_SPEAKER = re.compile(
     r"(?:said|says|added|reported)\b",
     re.IGNORECASE,
 )
+
+
+# An action's object named by what it is: "banned the group".
+DEFINITE_OBJECT = re.compile(
+    r"\s+(?:the|this|that)\s+(group|party|movement|militia|faction)\b", re.IGNORECASE
+)
+# The kinds of actor each such word names.
+KIND_WORDS = {
+    # The PKK, a party in name, is "the group" as often as "the party".
+    "group": ("armed_group", "political_party"),
+    "militia": ("armed_group",),
+    "faction": ("armed_group",),
+    "party": ("political_party",),
+    "movement": ("political_party", "armed_group"),
+}
+
+
+def _last_named(
+    text: str, noun: str, told: list[Incident], *, before: int
+) -> ActorMention | None:
+    """The actor "the group" points back to: the last one named before of that
+    kind, or introduced with that word, in the incidents just told."""
+    noun = noun.casefold()
+    earlier = [
+        m
+        for incident in told[-2:]
+        for a in incident.actions
+        for m in a.mentions
+        if m.end <= before
+    ]
+    for mention in sorted(earlier, key=lambda m: m.start, reverse=True):
+        introduced = text[max(0, mention.start - 30) : mention.start].casefold()
+        if (
+            noun in introduced
+            or noun in mention.name.casefold()
+            or mention.kind in KIND_WORDS.get(noun, ())
+        ):
+            return mention
+    return None
 
 
 def _definite_speaker(
