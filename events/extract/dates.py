@@ -10,7 +10,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from events.extract.text import MONTHS, WEEKDAYS, Sentence, overlaps
+from events.extract.text import MONTHS, WEEKDAYS, Sentence, number, overlaps
 from events.models import DatePrecision
 
 DAY, WEEK, MONTH, YEAR = (
@@ -36,22 +36,6 @@ _NUMBER = (
     r"(?P<number>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|"
     r"eleven|twelve)"
 )
-NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
 # The words that make a date without a year a future one: "will meet on
 # 16 September", "talks are scheduled for Tuesday".
 FUTURE_RE = re.compile(
@@ -189,10 +173,22 @@ def _year_context(match: re.Match, body: str) -> bool:
     return bool(prep or match.group("paren"))
 
 
+# A participle after a noun tells a past action of its own: "will pay under an
+# agreement signed on Tuesday".
+PAST_PARTICIPLE = re.compile(r"(?<!\bbe )(?<!\bbeen )(?<!\bto )\b[a-z]+ed\b")
+
+
 def _future(body: str, start: int) -> bool:
-    """Whether the clause leading up to a date speaks of the future."""
+    """
+    Whether the clause leading up to a date speaks of the future, and no
+    past action comes between: "will meet on Tuesday", not "will pay under
+    an agreement signed on Tuesday".
+    """
     clause_start = max(body.rfind(mark, 0, start) for mark in ',;:—“”"') + 1
-    return FUTURE_RE.search(body, clause_start, start) is not None
+    found = list(FUTURE_RE.finditer(body, clause_start, start))
+    if not found:
+        return False
+    return PAST_PARTICIPLE.search(body, found[-1].end(), start) is None
 
 
 def _resolve(
@@ -342,8 +338,10 @@ def _relative_period(
     return f"{published.year + step:04d}", YEAR
 
 
-def _ago(number: str, unit: str, *, published: datetime.date) -> tuple[str, str] | None:
-    count = int(number) if number.isdigit() else NUMBERS.get(number.casefold())
+def _ago(
+    count_words: str, unit: str, *, published: datetime.date
+) -> tuple[str, str] | None:
+    count = number(count_words)
     if count is None:
         return None
     unit = unit.casefold()

@@ -28,7 +28,7 @@ from events.extract.candidates import (
 )
 from events.extract.dates import DateMention
 from events.extract.places import PlaceMention, country_place, detail
-from events.extract.text import TITLE_WORDS, Sentence, fold, words
+from events.extract.text import TITLE_WORDS, Sentence, fold, number, words
 from events.extract.titles import title_for
 from events.extract.triggers import (
     CASUALTY,
@@ -67,7 +67,8 @@ AGGREGATE = re.compile(
 )
 BACKGROUND = re.compile(
     r"\b(?:in the past|in recent years|for years|for decades|has long|have long|"
-    r"often|usually|routinely|regularly|historically|is home to|are home to|"
+    r"often|usually|rarely|seldom|routinely|regularly|historically|is home to|"
+    r"are home to|"
     r"has been home to|repeatedly|frequently|on several occasions|over the past "
     r"(?:few |two |three |several )?(?:years?|months|decades?)|in recent (?:months|"
     r"weeks)|a series of|dozens of attacks|at least \d+ attacks)\b",
@@ -102,7 +103,11 @@ _DIRECTION = (
 LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:in|at|near|outside|inside|across|on|along|around|within|off|"
     r"close to|near to|between|from|to and from|flew to|travell?ed to|arrived in|"
-    r"arrived at|visit to|trip to)\s+(?:the\s+)?"
+    r"arrived at|visit to|trip to|through|via|over|approaching|(?:deployed|sent|"
+    r"dispatched|marched|moved|headed|returned|taken|walked|drove) to|"
+    r"(?:taking|bringing|sending) (?:them|him|her|it) to|"
+    r"to(?=\s+(?:the\s+)?(?:outskirts|suburbs|edge|centre|center) of))\s+"
+    r"(?:the\s+)?"
     r"(?:(?:[\w’'-]+\s+){0,3}?(?:city|town|village|province|governorate|region|"
     r"district|capital|outskirts|suburbs?|area|port|camp) of\s+(?:the\s+)?)?"
     rf"(?:{_DIRECTION}\s+)?|\b{_DIRECTION}\s+of\s+)$",
@@ -115,7 +120,35 @@ REFERENCE_BEFORE = re.compile(
     r"(?:the\s+)?$",
     re.IGNORECASE,
 )
-DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?[—–-]")
+# A dash after a dateline's place is set off by space ("BAGHDAD — "), unlike
+# the hyphen of "U.S.-led".
+# "on the border with Iraq": the state names where, a border.
+BORDER_WITH = re.compile(
+    r"\b(?:on|at|near|along|across)\s+the\s+border\s+with\s+$", re.IGNORECASE
+)
+# A place that says whose institution, not where: "the government in Erbil".
+INSTITUTION_IN = re.compile(
+    r"\b(?:government|authorities|administration)"
+    r"\s+in\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# Words that place an action in a city told before: "a curfew on the city".
+SAME_CITY = re.compile(
+    r"\b(?:in|on|across|around|to|into)\s+the\s+(?:city|town|capital)\b(?!\s+of\b)",
+    re.IGNORECASE,
+)
+# Between a place and one inside it: "Baghdad’s central | Karrada district".
+PLACE_OWNS = re.compile(
+    r"^[’']s\s+(?:(?:central|old|eastern|western|northern|"
+    r"southern)\s+)?$"
+)
+# Between a place and another that only says where it is: "the Sayyida Zeinab
+# | area south of | Damascus", "Jeddah-1 rehabilitation centre | south of |
+# Mosul".
+PLACE_REFERENCE = re.compile(
+    rf"^(?:\s+[\w-]+){{0,2}}\s+{_DIRECTION}\s+of\s+(?:the\s+)?$", re.IGNORECASE
+)
+DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:[—–]|(?<=\s)-)")
 PERSONAL_PRONOUNS = frozenset({"he", "she"})
 ROLE_ORDER = [
     Role.SIGNATORY,
@@ -140,7 +173,7 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
             _DEFINITE + r"(?:[\w’'.-]+\s+){0,2}?(?:strikes?|attacks?|bombings?|"
             r"bombardment|shelling|raids?|assaults?|explosions?|blasts?|"
             r"incident|operation|killings?|aggression|abduction|kidnapping|"
-            r"shooting|ambush)\b",
+            r"shooting|ambush|fighting|clashes|violence)\b",
             re.IGNORECASE,
         ),
     ),
@@ -170,7 +203,7 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
         frozenset({T.PROTEST, T.RIOT}),
         re.compile(
             _DEFINITE + r"(?:[\w’'-]+\s+){0,2}?(?:protests?|demonstrations?|"
-            r"rall(?:y|ies)|sit-ins?|unrest)\b",
+            r"rall(?:y|ies)|sit-ins?|unrest|(?-i:march(?:es)?))\b",
             re.IGNORECASE,
         ),
     ),
@@ -273,24 +306,6 @@ KILLED = [
     ),
     re.compile(r"\b(?:killing|killed|kills)\s+" + _COUNT + r"\b", re.IGNORECASE),
 ]
-NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "a dozen": 12,
-}
 # Sub-types as ACLED names them, by the words of the action.
 SUB_TYPES: list[tuple[str, re.Pattern]] = [
     (
@@ -382,6 +397,7 @@ class Incident:
     main: Action
     details: list[Action] = field(default_factory=list)  # same incident, more words
     reactions: list[Action] = field(default_factory=list)
+    when: dict | None = None  # its proposal's date, once written
 
     @property
     def event_type(self) -> str:
@@ -427,7 +443,7 @@ def propose_events(
         )
     incidents = [
         incident
-        for incident in _incidents(actions)
+        for incident in _summaries_apart(_incidents(actions))
         # Words from no one the article names ("a diplomatic source said")
         # make no event of their own.
         if incident.event_type != T.STATEMENT
@@ -438,7 +454,7 @@ def propose_events(
     # The country the article is mostly about, for actors it does not name.
     countries = Counter(p.place.country for p in places if p.place.country)
     article_country = countries.most_common(1)[0][0] if countries else "IQ"
-    for incident in incidents:
+    for position, incident in enumerate(incidents):
         proposals.extend(
             _proposals(
                 text,
@@ -448,6 +464,7 @@ def propose_events(
                 published=published,
                 earlier_places=earlier_places,
                 article_country=article_country,
+                told=incidents[:position],
             )
         )
     return proposals
@@ -472,9 +489,24 @@ def _actions_in(
     if chosen is None:
         return []
     primary, primary_type = chosen
-    own_actors = [a for a in actors if a.sentence == sentence.index]
     # A dateline says where the reporter was, not where anything happened.
     own_places = [p for p in places if p.sentence == sentence.index]
+    # A state is an actor when it acts, a place when it locates: "in
+    # western Iraq", "on the border with Iraq".
+    own_actors = [
+        a
+        for a in actors
+        if a.sentence == sentence.index
+        and not any(
+            p.start == a.start
+            and p.end == a.end
+            and (
+                LOCATIVE_BEFORE.search(text[sentence.start : p.start])
+                or BORDER_WITH.search(text[sentence.start : p.start])
+            )
+            for p in own_places
+        )
+    ]
 
     owners = _date_owners(text, sentence, triggers, dates)
     chain = [(primary, primary_type)] + _coordinated(text, sentence, triggers, primary)
@@ -636,7 +668,15 @@ def _speakers(
     verb = says[0]
     subject = [m for m in mentions if m.end <= verb.start]
     heads = [m for m in subject if not _modifier(text, m, subject)]
-    return heads[-1:]
+    speakers = heads[-1:]
+    # "Hengaw and the Kurdistan Human Rights Network said": both speak.
+    for head in reversed(heads[:-1]):
+        if not re.fullmatch(
+            r"\s+and\s+(?:the\s+)?", text[head.end : speakers[0].start]
+        ):
+            break
+        speakers.insert(0, head)
+    return speakers
 
 
 def _coordinated(
@@ -742,7 +782,8 @@ def _separately(action: Action, *, people_only: bool) -> list[Action]:
 
 
 def _head_role(kind: str, *, passive: bool) -> str:
-    if passive:
+    if passive or kind == T.DEATH:
+        # Who is struck, or who dies.
         return Role.TARGET
     return {T.AGREEMENT: Role.SIGNATORY, T.MEETING: Role.PARTICIPANT}.get(
         kind, Role.INITIATOR
@@ -820,10 +861,10 @@ def _fatalities(words_: str) -> Fatalities | None:
         match = pattern.search(words_)
         if match is None:
             continue
-        number = fold(match.group("number"))
-        if number == "dozens":
+        written = fold(match.group("number"))
+        if written == "dozens":
             return Fatalities(24, None, None)
-        count = int(number) if number.isdigit() else NUMBERS.get(number)
+        count = number(written)
         if count is None:
             continue
         qualifier = fold(match.group("qualifier") or "")
@@ -928,6 +969,12 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 target.main.participants += [
                     (m, Role.TARGET) for m in action.victim_mentions
                 ]
+                # Its own reading of the victims' names is no more to go by.
+                action.participants = [
+                    (m, r)
+                    for m, r in action.participants
+                    if m not in action.victim_mentions
+                ]
                 target.details.append(action)
                 continue
         if action.trigger.says and kind == T.STATEMENT:
@@ -953,8 +1000,16 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                     and action.sentence.index - incident.last_sentence <= 8
                 ]
                 named = [i for i in targets if _names_incident(action, i)]
-                targets = (named or targets)[
-                    : 2 if BOTH.search(action.sentence_text) else 1
+                both = BOTH.search(action.sentence_text)
+                echoed = (
+                    None
+                    if both
+                    else _echoed(
+                        action.sentence_text, targets, action.reaction, action, within=8
+                    )
+                )
+                targets = (named or ([echoed] if echoed else []) or targets)[
+                    : 2 if both else 1
                 ]
                 if targets:
                     for incident in targets:
@@ -968,9 +1023,16 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                     continue
             if action.tells_violence:
                 target = latest(frozenset(VIOLENT), 3, action)
-                if target is not None:
+                if target is not None and not _other_day(action, target):
                     target.details.append(action)
                     continue
+            target = _answered(incidents, action)
+            if target is not None:
+                # "The CPJ called for their release", "Turnout was 72
+                # percent, the commission's chairman said": words about the
+                # incident just told are its reaction, not news of their own.
+                target.reactions.append(action)
+                continue
             incidents.append(Incident(action))
             continue
         if kind == T.OTHER and INQUIRY.match(action.trigger.word):
@@ -985,6 +1047,8 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 for k in kinds
             )
             target = latest(kinds, 8, action) if kinds else None
+            echoed = _echoed(object_text, incidents, kinds, action, within=8)
+            target = echoed or target
             if target is not None:
                 target.reactions.append(action)
                 continue
@@ -1014,14 +1078,200 @@ def _incidents(actions: list[Action]) -> list[Incident]:
             if target is not None and not action.initiators:
                 target.details.append(action)
                 continue
+        if action.reported and action.date is None:
+            # "The Asayish said Karim had been arrested on a court warrant",
+            # "IRNA denied that he had been detained": words about the arrest
+            # just told, by who says them.
+            target = latest(frozenset({kind}), 2, action)
+            if target is not None:
+                target.reactions.append(action)
+                continue
         incidents.append(Incident(action))
     return incidents
 
 
+def _summaries_apart(incidents: list[Incident]) -> list[Incident]:
+    """
+    Without the clauses that sum up an incident a later paragraph tells in
+    full ("…, and U.S. aircraft hit a Kataib Hezbollah weapons depot hours
+    later", then "U.S. forces struck a depot used by Kataib Hezbollah…"):
+    the same kind of action by the same doers on the same targets, on no
+    other day, is one incident, proposed where it is told in full; what
+    reacts to the summary reacts to it.
+    """
+
+    def sides(incident: Incident, role: str) -> frozenset:
+        return frozenset(
+            _key(m) for a in incident.actions for m, r in a.participants if r == role
+        )
+
+    kept: list[Incident] = []
+    for position, incident in enumerate(incidents):
+        doers, targets = sides(incident, Role.INITIATOR), sides(incident, Role.TARGET)
+        fuller = next(
+            (
+                later
+                for later in incidents[position + 1 :]
+                if doers
+                and targets
+                and later.event_type == incident.event_type
+                and later.main.sentence.paragraph > incident.main.sentence.paragraph
+                and sides(later, Role.INITIATOR) == doers
+                and sides(later, Role.TARGET) == targets
+                and not SEPARATE.search(later.main.sentence_text)
+                and (
+                    later.main.date is None
+                    or incident.main.date is None
+                    or later.main.date.value == incident.main.date.value
+                )
+            ),
+            None,
+        )
+        if fuller is None:
+            kept.append(incident)
+        else:
+            fuller.reactions[:0] = incident.reactions
+    return kept
+
+
 INQUIRY = re.compile(r"(?:launched|ordered|opened)\b", re.IGNORECASE)
+# Statements that are news themselves: a decision, an accusation, a threat.
+NEWS_STATEMENT = re.compile(
+    r"(?:announc|declar|accus|threat|warn|vow|pledg)", re.IGNORECASE
+)
+# How many sentences after an incident a statement may still answer it: one
+# that names its actors, one that only points back to it.
+SHARED_WITHIN = 8
+ANSWER_WITHIN = 3
+# A statement answers one of the last incidents told, not one further back.
+ANSWER_INCIDENTS = 2
+
+
+def _answered(incidents: list[Incident], statement: Action) -> Incident | None:
+    """
+    The incident a named speaker's statement answers, when it is not news
+    of its own: of the last two told before, the one it shares most actors
+    with, the latest if several; else the latest just before that its words
+    point back to.
+    """
+    word = fold(statement.trigger.word.split()[0])
+    if NEWS_STATEMENT.match(word) or word in ACCUSING or not statement.initiators:
+        return None
+    near = [
+        incident
+        for incident in reversed(incidents)
+        if incident.event_type != T.STATEMENT
+        and 0 <= statement.sentence.index - incident.last_sentence <= SHARED_WITHIN
+    ][:ANSWER_INCIDENTS]
+    named = {_key(m) for m in statement.mentions}
+
+    def shared(incident: Incident) -> int:
+        told = [m for a in incident.actions for m in a.mentions] + [
+            m for a in incident.actions for m, _ in a.participants
+        ]
+        return len(named & {_key(m) for m in told})
+
+    best = max(near, key=shared, default=None)
+    if best is not None and shared(best):
+        return best
+    if statement.date is not None:
+        return None
+    return next(
+        (
+            incident
+            for incident in near
+            if statement.sentence.index - incident.last_sentence <= ANSWER_WITHIN
+            and _points_back(statement, incident)
+        ),
+        None,
+    )
+
+
+# "their release", "the families": words for what was told before.
+BACK_PRONOUN = re.compile(r"\b(?:their|them|his|her)\b", re.IGNORECASE)
+DEFINITE_NOUN = re.compile(r"\bthe\s+(?:\d+\s+)?([a-z]{4,})\b")
+
+
+def _points_back(statement: Action, incident: Incident) -> bool:
+    """
+    Whether a statement's words point back to an incident: a pronoun not
+    its speaker's ("called for their release"), or "the" and a noun the
+    incident's sentences used ("handed the families over" after
+    "repatriated 187 families").
+    """
+    text = statement.text
+    if statement.clause.content_end is not None:
+        words_ = text[statement.sentence.start : statement.clause.content_end]
+    else:
+        words_ = text[statement.trigger.end : statement.scope_end]
+    if BACK_PRONOUN.search(words_) or any(
+        incident.event_type in kinds and pattern.search(words_)
+        for kinds, pattern in ANAPHORS
+    ):
+        return True
+    told = {
+        w.casefold()
+        for a in incident.actions
+        for w in re.findall(r"\w+", a.sentence_text)
+    }
+    return any(m.group(1) in told for m in DEFINITE_NOUN.finditer(words_))
+
+
 CLAIMED = re.compile(
     r"\bclaimed (?:responsibility for )?(?:the|both|this|these)\b", re.IGNORECASE
 )
+
+
+# Words too common to tell one incident from another.
+COMMON_WORDS = words(
+    "that this with from into their there which were have been said says also "
+    "after before over under about against during since"
+)
+
+
+def _echoed(
+    words_: str,
+    incidents: list[Incident],
+    kinds: frozenset[str],
+    action: Action,
+    *,
+    within: int,
+) -> Incident | None:
+    """
+    Of the incidents of those kinds told before, the one whose sentences
+    share most words with these ("an investigation into the attack on the
+    army post" after "militants attacked an Iraqi army post"), the latest
+    of equals; None if none shares any.
+    """
+
+    def content(text: str) -> set[str]:
+        return {
+            w
+            for w in re.findall(r"[a-z]{4,}", text.casefold())
+            if w not in COMMON_WORDS
+        }
+
+    said = content(words_)
+    best, best_count = None, 0
+    for incident in reversed(incidents):
+        if action.sentence.index - incident.last_sentence > within:
+            break
+        if incident.event_type not in kinds or incident.main is action:
+            continue
+        told = set()
+        for a in incident.actions:
+            told |= content(a.sentence_text)
+        count = len(said & told)
+        if count > best_count:
+            best, best_count = incident, count
+    return best
+
+
+def _other_day(statement: Action, incident: Incident) -> bool:
+    """Whether words date what they tell to another day than the incident's:
+    "claimed Monday's attack" after Wednesday's strike."""
+    ours, theirs = statement.date, incident.main.date
+    return ours is not None and theirs is not None and ours.value != theirs.value
 
 
 def _names_incident(action: Action, incident: Incident) -> bool:
@@ -1086,6 +1336,7 @@ def _proposals(
     published: datetime.date | None,
     earlier_places: list[tuple[Action, PlaceMention]],
     article_country: str,
+    told: list[Incident],
 ) -> list[dict]:
     main = incident.main
     participants = [
@@ -1099,7 +1350,9 @@ def _proposals(
     participants = [
         (m, r)
         for m, r in participants
-        if r != Role.MENTIONED or m.sentence == main.sentence.index
+        if r != Role.MENTIONED
+        or m.sentence == main.sentence.index
+        or _attributed(text, m)
     ]
     # Who speaks of the incident (condemns it, claims it, reports it) is
     # mentioned in it.
@@ -1114,6 +1367,16 @@ def _proposals(
         ]
     )
     participants = _named_forces_win(participants)
+    speaker = _definite_speaker(text, main, told)
+    if speaker is not None:
+        # "…, the group said" after "the rights group Hengaw said".
+        participants = _dedupe(participants + [(speaker, Role.MENTIONED)])
+    named = DEFINITE_OBJECT.match(text, main.trigger.end, main.scope_end)
+    if named and Role.TARGET not in {r for _, r in participants}:
+        # "Baghdad banned the group" after the PKK was named: the group.
+        target = _last_named(text, named.group(1), told, before=main.sentence.start)
+        if target is not None:
+            participants = _dedupe(participants + [(target, Role.TARGET)])
     # The incident's date, not the day someone spoke of it.
     date = next(
         (
@@ -1132,11 +1395,18 @@ def _proposals(
             ),
             None,
         )
-    when = (
-        _date(date)
-        if date is not None
-        else _fallback_date(text, main, dates, sentences, published)
-    )
+    continued = _continued(text, main, told) if date is None else None
+    if continued is not None:
+        # "Erdogan then flew to Erbil", "detained two journalists covering
+        # the march": the day of the incident it continues.
+        when = continued.when
+    else:
+        when = (
+            _date(date)
+            if date is not None
+            else _fallback_date(text, main, dates, sentences, published)
+        )
+    incident.when = when
     fatalities = next((a.fatalities for a in incident.actions if a.fatalities), None)
     places = [(p, a) for a in incident.actions for p in _locative(text, a)]
     citations = [
@@ -1165,6 +1435,9 @@ def _proposals(
             for index, town in enumerate(towns)
         ]
     place = _best_place(text, main, places)
+    if place is None and continued is not None:
+        # "…covering the march": where the march was.
+        place = next((p for a, p in earlier_places if a is continued.main), None)
     site = SITE_OF.search(text, main.sentence.start, main.sentence.end)
     if place is None and site is not None:
         # "detained two men near the site of the strike": near its place.
@@ -1186,7 +1459,19 @@ def _proposals(
             ),
             None,
         )
-    elif place is not None:
+    elif (place is None or place.place.kind == Location.Kind.COUNTRY) and (
+        SAME_CITY.search(text, main.sentence.start, main.scope_end)
+    ):
+        # "imposed a curfew on the city": the city of the incident before.
+        place = next(
+            (
+                p
+                for _, p in reversed(earlier_places)
+                if p.place.kind == Location.Kind.CITY
+            ),
+            place,
+        )
+    if place is not None:
         earlier_places.append((main, place))
     participants = _unnamed(
         text,
@@ -1198,6 +1483,146 @@ def _proposals(
         # An event the text does not place is in its initiator's country.
         place = _initiator_country(main, participants)
     return [_proposal(text, incident, participants, when, place, fatalities, citations)]
+
+
+# An action told as following the one before: "Erdogan then flew to Erbil".
+THEN = re.compile(r"\b(?:then|afterwards|thereafter)\b", re.IGNORECASE)
+
+
+def _continued(text: str, main: Action, told: list[Incident]) -> Incident | None:
+    """
+    The dated incident an undated action continues: the one just before,
+    when the action follows on from it ("then"), or the latest one its words
+    point back to without saying before, after or where ("journalists
+    covering the march", not "after the march" nor "near the site of the
+    strike"), if it was told to the day or week.
+    """
+    dated = [
+        i
+        for i in reversed(told)
+        if i.when is not None
+        and i.when.get("text")
+        and main.sentence.index - i.last_sentence <= 4
+    ]
+    if not dated:
+        return None
+    subject = text[main.sentence.start : main.trigger.start]
+    if THEN.search(subject):
+        # The same doer's action before, else the one just before.
+        doers = {_key(m) for m, _ in main.participants if m.start < main.trigger.start}
+        same = [
+            i
+            for i in dated
+            if doers & {_key(m) for a in i.actions for m, _ in a.participants}
+        ]
+        return (same or dated)[0]
+    clause = text[main.trigger.end : main.scope_end]
+    for incident in dated:
+        if incident.when["precision"] not in (DatePrecision.DAY, DatePrecision.WEEK):
+            continue
+        for kinds, pattern in ANAPHORS[:-1]:
+            if incident.event_type not in kinds:
+                continue
+            found = pattern.search(clause)
+            if found and not NOT_DURING.search(clause[: found.start()]):
+                return incident
+    return None
+
+
+# Words before "the strike" that make it no time of the action: "after the
+# strike", "near the site of the strike".
+NOT_DURING = re.compile(
+    TIME_BEFORE.pattern + r"|\b(?:site|scene)\s+of\s+$", re.IGNORECASE
+)
+
+
+def _attributed(text: str, mention: ActorMention) -> bool:
+    """
+    Whether a name is who tells of what its sentence says: "…, X said",
+    "X, a war monitor, said…", "according to X".
+    """
+    after = text[mention.end :]
+    return (
+        bool(
+            re.search(
+                r",\s*(?:the\s+|a\s+)?(?:[\w’'-]+\s+){0,3}$", text[: mention.start]
+            )
+            and ATTRIBUTION_AFTER.match(after)
+        )
+        or bool(SPEAKER_AFTER.match(after))
+        or bool(
+            re.search(r"\baccording to\s+(?:the\s+)?$", text[: mention.start], re.I)
+        )
+    )
+
+
+DEFINITE_SPEAKER = re.compile(
+    r",\s*the\s+(group|organi[sz]ation|monitor|ministry|agency|movement|party)\s+"
+    r"(?:said|says|added|reported)\b",
+    re.IGNORECASE,
+)
+
+
+# An action's object named by what it is: "banned the group".
+DEFINITE_OBJECT = re.compile(
+    r"\s+(?:the|this|that)\s+(group|party|movement|militia|faction)\b", re.IGNORECASE
+)
+# The kinds of actor each such word names.
+KIND_WORDS = {
+    # The PKK, a party in name, is "the group" as often as "the party".
+    "group": ("armed_group", "political_party"),
+    "militia": ("armed_group",),
+    "faction": ("armed_group",),
+    "party": ("political_party",),
+    "movement": ("political_party", "armed_group"),
+}
+
+
+def _last_named(
+    text: str, noun: str, told: list[Incident], *, before: int
+) -> ActorMention | None:
+    """The actor "the group" points back to: the last one named before of that
+    kind, or introduced with that word, in the incidents just told."""
+    noun = noun.casefold()
+    earlier = [
+        m
+        for incident in told[-2:]
+        for a in incident.actions
+        for m in a.mentions
+        if m.end <= before
+    ]
+    for mention in sorted(earlier, key=lambda m: m.start, reverse=True):
+        introduced = text[max(0, mention.start - 30) : mention.start].casefold()
+        if (
+            noun in introduced
+            or noun in mention.name.casefold()
+            or mention.kind in KIND_WORDS.get(noun, ())
+        ):
+            return mention
+    return None
+
+
+def _definite_speaker(
+    text: str, main: Action, told: list[Incident]
+) -> ActorMention | None:
+    """
+    Who "the group said" is: the last actor named before as a group ("the
+    rights group Hengaw", "the Democratic Party of…" for "the party"), in
+    its sentence or the incidents just told.
+    """
+    said = DEFINITE_SPEAKER.search(text, main.sentence.start, main.sentence.end)
+    if said is None:
+        return None
+    noun = said.group(1).casefold()
+    earlier = [
+        m for incident in told[-2:] for a in incident.actions for m in a.mentions
+    ] + main.mentions
+    earlier = [m for m in earlier if m.end <= said.start()]
+    for mention in sorted(earlier, key=lambda m: m.start, reverse=True):
+        introduced = text[max(0, mention.start - 30) : mention.start].casefold()
+        if noun in introduced or noun in mention.name.casefold():
+            return mention
+    return None
 
 
 def _named_forces_win(
@@ -1507,18 +1932,43 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         dateline = not before.strip() and DATELINE_AFTER.match(text[mention.end :])
         joined = found and TOWNS_JOINED.match(text[found[-1].end : mention.start])
         struck = (
-            action.event_type in VIOLENT
+            (action.event_type in VIOLENT or mention.place.kind == Location.Kind.SITE)
             and mention.start >= action.trigger.end
             and re.fullmatch(
                 r"\s*(?:the\s+)?", text[action.trigger.end : mention.start]
             )
             is not None
         )
-        if not (LOCATIVE_BEFORE.search(before) or dateline or joined or struck):
+        # "in Baghdad's central Karrada district": inside the place before.
+        within = found and PLACE_OWNS.match(text[found[-1].end : mention.start])
+        if within:
+            found.pop()
+        if not (
+            LOCATIVE_BEFORE.search(before) or dateline or joined or struck or within
+        ):
             continue
-        if REFERENCE_BEFORE.search(before) and len(action.places) > 1:
+        if len(action.places) > 1 and (
+            REFERENCE_BEFORE.search(before)
+            or any(
+                other.end <= mention.start
+                and PLACE_REFERENCE.match(text[other.end : mention.start])
+                for other in action.places
+            )
+        ):
             continue
         if _in_quotation(text, mention.start) and not quoted_trigger:
+            continue
+        if INSTITUTION_IN.search(before):
+            # "chanted slogans against the government in Erbil": whose
+            # government, not where they chanted.
+            continue
+        if (
+            mention.start < action.trigger.start
+            and mention.sentence == sentence.index
+            and RELATIVE.search(text[action.clause.subject_start : mention.start])
+        ):
+            # "refugees who had lived in the Domiz camp crossed…": where the
+            # subject was, not where the action is.
             continue
         if mention.start > action.trigger.end and mention.sentence == sentence.index:
             between = text[action.trigger.end : mention.start]
@@ -1753,13 +2203,37 @@ def _clause(text: str, sentence: Sentence, trigger: Trigger) -> _Clause:
     else:
         first, last = kept[-1][0], len(region)
     main_start = main_end = start + first
-    connectors = list(CONNECTOR_RE.finditer(region, first, last))
+    # Not a connector inside ", which regards the YBS as a branch of the PKK,".
+    masked = RELATIVE_SPAN.sub(lambda m: " " * len(m.group()), region)
+    connectors = list(CONNECTOR_RE.finditer(masked, first, last))
     if connectors and not trigger.says:
         connector = connectors[-1]
         if region[connector.end() : last].strip():
             main_end = start + connector.start()
             first = connector.end()
     return _Clause(start + first, start + last, main_start, main_end)
+
+
+RELATIVE_SPAN = re.compile(r",\s*(?:who|which|whose)\b[^,]*,", re.IGNORECASE)
+# Inside a subject, words set off as a relative clause: ", which regards…".
+RELATIVE_ASIDE = re.compile(r",\s*(?:who|which|whose)\b[^,]*$", re.IGNORECASE)
+# What a subject's last piece is when it only completes the name before it:
+# an apposition ("Amini, a 22-year-old Kurdish woman, died") or the verb's
+# own words ("Amini's father, Amjad Amini, was briefly detained").
+APPOSITION_OR_VERB = re.compile(r"^\s*(?:(?:a|an|the|his|her|its)\s[^,]*|[a-z\s-]*)$")
+
+
+def _subject_before_apposition(
+    text: str, sentence: Sentence, clause: _Clause, mentions: list[ActorMention]
+) -> list[ActorMention]:
+    """The names of the comma-piece before a subject that names nobody."""
+    if not APPOSITION_OR_VERB.match(text[clause.subject_start : clause.subject_end]):
+        return []
+    end = text.rfind(",", sentence.start, clause.subject_start)
+    if end < 0:
+        return []
+    start = max(text.rfind(",", sentence.start, end) + 1, sentence.start)
+    return [m for m in mentions if start <= m.start and m.end <= end]
 
 
 def _aside(segment: str) -> bool:
@@ -1812,6 +2286,15 @@ def _participants(
         for m in mentions
         if clause.subject_start <= m.start and m.end <= clause.subject_end
     ]
+    if not in_subject and not trigger.says:
+        in_subject = _subject_before_apposition(text, sentence, clause, mentions)
+    # "Turkey, which regards the YBS as a branch of the PKK, carried out…":
+    # the names of a relative clause are not its subject.
+    in_subject = [
+        m
+        for m in in_subject
+        if not RELATIVE_ASIDE.search(text[clause.subject_start : m.start])
+    ] or in_subject
     heads = [m for m in in_subject if not _modifier(text, m, in_subject)]
     if trigger.says and heads and heads[0].end <= trigger.start:
         # "Bafel Talabani, the leader of the PUK, which governs…, condemned":
@@ -1860,6 +2343,12 @@ def _participants(
         ):
             roles[id(mention)] = Role.WITNESS
             continue
+        if mention.start >= object_end and OTHER_TIME.search(
+            text, object_end, mention.start
+        ):
+            # "arrested Karim …, two days after he reported on a protest
+            # against Turkish military operations": another time's actors.
+            continue
         if re.search(r"\baccording to\s+(?:the\s+)?[^,;]*$", before, re.IGNORECASE):
             roles[id(mention)] = Role.MENTIONED
         elif kind in VIOLENT | {T.ARREST} and MEMBERS_OF.search(before):
@@ -1883,7 +2372,17 @@ def _participants(
             roles[id(mention)] = Role.SIGNATORY
         elif re.search(r"\b(?:mediated|brokered|hosted) by\s+(?:the\s+)?$", before):
             roles[id(mention)] = Role.MEDIATOR
+        elif ATTENDED_BY.search(before):
+            # "in a ceremony attended by Pezeshkian and al-Sudani".
+            roles[id(mention)] = Role.WITNESS
+        elif passive and kind in VIOLENT and AGENT_WHEN.search(before):
+            # "a kolbar was wounded when border guards opened fire".
+            roles[id(mention)] = Role.INITIATOR
         elif mention.end <= object_end:
+            roles[id(mention)] = _object_role(kind, trigger, before)
+        elif _apposed(text, trigger, object_end, mention, mentions, modifiers):
+            # "summoned Iraq's ambassador, Al-Manhal al-Safi": the name set
+            # beside an object told by its office is the object.
             roles[id(mention)] = _object_role(kind, trigger, before)
         else:
             roles[id(mention)] = Role.MENTIONED
@@ -1892,6 +2391,57 @@ def _participants(
     return _dedupe(participants)
 
 
+# Between an object and the name set beside it: ", NRT reporter", and between
+# two such names: " and cameraman".
+APPOSITION_HEAD = re.compile(r"^,\s*(?:[\w’'.-]+\s+){0,3}$")
+APPOSITION_NEXT = re.compile(r"^,?\s+and\s+(?:[\w’'.-]+\s+){0,2}$|^,\s*$")
+
+
+def _apposed(
+    text: str,
+    trigger: Trigger,
+    object_end: int,
+    mention: ActorMention,
+    mentions: list[ActorMention],
+    modifiers: set[int],
+) -> bool:
+    """
+    Whether a name stands in apposition to an object that names nobody
+    itself ("two journalists covering the march, NRT reporter Karwan Aziz
+    and cameraman Soran Ahmed"): right after the object's comma, or after
+    another such name.
+    """
+    if trigger.says:
+        return False
+    in_object = [
+        m
+        for m in mentions
+        if trigger.end <= m.start and m.end <= object_end and id(m) not in modifiers
+    ]
+    if in_object:
+        return False
+    between = text[object_end : mention.start]
+    if APPOSITION_HEAD.match(between) and not re.search(r"[A-Z]", between[1:2]):
+        return not any(fold(w) in OPENERS for w in between.strip(", ").split()[:1])
+    earlier = [m for m in mentions if object_end <= m.end <= mention.start]
+    return (
+        bool(earlier)
+        and bool(APPOSITION_NEXT.match(text[earlier[-1].end : mention.start]))
+        and _apposed(text, trigger, object_end, earlier[-1], mentions, modifiers)
+    )
+
+
+# A clause of its own time after the object: "…, two days after he reported
+# on…", "…, before police dispersed them".
+OTHER_TIME = re.compile(
+    r"(?:,|\b(?:days?|weeks?|months?|years?|hours?))\s+(?:after|before|since|"
+    r"until)\s+(?:he|she|they|it|we)\b[^,;]*$",
+    re.IGNORECASE,
+)
+ATTENDED_BY = re.compile(
+    r"\battended by\s+(?:the\s+)?(?:[^,;]*?,?\s+and\s+(?:the\s+)?)?$", re.IGNORECASE
+)
+AGENT_WHEN = re.compile(r"\bwhen\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
 MEMBERS_OF = re.compile(
     r"\b(?:(?:killing|wounding|injuring|killed|wounded|injured)\s+(?:at least\s+)?"
     r"(?:\w+\s+)?$|"
@@ -1907,6 +2457,9 @@ LINKED_BEFORE = re.compile(
 )
 ACCUSING_BEFORE = re.compile(
     r"\b(?:accusing|accused|blaming|blamed)\s+(?:the\s+)?$", re.IGNORECASE
+)
+SPEAKER_AFTER = re.compile(
+    r"^(?:,[^,.]*,)?\s*(?:said|says|told|reported|stated)\b", re.IGNORECASE
 )
 ATTRIBUTION_AFTER = re.compile(
     r"^\s*(?:said|says|reported|announced|told|added|stated)\b", re.IGNORECASE

@@ -57,6 +57,36 @@ MONTHS = {
     "nov": 11,
     "dec": 12,
 }
+# Numbers written as words, as counts and spans of time use them: "two
+# days ago", "killing three", "a dozen wounded", "a week after".
+NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "a dozen": 12,
+}
+
+
+def number(word: str) -> int | None:
+    """A count in digits or in words ("3", "three", "a dozen"); None if neither."""
+    word = word.strip()
+    return int(word) if word.isdigit() else NUMBERS.get(word.casefold())
+
+
 WEEKDAYS = {
     "monday": 0,
     "tuesday": 1,

@@ -490,6 +490,9 @@ def find_triggers(text: str, sentence: Sentence) -> list[Trigger]:
             weight = strength
             if _inside(start, end, quotes):
                 weight *= 0.3
+            if before.endswith("-"):
+                # "Iraq's state-sanctioned forces": part of an adjective.
+                weight *= 0.1
             if strength == WEAK and SOURCE_BEFORE.search(before):
                 # "according to a statement from…": where it was read.
                 weight *= 0.3
