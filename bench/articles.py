@@ -77,7 +77,13 @@ SEARCH_WHERE = """
 
 
 def ids_in_admin(page: bytes) -> list[int]:
-    return [int(n) for n in re.findall(rb'name="_selected_action" value="(\d+)"', page)]
+    """A changelist's rows, by each row's link to its object."""
+    return [
+        int(n)
+        for n in re.findall(
+            rb'<th class="field-[^"]*"><a href="/admin/events/\w+/(\d+)/change/', page
+        )
+    ]
 
 
 def ids_in_inbox(page: bytes) -> list[int]:
