@@ -13,6 +13,7 @@ bench/run.py runs when the bench database holds another number of them.
 """
 
 import json
+import os
 import re
 import sys
 
@@ -96,6 +97,13 @@ def ids_in_api(page: bytes) -> list[int]:
     return [row["id"] for row in json.loads(page)["results"]]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (/proc/<pid>/stat)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_step(bench) -> None:
     run = sys.modules[type(bench).__module__]
     conn = bench.conn
@@ -175,6 +183,7 @@ def run_step(bench) -> None:
         ),
     ]  # fmt: skip
     results = {}
+    load_before = os.getloadavg()
     for key, path, params, sql, sql_params, read_ids, hdrs in cases:
         page = bench.get(path, params, headers=hdrs)
         rows = conn.execute(sql, sql_params).fetchall()
@@ -195,8 +204,15 @@ def run_step(bench) -> None:
             return conn.execute(sql, sql_params).fetchall()
 
         endpoint_s, sql_s = run.paired(endpoint, reference)
+        # What the page costs the server's worker in CPU time, which the
+        # machine's other load does not lengthen as it does the wall clock.
+        cpu_before = cpu_seconds(bench.server.worker_pid)
+        for _ in range(run.REPEAT):
+            endpoint()
+        cpu_s = (cpu_seconds(bench.server.worker_pid) - cpu_before) / run.REPEAT
         results[key] = {
             "ms": bench.ms(endpoint_s),
+            "server_cpu_ms": bench.ms(cpu_s),
             "sql_ms": bench.ms(sql_s),
             "vs_sql": round(endpoint_s / sql_s, 2),
             "rows": len(expected),
@@ -211,6 +227,8 @@ def run_step(bench) -> None:
         "citations": citations,
         "values": {"source": source, "actor": actor, "place": place, "q": term},
         "paths": results,
+        # The machine is shared: its load over the step, beside the figures.
+        "load_average": {"before": load_before, "after": os.getloadavg()},
     }
     for figure, keys, compares in [
         ("inbox_ms", [k for k in results if k.startswith("inbox")],
