@@ -100,6 +100,9 @@ def generate_intake(
         + f" ELSE '{states[-1][0]}' END"
     )
     with without_history(), connection.cursor() as cursor:
+        cursor.execute(
+            "DROP TABLE IF EXISTS intake_base, intake_found, intake_actors, intake_plan"
+        )
         cursor.execute("SELECT setseed(%s)", [((seed % 1000) / 1000.0)])
         execute(
             cursor,
@@ -386,10 +389,12 @@ def generate_intake(
 
 def analyze_intake() -> None:
     vacuum_analyze()
+    tables = "intake_source, intake_item, intake_storedsuggestions"
     with connection.cursor() as cursor:
-        cursor.execute(
-            "VACUUM (ANALYZE) intake_source, intake_item, intake_storedsuggestions"
-        )
+        if connection.in_atomic_block:
+            cursor.execute(f"ANALYZE {tables}")
+        else:
+            cursor.execute(f"VACUUM (ANALYZE) {tables}")
 
 
 def delete_intake() -> int:
