@@ -79,6 +79,9 @@ class EstimatedCountPaginator(Paginator):
     """
 
     exact_count_limit = EXACT_COUNT_LIMIT
+    # How the count was had, for the list to say so (admin/events/pagination.html).
+    estimated = False
+    more_than_limit = False
 
     @cached_property
     def count(self) -> int:
@@ -92,10 +95,13 @@ class EstimatedCountPaginator(Paginator):
                 )
                 estimate = cursor.fetchone()[0]
             if estimate > limit:
+                self.estimated = True
                 return estimate
         # The keys alone: annotations for display (a subquery per row) stay
         # out of the count.
-        return queryset.order_by().values("pk")[: limit + 1].count()
+        counted = queryset.order_by().values("pk")[: limit + 1].count()
+        self.more_than_limit = counted > limit
+        return counted
 
 
 def distinct_values(model, column: str, limit: int = 500) -> list:

@@ -348,6 +348,20 @@ def test_changelist_counts_are_capped_or_estimated() -> None:
     with CaptureQueriesContext(connection) as queries:
         assert filtered.count == 4  # "more than 3": never counts past the limit
     assert "LIMIT 4" in queries.captured_queries[0]["sql"]
+    assert (unfiltered.estimated, unfiltered.more_than_limit) == (True, False)
+    assert (filtered.estimated, filtered.more_than_limit) == (False, True)
+
+
+def test_a_capped_count_is_shown_as_more_than_the_limit(
+    editor_client: Client, monkeypatch
+) -> None:
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_count_limit", 3)
+    page = editor_client.get("/admin/events/event/?status__exact=published")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.content.decode()).split())
+    assert "more than 3 events" in text
+    page = editor_client.get("/admin/events/event/?q=border+agreement")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.content.decode()).split())
+    assert re.search(r"\b1 event\b", text)
 
 
 def test_changelist_shows_dates_at_their_precision(editor_client) -> None:
