@@ -412,6 +412,16 @@ class ArticleIntakeForm(forms.ModelForm):
         return data
 
 
+class ArticleCountPaginator(EstimatedCountPaginator):
+    """
+    Counted up to a thousand: a search by substring finds its matches through
+    the trigram indexes but must read each one to check it, and past a
+    thousand the count would cost more than the page it is shown beside.
+    """
+
+    exact_count_limit = 1_000
+
+
 class ArticleChangeList(ChangeList):
     """
     The article list with each row's citations counted by a subquery, after
@@ -446,7 +456,7 @@ class SourceArticleAdmin(QuickCheckboxes, HistoryMixin, admin.ModelAdmin):
     form = ArticleIntakeForm
     # Half a million articles: no full COUNT, filters from index probes, and
     # the citations counted for the page's rows only (get_changelist).
-    paginator = EstimatedCountPaginator
+    paginator = ArticleCountPaginator
     show_full_result_count = False
     list_display = [
         "title",
