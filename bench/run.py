@@ -46,6 +46,11 @@ PG_PORT = os.environ.get("BENCH_PG_PORT", "5432")
 PG_USER = os.environ.get("BENCH_PG_USER", "postgres")
 REPEAT = max(5, int(os.environ.get("BENCH_REPEAT") or 5))
 IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS") or min(100_000, EVENTS // 10))
+# Articles taken in by synthetic sources, beside the events' own reports
+# (about 0.52 per event): half a million and more at a million events.
+INTAKE_ARTICLES = int(
+    os.environ.get("BENCH_TAKEN_IN") or max(1_000, min(100_000, EVENTS // 10))
+)
 IMPORT_REPEAT = max(1, int(os.environ.get("BENCH_IMPORT_REPEAT") or 3))
 # What an import writes, vacuumed between the import's turns.
 IMPORT_TABLES = [
@@ -126,7 +131,19 @@ def prepare_database() -> None:
             f"generate_events --count {EVENTS}: {time.monotonic() - started:.0f} s",
             file=sys.stderr,
         )
-    else:
+    with psycopg.connect(CONNINFO) as conn:
+        taken_in = conn.execute(
+            "SELECT count(*) FROM events_sourcearticle WHERE url LIKE %s",
+            ["https://synthetic.invalid/intake/%"],
+        ).fetchone()[0]
+    if taken_in != INTAKE_ARTICLES:
+        print(
+            f"The bench database holds {taken_in:,} articles taken in; "
+            f"generating {INTAKE_ARTICLES:,}.",
+            file=sys.stderr,
+        )
+        manage("generate_events", "--intake", str(INTAKE_ARTICLES))
+    elif synthetic[0] == EVENTS:
         # A database kept from earlier runs: what they rolled back and what
         # the migrations changed since is cleared and counted again, so the
         # figures do not depend on the server's autovacuum.
@@ -1348,12 +1365,8 @@ class Bench:
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
 
-        password = secrets.token_urlsafe(16)
-        user, _ = User.objects.get_or_create(username=ADMIN_USER)
-        user.is_staff = user.is_superuser = True
-        user.set_password(password)
-        user.save()
-        cookies = self.login(password)
+        cookies = self.staff_cookies()
+        user = User.objects.get(username=ADMIN_USER)
         url = "/admin/events/event/"
         headers = {"Cookie": cookies}
         page = self.get(url, headers=headers)
@@ -1384,6 +1397,17 @@ class Bench:
         if counts:
             print(f"  full-table COUNT in the admin: {counts}", file=sys.stderr)
             self.figures[-1].value = float("inf")
+
+    def staff_cookies(self) -> str:
+        """A superuser for the bench, signed in through /admin/login/."""
+        from django.contrib.auth.models import User
+
+        password = secrets.token_urlsafe(16)
+        user, _ = User.objects.get_or_create(username=ADMIN_USER)
+        user.is_staff = user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        return self.login(password)
 
     def login(self, password: str) -> str:
         status, page, response = request(self.server, "/admin/login/")
@@ -1503,6 +1527,14 @@ class Bench:
         ratio = max(app_s, FILTER_FLOOR_S) / max(hand_s, FILTER_FLOOR_S)
         return [self.ms(endpoint_s), self.ms(app_s), self.ms(hand_s), round(ratio, 2)]
 
+    # The inbox, the article lists and search, the citation list:
+    # bench/articles.py.
+
+    def articles(self) -> None:
+        from bench import articles
+
+        articles.run_step(self)
+
     # OGC API – Features beside pygeoapi: bench/ogc_vs_pygeoapi.py.
 
     def ogc(self) -> None:
@@ -1600,7 +1632,8 @@ def report(bench: Bench, machine_text: str) -> None:
 
 # The CSV export first: the worker's memory is measured from a fresh start.
 STEPS = ["csv_export", "geojson", "cursor", "search", "map", "timeline",
-         "filters", "admin", "pages", "suggest", "import_acled", "ogc"]  # fmt: skip
+         "filters", "admin", "pages", "articles", "suggest", "import_acled",
+         "ogc"]  # fmt: skip
 
 
 def main() -> None:

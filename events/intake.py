@@ -50,6 +50,16 @@ def clean_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def extracted_text(text: str) -> str:
+    """
+    An extractor's text of a page (trafilatura gives a line per paragraph)
+    as stored: paragraphs apart by a blank line, as pasted text and HTML
+    input have them, so the same article has the same text, and the same
+    offsets, however it came in.
+    """
+    return re.sub(r"\n+", "\n\n", clean_text(text))
+
+
 def html_to_text(markup: str) -> str:
     """
     The text of an HTML fragment. nh3 removes every tag, and with them scripts,
@@ -93,7 +103,7 @@ def fetch_article(url: str) -> FetchedArticle:
     )
     if document is None or not (document.text or "").strip():
         raise FetchError(f"No article text found at {url}. {PASTE_INSTEAD}")
-    body = clean_text(document.text)
+    body = extracted_text(document.text)
     sitename = (document.sitename or "").strip()
     # Without a name, trafilatura gives the site's host ("example.org").
     host_only = HOST_RE.fullmatch(sitename) is not None

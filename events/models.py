@@ -18,14 +18,14 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
 from django.db.models import Case, Exists, F, Func, OuterRef, Q, Subquery, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce, Length, Lower, Trunc
+from django.db.models.functions import Cast, Coalesce, Length, Lower, Trunc, Upper
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
@@ -283,6 +283,21 @@ class SourceArticle(models.Model):
                 fields=["-published_on", "-id"],
                 condition=Q(state="new", duplicate_of__isnull=True),
                 name="article_inbox_idx",
+            ),
+            # A source's articles, newest first (the API's ?source=).
+            models.Index(fields=["source", "-id"], name="article_source_idx"),
+            # The admin's filters by outlet and language list their values by
+            # probing these (events.admin.distinct_values).
+            models.Index(fields=["publisher"], name="article_publisher_idx"),
+            models.Index(fields=["language"], name="article_language_idx"),
+            # Substring search (the admin's search, the API's ?q=): trigrams
+            # of the upper-cased text, as icontains compares it.
+            *(
+                GinIndex(
+                    OpClass(Upper(name), name="gin_trgm_ops"),
+                    name=f"article_search_{name}_idx",
+                )
+                for name in ("title", "publisher", "url")
             ),
         ]
 
@@ -1256,9 +1271,14 @@ class CitationQuerySet(models.QuerySet):
         """
         Citations `user` may read: those of agreements, and those of the
         events `Event.objects.visible_to(user)` holds, each probed by its
-        event's key, so the events table is never read whole.
+        event's key, so the events table is never read whole. For those who
+        may read every event, every citation, with no condition at all (a
+        large list is then paged on the planner's estimate, never counted).
         """
-        visible = Event.objects.visible_to(user).filter(pk=OuterRef("event_id"))
+        events = Event.objects.visible_to(user)
+        if not events.query.where:
+            return self.all()
+        visible = events.filter(pk=OuterRef("event_id"))
         return self.filter(Q(event__isnull=True) | Exists(visible))
 
 
@@ -1307,6 +1327,10 @@ class Citation(models.Model):
                 condition=Q(end=F("start") + Length("quote")),
                 name="citation_length_matches_offsets",
             ),
+        ]
+        indexes = [
+            # The admin's filter by field lists the values by probing this.
+            models.Index(fields=["field"], name="citation_field_idx"),
         ]
         # That the quote is the article's text at those offsets spans two
         # tables, so a trigger enforces it (migration 0002).

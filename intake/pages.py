@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 from events import fetch
-from events.intake import clean_text
+from events.intake import clean_text, extracted_text
 from intake.canonical import canonical_url
 
 # Pages are capped lower than events/fetch.py's default: an article is a few
@@ -54,7 +54,7 @@ def read(url: str) -> PageArticle:
     page = fetch.fetch(url, timeout=settings.FETCH_TIMEOUT, max_bytes=PAGE_MAX_BYTES)
     markup = page.markup()
     document = trafilatura.bare_extraction(markup, url=page.url, with_metadata=True)
-    body = clean_text(document.text or "") if document is not None else ""
+    body = extracted_text(document.text or "") if document is not None else ""
     if len(body) < MIN_TEXT_CHARS:
         raise NoText(f"No article text found at {page.url}.")
     return PageArticle(

@@ -99,7 +99,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
     ctx = {
         "articles": rows[:PAGE_SIZE],
         "filters": filters,
-        "sources": Source.objects.only("id", "name").order_by("name"),
+        # Values, not objects: a desk polls hundreds of sources.
+        "sources": [
+            (str(pk), name)
+            for pk, name in Source.objects.order_by("name", "id").values_list(
+                "id", "name"
+            )
+        ],
+        "selected_source": str(request.GET.get("source", "")),
         "page": page,
         "next_page": page + 1 if len(rows) > PAGE_SIZE and page < MAX_PAGE else None,
         "query": query.urlencode(),

@@ -1,6 +1,7 @@
 """The editors' workbench in the admin, driven through Django's test client."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -9,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events.admin import EstimatedCountPaginator
-from events.models import Event, SourceArticle
+from events.models import Citation, Event, SourceArticle
 from tests.conftest import make_event, make_user
 
 pytestmark = pytest.mark.django_db
@@ -347,6 +348,20 @@ def test_changelist_counts_are_capped_or_estimated() -> None:
     with CaptureQueriesContext(connection) as queries:
         assert filtered.count == 4  # "more than 3": never counts past the limit
     assert "LIMIT 4" in queries.captured_queries[0]["sql"]
+    assert (unfiltered.estimated, unfiltered.more_than_limit) == (True, False)
+    assert (filtered.estimated, filtered.more_than_limit) == (False, True)
+
+
+def test_a_capped_count_is_shown_as_more_than_the_limit(
+    editor_client: Client, monkeypatch
+) -> None:
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_count_limit", 3)
+    page = editor_client.get("/admin/events/event/?status__exact=published")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.content.decode()).split())
+    assert "more than 3 events" in text
+    page = editor_client.get("/admin/events/event/?q=border+agreement")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.content.decode()).split())
+    assert re.search(r"\b1 event\b", text)
 
 
 def test_changelist_shows_dates_at_their_precision(editor_client) -> None:
@@ -396,3 +411,90 @@ def test_articles_show_history_without_restore(editor_client) -> None:
         reverse("admin:events_sourcearticle_history", args=[article.pk])
     ).content.decode()
     assert "insert" in page and "Restore this version" not in page
+
+
+# --- the article and citation lists at scale -------------------------------------
+
+
+def article(title: str, publisher: str, published_on: str, language="en"):
+    return SourceArticle.objects.create(
+        title=title,
+        publisher=publisher,
+        published_on=datetime.date.fromisoformat(published_on),
+        language=language,
+        body=f"{title}. Reported by {publisher}.",
+        url=f"https://news.example/{title.lower().replace(' ', '-')}",
+    )
+
+
+def row_ids(page: bytes) -> list[int]:
+    """The ids of a changelist's rows, from each row's link to its object."""
+    return [int(n) for n in ROW_LINK.findall(page)]
+
+
+ROW_LINK = re.compile(
+    rb'<th class="field-[^"]*"><a href="/admin/events/\w+/(\d+)/change/'
+)
+
+
+def test_article_list_filters_search_and_counts_without_reading_every_row(
+    editor_client: Client,
+) -> None:
+    kirkuk = article("Clashes near Kirkuk", "Rudaw", "2021-04-02")
+    erbil = article("Drone strike on Erbil", "Kurdistan24", "2024-07-09", "ar")
+    kirkuk_reprint = article("Kirkuk curfew lifted", "Shafaq News", "2024-01-15")
+    url = "/admin/events/sourcearticle/"
+
+    with CaptureQueriesContext(connection) as queries:
+        page = editor_client.get(url)
+    assert page.status_code == 200
+    listed = row_ids(page.content)
+    # Newest first, each with its citations counted.
+    assert listed.index(erbil.pk) < listed.index(kirkuk_reprint.pk)
+    assert listed.index(kirkuk_reprint.pk) < listed.index(kirkuk.pk)
+    statements = [q["sql"].upper() for q in queries.captured_queries]
+    counts = [s for s in statements if s.startswith("SELECT COUNT(")]
+    assert counts and not [s for s in counts if " LIMIT " not in s]
+    assert not [s for s in statements if "SELECT DISTINCT" in s]
+    html = page.content.decode()
+    # The filters' values come from index probes: every outlet, language and
+    # year there is, and only those.
+    for value in ("publisher=Rudaw", "publisher=Shafaq News", "language=ar",
+                  "year=2021", "year=2024"):  # fmt: skip
+        assert f"?{value}" in html.replace("+", " "), value
+    assert "year=2022" not in html
+
+    def ids(query: str) -> set[int]:
+        response = editor_client.get(url + query)
+        assert response.status_code == 200, query
+        return set(row_ids(response.content))
+
+    assert ids("?q=kirkuk") == {kirkuk.pk, kirkuk_reprint.pk}
+    assert ids("?q=KURDISTAN24") == {erbil.pk}
+    assert ids("?q=news.example/drone") == {erbil.pk}
+    assert ids("?year=2024") >= {erbil.pk, kirkuk_reprint.pk}
+    assert kirkuk.pk not in ids("?year=2024")
+    assert ids("?year=2021&publisher=Rudaw") == {kirkuk.pk}
+    assert ids("?language=ar") == {erbil.pk}
+    # A year that is no number selects nothing rather than failing.
+    assert ids("?year=twenty") == set()
+    assert ids("?year=0") == set()
+
+
+def test_citation_list_is_newest_first_without_a_full_count(
+    editor_client: Client,
+) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        page = editor_client.get("/admin/events/citation/")
+    assert page.status_code == 200
+    listed = row_ids(page.content)
+    assert listed and listed == sorted(listed, reverse=True)
+    statements = [q["sql"].upper() for q in queries.captured_queries]
+    counts = [s for s in statements if s.startswith("SELECT COUNT(")]
+    assert not [s for s in counts if " LIMIT " not in s]
+    assert not [s for s in statements if "SELECT DISTINCT" in s]
+    html = page.content.decode()
+    fields = set(Citation.objects.values_list("field", flat=True)) - {""}
+    assert fields
+    for field in fields:
+        assert f"?field={field}" in html, field

@@ -23,6 +23,7 @@ from events.models import (
     Location,
     Participant,
     SourceArticle,
+    content_hash,
     period_bounds,
 )
 from synthetic import generator
@@ -243,3 +244,54 @@ def test_the_runtime_never_imports_the_synthetic_app() -> None:
                 importers.append(str(path.relative_to(root)))
 
     assert importers == []
+
+
+def test_intake_articles_are_reprints_with_sources_duplicates_and_suggestions() -> None:
+    from intake.models import Item, Source, StoredSuggestions
+    from synthetic import intake
+
+    before = curated_rows()
+    sources_before = set(Source.objects.values_list("pk", flat=True))
+    generate(300)
+    stdout = io.StringIO()
+    call_command("generate_events", intake=50, stdout=stdout)
+    assert "50 articles (6 of them duplicates), 44 stored suggestions" in (
+        stdout.getvalue()
+    )
+
+    taken = SourceArticle.objects.filter(url__startswith=intake.SOURCE_PREFIX)
+    assert taken.count() == intake.held() == 50
+    assert not taken.filter(source__isnull=True).exists()
+    copies = taken.filter(duplicate_of__isnull=False)
+    assert copies.count() == 6
+    for copy in copies.select_related("duplicate_of"):
+        # A reprint: the original's text and a credit line, a new headline.
+        assert copy.body.startswith(copy.duplicate_of.body)
+        assert copy.duplicate_of.duplicate_of_id is None
+        assert copy.title == "UPDATE 1-" + copy.duplicate_of.title
+    originals = taken.filter(duplicate_of__isnull=True)
+    assert {a.content_hash for a in originals} == {
+        content_hash(a.body) for a in originals
+    }
+    assert StoredSuggestions.objects.filter(article__in=originals).count() == 44
+    for stored in StoredSuggestions.objects.filter(article__in=originals)[:10]:
+        # What the report's events hold: their actors and places, as chips.
+        assert stored.actor_ids and stored.place_ids and stored.countries
+        assert [chip["id"] for chip in stored.actors] == stored.actor_ids
+        assert {chip["id"] for chip in stored.places} == set(stored.place_ids)
+        assert Location.objects.filter(pk__in=stored.place_ids).count() == len(
+            stored.place_ids
+        )
+        assert set(stored.found) == {"metadata", "actors", "places", "dates", "events"}
+    assert Item.objects.filter(article__in=taken).count() == 50
+    assert set(taken.values_list("state", flat=True)) <= {
+        "new", "dismissed", "curated", "in_progress",
+    }  # fmt: skip
+
+    # Asked for again, they replace the earlier ones; --delete removes them
+    # with every other synthetic row.
+    call_command("generate_events", intake=20, stdout=io.StringIO())
+    assert intake.held() == 20
+    call_command("generate_events", delete=True, stdout=io.StringIO())
+    assert curated_rows() == before
+    assert set(Source.objects.values_list("pk", flat=True)) == sources_before

@@ -1,0 +1,107 @@
+"""
+The development set of the suggestion engine (tests/devset/) taken in
+through a feed: each article served as a news page listed in an RSS feed by
+the local feed server, polled by a real worker, fetched, extracted and given
+its suggestions by the jobs; the suggestions stored must be those that
+POST /api/v1/suggestions/ gives for the text as an editor pastes it.
+"""
+
+import datetime
+import email.utils
+
+import pytest
+from django.test import Client
+
+from events.models import SourceArticle
+from intake.models import Item, StoredSuggestions
+from tests.conftest import Worker, load_seed, make_user
+from tests.devset import score
+from tests.feedserver import FeedServer
+from tests.intake_documents import page, rss
+from tests.test_intake_polling import make_source, poll
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("seed_restored_afterwards"),
+]
+
+
+def feed_date(day: datetime.date) -> str:
+    moment = datetime.datetime.combine(day, datetime.time(7, 30), datetime.UTC)
+    return email.utils.format_datetime(moment, usegmt=True)
+
+
+def test_devset_articles_from_a_feed_get_the_suggestions_of_pasted_ones(
+    feed_server: FeedServer, intake_worker: Worker
+) -> None:
+    load_seed()
+    feed_server.reset()
+    articles = score.load_all()
+    assert len(articles) == 28
+    items = []
+    for article in articles:
+        headline, _, text = article.text.partition("\n")
+        path = f"/news/{article.slug}"
+        # A news site's page: the headline as its title and heading, the
+        # paragraphs in <article>, the date in its metadata, the outlet's
+        # name in og:site_name.
+        feed_server.serve(
+            path,
+            page(
+                headline.strip(),
+                text.strip(),
+                site="Frontier Wire",
+                published=f"{article.published_on}T07:30:00+00:00",
+            ),
+        )
+        items.append(
+            {
+                "title": headline.strip(),
+                "link": feed_server.url(path),
+                "date": feed_date(article.published_on),
+                "summary": text.strip().split("\n", 1)[0][:200],
+            }
+        )
+    feed_server.serve("/devset.xml", rss(items), content_type="application/rss+xml")
+    source = make_source(feed_server, "/devset.xml")
+
+    poll(intake_worker, source)
+
+    assert source.last_error == ""
+    states = Item.objects.filter(source=source).values_list("state", flat=True)
+    assert sorted(set(states)) == [Item.State.ADDED]
+    client = Client()
+    client.force_login(make_user("devset-editor", "Editor"))
+    differences = {}
+    for article in articles:
+        held = SourceArticle.objects.get(url=feed_server.url(f"/news/{article.slug}"))
+        assert held.duplicate_of_id is None, article.slug
+        assert held.published_on == article.published_on, article.slug
+        stored = StoredSuggestions.objects.get(article=held).found
+        pasted = client.post(
+            "/api/v1/suggestions/",
+            {"text": article.text, "published": str(article.published_on)},
+            content_type="application/json",
+        )
+        assert pasted.status_code == 200, pasted.content
+        if stored != pasted.json():
+            differences[article.slug] = (held.body[:300], stored, pasted.json())
+    assert not differences, "\n".join(
+        f"{slug}: {body!r}\n{described(stored, pasted)}"
+        for slug, (body, stored, pasted) in differences.items()
+    )
+
+
+def described(stored: dict, pasted: dict) -> str:
+    """What differs, part by part, for the failure message."""
+    lines = []
+    for key in sorted(set(stored) | set(pasted)):
+        if stored.get(key) == pasted.get(key):
+            continue
+        if key == "metadata":
+            lines.append(f"  metadata: {stored.get(key)} ≠ {pasted.get(key)}")
+            continue
+        mine = [item.get("text") or item.get("title") for item in stored.get(key, [])]
+        theirs = [item.get("text") or item.get("title") for item in pasted.get(key, [])]
+        lines.append(f"  {key}: {mine} ≠ {theirs}")
+    return "\n".join(lines)
