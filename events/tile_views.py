@@ -16,7 +16,7 @@ MVT_TYPE = "application/vnd.mapbox-vector-tile"
 # where a client that opens the tile set first looks.
 REGION_BOUNDS = (24.0, 22.0, 66.0, 44.0)
 REGION_CENTER = (46.0, 34.5, 4)
-ATTRIBUTION = "Zagros events; boundaries: Natural Earth (public domain)"
+ATTRIBUTION = "Zagros events"
 
 
 def _tile_or_404(z: int, x: int, y: int) -> Tile | JsonResponse:
@@ -113,7 +113,7 @@ def basemap_tilejson(request: HttpRequest) -> HttpResponse:
         "lines the tracker's places are drawn from.",
         tiles_url=_template_url(request, "events:basemap_tile"),
         layers=tiles.basemap_layers(),
-        attribution="Natural Earth (public domain)",
+        attribution="Boundaries: Natural Earth (public domain)",
         bounds=REGION_BOUNDS,
         center=REGION_CENTER,
     )

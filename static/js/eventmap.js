@@ -257,7 +257,7 @@ async function start() {
       zoom: view.zoom,
       minZoom: MIN_ZOOM,
       maxZoom: MAX_ZOOM,
-      attributionControl: { compact: false, customAttribution: "Boundaries: Natural Earth" },
+      attributionControl: { compact: false },
       cooperativeGestures: false,
     });
   } catch (error) {
