@@ -57,6 +57,8 @@ CACHE_SECONDS = 300
 # How long clients and proxies may keep a tile without asking again.
 CLIENT_SECONDS = 60
 BASEMAP_CLIENT_SECONDS = 3600
+# For the statement that builds one tile.
+WORK_MEM = "64MB"
 
 EVENT_LAYER = "events"
 CELL_LAYER = "cells"
@@ -83,11 +85,11 @@ BASEMAP_FIELDS = {
     "country": "String",
 }
 
-# Each event's position on the world's grid at the zoom (its Web Mercator
-# pixel, EXTENT to a tile), the type most events in each cell share, and one
-# point per cell at the mean position of its events, in the tile's own
-# coordinates. Only the tile's own cells are kept, so each event is counted
-# in one tile of a zoom.
+# The tile's own events (west and north edges in, east and south out, so
+# that each event falls in one tile of a zoom), each at its position on the
+# world's grid at the zoom (its Web Mercator pixel, EXTENT to a tile); the
+# type most events in each cell share; and one point per cell at the mean
+# position of its events, in the tile's own coordinates.
 CELLS_SQL = """
 WITH selected AS ({selected}),
 projected AS (
@@ -97,14 +99,15 @@ projected AS (
            event_type, fatalities_best
     FROM (SELECT point, event_type, fatalities_best,
                  least(greatest(ST_Y(point), -{lat}), {lat}) AS lat
-          FROM selected) AS clamped
+          FROM selected
+          WHERE ST_X(point) >= %(west)s AND ST_X(point) < %(east)s
+            AND ST_Y(point) <= %(north)s AND ST_Y(point) > %(south)s) AS clamped
 ),
 per_type AS (
     SELECT floor(px / {cell})::bigint AS cx, floor(py / {cell})::bigint AS cy,
            event_type, count(*) AS n, sum(px) AS sx, sum(py) AS sy,
            sum(fatalities_best) AS fatalities
     FROM projected
-    WHERE floor(px / {extent}) = %(x)s AND floor(py / {extent}) = %(y)s
     GROUP BY 1, 2, 3
 ),
 cells AS (
@@ -200,6 +203,21 @@ class Tile:
         south = _latitude((self.y + 1 + margin) / n)
         return max(west, -180), max(south, -90), min(east, 180), min(north, 90)
 
+    def edges(self) -> tuple[float, float, float, float]:
+        """
+        West, south, east and north edges in degrees, unclamped: a tile holds
+        the points from its west edge to its east edge (exclusive), and from
+        above its south edge to its north edge, so each point of the world
+        is in one tile of a zoom (the northernmost tiles reach the pole).
+        """
+        n = 2**self.z
+        return (
+            self.x / n * 360 - 180,
+            _latitude((self.y + 1) / n),
+            (self.x + 1) / n * 360 - 180,
+            _latitude(self.y / n),
+        )
+
     def pixel_metres(self) -> float:
         """The length of one tile coordinate in Web Mercator metres."""
         return 2 * math.pi * 6378137 / 2**self.z / EXTENT
@@ -226,7 +244,11 @@ def cells_statement(events: QuerySet, tile: Tile) -> tuple[str, dict]:
     sql, params = selected.values(
         "point", "event_type", "fatalities_best"
     ).query.sql_with_params()
-    return _named(CELLS_SQL, sql, params, scale=2**tile.z * EXTENT, x=tile.x, y=tile.y)
+    west, south, east, north = tile.edges()
+    return _named(
+        CELLS_SQL, sql, params, scale=2**tile.z * EXTENT, x=tile.x, y=tile.y,
+        west=west, south=south, east=east, north=north,
+    )  # fmt: skip
 
 
 def events_statement(events: QuerySet, tile: Tile) -> tuple[str, dict]:
@@ -277,6 +299,9 @@ def event_tile(events: QuerySet, tile: Tile) -> bytes:
         else:
             sql, params = cells_statement(events, tile)
         with connection.cursor() as cursor:
+            # Enough memory to group a region's events in one hash table,
+            # rather than sort them on disk.
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
             cursor.execute(sql, params)
             return bytes(cursor.fetchone()[0] or b"")
 

@@ -294,6 +294,10 @@ def test_the_url_restores_a_view(page: Page) -> None:
     tab.click("#filters button[type=submit]")
     wait_for_map(page)
     assert "type=agreement" in tab.url and "#map=6/35.7000/51.4000" in tab.url
+    # And clearing them keeps it too.
+    tab.click("#filters a:has-text('Clear')")
+    wait_for_map(page)
+    assert "type=" not in tab.url and "#map=6/35.7000/51.4000" in tab.url
     page.assert_clean()
 
 

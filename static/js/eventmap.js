@@ -274,14 +274,16 @@ async function start() {
   const activeLayers = () => Array.from(layerBoxes).filter((box) => box.checked).map((box) => box.value);
   layerBoxes.forEach((box) => { box.checked = view.layers.includes(box.value); });
 
+  const form = document.getElementById("filters");
+  const clear = form && form.querySelector("a[href='?']");
+
   function remember() {
     const fragment = fragmentOf(map, activeLayers());
     window.history.replaceState(null, "", window.location.pathname + window.location.search + fragment);
-    // Applying the filters keeps the view: a GET form keeps its action's fragment.
-    const form = document.getElementById("filters");
+    // Applying or clearing the filters keeps the view: a GET form keeps its
+    // action's fragment.
     if (form) form.setAttribute("action", window.location.pathname + fragment);
-    const clear = form && form.querySelector("a[href='?']");
-    if (clear) clear.dataset.keepsView = "true";
+    if (clear) clear.setAttribute("href", "?" + fragment);
   }
 
   function showLayers() {
