@@ -173,7 +173,8 @@ function buildStyle(styles, view) {
                "circle-pitch-alignment": "map" } },
     { id: "cells", type: "circle", source: "events", "source-layer": "cells",
       layout: { visibility: shown("events") },
-      paint: { "circle-radius": ["interpolate", ["linear"], ["ln", ["get", "count"]], 0, 7, 9.2, 30],
+      // At most 15 pixels: cells are 32 pixels apart, and must not hide each other.
+      paint: { "circle-radius": ["interpolate", ["linear"], ["ln", ["get", "count"]], 0, 4, 9.2, 15],
                "circle-color": colour, "circle-opacity": 0.85,
                "circle-stroke-color": "#ffffff", "circle-stroke-width": 2 } },
     { id: "events", type: "symbol", source: "events", "source-layer": "events",
