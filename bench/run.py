@@ -1234,8 +1234,9 @@ class Bench:
         from events import tiles
 
         anonymous = filtered({})
-        # By hand as the app runs it: with the memory it gives a tile's
-        # statement (events/tiles.py), so both group in memory.
+        # By hand as the app runs it: the values bound in the client, as
+        # Django binds them, and with the memory it gives a tile's statement
+        # (events/tiles.py), so both group in memory.
         self.conn.execute(f"SET work_mem = '{tiles.WORK_MEM}'")
         sql_ms: list[float] = []
         tile_ms: list[float] = []
@@ -1251,7 +1252,7 @@ class Bench:
                 lambda path=path, turn=turn: self.get(
                     path, {"bench": f"uncached-{next(turn)}"}
                 ),
-                lambda statement=statement: run_sql(self.conn, *statement),
+                lambda statement=statement: sql_page(self.conn, statement),
             )
             tile_ms.append(ours_s * 1000)
             sql_ms.append(sql_s * 1000)
