@@ -167,7 +167,7 @@ class Server:
 
 
 @contextlib.contextmanager
-def serve() -> Iterator[Server]:
+def serve(**env: str) -> Iterator[Server]:
     """gunicorn with one sync worker, as `make run` serves the app."""
     port = free_port()
     process = subprocess.Popen(
@@ -177,7 +177,7 @@ def serve() -> Iterator[Server]:
             "--log-level", "warning",
         ],
         cwd=ROOT,
-        env={**os.environ, **SERVER_ENV},
+        env={**os.environ, **SERVER_ENV, **env},
     )  # fmt: skip
     server = Server(process, port)
     try:
@@ -959,6 +959,42 @@ def row_id(first: object) -> int:
     return int(first)
 
 
+def page_paths(conn: psycopg.Connection) -> list[tuple[str, str]]:
+    """The analyst's pages, each at its heaviest instance in the database."""
+
+    def one(sql: str) -> int:
+        return run_sql(conn, sql, [])[0][0]
+
+    published = "SELECT id FROM events_event WHERE status = 'published'"
+    return [
+        ("home", "/"),
+        ("timeline", "/timeline/"),
+        ("map", "/map/"),
+        ("event", f"/events/{one(published + ' ORDER BY id LIMIT 1')}/"),
+        ("article", "/articles/{}/".format(one(
+            "SELECT article_id FROM events_citation GROUP BY article_id "
+            "ORDER BY count(*) DESC, article_id LIMIT 1"
+        ))),
+        ("actor", "/actors/{}/".format(one(
+            "SELECT actor_id FROM events_participant GROUP BY actor_id "
+            "ORDER BY count(*) DESC, actor_id LIMIT 1"
+        ))),
+        ("agreement", "/agreements/{}/".format(one(
+            "SELECT id FROM events_agreement ORDER BY id LIMIT 1"
+        ))),
+        ("country", "/places/{}/".format(one(
+            "SELECT id FROM events_location WHERE kind = 'country' "
+            "ORDER BY code = 'IRQ' DESC, id LIMIT 1"
+        ))),
+        ("province", "/places/{}/".format(one(
+            "SELECT p.id FROM events_event e JOIN events_location l "
+            "ON l.id = e.location_id JOIN events_location p "
+            "ON p.id IN (l.id, l.parent_id) WHERE p.kind = 'admin1' "
+            "GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1"
+        ))),
+    ]  # fmt: skip
+
+
 # --- the benchmarks ------------------------------------------------------------------
 
 
@@ -1327,6 +1363,36 @@ class Bench:
             compares="GET /api/v1/events/timeline/?interval=month ÷ SQL",
         )
 
+    # Every page an analyst opens, with the app's cache empty.
+
+    def pages(self) -> None:
+        """
+        Each page's HTML from a server whose cache keeps nothing (Django's
+        dummy backend), so that every request does the work a first visit
+        after a change does; PostgreSQL's buffers are warm (one unmeasured
+        request first). The heaviest instance of each kind: the article and
+        the actor with the most citations and participations, the country
+        with the most events.
+        """
+        paths = dict(page_paths(self.conn))
+        times = {}
+        with serve(BENCH_CACHE="none") as cold:
+            for name, path in paths.items():
+                times[name] = median_seconds(lambda p=path: fetch(cold, p, {}))
+        self.details["pages"] = {
+            name: {"path": paths[name], "page_ms": self.ms(seconds)}
+            for name, seconds in times.items()
+        }
+        slowest = max(times, key=times.get)
+        self.add(
+            "page_ms_max",
+            times[slowest] * 1000,
+            200,
+            unit="ms",
+            compares=f"the slowest page uncached ({slowest}: {paths[slowest]}); "
+            "each page in details.pages",
+        )
+
     # ACLED import, against COPY into the same table.
 
     def import_acled(self) -> None:
@@ -1687,7 +1753,7 @@ def report(bench: Bench, machine_text: str) -> None:
 
 # The CSV export first: the worker's memory is measured from a fresh start.
 STEPS = ["csv_export", "geojson", "cursor", "search", "map", "tiles", "timeline",
-         "filters", "admin", "suggest", "import_acled", "ogc"]  # fmt: skip
+         "filters", "admin", "pages", "suggest", "import_acled", "ogc"]  # fmt: skip
 
 
 def main() -> None:

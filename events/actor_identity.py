@@ -361,7 +361,10 @@ def knows_name(actor: Actor, name: str) -> bool:
 
 def add_alias(actor: Actor, name: str) -> bool:
     """Keep `name` as an alias of the actor unless it knows it; say whether it did."""
+    if knows_name(actor, name):
+        return False
     with transaction.atomic():
+        lock_identity_writes()
         locked = Actor.objects.select_for_update().get(pk=actor.pk)
         if knows_name(locked, name):
             return False
@@ -369,6 +372,20 @@ def add_alias(actor: Actor, name: str) -> bool:
         locked.save(update_fields=["aliases", "updated_at"])
     actor.aliases, actor.match_keys = locked.aliases, locked.match_keys
     return True
+
+
+# The transaction-level advisory lock that makes "find, else create" one
+# step: taken before a name is written (a new actor, a new alias) and held to
+# the end of the writer's transaction, so that two imports (or an import and
+# an editor) naming the same new actor at once make one row. One lock for
+# all names, taken before any actor row is locked: two writers can never each
+# hold what the other waits for.
+IDENTITY_LOCK = 0x5A47_4143  # a constant the project uses for nothing else
+
+
+def lock_identity_writes() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IDENTITY_LOCK])
 
 
 def find_or_create(*, name: str, kind: str, country: str = "") -> Actor:
@@ -379,7 +396,13 @@ def find_or_create(*, name: str, kind: str, country: str = "") -> Actor:
     """
     actor = find_actor(name, kind=kind, country=country)
     if actor is None:
-        return Actor.objects.create(name=name, kind=kind, country=country)
+        with transaction.atomic():
+            # Another writer may be creating it now: wait for its transaction
+            # to end and look again, seeing what it committed.
+            lock_identity_writes()
+            actor = find_actor(name, kind=kind, country=country)
+            if actor is None:
+                return Actor.objects.create(name=name, kind=kind, country=country)
     add_alias(actor, name)
     return actor
 
@@ -409,10 +432,14 @@ def duplicates(
     country: str = "",
     wikidata_id: str = "",
     exclude: Iterable[int] = (),
+    different_actor: bool = False,
 ) -> list[Duplicate]:
     """
     For an actor about to be saved: the stored actors its Wikidata id, name
-    or aliases already denote, at most one per field written.
+    or aliases already denote, at most one per field written, that refuse
+    the save. An editor who says it is truly a `different_actor` (two people
+    of the same name) saves it despite a shared name or alias; a shared
+    Wikidata id always refuses, since it names one entity.
     """
     exclude = list(exclude)
     found: list[Duplicate] = []
@@ -436,7 +463,7 @@ def duplicates(
             )
             if match.tier != BY_WIKIDATA  # reported once, above
         ]
-        if ranked:
+        if ranked and not different_actor:
             found.append(Duplicate(field, written, ranked[0]))
     return found
 

@@ -67,10 +67,10 @@ class ActorForm(forms.ModelForm):
             if adding or wikidata_id != instance.wikidata_id
             else "",
             exclude=[] if adding else [instance.pk],
+            different_actor=bool(data.get("different_actor")),
         )
         for duplicate in found:
-            if duplicate.field == "wikidata_id" or not data.get("different_actor"):
-                self.add_error(duplicate.field, duplicate_error(duplicate))
+            self.add_error(duplicate.field, duplicate_error(duplicate))
         return data
 
 

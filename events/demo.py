@@ -162,7 +162,13 @@ ACTORS: dict[str, dict] = {
         "kind": "security_force",
         "country": "IRN",
         "parent": "iran",
-        "aliases": ["Law Enforcement Command of Iran"],
+        # ACLED writes it "Police Forces of Iran (1989-)"; the period is a
+        # form of the name (actor_identity), so its import finds this actor.
+        "aliases": [
+            "Law Enforcement Command of Iran",
+            "Police Forces of Iran",
+            "FARAJA",
+        ],
     },
     "iran_protesters": {
         "name": "Protesters (Iran)",

@@ -7,6 +7,7 @@ names that must neither fail nor match what they should not.
 
 import io
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -401,6 +402,11 @@ def test_importing_acleds_sample_makes_no_second_irgc(writer_options) -> None:
     same = [a for a in Actor.objects.all() if find_actor(a.name) == irgc]
     assert same == [irgc]
     assert not Actor.objects.filter(name=ACLED_IRGC).exists()
+    # Nor a second police: ACLED's period-stamped name is a form of its alias.
+    assert not Actor.objects.filter(name__startswith="Police Forces of Iran").exists()
+    assert Participant.objects.filter(
+        actor__name="Iranian police", event__acled_id__isnull=False
+    ).exists()
     irgc.refresh_from_db()
     assert irgc.aliases[-1] == ACLED_IRGC
     assert (
@@ -615,6 +621,39 @@ def test_the_api_refuses_a_known_alias_or_wikidata_id(
     assert "already denotes" in response.json()[field][0]
 
 
+def test_the_api_saves_a_namesake_the_editor_says_is_someone_else(
+    editor_client: Client,
+) -> None:
+    first = Actor.objects.create(name="Ali Akbari", kind=Actor.Kind.PERSON)
+    namesake = {"name": "Ali Akbari", "kind": "person", "country": "IRN"}
+
+    refused = post_json(editor_client, "/api/v1/actors/", namesake)
+    saved = post_json(
+        editor_client, "/api/v1/actors/", {**namesake, "different_actor": True}
+    )
+
+    assert refused.status_code == 409
+    assert list(refused.json()) == ["name"]
+    assert saved.status_code == 201, saved.content
+    assert "different_actor" not in saved.json()
+    assert saved.json()["id"] != first.pk
+    assert Actor.objects.filter(name="Ali Akbari").count() == 2
+
+
+def test_the_api_never_saves_a_wikidata_id_twice_even_for_someone_else(
+    editor_client: Client,
+) -> None:
+    response = post_json(
+        editor_client,
+        "/api/v1/actors/",
+        {"name": "Persia", "kind": "state", "wikidata_id": "Q794",
+         "different_actor": True},
+    )  # fmt: skip
+
+    assert response.status_code == 409
+    assert list(response.json()) == ["wikidata_id"]
+
+
 def test_the_api_changes_an_actor_without_tripping_on_its_own_names(
     editor_client: Client,
 ) -> None:
@@ -650,3 +689,64 @@ def test_a_suggestions_candidate_becomes_the_actor_it_denotes() -> None:
     )
     assert again == made
     assert again.aliases == ["Kata'ib Sayyid al Shuhada"] or again.aliases == []
+
+
+# --- two writers at once -------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_naming_the_same_new_actor_at_once_make_one_row() -> None:
+    """
+    Two imports in transactions of their own, each meeting "Kataib Sayyid
+    al-Shuhada" for the first time: the second waits for the first to end and
+    finds what it made, rather than making a second row beside it.
+    """
+    name = "Kataib Sayyid al-Shuhada"
+    first_made = threading.Event()
+    first_may_commit = threading.Event()
+    results: dict[str, int] = {}
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                actor = actor_identity.find_or_create(
+                    name=name, kind="armed_group", country="IRQ"
+                )
+                results["first"] = actor.pk
+                first_made.set()
+                first_may_commit.wait(timeout=30)
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+        finally:
+            first_made.set()
+            connection.close()
+
+    def second() -> None:
+        try:
+            with transaction.atomic():
+                actor = actor_identity.find_or_create(
+                    name="Kata'ib Sayyid al-Shuhada", kind="armed_group", country="IRQ"
+                )
+                results["second"] = actor.pk
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert first_made.wait(timeout=30)
+    two = threading.Thread(target=second)
+    two.start()
+    two.join(timeout=2)
+    # The second is waiting on the first's transaction, not done.
+    assert two.is_alive() and "second" not in results
+    first_may_commit.set()
+    one.join(timeout=30)
+    two.join(timeout=30)
+
+    assert errors == []
+    assert results["first"] == results["second"]
+    assert Actor.objects.filter(match_keys__contains=[
+        f"n:{actor_identity.normalise(name)}"]).count() == 1  # fmt: skip

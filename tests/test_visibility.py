@@ -1090,9 +1090,12 @@ QUERIES = [
     # query looks for a change awaiting review, named above the form.
     ("/admin/events/event/{published}/change/", {"analyst": 12}),
     ("/admin/events/agreement/{agreement}/change/", {"analyst": 10, "editor": 10}),
-    ("/admin/events/sourcearticle/{article}/curate/", {"editor": 11, "reviewer": 11}),
+    # The screen: the article, the actors and places its text names (their
+    # versions), its events with participants and citations, and in one
+    # query the places the suggested cards point at.
+    ("/admin/events/sourcearticle/{article}/curate/", {"editor": 12, "reviewer": 12}),
     ("/admin/events/sourcearticle/{article}/curate/state/",
-     {"editor": 11, "reviewer": 11}),
+     {"editor": 12, "reviewer": 12}),
     ("/review/", {"editor": 8, "reviewer": 8}),
     ("/inbox/", {"editor": 7, "reviewer": 7}),
     ("/api/v1/revisions/", {"editor": 5, "reviewer": 5}),

@@ -487,11 +487,20 @@ class EventInputSerializer(ModelSerializer):
 
 
 class ActorSerializer(ModelSerializer):
+    different_actor = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="True to save even though the name or an alias already "
+        "denotes another actor, when it is truly someone else (two people of "
+        "the same name). A shared Wikidata id is never saved twice.",
+    )
+
     class Meta:
         model = Actor
         fields = [
             "id", "name", "aliases", "kind", "country", "parent", "wikidata_id",
-            "description", "created_at", "updated_at",
+            "description", "created_at", "updated_at", "different_actor",
         ]  # fmt: skip
         # The forms validate_country and validate_wikidata_id accept, stated
         # as patterns for the schema (the code's letters are upper-cased).
@@ -559,6 +568,7 @@ class ActorSerializer(ModelSerializer):
                 else ""
             ),
             exclude=[current.pk] if current else [],
+            different_actor=data.pop("different_actor", False),
         )
         if found:
             errors: dict[str, list[str]] = {}

@@ -404,7 +404,7 @@
     node.appendChild(el("div", { className: "row casualties" }, casualties.concat([field("Confidence", confidence, "confidence", card)])));
 
     node.appendChild(renderCitations(card));
-    var summary = el("textarea", { name: "summary", rows: "2", "data-control": "summary" });
+    var summary = el("textarea", { name: "summary", rows: "2", "data-control": "summary", "aria-label": "Summary of card " + (S.cards.indexOf(card) + 1) });
     summary.value = card.summary || "";
     summary.addEventListener("input", function () { card.summary = summary.value; });
     node.appendChild(el("details", { className: "card-summary", open: card.summary ? true : null }, [el("summary", { text: "Summary" }), summary]));
