@@ -532,6 +532,84 @@ def map_reference_sql(query: dict) -> tuple[str, list]:
     )
 
 
+# --- tiles ------------------------------------------------------------------------
+
+# Places the tiles are taken at, from the region's west to its east: Baghdad,
+# Erbil, Sulaymaniyah, Basra, Tehran, Mashhad.
+TILE_PLACES = [(44.36, 33.31), (44.01, 36.19), (45.43, 35.56), (47.78, 30.51),
+               (51.39, 35.69), (59.61, 36.30)]  # fmt: skip
+# The map's first screen: its centre and zoom, and a wide window's size.
+FIRST_SCREEN = (46.0, 34.5, 4)
+FIRST_SCREEN_PIXELS = (1000, 650)
+
+
+def tile_sample() -> list:
+    """The tiles holding TILE_PLACES at each zoom from 3 to 14, each once."""
+    from events.tiles import Tile
+
+    found = []
+    for z in range(3, 15):
+        for lon, lat in TILE_PLACES:
+            tile = Tile(z, *tile_xy(lon, lat, z))
+            if tile not in found:
+                found.append(tile)
+    return found
+
+
+def tile_xy(lon: float, lat: float, z: int) -> tuple[int, int]:
+    n = 2**z
+    rad = math.radians(lat)
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.log(math.tan(rad) + 1 / math.cos(rad)) / math.pi) / 2 * n)
+    return x, y
+
+
+def first_screen_tiles() -> list:
+    """The 512-pixel tiles a map of FIRST_SCREEN_PIXELS shows at FIRST_SCREEN."""
+    from events.tiles import Tile
+
+    lon, lat, z = FIRST_SCREEN
+    width, height = FIRST_SCREEN_PIXELS
+    n = 2**z
+    cx = (lon + 180) / 360 * n
+    rad = math.radians(lat)
+    cy = (1 - math.log(math.tan(rad) + 1 / math.cos(rad)) / math.pi) / 2 * n
+    half_w, half_h = width / 2 / 512, height / 2 / 512
+    return [
+        Tile(z, x, y)
+        for x in range(int(cx - half_w), int(cx + half_w) + 1)
+        for y in range(int(cy - half_h), int(cy + half_h) + 1)
+    ]
+
+
+def tile_statement(events, tile) -> tuple[str, dict]:
+    """
+    The statement a tile is built by (events one by one, or cells, as the
+    endpoint decides), with parameters plain psycopg can send: what one would
+    run by hand for the same tile.
+    """
+    from django.contrib.gis.db.backends.postgis.adapter import PostGISAdapter
+
+    from events import tiles
+
+    dense = tiles.count_at_most(events, tile, tiles.MAX_TILE_EVENTS + 1)
+    if tile.z >= tiles.EVENTS_FROM_ZOOM and dense <= tiles.MAX_TILE_EVENTS:
+        sql, params = tiles.events_statement(events, tile)
+    else:
+        sql, params = tiles.cells_statement(events, tile)
+    plain = {
+        key: value.ewkb.hex() if isinstance(value, PostGISAdapter) else value
+        for key, value in params.items()
+    }
+    return sql, plain
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    rank = max(0, math.ceil(share / 100 * len(ordered)) - 1)
+    return ordered[rank]
+
+
 # --- the filters: each and each pair, against the same page written by hand ------
 
 
@@ -1201,6 +1279,81 @@ class Bench:
         query = mapdata.CLUSTERS_SQL.format(selected=sql)
         return median_seconds(lambda: mapdata.run(query, [*params, size, size]))
 
+    # Vector tiles, uncached, against the same ST_AsMVT statement by hand.
+
+    def tiles(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from events import tiles
+
+        anonymous = filtered({})
+        # By hand as the app runs it: the values bound in the client, as
+        # Django binds them, and with the memory it gives a tile's statement
+        # (events/tiles.py), so both group in memory.
+        self.conn.execute(f"SET work_mem = '{tiles.WORK_MEM}'")
+        sql_ms: list[float] = []
+        tile_ms: list[float] = []
+        rows = []
+        for tile in tile_sample():
+            statement = tile_statement(anonymous, tile)
+            path = f"/tiles/events/{tile.z}/{tile.x}/{tile.y}.mvt"
+            size = len(self.get(path, {"bench": "warm"}))
+            turn = iter(range(10**9))
+            # A query parameter no filter reads makes each request a new
+            # cache key: the tile is built every time, as after a change.
+            ours_s, sql_s = paired(
+                lambda path=path, turn=turn: self.get(
+                    path, {"bench": f"uncached-{next(turn)}"}
+                ),
+                lambda statement=statement: sql_page(self.conn, statement),
+            )
+            tile_ms.append(ours_s * 1000)
+            sql_ms.append(sql_s * 1000)
+            rows.append({"tile": f"{tile.z}/{tile.x}/{tile.y}", "bytes": size,
+                         "ms": self.ms(ours_s), "sql_ms": self.ms(sql_s)})  # fmt: skip
+        first_screen = [
+            f"/tiles/events/{t.z}/{t.x}/{t.y}.mvt" for t in first_screen_tiles()
+        ]
+        turn = iter(range(10**9))
+
+        def first_view() -> None:
+            # As a browser asks: the TileJSON, then the view's tiles together.
+            nonce = {"bench": f"view-{next(turn)}"}
+            self.get("/tiles/events.json", nonce)
+            with ThreadPoolExecutor(max_workers=6) as pool:
+                list(pool.map(lambda path: self.get(path, nonce), first_screen))
+
+        view_s = median_seconds(first_view)
+        self.conn.execute("RESET work_mem")
+        p95 = percentile(tile_ms, 95)
+        self.details["tiles"] = {
+            "tiles": rows, "first_screen": first_screen,
+            "events_from_zoom": tiles.EVENTS_FROM_ZOOM,
+            "max_tile_events": tiles.MAX_TILE_EVENTS,
+        }  # fmt: skip
+        self.add(
+            "tile_ms_p95",
+            p95,
+            100,
+            unit="ms",
+            compares=f"{len(tile_ms)} event tiles at zooms 3–14 over the region, "
+            "uncached, over HTTP: 95th percentile",
+        )
+        self.add(
+            "tile_vs_sql",
+            sum(tile_ms) / sum(sql_ms),
+            1.2,
+            compares="the same tiles ÷ their ST_AsMVT statements run by hand",
+        )
+        self.add(
+            "map_uncached_ms",
+            view_s * 1000,
+            300,
+            unit="ms",
+            compares=f"the map's first screen uncached: TileJSON and its "
+            f"{len(first_screen)} event tiles at zoom 4, six at a time",
+        )
+
     # Timeline aggregation.
 
     def timeline(self) -> None:
@@ -1631,7 +1784,7 @@ def report(bench: Bench, machine_text: str) -> None:
 
 
 # The CSV export first: the worker's memory is measured from a fresh start.
-STEPS = ["csv_export", "geojson", "cursor", "search", "map", "timeline",
+STEPS = ["csv_export", "geojson", "cursor", "search", "map", "tiles", "timeline",
          "filters", "admin", "pages", "articles", "suggest", "import_acled",
          "ogc"]  # fmt: skip
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events import views
+from events import tile_views, views
 
 app_name = "events"
 
@@ -18,4 +18,20 @@ urlpatterns = [
     path("timeline/", views.timeline, name="timeline"),
     path("map/", views.event_map, name="map"),
     path("maps/events.geojson", views.map_data, name="map_data"),
+    path("tiles/events.json", tile_views.events_tilejson, name="events_tilejson"),
+    path(
+        "tiles/events/<int:z>/<int:x>/<int:y>.mvt",
+        tile_views.event_tile,
+        name="event_tile",
+    ),
+    path(
+        "tiles/boundaries.json",
+        tile_views.basemap_tilejson,
+        name="basemap_tilejson",
+    ),
+    path(
+        "tiles/boundaries/<int:z>/<int:x>/<int:y>.mvt",
+        tile_views.basemap_tile,
+        name="basemap_tile",
+    ),
 ]

@@ -44,6 +44,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # WebGL in software, for the map (MapLibre GL JS).
+    "--enable-unsafe-swiftshader",
 ]
 SCREENSHOTS = settings.BASE_DIR / "artifacts" / "screenshots"
 BROWSER_PASSWORD = "browser-test-password"
@@ -167,34 +169,155 @@ def test_every_page_loads_cleanly_and_offline(page: Page) -> None:
     page.assert_clean()
 
 
-def test_map_draws_border_region_and_markers(page: Page) -> None:
+def wait_for_map(page: Page, loaded: str | None = None) -> None:
+    """Until the map has drawn its tiles and counted the events in view."""
+    selector = (
+        "#event-map[data-loaded]"
+        if loaded is None
+        else (f"#event-map[data-loaded='{loaded}']")
+    )
+    page.tab.wait_for_selector(selector, state="attached", timeout=30000)
+
+
+def rendered(page: Page, *layers: str) -> int:
+    layer_list = ",".join(f"'{layer}'" for layer in layers)
+    return page.tab.evaluate(
+        "window.ZagrosEventMap.map.queryRenderedFeatures("
+        f"{{layers: [{layer_list}]}}).length"
+    )
+
+
+def jump(page: Page, lon: float, lat: float, zoom: float) -> None:
+    """Moves the map and waits until the new view's tiles are drawn."""
+    page.tab.evaluate("delete document.getElementById('event-map').dataset.loaded")
+    page.tab.evaluate(
+        f"window.ZagrosEventMap.map.jumpTo({{center: [{lon}, {lat}], zoom: {zoom}}})"
+    )
+    wait_for_map(page)
+
+
+def click_on_map(page: Page, lon: float, lat: float) -> None:
+    """A click where the map draws a place."""
+    x, y = page.tab.evaluate(
+        f"(() => {{ const p = window.ZagrosEventMap.map.project([{lon}, {lat}]);"
+        " return [p.x, p.y]; })()"
+    )
+    box = page.tab.locator("#event-map canvas").bounding_box()
+    page.tab.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def test_map_draws_events_and_boundaries_from_tiles(page: Page) -> None:
+    requested: list[str] = []
+    page.tab.on("response", lambda r: requested.append(f"{r.status} {r.url}"))
     page.open("/map/")
+    wait_for_map(page, "9")
     tab = page.tab
-    tab.wait_for_selector("path.basemap-border")
-    tab.wait_for_selector("#event-map[data-loaded]")
-    assert tab.locator("path.basemap-border").count() >= 2  # Iran–Iraq, Kurdistan–Iran
-    assert tab.locator("path.basemap-region").count() == 1
-    assert tab.locator("path.basemap-country").count() == 12
-    markers = tab.locator(".cluster, path.marker").count()
-    assert markers >= 3
-    assert int(tab.get_attribute("#event-map", "data-loaded")) == 9
-    tab.dispatch_event("path.basemap-region", "mouseover")
-    assert "Kurdistan Region" in tab.inner_text(".leaflet-tooltip-pane")
+    tiles = [line for line in requested if "/tiles/" in line]
+    assert any("/tiles/events.json" in line for line in tiles)
+    assert any("/tiles/boundaries/" in line for line in tiles)
+    assert any("/tiles/events/" in line and ".mvt" in line for line in tiles)
+    assert all(line.startswith(("200 ", "304 ")) for line in tiles), tiles
+    assert not any("/maps/events.geojson" in line for line in requested)
+    # The boundaries, the event cells, and the region's and border's names.
+    assert rendered(page, "countries") > 0
+    assert rendered(page, "borders") > 0
+    assert rendered(page, "cells") >= 3
+    assert "Kurdistan Region" in tab.inner_text(".basemap-label-region")
+    assert "Iran–Iraq border" in tab.inner_text(".basemap-label-border")
+    # The legend names every type, with its symbol.
+    assert tab.locator("#map-legend [data-type]").count() == len(Event.Type)
     page.screenshot("map-clusters")
     page.assert_clean()
 
 
 def test_zoomed_in_map_draws_approximate_places_as_circles(page: Page) -> None:
     page.open("/map/")
-    tab = page.tab
-    tab.wait_for_selector("#event-map[data-loaded]")
-    tab.evaluate("window.ZagrosEventMap.map.setView([35.5, 45.5], 9)")
-    tab.wait_for_selector("path.marker.approximate")
-    tab.wait_for_function(
-        "document.querySelector('#map-status').textContent.includes('in view')"
-    )
+    wait_for_map(page)
+    event = Event.objects.filter(geo_precision="region").order_by("pk").first()
+    jump(page, event.point.x, event.point.y, 9)
+    assert rendered(page, "approximate") >= 1
+    assert rendered(page, "cells") == 0
+    assert "in view" in page.tab.inner_text("#map-status")
     page.screenshot("map-zoomed")
     page.assert_clean()
+
+
+def test_a_popup_links_the_event_and_its_sources(page: Page) -> None:
+    signing = Event.objects.get(title__startswith="Iraq and Iran sign")
+    article = SourceArticle.objects.get()
+    page.open("/map/")
+    wait_for_map(page)
+    jump(page, signing.point.x, signing.point.y, 13)
+    assert rendered(page, "events") == 2  # the signing and the meeting
+    click_on_map(page, signing.point.x, signing.point.y)
+    popup = page.tab.locator(".maplibregl-popup-content")
+    popup.wait_for()
+    links = popup.locator("a")
+    titles = links.all_inner_texts()
+    assert any(title in titles for title in (
+        signing.title, "Prime Minister al-Sudani meets Ali Shamkhani in Baghdad"
+    ))  # fmt: skip
+    popup.locator(".map-popup-sources li a").first.wait_for()
+    source = popup.locator(".map-popup-sources li a").first
+    assert source.inner_text() == article.title
+    assert source.get_attribute("href") == f"/articles/{article.pk}/"
+    page.screenshot("map-popup")
+    page.assert_clean()
+
+
+def test_the_url_restores_a_view(page: Page) -> None:
+    page.open("/map/?type=statement#map=7.5/33.2/44.1&layers=heat")
+    wait_for_map(page)
+    tab = page.tab
+    state = tab.evaluate(
+        "(() => { const m = window.ZagrosEventMap.map; const c = m.getCenter();"
+        " return {zoom: m.getZoom(), lat: c.lat, lon: c.lng,"
+        " heat: m.getLayoutProperty('heat-cells', 'visibility'),"
+        " events: m.getLayoutProperty('cells', 'visibility')}; })()"
+    )
+    assert state["zoom"] == 7.5
+    assert abs(state["lat"] - 33.2) < 1e-6 and abs(state["lon"] - 44.1) < 1e-6
+    assert state["heat"] == "visible" and state["events"] == "none"
+    assert tab.is_checked("#layer-heat") and not tab.is_checked("#layer-events")
+    assert tab.input_value("#f-type") == "statement"
+    # Moved and switched, the view is in the address, and the address restores it.
+    tab.check("#layer-events")
+    jump(page, 51.4, 35.7, 6)
+    assert "#map=6/35.7000/51.4000&layers=events,heat" in tab.url
+    assert "type=statement" in tab.url
+    tab.reload()
+    wait_for_map(page)
+    assert tab.evaluate("window.ZagrosEventMap.map.getZoom()") == 6
+    assert tab.is_checked("#layer-events") and tab.is_checked("#layer-heat")
+    # The filters' form keeps the view when it applies new filters.
+    tab.select_option("#f-type", "agreement")
+    tab.click("#filters button[type=submit]")
+    wait_for_map(page)
+    assert "type=agreement" in tab.url and "#map=6/35.7000/51.4000" in tab.url
+    # And clearing them keeps it too.
+    tab.click("#filters a:has-text('Clear')")
+    wait_for_map(page)
+    assert "type=" not in tab.url and "#map=6/35.7000/51.4000" in tab.url
+    page.assert_clean()
+
+
+def test_on_a_phone_the_map_is_on_the_first_screen(browser, server) -> None:
+    phone = Page(browser, server, width=390)
+    try:
+        phone.open("/map/")
+        wait_for_map(phone)
+        tab = phone.tab
+        assert not tab.evaluate("document.getElementById('filters-fold').open")
+        box = tab.locator("#event-map").bounding_box()
+        assert box["y"] + 200 < 900, box  # at least 200 pixels of map show
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 390
+        tab.click("#filters-fold summary")
+        assert tab.is_visible("#f-type")
+        phone.screenshot("map-phone")
+        phone.assert_clean()
+    finally:
+        phone.context.close()
+        connections.close_all()
 
 
 def timeline_rows(page: Page) -> int:
@@ -213,7 +336,7 @@ def test_a_filter_narrows_both_timeline_and_map(page: Page) -> None:
     page.screenshot("timeline-filtered")
 
     page.tab.click("#to-map")
-    page.tab.wait_for_selector("#event-map[data-loaded]")
+    wait_for_map(page)
     assert page.tab.get_attribute("#event-map", "data-loaded") == "2"
     assert page.tab.input_value("#f-type") == "statement"
     page.assert_clean()
@@ -222,10 +345,10 @@ def test_a_filter_narrows_both_timeline_and_map(page: Page) -> None:
 def test_the_year_slider_narrows_the_map_and_the_timeline(page: Page) -> None:
     page.open("/map/")
     tab = page.tab
-    tab.wait_for_selector("#event-map[data-loaded='9']")
+    wait_for_map(page, "9")
     tab.fill("#slider-start", "2023")
     tab.dispatch_event("#slider-start", "change")
-    tab.wait_for_selector("#event-map[data-loaded='4']")
+    wait_for_map(page, "4")
     assert "start=2023" in tab.url
     tab.click("#to-timeline")
     tab.wait_for_load_state("networkidle")
@@ -346,18 +469,18 @@ def test_names_in_map_tooltips_and_popups_are_text(
 ) -> None:
     page.open("/map/")
     tab = page.tab
-    tab.wait_for_selector("#event-map[data-loaded]")
-    # The basemap names the region with a permanent tooltip.
-    tooltips = tab.locator(".leaflet-tooltip-pane .basemap-label-region")
-    tooltips.filter(has_text=HOSTILE_NAME).wait_for()
+    wait_for_map(page)
+    # The map names the regions on it, as text.
+    labels = tab.locator("#event-map .basemap-label-region")
+    labels.filter(has_text=HOSTILE_NAME).wait_for()
     # Close enough that the event is drawn on its own, with its popup.
     point = hostile_place.point
-    tab.evaluate(f"window.ZagrosEventMap.map.setView([{point.y}, {point.x}], 11)")
-    tab.wait_for_selector("#event-map[data-loaded='1']")
-    tab.click("path.marker")
-    popup = tab.locator(".leaflet-popup-content")
+    jump(page, point.x, point.y, 11)
+    assert tab.get_attribute("#event-map", "data-loaded") == "1"
+    click_on_map(page, point.x, point.y)
+    popup = tab.locator(".maplibregl-popup-content")
     popup.wait_for()
-    assert popup.locator("a").inner_text() == HOSTILE_NAME
+    assert popup.locator("strong a").inner_text() == HOSTILE_NAME
     assert HOSTILE_NAME in popup.inner_text()  # the place, after the date
     assert tab.locator("#event-map img").count() == 0
     assert tab.evaluate("typeof window.__xss") == "undefined"

@@ -146,6 +146,8 @@ def fill(route: str, world: SharedWorld, key: str) -> list[str]:
         "<int:location_id>": str(world.place.pk),
         "<int:article_id>": str(world.article.pk),
         "<str:key>": key,
+        # A tile at the shared world's place, close enough to hold events.
+        "<int:z>/<int:x>/<int:y>": "12/2566/1639",
     }
     if route == "api/v1/.*/":  # the API's catch-all for unknown paths
         return ["/api/v1/nothing-here/"]

@@ -835,6 +835,15 @@ ROUTES: dict[str, Callable[[Reader], list[Probe]] | str] = {
     "timeline/": timeline,
     "map/": shows_none("/map/"),  # its events come from map_data
     "maps/events.geojson": map_data,
+    "tiles/events.json": shows_none("/tiles/events.json?type=battle"),
+    "tiles/events/<int:z>/<int:x>/<int:y>.mvt": (
+        "binary vector tiles: walked by every persona in tests/test_tiles.py, "
+        "read by GDAL"
+    ),
+    "tiles/boundaries.json": shows_none("/tiles/boundaries.json"),
+    "tiles/boundaries/<int:z>/<int:x>/<int:y>.mvt": (
+        "binary tiles of the boundaries; hold no events"
+    ),
     "feeds/events/": feed,
     "api/v1/": shows_none("/api/v1/"),
     "api/v1/schema/": "describes the API; holds no records",

@@ -398,7 +398,8 @@ CONTENT_SECURITY_POLICY = {
             "data:",
             *([MAP_TILE_URL.split("/{")[0]] if MAP_TILE_URL else []),
         ],
-        "connect-src": [SELF],
+        # The events map (MapLibre) fetches an online tile layer's images.
+        "connect-src": [SELF, *([MAP_TILE_URL.split("/{")[0]] if MAP_TILE_URL else [])],
         "font-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],

@@ -1,0 +1,122 @@
+"""
+The tile endpoints: event tiles under the reader's filters and view of the
+data, basemap tiles, and the TileJSON document of each (events/tiles.py builds
+the tiles).
+"""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+
+from events import tiles
+from events.tiles import Tile
+
+MVT_TYPE = "application/vnd.mapbox-vector-tile"
+# The region the tracker covers (west, south, east, north) and its centre:
+# where a client that opens the tile set first looks.
+REGION_BOUNDS = (24.0, 22.0, 66.0, 44.0)
+REGION_CENTER = (46.0, 34.5, 4)
+ATTRIBUTION = "Zagros events"
+
+
+def _tile_or_404(z: int, x: int, y: int) -> Tile | JsonResponse:
+    tile = Tile(z, x, y)
+    if not tile.exists():
+        return JsonResponse(
+            {
+                "detail": f"No tile {z}/{x}/{y}: zooms run from {tiles.MIN_ZOOM} to "
+                f"{tiles.MAX_ZOOM}, and x and y from 0 to 2^zoom - 1."
+            },
+            status=404,
+        )
+    return tile
+
+
+def _tile_response(request: HttpRequest, body: bytes, etag: str, seconds: int):
+    response = HttpResponse(body, content_type=MVT_TYPE)
+    response["ETag"] = etag
+    # Editors' tiles hold drafts: only their own browser keeps them.
+    public = not tiles.readers_view(request.user)[0]
+    patch_cache_control(response, public=public, private=not public, max_age=seconds)
+    return response
+
+
+def _not_modified(request: HttpRequest, etag: str, seconds: int):
+    response = get_conditional_response(request, etag=etag)
+    if response is not None:
+        patch_cache_control(response, max_age=seconds)
+    return response
+
+
+def event_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
+    tile = _tile_or_404(z, x, y)
+    if isinstance(tile, JsonResponse):
+        return tile
+    filterset = tiles.filtered_events(request)
+    if not filterset.is_valid():
+        return JsonResponse(filterset.errors, status=400)
+    version = tiles.event_tile_version(request)
+    etag = f'"{version}"'
+    if response := _not_modified(request, etag, tiles.CLIENT_SECONDS):
+        return response
+    body = tiles.cached_event_tile(request, filterset.qs, tile, version)
+    return _tile_response(request, body, etag, tiles.CLIENT_SECONDS)
+
+
+def basemap_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
+    tile = _tile_or_404(z, x, y)
+    if isinstance(tile, JsonResponse):
+        return tile
+    version = tiles.basemap_tile_version()
+    etag = f'"{version}"'
+    if response := _not_modified(request, etag, tiles.BASEMAP_CLIENT_SECONDS):
+        return response
+    response = HttpResponse(
+        tiles.cached_basemap_tile(tile, version), content_type=MVT_TYPE
+    )
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=tiles.BASEMAP_CLIENT_SECONDS)
+    return response
+
+
+def _template_url(request: HttpRequest, name: str) -> str:
+    """The absolute {z}/{x}/{y} address of a tile set, with the request's filters."""
+    path = reverse(name, args=[0, 0, 0]).removesuffix("/0/0/0.mvt")
+    url = request.build_absolute_uri(path) + "/{z}/{x}/{y}.mvt"
+    query = request.GET.urlencode(safe=",")
+    return f"{url}?{query}" if query else url
+
+
+def events_tilejson(request: HttpRequest) -> HttpResponse:
+    filterset = tiles.filtered_events(request)
+    if not filterset.is_valid():
+        return JsonResponse(filterset.errors, status=400)
+    document = tiles.tilejson(
+        name="Zagros events",
+        description="Events of the tracker as vector tiles, under the filters "
+        "of this document's own query string (the same as the API's).",
+        tiles_url=_template_url(request, "events:event_tile"),
+        layers=tiles.event_layers(),
+        attribution=ATTRIBUTION,
+        bounds=REGION_BOUNDS,
+        center=REGION_CENTER,
+    )
+    response = JsonResponse(document)
+    patch_cache_control(response, public=True, max_age=tiles.BASEMAP_CLIENT_SECONDS)
+    return response
+
+
+def basemap_tilejson(request: HttpRequest) -> HttpResponse:
+    document = tiles.tilejson(
+        name="Zagros boundaries",
+        description="Countries, provinces, the Kurdistan Region and the border "
+        "lines the tracker's places are drawn from.",
+        tiles_url=_template_url(request, "events:basemap_tile"),
+        layers=tiles.basemap_layers(),
+        attribution="Boundaries: Natural Earth (public domain)",
+        bounds=REGION_BOUNDS,
+        center=REGION_CENTER,
+    )
+    response = JsonResponse(document)
+    patch_cache_control(response, public=True, max_age=tiles.BASEMAP_CLIENT_SECONDS)
+    return response

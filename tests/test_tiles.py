@@ -1,0 +1,313 @@
+"""
+Vector tiles of the events and the boundaries, read back by GDAL's MVT driver
+(a client not written here): what they hold under each filter and for each
+reader, how a zoom's cells add up, ETags and caching, TileJSON.
+"""
+
+import json
+import math
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from events import tiles
+from events.models import Event, Location
+from tests import test_ogc_clients
+from tests.conftest import PERSONAS, WINDOW, SharedWorld, make_event, persona_client
+
+pytestmark = pytest.mark.django_db
+
+# The OGC client tests' live server: the seed and 25 published battles more.
+server = test_ogc_clients.server
+
+MVT = "application/vnd.mapbox-vector-tile"
+DATES = {"start": WINDOW[0].isoformat(), "end": WINDOW[1].isoformat()}
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int, int]:
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    rad = math.radians(lat)
+    y = int((1 - math.log(math.tan(rad) + 1 / math.cos(rad)) / math.pi) / 2 * n)
+    return z, x, y
+
+
+def gdal_layers(source: str, z: int, x: int, y: int) -> dict[str, list[dict]]:
+    """Every layer GDAL reads from an MVT tile (a file or a URL), as GeoJSON
+    features in longitude and latitude."""
+    options = ["-oo", f"Z={z}", "-oo", f"X={x}", "-oo", f"Y={y}"]
+    listing = subprocess.run(
+        ["ogrinfo", "-ro", "-q", *options, source],
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    names = [line.split(": ", 1)[1].split(" (")[0] for line in listing.splitlines()
+             if ": " in line and line.split(":")[0].strip().isdigit()]  # fmt: skip
+    layers = {}
+    for name in names:
+        out = subprocess.run(
+            ["ogr2ogr", "-f", "GeoJSON", "-t_srs", "EPSG:4326", "/vsistdout/",
+             *options, source, name],
+            capture_output=True, text=True, check=True, timeout=60,
+        ).stdout  # fmt: skip
+        layers[name] = json.loads(out)["features"]
+    return layers
+
+
+def read_tile(content: bytes, z: int, x: int, y: int) -> dict[str, list[dict]]:
+    """A tile's layers as GDAL reads them; an empty tile has none."""
+    if not content:
+        return {}
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "tile.mvt"
+        path.write_bytes(content)
+        return gdal_layers(str(path), z, x, y)
+
+
+def get_tile(client: Client, z: int, x: int, y: int, **params) -> dict:
+    response = client.get(f"/tiles/events/{z}/{x}/{y}.mvt", params)
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == MVT
+    return read_tile(response.content, z, x, y)
+
+
+def event_ids(layers: dict) -> set[int]:
+    return {f["properties"]["mvt_id"] for f in layers.get("events", [])}
+
+
+def cell_total(layers: dict) -> int:
+    return sum(f["properties"]["count"] for f in layers.get("cells", []))
+
+
+def world_total(client: Client, z: int, **params) -> int:
+    """The cells' counts over every tile of a zoom."""
+    return sum(
+        cell_total(get_tile(client, z, x, y, **params))
+        for x in range(2**z)
+        for y in range(2**z)
+    )
+
+
+# --- GDAL over HTTP ------------------------------------------------------------
+
+
+def test_gdal_reads_event_and_boundary_tiles_by_url(server: str) -> None:
+    baghdad = Location.objects.get(name="Baghdad", kind=Location.Kind.CITY)
+    z, x, y = tile_of(baghdad.point.x, baghdad.point.y, 12)
+    layers = gdal_layers(f"{server}/tiles/events/{z}/{x}/{y}.mvt", z, x, y)
+    events = {f["properties"]["mvt_id"]: f for f in layers["events"]}
+    signing = Event.objects.get(title__startswith="Iraq and Iran sign")
+    feature = events[signing.pk]
+    assert feature["properties"]["title"] == signing.title
+    assert feature["properties"]["type"] == "agreement"
+    assert feature["properties"]["precision"] == "exact"
+    lon, lat = feature["geometry"]["coordinates"]
+    # Within a tile coordinate of the event's point (4096 to a 10 km tile).
+    assert abs(lon - signing.point.x) < 0.001 and abs(lat - signing.point.y) < 0.001
+
+    # Far out, the seed and the server's 25 battles at Iraq's centre, in cells.
+    z, x, y = tile_of(44.0, 33.0, 3)
+    cells = gdal_layers(f"{server}/tiles/events/{z}/{x}/{y}.mvt?type=battle", z, x, y)
+    assert (
+        cell_total(cells)
+        == Event.objects.published().filter(event_type="battle").count()
+    )
+    assert {f["properties"]["type"] for f in cells["cells"]} == {"battle"}
+
+    region = Location.objects.get(code="IQ-KR").geometry.point_on_surface
+    z, x, y = tile_of(region.x, region.y, 5)
+    basemap = gdal_layers(f"{server}/tiles/boundaries/{z}/{x}/{y}.mvt", z, x, y)
+    assert set(basemap) == {"areas", "borders", "labels"}
+    kinds = {f["properties"]["kind"] for f in basemap["areas"]}
+    assert {"country", "admin1", "region"} <= kinds
+    codes = {f["properties"]["code"] for f in basemap["borders"]}
+    assert "IRN-IRQ" in codes
+    labels = {f["properties"]["name"] for f in basemap["labels"]}
+    assert "Kurdistan Region" in labels
+
+
+def test_tilejson_names_the_tiles_with_the_filters(client: Client) -> None:
+    document = client.get("/tiles/events.json", {"type": "battle", "q": "a b"}).json()
+    assert document["tilejson"] == "3.0.0"
+    (template,) = document["tiles"]
+    assert template.startswith("http://testserver/tiles/events/{z}/{x}/{y}.mvt?")
+    assert "type=battle" in template and "q=a%20b" in template
+    assert {layer["id"] for layer in document["vector_layers"]} == {"cells", "events"}
+    events = next(v for v in document["vector_layers"] if v["id"] == "events")
+    assert set(events["fields"]) == {"title", "type", "precision", "fatalities",
+                                     "date", "place"}  # fmt: skip
+    assert document["minzoom"] == 0 and document["maxzoom"] == tiles.MAX_ZOOM
+    basemap = client.get("/tiles/boundaries.json").json()
+    assert basemap["tiles"] == ["http://testserver/tiles/boundaries/{z}/{x}/{y}.mvt"]
+    # A filter that cannot be used: the document says which, as the API does.
+    response = client.get("/tiles/events.json", {"start": "soon"})
+    assert response.status_code == 400
+    assert "start" in response.json()
+
+
+# --- what a tile holds -------------------------------------------------------------
+
+
+def test_each_event_is_counted_once_at_every_zoom(client: Client) -> None:
+    cache.clear()
+    visible = Event.objects.published().filter(point__isnull=False).count()
+    for z in (0, 1, 2, 3):
+        assert world_total(client, z) == visible, z
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"type": "statement"},
+        {"country": "IRN"},
+        {"start": "2023"},
+        {"q": "agreement"},
+        {"bbox": "44,33,45,34"},
+        {"type": "statement", "start": "2022", "end": "2022"},
+    ],
+)
+def test_filters_apply_to_tiles_as_to_the_api(client: Client, params: dict) -> None:
+    cache.clear()
+    listed = client.get("/api/v1/events/", {**params, "limit": 1000}).json()
+    expected = {row["id"] for row in listed["results"]}
+    assert world_total(client, 2, **params) == len(expected)
+    # Close in, event by event, in each tile holding one.
+    found = set()
+    for event in Event.objects.filter(pk__in=expected):
+        tile = tile_of(event.point.x, event.point.y, 13)
+        found |= event_ids(get_tile(client, *tile, **params))
+    assert found == expected
+
+
+def test_bad_filters_and_tiles_are_refused_clearly(client: Client) -> None:
+    response = client.get("/tiles/events/3/5/3.mvt", {"type": "nonsense"})
+    assert response.status_code == 400
+    assert "type" in response.json()
+    for path in ("/tiles/events/15/0/0.mvt", "/tiles/events/2/4/0.mvt",
+                 "/tiles/boundaries/3/0/8.mvt"):  # fmt: skip
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "zoom" in response.json()["detail"]
+
+
+def test_a_dense_tile_stays_in_cells(client: Client, monkeypatch) -> None:
+    cache.clear()
+    baghdad = Location.objects.get(name="Baghdad", kind=Location.Kind.CITY)
+    z, x, y = tile_of(baghdad.point.x, baghdad.point.y, 12)
+    assert cell_total(get_tile(client, z, x, y)) == 0
+    assert len(event_ids(get_tile(client, z, x, y))) == 2
+    cache.clear()
+    monkeypatch.setattr(tiles, "MAX_TILE_EVENTS", 1)
+    layers = get_tile(client, z, x, y)
+    assert "events" not in layers
+    assert cell_total(layers) == 2
+
+
+def test_fatalities_and_precision_reach_the_tile(client: Client) -> None:
+    cache.clear()
+    erbil = Location.objects.get(code="IQ-AR")
+    event = make_event(
+        title="Shelling near Erbil",
+        event_type=Event.Type.REMOTE_VIOLENCE,
+        location=erbil,
+        geo_precision="region",
+        fatalities_best=7,
+        status=Event.Status.PUBLISHED,
+    )
+    layers = get_tile(client, *tile_of(event.point.x, event.point.y, 10))
+    (feature,) = [f for f in layers["events"] if f["properties"]["mvt_id"] == event.pk]
+    assert feature["properties"]["fatalities"] == 7
+    assert feature["properties"]["precision"] == "region"
+    assert feature["properties"]["type"] == "remote_violence"
+    assert feature["properties"]["place"] == erbil.name
+    cells = get_tile(client, *tile_of(event.point.x, event.point.y, 4))
+    assert sum(f["properties"]["fatalities"] for f in cells["cells"]) >= 7
+
+
+# --- who sees what -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_reader_sees_in_tiles_what_the_rule_allows(
+    persona: str, shared_world: SharedWorld
+) -> None:
+    cache.clear()
+    client, user = persona_client(persona)
+    visible = set(
+        Event.objects.visible_to(user)
+        .filter(pk__in=shared_world.event_ids)
+        .values_list("pk", flat=True)
+    )
+    point = shared_world.place.point
+    close = get_tile(client, *tile_of(point.x, point.y, 12), **DATES)
+    assert event_ids(close) & shared_world.event_ids == visible
+    far = get_tile(client, *tile_of(point.x, point.y, 4), **DATES)
+    assert cell_total(far) == len(visible)
+    # The review queue's filter tells only those who may see the queue.
+    tile = tile_of(point.x, point.y, 12)
+    queue = event_ids(get_tile(client, *tile, awaiting_review="true", **DATES))
+    if persona in ("anonymous", "analyst"):
+        assert queue == set()
+    else:
+        in_review = shared_world.events[Event.Status.IN_REVIEW].pk
+        assert in_review in queue
+
+
+def test_drafts_never_reach_an_anonymous_tile_even_from_the_cache(
+    shared_world: SharedWorld, editor_client: Client
+) -> None:
+    cache.clear()
+    point = shared_world.place.point
+    z, x, y = tile_of(point.x, point.y, 12)
+    # An editor fills the cache first: the anonymous reader gets a tile of
+    # their own, with its own ETag, and may not keep the editor's.
+    editors = editor_client.get(f"/tiles/events/{z}/{x}/{y}.mvt", DATES)
+    assert "private" in editors["Cache-Control"]
+    anonymous = Client().get(
+        f"/tiles/events/{z}/{x}/{y}.mvt", DATES, HTTP_IF_NONE_MATCH=editors["ETag"]
+    )
+    assert anonymous.status_code == 200
+    assert anonymous["ETag"] != editors["ETag"]
+    assert "public" in anonymous["Cache-Control"]
+    shown = event_ids(read_tile(anonymous.content, z, x, y))
+    assert shown == {shared_world.events[Event.Status.PUBLISHED].pk}
+    assert b"Visibility probe draft" not in anonymous.content
+    assert b"Visibility probe draft" in editors.content
+
+
+# --- ETags and the cache ---------------------------------------------------------
+
+
+def test_etag_follows_the_data_version(client: Client) -> None:
+    cache.clear()
+    iraq = Location.objects.get(code="IRQ").point  # where the new event goes
+    z, x, y = tile_of(iraq.x, iraq.y, 3)
+    path = f"/tiles/events/{z}/{x}/{y}.mvt"
+    first = client.get(path)
+    assert first["ETag"] and "max-age=" in first["Cache-Control"]
+    again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    # The same filters in another order are the same tile.
+    assert (
+        client.get(path + "?type=battle&country=IRQ")["ETag"]
+        == client.get(path + "?country=IRQ&type=battle")["ETag"]
+    )
+    make_event(title="A new statement", status=Event.Status.PUBLISHED)
+    changed = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+    assert (
+        cell_total(read_tile(changed.content, 3, 5, 3))
+        == cell_total(read_tile(first.content, 3, 5, 3)) + 1
+    )
+    boundaries = client.get("/tiles/boundaries/3/5/3.mvt")
+    assert "public" in boundaries["Cache-Control"]
+    assert (
+        client.get(
+            "/tiles/boundaries/3/5/3.mvt", HTTP_IF_NONE_MATCH=boundaries["ETag"]
+        ).status_code
+        == 304
+    )
