@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
@@ -36,6 +35,7 @@ from events.features import event_properties
 from events.filters import EventFilterSet, box
 from events.models import Event, sees_unpublished
 from events.queries import bulk_read, data_version
+from tracker.replicas import read_connection
 
 EXTENT = 4096  # tile coordinates per side, the MVT default
 BUFFER = 64  # coordinates kept beyond each edge, for symbols that cross it
@@ -298,7 +298,7 @@ def event_tile(events: QuerySet, tile: Tile) -> bytes:
             sql, params = events_statement(events, tile)
         else:
             sql, params = cells_statement(events, tile)
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             # Enough memory to group a region's events in one hash table,
             # rather than sort them on disk.
             cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
@@ -315,7 +315,7 @@ def basemap_tile(tile: Tile) -> bytes:
         "pixel": tile.pixel_metres(),
         "margin": tile.pixel_metres() * BUFFER,
     }
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(BASEMAP_SQL, params)
         return bytes(cursor.fetchone()[0] or b"")
 
