@@ -16,6 +16,7 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("favicon.ico", views.favicon),
     path("timeline/", views.timeline, name="timeline"),
+    path("now/", views.now, name="now"),
     path("map/", views.event_map, name="map"),
     path("maps/events.geojson", views.map_data, name="map_data"),
 ]

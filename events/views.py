@@ -23,6 +23,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
@@ -539,6 +540,43 @@ def timeline(request: HttpRequest) -> HttpResponse:
         **_filter_choices(),
     }
     return render(request, "events/timeline.html", ctx)
+
+
+NOW_EVENTS = 50
+# Seconds between two polls of the live view; its pages read this.
+NOW_POLL_SECONDS = 5
+
+
+def now(request: HttpRequest) -> HttpResponse:
+    """
+    What is happening now: the latest published events, most recently
+    published first, with the timeline's filters. The page polls the API's
+    `updated_since` and puts events published meanwhile at the top.
+    """
+    filterset = _filtered(request)
+    errors = None
+    if filterset.is_valid():
+        events = (
+            filterset.qs.filter(status=Event.Status.PUBLISHED)
+            .select_related("location")
+            .order_by("-published_at", "-id")[:NOW_EVENTS]
+        )
+    else:
+        errors = filterset.errors
+        events = Event.objects.none()
+    ctx = {
+        "events": list(events),
+        "errors": errors,
+        "params": request.GET,
+        "query": _without(request.GET, "after", "sort"),
+        # The server's clock starts the polls: the first asks for what
+        # changed from the moment this list was read.
+        "since": timezone.now().isoformat(),
+        "poll_seconds": NOW_POLL_SECONDS,
+        "api_url": reverse("api:event-list"),
+        **_filter_choices(),
+    }
+    return render(request, "events/now.html", ctx)
 
 
 def event_map(request: HttpRequest) -> HttpResponse:

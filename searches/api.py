@@ -1,0 +1,171 @@
+"""
+Saved searches over the REST API (/api/v1/searches/): each signed-in user
+lists, saves, changes and deletes their own; nobody reads anyone else's,
+not even an administrator (another's search answers 404, as one that does
+not exist). Registered on the API's router in events/api/urls.py.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import permissions, serializers, viewsets
+
+from events.api.http import ConditionalMixin, Conflict
+from events.api.serializers import ArticleURLField, ModelSerializer, StrictCharField
+from events.api.views import PageMixin
+from events.filters import EventFilterSet
+from events.models import FeedToken
+from searches import alerts
+from searches.models import MAX_SEARCHES_PER_USER, SavedSearch
+
+
+def filters_schema() -> dict:
+    """Each kept filter of events as a property: a string or a list of strings."""
+    return {
+        "type": "object",
+        "description": "The events' filters, as GET /api/v1/events/ takes them "
+        "(see its parameters): each name with a value, or a list of values "
+        "for one that repeats. Checked as the list checks them; a wrong "
+        "value is an error naming the filter.",
+        "properties": {
+            name: {
+                "description": str(
+                    EventFilterSet.base_filters[name].extra.get("help_text", "")
+                ),
+                "oneOf": [
+                    {"type": "string", "maxLength": alerts.MAX_VALUE_LENGTH},
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string",
+                            "maxLength": alerts.MAX_VALUE_LENGTH,
+                        },
+                        "maxItems": alerts.MAX_VALUES,
+                    },
+                ],
+            }
+            for name in alerts.kept_filters()
+        },
+        "additionalProperties": False,
+    }
+
+
+class FiltersField(serializers.Field):
+    default_error_messages = {"not_object": "Expected an object of filters."}
+
+    def to_internal_value(self, data: object) -> dict[str, list[str]]:
+        if not isinstance(data, dict):
+            self.fail("not_object")
+        try:
+            return alerts.clean_filters(data)
+        except alerts.InvalidFilters as invalid:
+            raise serializers.ValidationError(invalid.errors) from None
+
+    def to_representation(self, value: dict) -> dict:
+        return value
+
+
+FiltersField = extend_schema_field(filters_schema())(FiltersField)
+
+
+class SavedSearchSerializer(ModelSerializer):
+    name = StrictCharField(max_length=200, help_text="Unique among your searches.")
+    filters = FiltersField(required=False)
+    webhook_url = ArticleURLField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="New matching events are POSTed here as a GeoJSON "
+        "FeatureCollection, signed with `webhook_secret` "
+        f"(header {alerts.SIGNATURE_HEADER}: sha256=<HMAC-SHA256 of the body, "
+        "hex>). Empty: no webhook.",
+    )
+    feed_url = serializers.SerializerMethodField(
+        help_text="The search's private Atom feed; the address is the key."
+    )
+    timeline_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SavedSearch
+        fields = [
+            "id", "name", "filters", "digest", "webhook_url", "webhook_secret",
+            "feed_url", "timeline_url", "created_at", "updated_at",
+            "webhook_failures", "webhook_error", "webhook_succeeded_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "webhook_secret", "created_at", "updated_at", "webhook_failures",
+            "webhook_error", "webhook_succeeded_at",
+        ]  # fmt: skip
+
+    def get_feed_url(self, search: SavedSearch) -> str | None:
+        token = FeedToken.objects.filter(user=search.owner_id).first()
+        if token is None:
+            return None
+        return self.context["request"].build_absolute_uri(search.feed_path(token.key))
+
+    def get_timeline_url(self, search: SavedSearch) -> str:
+        return self.context["request"].build_absolute_uri(search.timeline_url())
+
+    def validate(self, data: dict) -> dict:
+        user = self.context["request"].user
+        digest = data.get("digest", getattr(self.instance, "digest", "off"))
+        if digest != SavedSearch.Digest.OFF and not user.email:
+            raise serializers.ValidationError(
+                {"digest": ["Your account has no e-mail address to send it to."]}
+            )
+        if self.instance is None and (
+            SavedSearch.objects.filter(owner=user).count() >= MAX_SEARCHES_PER_USER
+        ):
+            raise serializers.ValidationError(
+                {"name": [f"At most {MAX_SEARCHES_PER_USER} saved searches each."]}
+            )
+        name = data.get("name")
+        same = SavedSearch.objects.filter(owner=user, name=name)
+        if self.instance is not None:
+            same = same.exclude(pk=self.instance.pk)
+        if name and same.exists():
+            raise serializers.ValidationError(
+                {"name": ["You have a saved search of this name."]}, code="unique"
+            )
+        return data
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your saved searches"),
+    retrieve=extend_schema(summary="One of your saved searches"),
+    create=extend_schema(
+        summary="Save a search",
+        description="Events published from now on that match the filters "
+        "reach its feed, and its digest and webhook if asked for.",
+    ),
+    update=extend_schema(summary="Replace one of your saved searches"),
+    partial_update=extend_schema(summary="Change one of your saved searches"),
+    destroy=extend_schema(summary="Delete one of your saved searches"),
+)
+class SavedSearchViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
+    """Your saved searches: named filters with a private feed and alerts."""
+
+    queryset = SavedSearch.objects.none()  # for the schema
+    serializer_class = SavedSearchSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends: list = []
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self) -> QuerySet:
+        return SavedSearch.objects.filter(owner=self.request.user)
+
+    def perform_create(self, serializer: SavedSearchSerializer) -> None:
+        save(serializer, owner=self.request.user)
+
+    def perform_update(self, serializer: SavedSearchSerializer) -> None:
+        save(serializer)
+
+
+def save(serializer: SavedSearchSerializer, **fields) -> None:
+    try:
+        with transaction.atomic():
+            search = serializer.save(**fields)
+            FeedToken.objects.get_or_create(user=search.owner)
+    except IntegrityError:
+        # The same name saved at the same moment by another request.
+        raise Conflict("You have a saved search of this name.") from None
