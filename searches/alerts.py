@@ -58,46 +58,70 @@ def kept_filters() -> list[str]:
 
 
 class InvalidFilters(Exception):
-    """Filters a search cannot keep: each parameter's name with its messages."""
+    """
+    Filters a search cannot keep: each parameter's name with its messages,
+    and their codes (an id that names nothing has the API's NAMES_NOTHING).
+    """
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
+    def __init__(self, errors: dict[str, list[tuple[str, str]]]) -> None:
         super().__init__("invalid filters")
-        self.errors = errors
+        self.coded = errors
+        self.errors = {
+            name: [message for message, _ in problems]
+            for name, problems in errors.items()
+        }
+
+
+def as_text(value: object) -> str | None:
+    """A filter's value as a query string has it; None if it cannot be one."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and is_unicode(value):
+        return value
+    return None
+
+
+def is_unicode(text: str) -> bool:
+    """Whether `text` is Unicode text (JSON's escapes can spell lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def clean_filters(data: Mapping[str, object]) -> dict[str, list[str]]:
     """
-    The filters in `data` (a QueryDict, or a mapping of names to a string or
-    a list of strings) as a search keeps them: known parameters only, blank
-    values dropped, each value checked by EventFilterSet as the API checks
-    it. InvalidFilters names each parameter that is wrong, and why.
+    The filters in `data` (a QueryDict, or a mapping of names to a value or
+    a list of values: strings, and numbers or booleans for the filters that
+    take them) as a search keeps them: known parameters only, blank values
+    dropped, each checked by EventFilterSet as the API's list checks it.
+    InvalidFilters names each parameter that is wrong, and why.
     """
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[tuple[str, str]]] = {}
     cleaned: dict[str, list[str]] = {}
     known = set(kept_filters())
     for name in sorted(data.keys(), key=str):
         raw = data.getlist(name) if isinstance(data, QueryDict) else data[name]
-        values = raw if isinstance(raw, list) else [raw]
+        values = [as_text(value) for value in (raw if isinstance(raw, list) else [raw])]
         if name in NOT_FILTERS:
             continue
         if name not in known:
-            errors[str(name)[:100]] = [
-                "Not a filter of events; the filters are: "
-                + ", ".join(sorted(known))
-                + "."
-            ]
-            continue
-        if not all(isinstance(value, str) for value in values):
-            errors[name] = ["Expected a string or a list of strings."]
-            continue
-        if len(values) > MAX_VALUES:
-            errors[name] = [f"At most {MAX_VALUES} values."]
-            continue
-        if any(len(value) > MAX_VALUE_LENGTH for value in values):
-            errors[name] = [f"Too long: at most {MAX_VALUE_LENGTH} characters."]
-            continue
-        values = [value.strip() for value in values if value.strip()]
-        if values:
+            message = "Not a filter of events; the filters are: {}.".format(
+                ", ".join(sorted(known))
+            )
+            errors[str(name)[:100]] = [(message, "invalid")]
+        elif None in values:
+            message = "Expected a value or a list of values, as text."
+            errors[name] = [(message, "invalid")]
+        elif len(values) > MAX_VALUES:
+            errors[name] = [(f"At most {MAX_VALUES} values.", "invalid")]
+        elif any(len(value) > MAX_VALUE_LENGTH for value in values):
+            message = f"Too long: at most {MAX_VALUE_LENGTH} characters."
+            errors[name] = [(message, "invalid")]
+        elif values := [value.strip() for value in values if value.strip()]:
             cleaned[name] = values
     if errors:
         raise InvalidFilters(errors)
@@ -108,8 +132,11 @@ def clean_filters(data: Mapping[str, object]) -> dict[str, list[str]]:
     if not filterset.is_valid():
         raise InvalidFilters(
             {
-                name: [message for error in errs for message in error.messages]
-                for name, errs in filterset.errors.as_data().items()
+                name: [
+                    (" ".join(error.messages), error.code or "invalid")
+                    for error in problems
+                ]
+                for name, problems in filterset.errors.as_data().items()
             }
         )
     return cleaned

@@ -5,49 +5,66 @@ not even an administrator (another's search answers 404, as one that does
 not exist). Registered on the API's router in events/api/urls.py.
 """
 
+import copy
+
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
+from rest_framework.exceptions import ErrorDetail
 
 from events.api.http import ConditionalMixin, Conflict
 from events.api.serializers import ArticleURLField, ModelSerializer, StrictCharField
 from events.api.views import PageMixin
-from events.filters import EventFilterSet
 from events.models import FeedToken
 from searches import alerts
 from searches.models import MAX_SEARCHES_PER_USER, SavedSearch
 
+FILTERS_SCHEMA = {
+    "type": "object",
+    "description": "The events' filters, as GET /api/v1/events/ takes them "
+    "(see its parameters): each name with its value, or a list of values for "
+    "one that repeats (`actor`, `type`, `status`). Checked as the list checks "
+    "them: a wrong value is an error naming the filter. Kept as lists of "
+    "strings, as in a query string.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+FILTER_COMPONENTS = ["SavedSearchRequest", "PatchedSavedSearchRequest"]
 
-def filters_schema() -> dict:
-    """Each kept filter of events as a property: a string or a list of strings."""
-    return {
+
+def filters_in_schema(result: dict, generator, request, public) -> dict:
+    """
+    drf-spectacular postprocessing hook: what a saved search's `filters` take
+    is what the events' list takes, so each filter's schema in a request body
+    is the list's parameter's, with its real constraints, in one place.
+    """
+    events = result.get("paths", {}).get("/api/v1/events/", {}).get("get")
+    if events is None:
+        return result
+    parameters = {
+        parameter["name"]: parameter["schema"]
+        for parameter in events.get("parameters", [])
+        if parameter.get("in") == "query"
+    }
+    properties = {}
+    for name in alerts.kept_filters():
+        schema = copy.deepcopy(parameters[name])
+        if schema.get("type") == "string" and "enum" not in schema:
+            schema.setdefault("maxLength", alerts.MAX_VALUE_LENGTH)
+        if schema.get("type") == "array":
+            schema.setdefault("maxItems", alerts.MAX_VALUES)
+        properties[name] = schema
+    request_schema = {
         "type": "object",
-        "description": "The events' filters, as GET /api/v1/events/ takes them "
-        "(see its parameters): each name with a value, or a list of values "
-        "for one that repeats. Checked as the list checks them; a wrong "
-        "value is an error naming the filter.",
-        "properties": {
-            name: {
-                "description": str(
-                    EventFilterSet.base_filters[name].extra.get("help_text", "")
-                ),
-                "oneOf": [
-                    {"type": "string", "maxLength": alerts.MAX_VALUE_LENGTH},
-                    {
-                        "type": "array",
-                        "items": {
-                            "type": "string",
-                            "maxLength": alerts.MAX_VALUE_LENGTH,
-                        },
-                        "maxItems": alerts.MAX_VALUES,
-                    },
-                ],
-            }
-            for name in alerts.kept_filters()
-        },
+        "description": FILTERS_SCHEMA["description"],
+        "properties": properties,
         "additionalProperties": False,
     }
+    for name in FILTER_COMPONENTS:
+        component = result.get("components", {}).get("schemas", {}).get(name)
+        if component is not None and "filters" in component.get("properties", {}):
+            component["properties"]["filters"] = copy.deepcopy(request_schema)
+    return result
 
 
 class FiltersField(serializers.Field):
@@ -59,16 +76,25 @@ class FiltersField(serializers.Field):
         try:
             return alerts.clean_filters(data)
         except alerts.InvalidFilters as invalid:
-            raise serializers.ValidationError(invalid.errors) from None
+            # The codes kept: an id that names nothing answers 404, as in
+            # the events' list.
+            raise serializers.ValidationError(
+                {
+                    name: [ErrorDetail(message, code) for message, code in problems]
+                    for name, problems in invalid.coded.items()
+                }
+            ) from None
 
     def to_representation(self, value: dict) -> dict:
         return value
 
 
-FiltersField = extend_schema_field(filters_schema())(FiltersField)
+FiltersField = extend_schema_field(FILTERS_SCHEMA)(FiltersField)
 
 
 class SavedSearchSerializer(ModelSerializer):
+    """A saved search: named filters, its private feed, and its alerts."""
+
     name = StrictCharField(max_length=200, help_text="Unique among your searches.")
     filters = FiltersField(required=False)
     webhook_url = ArticleURLField(
@@ -105,6 +131,11 @@ class SavedSearchSerializer(ModelSerializer):
 
     def get_timeline_url(self, search: SavedSearch) -> str:
         return self.context["request"].build_absolute_uri(search.timeline_url())
+
+    def validate_name(self, name: str) -> str:
+        if not alerts.is_unicode(name):
+            raise serializers.ValidationError("Not valid Unicode text.")
+        return name
 
     def validate(self, data: dict) -> dict:
         user = self.context["request"].user

@@ -241,6 +241,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "events.api.schema.bounded_dates",
+        "searches.api.filters_in_schema",
     ],
     # The interactive docs load their assets from this server, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
