@@ -9,6 +9,7 @@ urlpatterns = [
     path("maps/basemap.geojson", views.basemap, name="basemap"),
     path("events/<int:event_id>/", views.event_detail, name="event"),
     path("actors/<int:actor_id>/", views.actor_detail, name="actor"),
+    path("actors/lookup/", views.actor_lookup, name="actor_lookup"),
     path("agreements/<int:agreement_id>/", views.agreement_detail, name="agreement"),
     path("places/<int:location_id>/", views.location_detail, name="location"),
     path("articles/<int:article_id>/", views.article_detail, name="article"),

@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 # Parameters that select events, which a search keeps; paging, formats and
 # `updated_since` (a moment, not a subject) are not part of a search.
-NOT_KEPT = {"updated_since"}
+NOT_KEPT = {"updated_since", "sort"}
 # What a page's or the API's address may hold besides filters: how the
 # events are shown, not which. Dropped from a search made from an address.
 NOT_FILTERS = {"after", "sort", "ordering", "cursor", "page_size", "format", "zoom"}

@@ -76,7 +76,7 @@ VALUES_PER_PAIR = 2
 OGC_PARAMETERS = {
     "f", "limit", "offset", "bbox", "bbox-crs", "datetime", "sortby",
     "filter", "filter-lang", "filter-crs", "properties", "skipGeometry",
-    "crs", "count", "matched", "resultType", "before",
+    "crs", "count", "matched", "resultType", "before", "date_rule",
 }  # fmt: skip
 API_PARAMETERS = {"format", "cursor", "page_size", "interval"}
 PAGE_PARAMETERS = {"after", "zoom", "km", "citation", "published", "page"}
