@@ -16,6 +16,7 @@ from rest_framework.exceptions import ErrorDetail
 from events.api.http import ConditionalMixin, Conflict
 from events.api.serializers import ArticleURLField, ModelSerializer, StrictCharField
 from events.api.views import PageMixin
+from events.http import CONFLICT
 from events.models import FeedToken
 from searches import alerts
 from searches.models import MAX_SEARCHES_PER_USER, SavedSearch
@@ -141,8 +142,10 @@ class SavedSearchSerializer(ModelSerializer):
         user = self.context["request"].user
         digest = data.get("digest", getattr(self.instance, "digest", "off"))
         if digest != SavedSearch.Digest.OFF and not user.email:
+            # Well formed, but at odds with the account as it is: a 409.
             raise serializers.ValidationError(
-                {"digest": ["Your account has no e-mail address to send it to."]}
+                {"digest": ["Your account has no e-mail address to send it to."]},
+                code=CONFLICT,
             )
         if self.instance is None and (
             SavedSearch.objects.filter(owner=user).count() >= MAX_SEARCHES_PER_USER

@@ -204,7 +204,6 @@ def test_every_hostile_value_for_every_filter_is_kept_or_refused_by_name(
         ({"name": "x", "filters": "type=battle"}, "filters"),
         ({"name": "x", "filters": ["type"]}, "filters"),
         ({"name": "x", "digest": "weekly"}, "digest"),
-        ({"name": "x", "digest": "daily"}, "digest"),  # no e-mail address
         ({"name": "x", "webhook_url": "ftp://example.org/hook"}, "webhook_url"),
         ({"name": "x", "webhook_url": "javascript:alert(1)"}, "webhook_url"),
     ],
@@ -215,6 +214,18 @@ def test_other_bad_fields_are_refused_naming_them(
     response = post(signed_in(analyst), body)
     assert response.status_code == 400, response.content
     assert field in response.json()
+
+
+def test_a_digest_without_an_address_to_send_it_to_is_a_conflict(
+    analyst: User,
+) -> None:
+    client = signed_in(analyst)
+    response = post(client, {"name": "x", "digest": "daily"})
+    assert response.status_code == 409
+    assert "e-mail address" in response.json()["digest"][0]
+    analyst.email = "analyst@example.org"
+    analyst.save()
+    assert post(client, {"name": "x", "digest": "daily"}).status_code == 201
 
 
 def test_a_second_search_of_the_same_name_is_a_conflict(analyst: User) -> None:
