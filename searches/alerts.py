@@ -169,8 +169,10 @@ def news(search: SavedSearch) -> QuerySet:
 
 
 def on_published(sender, event_ids: list[int], **kwargs) -> None:
-    """Events were published or changed: match them, once the change commits."""
-    defer_match()
+    """Events were published or changed: match them, once the change commits
+    (if anyone has a saved search to match them against)."""
+    if SavedSearch.objects.exists():
+        defer_match()
 
 
 def defer_once(task: str, lock: str, **kwargs) -> None:

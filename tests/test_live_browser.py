@@ -78,7 +78,8 @@ def test_an_event_published_after_the_page_opened_appears(
         first = tab.locator("#now-list > li").first
         assert first.get_attribute("data-id") == str(event.pk)
         assert "is-new" in (row.get_attribute("class") or "")
-        assert "New" in row.inner_text() and "Battle" in row.inner_text()
+        assert row.locator(".new-badge").inner_text().lower() == "new"
+        assert "Battle" in row.inner_text()
         assert row.locator("a.event-title").get_attribute("href") == (
             f"/events/{event.pk}/"
         )
@@ -86,11 +87,7 @@ def test_an_event_published_after_the_page_opened_appears(
         assert "1 new event" in tab.inner_text("#now-status")
         page.screenshot("now-live")
         # Later polls do not add it twice.
-        tab.wait_for_function(
-            "document.querySelector('#now-status').textContent"
-            ".startsWith('Up to date')",
-            timeout=30_000,
-        )
+        tab.locator("#now-status", has_text="Up to date").wait_for(timeout=30_000)
         assert tab.locator(f'#now-list > li[data-id="{event.pk}"]').count() == 1
         page.assert_clean()
     finally:
