@@ -606,6 +606,7 @@ def now(request: HttpRequest) -> HttpResponse:
         "poll_seconds": NOW_POLL_SECONDS,
         "api_url": reverse("api:event-list"),
         **_filter_choices(),
+        "sorts": None,  # always most recently published first
     }
     return render(request, "events/now.html", ctx)
 
