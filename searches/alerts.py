@@ -47,6 +47,9 @@ DIGEST_EVENTS = 200
 SIGNATURE_HEADER = "X-Zagros-Signature"
 DELIVERY_HEADER = "X-Zagros-Delivery"
 EVENT_HEADER = "X-Zagros-Event"
+# How late a transaction may commit after its writes and still be matched
+# by the next run (which would otherwise start past them).
+MATCH_MARGIN = datetime.timedelta(minutes=10)
 DIGEST_INTERVALS = {
     SavedSearch.Digest.HOURLY: datetime.timedelta(hours=1),
     SavedSearch.Digest.DAILY: datetime.timedelta(days=1),
@@ -209,6 +212,14 @@ def match(search_ids: Iterable[int] | None = None) -> int:
 
 def match_one(search: SavedSearch) -> int:
     now = timezone.now()
+    candidates = news(search)
+    if search.matched_until is not None:
+        # Only what changed since the last match began, less a margin for a
+        # transaction that wrote before then but committed after it read: a
+        # publication sets `updated_at`, so nothing new is older than that.
+        candidates = candidates.filter(
+            updated_at__gte=search.matched_until - MATCH_MARGIN
+        )
     webhook = Delivery.State.PENDING if search.webhook_url else Delivery.State.NONE
     mail = (
         Delivery.State.PENDING
@@ -217,7 +228,7 @@ def match_one(search: SavedSearch) -> int:
     )
     with transaction.atomic():
         ids = list(
-            news(search).order_by("published_at", "id").values_list("pk", flat=True)
+            candidates.order_by("published_at", "id").values_list("pk", flat=True)
         )
         # Two runs at once (the lock keeps them apart, but a worker lost
         # mid-job may be retried) make each pair once: the unique constraint.
@@ -236,6 +247,7 @@ def match_one(search: SavedSearch) -> int:
         )
         if ids and search.webhook_url:
             defer_webhook(search.pk)
+        SavedSearch.objects.filter(pk=search.pk).update(matched_until=now)
     return len(made)
 
 

@@ -58,6 +58,9 @@ class SavedSearch(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Events published before this are not news to the search.
     watching_since = models.DateTimeField(default=timezone.now)
+    # When the last match began: the next reads only the events changed
+    # since (less a margin for transactions that commit late).
+    matched_until = models.DateTimeField(null=True, blank=True)
     digested_at = models.DateTimeField(null=True, blank=True)
     webhook_failures = models.PositiveIntegerField(default=0)
     webhook_error = models.TextField(blank=True)
@@ -78,8 +81,30 @@ class SavedSearch(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # New filters watch from now: the events published before they were
+        # set are not news to them.
+        loaded = getattr(self, "_loaded_filters", None)
+        if self.pk and loaded is not None and loaded != self.filters:
+            self.watching_since = timezone.now()
+            self.matched_until = None
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "watching_since",
+                    "matched_until",
+                }
+        super().save(*args, **kwargs)
+        self._loaded_filters = self.filters
+
     def get_absolute_url(self) -> str:
         return reverse("searches:edit", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values) -> "SavedSearch":
+        search = super().from_db(db, field_names, values)
+        search._loaded_filters = search.__dict__.get("filters")
+        return search
 
     def query(self) -> QueryDict:
         """The filters as a query string's parameters."""

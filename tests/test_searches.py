@@ -408,6 +408,53 @@ def test_a_search_matches_each_new_event_once_as_its_owner_sees_it(
     assert Delivery.objects.filter(event=later).get().search.owner == editor
 
 
+def test_changed_filters_watch_from_the_change(analyst: User) -> None:
+    search = SavedSearch.objects.create(
+        owner=analyst, name="Riots", filters={"type": ["riot"]}
+    )
+    battle = published("A battle before the change", event_type=Event.Type.BATTLE)
+    assert alerts.match() == 0
+    search.refresh_from_db()
+    assert search.matched_until is not None
+    response = post(
+        signed_in(analyst),
+        {"filters": {"type": ["battle", "riot"]}},
+        f"{API}{search.pk}/",
+        "patch",
+    )
+    assert response.status_code == 200
+    search.refresh_from_db()
+    assert search.matched_until is None and search.watching_since > battle.published_at
+    later = published("A battle after the change", event_type=Event.Type.BATTLE)
+    assert alerts.match() == 1
+    assert list(Delivery.objects.values_list("event_id", flat=True)) == [later.pk]
+    # Renamed only: still watching from the change.
+    since = search.watching_since
+    post(signed_in(analyst), {"name": "Fights"}, f"{API}{search.pk}/", "patch")
+    search.refresh_from_db()
+    assert search.watching_since == since
+
+
+def test_a_search_reads_only_what_changed_since_its_last_match(
+    analyst: User,
+) -> None:
+    search = SavedSearch.objects.create(
+        owner=analyst, name="Battles", filters={"type": ["battle"]}
+    )
+    assert alerts.match() == 0
+    # Published after the search was saved, but written (updated_at) well
+    # before its last match began: outside the margin, it is not read again.
+    stale = published("A battle changed long ago", event_type=Event.Type.BATTLE)
+    search.refresh_from_db()
+    Event.objects.filter(pk=stale.pk).update(
+        updated_at=search.matched_until - alerts.MATCH_MARGIN * 2
+    )
+    assert alerts.match() == 0
+    fresh = published("A fresh battle", event_type=Event.Type.BATTLE)
+    assert alerts.match() == 1
+    assert Delivery.objects.get().event_id == fresh.pk
+
+
 def test_a_search_whose_actor_is_gone_matches_nothing(analyst: User) -> None:
     actor = Actor.objects.create(name="Short-lived front", kind=Actor.Kind.ARMED_GROUP)
     search = SavedSearch.objects.create(
