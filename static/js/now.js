@@ -22,7 +22,10 @@
   var OVERLAP = 10000;
   var MAX_ROWS = 200;
   var MAX_PAGES = 5;
+  // From a little before the list was read, as every later poll.
   var since = root.dataset.since;
+  var read = new Date(since).getTime();
+  if (!isNaN(read)) since = new Date(read - OVERLAP).toISOString();
   var paused = false;
   var timer = null;
 
