@@ -219,6 +219,17 @@ class EventFeed(Feed):
         return event.point
 
 
+def kept_private(response: HttpResponse) -> HttpResponse:
+    """
+    A private feed's answer is for its one reader only: no shared cache keeps
+    it, and the address, which holds the key, is not sent on as a referrer.
+    """
+    response["Cache-Control"] = "private, no-cache"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 class PrivateFeed(Feed):
     """
     A feed for one user, named by the key of their FeedToken in its address.
@@ -234,13 +245,7 @@ class PrivateFeed(Feed):
         raise NotImplementedError
 
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = super().__call__(request, *args, **kwargs)
-        # For its one reader only: no shared cache keeps it, and the
-        # address, which holds the key, is not sent on as a referrer.
-        response["Cache-Control"] = "private, no-cache"
-        response["Referrer-Policy"] = "no-referrer"
-        response["X-Robots-Tag"] = "noindex"
-        return response
+        return kept_private(super().__call__(request, *args, **kwargs))
 
     def get_object(self, request: HttpRequest, key: str) -> AbstractBaseUser:
         user = FeedToken.objects.user_for(key)

@@ -299,12 +299,16 @@ def exchange(
     deadline: Deadline,
     where: str,
     headers: dict[str, str] | None = None,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
 ) -> Iterator[BaseHTTPResponse]:
     """
-    One GET and its response, on a connection to the first of `addresses` that
-    answers. Socket timeouts bound each read, but a server that trickles a byte
-    at a time would outlast them: a timer shuts the socket at the deadline. (It
-    cannot interrupt a TLS handshake under way; the socket timeout bounds that.)
+    One request (a GET unless `method` says otherwise) and its response, on
+    a connection to the first of `addresses` that answers. Socket timeouts
+    bound each read, but a server that trickles a byte at a time would outlast
+    them: a timer shuts the socket at the deadline. (It cannot interrupt a TLS
+    handshake under way; the socket timeout bounds that.)
     """
     seconds = deadline.left()
     timed_out = FetchError(
@@ -342,8 +346,9 @@ def exchange(
                     raise
         sockets.append(conn.sock)
         conn.request(
-            "GET",
+            method,
             target.path,
+            body=body,
             headers={
                 "Accept": PAGE_ACCEPT,
                 **(headers or {}),
@@ -473,3 +478,34 @@ def fetch(
                 return read_page(response, hop, where, max_bytes, types, conditional)
         hop = urljoin(hop, location.strip())
     raise FetchError(f"Could not fetch {url}: more than {MAX_REDIRECTS} redirects.")
+
+
+def post(
+    url: str,
+    body: bytes,
+    *,
+    headers: dict[str, str],
+    timeout: float = TIMEOUT_SECONDS,
+) -> int:
+    """
+    POST `body` to `url`, checked as a fetch is (public addresses only,
+    unless FETCH_ALLOWED_HOSTS names the host); the status of the answer,
+    read within `timeout` seconds, or FetchError. Redirects are not followed:
+    a body is not sent on to an address nobody checked.
+    """
+    where = url
+    target = Target.of(url, where)
+    addresses = vetted_addresses(target, where)
+    with exchange(
+        target,
+        addresses,
+        Deadline.after(timeout),
+        where,
+        {"Accept": "*/*", **headers},
+        method="POST",
+        body=body,
+    ) as response:
+        # Read (a little of) the answer, so a server that accepts the request
+        # but never answers is a timeout, not a success.
+        response.read(CHUNK_BYTES)
+        return response.status

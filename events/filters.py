@@ -412,6 +412,90 @@ class ChoicesFilter(django_filters.MultipleChoiceFilter):
         return qs.filter(**{f"{self.field_name}__in": sorted(set(value))})
 
 
+OVERLAPS, STARTS = "overlaps", "starts"
+DATE_RULES = [
+    (OVERLAPS, "Overlaps the period"),
+    (STARTS, "Starts in the period"),
+]
+OLDEST, NEWEST = "oldest", "newest"
+SORTS = [(OLDEST, "Oldest first"), (NEWEST, "Newest first")]
+# Parameters of EventFilterSet that select no events by themselves.
+NOT_NARROWING = {"updated_since", "sort", "date_rule"}
+
+
+@dataclass(frozen=True)
+class EventOrder:
+    """
+    The order of a list of events: (field or annotation, descending) pairs
+    ending in the primary key, and the annotations they need. `explicit`:
+    asked for with `sort`, rather than the default.
+    """
+
+    name: str
+    keys: tuple[tuple[str, bool], ...]
+    annotations: dict
+    explicit: bool = False
+
+    def order_by(self) -> list[str]:
+        return [f"-{field}" if desc else field for field, desc in self.keys]
+
+    def apply(self, queryset: QuerySet) -> QuerySet:
+        return queryset.annotate(**self.annotations).order_by(*self.order_by())
+
+
+def event_order(
+    *,
+    sort: str,
+    window: tuple[datetime.date | None, datetime.date | None] | None,
+    explicit: bool = False,
+) -> EventOrder:
+    """
+    Events by start date, oldest or newest first (ties by id, the same way).
+    In a date window, the events known precisely within it come first, then
+    those whose vaguer date merely overlaps it: filtered to one day, the
+    day's events are not pushed off the first page by the year's.
+    """
+    desc = sort == NEWEST
+    keys: tuple[tuple[str, bool], ...] = (("start_date", desc), ("id", desc))
+    name = "date-newest" if desc else "date"
+    if window is None:
+        return EventOrder(name, keys, {}, explicit)
+    return EventOrder(
+        f"{name}-precise",
+        (("vague", False), *keys),
+        {"vague": vague_in(*window)},
+        explicit,
+    )
+
+
+def vague_in(first: datetime.date | None, last: datetime.date | None) -> RawSQL:
+    """Whether an event's period, widened to its precision, reaches outside
+    first to last (None: open): it overlaps the window but is not within it."""
+    return RawSQL(
+        f"NOT ({EFFECTIVE_PERIOD} <@ daterange(%s::date, %s::date, '[]'))",
+        [first, last],
+        output_field=BooleanField(),
+    )
+
+
+def in_period(
+    first: datetime.date | None, last: datetime.date | None, *, rule: str = OVERLAPS
+) -> Q:
+    """
+    The events a period selects (None: open at that end): those whose date
+    range, widened to its precision, shares a day with it (`overlaps`), or
+    those whose start date falls in it (`starts`).
+    """
+    if rule == STARTS:
+        condition = Q()
+        if first is not None:
+            condition &= Q(start_date__gte=first)
+        if last is not None:
+            condition &= Q(start_date__lte=last)
+        return condition
+    return Q(overlapping(first, last))
+
+
 class EventFilterForm(forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -437,6 +521,22 @@ class EventFilterSet(django_filters.FilterSet):
             help_text="Events whose date range (widened to its precision) starts on "
             "or before this date (a month or year means its last day).",
         ),
+    )
+    date_rule = django_filters.ChoiceFilter(
+        choices=DATE_RULES,
+        method="filter_date_rule",
+        help_text="How `start` and `end` select: `overlaps` (the default), "
+        "events whose date range, widened to its precision, shares a day with "
+        "the period; `starts`, events whose start date is in the period.",
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=SORTS,
+        method="filter_sort",
+        help_text="`oldest` (the default) or `newest` first, by start date. "
+        "With `start` or `end` (and the `overlaps` rule), events known "
+        "precisely within the period come before the vaguer ones that only "
+        "overlap it (a year-precision event in a one-day window). With `q` "
+        "and no `sort`, the most relevant first.",
     )
     type = ChoicesFilter(
         field_name="event_type",
@@ -561,21 +661,50 @@ class EventFilterSet(django_filters.FilterSet):
         return self.filters["updated_since"].filter(queryset, data["updated_since"])
 
     def selects_subset(self) -> bool:
-        """Whether any filter but `updated_since` narrows the events."""
+        """Whether any filter narrows the events (`updated_since`, a moment,
+        and `sort` and `date_rule`, which select nothing alone, aside)."""
         return any(
             value not in (None, "", [])
             for name, value in self.form.cleaned_data.items()
-            if name != "updated_since"
+            if name not in NOT_NARROWING
+        )
+
+    def window(self) -> tuple[datetime.date | None, datetime.date | None] | None:
+        """The period `start` and `end` give (None at an open end), or None."""
+        start, end = (
+            self.form.cleaned_data.get("start"),
+            self.form.cleaned_data.get("end"),
+        )
+        if start is None and end is None:
+            return None
+        return (start.first if start else None, end.last if end else None)
+
+    def period_rule(self) -> str:
+        return self.form.cleaned_data.get("date_rule") or OVERLAPS
+
+    def order(self) -> "EventOrder":
+        """How the selected events are listed: `sort`, precise ones first."""
+        sort = self.form.cleaned_data.get("sort") or ""
+        return event_order(
+            sort=sort or OLDEST,
+            window=self.window() if self.period_rule() == OVERLAPS else None,
+            explicit=bool(sort),
         )
 
     def filter_start(self, queryset, name: str, value: DateBound):
-        end = self.form.cleaned_data.get("end")
-        return queryset.filter(overlapping(value.first, end.last if end else None))
+        window = self.window()
+        return queryset.filter(in_period(*window, rule=self.period_rule()))
 
     def filter_end(self, queryset, name: str, value: DateBound):
         if self.form.cleaned_data.get("start"):
             return queryset  # applied together with the start
-        return queryset.filter(overlapping(None, value.last))
+        return queryset.filter(in_period(*self.window(), rule=self.period_rule()))
+
+    def filter_date_rule(self, queryset, name: str, value: str):
+        return queryset  # read by filter_start and filter_end
+
+    def filter_sort(self, queryset, name: str, value: str):
+        return queryset  # the views order the events (order())
 
     # Conditions on related rows are semi-joins (EXISTS): an event is selected
     # once however many rows match, so no filter needs DISTINCT.

@@ -428,7 +428,7 @@ def actor_choice(actor: Actor, office: dict | None) -> dict:
     }
 
 
-def actor_choices(query: str, *, limit: int = 10) -> list[dict]:
+def found_actors(query: str, *, limit: int = 10) -> list[Actor]:
     """
     Actors with `query` in any form of their name or an alias, or spelt by
     their initials (actor_identity.search), closest first.
@@ -436,8 +436,25 @@ def actor_choices(query: str, *, limit: int = 10) -> list[dict]:
     query = query.strip()[:100]
     if not query:
         return []
-    found = list(
+    return list(
         actor_identity.search(Actor.objects.select_related("parent"), query)[:limit]
     )
+
+
+def actor_choices(query: str, *, limit: int = 10) -> list[dict]:
+    """Actors for curation, each with the office they last held."""
+    found = found_actors(query, limit=limit)
     offices = last_offices([actor.pk for actor in found])
     return [actor_choice(actor, offices.get(actor.pk)) for actor in found]
+
+
+def actor_suggestions(query: str, *, limit: int = 10) -> list[dict]:
+    """
+    Actors for anyone's filter forms: every actor, by any name or alias,
+    described, without the offices that curation reads from unpublished
+    events too.
+    """
+    return [
+        {"id": actor.pk, "name": actor.name, "label": actor_label(actor)}
+        for actor in found_actors(query, limit=limit)
+    ]

@@ -13,7 +13,7 @@ import psycopg
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from psycopg import pq
 from psycopg.abc import Buffer
 from psycopg.adapt import Loader
@@ -191,6 +191,25 @@ def streamed_texts(queryset: QuerySet) -> Iterator[bytes]:
     with closing(streamed_rows(queryset, text_as_bytes=True)) as rows:
         for row in rows:
             yield row[0]
+
+
+def rows_after(
+    queryset: QuerySet, keys: tuple[tuple[str, bool], ...], values: tuple
+) -> QuerySet:
+    """
+    Keyset paging: the rows strictly after `values` in the order `keys`
+    ((field, descending) pairs ending in a unique one), for the API's pages
+    and the pages of the site alike.
+    """
+    (first, first_desc), first_value = keys[0], values[0]
+    # The bound on the leading column alone lets an index range scan start there.
+    bound = {f"{first}__{'lte' if first_desc else 'gte'}": first_value}
+    condition = Q()
+    equal = Q()
+    for (field, desc), value in zip(keys, values, strict=True):
+        condition |= equal & Q(**{f"{field}__{'lt' if desc else 'gt'}": value})
+        equal &= Q(**{field: value})
+    return queryset.filter(**bound).filter(condition)
 
 
 Piece = TypeVar("Piece")

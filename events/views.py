@@ -4,7 +4,7 @@ import itertools
 import re
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
@@ -23,12 +23,13 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
-from events import workflow
+from events import lookup, workflow
 from events.basemap import basemap_geojson, basemap_version
-from events.filters import EventFilterSet
+from events.filters import DATE_RULES, SORTS, EventFilterSet, EventOrder
 from events.mapdata import map_geojson
 from events.models import (
     Actor,
@@ -43,7 +44,7 @@ from events.models import (
     period_bounds,
     sees_unpublished,
 )
-from events.queries import data_version
+from events.queries import data_version, rows_after
 
 RECENT_EVENTS = 10
 
@@ -375,7 +376,8 @@ def review(request: HttpRequest) -> HttpResponse:
 TIMELINE_PAGE_SIZE = 50
 # A bound on cached aggregates, besides the data version in their keys.
 CACHE_SECONDS = 300
-AFTER = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(\d{1,18})$")
+# A timeline page's start: [vague.]start_date.id of the event before it.
+AFTER = re.compile(r"^(?:([01])\.)?(\d{4}-\d{2}-\d{2})\.(\d{1,18})$")
 
 
 def _filtered(request: HttpRequest) -> EventFilterSet:
@@ -387,31 +389,38 @@ def _filtered(request: HttpRequest) -> EventFilterSet:
 
 
 def _filter_choices() -> dict:
-    """Options for the filter form shared by the timeline and the map."""
+    """
+    Options for the filter form shared by the timeline, the live view and
+    the map. Actors are found as the reader types (actor_lookup), among
+    every actor; the chosen ones are named by the form's template tag.
+    """
     regions = Location.objects.filter(
         kind__in=[Location.Kind.REGION, Location.Kind.BORDER, Location.Kind.ADMIN1]
     ).order_by("kind", "name")
-    # The 200 most active actors: counting a million participations is not a
-    # thing to redo per page view, so the list is kept until the data changes.
-    # Shared by every reader, so ranked by the events anyone may see.
-    public = Event.objects.visible_to(AnonymousUser())
-    actors = cache.get_or_set(
-        cache_key("filter-actors", data_version()),
-        lambda: list(
-            Actor.objects.filter(participations__event__in=public)
-            .annotate(total=Count("participations"))
-            .order_by("-total", "name")[:200]
-        ),
-        timeout=CACHE_SECONDS,
-    )
     return {
         "types": Event.Type.choices,
         "countries": Location.objects.filter(kind=Location.Kind.COUNTRY).order_by(
             "name"
         ),
         "regions": regions,
-        "actors": sorted(actors, key=lambda actor: actor.name),
+        "date_rules": DATE_RULES,
+        "sorts": SORTS,
     }
+
+
+MAX_LOOKUP_TEXT = 100
+
+
+def actor_lookup(request: HttpRequest) -> JsonResponse:
+    """Actors whose names or aliases match `q`, for the filter forms."""
+    text = request.GET.get("q", "")
+    if len(text) > MAX_LOOKUP_TEXT or "\x00" in text:
+        return JsonResponse(
+            {"q": [f"At most {MAX_LOOKUP_TEXT} characters, no NUL."]}, status=400
+        )
+    response = JsonResponse({"results": lookup.actor_suggestions(text)})
+    patch_cache_control(response, public=True, max_age=60)
+    return response
 
 
 def _period_label(event: Event) -> str:
@@ -507,16 +516,17 @@ def _cached_chart(request: HttpRequest, events: EventQuerySet) -> dict:
 def timeline(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     errors = None
+    order = None
     if filterset.is_valid():
-        events = filterset.qs.select_related("location").order_by("start_date", "id")
+        order = filterset.order()
+        events = order.apply(filterset.qs.select_related("location"))
     else:
         errors = filterset.errors
         events = Event.objects.none()
-    after = AFTER.match(request.GET.get("after", ""))
     page = events
-    if after:
-        day, pk = datetime.date.fromisoformat(after[1]), int(after[2])
-        page = events.filter(Q(start_date__gt=day) | Q(start_date=day, id__gt=pk))
+    position = _read_after(request.GET.get("after", ""), order)
+    if position is not None:
+        page = rows_after(events, order.keys, position)
     page = list(
         page.prefetch_related("participations__actor")[: TIMELINE_PAGE_SIZE + 1]
     )
@@ -525,20 +535,80 @@ def timeline(request: HttpRequest) -> HttpResponse:
     next_query = None
     if more:
         query = request.GET.copy()
-        query["after"] = f"{page[-1].start_date.isoformat()}.{page[-1].pk}"
+        query["after"] = _write_after(page[-1], order)
         next_query = query.urlencode()
     for event in page:
         event.period_label = _period_label(event)
     ctx = {
         "events": page,
         "next_query": next_query,
+        "newest_first": order is not None and order.keys[-1][1],
         "errors": errors,
-        "chart": _cached_chart(request, events) if errors is None else None,
+        # Counts do not depend on the order.
+        "chart": (_cached_chart(request, filterset.qs) if errors is None else None),
         "params": request.GET,
         "query": _without(request.GET, "after"),
         **_filter_choices(),
     }
     return render(request, "events/timeline.html", ctx)
+
+
+def _write_after(event: Event, order: EventOrder) -> str:
+    """Where the next page starts: the last event's place in the order."""
+    position = f"{event.start_date.isoformat()}.{event.pk}"
+    if order.keys[0][0] == "vague":
+        position = f"{int(event.vague)}.{position}"
+    return position
+
+
+def _read_after(text: str, order: EventOrder | None) -> tuple | None:
+    """`after` as values of the order's keys; None for the first page (or a
+    position that is not one, which shows the first page)."""
+    found = AFTER.match(text)
+    if found is None or order is None:
+        return None
+    vague, day, pk = found[1], datetime.date.fromisoformat(found[2]), int(found[3])
+    if order.keys[0][0] == "vague":
+        return (vague == "1", day, pk)
+    return (day, pk)
+
+
+NOW_EVENTS = 50
+# Seconds between two polls of the live view; its pages read this.
+NOW_POLL_SECONDS = 5
+
+
+def now(request: HttpRequest) -> HttpResponse:
+    """
+    What is happening now: the latest published events, most recently
+    published first, with the timeline's filters. The page polls the API's
+    `updated_since` and puts events published meanwhile at the top.
+    """
+    filterset = _filtered(request)
+    errors = None
+    if filterset.is_valid():
+        events = (
+            filterset.qs.filter(status=Event.Status.PUBLISHED)
+            .select_related("location")
+            .order_by("-published_at", "-id")[:NOW_EVENTS]
+        )
+    else:
+        errors = filterset.errors
+        events = Event.objects.none()
+    ctx = {
+        "events": list(events),
+        "errors": errors,
+        "params": request.GET,
+        "query": _without(request.GET, "after", "sort"),
+        # The server's clock starts the polls: the first asks for what
+        # changed from the moment this list was read.
+        "since": timezone.now().isoformat(),
+        "poll_seconds": NOW_POLL_SECONDS,
+        "api_url": reverse("api:event-list"),
+        **_filter_choices(),
+        "sorts": None,  # always most recently published first
+    }
+    return render(request, "events/now.html", ctx)
 
 
 def event_map(request: HttpRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,6 +41,17 @@ BOOKKEEPING = {
     "id", "version", "search_vector", "created_at", "updated_at", "created_by",
     "updated_by", "published_at",
 }  # fmt: skip
+
+
+# Sent inside the transaction that publishes events or changes published
+# ones (`event_ids`), so a receiver's writes (a job queued, say) commit or
+# roll back with them. Saved searches' alerts listen (searches/).
+published = Signal()
+
+
+def announce(event_ids: list[int]) -> None:
+    if event_ids:
+        published.send(sender=Event, event_ids=event_ids)
 
 
 # Status moves only through the transitions below, which check permissions;
@@ -234,6 +246,8 @@ def record_move(*, event: Event, old: str | None, user: AbstractBaseUser) -> Non
     """
     if event.status == Event.Status.IN_REVIEW and old != Event.Status.IN_REVIEW:
         notify_reviewers(user=user, submitted=[event])
+    if event.status == Event.Status.PUBLISHED:
+        announce([event.pk])
 
 
 @transaction.atomic
@@ -251,6 +265,7 @@ def publish(*, events: list[Event], user: AbstractBaseUser) -> Outcome:
             continue
         _move(event, user, Event.Status.PUBLISHED)
         outcome.done.append(event)
+    announce([event.pk for event in outcome.done])
     return outcome
 
 
@@ -557,6 +572,7 @@ def accept_revision(*, revision: Revision, user: AbstractBaseUser) -> Event:
         revision.reviewer = user
         revision.decided_at = timezone.now()
         revision.save()
+    announce([event.pk])
     return event
 
 

@@ -1,3 +1,4 @@
+import atexit
 import datetime
 import importlib
 import os
@@ -172,6 +173,12 @@ def feed_server() -> Iterator[FeedServer]:
 # requests to one host, and the deadline of one fetch.
 TEST_HOST_INTERVAL = 0.2
 TEST_FETCH_TIMEOUT = 2.0
+# Saved searches' webhooks: tried three times, a second apart, then two.
+TEST_WEBHOOK_ATTEMPTS = 3
+TEST_WEBHOOK_BACKOFF = 1.0
+# Where the worker's mail goes (Django's file backend), one file per message.
+MAIL_DIR = Path(tempfile.mkdtemp(prefix="zagros-test-mail-"))
+atexit.register(shutil.rmtree, MAIL_DIR, ignore_errors=True)
 
 
 def intake_environment(server: FeedServer) -> dict[str, str]:
@@ -195,6 +202,11 @@ def intake_environment(server: FeedServer) -> dict[str, str]:
         "FETCH_ALLOWED_HOSTS": ",".join(server.hosts()),
         "FETCH_HOST_INTERVAL": str(TEST_HOST_INTERVAL),
         "FETCH_TIMEOUT": str(TEST_FETCH_TIMEOUT),
+        "WEBHOOK_ATTEMPTS": str(TEST_WEBHOOK_ATTEMPTS),
+        "WEBHOOK_BACKOFF": str(TEST_WEBHOOK_BACKOFF),
+        "WEBHOOK_TIMEOUT": str(TEST_FETCH_TIMEOUT),
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(MAIL_DIR),
         "LOG_LEVEL": "INFO",
         "PYTHONUNBUFFERED": "1",
     }

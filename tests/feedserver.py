@@ -1,7 +1,9 @@
 """
 A real HTTP server on 127.0.0.1 for the intake tests: feeds, sitemaps and
 article pages served from a table of routes, with conditional GETs, slow and
-looping answers; every request is recorded with its headers and time.
+looping answers; every request is recorded with its headers and time. It
+also takes POSTs (a saved search's webhook), recording their bodies, and a
+route can fail its first requests.
 """
 
 import email.utils
@@ -24,6 +26,7 @@ class Route:
     delay: float = 0.0  # seconds before answering
     trickle: float = 0.0  # seconds between bytes of a body sent one by one
     headers: dict[str, str] = field(default_factory=dict)
+    failures: int = 0  # the first requests this many, answered 503
 
 
 @dataclass
@@ -32,6 +35,8 @@ class Request:
     host: str
     headers: dict[str, str]
     at: float  # time.monotonic() when it arrived
+    method: str = "GET"
+    body: bytes = b""
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -60,6 +65,26 @@ class Handler(BaseHTTPRequestHandler):
         since = self.headers.get("If-Modified-Since")
         if route.last_modified and since == route.last_modified:
             return self.answer(Route(status=304, last_modified=route.last_modified))
+        self.answer(route)
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.server.requests.append(
+            Request(
+                path=self.path,
+                host=self.headers.get("Host", ""),
+                headers={name.lower(): value for name, value in self.headers.items()},
+                at=time.monotonic(),
+                method="POST",
+                body=self.rfile.read(length),
+            )
+        )
+        route = self.server.routes.get(urlsplit(self.path).path)
+        if route is None:
+            route = Route(b"Not here", status=404, content_type="text/plain")
+        if route.failures > 0:
+            route.failures -= 1
+            return self.answer(Route(b"Busy", status=503, content_type="text/plain"))
         self.answer(route)
 
     def answer(self, route: Route) -> None:

@@ -67,6 +67,15 @@ def breaks_only_cross_field_rules(response) -> bool:
     except ValueError:
         return False
     return bool(errors) and all(
+        CROSS_FIELD_RULES.get(field) in messages
+        # A saved search's filters are checked as the events' list's are.
+        or (isinstance(messages, dict) and only_cross_field_rules(messages))
+        for field, messages in errors.items()
+    )
+
+
+def only_cross_field_rules(errors: dict) -> bool:
+    return bool(errors) and all(
         CROSS_FIELD_RULES.get(field) in messages for field, messages in errors.items()
     )
 

@@ -56,6 +56,9 @@ NAMED_PAIRS = [
     ("role", "country"),
     ("acled_id", "type"),
     ("status", "start"),
+    ("date_rule", "near"),
+    ("sort", "q"),
+    ("sort", "date_rule"),
 ]
 FILTERS = sorted(EventFilterSet.base_filters)
 PAIRS = NAMED_PAIRS + [
@@ -133,6 +136,10 @@ def values(db) -> dict[str, Params]:
         "gdelt_id": {"gdelt_id": "1100220033"},
         "updated_since": {"updated_since": since.isoformat()},
         "awaiting_review": {"awaiting_review": "true"},
+        # Neither selects alone: each with what it shapes. The lists must
+        # then agree in order too (geojson and csv against the JSON pages).
+        "date_rule": {"date_rule": "starts", "start": "2023", "end": "2023-03"},
+        "sort": {"sort": "newest", "start": "2023-03-19", "end": "2023-03-19"},
     }
 
 
@@ -261,6 +268,11 @@ OGC_EQUIVALENTS: list[tuple[Params, Params]] = [
     (
         {"bbox": "42,32,47,38", "type": "remote_violence"},
         {"bbox": "42,32,47,38", "event_type": "remote_violence"},
+    ),
+    ({"start": "2023", "end": "2023"}, {"datetime": "2023-01-01/2023-12-31"}),
+    (
+        {"start": "2023", "end": "2023", "date_rule": "starts"},
+        {"datetime": "2023-01-01/2023-12-31", "date_rule": "starts"},
     ),
 ]
 

@@ -34,6 +34,7 @@ from events.ogc.collections import COLLECTIONS
 from intake import api as intake_api
 from intake import views as intake_views
 from intake.models import Source
+from searches.models import SavedSearch
 from tests.conftest import SharedWorld, make_user
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,7 @@ VALUES_PER_PAIR = 2
 OGC_PARAMETERS = {
     "f", "limit", "offset", "bbox", "bbox-crs", "datetime", "sortby",
     "filter", "filter-lang", "filter-crs", "properties", "skipGeometry",
-    "crs", "count", "matched", "resultType", "before",
+    "crs", "count", "matched", "resultType", "before", "date_rule",
 }  # fmt: skip
 API_PARAMETERS = {"format", "cursor", "page_size", "interval"}
 PAGE_PARAMETERS = {"after", "zoom", "km", "citation", "published", "page"}
@@ -99,7 +100,7 @@ def queryable_parameters() -> set[str]:
 
 def parameters_read_in_source() -> set[str]:
     names: set[str] = set()
-    for folder in ("events", "intake", "tracker", "synthetic"):
+    for folder in ("events", "intake", "searches", "tracker", "synthetic"):
         for path in (ROOT / folder).rglob("*.py"):
             if "migrations" in path.parts:
                 continue
@@ -134,7 +135,7 @@ def routes() -> list[str]:
     return [route for route in walk(get_resolver()) if not route.startswith("admin/")]
 
 
-def fill(route: str, world: SharedWorld, key: str) -> list[str]:
+def fill(route: str, world: SharedWorld, key: str, search: int) -> list[str]:
     """The concrete paths a route stands for in the shared world."""
     route = route.replace("^", "").replace("$", "")
     event = world.events["published"].pk
@@ -148,6 +149,7 @@ def fill(route: str, world: SharedWorld, key: str) -> list[str]:
         "<str:key>": key,
         # A tile at the shared world's place, close enough to hold events.
         "<int:z>/<int:x>/<int:y>": "12/2566/1639",
+        "<int:search_id>": str(search),
     }
     if route == "api/v1/.*/":  # the API's catch-all for unknown paths
         return ["/api/v1/nothing-here/"]
@@ -161,6 +163,7 @@ def fill(route: str, world: SharedWorld, key: str) -> list[str]:
             "articles": world.article.pk,
             "revisions": 1,
             "sources": world_source(),
+            "searches": search,
         }[api_pk.group(1)]
         route = re.sub(r"\(\?P<pk>\[0-9\]\+\)", str(pk), route)
     for placeholder, value in fills.items():
@@ -186,9 +189,13 @@ def world_source() -> int:
 
 @pytest.fixture
 def targets(shared_world: SharedWorld) -> list[str]:
-    key = FeedToken.objects.create(user=make_user("fuzz-reviewer", "Reviewer")).key
+    reviewer = make_user("fuzz-reviewer", "Reviewer")
+    key = FeedToken.objects.create(user=reviewer).key
+    search = SavedSearch.objects.create(
+        owner=reviewer, name="Fuzzed", filters={"type": ["battle"]}
+    ).pk
     return sorted(
-        {path for route in routes() for path in fill(route, shared_world, key)}
+        {path for route in routes() for path in fill(route, shared_world, key, search)}
     )
 
 

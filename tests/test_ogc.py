@@ -221,6 +221,7 @@ def test_api_definition_describes_the_items_parameters(client):
         "matched",
         "f",
         "datetime",
+        "date_rule",
         *FULL_PROPERTIES,
     ]
     # GDAL 3.12 pages at the maximum (up to 1,000); GDAL 3.6 sends its where

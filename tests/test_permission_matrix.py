@@ -87,6 +87,13 @@ MATRIX = [
     ("GET", "/admin/intake/source/add/", [302, 403, 200, 200, 200]),
     ("GET", "/admin/intake/item/", [302, 200, 200, 200, 200]),
     ("GET", "/admin/procrastinate/procrastinatejob/", [302, 403, 403, 403, 200]),
+    ("GET", "/now/", [200, 200, 200, 200, 200]),
+    # Saved searches: everyone signed in keeps their own (tests/test_searches.py
+    # tries each persona on another's).
+    ("GET", "/searches/", [302, 200, 200, 200, 200]),
+    ("GET", "/searches/new/?type=battle", [302, 200, 200, 200, 200]),
+    ("GET", "/api/v1/searches/", [401, 200, 200, 200, 200]),
+    ("POST", "/api/v1/searches/", [401, 201, 201, 201, 201]),
 ]  # fmt: skip
 
 BODIES = {
@@ -106,6 +113,7 @@ BODIES = {
         "name": "Matrix wire", "url": "https://wire.example/matrix.xml", "kind": "rss",
     },
     "/api/v1/sources/{source}/": {"poll_interval": 30},
+    "/api/v1/searches/": {"name": "Matrix search", "filters": {"type": "battle"}},
 }  # fmt: skip
 
 

@@ -1049,8 +1049,8 @@ def test_each_persona_sees_exactly_the_events_the_rule_shows(
 # add_events(): a query per row, or a Python loop over a queryset, shows here.
 QUERIES = [
     ("/", {"anonymous": 6, "editor": 10}),
-    ("/timeline/?{window}", {"anonymous": 10, "editor": 14}),
-    ("/map/", {"anonymous": 5, "editor": 9}),
+    ("/timeline/?{window}", {"anonymous": 8, "editor": 12}),
+    ("/map/", {"anonymous": 3, "editor": 7}),
     ("/maps/events.geojson?zoom=12&bbox={bbox}&{window}",
      {"anonymous": 5, "editor": 9}),
     ("/maps/events.geojson?zoom=5&bbox={bbox}&{window}",

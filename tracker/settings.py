@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "events",
     # Continuous intake: sources polled by jobs on the queue below.
     "intake",
+    # Saved searches with their private feeds, mail digests and webhooks,
+    # sent by jobs on the same queue.
+    "searches",
     "procrastinate.contrib.django",
     # generate_events: synthetic data for load tests and benchmarks.
     "synthetic",
@@ -315,6 +318,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "events.api.schema.bounded_dates",
+        "searches.api.filters_in_schema",
     ],
     # The interactive docs load their assets from this server, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -359,6 +363,14 @@ FETCH_ALLOWED_HOSTS = env.list("FETCH_ALLOWED_HOSTS", default=[])
 FETCH_HOST_INTERVAL = env.float("FETCH_HOST_INTERVAL", default=1.0)
 # Seconds intake gives one feed or page, redirects included.
 FETCH_TIMEOUT = env.float("FETCH_TIMEOUT", default=20.0)
+
+# Saved searches' webhooks (searches/): a POST is given WEBHOOK_TIMEOUT
+# seconds; one that fails is tried again WEBHOOK_ATTEMPTS times in all,
+# WEBHOOK_BACKOFF seconds after the first failure, doubling each time. A
+# webhook's address is checked as any fetch is (FETCH_ALLOWED_HOSTS).
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+WEBHOOK_ATTEMPTS = env.int("WEBHOOK_ATTEMPTS", default=6)
+WEBHOOK_BACKOFF = env.float("WEBHOOK_BACKOFF", default=60.0)
 
 # Maps draw the project's own boundaries, so they work with no network. An
 # online tile layer is added only when MAP_TILE_URL is set, e.g.
@@ -420,6 +432,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Where django.core.mail.backends.filebased.EmailBackend writes its messages.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=None)
 # The site's address as readers reach it, for links in mail, which has no
 # request to take a host from.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

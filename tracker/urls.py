@@ -12,6 +12,7 @@ urlpatterns = [
     path("feeds/", include("events.feeds")),
     path("ogc/", include("events.ogc_urls")),
     path("", include("intake.urls")),
+    path("", include("searches.urls")),
     path("", include("events.urls")),
 ]
 

@@ -12,13 +12,14 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
 from events.http import NAMES_NOTHING
+from events.queries import rows_after
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
@@ -82,7 +83,9 @@ def decode(field: str, value: object) -> object:
         return value
     if field == "rank" and type(value) in (int, float):
         return float(value)
-    if field not in ("start_date", "id", "rank") and type(value) is str:
+    if field == "vague" and type(value) is bool:
+        return value
+    if field not in ("start_date", "id", "rank", "vague") and type(value) is str:
         return value
     raise ValueError(field)
 
@@ -126,15 +129,7 @@ def make_cursor(request: Request, ordering: Ordering, values: tuple) -> str:
 
 def after(queryset: QuerySet, ordering: Ordering, values: tuple) -> QuerySet:
     """Rows strictly after `values` in `ordering`."""
-    (first, first_desc), first_value = ordering.keys[0], values[0]
-    # The bound on the leading column alone lets an index range scan start there.
-    bound = {f"{first}__{'lte' if first_desc else 'gte'}": first_value}
-    condition = Q()
-    equal = Q()
-    for (field, desc), value in zip(ordering.keys, values, strict=True):
-        condition |= equal & Q(**{f"{field}__{'lt' if desc else 'gt'}": value})
-        equal &= Q(**{field: value})
-    return queryset.filter(**bound).filter(condition)
+    return rows_after(queryset, ordering.keys, values)
 
 
 @dataclass

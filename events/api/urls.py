@@ -6,6 +6,7 @@ from events.api import views
 from events.api.http import not_found
 from events.api.suggestions import SuggestionsView
 from intake.api import SourceViewSet
+from searches.api import SavedSearchViewSet
 
 
 class Router(DefaultRouter):
@@ -22,6 +23,7 @@ router.register("locations", views.LocationViewSet, basename="location")
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("revisions", views.RevisionViewSet, basename="revision")
 router.register("sources", SourceViewSet, basename="source")
+router.register("searches", SavedSearchViewSet, basename="search")
 
 app_name = "api"
 urlpatterns = [

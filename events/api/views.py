@@ -36,7 +36,6 @@ from events import workflow
 from events.api import formats
 from events.api.http import ConditionalMixin, Conflict, check_if_match
 from events.api.pagination import (
-    BY_DATE,
     BY_RANK,
     EventPagination,
     KeysetPagination,
@@ -358,9 +357,13 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
     def filtered(self, request: Request) -> tuple[QuerySet, Ordering]:
         """The visible events that pass the filters, and the order they page in."""
         queryset = self.filter_queryset(self.get_queryset())
+        order = self.filterset.order()
         text = self.filterset.form.cleaned_data.get("q")
-        if not text:
-            return queryset, BY_DATE
+        if not text or order.explicit:
+            return (
+                queryset.annotate(**order.annotations),
+                Ordering(order.name, order.keys),
+            )
         # As double precision, so the rank a cursor carries compares exactly.
         rank = Cast(SearchRank(F("search_vector"), search_query(text)), FloatField())
         return queryset.annotate(rank=rank), BY_RANK

@@ -13,7 +13,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import Expression
 
 from events.features import FULL_PROPERTIES, BlankAsNull
-from events.filters import overlapping
+from events.filters import in_period
 from events.models import Agreement, DatePrecision, Event, GeoPrecision, Location
 
 JSON = "application/json"
@@ -113,8 +113,9 @@ class Collection:
     # without guessing from the first page (where a column may be all null).
     schema: dict[str, dict]
     # The condition of a `datetime` filter: the features whose period shares
-    # a day with first to last (None: open); None when there are no dates.
-    period: Callable[[datetime.date | None, datetime.date | None], Q] | None
+    # a day with first to last (None: open), or starts in it, as `date_rule`
+    # says; None when there are no dates.
+    period: Callable[[datetime.date | None, datetime.date | None, str], Q] | None
     # The date fields of the collection's temporal extent: first and last.
     dates: tuple[str, str] | None
     page: str  # the site's HTML page for a feature, by URL name
@@ -141,13 +142,19 @@ def signed_agreements(user: AbstractBaseUser | AnonymousUser) -> QuerySet:
     return signed.with_visible_signing_event(user)
 
 
-def event_period(first: datetime.date | None, last: datetime.date | None) -> Q:
-    # Widened to each event's date precision, as the REST API's start/end are:
-    # an event known only as "November 2022" is in a window of 1-5 November.
-    return Q(overlapping(first, last))
+def event_period(
+    first: datetime.date | None, last: datetime.date | None, rule: str
+) -> Q:
+    # The REST API's rule for start/end: overlapping, widened to each event's
+    # date precision (an event known only as "November 2022" is in a window
+    # of 1-5 November), or starting in the period.
+    return in_period(first, last, rule=rule)
 
 
-def signing_day(first: datetime.date | None, last: datetime.date | None) -> Q:
+def signing_day(
+    first: datetime.date | None, last: datetime.date | None, rule: str
+) -> Q:
+    # One day: overlapping the period and starting in it are the same.
     condition = Q()
     if first is not None:
         condition &= Q(signed_on__gte=first)

@@ -27,6 +27,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import Expression
 from django.http import QueryDict
 
+from events.filters import DATE_RULES, OVERLAPS
 from events.ogc import cql2
 from events.ogc.collections import CRS84, Collection, Queryable
 from events.ogc.parameters import (
@@ -54,7 +55,9 @@ PRESENTATION = (
     "sortby",
     "resultType",
 )
-SELECTION = ("bbox", "bbox-crs", "datetime", "filter", "filter-lang", "filter-crs")
+SELECTION = (
+    "bbox", "bbox-crs", "datetime", "date_rule", "filter", "filter-lang", "filter-crs",
+)  # fmt: skip
 NOTHING = Q(pk__in=[])
 
 
@@ -92,7 +95,15 @@ def selected(
     if "datetime" in query:
         if spec.period is None:
             raise InvalidParameter("datetime", "this collection has no dates.")
-        features = features.filter(spec.period(*parse_datetime(query["datetime"])))
+        rule = query.get("date_rule", OVERLAPS)
+        if rule not in dict(DATE_RULES):
+            raise InvalidParameter(
+                "date_rule", f"is one of {', '.join(dict(DATE_RULES))}."
+            )
+        first, last = parse_datetime(query["datetime"])
+        features = features.filter(spec.period(first, last, rule))
+    elif "date_rule" in query:
+        raise InvalidParameter("date_rule", "is only used with datetime.")
     for name, queryable in spec.queryables.items():
         if name in query:
             value = parse_value(queryable, query[name])

@@ -6,6 +6,7 @@ each query parameter named like a property as an equality filter, and counts
 with `resultType=hits` when that is listed.
 """
 
+from events.filters import DATE_RULES
 from events.ogc.collections import (
     CRSS,
     GEOJSON,
@@ -177,10 +178,19 @@ def items_parameters(spec: Collection) -> list[dict]:
                 "datetime",
                 "An RFC 3339 date or date-time, or an interval start/end with '..' "
                 "for an open end: the features whose period, widened to the "
-                "precision of its dates, overlaps it.",
+                "precision of its dates, overlaps it (or, with date_rule=starts, "
+                "whose period starts in it).",
                 {"type": "string"},
                 style="form",
                 explode=False,
+            )
+        )
+        parameters.append(
+            parameter(
+                "date_rule",
+                "With datetime: overlaps (the default), the features whose "
+                "period overlaps it; starts, those whose period starts in it.",
+                {"type": "string", "enum": [rule for rule, _ in DATE_RULES]},
             )
         )
     for name, queryable in spec.queryables.items():
