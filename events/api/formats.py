@@ -41,6 +41,7 @@ from events.queries import (
     bulk_read,
     chunked,
     data_version,
+    first_rows_apart,
     streamed_rows,
     streamed_texts,
 )
@@ -254,9 +255,12 @@ def csv_row(row: tuple) -> list:
 
 def acled_rows(queryset: QuerySet) -> Iterator[list]:
     # A server-side cursor inside a transaction needs no WITH HOLD, which
-    # would make PostgreSQL compute every row before sending the first.
-    with bulk_read():
-        yield from acled.export_rows(queryset)
+    # would make PostgreSQL compute every row before sending the first. The
+    # first rows are read apart, with a LIMIT, as the other exports read
+    # them (first_rows_apart), and every statement in one snapshot.
+    with bulk_read(snapshot=True):
+        for part in first_rows_apart(queryset):
+            yield from acled.export_rows(part)
 
 
 class LineBuffer:
