@@ -74,7 +74,7 @@ class ACLEDRenderer(CSVRenderer):
 
 
 def feature_collection(
-    queryset: QuerySet, tombstones: list[dict] | None = None
+    queryset: QuerySet, removals: dict | None = None
 ) -> Iterator[bytes]:
     """
     The collection in pieces, the first with the head and the first rows
@@ -88,20 +88,21 @@ def feature_collection(
         for chunk in chunks:
             yield b"," + b",".join(chunk)
     tail = "]"
-    if tombstones is not None:
-        # A foreign member (RFC 7946 section 6.1): GIS clients ignore it.
-        tail += ',"tombstones":' + json.dumps(tombstones, cls=JSONEncoder)
+    for member, value in (removals or {}).items():
+        # Foreign members (RFC 7946 section 6.1): GIS clients ignore them.
+        tail += f",{json.dumps(member)}:" + json.dumps(value, cls=JSONEncoder)
     yield (tail + "}\n").encode()
 
 
 def geojson_response(
     request: HttpRequest,
     queryset: QuerySet,
-    tombstones: list[dict] | None,
+    removals: dict | None,
     *,
     head: bool,
 ) -> StreamingHttpResponse:
-    body = iter(()) if head else feature_collection(queryset, tombstones)
+    """`removals`: the sync tombstones' members of the collection, if any."""
+    body = iter(()) if head else feature_collection(queryset, removals)
     return streaming_response(request, body, content_type=GeoJSONRenderer.media_type)
 
 
