@@ -787,10 +787,26 @@ def overlapping(first: datetime.date | None, last: datetime.date | None) -> RawS
     Events whose range, widened to its precision, shares a day with first to
     last (None: unbounded). Both ends in one range condition, which
     event_period_idx answers without reading the events outside the window.
+
+    With a first day, also a lower bound on the start date, which changes
+    nothing (an event that starts before `first` and overlaps the window
+    holds `first`, so it starts no earlier than the earliest event that
+    holds that day, found by event_period_idx) but lets a page in date order
+    start its walk of the date index there: without it, PostgreSQL walked
+    from 1990 expecting the window's events anywhere (751,619 events read
+    and dropped for `start=2023` at a million, 3 s).
     """
+    condition = f"{EFFECTIVE_PERIOD} && daterange(%s::date, %s::date, '[]')"
+    if first is None:
+        return RawSQL(condition, [first, last], output_field=BooleanField())
+    # The subquery's own events_event: inside it, the name is its table.
+    earliest = (
+        f"(SELECT LEAST(%s::date, min(start_date)) FROM events_event "
+        f"WHERE {EFFECTIVE_PERIOD} && daterange(%s::date, %s::date, '[]'))"
+    )
     return RawSQL(
-        f"{EFFECTIVE_PERIOD} && daterange(%s::date, %s::date, '[]')",
-        [first, last],
+        f'({condition} AND "events_event"."start_date" >= {earliest})',
+        [first, last, first, first, first],
         output_field=BooleanField(),
     )
 
