@@ -43,7 +43,7 @@ class Ordering:
         return [f"-{field}" if desc else field for field, desc in self.keys]
 
 
-# Served by event_published_start_idx (start_date, id).
+# Served by event_published_start_idx (start_date, id, updated_at).
 BY_DATE = Ordering("date", (("start_date", False), ("id", False)))
 # Full-text results: most relevant first, then by date.
 BY_RANK = Ordering("rank", (("rank", True), ("start_date", False), ("id", False)))
