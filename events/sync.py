@@ -130,21 +130,21 @@ def no_longer_matching(
         changed = changed.filter(updated_at__gte=moment).filter(
             Q(updated_at__gt=moment) | Q(pk__gt=pk)
         )
+    # One statement: each event of the window with whether it still
+    # matches, a semi-join probing the primary key.
     window = list(
-        changed.order_by("updated_at", "pk").values_list("updated_at", "pk")[:WINDOW]
+        changed.order_by("updated_at", "pk")
+        .annotate(matches=Exists(matching.filter(pk=OuterRef("pk"))))
+        .values_list("updated_at", "pk", "matches")[:WINDOW]
     )
-    resume = window[-1] if len(window) == WINDOW else None
-    leaving = (
-        Event.objects.filter(pk__in=[pk for _, pk in window])
-        .exclude(Exists(matching.filter(pk=OuterRef("pk"))))
-        .values("pk", "updated_at")
-    )
+    resume = window[-1][:2] if len(window) == WINDOW else None
     return [
         {
-            "id": event["pk"],
+            "id": pk,
             "change": "no_longer_matches",
             "retraction_reason": "",
-            "changed_at": event["updated_at"],
+            "changed_at": updated_at,
         }
-        for event in leaving
+        for updated_at, pk, matches in window
+        if not matches
     ], resume
