@@ -790,11 +790,13 @@ def overlapping(first: datetime.date | None, last: datetime.date | None) -> RawS
 
     With a first day, also a lower bound on the start date, which changes
     nothing (an event that starts before `first` and overlaps the window
-    holds `first`, so it starts no earlier than the earliest event that
-    holds that day, found by event_period_idx) but lets a page in date order
-    start its walk of the date index there: without it, PostgreSQL walked
-    from 1990 expecting the window's events anywhere (751,619 events read
-    and dropped for `start=2023` at a million, 3 s).
+    holds the day before `first` and `first`, so it starts no earlier than
+    the earliest event that holds both, found by event_period_idx) but lets
+    a page in date order start its walk of the date index there: without
+    it, PostgreSQL walked from 1990 expecting the window's events anywhere
+    (751,619 events read and dropped for `start=2023` at a million, 3 s).
+    Both days, not `first` alone: the events that start on `first` (every
+    "2023" event for `start=2023`) are not read for it.
     """
     condition = f"{EFFECTIVE_PERIOD} && daterange(%s::date, %s::date, '[]')"
     if first is None:
@@ -804,7 +806,7 @@ def overlapping(first: datetime.date | None, last: datetime.date | None) -> RawS
     # order, testing each event until one holds the day (800,000 of them).
     earliest = (
         f"(SELECT LEAST(%s::date, min(start_date + 0)) FROM events_event "
-        f"WHERE {EFFECTIVE_PERIOD} && daterange(%s::date, %s::date, '[]'))"
+        f"WHERE {EFFECTIVE_PERIOD} @> daterange(%s::date - 1, %s::date, '[]'))"
     )
     return RawSQL(
         f'({condition} AND "events_event"."start_date" >= {earliest})',
