@@ -409,11 +409,22 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
         "still link to the next; the last page's `tombstones_next` is null.",
         parameters=[
             OpenApiParameter(
+                "updated_since",
+                {
+                    "anyOf": [
+                        {"type": "string", "format": "date-time"},
+                        {"type": "string", "format": "date"},
+                    ]
+                },
+                required=True,
+                description="Removals since this time (ISO 8601), as in the list.",
+            ),
+            OpenApiParameter(
                 "after",
                 str,
                 description="Where the page starts: pass back the "
                 "`tombstones_next` link unchanged.",
-            )
+            ),
         ],
         responses={
             200: {
