@@ -179,7 +179,7 @@ class EventFeed(Feed):
                     "when": tombstone["changed_at"],
                     "comment": tombstone["retraction_reason"],
                 }
-                for tombstone in tombstones(user=selection.user, since=since)
+                for tombstone in tombstones(user=selection.user, since=since).removed
             ],
         }
 

@@ -916,10 +916,30 @@ def overlapping(first: datetime.date | None, last: datetime.date | None) -> RawS
     Events whose range, widened to its precision, shares a day with first to
     last (None: unbounded). Both ends in one range condition, which
     event_period_idx answers without reading the events outside the window.
+
+    With a first day, also a lower bound on the start date, which changes
+    nothing (an event that starts before `first` and overlaps the window
+    holds the day before `first` and `first`, so it starts no earlier than
+    the earliest event that holds both, found by event_period_idx) but lets
+    a page in date order start its walk of the date index there: without
+    it, PostgreSQL walked from 1990 expecting the window's events anywhere
+    (751,619 events read and dropped for `start=2023` at a million, 3 s).
+    Both days, not `first` alone: the events that start on `first` (every
+    "2023" event for `start=2023`) are not read for it.
     """
+    condition = f"{EFFECTIVE_PERIOD} && daterange(%s::date, %s::date, '[]')"
+    if first is None:
+        return RawSQL(condition, [first, last], output_field=BooleanField())
+    # The subquery's own events_event: inside it, the name is its table.
+    # "+ 0": min() of an indexed column becomes a walk of that index in
+    # order, testing each event until one holds the day (800,000 of them).
+    earliest = (
+        f"(SELECT LEAST(%s::date, min(start_date + 0)) FROM events_event "
+        f"WHERE {EFFECTIVE_PERIOD} @> daterange(%s::date - 1, %s::date, '[]'))"
+    )
     return RawSQL(
-        f"{EFFECTIVE_PERIOD} && daterange(%s::date, %s::date, '[]')",
-        [first, last],
+        f'({condition} AND "events_event"."start_date" >= {earliest})',
+        [first, last, first, first, first],
         output_field=BooleanField(),
     )
 

@@ -923,13 +923,20 @@ class Event(models.Model):
         indexes = [
             # Timeline and cursor pagination of published events, ordered by
             # (start_date, id), with date-range filters on the same columns.
+            # updated_at as a key too: `updated_since` is then tested in the
+            # index as a page walks it, not on each event read from the
+            # table (the events changed lately are the last in date order:
+            # a year back at a million, 910,000 events read for a page).
             models.Index(
-                fields=["start_date", "id"],
+                fields=["start_date", "id", "updated_at"],
                 condition=Q(status="published"),
                 name="event_published_start_idx",
             ),
-            # The admin's event list, newest first, across all statuses.
-            models.Index(fields=["start_date", "id"], name="event_start_idx"),
+            # The admin's event list, newest first, across all statuses; and
+            # the same walk as above for editors, who see every status.
+            models.Index(
+                fields=["start_date", "id", "updated_at"], name="event_start_idx"
+            ),
             # Editors' lists of drafts and review queues by date.
             models.Index(
                 fields=["status", "start_date"], name="event_status_start_idx"

@@ -23,6 +23,10 @@ from tracker.replicas import read_connection
 CHUNK_ROWS = 2000
 # A page's worth: what a stream's first statement reads (first_rows_apart).
 FIRST_ROWS = 100
+# What its second reads: several chunks, so that a client gone after the
+# first rows is noticed (a write fails) before the last statement, planned
+# for every row, starts.
+NEXT_ROWS = 10_000
 # Tables whose changes can change an export, a map layer or a chart; see
 # data_version().
 TRACKED_TABLES = [
@@ -58,7 +62,7 @@ def data_version() -> tuple:
 
 
 @contextmanager
-def bulk_read() -> Iterator[None]:
+def bulk_read(*, snapshot: bool = False) -> Iterator[None]:
     """
     A transaction for statements that read a large part of the table through
     a server-side cursor, or an aggregate over every event.
@@ -66,10 +70,14 @@ def bulk_read() -> Iterator[None]:
     compute and store every row before sending the first; its plan is chosen
     for reading all rows rather than the first tenth (cursor_tuple_fraction);
     and there is no JIT compilation, which costs more than it saves on
-    statements of this size.
+    statements of this size. With `snapshot`, every statement in it sees the
+    same rows (REPEATABLE READ), unless the caller's transaction holds it.
     """
     connection = read_connection()
+    outermost = not connection.in_atomic_block
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if snapshot and outermost:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
         cursor.execute("SET LOCAL jit = off")
         yield
@@ -117,8 +125,8 @@ def streamed_rows(
     held open until the last row), and libpq hands the rows over CHUNK_ROWS
     at a time, so memory stays flat.
 
-    An ordered stream runs as two statements, its first FIRST_ROWS rows and
-    then the others (see first_rows_apart), in one snapshot.
+    An ordered stream runs as several statements, its first FIRST_ROWS rows
+    and then the others (see first_rows_apart), in one snapshot.
     """
     statements = []
     for part in first_rows_apart(queryset):
@@ -166,20 +174,27 @@ def streamed_rows(
 
 def first_rows_apart(queryset: QuerySet) -> list[QuerySet]:
     """
-    An ordered queryset as its first FIRST_ROWS rows and the rest. Without a
-    LIMIT, PostgreSQL plans for every row: with a filter that selects many
-    events, it builds each one's output and sorts them all before the first
-    leaves (seconds at a million events), where the first rows alone come
-    from a walk of an index in order or a top-N sort, as a page does. The
-    rest follows as one statement planned for all its rows, in parallel
-    where PostgreSQL sees fit.
+    An ordered queryset as its first FIRST_ROWS rows, the next NEXT_ROWS and
+    the rest. Without a LIMIT, PostgreSQL plans for every row: with a filter
+    that selects many events, it builds each one's output and sorts them all
+    before the first leaves (seconds at a million events), where the first
+    rows alone come from a walk of an index in order or a top-N sort, as a
+    page does. The next rows come the same way, and the server writes them
+    before the last statement starts: a client that hung up after the first
+    rows is noticed then, and the last statement, planned for all its rows
+    (in parallel where PostgreSQL sees fit), is not run for no one.
     """
     query = queryset.query
     if not query.order_by:
         return [queryset]
-    if query.high_mark is not None and query.high_mark - query.low_mark <= FIRST_ROWS:
-        return [queryset]
-    return [queryset[:FIRST_ROWS], queryset[FIRST_ROWS:]]
+    wanted = None if query.high_mark is None else query.high_mark - query.low_mark
+    bounds = [0, FIRST_ROWS, FIRST_ROWS + NEXT_ROWS]
+    pieces = []
+    for low, high in zip(bounds, [*bounds[1:], None], strict=True):
+        if wanted is not None and low >= wanted:
+            break
+        pieces.append(queryset[low:high] if low or high is not None else queryset)
+    return pieces if len(pieces) > 1 else [queryset]
 
 
 def streamed_texts(queryset: QuerySet) -> Iterator[bytes]:

@@ -10,9 +10,10 @@ their removal. Editors, who see every event, get tombstones for deletions.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from events.models import Event, sees_unpublished
 
@@ -23,7 +24,23 @@ from events.models import Event, sees_unpublished
 # by id.
 LOOKBACK = datetime.timedelta(minutes=10)
 
+# How many visible changed events a page of tombstones examines for those
+# that no longer match the filters. Each is tested, so this bounds a page's
+# work: a million events changed since `updated_since`, nearly all of them
+# outside a narrow filter (or nearly all inside it), would otherwise be
+# tested, and listed, at once.
+WINDOW = 1000
+
 EventHistory = Event._meta.get_field("history").related_model
+
+
+@dataclass
+class Tombstones:
+    """A page of tombstones, and where the next one starts: the change time and
+    id of the last changed event examined, or None on the last page."""
+
+    removed: list[dict]
+    resume: tuple[datetime.datetime, int] | None = None
 
 
 def tombstones(
@@ -31,14 +48,30 @@ def tombstones(
     user: User | AnonymousUser,
     since: datetime.datetime,
     matching: QuerySet | None = None,
-) -> list[dict]:
+    after: tuple[datetime.datetime, int] | None = None,
+) -> Tombstones:
     """
     Events removed from `user`'s view since `since`, oldest change first:
     `change` is "deleted", "retracted" (with its reason) or "unpublished".
     With `matching` (the events that pass the other filters), also the
-    visible events changed since then that do not: "no_longer_matches".
+    visible events changed since then that do not: "no_longer_matches",
+    found among WINDOW changed events at a time (in order of change), from
+    the first, or from after `after`; the removals come on the first page.
     """
     visible = Event.objects.visible_to(user)
+    removed = [] if after is not None else removals(user, since, visible)
+    resume = None
+    if matching is not None:
+        leaving, resume = no_longer_matching(visible, since, matching, after)
+        removed += leaving
+    removed.sort(key=lambda tombstone: (tombstone["changed_at"], tombstone["id"]))
+    return Tombstones(removed, resume)
+
+
+def removals(
+    user: User | AnonymousUser, since: datetime.datetime, visible: QuerySet
+) -> list[dict]:
+    """The events deleted, retracted or unpublished since `since`."""
     changed = EventHistory.objects.filter(pgh_created_at__gte=since - LOOKBACK).values(
         "pgh_obj_id"
     )
@@ -78,19 +111,40 @@ def tombstones(
                 "changed_at": snapshot["pgh_created_at"],
             }
         )
-    if matching is not None:
-        for event in (
-            visible.filter(updated_at__gte=since)
-            .exclude(Exists(matching.filter(pk=OuterRef("pk"))))
-            .values("pk", "updated_at")
-        ):
-            removed.append(
-                {
-                    "id": event["pk"],
-                    "change": "no_longer_matches",
-                    "retraction_reason": "",
-                    "changed_at": event["updated_at"],
-                }
-            )
-    removed.sort(key=lambda tombstone: (tombstone["changed_at"], tombstone["id"]))
     return removed
+
+
+def no_longer_matching(
+    visible: QuerySet,
+    since: datetime.datetime,
+    matching: QuerySet,
+    after: tuple[datetime.datetime, int] | None,
+) -> tuple[list[dict], tuple[datetime.datetime, int] | None]:
+    """
+    Of the next WINDOW visible events changed since `since` (after `after`),
+    those not in `matching`, and the last one examined if there may be more.
+    """
+    changed = visible.filter(updated_at__gte=since)
+    if after is not None:
+        moment, pk = after
+        changed = changed.filter(updated_at__gte=moment).filter(
+            Q(updated_at__gt=moment) | Q(pk__gt=pk)
+        )
+    # One statement: each event of the window with whether it still
+    # matches, a semi-join probing the primary key.
+    window = list(
+        changed.order_by("updated_at", "pk")
+        .annotate(matches=Exists(matching.filter(pk=OuterRef("pk"))))
+        .values_list("updated_at", "pk", "matches")[:WINDOW]
+    )
+    resume = window[-1][:2] if len(window) == WINDOW else None
+    return [
+        {
+            "id": pk,
+            "change": "no_longer_matches",
+            "retraction_reason": "",
+            "changed_at": updated_at,
+        }
+        for updated_at, pk, matches in window
+        if not matches
+    ], resume

@@ -62,7 +62,8 @@ def analyst_pages() -> list[str]:
     return [
         "/",
         "/timeline/",
-        "/timeline/?country=IRQ&start=2023-01-01",
+        "/timeline/?country=IRQ&start=2023-01-01&sort=newest",
+        "/now/",
         "/map/",
         "/about/",
         signing.get_absolute_url(),
@@ -84,6 +85,8 @@ def analyst_pages() -> list[str]:
 def editor_pages() -> list[str]:
     article = SourceArticle.objects.get()
     return [
+        "/searches/",
+        "/searches/new/?country=IRQ&type=battle",
         "/review/",
         "/inbox/",
         f"/admin/events/sourcearticle/{article.pk}/curate/",
@@ -107,7 +110,7 @@ def test_analyst_pages_meet_wcag_21_aa(page: Page) -> None:
 def test_phone_pages_meet_wcag_21_aa(browser, server) -> None:
     phone = Page(browser, server, width=390)
     try:
-        check(phone, ["/", "/timeline/", "/map/"])
+        check(phone, ["/", "/timeline/", "/now/", "/map/"])
     finally:
         phone.context.close()
 

@@ -3,6 +3,7 @@
 import datetime
 import json
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -11,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from events import sync as sync_module
 from events.models import Event
 from tests.conftest import make_event
 
@@ -151,12 +153,16 @@ def test_an_event_leaving_the_filters_is_a_tombstone(client: Client) -> None:
 def test_tombstones_are_found_by_anti_joins(client: Client) -> None:
     # NOT IN (subquery) hashes every visible event, or past work_mem scans
     # them again per row: 7 s at 100,000 events with ?start=2023.
+    since = now()
+    published(title="Changed")
     with CaptureQueriesContext(connection) as queries:
-        sync(client, now(), bbox="44,33,45,34")
+        sync(client, since, bbox="44,33,45,34")
 
     statements = [q["sql"] for q in queries.captured_queries]
     assert [sql for sql in statements if re.search(r"NOT \(.* IN \(SELECT", sql)] == []
-    assert sum("NOT (EXISTS" in sql for sql in statements) == 2
+    # The removals' anti-join, and whether each changed event still matches.
+    assert sum("NOT (EXISTS" in sql for sql in statements) == 1
+    assert sum("EXISTS(SELECT" in sql.replace(" ", "") for sql in statements) >= 2
 
 
 def test_tombstones_come_on_the_first_page_only(client: Client) -> None:
@@ -173,6 +179,61 @@ def test_tombstones_come_on_the_first_page_only(client: Client) -> None:
     assert gone_pk in tombstone_changes(first)
     assert "tombstones" not in second
     assert len(first["results"]) + len(second["results"]) == 3
+
+
+@pytest.mark.parametrize("export", ["json", "geojson"])
+def test_tombstones_of_many_changed_events_come_in_pages(
+    client: Client, monkeypatch, export: str
+) -> None:
+    # Each page examines WINDOW changed events: 7 changed, 5 of them leaving
+    # the box, make pages of 2, 2, 2 and 1 examined.
+    monkeypatch.setattr(sync_module, "WINDOW", 2)
+    inside, outside = Point(44.4, 33.3, srid=4326), Point(51.4, 35.7, srid=4326)
+    events = [published(title=f"E{n}", location=None, point=inside) for n in range(7)]
+    since = now()
+    for n, event in enumerate(events):
+        event.point = outside if n not in (2, 3) else inside
+        event.save()
+    leaving = {event.pk for n, event in enumerate(events) if n not in (2, 3)}
+
+    params = {"updated_since": since.isoformat(), "bbox": "44,33,45,34"}
+    if export == "geojson":
+        response = client.get(EVENTS, {**params, "format": export})
+        first = json.loads(b"".join(response.streaming_content))
+    else:
+        first = client.get(EVENTS, params).json()
+    pages = [first["tombstones"]]
+    url = first["tombstones_next"]
+    while url:
+        page = client.get(url).json()
+        pages.append(page["tombstones"])
+        url = page["tombstones_next"]
+
+    assert [len(page) for page in pages] == [2, 0, 2, 1]
+    found = [tombstone["id"] for page in pages for tombstone in page]
+    assert sorted(found) == sorted(leaving)
+    assert {t["change"] for page in pages for t in page} == {"no_longer_matches"}
+
+
+def test_a_tombstones_link_serves_its_own_query_only(
+    client: Client, monkeypatch
+) -> None:
+    monkeypatch.setattr(sync_module, "WINDOW", 1)
+    event = published(title="Moves", location=None, point=Point(44.4, 33.3, srid=4326))
+    since = now()
+    event.point = Point(51.4, 35.7, srid=4326)
+    event.save()
+    params = {"updated_since": since.isoformat(), "bbox": "44,33,45,34"}
+    link = client.get(EVENTS, params).json()["tombstones_next"]
+    after = parse_qs(urlsplit(link).query)["after"][0]
+
+    def tombstones(**query: str) -> int:
+        return client.get(f"{EVENTS}tombstones/", query).status_code
+
+    assert tombstones(**params, after=after) == 200
+    assert tombstones(**{**params, "bbox": "40,30,41,31"}, after=after) == 404
+    assert tombstones(**params, after="x" + after) == 404
+    assert tombstones(bbox="44,33,45,34") == 400
 
 
 def test_without_updated_since_there_are_no_tombstones(client: Client) -> None:

@@ -19,6 +19,7 @@ from django.test import Client
 from events import queries
 from events.api import formats
 from events.features import FEED_PROPERTIES, features
+from events.interop.acled import OWN_ID_PREFIX
 from events.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,11 @@ def published_ids() -> list[int]:
 def exported_ids(export: str, body: bytes) -> list[int]:
     if export == "geojson":
         return [feature["id"] for feature in json.loads(body)["features"]]
-    return [int(row["event_id"]) for row in csv.DictReader(io.StringIO(body.decode()))]
+    rows = csv.DictReader(io.StringIO(body.decode()))
+    if export == "acled":
+        # The demo's events hold no ACLED id: ours stands in, prefixed.
+        return [int(row["event_id_cnty"].removeprefix(OWN_ID_PREFIX)) for row in rows]
+    return [int(row["event_id"]) for row in rows]
 
 
 @pytest.mark.parametrize("export", ["geojson", "csv"])
@@ -129,12 +134,14 @@ def test_streamed_texts_read_the_first_column_whatever_else_is_selected() -> Non
 
 @pytest.fixture
 def small_first_rows(monkeypatch) -> None:
-    """A first statement of three rows, so that the demo's events need two."""
+    """A first statement of three rows and a second of two, so that the demo's
+    events need three."""
     monkeypatch.setattr(queries, "FIRST_ROWS", 3)
+    monkeypatch.setattr(queries, "NEXT_ROWS", 2)
 
 
-@pytest.mark.parametrize("export", ["geojson", "csv"])
-@pytest.mark.parametrize("page_size", [None, 2, 3, 5])
+@pytest.mark.parametrize("export", ["geojson", "csv", "acled"])
+@pytest.mark.parametrize("page_size", [None, 2, 3, 4, 5, 6])
 def test_the_first_rows_and_the_rest_make_the_whole_stream(
     client: Client,
     small_chunks: None,
@@ -159,12 +166,22 @@ def test_the_first_rows_and_the_rest_make_the_whole_stream(
 def test_an_ordered_stream_reads_its_first_rows_with_a_limit() -> None:
     events = Event.objects.published().order_by("start_date", "id")
 
-    first, rest = queries.first_rows_apart(events)
+    first, following, rest = queries.first_rows_apart(events)
 
     assert (first.query.low_mark, first.query.high_mark) == (0, queries.FIRST_ROWS)
-    assert (rest.query.low_mark, rest.query.high_mark) == (queries.FIRST_ROWS, None)
-    assert queries.first_rows_apart(events.order_by()) != [first, rest]
+    following_rows = queries.FIRST_ROWS + queries.NEXT_ROWS
+    assert (following.query.low_mark, following.query.high_mark) == (
+        queries.FIRST_ROWS,
+        following_rows,
+    )
+    assert (rest.query.low_mark, rest.query.high_mark) == (following_rows, None)
+    assert len(queries.first_rows_apart(events.order_by())) == 1
     assert len(queries.first_rows_apart(events[:50])) == 1
+    # A stream cut short by page_size reads no statement past its end.
+    assert [
+        (part.query.low_mark, part.query.high_mark)
+        for part in queries.first_rows_apart(events[:150])
+    ] == [(0, queries.FIRST_ROWS), (queries.FIRST_ROWS, 150)]
 
 
 @pytest.mark.parametrize("export", ["geojson", "csv"])

@@ -17,6 +17,7 @@ from django.test import Client
 
 from events import queries
 from events.api import formats
+from events.interop.acled import OWN_ID_PREFIX
 from events.models import Event
 from tests.conftest import load_seed
 
@@ -30,8 +31,9 @@ EVENTS = "/api/v1/events/"
 
 @pytest.fixture
 def small_first_rows(monkeypatch) -> None:
-    """A first statement of three rows, in chunks of two."""
+    """A first statement of three rows, a second of two, in chunks of two."""
     monkeypatch.setattr(queries, "FIRST_ROWS", 3)
+    monkeypatch.setattr(queries, "NEXT_ROWS", 2)
     monkeypatch.setattr(queries, "CHUNK_ROWS", 2)
     monkeypatch.setattr(formats, "CHUNK_ROWS", 2)
 
@@ -47,10 +49,13 @@ def published_ids() -> list[int]:
 def exported_ids(export: str, body: bytes) -> list[int]:
     if export == "geojson":
         return [feature["id"] for feature in json.loads(body)["features"]]
-    return [int(row["event_id"]) for row in csv.DictReader(io.StringIO(body.decode()))]
+    rows = csv.DictReader(io.StringIO(body.decode()))
+    if export == "acled":
+        return [int(row["event_id_cnty"].removeprefix(OWN_ID_PREFIX)) for row in rows]
+    return [int(row["event_id"]) for row in rows]
 
 
-@pytest.mark.parametrize("export", ["geojson", "csv"])
+@pytest.mark.parametrize("export", ["geojson", "csv", "acled"])
 def test_the_rest_of_a_stream_is_read_in_the_first_rows_snapshot(
     client: Client,
     small_first_rows: None,

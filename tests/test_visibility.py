@@ -391,6 +391,20 @@ def event_list(reader: Reader) -> list[Probe]:
     ]
 
 
+def api_tombstones(reader: Reader) -> list[Probe]:
+    # The pages of tombstones past the first: the same rule as the list's.
+    since = reader.world.since.isoformat()
+    retracted = reader.world.events[Event.Status.RETRACTED].pk
+    return [
+        Probe(
+            f"/api/v1/events/tombstones/?{window(updated_since=since)}",
+            200,
+            counts={"tombstones": sorted({retracted} - reader.visible)},
+            read_counts=tombstones(reader.world),
+        )
+    ]
+
+
 def api_timeline(reader: Reader) -> list[Probe]:
     return [
         Probe(
@@ -851,6 +865,7 @@ ROUTES: dict[str, Callable[[Reader], list[Probe]] | str] = {
     "api/v1/suggestions/": "a POST: findings in the text it is sent",
     "api/v1/^events/$": event_list,
     "api/v1/^events/timeline/$": api_timeline,
+    "api/v1/^events/tombstones/$": api_tombstones,
     "api/v1/^events/(?P<pk>[0-9]+)/$": api_event,
     "api/v1/^actors/$": shows_none("/api/v1/actors/?q=Visibility"),
     "api/v1/^actors/(?P<pk>[0-9]+)/$": shows_none("/api/v1/actors/{world.actor.pk}/"),

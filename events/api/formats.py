@@ -41,6 +41,7 @@ from events.queries import (
     bulk_read,
     chunked,
     data_version,
+    first_rows_apart,
     streamed_rows,
     streamed_texts,
 )
@@ -73,7 +74,7 @@ class ACLEDRenderer(CSVRenderer):
 
 
 def feature_collection(
-    queryset: QuerySet, tombstones: list[dict] | None = None
+    queryset: QuerySet, removals: dict | None = None
 ) -> Iterator[bytes]:
     """
     The collection in pieces, the first with the head and the first rows
@@ -87,20 +88,21 @@ def feature_collection(
         for chunk in chunks:
             yield b"," + b",".join(chunk)
     tail = "]"
-    if tombstones is not None:
-        # A foreign member (RFC 7946 section 6.1): GIS clients ignore it.
-        tail += ',"tombstones":' + json.dumps(tombstones, cls=JSONEncoder)
+    for member, value in (removals or {}).items():
+        # Foreign members (RFC 7946 section 6.1): GIS clients ignore them.
+        tail += f",{json.dumps(member)}:" + json.dumps(value, cls=JSONEncoder)
     yield (tail + "}\n").encode()
 
 
 def geojson_response(
     request: HttpRequest,
     queryset: QuerySet,
-    tombstones: list[dict] | None,
+    removals: dict | None,
     *,
     head: bool,
 ) -> StreamingHttpResponse:
-    body = iter(()) if head else feature_collection(queryset, tombstones)
+    """`removals`: the sync tombstones' members of the collection, if any."""
+    body = iter(()) if head else feature_collection(queryset, removals)
     return streaming_response(request, body, content_type=GeoJSONRenderer.media_type)
 
 
@@ -254,9 +256,12 @@ def csv_row(row: tuple) -> list:
 
 def acled_rows(queryset: QuerySet) -> Iterator[list]:
     # A server-side cursor inside a transaction needs no WITH HOLD, which
-    # would make PostgreSQL compute every row before sending the first.
-    with bulk_read():
-        yield from acled.export_rows(queryset)
+    # would make PostgreSQL compute every row before sending the first. The
+    # first rows are read apart, with a LIMIT, as the other exports read
+    # them (first_rows_apart), and every statement in one snapshot.
+    with bulk_read(snapshot=True):
+        for part in first_rows_apart(queryset):
+            yield from acled.export_rows(part)
 
 
 class LineBuffer:

@@ -10,9 +10,11 @@ from another query is refused rather than misread.
 import datetime
 import hashlib
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.core import signing
 from django.db.models import QuerySet
+from django.urls import reverse
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
@@ -26,8 +28,9 @@ MAX_PAGE_SIZE = 500
 # page_size reads at most this many digits; up to there, larger is capped.
 MAX_PAGE_SIZE_DIGITS = 10
 CURSOR_SALT = "events.api.cursor"
+TOMBSTONES_SALT = "events.api.tombstones"
 # Parameters that move through or shape the pages rather than select rows.
-PAGING_PARAMS = {"cursor", "page_size", "format"}
+PAGING_PARAMS = {"cursor", "page_size", "format", "after"}
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class Ordering:
         return [f"-{field}" if desc else field for field, desc in self.keys]
 
 
-# Served by event_published_start_idx (start_date, id).
+# Served by event_published_start_idx (start_date, id, updated_at).
 BY_DATE = Ordering("date", (("start_date", False), ("id", False)))
 # Full-text results: most relevant first, then by date.
 BY_RANK = Ordering("rank", (("rank", True), ("start_date", False), ("id", False)))
@@ -127,6 +130,57 @@ def make_cursor(request: Request, ordering: Ordering, values: tuple) -> str:
     )
 
 
+def tombstones_next(request: Request, resume: tuple | None) -> str | None:
+    """
+    The link to the next page of tombstones (events/sync.py), after the
+    changed event `resume` (its change time and id), for the same query;
+    None if there is none.
+    """
+    if resume is None:
+        return None
+    moment, pk = resume
+    token = signing.dumps(
+        {"q": query_digest(request), "k": [moment.isoformat(), pk]},
+        salt=TOMBSTONES_SALT,
+    )
+    params = [
+        (key, value)
+        for key, values in request.query_params.lists()
+        if key not in PAGING_PARAMS
+        for value in values
+    ]
+    path = reverse("api:event-tombstones")
+    query = urlencode([*params, ("after", token)])
+    return request.build_absolute_uri(f"{path}?{query}")
+
+
+def read_tombstones_after(request: Request) -> tuple | None:
+    """Where a page of tombstones starts: the `after` of tombstones_next."""
+    token = request.query_params.get("after", "").strip()
+    if not token:
+        return None
+    try:
+        payload = signing.loads(token[:500], salt=TOMBSTONES_SALT)
+        if payload["q"] != query_digest(request):
+            raise ValidationError(
+                {"after": ["This link belongs to a different query."]},
+                code=NAMES_NOTHING,
+            )
+        moment, pk = payload["k"]
+        if type(pk) is not int or type(moment) is not str:
+            raise ValueError("k")
+        return datetime.datetime.fromisoformat(moment), pk
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise ValidationError(
+            {
+                "after": [
+                    "No such page: pass back the `tombstones_next` link unchanged."
+                ]
+            },
+            code=NAMES_NOTHING,
+        ) from None
+
+
 def after(queryset: QuerySet, ordering: Ordering, values: tuple) -> QuerySet:
     """Rows strictly after `values` in `ordering`."""
     return rows_after(queryset, ordering.keys, values)
@@ -203,26 +257,39 @@ class KeysetPagination(BasePagination):
 class EventPagination(KeysetPagination):
     def get_paginated_response_schema(self, schema: dict) -> dict:
         paginated = super().get_paginated_response_schema(schema)
-        paginated["properties"]["tombstones"] = {
-            "type": "array",
-            "description": "With `updated_since`, on the first page: events "
-            "removed from view since then, for a sync client to drop.",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "id": {"type": "integer"},
-                    "change": {
-                        "type": "string",
-                        "enum": [
-                            "deleted",
-                            "retracted",
-                            "unpublished",
-                            "no_longer_matches",
-                        ],
-                    },
-                    "retraction_reason": {"type": "string"},
-                    "changed_at": {"type": "string", "format": "date-time"},
-                },
-            },
-        }
+        paginated["properties"].update(TOMBSTONES_SCHEMA)
         return paginated
+
+
+TOMBSTONES_SCHEMA = {
+    "tombstones": {
+        "type": "array",
+        "description": "With `updated_since`, on the first page: events "
+        "removed from view since then, for a sync client to drop; more may "
+        "follow at `tombstones_next`.",
+        "items": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "change": {
+                    "type": "string",
+                    "enum": [
+                        "deleted",
+                        "retracted",
+                        "unpublished",
+                        "no_longer_matches",
+                    ],
+                },
+                "retraction_reason": {"type": "string"},
+                "changed_at": {"type": "string", "format": "date-time"},
+            },
+        },
+    },
+    "tombstones_next": {
+        "type": "string",
+        "format": "uri",
+        "nullable": True,
+        "description": "With `updated_since`: the next page of tombstones "
+        "(`/api/v1/events/tombstones/`); null on the last.",
+    },
+}

@@ -37,6 +37,7 @@ from events.api import formats
 from events.api.http import ConditionalMixin, Conflict, check_if_match
 from events.api.pagination import (
     BY_RANK,
+    TOMBSTONES_SCHEMA,
     EventPagination,
     KeysetPagination,
     Ordering,
@@ -44,6 +45,8 @@ from events.api.pagination import (
     page_size,
     paginate,
     read_cursor,
+    read_tombstones_after,
+    tombstones_next,
 )
 from events.api.schema import GEOJSON_FEATURE, GEOJSON_FEATURE_COLLECTION
 from events.api.serializers import (
@@ -377,22 +380,72 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
         results = EventListSerializer(page.rows, many=True).data
         extra = {}
         if "cursor" not in request.query_params:
-            removed = self.removals(request)
-            if removed is not None:
-                extra["tombstones"] = removed
+            extra = self.removals(request) or {}
         return page_response(page.next_url, results, **extra)
 
-    def removals(self, request: Request) -> list[dict] | None:
-        """With `updated_since`: the tombstones a sync client needs."""
+    def removals(self, request: Request, after: tuple | None = None) -> dict | None:
+        """
+        With `updated_since`: the first page of tombstones a sync client needs
+        (or the one after `after`), and the link to the next.
+        """
         since = self.filterset.form.cleaned_data.get("updated_since")
         if since is None:
             return None
         narrowed = self.filterset.selects_subset()
-        return tombstones(
+        page = tombstones(
             user=request.user,
             since=since,
             matching=self.filterset.matching if narrowed else None,
+            after=after,
         )
+        return {
+            "tombstones": page.removed,
+            "tombstones_next": tombstones_next(request, page.resume),
+        }
+
+    @extend_schema(
+        summary="The next page of sync tombstones",
+        description="What `tombstones_next` links to: the tombstones after "
+        "those of the previous page, for the same filters and `updated_since` "
+        "(required). Events that no longer match the filters are looked for "
+        "among 1,000 changed events per page, so a page may list none and "
+        "still link to the next; the last page's `tombstones_next` is null.",
+        parameters=[
+            OpenApiParameter(
+                "updated_since",
+                {
+                    "anyOf": [
+                        {"type": "string", "format": "date-time"},
+                        {"type": "string", "format": "date"},
+                    ]
+                },
+                required=True,
+                description="Removals since this time (ISO 8601), as in the list.",
+            ),
+            OpenApiParameter(
+                "after",
+                str,
+                description="Where the page starts: pass back the "
+                "`tombstones_next` link unchanged.",
+            ),
+        ],
+        responses={
+            200: {
+                "type": "object",
+                "required": ["tombstones", "tombstones_next"],
+                "properties": TOMBSTONES_SCHEMA,
+            }
+        },
+    )
+    @action(detail=False, url_path="tombstones", url_name="tombstones")
+    def tombstone_page(self, request: Request) -> Response:
+        self.filter_queryset(self.get_queryset())
+        removals = self.removals(request, after=read_tombstones_after(request))
+        if removals is None:
+            raise exceptions.ValidationError(
+                {"updated_since": ["Required: tombstones are removals since a time."]}
+            )
+        return Response(removals)
 
     def export(
         self, request: Request, queryset: QuerySet, ordering: Ordering
@@ -416,8 +469,8 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
         elif response is None and renderer.format == "acled":
             response = formats.acled_response(request, queryset, head=head)
         elif response is None:
-            removed = None if head else self.removals(request)
-            response = formats.geojson_response(request, queryset, removed, head=head)
+            removals = None if head else self.removals(request)
+            response = formats.geojson_response(request, queryset, removals, head=head)
         response["ETag"] = etag
         mark_revalidate(request, response)
         return response
