@@ -35,6 +35,8 @@ from events.models import (
     Agreement,
     Citation,
     Event,
+    EventMonth,
+    EventMonthQuerySet,
     EventQuerySet,
     EventRelation,
     FeedToken,
@@ -428,17 +430,27 @@ def _periods(first: datetime.date, last: datetime.date, interval: str):
         day = period_bounds(day, interval)[1] + datetime.timedelta(days=1)
 
 
-def _chart(events: EventQuerySet, query: QueryDict) -> dict:
-    """Counts per period and type, as stacked bars that narrow the view on click."""
+def _chart(
+    events: EventQuerySet, query: QueryDict, months: EventMonthQuerySet | None = None
+) -> dict:
+    """
+    Counts per period and type, as stacked bars that narrow the view on click.
+    With `months` (the view unfiltered: the monthly counts of the same events,
+    kept by the database), the counts come from those, not from the events.
+    """
     span = events.aggregate(first=Min("start_date"), last=Max("start_date"))
     if span["first"] is None:
         return {"bars": [], "interval": None, "types": []}
     interval = "year" if (span["last"] - span["first"]).days > 3 * 366 else "month"
+    if months is None:
+        counts = events.counts_by_period(interval)
+    else:
+        counts = months.counts_by_period(interval)
     # Events known less precisely than the interval (only to their year, on a
     # monthly chart) belong to no bar: counted apart, not piled on January.
     periods: dict[datetime.date, dict[str, int]] = {}
     coarse = 0
-    for row in events.counts_by_period(interval):
+    for row in counts:
         if row["precision"]:
             coarse += row["count"]
         else:
@@ -499,8 +511,10 @@ def _cached_chart(request: HttpRequest, events: EventQuerySet) -> dict:
     key = cache_key(
         "timeline-chart", data_version(), sees_unpublished(request.user), query
     )
+    # Unfiltered, the chart counts every event the reader may see.
+    months = None if query else EventMonth.objects.visible_to(request.user)
     return cache.get_or_set(
-        key, lambda: _chart(events, request.GET), timeout=CACHE_SECONDS
+        key, lambda: _chart(events, request.GET, months), timeout=CACHE_SECONDS
     )
 
 
