@@ -1591,15 +1591,17 @@ class ActorMerge(models.Model):
         return reverse("admin:events_actormerge_change", args=[self.pk])
 
 
-class EventMonthQuerySet(models.QuerySet):
-    def visible_to(
-        self, user: "AbstractBaseUser | AnonymousUser"
-    ) -> "EventMonthQuerySet":
+class TallyQuerySet(models.QuerySet):
+    """Counts of events kept by status, read by the events' own rule."""
+
+    def visible_to(self, user: "AbstractBaseUser | AnonymousUser") -> "TallyQuerySet":
         """The counts of `Event.objects.visible_to(user)`, by the same rule."""
         if sees_unpublished(user):
-            return self.all()
-        return self.filter(status=Event.Status.PUBLISHED)
+            return self.filter(count__gt=0)
+        return self.filter(status=Event.Status.PUBLISHED, count__gt=0)
 
+
+class EventMonthQuerySet(TallyQuerySet):
     def counts_by_period(self, interval: str) -> list[dict]:
         """
         `EventQuerySet.counts_by_period` for every event counted here, without
@@ -1609,9 +1611,7 @@ class EventMonthQuerySet(models.QuerySet):
         precisions = list(DatePrecision.values)  # finest first
         precise = precisions[: precisions.index(interval) + 1]
         rows: dict[tuple, int] = {}
-        for row in self.filter(count__gt=0).values(
-            "month", "date_precision", "event_type", "count"
-        ):
+        for row in self.values("month", "date_precision", "event_type", "count"):
             precision = (
                 "" if row["date_precision"] in precise else row["date_precision"]
             )
@@ -1654,6 +1654,61 @@ class EventMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.status} {self.event_type}: {self.count}"
+
+
+class ActorYear(models.Model):
+    """
+    How many events an actor took part in, by the year they start in and
+    their status (each event once, whatever roles the actor had in it): the
+    chart on the actor's page. Kept exact by statement triggers on
+    events_participant and events_event (migration 0019), in the writing
+    transaction.
+    """
+
+    # A plain number, not a reference: merging actors re-points references,
+    # and these counts follow the participants by trigger.
+    actor_id = models.BigIntegerField()
+    year = models.IntegerField()
+    status = models.CharField(max_length=20, choices=Event.Status)
+    count = models.BigIntegerField(default=0)
+
+    objects = TallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor_id", "year", "status"], name="actor_year_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.year} {self.status}: {self.count}"
+
+
+class ActorRole(models.Model):
+    """
+    How many times an actor took each role, by the status of the events: the
+    roles on the actor's page. Kept like ActorYear.
+    """
+
+    # A plain number, not a reference: merging actors re-points references,
+    # and these counts follow the participants by trigger.
+    actor_id = models.BigIntegerField()
+    role = models.CharField(max_length=20, choices=Participant.Role)
+    status = models.CharField(max_length=20, choices=Event.Status)
+    count = models.BigIntegerField(default=0)
+
+    objects = TallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor_id", "role", "status"], name="actor_role_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.role} {self.status}: {self.count}"
 
 
 # History snapshots are read by object, context and time, never by place: the
