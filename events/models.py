@@ -1600,6 +1600,9 @@ class TallyQuerySet(models.QuerySet):
             return self.filter(count__gt=0)
         return self.filter(status=Event.Status.PUBLISHED, count__gt=0)
 
+    def total(self) -> int:
+        return self.aggregate(total=models.Sum("count"))["total"] or 0
+
 
 class EventMonthQuerySet(TallyQuerySet):
     def counts_by_period(self, interval: str) -> list[dict]:

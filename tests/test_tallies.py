@@ -267,3 +267,18 @@ def test_the_actor_page_equals_the_live_count(persona: str) -> None:
     assert [e.pk for e in context["events"]] == list(
         visible.distinct().order_by("-start_date", "-id").values_list("pk", flat=True)
     )[:200]
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "editor"])
+@pytest.mark.parametrize("path", ["/", "/about/"])
+def test_the_event_count_equals_the_live_count(persona: str, path: str) -> None:
+    for name in Event.Status.values:
+        make_event(
+            **workflow.status_fields(
+                status=name, published_at=None, retraction_reason="Misdated"
+            ),
+            status=name,
+        )
+    client, user = persona_client(persona)
+    counts = client.get(path).context["counts"]
+    assert counts["events"] == Event.objects.visible_to(user).count()
