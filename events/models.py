@@ -1605,27 +1605,33 @@ class TallyQuerySet(models.QuerySet):
 
 
 class EventMonthQuerySet(TallyQuerySet):
-    def counts_by_period(self, interval: str) -> list[dict]:
+    def counts_by_period(self, interval: str) -> "models.QuerySet":
         """
         `EventQuerySet.counts_by_period` for every event counted here, without
         the vague periods' bounds: rows of `period`, `precision` and
-        `event_type` with their `count`, from the monthly counts.
+        `event_type` with their `count`, summed from the monthly counts (the
+        vague events' rows without their period, which the chart does not use).
         """
         precisions = list(DatePrecision.values)  # finest first
-        precise = precisions[: precisions.index(interval) + 1]
-        rows: dict[tuple, int] = {}
-        for row in self.values("month", "date_precision", "event_type", "count"):
-            precision = (
-                "" if row["date_precision"] in precise else row["date_precision"]
+        precise = Q(date_precision__in=precisions[: precisions.index(interval) + 1])
+        return (
+            self.order_by()
+            .annotate(
+                period=models.Case(
+                    models.When(
+                        precise, then=Cast(Trunc("month", interval), models.DateField())
+                    ),
+                    default=None,
+                    output_field=models.DateField(),
+                ),
+                precision=models.Case(
+                    models.When(precise, then=models.Value("")),
+                    default=F("date_precision"),
+                ),
             )
-            period = period_bounds(row["month"], interval)[0] if not precision else None
-            key = (period, precision, row["event_type"])
-            rows[key] = rows.get(key, 0) + row["count"]
-        return [
-            {"period": period, "precision": precision, "event_type": event_type,
-             "count": count}
-            for (period, precision, event_type), count in rows.items()
-        ]  # fmt: skip
+            .values("period", "precision", "event_type")
+            .annotate(count=models.Sum("count"))
+        )
 
 
 class EventMonth(models.Model):
