@@ -1720,6 +1720,33 @@ class ActorRole(models.Model):
         return f"{self.actor_id} {self.role} {self.status}: {self.count}"
 
 
+class RowCount(models.Model):
+    """
+    How many rows a large table holds, for pages that show the number: kept
+    by statement triggers on the table (migration 0020) in the writing
+    transaction, in a few shards (by the writing connection) so concurrent
+    writers seldom wait on one counter. The table's count is the shards' sum.
+    """
+
+    table = models.CharField(max_length=63)
+    shard = models.SmallIntegerField()
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["table", "shard"], name="row_count_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table}[{self.shard}]: {self.count}"
+
+    @classmethod
+    def of(cls, model: type[models.Model]) -> int:
+        """The number of rows of `model`'s table."""
+        counted = cls.objects.filter(table=model._meta.db_table)
+        return counted.aggregate(total=models.Sum("count"))["total"] or 0
+
+
 # History snapshots are read by object, context and time, never by place: the
 # copies of geometry columns in the history tables go without spatial indexes,
 # which would only slow every write.

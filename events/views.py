@@ -56,6 +56,7 @@ from events.models import (
     FeedToken,
     Location,
     Participant,
+    RowCount,
     SourceArticle,
     period_bounds,
     sees_unpublished,
@@ -130,7 +131,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "actors": Actor.objects.count(),
             "agreements": Agreement.objects.count(),
             "locations": Location.objects.count(),
-            "articles": SourceArticle.objects.count(),
+            "articles": RowCount.of(SourceArticle),
         },
         "recent_events": _listed(visible).order_by("-start_date", "-id")[
             :RECENT_EVENTS
@@ -417,7 +418,7 @@ def about(request: HttpRequest) -> HttpResponse:
     ctx = {
         "counts": {
             "events": EventMonth.objects.visible_to(request.user).total(),
-            "articles": SourceArticle.objects.count(),
+            "articles": RowCount.of(SourceArticle),
         },
         "event_types": Event.Type.choices,
     }

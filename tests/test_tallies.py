@@ -22,6 +22,8 @@ from events.models import (
     Event,
     EventMonth,
     Participant,
+    RowCount,
+    SourceArticle,
 )
 from events.views import _chart
 from synthetic import generator
@@ -65,6 +67,7 @@ def live_months() -> dict[tuple, int]:
 def assert_exact() -> None:
     for model in LIVE:
         assert kept(model) == live(model), model.__name__
+    assert RowCount.of(SourceArticle) == SourceArticle.objects.count()
 
 
 def test_the_counts_follow_every_write(reviewer) -> None:
@@ -142,6 +145,9 @@ def test_truncating_the_events_empties_the_counts() -> None:
     assert not EventMonth.objects.exists()
     assert not ActorYear.objects.exists()
     assert not ActorRole.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE events_sourcearticle CASCADE")
+    assert RowCount.of(SourceArticle) == 0
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "editor"])
@@ -271,7 +277,7 @@ def test_the_actor_page_equals_the_live_count(persona: str) -> None:
 
 @pytest.mark.parametrize("persona", ["anonymous", "editor"])
 @pytest.mark.parametrize("path", ["/", "/about/"])
-def test_the_event_count_equals_the_live_count(persona: str, path: str) -> None:
+def test_the_counts_equal_the_live_counts(persona: str, path: str) -> None:
     for name in Event.Status.values:
         make_event(
             **workflow.status_fields(
@@ -282,3 +288,4 @@ def test_the_event_count_equals_the_live_count(persona: str, path: str) -> None:
     client, user = persona_client(persona)
     counts = client.get(path).context["counts"]
     assert counts["events"] == Event.objects.visible_to(user).count()
+    assert counts["articles"] == SourceArticle.objects.count() > 0
