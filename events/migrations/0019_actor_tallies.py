@@ -10,6 +10,10 @@ from django.db import migrations, models
 # transaction) was counted out by that table's own trigger.
 NO_PARTICIPANTS = "(SELECT * FROM events_participant WHERE false)"
 NO_EVENTS = "(SELECT * FROM events_event WHERE false)"
+# The other table's rows are probed by key, one changed row at a time
+# (LATERAL): the planner cannot tell how many rows a statement changed, and a
+# hash join would read all of the other table for a batch of a few thousand.
+EVENT = "SELECT status, start_date FROM events_event e WHERE e.id = %s.event_id"
 
 
 def upsert(table: str, key: str, rows: str) -> str:
@@ -29,7 +33,7 @@ def participants_changed(new: str, old: str) -> str:
         FROM (SELECT actor_id, role, event_id, 1 AS delta FROM {new} n
               UNION ALL
               SELECT actor_id, role, event_id, -1 FROM {old} o) AS p
-        JOIN events_event e ON e.id = p.event_id
+        CROSS JOIN LATERAL ({EVENT % "p"}) AS e
     """
     # An event counts once for an actor: a pair (actor, event) counts in or
     # out when the first row joining them comes or the last one goes.
@@ -49,7 +53,7 @@ def participants_changed(new: str, old: str) -> str:
         FROM (SELECT actor_id, event_id FROM {new} n
               UNION
               SELECT actor_id, event_id FROM {old} o) AS pair
-        JOIN events_event e ON e.id = pair.event_id
+        CROSS JOIN LATERAL ({EVENT % "pair"}) AS e
     """
     return upsert("events_actorrole", "actor_id, role, status", roles) + upsert(
         "events_actoryear", "actor_id, year, status", years
@@ -74,7 +78,9 @@ def events_changed(new: str, old: str) -> str:
     """
     roles = f"""
         SELECT p.actor_id, p.role, c.status, c.delta
-        FROM ({changes}) AS c JOIN events_participant p ON p.event_id = c.id
+        FROM ({changes}) AS c
+        CROSS JOIN LATERAL (SELECT actor_id, role FROM events_participant p
+                            WHERE p.event_id = c.id) AS p
     """
     years = f"""
         SELECT a.actor_id, extract(year FROM c.start_date)::int AS year,
@@ -90,7 +96,7 @@ def events_changed(new: str, old: str) -> str:
 
 def function(name: str, body: str) -> str:
     return f"""
-    CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         {body}
         RETURN NULL;
