@@ -238,6 +238,15 @@ def test_an_actor_counts_each_event_once_whatever_its_roles(editor) -> None:
     # Merged: the merged actor's participations move to the survivor.
     actor_merge.merge(merged=other, into=actor, user=editor)
     assert_exact()
+    # Participants written before their event, in one transaction (the
+    # foreign key is checked at commit).
+    later = Event.objects.order_by("-pk").first().pk + 1000
+    Participant.objects.create(event_id=later, actor=actor, role="initiator")
+    assert_exact()
+    make_event(pk=later, start_date=day, end_date=day)
+    assert_exact()
+    Event.objects.filter(pk=later).delete()
+    assert_exact()
     # Removed event first, participants after, in one transaction.
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM events_event WHERE id = %s", [event.pk])

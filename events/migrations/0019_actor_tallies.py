@@ -133,7 +133,15 @@ NAMES = {
     ),
     "events_actortally_event_insert": (
         "INSERT", "events_event", "NEW TABLE AS new_rows",
-        events_changed("new_rows", NO_EVENTS),
+        # New events seldom have participants yet (only when a transaction
+        # writes them first): one probe per event finds out, then stops.
+        f"""
+        IF EXISTS (SELECT FROM new_rows n CROSS JOIN LATERAL
+                   (SELECT FROM events_participant p WHERE p.event_id = n.id
+                    LIMIT 1) AS p) THEN
+            {events_changed("new_rows", NO_EVENTS)}
+        END IF;
+        """,
     ),
     "events_actortally_event_update": (
         "UPDATE", "events_event", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
