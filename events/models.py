@@ -1622,6 +1622,162 @@ class ActorMerge(models.Model):
         return reverse("admin:events_actormerge_change", args=[self.pk])
 
 
+class TallyQuerySet(models.QuerySet):
+    """Counts of events kept by status, read by the events' own rule."""
+
+    def visible_to(self, user: "AbstractBaseUser | AnonymousUser") -> "TallyQuerySet":
+        """The counts of `Event.objects.visible_to(user)`, by the same rule."""
+        if sees_unpublished(user):
+            return self.filter(count__gt=0)
+        return self.filter(status=Event.Status.PUBLISHED, count__gt=0)
+
+    def total(self) -> int:
+        return self.aggregate(total=models.Sum("count"))["total"] or 0
+
+
+class EventMonthQuerySet(TallyQuerySet):
+    def counts_by_period(self, interval: str) -> "models.QuerySet":
+        """
+        `EventQuerySet.counts_by_period` for every event counted here, without
+        the vague periods' bounds: rows of `period`, `precision` and
+        `event_type` with their `count`, summed from the monthly counts (the
+        vague events' rows without their period, which the chart does not use).
+        """
+        precisions = list(DatePrecision.values)  # finest first
+        precise = Q(date_precision__in=precisions[: precisions.index(interval) + 1])
+        return (
+            self.order_by()
+            .annotate(
+                period=models.Case(
+                    models.When(
+                        precise, then=Cast(Trunc("month", interval), models.DateField())
+                    ),
+                    default=None,
+                    output_field=models.DateField(),
+                ),
+                precision=models.Case(
+                    models.When(precise, then=models.Value("")),
+                    default=F("date_precision"),
+                ),
+            )
+            .values("period", "precision", "event_type")
+            .annotate(count=models.Sum("count"))
+        )
+
+
+class EventMonth(models.Model):
+    """
+    How many events start in each month, by status, type and date precision:
+    the timeline's chart of the whole record without reading every event.
+    Kept exact by statement triggers on events_event (migration 0018), in the
+    writing transaction, whatever writes the events: forms, the API, imports,
+    COPY, the synthetic generator, deletes and TRUNCATE.
+    """
+
+    month = models.DateField(
+        help_text="The first day of the month the events start in."
+    )
+    status = models.CharField(max_length=20, choices=Event.Status)
+    event_type = models.CharField(max_length=40)
+    date_precision = models.CharField(max_length=10, choices=DatePrecision)
+    count = models.BigIntegerField(default=0)
+
+    objects = EventMonthQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "status", "event_type", "date_precision"],
+                name="event_month_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.status} {self.event_type}: {self.count}"
+
+
+class ActorYear(models.Model):
+    """
+    How many events an actor took part in, by the year they start in and
+    their status (each event once, whatever roles the actor had in it): the
+    chart on the actor's page. Kept exact by statement triggers on
+    events_participant and events_event (migration 0019), in the writing
+    transaction.
+    """
+
+    # A plain number, not a reference: merging actors re-points references,
+    # and these counts follow the participants by trigger.
+    actor_id = models.BigIntegerField()
+    year = models.IntegerField()
+    status = models.CharField(max_length=20, choices=Event.Status)
+    count = models.BigIntegerField(default=0)
+
+    objects = TallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor_id", "year", "status"], name="actor_year_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.year} {self.status}: {self.count}"
+
+
+class ActorRole(models.Model):
+    """
+    How many times an actor took each role, by the status of the events: the
+    roles on the actor's page. Kept like ActorYear.
+    """
+
+    # A plain number, not a reference: merging actors re-points references,
+    # and these counts follow the participants by trigger.
+    actor_id = models.BigIntegerField()
+    role = models.CharField(max_length=20, choices=Participant.Role)
+    status = models.CharField(max_length=20, choices=Event.Status)
+    count = models.BigIntegerField(default=0)
+
+    objects = TallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor_id", "role", "status"], name="actor_role_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.role} {self.status}: {self.count}"
+
+
+class RowCount(models.Model):
+    """
+    How many rows a large table holds, for pages that show the number: kept
+    by statement triggers on the table (migration 0020) in the writing
+    transaction, in a few shards (by the writing connection) so concurrent
+    writers seldom wait on one counter. The table's count is the shards' sum.
+    """
+
+    table = models.CharField(max_length=63)
+    shard = models.SmallIntegerField()
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["table", "shard"], name="row_count_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table}[{self.shard}]: {self.count}"
+
+    @classmethod
+    def of(cls, model: type[models.Model]) -> int:
+        """The number of rows of `model`'s table."""
+        counted = cls.objects.filter(table=model._meta.db_table)
+        return counted.aggregate(total=models.Sum("count"))["total"] or 0
+
+
 # History snapshots are read by object, context and time, never by place: the
 # copies of geometry columns in the history tables go without spatial indexes,
 # which would only slow every write.

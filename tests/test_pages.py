@@ -120,3 +120,67 @@ def test_about_page_credits_the_data(client: Client) -> None:
 @pytest.mark.parametrize("url", ["/events/999999/", "/actors/999999/", "/places/0/"])
 def test_missing_objects_are_404(client: Client, url: str) -> None:
     assert client.get(url).status_code == 404
+
+
+def walk(client: Client, url: str) -> list[list[int]]:
+    """The ids of the events listed on each page, following the "next" links."""
+    pages = []
+    while url:
+        context = client.get(url).context
+        events = context["nearby"] if "nearby" in context else context["events"]
+        pages.append([event.pk for event in events])
+        following = context["next_query"]
+        url = f"{url.split('?')[0]}?{following}" if following else None
+    return pages
+
+
+def test_long_lists_come_a_page_at_a_time_each_event_once(client: Client) -> None:
+    import datetime
+
+    from django.contrib.gis.geos import Point
+
+    from events.models import Participant
+    from events.views import LIST_PAGE_SIZE
+
+    actor = Actor.objects.get(name="Ali Shamkhani")
+    region = Location.objects.get(code="IQ-KR")
+    agreement = Agreement.objects.get()
+    # More than two pages, several on one day (the id breaks the tie), one
+    # draft, which no page lists.
+    for index in range(2 * LIST_PAGE_SIZE + 3):
+        day = agreement.signed_on + datetime.timedelta(days=index // 4)
+        event = make_event(
+            title=f"Listed {index}",
+            status=Event.Status.DRAFT if index == 7 else Event.Status.PUBLISHED,
+            location=region,
+            start_date=day,
+            end_date=day,
+        )
+        Event.objects.filter(pk=event.pk).update(point=Point(45.95, 35.62, srid=4326))
+        for role in ("initiator", "target"):  # twice, listed once
+            Participant.objects.create(event=event, actor=actor, role=role)
+    published = Event.objects.filter(status=Event.Status.PUBLISHED)
+    for url, expected in [
+        (
+            actor.get_absolute_url(),
+            published.filter(participations__actor=actor)
+            .distinct()
+            .order_by("-start_date", "-id"),
+        ),
+        (
+            region.get_absolute_url(),
+            published.filter(title__startswith="Listed").order_by("-start_date", "-id"),
+        ),
+        (
+            agreement.get_absolute_url() + "?km=25",
+            published.filter(title__startswith="Listed").order_by("start_date", "id"),
+        ),
+    ]:
+        pages = walk(client, url)
+        listed = [pk for page in pages for pk in page]
+        if "places" in url:  # the region's own events besides these
+            listed = [
+                pk for pk in listed if pk in set(expected.values_list("pk", flat=True))
+            ]
+        assert listed == list(expected.values_list("pk", flat=True)), url
+        assert [len(page) for page in pages][:2] == [LIST_PAGE_SIZE] * 2, url

@@ -13,7 +13,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -22,347 +21,1200 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('kind', models.CharField(choices=[('security', 'Security'), ('border', 'Border'), ('trade', 'Trade'), ('ceasefire', 'Ceasefire'), ('peace', 'Peace'), ('other', 'Other')], max_length=20)),
-                ('summary', models.TextField(blank=True)),
-                ('signed_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('signed', 'Signed'), ('in_force', 'In force'), ('suspended', 'Suspended'), ('expired', 'Expired'), ('terminated', 'Terminated')], default='signed', max_length=20)),
-                ('status_since', models.DateField(blank=True, help_text='When the agreement took its current status.', null=True)),
-                ('version', models.PositiveIntegerField(default=1, help_text='Raised on every save, to refuse a stale edit.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("security", "Security"),
+                            ("border", "Border"),
+                            ("trade", "Trade"),
+                            ("ceasefire", "Ceasefire"),
+                            ("peace", "Peace"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("summary", models.TextField(blank=True)),
+                ("signed_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("signed", "Signed"),
+                            ("in_force", "In force"),
+                            ("suspended", "Suspended"),
+                            ("expired", "Expired"),
+                            ("terminated", "Terminated"),
+                        ],
+                        default="signed",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status_since",
+                    models.DateField(
+                        blank=True,
+                        help_text="When the agreement took its current status.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Raised on every save, to refuse a stale edit.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['-signed_on', 'title'],
+                "ordering": ["-signed_on", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Actor',
+            name="Actor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300)),
-                ('aliases', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=300), blank=True, default=list, help_text='Other names and spellings found in articles.', size=None)),
-                ('kind', models.CharField(choices=[('state', 'State'), ('government_body', 'Government body'), ('security_force', 'Military or security force'), ('person', 'Person'), ('armed_group', 'Armed group'), ('political_party', 'Political party'), ('media', 'Media'), ('international_org', 'International organisation'), ('civilians', 'Civilians'), ('other', 'Other')], max_length=30)),
-                ('country', models.CharField(blank=True, help_text='ISO 3166-1 alpha-3, e.g. IRQ.', max_length=3)),
-                ('wikidata_id', models.CharField(blank=True, max_length=20)),
-                ('description', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('parent', models.ForeignKey(blank=True, help_text="Current affiliation: a person's body, a body's state.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='events.actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                (
+                    "aliases",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=300),
+                        blank=True,
+                        default=list,
+                        help_text="Other names and spellings found in articles.",
+                        size=None,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("state", "State"),
+                            ("government_body", "Government body"),
+                            ("security_force", "Military or security force"),
+                            ("person", "Person"),
+                            ("armed_group", "Armed group"),
+                            ("political_party", "Political party"),
+                            ("media", "Media"),
+                            ("international_org", "International organisation"),
+                            ("civilians", "Civilians"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISO 3166-1 alpha-3, e.g. IRQ.",
+                        max_length=3,
+                    ),
+                ),
+                ("wikidata_id", models.CharField(blank=True, max_length=20)),
+                ("description", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Current affiliation: a person's body, a body's state.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="members",
+                        to="events.actor",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='AgreementParty',
+            name="AgreementParty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('party', 'Party'), ('signatory', 'Signatory'), ('witness', 'Witness'), ('guarantor', 'Guarantor')], max_length=20)),
-                ('capacity', models.CharField(blank=True, max_length=200)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreement_roles', to='events.actor')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='party_roles', to='events.agreement')),
-                ('represents', models.ForeignKey(blank=True, help_text='For a signatory: the party signed for.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='represented_by', to='events.actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("party", "Party"),
+                            ("signatory", "Signatory"),
+                            ("witness", "Witness"),
+                            ("guarantor", "Guarantor"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("capacity", models.CharField(blank=True, max_length=200)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreement_roles",
+                        to="events.actor",
+                    ),
+                ),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="party_roles",
+                        to="events.agreement",
+                    ),
+                ),
+                (
+                    "represents",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For a signatory: the party signed for.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="represented_by",
+                        to="events.actor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'agreement parties',
+                "verbose_name_plural": "agreement parties",
             },
         ),
         migrations.AddField(
-            model_name='agreement',
-            name='parties',
-            field=models.ManyToManyField(blank=True, related_name='agreements', through='events.AgreementParty', through_fields=('agreement', 'actor'), to='events.actor'),
+            model_name="agreement",
+            name="parties",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="agreements",
+                through="events.AgreementParty",
+                through_fields=("agreement", "actor"),
+                to="events.actor",
+            ),
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('summary', models.TextField(blank=True)),
-                ('event_type', models.CharField(choices=[('battle', 'Battle'), ('remote_violence', 'Explosion / remote violence'), ('violence_against_civilians', 'Violence against civilians'), ('protest', 'Protest'), ('riot', 'Riot'), ('arrest', 'Arrest or detention'), ('deployment', 'Deployment'), ('agreement', 'Agreement signed'), ('statement', 'Statement'), ('meeting', 'Meeting'), ('appointment', 'Appointment'), ('death', 'Death in custody or unexplained death'), ('other', 'Other strategic development')], max_length=40)),
-                ('sub_event_type', models.CharField(blank=True, help_text='ACLED sub-event type where one fits.', max_length=100)),
-                ('start_date', models.DateField(help_text='First day of the period the event is known to fall in.')),
-                ('end_date', models.DateField(help_text='Last day of that period (inclusive); the start date for a one-day event.')),
-                ('date_precision', models.CharField(choices=[('day', 'Day'), ('week', 'Week'), ('month', 'Month'), ('year', 'Year')], default='day', max_length=10)),
-                ('geo_precision', models.CharField(choices=[('exact', 'Exact (the named town or site)'), ('near', 'Near the named place'), ('region', 'Somewhere in a region or along a border'), ('country', 'Country only')], default='exact', max_length=10)),
-                ('point', django.contrib.gis.db.models.fields.PointField(blank=True, help_text="EPSG:4326, lon/lat. The event's own coordinates; the location's point when not given.", null=True, srid=4326)),
-                ('fatalities_low', models.PositiveIntegerField(blank=True, null=True)),
-                ('fatalities_best', models.PositiveIntegerField(blank=True, null=True)),
-                ('fatalities_high', models.PositiveIntegerField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('retracted', 'Retracted')], default='draft', max_length=20)),
-                ('retraction_reason', models.TextField(blank=True)),
-                ('confidence', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], default='medium', max_length=10)),
-                ('search_vector', models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.SearchVector('title', 'summary', config='english'), output_field=django.contrib.postgres.search.SearchVectorField())),
-                ('version', models.PositiveIntegerField(default=1, help_text='Raised on every save, to refuse a stale edit.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "event_type",
+                    models.CharField(
+                        choices=[
+                            ("battle", "Battle"),
+                            ("remote_violence", "Explosion / remote violence"),
+                            (
+                                "violence_against_civilians",
+                                "Violence against civilians",
+                            ),
+                            ("protest", "Protest"),
+                            ("riot", "Riot"),
+                            ("arrest", "Arrest or detention"),
+                            ("deployment", "Deployment"),
+                            ("agreement", "Agreement signed"),
+                            ("statement", "Statement"),
+                            ("meeting", "Meeting"),
+                            ("appointment", "Appointment"),
+                            ("death", "Death in custody or unexplained death"),
+                            ("other", "Other strategic development"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "sub_event_type",
+                    models.CharField(
+                        blank=True,
+                        help_text="ACLED sub-event type where one fits.",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "start_date",
+                    models.DateField(
+                        help_text="First day of the period the event is known to fall in."
+                    ),
+                ),
+                (
+                    "end_date",
+                    models.DateField(
+                        help_text="Last day of that period (inclusive); the start date for a one-day event."
+                    ),
+                ),
+                (
+                    "date_precision",
+                    models.CharField(
+                        choices=[
+                            ("day", "Day"),
+                            ("week", "Week"),
+                            ("month", "Month"),
+                            ("year", "Year"),
+                        ],
+                        default="day",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "geo_precision",
+                    models.CharField(
+                        choices=[
+                            ("exact", "Exact (the named town or site)"),
+                            ("near", "Near the named place"),
+                            ("region", "Somewhere in a region or along a border"),
+                            ("country", "Country only"),
+                        ],
+                        default="exact",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "point",
+                    django.contrib.gis.db.models.fields.PointField(
+                        blank=True,
+                        help_text="EPSG:4326, lon/lat. The event's own coordinates; the location's point when not given.",
+                        null=True,
+                        srid=4326,
+                    ),
+                ),
+                ("fatalities_low", models.PositiveIntegerField(blank=True, null=True)),
+                ("fatalities_best", models.PositiveIntegerField(blank=True, null=True)),
+                ("fatalities_high", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("published", "Published"),
+                            ("retracted", "Retracted"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("retraction_reason", models.TextField(blank=True)),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("medium", "Medium"),
+                            ("high", "High"),
+                        ],
+                        default="medium",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "search_vector",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=django.contrib.postgres.search.SearchVector(
+                            "title", "summary", config="english"
+                        ),
+                        output_field=django.contrib.postgres.search.SearchVectorField(),
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Raised on every save, to refuse a stale edit.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start_date', 'id'],
-                'permissions': [('publish_event', 'Can publish events'), ('retract_event', 'Can retract published events')],
+                "ordering": ["start_date", "id"],
+                "permissions": [
+                    ("publish_event", "Can publish events"),
+                    ("retract_event", "Can retract published events"),
+                ],
             },
         ),
         migrations.AddField(
-            model_name='agreement',
-            name='signing_event',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='agreement_signed', to='events.event'),
+            model_name="agreement",
+            name="signing_event",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="agreement_signed",
+                to="events.event",
+            ),
         ),
         migrations.CreateModel(
-            name='EventRelation',
+            name="EventRelation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('caused_by', 'Caused by'), ('response_to', 'Response to'), ('part_of', 'Part of')], max_length=20)),
-                ('from_event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations', to='events.event')),
-                ('to_event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inverse_relations', to='events.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("caused_by", "Caused by"),
+                            ("response_to", "Response to"),
+                            ("part_of", "Part of"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "from_event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "to_event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inverse_relations",
+                        to="events.event",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Location',
+            name="Location",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('alternate_names', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=200), blank=True, default=list, size=None)),
-                ('kind', models.CharField(choices=[('country', 'Country'), ('admin1', 'Province or governorate'), ('region', 'Region'), ('border', 'Border'), ('city', 'City or town'), ('site', 'Site')], max_length=20)),
-                ('code', models.CharField(blank=True, help_text='Stable key: ISO 3166 code for countries and provinces, a project code for computed places (IQ-KR, IRN-IRQ).', max_length=40, null=True, unique=True)),
-                ('country_code', models.CharField(blank=True, help_text='ISO 3166-1 alpha-3.', max_length=3)),
-                ('geometry', django.contrib.gis.db.models.fields.GeometryField(blank=True, help_text='EPSG:4326, lon/lat; any type.', null=True, srid=4326)),
-                ('point', django.contrib.gis.db.models.fields.PointField(blank=True, help_text="EPSG:4326, lon/lat. Where a marker goes; defaults to a point on the geometry's surface.", null=True, srid=4326)),
-                ('geonames_id', models.PositiveIntegerField(blank=True, null=True, unique=True)),
-                ('wikidata_id', models.CharField(blank=True, max_length=20)),
-                ('source', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='events.location')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "alternate_names",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=200),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("country", "Country"),
+                            ("admin1", "Province or governorate"),
+                            ("region", "Region"),
+                            ("border", "Border"),
+                            ("city", "City or town"),
+                            ("site", "Site"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Stable key: ISO 3166 code for countries and provinces, a project code for computed places (IQ-KR, IRN-IRQ).",
+                        max_length=40,
+                        null=True,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "country_code",
+                    models.CharField(
+                        blank=True, help_text="ISO 3166-1 alpha-3.", max_length=3
+                    ),
+                ),
+                (
+                    "geometry",
+                    django.contrib.gis.db.models.fields.GeometryField(
+                        blank=True,
+                        help_text="EPSG:4326, lon/lat; any type.",
+                        null=True,
+                        srid=4326,
+                    ),
+                ),
+                (
+                    "point",
+                    django.contrib.gis.db.models.fields.PointField(
+                        blank=True,
+                        help_text="EPSG:4326, lon/lat. Where a marker goes; defaults to a point on the geometry's surface.",
+                        null=True,
+                        srid=4326,
+                    ),
+                ),
+                (
+                    "geonames_id",
+                    models.PositiveIntegerField(blank=True, null=True, unique=True),
+                ),
+                ("wikidata_id", models.CharField(blank=True, max_length=20)),
+                ("source", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="events.location",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='event',
-            name='location',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='events.location'),
+            model_name="event",
+            name="location",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="events.location",
+            ),
         ),
         migrations.AddField(
-            model_name='agreement',
-            name='signed_at',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agreements_signed', to='events.location'),
+            model_name="agreement",
+            name="signed_at",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="agreements_signed",
+                to="events.location",
+            ),
         ),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('initiator', 'Initiator'), ('target', 'Target'), ('participant', 'Participant'), ('signatory', 'Signatory'), ('mediator', 'Mediator'), ('witness', 'Witness'), ('mentioned', 'Mentioned')], max_length=20)),
-                ('capacity', models.CharField(blank=True, help_text="The actor's office at the time, e.g. 'Secretary of the Supreme National Security Council'.", max_length=200)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='events.actor')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='events.event')),
-                ('on_behalf_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='represented_in', to='events.actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("initiator", "Initiator"),
+                            ("target", "Target"),
+                            ("participant", "Participant"),
+                            ("signatory", "Signatory"),
+                            ("mediator", "Mediator"),
+                            ("witness", "Witness"),
+                            ("mentioned", "Mentioned"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.CharField(
+                        blank=True,
+                        help_text="The actor's office at the time, e.g. 'Secretary of the Supreme National Security Council'.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="events.actor",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "on_behalf_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="represented_in",
+                        to="events.actor",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='event',
-            name='participants',
-            field=models.ManyToManyField(blank=True, related_name='events', through='events.Participant', through_fields=('event', 'actor'), to='events.actor'),
+            model_name="event",
+            name="participants",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="events",
+                through="events.Participant",
+                through_fields=("event", "actor"),
+                to="events.actor",
+            ),
         ),
         migrations.CreateModel(
-            name='Provision',
+            name="Provision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('text', models.TextField()),
-                ('tags', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=50), blank=True, default=list, help_text='Topics, e.g. border_security, armed_groups.', size=None)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='provisions', to='events.agreement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("text", models.TextField()),
+                (
+                    "tags",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=50),
+                        blank=True,
+                        default=list,
+                        help_text="Topics, e.g. border_security, armed_groups.",
+                        size=None,
+                    ),
+                ),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="provisions",
+                        to="events.agreement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agreement', 'number'],
+                "ordering": ["agreement", "number"],
             },
         ),
         migrations.CreateModel(
-            name='SourceArticle',
+            name="SourceArticle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(blank=True, max_length=2000, null=True, unique=True)),
-                ('title', models.CharField(max_length=500)),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('author', models.CharField(blank=True, max_length=200)),
-                ('published_on', models.DateField(blank=True, help_text='Relative dates in the text resolve from this.', null=True)),
-                ('language', models.CharField(default='en', max_length=12)),
-                ('body', models.TextField(help_text='Plain text; citations point into it by character offset.')),
-                ('content_hash', models.CharField(editable=False, help_text='SHA-256 of the normalised body, to catch the same text twice.', max_length=64, unique=True)),
-                ('state', models.CharField(choices=[('new', 'New'), ('in_progress', 'Being curated'), ('curated', 'Curated')], default='new', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True, max_length=2000, null=True, unique=True
+                    ),
+                ),
+                ("title", models.CharField(max_length=500)),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                ("author", models.CharField(blank=True, max_length=200)),
+                (
+                    "published_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Relative dates in the text resolve from this.",
+                        null=True,
+                    ),
+                ),
+                ("language", models.CharField(default="en", max_length=12)),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Plain text; citations point into it by character offset."
+                    ),
+                ),
+                (
+                    "content_hash",
+                    models.CharField(
+                        editable=False,
+                        help_text="SHA-256 of the normalised body, to catch the same text twice.",
+                        max_length=64,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("in_progress", "Being curated"),
+                            ("curated", "Curated"),
+                        ],
+                        default="new",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_on', '-id'],
+                "ordering": ["-published_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Citation',
+            name="Citation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('field', models.CharField(blank=True, help_text='The field the quote supports (start_date, location, participants, provisions, ...); blank for the claim as a whole.', max_length=50)),
-                ('quote', models.TextField()),
-                ('start', models.PositiveIntegerField(help_text='Character offset into the body.')),
-                ('end', models.PositiveIntegerField(help_text='Offset just past the quote.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agreement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='events.agreement')),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='events.event')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='citations', to='events.sourcearticle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "field",
+                    models.CharField(
+                        blank=True,
+                        help_text="The field the quote supports (start_date, location, participants, provisions, ...); blank for the claim as a whole.",
+                        max_length=50,
+                    ),
+                ),
+                ("quote", models.TextField()),
+                (
+                    "start",
+                    models.PositiveIntegerField(
+                        help_text="Character offset into the body."
+                    ),
+                ),
+                (
+                    "end",
+                    models.PositiveIntegerField(
+                        help_text="Offset just past the quote."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="citations",
+                        to="events.agreement",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="citations",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="citations",
+                        to="events.sourcearticle",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article', 'start'],
+                "ordering": ["article", "start"],
             },
         ),
         migrations.AddIndex(
-            model_name='actor',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['aliases'], name='actor_aliases_idx'),
+            model_name="actor",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["aliases"], name="actor_aliases_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actor',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), models.F('country'), name='actor_unique_name_per_country'),
+            model_name="actor",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"),
+                models.F("country"),
+                name="actor_unique_name_per_country",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actor',
-            constraint=models.CheckConstraint(condition=models.Q(('country', ''), ('country__regex', '^[A-Z]{3}$'), _connector='OR'), name='actor_country_iso_alpha3'),
+            model_name="actor",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("country", ""), ("country__regex", "^[A-Z]{3}$"), _connector="OR"
+                ),
+                name="actor_country_iso_alpha3",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actor',
-            constraint=models.CheckConstraint(condition=models.Q(('wikidata_id', ''), ('wikidata_id__regex', '^Q[1-9][0-9]*$'), _connector='OR'), name='actor_wikidata_id_format'),
+            model_name="actor",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("wikidata_id", ""),
+                    ("wikidata_id__regex", "^Q[1-9][0-9]*$"),
+                    _connector="OR",
+                ),
+                name="actor_wikidata_id_format",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actor',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='actor_not_own_parent'),
+            model_name="actor",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("pk")), _negated=True),
+                name="actor_not_own_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreementparty',
-            constraint=models.UniqueConstraint(fields=('agreement', 'actor', 'role'), name='agreement_party_unique'),
+            model_name="agreementparty",
+            constraint=models.UniqueConstraint(
+                fields=("agreement", "actor", "role"), name="agreement_party_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreementparty',
-            constraint=models.CheckConstraint(condition=models.Q(('represents__isnull', True), ('role', 'signatory'), _connector='OR'), name='agreement_party_only_signatory_represents'),
+            model_name="agreementparty",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("represents__isnull", True), ("role", "signatory"), _connector="OR"
+                ),
+                name="agreement_party_only_signatory_represents",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventrelation',
-            constraint=models.UniqueConstraint(fields=('from_event', 'to_event', 'kind'), name='event_relation_unique'),
+            model_name="eventrelation",
+            constraint=models.UniqueConstraint(
+                fields=("from_event", "to_event", "kind"), name="event_relation_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventrelation',
-            constraint=models.CheckConstraint(condition=models.Q(('from_event', models.F('to_event')), _negated=True), name='event_relation_not_self'),
+            model_name="eventrelation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("from_event", models.F("to_event")), _negated=True),
+                name="event_relation_not_self",
+            ),
         ),
         migrations.AddIndex(
-            model_name='location',
-            index=models.Index(django.db.models.functions.text.Lower('name'), name='location_name_lower_idx'),
+            model_name="location",
+            index=models.Index(
+                django.db.models.functions.text.Lower("name"),
+                name="location_name_lower_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='location',
-            constraint=models.CheckConstraint(condition=models.Q(('country_code', ''), ('country_code__regex', '^[A-Z]{3}$'), _connector='OR'), name='location_country_iso_alpha3'),
+            model_name="location",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("country_code", ""),
+                    ("country_code__regex", "^[A-Z]{3}$"),
+                    _connector="OR",
+                ),
+                name="location_country_iso_alpha3",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='location',
-            constraint=models.CheckConstraint(condition=models.Q(('wikidata_id', ''), ('wikidata_id__regex', '^Q[1-9][0-9]*$'), _connector='OR'), name='location_wikidata_id_format'),
+            model_name="location",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("wikidata_id", ""),
+                    ("wikidata_id__regex", "^Q[1-9][0-9]*$"),
+                    _connector="OR",
+                ),
+                name="location_wikidata_id_format",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='location',
-            constraint=models.CheckConstraint(condition=models.Q(('point__isnull', True), models.Q(django.db.models.lookups.GreaterThanOrEqual(models.Func('point', function='ST_XMin', output_field=models.FloatField()), -180), django.db.models.lookups.LessThanOrEqual(models.Func('point', function='ST_XMax', output_field=models.FloatField()), 180), django.db.models.lookups.GreaterThanOrEqual(models.Func('point', function='ST_YMin', output_field=models.FloatField()), -90), django.db.models.lookups.LessThanOrEqual(models.Func('point', function='ST_YMax', output_field=models.FloatField()), 90)), _connector='OR'), name='location_point_in_range'),
+            model_name="location",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("point__isnull", True),
+                    models.Q(
+                        django.db.models.lookups.GreaterThanOrEqual(
+                            models.Func(
+                                "point",
+                                function="ST_XMin",
+                                output_field=models.FloatField(),
+                            ),
+                            -180,
+                        ),
+                        django.db.models.lookups.LessThanOrEqual(
+                            models.Func(
+                                "point",
+                                function="ST_XMax",
+                                output_field=models.FloatField(),
+                            ),
+                            180,
+                        ),
+                        django.db.models.lookups.GreaterThanOrEqual(
+                            models.Func(
+                                "point",
+                                function="ST_YMin",
+                                output_field=models.FloatField(),
+                            ),
+                            -90,
+                        ),
+                        django.db.models.lookups.LessThanOrEqual(
+                            models.Func(
+                                "point",
+                                function="ST_YMax",
+                                output_field=models.FloatField(),
+                            ),
+                            90,
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="location_point_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='location',
-            constraint=models.CheckConstraint(condition=models.Q(('geometry__isnull', True), ('geometry__isvalid', True), _connector='OR'), name='location_geometry_valid'),
+            model_name="location",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("geometry__isnull", True),
+                    ("geometry__isvalid", True),
+                    _connector="OR",
+                ),
+                name="location_geometry_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='location',
-            constraint=models.CheckConstraint(condition=models.Q(('geometry__isnull', True), models.Q(django.db.models.lookups.GreaterThanOrEqual(models.Func('geometry', function='ST_XMin', output_field=models.FloatField()), -180), django.db.models.lookups.LessThanOrEqual(models.Func('geometry', function='ST_XMax', output_field=models.FloatField()), 180), django.db.models.lookups.GreaterThanOrEqual(models.Func('geometry', function='ST_YMin', output_field=models.FloatField()), -90), django.db.models.lookups.LessThanOrEqual(models.Func('geometry', function='ST_YMax', output_field=models.FloatField()), 90)), _connector='OR'), name='location_geometry_in_range'),
+            model_name="location",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("geometry__isnull", True),
+                    models.Q(
+                        django.db.models.lookups.GreaterThanOrEqual(
+                            models.Func(
+                                "geometry",
+                                function="ST_XMin",
+                                output_field=models.FloatField(),
+                            ),
+                            -180,
+                        ),
+                        django.db.models.lookups.LessThanOrEqual(
+                            models.Func(
+                                "geometry",
+                                function="ST_XMax",
+                                output_field=models.FloatField(),
+                            ),
+                            180,
+                        ),
+                        django.db.models.lookups.GreaterThanOrEqual(
+                            models.Func(
+                                "geometry",
+                                function="ST_YMin",
+                                output_field=models.FloatField(),
+                            ),
+                            -90,
+                        ),
+                        django.db.models.lookups.LessThanOrEqual(
+                            models.Func(
+                                "geometry",
+                                function="ST_YMax",
+                                output_field=models.FloatField(),
+                            ),
+                            90,
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="location_geometry_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.CheckConstraint(condition=models.Q(('status_since__isnull', True), ('signed_on__isnull', True), ('status_since__gte', models.F('signed_on')), _connector='OR'), name='agreement_status_not_before_signing'),
+            model_name="agreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status_since__isnull", True),
+                    ("signed_on__isnull", True),
+                    ("status_since__gte", models.F("signed_on")),
+                    _connector="OR",
+                ),
+                name="agreement_status_not_before_signing",
+            ),
         ),
         migrations.AddIndex(
-            model_name='participant',
-            index=models.Index(fields=['actor', 'role'], name='participant_actor_role_idx'),
+            model_name="participant",
+            index=models.Index(
+                fields=["actor", "role"], name="participant_actor_role_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(fields=('event', 'actor', 'role'), name='participant_unique_role'),
+            model_name="participant",
+            constraint=models.UniqueConstraint(
+                fields=("event", "actor", "role"), name="participant_unique_role"
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(condition=models.Q(('status', 'published')), fields=['start_date', 'id'], name='event_published_start_idx'),
+            model_name="event",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["start_date", "id"],
+                name="event_published_start_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['status', 'start_date'], name='event_status_start_idx'),
+            model_name="event",
+            index=models.Index(
+                fields=["status", "start_date"], name="event_status_start_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['event_type', 'start_date'], name='event_type_start_idx'),
+            model_name="event",
+            index=models.Index(
+                fields=["event_type", "start_date"], name="event_type_start_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['end_date'], name='event_end_idx'),
+            model_name="event",
+            index=models.Index(fields=["end_date"], name="event_end_idx"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['updated_at', 'id'], name='event_updated_idx'),
+            model_name="event",
+            index=models.Index(fields=["updated_at", "id"], name="event_updated_idx"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='event_search_idx'),
+            model_name="event",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="event_search_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='event_end_not_before_start'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_date__gte", models.F("start_date"))),
+                name="event_end_not_before_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('fatalities_low__isnull', True), ('fatalities_best__isnull', True), ('fatalities_low__lte', models.F('fatalities_best')), _connector='OR'), name='event_fatalities_low_le_best'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("fatalities_low__isnull", True),
+                    ("fatalities_best__isnull", True),
+                    ("fatalities_low__lte", models.F("fatalities_best")),
+                    _connector="OR",
+                ),
+                name="event_fatalities_low_le_best",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('fatalities_best__isnull', True), ('fatalities_high__isnull', True), ('fatalities_best__lte', models.F('fatalities_high')), _connector='OR'), name='event_fatalities_best_le_high'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("fatalities_best__isnull", True),
+                    ("fatalities_high__isnull", True),
+                    ("fatalities_best__lte", models.F("fatalities_high")),
+                    _connector="OR",
+                ),
+                name="event_fatalities_best_le_high",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('fatalities_low__isnull', True), ('fatalities_high__isnull', True), ('fatalities_low__lte', models.F('fatalities_high')), _connector='OR'), name='event_fatalities_low_le_high'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("fatalities_low__isnull", True),
+                    ("fatalities_high__isnull", True),
+                    ("fatalities_low__lte", models.F("fatalities_high")),
+                    _connector="OR",
+                ),
+                name="event_fatalities_low_le_high",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'retracted'), _negated=True), models.Q(('retraction_reason', ''), _negated=True), _connector='OR'), name='event_retraction_has_reason'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "retracted"), _negated=True),
+                    models.Q(("retraction_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="event_retraction_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('point__isnull', True), models.Q(django.db.models.lookups.GreaterThanOrEqual(models.Func('point', function='ST_XMin', output_field=models.FloatField()), -180), django.db.models.lookups.LessThanOrEqual(models.Func('point', function='ST_XMax', output_field=models.FloatField()), 180), django.db.models.lookups.GreaterThanOrEqual(models.Func('point', function='ST_YMin', output_field=models.FloatField()), -90), django.db.models.lookups.LessThanOrEqual(models.Func('point', function='ST_YMax', output_field=models.FloatField()), 90)), _connector='OR'), name='event_point_in_range'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("point__isnull", True),
+                    models.Q(
+                        django.db.models.lookups.GreaterThanOrEqual(
+                            models.Func(
+                                "point",
+                                function="ST_XMin",
+                                output_field=models.FloatField(),
+                            ),
+                            -180,
+                        ),
+                        django.db.models.lookups.LessThanOrEqual(
+                            models.Func(
+                                "point",
+                                function="ST_XMax",
+                                output_field=models.FloatField(),
+                            ),
+                            180,
+                        ),
+                        django.db.models.lookups.GreaterThanOrEqual(
+                            models.Func(
+                                "point",
+                                function="ST_YMin",
+                                output_field=models.FloatField(),
+                            ),
+                            -90,
+                        ),
+                        django.db.models.lookups.LessThanOrEqual(
+                            models.Func(
+                                "point",
+                                function="ST_YMax",
+                                output_field=models.FloatField(),
+                            ),
+                            90,
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="event_point_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='provision',
-            constraint=models.UniqueConstraint(fields=('agreement', 'number'), name='provision_unique_number'),
+            model_name="provision",
+            constraint=models.UniqueConstraint(
+                fields=("agreement", "number"), name="provision_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='provision',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='provision_number_positive'),
+            model_name="provision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="provision_number_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='sourcearticle',
-            index=models.Index(fields=['-published_on', '-id'], name='article_published_idx'),
+            model_name="sourcearticle",
+            index=models.Index(
+                fields=["-published_on", "-id"], name="article_published_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('agreement__isnull', True), ('event__isnull', False)), models.Q(('agreement__isnull', False), ('event__isnull', True)), _connector='OR'), name='citation_cites_one_object'),
+            model_name="citation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("agreement__isnull", True), ("event__isnull", False)),
+                    models.Q(("agreement__isnull", False), ("event__isnull", True)),
+                    _connector="OR",
+                ),
+                name="citation_cites_one_object",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citation',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='citation_end_after_start'),
+            model_name="citation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gt", models.F("start"))),
+                name="citation_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citation',
-            constraint=models.CheckConstraint(condition=models.Q(('end', django.db.models.expressions.CombinedExpression(models.F('start'), '+', django.db.models.functions.text.Length('quote')))), name='citation_length_matches_offsets'),
+            model_name="citation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "end",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("start"),
+                            "+",
+                            django.db.models.functions.text.Length("quote"),
+                        ),
+                    )
+                ),
+                name="citation_length_matches_offsets",
+            ),
         ),
     ]

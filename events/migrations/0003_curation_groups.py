@@ -2,17 +2,35 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 CURATED = [
-    "sourcearticle", "actor", "location", "event", "participant", "eventrelation",
-    "agreement", "agreementparty", "provision", "citation",
+    "sourcearticle",
+    "actor",
+    "location",
+    "event",
+    "participant",
+    "eventrelation",
+    "agreement",
+    "agreementparty",
+    "provision",
+    "citation",
 ]
 # Inline rows (participants, citations, provisions, relations) are removed
 # while editing their parent, so editors may delete those but not the parents.
-INLINE_ROWS = ["participant", "eventrelation", "agreementparty", "provision", "citation"]
+INLINE_ROWS = [
+    "participant",
+    "eventrelation",
+    "agreementparty",
+    "provision",
+    "citation",
+]
 
 GROUPS = {
     "Analyst": [f"view_{model}" for model in CURATED],
     "Editor": [
-        *(f"{action}_{model}" for model in CURATED for action in ("view", "add", "change")),
+        *(
+            f"{action}_{model}"
+            for model in CURATED
+            for action in ("view", "add", "change")
+        ),
         *(f"delete_{model}" for model in INLINE_ROWS),
     ],
 }

@@ -6,38 +6,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0004_history'),
+        ("events", "0004_history"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='agreement',
-            name='version',
-            field=models.PositiveIntegerField(default=1, help_text='Raised by a trigger on every update, to refuse a stale edit.'),
+            model_name="agreement",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                help_text="Raised by a trigger on every update, to refuse a stale edit.",
+            ),
         ),
         migrations.AlterField(
-            model_name='agreementevent',
-            name='version',
-            field=models.PositiveIntegerField(default=1, help_text='Raised by a trigger on every update, to refuse a stale edit.'),
+            model_name="agreementevent",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                help_text="Raised by a trigger on every update, to refuse a stale edit.",
+            ),
         ),
         migrations.AlterField(
-            model_name='event',
-            name='version',
-            field=models.PositiveIntegerField(default=1, help_text='Raised by a trigger on every update, to refuse a stale edit.'),
+            model_name="event",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                help_text="Raised by a trigger on every update, to refuse a stale edit.",
+            ),
         ),
         migrations.AlterField(
-            model_name='eventevent',
-            name='version',
-            field=models.PositiveIntegerField(default=1, help_text='Raised by a trigger on every update, to refuse a stale edit.'),
+            model_name="eventevent",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                help_text="Raised by a trigger on every update, to refuse a stale edit.",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='agreement',
-            trigger=pgtrigger.compiler.Trigger(name='agreement_version_bump', sql=pgtrigger.compiler.UpsertTriggerSql(func='NEW.version := OLD.version + 1; RETURN NEW;', hash='13ec33abbdd96ae6d05ade244a913f0c64e80edf', operation='UPDATE', pgid='pgtrigger_agreement_version_bump_1a220', table='events_agreement', when='BEFORE')),
+            model_name="agreement",
+            trigger=pgtrigger.compiler.Trigger(
+                name="agreement_version_bump",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="NEW.version := OLD.version + 1; RETURN NEW;",
+                    hash="13ec33abbdd96ae6d05ade244a913f0c64e80edf",
+                    operation="UPDATE",
+                    pgid="pgtrigger_agreement_version_bump_1a220",
+                    table="events_agreement",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='event',
-            trigger=pgtrigger.compiler.Trigger(name='event_version_bump', sql=pgtrigger.compiler.UpsertTriggerSql(func='NEW.version := OLD.version + 1; RETURN NEW;', hash='0066d2743e1a2c86c8a73c0c52b92aff2ff9e24f', operation='UPDATE', pgid='pgtrigger_event_version_bump_77f4d', table='events_event', when='BEFORE')),
+            model_name="event",
+            trigger=pgtrigger.compiler.Trigger(
+                name="event_version_bump",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="NEW.version := OLD.version + 1; RETURN NEW;",
+                    hash="0066d2743e1a2c86c8a73c0c52b92aff2ff9e24f",
+                    operation="UPDATE",
+                    pgid="pgtrigger_event_version_bump_77f4d",
+                    table="events_event",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

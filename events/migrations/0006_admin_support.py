@@ -8,49 +8,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0005_version_triggers'),
+        ("events", "0005_version_triggers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='sourcearticle',
-            name='insert_insert',
+            model_name="sourcearticle",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='sourcearticle',
-            name='update_update',
+            model_name="sourcearticle",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='sourcearticle',
-            name='delete_delete',
+            model_name="sourcearticle",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='sourcearticle',
-            name='rejected_spans',
-            field=django.contrib.postgres.fields.ArrayField(base_field=django.contrib.postgres.fields.ArrayField(base_field=models.PositiveIntegerField(), size=2), blank=True, default=list, help_text='[start, end] of suggested events an editor rejected.', size=None),
+            model_name="sourcearticle",
+            name="rejected_spans",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=django.contrib.postgres.fields.ArrayField(
+                    base_field=models.PositiveIntegerField(), size=2
+                ),
+                blank=True,
+                default=list,
+                help_text="[start, end] of suggested events an editor rejected.",
+                size=None,
+            ),
         ),
         migrations.AddField(
-            model_name='sourcearticleevent',
-            name='rejected_spans',
-            field=django.contrib.postgres.fields.ArrayField(base_field=django.contrib.postgres.fields.ArrayField(base_field=models.PositiveIntegerField(), size=2), blank=True, default=list, help_text='[start, end] of suggested events an editor rejected.', size=None),
+            model_name="sourcearticleevent",
+            name="rejected_spans",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=django.contrib.postgres.fields.ArrayField(
+                    base_field=models.PositiveIntegerField(), size=2
+                ),
+                blank=True,
+                default=list,
+                help_text="[start, end] of suggested events an editor rejected.",
+                size=None,
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['start_date', 'id'], name='event_start_idx'),
+            model_name="event",
+            index=models.Index(fields=["start_date", "id"], name="event_start_idx"),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='sourcearticle',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "events_sourcearticleevent" ("added_by_id", "author", "body", "content_hash", "created_at", "id", "language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_on", "publisher", "rejected_spans", "state", "title", "updated_at", "url") VALUES (NEW."added_by_id", NEW."author", NEW."body", NEW."content_hash", NEW."created_at", NEW."id", NEW."language", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."published_on", NEW."publisher", NEW."rejected_spans", NEW."state", NEW."title", NEW."updated_at", NEW."url"); RETURN NULL;', hash='67dea9fe96b5dda25ff0f0da91f17ed90127bfed', operation='INSERT', pgid='pgtrigger_insert_insert_60bed', table='events_sourcearticle', when='AFTER')),
+            model_name="sourcearticle",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "events_sourcearticleevent" ("added_by_id", "author", "body", "content_hash", "created_at", "id", "language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_on", "publisher", "rejected_spans", "state", "title", "updated_at", "url") VALUES (NEW."added_by_id", NEW."author", NEW."body", NEW."content_hash", NEW."created_at", NEW."id", NEW."language", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."published_on", NEW."publisher", NEW."rejected_spans", NEW."state", NEW."title", NEW."updated_at", NEW."url"); RETURN NULL;',
+                    hash="67dea9fe96b5dda25ff0f0da91f17ed90127bfed",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_60bed",
+                    table="events_sourcearticle",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='sourcearticle',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "events_sourcearticleevent" ("added_by_id", "author", "body", "content_hash", "created_at", "id", "language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_on", "publisher", "rejected_spans", "state", "title", "updated_at", "url") VALUES (NEW."added_by_id", NEW."author", NEW."body", NEW."content_hash", NEW."created_at", NEW."id", NEW."language", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."published_on", NEW."publisher", NEW."rejected_spans", NEW."state", NEW."title", NEW."updated_at", NEW."url"); RETURN NULL;', hash='182bc425a01d7ccdc12e15d487a7ab6170da066d', operation='UPDATE', pgid='pgtrigger_update_update_4f69f', table='events_sourcearticle', when='AFTER')),
+            model_name="sourcearticle",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "events_sourcearticleevent" ("added_by_id", "author", "body", "content_hash", "created_at", "id", "language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_on", "publisher", "rejected_spans", "state", "title", "updated_at", "url") VALUES (NEW."added_by_id", NEW."author", NEW."body", NEW."content_hash", NEW."created_at", NEW."id", NEW."language", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."published_on", NEW."publisher", NEW."rejected_spans", NEW."state", NEW."title", NEW."updated_at", NEW."url"); RETURN NULL;',
+                    hash="182bc425a01d7ccdc12e15d487a7ab6170da066d",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_4f69f",
+                    table="events_sourcearticle",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='sourcearticle',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "events_sourcearticleevent" ("added_by_id", "author", "body", "content_hash", "created_at", "id", "language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_on", "publisher", "rejected_spans", "state", "title", "updated_at", "url") VALUES (OLD."added_by_id", OLD."author", OLD."body", OLD."content_hash", OLD."created_at", OLD."id", OLD."language", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."published_on", OLD."publisher", OLD."rejected_spans", OLD."state", OLD."title", OLD."updated_at", OLD."url"); RETURN NULL;', hash='2ebbab061d08abcfa2eb59600a74f554bb311d2b', operation='DELETE', pgid='pgtrigger_delete_delete_377e2', table='events_sourcearticle', when='AFTER')),
+            model_name="sourcearticle",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "events_sourcearticleevent" ("added_by_id", "author", "body", "content_hash", "created_at", "id", "language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_on", "publisher", "rejected_spans", "state", "title", "updated_at", "url") VALUES (OLD."added_by_id", OLD."author", OLD."body", OLD."content_hash", OLD."created_at", OLD."id", OLD."language", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."published_on", OLD."publisher", OLD."rejected_spans", OLD."state", OLD."title", OLD."updated_at", OLD."url"); RETURN NULL;',
+                    hash="2ebbab061d08abcfa2eb59600a74f554bb311d2b",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_377e2",
+                    table="events_sourcearticle",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

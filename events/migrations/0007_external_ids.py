@@ -7,91 +7,167 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0006_admin_support'),
+        ("events", "0006_admin_support"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='event',
-            name='insert_insert',
+            model_name="event",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='event',
-            name='update_update',
+            model_name="event",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='event',
-            name='delete_delete',
+            model_name="event",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='event',
-            name='acled_id',
-            field=models.CharField(blank=True, help_text="ACLED's event_id_cnty.", max_length=40, verbose_name='ACLED id'),
+            model_name="event",
+            name="acled_id",
+            field=models.CharField(
+                blank=True,
+                help_text="ACLED's event_id_cnty.",
+                max_length=40,
+                verbose_name="ACLED id",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='gdelt_id',
-            field=models.CharField(blank=True, help_text="GDELT's GLOBALEVENTID.", max_length=40, verbose_name='GDELT id'),
+            model_name="event",
+            name="gdelt_id",
+            field=models.CharField(
+                blank=True,
+                help_text="GDELT's GLOBALEVENTID.",
+                max_length=40,
+                verbose_name="GDELT id",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='is_synthetic',
-            field=models.BooleanField(default=False, help_text='Generated for load tests and benchmarks; removed by generate_events --delete.'),
+            model_name="event",
+            name="is_synthetic",
+            field=models.BooleanField(
+                default=False,
+                help_text="Generated for load tests and benchmarks; removed by generate_events --delete.",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='ucdp_id',
-            field=models.CharField(blank=True, max_length=40, verbose_name='UCDP GED id'),
+            model_name="event",
+            name="ucdp_id",
+            field=models.CharField(
+                blank=True, max_length=40, verbose_name="UCDP GED id"
+            ),
         ),
         migrations.AddField(
-            model_name='eventevent',
-            name='acled_id',
-            field=models.CharField(blank=True, help_text="ACLED's event_id_cnty.", max_length=40, verbose_name='ACLED id'),
+            model_name="eventevent",
+            name="acled_id",
+            field=models.CharField(
+                blank=True,
+                help_text="ACLED's event_id_cnty.",
+                max_length=40,
+                verbose_name="ACLED id",
+            ),
         ),
         migrations.AddField(
-            model_name='eventevent',
-            name='gdelt_id',
-            field=models.CharField(blank=True, help_text="GDELT's GLOBALEVENTID.", max_length=40, verbose_name='GDELT id'),
+            model_name="eventevent",
+            name="gdelt_id",
+            field=models.CharField(
+                blank=True,
+                help_text="GDELT's GLOBALEVENTID.",
+                max_length=40,
+                verbose_name="GDELT id",
+            ),
         ),
         migrations.AddField(
-            model_name='eventevent',
-            name='is_synthetic',
-            field=models.BooleanField(default=False, help_text='Generated for load tests and benchmarks; removed by generate_events --delete.'),
+            model_name="eventevent",
+            name="is_synthetic",
+            field=models.BooleanField(
+                default=False,
+                help_text="Generated for load tests and benchmarks; removed by generate_events --delete.",
+            ),
         ),
         migrations.AddField(
-            model_name='eventevent',
-            name='ucdp_id',
-            field=models.CharField(blank=True, max_length=40, verbose_name='UCDP GED id'),
+            model_name="eventevent",
+            name="ucdp_id",
+            field=models.CharField(
+                blank=True, max_length=40, verbose_name="UCDP GED id"
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(condition=models.Q(('is_synthetic', True)), fields=['id'], name='event_synthetic_idx'),
+            model_name="event",
+            index=models.Index(
+                condition=models.Q(("is_synthetic", True)),
+                fields=["id"],
+                name="event_synthetic_idx",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='event',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "events_eventevent" ("acled_id", "confidence", "created_at", "created_by_id", "date_precision", "end_date", "event_type", "fatalities_best", "fatalities_high", "fatalities_low", "gdelt_id", "geo_precision", "id", "is_synthetic", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "point", "published_at", "retraction_reason", "start_date", "status", "sub_event_type", "summary", "title", "ucdp_id", "updated_at", "updated_by_id", "version") VALUES (NEW."acled_id", NEW."confidence", NEW."created_at", NEW."created_by_id", NEW."date_precision", NEW."end_date", NEW."event_type", NEW."fatalities_best", NEW."fatalities_high", NEW."fatalities_low", NEW."gdelt_id", NEW."geo_precision", NEW."id", NEW."is_synthetic", NEW."location_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."point", NEW."published_at", NEW."retraction_reason", NEW."start_date", NEW."status", NEW."sub_event_type", NEW."summary", NEW."title", NEW."ucdp_id", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;', hash='c4de86cd07bd5dc33cd0cb8de66873c40e8b0157', operation='INSERT', pgid='pgtrigger_insert_insert_82b94', table='events_event', when='AFTER')),
+            model_name="event",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "events_eventevent" ("acled_id", "confidence", "created_at", "created_by_id", "date_precision", "end_date", "event_type", "fatalities_best", "fatalities_high", "fatalities_low", "gdelt_id", "geo_precision", "id", "is_synthetic", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "point", "published_at", "retraction_reason", "start_date", "status", "sub_event_type", "summary", "title", "ucdp_id", "updated_at", "updated_by_id", "version") VALUES (NEW."acled_id", NEW."confidence", NEW."created_at", NEW."created_by_id", NEW."date_precision", NEW."end_date", NEW."event_type", NEW."fatalities_best", NEW."fatalities_high", NEW."fatalities_low", NEW."gdelt_id", NEW."geo_precision", NEW."id", NEW."is_synthetic", NEW."location_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."point", NEW."published_at", NEW."retraction_reason", NEW."start_date", NEW."status", NEW."sub_event_type", NEW."summary", NEW."title", NEW."ucdp_id", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;',
+                    hash="c4de86cd07bd5dc33cd0cb8de66873c40e8b0157",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_82b94",
+                    table="events_event",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='event',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."acled_id" IS DISTINCT FROM (NEW."acled_id") OR OLD."confidence" IS DISTINCT FROM (NEW."confidence") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_id" IS DISTINCT FROM (NEW."created_by_id") OR OLD."date_precision" IS DISTINCT FROM (NEW."date_precision") OR OLD."end_date" IS DISTINCT FROM (NEW."end_date") OR OLD."event_type" IS DISTINCT FROM (NEW."event_type") OR OLD."fatalities_best" IS DISTINCT FROM (NEW."fatalities_best") OR OLD."fatalities_high" IS DISTINCT FROM (NEW."fatalities_high") OR OLD."fatalities_low" IS DISTINCT FROM (NEW."fatalities_low") OR OLD."gdelt_id" IS DISTINCT FROM (NEW."gdelt_id") OR OLD."geo_precision" IS DISTINCT FROM (NEW."geo_precision") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."is_synthetic" IS DISTINCT FROM (NEW."is_synthetic") OR OLD."location_id" IS DISTINCT FROM (NEW."location_id") OR OLD."point" IS DISTINCT FROM (NEW."point") OR OLD."published_at" IS DISTINCT FROM (NEW."published_at") OR OLD."retraction_reason" IS DISTINCT FROM (NEW."retraction_reason") OR OLD."start_date" IS DISTINCT FROM (NEW."start_date") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."sub_event_type" IS DISTINCT FROM (NEW."sub_event_type") OR OLD."summary" IS DISTINCT FROM (NEW."summary") OR OLD."title" IS DISTINCT FROM (NEW."title") OR OLD."ucdp_id" IS DISTINCT FROM (NEW."ucdp_id") OR OLD."updated_at" IS DISTINCT FROM (NEW."updated_at") OR OLD."updated_by_id" IS DISTINCT FROM (NEW."updated_by_id") OR OLD."version" IS DISTINCT FROM (NEW."version"))', func='INSERT INTO "events_eventevent" ("acled_id", "confidence", "created_at", "created_by_id", "date_precision", "end_date", "event_type", "fatalities_best", "fatalities_high", "fatalities_low", "gdelt_id", "geo_precision", "id", "is_synthetic", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "point", "published_at", "retraction_reason", "start_date", "status", "sub_event_type", "summary", "title", "ucdp_id", "updated_at", "updated_by_id", "version") VALUES (NEW."acled_id", NEW."confidence", NEW."created_at", NEW."created_by_id", NEW."date_precision", NEW."end_date", NEW."event_type", NEW."fatalities_best", NEW."fatalities_high", NEW."fatalities_low", NEW."gdelt_id", NEW."geo_precision", NEW."id", NEW."is_synthetic", NEW."location_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."point", NEW."published_at", NEW."retraction_reason", NEW."start_date", NEW."status", NEW."sub_event_type", NEW."summary", NEW."title", NEW."ucdp_id", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;', hash='d44086c1a655ba3d54434e14093a1eb8fbc5a3de', operation='UPDATE', pgid='pgtrigger_update_update_73f59', table='events_event', when='AFTER')),
+            model_name="event",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition='WHEN (OLD."acled_id" IS DISTINCT FROM (NEW."acled_id") OR OLD."confidence" IS DISTINCT FROM (NEW."confidence") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_id" IS DISTINCT FROM (NEW."created_by_id") OR OLD."date_precision" IS DISTINCT FROM (NEW."date_precision") OR OLD."end_date" IS DISTINCT FROM (NEW."end_date") OR OLD."event_type" IS DISTINCT FROM (NEW."event_type") OR OLD."fatalities_best" IS DISTINCT FROM (NEW."fatalities_best") OR OLD."fatalities_high" IS DISTINCT FROM (NEW."fatalities_high") OR OLD."fatalities_low" IS DISTINCT FROM (NEW."fatalities_low") OR OLD."gdelt_id" IS DISTINCT FROM (NEW."gdelt_id") OR OLD."geo_precision" IS DISTINCT FROM (NEW."geo_precision") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."is_synthetic" IS DISTINCT FROM (NEW."is_synthetic") OR OLD."location_id" IS DISTINCT FROM (NEW."location_id") OR OLD."point" IS DISTINCT FROM (NEW."point") OR OLD."published_at" IS DISTINCT FROM (NEW."published_at") OR OLD."retraction_reason" IS DISTINCT FROM (NEW."retraction_reason") OR OLD."start_date" IS DISTINCT FROM (NEW."start_date") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."sub_event_type" IS DISTINCT FROM (NEW."sub_event_type") OR OLD."summary" IS DISTINCT FROM (NEW."summary") OR OLD."title" IS DISTINCT FROM (NEW."title") OR OLD."ucdp_id" IS DISTINCT FROM (NEW."ucdp_id") OR OLD."updated_at" IS DISTINCT FROM (NEW."updated_at") OR OLD."updated_by_id" IS DISTINCT FROM (NEW."updated_by_id") OR OLD."version" IS DISTINCT FROM (NEW."version"))',
+                    func='INSERT INTO "events_eventevent" ("acled_id", "confidence", "created_at", "created_by_id", "date_precision", "end_date", "event_type", "fatalities_best", "fatalities_high", "fatalities_low", "gdelt_id", "geo_precision", "id", "is_synthetic", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "point", "published_at", "retraction_reason", "start_date", "status", "sub_event_type", "summary", "title", "ucdp_id", "updated_at", "updated_by_id", "version") VALUES (NEW."acled_id", NEW."confidence", NEW."created_at", NEW."created_by_id", NEW."date_precision", NEW."end_date", NEW."event_type", NEW."fatalities_best", NEW."fatalities_high", NEW."fatalities_low", NEW."gdelt_id", NEW."geo_precision", NEW."id", NEW."is_synthetic", NEW."location_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."point", NEW."published_at", NEW."retraction_reason", NEW."start_date", NEW."status", NEW."sub_event_type", NEW."summary", NEW."title", NEW."ucdp_id", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;',
+                    hash="d44086c1a655ba3d54434e14093a1eb8fbc5a3de",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_73f59",
+                    table="events_event",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='event',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "events_eventevent" ("acled_id", "confidence", "created_at", "created_by_id", "date_precision", "end_date", "event_type", "fatalities_best", "fatalities_high", "fatalities_low", "gdelt_id", "geo_precision", "id", "is_synthetic", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "point", "published_at", "retraction_reason", "start_date", "status", "sub_event_type", "summary", "title", "ucdp_id", "updated_at", "updated_by_id", "version") VALUES (OLD."acled_id", OLD."confidence", OLD."created_at", OLD."created_by_id", OLD."date_precision", OLD."end_date", OLD."event_type", OLD."fatalities_best", OLD."fatalities_high", OLD."fatalities_low", OLD."gdelt_id", OLD."geo_precision", OLD."id", OLD."is_synthetic", OLD."location_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."point", OLD."published_at", OLD."retraction_reason", OLD."start_date", OLD."status", OLD."sub_event_type", OLD."summary", OLD."title", OLD."ucdp_id", OLD."updated_at", OLD."updated_by_id", OLD."version"); RETURN NULL;', hash='d561caea15aa42a1d7781968b3ca7271380de733', operation='DELETE', pgid='pgtrigger_delete_delete_d74a6', table='events_event', when='AFTER')),
+            model_name="event",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "events_eventevent" ("acled_id", "confidence", "created_at", "created_by_id", "date_precision", "end_date", "event_type", "fatalities_best", "fatalities_high", "fatalities_low", "gdelt_id", "geo_precision", "id", "is_synthetic", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "point", "published_at", "retraction_reason", "start_date", "status", "sub_event_type", "summary", "title", "ucdp_id", "updated_at", "updated_by_id", "version") VALUES (OLD."acled_id", OLD."confidence", OLD."created_at", OLD."created_by_id", OLD."date_precision", OLD."end_date", OLD."event_type", OLD."fatalities_best", OLD."fatalities_high", OLD."fatalities_low", OLD."gdelt_id", OLD."geo_precision", OLD."id", OLD."is_synthetic", OLD."location_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."point", OLD."published_at", OLD."retraction_reason", OLD."start_date", OLD."status", OLD."sub_event_type", OLD."summary", OLD."title", OLD."ucdp_id", OLD."updated_at", OLD."updated_by_id", OLD."version"); RETURN NULL;',
+                    hash="d561caea15aa42a1d7781968b3ca7271380de733",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_d74a6",
+                    table="events_event",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.UniqueConstraint(condition=models.Q(('acled_id', ''), _negated=True), fields=('acled_id',), name='event_unique_acled_id'),
+            model_name="event",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("acled_id", ""), _negated=True),
+                fields=("acled_id",),
+                name="event_unique_acled_id",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.UniqueConstraint(condition=models.Q(('ucdp_id', ''), _negated=True), fields=('ucdp_id',), name='event_unique_ucdp_id'),
+            model_name="event",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ucdp_id", ""), _negated=True),
+                fields=("ucdp_id",),
+                name="event_unique_ucdp_id",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.UniqueConstraint(condition=models.Q(('gdelt_id', ''), _negated=True), fields=('gdelt_id',), name='event_unique_gdelt_id'),
+            model_name="event",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("gdelt_id", ""), _negated=True),
+                fields=("gdelt_id",),
+                name="event_unique_gdelt_id",
+            ),
         ),
     ]

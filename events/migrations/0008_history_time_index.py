@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0007_external_ids'),
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("events", "0007_external_ids"),
+        ("pghistory", "0007_auto_20250421_0444"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='eventevent',
-            index=models.Index(fields=['pgh_created_at'], name='eventevent_at_idx'),
+            model_name="eventevent",
+            index=models.Index(fields=["pgh_created_at"], name="eventevent_at_idx"),
         ),
     ]

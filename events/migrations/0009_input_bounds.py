@@ -9,65 +9,138 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0008_history_time_index'),
+        ("events", "0008_history_time_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='event',
-            name='end_date',
-            field=models.DateField(help_text='Last day of that period (inclusive); the start date for a one-day event.', validators=[django.core.validators.MinValueValidator(datetime.date(1800, 1, 1)), django.core.validators.MaxValueValidator(datetime.date(2100, 12, 31))]),
+            model_name="event",
+            name="end_date",
+            field=models.DateField(
+                help_text="Last day of that period (inclusive); the start date for a one-day event.",
+                validators=[
+                    django.core.validators.MinValueValidator(datetime.date(1800, 1, 1)),
+                    django.core.validators.MaxValueValidator(
+                        datetime.date(2100, 12, 31)
+                    ),
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='event',
-            name='point',
-            field=django.contrib.gis.db.models.fields.PointField(blank=True, help_text="EPSG:4326, lon/lat. The event's own coordinates; the location's point when not given.", null=True, srid=4326, validators=[events.models.validate_geometry]),
+            model_name="event",
+            name="point",
+            field=django.contrib.gis.db.models.fields.PointField(
+                blank=True,
+                help_text="EPSG:4326, lon/lat. The event's own coordinates; the location's point when not given.",
+                null=True,
+                srid=4326,
+                validators=[events.models.validate_geometry],
+            ),
         ),
         migrations.AlterField(
-            model_name='event',
-            name='start_date',
-            field=models.DateField(help_text='First day of the period the event is known to fall in.', validators=[django.core.validators.MinValueValidator(datetime.date(1800, 1, 1)), django.core.validators.MaxValueValidator(datetime.date(2100, 12, 31))]),
+            model_name="event",
+            name="start_date",
+            field=models.DateField(
+                help_text="First day of the period the event is known to fall in.",
+                validators=[
+                    django.core.validators.MinValueValidator(datetime.date(1800, 1, 1)),
+                    django.core.validators.MaxValueValidator(
+                        datetime.date(2100, 12, 31)
+                    ),
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='eventevent',
-            name='end_date',
-            field=models.DateField(help_text='Last day of that period (inclusive); the start date for a one-day event.', validators=[django.core.validators.MinValueValidator(datetime.date(1800, 1, 1)), django.core.validators.MaxValueValidator(datetime.date(2100, 12, 31))]),
+            model_name="eventevent",
+            name="end_date",
+            field=models.DateField(
+                help_text="Last day of that period (inclusive); the start date for a one-day event.",
+                validators=[
+                    django.core.validators.MinValueValidator(datetime.date(1800, 1, 1)),
+                    django.core.validators.MaxValueValidator(
+                        datetime.date(2100, 12, 31)
+                    ),
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='eventevent',
-            name='point',
-            field=django.contrib.gis.db.models.fields.PointField(blank=True, help_text="EPSG:4326, lon/lat. The event's own coordinates; the location's point when not given.", null=True, srid=4326, validators=[events.models.validate_geometry]),
+            model_name="eventevent",
+            name="point",
+            field=django.contrib.gis.db.models.fields.PointField(
+                blank=True,
+                help_text="EPSG:4326, lon/lat. The event's own coordinates; the location's point when not given.",
+                null=True,
+                srid=4326,
+                validators=[events.models.validate_geometry],
+            ),
         ),
         migrations.AlterField(
-            model_name='eventevent',
-            name='start_date',
-            field=models.DateField(help_text='First day of the period the event is known to fall in.', validators=[django.core.validators.MinValueValidator(datetime.date(1800, 1, 1)), django.core.validators.MaxValueValidator(datetime.date(2100, 12, 31))]),
+            model_name="eventevent",
+            name="start_date",
+            field=models.DateField(
+                help_text="First day of the period the event is known to fall in.",
+                validators=[
+                    django.core.validators.MinValueValidator(datetime.date(1800, 1, 1)),
+                    django.core.validators.MaxValueValidator(
+                        datetime.date(2100, 12, 31)
+                    ),
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='location',
-            name='geometry',
-            field=django.contrib.gis.db.models.fields.GeometryField(blank=True, help_text='EPSG:4326, lon/lat; any type.', null=True, srid=4326, validators=[events.models.validate_geometry]),
+            model_name="location",
+            name="geometry",
+            field=django.contrib.gis.db.models.fields.GeometryField(
+                blank=True,
+                help_text="EPSG:4326, lon/lat; any type.",
+                null=True,
+                srid=4326,
+                validators=[events.models.validate_geometry],
+            ),
         ),
         migrations.AlterField(
-            model_name='location',
-            name='point',
-            field=django.contrib.gis.db.models.fields.PointField(blank=True, help_text="EPSG:4326, lon/lat. Where a marker goes; defaults to a point on the geometry's surface.", null=True, srid=4326, validators=[events.models.validate_geometry]),
+            model_name="location",
+            name="point",
+            field=django.contrib.gis.db.models.fields.PointField(
+                blank=True,
+                help_text="EPSG:4326, lon/lat. Where a marker goes; defaults to a point on the geometry's surface.",
+                null=True,
+                srid=4326,
+                validators=[events.models.validate_geometry],
+            ),
         ),
         migrations.AlterField(
-            model_name='locationevent',
-            name='geometry',
-            field=django.contrib.gis.db.models.fields.GeometryField(blank=True, help_text='EPSG:4326, lon/lat; any type.', null=True, srid=4326, validators=[events.models.validate_geometry]),
+            model_name="locationevent",
+            name="geometry",
+            field=django.contrib.gis.db.models.fields.GeometryField(
+                blank=True,
+                help_text="EPSG:4326, lon/lat; any type.",
+                null=True,
+                srid=4326,
+                validators=[events.models.validate_geometry],
+            ),
         ),
         migrations.AlterField(
-            model_name='locationevent',
-            name='point',
-            field=django.contrib.gis.db.models.fields.PointField(blank=True, help_text="EPSG:4326, lon/lat. Where a marker goes; defaults to a point on the geometry's surface.", null=True, srid=4326, validators=[events.models.validate_geometry]),
+            model_name="locationevent",
+            name="point",
+            field=django.contrib.gis.db.models.fields.PointField(
+                blank=True,
+                help_text="EPSG:4326, lon/lat. Where a marker goes; defaults to a point on the geometry's surface.",
+                null=True,
+                srid=4326,
+                validators=[events.models.validate_geometry],
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__lte', datetime.date(2100, 12, 31)), ('start_date__gte', datetime.date(1800, 1, 1))), name='event_dates_in_range'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__lte", datetime.date(2100, 12, 31)),
+                    ("start_date__gte", datetime.date(1800, 1, 1)),
+                ),
+                name="event_dates_in_range",
+            ),
         ),
     ]

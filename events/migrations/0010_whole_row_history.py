@@ -6,18 +6,28 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0009_input_bounds'),
+        ("events", "0009_input_bounds"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='event',
-            name='update_update',
+            model_name="event",
+            name="update_update",
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='event',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "events_eventevent" ("acled_id", "confidence", "created_at", "created_by_id", "date_precision", "end_date", "event_type", "fatalities_best", "fatalities_high", "fatalities_low", "gdelt_id", "geo_precision", "id", "is_synthetic", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "point", "published_at", "retraction_reason", "start_date", "status", "sub_event_type", "summary", "title", "ucdp_id", "updated_at", "updated_by_id", "version") VALUES (NEW."acled_id", NEW."confidence", NEW."created_at", NEW."created_by_id", NEW."date_precision", NEW."end_date", NEW."event_type", NEW."fatalities_best", NEW."fatalities_high", NEW."fatalities_low", NEW."gdelt_id", NEW."geo_precision", NEW."id", NEW."is_synthetic", NEW."location_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."point", NEW."published_at", NEW."retraction_reason", NEW."start_date", NEW."status", NEW."sub_event_type", NEW."summary", NEW."title", NEW."ucdp_id", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;', hash='b8aa93b9ac9a5bc5f2bf87df25df2364ba72db7b', operation='UPDATE', pgid='pgtrigger_update_update_73f59', table='events_event', when='AFTER')),
+            model_name="event",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "events_eventevent" ("acled_id", "confidence", "created_at", "created_by_id", "date_precision", "end_date", "event_type", "fatalities_best", "fatalities_high", "fatalities_low", "gdelt_id", "geo_precision", "id", "is_synthetic", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "point", "published_at", "retraction_reason", "start_date", "status", "sub_event_type", "summary", "title", "ucdp_id", "updated_at", "updated_by_id", "version") VALUES (NEW."acled_id", NEW."confidence", NEW."created_at", NEW."created_by_id", NEW."date_precision", NEW."end_date", NEW."event_type", NEW."fatalities_best", NEW."fatalities_high", NEW."fatalities_low", NEW."gdelt_id", NEW."geo_precision", NEW."id", NEW."is_synthetic", NEW."location_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."point", NEW."published_at", NEW."retraction_reason", NEW."start_date", NEW."status", NEW."sub_event_type", NEW."summary", NEW."title", NEW."ucdp_id", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;',
+                    hash="b8aa93b9ac9a5bc5f2bf87df25df2364ba72db7b",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_73f59",
+                    table="events_event",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -12,13 +12,20 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('events', '0011_statement_level_history'),
+        ("events", "0011_statement_level_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         AddIndexConcurrently(
-            model_name='event',
-            index=django.contrib.postgres.indexes.GistIndex(django.db.models.expressions.RawSQL('daterange(LEAST("events_event"."start_date", date_trunc("events_event"."date_precision", "events_event"."start_date"::timestamp)::date), GREATEST("events_event"."end_date", (date_trunc("events_event"."date_precision", "events_event"."end_date"::timestamp) + CASE "events_event"."date_precision" WHEN \'week\' THEN interval \'1 week\' WHEN \'month\' THEN interval \'1 month\' WHEN \'year\' THEN interval \'1 year\' ELSE interval \'1 day\' END - interval \'1 day\')::date), \'[]\')', []), models.F('point'), name='event_period_idx'),
+            model_name="event",
+            index=django.contrib.postgres.indexes.GistIndex(
+                django.db.models.expressions.RawSQL(
+                    'daterange(LEAST("events_event"."start_date", date_trunc("events_event"."date_precision", "events_event"."start_date"::timestamp)::date), GREATEST("events_event"."end_date", (date_trunc("events_event"."date_precision", "events_event"."end_date"::timestamp) + CASE "events_event"."date_precision" WHEN \'week\' THEN interval \'1 week\' WHEN \'month\' THEN interval \'1 month\' WHEN \'year\' THEN interval \'1 year\' ELSE interval \'1 day\' END - interval \'1 day\')::date), \'[]\')',
+                    [],
+                ),
+                models.F("point"),
+                name="event_period_idx",
+            ),
         ),
     ]

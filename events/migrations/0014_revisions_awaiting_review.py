@@ -8,125 +8,326 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0013_leaner_indexes'),
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("events", "0013_leaner_indexes"),
+        ("pghistory", "0007_auto_20250421_0444"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Revision',
+            name="Revision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('values', models.JSONField(help_text='The event as proposed: REVISED_FIELDS, participants and citations, with ids for related objects and GeoJSON for the point.')),
-                ('base_values', models.JSONField(help_text='The same fields as the event had when the change was first proposed: what the change is a change from.')),
-                ('base_version', models.PositiveIntegerField(help_text="The event's version the change was made on; a change to an event changed since is refused on review.")),
-                ('state', models.CharField(choices=[('pending', 'Awaiting review'), ('accepted', 'Accepted'), ('sent_back', 'Sent back'), ('superseded', 'Superseded')], default='pending', max_length=20)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True, help_text='Why the change was sent back or closed.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "values",
+                    models.JSONField(
+                        help_text="The event as proposed: REVISED_FIELDS, participants and citations, with ids for related objects and GeoJSON for the point."
+                    ),
+                ),
+                (
+                    "base_values",
+                    models.JSONField(
+                        help_text="The same fields as the event had when the change was first proposed: what the change is a change from."
+                    ),
+                ),
+                (
+                    "base_version",
+                    models.PositiveIntegerField(
+                        help_text="The event's version the change was made on; a change to an event changed since is refused on review."
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting review"),
+                            ("accepted", "Accepted"),
+                            ("sent_back", "Sent back"),
+                            ("superseded", "Superseded"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "reason",
+                    models.TextField(
+                        blank=True, help_text="Why the change was sent back or closed."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RevisionEvent',
+            name="RevisionEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('values', models.JSONField(help_text='The event as proposed: REVISED_FIELDS, participants and citations, with ids for related objects and GeoJSON for the point.')),
-                ('base_values', models.JSONField(help_text='The same fields as the event had when the change was first proposed: what the change is a change from.')),
-                ('base_version', models.PositiveIntegerField(help_text="The event's version the change was made on; a change to an event changed since is refused on review.")),
-                ('state', models.CharField(choices=[('pending', 'Awaiting review'), ('accepted', 'Accepted'), ('sent_back', 'Sent back'), ('superseded', 'Superseded')], default='pending', max_length=20)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True, help_text='Why the change was sent back or closed.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "values",
+                    models.JSONField(
+                        help_text="The event as proposed: REVISED_FIELDS, participants and citations, with ids for related objects and GeoJSON for the point."
+                    ),
+                ),
+                (
+                    "base_values",
+                    models.JSONField(
+                        help_text="The same fields as the event had when the change was first proposed: what the change is a change from."
+                    ),
+                ),
+                (
+                    "base_version",
+                    models.PositiveIntegerField(
+                        help_text="The event's version the change was made on; a change to an event changed since is refused on review."
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting review"),
+                            ("accepted", "Accepted"),
+                            ("sent_back", "Sent back"),
+                            ("superseded", "Superseded"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "reason",
+                    models.TextField(
+                        blank=True, help_text="Why the change was sent back or closed."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='event',
-            trigger=pgtrigger.compiler.Trigger(name='event_closes_pending_revisions', sql=pgtrigger.compiler.UpsertTriggerSql(condition="WHEN (OLD.status = 'published' AND NEW.status <> 'published')", func="UPDATE events_revision SET state = 'superseded', decided_at = now(), updated_at = now(), reason = 'Closed unreviewed: the event was moved from published to ' || replace(NEW.status, '_', ' ') || '.' WHERE event_id = NEW.id AND state = 'pending'; RETURN NULL;", hash='47b78c622fb27560d40bf513fb9a600c26e3690f', operation='UPDATE', pgid='pgtrigger_event_closes_pending_revisions_d2574', table='events_event', when='AFTER')),
+            model_name="event",
+            trigger=pgtrigger.compiler.Trigger(
+                name="event_closes_pending_revisions",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.status = 'published' AND NEW.status <> 'published')",
+                    func="UPDATE events_revision SET state = 'superseded', decided_at = now(), updated_at = now(), reason = 'Closed unreviewed: the event was moved from published to ' || replace(NEW.status, '_', ' ') || '.' WHERE event_id = NEW.id AND state = 'pending'; RETURN NULL;",
+                    hash="47b78c622fb27560d40bf513fb9a600c26e3690f",
+                    operation="UPDATE",
+                    pgid="pgtrigger_event_closes_pending_revisions_d2574",
+                    table="events_event",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddField(
-            model_name='revision',
-            name='author',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="revision",
+            name="author",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='revision',
-            name='event',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='events.event'),
+            model_name="revision",
+            name="event",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="revisions",
+                to="events.event",
+            ),
         ),
         migrations.AddField(
-            model_name='revision',
-            name='reviewer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="revision",
+            name="reviewer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='revisionevent',
-            name='author',
-            field=models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="revisionevent",
+            name="author",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='revisionevent',
-            name='event',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='events.event'),
+            model_name="revisionevent",
+            name="event",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="events.event",
+            ),
         ),
         migrations.AddField(
-            model_name='revisionevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
+            model_name="revisionevent",
+            name="pgh_context",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="pghistory.context",
+            ),
         ),
         migrations.AddField(
-            model_name='revisionevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='history', related_query_name='history', to='events.revision'),
+            model_name="revisionevent",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="history",
+                related_query_name="history",
+                to="events.revision",
+            ),
         ),
         migrations.AddField(
-            model_name='revisionevent',
-            name='reviewer',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="revisionevent",
+            name="reviewer",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='revision',
-            index=models.Index(condition=models.Q(('state', 'pending')), fields=['created_at', 'id'], name='revision_pending_idx'),
+            model_name="revision",
+            index=models.Index(
+                condition=models.Q(("state", "pending")),
+                fields=["created_at", "id"],
+                name="revision_pending_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='revision',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'pending')), fields=('event',), name='revision_one_pending_per_event'),
+            model_name="revision",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "pending")),
+                fields=("event",),
+                name="revision_one_pending_per_event",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='revision',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('state', 'pending')), models.Q(models.Q(('state', 'pending'), _negated=True), ('decided_at__isnull', False)), _connector='OR'), name='revision_decided_unless_pending'),
+            model_name="revision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("decided_at__isnull", True), ("state", "pending")),
+                    models.Q(
+                        models.Q(("state", "pending"), _negated=True),
+                        ("decided_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="revision_decided_unless_pending",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='revision',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'sent_back'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='revision_sent_back_with_reason'),
+            model_name="revision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "sent_back"), _negated=True),
+                    models.Q(("reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="revision_sent_back_with_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='revision',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'accepted'), _negated=True), ('reviewer__isnull', False), _connector='OR'), name='revision_accepted_by_a_reviewer'),
+            model_name="revision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "accepted"), _negated=True),
+                    ("reviewer__isnull", False),
+                    _connector="OR",
+                ),
+                name="revision_accepted_by_a_reviewer",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='revision',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "events_revisionevent" ("author_id", "base_values", "base_version", "created_at", "decided_at", "event_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "reviewer_id", "state", "updated_at", "values") SELECT new_values."author_id", new_values."base_values", new_values."base_version", new_values."created_at", new_values."decided_at", new_values."event_id", new_values."id", _pgh_attached_context.value, NOW(), \'insert\', new_values."id", new_values."reason", new_values."reviewer_id", new_values."state", new_values."updated_at", new_values."values" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='89b058df6b247dc642102a0ecd650d8a05dfd9bd', level='STATEMENT', operation='INSERT', pgid='pgtrigger_insert_insert_1888f', referencing='REFERENCING NEW TABLE AS new_values ', table='events_revision', when='AFTER')),
+            model_name="revision",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "events_revisionevent" ("author_id", "base_values", "base_version", "created_at", "decided_at", "event_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "reviewer_id", "state", "updated_at", "values") SELECT new_values."author_id", new_values."base_values", new_values."base_version", new_values."created_at", new_values."decided_at", new_values."event_id", new_values."id", _pgh_attached_context.value, NOW(), \'insert\', new_values."id", new_values."reason", new_values."reviewer_id", new_values."state", new_values."updated_at", new_values."values" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="89b058df6b247dc642102a0ecd650d8a05dfd9bd",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_1888f",
+                    referencing="REFERENCING NEW TABLE AS new_values ",
+                    table="events_revision",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='revision',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "events_revisionevent" ("author_id", "base_values", "base_version", "created_at", "decided_at", "event_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "reviewer_id", "state", "updated_at", "values") SELECT new_values."author_id", new_values."base_values", new_values."base_version", new_values."created_at", new_values."decided_at", new_values."event_id", new_values."id", _pgh_attached_context.value, NOW(), \'update\', new_values."id", new_values."reason", new_values."reviewer_id", new_values."state", new_values."updated_at", new_values."values" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='8bbc21df2be02f2255740c3dbf3610e25d296730', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_update_update_cbe65', referencing='REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ', table='events_revision', when='AFTER')),
+            model_name="revision",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "events_revisionevent" ("author_id", "base_values", "base_version", "created_at", "decided_at", "event_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "reviewer_id", "state", "updated_at", "values") SELECT new_values."author_id", new_values."base_values", new_values."base_version", new_values."created_at", new_values."decided_at", new_values."event_id", new_values."id", _pgh_attached_context.value, NOW(), \'update\', new_values."id", new_values."reason", new_values."reviewer_id", new_values."state", new_values."updated_at", new_values."values" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="8bbc21df2be02f2255740c3dbf3610e25d296730",
+                    level="STATEMENT",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_cbe65",
+                    referencing="REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ",
+                    table="events_revision",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='revision',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "events_revisionevent" ("author_id", "base_values", "base_version", "created_at", "decided_at", "event_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "reviewer_id", "state", "updated_at", "values") SELECT old_values."author_id", old_values."base_values", old_values."base_version", old_values."created_at", old_values."decided_at", old_values."event_id", old_values."id", _pgh_attached_context.value, NOW(), \'delete\', old_values."id", old_values."reason", old_values."reviewer_id", old_values."state", old_values."updated_at", old_values."values" FROM ( SELECT old_values.* FROM old_values  ) AS old_values, _pgh_attached_context; RETURN NULL;', hash='dfda7a1ce03e9f9d323b1c8c8a2b8c5f26209991', level='STATEMENT', operation='DELETE', pgid='pgtrigger_delete_delete_d5ff3', referencing='REFERENCING OLD TABLE AS old_values ', table='events_revision', when='AFTER')),
+            model_name="revision",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "events_revisionevent" ("author_id", "base_values", "base_version", "created_at", "decided_at", "event_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "reviewer_id", "state", "updated_at", "values") SELECT old_values."author_id", old_values."base_values", old_values."base_version", old_values."created_at", old_values."decided_at", old_values."event_id", old_values."id", _pgh_attached_context.value, NOW(), \'delete\', old_values."id", old_values."reason", old_values."reviewer_id", old_values."state", old_values."updated_at", old_values."values" FROM ( SELECT old_values.* FROM old_values  ) AS old_values, _pgh_attached_context; RETURN NULL;',
+                    hash="dfda7a1ce03e9f9d323b1c8c8a2b8c5f26209991",
+                    level="STATEMENT",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_d5ff3",
+                    referencing="REFERENCING OLD TABLE AS old_values ",
+                    table="events_revision",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -22,160 +22,395 @@ def compute_match_keys(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0015_feed_tokens'),
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("events", "0015_feed_tokens"),
+        ("pghistory", "0007_auto_20250421_0444"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ActorMerge',
+            name="ActorMerge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('survivor_id', models.PositiveIntegerField(help_text='The actor kept.')),
-                ('survivor_name', models.CharField(max_length=300)),
-                ('merged_id', models.PositiveIntegerField(help_text='The actor merged away; undoing the merge recreates it under this id.')),
-                ('merged', models.JSONField(help_text='Every field of the merged actor, as it was.')),
-                ('survivor_before', models.JSONField(help_text="The survivor's aliases and Wikidata id before the merge.")),
-                ('added_aliases', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=300), blank=True, default=list, help_text='Names the survivor took from the merged actor as aliases.', size=None)),
-                ('added_wikidata_id', models.CharField(blank=True, max_length=20)),
-                ('moved', models.JSONField(default=dict, help_text='Ids of the rows re-pointed, by relation: {"events.participant.actor": [ids], ...}.')),
-                ('removed', models.JSONField(default=dict, help_text='Rows removed because the survivor already had their like (the same event and role, say), whole: {"events.participant": [{field: value}], ...}.')),
-                ('revisions', models.JSONField(default=list, help_text='Pending changes that named the merged actor: their values before and after the merge.')),
-                ('merged_at', models.DateTimeField(auto_now_add=True)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "survivor_id",
+                    models.PositiveIntegerField(help_text="The actor kept."),
+                ),
+                ("survivor_name", models.CharField(max_length=300)),
+                (
+                    "merged_id",
+                    models.PositiveIntegerField(
+                        help_text="The actor merged away; undoing the merge recreates it under this id."
+                    ),
+                ),
+                (
+                    "merged",
+                    models.JSONField(
+                        help_text="Every field of the merged actor, as it was."
+                    ),
+                ),
+                (
+                    "survivor_before",
+                    models.JSONField(
+                        help_text="The survivor's aliases and Wikidata id before the merge."
+                    ),
+                ),
+                (
+                    "added_aliases",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=300),
+                        blank=True,
+                        default=list,
+                        help_text="Names the survivor took from the merged actor as aliases.",
+                        size=None,
+                    ),
+                ),
+                ("added_wikidata_id", models.CharField(blank=True, max_length=20)),
+                (
+                    "moved",
+                    models.JSONField(
+                        default=dict,
+                        help_text='Ids of the rows re-pointed, by relation: {"events.participant.actor": [ids], ...}.',
+                    ),
+                ),
+                (
+                    "removed",
+                    models.JSONField(
+                        default=dict,
+                        help_text='Rows removed because the survivor already had their like (the same event and role, say), whole: {"events.participant": [{field: value}], ...}.',
+                    ),
+                ),
+                (
+                    "revisions",
+                    models.JSONField(
+                        default=list,
+                        help_text="Pending changes that named the merged actor: their values before and after the merge.",
+                    ),
+                ),
+                ("merged_at", models.DateTimeField(auto_now_add=True)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-merged_at', '-id'],
+                "ordering": ["-merged_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ActorMergeEvent',
+            name="ActorMergeEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('survivor_id', models.PositiveIntegerField(help_text='The actor kept.')),
-                ('survivor_name', models.CharField(max_length=300)),
-                ('merged_id', models.PositiveIntegerField(help_text='The actor merged away; undoing the merge recreates it under this id.')),
-                ('merged', models.JSONField(help_text='Every field of the merged actor, as it was.')),
-                ('survivor_before', models.JSONField(help_text="The survivor's aliases and Wikidata id before the merge.")),
-                ('added_aliases', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=300), blank=True, default=list, help_text='Names the survivor took from the merged actor as aliases.', size=None)),
-                ('added_wikidata_id', models.CharField(blank=True, max_length=20)),
-                ('moved', models.JSONField(default=dict, help_text='Ids of the rows re-pointed, by relation: {"events.participant.actor": [ids], ...}.')),
-                ('removed', models.JSONField(default=dict, help_text='Rows removed because the survivor already had their like (the same event and role, say), whole: {"events.participant": [{field: value}], ...}.')),
-                ('revisions', models.JSONField(default=list, help_text='Pending changes that named the merged actor: their values before and after the merge.')),
-                ('merged_at', models.DateTimeField(auto_now_add=True)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "survivor_id",
+                    models.PositiveIntegerField(help_text="The actor kept."),
+                ),
+                ("survivor_name", models.CharField(max_length=300)),
+                (
+                    "merged_id",
+                    models.PositiveIntegerField(
+                        help_text="The actor merged away; undoing the merge recreates it under this id."
+                    ),
+                ),
+                (
+                    "merged",
+                    models.JSONField(
+                        help_text="Every field of the merged actor, as it was."
+                    ),
+                ),
+                (
+                    "survivor_before",
+                    models.JSONField(
+                        help_text="The survivor's aliases and Wikidata id before the merge."
+                    ),
+                ),
+                (
+                    "added_aliases",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=300),
+                        blank=True,
+                        default=list,
+                        help_text="Names the survivor took from the merged actor as aliases.",
+                        size=None,
+                    ),
+                ),
+                ("added_wikidata_id", models.CharField(blank=True, max_length=20)),
+                (
+                    "moved",
+                    models.JSONField(
+                        default=dict,
+                        help_text='Ids of the rows re-pointed, by relation: {"events.participant.actor": [ids], ...}.',
+                    ),
+                ),
+                (
+                    "removed",
+                    models.JSONField(
+                        default=dict,
+                        help_text='Rows removed because the survivor already had their like (the same event and role, say), whole: {"events.participant": [{field: value}], ...}.',
+                    ),
+                ),
+                (
+                    "revisions",
+                    models.JSONField(
+                        default=list,
+                        help_text="Pending changes that named the merged actor: their values before and after the merge.",
+                    ),
+                ),
+                ("merged_at", models.DateTimeField(auto_now_add=True)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='actor',
-            name='insert_insert',
+            model_name="actor",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='actor',
-            name='update_update',
+            model_name="actor",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='actor',
-            name='delete_delete',
+            model_name="actor",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='actor',
-            name='match_keys',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), default=list, editable=False, help_text='The normalised forms of the name and aliases the actor is found by (events/actor_identity.py), computed on save.', size=None),
+            model_name="actor",
+            name="match_keys",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.TextField(),
+                default=list,
+                editable=False,
+                help_text="The normalised forms of the name and aliases the actor is found by (events/actor_identity.py), computed on save.",
+                size=None,
+            ),
         ),
         migrations.AddField(
-            model_name='actorevent',
-            name='match_keys',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), default=list, editable=False, help_text='The normalised forms of the name and aliases the actor is found by (events/actor_identity.py), computed on save.', size=None),
+            model_name="actorevent",
+            name="match_keys",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.TextField(),
+                default=list,
+                editable=False,
+                help_text="The normalised forms of the name and aliases the actor is found by (events/actor_identity.py), computed on save.",
+                size=None,
+            ),
         ),
         migrations.AddIndex(
-            model_name='actor',
-            index=django.contrib.postgres.indexes.GinIndex(fastupdate=False, fields=['match_keys'], name='actor_match_keys_idx'),
+            model_name="actor",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fastupdate=False, fields=["match_keys"], name="actor_match_keys_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='actor',
-            index=models.Index(condition=models.Q(('wikidata_id', ''), _negated=True), fields=['wikidata_id'], name='actor_wikidata_idx'),
+            model_name="actor",
+            index=models.Index(
+                condition=models.Q(("wikidata_id", ""), _negated=True),
+                fields=["wikidata_id"],
+                name="actor_wikidata_idx",
+            ),
         ),
         # While the history triggers are off: computing a derived column is
         # no change of the record.
         migrations.RunPython(compute_match_keys, migrations.RunPython.noop),
         pgtrigger.migrations.AddTrigger(
-            model_name='actor',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "events_actorevent" ("aliases", "country", "created_at", "description", "id", "kind", "match_keys", "name", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "updated_at", "wikidata_id") SELECT new_values."aliases", new_values."country", new_values."created_at", new_values."description", new_values."id", new_values."kind", new_values."match_keys", new_values."name", new_values."parent_id", _pgh_attached_context.value, NOW(), \'insert\', new_values."id", new_values."updated_at", new_values."wikidata_id" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='5d33d76157b166fadcf42885d268e7decf540420', level='STATEMENT', operation='INSERT', pgid='pgtrigger_insert_insert_d29d7', referencing='REFERENCING NEW TABLE AS new_values ', table='events_actor', when='AFTER')),
+            model_name="actor",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "events_actorevent" ("aliases", "country", "created_at", "description", "id", "kind", "match_keys", "name", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "updated_at", "wikidata_id") SELECT new_values."aliases", new_values."country", new_values."created_at", new_values."description", new_values."id", new_values."kind", new_values."match_keys", new_values."name", new_values."parent_id", _pgh_attached_context.value, NOW(), \'insert\', new_values."id", new_values."updated_at", new_values."wikidata_id" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="5d33d76157b166fadcf42885d268e7decf540420",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_d29d7",
+                    referencing="REFERENCING NEW TABLE AS new_values ",
+                    table="events_actor",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='actor',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "events_actorevent" ("aliases", "country", "created_at", "description", "id", "kind", "match_keys", "name", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "updated_at", "wikidata_id") SELECT new_values."aliases", new_values."country", new_values."created_at", new_values."description", new_values."id", new_values."kind", new_values."match_keys", new_values."name", new_values."parent_id", _pgh_attached_context.value, NOW(), \'update\', new_values."id", new_values."updated_at", new_values."wikidata_id" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='18cbd1d1eb6215235755caa63c8f5ffa30a65740', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_update_update_7ce77', referencing='REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ', table='events_actor', when='AFTER')),
+            model_name="actor",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "events_actorevent" ("aliases", "country", "created_at", "description", "id", "kind", "match_keys", "name", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "updated_at", "wikidata_id") SELECT new_values."aliases", new_values."country", new_values."created_at", new_values."description", new_values."id", new_values."kind", new_values."match_keys", new_values."name", new_values."parent_id", _pgh_attached_context.value, NOW(), \'update\', new_values."id", new_values."updated_at", new_values."wikidata_id" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="18cbd1d1eb6215235755caa63c8f5ffa30a65740",
+                    level="STATEMENT",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_7ce77",
+                    referencing="REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ",
+                    table="events_actor",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='actor',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "events_actorevent" ("aliases", "country", "created_at", "description", "id", "kind", "match_keys", "name", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "updated_at", "wikidata_id") SELECT old_values."aliases", old_values."country", old_values."created_at", old_values."description", old_values."id", old_values."kind", old_values."match_keys", old_values."name", old_values."parent_id", _pgh_attached_context.value, NOW(), \'delete\', old_values."id", old_values."updated_at", old_values."wikidata_id" FROM ( SELECT old_values.* FROM old_values  ) AS old_values, _pgh_attached_context; RETURN NULL;', hash='8173b84220f92b2ef6db71c61eefd423e5cd550c', level='STATEMENT', operation='DELETE', pgid='pgtrigger_delete_delete_47526', referencing='REFERENCING OLD TABLE AS old_values ', table='events_actor', when='AFTER')),
+            model_name="actor",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "events_actorevent" ("aliases", "country", "created_at", "description", "id", "kind", "match_keys", "name", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "updated_at", "wikidata_id") SELECT old_values."aliases", old_values."country", old_values."created_at", old_values."description", old_values."id", old_values."kind", old_values."match_keys", old_values."name", old_values."parent_id", _pgh_attached_context.value, NOW(), \'delete\', old_values."id", old_values."updated_at", old_values."wikidata_id" FROM ( SELECT old_values.* FROM old_values  ) AS old_values, _pgh_attached_context; RETURN NULL;',
+                    hash="8173b84220f92b2ef6db71c61eefd423e5cd550c",
+                    level="STATEMENT",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_47526",
+                    referencing="REFERENCING OLD TABLE AS old_values ",
+                    table="events_actor",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actor',
-            constraint=models.CheckConstraint(condition=models.Q(('match_keys__len__gt', 0)), name='actor_has_match_keys'),
+            model_name="actor",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("match_keys__len__gt", 0)),
+                name="actor_has_match_keys",
+            ),
         ),
         migrations.AddField(
-            model_name='actormerge',
-            name='merged_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="actormerge",
+            name="merged_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='actormerge',
-            name='undone_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="actormerge",
+            name="undone_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='actormergeevent',
-            name='merged_by',
-            field=models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="actormergeevent",
+            name="merged_by",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='actormergeevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
+            model_name="actormergeevent",
+            name="pgh_context",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="pghistory.context",
+            ),
         ),
         migrations.AddField(
-            model_name='actormergeevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='history', related_query_name='history', to='events.actormerge'),
+            model_name="actormergeevent",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="history",
+                related_query_name="history",
+                to="events.actormerge",
+            ),
         ),
         migrations.AddField(
-            model_name='actormergeevent',
-            name='undone_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="actormergeevent",
+            name="undone_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='actormerge',
-            index=models.Index(fields=['survivor_id'], name='actor_merge_survivor_idx'),
+            model_name="actormerge",
+            index=models.Index(fields=["survivor_id"], name="actor_merge_survivor_idx"),
         ),
         migrations.AddIndex(
-            model_name='actormerge',
-            index=models.Index(fields=['merged_id'], name='actor_merge_merged_idx'),
+            model_name="actormerge",
+            index=models.Index(fields=["merged_id"], name="actor_merge_merged_idx"),
         ),
         migrations.AddConstraint(
-            model_name='actormerge',
-            constraint=models.CheckConstraint(condition=models.Q(('survivor_id', models.F('merged_id')), _negated=True), name='actor_merge_not_into_itself'),
+            model_name="actormerge",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("survivor_id", models.F("merged_id")), _negated=True
+                ),
+                name="actor_merge_not_into_itself",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='actormerge',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "events_actormergeevent" ("added_aliases", "added_wikidata_id", "id", "merged", "merged_at", "merged_by_id", "merged_id", "moved", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "removed", "revisions", "survivor_before", "survivor_id", "survivor_name", "undone_at", "undone_by_id") SELECT new_values."added_aliases", new_values."added_wikidata_id", new_values."id", new_values."merged", new_values."merged_at", new_values."merged_by_id", new_values."merged_id", new_values."moved", _pgh_attached_context.value, NOW(), \'insert\', new_values."id", new_values."removed", new_values."revisions", new_values."survivor_before", new_values."survivor_id", new_values."survivor_name", new_values."undone_at", new_values."undone_by_id" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='923dbfd9904a1c6c102f497f9ab79955d317768d', level='STATEMENT', operation='INSERT', pgid='pgtrigger_insert_insert_b8434', referencing='REFERENCING NEW TABLE AS new_values ', table='events_actormerge', when='AFTER')),
+            model_name="actormerge",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "events_actormergeevent" ("added_aliases", "added_wikidata_id", "id", "merged", "merged_at", "merged_by_id", "merged_id", "moved", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "removed", "revisions", "survivor_before", "survivor_id", "survivor_name", "undone_at", "undone_by_id") SELECT new_values."added_aliases", new_values."added_wikidata_id", new_values."id", new_values."merged", new_values."merged_at", new_values."merged_by_id", new_values."merged_id", new_values."moved", _pgh_attached_context.value, NOW(), \'insert\', new_values."id", new_values."removed", new_values."revisions", new_values."survivor_before", new_values."survivor_id", new_values."survivor_name", new_values."undone_at", new_values."undone_by_id" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="923dbfd9904a1c6c102f497f9ab79955d317768d",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_b8434",
+                    referencing="REFERENCING NEW TABLE AS new_values ",
+                    table="events_actormerge",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='actormerge',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "events_actormergeevent" ("added_aliases", "added_wikidata_id", "id", "merged", "merged_at", "merged_by_id", "merged_id", "moved", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "removed", "revisions", "survivor_before", "survivor_id", "survivor_name", "undone_at", "undone_by_id") SELECT new_values."added_aliases", new_values."added_wikidata_id", new_values."id", new_values."merged", new_values."merged_at", new_values."merged_by_id", new_values."merged_id", new_values."moved", _pgh_attached_context.value, NOW(), \'update\', new_values."id", new_values."removed", new_values."revisions", new_values."survivor_before", new_values."survivor_id", new_values."survivor_name", new_values."undone_at", new_values."undone_by_id" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='8257a68ab51759bc086e807c778a255bc5a6f476', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_update_update_01818', referencing='REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ', table='events_actormerge', when='AFTER')),
+            model_name="actormerge",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "events_actormergeevent" ("added_aliases", "added_wikidata_id", "id", "merged", "merged_at", "merged_by_id", "merged_id", "moved", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "removed", "revisions", "survivor_before", "survivor_id", "survivor_name", "undone_at", "undone_by_id") SELECT new_values."added_aliases", new_values."added_wikidata_id", new_values."id", new_values."merged", new_values."merged_at", new_values."merged_by_id", new_values."merged_id", new_values."moved", _pgh_attached_context.value, NOW(), \'update\', new_values."id", new_values."removed", new_values."revisions", new_values."survivor_before", new_values."survivor_id", new_values."survivor_name", new_values."undone_at", new_values."undone_by_id" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="8257a68ab51759bc086e807c778a255bc5a6f476",
+                    level="STATEMENT",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_01818",
+                    referencing="REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ",
+                    table="events_actormerge",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='actormerge',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "events_actormergeevent" ("added_aliases", "added_wikidata_id", "id", "merged", "merged_at", "merged_by_id", "merged_id", "moved", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "removed", "revisions", "survivor_before", "survivor_id", "survivor_name", "undone_at", "undone_by_id") SELECT old_values."added_aliases", old_values."added_wikidata_id", old_values."id", old_values."merged", old_values."merged_at", old_values."merged_by_id", old_values."merged_id", old_values."moved", _pgh_attached_context.value, NOW(), \'delete\', old_values."id", old_values."removed", old_values."revisions", old_values."survivor_before", old_values."survivor_id", old_values."survivor_name", old_values."undone_at", old_values."undone_by_id" FROM ( SELECT old_values.* FROM old_values  ) AS old_values, _pgh_attached_context; RETURN NULL;', hash='587fd4d89ba86deb0c4fcecaf48940e11403e07f', level='STATEMENT', operation='DELETE', pgid='pgtrigger_delete_delete_468f3', referencing='REFERENCING OLD TABLE AS old_values ', table='events_actormerge', when='AFTER')),
+            model_name="actormerge",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "events_actormergeevent" ("added_aliases", "added_wikidata_id", "id", "merged", "merged_at", "merged_by_id", "merged_id", "moved", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "removed", "revisions", "survivor_before", "survivor_id", "survivor_name", "undone_at", "undone_by_id") SELECT old_values."added_aliases", old_values."added_wikidata_id", old_values."id", old_values."merged", old_values."merged_at", old_values."merged_by_id", old_values."merged_id", old_values."moved", _pgh_attached_context.value, NOW(), \'delete\', old_values."id", old_values."removed", old_values."revisions", old_values."survivor_before", old_values."survivor_id", old_values."survivor_name", old_values."undone_at", old_values."undone_by_id" FROM ( SELECT old_values.* FROM old_values  ) AS old_values, _pgh_attached_context; RETURN NULL;',
+                    hash="587fd4d89ba86deb0c4fcecaf48940e11403e07f",
+                    level="STATEMENT",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_468f3",
+                    referencing="REFERENCING OLD TABLE AS old_values ",
+                    table="events_actormerge",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -12,41 +12,56 @@ class Migration(migrations.Migration):
     # citations.
     atomic = False
 
-
     dependencies = [
-        ('events', '0017_article_intake'),
-        ('intake', '0003_inbox_chips'),
+        ("events", "0017_article_intake"),
+        ("intake", "0003_inbox_chips"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         TrigramExtension(),
         AddIndexConcurrently(
-            model_name='citation',
-            index=models.Index(fields=['field'], name='citation_field_idx'),
+            model_name="citation",
+            index=models.Index(fields=["field"], name="citation_field_idx"),
         ),
         AddIndexConcurrently(
-            model_name='sourcearticle',
-            index=models.Index(fields=['source', '-id'], name='article_source_idx'),
+            model_name="sourcearticle",
+            index=models.Index(fields=["source", "-id"], name="article_source_idx"),
         ),
         AddIndexConcurrently(
-            model_name='sourcearticle',
-            index=models.Index(fields=['publisher'], name='article_publisher_idx'),
+            model_name="sourcearticle",
+            index=models.Index(fields=["publisher"], name="article_publisher_idx"),
         ),
         AddIndexConcurrently(
-            model_name='sourcearticle',
-            index=models.Index(fields=['language'], name='article_language_idx'),
+            model_name="sourcearticle",
+            index=models.Index(fields=["language"], name="article_language_idx"),
         ),
         AddIndexConcurrently(
-            model_name='sourcearticle',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('title'), name='gin_trgm_ops'), name='article_search_title_idx'),
+            model_name="sourcearticle",
+            index=django.contrib.postgres.indexes.GinIndex(
+                django.contrib.postgres.indexes.OpClass(
+                    django.db.models.functions.text.Upper("title"), name="gin_trgm_ops"
+                ),
+                name="article_search_title_idx",
+            ),
         ),
         AddIndexConcurrently(
-            model_name='sourcearticle',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('publisher'), name='gin_trgm_ops'), name='article_search_publisher_idx'),
+            model_name="sourcearticle",
+            index=django.contrib.postgres.indexes.GinIndex(
+                django.contrib.postgres.indexes.OpClass(
+                    django.db.models.functions.text.Upper("publisher"),
+                    name="gin_trgm_ops",
+                ),
+                name="article_search_publisher_idx",
+            ),
         ),
         AddIndexConcurrently(
-            model_name='sourcearticle',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('url'), name='gin_trgm_ops'), name='article_search_url_idx'),
+            model_name="sourcearticle",
+            index=django.contrib.postgres.indexes.GinIndex(
+                django.contrib.postgres.indexes.OpClass(
+                    django.db.models.functions.text.Upper("url"), name="gin_trgm_ops"
+                ),
+                name="article_search_url_idx",
+            ),
         ),
     ]

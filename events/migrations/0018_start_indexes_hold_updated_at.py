@@ -5,27 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0017_article_intake'),
+        ("events", "0017_article_intake"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='event',
-            name='event_published_start_idx',
+            model_name="event",
+            name="event_published_start_idx",
         ),
         migrations.RemoveIndex(
-            model_name='event',
-            name='event_start_idx',
+            model_name="event",
+            name="event_start_idx",
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(condition=models.Q(('status', 'published')), fields=['start_date', 'id', 'updated_at'], name='event_published_start_idx'),
+            model_name="event",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["start_date", "id", "updated_at"],
+                name="event_published_start_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['start_date', 'id', 'updated_at'], name='event_start_idx'),
+            model_name="event",
+            index=models.Index(
+                fields=["start_date", "id", "updated_at"], name="event_start_idx"
+            ),
         ),
     ]
