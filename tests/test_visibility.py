@@ -349,6 +349,16 @@ def agreement_pages(reader: Reader) -> list[Probe]:
     ]
 
 
+def now(reader: Reader) -> list[Probe]:
+    # The live view lists published events only, whoever reads it.
+    published = set(
+        Event.objects.filter(
+            pk__in=reader.visible, status=Event.Status.PUBLISHED
+        ).values_list("pk", flat=True)
+    )
+    return [Probe(f"/now/?{window()}", 200, published)]
+
+
 def shows_visible(path: str) -> Callable[[Reader], list[Probe]]:
     def probes(reader: Reader) -> list[Probe]:
         return [Probe(path.format(world=reader.world), 200, reader.visible)]
@@ -846,7 +856,38 @@ ROUTES: dict[str, Callable[[Reader], list[Probe]] | str] = {
     "about/": about,
     "favicon.ico": "redirects to a static file",
     "health/": 'answers {"status": "ok"} from SELECT 1; reads no events',
+    "metrics": (
+        "counts of requests, connections and queue jobs for operators, never "
+        "an event's content; behind METRICS_TOKEN or METRICS_NETWORKS "
+        "(tests/test_metrics.py walks who may read it)"
+    ),
     "timeline/": timeline,
+    "now/": now,
+    "actors/lookup/": (
+        "actors by name for the filters' autocomplete: names, never events "
+        "(tests/test_filters_hold.py)"
+    ),
+    **{
+        route: (
+            "a signed-in reader's own saved searches: names and filters, no "
+            "event; tests/test_searches.py walks every role, and no one "
+            "reaches another's"
+        )
+        for route in (
+            "searches/",
+            "searches/new/",
+            "searches/feed-address/",
+            "searches/<int:search_id>/",
+            "searches/<int:search_id>/delete/",
+            "api/v1/^searches/$",
+            "api/v1/^searches/(?P<pk>[0-9]+)/$",
+        )
+    },
+    "feeds/searches/<str:key>/<int:search_id>/": (
+        "a saved search's private feed: the events matched as its owner sees "
+        "them, walked in tests/test_searches.py and "
+        "tests/test_searches_alerts.py (feedparser)"
+    ),
     "map/": shows_none("/map/"),  # its events come from map_data
     "maps/events.geojson": map_data,
     "tiles/events.json": shows_none("/tiles/events.json?type=battle"),

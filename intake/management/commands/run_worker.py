@@ -28,7 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, concurrency: int, check: bool, **options) -> None:
         if check:
-            self.check()
+            self.check_heartbeat()
             return
         try:
             queue.check_connection()
@@ -40,7 +40,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Worker {queue.worker_name()} on queue {queue.QUEUE!r}.")
         queue.run_worker(concurrency=concurrency)
 
-    def check(self) -> None:
+    # Not `check`: that is BaseCommand's system checks, which execute() runs.
+    def check_heartbeat(self) -> None:
         try:
             alive = queue.live_workers()
         except psycopg.Error as exc:
