@@ -456,6 +456,10 @@ def demo_filters() -> dict[str, str | list[str]]:
             datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
         ).isoformat(),
         "awaiting_review": "false",
+        # These two select nothing of themselves: the export must follow
+        # the list's rule and order all the same.
+        "date_rule": "starts",
+        "sort": "newest",
     }
 
 
