@@ -251,6 +251,7 @@ def intake_worker(
             stderr=subprocess.STDOUT,
         )
     worker = Worker(process, log)
+    RUNNING_WORKERS.append(worker)
     deadline = time.monotonic() + 60
     while "Starting worker on queues intake" not in log.read_text(errors="replace"):
         assert process.poll() is None, f"the worker did not start:\n{worker.tail()}"
@@ -259,12 +260,39 @@ def intake_worker(
         )
         time.sleep(0.1)
     yield worker
+    RUNNING_WORKERS.remove(worker)
     process.send_signal(signal.SIGTERM)
     try:
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+# The session's worker while it runs (intake_worker), for tests that need
+# the queue to themselves.
+RUNNING_WORKERS: list[Worker] = []
+
+
+@pytest.fixture
+def queue_to_ourselves(transactional_db) -> Iterator[None]:
+    """
+    No worker takes a job or beats meanwhile: the session's worker, if one
+    runs, is stopped (SIGSTOP) and every heartbeat made stale; it goes on
+    afterwards (SIGCONT) and beats again.
+    """
+    for worker in RUNNING_WORKERS:
+        worker.process.send_signal(signal.SIGSTOP)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE procrastinate_workers "
+                "SET last_heartbeat = now() - interval '1 hour'"
+            )
+        yield
+    finally:
+        for worker in RUNNING_WORKERS:
+            worker.process.send_signal(signal.SIGCONT)
 
 
 @pytest.fixture

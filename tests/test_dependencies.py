@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-OWN = {"events", "intake", "tracker", "synthetic", "tests", "bench"}
+OWN = {"events", "intake", "searches", "tracker", "synthetic", "tests", "bench"}
 # Modules of a group that the development environment does not install.
 NOT_INSTALLED = {"rest_framework_gis": "djangorestframework-gis"}
 
@@ -56,7 +56,7 @@ def distributions(modules: set[str]) -> set[str]:
 @pytest.mark.parametrize(
     ("folders", "groups"),
     [
-        (("events", "intake", "tracker", "synthetic"), ()),
+        (("events", "intake", "searches", "tracker", "synthetic"), ()),
         (("tests",), ("dev",)),
         (("bench",), ("dev", "bench")),
     ],

@@ -237,7 +237,9 @@ def test_a_database_that_is_down_is_reported_not_raised(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_intake_queue_depth_failures_and_workers(metrics_on) -> None:
+def test_the_intake_queue_depth_failures_and_workers(
+    metrics_on, queue_to_ourselves
+) -> None:
     sources = [
         Source.objects.create(name=f"s{n}", url=f"https://example.org/{n}.xml")
         for n in range(3)
@@ -275,7 +277,7 @@ def test_the_intake_queue_depth_failures_and_workers(metrics_on) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_check_fails_without_a_live_worker() -> None:
+def test_the_worker_check_fails_without_a_live_worker(queue_to_ourselves) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO procrastinate_workers (last_heartbeat) "
