@@ -10,7 +10,7 @@ from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -99,7 +99,12 @@ def _first_rows(events: EventQuerySet, count: int) -> list[Event]:
     filter drops, expects otherwise. (No savepoint: inside a transaction
     already, the setting holds to its end.)
     """
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+    # On the database the list is read from: a replica, when the request
+    # reads from one.
+    with (
+        transaction.atomic(using=events.db, savepoint=False),
+        connections[events.db].cursor() as cursor,
+    ):
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         return list(events[:count])
 

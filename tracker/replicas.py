@@ -61,7 +61,12 @@ _turns_lock = threading.Lock()
 PROBE_SQL = """
 SELECT pg_is_in_recovery(),
        pg_last_wal_replay_lsn()::text,
-       pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn(),
+       -- Replayed all it received. Not equality: after a restart the
+       -- receiver starts again from the beginning of a WAL segment, so
+       -- what it received can be behind what it had already replayed.
+       CASE WHEN pg_last_wal_receive_lsn() IS NULL
+            THEN pg_last_wal_replay_lsn() IS NULL
+            ELSE pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn() END,
        extract(epoch FROM now() - pg_last_xact_replay_timestamp()),
        EXISTS (SELECT FROM pg_stat_wal_receiver WHERE status = 'streaming'),
        pg_last_wal_receive_lsn()::text
