@@ -251,6 +251,19 @@ def manage(*args: str, env: dict[str, str]) -> str:
     return result.stdout
 
 
+def server_environment(database_url: str, workdir: Path) -> dict[str, str]:
+    """The app servers' environment for a load test against `database_url`."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "API_ANON_RATE": "1000000/min",
+        "STATIC_ROOT": str(workdir / "static"),
+    }
+
+
 def prepare_database(cluster: Cluster, env: dict[str, str], seed_events: int) -> str:
     """A database with the schema, geography, demo data and an editor."""
     admin_url, _ = cluster.urls("postgres")
@@ -676,15 +689,7 @@ def measure(
     """The run itself, in `cluster`; the exit status."""
     libpq_url, django_url = cluster.urls(DATABASE)
     run = secrets.token_hex(3)
-    env = {
-        **os.environ,
-        "DATABASE_URL": django_url,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "API_ANON_RATE": "1000000/min",
-        "STATIC_ROOT": str(workdir / "static"),
-    }
+    env = server_environment(django_url, workdir)
 
     token = prepare_database(cluster, env, seed_events)
     with psycopg.connect(libpq_url) as db:

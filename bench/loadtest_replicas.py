@@ -269,15 +269,7 @@ def measure(
     libpq_url, primary_url = primary.urls(loadtest.DATABASE)
     _, replica_url = replica.urls(loadtest.DATABASE)
     run = secrets.token_hex(3)
-    env = {
-        **os.environ,
-        "DATABASE_URL": primary_url,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "API_ANON_RATE": "1000000/min",
-        "STATIC_ROOT": str(workdir / "static"),
-    }
+    env = loadtest.server_environment(primary_url, workdir)
     token = prepare_database(primary, env, seed_events)
     manage("collectstatic", "--noinput", "-v0", env=env)
     with psycopg.connect(libpq_url) as db:

@@ -78,13 +78,7 @@ def main() -> int:
         _, primary_url = primary.urls(loadtest.DATABASE)
         _, replica_url = replica.urls(loadtest.DATABASE)
         env = {
-            **os.environ,
-            "DATABASE_URL": primary_url,
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "API_ANON_RATE": "1000000/min",
-            "STATIC_ROOT": str(workdir / "static"),
+            **loadtest.server_environment(primary_url, workdir),
             "CACHE_DIR": str(workdir / "cache"),
         }
         prepare_database(primary, env, int(os.environ.get("SEED_EVENTS", "5000")))
