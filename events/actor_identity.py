@@ -39,7 +39,7 @@ from django.db.models.expressions import RawSQL
 
 from events.interop import countries
 from events.models import Actor
-from events.queries import bulk_read
+from events.queries import bulk_read, lock_until_commit
 
 # Longer input is cut here before it is compared: no actor's name is longer
 # (Actor.name holds 300 characters).
@@ -388,8 +388,7 @@ IDENTITY_LOCK = 0x5A47_4143  # a constant the project uses for nothing else
 
 
 def lock_identity_writes() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IDENTITY_LOCK])
+    lock_until_commit(IDENTITY_LOCK)
 
 
 def find_or_create(*, name: str, kind: str, country: str = "") -> Actor:

@@ -83,6 +83,16 @@ def bulk_read(*, snapshot: bool = False) -> Iterator[None]:
         yield
 
 
+def lock_until_commit(key: int) -> None:
+    """
+    Wait for, then hold until the transaction ends, the advisory lock `key`:
+    one writer at a time through a step that must not run twice at once.
+    Transaction-scoped, so it holds through a transaction pooler too.
+    """
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
 class TextAsBytes(Loader):
     """Text as the UTF-8 bytes PostgreSQL sends, to be passed on as they are."""
 

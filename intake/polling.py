@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.gis.geos import MultiPoint, Point
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from events.extract import suggest
 from events.fetch import FEED_TYPES, FetchError, fetch
 from events.intake import clean_text
 from events.models import Actor, Location, SourceArticle, content_hash
+from events.queries import lock_until_commit
 from intake import dedup, feeds, pages, queue, throttle
 from intake.canonical import canonical_url
 from intake.models import Fingerprint, Item, Source, StoredSuggestions
@@ -313,8 +314,7 @@ def store_article(
     time across workers.
     """
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DEDUP_LOCK])
+        lock_until_commit(DEDUP_LOCK)
         held = SourceArticle.objects.filter(url=found.url).first()
         if held is not None:
             return settle(item, Item.State.DUPLICATE, held, "The same address.")
