@@ -740,6 +740,9 @@ def event_map(request: HttpRequest) -> HttpResponse:
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         **_filter_choices(),
+        # A map has no order to choose; the timeline's rides along, hidden,
+        # for the link back to it.
+        "sorts": None,
     }
     return render(request, "events/map.html", ctx)
 

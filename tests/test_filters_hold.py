@@ -107,6 +107,24 @@ def test_the_precise_events_of_a_day_come_before_the_vague_ones(
     assert api_titles(client, month)[-1] == "Sometime that year"
 
 
+def test_the_map_offers_no_order_but_keeps_the_timelines(client: Client) -> None:
+    """
+    A map draws every event at once, so it has no Order control; the order
+    chosen on the timeline rides along in the filter form (hidden) and in
+    the link back to the timeline.
+    """
+    page = client.get("/map/?type=battle&sort=newest").content.decode()
+    assert 'id="f-sort"' not in page
+    assert '<input type="hidden" name="sort" value="newest">' in page
+    link = re.search(r'href="([^"]*)" id="to-timeline"', page).group(1)
+    assert "sort=newest" in link and "type=battle" in link
+    timeline = client.get("/timeline/?sort=newest").content.decode()
+    assert 'id="f-sort"' in timeline
+    assert '<input type="hidden" name="sort"' not in timeline
+    plain = client.get("/map/?type=battle").content.decode()
+    assert 'name="sort"' not in plain
+
+
 @pytest.mark.parametrize("sort", ["", "oldest", "newest"])
 @pytest.mark.parametrize(
     "window", ["", "start=2032-11-14&end=2032-11-14", "start=2032&end=2032-12"]
