@@ -177,7 +177,9 @@ def run_probe(port: int, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "tracker.health", str(port)],
         cwd=ROOT,
-        env=env,
+        # A busy test machine can take longer than a container's probe waits
+        # to answer a new worker's first request.
+        env={**env, "HEALTH_PROBE_TIMEOUT": "45"},
         capture_output=True,
         text=True,
         timeout=60,

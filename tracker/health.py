@@ -4,7 +4,8 @@ load balancer probes. One `SELECT 1`, no template, session or sign-in.
 
 `python -m tracker.health [PORT]` is the probe the image and the compose file
 run inside the container: it exits 0 when the server on 127.0.0.1:PORT (default
-8000) answers `/health/` with 200, and 1 otherwise.
+8000) answers `/health/` with 200, and 1 otherwise. It waits at most
+HEALTH_PROBE_TIMEOUT seconds (default 5) for the answer.
 """
 
 import http.client
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_safe
 from tracker.replicas import read_connection
 
 PATH = "/health/"
-PROBE_TIMEOUT = 5.0
+DEFAULT_PROBE_TIMEOUT = 5.0
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,8 @@ def probe(port: int = 8000) -> int:
     """0 when the server on 127.0.0.1:`port` answers PATH with 200, else 1."""
     from django.conf import settings
 
-    client = http.client.HTTPConnection("127.0.0.1", port, timeout=PROBE_TIMEOUT)
+    timeout = float(os.environ.get("HEALTH_PROBE_TIMEOUT") or DEFAULT_PROBE_TIMEOUT)
+    client = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         # Plain HTTP: the settings exempt PATH from the HTTPS redirect.
         client.request(
