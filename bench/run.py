@@ -23,6 +23,7 @@ import os
 import platform
 import re
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -96,6 +97,42 @@ def manage(*args: str) -> None:
     )
 
 
+# Disk a bench database takes per synthetic event: the event with its
+# reports, citations, participants, history and indexes, and the articles
+# taken in beside them (measured at a million events), and the margin for
+# the WAL and the index builds written on the way.
+BYTES_PER_EVENT = 3_200
+SPACE_MARGIN = 1.5
+
+
+def check_free_space(admin: psycopg.Connection, events: int) -> None:
+    """
+    Refuse to generate `events` more synthetic events where the server's
+    disk cannot hold them, before writing anything. Only a server on this
+    machine can be asked; for another, the check says it cannot tell.
+    """
+    needed = events * BYTES_PER_EVENT * SPACE_MARGIN
+    data_directory = Path(admin.execute("SHOW data_directory").fetchone()[0])
+    if PG_HOST not in {"127.0.0.1", "localhost", "::1"}:
+        print(f"Free space on {PG_HOST} not checked: about {needed / 1e9:.1f} GB "
+              "will be written.", file=sys.stderr)  # fmt: skip
+        return
+    # The data directory itself may be readable by its owner only.
+    for place in [data_directory, *data_directory.parents]:
+        try:
+            free = shutil.disk_usage(place).free
+            break
+        except OSError:
+            continue
+    if free < needed:
+        raise SystemExit(
+            f"bench: {events:,} events need about {needed / 1e9:.1f} GB on the "
+            f"disk of {data_directory}; {free / 1e9:.1f} GB are free."
+        )
+    print(f"Free space: {free / 1e9:.1f} GB; {events:,} events need about "
+          f"{needed / 1e9:.1f} GB.", file=sys.stderr)  # fmt: skip
+
+
 def prepare_database() -> None:
     """Create and load the bench database once; regenerate when N changed."""
     admin = f"host={PG_HOST} port={PG_PORT} user={PG_USER} dbname=postgres"
@@ -123,6 +160,8 @@ def prepare_database() -> None:
             f"generating {EVENTS:,}.",
             file=sys.stderr,
         )
+        with psycopg.connect(admin) as conn:
+            check_free_space(conn, EVENTS)
         if synthetic[0]:
             manage("generate_events", "--delete")
         started = time.monotonic()
