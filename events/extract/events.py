@@ -33,6 +33,7 @@ from events.extract.titles import title_for
 from events.extract.triggers import (
     CASUALTY,
     NOUN,
+    INDEFINITE_REDUCED,
     PASSIVE_BEFORE,
     SAY,
     VERB,
@@ -1367,6 +1368,7 @@ def _proposals(
         ]
     )
     participants = _named_forces_win(participants)
+    participants = _named_signatories_win(text, incident, participants)
     speaker = _definite_speaker(text, main, told)
     if speaker is not None:
         # "…, the group said" after "the rights group Hengaw said".
@@ -1647,6 +1649,37 @@ def _named_forces_win(
             == m.country
             for other in doers
         )
+    ]
+
+
+def _named_signatories_win(
+    text: str, incident: Incident, participants: list[tuple[ActorMention, str]]
+) -> list[tuple[ActorMention, str]]:
+    """
+    "Iraq will pay … under an agreement signed in Baghdad", then "The deal
+    was signed by Iraq's deputy electricity minister, Adel Karim, and …":
+    the signatories the text names are the agreement's, not the subject of
+    the clause the agreement was first told in.
+    """
+    main = incident.main
+    if main.event_type != T.AGREEMENT or not INDEFINITE_REDUCED.search(
+        text[main.sentence.start : main.trigger.start]
+    ):
+        return participants
+    named = {
+        _key(m)
+        for action in incident.details
+        if action.event_type == T.AGREEMENT and not action.trigger.says
+        for m, r in action.participants
+        if r == Role.SIGNATORY
+    }
+    if not named:
+        return participants
+    first = {_key(m) for m, r in main.participants if r == Role.SIGNATORY}
+    return [
+        (m, r)
+        for m, r in participants
+        if not (r == Role.SIGNATORY and _key(m) in first - named)
     ]
 
 
@@ -2370,6 +2403,13 @@ def _participants(
         ):
             # "signed by X and Y".
             roles[id(mention)] = Role.SIGNATORY
+        elif passive and AGENT_TOLD.search(before):
+            # "signed by Iraq's deputy electricity minister, Adel Karim, and
+            # the managing director of the NIGC, Majid Chegeni": the agents
+            # told by their offices, then named.
+            roles[id(mention)] = (
+                Role.SIGNATORY if kind == T.AGREEMENT else Role.INITIATOR
+            )
         elif re.search(r"\b(?:mediated|brokered|hosted) by\s+(?:the\s+)?$", before):
             roles[id(mention)] = Role.MEDIATOR
         elif ATTENDED_BY.search(before):
@@ -2440,6 +2480,12 @@ OTHER_TIME = re.compile(
 )
 ATTENDED_BY = re.compile(
     r"\battended by\s+(?:the\s+)?(?:[^,;]*?,?\s+and\s+(?:the\s+)?)?$", re.IGNORECASE
+)
+# After "by": offices and names (possessives, "of the", "and", brackets),
+# the name set beside the last office by a comma; no other clause between.
+AGENT_TOLD = re.compile(
+    r"\bby\s+(?:(?!(?:in|on|at|after|before|when|while|who|which|that|to|for|"
+    r"with|from|as|said|says)\b)[\w’'.()-]+,?\s+)*?[\w’'.()-]+,\s+(?:and\s+)?$",
 )
 AGENT_WHEN = re.compile(r"\bwhen\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
 MEMBERS_OF = re.compile(

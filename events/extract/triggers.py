@@ -243,7 +243,7 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"meet with",
             r"held (?:[\w-]+ ){0,5}?(?:talks|meetings?)",
             r"holds (?:[\w-]+ ){0,5}?(?:talks|meetings?)",
-            r"received(?= (?:[A-Z]|his |her |the [A-Z]|a delegation))",
+            r"received(?= (?:(?-i:[A-Z])|his |her |the (?-i:[A-Z])|a delegation))",
             r"talks between",
             r"hosted",
             r"visited",
