@@ -18,22 +18,31 @@ from dataclasses import dataclass, field, replace
 
 from events.extract.actors import PERSON, ActorMention
 from events.extract.candidates import (
+    REGION_CODE,
     UNNAMED_ARMED,
     UNNAMED_VICTIMS,
     is_media,
     iso3_to_iso2,
     known_countries,
     nationality,
+    owner_of,
     unnamed,
 )
 from events.extract.dates import DateMention
 from events.extract.places import PlaceMention, country_place, detail
-from events.extract.text import TITLE_WORDS, Sentence, fold, number, words
+from events.extract.text import (
+    DEMONYMS,
+    TITLE_WORDS,
+    Sentence,
+    fold,
+    number,
+    words,
+)
 from events.extract.titles import title_for
 from events.extract.triggers import (
     CASUALTY,
-    NOUN,
     INDEFINITE_REDUCED,
+    NOUN,
     PASSIVE_BEFORE,
     SAY,
     VERB,
@@ -44,7 +53,7 @@ from events.extract.triggers import (
     event_type,
     find_triggers,
 )
-from events.models import DatePrecision, GeoPrecision, Location, Participant
+from events.models import Actor, DatePrecision, GeoPrecision, Location, Participant
 
 Role = Participant.Role
 
@@ -645,6 +654,15 @@ def _actions_in(
             action.participants = _dedupe(
                 [(m, Role.INITIATOR) for m in speakers] + action.participants
             )
+        if kind in VIOLENT and not action.initiators:
+            # "An Israeli air strike … killed two members of…": the state
+            # whose strike it was.
+            state = _state_of_weapon(text, sentence, action)
+            if state is not None:
+                action.participants = _dedupe(
+                    [(state, Role.INITIATOR)] + action.participants
+                )
+                action.mentions = [*action.mentions, state]
         action.fatalities = _fatalities(text[sentence.start : scope_end])
         found.append(action)
         previous = action
@@ -653,6 +671,37 @@ def _actions_in(
     if len(found) == 1 and found[0].event_type == T.MEETING:
         found = _separately(found[0], people_only=not SEPARATELY.search(body))
     return found
+
+
+# "An Israeli air strike", "a Turkish drone attack": a strike by the state
+# its adjective names, told as the doer of the clause.
+STRIKE_OF = re.compile(
+    r"\s*(?:[Aa]n?\s+|[Tt]he\s+)?(?P<demonym>[A-Z][a-z]+)\s+(?:(?:air|drone|missile|"
+    r"rocket|artillery|naval)\s+)?(?:strikes?|airstrikes?|raids?|shelling|"
+    r"bombardment|attacks?)\b"
+)
+
+
+def _state_of_weapon(
+    text: str, sentence: Sentence, action: Action
+) -> ActorMention | None:
+    match = STRIKE_OF.match(text, action.clause.subject_start, action.trigger.end)
+    if match is None or fold(match.group("demonym")) not in DEMONYMS:
+        return None
+    owner = owner_of(match.group("demonym"))
+    if owner is None or owner.code == REGION_CODE:
+        return None
+    ref = owner.actor()
+    return ActorMention(
+        text=match.group("demonym"),
+        start=match.start("demonym"),
+        end=match.end("demonym"),
+        name=ref.name,
+        actor_id=ref.actor_id,
+        kind=Actor.Kind.STATE,
+        sentence=sentence.index,
+        country=owner.country,
+    )
 
 
 def _speakers(
