@@ -456,8 +456,13 @@ def propose_events(
         for incident in _summaries_apart(_incidents(actions))
         # Words from no one the article names ("a diplomatic source said")
         # make no event of their own.
-        if incident.event_type != T.STATEMENT
-        or any(r != Role.MENTIONED for a in incident.actions for _, r in a.participants)
+        if (
+            incident.event_type != T.STATEMENT
+            or any(
+                r != Role.MENTIONED for a in incident.actions for _, r in a.participants
+            )
+        )
+        and not _only_named(incident)
     ]
     proposals: list[dict] = []
     earlier_places: list[tuple[Action, PlaceMention]] = []
@@ -478,6 +483,20 @@ def propose_events(
             )
         )
     return proposals
+
+
+def _only_named(incident: Incident) -> bool:
+    """
+    An incident only named, by a noun with no one taking part and no date
+    ("has struggled to pay for it because of U.S. sanctions on Tehran"):
+    background, not news.
+    """
+    return (
+        not incident.main.trigger.verb
+        and incident.main.event_type != T.PROTEST
+        and all(a.date is None and not a.participants for a in incident.actions)
+        and not incident.reactions
+    )
 
 
 # Reading the actions of a sentence.
