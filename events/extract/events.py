@@ -1235,9 +1235,12 @@ def _answered(incidents: list[Incident], statement: Action) -> Incident | None:
     named = {_key(m) for m in statement.mentions}
 
     def shared(incident: Incident) -> int:
-        told = [m for a in incident.actions for m in a.mentions] + [
-            m for a in incident.actions for m, _ in a.participants
-        ]
+        # Who the incident's own sentences and the reactions to it name:
+        # "UNHCR's representative told reporters…" after the centre said the
+        # returns were organised with UNHCR.
+        told = [
+            m for a in [*incident.actions, *incident.reactions] for m in a.mentions
+        ] + [m for a in incident.actions for m, _ in a.participants]
         return len(named & {_key(m) for m in told})
 
     best = max(near, key=shared, default=None)
@@ -1437,6 +1440,7 @@ def _proposals(
     )
     participants = _named_forces_win(participants)
     participants = _named_signatories_win(text, incident, participants)
+    participants = _partners(text, incident, participants)
     speaker = _definite_speaker(text, main, told)
     if speaker is not None:
         # "…, the group said" after "the rights group Hengaw said".
@@ -1720,6 +1724,51 @@ def _named_forces_win(
     ]
 
 
+# What a partner in an operation did: "had been organised with UNHCR",
+# "had handed the families over to Iraqi authorities".
+PARTNER_WORDS = re.compile(
+    r"\b(?:organi[sz]ed|co-?ordinated|arranged|handed\s+(?:[\w-]+\s+){0,3}?over)\b",
+    re.IGNORECASE,
+)
+
+
+def _partners(
+    text: str, incident: Incident, participants: list[tuple[ActorMention, str]]
+) -> list[tuple[ActorMention, str]]:
+    """
+    Who says they organised or handed over what the incident tells ("the
+    centre said the returns had been organised with the U.N. refugee agency,
+    UNHCR") took part in it, and so did those they did it with.
+    """
+    if incident.event_type != T.OTHER:
+        return participants
+    partners: list[ActorMention] = []
+    for action in [*incident.details, *incident.reactions]:
+        if not action.trigger.says:
+            continue
+        end = action.clause.content_end or action.scope_end
+        words_ = PARTNER_WORDS.search(text, action.trigger.end, end)
+        if words_ is None:
+            continue
+        partners += action.initiators
+        with_ = re.compile(r"\bwith\s+(?:the\s+)?[^;]*$")
+        partners += [
+            m
+            for m in action.mentions
+            if words_.end() <= m.start < end
+            and with_.search(text, words_.end(), m.start)
+            and not RELATIVE_ASIDE.search(text, words_.end(), m.start)
+        ]
+    if not partners:
+        return participants
+    keys = {_key(m) for m in partners}
+    upgraded = [
+        (m, Role.PARTICIPANT if _key(m) in keys and r == Role.MENTIONED else r)
+        for m, r in participants
+    ]
+    return _dedupe(upgraded + [(m, Role.PARTICIPANT) for m in partners])
+
+
 def _named_signatories_win(
     text: str, incident: Incident, participants: list[tuple[ActorMention, str]]
 ) -> list[tuple[ActorMention, str]]:
@@ -1817,6 +1866,19 @@ def _unnamed(
                 subject_start if UNNAMED_ARMED.search(subject) else main.trigger.end
             )
             add("Unidentified armed group", country, Role.INITIATOR, armed, offset)
+    if kind == T.OTHER and Role.INITIATOR not in roles:
+        # "More than 600 Syrian Kurdish refugees … crossed back into Syria":
+        # the people who return, move or leave do it.
+        passive = PASSIVE_BEFORE.search(text[sentence.start : main.trigger.start])
+        for name, pattern in UNNAMED_VICTIMS:
+            match = pattern.search(subject)
+            if match is None or passive:
+                continue
+            code = country
+            if name in ("Migrants", "Refugees"):
+                code = nationality(subject, country)
+            add(name, code, Role.INITIATOR, match, subject_start)
+            break
     if kind in VIOLENT | {T.DEATH} and Role.TARGET not in roles:
         passive = PASSIVE_BEFORE.search(text[sentence.start : main.trigger.start])
         start = subject_start if passive else main.trigger.end
