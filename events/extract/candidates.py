@@ -203,7 +203,7 @@ ARMED_FORCES = "Armed Forces"
 REGION_OWNER = "the Kurdistan Region"
 REGION_GOVERNMENT = "Kurdistan Regional Government"
 REGION_WORDS = re.compile(
-    r"^(?:the\s+)?(?:Kurdistan Region|Kurdistan region|Kurdistan|KRG|Kurdistan "
+    r"^(?:[Tt]he\s+)?(?:Kurdistan Region|Kurdistan region|Kurdistan|KRG|Kurdistan "
     r"Regional Government|Kurdish region|Iraqi Kurdish region|region)$"
 )
 
@@ -859,6 +859,17 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             ):
                 # "the U.S. Treasury Department": the United States' body.
                 owner = owner_of(prefix.group(1))
+            else:
+                # "The Kurdistan Region’s Joint Crisis Coordination Centre"
+                # opening a sentence: the owner inside the run.
+                for i in range(org[0] + 1, org[1]):
+                    if tokens[i].key == "s" and tokens[i].text[:1] in "’'":
+                        owner = owner_of(
+                            text[tokens[org[0]].start : tokens[i - 1].end]
+                        )
+                        if owner is not None:
+                            org = (i + 1, org[1])
+                        break
             add(
                 start,
                 org[1],
