@@ -1102,6 +1102,16 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 # incident just told are its reaction, not news of their own.
                 target.reactions.append(action)
                 continue
+            if (
+                previous is not None
+                and action.sentence.index - previous.last_sentence <= 1
+                and not action.participants
+                and previous.event_type != T.STATEMENT
+            ):
+                # "The families … had been screened …, a security official
+                # said": more of the incident just told, from no one named.
+                previous.details.append(action)
+                continue
             incidents.append(Incident(action))
             continue
         if kind == T.OTHER and INQUIRY.match(action.trigger.word):
