@@ -681,7 +681,9 @@ def find_candidates(
             continue
         if (candidate.start, candidate.end) in place_spans and not candidate.name:
             continue
-        if _is_junk(re.findall(r"[^\W_]+", surface)):
+        if _is_junk(re.findall(r"[^\W_]+", candidate.name or surface)):
+            # "police" alone names nobody; "Iraqi police", as the rule for
+            # the article's own forces names it, does.
             continue
         name = candidate.name or surface
         key = name_key(name)
@@ -1036,7 +1038,10 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
         for match in re.finditer(
             r"(?:^|(?<=\s))(?P<lead>(?:the\s+|The\s+)?)"
             r"(?P<name>(?:(?:federal|national|local|provincial|regional)\s+)?"
-            r"(?:security forces|police|border guards|riot police))\b",
+            r"(?:security forces|police|border guards|riot police))\b"
+            # "a police officer said": an unnamed source, no actor.
+            r"(?!\s+(?:officers?|officials?|sources?|spokes(?:man|woman|person)|"
+            r"chiefs?|commanders?|stations?|headquarters)\b)",
             body,
             re.IGNORECASE,
         ):
