@@ -2503,6 +2503,12 @@ def _participants(
         if id(mention) in roles or mention.start < trigger.end:
             continue
         if id(mention) in modifiers:
+            if kind == T.PROTEST and re.search(
+                r"\bagainst\s+(?:the\s+)?$", text[trigger.end : mention.start]
+            ):
+                # "to protest against the Kurdistan Regional Government’s
+                # failure to pay": whose failure is protested against.
+                roles[id(mention)] = Role.TARGET
             continue
         aside = _aside_role(text, sentence, mention)
         if aside is not None:
