@@ -1107,9 +1107,11 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 and action.sentence.index - previous.last_sentence <= 1
                 and not action.participants
                 and previous.event_type != T.STATEMENT
+                and not re.search(r"[“\"]", action.sentence_text)
             ):
                 # "The families … had been screened …, a security official
-                # said": more of the incident just told, from no one named.
+                # said": more of the incident just told, from no one named,
+                # in the reporter's words (a quotation is someone's view).
                 previous.details.append(action)
                 continue
             incidents.append(Incident(action))
