@@ -1039,9 +1039,11 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             r"(?:^|(?<=\s))(?P<lead>(?:the\s+|The\s+)?)"
             r"(?P<name>(?:(?:federal|national|local|provincial|regional)\s+)?"
             r"(?:security forces|police|border guards|riot police))\b"
-            # "a police officer said": an unnamed source, no actor.
+            # "a police officer said": an unnamed source, no actor; "in
+            # police custody": a thing of the police's, not the police acting.
             r"(?!\s+(?:officers?|officials?|sources?|spokes(?:man|woman|person)|"
-            r"chiefs?|commanders?|stations?|headquarters)\b)",
+            r"chiefs?|commanders?|stations?|headquarters|custody|cars?|vehicles?|"
+            r"checkpoints?|records?|reports?)\b)",
             body,
             re.IGNORECASE,
         ):
