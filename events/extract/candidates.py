@@ -313,6 +313,12 @@ ACTS_AFTER = re.compile(
     r"reached|agreed|agrees|summoned|summons|began|begins|won|lost)\b"
 )
 AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+# "accused Tehran of violating…", "condemned Ankara": the state is who is
+# accused, not a place.
+ACTED_ON_BEFORE = re.compile(
+    r"\b(?:accused|accusing|accuses|blamed|blaming|blames|condemned|condemns|"
+    r"warned|warns|sanctioned|sanctions|summoned|summons)\s+(?:the\s+)?$"
+)
 LOCATES_BEFORE = re.compile(
     r"\b(?:in|at|near|from|to|into|inside|outside|across|throughout|within|"
     r"towards?|through|via|between|around|along|of|over|entered|entering|"
@@ -1548,7 +1554,7 @@ def _states_that_act(
 
 
 def _acts(before: str, after: str, name: str) -> bool:
-    if AGENT_BEFORE.search(before):
+    if AGENT_BEFORE.search(before) or ACTED_ON_BEFORE.search(before):
         return True
     if re.match(r"^[’']s\s", after):
         return False
