@@ -872,9 +872,7 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 # opening a sentence: the owner inside the run.
                 for i in range(org[0] + 1, org[1]):
                     if tokens[i].key == "s" and tokens[i].text[:1] in "’'":
-                        owner = owner_of(
-                            text[tokens[org[0]].start : tokens[i - 1].end]
-                        )
+                        owner = owner_of(text[tokens[org[0]].start : tokens[i - 1].end])
                         if owner is not None:
                             org = (i + 1, org[1])
                         break

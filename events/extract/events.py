@@ -47,6 +47,7 @@ from events.extract.triggers import (
     SAY,
     VERB,
     VIOLENT,
+    WEAK,
     T,
     Trigger,
     choose,
@@ -174,7 +175,10 @@ ROLE_ORDER = [
 DIPLOMATIC = frozenset({T.MEETING, T.AGREEMENT})
 # Words that point back to an incident already told: "the strikes", "the
 # agreement", "the talks". The types each may point back to.
-_DEFINITE = r"\b(?:the|these|those|this|that|its|their|both|such)\s+[“\"]?"
+_DEFINITE = (
+    r"\b(?:the|these|those|this|that|its|their|both|such|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day[’']s)\s+[“\"]?"
+)
 ALL_TYPES = frozenset(T.values)
 ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
     (
@@ -390,6 +394,7 @@ class Action:
     text: str = ""
     reported: bool = False  # inside "X said that…"
     fatalities: Fatalities | None = None
+    nested: bool = False  # told inside another's clause ("a response to…")
 
     @property
     def sentence_text(self) -> str:
@@ -689,7 +694,86 @@ def _actions_in(
     # …": a meeting with each.
     if len(found) == 1 and found[0].event_type == T.MEETING:
         found = _separately(found[0], people_only=not SEPARATELY.search(body))
-    return found
+    nested = _nested(text, sentence, triggers, found, own_actors, own_places, dates)
+    return found + ([nested] if nested is not None else [])
+
+
+# An incident told inside another's clause, as what the other answers or
+# follows: "the strike … was a response to a drone attack on U.S. troops at
+# the al-Tanf garrison on Monday".
+NESTED_BEFORE = re.compile(
+    r"\b(?:(?:a\s+)?response to|retaliation for|reprisal for)\s+an?\s+"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _nested(
+    text: str,
+    sentence: Sentence,
+    triggers: list[Trigger],
+    found: list[Action],
+    actors: list[ActorMention],
+    places: list[PlaceMention],
+    dates: list[DateMention],
+) -> Action | None:
+    """
+    The incident a sentence names as what its action answers, with its own
+    date, as an action of its own: what it struck, where and when; who
+    told of it is mentioned.
+    """
+    if not found:
+        return None
+    chosen = {id(a.trigger) for a in found}
+    for trigger in triggers:
+        if id(trigger) in chosen or trigger.strength < WEAK:
+            continue
+        kind = event_type(trigger, triggers, text[sentence.start : sentence.end])
+        if kind not in VIOLENT:
+            continue
+        if not NESTED_BEFORE.search(text, sentence.start, trigger.start):
+            continue
+        own_dates = [d for d in dates if trigger.end <= d.start < sentence.end]
+        if not own_dates:
+            continue
+        clause = _Clause(trigger.start, trigger.start, sentence.start, sentence.start)
+        mentions = [a for a in actors if trigger.end <= a.start]
+        participants = _participants(
+            text,
+            sentence,
+            trigger,
+            kind,
+            clause,
+            mentions,
+            actors,
+            None,
+            scope_end=sentence.end,
+        )
+        speakers = [m for a in found if a.trigger.says for m in a.initiators]
+        action = Action(
+            text=text,
+            mentions=mentions,
+            sentence=sentence,
+            trigger=trigger,
+            event_type=kind,
+            clause=clause,
+            scope_end=sentence.end,
+            participants=_dedupe(
+                participants + [(m, Role.MENTIONED) for m in speakers]
+            ),
+            date=own_dates[0],
+            places=[p for p in places if trigger.end <= p.start],
+            nested=True,
+        )
+        action.fatalities = _fatalities(text[trigger.start : sentence.end])
+        for other in found:
+            # The answering action's words end where the nested incident's
+            # begin: its places and date are not the other's.
+            other.places = [p for p in other.places if p.start < trigger.start]
+            if other.date is not None and other.date.start >= trigger.start:
+                other.date = None
+        return action
+    return None
 
 
 # "An Israeli air strike", "a Turkish drone attack": a strike by the state
@@ -1019,7 +1103,10 @@ def _incidents(actions: list[Action]) -> list[Incident]:
         # An incident of years ago ("air strikes … in 2021") is background to
         # what is reacted to now.
         current = [i for i in found if not _historical(i)]
-        return (current or found or [None])[0]
+        # "the U.S. strike" is the incident the article tells, not one it
+        # names inside another's clause.
+        told = [i for i in current if not i.main.nested]
+        return (told or current or found or [None])[0]
 
     for action in actions:
         kind = action.event_type
@@ -1302,7 +1389,9 @@ def _points_back(statement: Action, incident: Incident) -> bool:
 
 
 CLAIMED = re.compile(
-    r"\bclaimed (?:responsibility for )?(?:the|both|this|these)\b", re.IGNORECASE
+    r"\bclaimed (?:responsibility for )?(?:the|both|this|these|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day[’']s)(?!\w)",
+    re.IGNORECASE,
 )
 
 
