@@ -380,6 +380,7 @@ def recognise(
         )
     ]
     actors, places = _states_that_act(sentences, text, actors, places)
+    actors, places = _people_not_places(sentences, text, actors, places)
     actors = _short_references(sentences, text, actors, places)
     countries = known_countries()
     for mention in actors:
@@ -1549,6 +1550,50 @@ def _states_that_act(
             # The city is still where the article's dateline or story is.
             continue
     return kept_actors, kept_places
+
+
+def _people_not_places(
+    sentences: list[Sentence],
+    text: str,
+    actors: list[ActorMention],
+    places: list[PlaceMention],
+) -> tuple[list[ActorMention], list[PlaceMention]]:
+    """
+    "Austin said the strike…" after "Defense Secretary Lloyd Austin": the
+    surname of a person the article named, acting, is that person, not the
+    place of that name.
+    """
+    people = [a for a in actors if a.kind == PERSON and len(a.name.split()) > 1]
+    kept: list[PlaceMention] = []
+    added: list[ActorMention] = []
+    for place in places:
+        sentence = sentences[place.sentence]
+        person = next(
+            (
+                a
+                for a in people
+                if a.end <= place.start
+                and fold(a.name.split()[-1]) == fold(place.text)
+            ),
+            None,
+        )
+        if person is None or not ACTS_AFTER.match(text[place.end : sentence.end]):
+            kept.append(place)
+            continue
+        added.append(
+            ActorMention(
+                text=place.text,
+                start=place.start,
+                end=place.end,
+                name=person.name,
+                actor_id=person.actor_id,
+                kind=person.kind,
+                sentence=place.sentence,
+                country=person.country,
+                parent=person.parent,
+            )
+        )
+    return sorted(actors + added, key=lambda m: (m.start, m.end)), kept
 
 
 def _acts(before: str, after: str, name: str) -> bool:
