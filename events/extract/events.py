@@ -1570,8 +1570,15 @@ def _proposals(
             ),
             None,
         )
-    continued = _continued(text, main, told) if date is None else None
-    if continued is not None:
+    offset = _offset_date(text, main, dates, told) if date is None else None
+    continued = (
+        _continued(text, main, told) if date is None and offset is None else None
+    )
+    if offset is not None:
+        # "The talks came a week after Turkish security forces detained…":
+        # the week before the talks.
+        when = offset
+    elif continued is not None:
         # "Erdogan then flew to Erbil", "detained two journalists covering
         # the march": the day of the incident it continues.
         when = continued.when
@@ -2421,6 +2428,75 @@ def _fallback_date(
         "value": f"{published.year:04d}-{published.month:02d}",
         "precision": DatePrecision.MONTH.value,
         "text": None,
+    }
+
+
+# "came a week after Turkish security forces detained…", "three days after
+# she was arrested": an action dated by how long before another it was.
+OFFSET_AFTER = re.compile(
+    r"\b(?P<count>an?|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
+    r"(?P<unit>days?|weeks?)\s+after\s+(?:[^,;.]{0,60}?\s+)?$",
+    re.IGNORECASE,
+)
+COUNTS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+
+
+def _offset_date(
+    text: str, main: Action, dates: list[DateMention], told: list[Incident]
+) -> dict | None:
+    """
+    The day (or week) of an action told as so long before another: the
+    other dated in the same sentence ("died on Sept. 16, 2022, three days
+    after she was arrested"), else the incident just told ("The talks came
+    a week after…"), when that one is known to the day.
+    """
+    sentence = main.sentence
+    match = OFFSET_AFTER.search(text, sentence.start, main.trigger.start)
+    if match is None:
+        return None
+    count = match.group("count").casefold()
+    days = COUNTS[count] if count in COUNTS else int(count)
+    week = match.group("unit").casefold().startswith("week")
+    if week:
+        days *= 7
+    anchor = next(
+        (
+            d.value
+            for d in reversed(dates)
+            if d.sentence == sentence.index
+            and d.end <= match.start()
+            and d.precision == DatePrecision.DAY.value
+        ),
+        None,
+    )
+    if anchor is None:
+        dated = [i.when for i in told if i.when]
+        if not dated or dated[-1].get("precision") != DatePrecision.DAY.value:
+            return None
+        anchor = dated[-1]["value"]
+    try:
+        day = datetime.date.fromisoformat(anchor) - datetime.timedelta(days=days)
+    except ValueError:
+        return None
+    if week:
+        day -= datetime.timedelta(days=day.weekday())
+    return {
+        "value": day.isoformat(),
+        "precision": (DatePrecision.WEEK if week else DatePrecision.DAY).value,
+        "text": match.group(0).strip(),
     }
 
 
