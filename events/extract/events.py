@@ -1987,7 +1987,7 @@ def _unnamed(
                 code = nationality(subject, country)
             add(name, code, Role.INITIATOR, match, subject_start)
             break
-    if kind in VIOLENT | {T.DEATH} and Role.TARGET not in roles:
+    if kind in VIOLENT | {T.DEATH, T.ARREST} and Role.TARGET not in roles:
         passive = PASSIVE_BEFORE.search(text[sentence.start : main.trigger.start])
         start = subject_start if passive else main.trigger.end
         end = (
