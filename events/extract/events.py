@@ -1542,6 +1542,7 @@ def _proposals(
     participants = _named_forces_win(participants)
     participants = _named_signatories_win(text, incident, participants)
     participants = _partners(text, incident, participants)
+    participants = _delegations(text, incident, participants)
     speaker = _definite_speaker(text, main, told)
     if speaker is not None:
         # "…, the group said" after "the rights group Hengaw said".
@@ -1875,6 +1876,35 @@ def _partners(
         for m, r in participants
     ]
     return _dedupe(upgraded + [(m, Role.PARTICIPANT) for m in partners])
+
+
+LED_BY = re.compile(r"\b(?:led|headed)\s+by\b", re.IGNORECASE)
+
+
+def _delegations(
+    text: str, incident: Incident, participants: list[tuple[ActorMention, str]]
+) -> list[tuple[ActorMention, str]]:
+    """
+    "The Saudi delegation was led by Khalid bin Ali al-Humaidan, …, and the
+    Iranian one by Ali Akbar Ahmadian": who led each side of the talks took
+    part in them.
+    """
+    if incident.event_type != T.MEETING:
+        return participants
+    leaders: list[ActorMention] = []
+    for action in incident.details:
+        sentence = action.sentence
+        led = LED_BY.search(text, sentence.start, sentence.end)
+        if led is None:
+            continue
+        leaders += [
+            m
+            for m in action.mentions
+            if m.kind == PERSON
+            and m.start >= led.end()
+            and _aside_role(text, sentence, m) is None
+        ]
+    return _dedupe(participants + [(m, Role.PARTICIPANT) for m in leaders])
 
 
 def _named_signatories_win(
