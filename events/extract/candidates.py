@@ -798,7 +798,11 @@ def _sentence_of(sentences: list[Sentence], offset: int) -> int:
 def _accept_candidate(
     tokens: list[Token], first: int, last: int, entries: list[tuple[str, ...]]
 ) -> list[tuple[str, ...]]:
-    return entries if tokens[first].is_capitalised or first != last else []
+    # "al-Humaidan" after "Khalid bin Ali al-Humaidan": a name, though its
+    # article is written small.
+    arabic_article = re.match(r"(?:al|el)[-‐‑][A-Z]", tokens[first].text) is not None
+    capitalised = tokens[first].is_capitalised or arabic_article
+    return entries if capitalised or first != last else []
 
 
 def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
