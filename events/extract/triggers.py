@@ -348,6 +348,7 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"confirmed",
             r"denied",
             r"blamed",
+            r"dismissed",
             r"tweeted",
             r"wrote",
         ),
@@ -559,6 +560,13 @@ REDUCED_NEXT = re.compile(
 )
 
 
+# A definite noun opening the clause, then a comma: "The announcement, ".
+SET_OFF_NOUN = re.compile(
+    r"(?:^|[.;]\s+)\s*(?:The|This|That|Its|Their)\s+(?:[a-z][\w-]*\s+){0,2}?"
+    r"[a-z][\w-]*,\s*$"
+)
+
+
 def _reduced(before: str, word: str, after: str) -> bool:
     """
     A verb used as an adjective or in a reduced relative clause refers back
@@ -569,6 +577,10 @@ def _reduced(before: str, word: str, after: str) -> bool:
     if not word.casefold().endswith("ed") and " " not in word:
         return False
     if ADJECTIVE_USE.search(before):
+        return True
+    if SET_OFF_NOUN.search(before) and re.match(r"\s+by\b", after):
+        # "The announcement, signed by the group's secretary-general, …,
+        # came": words about the announcement, set off by commas.
         return True
     if not REDUCED_NEXT.match(after):
         return False
