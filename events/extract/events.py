@@ -182,6 +182,13 @@ _DEFINITE = (
 ALL_TYPES = frozenset(T.values)
 ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
     (
+        frozenset({T.STATEMENT}),
+        re.compile(
+            r"(?:\b[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}[’']s\s+|" + _DEFINITE + r")"
+            r"(?:announcement|statement|decision|pledge)\b",
+        ),
+    ),
+    (
         frozenset(VIOLENT),
         re.compile(
             _DEFINITE + r"(?:[\w’'.-]+\s+){0,2}?(?:strikes?|attacks?|bombings?|"
@@ -1182,6 +1189,15 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 if target is not None and not _other_day(action, target):
                     target.details.append(action)
                     continue
+            another = ANOTHER.match(
+                action.text, action.clause.subject_start, action.clause.subject_end
+            )
+            target = latest(frozenset({T.STATEMENT}), 8, action) if another else None
+            if target is not None and target.main.initiators:
+                # "Another faction, Harakat al-Nujaba, said it would continue":
+                # one more voice on what the statement before announced.
+                target.reactions.append(action)
+                continue
             target = _answered(incidents, action)
             if target is not None:
                 # "The CPJ called for their release", "Turnout was 72
@@ -1313,6 +1329,9 @@ SHARED_WITHIN = 8
 ANSWER_WITHIN = 3
 # A statement answers one of the last incidents told, not one further back.
 ANSWER_INCIDENTS = 2
+
+
+ANOTHER = re.compile(r"\s*Another\s+[a-z]+\b")
 
 
 def _answered(incidents: list[Incident], statement: Action) -> Incident | None:
@@ -1536,7 +1555,16 @@ def _proposals(
             for action in [*incident.details, *incident.reactions]
             if action.trigger.says or action in incident.reactions
             for m, r in action.participants
-            if r == Role.INITIATOR and not is_media(text, m)
+            if (
+                r == Role.INITIATOR
+                # "Washington has blamed the Islamic Resistance in Iraq for
+                # the attack": accused by others, not shown to do it.
+                or r == Role.TARGET
+                and action in incident.reactions
+                and fold(action.trigger.word.split()[0]) in ACCUSING
+                and ACCUSING_BEFORE.search(text, action.trigger.start, m.start)
+            )
+            and not is_media(text, m)
         ]
     )
     participants = _named_forces_win(participants)
@@ -2597,7 +2625,12 @@ def _subject_before_apposition(
     text: str, sentence: Sentence, clause: _Clause, mentions: list[ActorMention]
 ) -> list[ActorMention]:
     """The names of the comma-piece before a subject that names nobody."""
-    if not APPOSITION_OR_VERB.match(text[clause.subject_start : clause.subject_end]):
+    piece = text[clause.subject_start : clause.subject_end]
+    if not APPOSITION_OR_VERB.match(piece):
+        return []
+    if re.search(r"\b(?:after|before|when|because|while|since|until)\b", piece):
+        # "…, came two days after a drone attack killed": the clause's own
+        # subject is after the conjunction, not the piece before.
         return []
     end = text.rfind(",", sentence.start, clause.subject_start)
     if end < 0:
@@ -2905,7 +2938,8 @@ def _modifier(text: str, mention: ActorMention, others: list[ActorMention]) -> b
     for other in others:
         between = text[mention.end : other.start]
         if other.start > mention.end and (
-            not between.strip() or all(fold(w) in TITLE_WORDS for w in between.split())
+            not between.strip()
+            or all(fold(w).rstrip(".") in TITLE_WORDS for w in between.split())
         ):
             return True
     return False
