@@ -2633,7 +2633,9 @@ def _subject_before_apposition(
         # subject is after the conjunction, not the piece before.
         return []
     end = text.rfind(",", sentence.start, clause.subject_start)
-    if end < 0:
+    if end < 0 or text[end + 1 : clause.subject_start].strip():
+        # "…, came two days after a drone attack killed": the subject is not
+        # set beside the piece before.
         return []
     start = max(text.rfind(",", sentence.start, end) + 1, sentence.start)
     return [m for m in mentions if start <= m.start and m.end <= end]

@@ -508,6 +508,10 @@ def find_triggers(text: str, sentence: Sentence) -> list[Trigger]:
                     weight *= 0.25
                 elif CAUSE_BEFORE.search(before) or PREPOSITION_BEFORE.search(before):
                     weight *= 0.5
+            if strength == VERB and FIRST_TO.search(before):
+                # "the first to kill U.S. troops in the region": what an
+                # incident was, not an action of its own.
+                weight *= 0.3
             indefinite = strength == VERB and INDEFINITE_REDUCED.search(before)
             if strength == VERB and _reduced(
                 before, match.group(), body[match.end() :]
@@ -560,6 +564,10 @@ REDUCED_NEXT = re.compile(
 )
 
 
+FIRST_TO = re.compile(
+    r"\bthe (?:first|second|third|last|latest|only|deadliest)\s+(?:[\w-]+\s+)?to\s+$",
+    re.IGNORECASE,
+)
 # A definite noun opening the clause, then a comma: "The announcement, ".
 SET_OFF_NOUN = re.compile(
     r"(?:^|[.;]\s+)\s*(?:The|This|That|Its|Their)\s+(?:[a-z][\w-]*\s+){0,2}?"
