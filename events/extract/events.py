@@ -476,6 +476,7 @@ def propose_events(
         )
         and not _only_named(incident)
     ]
+    _signed_statements(text, sentences, incidents, actors)
     proposals: list[dict] = []
     earlier_places: list[tuple[Action, PlaceMention]] = []
     # The country the article is mostly about, for actors it does not name.
@@ -495,6 +496,38 @@ def propose_events(
             )
         )
     return proposals
+
+
+# "The announcement, signed by the group's secretary-general, Abu Hussein
+# al-Hamidawi, came…": who signed the statement told just before.
+SIGNED_STATEMENT = re.compile(
+    r"\s*(?:The|This|That|Its|Their)\s+(?:announcement|statement|letter|"
+    r"declaration),\s+(?:signed|issued|read out)\s+by\b[^.;]*?,(?=\s+[a-z])"
+)
+
+
+def _signed_statements(
+    text: str,
+    sentences: list[Sentence],
+    incidents: list[Incident],
+    actors: list[ActorMention],
+) -> None:
+    for incident in incidents:
+        if incident.event_type != T.STATEMENT:
+            continue
+        last = max(a.sentence.index for a in incident.actions)
+        for sentence in sentences[last + 1 : last + 2]:
+            signed = SIGNED_STATEMENT.match(text, sentence.start, sentence.end)
+            if signed is None:
+                continue
+            people = [
+                m
+                for m in actors
+                if m.kind == PERSON and sentence.start <= m.start < signed.end()
+            ]
+            incident.main.participants = _dedupe(
+                incident.main.participants + [(m, Role.INITIATOR) for m in people]
+            )
 
 
 def _only_named(incident: Incident) -> bool:
