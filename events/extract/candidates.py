@@ -1611,7 +1611,7 @@ def _acts(before: str, after: str, name: str) -> bool:
 SHORT_HEADS = words(
     "guard guards corps ministry council party forces army militia brigades "
     "front movement command commission committee agency presidency office "
-    "treasury department"
+    "treasury department court"
 )
 
 

@@ -2793,6 +2793,10 @@ def _participants(
             # "arrested Karim …, two days after he reported on a protest
             # against Turkish military operations": another time's actors.
             continue
+        if OTHER_DOER.search(before) and not trigger.says:
+            # "to protest against a ruling by Iraq's Federal Supreme Court":
+            # the doer of another action, told in its own words.
+            continue
         if re.search(r"\baccording to\s+(?:the\s+)?[^,;]*$", before, re.IGNORECASE):
             roles[id(mention)] = Role.MENTIONED
         elif kind in VIOLENT | {T.ARREST} and MEMBERS_OF.search(before):
@@ -2897,6 +2901,11 @@ ATTENDED_BY = re.compile(
 AGENT_TOLD = re.compile(
     r"\bby\s+(?:(?!(?:in|on|at|after|before|when|while|who|which|that|to|for|"
     r"with|from|as|said|says)\b)[\w’'.()-]+,?\s+)*?[\w’'.()-]+,\s+(?:and\s+)?$",
+)
+OTHER_DOER = re.compile(
+    r"\b(?:a|an)\s+(?:ruling|decision|verdict|order|judgment|judgement)\s+by\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
 )
 AGENT_WHEN = re.compile(r"\bwhen\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
 MEMBERS_OF = re.compile(

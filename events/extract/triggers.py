@@ -564,6 +564,13 @@ REDUCED_NEXT = re.compile(
 )
 
 
+# Nouns for who acts, whose verb after them is their action, not a
+# participle qualifying them.
+DOERS = words(
+    "court courts judge judges ministry government army police council "
+    "parliament cabinet commission committee presidency agency militia group "
+    "forces troops authorities officials president minister spokesman"
+)
 FIRST_TO = re.compile(
     r"\bthe (?:first|second|third|last|latest|only|deadliest)\s+(?:[\w-]+\s+)?to\s+$",
     re.IGNORECASE,
@@ -599,6 +606,9 @@ def _reduced(before: str, word: str, after: str) -> bool:
     if word_before[:1].isupper() or fold(word_before) in AUXILIARY:
         return False
     if fold(word_before) in FUNCTION_WORDS or word_before.endswith("ly"):
+        return False
+    if fold(word_before) in DOERS:
+        # "The court ruled in Baghdad on Monday": a body acting.
         return False
     rest = before[: previous.start()]
     return (
