@@ -1238,6 +1238,15 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 # incident just told are its reaction, not news of their own.
                 target.reactions.append(action)
                 continue
+            if fold(action.trigger.word) in STANDING and (
+                action.date is None
+                or action.date.precision
+                not in (DatePrecision.DAY.value, DatePrecision.WEEK.value)
+            ):
+                # "Kuwait says the 2012 agreement has been registered with the
+                # United Nations": a position held, not something that
+                # happened.
+                continue
             if (
                 previous is not None
                 and action.sentence.index - previous.last_sentence <= 1
@@ -1364,6 +1373,8 @@ ANSWER_WITHIN = 3
 ANSWER_INCIDENTS = 2
 
 
+# Words of saying in the present: a position held, not news of a day.
+STANDING = words("says insists maintains argues believes contends")
 ANOTHER = re.compile(r"\s*Another\s+[a-z]+\b")
 
 
