@@ -1576,8 +1576,7 @@ def _people_not_places(
             (
                 a
                 for a in people
-                if a.end <= place.start
-                and fold(a.name.split()[-1]) == fold(place.text)
+                if a.end <= place.start and fold(a.name.split()[-1]) == fold(place.text)
             ),
             None,
         )

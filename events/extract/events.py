@@ -124,6 +124,12 @@ LOCATIVE_BEFORE = re.compile(
     rf"(?:{_DIRECTION}\s+)?|\b{_DIRECTION}\s+of\s+)$",
     re.IGNORECASE,
 )
+ORIGIN_BEFORE = re.compile(
+    r"\b(?:activists?|people|residents?|families|refugees|migrants|members|"
+    r"fighters|journalists?|workers|students|men|women|villagers|nationals|"
+    r"citizens)\s+from\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 # "Zrgwez, south-east of Sulaymaniyah": the second place only says where the
 # first one is.
 REFERENCE_BEFORE = re.compile(
@@ -2334,6 +2340,10 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         if INSTITUTION_IN.search(before):
             # "chanted slogans against the government in Erbil": whose
             # government, not where they chanted.
+            continue
+        if ORIGIN_BEFORE.search(before):
+            # "sentenced two activists from the Badinan area": where they
+            # are from, not where they were sentenced.
             continue
         if (
             mention.start < action.trigger.start
