@@ -2106,7 +2106,9 @@ def _unnamed(
         words_ = text[start:end]
         for name, pattern in UNNAMED_VICTIMS:
             match = pattern.search(words_)
-            if match is None:
+            if match is None or (kind == T.ARREST and name == "Civilians"):
+                # Those arrested are named by what they are ("irregular
+                # migrants"), not as civilians.
                 continue
             code = country
             if name in ("Migrants", "Refugees"):
