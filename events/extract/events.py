@@ -47,7 +47,6 @@ from events.extract.triggers import (
     SAY,
     VERB,
     VIOLENT,
-    WEAK,
     T,
     Trigger,
     choose,
@@ -150,6 +149,14 @@ INSTITUTION_IN = re.compile(
     re.IGNORECASE,
 )
 # Words that place an action in a city told before: "a curfew on the city".
+WIDE_PLACES = frozenset(
+    {Location.Kind.COUNTRY, Location.Kind.ADMIN1, Location.Kind.REGION}
+)
+SAME_AREA = re.compile(
+    r"\b(?:in|at|near)\s+the\s+same\s+(?:district|area|neighbourhood|neighborhood|"
+    r"village|town|city|camp)\b",
+    re.IGNORECASE,
+)
 SAME_CITY = re.compile(
     r"\b(?:in|on|across|around|to|into)\s+the\s+(?:city|town|capital)\b(?!\s+of\b)",
     re.IGNORECASE,
@@ -741,17 +748,23 @@ def _actions_in(
     if len(found) == 1 and found[0].event_type == T.MEETING:
         found = _separately(found[0], people_only=not SEPARATELY.search(body))
     nested = _nested(text, sentence, triggers, found, own_actors, own_places, dates)
-    return found + ([nested] if nested is not None else [])
+    if nested is None:
+        return found
+    found = [a for a in found if fold(a.trigger.word) not in LIKENESS]
+    return [*found, nested]
 
 
 # An incident told inside another's clause, as what the other answers or
 # follows: "the strike … was a response to a drone attack on U.S. troops at
 # the al-Tanf garrison on Monday".
 NESTED_BEFORE = re.compile(
-    r"\b(?:(?:a\s+)?response to|retaliation for|reprisal for)\s+an?\s+"
+    r"\b(?:(?:(?:a\s+)?response to|retaliation for|reprisal for)\s+an?\s+|"
+    r"(?:recalled|echoed|mirrored|resembled)\s+the\s+)"
     r"(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+# "The abduction recalled the kidnapping of…": a likeness, no action.
+LIKENESS = words("recalled echoed mirrored resembled")
 
 
 def _nested(
@@ -772,7 +785,7 @@ def _nested(
         return None
     chosen = {id(a.trigger) for a in found}
     for trigger in triggers:
-        if id(trigger) in chosen or trigger.strength < WEAK:
+        if id(trigger) in chosen:
             continue
         kind = event_type(trigger, triggers, text[sentence.start : sentence.end])
         if kind not in VIOLENT:
@@ -1381,6 +1394,9 @@ ANSWER_INCIDENTS = 2
 
 # Words of saying in the present: a position held, not news of a day.
 STANDING = words("says insists maintains argues believes contends")
+HELD_BY = re.compile(
+    r"\b(?:is|was|are|were|being)\s+held\s+by\s+(?:the\s+)?$", re.IGNORECASE
+)
 ANOTHER = re.compile(r"\s*Another\s+[a-z]+\b")
 
 
@@ -1428,7 +1444,7 @@ def _answered(incidents: list[Incident], statement: Action) -> Incident | None:
 
 
 # "their release", "the families": words for what was told before.
-BACK_PRONOUN = re.compile(r"\b(?:their|them|his|her)\b", re.IGNORECASE)
+BACK_PRONOUN = re.compile(r"\b(?:their|them|his|her|she|he)\b", re.IGNORECASE)
 DEFINITE_NOUN = re.compile(r"\bthe\s+(?:\d+\s+)?([a-z]{4,})\b")
 
 
@@ -1613,6 +1629,10 @@ def _proposals(
                 and action in incident.reactions
                 and fold(action.trigger.word.split()[0]) in ACCUSING
                 and ACCUSING_BEFORE.search(text, action.trigger.start, m.start)
+                # "Israel has said she is held by Kataib Hezbollah": named
+                # by others as the doer.
+                or action in incident.reactions
+                and HELD_BY.search(text, action.trigger.end, m.start) is not None
             )
             and not is_media(text, m)
         ]
@@ -1719,6 +1739,20 @@ def _proposals(
                 and main.sentence.paragraph - a.sentence.paragraph <= 3
             ),
             None,
+        )
+    elif (place is None or place.place.kind == Location.Kind.COUNTRY) and (
+        SAME_AREA.search(text, main.sentence.start, main.scope_end)
+    ):
+        # "who disappeared in the same district in March 2023": the place
+        # of the same kind of incident told before, else the last one told.
+        areas = [
+            (a, p)
+            for a, p in reversed(earlier_places)
+            if p.place.kind not in WIDE_PLACES
+        ]
+        place = next(
+            (p for a, p in areas if a.event_type == main.event_type),
+            next((p for _, p in areas), place),
         )
     elif (place is None or place.place.kind == Location.Kind.COUNTRY) and (
         SAME_CITY.search(text, main.sentence.start, main.scope_end)
