@@ -1687,6 +1687,14 @@ def _proposals(
             if date is not None
             else _fallback_date(text, main, dates, sentences, published)
         )
+    if (
+        when
+        and when.get("precision") == DatePrecision.DAY.value
+        and main.event_type in (T.PROTEST, T.RIOT)
+        and LASTING.search(text, main.sentence.start, main.scope_end)
+    ):
+        # "Her death sparked months of protests": they began that month.
+        when = {**when, "value": when["value"][:7], "precision": "month"}
     incident.when = when
     fatalities = next((a.fatalities for a in incident.actions if a.fatalities), None)
     places = [(p, a) for a in incident.actions for p in _locative(text, a)]
@@ -1778,6 +1786,13 @@ def _proposals(
         # An event the text does not place is in its initiator's country.
         place = _initiator_country(main, participants)
     return [_proposal(text, incident, participants, when, place, fatalities, citations)]
+
+
+# Protests told as lasting: "months of protests", "weeks of unrest".
+LASTING = re.compile(
+    r"\b(?:months|weeks)\s+of\s+(?:[\w-]+\s+)?(?:protests|demonstrations|unrest)\b",
+    re.IGNORECASE,
+)
 
 
 # An action told as following the one before: "Erdogan then flew to Erbil".
