@@ -323,7 +323,10 @@ SEPARATE = re.compile(
     r"attack)|separately|elsewhere)\b",
     re.IGNORECASE,
 )
-BOTH = re.compile(r"\b(?:both|the two) (?:attacks|strikes|incidents)\b", re.IGNORECASE)
+BOTH = re.compile(
+    r"\b(?:both|the two) (?:attacks|strikes|incidents)\b|\bthe (?:attacks|incidents)\b",
+    re.IGNORECASE,
+)
 SEPARATELY = re.compile(r"\b(?:separately|separate (?:meetings|talks))\b")
 # How many people an incident killed or wounded: "Two people were killed",
 # "killing at least three", "ten others wounded".
@@ -2839,6 +2842,13 @@ def _participants(
     for mention in mentions:
         if id(mention) in roles or mention.start < trigger.end:
             continue
+        if kind in VIOLENT and OPERATOR_BEFORE.search(
+            text, sentence.start, mention.start
+        ):
+            # "a drone struck the Khor Mor gas field …, the field's operator,
+            # Pearl Petroleum, said": whose field was struck.
+            roles[id(mention)] = Role.TARGET
+            continue
         if id(mention) in modifiers:
             if kind == T.PROTEST and re.search(
                 r"\bagainst\s+(?:the\s+)?$", text[trigger.end : mention.start]
@@ -2973,6 +2983,9 @@ ATTENDED_BY = re.compile(
 AGENT_TOLD = re.compile(
     r"\bby\s+(?:(?!(?:in|on|at|after|before|when|while|who|which|that|to|for|"
     r"with|from|as|said|says)\b)[\w’'.()-]+,?\s+)*?[\w’'.()-]+,\s+(?:and\s+)?$",
+)
+OPERATOR_BEFORE = re.compile(
+    r"\bthe\s+[\w-]+[’']s\s+(?:operator|operators|owner|owners),\s*$"
 )
 OTHER_DOER = re.compile(
     r"\b(?:a|an)\s+(?:ruling|decision|verdict|order|judgment|judgement)\s+by\s+"

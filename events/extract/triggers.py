@@ -332,6 +332,8 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"urged",
             r"urges",
             r"called (?:on|for)",
+            # "called the attacks “terrorist acts”": naming what was done.
+            r"called(?= (?:the|this|these|both) )",
             r"claimed",
             r"demanded",
             r"rejected",
