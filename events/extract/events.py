@@ -29,13 +29,14 @@ from events.extract.candidates import (
     unnamed,
 )
 from events.extract.dates import DateMention
-from events.extract.places import PlaceMention, country_place, detail
+from events.extract.places import PlaceMention, country_place, detail, match_places
 from events.extract.text import (
     DEMONYMS,
     TITLE_WORDS,
     Sentence,
     fold,
     number,
+    split_sentences,
     words,
 )
 from events.extract.titles import title_for
@@ -1786,6 +1787,10 @@ def _proposals(
         place.place.country if place and place.place.country else article_country,
     )
     if place is None:
+        # "the Erbil Criminal Court … sentenced": the seat of the body that
+        # acts, named in its name.
+        place = _seat(main, participants)
+    if place is None:
         # An event the text does not place is in its initiator's country.
         place = _initiator_country(main, participants)
     return [_proposal(text, incident, participants, when, place, fatalities, citations)]
@@ -2066,6 +2071,39 @@ def _named_signatories_win(
         for m, r in participants
         if not (r == Role.SIGNATORY and _key(m) in first - named)
     ]
+
+
+SEATED_BODY = re.compile(
+    r"^[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?\s+(?:[A-Z][a-z]+\s+){0,2}(?:Court|Council|"
+    r"Governorate|Municipality|Assembly|Police)$"
+)
+
+
+def _seat(
+    main: Action, participants: list[tuple[ActorMention, str]]
+) -> PlaceMention | None:
+    for mention, role in participants:
+        if role != Role.INITIATOR or not SEATED_BODY.match(mention.text):
+            continue
+        found = match_places(split_sentences(mention.text), mention.text)
+        city = next(
+            (
+                p
+                for p in found
+                if p.start == 0
+                and p.place.kind in (Location.Kind.CITY, Location.Kind.ADMIN1)
+            ),
+            None,
+        )
+        if city is not None:
+            return PlaceMention(
+                city.text,
+                mention.start,
+                mention.start + city.end,
+                city.place,
+                mention.sentence,
+            )
+    return None
 
 
 def _initiator_country(
