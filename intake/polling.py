@@ -249,7 +249,7 @@ def take(item_id: int, *, slot_reserved: bool = False) -> str:
 
 
 def article_from_feed(item: Item, address: str) -> pages.PageArticle:
-    body = clean_text(item.feed_text)
+    body = with_headline(item.title, clean_text(item.feed_text))
     return pages.PageArticle(
         url=address,
         title=item.title,
@@ -259,6 +259,29 @@ def article_from_feed(item: Item, address: str) -> pages.PageArticle:
         published_on=item.published_at.date() if item.published_at else None,
         language=item.language or item.source.language or pages.script_language(body),
     )
+
+
+# A text's first line that is a headline of its own: short, with no full
+# stop at its end, and no byline ("By Dilan Qadir").
+HEADLINE_LINE = re.compile(r"(?!By\s)[^\n]{1,150}(?<![.!?:;,”\"’'])")
+
+
+def with_headline(title: str, body: str) -> str:
+    """
+    A feed's full text (content:encoded) as a page's article or pasted text
+    has it: the item's headline first, then the paragraphs, apart by a blank
+    line. A text that opens with a headline already (the item's, or one of
+    its own) is left as it is.
+    """
+    title = clean_text(title)
+    if not title or not body:
+        return body
+    first = body.split("\n", 1)[0].strip()
+    if " ".join(first.split()).casefold() == " ".join(title.split()).casefold():
+        return body
+    if "\n" in body and HEADLINE_LINE.fullmatch(first):
+        return body
+    return f"{title}\n\n{body}"
 
 
 def article_from_page(item: Item, page: pages.PageArticle) -> pages.PageArticle:

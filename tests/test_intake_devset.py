@@ -1,13 +1,16 @@
 """
 The development set of the suggestion engine (tests/devset/) taken in
-through a feed: each article served as a news page listed in an RSS feed by
-the local feed server, polled by a real worker, fetched, extracted and given
-its suggestions by the jobs; the suggestions stored must be those that
-POST /api/v1/suggestions/ gives for the text as an editor pastes it.
+through a feed: each article served by the local feed server, either as a
+news page listed in an RSS feed or whole in the feed (content:encoded, its
+headline only in the item's title), polled by a real worker, fetched or
+read from the feed, extracted and given its suggestions by the jobs; the
+suggestions stored must be those that POST /api/v1/suggestions/ gives for
+the text as an editor pastes it.
 """
 
 import datetime
 import email.utils
+import html
 
 import pytest
 from django.test import Client
@@ -31,8 +34,9 @@ def feed_date(day: datetime.date) -> str:
     return email.utils.format_datetime(moment, usegmt=True)
 
 
+@pytest.mark.parametrize("whole_in_feed", [False, True], ids=["pages", "full-text"])
 def test_devset_articles_from_a_feed_get_the_suggestions_of_pasted_ones(
-    feed_server: FeedServer, intake_worker: Worker
+    feed_server: FeedServer, intake_worker: Worker, whole_in_feed: bool
 ) -> None:
     load_seed()
     feed_server.reset()
@@ -42,26 +46,34 @@ def test_devset_articles_from_a_feed_get_the_suggestions_of_pasted_ones(
     for article in articles:
         headline, _, text = article.text.partition("\n")
         path = f"/news/{article.slug}"
-        # A news site's page: the headline as its title and heading, the
-        # paragraphs in <article>, the date in its metadata, the outlet's
-        # name in og:site_name.
-        feed_server.serve(
-            path,
-            page(
-                headline.strip(),
-                text.strip(),
-                site="Frontier Wire",
-                published=f"{article.published_on}T07:30:00+00:00",
-            ),
-        )
-        items.append(
-            {
-                "title": headline.strip(),
-                "link": feed_server.url(path),
-                "date": feed_date(article.published_on),
-                "summary": text.strip().split("\n", 1)[0][:200],
-            }
-        )
+        item = {
+            "title": headline.strip(),
+            "link": feed_server.url(path),
+            "date": feed_date(article.published_on),
+            "summary": text.strip().split("\n", 1)[0][:200],
+        }
+        if whole_in_feed:
+            # The whole article in content:encoded, a paragraph each, with
+            # no headline: that is the item's title. No page is served.
+            item["content"] = "".join(
+                f"<p>{html.escape(part)}</p>"
+                for part in text.strip().split("\n\n")
+                if part.strip()
+            )
+        else:
+            # A news site's page: the headline as its title and heading, the
+            # paragraphs in <article>, the date in its metadata, the outlet's
+            # name in og:site_name.
+            feed_server.serve(
+                path,
+                page(
+                    headline.strip(),
+                    text.strip(),
+                    site="Frontier Wire",
+                    published=f"{article.published_on}T07:30:00+00:00",
+                ),
+            )
+        items.append(item)
     feed_server.serve("/devset.xml", rss(items), content_type="application/rss+xml")
     source = make_source(feed_server, "/devset.xml")
 
@@ -70,6 +82,11 @@ def test_devset_articles_from_a_feed_get_the_suggestions_of_pasted_ones(
     assert source.last_error == ""
     states = Item.objects.filter(source=source).values_list("state", flat=True)
     assert sorted(set(states)) == [Item.State.ADDED]
+    if whole_in_feed:
+        # Taken from the feed: no page was asked for.
+        assert not any(
+            feed_server.requests_for(f"/news/{article.slug}") for article in articles
+        )
     client = Client()
     client.force_login(make_user("devset-editor", "Editor"))
     differences = {}

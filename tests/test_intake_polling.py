@@ -234,7 +234,11 @@ def test_each_kind_of_feed_becomes_articles_with_their_metadata(
     assert "Revolutionary Guards fired missiles" in strikes.body
     assert "All rights reserved" not in strikes.body
     assert server.requests_for("/pages/barzani") == []
-    assert article_at(server, "/pages/barzani").body == barzani.strip()
+    # The feed's full text, with the item's headline first, as a page's
+    # article and pasted text have it.
+    assert article_at(server, "/pages/barzani").body == (
+        f"Barzani meets Raisi in Tehran\n\n{barzani.strip()}"
+    )
     # Polls went well, and each counted what it found.
     assert [
         (s.last_error, s.failures, s.items_seen, s.articles_added) for s in sources

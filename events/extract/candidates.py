@@ -203,7 +203,7 @@ ARMED_FORCES = "Armed Forces"
 REGION_OWNER = "the Kurdistan Region"
 REGION_GOVERNMENT = "Kurdistan Regional Government"
 REGION_WORDS = re.compile(
-    r"^(?:the\s+)?(?:Kurdistan Region|Kurdistan region|Kurdistan|KRG|Kurdistan "
+    r"^(?:[Tt]he\s+)?(?:Kurdistan Region|Kurdistan region|Kurdistan|KRG|Kurdistan "
     r"Regional Government|Kurdish region|Iraqi Kurdish region|region)$"
 )
 
@@ -313,6 +313,12 @@ ACTS_AFTER = re.compile(
     r"reached|agreed|agrees|summoned|summons|began|begins|won|lost)\b"
 )
 AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+# "accused Tehran of violating…", "condemned Ankara": the state is who is
+# accused, not a place.
+ACTED_ON_BEFORE = re.compile(
+    r"\b(?:accused|accusing|accuses|blamed|blaming|blames|condemned|condemns|"
+    r"warned|warns|sanctioned|sanctions|summoned|summons)\s+(?:the\s+)?$"
+)
 LOCATES_BEFORE = re.compile(
     r"\b(?:in|at|near|from|to|into|inside|outside|across|throughout|within|"
     r"towards?|through|via|between|around|along|of|over|entered|entering|"
@@ -374,6 +380,7 @@ def recognise(
         )
     ]
     actors, places = _states_that_act(sentences, text, actors, places)
+    actors, places = _people_not_places(sentences, text, actors, places)
     actors = _short_references(sentences, text, actors, places)
     countries = known_countries()
     for mention in actors:
@@ -681,7 +688,9 @@ def find_candidates(
             continue
         if (candidate.start, candidate.end) in place_spans and not candidate.name:
             continue
-        if _is_junk(re.findall(r"[^\W_]+", surface)):
+        if _is_junk(re.findall(r"[^\W_]+", candidate.name or surface)):
+            # "police" alone names nobody; "Iraqi police", as the rule for
+            # the article's own forces names it, does.
             continue
         name = candidate.name or surface
         key = name_key(name)
@@ -789,7 +798,11 @@ def _sentence_of(sentences: list[Sentence], offset: int) -> int:
 def _accept_candidate(
     tokens: list[Token], first: int, last: int, entries: list[tuple[str, ...]]
 ) -> list[tuple[str, ...]]:
-    return entries if tokens[first].is_capitalised or first != last else []
+    # "al-Humaidan" after "Khalid bin Ali al-Humaidan": a name, though its
+    # article is written small.
+    arabic_article = re.match(r"(?:al|el)[-‐‑][A-Z]", tokens[first].text) is not None
+    capitalised = tokens[first].is_capitalised or arabic_article
+    return entries if capitalised or first != last else []
 
 
 def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
@@ -859,6 +872,15 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             ):
                 # "the U.S. Treasury Department": the United States' body.
                 owner = owner_of(prefix.group(1))
+            else:
+                # "The Kurdistan Region’s Joint Crisis Coordination Centre"
+                # opening a sentence: the owner inside the run.
+                for i in range(org[0] + 1, org[1]):
+                    if tokens[i].key == "s" and tokens[i].text[:1] in "’'":
+                        owner = owner_of(text[tokens[org[0]].start : tokens[i - 1].end])
+                        if owner is not None:
+                            org = (i + 1, org[1])
+                        break
             add(
                 start,
                 org[1],
@@ -1025,7 +1047,12 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
         for match in re.finditer(
             r"(?:^|(?<=\s))(?P<lead>(?:the\s+|The\s+)?)"
             r"(?P<name>(?:(?:federal|national|local|provincial|regional)\s+)?"
-            r"(?:security forces|police|border guards|riot police))\b",
+            r"(?:security forces|police|border guards|riot police))\b"
+            # "a police officer said": an unnamed source, no actor; "in
+            # police custody": a thing of the police's, not the police acting.
+            r"(?!\s+(?:officers?|officials?|sources?|spokes(?:man|woman|person)|"
+            r"chiefs?|commanders?|stations?|headquarters|custody|cars?|vehicles?|"
+            r"checkpoints?|records?|reports?)\b)",
             body,
             re.IGNORECASE,
         ):
@@ -1529,8 +1556,51 @@ def _states_that_act(
     return kept_actors, kept_places
 
 
+def _people_not_places(
+    sentences: list[Sentence],
+    text: str,
+    actors: list[ActorMention],
+    places: list[PlaceMention],
+) -> tuple[list[ActorMention], list[PlaceMention]]:
+    """
+    "Austin said the strike…" after "Defense Secretary Lloyd Austin": the
+    surname of a person the article named, acting, is that person, not the
+    place of that name.
+    """
+    people = [a for a in actors if a.kind == PERSON and len(a.name.split()) > 1]
+    kept: list[PlaceMention] = []
+    added: list[ActorMention] = []
+    for place in places:
+        sentence = sentences[place.sentence]
+        person = next(
+            (
+                a
+                for a in people
+                if a.end <= place.start and fold(a.name.split()[-1]) == fold(place.text)
+            ),
+            None,
+        )
+        if person is None or not ACTS_AFTER.match(text[place.end : sentence.end]):
+            kept.append(place)
+            continue
+        added.append(
+            ActorMention(
+                text=place.text,
+                start=place.start,
+                end=place.end,
+                name=person.name,
+                actor_id=person.actor_id,
+                kind=person.kind,
+                sentence=place.sentence,
+                country=person.country,
+                parent=person.parent,
+            )
+        )
+    return sorted(actors + added, key=lambda m: (m.start, m.end)), kept
+
+
 def _acts(before: str, after: str, name: str) -> bool:
-    if AGENT_BEFORE.search(before):
+    if AGENT_BEFORE.search(before) or ACTED_ON_BEFORE.search(before):
         return True
     if re.match(r"^[’']s\s", after):
         return False
@@ -1540,7 +1610,7 @@ def _acts(before: str, after: str, name: str) -> bool:
 SHORT_HEADS = words(
     "guard guards corps ministry council party forces army militia brigades "
     "front movement command commission committee agency presidency office "
-    "treasury department"
+    "treasury department court"
 )
 
 

@@ -18,20 +18,31 @@ from dataclasses import dataclass, field, replace
 
 from events.extract.actors import PERSON, ActorMention
 from events.extract.candidates import (
+    REGION_CODE,
     UNNAMED_ARMED,
     UNNAMED_VICTIMS,
     is_media,
     iso3_to_iso2,
     known_countries,
     nationality,
+    owner_of,
     unnamed,
 )
 from events.extract.dates import DateMention
-from events.extract.places import PlaceMention, country_place, detail
-from events.extract.text import TITLE_WORDS, Sentence, fold, number, words
+from events.extract.places import PlaceMention, country_place, detail, match_places
+from events.extract.text import (
+    DEMONYMS,
+    TITLE_WORDS,
+    Sentence,
+    fold,
+    number,
+    split_sentences,
+    words,
+)
 from events.extract.titles import title_for
 from events.extract.triggers import (
     CASUALTY,
+    INDEFINITE_REDUCED,
     NOUN,
     PASSIVE_BEFORE,
     SAY,
@@ -43,7 +54,7 @@ from events.extract.triggers import (
     event_type,
     find_triggers,
 )
-from events.models import DatePrecision, GeoPrecision, Location, Participant
+from events.models import Actor, DatePrecision, GeoPrecision, Location, Participant
 
 Role = Participant.Role
 
@@ -113,6 +124,12 @@ LOCATIVE_BEFORE = re.compile(
     rf"(?:{_DIRECTION}\s+)?|\b{_DIRECTION}\s+of\s+)$",
     re.IGNORECASE,
 )
+ORIGIN_BEFORE = re.compile(
+    r"\b(?:activists?|people|residents?|families|refugees|migrants|members|"
+    r"fighters|journalists?|workers|students|men|women|villagers|nationals|"
+    r"citizens)\s+from\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 # "Zrgwez, south-east of Sulaymaniyah": the second place only says where the
 # first one is.
 REFERENCE_BEFORE = re.compile(
@@ -133,6 +150,14 @@ INSTITUTION_IN = re.compile(
     re.IGNORECASE,
 )
 # Words that place an action in a city told before: "a curfew on the city".
+WIDE_PLACES = frozenset(
+    {Location.Kind.COUNTRY, Location.Kind.ADMIN1, Location.Kind.REGION}
+)
+SAME_AREA = re.compile(
+    r"\b(?:in|at|near)\s+the\s+same\s+(?:district|area|neighbourhood|neighborhood|"
+    r"village|town|city|camp)\b",
+    re.IGNORECASE,
+)
 SAME_CITY = re.compile(
     r"\b(?:in|on|across|around|to|into)\s+the\s+(?:city|town|capital)\b(?!\s+of\b)",
     re.IGNORECASE,
@@ -164,9 +189,19 @@ ROLE_ORDER = [
 DIPLOMATIC = frozenset({T.MEETING, T.AGREEMENT})
 # Words that point back to an incident already told: "the strikes", "the
 # agreement", "the talks". The types each may point back to.
-_DEFINITE = r"\b(?:the|these|those|this|that|its|their|both|such)\s+[“\"]?"
+_DEFINITE = (
+    r"\b(?:the|these|those|this|that|its|their|both|such|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day[’']s)\s+[“\"]?"
+)
 ALL_TYPES = frozenset(T.values)
 ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
+    (
+        frozenset({T.STATEMENT}),
+        re.compile(
+            r"(?:\b[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}[’']s\s+|" + _DEFINITE + r")"
+            r"(?:announcement|statement|decision|pledge)\b",
+        ),
+    ),
     (
         frozenset(VIOLENT),
         re.compile(
@@ -289,7 +324,10 @@ SEPARATE = re.compile(
     r"attack)|separately|elsewhere)\b",
     re.IGNORECASE,
 )
-BOTH = re.compile(r"\b(?:both|the two) (?:attacks|strikes|incidents)\b", re.IGNORECASE)
+BOTH = re.compile(
+    r"\b(?:both|the two) (?:attacks|strikes|incidents)\b|\bthe (?:attacks|incidents)\b",
+    re.IGNORECASE,
+)
 SEPARATELY = re.compile(r"\b(?:separately|separate (?:meetings|talks))\b")
 # How many people an incident killed or wounded: "Two people were killed",
 # "killing at least three", "ten others wounded".
@@ -380,6 +418,7 @@ class Action:
     text: str = ""
     reported: bool = False  # inside "X said that…"
     fatalities: Fatalities | None = None
+    nested: bool = False  # told inside another's clause ("a response to…")
 
     @property
     def sentence_text(self) -> str:
@@ -446,9 +485,15 @@ def propose_events(
         for incident in _summaries_apart(_incidents(actions))
         # Words from no one the article names ("a diplomatic source said")
         # make no event of their own.
-        if incident.event_type != T.STATEMENT
-        or any(r != Role.MENTIONED for a in incident.actions for _, r in a.participants)
+        if (
+            incident.event_type != T.STATEMENT
+            or any(
+                r != Role.MENTIONED for a in incident.actions for _, r in a.participants
+            )
+        )
+        and not _only_named(incident)
     ]
+    _signed_statements(text, sentences, incidents, actors)
     proposals: list[dict] = []
     earlier_places: list[tuple[Action, PlaceMention]] = []
     # The country the article is mostly about, for actors it does not name.
@@ -468,6 +513,52 @@ def propose_events(
             )
         )
     return proposals
+
+
+# "The announcement, signed by the group's secretary-general, Abu Hussein
+# al-Hamidawi, came…": who signed the statement told just before.
+SIGNED_STATEMENT = re.compile(
+    r"\s*(?:The|This|That|Its|Their)\s+(?:announcement|statement|letter|"
+    r"declaration),\s+(?:signed|issued|read out)\s+by\b[^.;]*?,(?=\s+[a-z])"
+)
+
+
+def _signed_statements(
+    text: str,
+    sentences: list[Sentence],
+    incidents: list[Incident],
+    actors: list[ActorMention],
+) -> None:
+    for incident in incidents:
+        if incident.event_type != T.STATEMENT:
+            continue
+        last = max(a.sentence.index for a in incident.actions)
+        for sentence in sentences[last + 1 : last + 2]:
+            signed = SIGNED_STATEMENT.match(text, sentence.start, sentence.end)
+            if signed is None:
+                continue
+            people = [
+                m
+                for m in actors
+                if m.kind == PERSON and sentence.start <= m.start < signed.end()
+            ]
+            incident.main.participants = _dedupe(
+                incident.main.participants + [(m, Role.INITIATOR) for m in people]
+            )
+
+
+def _only_named(incident: Incident) -> bool:
+    """
+    An incident only named, by a noun with no one taking part and no date
+    ("has struggled to pay for it because of U.S. sanctions on Tehran"):
+    background, not news.
+    """
+    return (
+        not incident.main.trigger.verb
+        and incident.main.event_type != T.PROTEST
+        and all(a.date is None and not a.participants for a in incident.actions)
+        and not incident.reactions
+    )
 
 
 # Reading the actions of a sentence.
@@ -644,6 +735,15 @@ def _actions_in(
             action.participants = _dedupe(
                 [(m, Role.INITIATOR) for m in speakers] + action.participants
             )
+        if kind in VIOLENT and not action.initiators:
+            # "An Israeli air strike … killed two members of…": the state
+            # whose strike it was.
+            state = _state_of_weapon(text, sentence, action)
+            if state is not None:
+                action.participants = _dedupe(
+                    [(state, Role.INITIATOR)] + action.participants
+                )
+                action.mentions = [*action.mentions, state]
         action.fatalities = _fatalities(text[sentence.start : scope_end])
         found.append(action)
         previous = action
@@ -651,7 +751,123 @@ def _actions_in(
     # …": a meeting with each.
     if len(found) == 1 and found[0].event_type == T.MEETING:
         found = _separately(found[0], people_only=not SEPARATELY.search(body))
-    return found
+    nested = _nested(text, sentence, triggers, found, own_actors, own_places, dates)
+    if nested is None:
+        return found
+    found = [a for a in found if fold(a.trigger.word) not in LIKENESS]
+    return [*found, nested]
+
+
+# An incident told inside another's clause, as what the other answers or
+# follows: "the strike … was a response to a drone attack on U.S. troops at
+# the al-Tanf garrison on Monday".
+NESTED_BEFORE = re.compile(
+    r"\b(?:(?:(?:a\s+)?response to|retaliation for|reprisal for)\s+an?\s+|"
+    r"(?:recalled|echoed|mirrored|resembled)\s+the\s+)"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# "The abduction recalled the kidnapping of…": a likeness, no action.
+LIKENESS = words("recalled echoed mirrored resembled")
+
+
+def _nested(
+    text: str,
+    sentence: Sentence,
+    triggers: list[Trigger],
+    found: list[Action],
+    actors: list[ActorMention],
+    places: list[PlaceMention],
+    dates: list[DateMention],
+) -> Action | None:
+    """
+    The incident a sentence names as what its action answers, with its own
+    date, as an action of its own: what it struck, where and when; who
+    told of it is mentioned.
+    """
+    if not found:
+        return None
+    chosen = {id(a.trigger) for a in found}
+    for trigger in triggers:
+        if id(trigger) in chosen:
+            continue
+        kind = event_type(trigger, triggers, text[sentence.start : sentence.end])
+        if kind not in VIOLENT:
+            continue
+        if not NESTED_BEFORE.search(text, sentence.start, trigger.start):
+            continue
+        own_dates = [d for d in dates if trigger.end <= d.start < sentence.end]
+        if not own_dates:
+            continue
+        clause = _Clause(trigger.start, trigger.start, sentence.start, sentence.start)
+        mentions = [a for a in actors if trigger.end <= a.start]
+        participants = _participants(
+            text,
+            sentence,
+            trigger,
+            kind,
+            clause,
+            mentions,
+            actors,
+            None,
+            scope_end=sentence.end,
+        )
+        speakers = [m for a in found if a.trigger.says for m in a.initiators]
+        action = Action(
+            text=text,
+            mentions=mentions,
+            sentence=sentence,
+            trigger=trigger,
+            event_type=kind,
+            clause=clause,
+            scope_end=sentence.end,
+            participants=_dedupe(
+                participants + [(m, Role.MENTIONED) for m in speakers]
+            ),
+            date=own_dates[0],
+            places=[p for p in places if trigger.end <= p.start],
+            nested=True,
+        )
+        action.fatalities = _fatalities(text[trigger.start : sentence.end])
+        for other in found:
+            # The answering action's words end where the nested incident's
+            # begin: its places and date are not the other's.
+            other.places = [p for p in other.places if p.start < trigger.start]
+            if other.date is not None and other.date.start >= trigger.start:
+                other.date = None
+        return action
+    return None
+
+
+# "An Israeli air strike", "a Turkish drone attack": a strike by the state
+# its adjective names, told as the doer of the clause.
+STRIKE_OF = re.compile(
+    r"\s*(?:[Aa]n?\s+|[Tt]he\s+)?(?P<demonym>[A-Z][a-z]+)\s+(?:(?:air|drone|missile|"
+    r"rocket|artillery|naval)\s+)?(?:strikes?|airstrikes?|raids?|shelling|"
+    r"bombardment|attacks?)\b"
+)
+
+
+def _state_of_weapon(
+    text: str, sentence: Sentence, action: Action
+) -> ActorMention | None:
+    match = STRIKE_OF.match(text, action.clause.subject_start, action.trigger.end)
+    if match is None or fold(match.group("demonym")) not in DEMONYMS:
+        return None
+    owner = owner_of(match.group("demonym"))
+    if owner is None or owner.code == REGION_CODE:
+        return None
+    ref = owner.actor()
+    return ActorMention(
+        text=match.group("demonym"),
+        start=match.start("demonym"),
+        end=match.end("demonym"),
+        name=ref.name,
+        actor_id=ref.actor_id,
+        kind=Actor.Kind.STATE,
+        sentence=sentence.index,
+        country=owner.country,
+    )
 
 
 def _speakers(
@@ -950,7 +1166,10 @@ def _incidents(actions: list[Action]) -> list[Incident]:
         # An incident of years ago ("air strikes … in 2021") is background to
         # what is reacted to now.
         current = [i for i in found if not _historical(i)]
-        return (current or found or [None])[0]
+        # "the U.S. strike" is the incident the article tells, not one it
+        # names inside another's clause.
+        told = [i for i in current if not i.main.nested]
+        return (told or current or found or [None])[0]
 
     for action in actions:
         kind = action.event_type
@@ -1026,12 +1245,42 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 if target is not None and not _other_day(action, target):
                     target.details.append(action)
                     continue
+            another = ANOTHER.match(
+                action.text, action.clause.subject_start, action.clause.subject_end
+            )
+            target = latest(frozenset({T.STATEMENT}), 8, action) if another else None
+            if target is not None and target.main.initiators:
+                # "Another faction, Harakat al-Nujaba, said it would continue":
+                # one more voice on what the statement before announced.
+                target.reactions.append(action)
+                continue
             target = _answered(incidents, action)
             if target is not None:
                 # "The CPJ called for their release", "Turnout was 72
                 # percent, the commission's chairman said": words about the
                 # incident just told are its reaction, not news of their own.
                 target.reactions.append(action)
+                continue
+            if fold(action.trigger.word) in STANDING and (
+                action.date is None
+                or action.date.precision
+                not in (DatePrecision.DAY.value, DatePrecision.WEEK.value)
+            ):
+                # "Kuwait says the 2012 agreement has been registered with the
+                # United Nations": a position held, not something that
+                # happened.
+                continue
+            if (
+                previous is not None
+                and action.sentence.index - previous.last_sentence <= 1
+                and not action.participants
+                and previous.event_type != T.STATEMENT
+                and not re.search(r"[“\"]", action.sentence_text)
+            ):
+                # "The families … had been screened …, a security official
+                # said": more of the incident just told, from no one named,
+                # in the reporter's words (a quotation is someone's view).
+                previous.details.append(action)
                 continue
             incidents.append(Incident(action))
             continue
@@ -1147,6 +1396,14 @@ ANSWER_WITHIN = 3
 ANSWER_INCIDENTS = 2
 
 
+# Words of saying in the present: a position held, not news of a day.
+STANDING = words("says insists maintains argues believes contends")
+HELD_BY = re.compile(
+    r"\b(?:is|was|are|were|being)\s+held\s+by\s+(?:the\s+)?$", re.IGNORECASE
+)
+ANOTHER = re.compile(r"\s*Another\s+[a-z]+\b")
+
+
 def _answered(incidents: list[Incident], statement: Action) -> Incident | None:
     """
     The incident a named speaker's statement answers, when it is not news
@@ -1166,9 +1423,12 @@ def _answered(incidents: list[Incident], statement: Action) -> Incident | None:
     named = {_key(m) for m in statement.mentions}
 
     def shared(incident: Incident) -> int:
-        told = [m for a in incident.actions for m in a.mentions] + [
-            m for a in incident.actions for m, _ in a.participants
-        ]
+        # Who the incident's own sentences and the reactions to it name:
+        # "UNHCR's representative told reporters…" after the centre said the
+        # returns were organised with UNHCR.
+        told = [
+            m for a in [*incident.actions, *incident.reactions] for m in a.mentions
+        ] + [m for a in incident.actions for m, _ in a.participants]
         return len(named & {_key(m) for m in told})
 
     best = max(near, key=shared, default=None)
@@ -1188,7 +1448,7 @@ def _answered(incidents: list[Incident], statement: Action) -> Incident | None:
 
 
 # "their release", "the families": words for what was told before.
-BACK_PRONOUN = re.compile(r"\b(?:their|them|his|her)\b", re.IGNORECASE)
+BACK_PRONOUN = re.compile(r"\b(?:their|them|his|her|she|he)\b", re.IGNORECASE)
 DEFINITE_NOUN = re.compile(r"\bthe\s+(?:\d+\s+)?([a-z]{4,})\b")
 
 
@@ -1218,7 +1478,9 @@ def _points_back(statement: Action, incident: Incident) -> bool:
 
 
 CLAIMED = re.compile(
-    r"\bclaimed (?:responsibility for )?(?:the|both|this|these)\b", re.IGNORECASE
+    r"\bclaimed (?:responsibility for )?(?:the|both|this|these|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day[’']s)(?!\w)",
+    re.IGNORECASE,
 )
 
 
@@ -1363,10 +1625,26 @@ def _proposals(
             for action in [*incident.details, *incident.reactions]
             if action.trigger.says or action in incident.reactions
             for m, r in action.participants
-            if r == Role.INITIATOR and not is_media(text, m)
+            if (
+                r == Role.INITIATOR
+                # "Washington has blamed the Islamic Resistance in Iraq for
+                # the attack": accused by others, not shown to do it.
+                or r == Role.TARGET
+                and action in incident.reactions
+                and fold(action.trigger.word.split()[0]) in ACCUSING
+                and ACCUSING_BEFORE.search(text, action.trigger.start, m.start)
+                # "Israel has said she is held by Kataib Hezbollah": named
+                # by others as the doer.
+                or action in incident.reactions
+                and HELD_BY.search(text, action.trigger.end, m.start) is not None
+            )
+            and not is_media(text, m)
         ]
     )
     participants = _named_forces_win(participants)
+    participants = _named_signatories_win(text, incident, participants)
+    participants = _partners(text, incident, participants)
+    participants = _delegations(text, incident, participants)
     speaker = _definite_speaker(text, main, told)
     if speaker is not None:
         # "…, the group said" after "the rights group Hengaw said".
@@ -1395,8 +1673,15 @@ def _proposals(
             ),
             None,
         )
-    continued = _continued(text, main, told) if date is None else None
-    if continued is not None:
+    offset = _offset_date(text, main, dates, told) if date is None else None
+    continued = (
+        _continued(text, main, told) if date is None and offset is None else None
+    )
+    if offset is not None:
+        # "The talks came a week after Turkish security forces detained…":
+        # the week before the talks.
+        when = offset
+    elif continued is not None:
         # "Erdogan then flew to Erbil", "detained two journalists covering
         # the march": the day of the incident it continues.
         when = continued.when
@@ -1406,6 +1691,14 @@ def _proposals(
             if date is not None
             else _fallback_date(text, main, dates, sentences, published)
         )
+    if (
+        when
+        and when.get("precision") == DatePrecision.DAY.value
+        and main.event_type in (T.PROTEST, T.RIOT)
+        and LASTING.search(text, main.sentence.start, main.scope_end)
+    ):
+        # "Her death sparked months of protests": they began that month.
+        when = {**when, "value": when["value"][:7], "precision": "month"}
     incident.when = when
     fatalities = next((a.fatalities for a in incident.actions if a.fatalities), None)
     places = [(p, a) for a in incident.actions for p in _locative(text, a)]
@@ -1460,6 +1753,20 @@ def _proposals(
             None,
         )
     elif (place is None or place.place.kind == Location.Kind.COUNTRY) and (
+        SAME_AREA.search(text, main.sentence.start, main.scope_end)
+    ):
+        # "who disappeared in the same district in March 2023": the place
+        # of the same kind of incident told before, else the last one told.
+        areas = [
+            (a, p)
+            for a, p in reversed(earlier_places)
+            if p.place.kind not in WIDE_PLACES
+        ]
+        place = next(
+            (p for a, p in areas if a.event_type == main.event_type),
+            next((p for _, p in areas), place),
+        )
+    elif (place is None or place.place.kind == Location.Kind.COUNTRY) and (
         SAME_CITY.search(text, main.sentence.start, main.scope_end)
     ):
         # "imposed a curfew on the city": the city of the incident before.
@@ -1480,9 +1787,20 @@ def _proposals(
         place.place.country if place and place.place.country else article_country,
     )
     if place is None:
+        # "the Erbil Criminal Court … sentenced": the seat of the body that
+        # acts, named in its name.
+        place = _seat(main, participants)
+    if place is None:
         # An event the text does not place is in its initiator's country.
         place = _initiator_country(main, participants)
     return [_proposal(text, incident, participants, when, place, fatalities, citations)]
+
+
+# Protests told as lasting: "months of protests", "weeks of unrest".
+LASTING = re.compile(
+    r"\b(?:months|weeks)\s+of\s+(?:[\w-]+\s+)?(?:protests|demonstrations|unrest)\b",
+    re.IGNORECASE,
+)
 
 
 # An action told as following the one before: "Erdogan then flew to Erbil".
@@ -1650,6 +1968,144 @@ def _named_forces_win(
     ]
 
 
+# What a partner in an operation did: "had been organised with UNHCR",
+# "had handed the families over to Iraqi authorities".
+PARTNER_WORDS = re.compile(
+    r"\b(?:organi[sz]ed|co-?ordinated|arranged|handed\s+(?:[\w-]+\s+){0,3}?over)\b",
+    re.IGNORECASE,
+)
+
+
+def _partners(
+    text: str, incident: Incident, participants: list[tuple[ActorMention, str]]
+) -> list[tuple[ActorMention, str]]:
+    """
+    Who says they organised or handed over what the incident tells ("the
+    centre said the returns had been organised with the U.N. refugee agency,
+    UNHCR") took part in it, and so did those they did it with.
+    """
+    if incident.event_type != T.OTHER:
+        return participants
+    partners: list[ActorMention] = []
+    for action in [*incident.details, *incident.reactions]:
+        if not action.trigger.says:
+            continue
+        end = action.clause.content_end or action.scope_end
+        words_ = PARTNER_WORDS.search(text, action.trigger.end, end)
+        if words_ is None:
+            continue
+        partners += action.initiators
+        with_ = re.compile(r"\bwith\s+(?:the\s+)?[^;]*$")
+        partners += [
+            m
+            for m in action.mentions
+            if words_.end() <= m.start < end
+            and with_.search(text, words_.end(), m.start)
+            and not RELATIVE_ASIDE.search(text, words_.end(), m.start)
+        ]
+    if not partners:
+        return participants
+    keys = {_key(m) for m in partners}
+    upgraded = [
+        (m, Role.PARTICIPANT if _key(m) in keys and r == Role.MENTIONED else r)
+        for m, r in participants
+    ]
+    return _dedupe(upgraded + [(m, Role.PARTICIPANT) for m in partners])
+
+
+LED_BY = re.compile(r"\b(?:led|headed)\s+by\b", re.IGNORECASE)
+
+
+def _delegations(
+    text: str, incident: Incident, participants: list[tuple[ActorMention, str]]
+) -> list[tuple[ActorMention, str]]:
+    """
+    "The Saudi delegation was led by Khalid bin Ali al-Humaidan, …, and the
+    Iranian one by Ali Akbar Ahmadian": who led each side of the talks took
+    part in them.
+    """
+    if incident.event_type != T.MEETING:
+        return participants
+    leaders: list[ActorMention] = []
+    for action in incident.details:
+        sentence = action.sentence
+        led = LED_BY.search(text, sentence.start, sentence.end)
+        if led is None:
+            continue
+        leaders += [
+            m
+            for m in action.mentions
+            if m.kind == PERSON
+            and m.start >= led.end()
+            and _aside_role(text, sentence, m) is None
+        ]
+    return _dedupe(participants + [(m, Role.PARTICIPANT) for m in leaders])
+
+
+def _named_signatories_win(
+    text: str, incident: Incident, participants: list[tuple[ActorMention, str]]
+) -> list[tuple[ActorMention, str]]:
+    """
+    "Iraq will pay … under an agreement signed in Baghdad", then "The deal
+    was signed by Iraq's deputy electricity minister, Adel Karim, and …":
+    the signatories the text names are the agreement's, not the subject of
+    the clause the agreement was first told in.
+    """
+    main = incident.main
+    if main.event_type != T.AGREEMENT or not INDEFINITE_REDUCED.search(
+        text[main.sentence.start : main.trigger.start]
+    ):
+        return participants
+    named = {
+        _key(m)
+        for action in incident.details
+        if action.event_type == T.AGREEMENT and not action.trigger.says
+        for m, r in action.participants
+        if r == Role.SIGNATORY
+    }
+    if not named:
+        return participants
+    first = {_key(m) for m, r in main.participants if r == Role.SIGNATORY}
+    return [
+        (m, r)
+        for m, r in participants
+        if not (r == Role.SIGNATORY and _key(m) in first - named)
+    ]
+
+
+SEATED_BODY = re.compile(
+    r"^[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?\s+(?:[A-Z][a-z]+\s+){0,2}(?:Court|Council|"
+    r"Governorate|Municipality|Assembly|Police)$"
+)
+
+
+def _seat(
+    main: Action, participants: list[tuple[ActorMention, str]]
+) -> PlaceMention | None:
+    for mention, role in participants:
+        if role != Role.INITIATOR or not SEATED_BODY.match(mention.text):
+            continue
+        found = match_places(split_sentences(mention.text), mention.text)
+        city = next(
+            (
+                p
+                for p in found
+                if p.start == 0
+                and p.place.kind in (Location.Kind.CITY, Location.Kind.ADMIN1)
+            ),
+            None,
+        )
+        if city is not None:
+            return PlaceMention(
+                city.text,
+                mention.start,
+                mention.start + city.end,
+                city.place,
+                mention.sentence,
+            )
+    return None
+
+
 def _initiator_country(
     main: Action, participants: list[tuple[ActorMention, str]]
 ) -> PlaceMention | None:
@@ -1716,7 +2172,20 @@ def _unnamed(
                 subject_start if UNNAMED_ARMED.search(subject) else main.trigger.end
             )
             add("Unidentified armed group", country, Role.INITIATOR, armed, offset)
-    if kind in VIOLENT | {T.DEATH} and Role.TARGET not in roles:
+    if kind == T.OTHER and Role.INITIATOR not in roles:
+        # "More than 600 Syrian Kurdish refugees … crossed back into Syria":
+        # the people who return, move or leave do it.
+        passive = PASSIVE_BEFORE.search(text[sentence.start : main.trigger.start])
+        for name, pattern in UNNAMED_VICTIMS:
+            match = pattern.search(subject)
+            if match is None or passive:
+                continue
+            code = country
+            if name in ("Migrants", "Refugees"):
+                code = nationality(subject, country)
+            add(name, code, Role.INITIATOR, match, subject_start)
+            break
+    if kind in VIOLENT | {T.DEATH, T.ARREST} and Role.TARGET not in roles:
         passive = PASSIVE_BEFORE.search(text[sentence.start : main.trigger.start])
         start = subject_start if passive else main.trigger.end
         end = (
@@ -1727,7 +2196,9 @@ def _unnamed(
         words_ = text[start:end]
         for name, pattern in UNNAMED_VICTIMS:
             match = pattern.search(words_)
-            if match is None:
+            if match is None or (kind == T.ARREST and name == "Civilians"):
+                # Those arrested are named by what they are ("irregular
+                # migrants"), not as civilians.
                 continue
             code = country
             if name in ("Migrants", "Refugees"):
@@ -1962,6 +2433,10 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             # "chanted slogans against the government in Erbil": whose
             # government, not where they chanted.
             continue
+        if ORIGIN_BEFORE.search(before):
+            # "sentenced two activists from the Badinan area": where they
+            # are from, not where they were sentenced.
+            continue
         if (
             mention.start < action.trigger.start
             and mention.sentence == sentence.index
@@ -2160,6 +2635,75 @@ def _fallback_date(
     }
 
 
+# "came a week after Turkish security forces detained…", "three days after
+# she was arrested": an action dated by how long before another it was.
+OFFSET_AFTER = re.compile(
+    r"\b(?P<count>an?|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
+    r"(?P<unit>days?|weeks?)\s+after\s+(?:[^,;.]{0,60}?\s+)?$",
+    re.IGNORECASE,
+)
+COUNTS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+
+
+def _offset_date(
+    text: str, main: Action, dates: list[DateMention], told: list[Incident]
+) -> dict | None:
+    """
+    The day (or week) of an action told as so long before another: the
+    other dated in the same sentence ("died on Sept. 16, 2022, three days
+    after she was arrested"), else the incident just told ("The talks came
+    a week after…"), when that one is known to the day.
+    """
+    sentence = main.sentence
+    match = OFFSET_AFTER.search(text, sentence.start, main.trigger.start)
+    if match is None:
+        return None
+    count = match.group("count").casefold()
+    days = COUNTS[count] if count in COUNTS else int(count)
+    week = match.group("unit").casefold().startswith("week")
+    if week:
+        days *= 7
+    anchor = next(
+        (
+            d.value
+            for d in reversed(dates)
+            if d.sentence == sentence.index
+            and d.end <= match.start()
+            and d.precision == DatePrecision.DAY.value
+        ),
+        None,
+    )
+    if anchor is None:
+        dated = [i.when for i in told if i.when]
+        if not dated or dated[-1].get("precision") != DatePrecision.DAY.value:
+            return None
+        anchor = dated[-1]["value"]
+    try:
+        day = datetime.date.fromisoformat(anchor) - datetime.timedelta(days=days)
+    except ValueError:
+        return None
+    if week:
+        day -= datetime.timedelta(days=day.weekday())
+    return {
+        "value": day.isoformat(),
+        "precision": (DatePrecision.WEEK if week else DatePrecision.DAY).value,
+        "text": match.group(0).strip(),
+    }
+
+
 def _date(mention: DateMention) -> dict:
     return {
         "value": mention.value,
@@ -2227,10 +2771,17 @@ def _subject_before_apposition(
     text: str, sentence: Sentence, clause: _Clause, mentions: list[ActorMention]
 ) -> list[ActorMention]:
     """The names of the comma-piece before a subject that names nobody."""
-    if not APPOSITION_OR_VERB.match(text[clause.subject_start : clause.subject_end]):
+    piece = text[clause.subject_start : clause.subject_end]
+    if not APPOSITION_OR_VERB.match(piece):
+        return []
+    if re.search(r"\b(?:after|before|when|because|while|since|until)\b", piece):
+        # "…, came two days after a drone attack killed": the clause's own
+        # subject is after the conjunction, not the piece before.
         return []
     end = text.rfind(",", sentence.start, clause.subject_start)
-    if end < 0:
+    if end < 0 or text[end + 1 : clause.subject_start].strip():
+        # "…, came two days after a drone attack killed": the subject is not
+        # set beside the piece before.
         return []
     start = max(text.rfind(",", sentence.start, end) + 1, sentence.start)
     return [m for m in mentions if start <= m.start and m.end <= end]
@@ -2329,7 +2880,20 @@ def _participants(
     for mention in mentions:
         if id(mention) in roles or mention.start < trigger.end:
             continue
+        if kind in VIOLENT and OPERATOR_BEFORE.search(
+            text, sentence.start, mention.start
+        ):
+            # "a drone struck the Khor Mor gas field …, the field's operator,
+            # Pearl Petroleum, said": whose field was struck.
+            roles[id(mention)] = Role.TARGET
+            continue
         if id(mention) in modifiers:
+            if kind == T.PROTEST and re.search(
+                r"\bagainst\s+(?:the\s+)?$", text[trigger.end : mention.start]
+            ):
+                # "to protest against the Kurdistan Regional Government’s
+                # failure to pay": whose failure is protested against.
+                roles[id(mention)] = Role.TARGET
             continue
         aside = _aside_role(text, sentence, mention)
         if aside is not None:
@@ -2348,6 +2912,10 @@ def _participants(
         ):
             # "arrested Karim …, two days after he reported on a protest
             # against Turkish military operations": another time's actors.
+            continue
+        if OTHER_DOER.search(before) and not trigger.says:
+            # "to protest against a ruling by Iraq's Federal Supreme Court":
+            # the doer of another action, told in its own words.
             continue
         if re.search(r"\baccording to\s+(?:the\s+)?[^,;]*$", before, re.IGNORECASE):
             roles[id(mention)] = Role.MENTIONED
@@ -2370,6 +2938,13 @@ def _participants(
         ):
             # "signed by X and Y".
             roles[id(mention)] = Role.SIGNATORY
+        elif passive and AGENT_TOLD.search(before):
+            # "signed by Iraq's deputy electricity minister, Adel Karim, and
+            # the managing director of the NIGC, Majid Chegeni": the agents
+            # told by their offices, then named.
+            roles[id(mention)] = (
+                Role.SIGNATORY if kind == T.AGREEMENT else Role.INITIATOR
+            )
         elif re.search(r"\b(?:mediated|brokered|hosted) by\s+(?:the\s+)?$", before):
             roles[id(mention)] = Role.MEDIATOR
         elif ATTENDED_BY.search(before):
@@ -2440,6 +3015,20 @@ OTHER_TIME = re.compile(
 )
 ATTENDED_BY = re.compile(
     r"\battended by\s+(?:the\s+)?(?:[^,;]*?,?\s+and\s+(?:the\s+)?)?$", re.IGNORECASE
+)
+# After "by": offices and names (possessives, "of the", "and", brackets),
+# the name set beside the last office by a comma; no other clause between.
+AGENT_TOLD = re.compile(
+    r"\bby\s+(?:(?!(?:in|on|at|after|before|when|while|who|which|that|to|for|"
+    r"with|from|as|said|says)\b)[\w’'.()-]+,?\s+)*?[\w’'.()-]+,\s+(?:and\s+)?$",
+)
+OPERATOR_BEFORE = re.compile(
+    r"\bthe\s+[\w-]+[’']s\s+(?:operator|operators|owner|owners),\s*$"
+)
+OTHER_DOER = re.compile(
+    r"\b(?:a|an)\s+(?:ruling|decision|verdict|order|judgment|judgement)\s+by\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
 )
 AGENT_WHEN = re.compile(r"\bwhen\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
 MEMBERS_OF = re.compile(
@@ -2516,7 +3105,8 @@ def _modifier(text: str, mention: ActorMention, others: list[ActorMention]) -> b
     for other in others:
         between = text[mention.end : other.start]
         if other.start > mention.end and (
-            not between.strip() or all(fold(w) in TITLE_WORDS for w in between.split())
+            not between.strip()
+            or all(fold(w).rstrip(".") in TITLE_WORDS for w in between.split())
         ):
             return True
     return False

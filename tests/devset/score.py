@@ -738,6 +738,56 @@ def run(articles: list[Article] | None = None) -> Report:
     return Report(scores)
 
 
+def changes(article: Article, suggestions: dict, resolver: Resolver) -> list[str]:
+    """
+    What an editor changes in each proposal not accepted as it is: the part
+    that differs from the event it is paired with, or that it is paired
+    with none; and the events no proposal was paired with.
+    """
+    proposals = suggestions.get("events") or []
+    candidates = []
+    for p_index, proposal in enumerate(proposals):
+        start, end = proposal.get("start", -1), proposal.get("end", -1)
+        for e_index, event in enumerate(article.events):
+            if any(start < q_end and q_start < end for q_start, q_end in event.spans):
+                agreed = agreement(article, proposal, event, resolver)
+                candidates.append((-agreed, start, e_index, p_index))
+    paired: dict[int, int] = {}
+    for _, _, e_index, p_index in sorted(candidates):
+        if p_index not in paired and e_index not in paired.values():
+            paired[p_index] = e_index
+    lines = []
+    for p_index, proposal in enumerate(proposals):
+        quote = (proposal.get("quote") or "")[:80]
+        if p_index not in paired:
+            lines.append(f"    discarded: {quote!r}")
+            continue
+        event = article.events[paired[p_index]]
+        if agreement(article, proposal, event, resolver) == 4:
+            continue
+        lines.append(f"    changed: {quote!r}")
+        if proposal.get("event_type") != event.event_type:
+            kind = proposal.get("event_type")
+            lines.append(f"      type {kind} → {event.event_type}")
+        date = proposal.get("date") or {}
+        if suggested_period(date) != event.date:
+            lines.append(f"      date {date.get('value')} → {event.date}")
+        place = proposal.get("place")
+        if not (place and place_matches(event.place, resolver.place(place))):
+            name = (place or {}).get("name")
+            lines.append(f"      place {name} → {event.place.name}")
+        got = participants(article, proposal, event, resolver)
+        for name, role in sorted(got - event.participants):
+            lines.append(f"      - {name} ({role})")
+        for name, role in sorted(event.participants - got):
+            lines.append(f"      + {name} ({role})")
+    for e_index, event in enumerate(article.events):
+        if e_index not in paired.values():
+            start, end = event.spans[0]
+            lines.append(f"    no proposal: {article.text[start:end][:80]!r}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tests.devset.score",
@@ -745,6 +795,11 @@ def main(argv: list[str] | None = None) -> int:
         "the database in DATABASE_URL (or .env).",
     )
     parser.add_argument("--missed", action="store_true", help="list what was not found")
+    parser.add_argument(
+        "--changes",
+        action="store_true",
+        help="list, for each article, what an editor changes in its proposals",
+    )
     args = parser.parse_args(argv)
 
     import os
@@ -755,6 +810,15 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     report = run()
     print(report.table(missed=args.missed))
+    if args.changes:
+        from events.extract import suggest
+
+        resolver = Resolver.from_database()
+        for article in load_all():
+            found = suggest(article.text, published=article.published_on)
+            lines = changes(article, found, resolver)
+            if lines:
+                print(article.slug, *lines, sep="\n")
     return 0
 
 
