@@ -42,8 +42,10 @@ curation_groups = importlib.import_module("events.migrations.0003_curation_group
 intake_groups = importlib.import_module("intake.migrations.0002_curation_groups")
 
 # The development set's table, printed at the end of the run (see
-# tests/test_devset.py): a table printed inside a test is captured.
+# tests/test_devset.py): a table printed inside a test is captured. The
+# held-out set's (tests/test_heldout.py) likewise.
 DEVSET_TABLE = pytest.StashKey[str]()
+HELDOUT_TABLE = pytest.StashKey[str]()
 
 
 def pytest_configure() -> None:
@@ -80,6 +82,10 @@ def pytest_terminal_summary(
     if table is not None:
         terminalreporter.write_sep("-", "the assistant on its development set")
         terminalreporter.write_line(table)
+    table = config.stash.get(HELDOUT_TABLE, None)
+    if table is not None:
+        terminalreporter.write_sep("-", "the assistant on its held-out set")
+        terminalreporter.write_line(table)
 
 
 @pytest.fixture
@@ -88,6 +94,16 @@ def report_devset(request: pytest.FixtureRequest) -> Callable[[str], None]:
 
     def report(table: str) -> None:
         request.config.stash[DEVSET_TABLE] = table
+
+    return report
+
+
+@pytest.fixture
+def report_heldout(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """Shows the held-out set's table in the run's terminal summary."""
+
+    def report(table: str) -> None:
+        request.config.stash[HELDOUT_TABLE] = table
 
     return report
 

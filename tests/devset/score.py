@@ -59,8 +59,8 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
-ARTICLES = HERE / "articles"
-EXPECTED = HERE / "expected"
+# The held-out set (tests/heldout/): the same layout, never tuned against.
+HELDOUT = HERE.parent / "heldout"
 GAZETTEER = HERE.parent.parent / "data" / "gazetteer"
 
 # The goals of issue #16: what the assistant finds of what an editor records,
@@ -185,17 +185,19 @@ class AnnotationError(ValueError):
     pass
 
 
-def slugs() -> list[str]:
-    return sorted(path.stem for path in EXPECTED.glob("*.yaml"))
+def slugs(folder: Path = HERE) -> list[str]:
+    return sorted(path.stem for path in (folder / "expected").glob("*.yaml"))
 
 
-def load_all() -> list[Article]:
-    return [load_article(slug) for slug in slugs()]
+def load_all(folder: Path = HERE) -> list[Article]:
+    """The articles of a set: the development set, or another in its layout."""
+    return [load_article(slug, folder) for slug in slugs(folder)]
 
 
-def load_article(slug: str) -> Article:
-    text = (ARTICLES / f"{slug}.txt").read_text(encoding="utf-8")
-    data = yaml.safe_load((EXPECTED / f"{slug}.yaml").read_text(encoding="utf-8"))
+def load_article(slug: str, folder: Path = HERE) -> Article:
+    text = (folder / "articles" / f"{slug}.txt").read_text(encoding="utf-8")
+    expected = folder / "expected" / f"{slug}.yaml"
+    data = yaml.safe_load(expected.read_text(encoding="utf-8"))
     return parse_article(slug, text, data)
 
 
@@ -800,7 +802,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="list, for each article, what an editor changes in its proposals",
     )
+    parser.add_argument(
+        "--heldout",
+        action="store_true",
+        help="score the held-out set (tests/heldout/) instead",
+    )
     args = parser.parse_args(argv)
+    folder = HELDOUT if args.heldout else HERE
 
     import os
 
@@ -808,13 +816,14 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
     django.setup()
-    report = run()
+    articles = load_all(folder)
+    report = run(articles)
     print(report.table(missed=args.missed))
     if args.changes:
         from events.extract import suggest
 
         resolver = Resolver.from_database()
-        for article in load_all():
+        for article in articles:
             found = suggest(article.text, published=article.published_on)
             lines = changes(article, found, resolver)
             if lines:

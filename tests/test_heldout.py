@@ -1,0 +1,72 @@
+"""
+The assistant's held-out set (tests/heldout/): articles it was never tuned
+on, scored as the development set is (tests/devset/score.py). It says how
+the assistant does on unseen text, the measure issue #16 sets its goals on.
+The table of figures is printed at the end of the run.
+"""
+
+import datetime
+from collections.abc import Callable
+
+import pytest
+
+from tests.devset import score
+from tests.devset.score import GOALS, HELDOUT, Report
+
+pytestmark = pytest.mark.django_db
+
+# Measured when the set was written (2026-12-05), before any rule was changed
+# for it: each goal not met is a strict xfail, so the day it is met the run
+# says so and the mark goes.
+SHORT_OF_GOAL = {
+    "actors": "actors recall 75.4 % (49/65) against 90 %",
+    "accepted": "2 of 32 proposals (6.2 %) accepted without change against 85 %",
+}
+
+
+def goal(name: str):
+    if name not in SHORT_OF_GOAL:
+        return pytest.param(name, id=name)
+    reason = f"issue #16, held-out set: {SHORT_OF_GOAL[name]}"
+    return pytest.param(
+        name, id=name, marks=pytest.mark.xfail(strict=True, reason=reason)
+    )
+
+
+@pytest.fixture(scope="module")
+def report(django_db_setup, django_db_blocker) -> Report:
+    with django_db_blocker.unblock():
+        return score.run(score.load_all(HELDOUT))
+
+
+def test_every_article_of_the_held_out_set_is_annotated_consistently() -> None:
+    articles = score.load_all(HELDOUT)
+    assert len(articles) >= 12
+    development = {a.slug for a in score.load_all()}
+    assert development.isdisjoint(a.slug for a in articles)
+    development_texts = {a.text for a in score.load_all()}
+    for article in articles:
+        assert article.text not in development_texts, article.slug
+        assert isinstance(article.published_on, datetime.date), article.slug
+        assert article.events, article.slug
+        words = len(article.text.split())
+        assert 120 <= words <= 450, (article.slug, words)
+
+
+def test_the_held_out_figures_are_reported(
+    report: Report, report_heldout: Callable[[str], None]
+) -> None:
+    report_heldout(report.table())
+    assert len(report.articles) == len(score.slugs(HELDOUT))
+    assert report.total()["actors"].expected > 0
+    assert set(report.figures()) == set(GOALS)
+
+
+@pytest.mark.parametrize(
+    "name", [goal(name) for name in ("actors", "places", "dates", "accepted")]
+)
+def test_the_assistant_reaches_the_goal_on_unseen_articles(
+    report: Report, name: str
+) -> None:
+    value = report.figures()[name]
+    assert value >= GOALS[name], f"{name} {value:.1%} < {GOALS[name]:.0%}"
