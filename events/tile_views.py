@@ -59,7 +59,7 @@ def event_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
     etag = f'"{version}"'
     if response := _not_modified(request, etag, tiles.CLIENT_SECONDS):
         return response
-    body = tiles.cached_event_tile(request, filterset.qs, tile, version)
+    body = tiles.cached_event_tile(request, filterset, tile, version)
     return _tile_response(request, body, etag, tiles.CLIENT_SECONDS)
 
 

@@ -32,8 +32,8 @@ from django.http import HttpRequest
 from events import workflow
 from events.basemap import KINDS, basemap_version
 from events.features import event_properties
-from events.filters import EventFilterSet, box
-from events.models import Event, sees_unpublished
+from events.filters import NOT_NARROWING, EventFilterSet, box
+from events.models import Event, TileCell, sees_unpublished
 from events.queries import bulk_read, data_version
 from tracker.replicas import read_connection
 
@@ -45,12 +45,14 @@ MAX_ZOOM = 14
 # From this zoom a tile holds events one by one (unless too many).
 EVENTS_FROM_ZOOM = 9
 MAX_TILE_EVENTS = 4000
-# Grid cells per tile side: 16 cells of 256 coordinates, 32 pixels on a
-# tile drawn 512 pixels wide.
-CELLS_PER_SIDE = 16
-CELL = EXTENT // CELLS_PER_SIDE
-# The latitude of Web Mercator's square world.
-MERCATOR_LAT = 85.0511287798
+# Grid cells per tile side: 2^4 = 16 cells of 256 coordinates, 32 pixels on
+# a tile drawn 512 pixels wide.
+CELL_BITS = 4
+# Positions on the world's Web Mercator grid, 2^32 units to a side
+# (events_world_x and events_world_y, in the database; Web Mercator's square
+# world ends at 85.0511 degrees of latitude): a cell at zoom z is a position
+# shifted right by 32 - z - 4 bits.
+WORLD_BITS = 32
 # A bound on how long a cached tile can outlive a change that the data
 # version misses (see mapdata.CACHE_SECONDS).
 CACHE_SECONDS = 300
@@ -85,47 +87,53 @@ BASEMAP_FIELDS = {
     "country": "String",
 }
 
-# The tile's own events (west and north edges in, east and south out, so
-# that each event falls in one tile of a zoom), each at its position on the
-# world's grid at the zoom (its Web Mercator pixel, EXTENT to a tile); the
-# type most events in each cell share; and one point per cell at the mean
-# position of its events, in the tile's own coordinates.
-CELLS_SQL = """
-WITH selected AS ({selected}),
-projected AS (
-    SELECT (ST_X(point) + 180) / 360 * %(scale)s AS px,
-           (1 - ln(tan(radians(lat)) + 1 / cos(radians(lat))) / pi()) / 2
-               * %(scale)s AS py,
-           event_type, fatalities_best
-    FROM (SELECT point, event_type, fatalities_best,
-                 least(greatest(ST_Y(point), -{lat}), {lat}) AS lat
-          FROM selected
-          WHERE ST_X(point) >= %(west)s AND ST_X(point) < %(east)s
-            AND ST_Y(point) <= %(north)s AND ST_Y(point) > %(south)s) AS clamped
-),
-per_type AS (
-    SELECT floor(px / {cell})::bigint AS cx, floor(py / {cell})::bigint AS cy,
-           event_type, count(*) AS n, sum(px) AS sx, sum(py) AS sy,
-           sum(fatalities_best) AS fatalities
-    FROM projected
-    GROUP BY 1, 2, 3
-),
+# Cells: per cell and type, the events' count, the sums of their positions on
+# the world's grid (events_world_x and events_world_y, whole numbers: exact
+# sums, the same in any order) and their fatalities, from the events or from
+# the summed cells (PER_TYPE); then per cell the count, the type most of its
+# events share and one point at their mean position, in the tile's own
+# coordinates. Only the tile's own cells: each event is in one cell, and each
+# cell in one tile, of a zoom.
+CELLS_SQL = f"""
+WITH per_type AS ({{per_type}}),
 cells AS (
-    SELECT sum(n)::bigint AS count, sum(sx) / sum(n) AS x, sum(sy) / sum(n) AS y,
+    SELECT sum(n)::bigint AS count,
+           sum(sx)::float8 / sum(n)::float8 AS x, sum(sy)::float8 / sum(n)::float8 AS y,
            (array_agg(event_type ORDER BY n DESC, event_type))[1] AS type,
            coalesce(sum(fatalities), 0)::bigint AS fatalities
-    FROM per_type GROUP BY cx, cy
+    FROM per_type
+    WHERE cx >> {CELL_BITS} = %(x)s AND cy >> {CELL_BITS} = %(y)s
+    GROUP BY cx, cy
 )
-SELECT ST_AsMVT(tile, '{layer}', {extent}, 'geom')
+SELECT ST_AsMVT(tile, '{CELL_LAYER}', {EXTENT}, 'geom')
 FROM (
-    SELECT ST_MakePoint(round(x - %(x)s * {extent}), round(y - %(y)s * {extent}))
-               AS geom,
+    SELECT ST_MakePoint(round(x / %(unit)s - %(x)s * {EXTENT}),
+                        round(y / %(unit)s - %(y)s * {EXTENT})) AS geom,
            count, type, fatalities
     FROM cells
 ) AS tile
-""".format(
-    selected="{selected}", lat=MERCATOR_LAT, cell=CELL, extent=EXTENT, layer=CELL_LAYER
-)
+"""
+# Per cell and type, from the events.
+PER_TYPE_SQL = """
+    SELECT wx >> %(cell_shift)s AS cx, wy >> %(cell_shift)s AS cy, event_type,
+           count(*) AS n, sum(wx) AS sx, sum(wy) AS sy,
+           sum(fatalities_best) AS fatalities
+    FROM (SELECT events_world_x(point) AS wx, events_world_y(point) AS wy,
+                 event_type, fatalities_best
+          FROM ({selected}) AS selected) AS positioned
+    GROUP BY 1, 2, 3
+"""
+# Per cell and type, from the summed cells of the tile's zoom (the statuses
+# the reader sees added up).
+SUMMED_PER_TYPE_SQL = """
+    SELECT cx, cy, event_type, sum(count)::bigint AS n, sum(sx) AS sx,
+           sum(sy) AS sy, sum(fatalities) AS fatalities
+    FROM ({selected}) AS summed
+    GROUP BY 1, 2, 3
+"""
+# The filters the summed cells answer, as they answer them on the events:
+# columns of the event's own row that TileCell keeps under the same names.
+SUMMED_FILTERS = ("type", "status")
 
 # The events themselves, clipped to the tile and its buffer.
 EVENTS_SQL = f"""
@@ -238,17 +246,68 @@ def in_tile(events: QuerySet, tile: Tile, margin: float = 0.0) -> QuerySet:
     return events.filter(point__bboverlaps=box(west, south, east, north))
 
 
+def _cell_params(tile: Tile) -> dict:
+    return {
+        "x": tile.x,
+        "y": tile.y,
+        # World units to one tile coordinate, and cells' and tiles' shifts.
+        "unit": float(2 ** (WORLD_BITS - tile.z) // EXTENT),
+        "cell_shift": WORLD_BITS - tile.z - CELL_BITS,
+    }
+
+
 def cells_statement(events: QuerySet, tile: Tile) -> tuple[str, dict]:
     """The cells tile of `events` (a filtered queryset) as SQL and parameters."""
-    selected = in_tile(events, tile).filter(point__isnull=False).order_by()
+    # The box finds the candidates by the index (a coordinate wider than the
+    # tile, for points on its edges); the grid then decides.
+    selected = in_tile(events, tile, margin=1 / EXTENT).filter(point__isnull=False)
+    sql, params = (
+        selected.order_by()
+        .values("point", "event_type", "fatalities_best")
+        .query.sql_with_params()
+    )
+    template = CELLS_SQL.replace("{per_type}", PER_TYPE_SQL)
+    return _named(template, sql, params, **_cell_params(tile))
+
+
+def summed_cells_statement(summed: QuerySet, tile: Tile) -> tuple[str, dict]:
+    """The cells tile from the summed cells `summed` (TileCell rows the reader
+    may see, under the filters), for a tile below EVENTS_FROM_ZOOM."""
+    first_x, first_y = tile.x << CELL_BITS, tile.y << CELL_BITS
+    side = 1 << CELL_BITS
+    selected = summed.filter(
+        zoom=tile.z,
+        cx__gte=first_x, cx__lt=first_x + side,
+        cy__gte=first_y, cy__lt=first_y + side,
+    ).order_by()  # fmt: skip
     sql, params = selected.values(
-        "point", "event_type", "fatalities_best"
+        "cx", "cy", "event_type", "count", "sx", "sy", "fatalities"
     ).query.sql_with_params()
-    west, south, east, north = tile.edges()
-    return _named(
-        CELLS_SQL, sql, params, scale=2**tile.z * EXTENT, x=tile.x, y=tile.y,
-        west=west, south=south, east=east, north=north,
-    )  # fmt: skip
+    template = CELLS_SQL.replace("{per_type}", SUMMED_PER_TYPE_SQL)
+    return _named(template, sql, params, **_cell_params(tile))
+
+
+def summed_cells(
+    filterset: EventFilterSet, user: AbstractBaseUser | AnonymousUser
+) -> QuerySet | None:
+    """
+    The summed cells (TileCell) of the events `filterset` selects for `user`,
+    or None when a filter needs the events themselves. Visibility is the
+    events' own rule (TileCell.objects.visible_to); the type and status
+    filters apply as they do to the events.
+    """
+    data = filterset.form.cleaned_data
+    narrowing = set(NOT_NARROWING) - {"updated_since"}
+    if any(
+        value not in (None, "", [])
+        for name, value in data.items()
+        if name not in narrowing and name not in SUMMED_FILTERS
+    ):
+        return None
+    summed = TileCell.objects.visible_to(user)
+    for name in SUMMED_FILTERS:
+        summed = filterset.filters[name].filter(summed, data.get(name))
+    return summed
 
 
 def events_statement(events: QuerySet, tile: Tile) -> tuple[str, dict]:
@@ -287,17 +346,29 @@ def count_at_most(events: QuerySet, tile: Tile, limit: int) -> int:
     return selected.order_by().values("pk")[:limit].count()
 
 
-def event_tile(events: QuerySet, tile: Tile) -> bytes:
-    """The tile of `events`: cells far out, the events themselves closer in."""
+def tile_statement(
+    events: QuerySet, tile: Tile, summed: QuerySet | None = None
+) -> tuple[str, dict]:
+    """
+    The statement that builds the tile of `events`: from the summed cells
+    `summed` far out when there are any, else cells from the events, or the
+    events themselves closer in when the tile holds few enough of them.
+    """
+    if tile.z < EVENTS_FROM_ZOOM and summed is not None:
+        return summed_cells_statement(summed, tile)
+    if tile.z >= EVENTS_FROM_ZOOM and (
+        count_at_most(events, tile, MAX_TILE_EVENTS + 1) <= MAX_TILE_EVENTS
+    ):
+        return events_statement(events, tile)
+    return cells_statement(events, tile)
+
+
+def event_tile(events: QuerySet, tile: Tile, summed: QuerySet | None = None) -> bytes:
+    """The tile of `events` (and of their summed cells `summed`, if given)."""
     if events.query.is_empty():  # a filter that can match nothing
         return b""
     with bulk_read():
-        if tile.z >= EVENTS_FROM_ZOOM and (
-            count_at_most(events, tile, MAX_TILE_EVENTS + 1) <= MAX_TILE_EVENTS
-        ):
-            sql, params = events_statement(events, tile)
-        else:
-            sql, params = cells_statement(events, tile)
+        sql, params = tile_statement(events, tile, summed)
         with read_connection().cursor() as cursor:
             # Enough memory to group a region's events in one hash table,
             # rather than sort them on disk.
@@ -354,12 +425,13 @@ def event_tile_version(request: HttpRequest) -> str:
 
 
 def cached_event_tile(
-    request: HttpRequest, events: QuerySet, tile: Tile, version: str
+    request: HttpRequest, filterset: EventFilterSet, tile: Tile, version: str
 ) -> bytes:
     key = f"tile:events:{version}:{tile.z}/{tile.x}/{tile.y}"
     found = cache.get(key)
     if found is None:
-        found = event_tile(events, tile)
+        summed = summed_cells(filterset, request.user)
+        found = event_tile(filterset.qs, tile, summed)
         cache.set(key, found, CACHE_SECONDS)
     return found
 
