@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
@@ -34,7 +35,7 @@ from events.basemap import KINDS, basemap_version
 from events.features import event_properties
 from events.filters import NOT_NARROWING, EventFilterSet, box
 from events.models import Event, TileCell, sees_unpublished
-from events.queries import bulk_read, data_version
+from events.queries import data_version
 from tracker.replicas import read_connection
 
 EXTENT = 4096  # tile coordinates per side, the MVT default
@@ -148,6 +149,16 @@ FROM (
 ) AS tile
 WHERE geom IS NOT NULL
 """
+# Closer in, the events when the tile and its buffer hold no more than
+# %(limit)s of them (MAX_TILE_EVENTS, counted no further), else the cells:
+# one statement, whose branch not taken is not run.
+CHOICE_SQL = """
+SELECT CASE
+    WHEN (SELECT count(*) FROM ({counted} LIMIT %(limit)s + 1) AS counted) <= %(limit)s
+    THEN ({events})
+    ELSE ({cells})
+END
+"""
 
 # The boundaries under the events: areas (countries, provinces, regions) and
 # the border lines, each simplified to the tile's resolution and clipped to
@@ -256,7 +267,9 @@ def _cell_params(tile: Tile) -> dict:
     }
 
 
-def cells_statement(events: QuerySet, tile: Tile) -> tuple[str, dict]:
+def cells_statement(
+    events: QuerySet, tile: Tile, prefix: str = "s"
+) -> tuple[str, dict]:
     """The cells tile of `events` (a filtered queryset) as SQL and parameters."""
     # The box finds the candidates by the index (a coordinate wider than the
     # tile, for points on its edges); the grid then decides.
@@ -267,7 +280,7 @@ def cells_statement(events: QuerySet, tile: Tile) -> tuple[str, dict]:
         .query.sql_with_params()
     )
     template = CELLS_SQL.replace("{per_type}", PER_TYPE_SQL)
-    return _named(template, sql, params, **_cell_params(tile))
+    return _named(template, sql, params, prefix, **_cell_params(tile))
 
 
 def summed_cells_statement(summed: QuerySet, tile: Tile) -> tuple[str, dict]:
@@ -329,37 +342,47 @@ def events_statement(events: QuerySet, tile: Tile) -> tuple[str, dict]:
     return _named(EVENTS_SQL, sql, params, z=tile.z, x=tile.x, y=tile.y)
 
 
-def _named(template: str, selected: str, params: tuple, **named: object) -> tuple:
+def events_or_cells_statement(
+    events: QuerySet, tile: Tile, cells: tuple[str, dict]
+) -> tuple[str, dict]:
+    """The events tile of `events`, or the `cells` statement's tile when the
+    tile holds more than MAX_TILE_EVENTS events, as one statement."""
+    counted = in_tile(events, tile, margin=BUFFER / EXTENT).filter(point__isnull=False)
+    sql, params = counted.order_by().values("pk").query.sql_with_params()
+    events_sql, events_params = events_statement(events, tile)
+    template = CHOICE_SQL.replace("{events}", events_sql).replace("{cells}", cells[0])
+    template = template.replace("{counted}", "{selected}")
+    named = {**events_params, **cells[1], "limit": MAX_TILE_EVENTS}
+    return _named(template, sql, params, "n", **named)
+
+
+def _named(
+    template: str, selected: str, params: tuple, prefix: str = "s", **named: object
+) -> tuple:
     """
     A statement with the selection's positional parameters and the template's
-    named ones, as one dict of named parameters (psycopg takes one style).
+    named ones, as one dict of named parameters (psycopg takes one style);
+    the selection's are named `prefix` and their place.
     """
-    names = {f"s{index}": value for index, value in enumerate(params)}
+    names = {f"{prefix}{index}": value for index, value in enumerate(params)}
     selected = selected.replace("%%", "\0") % tuple(f"%({name})s" for name in names)
     selected = selected.replace("\0", "%%")
     return template.replace("{selected}", selected), {**names, **named}
-
-
-def count_at_most(events: QuerySet, tile: Tile, limit: int) -> int:
-    """How many events the tile holds, counted no further than `limit`."""
-    selected = in_tile(events, tile, margin=BUFFER / EXTENT).filter(point__isnull=False)
-    return selected.order_by().values("pk")[:limit].count()
 
 
 def tile_statement(
     events: QuerySet, tile: Tile, summed: QuerySet | None = None
 ) -> tuple[str, dict]:
     """
-    The statement that builds the tile of `events`: from the summed cells
-    `summed` far out when there are any, else cells from the events, or the
-    events themselves closer in when the tile holds few enough of them.
+    The one statement that builds the tile of `events`: far out, the cells,
+    from the summed cells `summed` when given, else from the events; closer
+    in, the events themselves, or the cells when there are too many.
     """
-    if tile.z < EVENTS_FROM_ZOOM and summed is not None:
+    if tile.z >= EVENTS_FROM_ZOOM:
+        cells = cells_statement(events, tile, prefix="c")
+        return events_or_cells_statement(events, tile, cells)
+    if summed is not None:
         return summed_cells_statement(summed, tile)
-    if tile.z >= EVENTS_FROM_ZOOM and (
-        count_at_most(events, tile, MAX_TILE_EVENTS + 1) <= MAX_TILE_EVENTS
-    ):
-        return events_statement(events, tile)
     return cells_statement(events, tile)
 
 
@@ -367,14 +390,23 @@ def event_tile(events: QuerySet, tile: Tile, summed: QuerySet | None = None) -> 
     """The tile of `events` (and of their summed cells `summed`, if given)."""
     if events.query.is_empty():  # a filter that can match nothing
         return b""
-    with bulk_read():
-        sql, params = tile_statement(events, tile, summed)
-        with read_connection().cursor() as cursor:
-            # Enough memory to group a region's events in one hash table,
-            # rather than sort them on disk.
-            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+    sql, params = tile_statement(events, tile, summed)
+    connection = read_connection()
+    if tile.z < EVENTS_FROM_ZOOM and summed is not None:
+        # A few hundred rows of summed cells: the statement alone.
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return bytes(cursor.fetchone()[0] or b"")
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        # Enough memory to group a region's events in one hash table, rather
+        # than sort them on disk; no JIT compilation, which costs more than
+        # it saves on statements of this size. One round trip for both.
+        cursor.execute(
+            "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
+            [WORK_MEM],
+        )
+        cursor.execute(sql, params)
+        return bytes(cursor.fetchone()[0] or b"")
 
 
 def basemap_tile(tile: Tile) -> bytes:
