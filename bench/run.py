@@ -1307,6 +1307,8 @@ class Bench:
         sql_ms: list[float] = []
         tile_ms: list[float] = []
         rows = []
+        # New to the cache of an earlier run too (tiles are kept five minutes).
+        run = secrets.token_hex(4)
         for tile in tile_sample():
             statement = tile_statement(anonymous, tile)
             path = f"/tiles/events/{tile.z}/{tile.x}/{tile.y}.mvt"
@@ -1316,7 +1318,7 @@ class Bench:
             # cache key: the tile is built every time, as after a change.
             ours_s, sql_s = paired(
                 lambda path=path, turn=turn: self.get(
-                    path, {"bench": f"uncached-{next(turn)}"}
+                    path, {"bench": f"uncached-{run}-{next(turn)}"}
                 ),
                 lambda statement=statement: sql_page(self.conn, statement),
             )
@@ -1331,7 +1333,7 @@ class Bench:
 
         def first_view() -> None:
             # As a browser asks: the TileJSON, then the view's tiles together.
-            nonce = {"bench": f"view-{next(turn)}"}
+            nonce = {"bench": f"view-{run}-{next(turn)}"}
             self.get("/tiles/events.json", nonce)
             with ThreadPoolExecutor(max_workers=6) as pool:
                 list(pool.map(lambda path: self.get(path, nonce), first_screen))

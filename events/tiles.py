@@ -14,6 +14,11 @@ the events selected. Closer in a tile holds the events themselves, as long as
 there are no more than MAX_TILE_EVENTS of them; a tile with more (a city,
 or a country's events placed at its centre) stays in cells.
 
+Far-out tiles without filters, or with only the type and status filters, are
+read from the summed cells (TileCell, kept by triggers on the events): a few
+hundred rows rather than every event under the tile, with the same answer.
+Other filters group the events themselves.
+
 Tiles are kept in the cache, keyed by the data version (queries.data_version),
 the reader's view of the data and the filters; the data version is also their
 ETag.
