@@ -53,20 +53,21 @@ def rows(table: str, delta: int, unchanged: str = "") -> str:
         FROM {table} r WHERE r.point IS NOT NULL{alike}"""
 
 
-def upsert(changes: str) -> str:
-    """Add the deltas in `changes` (rows() unions) to every zoom's cells."""
+def upsert(changes: str, finest: int = FINEST, coarsest: int = 0) -> str:
+    """Add the deltas in `changes` (rows() unions) to the cells of every zoom
+    from `coarsest` to `finest`."""
     return f"""
     WITH finest AS (
-        SELECT wx >> {28 - FINEST} AS cx, wy >> {28 - FINEST} AS cy,
+        SELECT wx >> {28 - finest} AS cx, wy >> {28 - finest} AS cy,
                event_type, status, sum(delta) AS n, sum(delta * wx) AS sx,
                sum(delta * wy) AS sy, sum(delta * fatalities) AS fatalities
         FROM ({changes}) AS changes
         GROUP BY 1, 2, 3, 4
     )
     INSERT INTO events_tilecell AS t ({COLUMNS}, count, sx, sy, fatalities)
-    SELECT zoom, cx >> ({FINEST} - zoom), cy >> ({FINEST} - zoom), event_type,
+    SELECT zoom, cx >> ({finest} - zoom), cy >> ({finest} - zoom), event_type,
            status, sum(n), sum(sx), sum(sy), sum(fatalities)
-    FROM finest CROSS JOIN generate_series(0, {FINEST}) AS zoom
+    FROM finest CROSS JOIN generate_series({coarsest}, {finest}) AS zoom
     GROUP BY 1, 2, 3, 4, 5
     HAVING sum(n) <> 0 OR sum(sx) <> 0 OR sum(sy) <> 0 OR sum(fatalities) <> 0
     ORDER BY 1, 2, 3, 4, 5
@@ -76,9 +77,10 @@ def upsert(changes: str) -> str:
     """
 
 
-def function(name: str, body: str) -> str:
+def function(name: str, body: str, replace: bool = False) -> str:
+    create = "CREATE OR REPLACE" if replace else "CREATE"
     return f"""
-    CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    {create} FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         {body}
         RETURN NULL;
@@ -95,20 +97,26 @@ def trigger(name: str, operation: str, referencing: str = "") -> str:
     """
 
 
-NAMES = {
-    "events_tilecell_insert": (
-        "INSERT", "NEW TABLE AS new_rows", upsert(rows("new_rows", 1)),
-    ),
-    "events_tilecell_update": (
-        "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-        upsert(rows("new_rows", 1, unchanged="old_rows") + " UNION ALL "
-               + rows("old_rows", -1, unchanged="new_rows")),
-    ),
-    "events_tilecell_delete": (
-        "DELETE", "OLD TABLE AS old_rows", upsert(rows("old_rows", -1)),
-    ),
-    "events_tilecell_truncate": ("TRUNCATE", "", "DELETE FROM events_tilecell;"),
-}  # fmt: skip
+def bodies(finest: int = FINEST) -> dict:
+    """Each trigger's name, operation, transition tables and body, for sums
+    from zoom 0 to `finest`."""
+    return {
+        "events_tilecell_insert": (
+            "INSERT", "NEW TABLE AS new_rows", upsert(rows("new_rows", 1), finest),
+        ),
+        "events_tilecell_update": (
+            "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            upsert(rows("new_rows", 1, unchanged="old_rows") + " UNION ALL "
+                   + rows("old_rows", -1, unchanged="new_rows"), finest),
+        ),
+        "events_tilecell_delete": (
+            "DELETE", "OLD TABLE AS old_rows", upsert(rows("old_rows", -1), finest),
+        ),
+        "events_tilecell_truncate": ("TRUNCATE", "", "DELETE FROM events_tilecell;"),
+    }  # fmt: skip
+
+
+NAMES = bodies()
 
 TRIGGERS = (
     FUNCTIONS
