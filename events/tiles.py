@@ -27,6 +27,7 @@ ETag.
 import hashlib
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -50,6 +51,9 @@ MIN_ZOOM = 0
 MAX_ZOOM = 14
 # From this zoom a tile holds events one by one (unless too many).
 EVENTS_FROM_ZOOM = 9
+# The deepest zoom of the summed cells (TileCell, migration 0023): a tile
+# to this zoom that is in cells reads them.
+SUMMED_TO_ZOOM = 11
 MAX_TILE_EVENTS = 4000
 # Grid cells per tile side: 2^4 = 16 cells of 256 coordinates, 32 pixels on
 # a tile drawn 512 pixels wide.
@@ -288,9 +292,11 @@ def cells_statement(
     return _named(template, sql, params, prefix, **_cell_params(tile))
 
 
-def summed_cells_statement(summed: QuerySet, tile: Tile) -> tuple[str, dict]:
+def summed_cells_statement(
+    summed: QuerySet, tile: Tile, prefix: str = "s"
+) -> tuple[str, dict]:
     """The cells tile from the summed cells `summed` (TileCell rows the reader
-    may see, under the filters), for a tile below EVENTS_FROM_ZOOM."""
+    may see, under the filters), for a tile to SUMMED_TO_ZOOM."""
     first_x, first_y = tile.x << CELL_BITS, tile.y << CELL_BITS
     side = 1 << CELL_BITS
     selected = summed.filter(
@@ -302,7 +308,7 @@ def summed_cells_statement(summed: QuerySet, tile: Tile) -> tuple[str, dict]:
         "cx", "cy", "event_type", "count", "sx", "sy", "fatalities"
     ).query.sql_with_params()
     template = CELLS_SQL.replace("{per_type}", SUMMED_PER_TYPE_SQL)
-    return _named(template, sql, params, **_cell_params(tile))
+    return _named(template, sql, params, prefix, **_cell_params(tile))
 
 
 def summed_cells(
@@ -379,16 +385,18 @@ def tile_statement(
     events: QuerySet, tile: Tile, summed: QuerySet | None = None
 ) -> tuple[str, dict]:
     """
-    The one statement that builds the tile of `events`: far out, the cells,
-    from the summed cells `summed` when given, else from the events; closer
-    in, the events themselves, or the cells when there are too many.
+    The one statement that builds the tile of `events`: far out, the cells;
+    closer in, the events themselves, or the cells when there are too many.
+    The cells come from the summed cells `summed` when given, to
+    SUMMED_TO_ZOOM, else from the events.
     """
-    if tile.z >= EVENTS_FROM_ZOOM:
+    if summed is not None and tile.z <= SUMMED_TO_ZOOM:
+        cells = summed_cells_statement(summed, tile, prefix="c")
+    else:
         cells = cells_statement(events, tile, prefix="c")
+    if tile.z >= EVENTS_FROM_ZOOM:
         return events_or_cells_statement(events, tile, cells)
-    if summed is not None:
-        return summed_cells_statement(summed, tile)
-    return cells_statement(events, tile)
+    return cells
 
 
 def event_tile(events: QuerySet, tile: Tile, summed: QuerySet | None = None) -> bytes:
@@ -463,14 +471,19 @@ def event_tile_version(request: HttpRequest) -> str:
 
 def cached_event_tile(
     request: HttpRequest, filterset: EventFilterSet, tile: Tile, version: str
-) -> bytes:
+) -> tuple[bytes, Callable[[], None] | None]:
+    """
+    The tile from the cache, or built now; and, for a tile built now, what
+    keeps it in the cache, for the caller to run once the tile is sent (the
+    write costs in proportion to the tile: pickling, compressing, storing).
+    """
     key = f"tile:events:{version}:{tile.z}/{tile.x}/{tile.y}"
     found = cache.get(key)
-    if found is None:
-        summed = summed_cells(filterset, request.user)
-        found = event_tile(filterset.qs, tile, summed)
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+    if found is not None:
+        return found, None
+    summed = summed_cells(filterset, request.user)
+    built = event_tile(filterset.qs, tile, summed)
+    return built, lambda: cache.set(key, built, CACHE_SECONDS)
 
 
 def cached_basemap_tile(tile: Tile, version: str) -> bytes:
