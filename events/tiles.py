@@ -14,14 +14,15 @@ the events selected. Closer in a tile holds the events themselves, as long as
 there are no more than MAX_TILE_EVENTS of them; a tile with more (a city,
 or a country's events placed at its centre) stays in cells.
 
-Far-out tiles without filters, or with only the type and status filters, are
-read from the summed cells (TileCell, kept by triggers on the events): a few
-hundred rows rather than every event under the tile, with the same answer.
-Other filters group the events themselves.
+Tiles in cells to zoom 11 (every tile far out, the dense tiles closer in),
+without filters or with only the type and status filters, are read from the
+summed cells (TileCell, kept by triggers on the events): a few hundred rows
+rather than every event under the tile, with the same answer. Other filters
+group the events themselves.
 
 Tiles are kept in the cache, keyed by the data version (queries.data_version),
 the reader's view of the data and the filters; the data version is also their
-ETag.
+ETag. A tile built for a request is stored once it has been sent.
 """
 
 import hashlib
@@ -160,14 +161,19 @@ WHERE geom IS NOT NULL
 """
 # Closer in, the events when the tile and its buffer hold no more than
 # %(limit)s of them (MAX_TILE_EVENTS, counted no further), else the cells:
-# one statement, whose branch not taken is not run.
+# one statement, whose branches not taken are not run. With the summed cells,
+# a tile whose own cells already hold more than %(limit)s events (DENSE_SQL)
+# is in cells without counting: its own events are among those of the tile
+# and its buffer.
 CHOICE_SQL = """
 SELECT CASE
+    WHEN {dense} THEN ({cells})
     WHEN (SELECT count(*) FROM ({counted} LIMIT %(limit)s + 1) AS counted) <= %(limit)s
     THEN ({events})
     ELSE ({cells})
 END
 """
+DENSE_SQL = "(SELECT coalesce(sum(count), 0) FROM ({selected}) AS own) > %(limit)s"
 
 # The boundaries under the events: areas (countries, provinces, regions) and
 # the border lines, each simplified to the tile's resolution and clipped to
@@ -297,18 +303,31 @@ def summed_cells_statement(
 ) -> tuple[str, dict]:
     """The cells tile from the summed cells `summed` (TileCell rows the reader
     may see, under the filters), for a tile to SUMMED_TO_ZOOM."""
+    sql, params = (
+        _summed_in_tile(summed, tile)
+        .values("cx", "cy", "event_type", "count", "sx", "sy", "fatalities")
+        .query.sql_with_params()
+    )
+    template = CELLS_SQL.replace("{per_type}", SUMMED_PER_TYPE_SQL)
+    return _named(template, sql, params, prefix, **_cell_params(tile))
+
+
+def summed_dense_statement(summed: QuerySet, tile: Tile) -> tuple[str, dict]:
+    """Whether the tile's own summed cells hold more than MAX_TILE_EVENTS
+    events, as an SQL condition and its parameters."""
+    sql, params = _summed_in_tile(summed, tile).values("count").query.sql_with_params()
+    return _named(DENSE_SQL, sql, params, "d")
+
+
+def _summed_in_tile(summed: QuerySet, tile: Tile) -> QuerySet:
+    """The summed cells of the tile's zoom inside the tile."""
     first_x, first_y = tile.x << CELL_BITS, tile.y << CELL_BITS
     side = 1 << CELL_BITS
-    selected = summed.filter(
+    return summed.filter(
         zoom=tile.z,
         cx__gte=first_x, cx__lt=first_x + side,
         cy__gte=first_y, cy__lt=first_y + side,
     ).order_by()  # fmt: skip
-    sql, params = selected.values(
-        "cx", "cy", "event_type", "count", "sx", "sy", "fatalities"
-    ).query.sql_with_params()
-    template = CELLS_SQL.replace("{per_type}", SUMMED_PER_TYPE_SQL)
-    return _named(template, sql, params, prefix, **_cell_params(tile))
 
 
 def summed_cells(
@@ -354,16 +373,21 @@ def events_statement(events: QuerySet, tile: Tile) -> tuple[str, dict]:
 
 
 def events_or_cells_statement(
-    events: QuerySet, tile: Tile, cells: tuple[str, dict]
+    events: QuerySet,
+    tile: Tile,
+    cells: tuple[str, dict],
+    dense: tuple[str, dict] = ("false", {}),
 ) -> tuple[str, dict]:
     """The events tile of `events`, or the `cells` statement's tile when the
-    tile holds more than MAX_TILE_EVENTS events, as one statement."""
+    tile holds more than MAX_TILE_EVENTS events (or when the `dense`
+    condition holds), as one statement."""
     counted = in_tile(events, tile, margin=BUFFER / EXTENT).filter(point__isnull=False)
     sql, params = counted.order_by().values("pk").query.sql_with_params()
     events_sql, events_params = events_statement(events, tile)
     template = CHOICE_SQL.replace("{events}", events_sql).replace("{cells}", cells[0])
+    template = template.replace("{dense}", dense[0])
     template = template.replace("{counted}", "{selected}")
-    named = {**events_params, **cells[1], "limit": MAX_TILE_EVENTS}
+    named = {**events_params, **cells[1], **dense[1], "limit": MAX_TILE_EVENTS}
     return _named(template, sql, params, "n", **named)
 
 
@@ -392,8 +416,11 @@ def tile_statement(
     """
     if summed is not None and tile.z <= SUMMED_TO_ZOOM:
         cells = summed_cells_statement(summed, tile, prefix="c")
-    else:
-        cells = cells_statement(events, tile, prefix="c")
+        if tile.z >= EVENTS_FROM_ZOOM:
+            dense = summed_dense_statement(summed, tile)
+            return events_or_cells_statement(events, tile, cells, dense)
+        return cells
+    cells = cells_statement(events, tile, prefix="c")
     if tile.z >= EVENTS_FROM_ZOOM:
         return events_or_cells_statement(events, tile, cells)
     return cells
@@ -405,8 +432,9 @@ def event_tile(events: QuerySet, tile: Tile, summed: QuerySet | None = None) -> 
         return b""
     sql, params = tile_statement(events, tile, summed)
     connection = read_connection()
-    if tile.z < EVENTS_FROM_ZOOM and summed is not None:
-        # A few hundred rows of summed cells: the statement alone.
+    if summed is not None and tile.z <= SUMMED_TO_ZOOM:
+        # A few hundred rows of summed cells, or at most MAX_TILE_EVENTS
+        # events one by one: nothing to group, the statement alone.
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return bytes(cursor.fetchone()[0] or b"")
