@@ -1755,10 +1755,10 @@ class TileCell(models.Model):
     """
     The events of one cell of the map's grid, by type and status, summed:
     how many, the sums of their positions and of their best fatality
-    estimates. Every cell of each zoom from 0 to 11 (16 cells to a tile's
+    estimates. Every cell of each zoom from 0 to 14 (16 cells to a tile's
     side, a zoom's cell four of the next one's) that holds an event: tiles
-    in cells to zoom 11 read a few hundred rows here instead of every event
-    under them (events/tiles.py), and migration 0023 summed zooms 9 to 11. Positions are on the world's grid of 2^32 units
+    in cells read a few hundred rows here instead of every event under them
+    (events/tiles.py); migration 0023 added zooms 9 to 14. Positions are on the world's grid of 2^32 units
     to a side (events_world_x and events_world_y, migration 0022), so that
     sums are exact whatever order they are added in. Kept exact by statement
     triggers on events_event, in the writing transaction, whatever writes

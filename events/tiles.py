@@ -14,7 +14,7 @@ the events selected. Closer in a tile holds the events themselves, as long as
 there are no more than MAX_TILE_EVENTS of them; a tile with more (a city,
 or a country's events placed at its centre) stays in cells.
 
-Tiles in cells to zoom 11 (every tile far out, the dense tiles closer in),
+Tiles in cells (every tile far out, the dense tiles closer in),
 without filters or with only the type and status filters, are read from the
 summed cells (TileCell, kept by triggers on the events): a few hundred rows
 rather than every event under the tile, with the same answer. Other filters
@@ -52,9 +52,9 @@ MIN_ZOOM = 0
 MAX_ZOOM = 14
 # From this zoom a tile holds events one by one (unless too many).
 EVENTS_FROM_ZOOM = 9
-# The deepest zoom of the summed cells (TileCell, migration 0023): a tile
-# to this zoom that is in cells reads them.
-SUMMED_TO_ZOOM = 11
+# The deepest zoom of the summed cells (TileCell, migration 0023), MAX_ZOOM:
+# a tile in cells reads them.
+SUMMED_TO_ZOOM = 14
 MAX_TILE_EVENTS = 4000
 # Grid cells per tile side: 2^4 = 16 cells of 256 coordinates, 32 pixels on
 # a tile drawn 512 pixels wide.

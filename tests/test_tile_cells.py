@@ -39,7 +39,7 @@ GROUP BY 1, 2, 3, 4, 5
 # Where the tiles are compared: Baghdad, Sulaymaniyah, Tehran, and the
 # region's middle, from the whole world to the deepest summed zoom.
 PLACES = [(44.36, 33.31), (45.43, 35.56), (51.39, 35.69), (46.0, 34.5)]
-ZOOMS = [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+ZOOMS = [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
 
 
 def live() -> dict[tuple, tuple]:

@@ -1,10 +1,10 @@
 """
-The summed cells (TileCell) from zoom 0 to zoom 11 rather than 8: the dense
-tiles closer in that stay in cells (a city's 100,000 events and more under a
-zoom-9 to zoom-11 tile) are then read from a few hundred summed rows. The
-triggers' functions sum each statement's rows per zoom-11 cell and then into
-every coarser zoom's cell; the events already held are summed once into the
-new zooms.
+The summed cells (TileCell) from zoom 0 to zoom 14, the deepest served,
+rather than 8: the dense tiles closer in that stay in cells (a city's
+thousands to 250,000 events under one tile) are then read from a few hundred
+summed rows. The triggers' functions sum each statement's rows per zoom-14
+cell and then into every coarser zoom's cell; the events already held are
+summed once into the new zooms.
 """
 
 import importlib
@@ -13,7 +13,7 @@ from django.db import migrations
 
 cells = importlib.import_module("events.migrations.0022_tile_cells")
 
-FINEST = 11
+FINEST = 14
 # No event is written between the functions' change and the sums of the new
 # zooms: the lock is held to the end of the migration's transaction.
 LOCK = "LOCK TABLE events_event IN SHARE ROW EXCLUSIVE MODE;"
