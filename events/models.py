@@ -1758,8 +1758,9 @@ class TileCell(models.Model):
     estimates. Every cell of each zoom from 0 to 14 (16 cells to a tile's
     side, a zoom's cell four of the next one's) that holds an event: tiles
     in cells read a few hundred rows here instead of every event under them
-    (events/tiles.py); migration 0023 added zooms 9 to 14. Positions are on the world's grid of 2^32 units
-    to a side (events_world_x and events_world_y, migration 0022), so that
+    (events/tiles.py); migration 0023 added zooms 9 to 14. Positions are on
+    the world's grid of 2^32 units to a side (events_world_x and
+    events_world_y, migration 0022), so that
     sums are exact whatever order they are added in. Kept exact by statement
     triggers on events_event, in the writing transaction, whatever writes
     the events.
