@@ -1751,6 +1751,45 @@ class ActorRole(models.Model):
         return f"{self.actor_id} {self.role} {self.status}: {self.count}"
 
 
+class TileCell(models.Model):
+    """
+    The events of one cell of the map's grid, by type and status, summed:
+    how many, the sums of their positions and of their best fatality
+    estimates. Every cell of each zoom from 0 to 14 (16 cells to a tile's
+    side, a zoom's cell four of the next one's) that holds an event: tiles
+    in cells read a few hundred rows here instead of every event under them
+    (events/tiles.py); migration 0023 added zooms 9 to 14. Positions are on
+    the world's grid of 2^32 units to a side (events_world_x and
+    events_world_y, migration 0022), so that
+    sums are exact whatever order they are added in. Kept exact by statement
+    triggers on events_event, in the writing transaction, whatever writes
+    the events.
+    """
+
+    zoom = models.SmallIntegerField()
+    cx = models.IntegerField(help_text="The cell's column at its zoom.")
+    cy = models.IntegerField(help_text="The cell's row at its zoom, from the north.")
+    event_type = models.CharField(max_length=40)
+    status = models.CharField(max_length=20, choices=Event.Status)
+    count = models.BigIntegerField(default=0)
+    sx = models.BigIntegerField(default=0, help_text="The events' x, summed.")
+    sy = models.BigIntegerField(default=0, help_text="The events' y, summed.")
+    fatalities = models.BigIntegerField(default=0)
+
+    objects = TallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zoom", "cx", "cy", "event_type", "status"],
+                name="tile_cell_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.zoom}/{self.cx}/{self.cy} {self.status} {self.event_type}"
+
+
 class RowCount(models.Model):
     """
     How many rows a large table holds, for pages that show the number: kept

@@ -4,6 +4,8 @@ data, basemap tiles, and the TileJSON document of each (events/tiles.py builds
 the tiles).
 """
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -32,8 +34,32 @@ def _tile_or_404(z: int, x: int, y: int) -> Tile | JsonResponse:
     return tile
 
 
-def _tile_response(request: HttpRequest, body: bytes, etag: str, seconds: int):
-    response = HttpResponse(body, content_type=MVT_TYPE)
+class TileResponse(HttpResponse):
+    """
+    A tile, and what to do once it is sent (`after`: keeping a tile built
+    for this request in the cache), run when the server closes the response,
+    after its last byte, so that the reader does not wait on it.
+    """
+
+    after: Callable[[], None] | None = None
+
+    def close(self) -> None:
+        try:
+            if self.after is not None:
+                self.after()
+        finally:
+            super().close()
+
+
+def _tile_response(
+    request: HttpRequest,
+    body: bytes,
+    etag: str,
+    seconds: int,
+    after: Callable[[], None] | None = None,
+):
+    response = TileResponse(body, content_type=MVT_TYPE)
+    response.after = after
     response["ETag"] = etag
     # Editors' tiles hold drafts: only their own browser keeps them.
     public = not tiles.readers_view(request.user)[0]
@@ -59,8 +85,8 @@ def event_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
     etag = f'"{version}"'
     if response := _not_modified(request, etag, tiles.CLIENT_SECONDS):
         return response
-    body = tiles.cached_event_tile(request, filterset.qs, tile, version)
-    return _tile_response(request, body, etag, tiles.CLIENT_SECONDS)
+    body, keep = tiles.cached_event_tile(request, filterset, tile, version)
+    return _tile_response(request, body, etag, tiles.CLIENT_SECONDS, after=keep)
 
 
 def basemap_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:

@@ -14,27 +14,35 @@ the events selected. Closer in a tile holds the events themselves, as long as
 there are no more than MAX_TILE_EVENTS of them; a tile with more (a city,
 or a country's events placed at its centre) stays in cells.
 
+Tiles in cells (every tile far out, the dense tiles closer in),
+without filters or with only the type and status filters, are read from the
+summed cells (TileCell, kept by triggers on the events): a few hundred rows
+rather than every event under the tile, with the same answer. Other filters
+group the events themselves.
+
 Tiles are kept in the cache, keyed by the data version (queries.data_version),
 the reader's view of the data and the filters; the data version is also their
-ETag.
+ETag. A tile built for a request is stored once it has been sent.
 """
 
 import hashlib
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
 from events import workflow
 from events.basemap import KINDS, basemap_version
 from events.features import event_properties
-from events.filters import EventFilterSet, box
-from events.models import Event, sees_unpublished
-from events.queries import bulk_read, data_version
+from events.filters import NOT_NARROWING, EventFilterSet, box
+from events.models import Event, TileCell, sees_unpublished
+from events.queries import data_version
 from tracker.replicas import read_connection
 
 EXTENT = 4096  # tile coordinates per side, the MVT default
@@ -44,13 +52,18 @@ MIN_ZOOM = 0
 MAX_ZOOM = 14
 # From this zoom a tile holds events one by one (unless too many).
 EVENTS_FROM_ZOOM = 9
+# The deepest zoom of the summed cells (TileCell, migration 0023), MAX_ZOOM:
+# a tile in cells reads them.
+SUMMED_TO_ZOOM = 14
 MAX_TILE_EVENTS = 4000
-# Grid cells per tile side: 16 cells of 256 coordinates, 32 pixels on a
-# tile drawn 512 pixels wide.
-CELLS_PER_SIDE = 16
-CELL = EXTENT // CELLS_PER_SIDE
-# The latitude of Web Mercator's square world.
-MERCATOR_LAT = 85.0511287798
+# Grid cells per tile side: 2^4 = 16 cells of 256 coordinates, 32 pixels on
+# a tile drawn 512 pixels wide.
+CELL_BITS = 4
+# Positions on the world's Web Mercator grid, 2^32 units to a side
+# (events_world_x and events_world_y, in the database; Web Mercator's square
+# world ends at 85.0511 degrees of latitude): a cell at zoom z is a position
+# shifted right by 32 - z - 4 bits.
+WORLD_BITS = 32
 # A bound on how long a cached tile can outlive a change that the data
 # version misses (see mapdata.CACHE_SECONDS).
 CACHE_SECONDS = 300
@@ -85,47 +98,53 @@ BASEMAP_FIELDS = {
     "country": "String",
 }
 
-# The tile's own events (west and north edges in, east and south out, so
-# that each event falls in one tile of a zoom), each at its position on the
-# world's grid at the zoom (its Web Mercator pixel, EXTENT to a tile); the
-# type most events in each cell share; and one point per cell at the mean
-# position of its events, in the tile's own coordinates.
-CELLS_SQL = """
-WITH selected AS ({selected}),
-projected AS (
-    SELECT (ST_X(point) + 180) / 360 * %(scale)s AS px,
-           (1 - ln(tan(radians(lat)) + 1 / cos(radians(lat))) / pi()) / 2
-               * %(scale)s AS py,
-           event_type, fatalities_best
-    FROM (SELECT point, event_type, fatalities_best,
-                 least(greatest(ST_Y(point), -{lat}), {lat}) AS lat
-          FROM selected
-          WHERE ST_X(point) >= %(west)s AND ST_X(point) < %(east)s
-            AND ST_Y(point) <= %(north)s AND ST_Y(point) > %(south)s) AS clamped
-),
-per_type AS (
-    SELECT floor(px / {cell})::bigint AS cx, floor(py / {cell})::bigint AS cy,
-           event_type, count(*) AS n, sum(px) AS sx, sum(py) AS sy,
-           sum(fatalities_best) AS fatalities
-    FROM projected
-    GROUP BY 1, 2, 3
-),
+# Cells: per cell and type, the events' count, the sums of their positions on
+# the world's grid (events_world_x and events_world_y, whole numbers: exact
+# sums, the same in any order) and their fatalities, from the events or from
+# the summed cells (PER_TYPE); then per cell the count, the type most of its
+# events share and one point at their mean position, in the tile's own
+# coordinates. Only the tile's own cells: each event is in one cell, and each
+# cell in one tile, of a zoom.
+CELLS_SQL = f"""
+WITH per_type AS ({{per_type}}),
 cells AS (
-    SELECT sum(n)::bigint AS count, sum(sx) / sum(n) AS x, sum(sy) / sum(n) AS y,
+    SELECT sum(n)::bigint AS count,
+           sum(sx)::float8 / sum(n)::float8 AS x, sum(sy)::float8 / sum(n)::float8 AS y,
            (array_agg(event_type ORDER BY n DESC, event_type))[1] AS type,
            coalesce(sum(fatalities), 0)::bigint AS fatalities
-    FROM per_type GROUP BY cx, cy
+    FROM per_type
+    WHERE cx >> {CELL_BITS} = %(x)s AND cy >> {CELL_BITS} = %(y)s
+    GROUP BY cx, cy
 )
-SELECT ST_AsMVT(tile, '{layer}', {extent}, 'geom')
+SELECT ST_AsMVT(tile, '{CELL_LAYER}', {EXTENT}, 'geom')
 FROM (
-    SELECT ST_MakePoint(round(x - %(x)s * {extent}), round(y - %(y)s * {extent}))
-               AS geom,
+    SELECT ST_MakePoint(round(x / %(unit)s - %(x)s * {EXTENT}),
+                        round(y / %(unit)s - %(y)s * {EXTENT})) AS geom,
            count, type, fatalities
     FROM cells
 ) AS tile
-""".format(
-    selected="{selected}", lat=MERCATOR_LAT, cell=CELL, extent=EXTENT, layer=CELL_LAYER
-)
+"""
+# Per cell and type, from the events.
+PER_TYPE_SQL = """
+    SELECT wx >> %(cell_shift)s AS cx, wy >> %(cell_shift)s AS cy, event_type,
+           count(*) AS n, sum(wx) AS sx, sum(wy) AS sy,
+           sum(fatalities_best) AS fatalities
+    FROM (SELECT events_world_x(point) AS wx, events_world_y(point) AS wy,
+                 event_type, fatalities_best
+          FROM ({selected}) AS selected) AS positioned
+    GROUP BY 1, 2, 3
+"""
+# Per cell and type, from the summed cells of the tile's zoom (the statuses
+# the reader sees added up).
+SUMMED_PER_TYPE_SQL = """
+    SELECT cx, cy, event_type, sum(count)::bigint AS n, sum(sx) AS sx,
+           sum(sy) AS sy, sum(fatalities) AS fatalities
+    FROM ({selected}) AS summed
+    GROUP BY 1, 2, 3
+"""
+# The filters the summed cells answer, as they answer them on the events:
+# columns of the event's own row that TileCell keeps under the same names.
+SUMMED_FILTERS = ("type", "status")
 
 # The events themselves, clipped to the tile and its buffer.
 EVENTS_SQL = f"""
@@ -140,6 +159,21 @@ FROM (
 ) AS tile
 WHERE geom IS NOT NULL
 """
+# Closer in, the events when the tile and its buffer hold no more than
+# %(limit)s of them (MAX_TILE_EVENTS, counted no further), else the cells:
+# one statement, whose branches not taken are not run. With the summed cells,
+# a tile whose own cells already hold more than %(limit)s events (DENSE_SQL)
+# is in cells without counting: its own events are among those of the tile
+# and its buffer.
+CHOICE_SQL = """
+SELECT CASE
+    WHEN {dense} THEN ({cells})
+    WHEN (SELECT count(*) FROM ({counted} LIMIT %(limit)s + 1) AS counted) <= %(limit)s
+    THEN ({events})
+    ELSE ({cells})
+END
+"""
+DENSE_SQL = "(SELECT coalesce(sum(count), 0) FROM ({selected}) AS own) > %(limit)s"
 
 # The boundaries under the events: areas (countries, provinces, regions) and
 # the border lines, each simplified to the tile's resolution and clipped to
@@ -238,17 +272,85 @@ def in_tile(events: QuerySet, tile: Tile, margin: float = 0.0) -> QuerySet:
     return events.filter(point__bboverlaps=box(west, south, east, north))
 
 
-def cells_statement(events: QuerySet, tile: Tile) -> tuple[str, dict]:
+def _cell_params(tile: Tile) -> dict:
+    return {
+        "x": tile.x,
+        "y": tile.y,
+        # World units to one tile coordinate, and cells' and tiles' shifts.
+        "unit": float(2 ** (WORLD_BITS - tile.z) // EXTENT),
+        "cell_shift": WORLD_BITS - tile.z - CELL_BITS,
+    }
+
+
+def cells_statement(
+    events: QuerySet, tile: Tile, prefix: str = "s"
+) -> tuple[str, dict]:
     """The cells tile of `events` (a filtered queryset) as SQL and parameters."""
-    selected = in_tile(events, tile).filter(point__isnull=False).order_by()
-    sql, params = selected.values(
-        "point", "event_type", "fatalities_best"
-    ).query.sql_with_params()
-    west, south, east, north = tile.edges()
-    return _named(
-        CELLS_SQL, sql, params, scale=2**tile.z * EXTENT, x=tile.x, y=tile.y,
-        west=west, south=south, east=east, north=north,
-    )  # fmt: skip
+    # The box finds the candidates by the index (a coordinate wider than the
+    # tile, for points on its edges); the grid then decides.
+    selected = in_tile(events, tile, margin=1 / EXTENT).filter(point__isnull=False)
+    sql, params = (
+        selected.order_by()
+        .values("point", "event_type", "fatalities_best")
+        .query.sql_with_params()
+    )
+    template = CELLS_SQL.replace("{per_type}", PER_TYPE_SQL)
+    return _named(template, sql, params, prefix, **_cell_params(tile))
+
+
+def summed_cells_statement(
+    summed: QuerySet, tile: Tile, prefix: str = "s"
+) -> tuple[str, dict]:
+    """The cells tile from the summed cells `summed` (TileCell rows the reader
+    may see, under the filters), for a tile to SUMMED_TO_ZOOM."""
+    sql, params = (
+        _summed_in_tile(summed, tile)
+        .values("cx", "cy", "event_type", "count", "sx", "sy", "fatalities")
+        .query.sql_with_params()
+    )
+    template = CELLS_SQL.replace("{per_type}", SUMMED_PER_TYPE_SQL)
+    return _named(template, sql, params, prefix, **_cell_params(tile))
+
+
+def summed_dense_statement(summed: QuerySet, tile: Tile) -> tuple[str, dict]:
+    """Whether the tile's own summed cells hold more than MAX_TILE_EVENTS
+    events, as an SQL condition and its parameters."""
+    sql, params = _summed_in_tile(summed, tile).values("count").query.sql_with_params()
+    return _named(DENSE_SQL, sql, params, "d")
+
+
+def _summed_in_tile(summed: QuerySet, tile: Tile) -> QuerySet:
+    """The summed cells of the tile's zoom inside the tile."""
+    first_x, first_y = tile.x << CELL_BITS, tile.y << CELL_BITS
+    side = 1 << CELL_BITS
+    return summed.filter(
+        zoom=tile.z,
+        cx__gte=first_x, cx__lt=first_x + side,
+        cy__gte=first_y, cy__lt=first_y + side,
+    ).order_by()  # fmt: skip
+
+
+def summed_cells(
+    filterset: EventFilterSet, user: AbstractBaseUser | AnonymousUser
+) -> QuerySet | None:
+    """
+    The summed cells (TileCell) of the events `filterset` selects for `user`,
+    or None when a filter needs the events themselves. Visibility is the
+    events' own rule (TileCell.objects.visible_to); the type and status
+    filters apply as they do to the events.
+    """
+    data = filterset.form.cleaned_data
+    narrowing = set(NOT_NARROWING) - {"updated_since"}
+    if any(
+        value not in (None, "", [])
+        for name, value in data.items()
+        if name not in narrowing and name not in SUMMED_FILTERS
+    ):
+        return None
+    summed = TileCell.objects.visible_to(user)
+    for name in SUMMED_FILTERS:
+        summed = filterset.filters[name].filter(summed, data.get(name))
+    return summed
 
 
 def events_statement(events: QuerySet, tile: Tile) -> tuple[str, dict]:
@@ -270,40 +372,82 @@ def events_statement(events: QuerySet, tile: Tile) -> tuple[str, dict]:
     return _named(EVENTS_SQL, sql, params, z=tile.z, x=tile.x, y=tile.y)
 
 
-def _named(template: str, selected: str, params: tuple, **named: object) -> tuple:
+def events_or_cells_statement(
+    events: QuerySet,
+    tile: Tile,
+    cells: tuple[str, dict],
+    dense: tuple[str, dict] = ("false", {}),
+) -> tuple[str, dict]:
+    """The events tile of `events`, or the `cells` statement's tile when the
+    tile holds more than MAX_TILE_EVENTS events (or when the `dense`
+    condition holds), as one statement."""
+    counted = in_tile(events, tile, margin=BUFFER / EXTENT).filter(point__isnull=False)
+    sql, params = counted.order_by().values("pk").query.sql_with_params()
+    events_sql, events_params = events_statement(events, tile)
+    template = CHOICE_SQL.replace("{events}", events_sql).replace("{cells}", cells[0])
+    template = template.replace("{dense}", dense[0])
+    template = template.replace("{counted}", "{selected}")
+    named = {**events_params, **cells[1], **dense[1], "limit": MAX_TILE_EVENTS}
+    return _named(template, sql, params, "n", **named)
+
+
+def _named(
+    template: str, selected: str, params: tuple, prefix: str = "s", **named: object
+) -> tuple:
     """
     A statement with the selection's positional parameters and the template's
-    named ones, as one dict of named parameters (psycopg takes one style).
+    named ones, as one dict of named parameters (psycopg takes one style);
+    the selection's are named `prefix` and their place.
     """
-    names = {f"s{index}": value for index, value in enumerate(params)}
+    names = {f"{prefix}{index}": value for index, value in enumerate(params)}
     selected = selected.replace("%%", "\0") % tuple(f"%({name})s" for name in names)
     selected = selected.replace("\0", "%%")
     return template.replace("{selected}", selected), {**names, **named}
 
 
-def count_at_most(events: QuerySet, tile: Tile, limit: int) -> int:
-    """How many events the tile holds, counted no further than `limit`."""
-    selected = in_tile(events, tile, margin=BUFFER / EXTENT).filter(point__isnull=False)
-    return selected.order_by().values("pk")[:limit].count()
+def tile_statement(
+    events: QuerySet, tile: Tile, summed: QuerySet | None = None
+) -> tuple[str, dict]:
+    """
+    The one statement that builds the tile of `events`: far out, the cells;
+    closer in, the events themselves, or the cells when there are too many.
+    The cells come from the summed cells `summed` when given, to
+    SUMMED_TO_ZOOM, else from the events.
+    """
+    if summed is not None and tile.z <= SUMMED_TO_ZOOM:
+        cells = summed_cells_statement(summed, tile, prefix="c")
+        if tile.z >= EVENTS_FROM_ZOOM:
+            dense = summed_dense_statement(summed, tile)
+            return events_or_cells_statement(events, tile, cells, dense)
+        return cells
+    cells = cells_statement(events, tile, prefix="c")
+    if tile.z >= EVENTS_FROM_ZOOM:
+        return events_or_cells_statement(events, tile, cells)
+    return cells
 
 
-def event_tile(events: QuerySet, tile: Tile) -> bytes:
-    """The tile of `events`: cells far out, the events themselves closer in."""
+def event_tile(events: QuerySet, tile: Tile, summed: QuerySet | None = None) -> bytes:
+    """The tile of `events` (and of their summed cells `summed`, if given)."""
     if events.query.is_empty():  # a filter that can match nothing
         return b""
-    with bulk_read():
-        if tile.z >= EVENTS_FROM_ZOOM and (
-            count_at_most(events, tile, MAX_TILE_EVENTS + 1) <= MAX_TILE_EVENTS
-        ):
-            sql, params = events_statement(events, tile)
-        else:
-            sql, params = cells_statement(events, tile)
-        with read_connection().cursor() as cursor:
-            # Enough memory to group a region's events in one hash table,
-            # rather than sort them on disk.
-            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+    sql, params = tile_statement(events, tile, summed)
+    connection = read_connection()
+    if summed is not None and tile.z <= SUMMED_TO_ZOOM:
+        # A few hundred rows of summed cells, or at most MAX_TILE_EVENTS
+        # events one by one: nothing to group, the statement alone.
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return bytes(cursor.fetchone()[0] or b"")
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        # Enough memory to group a region's events in one hash table, rather
+        # than sort them on disk; no JIT compilation, which costs more than
+        # it saves on statements of this size. One round trip for both.
+        cursor.execute(
+            "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
+            [WORK_MEM],
+        )
+        cursor.execute(sql, params)
+        return bytes(cursor.fetchone()[0] or b"")
 
 
 def basemap_tile(tile: Tile) -> bytes:
@@ -354,14 +498,20 @@ def event_tile_version(request: HttpRequest) -> str:
 
 
 def cached_event_tile(
-    request: HttpRequest, events: QuerySet, tile: Tile, version: str
-) -> bytes:
+    request: HttpRequest, filterset: EventFilterSet, tile: Tile, version: str
+) -> tuple[bytes, Callable[[], None] | None]:
+    """
+    The tile from the cache, or built now; and, for a tile built now, what
+    keeps it in the cache, for the caller to run once the tile is sent (the
+    write costs in proportion to the tile: pickling, compressing, storing).
+    """
     key = f"tile:events:{version}:{tile.z}/{tile.x}/{tile.y}"
     found = cache.get(key)
-    if found is None:
-        found = event_tile(events, tile)
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+    if found is not None:
+        return found, None
+    summed = summed_cells(filterset, request.user)
+    built = event_tile(filterset.qs, tile, summed)
+    return built, lambda: cache.set(key, built, CACHE_SECONDS)
 
 
 def cached_basemap_tile(tile: Tile, version: str) -> bytes:

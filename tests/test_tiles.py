@@ -11,10 +11,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.test import Client
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 
-from events import tiles
+from events import tile_views, tiles
 from events.models import Event, Location
 from tests import test_ogc_clients
 from tests.conftest import PERSONAS, WINDOW, SharedWorld, make_event, persona_client
@@ -279,6 +283,33 @@ def test_drafts_never_reach_an_anonymous_tile_even_from_the_cache(
 
 
 # --- ETags and the cache ---------------------------------------------------------
+
+
+def test_a_tile_is_kept_in_the_cache_once_sent(client: Client) -> None:
+    cache.clear()
+    make_event(title="In the tile", status=Event.Status.PUBLISHED)
+    iraq = Location.objects.get(code="IRQ").point
+    z, x, y = tile_of(iraq.x, iraq.y, 3)
+    request = RequestFactory().get(f"/tiles/events/{z}/{x}/{y}.mvt")
+    request.user = AnonymousUser()
+    response = tile_views.event_tile(request, z, x, y)
+    assert response.status_code == 200 and response.content
+    version = response["ETag"].strip('"')
+    key = f"tile:events:{version}:{z}/{x}/{y}"
+    # Kept when the server closes the response, after its last byte.
+    assert cache.get(key) is None
+    # As the test client closes a response: the test's connection stays open.
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    assert cache.get(key) == response.content
+    # The next reader's tile is the kept one: no statement builds it again.
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(f"/tiles/events/{z}/{x}/{y}.mvt")
+    assert again.content == response.content
+    assert not any("ST_AsMVT" in q["sql"] for q in queries.captured_queries)
 
 
 def test_etag_follows_the_data_version(client: Client) -> None:
