@@ -636,6 +636,10 @@ def filter_values() -> dict[str, dict[str, str]]:
         "bbox": {"bbox": "42,34,47,38"},
         "near": {"near": "36.19,44.01,50"},
         "q": {"q": "border agreement"},
+        # These two select nothing alone: they change how a window selects
+        # and which end of the order a page starts from.
+        "date_rule": {"date_rule": "starts"},
+        "sort": {"sort": "newest"},
         "agreement": {"agreement": str(Agreement.objects.order_by("id")[0].pk)},
         "updated_since": {"updated_since": year_back.isoformat(timespec="seconds")},
         # The bench reads as an anonymous client, for whom the reviewers'
@@ -689,13 +693,17 @@ def app_ordered(params: dict):
     from django.db.models import F, FloatField
     from django.db.models.functions import Cast
 
-    from events.api.pagination import BY_DATE, BY_RANK
-    from events.filters import search_query
+    from events.api.pagination import BY_RANK
+    from events.filters import EventFilterSet, search_query
+    from events.models import Event
 
-    events = filtered(params)
-    if "q" not in params:
-        return events.order_by(*BY_DATE.order_by())
-    # As EventViewSet.filtered ranks.
+    filterset = EventFilterSet(data=query_dict(params), queryset=Event.objects.published())
+    if not filterset.is_valid():
+        raise RuntimeError(filterset.errors)
+    events, order = filterset.qs, filterset.order()
+    # As EventViewSet.filtered orders and ranks.
+    if "q" not in params or order.explicit:
+        return events.annotate(**order.annotations).order_by(*order.order_by())
     rank = Cast(SearchRank(F("search_vector"), search_query(params["q"])), FloatField())
     return events.annotate(rank=rank).order_by(*BY_RANK.order_by())
 
@@ -721,21 +729,36 @@ def app_statements(params: dict) -> dict[str, tuple[str, list]]:
     }
 
 
-def hand_written_selection(params: dict) -> tuple[str, list, str | None, list]:
+def hand_written_selection(params: dict) -> tuple[str, list, list]:
     """
     The filters as one would write them by hand: a WHERE clause on
-    events_event (its location joined as l) with its arguments, and for `q`
-    the rank to order by, with its own.
+    events_event (its location joined as l) with its arguments, and the
+    order of the API's pages as (expression, arguments, descending) keys:
+    the rank for `q` (unless `sort` is given), the events whose period lies
+    outside a window after those within it, the start date and the id.
     """
     from events.filters import PartialDateField
     from events.models import EFFECTIVE_PERIOD
 
     where, args = ["events_event.status = 'published'"], []
+    keys: list[tuple[str, list, bool]] = []
+    newest = params.get("sort") == "newest"
     if "start" in params or "end" in params:
         first = PartialDateField().to_python(params.get("start"))
         last = PartialDateField().to_python(params.get("end"))
-        where.append(f"{EFFECTIVE_PERIOD} && daterange(%s::date, %s::date, '[]')")
-        args += [first and first.first, last and last.last]
+        bounds = [first and first.first, last and last.last]
+        if params.get("date_rule") == "starts":
+            for bound, operator in zip(bounds, (">=", "<="), strict=True):
+                if bound is not None:
+                    where.append(f"events_event.start_date {operator} %s")
+                    args.append(bound)
+        else:
+            where.append(f"{EFFECTIVE_PERIOD} && daterange(%s::date, %s::date, '[]')")
+            args += bounds
+            keys.append(
+                (f"NOT ({EFFECTIVE_PERIOD} <@ daterange(%s::date, %s::date, '[]'))",
+                 bounds, False)
+            )  # fmt: skip
     for name, column in [("type", "event_type"), ("status", "status")]:
         if name in params:
             where.append(f"events_event.{column} = ANY(%s)")
@@ -801,22 +824,28 @@ def hand_written_selection(params: dict) -> tuple[str, list, str | None, list]:
     if "updated_since" in params:
         where.append("events_event.updated_at >= %s")
         args.append(datetime.datetime.fromisoformat(params["updated_since"]))
+    dates = [
+        ("events_event.start_date", [], newest),
+        ("events_event.id", [], newest),
+    ]
     if "q" not in params:
-        return " AND ".join(where), args, None, []
+        return " AND ".join(where), args, keys + dates
     where.append("events_event.search_vector @@ websearch_to_tsquery('english', %s)")
     args.append(params["q"])
+    if "sort" in params:
+        return " AND ".join(where), args, keys + dates
     rank = (
         "ts_rank(events_event.search_vector, "
         "websearch_to_tsquery('english', %s))::float8"
     )
-    return " AND ".join(where), args, rank, [params["q"]]
+    return " AND ".join(where), args, [(rank, [params["q"]], True), *dates[:2]]
 
 
 def hand_written_statements(params: dict) -> dict[str, tuple[str, list]]:
     """The same first JSON page and exports, written by hand."""
     from events.models import Event
 
-    where, args, rank, rank_args = hand_written_selection(params)
+    where, args, keys = hand_written_selection(params)
     located = (
         "FROM events_event "
         "LEFT JOIN events_location l ON l.id = events_event.location_id"
@@ -826,8 +855,28 @@ def hand_written_statements(params: dict) -> dict[str, tuple[str, list]]:
         for field in Event._meta.concrete_fields
         if field.name != "search_vector"
     )
-    ranked = f", {rank} AS rank" if rank else ""
-    by_rank = "rank DESC, " if rank else ""
+    # Keys other than the event's own columns are selected as k0, k1, ...
+    named = [
+        (expression if not key_args and expression.startswith("events_event.")
+         else f"k{number}", expression, key_args, desc)
+        for number, (expression, key_args, desc) in enumerate(keys)
+    ]  # fmt: skip
+    selected = "".join(
+        f", {expression} AS {name}"
+        for name, expression, _, _ in named
+        if name != expression
+    )
+    selected_args = [arg for name, expression, key_args, _ in named
+                     if name != expression for arg in key_args]  # fmt: skip
+
+    def order(prefix: str, *, inner: bool = False) -> str:
+        return ", ".join(
+            (expression if inner and name == expression
+             else prefix + name.removeprefix("events_event."))
+            + (" DESC" if desc else "")
+            for name, expression, _, desc in named
+        )  # fmt: skip
+
     page = f"""
         SELECT page.*,
             (SELECT json_build_object('id', pl.id, 'name', pl.name, 'kind', pl.kind,
@@ -852,10 +901,10 @@ def hand_written_statements(params: dict) -> dict[str, tuple[str, list]]:
              FROM events_citation c JOIN events_sourcearticle s ON s.id = c.article_id
              WHERE c.event_id = page.id)
         FROM (
-            SELECT {columns}{ranked} {located} WHERE {where}
-            ORDER BY {by_rank}events_event.start_date, events_event.id LIMIT 101
+            SELECT {columns}{selected} {located} WHERE {where}
+            ORDER BY {order("", inner=True)} LIMIT 101
         ) AS page
-        ORDER BY {"page." + by_rank if rank else ""}page.start_date, page.id
+        ORDER BY {order("page.")}
     """
     feature = """
         json_build_object('type', 'Feature', 'id', events_event.id,
@@ -874,22 +923,23 @@ def hand_written_statements(params: dict) -> dict[str, tuple[str, list]]:
                 'status', events_event.status,
                 'updated_at', events_event.updated_at))::text
     """
-    order = (
-        f"{rank + ' DESC, ' if rank else ''}events_event.start_date, events_event.id"
+    ordered_by = ", ".join(
+        expression + (" DESC" if desc else "") for expression, _, desc in keys
     )
+    ordered_args = [arg for _, key_args, _ in keys for arg in key_args]
     # The exports' first rows, as one would ask for them: LIMIT.
     first = f"LIMIT {STREAMED_ROWS}"
     return {
-        "json": (page, rank_args + args),
+        "json": (page, selected_args + args),
         "geojson": (
-            f"SELECT {feature} {located} WHERE {where} ORDER BY {order} {first}",
-            args + rank_args,
+            f"SELECT {feature} {located} WHERE {where} ORDER BY {ordered_by} {first}",
+            args + ordered_args,
         ),
         "csv": csv_statement(
-            f"(SELECT events_event.*{ranked} {located} WHERE {where} ORDER BY "
-            f"{by_rank}events_event.start_date, events_event.id {first}) AS e",
-            rank_args + args,
-            order=f"{'e.rank DESC, ' if rank else ''}e.start_date, e.id",
+            f"(SELECT events_event.*{selected} {located} WHERE {where} ORDER BY "
+            f"{order('', inner=True)} {first}) AS e",
+            selected_args + args,
+            order=order("e."),
         ),
     }
 
