@@ -697,7 +697,9 @@ def app_ordered(params: dict):
     from events.filters import EventFilterSet, search_query
     from events.models import Event
 
-    filterset = EventFilterSet(data=query_dict(params), queryset=Event.objects.published())
+    filterset = EventFilterSet(
+        data=query_dict(params), queryset=Event.objects.published()
+    )
     if not filterset.is_valid():
         raise RuntimeError(filterset.errors)
     events, order = filterset.qs, filterset.order()
