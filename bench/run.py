@@ -716,10 +716,10 @@ def app_statements(params: dict) -> dict[str, tuple[str, list]]:
     from events.api.serializers import with_embedded_json
     from events.api.views import LIST_DEFERRED
     from events.features import FEED_PROPERTIES, features
-    from events.queries import first_rows_apart
+    from events.queries import first_rows_apart, narrowed
 
     events = app_ordered(params)
-    page = with_embedded_json(events).defer(*LIST_DEFERRED)[:101]
+    page = narrowed(with_embedded_json(events).defer(*LIST_DEFERRED)[:101])
     # A stream's first rows come from its first statement (the rest follow
     # from another, after them).
     return {
