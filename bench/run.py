@@ -843,6 +843,40 @@ def hand_written_selection(params: dict) -> tuple[str, list, list]:
     return " AND ".join(where), args, [(rank, [params["q"]], True), *dates[:2]]
 
 
+def hand_written_parts(params: dict) -> list[tuple[str, list]] | None:
+    """
+    For a page that lists a window's precise events before its vague ones,
+    each of the two as one writes it to walk an index: the events within
+    the window (which start in it), and those holding a day on either side
+    of one of its ends (found by the period index). None for other orders.
+    """
+    from events.filters import PartialDateField
+    from events.models import EFFECTIVE_PERIOD
+
+    windowed = "start" in params or "end" in params
+    if not windowed or params.get("date_rule") == "starts":
+        return None
+    if "q" in params and "sort" not in params:
+        return None
+    first = PartialDateField().to_python(params.get("start"))
+    last = PartialDateField().to_python(params.get("end"))
+    first, last = first and first.first, last and last.last
+    within = [f"{EFFECTIVE_PERIOD} <@ daterange(%s::date, %s::date, '[]')"]
+    within_args: list = [first, last]
+    edges, edge_args = [], []
+    if first is not None:
+        within.append("events_event.start_date >= %s")
+        within_args.append(first)
+        edges.append(f"{EFFECTIVE_PERIOD} @> daterange(%s::date - 1, %s::date, '[]')")
+        edge_args += [first, first]
+    if last is not None:
+        within.append("events_event.start_date <= %s")
+        within_args.append(last)
+        edges.append(f"{EFFECTIVE_PERIOD} @> daterange(%s::date, %s::date + 1, '[]')")
+        edge_args += [last, last]
+    return [(" AND ".join(within), within_args), (f"({' OR '.join(edges)})", edge_args)]
+
+
 def hand_written_statements(params: dict) -> dict[str, tuple[str, list]]:
     """The same first JSON page and exports, written by hand."""
     from events.models import Event
@@ -852,6 +886,22 @@ def hand_written_statements(params: dict) -> dict[str, tuple[str, list]]:
         "FROM events_event "
         "LEFT JOIN events_location l ON l.id = events_event.location_id"
     )
+    located_args: list = []
+    if parts := hand_written_parts(params):
+        # The first rows of each part, then the page among them.
+        desc = " DESC" if params.get("sort") == "newest" else ""
+        union = " UNION ALL ".join(
+            f"(SELECT events_event.* {located} WHERE {where} AND {part} "
+            f"ORDER BY events_event.start_date{desc}, events_event.id{desc} "
+            f"LIMIT 101)"
+            for part, _ in parts
+        )
+        located_args = [arg for _, part_args in parts for arg in args + part_args]
+        located = (
+            f"FROM ({union}) AS events_event "
+            "LEFT JOIN events_location l ON l.id = events_event.location_id"
+        )
+        where, args = "true", []
     columns = ", ".join(
         f"events_event.{field.column}"
         for field in Event._meta.concrete_fields
@@ -932,15 +982,15 @@ def hand_written_statements(params: dict) -> dict[str, tuple[str, list]]:
     # The exports' first rows, as one would ask for them: LIMIT.
     first = f"LIMIT {STREAMED_ROWS}"
     return {
-        "json": (page, selected_args + args),
+        "json": (page, selected_args + located_args + args),
         "geojson": (
             f"SELECT {feature} {located} WHERE {where} ORDER BY {ordered_by} {first}",
-            args + ordered_args,
+            located_args + args + ordered_args,
         ),
         "csv": csv_statement(
             f"(SELECT events_event.*{selected} {located} WHERE {where} ORDER BY "
             f"{order('', inner=True)} {first}) AS e",
-            selected_args + args,
+            selected_args + located_args + args,
             order=order("e."),
         ),
     }
