@@ -954,15 +954,6 @@ class Event(models.Model):
             GistIndex(
                 RawSQL(EFFECTIVE_PERIOD, []), F("point"), name="event_period_idx"
             ),
-            # The published events' points: `bbox`, `near`, `country` and
-            # `location` for anyone who reads published events only, without
-            # ANDing a bitmap of every published event (920,000 entries,
-            # 120-240 ms at a million) to the spatial index's.
-            GistIndex(
-                fields=["point"],
-                condition=Q(status="published"),
-                name="event_published_point_idx",
-            ),
             # Incremental sync: "changed since" for REST clients.
             models.Index(fields=["updated_at", "id"], name="event_updated_idx"),
             # Full-text search (`q`), ranked.
