@@ -679,6 +679,10 @@ def filter_values() -> dict[str, dict[str, str]]:
         "bbox": {"bbox": "42,34,47,38"},
         "near": {"near": "36.19,44.01,50"},
         "q": {"q": "border agreement"},
+        # These two select nothing alone: they change how a window selects
+        # and which end of the order a page starts from.
+        "date_rule": {"date_rule": "starts"},
+        "sort": {"sort": "newest"},
         "agreement": {"agreement": str(Agreement.objects.order_by("id")[0].pk)},
         "updated_since": {"updated_since": year_back.isoformat(timespec="seconds")},
         # The bench reads as an anonymous client, for whom the reviewers'
@@ -732,13 +736,19 @@ def app_ordered(params: dict):
     from django.db.models import F, FloatField
     from django.db.models.functions import Cast
 
-    from events.api.pagination import BY_DATE, BY_RANK
-    from events.filters import search_query
+    from events.api.pagination import BY_RANK
+    from events.filters import EventFilterSet, search_query
+    from events.models import Event
 
-    events = filtered(params)
-    if "q" not in params:
-        return events.order_by(*BY_DATE.order_by())
-    # As EventViewSet.filtered ranks.
+    filterset = EventFilterSet(
+        data=query_dict(params), queryset=Event.objects.published()
+    )
+    if not filterset.is_valid():
+        raise RuntimeError(filterset.errors)
+    events, order = filterset.qs, filterset.order()
+    # As EventViewSet.filtered orders and ranks.
+    if "q" not in params or order.explicit:
+        return events.annotate(**order.annotations).order_by(*order.order_by())
     rank = Cast(SearchRank(F("search_vector"), search_query(params["q"])), FloatField())
     return events.annotate(rank=rank).order_by(*BY_RANK.order_by())
 
@@ -749,10 +759,10 @@ def app_statements(params: dict) -> dict[str, tuple[str, list]]:
     from events.api.serializers import with_embedded_json
     from events.api.views import LIST_DEFERRED
     from events.features import FEED_PROPERTIES, features
-    from events.queries import first_rows_apart
+    from events.queries import first_rows_apart, narrowed
 
     events = app_ordered(params)
-    page = with_embedded_json(events).defer(*LIST_DEFERRED)[:101]
+    page = narrowed(with_embedded_json(events).defer(*LIST_DEFERRED)[:101])
     # A stream's first rows come from its first statement (the rest follow
     # from another, after them).
     return {
@@ -764,21 +774,36 @@ def app_statements(params: dict) -> dict[str, tuple[str, list]]:
     }
 
 
-def hand_written_selection(params: dict) -> tuple[str, list, str | None, list]:
+def hand_written_selection(params: dict) -> tuple[str, list, list]:
     """
     The filters as one would write them by hand: a WHERE clause on
-    events_event (its location joined as l) with its arguments, and for `q`
-    the rank to order by, with its own.
+    events_event (its location joined as l) with its arguments, and the
+    order of the API's pages as (expression, arguments, descending) keys:
+    the rank for `q` (unless `sort` is given), the events whose period lies
+    outside a window after those within it, the start date and the id.
     """
     from events.filters import PartialDateField
     from events.models import EFFECTIVE_PERIOD
 
     where, args = ["events_event.status = 'published'"], []
+    keys: list[tuple[str, list, bool]] = []
+    newest = params.get("sort") == "newest"
     if "start" in params or "end" in params:
         first = PartialDateField().to_python(params.get("start"))
         last = PartialDateField().to_python(params.get("end"))
-        where.append(f"{EFFECTIVE_PERIOD} && daterange(%s::date, %s::date, '[]')")
-        args += [first and first.first, last and last.last]
+        bounds = [first and first.first, last and last.last]
+        if params.get("date_rule") == "starts":
+            for bound, operator in zip(bounds, (">=", "<="), strict=True):
+                if bound is not None:
+                    where.append(f"events_event.start_date {operator} %s")
+                    args.append(bound)
+        else:
+            where.append(f"{EFFECTIVE_PERIOD} && daterange(%s::date, %s::date, '[]')")
+            args += bounds
+            keys.append(
+                (f"NOT ({EFFECTIVE_PERIOD} <@ daterange(%s::date, %s::date, '[]'))",
+                 bounds, False)
+            )  # fmt: skip
     for name, column in [("type", "event_type"), ("status", "status")]:
         if name in params:
             where.append(f"events_event.{column} = ANY(%s)")
@@ -844,33 +869,109 @@ def hand_written_selection(params: dict) -> tuple[str, list, str | None, list]:
     if "updated_since" in params:
         where.append("events_event.updated_at >= %s")
         args.append(datetime.datetime.fromisoformat(params["updated_since"]))
+    dates = [
+        ("events_event.start_date", [], newest),
+        ("events_event.id", [], newest),
+    ]
     if "q" not in params:
-        return " AND ".join(where), args, None, []
+        return " AND ".join(where), args, keys + dates
     where.append("events_event.search_vector @@ websearch_to_tsquery('english', %s)")
     args.append(params["q"])
+    if "sort" in params:
+        return " AND ".join(where), args, keys + dates
     rank = (
         "ts_rank(events_event.search_vector, "
         "websearch_to_tsquery('english', %s))::float8"
     )
-    return " AND ".join(where), args, rank, [params["q"]]
+    return " AND ".join(where), args, [(rank, [params["q"]], True), *dates[:2]]
+
+
+def hand_written_parts(params: dict) -> list[tuple[str, list]] | None:
+    """
+    For a page that lists a window's precise events before its vague ones,
+    each of the two as one writes it to walk an index: the events within
+    the window (which start in it), and those holding a day on either side
+    of one of its ends (found by the period index). None for other orders.
+    """
+    from events.filters import PartialDateField
+    from events.models import EFFECTIVE_PERIOD
+
+    windowed = "start" in params or "end" in params
+    if not windowed or params.get("date_rule") == "starts":
+        return None
+    if "q" in params and "sort" not in params:
+        return None
+    first = PartialDateField().to_python(params.get("start"))
+    last = PartialDateField().to_python(params.get("end"))
+    first, last = first and first.first, last and last.last
+    within = [f"{EFFECTIVE_PERIOD} <@ daterange(%s::date, %s::date, '[]')"]
+    within_args: list = [first, last]
+    edges, edge_args = [], []
+    if first is not None:
+        within.append("events_event.start_date >= %s")
+        within_args.append(first)
+        edges.append(f"{EFFECTIVE_PERIOD} @> daterange(%s::date - 1, %s::date, '[]')")
+        edge_args += [first, first]
+    if last is not None:
+        within.append("events_event.start_date <= %s")
+        within_args.append(last)
+        edges.append(f"{EFFECTIVE_PERIOD} @> daterange(%s::date, %s::date + 1, '[]')")
+        edge_args += [last, last]
+    return [(" AND ".join(within), within_args), (f"({' OR '.join(edges)})", edge_args)]
 
 
 def hand_written_statements(params: dict) -> dict[str, tuple[str, list]]:
     """The same first JSON page and exports, written by hand."""
     from events.models import Event
 
-    where, args, rank, rank_args = hand_written_selection(params)
+    where, args, keys = hand_written_selection(params)
     located = (
         "FROM events_event "
         "LEFT JOIN events_location l ON l.id = events_event.location_id"
     )
+    located_args: list = []
+    if parts := hand_written_parts(params):
+        # The first rows of each part, then the page among them.
+        desc = " DESC" if params.get("sort") == "newest" else ""
+        union = " UNION ALL ".join(
+            f"(SELECT events_event.* {located} WHERE {where} AND {part} "
+            f"ORDER BY events_event.start_date{desc}, events_event.id{desc} "
+            f"LIMIT 101)"
+            for part, _ in parts
+        )
+        located_args = [arg for _, part_args in parts for arg in args + part_args]
+        located = (
+            f"FROM ({union}) AS events_event "
+            "LEFT JOIN events_location l ON l.id = events_event.location_id"
+        )
+        where, args = "true", []
     columns = ", ".join(
         f"events_event.{field.column}"
         for field in Event._meta.concrete_fields
         if field.name != "search_vector"
     )
-    ranked = f", {rank} AS rank" if rank else ""
-    by_rank = "rank DESC, " if rank else ""
+    # Keys other than the event's own columns are selected as k0, k1, ...
+    named = [
+        (expression if not key_args and expression.startswith("events_event.")
+         else f"k{number}", expression, key_args, desc)
+        for number, (expression, key_args, desc) in enumerate(keys)
+    ]  # fmt: skip
+    selected = "".join(
+        f", {expression} AS {name}"
+        for name, expression, _, _ in named
+        if name != expression
+    )
+    selected_args = [arg for name, expression, key_args, _ in named
+                     if name != expression for arg in key_args]  # fmt: skip
+
+    def order(prefix: str, *, inner: bool = False) -> str:
+        return ", ".join(
+            (expression if inner and name == expression
+             else prefix + name.removeprefix("events_event."))
+            + (" DESC" if desc else "")
+            for name, expression, _, desc in named
+        )  # fmt: skip
+
     page = f"""
         SELECT page.*,
             (SELECT json_build_object('id', pl.id, 'name', pl.name, 'kind', pl.kind,
@@ -895,10 +996,10 @@ def hand_written_statements(params: dict) -> dict[str, tuple[str, list]]:
              FROM events_citation c JOIN events_sourcearticle s ON s.id = c.article_id
              WHERE c.event_id = page.id)
         FROM (
-            SELECT {columns}{ranked} {located} WHERE {where}
-            ORDER BY {by_rank}events_event.start_date, events_event.id LIMIT 101
+            SELECT {columns}{selected} {located} WHERE {where}
+            ORDER BY {order("", inner=True)} LIMIT 101
         ) AS page
-        ORDER BY {"page." + by_rank if rank else ""}page.start_date, page.id
+        ORDER BY {order("page.")}
     """
     feature = """
         json_build_object('type', 'Feature', 'id', events_event.id,
@@ -917,22 +1018,23 @@ def hand_written_statements(params: dict) -> dict[str, tuple[str, list]]:
                 'status', events_event.status,
                 'updated_at', events_event.updated_at))::text
     """
-    order = (
-        f"{rank + ' DESC, ' if rank else ''}events_event.start_date, events_event.id"
+    ordered_by = ", ".join(
+        expression + (" DESC" if desc else "") for expression, _, desc in keys
     )
+    ordered_args = [arg for _, key_args, _ in keys for arg in key_args]
     # The exports' first rows, as one would ask for them: LIMIT.
     first = f"LIMIT {STREAMED_ROWS}"
     return {
-        "json": (page, rank_args + args),
+        "json": (page, selected_args + located_args + args),
         "geojson": (
-            f"SELECT {feature} {located} WHERE {where} ORDER BY {order} {first}",
-            args + rank_args,
+            f"SELECT {feature} {located} WHERE {where} ORDER BY {ordered_by} {first}",
+            located_args + args + ordered_args,
         ),
         "csv": csv_statement(
-            f"(SELECT events_event.*{ranked} {located} WHERE {where} ORDER BY "
-            f"{by_rank}events_event.start_date, events_event.id {first}) AS e",
-            rank_args + args,
-            order=f"{'e.rank DESC, ' if rank else ''}e.start_date, e.id",
+            f"(SELECT events_event.*{selected} {located} WHERE {where} ORDER BY "
+            f"{order('', inner=True)} {first}) AS e",
+            selected_args + located_args + args,
+            order=order("e."),
         ),
     }
 

@@ -17,7 +17,7 @@ from django.contrib.gis.measure import D
 from django.contrib.postgres.search import SearchQuery
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, When
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_filters.fields import MultipleChoiceField
@@ -468,14 +468,85 @@ def event_order(
     )
 
 
-def vague_in(first: datetime.date | None, last: datetime.date | None) -> RawSQL:
+class PeriodSQL(Expression):
+    """
+    SQL about an event's period widened to its precision: `template` with
+    `{period}` for EFFECTIVE_PERIOD and `{start}` for the start date, read
+    from the event under whatever alias the query gives it (inside a
+    subquery of a query on events too, where the table's own name would
+    name the outer query's row).
+    """
+
+    output_field = BooleanField()
+    COLUMNS = ("start_date", "end_date", "date_precision")
+
+    def __init__(self, template: str, params: list) -> None:
+        super().__init__()
+        self.template, self.params = template, list(params)
+        self.columns = [F(name) for name in self.COLUMNS]
+
+    def get_source_expressions(self) -> list:
+        return self.columns
+
+    def set_source_expressions(self, expressions: list) -> None:
+        self.columns = list(expressions)
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        period = EFFECTIVE_PERIOD
+        for name, column in zip(self.COLUMNS, self.columns, strict=True):
+            sql, _ = compiler.compile(column)
+            period = period.replace(f'"events_event"."{name}"', sql)
+        start, _ = compiler.compile(self.columns[0])
+        sql = self.template.format(period=period, start=start)
+        return f"({sql})", self.params
+
+
+class VagueIn(PeriodSQL):
+    """
+    Whether an event's period, widened to its precision, reaches outside
+    first to last (None: open): it overlaps the window but is not within it.
+    Its `parts()` select each of its two values among the events that
+    overlap the window by conditions an index answers (queries.narrowed).
+    """
+
+    def __init__(self, first: datetime.date | None, last: datetime.date | None):
+        super().__init__(
+            "NOT ({period} <@ daterange(%s::date, %s::date, '[]'))", [first, last]
+        )
+        self.first, self.last = first, last
+
+    def parts(self) -> tuple[Q, Q]:
+        """
+        Among events overlapping the window: those within it (False), and
+        those reaching outside it (True). An event within the window starts
+        in it, so a walk of the start-date index starts at its first day
+        and stops at its last. One reaching outside holds the window's first
+        day and the day before, or its last day and the day after (a period
+        is one piece): event_period_idx finds those, a few thousand at most.
+        """
+        first, last = self.first, self.last
+        within = Q(
+            PeriodSQL("{period} <@ daterange(%s::date, %s::date, '[]')", [first, last])
+        )
+        if first is not None:
+            within &= Q(start_date__gte=first)
+        if last is not None:
+            within &= Q(start_date__lte=last)
+        edges, params = [], []
+        if first is not None:
+            edges.append("{period} @> daterange(%s::date - 1, %s::date, '[]')")
+            params += [first, first]
+        if last is not None:
+            edges.append("{period} @> daterange(%s::date, %s::date + 1, '[]')")
+            params += [last, last]
+        outside = Q(PeriodSQL(f"({' OR '.join(edges)})", params))
+        return within, outside
+
+
+def vague_in(first: datetime.date | None, last: datetime.date | None) -> VagueIn:
     """Whether an event's period, widened to its precision, reaches outside
     first to last (None: open): it overlaps the window but is not within it."""
-    return RawSQL(
-        f"NOT ({EFFECTIVE_PERIOD} <@ daterange(%s::date, %s::date, '[]'))",
-        [first, last],
-        output_field=BooleanField(),
-    )
+    return VagueIn(first, last)
 
 
 def in_period(
@@ -911,7 +982,7 @@ class RevisionFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
 
-def overlapping(first: datetime.date | None, last: datetime.date | None) -> RawSQL:
+def overlapping(first: datetime.date | None, last: datetime.date | None) -> PeriodSQL:
     """
     Events whose range, widened to its precision, shares a day with first to
     last (None: unbounded). Both ends in one range condition, which
@@ -927,9 +998,9 @@ def overlapping(first: datetime.date | None, last: datetime.date | None) -> RawS
     Both days, not `first` alone: the events that start on `first` (every
     "2023" event for `start=2023`) are not read for it.
     """
-    condition = f"{EFFECTIVE_PERIOD} && daterange(%s::date, %s::date, '[]')"
+    condition = "{period} && daterange(%s::date, %s::date, '[]')"
     if first is None:
-        return RawSQL(condition, [first, last], output_field=BooleanField())
+        return PeriodSQL(condition, [first, last])
     # The subquery's own events_event: inside it, the name is its table.
     # "+ 0": min() of an indexed column becomes a walk of that index in
     # order, testing each event until one holds the day (800,000 of them).
@@ -937,10 +1008,9 @@ def overlapping(first: datetime.date | None, last: datetime.date | None) -> RawS
         f"(SELECT LEAST(%s::date, min(start_date + 0)) FROM events_event "
         f"WHERE {EFFECTIVE_PERIOD} @> daterange(%s::date - 1, %s::date, '[]'))"
     )
-    return RawSQL(
-        f'({condition} AND "events_event"."start_date" >= {earliest})',
+    return PeriodSQL(
+        f"({condition} AND {{start}} >= {earliest})",
         [first, last, first, first, first],
-        output_field=BooleanField(),
     )
 
 

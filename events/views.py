@@ -62,7 +62,7 @@ from events.models import (
     period_bounds,
     sees_unpublished,
 )
-from events.queries import data_version, rows_after
+from events.queries import data_version, narrowed, rows_after
 
 RECENT_EVENTS = 10
 # What a list of events (templates/events/_event_list.html) shows of each: not
@@ -106,7 +106,7 @@ def _first_rows(events: EventQuerySet, count: int) -> list[Event]:
         connections[events.db].cursor() as cursor,
     ):
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        return list(events[:count])
+        return list(narrowed(events[:count]))
 
 
 def _page(

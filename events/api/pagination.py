@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
 from events.http import NAMES_NOTHING
-from events.queries import rows_after
+from events.queries import narrowed, rows_after
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
@@ -197,7 +197,7 @@ def paginate(request: Request, queryset: QuerySet, ordering: Ordering) -> Page:
     position = read_cursor(request, ordering)
     if position is not None:
         queryset = after(queryset, ordering, position)
-    rows = list(queryset.order_by(*ordering.order_by())[: size + 1])
+    rows = list(narrowed(queryset.order_by(*ordering.order_by())[: size + 1]))
     next_url = None
     if len(rows) > size:
         rows = rows[:size]

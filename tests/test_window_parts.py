@@ -1,0 +1,109 @@
+"""
+A window's precise events before its vague ones, read from the first rows of
+each part (queries.narrowed): the same rows, in the same order, as sorting
+every event the window selects, for every window, order, cursor and slice.
+"""
+
+import datetime
+import itertools
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+
+from events.filters import EventFilterSet
+from events.models import Event
+from events.queries import first_rows_apart, narrowed, rows_after
+from tests.conftest import make_event
+
+pytestmark = pytest.mark.django_db
+
+PRECISIONS = ["day", "week", "month", "year"]
+
+
+@pytest.fixture
+def spread() -> None:
+    """Events of every precision around the turns of months and years of 2031
+    to 2033, several on the same day (ties broken by id)."""
+    days = [
+        datetime.date(2031, 12, 31), datetime.date(2032, 1, 1),
+        datetime.date(2032, 2, 29), datetime.date(2032, 6, 1),
+        datetime.date(2032, 6, 30), datetime.date(2032, 7, 1),
+        datetime.date(2032, 12, 31), datetime.date(2033, 1, 1),
+    ]  # fmt: skip
+    for number, (day, precision) in enumerate(itertools.product(days, PRECISIONS)):
+        end = day + datetime.timedelta(days=number % 3 * 20)
+        for copy in range(2):
+            make_event(
+                title=f"{precision} {day} {copy}",
+                start_date=day,
+                end_date=end,
+                date_precision=precision,
+                status=Event.Status.PUBLISHED,
+            )
+
+
+WINDOWS = [
+    "start=2032",
+    "end=2032-06",
+    "start=2032-06&end=2032-06",
+    "start=2032-06-30&end=2032-07-01",
+    "start=2032-W26",
+    "start=2031-12&end=2033-01",
+]
+
+
+def test_the_windows_hold_both_parts(spread) -> None:
+    kinds = set()
+    for window in WINDOWS:
+        filterset = EventFilterSet(data=QueryDict(window))
+        assert filterset.is_valid()
+        events = filterset.order().apply(filterset.qs)
+        kinds |= set(events.values_list("vague", flat=True))
+    assert kinds == {False, True}
+
+
+@pytest.mark.parametrize("window", WINDOWS)
+@pytest.mark.parametrize("sort", ["", "&sort=newest", "&sort=oldest"])
+def test_the_parts_give_the_whole_order(spread, window: str, sort: str) -> None:
+    filterset = EventFilterSet(data=QueryDict(window + sort))
+    assert filterset.is_valid(), filterset.errors
+    order = filterset.order()
+    assert order.keys[0][0] == "vague"
+    events = order.apply(filterset.qs)
+    whole = list(events.values_list("vague", "start_date", "id"))
+    assert any(vague for vague, *_ in whole)
+    for size in (1, 3, 7, len(whole) + 1):
+        assert [e.pk for e in narrowed(events[:size])] == [r[2] for r in whole[:size]]
+    # After each position, as the next page reads.
+    for position, (vague, day, pk) in enumerate(whole):
+        after = rows_after(events, order.keys, (vague, day, pk)).order_by(
+            *order.order_by()
+        )
+        rest = [r[2] for r in whole[position + 1 :]]
+        assert [e.pk for e in narrowed(after[:4])] == rest[:4]
+    # Slices that start further on, as a stream's second statement reads.
+    assert [e.pk for e in narrowed(events[2:9])] == [r[2] for r in whole[2:9]]
+
+
+def test_the_page_reads_each_part_not_the_whole_window(spread) -> None:
+    filterset = EventFilterSet(data=QueryDict("start=2032-06&end=2032-06"))
+    assert filterset.is_valid()
+    events = filterset.order().apply(filterset.qs)
+    with CaptureQueriesContext(connection) as queries:
+        list(narrowed(events[:5]))
+    (sql,) = [query["sql"] for query in queries.captured_queries]
+    assert "UNION ALL" in sql and sql.count("LIMIT 5") == 3
+    # A stream's first two statements are narrowed; the rest reads on.
+    pieces = first_rows_apart(events)
+    assert [("UNION ALL" in str(piece.query)) for piece in pieces] == [
+        True,
+        True,
+        False,
+    ]
+
+
+def test_other_orders_are_left_alone(spread) -> None:
+    events = Event.objects.order_by("start_date", "id")[:5]
+    assert narrowed(events) is events
