@@ -113,6 +113,8 @@ def compare(gets: dict[str, Get], paths: dict[str, str], repeat: int) -> dict:
         for name, path in paths.items():
             for build in order:
                 times[name][build].append(timed(build, path))
+        if (turn + 1) % 10 == 0:
+            print(f"  {turn + 1} of {repeat} turns", file=sys.stderr)
     figures = {}
     for name, measured in times.items():
         single, replicated = measured["single"], measured["replicated"]
