@@ -35,6 +35,7 @@ from events.features import event_properties
 from events.filters import EventFilterSet, box
 from events.models import Event, sees_unpublished
 from events.queries import bulk_read, data_version
+from tracker.cache import lasting
 from tracker.replicas import read_connection
 
 EXTENT = 4096  # tile coordinates per side, the MVT default
@@ -357,11 +358,7 @@ def cached_event_tile(
     request: HttpRequest, events: QuerySet, tile: Tile, version: str
 ) -> bytes:
     key = f"tile:events:{version}:{tile.z}/{tile.x}/{tile.y}"
-    found = cache.get(key)
-    if found is None:
-        found = event_tile(events, tile)
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+    return lasting(key, lambda: event_tile(events, tile), CACHE_SECONDS)
 
 
 def cached_basemap_tile(tile: Tile, version: str) -> bytes:
