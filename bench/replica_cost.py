@@ -75,12 +75,16 @@ TURN = "{turn}"
 Get = Callable[[str], tuple[int, dict[str, str], bytes]]
 
 
-def compare(gets: dict[str, Get], paths: dict[str, str], repeat: int) -> dict:
+def compare(
+    gets: dict[str, Get], paths: dict[str, str], repeat: int, seconds: float
+) -> dict:
     """
     Each path through both builds in turns: per path, each build's median
-    milliseconds and the median of the turns' ratios (replicated ÷ single).
-    Before timing, each path must answer 200 on both, the replicated build
-    from the replica (X-Database).
+    milliseconds and their ratio (replicated ÷ single). A path gets `repeat`
+    turns, or as many more as fill about `seconds` of each build's time (by
+    its warm-up): a short answer varies more with the machine's load, and needs more
+    turns for as steady a median. Before timing, each path must answer 200
+    on both, the replicated build from the replica (X-Database).
     """
     numbers = iter(range(10**9))
 
@@ -95,7 +99,9 @@ def compare(gets: dict[str, Get], paths: dict[str, str], repeat: int) -> dict:
             raise RuntimeError(f"{build} {path}: {status} {body[:300]!r}")
         return spent
 
+    turns = {}
     for name, path in paths.items():
+        warm = []
         for build in BUILDS:
             status, headers, body = gets[build](url(path))
             if status != 200:
@@ -105,35 +111,40 @@ def compare(gets: dict[str, Get], paths: dict[str, str], repeat: int) -> dict:
                     f"{name}: the replicated build read from "
                     f"{headers.get('x-database')!r}, not the replica"
                 )
-            for _ in range(2):  # warm-up: connections, caches, buffers
-                timed(build, path)
+            # Warm-up: connections, caches, buffers.
+            warm += [timed(build, path) for _ in range(3)]
+        turns[name] = max(repeat, int(seconds / min(warm)))
     times = {name: {build: [] for build in BUILDS} for name in paths}
-    for turn in range(repeat):
+    total = max(turns.values())
+    for turn in range(total):
         order = BUILDS if turn % 2 else tuple(reversed(BUILDS))
         for name, path in paths.items():
-            for build in order:
-                times[name][build].append(timed(build, path))
-        if (turn + 1) % 10 == 0:
-            print(f"  {turn + 1} of {repeat} turns", file=sys.stderr)
+            if turn < turns[name]:
+                for build in order:
+                    times[name][build].append(timed(build, path))
+        if (turn + 1) % 100 == 0:
+            print(f"  {turn + 1} of {total} turns", file=sys.stderr)
     figures = {}
     for name, measured in times.items():
-        single, replicated = measured["single"], measured["replicated"]
-        ratios = [r / s for s, r in zip(single, replicated, strict=True)]
+        single = statistics.median(measured["single"])
+        replicated = statistics.median(measured["replicated"])
         figures[name] = {
             "path": paths[name],
-            "single_ms": round(statistics.median(single) * 1000, 2),
-            "replicated_ms": round(statistics.median(replicated) * 1000, 2),
-            "ratio": round(statistics.median(ratios), 3),
+            "turns": turns[name],
+            "single_ms": round(single * 1000, 2),
+            "replicated_ms": round(replicated * 1000, 2),
+            "ratio": round(replicated / single, 3),
         }
     return figures
 
 
 def print_table(figures: dict) -> None:
     width = max(map(len, figures))
-    print(f"{'path':<{width}}  single ms  replicated ms  ratio", file=sys.stderr)
+    print(f"{'path':<{width}}  turns  single ms  replicated ms  ratio", file=sys.stderr)
     for name, row in figures.items():
         print(
-            f"{name:<{width}}  {row['single_ms']:>9}  {row['replicated_ms']:>13}"
+            f"{name:<{width}}  {row['turns']:>5}  {row['single_ms']:>9}"
+            f"  {row['replicated_ms']:>13}"
             f"  {row['ratio']:>5}",
             file=sys.stderr,
         )
@@ -175,8 +186,7 @@ def bench_paths(run) -> dict[str, str]:
     return {
         "api_page": "/api/v1/events/?page_size=100",
         "api_event": f"/api/v1/events/{event}/",
-        "geojson_bbox": "/api/v1/events/?"
-        + urlencode({**feed, "format": "geojson"}),
+        "geojson_bbox": "/api/v1/events/?" + urlencode({**feed, "format": "geojson"}),
         "search": "/api/v1/events/?" + urlencode({"q": run.SEARCH_TEXT}),
         "map": "/maps/events.geojson?" + urlencode(run.MAP_QUERY),
         "tile_cached": tiles[0],
@@ -193,6 +203,7 @@ def bench_paths(run) -> dict[str, str]:
 def run_step(bench) -> None:
     run = sys.modules[type(bench).__module__]
     repeat = int(os.environ.get("BENCH_REPLICA_REPEAT") or 40)
+    seconds = float(os.environ.get("BENCH_REPLICA_SECONDS") or 15)
     jobs = os.environ.get("BENCH_REPLICA_JOBS") or "2"
     paths = bench_paths(run)
     workdir = Path(tempfile.mkdtemp(prefix="zagros-bench-replicas-"))
@@ -240,14 +251,15 @@ def run_step(bench) -> None:
 
                 return get
 
-            figures = compare({b: getter(b) for b in BUILDS}, paths, repeat)
+            gets = {build: getter(build) for build in BUILDS}
+            figures = compare(gets, paths, repeat, seconds)
     finally:
         run_script("down", PAIR)
         shutil.rmtree(workdir, ignore_errors=True)
     print_table(figures)
     worst = max(figures, key=lambda name: figures[name]["ratio"])
     bench.details["replicas"] = {
-        "repeat": repeat, "setup": setup, "paths": figures,
+        "repeat": repeat, "seconds": seconds, "setup": setup, "paths": figures,
     }  # fmt: skip
     bench.add(
         "replica_cost_max",
@@ -295,7 +307,10 @@ def main() -> int:
 
             return get
 
-        figures = compare({b: getter(b) for b in BUILDS}, PATHS, repeat)
+        figures = compare(
+            {b: getter(b) for b in BUILDS}, PATHS, repeat,
+            float(os.environ.get("SECONDS", "15")),
+        )  # fmt: skip
         RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
         print_table(figures)
         log(f"Wrote {RESULTS.relative_to(ROOT)}")

@@ -10,7 +10,6 @@ any change to the events or what the filters read makes a new key.
 
 import hashlib
 
-
 from events.features import MAP_COORDINATE_DECIMALS, MAP_PROPERTIES, feature_json
 from events.models import EventQuerySet
 from events.queries import bulk_read, data_version
