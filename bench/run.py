@@ -1851,6 +1851,14 @@ class Bench:
 
         ogc_vs_pygeoapi.run_step(self)
 
+    # The read-replica router and the shared cache against the single
+    # database: bench/replica_cost.py.
+
+    def replicas(self) -> None:
+        from bench import replica_cost
+
+        replica_cost.run_step(self)
+
     # Suggestions, in process.
 
     def suggest(self) -> None:
@@ -1942,7 +1950,7 @@ def report(bench: Bench, machine_text: str) -> None:
 # The CSV export first: the worker's memory is measured from a fresh start.
 STEPS = ["csv_export", "geojson", "cursor", "search", "map", "tiles", "timeline",
          "filters", "admin", "pages", "articles", "suggest", "import_acled",
-         "ogc"]  # fmt: skip
+         "ogc", "replicas"]  # fmt: skip
 
 
 def main() -> None:

@@ -10,11 +10,10 @@ any change to the events or what the filters read makes a new key.
 
 import hashlib
 
-from django.core.cache import cache
-
 from events.features import MAP_COORDINATE_DECIMALS, MAP_PROPERTIES, feature_json
 from events.models import EventQuerySet
 from events.queries import bulk_read, data_version
+from tracker.cache import lasting
 from tracker.replicas import read_connection
 
 # Closer than this the map shows events one by one.
@@ -100,12 +99,7 @@ def cached(query: str, params: list) -> str:
     version = data_version()
     statement = read_connection().ops.compose_sql(query, params)
     digest = hashlib.sha256(repr((version, statement)).encode()).hexdigest()
-    key = f"map:{digest}"
-    document = cache.get(key)
-    if document is None:
-        document = run(query, params)
-        cache.set(key, document, CACHE_SECONDS)
-    return document
+    return lasting(f"map:{digest}", lambda: run(query, params), CACHE_SECONDS)
 
 
 def run(query: str, params: list) -> str:

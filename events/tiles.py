@@ -43,6 +43,7 @@ from events.features import event_properties
 from events.filters import NOT_NARROWING, EventFilterSet, box
 from events.models import Event, TileCell, sees_unpublished
 from events.queries import data_version
+from tracker.cache import find_lasting, keep_lasting
 from tracker.replicas import read_connection
 
 EXTENT = 4096  # tile coordinates per side, the MVT default
@@ -506,12 +507,12 @@ def cached_event_tile(
     write costs in proportion to the tile: pickling, compressing, storing).
     """
     key = f"tile:events:{version}:{tile.z}/{tile.x}/{tile.y}"
-    found = cache.get(key)
+    found = find_lasting(key, CACHE_SECONDS)
     if found is not None:
         return found, None
     summed = summed_cells(filterset, request.user)
     built = event_tile(filterset.qs, tile, summed)
-    return built, lambda: cache.set(key, built, CACHE_SECONDS)
+    return built, lambda: keep_lasting(key, built, CACHE_SECONDS)
 
 
 def cached_basemap_tile(tile: Tile, version: str) -> bytes:

@@ -146,3 +146,44 @@ def test_the_backend_misses_while_redis_is_away_and_resumes_after() -> None:
     live.set("key", "value")
     assert live.available() and live.get("key") == "value"
     live.delete("key")
+
+
+def test_lasting_entries_are_kept_in_the_process_and_bounded(monkeypatch) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    key = f"lasting-{secrets.token_hex(4)}"
+    computed = []
+
+    def compute(value: str) -> Callable[[], str]:
+        return lambda: computed.append(value) or value
+
+    assert fail_soft.lasting(key, compute("first"), 60) == "first"
+    # In the shared cache, for the other processes.
+    assert cache.get(key) == "first"
+    # Gone from the shared cache (evicted, another machine's flush): this
+    # process still has its copy, and computes nothing.
+    cache.delete(key)
+    assert fail_soft.lasting(key, compute("second"), 60) == "first"
+    assert computed == ["first"]
+    # Another process's entry is read from the shared cache, then kept here.
+    cache.set(f"{key}-other", "shared", 60)
+    assert fail_soft.lasting(f"{key}-other", compute("third"), 60) == "shared"
+    assert computed == ["first"]
+    # A copy that has outlived its timeout is read again.
+    assert fail_soft.lasting(f"{key}-short", compute("short"), 0.2) == "short"
+    cache.set(f"{key}-short", "renewed", 60)
+    time.sleep(0.3)
+    assert fail_soft.lasting(f"{key}-short", compute("late"), 60) == "renewed"
+    # clear() empties this process's copies with the shared cache.
+    cache.clear()
+    assert fail_soft.lasting(key, compute("after clear"), 60) == "after clear"
+    # Bounded: the least recently used copies are dropped first.
+    monkeypatch.setattr(fail_soft, "local", fail_soft.Local(10))
+    fail_soft.lasting(f"{key}-a", lambda: "aaaa", 60)
+    fail_soft.lasting(f"{key}-b", lambda: "bbbb", 60)
+    fail_soft.lasting(f"{key}-a", lambda: "unused", 60)  # a used last
+    fail_soft.lasting(f"{key}-c", lambda: "cccc", 60)
+    assert list(fail_soft.local.entries) == [f"{key}-a", f"{key}-c"]
+    assert fail_soft.local.size == 8
+    cache.clear()

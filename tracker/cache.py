@@ -9,11 +9,19 @@ per request; then it tries again, and carries on when the server is back.
 `available()` says whether the last attempt reached the store: the database
 router (tracker.replicas) keeps the write positions of clients there, and a
 client whose position cannot be read is then served by the primary.
+
+`lasting()` reads entries whose value never changes under their key (map
+layers and event tiles, keyed by the data version): each process keeps its
+own copy of those it used last, so a hit costs no round trip to the store.
+`clear()` empties that copy too.
 """
 
 import logging
+import threading
 import time
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache
@@ -21,6 +29,8 @@ from django.core.cache.backends.redis import RedisCache
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 2.0
+# What `lasting` keeps in each process (characters or bytes), at most.
+LOCAL_BYTES = 32 * 1024 * 1024
 
 # Returned by a read that could not reach the store (never a stored value).
 MISSED = object()
@@ -96,6 +106,8 @@ class FailSoft:
         return found
 
     def clear(self):
+        # What this process kept of the lasting entries goes too.
+        local.clear()
         self._attempt("clear", None)
 
 
@@ -119,3 +131,82 @@ class FileBasedCache(FailSoft, FileBasedCache):
     failing soft on a full or unwritable disk."""
 
     failures = (OSError,)
+
+
+Lasting = TypeVar("Lasting", str, bytes)
+
+
+class Local:
+    """This process's copies of lasting entries, the least used dropped first."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.entries: OrderedDict[str, tuple[float, str | bytes]] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> str | bytes | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is None:
+                return None
+            if time.monotonic() >= found[0]:
+                self.size -= len(self.entries.pop(key)[1])
+                return None
+            self.entries.move_to_end(key)
+            return found[1]
+
+    def set(self, key: str, value: str | bytes, timeout: float) -> None:
+        if len(value) > self.limit:
+            return
+        with self.lock:
+            if key in self.entries:
+                self.size -= len(self.entries.pop(key)[1])
+            self.entries[key] = (time.monotonic() + timeout, value)
+            self.size += len(value)
+            while self.size > self.limit:
+                self.size -= len(self.entries.popitem(last=False)[1][1])
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+local = Local(LOCAL_BYTES)
+
+
+def find_lasting(key: str, timeout: float) -> str | bytes | None:
+    """
+    The text or bytes under `key`, a key whose value never changes (it holds
+    the data version it was computed from: a map layer, a tile): from this
+    process's own copy when it has one, else from the shared cache (and then
+    kept here too, for `timeout` seconds); None when neither has it. A hit on the process's copy
+    costs no round trip to Redis nor a file read.
+    """
+    found = local.get(key)
+    if found is None:
+        from django.core.cache import cache
+
+        found = cache.get(key)
+        if found is not None:
+            local.set(key, found, timeout)
+    return found
+
+
+def keep_lasting(key: str, value: str | bytes, timeout: float) -> None:
+    """Keep `value` under `key` (see find_lasting) in both caches."""
+    from django.core.cache import cache
+
+    cache.set(key, value, timeout)
+    local.set(key, value, timeout)
+
+
+def lasting(key: str, compute: Callable[[], Lasting], timeout: float) -> Lasting:
+    """The value under `key` (see find_lasting), computed and kept for
+    `timeout` seconds when neither cache has it."""
+    found = find_lasting(key, timeout)
+    if found is None:
+        found = compute()
+        keep_lasting(key, found, timeout)
+    return found

@@ -52,9 +52,14 @@ RETRY_SECONDS = 1.0
 # primary) before answering 503.
 CATCH_UP_SECONDS = 5.0
 RETRY_AFTER = "5"
+# How long a replica's answer to the probe stands for this process's next
+# requests; never longer than its lag allows (see `recent`).
+PROBE_SECONDS = 1.0
 
 _reading: ContextVar[str] = ContextVar("zagros_read_alias", default=DEFAULT_DB_ALIAS)
 _down_until: dict[str, float] = {}
+# alias: (when it was probed, what it said, its lag then)
+_probed: dict[str, tuple[float, "ReplicaState", float]] = {}
 _turns = itertools.count()
 _turns_lock = threading.Lock()
 
@@ -125,6 +130,7 @@ def mark_down(alias: str, error: BaseException) -> None:
     if not is_down(alias):
         logger.warning("Database %s unavailable: %s", alias, error)
     _down_until[alias] = time.monotonic() + RETRY_SECONDS
+    _probed.pop(alias, None)
     with contextlib.suppress(DatabaseError):
         connections[alias].close()
 
@@ -151,13 +157,48 @@ def probe(alias: str) -> ReplicaState | None:
         # Promoted: it takes writes of its own and no longer follows the primary.
         mark_down(alias, RuntimeError("not a replica (promoted?)"))
         return None
-    return ReplicaState(
+    state = ReplicaState(
         lsn(replayed),
         lsn(received),
         bool(caught_up),
         None if age is None else float(age),
         bool(streaming),
     )
+    if state.streaming:
+        # Its lag does not depend on the primary: kept for the next requests.
+        _probed[alias] = (time.monotonic(), state, lag(state, lambda: True))
+    return state
+
+
+def recent(alias: str, required: int | None) -> ReplicaState | None:
+    """
+    What the replica said less than PROBE_SECONDS ago, if that still shows
+    it fit: its lag then, plus the time since, within REPLICA_MAX_LAG, and
+    the client's last write among what it had replayed (it replays in
+    order, so it has still). Its connection is checked as the primary's is
+    on each request (one `SELECT 1`): a replica gone since is probed again.
+    """
+    found = _probed.get(alias)
+    if found is None:
+        return None
+    probed_at, state, lag_then = found
+    age = time.monotonic() - probed_at
+    if (
+        age >= PROBE_SECONDS
+        or lag_then + age > settings.REPLICA_MAX_LAG
+        or (required is not None and (state.replayed or 0) < required)
+    ):
+        return None
+    connection = connections[alias]
+    if connection.connection is None or connection.in_atomic_block:
+        return None
+    try:
+        connection.connection.execute("SELECT 1")
+    except connection.Database.Error:
+        # Gone since, or restarted: the probe reconnects or marks it down.
+        _probed.pop(alias, None)
+        return None
+    return state
 
 
 def primary_up() -> bool:
@@ -196,7 +237,7 @@ def replica_for(required: int | None, primary_is_up) -> tuple[str | None, int | 
     for alias in aliases[start:] + aliases[:start]:
         if is_down(alias):
             continue
-        state = probe(alias)
+        state = recent(alias, required) or probe(alias)
         if state is None or lag(state, primary_is_up) > settings.REPLICA_MAX_LAG:
             continue
         if required is not None and (state.replayed or 0) < required:
