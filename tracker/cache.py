@@ -181,8 +181,8 @@ def find_lasting(key: str, timeout: float) -> str | bytes | None:
     The text or bytes under `key`, a key whose value never changes (it holds
     the data version it was computed from: a map layer, a tile): from this
     process's own copy when it has one, else from the shared cache (and then
-    kept here too, for `timeout` seconds); None when neither has it. A hit on the process's copy
-    costs no round trip to Redis nor a file read.
+    kept here too, for `timeout` seconds); None when neither has it. A hit
+    on the process's copy costs no round trip to Redis nor a file read.
     """
     found = local.get(key)
     if found is None:
