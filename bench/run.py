@@ -340,6 +340,25 @@ def filterset_of(params: dict):
     return filterset
 
 
+def ordered_selection(
+    params: dict, *columns: str, alias: str = "e"
+) -> tuple[str, list, str]:
+    """
+    The SELECT of the published events the filters pick, with `columns` and
+    the columns the API orders them by (in a date window, the precise
+    events first), and that order as an ORDER BY over `alias`.
+    """
+    filterset = filterset_of(params)
+    order = filterset.order()
+    keys = [field for field, _ in order.keys if field not in columns]
+    rows = filterset.qs.annotate(**order.annotations).order_by().values(*columns, *keys)
+    sql, args = compiled(rows)
+    by = ", ".join(
+        f"{alias}.{field}{' DESC' if desc else ''}" for field, desc in order.keys
+    )
+    return sql, args, by
+
+
 def window(target: int, **params: str) -> dict:
     """
     Dates from 2000-01-01 to the end date at which about `target` published
@@ -376,20 +395,13 @@ def compiled(queryset) -> tuple[str, list]:
 
 def geojson_reference_sql(params: dict) -> tuple[str, list]:
     """One statement: the FeatureCollection by json_agg and ST_AsGeoJSON."""
-    from django.db.models import F
-
-    rows = (
-        filtered(params)
-        .order_by()
-        .annotate(place=F("location__name"), country=F("location__country_code"))
-        .values(
-            "id", "title", "event_type", "sub_event_type", "start_date",
-            "end_date", "date_precision", "location_id", "place", "country",
-            "geo_precision", "fatalities_best", "confidence", "status",
-            "updated_at", "point",
-        )
+    sql, args, order = ordered_selection(
+        params,
+        "id", "title", "event_type", "sub_event_type", "start_date", "end_date",
+        "date_precision", "location_id", "location__name",
+        "location__country_code", "geo_precision", "fatalities_best",
+        "confidence", "status", "updated_at", "point",
     )  # fmt: skip
-    sql, args = compiled(rows)
     return (
         f"""
         SELECT json_build_object('type', 'FeatureCollection', 'features',
@@ -401,13 +413,14 @@ def geojson_reference_sql(params: dict) -> tuple[str, list]:
                     'sub_event_type', e.sub_event_type,
                     'start_date', e.start_date, 'end_date', e.end_date,
                     'date_precision', e.date_precision,
-                    'location_id', e.location_id, 'location', e.place,
-                    'country_code', e.country,
+                    'location_id', e.location_id,
+                    'location', e.location__name,
+                    'country_code', e.location__country_code,
                     'geo_precision', e.geo_precision,
                     'fatalities_best', e.fatalities_best,
                     'confidence', e.confidence, 'status', e.status,
                     'updated_at', e.updated_at)
-            ) ORDER BY e.start_date, e.id), '[]'::json))::text
+            ) ORDER BY {order}), '[]'::json))::text
         FROM ({sql}) AS e
         """,
         args,
@@ -420,12 +433,11 @@ def csv_reference_sql(params: dict) -> tuple[str, list]:
     into ACLED's two sides, the country's name, the publishers cited, text
     cells made safe for spreadsheets as the export makes them.
     """
-    rows = filtered(params).order_by().values("id", "start_date")
-    sql, args = compiled(rows)
+    sql, args, order = ordered_selection(params, "id", alias="selected")
     return csv_statement(
         f"({sql}) AS selected JOIN events_event e ON e.id = selected.id",
         args,
-        order="e.start_date, e.id",
+        order=order,
     )
 
 
