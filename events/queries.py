@@ -136,14 +136,18 @@ def streamed_rows(
     at a time, so memory stays flat.
 
     An ordered stream runs as several statements, its first FIRST_ROWS rows
-    and then the others (see first_rows_apart), in one snapshot.
+    and then the others (see first_rows_apart), in one snapshot; once one
+    of them reads fewer rows than it asked for, the rows have run out and
+    the next is not run.
     """
     statements = []
     for part in first_rows_apart(queryset):
         try:
-            statements.append(part.query.get_compiler(part.db).as_sql())
+            sql, params = part.query.get_compiler(part.db).as_sql()
         except EmptyResultSet:  # a filter that can match nothing
             return
+        high, low = part.query.high_mark, part.query.low_mark
+        statements.append((sql, params, None if high is None else high - low))
     # Chunks need libpq 17; an older one hands over one row at a time.
     size = CHUNK_ROWS if pq.version() >= 170000 else 1
     connection = connections[queryset.db]
@@ -165,15 +169,22 @@ def streamed_rows(
             if snapshot:
                 with connection.wrap_database_errors:
                     rows.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            for sql, params in statements:
+            for sql, params, limit in statements:
                 # Closed, when this generator is, before the cursor: psycopg
                 # then cancels the statement and lets go of the connection.
                 # psycopg's errors become Django's, as through Django's cursor.
+                read = 0
                 with (
                     connection.wrap_database_errors,
                     closing(rows.stream(sql, params, size=size)) as stream,
                 ):
-                    yield from stream
+                    for row in stream:
+                        read += 1
+                        yield row
+                if limit is not None and read < limit:
+                    # Fewer rows than asked for: the rows ran out, and the
+                    # statements after would find none (the same snapshot).
+                    break
         finally:
             if snapshot:
                 # Read only: ending it either way is the same. A connection

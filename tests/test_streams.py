@@ -11,6 +11,7 @@ import io
 import json
 from collections.abc import Callable
 
+import psycopg
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -161,6 +162,40 @@ def test_the_first_rows_and_the_rest_make_the_whole_stream(
     assert exported_ids(export, b"".join(response.streaming_content)) == (
         expected[:page_size] if page_size else expected
     )
+
+
+def test_a_stream_runs_no_statement_after_its_rows_ran_out(
+    monkeypatch, small_first_rows: None
+) -> None:
+    events = Event.objects.published().order_by("start_date", "id")
+    expected = published_ids()
+    assert len(expected) > queries.FIRST_ROWS + 1
+    statements: list[str] = []
+    stream = psycopg.Cursor.stream
+
+    def counted(cursor, query, *args, **kwargs):
+        statements.append(query)
+        return stream(cursor, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "stream", counted)
+
+    def streamed() -> list[int]:
+        statements.clear()
+        return [row[0] for row in queries.streamed_rows(events.values_list("pk"))]
+
+    # The second statement asks for more than remain: it reads them all,
+    # and the third, which could find none, is not run.
+    monkeypatch.setattr(queries, "NEXT_ROWS", len(expected))
+    assert streamed() == expected
+    assert len(statements) == 2
+    # Asked for exactly what remains, it cannot tell: the third runs.
+    monkeypatch.setattr(queries, "NEXT_ROWS", len(expected) - queries.FIRST_ROWS)
+    assert streamed() == expected
+    assert len(statements) == 3
+    # The first rows are all there are: one statement.
+    monkeypatch.setattr(queries, "FIRST_ROWS", len(expected) + 1)
+    assert streamed() == expected
+    assert len(statements) == 1
 
 
 def test_an_ordered_stream_reads_its_first_rows_with_a_limit() -> None:
