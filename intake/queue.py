@@ -108,18 +108,43 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def registration_lost(error: BaseException) -> bool:
+    """
+    Whether `error` says that this worker's row is gone from the workers'
+    table: another worker, starting while this one's heartbeat was stale
+    (a paused process, a suspended machine), took it for dead and pruned it.
+    """
+    while error is not None:
+        if isinstance(error, psycopg.errors.ForeignKeyViolation):
+            return "procrastinate_jobs_worker_id_fkey" in str(error)
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def run_worker(*, concurrency: int, wait: bool = True) -> None:
     """Run jobs of the intake queue: until stopped (SIGINT, SIGTERM), or until
-    none is left to start now when `wait` is False."""
+    none is left to start now when `wait` is False. A worker whose
+    registration was pruned registers again and goes on (the jobs it held
+    were let go by the pruning, and the stalled-jobs task retries them)."""
     with worker_app() as worker:
-        worker.run_worker(
-            queues=[QUEUE],
-            concurrency=concurrency,
-            wait=wait,
-            name=worker_name(),
-            delete_jobs=DELETE_JOBS,
-            install_signal_handlers=wait,
-        )
+        while True:
+            try:
+                worker.run_worker(
+                    queues=[QUEUE],
+                    concurrency=concurrency,
+                    wait=wait,
+                    name=worker_name(),
+                    delete_jobs=DELETE_JOBS,
+                    install_signal_handlers=wait,
+                )
+                return
+            except exceptions.ConnectorException as error:
+                if not registration_lost(error):
+                    raise
+                logger.warning(
+                    "This worker was taken for stalled and its registration "
+                    "removed; registering again."
+                )
 
 
 def unfinished() -> int:

@@ -16,6 +16,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -765,3 +766,27 @@ def test_the_worker_stops_at_once_when_it_cannot_reach_its_database(
 
     assert result.returncode == 1
     assert "The worker cannot reach the queue's database" in result.stderr
+
+
+def test_a_worker_taken_for_stalled_registers_again_and_goes_on(
+    server: FeedServer, intake_worker: Worker
+) -> None:
+    """
+    Another worker starting while this one's heartbeat looked stale prunes
+    its registration: the jobs it then fetches name a worker that is gone.
+    It registers again rather than stop.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM procrastinate_workers")
+    server.serve("/pages/deal", page("Border pact", story("border-deal-wire")))
+    server.serve(
+        "/feed.xml", rss([{"title": "Border pact", "link": server.url("/pages/deal")}])
+    )
+    source = make_source(server, "/feed.xml")
+
+    poll(intake_worker, source)
+
+    assert intake_worker.process.poll() is None
+    assert "registering again" in intake_worker.log.read_text(errors="replace")
+    assert source.last_error == ""
+    assert article_at(server, "/pages/deal").source_id == source.pk
