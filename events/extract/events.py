@@ -2642,20 +2642,6 @@ OFFSET_AFTER = re.compile(
     r"(?P<unit>days?|weeks?)\s+after\s+(?:[^,;.]{0,60}?\s+)?$",
     re.IGNORECASE,
 )
-COUNTS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
 
 
 def _offset_date(
@@ -2671,8 +2657,7 @@ def _offset_date(
     match = OFFSET_AFTER.search(text, sentence.start, main.trigger.start)
     if match is None:
         return None
-    count = match.group("count").casefold()
-    days = COUNTS[count] if count in COUNTS else int(count)
+    days = number(match.group("count"))
     week = match.group("unit").casefold().startswith("week")
     if week:
         days *= 7
