@@ -9,7 +9,8 @@ shortened document; the server logs the failure as an error, with the path.
 The export is large enough (some 30 MB) that, with the client not reading, the
 sockets between PostgreSQL, gunicorn and the client fill up (some megabytes on
 a loopback) and the statement is still running, blocked on its writes, when its
-connection goes.
+connection goes (or, if the rows of a statement fit in the buffers, between
+two statements of the stream).
 """
 
 import csv
@@ -142,20 +143,39 @@ def slow_client(server: Server) -> http.client.HTTPConnection:
 
 
 def stream_blocked_on_its_client() -> int:
-    """The process id of the server's connection, once it waits to write."""
+    """
+    The process id of the server's connection, once the stream is held back
+    by its client: PostgreSQL waits to write a statement's rows, or it has
+    written them all (a stream reads in several statements, the first ones
+    with a LIMIT, and their rows may fit in the sockets' buffers) and waits,
+    inside the stream's transaction, for gunicorn, itself blocked on the
+    client, to read on or send the next statement.
+    """
     deadline = time.monotonic() + 30
+    idle = None
     while time.monotonic() < deadline:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-                " AND pid <> pg_backend_pid() AND state = 'active'"
-                " AND wait_event = 'ClientWrite'"
+                "SELECT pid, wait_event = 'ClientWrite', state_change"
+                " FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+                " AND state <> 'idle' AND wait_event_type = 'Client'"
             )
             row = cursor.fetchone()
-        if row:
+        if row and row[1]:
             return row[0]
+        if not row or idle is None or idle[0] != row[::2]:
+            idle = (row[::2], time.monotonic()) if row else None
+        elif time.monotonic() - idle[1] > 1:
+            return row[0]  # waiting on gunicorn for a second: held back
         time.sleep(0.1)
-    raise AssertionError("no statement is waiting for its client")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, state, wait_event, left(query, 60) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        seen = cursor.fetchall()
+    raise AssertionError(f"no statement is waiting for its client: {seen}")
 
 
 def exported_ids(export: str, body: bytes) -> list[int]:
