@@ -5,6 +5,7 @@ strictly: a malformed value is a 400 naming the parameter and the problem, never
 a silently ignored filter or a database error.
 """
 
+import copy
 import datetime
 import math
 import re
@@ -567,6 +568,58 @@ def in_period(
     return Q(overlapping(first, last))
 
 
+class Filters(dict):
+    """
+    A filter set's declared filters, copied for each filter set made: each
+    filter copied alone, its method bound to the copy (the copy's parent is
+    the filter set that uses it), where django-filter deep-copies every
+    filter with its choices, help text and schema, the same for every
+    request.
+    """
+
+    def __deepcopy__(self, memo: dict) -> "Filters":
+        return Filters((name, _copied(each)) for name, each in self.items())
+
+
+def _copied(each: django_filters.Filter) -> django_filters.Filter:
+    copied = copy.copy(each)
+    if each.method is not None:
+        copied.method = each.method  # a FilterMethod of the copy, not of `each`
+    return copied
+
+
+class FilterSet(django_filters.FilterSet):
+    """
+    A filter set that costs less to make for each request: its filters are
+    copied one by one (Filters) and its form class is built once, as its
+    fields depend on the declared filters alone (django-filter builds the
+    class again for every filter set, looking up each field's label). So no
+    filter of these may build its field from the request or the database
+    (django-filter's ModelChoiceFilter with a queryset of the request,
+    AllValuesFilter): those are refused when the class is made.
+    """
+
+    @classmethod
+    def get_filters(cls) -> Filters:
+        filters = Filters(super().get_filters())
+        for name, each in filters.items():
+            if isinstance(
+                each,
+                django_filters.filters.QuerySetRequestMixin
+                | django_filters.AllValuesFilter
+                | django_filters.AllValuesMultipleFilter,
+            ):
+                raise TypeError(f"{cls.__name__}.{name}: a field built per request")
+        return filters
+
+    def get_form_class(self) -> type[forms.Form]:
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
+
+
 class EventFilterForm(forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -576,7 +629,7 @@ class EventFilterForm(forms.Form):
         return cleaned
 
 
-class EventFilterSet(django_filters.FilterSet):
+class EventFilterSet(FilterSet):
     start = documented(
         PARTIAL_DATE_SCHEMA,
         PartialDateFilter(
@@ -871,7 +924,7 @@ class EventFilterSet(django_filters.FilterSet):
         return awaiting if value else queryset.exclude(pk__in=awaiting.values("pk"))
 
 
-class ActorFilterSet(django_filters.FilterSet):
+class ActorFilterSet(FilterSet):
     q = django_filters.CharFilter(
         method="filter_names",
         max_length=200,
@@ -893,7 +946,7 @@ class ActorFilterSet(django_filters.FilterSet):
         return actor_identity.search(queryset, value) if value.strip() else queryset
 
 
-class ArticleFilterSet(django_filters.FilterSet):
+class ArticleFilterSet(FilterSet):
     q = django_filters.CharFilter(
         field_name="title", lookup_expr="icontains", max_length=200, label="Title"
     )
@@ -928,7 +981,7 @@ class ArticleFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class LocationFilterSet(django_filters.FilterSet):
+class LocationFilterSet(FilterSet):
     q = django_filters.CharFilter(
         field_name="name", lookup_expr="icontains", max_length=200, label="Name"
     )
@@ -943,7 +996,7 @@ class LocationFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class AgreementFilterSet(django_filters.FilterSet):
+class AgreementFilterSet(FilterSet):
     kind = django_filters.ChoiceFilter(choices=Agreement.Kind.choices)
     status = django_filters.ChoiceFilter(choices=Agreement.Status.choices)
     party = documented(
@@ -967,7 +1020,7 @@ class AgreementFilterSet(django_filters.FilterSet):
         )
 
 
-class RevisionFilterSet(django_filters.FilterSet):
+class RevisionFilterSet(FilterSet):
     state = ChoicesFilter(
         choices=Revision.State.choices,
         help_text="State of the change; repeat for several.",

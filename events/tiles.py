@@ -40,7 +40,7 @@ from django.http import HttpRequest
 from events import workflow
 from events.basemap import KINDS, basemap_version
 from events.features import event_properties
-from events.filters import NOT_NARROWING, EventFilterSet, box
+from events.filters import NOT_NARROWING, EventFilterSet
 from events.models import Event, TileCell, sees_unpublished
 from events.queries import data_version
 from tracker.cache import find_lasting, keep_lasting
@@ -147,6 +147,21 @@ SUMMED_PER_TYPE_SQL = """
 # columns of the event's own row that TileCell keeps under the same names.
 SUMMED_FILTERS = ("type", "status")
 
+# A selection narrowed to a tile: the events with a point in the tile's box,
+# widened by a margin (the index finds them), or the summed cells of the
+# tile's zoom inside the tile. A statement compiles each selection once, for
+# every part that reads it (the count and the events; the dense tile's test
+# and the cells).
+IN_BOX_SQL = """
+    SELECT * FROM ({selected}) AS in_box
+    WHERE point && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326)
+"""
+SUMMED_IN_TILE_SQL = """
+    SELECT * FROM ({selected}) AS in_tile
+    WHERE zoom = %(zoom)s AND cx >= %(first_x)s AND cx < %(end_x)s
+      AND cy >= %(first_y)s AND cy < %(end_y)s
+"""
+
 # The events themselves, clipped to the tile and its buffer.
 EVENTS_SQL = f"""
 WITH selected AS ({{selected}})
@@ -161,7 +176,8 @@ FROM (
 WHERE geom IS NOT NULL
 """
 # Closer in, the events when the tile and its buffer hold no more than
-# %(limit)s of them (MAX_TILE_EVENTS, counted no further), else the cells:
+# %(limit)s of them (MAX_TILE_EVENTS, counted no further among the events
+# tile's own rows), else the cells:
 # one statement, whose branches not taken are not run. With the summed cells,
 # a tile whose own cells already hold more than %(limit)s events (DENSE_SQL)
 # is in cells without counting: its own events are among those of the tile
@@ -267,10 +283,33 @@ def _latitude(fraction: float) -> float:
     return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * fraction))))
 
 
-def in_tile(events: QuerySet, tile: Tile, margin: float = 0.0) -> QuerySet:
-    """The events with a point in the tile's box (widened by `margin` tiles)."""
+def _in_box(
+    events: QuerySet, tile: Tile, margin: float, prefix: str
+) -> tuple[str, dict]:
+    """`events` (a queryset of values, with the point) in the tile's box,
+    widened by `margin` tiles, as SQL and parameters."""
+    sql, params = events.filter(point__isnull=False).order_by().query.sql_with_params()
     west, south, east, north = tile.bounds(margin)
-    return events.filter(point__bboverlaps=box(west, south, east, north))
+    return _named(
+        IN_BOX_SQL, sql, params, prefix,
+        west=west, south=south, east=east, north=north,
+    )  # fmt: skip
+
+
+def _summed_in_tile(summed: QuerySet, tile: Tile) -> tuple[str, dict]:
+    """The summed cells `summed` of the tile's zoom inside the tile, as SQL
+    and parameters."""
+    sql, params = (
+        summed.order_by()
+        .values("zoom", "cx", "cy", "event_type", "count", "sx", "sy", "fatalities")
+        .query.sql_with_params()
+    )
+    return _named(
+        SUMMED_IN_TILE_SQL, sql, params, "c",
+        zoom=tile.z,
+        first_x=tile.x << CELL_BITS, end_x=(tile.x + 1) << CELL_BITS,
+        first_y=tile.y << CELL_BITS, end_y=(tile.y + 1) << CELL_BITS,
+    )  # fmt: skip
 
 
 def _cell_params(tile: Tile) -> dict:
@@ -283,52 +322,28 @@ def _cell_params(tile: Tile) -> dict:
     }
 
 
+def _cells(per_type: str, selected: tuple[str, dict], tile: Tile) -> tuple[str, dict]:
+    template = CELLS_SQL.replace("{per_type}", per_type)
+    return template.replace("{selected}", selected[0]), {
+        **selected[1],
+        **_cell_params(tile),
+    }
+
+
 def cells_statement(
     events: QuerySet, tile: Tile, prefix: str = "s"
 ) -> tuple[str, dict]:
     """The cells tile of `events` (a filtered queryset) as SQL and parameters."""
     # The box finds the candidates by the index (a coordinate wider than the
     # tile, for points on its edges); the grid then decides.
-    selected = in_tile(events, tile, margin=1 / EXTENT).filter(point__isnull=False)
-    sql, params = (
-        selected.order_by()
-        .values("point", "event_type", "fatalities_best")
-        .query.sql_with_params()
-    )
-    template = CELLS_SQL.replace("{per_type}", PER_TYPE_SQL)
-    return _named(template, sql, params, prefix, **_cell_params(tile))
+    selected = events.values("point", "event_type", "fatalities_best")
+    return _cells(PER_TYPE_SQL, _in_box(selected, tile, 1 / EXTENT, prefix), tile)
 
 
-def summed_cells_statement(
-    summed: QuerySet, tile: Tile, prefix: str = "s"
-) -> tuple[str, dict]:
+def summed_cells_statement(summed: QuerySet, tile: Tile) -> tuple[str, dict]:
     """The cells tile from the summed cells `summed` (TileCell rows the reader
     may see, under the filters), for a tile to SUMMED_TO_ZOOM."""
-    sql, params = (
-        _summed_in_tile(summed, tile)
-        .values("cx", "cy", "event_type", "count", "sx", "sy", "fatalities")
-        .query.sql_with_params()
-    )
-    template = CELLS_SQL.replace("{per_type}", SUMMED_PER_TYPE_SQL)
-    return _named(template, sql, params, prefix, **_cell_params(tile))
-
-
-def summed_dense_statement(summed: QuerySet, tile: Tile) -> tuple[str, dict]:
-    """Whether the tile's own summed cells hold more than MAX_TILE_EVENTS
-    events, as an SQL condition and its parameters."""
-    sql, params = _summed_in_tile(summed, tile).values("count").query.sql_with_params()
-    return _named(DENSE_SQL, sql, params, "d")
-
-
-def _summed_in_tile(summed: QuerySet, tile: Tile) -> QuerySet:
-    """The summed cells of the tile's zoom inside the tile."""
-    first_x, first_y = tile.x << CELL_BITS, tile.y << CELL_BITS
-    side = 1 << CELL_BITS
-    return summed.filter(
-        zoom=tile.z,
-        cx__gte=first_x, cx__lt=first_x + side,
-        cy__gte=first_y, cy__lt=first_y + side,
-    ).order_by()  # fmt: skip
+    return _cells(SUMMED_PER_TYPE_SQL, _summed_in_tile(summed, tile), tile)
 
 
 def summed_cells(
@@ -354,42 +369,46 @@ def summed_cells(
     return summed
 
 
+def _events_in_tile(events: QuerySet, tile: Tile) -> tuple[str, dict]:
+    """The events tile's rows: `events` in the tile and its buffer, with what
+    each feature carries."""
+    properties = event_properties("date", "place")
+    selected = events.annotate(
+        type=F("event_type"),
+        precision=F("geo_precision"),
+        fatalities=F("fatalities_best"),
+        **properties,
+    ).values("id", "point", "title", "type", "precision", "fatalities", *properties)
+    return _in_box(selected, tile, BUFFER / EXTENT, "s")
+
+
+def _events(selected: tuple[str, dict], tile: Tile) -> tuple[str, dict]:
+    return EVENTS_SQL.replace("{selected}", selected[0]), {
+        **selected[1],
+        "z": tile.z,
+        "x": tile.x,
+        "y": tile.y,
+    }
+
+
 def events_statement(events: QuerySet, tile: Tile) -> tuple[str, dict]:
     """The events tile of `events` as SQL and parameters."""
-    properties = event_properties("date", "place")
-    selected = (
-        in_tile(events, tile, margin=BUFFER / EXTENT)
-        .filter(point__isnull=False)
-        .order_by()
-        .annotate(
-            type=F("event_type"),
-            precision=F("geo_precision"),
-            fatalities=F("fatalities_best"),
-            **properties,
-        )
-        .values("id", "point", "title", "type", "precision", "fatalities", *properties)
-    )
-    sql, params = selected.query.sql_with_params()
-    return _named(EVENTS_SQL, sql, params, z=tile.z, x=tile.x, y=tile.y)
+    return _events(_events_in_tile(events, tile), tile)
 
 
 def events_or_cells_statement(
-    events: QuerySet,
-    tile: Tile,
-    cells: tuple[str, dict],
-    dense: tuple[str, dict] = ("false", {}),
+    events: QuerySet, tile: Tile, cells: tuple[str, dict], dense: str = "false"
 ) -> tuple[str, dict]:
     """The events tile of `events`, or the `cells` statement's tile when the
     tile holds more than MAX_TILE_EVENTS events (or when the `dense`
-    condition holds), as one statement."""
-    counted = in_tile(events, tile, margin=BUFFER / EXTENT).filter(point__isnull=False)
-    sql, params = counted.order_by().values("pk").query.sql_with_params()
-    events_sql, events_params = events_statement(events, tile)
+    condition, on the cells statement's parameters, holds), as one
+    statement. The events counted are the events tile's own rows."""
+    selected = _events_in_tile(events, tile)
+    events_sql, events_params = _events(selected, tile)
     template = CHOICE_SQL.replace("{events}", events_sql).replace("{cells}", cells[0])
-    template = template.replace("{dense}", dense[0])
-    template = template.replace("{counted}", "{selected}")
-    named = {**events_params, **cells[1], **dense[1], "limit": MAX_TILE_EVENTS}
-    return _named(template, sql, params, "n", **named)
+    template = template.replace("{dense}", dense)
+    template = template.replace("{counted}", selected[0])
+    return template, {**events_params, **cells[1], "limit": MAX_TILE_EVENTS}
 
 
 def _named(
@@ -398,11 +417,15 @@ def _named(
     """
     A statement with the selection's positional parameters and the template's
     named ones, as one dict of named parameters (psycopg takes one style);
-    the selection's are named `prefix` and their place.
+    the selection's are named `prefix` and their place, and the template's
+    `prefix` and their name.
     """
     names = {f"{prefix}{index}": value for index, value in enumerate(params)}
     selected = selected.replace("%%", "\0") % tuple(f"%({name})s" for name in names)
     selected = selected.replace("\0", "%%")
+    for name in named:
+        template = template.replace(f"%({name})s", f"%({prefix}_{name})s")
+    named = {f"{prefix}_{name}": value for name, value in named.items()}
     return template.replace("{selected}", selected), {**names, **named}
 
 
@@ -416,9 +439,11 @@ def tile_statement(
     SUMMED_TO_ZOOM, else from the events.
     """
     if summed is not None and tile.z <= SUMMED_TO_ZOOM:
-        cells = summed_cells_statement(summed, tile, prefix="c")
+        own = _summed_in_tile(summed, tile)
+        cells = _cells(SUMMED_PER_TYPE_SQL, own, tile)
         if tile.z >= EVENTS_FROM_ZOOM:
-            dense = summed_dense_statement(summed, tile)
+            # The tile's own summed cells: the rows the cells are made of.
+            dense = DENSE_SQL.replace("{selected}", own[0])
             return events_or_cells_statement(events, tile, cells, dense)
         return cells
     cells = cells_statement(events, tile, prefix="c")

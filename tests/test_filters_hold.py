@@ -9,9 +9,12 @@ name or alias, kept in the address with the other filters.
 import datetime
 import re
 
+import django_filters
 import pytest
+from django.http import QueryDict
 from django.test import Client
 
+from events.filters import EventFilterSet, FilterSet
 from events.models import Actor, Event, Participant
 from tests.conftest import make_event
 
@@ -249,3 +252,36 @@ def test_a_chosen_actor_stays_with_every_other_filter(
     assert page_titles(client, f"/timeline/?actor={quiet_actor.pk}") == [
         "Guards at the border"
     ]
+
+
+def test_each_filter_set_has_its_own_filters_and_shares_one_form_class(
+    dated,
+) -> None:
+    events = Event.objects.filter(pk__in=[event.pk for event in dated.values()])
+    november = EventFilterSet(data=QueryDict("start=2032-11-15"), queryset=events)
+    january = EventFilterSet(data=QueryDict("end=2032-01-31"), queryset=events)
+    assert november.get_form_class() is january.get_form_class()
+    # A filter's method reads its own filter set, never another's.
+    assert november.filters["start"].parent is november
+    assert january.filters["start"].parent is january
+    assert not hasattr(EventFilterSet.base_filters["start"], "parent")
+    assert november.is_valid() and january.is_valid()
+    assert {e.title for e in november.qs} == {
+        "Later that month",
+        "Sometime in November",
+        "Sometime that year",
+    }
+    assert {e.title for e in january.qs} == {"Sometime that year"}
+
+
+def test_a_filter_whose_field_depends_on_the_request_is_refused() -> None:
+    with pytest.raises(TypeError, match="actor"):
+
+        class PerRequest(FilterSet):
+            actor = django_filters.ModelChoiceFilter(
+                queryset=lambda request: Actor.objects.all()
+            )
+
+            class Meta:
+                model = Event
+                fields: list[str] = []

@@ -187,3 +187,26 @@ def test_lasting_entries_are_kept_in_the_process_and_bounded(monkeypatch) -> Non
     assert list(fail_soft.local.entries) == [f"{key}-a", f"{key}-c"]
     assert fail_soft.local.size == 8
     cache.clear()
+
+
+def test_the_file_cache_counts_its_entries_now_and_then_and_still_culls(
+    tmp_path: Path, monkeypatch
+) -> None:
+    limit = 30
+    files = fail_soft.FileBasedCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": limit}})
+    listings = []
+    list_files = files._list_cache_files
+    monkeypatch.setattr(
+        files, "_list_cache_files", lambda: listings.append(1) or list_files()
+    )
+    writes = 300
+    for number in range(writes):
+        files.set(f"entry-{number}", "value", 60)
+    # Not a listing of the directory at every write...
+    every = files.cull_every()
+    assert every > 1
+    assert 2 <= len(listings) <= writes // every + 1
+    # ...but the entries past MAX_ENTRIES are still culled, once counted.
+    held = len(list(tmp_path.glob("*.djcache")))
+    assert held <= limit + every
+    assert files.get(f"entry-{writes - 1}") == "value"

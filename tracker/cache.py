@@ -16,6 +16,7 @@ own copy of those it used last, so a hit costs no round trip to the store.
 `clear()` empties that copy too.
 """
 
+import itertools
 import logging
 import threading
 import time
@@ -31,6 +32,9 @@ logger = logging.getLogger(__name__)
 RETRY_SECONDS = 2.0
 # What `lasting` keeps in each process (characters or bytes), at most.
 LOCAL_BYTES = 32 * 1024 * 1024
+# The file cache counts its entries (to cull them past MAX_ENTRIES) once
+# every this many writes of a process, not at every write.
+CULL_CHECK_WRITES = 100
 
 # Returned by a read that could not reach the store (never a stored value).
 MISSED = object()
@@ -127,10 +131,28 @@ class RedisCache(FailSoft, RedisCache):
 
 
 class FileBasedCache(FailSoft, FileBasedCache):
-    """Django's file cache (one directory for every worker of a machine),
-    failing soft on a full or unwritable disk."""
+    """
+    Django's file cache (one directory for every worker of a machine),
+    failing soft on a full or unwritable disk. Django lists the whole
+    directory at every write to count its entries, which at a few thousand
+    entries costs more than the write (tens of milliseconds at 5,000); here
+    a process counts them at its first write and then once every
+    `cull_every()` writes, so the directory holds at most about that many
+    entries per process more than MAX_ENTRIES.
+    """
 
     failures = (OSError,)
+    writes = itertools.count()
+
+    def cull_every(self) -> int:
+        """Writes between two counts: CULL_CHECK_WRITES, or fewer when a cull
+        (a third of MAX_ENTRIES, by default) removes fewer entries than that."""
+        removed = self._max_entries // max(self._cull_frequency, 1)
+        return max(1, min(CULL_CHECK_WRITES, removed))
+
+    def _cull(self) -> None:
+        if next(self.writes) % self.cull_every() == 0:
+            super()._cull()
 
 
 Lasting = TypeVar("Lasting", str, bytes)
