@@ -322,7 +322,10 @@ ACTED_ON_BEFORE = re.compile(
 LOCATES_BEFORE = re.compile(
     r"\b(?:in|at|near|from|to|into|inside|outside|across|throughout|within|"
     r"towards?|through|via|between|around|along|of|over|entered|entering|"
-    r"visited|visiting|leave|left|reach(?:ed)?|arriv(?:ed|ing) in)\s+(?:the\s+)?$",
+    r"visited|visiting|leave|left|reach(?:ed)?|arriv(?:ed|ing) in)\s+(?:the\s+)?"
+    # "in eastern Baghdad", "near north-western Iran" locate as well.
+    r"(?:(?:north|south|east|west|central|(?:north|south)-?(?:east|west))"
+    r"(?:ern)?\s+)?$",
     re.IGNORECASE,
 )
 
@@ -505,15 +508,19 @@ BODY_PATTERNS = [
         r"(?:\s+[A-Z][\w-]*){0,2}))?"
     ),
     # "the foreign ministry", whose state the article leaves implicit.
-    re.compile(rf"\b(?:the|a|its)\s+{_BODY}\b", re.IGNORECASE),
+    re.compile(rf"(?:\b(?:the|a|its)\s+|(?<=\bby\s)){_BODY}\b", re.IGNORECASE),
     # "Iran's presidency", "the Iraqi cabinet".
     re.compile(rf"{_OWNER}\s+{_STATE_BODY}\b", re.IGNORECASE),
     re.compile(rf"\bthe\s+(?P<demonym>[A-Z][a-z]+)\s+{_STATE_BODY}\b", re.IGNORECASE),
 ]
 
 
-def _bodies_in(sentence: Sentence, text: str) -> list[_Candidate]:
-    """A state's bodies, named as their canonical names would have them."""
+def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candidate]:
+    """
+    A state's bodies, named as their canonical names would have them; a
+    ministry whose state the text leaves implicit ("the interior ministry")
+    is of the country the article is about (`home`, ISO 3166-1 alpha-2).
+    """
     body = text[sentence.start : sentence.end]
     found: list[_Candidate] = []
     taken: list[tuple[int, int]] = []
@@ -544,6 +551,12 @@ def _bodies_in(sentence: Sentence, text: str) -> list[_Candidate]:
             word = groups.get("portfolio") or groups.get("body") or ""
             if groups.get("body") and owner is None:
                 continue
+            # "The Ministry of Peshmerga Affairs", named in full, is no
+            # ministry of the article's country.
+            in_full = match.group(0).startswith(("Ministry", "the Ministry"))
+            if owner is None and home in _countries() and not in_full:
+                name, iso3 = _countries()[home]
+                owner = Owner(name, home, iso3)
             kind = BODY_KINDS.get(word.casefold(), K.GOVERNMENT_BODY)
             name = body_name(word, owner)
             # "the foreign ministry": the words start at the body, not "the".
@@ -656,7 +669,7 @@ def find_candidates(
         return False
 
     for sentence in sentences:
-        found.extend(_bodies_in(sentence, text))
+        found.extend(_bodies_in(sentence, text, home=home))
         found.extend(_forces_in(sentence, text, home=home))
         body = text[sentence.start : sentence.end]
         found.extend(
@@ -1117,7 +1130,13 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             r"security|border|police|special|riot", kind_words
         ):
             # "a Turkish drone", "U.S. forces": the state's armed forces.
-            adjective = owner_word if fold(owner_word) in DEMONYMS else owner.name
+            # The United States' are named for the state, whatever the
+            # adjective: "American forces" are the United States Armed Forces.
+            adjective = (
+                owner_word
+                if fold(owner_word) in DEMONYMS and owner.country != "USA"
+                else owner.name
+            )
             name = f"{adjective} {ARMED_FORCES}"
         else:
             name = match.group("name")
@@ -1299,6 +1318,13 @@ def _trim(
     while first <= last:
         word = fold(tokens[first].text)
         droppable = word in FUNCTION_WORDS or word in TITLE_WORDS
+        if (
+            word in TITLE_WORDS
+            and first < last
+            and fold(tokens[first + 1].text) in HEAD_KINDS
+        ):
+            # "General Directorate of …", "General Command": no title there.
+            droppable = False
         if word in DEMONYMS and not keep_demonym:
             droppable = True
         if (word in CONNECTORS and not tokens[first].is_capitalised) or word == "s":
