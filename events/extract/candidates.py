@@ -232,8 +232,12 @@ MEDIA_AFTER = re.compile(
 )
 SAYS_AFTER = re.compile(
     r"^,?\s+(?:said|says|told|added|announced|stated|denied|confirmed|warned|"
-    r"claimed|reported|wrote|tweeted|posted|insisted|noted|argued)\b"
+    r"claimed|reported|wrote|tweeted|posted|insisted|noted|argued|urged|"
+    r"called (?:on|for)|condemned|accused|welcomed|demanded|rejected|"
+    r"critici[sz]ed|blamed|vowed|appealed|dismissed)\b"
 )
+# Where a body sits: "a Revolutionary Court in Mahabad".
+SEAT_AFTER = re.compile(r"^\s+in\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)\b")
 # "the Komala party", "the Islamic State group".
 NAMED_BY_SUFFIX = re.compile(
     r"\b(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})\s+"
@@ -894,14 +898,25 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                         if owner is not None:
                             org = (i + 1, org[1])
                         break
+            name = (
+                text[tokens[org[0]].start : tokens[org[1]].end]
+                if owner and start < org[0]
+                else ""
+            )
+            seat = SEAT_AFTER.match(text[tokens[org[1]].end : sentence.end])
+            if seat and fold(tokens[org[1]].text) in ("court", "tribunal"):
+                # "a Revolutionary Court in Mahabad": one court of many,
+                # named for its seat.
+                name = (
+                    f"{name or text[tokens[org[0]].start : tokens[org[1]].end]}"
+                    f" of {seat.group(1)}"
+                )
             add(
                 start,
                 org[1],
                 _kind_of(tokens, org[0], org[1]),
                 aliases=[acronym] if acronym else [],
-                name=text[tokens[org[0]].start : tokens[org[1]].end]
-                if owner and start < org[0]
-                else "",
+                name=name,
                 country=owner.country if owner else "",
                 parent=owner.actor() if owner else None,
             )
