@@ -2973,10 +2973,20 @@ def _apposed(
     """
     if trigger.says:
         return False
+    # The name stands beside the object's last part: "met Eskandar Momeni
+    # and the secretary of the council, Ali Akbar Ahmadian".
+    last_part = trigger.end + max(
+        (m.end() for m in re.finditer(r"\sand\s", text[trigger.end : object_end])),
+        default=0,
+    )
     in_object = [
         m
         for m in mentions
-        if trigger.end <= m.start and m.end <= object_end and id(m) not in modifiers
+        if last_part <= m.start
+        and m.end <= object_end
+        and id(m) not in modifiers
+        # "the secretary of the Supreme National Security Council": an office's.
+        and not OFFICE_BEFORE.search(text[last_part : m.start])
     ]
     if in_object:
         return False
