@@ -663,6 +663,8 @@ def find_candidates(
             of = re.search(r"\b(?:of|for|in)(?: the)?\s+$", text[start:k_start])
             lead = re.fullmatch(r"(?:the\s+)?", text[start:k_start], re.IGNORECASE)
             body = re.match(r"(?:the\s+)?Ministry\s+of\s+$", text[start:k_start])
+            if k_start == start and BRANCH_AFTER.fullmatch(text[k_end:end]):
+                continue  # "the IRGC Ground Force": a branch of its own.
             if not (
                 owner
                 or (of and k_end == end)
@@ -672,6 +674,7 @@ def find_candidates(
                 return True
         return False
 
+    found.extend(_branches(text, known))
     for sentence in sentences:
         found.extend(_bodies_in(sentence, text, home=home))
         found.extend(_forces_in(sentence, text, home=home))
@@ -782,6 +785,47 @@ def find_candidates(
                 _mention(text, match.start, match.end, accepted[key], sentence.index)
             )
     return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+# A force's branch, named after the force: "the IRGC Navy", "the IRGC's
+# Aerospace Force". In lower case ("the Guards' ground forces") the words
+# describe the force itself.
+BRANCH_AFTER = re.compile(
+    r"(?:[’']s?)?\s+(?P<branch>Ground Forces?|Navy|Naval Forces?|"
+    r"Aerospace Forces?|Air Forces?|Intelligence Organi[sz]ation)\b"
+)
+
+
+def _branches(text: str, known: list[ActorMention]) -> list[_Candidate]:
+    """
+    A branch of a known force, named by the force's initials and the
+    branch's singular: "IRGC Ground Force" for "the Revolutionary Guards'
+    Ground Forces".
+    """
+    found = []
+    for mention in known:
+        if mention.kind != K.SECURITY_FORCE:
+            continue
+        match = BRANCH_AFTER.match(text, mention.end)
+        if match is None:
+            continue
+        short = mention.text
+        if not short.isupper():
+            initials = [w[0] for w in mention.name.split() if w[:1].isupper()]
+            short = "".join(initials) if len(initials) > 1 else mention.name
+        branch = re.sub(r"s$", "", match.group("branch")).title()
+        found.append(
+            _Candidate(
+                mention.start,
+                match.end(),
+                K.SECURITY_FORCE,
+                name=f"{short} {branch.replace('Naval Force', 'Navy')}",
+                country=mention.country
+                or known_countries().get(mention.actor_id or 0, ""),
+                parent=ActorRef(mention.name, mention.actor_id),
+            )
+        )
+    return found
 
 
 def _demonym_led(text: str, end: int) -> bool:
@@ -1153,6 +1197,9 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                 else owner.name
             )
             name = f"{adjective} {ARMED_FORCES}"
+        elif re.search(r"[’']s$", owner_word) and owner.code in DEMONYM_OF:
+            # "Iran's security forces" as "Iranian security forces".
+            name = f"{DEMONYM_OF[owner.code]} {kind_words}"
         else:
             name = match.group("name")
         found.append(

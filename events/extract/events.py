@@ -2904,14 +2904,15 @@ def _participants(
             continue
         if re.search(r"\baccording to\s+(?:the\s+)?[^,;]*$", before, re.IGNORECASE):
             roles[id(mention)] = Role.MENTIONED
+        elif LINKED_BEFORE.search(before):
+            # "a cell linked to Israel's Mossad", "over alleged membership
+            # of PJAK": named, not acting nor acted on.
+            roles[id(mention)] = Role.MENTIONED
         elif kind in VIOLENT | {T.ARREST} and MEMBERS_OF.search(before):
             # "killing three members of the PKK".
             roles[id(mention)] = Role.TARGET
         elif ACCUSING_BEFORE.search(before):
             roles[id(mention)] = Role.TARGET
-        elif LINKED_BEFORE.search(before):
-            # "a cell linked to Israel's Mossad": named, not acting.
-            roles[id(mention)] = Role.MENTIONED
         elif passive and re.search(r"\bby\s+(?:the\s+|its\s+|their\s+)?$", before):
             roles[id(mention)] = (
                 Role.SIGNATORY if kind == T.AGREEMENT else Role.INITIATOR
@@ -3035,7 +3036,9 @@ MEMBERS_OF = re.compile(
     re.IGNORECASE,
 )
 LINKED_BEFORE = re.compile(
-    r"\b(?:linked to|backed by|affiliated with|loyal to|aligned with|tied to)\s+"
+    r"\b(?:linked to|backed by|affiliated with|loyal to|aligned with|tied to|"
+    r"ties (?:to|with)|links (?:to|with)|membership (?:of|in)|spying for|"
+    r"collaborating with|cooperating with|working for)\s+"
     r"(?:the\s+)?(?:[A-Z][\w-]*[’']s\s+)?$",
     re.IGNORECASE,
 )
