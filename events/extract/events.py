@@ -73,7 +73,10 @@ AGGREGATE = re.compile(
     r"\b(?:repeatedly|a series of|dozens of (?:attacks|strikes)|at least \d+ "
     r"(?:attacks|strikes|times)|more than \d+ (?:attacks|strikes|times)|"
     r"tit-for-tat|\w+ rounds of|still (?:carry|carries|launch|launches|mount|"
-    r"mounts|stage|stages))\b",
+    r"mounts|stage|stages)|"
+    # "had arrested more than 3,000 suspected traffickers this year".
+    r"(?:more than|at least|over|some)\s+[\d,]+\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:this year|so far|since\s+(?:[A-Z]\w+|the\s+start|the\s+beginning)))\b",
     re.IGNORECASE,
 )
 BACKGROUND = re.compile(
@@ -255,6 +258,12 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
         ),
     ),
 ]
+# People told of just before, as the subject of what befell them: "the men
+# were detained", "the three were killed".
+PEOPLE_BACK = re.compile(
+    r"\b[Tt]he\s+(?:men|women|suspects|victims|detainees|dead|"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten)(?!\s+[a-z]+s\b))\b"
+)
 # Verbs of reaction, whose object is what they react to.
 REACTING = words(
     "condemned condemns denounced denounces welcomed welcomes praised praises "
@@ -417,6 +426,9 @@ class Action:
     mentions: list[ActorMention] = field(default_factory=list)
     text: str = ""
     reported: bool = False  # inside "X said that…"
+    # The date is the day it was told ("said on Monday it had arrested…"),
+    # the incident's own only when nothing else dates it.
+    told_on: bool = False
     fatalities: Fatalities | None = None
     nested: bool = False  # told inside another's clause ("a response to…")
 
@@ -701,6 +713,7 @@ def _actions_in(
                 ),
                 None,
             )
+            action.told_on = action.date is not None
         own_forces = re.match(
             r"\s*(?:(?:on\s+)?\w+day\s+|that\s+)*(?:its|their|our|they|it|we)\b",
             text[action.clause.subject_start : trigger.start],
@@ -1056,6 +1069,10 @@ def _read_references(text: str, action: Action, triggers: list[Trigger]) -> None
         t.says and t.end <= action.trigger.start and t.strength >= SAY * 0.9
         for t in triggers
     )
+    if PEOPLE_BACK.search(text, sentence.start, action.trigger.start):
+        # "…said it had arrested four men. … said the men were detained on
+        # Sunday": more of the same arrest.
+        action.anaphor |= {action.event_type}
 
 
 def _read_victims(text: str, action: Action) -> None:
@@ -1656,12 +1673,13 @@ def _proposals(
         if target is not None:
             participants = _dedupe(participants + [(target, Role.TARGET)])
     # The incident's date, not the day someone spoke of it.
+    dated = [
+        a
+        for a in incident.actions
+        if a.date is not None and (a is main or not a.trigger.says)
+    ]
     date = next(
-        (
-            a.date
-            for a in incident.actions
-            if a.date is not None and (a is main or not a.trigger.says)
-        ),
+        (a.date for a in sorted(dated, key=lambda a: a.told_on)),
         None,
     )
     if date is None:
