@@ -883,6 +883,8 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
         name = _strip_leading(match.group("name"))
         if not name or _is_junk(re.findall(r"[^\W_]+", name)) or fold(name) in DEMONYMS:
             continue
+        if name.endswith(LED_SUFFIXES):
+            continue  # "the Iran-aligned group", "the US-led coalition": no name.
         if fold(name.split()[-1]) in HEAD_KINDS:
             continue
         start = (
@@ -1146,7 +1148,10 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                     sentence.start + match.start("name"),
                     sentence.start + match.end("name"),
                     K.SECURITY_FORCE,
-                    name=f"{adjective} {match.group('name').lower()}",
+                    # "riot police" are the police, in one of their units.
+                    name=f"{adjective} {match.group('name').lower()}".replace(
+                        " riot police", " police"
+                    ),
                     country=owner.country if owner else "",
                     parent=owner.actor() if owner else None,
                 )

@@ -760,6 +760,10 @@ def _actions_in(
         action.fatalities = _fatalities(text[sentence.start : scope_end])
         found.append(action)
         previous = action
+    if any(a.event_type == T.RIOT for a in found):
+        # "Protesters blocked roads and set fire to the directorate": one
+        # riot, not a protest beside it.
+        found = [a for a in found if a.event_type != T.PROTEST] or found
     # "He met A and B separately", "met Iran's Supreme Leader … and President
     # …": a meeting with each.
     if len(found) == 1 and found[0].event_type == T.MEETING:
@@ -1662,6 +1666,18 @@ def _proposals(
     participants = _named_signatories_win(text, incident, participants)
     participants = _partners(text, incident, participants)
     participants = _delegations(text, incident, participants)
+    if main.event_type in (T.PROTEST, T.RIOT):
+        # "Riot police fired tear gas to disperse the crowd": a force that
+        # intervenes takes part, whoever fired at whom.
+        participants = _dedupe(
+            [
+                (m, Role.PARTICIPANT)
+                if m.kind == Actor.Kind.SECURITY_FORCE
+                and r in (Role.INITIATOR, Role.TARGET)
+                else (m, r)
+                for m, r in participants
+            ]
+        )
     speaker = _definite_speaker(text, main, told)
     if speaker is not None:
         # "…, the group said" after "the rights group Hengaw said".
@@ -2897,6 +2913,17 @@ def _participants(
                 # "to protest against the Kurdistan Regional Government’s
                 # failure to pay": whose failure is protested against.
                 roles[id(mention)] = Role.TARGET
+            continue
+        between = text[trigger.end : mention.start]
+        if (
+            kind in VIOLENT | {T.ARREST}
+            and mention.start >= trigger.end
+            and "," not in between
+            and MEMBERS_OF.search(between)
+        ):
+            # "killed a senior commander of Harakat al-Nujaba": struck in
+            # its commander; not so "killed X, the commander of…".
+            roles[id(mention)] = Role.TARGET
             continue
         aside = _aside_role(text, sentence, mention)
         if aside is not None:
