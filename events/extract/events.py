@@ -705,15 +705,21 @@ def _actions_in(
             action.anaphor = found[0].anaphor
         if action.reported and action.date is None:
             # "Iraq announced in November that it would redeploy…".
-            action.date = next(
+            spoken = next(
                 (
-                    d
+                    (d, owner)
                     for d, owner, _ in owners
                     if owner is not None and owner.says and owner.end <= trigger.start
                 ),
                 None,
             )
-            action.told_on = action.date is not None
+            if spoken is not None:
+                action.date, verb = spoken
+                # "said on Wednesday that…" is when it was told; "said that
+                # the men had crossed on Tuesday night" when it happened.
+                action.told_on = not re.search(
+                    r"\bthat\b|[,;]", text[verb.end : action.date.start]
+                )
         own_forces = re.match(
             r"\s*(?:(?:on\s+)?\w+day\s+|that\s+)*(?:its|their|our|they|it|we)\b",
             text[action.clause.subject_start : trigger.start],
