@@ -165,6 +165,12 @@ SAME_CITY = re.compile(
     r"\b(?:in|on|across|around|to|into)\s+the\s+(?:city|town|capital)\b(?!\s+of\b)",
     re.IGNORECASE,
 )
+# A place named before, by its kind: "at the crossing", "near the base".
+SAME_SITE = re.compile(
+    r"\b(?:at|in|near|inside|outside)\s+the\s+(crossing|base|camp|airport|"
+    r"port|dam|field|prison|refinery)\b(?!\s+of\b)",
+    re.IGNORECASE,
+)
 # Between a place and one inside it: "Baghdad’s central | Karrada district".
 PLACE_OWNS = re.compile(
     r"^[’']s\s+(?:(?:central|old|eastern|western|northern|"
@@ -251,6 +257,7 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
         ALL_TYPES,
         re.compile(
             _DEFINITE + r"(?:[\w’'-]+\s+){0,2}?(?:move|decision|ruling|verdict|"
+            r"(?:death\s+)?sentences?|"
             r"sanctions|designation|vote|election|results?|returns?|repatriation|"
             r"accusations?|allegations?|claims?|arrangement|measures?|step|case|"
             r"closure|ban|appointment|handover)\b",
@@ -1818,6 +1825,19 @@ def _proposals(
             ),
             place,
         )
+    if place is None or place.place.kind == Location.Kind.COUNTRY:
+        site = SAME_SITE.search(text, main.sentence.start, main.scope_end)
+        if site is not None:
+            # "He met the head of the commission at the crossing": the
+            # crossing named before.
+            place = next(
+                (
+                    p
+                    for _, p in reversed(earlier_places)
+                    if site.group(1).lower() in p.text.lower()
+                ),
+                place,
+            )
     if place is not None:
         earlier_places.append((main, place))
     participants = _unnamed(
