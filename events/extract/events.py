@@ -165,6 +165,12 @@ SAME_CITY = re.compile(
     r"\b(?:in|on|across|around|to|into)\s+the\s+(?:city|town|capital)\b(?!\s+of\b)",
     re.IGNORECASE,
 )
+# What may happen, not what did: "for any attack by … on American personnel".
+HYPOTHETICAL = re.compile(
+    r"\b(?:any|future|further|possible)\s+(?:[\w-]+\s+)?(?:attacks?|strikes?|"
+    r"aggression|escalation)\b[^,;.]*$",
+    re.IGNORECASE,
+)
 # A place named before, by its kind: "at the crossing", "near the base".
 SAME_SITE = re.compile(
     r"\b(?:at|in|near|inside|outside)\s+the\s+(crossing|base|camp|airport|"
@@ -251,13 +257,17 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
             re.IGNORECASE,
         ),
     ),
+    # A court's: "quash the sentence".
+    (
+        frozenset({T.OTHER}),
+        re.compile(_DEFINITE + r"(?:death\s+)?sentences?\b", re.IGNORECASE),
+    ),
     # Words for whatever was just told: "the move", "the decision", "the
     # ruling", "the sanctions", "the vote", "the returns".
     (
         ALL_TYPES,
         re.compile(
             _DEFINITE + r"(?:[\w’'-]+\s+){0,2}?(?:move|decision|ruling|verdict|"
-            r"(?:death\s+)?sentences?|"
             r"sanctions|designation|vote|election|results?|returns?|repatriation|"
             r"accusations?|allegations?|claims?|arrangement|measures?|step|case|"
             r"closure|ban|appointment|handover)\b",
@@ -2968,6 +2978,10 @@ def _participants(
         ):
             # "arrested Karim …, two days after he reported on a protest
             # against Turkish military operations": another time's actors.
+            continue
+        if HYPOTHETICAL.search(before):
+            # "would hold it responsible for any attack on American
+            # personnel": no one in what has not happened.
             continue
         if OTHER_DOER.search(before) and not trigger.says:
             # "to protest against a ruling by Iraq's Federal Supreme Court":
