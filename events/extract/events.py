@@ -171,6 +171,12 @@ HYPOTHETICAL = re.compile(
     r"aggression|escalation)\b[^,;.]*$",
     re.IGNORECASE,
 )
+# The time of the incident just told: "arrested during the night".
+SAME_TIME = re.compile(
+    r"\s*(?:(?:during|in)\s+the\s+(?:night|unrest|protests?|clashes|riots?|"
+    r"demonstrations?)|overnight|that night|the same night)\b",
+    re.IGNORECASE,
+)
 # A place named before, by its kind: "at the crossing", "near the base".
 SAME_SITE = re.compile(
     r"\b(?:at|in|near|inside|outside)\s+the\s+(crossing|base|camp|airport|"
@@ -1370,6 +1376,19 @@ def _incidents(actions: list[Action]) -> list[Incident]:
             target = latest(frozenset({kind}), 2, action)
             if target is not None and not action.initiators:
                 target.details.append(action)
+                continue
+        if (action.date is None or action.told_on) and SAME_TIME.match(
+            action.sentence_text,
+            action.trigger.end - action.sentence.start,
+            action.scope_end - action.sentence.start,
+        ):
+            # "…ordered the release of 17 people arrested during the night":
+            # what happened in the incident just told, of which whoever is
+            # named in it speaks.
+            target = latest(ALL_TYPES, 2, action)
+            if target is not None:
+                action.participants = [(m, Role.INITIATOR) for m in action.mentions]
+                target.reactions.append(action)
                 continue
         if action.reported and action.date is None:
             # "The Asayish said Karim had been arrested on a court warrant",
