@@ -335,7 +335,7 @@ COORDINATION = re.compile(r"(?:,?\s+and|;|,?\s+while|,?\s+whereas|,\s+then)\s+")
 # held talks", "while a camp of the Komala party … was hit".
 COORDINATED_CLAUSE = re.compile(
     r"^(?:then|later|also|subsequently|afterwards|separately|(?:on|in)\s+[\w-]+|"
-    r"(?:the|a|an|its|their|his|her)\s|[A-Z])",
+    r"(?:the|a|an|its|their|his|her)\s|[A-Z]|had\s|have\s|has\s)",
 )
 SUBORDINATE = re.compile(
     r"\b(?:after|before|when|because|as|since|until|following|once|if|who|which)\s",
@@ -789,10 +789,21 @@ def _actions_in(
         action.fatalities = _fatalities(text[sentence.start : scope_end])
         found.append(action)
         previous = action
-    if any(a.event_type == T.RIOT for a in found):
-        # "Protesters blocked roads and set fire to the directorate": one
-        # riot, not a protest beside it.
-        found = [a for a in found if a.event_type != T.PROTEST] or found
+    for outcome, means in ((T.RIOT, T.PROTEST), (T.ARREST, T.DEPLOYMENT)):
+        if any(a.event_type == outcome for a in found):
+            # "Protesters blocked roads and set fire to the directorate": one
+            # riot, not a protest beside it; "forces had been deployed … and
+            # had arrested dozens": the arrests.
+            kept = [a for a in found if a.event_type != means]
+            for dropped in (a for a in found if a.event_type == means):
+                for action in kept:
+                    # The same doers and place: "deployed in Saqqez … and had
+                    # arrested dozens of people there".
+                    action.participants = _dedupe(
+                        dropped.participants + action.participants
+                    )
+                    action.places = action.places or dropped.places
+            found = kept or found
     # "He met A and B separately", "met Iran's Supreme Leader … and President
     # …": a meeting with each.
     if len(found) == 1 and found[0].event_type == T.MEETING:
