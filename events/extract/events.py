@@ -165,6 +165,12 @@ SAME_CITY = re.compile(
     r"\b(?:in|on|across|around|to|into)\s+the\s+(?:city|town|capital)\b(?!\s+of\b)",
     re.IGNORECASE,
 )
+# Who an event remembers: "the first anniversary of the death of …".
+COMMEMORATED = re.compile(
+    r"\b(?:anniversary|memory|commemoration|memorial)\s+of\s+(?:the\s+)?"
+    r"(?:(?:death|killing|execution|assassination)\s+of\s+)?$",
+    re.IGNORECASE,
+)
 # What may happen, not what did: "for any attack by … on American personnel".
 HYPOTHETICAL = re.compile(
     r"\b(?:any|future|further|possible)\s+(?:[\w-]+\s+)?(?:attacks?|strikes?|"
@@ -3008,6 +3014,10 @@ def _participants(
         ):
             # "arrested Karim …, two days after he reported on a protest
             # against Turkish military operations": another time's actors.
+            continue
+        if COMMEMORATED.search(before):
+            # "marking the anniversary of the death of Mahsa Amini": who is
+            # remembered takes no part.
             continue
         if HYPOTHETICAL.search(before):
             # "would hold it responsible for any attack on American
