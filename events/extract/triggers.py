@@ -246,7 +246,8 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"received(?= (?:(?-i:[A-Z])|his |her |the (?-i:[A-Z])|a delegation))",
             r"talks between",
             r"hosted",
-            r"visited",
+            # Not "visited the crossing": a place seen, no one met.
+            r"visited(?! (?:the|a) (?-i:[a-z]))",
             r"conferred",
             r"received (?:[\w-]+ ){0,3}?"
             r"(?:delegation|counterpart|minister|envoy|president|ambassador)",
