@@ -236,6 +236,11 @@ SAYS_AFTER = re.compile(
     r"called (?:on|for)|condemned|accused|welcomed|demanded|rejected|"
     r"critici[sz]ed|blamed|vowed|appealed|dismissed)\b"
 )
+# A coalition named by who leads it: "the U.S.-led coalition".
+LED_COALITION = re.compile(
+    r"(?<![\w.])(?:U\.S\.|US|[A-Z][a-z]+)-led\s+(?:international\s+|military\s+)?"
+    r"coalition\b"
+)
 # Where a body sits: "a Revolutionary Court in Mahabad".
 SEAT_AFTER = re.compile(r"^\s+in\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)\b")
 # "the Komala party", "the Islamic State group".
@@ -688,6 +693,15 @@ def find_candidates(
                 name=m.group("name"),
             )
             for m in ARMED_NAMES.finditer(body)
+        )
+        found.extend(
+            _Candidate(
+                sentence.start + m.start(),
+                sentence.start + m.end(),
+                K.INTERNATIONAL_ORG,
+                name=m.group(),
+            )
+            for m in LED_COALITION.finditer(body)
         )
         found.extend(_candidates_in(sentence, text))
     # A name the article writes as a place's somewhere ("Ain al-Asad air
