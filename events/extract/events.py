@@ -171,6 +171,11 @@ COMMEMORATED = re.compile(
     r"(?:(?:death|killing|execution|assassination)\s+of\s+)?$",
     re.IGNORECASE,
 )
+# Downing what was sent: the one who does it was attacked.
+DEFENDED = re.compile(
+    r"(?:shot|shoot|shoots|brought)\s+down\b|(?:intercepted|intercepts|downed)\b",
+    re.IGNORECASE,
+)
 # What may happen, not what did: "for any attack by … on American personnel".
 HYPOTHETICAL = re.compile(
     r"\b(?:any|future|further|possible)\s+(?:[\w-]+\s+)?(?:attacks?|strikes?|"
@@ -2923,6 +2928,10 @@ def _participants(
     ) and not trigger.says
     # "security forces had been deployed": who is deployed is who deploys.
     head_role = _head_role(kind, passive=passive and kind != T.DEPLOYMENT)
+    if kind in VIOLENT and DEFENDED.match(text, trigger.start):
+        # "coalition forces shot down two drones approaching the airport":
+        # the attack was on them.
+        head_role = Role.TARGET
     in_subject = [
         m
         for m in mentions
