@@ -1120,6 +1120,7 @@ FORCES = re.compile(
     r"border guards?|military|security service|armed forces|air force|navy|"
     r"warplanes?|jets?|drones?|aircraft|artillery|gunboats?))))\b"
 )
+WEAPON_STRIKE = re.compile(r"\s+(?:strikes?|attacks?)\b")
 # Forces named by their weapons or as a whole are the state's armed forces.
 ARMED_FORCES_WORDS = words(
     "troops army soldiers military warplane warplanes jet jets drone drones "
@@ -1171,6 +1172,11 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                 )
             )
     for match in FORCES.finditer(body):
+        if WEAPON_STRIKE.match(body, match.end()) and fold(
+            match.group("kind").split()[-1]
+        ).startswith(("drone", "missile", "rocket", "artillery")):
+            # "a US drone strike": the state's strike (events.STRIKE_OF).
+            continue
         owner_word = match.group("owner")
         owner = owner_of(owner_word)
         kind_words = match.group("kind")

@@ -171,6 +171,13 @@ COMMEMORATED = re.compile(
     r"(?:(?:death|killing|execution|assassination)\s+of\s+)?$",
     re.IGNORECASE,
 )
+# A count of many before an event noun: "more than a hundred attacks".
+COUNTED = re.compile(
+    r"\b(?:more than|at least|over|dozens of|hundreds of|scores of|a series of)\s+"
+    r"(?:(?:a|an|\d[\d,]*|\w+)\s+)?(?:(?:hundred|dozen|thousand)\s+)?"
+    r"(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
 # Downing what was sent: the one who does it was attacked.
 DEFENDED = re.compile(
     r"(?:shot|shoot|shoots|brought)\s+down\b|(?:intercepted|intercepts|downed)\b",
@@ -910,7 +917,8 @@ def _nested(
 # "An Israeli air strike", "a Turkish drone attack": a strike by the state
 # its adjective names, told as the doer of the clause.
 STRIKE_OF = re.compile(
-    r"\s*(?:[Aa]n?\s+|[Tt]he\s+)?(?P<demonym>[A-Z][a-z]+)\s+(?:(?:air|drone|missile|"
+    r"\s*(?:[Aa]n?\s+|[Tt]he\s+)?(?P<demonym>[A-Z][a-z]+|U\.S\.|US)\s+"
+    r"(?:(?:air|drone|missile|"
     r"rocket|artillery|naval)\s+)?(?:strikes?|airstrikes?|raids?|shelling|"
     r"bombardment|attacks?)\b"
 )
@@ -920,9 +928,11 @@ def _state_of_weapon(
     text: str, sentence: Sentence, action: Action
 ) -> ActorMention | None:
     match = STRIKE_OF.match(text, action.clause.subject_start, action.trigger.end)
-    if match is None or fold(match.group("demonym")) not in DEMONYMS:
+    if match is None:
         return None
     owner = owner_of(match.group("demonym"))
+    if fold(match.group("demonym")) not in DEMONYMS and owner is None:
+        return None
     if owner is None or owner.code == REGION_CODE:
         return None
     ref = owner.actor()
@@ -1246,6 +1256,15 @@ def _incidents(actions: list[Action]) -> list[Incident]:
     for action in actions:
         kind = action.event_type
         target: Incident | None = None
+        if not action.trigger.verb and COUNTED.search(
+            action.text, action.sentence.start, action.trigger.start
+        ):
+            # "after more than a hundred attacks on American forces": many
+            # told as one, no incident and no one's part; only who tells of
+            # them speaks.
+            action.participants = [
+                (m, r) for m, r in action.participants if r == Role.MENTIONED
+            ]
         separate = SEPARATE.search(
             action.sentence_text[: action.trigger.start - action.sentence.start]
         )
