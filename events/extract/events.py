@@ -178,6 +178,10 @@ COUNTED = re.compile(
     r"(?:[\w-]+\s+)?$",
     re.IGNORECASE,
 )
+# A name's age or a relative clause after it: "Soran Qasemi, 34, who …".
+SUBJECT_ASIDE = re.compile(r",\s*(?:\d{1,3},\s*)?(?:who|whose)\b")
+# A relative clause still open before a name: ", who organised … in the".
+RELATIVE_OPEN = re.compile(r",\s*(?:who|which|whose)\b[^;]*$")
 # Downing what was sent: the one who does it was attacked.
 DEFENDED = re.compile(
     r"(?:shot|shoot|shoots|brought)\s+down\b|(?:intercepted|intercepts|downed)\b",
@@ -2570,7 +2574,12 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         if (
             mention.start < action.trigger.start
             and mention.sentence == sentence.index
-            and RELATIVE.search(text[action.clause.subject_start : mention.start])
+            and (
+                RELATIVE.search(text[action.clause.subject_start : mention.start])
+                # "Soran Qasemi, 34, who organised kolbars … in the Sardasht
+                # area, was arrested … in Mahabad".
+                or RELATIVE_OPEN.search(text, sentence.start, mention.start)
+            )
         ):
             # "refugees who had lived in the Domiz camp crossed…": where the
             # subject was, not where the action is.
@@ -2958,6 +2967,16 @@ def _participants(
     ]
     if not in_subject and not trigger.says:
         in_subject = _subject_before_apposition(text, sentence, clause, mentions)
+    if not in_subject and not trigger.says:
+        # "Soran Qasemi, 34, who organised kolbars, …, was arrested": the
+        # name that opens the sentence, before the clause about it.
+        in_subject = [
+            m
+            for m in mentions
+            if not text[sentence.start : m.start].strip(' “"')
+            and SUBJECT_ASIDE.match(text, m.end)
+            and RELATIVE_OPEN.search(text, m.end, clause.subject_start)
+        ][:1]
     # "Turkey, which regards the YBS as a branch of the PKK, carried out…":
     # the names of a relative clause are not its subject.
     in_subject = [
