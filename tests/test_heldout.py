@@ -16,10 +16,11 @@ from tests.devset.score import GOALS, HELDOUT, Report
 pytestmark = pytest.mark.django_db
 
 # Measured when the set was written (2026-12-05), before any rule was changed
-# for it: each goal not met is a strict xfail, so the day it is met the run
-# says so and the mark goes.
+# for it, and again after the development set's next round (2026-12-06):
+# each goal not met is a strict xfail, so the day it is met the run says so
+# and the mark goes.
 SHORT_OF_GOAL = {
-    "actors": "actors recall 75.4 % (49/65) against 90 %",
+    "actors": "actors recall 81.5 % (53/65) against 90 %",
     "accepted": "2 of 32 proposals (6.2 %) accepted without change against 85 %",
 }
 

@@ -884,3 +884,55 @@ def test_command_refuses_a_bad_date() -> None:
 def test_command_refuses_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("suggest_events", str(tmp_path / "missing.txt"))
+
+
+# Names the rules read from their forms, and roles from the clause.
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        (
+            "A Revolutionary Court in Mahabad sentenced him.",
+            "Revolutionary Court of Mahabad",
+        ),
+        (
+            "Iraq's General Directorate of Narcotics Affairs arrested four men.",
+            "General Directorate of Narcotics Affairs",
+        ),
+        ("The IRGC's Aerospace Force fired missiles at Erbil.", "IRGC Aerospace Force"),
+        ("U.S.-led coalition forces shot down two drones.", "U.S.-led coalition"),
+        ("Iran's security forces arrested ten people.", "Iranian security forces"),
+        ("Amnesty International called for his release.", "Amnesty International"),
+    ],
+)
+def test_an_actor_is_named_by_its_form(sentence: str, name: str) -> None:
+    names = {a["name"] for a in suggest(sentence, published=D(2025, 1, 16))["actors"]}
+    assert name in names
+
+
+def test_the_person_beside_the_last_one_met_is_met_too() -> None:
+    text = (
+        "Qasim al-Araji met Eskandar Momeni and the secretary of the council, "
+        "Ali Akbar Ahmadian, in separate meetings in Tehran on Wednesday."
+    )
+    events = suggest(text, published=D(2025, 1, 16))["events"]
+    met = [{a["name"]: a["role"] for a in e["actors"]} for e in events]
+    assert {"Qasim al-Araji": "participant", "Ali Akbar Ahmadian": "participant"} in met
+
+
+def test_a_group_struck_in_its_commander_is_the_target() -> None:
+    text = "A drone strike killed a senior commander of Kataib Hezbollah on Thursday."
+    [event] = suggest(text, published=D(2025, 1, 16))["events"]
+    assert {a["name"]: a["role"] for a in event["actors"]}["Kataib Hezbollah"] == (
+        "target"
+    )
+
+
+def test_the_day_it_was_told_gives_way_to_the_day_it_happened() -> None:
+    text = (
+        "The directorate said on Monday it had arrested four men at the crossing.\n\n"
+        "The directorate said the men were detained on Sunday."
+    )
+    [event] = suggest(text, published=D(2024, 10, 8))["events"]
+    assert event["date"]["value"] == "2024-10-06"

@@ -232,8 +232,17 @@ MEDIA_AFTER = re.compile(
 )
 SAYS_AFTER = re.compile(
     r"^,?\s+(?:said|says|told|added|announced|stated|denied|confirmed|warned|"
-    r"claimed|reported|wrote|tweeted|posted|insisted|noted|argued)\b"
+    r"claimed|reported|wrote|tweeted|posted|insisted|noted|argued|urged|"
+    r"called (?:on|for)|condemned|accused|welcomed|demanded|rejected|"
+    r"critici[sz]ed|blamed|vowed|appealed|dismissed)\b"
 )
+# A coalition named by who leads it: "the U.S.-led coalition".
+LED_COALITION = re.compile(
+    r"(?<![\w.])(?:U\.S\.|US|[A-Z][a-z]+)-led\s+(?:international\s+|military\s+)?"
+    r"coalition\b"
+)
+# Where a body sits: "a Revolutionary Court in Mahabad".
+SEAT_AFTER = re.compile(r"^\s+in\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)\b")
 # "the Komala party", "the Islamic State group".
 NAMED_BY_SUFFIX = re.compile(
     r"\b(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})\s+"
@@ -322,7 +331,11 @@ ACTED_ON_BEFORE = re.compile(
 LOCATES_BEFORE = re.compile(
     r"\b(?:in|at|near|from|to|into|inside|outside|across|throughout|within|"
     r"towards?|through|via|between|around|along|of|over|entered|entering|"
-    r"visited|visiting|leave|left|reach(?:ed)?|arriv(?:ed|ing) in)\s+(?:the\s+)?$",
+    r"visited|visiting|leave|left|reach(?:ed)?|arriv(?:ed|ing) in|"
+    r"crossing\s+with)\s+(?:the\s+)?"
+    # "in eastern Baghdad", "near north-western Iran" locate as well.
+    r"(?:(?:north|south|east|west|central|(?:north|south)-?(?:east|west))"
+    r"(?:ern)?\s+)?$",
     re.IGNORECASE,
 )
 
@@ -505,15 +518,19 @@ BODY_PATTERNS = [
         r"(?:\s+[A-Z][\w-]*){0,2}))?"
     ),
     # "the foreign ministry", whose state the article leaves implicit.
-    re.compile(rf"\b(?:the|a|its)\s+{_BODY}\b", re.IGNORECASE),
+    re.compile(rf"(?:\b(?:the|a|its)\s+|(?<=\bby\s)){_BODY}\b", re.IGNORECASE),
     # "Iran's presidency", "the Iraqi cabinet".
     re.compile(rf"{_OWNER}\s+{_STATE_BODY}\b", re.IGNORECASE),
     re.compile(rf"\bthe\s+(?P<demonym>[A-Z][a-z]+)\s+{_STATE_BODY}\b", re.IGNORECASE),
 ]
 
 
-def _bodies_in(sentence: Sentence, text: str) -> list[_Candidate]:
-    """A state's bodies, named as their canonical names would have them."""
+def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candidate]:
+    """
+    A state's bodies, named as their canonical names would have them; a
+    ministry whose state the text leaves implicit ("the interior ministry")
+    is of the country the article is about (`home`, ISO 3166-1 alpha-2).
+    """
     body = text[sentence.start : sentence.end]
     found: list[_Candidate] = []
     taken: list[tuple[int, int]] = []
@@ -544,6 +561,12 @@ def _bodies_in(sentence: Sentence, text: str) -> list[_Candidate]:
             word = groups.get("portfolio") or groups.get("body") or ""
             if groups.get("body") and owner is None:
                 continue
+            # "The Ministry of Peshmerga Affairs", named in full, is no
+            # ministry of the article's country.
+            in_full = match.group(0).startswith(("Ministry", "the Ministry"))
+            if owner is None and home in _countries() and not in_full:
+                name, iso3 = _countries()[home]
+                owner = Owner(name, home, iso3)
             kind = BODY_KINDS.get(word.casefold(), K.GOVERNMENT_BODY)
             name = body_name(word, owner)
             # "the foreign ministry": the words start at the body, not "the".
@@ -646,6 +669,8 @@ def find_candidates(
             of = re.search(r"\b(?:of|for|in)(?: the)?\s+$", text[start:k_start])
             lead = re.fullmatch(r"(?:the\s+)?", text[start:k_start], re.IGNORECASE)
             body = re.match(r"(?:the\s+)?Ministry\s+of\s+$", text[start:k_start])
+            if k_start == start and BRANCH_AFTER.fullmatch(text[k_end:end]):
+                continue  # "the IRGC Ground Force": a branch of its own.
             if not (
                 owner
                 or (of and k_end == end)
@@ -655,8 +680,9 @@ def find_candidates(
                 return True
         return False
 
+    found.extend(_branches(text, known))
     for sentence in sentences:
-        found.extend(_bodies_in(sentence, text))
+        found.extend(_bodies_in(sentence, text, home=home))
         found.extend(_forces_in(sentence, text, home=home))
         body = text[sentence.start : sentence.end]
         found.extend(
@@ -667,6 +693,15 @@ def find_candidates(
                 name=m.group("name"),
             )
             for m in ARMED_NAMES.finditer(body)
+        )
+        found.extend(
+            _Candidate(
+                sentence.start + m.start(),
+                sentence.start + m.end(),
+                K.INTERNATIONAL_ORG,
+                name=m.group(),
+            )
+            for m in LED_COALITION.finditer(body)
         )
         found.extend(_candidates_in(sentence, text))
     # A name the article writes as a place's somewhere ("Ain al-Asad air
@@ -767,6 +802,47 @@ def find_candidates(
     return sorted(mentions, key=lambda m: (m.start, m.end))
 
 
+# A force's branch, named after the force: "the IRGC Navy", "the IRGC's
+# Aerospace Force". In lower case ("the Guards' ground forces") the words
+# describe the force itself.
+BRANCH_AFTER = re.compile(
+    r"(?:[’']s?)?\s+(?P<branch>Ground Forces?|Navy|Naval Forces?|"
+    r"Aerospace Forces?|Air Forces?|Intelligence Organi[sz]ation)\b"
+)
+
+
+def _branches(text: str, known: list[ActorMention]) -> list[_Candidate]:
+    """
+    A branch of a known force, named by the force's initials and the
+    branch's singular: "IRGC Ground Force" for "the Revolutionary Guards'
+    Ground Forces".
+    """
+    found = []
+    for mention in known:
+        if mention.kind != K.SECURITY_FORCE:
+            continue
+        match = BRANCH_AFTER.match(text, mention.end)
+        if match is None:
+            continue
+        short = mention.text
+        if not short.isupper():
+            initials = [w[0] for w in mention.name.split() if w[:1].isupper()]
+            short = "".join(initials) if len(initials) > 1 else mention.name
+        branch = re.sub(r"s$", "", match.group("branch")).title()
+        found.append(
+            _Candidate(
+                mention.start,
+                match.end(),
+                K.SECURITY_FORCE,
+                name=f"{short} {branch.replace('Naval Force', 'Navy')}",
+                country=mention.country
+                or known_countries().get(mention.actor_id or 0, ""),
+                parent=ActorRef(mention.name, mention.actor_id),
+            )
+        )
+    return found
+
+
 def _demonym_led(text: str, end: int) -> bool:
     """Whether a known name is followed by words that make it a body's owner."""
     return re.match(rf"\s+{_BODY}\b", text[end : end + 40], re.IGNORECASE) is not None
@@ -821,6 +897,8 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
         name = _strip_leading(match.group("name"))
         if not name or _is_junk(re.findall(r"[^\W_]+", name)) or fold(name) in DEMONYMS:
             continue
+        if name.endswith(LED_SUFFIXES):
+            continue  # "the Iran-aligned group", "the US-led coalition": no name.
         if fold(name.split()[-1]) in HEAD_KINDS:
             continue
         start = (
@@ -881,14 +959,25 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                         if owner is not None:
                             org = (i + 1, org[1])
                         break
+            name = (
+                text[tokens[org[0]].start : tokens[org[1]].end]
+                if owner and start < org[0]
+                else ""
+            )
+            seat = SEAT_AFTER.match(text[tokens[org[1]].end : sentence.end])
+            if seat and fold(tokens[org[1]].text) in ("court", "tribunal"):
+                # "a Revolutionary Court in Mahabad": one court of many,
+                # named for its seat.
+                name = (
+                    f"{name or text[tokens[org[0]].start : tokens[org[1]].end]}"
+                    f" of {seat.group(1)}"
+                )
             add(
                 start,
                 org[1],
                 _kind_of(tokens, org[0], org[1]),
                 aliases=[acronym] if acronym else [],
-                name=text[tokens[org[0]].start : tokens[org[1]].end]
-                if owner and start < org[0]
-                else "",
+                name=name,
                 country=owner.country if owner else "",
                 parent=owner.actor() if owner else None,
             )
@@ -1031,6 +1120,7 @@ FORCES = re.compile(
     r"border guards?|military|security service|armed forces|air force|navy|"
     r"warplanes?|jets?|drones?|aircraft|artillery|gunboats?))))\b"
 )
+WEAPON_STRIKE = re.compile(r"\s+(?:strikes?|attacks?)\b")
 # Forces named by their weapons or as a whole are the state's armed forces.
 ARMED_FORCES_WORDS = words(
     "troops army soldiers military warplane warplanes jet jets drone drones "
@@ -1073,12 +1163,20 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                     sentence.start + match.start("name"),
                     sentence.start + match.end("name"),
                     K.SECURITY_FORCE,
-                    name=f"{adjective} {match.group('name').lower()}",
+                    # "riot police" are the police, in one of their units.
+                    name=f"{adjective} {match.group('name').lower()}".replace(
+                        " riot police", " police"
+                    ),
                     country=owner.country if owner else "",
                     parent=owner.actor() if owner else None,
                 )
             )
     for match in FORCES.finditer(body):
+        if WEAPON_STRIKE.match(body, match.end()) and fold(
+            match.group("kind").split()[-1]
+        ).startswith(("drone", "missile", "rocket", "artillery")):
+            # "a US drone strike": the state's strike (events.STRIKE_OF).
+            continue
         owner_word = match.group("owner")
         owner = owner_of(owner_word)
         kind_words = match.group("kind")
@@ -1117,8 +1215,17 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             r"security|border|police|special|riot", kind_words
         ):
             # "a Turkish drone", "U.S. forces": the state's armed forces.
-            adjective = owner_word if fold(owner_word) in DEMONYMS else owner.name
+            # The United States' are named for the state, whatever the
+            # adjective: "American forces" are the United States Armed Forces.
+            adjective = (
+                owner_word
+                if fold(owner_word) in DEMONYMS and owner.country != "USA"
+                else owner.name
+            )
             name = f"{adjective} {ARMED_FORCES}"
+        elif re.search(r"[’']s$", owner_word) and owner.code in DEMONYM_OF:
+            # "Iran's security forces" as "Iranian security forces".
+            name = f"{DEMONYM_OF[owner.code]} {kind_words}"
         else:
             name = match.group("name")
         found.append(
@@ -1299,6 +1406,13 @@ def _trim(
     while first <= last:
         word = fold(tokens[first].text)
         droppable = word in FUNCTION_WORDS or word in TITLE_WORDS
+        if (
+            word in TITLE_WORDS
+            and first < last
+            and fold(tokens[first + 1].text) in HEAD_KINDS
+        ):
+            # "General Directorate of …", "General Command": no title there.
+            droppable = False
         if word in DEMONYMS and not keep_demonym:
             droppable = True
         if (word in CONNECTORS and not tokens[first].is_capitalised) or word == "s":

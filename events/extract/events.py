@@ -73,7 +73,10 @@ AGGREGATE = re.compile(
     r"\b(?:repeatedly|a series of|dozens of (?:attacks|strikes)|at least \d+ "
     r"(?:attacks|strikes|times)|more than \d+ (?:attacks|strikes|times)|"
     r"tit-for-tat|\w+ rounds of|still (?:carry|carries|launch|launches|mount|"
-    r"mounts|stage|stages))\b",
+    r"mounts|stage|stages)|"
+    # "had arrested more than 3,000 suspected traffickers this year".
+    r"(?:more than|at least|over|some)\s+[\d,]+\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:this year|so far|since\s+(?:[A-Z]\w+|the\s+start|the\s+beginning)))\b",
     re.IGNORECASE,
 )
 BACKGROUND = re.compile(
@@ -162,6 +165,46 @@ SAME_CITY = re.compile(
     r"\b(?:in|on|across|around|to|into)\s+the\s+(?:city|town|capital)\b(?!\s+of\b)",
     re.IGNORECASE,
 )
+# Who an event remembers: "the first anniversary of the death of …".
+COMMEMORATED = re.compile(
+    r"\b(?:anniversary|memory|commemoration|memorial)\s+of\s+(?:the\s+)?"
+    r"(?:(?:death|killing|execution|assassination)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+# A count of many before an event noun: "more than a hundred attacks".
+COUNTED = re.compile(
+    r"\b(?:more than|at least|over|dozens of|hundreds of|scores of|a series of)\s+"
+    r"(?:(?:a|an|\d[\d,]*|\w+)\s+)?(?:(?:hundred|dozen|thousand)\s+)?"
+    r"(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+# A name's age or a relative clause after it: "Soran Qasemi, 34, who …".
+SUBJECT_ASIDE = re.compile(r",\s*(?:\d{1,3},\s*)?(?:who|whose)\b")
+# A relative clause still open before a name: ", who organised … in the".
+RELATIVE_OPEN = re.compile(r",\s*(?:who|which|whose)\b[^;]*$")
+# Downing what was sent: the one who does it was attacked.
+DEFENDED = re.compile(
+    r"(?:shot|shoot|shoots|brought)\s+down\b|(?:intercepted|intercepts|downed)\b",
+    re.IGNORECASE,
+)
+# What may happen, not what did: "for any attack by … on American personnel".
+HYPOTHETICAL = re.compile(
+    r"\b(?:any|future|further|possible)\s+(?:[\w-]+\s+)?(?:attacks?|strikes?|"
+    r"aggression|escalation)\b[^,;.]*$",
+    re.IGNORECASE,
+)
+# The time of the incident just told: "arrested during the night".
+SAME_TIME = re.compile(
+    r"\s*(?:(?:during|in)\s+the\s+(?:night|unrest|protests?|clashes|riots?|"
+    r"demonstrations?)|overnight|that night|the same night)\b",
+    re.IGNORECASE,
+)
+# A place named before, by its kind: "at the crossing", "near the base".
+SAME_SITE = re.compile(
+    r"\b(?:at|in|near|inside|outside)\s+the\s+(crossing|base|camp|airport|"
+    r"port|dam|field|prison|refinery)\b(?!\s+of\b)",
+    re.IGNORECASE,
+)
 # Between a place and one inside it: "Baghdad’s central | Karrada district".
 PLACE_OWNS = re.compile(
     r"^[’']s\s+(?:(?:central|old|eastern|western|northern|"
@@ -242,6 +285,11 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
             re.IGNORECASE,
         ),
     ),
+    # A court's: "quash the sentence".
+    (
+        frozenset({T.OTHER}),
+        re.compile(_DEFINITE + r"(?:death\s+)?sentences?\b", re.IGNORECASE),
+    ),
     # Words for whatever was just told: "the move", "the decision", "the
     # ruling", "the sanctions", "the vote", "the returns".
     (
@@ -255,6 +303,12 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
         ),
     ),
 ]
+# People told of just before, as the subject of what befell them: "the men
+# were detained", "the three were killed".
+PEOPLE_BACK = re.compile(
+    r"\b[Tt]he\s+(?:men|women|suspects|victims|detainees|dead|"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten)(?!\s+[a-z]+s\b))\b"
+)
 # Verbs of reaction, whose object is what they react to.
 REACTING = words(
     "condemned condemns denounced denounces welcomed welcomes praised praises "
@@ -303,7 +357,7 @@ COORDINATION = re.compile(r"(?:,?\s+and|;|,?\s+while|,?\s+whereas|,\s+then)\s+")
 # held talks", "while a camp of the Komala party … was hit".
 COORDINATED_CLAUSE = re.compile(
     r"^(?:then|later|also|subsequently|afterwards|separately|(?:on|in)\s+[\w-]+|"
-    r"(?:the|a|an|its|their|his|her)\s|[A-Z])",
+    r"(?:the|a|an|its|their|his|her)\s|[A-Z]|had\s|have\s|has\s)",
 )
 SUBORDINATE = re.compile(
     r"\b(?:after|before|when|because|as|since|until|following|once|if|who|which)\s",
@@ -417,6 +471,9 @@ class Action:
     mentions: list[ActorMention] = field(default_factory=list)
     text: str = ""
     reported: bool = False  # inside "X said that…"
+    # The date is the day it was told ("said on Monday it had arrested…"),
+    # the incident's own only when nothing else dates it.
+    told_on: bool = False
     fatalities: Fatalities | None = None
     nested: bool = False  # told inside another's clause ("a response to…")
 
@@ -693,14 +750,21 @@ def _actions_in(
             action.anaphor = found[0].anaphor
         if action.reported and action.date is None:
             # "Iraq announced in November that it would redeploy…".
-            action.date = next(
+            spoken = next(
                 (
-                    d
+                    (d, owner)
                     for d, owner, _ in owners
                     if owner is not None and owner.says and owner.end <= trigger.start
                 ),
                 None,
             )
+            if spoken is not None:
+                action.date, verb = spoken
+                # "said on Wednesday that…" is when it was told; "said that
+                # the men had crossed on Tuesday night" when it happened.
+                action.told_on = not re.search(
+                    r"\bthat\b|[,;]", text[verb.end : action.date.start]
+                )
         own_forces = re.match(
             r"\s*(?:(?:on\s+)?\w+day\s+|that\s+)*(?:its|their|our|they|it|we)\b",
             text[action.clause.subject_start : trigger.start],
@@ -747,6 +811,21 @@ def _actions_in(
         action.fatalities = _fatalities(text[sentence.start : scope_end])
         found.append(action)
         previous = action
+    for outcome, means in ((T.RIOT, T.PROTEST), (T.ARREST, T.DEPLOYMENT)):
+        if any(a.event_type == outcome for a in found):
+            # "Protesters blocked roads and set fire to the directorate": one
+            # riot, not a protest beside it; "forces had been deployed … and
+            # had arrested dozens": the arrests.
+            kept = [a for a in found if a.event_type != means]
+            for dropped in (a for a in found if a.event_type == means):
+                for action in kept:
+                    # The same doers and place: "deployed in Saqqez … and had
+                    # arrested dozens of people there".
+                    action.participants = _dedupe(
+                        dropped.participants + action.participants
+                    )
+                    action.places = action.places or dropped.places
+            found = kept or found
     # "He met A and B separately", "met Iran's Supreme Leader … and President
     # …": a meeting with each.
     if len(found) == 1 and found[0].event_type == T.MEETING:
@@ -842,7 +921,8 @@ def _nested(
 # "An Israeli air strike", "a Turkish drone attack": a strike by the state
 # its adjective names, told as the doer of the clause.
 STRIKE_OF = re.compile(
-    r"\s*(?:[Aa]n?\s+|[Tt]he\s+)?(?P<demonym>[A-Z][a-z]+)\s+(?:(?:air|drone|missile|"
+    r"\s*(?:[Aa]n?\s+|[Tt]he\s+)?(?P<demonym>[A-Z][a-z]+|U\.S\.|US)\s+"
+    r"(?:(?:air|drone|missile|"
     r"rocket|artillery|naval)\s+)?(?:strikes?|airstrikes?|raids?|shelling|"
     r"bombardment|attacks?)\b"
 )
@@ -852,9 +932,11 @@ def _state_of_weapon(
     text: str, sentence: Sentence, action: Action
 ) -> ActorMention | None:
     match = STRIKE_OF.match(text, action.clause.subject_start, action.trigger.end)
-    if match is None or fold(match.group("demonym")) not in DEMONYMS:
+    if match is None:
         return None
     owner = owner_of(match.group("demonym"))
+    if fold(match.group("demonym")) not in DEMONYMS and owner is None:
+        return None
     if owner is None or owner.code == REGION_CODE:
         return None
     ref = owner.actor()
@@ -1056,6 +1138,10 @@ def _read_references(text: str, action: Action, triggers: list[Trigger]) -> None
         t.says and t.end <= action.trigger.start and t.strength >= SAY * 0.9
         for t in triggers
     )
+    if PEOPLE_BACK.search(text, sentence.start, action.trigger.start):
+        # "…said it had arrested four men. … said the men were detained on
+        # Sunday": more of the same arrest.
+        action.anaphor |= {action.event_type}
 
 
 def _read_victims(text: str, action: Action) -> None:
@@ -1174,6 +1260,15 @@ def _incidents(actions: list[Action]) -> list[Incident]:
     for action in actions:
         kind = action.event_type
         target: Incident | None = None
+        if not action.trigger.verb and COUNTED.search(
+            action.text, action.sentence.start, action.trigger.start
+        ):
+            # "after more than a hundred attacks on American forces": many
+            # told as one, no incident and no one's part; only who tells of
+            # them speaks.
+            action.participants = [
+                (m, r) for m, r in action.participants if r == Role.MENTIONED
+            ]
         separate = SEPARATE.search(
             action.sentence_text[: action.trigger.start - action.sentence.start]
         )
@@ -1326,6 +1421,19 @@ def _incidents(actions: list[Action]) -> list[Incident]:
             target = latest(frozenset({kind}), 2, action)
             if target is not None and not action.initiators:
                 target.details.append(action)
+                continue
+        if (action.date is None or action.told_on) and SAME_TIME.match(
+            action.sentence_text,
+            action.trigger.end - action.sentence.start,
+            action.scope_end - action.sentence.start,
+        ):
+            # "…ordered the release of 17 people arrested during the night":
+            # what happened in the incident just told, of which whoever is
+            # named in it speaks.
+            target = latest(ALL_TYPES, 2, action)
+            if target is not None:
+                action.participants = [(m, Role.INITIATOR) for m in action.mentions]
+                target.reactions.append(action)
                 continue
         if action.reported and action.date is None:
             # "The Asayish said Karim had been arrested on a court warrant",
@@ -1645,6 +1753,18 @@ def _proposals(
     participants = _named_signatories_win(text, incident, participants)
     participants = _partners(text, incident, participants)
     participants = _delegations(text, incident, participants)
+    if main.event_type in (T.PROTEST, T.RIOT):
+        # "Riot police fired tear gas to disperse the crowd": a force that
+        # intervenes takes part, whoever fired at whom.
+        participants = _dedupe(
+            [
+                (m, Role.PARTICIPANT)
+                if m.kind == Actor.Kind.SECURITY_FORCE
+                and r in (Role.INITIATOR, Role.TARGET)
+                else (m, r)
+                for m, r in participants
+            ]
+        )
     speaker = _definite_speaker(text, main, told)
     if speaker is not None:
         # "…, the group said" after "the rights group Hengaw said".
@@ -1656,12 +1776,13 @@ def _proposals(
         if target is not None:
             participants = _dedupe(participants + [(target, Role.TARGET)])
     # The incident's date, not the day someone spoke of it.
+    dated = [
+        a
+        for a in incident.actions
+        if a.date is not None and (a is main or not a.trigger.says)
+    ]
     date = next(
-        (
-            a.date
-            for a in incident.actions
-            if a.date is not None and (a is main or not a.trigger.says)
-        ),
+        (a.date for a in sorted(dated, key=lambda a: a.told_on)),
         None,
     )
     if date is None:
@@ -1778,6 +1899,19 @@ def _proposals(
             ),
             place,
         )
+    if place is None or place.place.kind == Location.Kind.COUNTRY:
+        site = SAME_SITE.search(text, main.sentence.start, main.scope_end)
+        if site is not None:
+            # "He met the head of the commission at the crossing": the
+            # crossing named before.
+            place = next(
+                (
+                    p
+                    for _, p in reversed(earlier_places)
+                    if site.group(1).lower() in p.text.lower()
+                ),
+                place,
+            )
     if place is not None:
         earlier_places.append((main, place))
     participants = _unnamed(
@@ -2440,7 +2574,12 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         if (
             mention.start < action.trigger.start
             and mention.sentence == sentence.index
-            and RELATIVE.search(text[action.clause.subject_start : mention.start])
+            and (
+                RELATIVE.search(text[action.clause.subject_start : mention.start])
+                # "Soran Qasemi, 34, who organised kolbars … in the Sardasht
+                # area, was arrested … in Mahabad".
+                or RELATIVE_OPEN.search(text, sentence.start, mention.start)
+            )
         ):
             # "refugees who had lived in the Domiz camp crossed…": where the
             # subject was, not where the action is.
@@ -2817,6 +2956,10 @@ def _participants(
     ) and not trigger.says
     # "security forces had been deployed": who is deployed is who deploys.
     head_role = _head_role(kind, passive=passive and kind != T.DEPLOYMENT)
+    if kind in VIOLENT and DEFENDED.match(text, trigger.start):
+        # "coalition forces shot down two drones approaching the airport":
+        # the attack was on them.
+        head_role = Role.TARGET
     in_subject = [
         m
         for m in mentions
@@ -2824,6 +2967,16 @@ def _participants(
     ]
     if not in_subject and not trigger.says:
         in_subject = _subject_before_apposition(text, sentence, clause, mentions)
+    if not in_subject and not trigger.says:
+        # "Soran Qasemi, 34, who organised kolbars, …, was arrested": the
+        # name that opens the sentence, before the clause about it.
+        in_subject = [
+            m
+            for m in mentions
+            if not text[sentence.start : m.start].strip(' “"')
+            and SUBJECT_ASIDE.match(text, m.end)
+            and RELATIVE_OPEN.search(text, m.end, clause.subject_start)
+        ][:1]
     # "Turkey, which regards the YBS as a branch of the PKK, carried out…":
     # the names of a relative clause are not its subject.
     in_subject = [
@@ -2880,6 +3033,17 @@ def _participants(
                 # failure to pay": whose failure is protested against.
                 roles[id(mention)] = Role.TARGET
             continue
+        between = text[trigger.end : mention.start]
+        if (
+            kind in VIOLENT | {T.ARREST}
+            and mention.start >= trigger.end
+            and "," not in between
+            and MEMBERS_OF.search(between)
+        ):
+            # "killed a senior commander of Harakat al-Nujaba": struck in
+            # its commander; not so "killed X, the commander of…".
+            roles[id(mention)] = Role.TARGET
+            continue
         aside = _aside_role(text, sentence, mention)
         if aside is not None:
             if aside:
@@ -2898,20 +3062,29 @@ def _participants(
             # "arrested Karim …, two days after he reported on a protest
             # against Turkish military operations": another time's actors.
             continue
+        if COMMEMORATED.search(before):
+            # "marking the anniversary of the death of Mahsa Amini": who is
+            # remembered takes no part.
+            continue
+        if HYPOTHETICAL.search(before):
+            # "would hold it responsible for any attack on American
+            # personnel": no one in what has not happened.
+            continue
         if OTHER_DOER.search(before) and not trigger.says:
             # "to protest against a ruling by Iraq's Federal Supreme Court":
             # the doer of another action, told in its own words.
             continue
         if re.search(r"\baccording to\s+(?:the\s+)?[^,;]*$", before, re.IGNORECASE):
             roles[id(mention)] = Role.MENTIONED
+        elif LINKED_BEFORE.search(before):
+            # "a cell linked to Israel's Mossad", "over alleged membership
+            # of PJAK": named, not acting nor acted on.
+            roles[id(mention)] = Role.MENTIONED
         elif kind in VIOLENT | {T.ARREST} and MEMBERS_OF.search(before):
             # "killing three members of the PKK".
             roles[id(mention)] = Role.TARGET
         elif ACCUSING_BEFORE.search(before):
             roles[id(mention)] = Role.TARGET
-        elif LINKED_BEFORE.search(before):
-            # "a cell linked to Israel's Mossad": named, not acting.
-            roles[id(mention)] = Role.MENTIONED
         elif passive and re.search(r"\bby\s+(?:the\s+|its\s+|their\s+)?$", before):
             roles[id(mention)] = (
                 Role.SIGNATORY if kind == T.AGREEMENT else Role.INITIATOR
@@ -2973,10 +3146,20 @@ def _apposed(
     """
     if trigger.says:
         return False
+    # The name stands beside the object's last part: "met Eskandar Momeni
+    # and the secretary of the council, Ali Akbar Ahmadian".
+    last_part = trigger.end + max(
+        (m.end() for m in re.finditer(r"\sand\s", text[trigger.end : object_end])),
+        default=0,
+    )
     in_object = [
         m
         for m in mentions
-        if trigger.end <= m.start and m.end <= object_end and id(m) not in modifiers
+        if last_part <= m.start
+        and m.end <= object_end
+        and id(m) not in modifiers
+        # "the secretary of the Supreme National Security Council": an office's.
+        and not OFFICE_BEFORE.search(text[last_part : m.start])
     ]
     if in_object:
         return False
@@ -3025,7 +3208,9 @@ MEMBERS_OF = re.compile(
     re.IGNORECASE,
 )
 LINKED_BEFORE = re.compile(
-    r"\b(?:linked to|backed by|affiliated with|loyal to|aligned with|tied to)\s+"
+    r"\b(?:linked to|backed by|affiliated with|loyal to|aligned with|tied to|"
+    r"ties (?:to|with)|links (?:to|with)|membership (?:of|in)|spying for|"
+    r"collaborating with|cooperating with|working for)\s+"
     r"(?:the\s+)?(?:[A-Z][\w-]*[’']s\s+)?$",
     re.IGNORECASE,
 )

@@ -711,6 +711,9 @@ def unknown_places(
                         if p.sentence == sentence.index
                         and end <= p.start <= end + 60
                         and p.place.country
+                        # "the Shalamcheh border crossing with Iran": on
+                        # the other side.
+                        and not re.match(r"\s*with\s+(?:the\s+)?$", text[end : p.start])
                     ),
                     None,
                 )

@@ -246,7 +246,8 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"received(?= (?:(?-i:[A-Z])|his |her |the (?-i:[A-Z])|a delegation))",
             r"talks between",
             r"hosted",
-            r"visited",
+            # Not "visited the crossing": a place seen, no one met.
+            r"visited(?! (?:the|a) (?-i:[a-z]))",
             r"conferred",
             r"received (?:[\w-]+ ){0,3}?"
             r"(?:delegation|counterpart|minister|envoy|president|ambassador)",
@@ -417,6 +418,12 @@ PASSIVE_BEFORE = re.compile(
 # Sentences about how things usually are, not about something that happened.
 CUSTODY = re.compile(
     r"\bin (?:police )?(?:custody|detention|prison|jail)\b", re.IGNORECASE
+)
+# Closing shops or stopping work as a protest.
+LABOUR_STRIKE = re.compile(
+    r"\b(?:closed|shut)\b[^.;]*\b(?:(?:general|nationwide|national)\s+strike|"
+    r"on\s+strike|in\s+protest)\b",
+    re.IGNORECASE,
 )
 CROWDS = re.compile(
     r"\b(?:demonstrators|protesters|rioters|crowds?|mobs?|supporters)\b(?:\s+\w+){0,2}"
@@ -637,6 +644,9 @@ def event_type(trigger: Trigger, triggers: list[Trigger], body: str) -> str:
     """The type a trigger gives, with the words around it for "killed", "attacked"."""
     if trigger.kind == CASUALTY:
         return _casualty_type(triggers, body, trigger)
+    if trigger.kind == T.OTHER and LABOUR_STRIKE.search(body):
+        # "Shopkeepers closed their businesses in a general strike".
+        return T.PROTEST
     if trigger.kind == T.BATTLE and CROWDS.search(body):
         # "demonstrators clashed": a riot, not a battle.
         return T.RIOT
