@@ -35,13 +35,43 @@ DEFERRED = f"current_setting('{SETTING}', true) = 'on'"
 KEPT_COLUMNS = "wx, wy, event_type, status, fatalities, delta"
 
 
+def upsert(changes: str) -> str:
+    """
+    Add the signed rows `changes` (migration 0022's rows()) to the cells of
+    every zoom: the statement of migration 0022 (its upsert()), with each
+    zoom-14 cell's sums as bigint, which the coarser zooms add up in 128-bit
+    integers rather than in numeric (half the time, and a quarter of the
+    memory, when a flush adds 200,000 events).
+    """
+    return f"""
+    WITH finest AS (
+        SELECT wx >> {28 - FINEST} AS cx, wy >> {28 - FINEST} AS cy,
+               event_type, status, sum(delta)::bigint AS n,
+               sum(delta * wx)::bigint AS sx, sum(delta * wy)::bigint AS sy,
+               sum(delta * fatalities)::bigint AS fatalities
+        FROM ({changes}) AS changes
+        GROUP BY 1, 2, 3, 4
+    )
+    INSERT INTO events_tilecell AS t ({cells.COLUMNS}, count, sx, sy, fatalities)
+    SELECT zoom, cx >> ({FINEST} - zoom), cy >> ({FINEST} - zoom), event_type,
+           status, sum(n), sum(sx), sum(sy), sum(fatalities)
+    FROM finest CROSS JOIN generate_series(0, {FINEST}) AS zoom
+    GROUP BY 1, 2, 3, 4, 5
+    HAVING sum(n) <> 0 OR sum(sx) <> 0 OR sum(sy) <> 0 OR sum(fatalities) <> 0
+    ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT ({cells.COLUMNS}) DO UPDATE SET
+        count = t.count + EXCLUDED.count, sx = t.sx + EXCLUDED.sx,
+        sy = t.sy + EXCLUDED.sy, fatalities = t.fatalities + EXCLUDED.fatalities;
+    """
+
+
 def body(changes: str) -> str:
     """A trigger's body: the rows `changes` kept, or added to the cells."""
     return f"""
         IF {DEFERRED} THEN
             INSERT INTO {KEPT} ({KEPT_COLUMNS}) {changes};
         ELSE
-            {cells.upsert(changes, FINEST)}
+            {upsert(changes)}
         END IF;"""
 
 
@@ -84,7 +114,7 @@ FUNCTIONS = (
     BEGIN
         PERFORM set_config('{SETTING}', 'off', true);
         IF to_regclass('{KEPT}') IS NOT NULL THEN
-            {cells.upsert(f"SELECT {KEPT_COLUMNS} FROM {KEPT}", FINEST)}
+            {upsert(f"SELECT {KEPT_COLUMNS} FROM {KEPT}")}
             TRUNCATE {KEPT};
         END IF;
     END $$;
