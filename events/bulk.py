@@ -11,7 +11,8 @@ statement through Django's cursor that is not a SELECT, and `copy_values`
 opens a savepoint, which is one. (A COPY itself bypasses Django's cursor.)
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.gis.db.models import GeometryField
@@ -21,6 +22,9 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 COPY_BATCH_LINES = 5000
+# Set, for the rest of the transaction, by events_tilecell_defer() (migration
+# 0024).
+CELLS_DEFERRED = "events.tilecells_deferred"
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -108,6 +112,28 @@ def copy_values(
                 if line[n] == []:
                     line[n] = "{}"  # what psycopg would write, at less cost
             copy.write_row(line)
+
+
+@contextmanager
+def deferred_cells() -> Iterator[None]:
+    """
+    A savepoint whose events' summed tile cells (TileCell) are added once,
+    in one statement at its end, rather than by each statement that writes
+    events (migration 0024): for writes of many statements, which would
+    each update thousands of the same cells. Inside another such block, the
+    outer block adds them. A block that fails rolls back its events and the
+    rows kept for their cells together.
+    """
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting(%s, true) = 'on'", [CELLS_DEFERRED])
+            outer = cursor.fetchone()[0]
+            if not outer:
+                cursor.execute("SELECT events_tilecell_defer()")
+        yield
+        if not outer:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT events_tilecell_flush()")
 
 
 def columns_of(model: type[models.Model]) -> list[models.Field]:

@@ -35,7 +35,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from events.actor_identity import match_keys
-from events.bulk import copy_rows, reserve_ids
+from events.bulk import copy_rows, deferred_cells, reserve_ids
 from events.models import (
     Actor,
     Citation,
@@ -56,6 +56,10 @@ URL_PREFIX = "https://synthetic.invalid/"  # RFC 2606: never a real address
 
 PLACES_CSV = Path(settings.BASE_DIR) / "data" / "geo" / "places.csv"
 BATCH_EVENTS = 20_000
+# Batches written in one transaction, whose events' summed tile cells are
+# added once at its end (events.bulk.deferred_cells): a cell shared by the
+# batches' events is updated once rather than once a batch.
+BATCHES_PER_COMMIT = 10
 MAX_ACTORS = 10_000
 FIRST_YEAR, LAST_YEAR = 1990, 2025
 # Models whose history triggers skip synthetic rows.
@@ -1018,9 +1022,10 @@ def generate(
 ) -> Report:
     """
     Add `count` synthetic events (with actors, towns, articles, participants,
-    citations and a few relations) in batches of `batch_size`, each committed
-    on its own; `progress` is called with the number of events written so far.
-    The same seed on the same database gives the same data.
+    citations and a few relations) in batches of `batch_size`, committed
+    `BATCHES_PER_COMMIT` at a time; `progress` is called with the number of
+    events written so far. The same seed on the same database gives the same
+    data.
     """
     started = time.monotonic()
     rng = random.Random(seed)
@@ -1035,13 +1040,25 @@ def generate(
     )
     done = 0
     while done < count:
-        with without_history():
-            batch = write_batch(factory=factory, events=min(batch_size, count - done))
-        for name in ("events", "participants", "citations", "relations", "articles"):
-            setattr(report, name, getattr(report, name) + getattr(batch, name))
-        done += batch.events
-        if progress is not None:
-            progress(done)
+        with deferred_cells():
+            for _ in range(BATCHES_PER_COMMIT):
+                if done >= count:
+                    break
+                with without_history():
+                    batch = write_batch(
+                        factory=factory, events=min(batch_size, count - done)
+                    )
+                for name in (
+                    "events",
+                    "participants",
+                    "citations",
+                    "relations",
+                    "articles",
+                ):
+                    setattr(report, name, getattr(report, name) + getattr(batch, name))
+                done += batch.events
+                if progress is not None:
+                    progress(done)
     if analyze:
         vacuum_analyze()
     report.seconds = time.monotonic() - started

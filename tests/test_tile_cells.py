@@ -7,19 +7,22 @@ themselves, for each reader and each filter they answer.
 """
 
 import io
+from pathlib import Path
 
 import pytest
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from events import tiles, workflow
+from events.bulk import deferred_cells
+from events.interop import import_rows, read_rows, write_fast
 from events.models import Event, Location, TileCell
 from synthetic import generator
-from tests.conftest import make_event, persona_client
+from tests.conftest import load_seed, make_event, persona_client
 from tests.test_tiles import read_tile, tile_of
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +154,79 @@ def test_the_sums_follow_imports_and_synthetic_data() -> None:
     assert TileCell.objects.filter(zoom=0).exclude(count=0).exists()
     generator.delete_synthetic(analyze=False)
     assert_exact()
+
+
+def test_a_deferred_block_adds_its_sums_once_at_its_end(reviewer) -> None:
+    erbil = Location.objects.get(code="IQ-AR")
+    kept_before = kept()
+    with deferred_cells():
+        events = [make_event(location=erbil, fatalities_best=n) for n in (1, 2, 3)]
+        # Nothing reaches the sums until the block ends.
+        assert kept() == kept_before
+        with deferred_cells():  # an inner block: the outer one adds its rows
+            moved = events[0]
+            moved.point = Point(59.61, 36.30, srid=4326)
+            moved.event_type = Event.Type.BATTLE
+            moved.save()
+        assert kept() == kept_before
+        Event.objects.filter(pk=events[1].pk).update(status=Event.Status.PUBLISHED)
+        Event.objects.filter(pk=events[2].pk).delete()
+        Event.objects.filter(pk=events[1].pk).update(title="Renamed")
+        # A savepoint rolled back takes its events' kept rows with it.
+        with pytest.raises(ValueError), transaction.atomic():
+            make_event(location=erbil, fatalities_best=40)
+            Event.objects.filter(pk=events[0].pk).delete()
+            raise ValueError
+    assert_exact()
+    assert kept() != kept_before
+    # After the block, each statement adds its rows again.
+    make_event(location=erbil)
+    assert_exact()
+
+
+def test_a_failed_deferred_block_leaves_the_sums_as_they_were() -> None:
+    make_event()
+    before = kept()
+    with pytest.raises(ValueError), deferred_cells():
+        make_event(fatalities_best=7)
+        Event.objects.all().delete()
+        raise ValueError
+    assert kept() == before
+    assert_exact()
+
+
+def test_truncating_in_a_deferred_block_empties_the_sums() -> None:
+    make_event()
+    with deferred_cells():
+        make_event()
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("TRUNCATE events_event CASCADE")
+        make_event(fatalities_best=2)
+    assert_exact()
+    assert TileCell.objects.exclude(count=0).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seed_restored_afterwards")
+def test_an_import_committed_chunk_by_chunk_leaves_exact_sums_at_each_commit(
+    monkeypatch,
+) -> None:
+    load_seed()  # an earlier transactional test may have emptied the database
+    monkeypatch.setattr(write_fast, "CHUNK_ROWS", 3)
+    total, rows = read_rows(path=Path("tests/data/acled_sample.csv"), fmt="acled")
+    committed = []
+
+    def progress(done: int) -> None:
+        # Called once each chunk has committed, outside any transaction.
+        assert not connection.in_atomic_block
+        assert_exact()
+        committed.append(done)
+
+    report = import_rows(rows=rows, fmt="acled", progress=progress)
+    assert report.created > 3
+    assert len(committed) > 1
+    assert TileCell.objects.exclude(count=0).exists()
 
 
 def test_truncating_the_events_empties_the_sums() -> None:

@@ -12,12 +12,13 @@ fast one is tested against (tests/test_import_writers.py).
 """
 
 from collections.abc import Callable, Generator, Iterable
-from contextlib import closing
+from contextlib import closing, nullcontext
 from typing import Any, Protocol
 
 import pghistory
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, connection
 
+from events.bulk import deferred_cells
 from events.interop.records import (
     EventRecord,
     ImportReport,
@@ -92,10 +93,13 @@ def save_rows(
     first_seen: dict[tuple[str, str], int] = {}
     done = 0
     # The chunks are closed however the import ends, so that a writer puts
-    # back whatever it changed while reading them.
+    # back whatever it changed while reading them. The summed tile cells are
+    # added once a transaction: at the end of the import when it runs in its
+    # caller's transaction, else at the end of each chunk, before it commits.
     with (
         pghistory.context(**(context or {})),
         closing(writer.chunks(rows=rows, parse=parse)) as chunks,
+        deferred_cells() if connection.in_atomic_block else nullcontext(),
     ):
         for chunk in chunks:
             parsed: list[tuple[int, EventRecord]] = []
@@ -120,7 +124,7 @@ def save_rows(
                 for key in record.key.items():
                     first_seen[key] = number
                 parsed.append((number, record))
-            with transaction.atomic():
+            with deferred_cells():
                 outcomes = writer.write([record for _, record in parsed], status=status)
             for (number, _), (outcome, reason) in zip(parsed, outcomes, strict=True):
                 if outcome == "failed":
