@@ -59,6 +59,10 @@ IMPORT_TABLES = [
     for name in ("event", "location", "actor", "sourcearticle", "participant",
                  "citation")
     for suffix in ("", "event")
+] + [
+    # Kept by the events' triggers: their rows of a rolled-back turn too.
+    f"events_{name}"
+    for name in ("tilecell", "eventmonth", "actoryear", "rowcount")
 ] + ["pghistory_context"]  # fmt: skip
 RESULTS = ROOT / "bench" / "results.json"
 HOST = "127.0.0.1"
