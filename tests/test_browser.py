@@ -20,6 +20,7 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from events.models import (
@@ -177,7 +178,18 @@ def wait_for_map(page: Page, loaded: str | None = None) -> None:
         if loaded is None
         else (f"#event-map[data-loaded='{loaded}']")
     )
-    page.tab.wait_for_selector(selector, state="attached", timeout=30000)
+    try:
+        page.tab.wait_for_selector(selector, state="attached", timeout=30000)
+    except PlaywrightTimeout:
+        shown = page.tab.evaluate(
+            "(() => { const m = document.getElementById('event-map');"
+            " const s = document.getElementById('map-status');"
+            " return [m.dataset.loaded, s && s.textContent, location.href]; })()"
+        )
+        raise AssertionError(
+            f"the map never counted {loaded or 'its'} events: data-loaded, "
+            f"status and address were {shown}"
+        ) from None
 
 
 def rendered(page: Page, *layers: str) -> int:

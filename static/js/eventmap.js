@@ -379,7 +379,10 @@ async function start() {
     const query = params.toString();
     window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
     syncLinks(params);
-    reload();
+    // Both of a slider's events (input settled, then change) may arrive for
+    // the same years: the layer reloads only when its address changes.
+    const source = map.getSource("events");
+    if (source && source.url !== eventsUrl()) reload();
   }
 
   function reload() {
