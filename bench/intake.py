@@ -181,6 +181,34 @@ def fetch_and_parse(base: str, count: int) -> float:
     return time.perf_counter() - started
 
 
+def signature_speed(reports: list[tuple[str, str]]) -> dict:
+    """The near-duplicate signature of each story, as intake takes it for
+    every article it reads (articles a second, and milliseconds for the
+    story of about a thousand words made of several)."""
+    from intake import dedup  # noqa: PLC0415
+
+    bodies = [body for _, body in reports]
+    started = time.perf_counter()
+    for body in bodies:
+        dedup.Signature.of(body)
+    seconds = time.perf_counter() - started
+    long_body = ""
+    for body in bodies:
+        if len(long_body.split()) >= 1000:
+            break
+        long_body += "\n\n" + body
+    turns = 20
+    started = time.perf_counter()
+    for _ in range(turns):
+        dedup.Signature.of(long_body)
+    each = (time.perf_counter() - started) / turns
+    return {
+        "articles_per_second": round(len(bodies) / seconds, 1),
+        "words_long": len(long_body.split()),
+        "ms_long": round(each * 1000, 2),
+    }
+
+
 def pipeline(workers: int, env: dict[str, str]) -> tuple[float, dict]:
     from django.db.models import Avg, Count  # noqa: PLC0415
 
@@ -230,6 +258,7 @@ def main() -> None:
     sample = min(ARTICLES, 200)
     seconds = fetch_and_parse(base, sample)
     figures["fetch_parse"] = {"articles_per_second": round(sample / seconds, 1)}
+    figures["signature"] = signature_speed(reports)
     for workers in (1, 2):
         reset(feeds)
         seconds, detail = pipeline(workers, env)

@@ -1894,6 +1894,51 @@ class Bench:
             unit="ms",
             compares=f"suggest() for the seed article, {actors:,} actors",
         )
+        self.actor_lookup(actors)
+
+    def actor_lookup(self, actors: int) -> None:
+        """Finding the stored actor a name denotes, as every import row and
+        suggestion does, against its one indexed statement by hand."""
+        from events import actor_identity
+        from events.models import Actor
+
+        aliased = Actor.objects.exclude(aliases=[]).order_by("pk").first()
+        names = ["Islamic Revolutionary Guard Corps", "Government of Iraq",
+                 "Nobody of that name"]  # fmt: skip
+        if aliased is not None:
+            names += [aliased.name, aliased.aliases[0]]
+        columns = ", ".join(
+            f'"{field.column}"' for field in Actor._meta.concrete_fields
+        )
+        # The keys the lookup itself asks for (its name's forms and acronyms).
+        wanted = [
+            sorted({key for _, key, _ in actor_identity._query_keys(name, "")})
+            for name in names
+        ]
+        sql = f"SELECT {columns} FROM events_actor WHERE match_keys && %s ORDER BY id"
+
+        def ours() -> None:
+            for name in names:
+                actor_identity.find_actor(name)
+
+        def by_hand() -> None:
+            for keys in wanted:
+                run_sql(self.conn, sql, [keys])
+
+        ours_s, sql_s = paired(ours, by_hand)
+        each_ms = ours_s * 1000 / len(names)
+        self.details["actor_lookup"] = {
+            "actors": actors, "names": names, "ms": round(each_ms, 3),
+            "sql_ms": round(sql_s * 1000 / len(names), 3),
+        }  # fmt: skip
+        self.add(
+            "actor_lookup_ms",
+            each_ms,
+            50,
+            unit="ms",
+            compares=f"find_actor() among {actors:,} actors, a name "
+            f"({ours_s / sql_s:.1f}× its statement by hand)",
+        )
 
 
 def rss_kb(pid: int, field: str) -> int:

@@ -8,7 +8,6 @@ names that must neither fail nor match what they should not.
 import io
 import json
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -308,7 +307,7 @@ def test_an_actor_written_without_its_keys_is_refused() -> None:
         )
 
 
-def test_one_lookup_stays_fast_among_thousands_of_actors() -> None:
+def test_one_lookup_uses_the_keys_index_among_thousands_of_actors() -> None:
     Actor.objects.bulk_create(
         Actor(
             name=f"Brigade {n} of the {('Northern', 'Southern')[n % 2]} Front",
@@ -328,10 +327,7 @@ def test_one_lookup_stays_fast_among_thousands_of_actors() -> None:
     assert "actor_match_keys_idx" in plan
 
     names = [ACLED_IRGC, "Liwa 4321", "Government of Iraq", "B77F", "Nobody at all"]
-    started = time.perf_counter()
-    for _ in range(20):
-        found = [find_actor(name) for name in names]
-    per_lookup = (time.perf_counter() - started) / (20 * len(names))
+    found = [find_actor(name) for name in names]
     assert [a.name if a else None for a in found] == [
         IRGC,
         "Brigade 4321 of the Southern Front",
@@ -339,9 +335,7 @@ def test_one_lookup_stays_fast_among_thousands_of_actors() -> None:
         "Brigade 77 of the Southern Front",
         None,
     ]
-    count = Actor.objects.count()
-    print(f"\nfind_actor among {count:,} actors: {per_lookup * 1000:.2f} ms")
-    assert per_lookup < 0.05
+    # Its time among the bench's actors is `actor_lookup_ms` (make bench).
 
 
 # --- suggestions --------------------------------------------------------------------

@@ -73,25 +73,6 @@ def test_reprints_are_caught_and_stories_on_the_same_topic_are_not() -> None:
     assert template >= dedup.NEAR_DUPLICATE
 
 
-def test_a_signature_takes_milliseconds() -> None:
-    body = "\n\n".join(  # about 1,100 words
-        text(name)
-        for name in [
-            "strikes-wire.txt",
-            "border-deal-wire.txt",
-            "barzani-tehran.txt",
-            "trade-crossing.txt",
-            "border-deal-analysis.txt",
-        ]
-    )
-    started = time.perf_counter()
-    for _ in range(20):
-        dedup.Signature.of(body)
-    each = (time.perf_counter() - started) / 20
-    print(f"\nSignature of a 1,000-word article: {each * 1000:.1f} ms")
-    assert each < 0.5
-
-
 @pytest.mark.django_db
 def test_the_index_finds_the_original_of_a_reprint_among_the_articles_held() -> None:
     stored = {}
