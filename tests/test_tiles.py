@@ -8,20 +8,31 @@ import json
 import math
 import subprocess
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.signals import request_finished
-from django.db import close_old_connections, connection
+from django.db import DataError, close_old_connections, connection
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from events import tile_views, tiles
 from events.models import Event, Location
 from tests import test_ogc_clients
-from tests.conftest import PERSONAS, WINDOW, SharedWorld, make_event, persona_client
+from tests.conftest import (
+    PERSONAS,
+    WINDOW,
+    SharedWorld,
+    load_seed,
+    make_event,
+    persona_client,
+)
+from tracker.replicas import read_first
 
 pytestmark = pytest.mark.django_db
 
@@ -342,3 +353,113 @@ def test_etag_follows_the_data_version(client: Client) -> None:
         ).status_code
         == 304
     )
+
+
+# --- round trips on a kept connection ----------------------------------------------
+
+
+@pytest.fixture
+def kept_connection(monkeypatch) -> Iterator[None]:
+    """
+    The default connection kept from one request to the next, as the server
+    keeps it (CONN_MAX_AGE; the tests' own setting closes it after each
+    request), with the database seeded (an earlier transactional test may
+    have emptied it).
+    """
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
+    connection.close()
+    load_seed()
+    yield
+    connection.close()
+
+
+def served(client: Client, path: str, **params) -> HttpResponse:
+    """A request as the server answers it: Django's test client leaves the
+    connection alone when a request starts, where the server closes it if
+    too old and marks it to be checked before its next statement."""
+    close_old_connections()
+    return client.get(path, params)
+
+
+def round_trips(action: Callable[[], object]) -> tuple[object, int]:
+    """What `action` returns, and the round trips it made to PostgreSQL on
+    the default connection: libpq's trace of the protocol, each answer ending
+    ready for the next query."""
+    connection.ensure_connection()
+    pgconn = connection.connection.pgconn
+    with tempfile.TemporaryFile() as trace:
+        pgconn.trace(trace.fileno())
+        try:
+            result = action()
+        finally:
+            pgconn.untrace()
+        trace.seek(0)
+        return result, sum(b"\tReadyForQuery\t" in line for line in trace)
+
+
+def end_backend(pid: int) -> None:
+    """Ends a server process from another session, as a restart or an
+    operator's pg_terminate_backend does, and waits until it is gone."""
+    database = connection.settings_dict
+    with psycopg.connect(
+        host=database["HOST"], port=database["PORT"], user=database["USER"],
+        password=database["PASSWORD"], dbname=database["NAME"], autocommit=True,
+    ) as other:  # fmt: skip
+        ended = other.execute("SELECT pg_terminate_backend(%s, 10000)", [pid])
+        assert ended.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seed_restored_afterwards")
+def test_an_uncached_tile_is_two_round_trips(client: Client, kept_connection) -> None:
+    cache.clear()
+    make_event(title="In the tile", status=Event.Status.PUBLISHED)
+    iraq = Location.objects.get(code="IRQ").point
+    z, x, y = tile_of(iraq.x, iraq.y, 5)
+    path = f"/tiles/events/{z}/{x}/{y}.mvt"
+    first = served(client, path)
+    assert first.status_code == 200 and first.content
+    # The next request on the same connection: the data version, which is
+    # also the connection's health check, then the tile's statement.
+    again, trips = round_trips(lambda: served(client, path, another="key"))
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert trips == 2
+    # From the cache: the data version alone.
+    cached, trips = round_trips(lambda: served(client, path, another="key"))
+    assert cached.content == first.content
+    assert trips == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seed_restored_afterwards")
+def test_a_tile_is_served_after_its_kept_connection_is_ended(
+    client: Client, kept_connection
+) -> None:
+    cache.clear()
+    make_event(title="In the tile", status=Event.Status.PUBLISHED)
+    iraq = Location.objects.get(code="IRQ").point
+    z, x, y = tile_of(iraq.x, iraq.y, 5)
+    path = f"/tiles/events/{z}/{x}/{y}.mvt"
+    first = served(client, path)
+    assert first.status_code == 200 and first.content
+    ended = connection.connection.info.backend_pid
+    end_backend(ended)
+    # The data version fails on the dead connection: a new one answers it.
+    again = served(client, path, another="key")
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert connection.connection.info.backend_pid != ended
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seed_restored_afterwards")
+def test_a_failing_first_read_on_a_live_connection_fails(kept_connection) -> None:
+    connection.ensure_connection()
+    kept = connection.connection.info.backend_pid
+    close_old_connections()  # as a request starts: the connection unchecked
+    with pytest.raises(DataError):
+        read_first("SELECT 1 / 0")
+    # Not taken for a dead connection: the same one, not replaced.
+    assert connection.connection.info.backend_pid == kept
+    assert read_first("SELECT 2") == (2,)
