@@ -60,6 +60,17 @@ def data_version() -> tuple:
     return read_first(VERSION_SQL)
 
 
+def data_version_and(sql: str, params: dict) -> tuple[tuple, object]:
+    """
+    The data version and the one value of `sql` (a statement that only
+    reads), read in one statement, and so from the same rows: the value is
+    of the data the version names. One round trip where reading the version
+    and then the value takes two.
+    """
+    *version, value = read_first(f"{VERSION_SQL}, ({sql})", params)
+    return tuple(version), value
+
+
 @contextmanager
 def bulk_read(*, snapshot: bool = False) -> Iterator[None]:
     """

@@ -323,6 +323,30 @@ def test_a_tile_is_kept_in_the_cache_once_sent(client: Client) -> None:
     assert not any("ST_AsMVT" in q["sql"] for q in queries.captured_queries)
 
 
+def test_a_tile_is_of_the_data_its_version_names(client: Client) -> None:
+    cache.clear()
+    iraq = Location.objects.get(code="IRQ").point  # where the new event goes
+    z, x, y = tile_of(iraq.x, iraq.y, 3)
+    path = f"/tiles/events/{z}/{x}/{y}.mvt"
+    before = client.get(path)  # the data version read, the tile kept
+    make_event(title="A new statement", status=Event.Status.PUBLISHED)
+    # A tile not kept under the version read last is built by the statement
+    # that reads the version: the new version, and the new event in it.
+    built = client.get(path, {"other": "key"})
+    assert (
+        built["ETag"]
+        == (client.get(path, {"other": "key"}, HTTP_IF_NONE_MATCH='"-"')["ETag"])
+    )
+    assert cell_total(read_tile(built.content, z, x, y)) == (
+        cell_total(read_tile(before.content, z, x, y)) + 1
+    )
+    # One kept under the version read last is not served: the version is
+    # read first, and the tile built again.
+    again = client.get(path)
+    assert again["ETag"] != before["ETag"]
+    assert again.content == built.content
+
+
 def test_etag_follows_the_data_version(client: Client) -> None:
     cache.clear()
     iraq = Location.objects.get(code="IRQ").point  # where the new event goes
@@ -373,12 +397,14 @@ def kept_connection(monkeypatch) -> Iterator[None]:
     connection.close()
 
 
-def served(client: Client, path: str, **params) -> HttpResponse:
+def served(
+    client: Client, path: str, params: dict | None = None, **headers: str
+) -> HttpResponse:
     """A request as the server answers it: Django's test client leaves the
     connection alone when a request starts, where the server closes it if
     too old and marks it to be checked before its next statement."""
     close_old_connections()
-    return client.get(path, params)
+    return client.get(path, params or {}, **headers)
 
 
 def round_trips(action: Callable[[], object]) -> tuple[object, int]:
@@ -411,7 +437,7 @@ def end_backend(pid: int) -> None:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("seed_restored_afterwards")
-def test_an_uncached_tile_is_two_round_trips(client: Client, kept_connection) -> None:
+def test_a_tile_is_one_round_trip(client: Client, kept_connection) -> None:
     cache.clear()
     make_event(title="In the tile", status=Event.Status.PUBLISHED)
     iraq = Location.objects.get(code="IRQ").point
@@ -419,16 +445,28 @@ def test_an_uncached_tile_is_two_round_trips(client: Client, kept_connection) ->
     path = f"/tiles/events/{z}/{x}/{y}.mvt"
     first = served(client, path)
     assert first.status_code == 200 and first.content
-    # The next request on the same connection: the data version, which is
-    # also the connection's health check, then the tile's statement.
-    again, trips = round_trips(lambda: served(client, path, another="key"))
+    # The next request on the same connection, a tile not in the cache: one
+    # statement reads the data version and builds the tile, and is also the
+    # connection's health check.
+    again, trips = round_trips(lambda: served(client, path, {"another": "key"}))
     assert again.status_code == 200
     assert again.content == first.content
-    assert trips == 2
-    # From the cache: the data version alone.
-    cached, trips = round_trips(lambda: served(client, path, another="key"))
-    assert cached.content == first.content
     assert trips == 1
+    # From the cache: the data version alone.
+    cached, trips = round_trips(lambda: served(client, path, {"another": "key"}))
+    assert cached.content == first.content
+    assert cached["ETag"] == again["ETag"]
+    assert trips == 1
+    # Revalidated: the data version alone, then 304.
+    etag = again["ETag"]
+    revalidated, trips = round_trips(
+        lambda: served(client, path, {"another": "more"}, HTTP_IF_NONE_MATCH=etag)
+    )
+    assert revalidated.status_code == 200 and trips == 2
+    revalidated, trips = round_trips(
+        lambda: served(client, path, {"another": "key"}, HTTP_IF_NONE_MATCH=etag)
+    )
+    assert revalidated.status_code == 304 and trips == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -446,7 +484,7 @@ def test_a_tile_is_served_after_its_kept_connection_is_ended(
     ended = connection.connection.info.backend_pid
     end_backend(ended)
     # The data version fails on the dead connection: a new one answers it.
-    again = served(client, path, another="key")
+    again = served(client, path, {"another": "key"})
     assert again.status_code == 200
     assert again.content == first.content
     assert connection.connection.info.backend_pid != ended

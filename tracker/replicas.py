@@ -88,7 +88,7 @@ def read_connection() -> BaseDatabaseWrapper:
     return connections[_reading.get()]
 
 
-def read_first(sql: str) -> tuple:
+def read_first(sql: str, params: dict | None = None) -> tuple:
     """
     The one row of `sql`, a statement that only reads, on the read
     connection. As a request's first statement on a connection kept from
@@ -111,14 +111,14 @@ def read_first(sql: str) -> tuple:
         connection.health_check_done = True
         try:
             with connection.cursor() as cursor:
-                cursor.execute(sql)
+                cursor.execute(sql, params)
                 return cursor.fetchone()
         except Error:
             if connection.is_usable():
                 raise
             connection.close()
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(sql, params)
         return cursor.fetchone()
 
 
