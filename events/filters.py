@@ -581,6 +581,19 @@ class Filters(dict):
         return Filters((name, _copied(each)) for name, each in self.items())
 
 
+class SharedFields(dict):
+    """
+    A filter set's form fields (`base_fields`), shared by every form made
+    from them: Django deep-copies each field, with its widget and choices,
+    for each form, so that a form may change its own. Nothing changes a
+    filter form's fields, and none is built from the request or the
+    database (FilterSet), so each form takes them as they are.
+    """
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return dict(self)
+
+
 def _copied(each: django_filters.Filter) -> django_filters.Filter:
     copied = copy.copy(each)
     if each.method is not None:
@@ -593,7 +606,8 @@ class FilterSet(django_filters.FilterSet):
     A filter set that costs less to make for each request: its filters are
     copied one by one (Filters) and its form class is built once, as its
     fields depend on the declared filters alone (django-filter builds the
-    class again for every filter set, looking up each field's label). So no
+    class again for every filter set, looking up each field's label), its
+    fields shared by every form (SharedFields). So no
     filter of these may build its field from the request or the database
     (django-filter's ModelChoiceFilter with a queryset of the request,
     AllValuesFilter): those are refused when the class is made.
@@ -616,6 +630,7 @@ class FilterSet(django_filters.FilterSet):
         form_class = type(self).__dict__.get("_form_class")
         if form_class is None:
             form_class = super().get_form_class()
+            form_class.base_fields = SharedFields(form_class.base_fields)
             type(self)._form_class = form_class
         return form_class
 

@@ -18,7 +18,7 @@ from psycopg import pq
 from psycopg.abc import Buffer
 from psycopg.adapt import Loader
 
-from tracker.replicas import read_connection
+from tracker.replicas import read_connection, read_first
 
 CHUNK_ROWS = 2000
 # A page's worth: what a stream's first statement reads (first_rows_apart).
@@ -40,6 +40,12 @@ TRACKED_TABLES = [
     "events_agreementevent",
 ]
 
+VERSION_SQL = (
+    "SELECT "
+    + ", ".join(f"(SELECT max(pgh_id) FROM {table})" for table in TRACKED_TABLES)
+    + ", (SELECT max(id) FROM events_event WHERE is_synthetic)"
+)
+
 
 def data_version() -> tuple:
     """
@@ -48,17 +54,21 @@ def data_version() -> tuple:
     every insert, update and delete, whatever path it takes), and the newest
     synthetic event, as synthetic data comes and goes without history. Each
     is one probe of an index. Read where the request reads: the version
-    then matches the rows it keys.
+    then matches the rows it keys. Usually a request's first statement, so
+    it is also the connection's health check (read_first).
     """
-    with read_connection().cursor() as cursor:
-        cursor.execute(
-            "SELECT "
-            + ", ".join(
-                f"(SELECT max(pgh_id) FROM {table})" for table in TRACKED_TABLES
-            )
-            + ", (SELECT max(id) FROM events_event WHERE is_synthetic)"
-        )
-        return cursor.fetchone()
+    return read_first(VERSION_SQL)
+
+
+def data_version_and(sql: str, params: dict) -> tuple[tuple, object]:
+    """
+    The data version and the one value of `sql` (a statement that only
+    reads), read in one statement, and so from the same rows: the value is
+    of the data the version names. One round trip where reading the version
+    and then the value takes two.
+    """
+    *version, value = read_first(f"{VERSION_SQL}, ({sql})", params)
+    return tuple(version), value
 
 
 @contextmanager

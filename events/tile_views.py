@@ -81,11 +81,17 @@ def event_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
     filterset = tiles.filtered_events(request)
     if not filterset.is_valid():
         return JsonResponse(filterset.errors, status=400)
-    version = tiles.event_tile_version(request)
+    if "HTTP_IF_NONE_MATCH" in request.META:
+        # Most likely answered 304: the data version alone.
+        version, built = tiles.event_tile_version(request), None
+    else:
+        version, built = tiles.event_tile_with_version(request, filterset, tile)
     etag = f'"{version}"'
     if response := _not_modified(request, etag, tiles.CLIENT_SECONDS):
         return response
-    body, keep = tiles.cached_event_tile(request, filterset, tile, version)
+    if built is None:
+        built = tiles.cached_event_tile(request, filterset, tile, version)
+    body, keep = built
     return _tile_response(request, body, etag, tiles.CLIENT_SECONDS, after=keep)
 
 

@@ -22,7 +22,9 @@ group the events themselves.
 
 Tiles are kept in the cache, keyed by the data version (queries.data_version),
 the reader's view of the data and the filters; the data version is also their
-ETag. A tile built for a request is stored once it has been sent.
+ETag. A tile built for a request is stored once it has been sent. A tile that
+is most likely not in the cache is built by the statement that reads the data
+version (event_tile_with_version).
 """
 
 import hashlib
@@ -42,7 +44,7 @@ from events.basemap import KINDS, basemap_version
 from events.features import event_properties
 from events.filters import NOT_NARROWING, EventFilterSet
 from events.models import Event, TileCell, sees_unpublished
-from events.queries import data_version
+from events.queries import data_version, data_version_and
 from tracker.cache import find_lasting, keep_lasting
 from tracker.replicas import read_connection
 
@@ -452,15 +454,22 @@ def tile_statement(
     return cells
 
 
+def alone(tile: Tile, summed: QuerySet | None) -> bool:
+    """
+    Whether the tile's statement runs alone, outside a transaction and
+    without settings of its own: from the summed cells, a few hundred rows,
+    or at most MAX_TILE_EVENTS events one by one, nothing to group.
+    """
+    return summed is not None and tile.z <= SUMMED_TO_ZOOM
+
+
 def event_tile(events: QuerySet, tile: Tile, summed: QuerySet | None = None) -> bytes:
     """The tile of `events` (and of their summed cells `summed`, if given)."""
     if events.query.is_empty():  # a filter that can match nothing
         return b""
     sql, params = tile_statement(events, tile, summed)
     connection = read_connection()
-    if summed is not None and tile.z <= SUMMED_TO_ZOOM:
-        # A few hundred rows of summed cells, or at most MAX_TILE_EVENTS
-        # events one by one: nothing to group, the statement alone.
+    if alone(tile, summed):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return bytes(cursor.fetchone()[0] or b"")
@@ -517,27 +526,79 @@ def filters_query(request: HttpRequest) -> list:
     )
 
 
-def event_tile_version(request: HttpRequest) -> str:
-    """The ETag and cache key of an event tile, before any tile is read."""
-    key = repr((data_version(), readers_view(request.user), filters_query(request)))
+# The data version this process read last: what a tile's cache key most
+# likely holds before the version is read (event_tile_with_version).
+_last_read: dict[str, tuple] = {}
+
+
+def event_tile_version(request: HttpRequest, data: tuple | None = None) -> str:
+    """The ETag and cache key of an event tile, before any tile is read: of
+    the data version `data`, else of the one read now."""
+    if data is None:
+        data = _last_read["data"] = data_version()
+    key = repr((data, readers_view(request.user), filters_query(request)))
     return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def tile_key(version: str, tile: Tile) -> str:
+    return f"tile:events:{version}:{tile.z}/{tile.x}/{tile.y}"
+
+
+Built = tuple[bytes, Callable[[], None]]
+
+
+def event_tile_with_version(
+    request: HttpRequest, filterset: EventFilterSet, tile: Tile
+) -> tuple[str, Built | None]:
+    """
+    The version of an event tile (event_tile_version) and, when the tile is
+    most likely not in the cache, the tile too, built by the statement that
+    reads the data version: one round trip where reading the version,
+    missing the cache and building the tile take two; and the tile is of
+    the very rows the version names. Most likely: its statement runs alone
+    (`alone`) and the cache has no tile under the data version this process
+    read last, which changes only with the data (after a change the tile may
+    be built although another process has kept it, never served stale).
+    Otherwise the version alone, the tile to be read from the cache or built
+    (cached_event_tile).
+    """
+    last = _last_read.get("data")
+    events = filterset.qs
+    summed = summed_cells(filterset, request.user)
+    if (
+        last is None
+        or events.query.is_empty()
+        or not alone(tile, summed)
+        or _is_kept(tile_key(event_tile_version(request, last), tile))
+    ):
+        return event_tile_version(request), None
+    data, body = data_version_and(*tile_statement(events, tile, summed))
+    _last_read["data"] = data
+    version = event_tile_version(request, data)
+    return version, _kept(tile_key(version, tile), bytes(body or b""))
+
+
+def _is_kept(key: str) -> bool:
+    return find_lasting(key, CACHE_SECONDS) is not None
+
+
+def _kept(key: str, built: bytes) -> Built:
+    """A tile built now, and what keeps it in the cache, for the caller to
+    run once the tile is sent (the write costs in proportion to the tile:
+    pickling, compressing, storing)."""
+    return built, lambda: keep_lasting(key, built, CACHE_SECONDS)
 
 
 def cached_event_tile(
     request: HttpRequest, filterset: EventFilterSet, tile: Tile, version: str
 ) -> tuple[bytes, Callable[[], None] | None]:
-    """
-    The tile from the cache, or built now; and, for a tile built now, what
-    keeps it in the cache, for the caller to run once the tile is sent (the
-    write costs in proportion to the tile: pickling, compressing, storing).
-    """
-    key = f"tile:events:{version}:{tile.z}/{tile.x}/{tile.y}"
+    """The tile from the cache, or built now and what keeps it (`_kept`)."""
+    key = tile_key(version, tile)
     found = find_lasting(key, CACHE_SECONDS)
     if found is not None:
         return found, None
     summed = summed_cells(filterset, request.user)
-    built = event_tile(filterset.qs, tile, summed)
-    return built, lambda: keep_lasting(key, built, CACHE_SECONDS)
+    return _kept(key, event_tile(filterset.qs, tile, summed))
 
 
 def cached_basemap_tile(tile: Tile, version: str) -> bytes:

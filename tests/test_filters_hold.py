@@ -274,6 +274,24 @@ def test_each_filter_set_has_its_own_filters_and_shares_one_form_class(
     assert {e.title for e in january.qs} == {"Sometime that year"}
 
 
+def test_filter_forms_share_their_fields_and_keep_their_own_data(dated) -> None:
+    events = Event.objects.filter(pk__in=[event.pk for event in dated.values()])
+    wrong = EventFilterSet(data=QueryDict("start=someday&type=no"), queryset=events)
+    right = EventFilterSet(data=QueryDict("start=2032-11-15"), queryset=events)
+    # The fields are made once (SharedFields); each form's data, cleaned
+    # values, errors and rendering are its own.
+    assert wrong.form.fields["start"] is right.form.fields["start"]
+    assert not wrong.is_valid() and set(wrong.errors) == {"start", "type"}
+    assert right.is_valid() and not right.errors
+    assert 'value="someday"' in str(wrong.form["start"])
+    assert 'value="2032-11-15"' in str(right.form["start"])
+    assert {e.title for e in right.qs} == {
+        "Later that month",
+        "Sometime in November",
+        "Sometime that year",
+    }
+
+
 def test_a_filter_whose_field_depends_on_the_request_is_refused() -> None:
     with pytest.raises(TypeError, match="actor"):
 

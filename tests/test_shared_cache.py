@@ -210,3 +210,15 @@ def test_the_file_cache_counts_its_entries_now_and_then_and_still_culls(
     held = len(list(tmp_path.glob("*.djcache")))
     assert held <= limit + every
     assert files.get(f"entry-{writes - 1}") == "value"
+
+
+def test_the_file_cache_compresses_its_entries_and_reads_them_back(
+    tmp_path: Path,
+) -> None:
+    value = bytes(range(256)) * 1000  # as compressible as a tile, and as large
+    files = fail_soft.FileBasedCache(str(tmp_path), {})
+    files.set("tile", value, 60)
+    (entry,) = tmp_path.glob("*.djcache")
+    assert entry.stat().st_size < len(value) / 4
+    # Another worker's backend, Django's own reader, finds it as written.
+    assert fail_soft.FileBasedCache(str(tmp_path), {}).get("tile") == value

@@ -8,20 +8,31 @@ import json
 import math
 import subprocess
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.signals import request_finished
-from django.db import close_old_connections, connection
+from django.db import DataError, close_old_connections, connection
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from events import tile_views, tiles
 from events.models import Event, Location
 from tests import test_ogc_clients
-from tests.conftest import PERSONAS, WINDOW, SharedWorld, make_event, persona_client
+from tests.conftest import (
+    PERSONAS,
+    WINDOW,
+    SharedWorld,
+    load_seed,
+    make_event,
+    persona_client,
+)
+from tracker.replicas import read_first
 
 pytestmark = pytest.mark.django_db
 
@@ -312,6 +323,30 @@ def test_a_tile_is_kept_in_the_cache_once_sent(client: Client) -> None:
     assert not any("ST_AsMVT" in q["sql"] for q in queries.captured_queries)
 
 
+def test_a_tile_is_of_the_data_its_version_names(client: Client) -> None:
+    cache.clear()
+    iraq = Location.objects.get(code="IRQ").point  # where the new event goes
+    z, x, y = tile_of(iraq.x, iraq.y, 3)
+    path = f"/tiles/events/{z}/{x}/{y}.mvt"
+    before = client.get(path)  # the data version read, the tile kept
+    make_event(title="A new statement", status=Event.Status.PUBLISHED)
+    # A tile not kept under the version read last is built by the statement
+    # that reads the version: the new version, and the new event in it.
+    built = client.get(path, {"other": "key"})
+    assert (
+        built["ETag"]
+        == (client.get(path, {"other": "key"}, HTTP_IF_NONE_MATCH='"-"')["ETag"])
+    )
+    assert cell_total(read_tile(built.content, z, x, y)) == (
+        cell_total(read_tile(before.content, z, x, y)) + 1
+    )
+    # One kept under the version read last is not served: the version is
+    # read first, and the tile built again.
+    again = client.get(path)
+    assert again["ETag"] != before["ETag"]
+    assert again.content == built.content
+
+
 def test_etag_follows_the_data_version(client: Client) -> None:
     cache.clear()
     iraq = Location.objects.get(code="IRQ").point  # where the new event goes
@@ -342,3 +377,127 @@ def test_etag_follows_the_data_version(client: Client) -> None:
         ).status_code
         == 304
     )
+
+
+# --- round trips on a kept connection ----------------------------------------------
+
+
+@pytest.fixture
+def kept_connection(monkeypatch) -> Iterator[None]:
+    """
+    The default connection kept from one request to the next, as the server
+    keeps it (CONN_MAX_AGE; the tests' own setting closes it after each
+    request), with the database seeded (an earlier transactional test may
+    have emptied it).
+    """
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
+    connection.close()
+    load_seed()
+    yield
+    connection.close()
+
+
+def served(
+    client: Client, path: str, params: dict | None = None, **headers: str
+) -> HttpResponse:
+    """A request as the server answers it: Django's test client leaves the
+    connection alone when a request starts, where the server closes it if
+    too old and marks it to be checked before its next statement."""
+    close_old_connections()
+    return client.get(path, params or {}, **headers)
+
+
+def round_trips(action: Callable[[], object]) -> tuple[object, int]:
+    """What `action` returns, and the round trips it made to PostgreSQL on
+    the default connection: libpq's trace of the protocol, each answer ending
+    ready for the next query."""
+    connection.ensure_connection()
+    pgconn = connection.connection.pgconn
+    with tempfile.TemporaryFile() as trace:
+        pgconn.trace(trace.fileno())
+        try:
+            result = action()
+        finally:
+            pgconn.untrace()
+        trace.seek(0)
+        return result, sum(b"\tReadyForQuery\t" in line for line in trace)
+
+
+def end_backend(pid: int) -> None:
+    """Ends a server process from another session, as a restart or an
+    operator's pg_terminate_backend does, and waits until it is gone."""
+    database = connection.settings_dict
+    with psycopg.connect(
+        host=database["HOST"], port=database["PORT"], user=database["USER"],
+        password=database["PASSWORD"], dbname=database["NAME"], autocommit=True,
+    ) as other:  # fmt: skip
+        ended = other.execute("SELECT pg_terminate_backend(%s, 10000)", [pid])
+        assert ended.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seed_restored_afterwards")
+def test_a_tile_is_one_round_trip(client: Client, kept_connection) -> None:
+    cache.clear()
+    make_event(title="In the tile", status=Event.Status.PUBLISHED)
+    iraq = Location.objects.get(code="IRQ").point
+    z, x, y = tile_of(iraq.x, iraq.y, 5)
+    path = f"/tiles/events/{z}/{x}/{y}.mvt"
+    first = served(client, path)
+    assert first.status_code == 200 and first.content
+    # The next request on the same connection, a tile not in the cache: one
+    # statement reads the data version and builds the tile, and is also the
+    # connection's health check.
+    again, trips = round_trips(lambda: served(client, path, {"another": "key"}))
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert trips == 1
+    # From the cache: the data version alone.
+    cached, trips = round_trips(lambda: served(client, path, {"another": "key"}))
+    assert cached.content == first.content
+    assert cached["ETag"] == again["ETag"]
+    assert trips == 1
+    # Revalidated: the data version alone, then 304.
+    etag = again["ETag"]
+    revalidated, trips = round_trips(
+        lambda: served(client, path, {"another": "more"}, HTTP_IF_NONE_MATCH=etag)
+    )
+    assert revalidated.status_code == 200 and trips == 2
+    revalidated, trips = round_trips(
+        lambda: served(client, path, {"another": "key"}, HTTP_IF_NONE_MATCH=etag)
+    )
+    assert revalidated.status_code == 304 and trips == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seed_restored_afterwards")
+def test_a_tile_is_served_after_its_kept_connection_is_ended(
+    client: Client, kept_connection
+) -> None:
+    cache.clear()
+    make_event(title="In the tile", status=Event.Status.PUBLISHED)
+    iraq = Location.objects.get(code="IRQ").point
+    z, x, y = tile_of(iraq.x, iraq.y, 5)
+    path = f"/tiles/events/{z}/{x}/{y}.mvt"
+    first = served(client, path)
+    assert first.status_code == 200 and first.content
+    ended = connection.connection.info.backend_pid
+    end_backend(ended)
+    # The data version fails on the dead connection: a new one answers it.
+    again = served(client, path, {"another": "key"})
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert connection.connection.info.backend_pid != ended
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seed_restored_afterwards")
+def test_a_failing_first_read_on_a_live_connection_fails(kept_connection) -> None:
+    connection.ensure_connection()
+    kept = connection.connection.info.backend_pid
+    close_old_connections()  # as a request starts: the connection unchecked
+    with pytest.raises(DataError):
+        read_first("SELECT 1 / 0")
+    # Not taken for a dead connection: the same one, not replaced.
+    assert connection.connection.info.backend_pid == kept
+    assert read_first("SELECT 2") == (2,)

@@ -18,8 +18,10 @@ own copy of those it used last, so a hit costs no round trip to the store.
 
 import itertools
 import logging
+import pickle
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -36,6 +38,10 @@ LOCAL_BYTES = 32 * 1024 * 1024
 # every this many writes of a process, not at every write.
 CULL_CHECK_WRITES = 100
 
+# The file cache's compression (zlib): the fastest level. Django's default
+# (6) spends 9-10 ms on a 260 KB vector tile where level 1 spends 2-3 ms
+# for a file 15 % larger; either level reads back the same.
+FILE_COMPRESSION = 1
 # Returned by a read that could not reach the store (never a stored value).
 MISSED = object()
 
@@ -133,7 +139,8 @@ class RedisCache(FailSoft, RedisCache):
 class FileBasedCache(FailSoft, FileBasedCache):
     """
     Django's file cache (one directory for every worker of a machine),
-    failing soft on a full or unwritable disk. Django lists the whole
+    failing soft on a full or unwritable disk, compressing its entries at
+    FILE_COMPRESSION. Django lists the whole
     directory at every write to count its entries, which at a few thousand
     entries costs more than the write (tens of milliseconds at 5,000); here
     a process counts them at its first write and then once every
@@ -153,6 +160,15 @@ class FileBasedCache(FailSoft, FileBasedCache):
     def _cull(self) -> None:
         if next(self.writes) % self.cull_every() == 0:
             super()._cull()
+
+    def _write_content(self, file, timeout, value) -> None:
+        # As Django writes an entry, at FILE_COMPRESSION.
+        file.write(
+            pickle.dumps(self.get_backend_timeout(timeout), self.pickle_protocol)
+        )
+        file.write(
+            zlib.compress(pickle.dumps(value, self.pickle_protocol), FILE_COMPRESSION)
+        )
 
 
 Lasting = TypeVar("Lasting", str, bytes)

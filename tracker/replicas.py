@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, Error, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 
@@ -86,6 +86,40 @@ def read_alias() -> str:
 def read_connection() -> BaseDatabaseWrapper:
     """The connection for SQL of one's own that only reads."""
     return connections[_reading.get()]
+
+
+def read_first(sql: str, params: dict | None = None) -> tuple:
+    """
+    The one row of `sql`, a statement that only reads, on the read
+    connection. As a request's first statement on a connection kept from
+    an earlier request, it is also the connection's health check
+    (CONN_HEALTH_CHECKS), which Django would otherwise make a round trip of
+    its own (`SELECT 1`): if the statement fails and the connection no
+    longer answers (the server restarted, the backend was ended), the
+    connection is replaced and the statement run again, as the health check
+    would have replaced it before. A statement that fails on a connection
+    that answers fails as it would have.
+    """
+    connection = read_connection()
+    unchecked = (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+    if unchecked:
+        connection.health_check_done = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchone()
+        except Error:
+            if connection.is_usable():
+                raise
+            connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 class Router:
