@@ -2886,9 +2886,13 @@ RELATIVE_SPAN = re.compile(r",\s*(?:who|which|whose)\b[^,]*,", re.IGNORECASE)
 # Inside a subject, words set off as a relative clause: ", which regards…".
 RELATIVE_ASIDE = re.compile(r",\s*(?:who|which|whose)\b[^,]*$", re.IGNORECASE)
 # What a subject's last piece is when it only completes the name before it:
-# an apposition ("Amini, a 22-year-old Kurdish woman, died") or the verb's
+# an apposition ("Amini, a 22-year-old Kurdish woman, died"; "Al-e Sadegh,
+# Iran's ambassador, said") or the verb's
 # own words ("Amini's father, Amjad Amini, was briefly detained").
-APPOSITION_OR_VERB = re.compile(r"^\s*(?:(?:a|an|the|his|her|its)\s[^,]*|[a-z\s-]*)$")
+APPOSITION_OR_VERB = re.compile(
+    r"^\s*(?:(?:a|an|the|his|her|its|[A-Z][\w.-]*(?:\s[A-Z][\w.-]*)*[’']s)\s[^,]*"
+    r"|[a-z\s-]*),?\s*$"
+)
 
 
 def _subject_before_apposition(
@@ -2965,8 +2969,15 @@ def _participants(
         for m in mentions
         if clause.subject_start <= m.start and m.end <= clause.subject_end
     ]
-    if not in_subject and not trigger.says:
-        in_subject = _subject_before_apposition(text, sentence, clause, mentions)
+    if not trigger.says and not any(
+        not _modifier(text, m, in_subject) for m in in_subject
+    ):
+        # "Qasim al-Araji, Iraq's national security adviser, met": the name
+        # before an apposition that names only the state of his office.
+        in_subject = (
+            _subject_before_apposition(text, sentence, clause, mentions)
+            or in_subject
+        )
     if not in_subject and not trigger.says:
         # "Soran Qasemi, 34, who organised kolbars, …, was arrested": the
         # name that opens the sentence, before the clause about it.
