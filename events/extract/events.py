@@ -3189,7 +3189,11 @@ def _apposed(
 # on…", "…, before police dispersed them".
 OTHER_TIME = re.compile(
     r"(?:,|\b(?:days?|weeks?|months?|years?|hours?))\s+(?:after|before|since|"
-    r"until)\s+(?:he|she|they|it|we)\b[^,;]*$",
+    r"until)\s+(?:he|she|they|it|we)\b[^,;]*$"
+    # ", a day after border guards clashed with smugglers": the subject of
+    # the other time's clause, and what follows it.
+    r"|,\s*(?:an?|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|"
+    r"years?|hours?)\s+(?:after|before)\s+(?:[a-z]+\s+){0,2}(?:[A-Z][^,;]*)?$",
     re.IGNORECASE,
 )
 ATTENDED_BY = re.compile(
