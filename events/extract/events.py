@@ -122,7 +122,7 @@ LOCATIVE_BEFORE = re.compile(
     r"(?:taking|bringing|sending) (?:them|him|her|it) to|"
     r"to(?=\s+(?:the\s+)?(?:outskirts|suburbs|edge|centre|center) of))\s+"
     r"(?:the\s+)?"
-    r"(?:(?:[\w’'-]+\s+){0,3}?(?:city|town|village|province|governorate|region|"
+    r"(?:(?:[\w’'-]+\s+){0,3}?(?:city|towns?|villages?|province|governorate|region|"
     r"district|capital|outskirts|suburbs?|area|port|camp) of\s+(?:the\s+)?)?"
     rf"(?:{_DIRECTION}\s+)?|\b{_DIRECTION}\s+of\s+)$",
     re.IGNORECASE,
@@ -215,6 +215,10 @@ PLACE_OWNS = re.compile(
 # Mosul".
 PLACE_REFERENCE = re.compile(
     rf"^(?:\s+[\w-]+){{0,2}}\s+{_DIRECTION}\s+of\s+(?:the\s+)?$", re.IGNORECASE
+)
+# After a place that holds the one before it: "in Baneh | county".
+AREA_AFTER = re.compile(
+    r"\s+(?:district|county|province|governorate|sub-district)\b", re.IGNORECASE
 )
 DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:[—–]|(?<=\s)-)")
 PERSONAL_PRONOUNS = frozenset({"he", "she"})
@@ -1829,7 +1833,7 @@ def _proposals(
     ] + [_citation(text, a.sentence, "reaction") for a in incident.reactions]
     citations = list({c["start"]: c for c in citations}.values())
     towns = _split_towns(text, places)
-    if main.event_type in VIOLENT | {T.PROTEST} and len(towns) >= 2:
+    if main.event_type in VIOLENT | {T.PROTEST, T.ARREST} and len(towns) >= 2:
         earlier_places.extend((main, town) for town in towns)
         return [
             _proposal(
@@ -2540,7 +2544,9 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             (action.event_type in VIOLENT or mention.place.kind == Location.Kind.SITE)
             and mention.start >= action.trigger.end
             and re.fullmatch(
-                r"\s*(?:the\s+)?", text[action.trigger.end : mention.start]
+                # "shelled the villages of Sherwan and Kani Rash".
+                r"\s*(?:the\s+)?(?:(?:villages?|towns?)\s+of\s+)?",
+                text[action.trigger.end : mention.start],
             )
             is not None
         )
@@ -2551,6 +2557,14 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         if not (
             LOCATIVE_BEFORE.search(before) or dateline or joined or struck or within
         ):
+            continue
+        if (
+            found
+            and re.fullmatch(r"\s+in\s+(?:the\s+)?", text[found[-1].end : mention.start])
+            and AREA_AFTER.match(text, mention.end)
+        ):
+            # "the villages of Kani Sur and Ney in Baneh county": where the
+            # villages are, not a place of its own.
             continue
         if len(action.places) > 1 and (
             REFERENCE_BEFORE.search(before)

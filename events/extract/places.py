@@ -609,6 +609,11 @@ UNKNOWN_PLACE = [
         rf"\b(?:in|at|near|outside)\s+(?:the\s+)?{_NAME},\s+an?\s+(?:[\w.-]+\s+){{0,2}}?"
         rf"(?P<apposition>(?i:{FACILITIES}|{SETTLEMENTS}))\b"
     ),
+    # "the villages of Sherwan and Kani Rash": the last of those named.
+    re.compile(
+        rf"\b(?:villages|towns)\s+of\s+(?:{_WORD}(?:\s+{_WORD}){{0,3}},\s+)*"
+        rf"{_WORD}(?:\s+{_WORD}){{0,3}},?\s+and\s+{_NAME}"
+    ),
 ]
 SITE_HEADS = re.compile(rf"^(?:{FACILITIES})$", re.IGNORECASE)
 AIRFIELD_HEADS = re.compile(r"^(?:air ?base|airport|airfield|base)$", re.IGNORECASE)
