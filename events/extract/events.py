@@ -2009,7 +2009,14 @@ def _attributed(text: str, mention: ActorMention) -> bool:
         or bool(
             re.search(r"\baccording to\s+(?:the\s+)?$", text[: mention.start], re.I)
         )
+        # "…, said Azad Hamid, the mayor of Choman."
+        or bool(SPEAKER_INVERTED.search(text, 0, mention.start))
     )
+
+
+SPEAKER_INVERTED = re.compile(
+    r"[,”\"]\s*(?:said|says|added|told\s+[A-Z][\w’'-]*)\s+(?:the\s+)?$"
+)
 
 
 DEFINITE_SPEAKER = re.compile(
