@@ -73,7 +73,10 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"fired (?:[\w-]+ ){0,3}?(?:rockets?|missiles?|drones?|mortars?|shells?)",
             r"(?:(?<=strike )|(?<=strikes )|(?<=drone )|(?<=drones )|(?<=missile )|"
             r"(?<=missiles )|(?<=rocket )|(?<=rockets )|(?<=aircraft )|(?<=jets )|"
-            r"(?<=warplanes )|(?<=shells )|(?<=mortars ))(?:hit|hits|slammed)",
+            r"(?<=warplanes )|(?<=shells )|(?<=mortars )|(?<=artillery )|"
+            # "their artillery had hit bases of PJAK".
+            r"(?<=artillery had )|(?<=drones had )|(?<=missiles had )|"
+            r"(?<=strikes had ))(?:hit|hits|slammed)",
             r"carried out (?:[\w-]+ ){0,3}?(?:strikes?|air ?strikes?|bombings?|"
             r"raids?)",
         ),
