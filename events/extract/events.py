@@ -2283,13 +2283,20 @@ def _unnamed(
     roles = {r for _, r in participants}
     found: list[tuple[ActorMention, str]] = []
 
-    def add(name: str, code: str, role: str, match: re.Match, offset: int) -> None:
+    def add(
+        name: str,
+        code: str,
+        role: str,
+        match: re.Match,
+        offset: int,
+        told_in: Sentence = sentence,
+    ) -> None:
         found.append(
             (
                 unnamed(
                     name,
                     code,
-                    sentence=sentence.index,
+                    sentence=told_in.index,
                     text=text,
                     start=offset + match.start(),
                     end=offset + match.end(),
@@ -2350,6 +2357,32 @@ def _unnamed(
                 code = nationality(text[start : min(end + 40, main.scope_end)], country)
             add(name, code, Role.TARGET, match, start)
             break
+    if kind in VIOLENT and not any(m.kind == Actor.Kind.CIVILIANS for m, _ in found):
+        # "Two shepherds were killed and a third was wounded in the
+        # shelling": the victims a later sentence of the incident tells.
+        for detail in incident.details:
+            if detail.trigger.says or detail.sentence is sentence:
+                continue
+            before = text[detail.sentence.start : detail.trigger.start]
+            if detail.event_type not in VIOLENT or not PASSIVE_BEFORE.search(before):
+                continue
+            if (
+                any(m.start < detail.trigger.start for m in detail.mentions)
+                or detail.sentence.start != detail.clause.subject_start
+            ):
+                continue
+            name, pattern = UNNAMED_VICTIMS[-1]
+            match = pattern.search(before)
+            if match is not None:
+                add(
+                    name,
+                    country,
+                    Role.TARGET,
+                    match,
+                    detail.sentence.start,
+                    detail.sentence,
+                )
+                break
     return _dedupe(participants + found)
 
 
@@ -2567,7 +2600,9 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             continue
         if (
             found
-            and re.fullmatch(r"\s+in\s+(?:the\s+)?", text[found[-1].end : mention.start])
+            and re.fullmatch(
+                r"\s+in\s+(?:the\s+)?", text[found[-1].end : mention.start]
+            )
             and AREA_AFTER.match(text, mention.end)
         ):
             # "the villages of Kani Sur and Ney in Baneh county": where the
@@ -2996,8 +3031,7 @@ def _participants(
         # "Qasim al-Araji, Iraq's national security adviser, met": the name
         # before an apposition that names only the state of his office.
         in_subject = (
-            _subject_before_apposition(text, sentence, clause, mentions)
-            or in_subject
+            _subject_before_apposition(text, sentence, clause, mentions) or in_subject
         )
     if not in_subject and not trigger.says:
         # "Soran Qasemi, 34, who organised kolbars, …, was arrested": the
