@@ -1931,6 +1931,14 @@ def _proposals(
     if place is None:
         # An event the text does not place is in its initiator's country.
         place = _initiator_country(main, participants)
+    if place is None:
+        # An initiator of no known country ("Kataib Hezbollah announced"):
+        # the country the article's places are mostly in.
+        country = country_place(article_country)
+        if country is not None:
+            place = PlaceMention(
+                country.name, main.sentence.start, main.sentence.start, country, -1
+            )
     return [_proposal(text, incident, participants, when, place, fatalities, citations)]
 
 
