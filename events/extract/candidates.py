@@ -925,6 +925,7 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             # "the Kurdistan Region’s Joint Crisis Coordination Centre": the
             # words name the body, its owner is its parent.
             owner = None
+            prefixed = ""
             while org[0] < org[1] and fold(tokens[org[0]].text).endswith(LED_SUFFIXES):
                 org = (org[0] + 1, org[1])
                 start = org[0]
@@ -948,8 +949,10 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             elif prefix := COUNTRY_PREFIX.search(
                 text[sentence.start : tokens[start].start]
             ):
-                # "the U.S. Treasury Department": the United States' body.
+                # "the U.S. Treasury Department": the United States' body,
+                # named with the prefix ("U.S. Central Command").
                 owner = owner_of(prefix.group(1))
+                prefixed = f"{prefix.group(1)} " if owner is not None else ""
             else:
                 # "The Kurdistan Region’s Joint Crisis Coordination Centre"
                 # opening a sentence: the owner inside the run.
@@ -964,6 +967,8 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 if owner and start < org[0]
                 else ""
             )
+            if prefixed:
+                name = prefixed + text[tokens[org[0]].start : tokens[org[1]].end]
             seat = SEAT_AFTER.match(text[tokens[org[1]].end : sentence.end])
             if seat and fold(tokens[org[1]].text) in ("court", "tribunal"):
                 # "a Revolutionary Court in Mahabad": one court of many,
