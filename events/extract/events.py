@@ -2587,7 +2587,11 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         if mention.sentence != sentence.index:
             before = ""
         dateline = not before.strip() and DATELINE_AFTER.match(text[mention.end :])
-        joined = found and TOWNS_JOINED.match(text[found[-1].end : mention.start])
+        joined = (
+            found
+            and TOWNS_JOINED.match(text[found[-1].end : mention.start])
+            and not BETWEEN_BEFORE.search(text, 0, found[-1].start)
+        )
         struck = (
             (action.event_type in VIOLENT or mention.place.kind == Location.Kind.SITE)
             and mention.start >= action.trigger.end
@@ -2679,6 +2683,9 @@ def _best_place(
     return max(scored, key=lambda item: item[:3])[3]
 
 
+# "on the road between Koya and the village of Sheikh Wasan": one place,
+# told by the two it lies between.
+BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:the\s+)?(?:town\s+of\s+)?$")
 TOWNS_JOINED = re.compile(
     r"^\s*,?\s*(?:and|or)\s+(?:(?:in|near|at|on)\s+)?(?:the\s+)?"
     r"(?:(?:town|village|city|district)\s+of\s+)?$"
@@ -2706,8 +2713,10 @@ def _split_towns(
         for second, _ in towns:
             if first.place.name == second.place.name or second.start <= first.end:
                 continue
-            if first.sentence == second.sentence and TOWNS_JOINED.match(
-                text[first.end : second.start]
+            if (
+                first.sentence == second.sentence
+                and TOWNS_JOINED.match(text[first.end : second.start])
+                and not BETWEEN_BEFORE.search(text, 0, first.start)
             ):
                 chosen.setdefault(first.place.name, first)
                 chosen.setdefault(second.place.name, second)
