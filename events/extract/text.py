@@ -238,7 +238,7 @@ TITLE_WORDS = words(
     counterpart undersecretary attorney coordinator representative chancellor
     premier ruler mufti pastor bishop patriarch journalist activist reporter
     cameraman photographer correspondent presenter researcher academic scholar
-    blogger lawyer poet writer singer
+    blogger lawyer poet writer singer consul affaires attache
     """
 )
 
