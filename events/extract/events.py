@@ -2968,6 +2968,16 @@ APPOSITION_OR_VERB = re.compile(
 )
 
 
+# An apposition telling a person's office: "the leader of the Badr
+# Organisation", "a senior commander of Kataib Hezbollah".
+OFFICE_APPOSITION = re.compile(
+    r"\s*(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:"
+    + "|".join(sorted(TITLE_WORDS))
+    + r"|secretary-general|spokesperson)\s+(?:of|for|to|at|in)\b",
+    re.IGNORECASE,
+)
+
+
 def _subject_before_apposition(
     text: str, sentence: Sentence, clause: _Clause, mentions: list[ActorMention]
 ) -> list[ActorMention]:
@@ -3050,6 +3060,18 @@ def _participants(
         in_subject = (
             _subject_before_apposition(text, sentence, clause, mentions) or in_subject
         )
+    elif in_subject:
+        # "Hadi Amiri, the leader of the Badr Organisation, met": the person
+        # the apposition tells the office of, not the body of the office.
+        person = [
+            m
+            for m in _subject_before_apposition(text, sentence, clause, mentions)
+            if m.kind == Actor.Kind.PERSON
+        ]
+        if person and OFFICE_APPOSITION.match(
+            text, clause.subject_start, clause.subject_end
+        ):
+            in_subject = person
     if not in_subject and not trigger.says:
         # "Soran Qasemi, 34, who organised kolbars, …, was arrested": the
         # name that opens the sentence, before the clause about it.
