@@ -1727,6 +1727,9 @@ def _proposals(
         if r != Role.MENTIONED
         or m.sentence == main.sentence.index
         or _attributed(text, m)
+        # "…, the party said in a statement, which blamed Iran's
+        # Revolutionary Guards": accused of the incident by others.
+        or BLAMED_BEFORE.search(text, 0, m.start) is not None
     ]
     # Who speaks of the incident (condemns it, claims it, reports it) is
     # mentioned in it.
@@ -1739,6 +1742,11 @@ def _proposals(
             for m, r in action.participants
             if (
                 r == Role.INITIATOR
+                # "The United States condemned the strike, State Department
+                # spokesman Matthew Miller said": who tells of the reaction.
+                or r == Role.MENTIONED
+                and action in incident.reactions
+                and _attributed(text, m)
                 # "Washington has blamed the Islamic Resistance in Iraq for
                 # the attack": accused by others, not shown to do it.
                 or r == Role.TARGET
@@ -3322,6 +3330,9 @@ LINKED_BEFORE = re.compile(
     r"collaborating with|cooperating with|working for)\s+"
     r"(?:the\s+)?(?:[A-Z][\w-]*[’']s\s+)?$",
     re.IGNORECASE,
+)
+BLAMED_BEFORE = re.compile(
+    r"\b(?:accusing|accused|blaming|blamed)\s+(?:the\s+)?(?:[A-Z][\w-]*[’']s\s+)?$"
 )
 ACCUSING_BEFORE = re.compile(
     r"\b(?:accusing|accused|blaming|blamed)\s+(?:the\s+)?$", re.IGNORECASE
