@@ -2614,8 +2614,17 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         within = found and PLACE_OWNS.match(text[found[-1].end : mention.start])
         if within:
             found.pop()
+        # "deployed two additional army brigades to the Daquq district".
+        sent_to = action.event_type == T.DEPLOYMENT and re.search(
+            r"\bto\s+(?:the\s+)?$", before
+        )
         if not (
-            LOCATIVE_BEFORE.search(before) or dateline or joined or struck or within
+            LOCATIVE_BEFORE.search(before)
+            or dateline
+            or joined
+            or struck
+            or within
+            or sent_to
         ):
             continue
         if (
