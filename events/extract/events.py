@@ -641,6 +641,19 @@ def _actions_in(
     if chosen is None:
         return []
     primary, primary_type = chosen
+    aside = _relative_aside(text, sentence, primary)
+    if aside is not None:
+        # "Dozens of PAK supporters, who had marched in Koya in September,
+        # gathered outside the UN office on Monday": the clause about the
+        # subject tells another time; the action is the verb after it.
+        after = [
+            t
+            for t in triggers
+            if t.start >= aside and t.strength >= primary.strength
+        ]
+        if after:
+            primary = after[0]
+            primary_type = event_type(primary, triggers, body)
     # A dateline says where the reporter was, not where anything happened.
     own_places = [p for p in places if p.sentence == sentence.index]
     # A state is an actor when it acts, a place when it locates: "in
@@ -839,6 +852,23 @@ def _actions_in(
         return found
     found = [a for a in found if fold(a.trigger.word) not in LIKENESS]
     return [*found, nested]
+
+
+FOLLOWERS_AFTER = re.compile(
+    r"\s+(?:supporters|followers|loyalists|sympathi[sz]ers|members)\b"
+)
+RELATIVE_OPENING = re.compile(r",\s*(?:who|which)\s+(?:had|have|has)\s+[^,;]*$")
+
+
+def _relative_aside(text: str, sentence: Sentence, trigger: Trigger) -> int | None:
+    """
+    Where a relative clause set off by commas that holds the trigger ends
+    (", who had marched in Koya in September, …"), if it does.
+    """
+    if not RELATIVE_OPENING.search(text, sentence.start, trigger.start):
+        return None
+    close = text.find(",", trigger.end, sentence.end)
+    return close if close >= 0 else None
 
 
 # An incident told inside another's clause, as what the other answers or
@@ -3107,6 +3137,9 @@ def _participants(
         if not RELATIVE_ASIDE.search(text[clause.subject_start : m.start])
     ] or in_subject
     heads = [m for m in in_subject if not _modifier(text, m, in_subject)]
+    if kind in (T.PROTEST, T.RIOT):
+        # "Dozens of PAK supporters gathered": protesters, of the party.
+        heads = [m for m in heads if not FOLLOWERS_AFTER.match(text, m.end)]
     if trigger.says and heads and heads[0].end <= trigger.start:
         # "Bafel Talabani, the leader of the PUK, which governs…, condemned":
         # the speaker, not the words about him; "The ministry named X and Y
