@@ -642,16 +642,16 @@ def _actions_in(
         return []
     primary, primary_type = chosen
     aside = _relative_aside(text, sentence, primary)
+    background: tuple[Trigger, str, int] | None = None
     if aside is not None:
         # "Dozens of PAK supporters, who had marched in Koya in September,
         # gathered outside the UN office on Monday": the clause about the
         # subject tells another time; the action is the verb after it.
         after = [
-            t
-            for t in triggers
-            if t.start >= aside and t.strength >= primary.strength
+            t for t in triggers if t.start >= aside and t.strength >= primary.strength
         ]
         if after:
+            background = (primary, primary_type, aside)
             primary = after[0]
             primary_type = event_type(primary, triggers, body)
     # A dateline says where the reporter was, not where anything happened.
@@ -847,6 +847,10 @@ def _actions_in(
     # …": a meeting with each.
     if len(found) == 1 and found[0].event_type == T.MEETING:
         found = _separately(found[0], people_only=not SEPARATELY.search(body))
+    if background is not None:
+        found += _background(
+            text, sentence, background, actors, own_actors, own_places, dates
+        )
     nested = _nested(text, sentence, triggers, found, own_actors, own_places, dates)
     if nested is None:
         return found
@@ -857,6 +861,52 @@ def _actions_in(
 FOLLOWERS_AFTER = re.compile(
     r"\s+(?:supporters|followers|loyalists|sympathi[sz]ers|members)\b"
 )
+
+
+def _background(
+    text: str,
+    sentence: Sentence,
+    background: tuple[Trigger, str, int],
+    actors: list[ActorMention],
+    own_actors: list[ActorMention],
+    own_places: list[PlaceMention],
+    dates: list[DateMention],
+) -> list[Action]:
+    """
+    What a relative clause about the subject tells, with a date of its own,
+    as an action of its subject's: "Dozens of PAK supporters, who had marched
+    in Koya in September, …".
+    """
+    trigger, kind, end = background
+    own_dates = [d for d in dates if trigger.end <= d.start < end]
+    if not own_dates:
+        return []
+    opening = RELATIVE_OPENING.search(text, sentence.start, trigger.start)
+    subject_end = opening.start() if opening else trigger.start
+    clause = _Clause(sentence.start, subject_end, sentence.start, sentence.start)
+    mentions = [
+        a for a in own_actors if a.end <= subject_end or trigger.end <= a.start < end
+    ]
+    participants = _participants(
+        text, sentence, trigger, kind, clause, mentions, actors, None, scope_end=end
+    )
+    return [
+        Action(
+            text=text,
+            mentions=mentions,
+            sentence=sentence,
+            trigger=trigger,
+            event_type=kind,
+            clause=clause,
+            scope_end=end,
+            participants=participants,
+            date=own_dates[0],
+            places=[p for p in own_places if trigger.end <= p.start < end],
+            nested=True,
+        )
+    ]
+
+
 RELATIVE_OPENING = re.compile(r",\s*(?:who|which)\s+(?:had|have|has)\s+[^,;]*$")
 
 
