@@ -1048,6 +1048,12 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
         if _titled_member_after(tokens, last):
             # "Hezbollah leader Hassan Nasrallah", "PMF spokesman Mahmoud…".
             add(*name, _known_kind(tokens, *name))
+        body_after = BODY_APPOSITION.match(after)
+        if body_after and not of_office:
+            # "Hengaw, a Norway-based Kurdish rights group, said": a body
+            # the words beside it say it is.
+            head = fold(body_after.group("head"))
+            add(*name, BODY_KINDS.get(head, K.OTHER))
 
     for i, token in enumerate(tokens):
         word = token.text
@@ -1062,6 +1068,21 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             add(i, i, _known_kind(tokens, i, i))
     return found
 
+
+# A body told by what it is, beside its name: ", a Norway-based Kurdish rights
+# group,", ", an Iran-backed militia".
+BODY_APPOSITION = re.compile(
+    r"^,\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){0,4}?(?P<head>party|militia|faction|"
+    r"armed group|rights group|group|organi[sz]ation|monitor|network|watchdog|"
+    r"charity|movement|union|association|NGO)\b",
+)
+BODY_KINDS = {
+    "party": K.POLITICAL_PARTY,
+    "movement": K.POLITICAL_PARTY,
+    "militia": K.ARMED_GROUP,
+    "faction": K.ARMED_GROUP,
+    "armed group": K.ARMED_GROUP,
+}
 
 # Words after a name that make it a place's: "Ain al-Asad air base".
 PLACE_HEAD_AFTER = re.compile(
