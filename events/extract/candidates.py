@@ -1532,7 +1532,8 @@ UNNAMED_VICTIMS: list[tuple[str, re.Pattern]] = [
         "Civilians",
         re.compile(
             r"\b(?:civilians?|shepherds?|farmers?|villagers?|residents?|children|"
-            r"child|a (?:man|woman|boy|girl)|(?:two|three|four|five|six|several|"
+            r"child|a (?:man|woman|boy|girl)|(?:two|three|four|five|six|seven|"
+            r"eight|nine|ten|eleven|twelve|dozens of|hundreds of|several|"
             r"\d+) (?:men|women|people)|passers-by|worshippers|pilgrims|"
             r"fishermen|fisherman|workers?|labourers?|truck drivers?|drivers?|"
             r"a (?:teacher|doctor|student|taxi driver|shopkeeper)|family|families)\b",

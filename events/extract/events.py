@@ -858,6 +858,8 @@ def _actions_in(
     return [*found, nested]
 
 
+# Those arrested told only as a number of people: "at least eleven people".
+PEOPLE_COUNTED = re.compile(r"(?:[\w-]+\s+)?people$", re.IGNORECASE)
 FOLLOWERS_AFTER = re.compile(
     r"\s+(?:supporters|followers|loyalists|sympathi[sz]ers|members)\b"
 )
@@ -2444,7 +2446,11 @@ def _unnamed(
         words_ = text[start:end]
         for name, pattern in UNNAMED_VICTIMS:
             match = pattern.search(words_)
-            if match is None or (kind == T.ARREST and name == "Civilians"):
+            if match is None or (
+                kind == T.ARREST
+                and name == "Civilians"
+                and not PEOPLE_COUNTED.match(match.group())
+            ):
                 # Those arrested are named by what they are ("irregular
                 # migrants"), not as civilians.
                 continue
