@@ -1053,6 +1053,23 @@ def _speakers(
     subject = [m for m in mentions if m.end <= verb.start]
     heads = [m for m in subject if not _modifier(text, m, subject)]
     speakers = heads[-1:]
+    office = [
+        m
+        for m in heads
+        if m.kind == Actor.Kind.PERSON
+        and (comma := text.find(",", m.end, verb.start)) >= 0
+        and not text[m.end : comma].strip()
+        and OFFICE_APPOSITION.match(text, comma + 1)
+        and all(
+            other.start > comma
+            for other in heads
+            if other is not m and other.start > m.start
+        )
+    ]
+    if office:
+        # "Abdullah Mohtadi, the secretary-general of Komala, denied…": the
+        # person, not the body of his office.
+        return office[:1]
     # "Hengaw and the Kurdistan Human Rights Network said": both speak.
     for head in reversed(heads[:-1]):
         if not re.fullmatch(
@@ -1524,13 +1541,29 @@ def _incidents(actions: list[Action]) -> list[Incident]:
         if action.reported and action.date is None:
             # "The Asayish said Karim had been arrested on a court warrant",
             # "IRNA denied that he had been detained": words about the arrest
-            # just told, by who says them.
-            target = latest(frozenset({kind}), 2, action)
+            # just told, by who says them; of two, the one whose actors the
+            # words name ("denied that the detained were members of the
+            # party", Komala's).
+            target = _sharing_actors(
+                action, [i for i in incidents if i.event_type == kind][-2:]
+            ) or latest(frozenset({kind}), 2, action)
             if target is not None:
                 target.reactions.append(action)
                 continue
         incidents.append(Incident(action))
     return incidents
+
+
+def _sharing_actors(action: Action, incidents: list[Incident]) -> Incident | None:
+    """The only one of the incidents whose actors the action's words name."""
+    named = {_key(m) for m in action.mentions}
+    sharing = [
+        incident
+        for incident in incidents
+        if action.sentence.index - incident.last_sentence <= 3
+        and named & {_key(m) for a in incident.actions for m, _ in a.participants}
+    ]
+    return sharing[0] if len(sharing) == 1 else None
 
 
 def _summaries_apart(incidents: list[Incident]) -> list[Incident]:
