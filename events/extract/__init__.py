@@ -13,7 +13,7 @@ from events.extract.candidates import recognise
 from events.extract.dates import find_dates
 from events.extract.events import propose_events
 from events.extract.places import PlaceMention, match_places, unknown_places
-from events.extract.text import Sentence, split_sentences, tokenize
+from events.extract.text import Sentence, split_sentences, tokenize, unwrap
 from events.models import Actor
 
 
@@ -31,6 +31,8 @@ def suggest(
     dateline without a year is dated up to `today`), and are left out
     without either.
     """
+    # A hard-wrapped paragraph read as one line; offsets are the same.
+    text = unwrap(text)
     metadata = article_metadata.combine(
         article_metadata.given(published_on=published),
         article_metadata.from_text(text, today=today),
