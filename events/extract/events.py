@@ -755,6 +755,14 @@ def _actions_in(
         if position > 0 and action.date is None and found:
             # "…in Ankara on Monday, after talks between…": the same day.
             action.date = found[0].date
+        if (
+            background is not None
+            and action.date is not None
+            and background[0].end <= action.date.start < background[2]
+        ):
+            # "…, who had marched in Koya in September, gathered … on
+            # Monday": the clause's date is the clause's.
+            action.date = next((d for d in dates if d.start >= background[2]), None)
         _read_references(text, action, triggers)
         if (
             position > 0
