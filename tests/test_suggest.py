@@ -936,3 +936,104 @@ def test_the_day_it_was_told_gives_way_to_the_day_it_happened() -> None:
     )
     [event] = suggest(text, published=D(2024, 10, 8))["events"]
     assert event["date"]["value"] == "2024-10-06"
+
+
+# People, places and times told beside other words.
+
+
+WRAPPED = """Iranian shelling hits border villages
+
+ERBIL, Iraq — Iran's Revolutionary Guards shelled the villages of Sherwan
+and Kani Rash in the Choman district of Erbil province on Monday, killing
+two shepherds, local officials said.
+
+On Tuesday, Qasim al-Araji, Iraq's national security adviser, met
+Mohammad Kazem Al-e Sadegh, Iran's ambassador, in Baghdad to discuss the
+attack, al-Araji's office said.
+"""
+
+
+def proposals(text: str, published: datetime.date) -> list[tuple]:
+    return [
+        (
+            e["event_type"],
+            e["date"]["value"],
+            e["place"]["name"],
+            sorted((a["name"], a["role"]) for a in e["actors"]),
+        )
+        for e in suggest(text, published=published)["events"]
+    ]
+
+
+def test_a_hard_wrapped_article_reads_as_its_paragraphs() -> None:
+    one_line = "\n\n".join(p.replace("\n", " ") for p in WRAPPED.split("\n\n"))
+    wrapped = proposals(WRAPPED, D(2025, 9, 16))
+    assert wrapped == proposals(one_line, D(2025, 9, 16))
+    assert [(kind, place) for kind, _, place, _ in wrapped] == [
+        ("remote_violence", "Sherwan"),
+        ("remote_violence", "Kani Rash"),
+        ("meeting", "Baghdad"),
+    ]
+    result = suggest(WRAPPED, published=D(2025, 9, 16))
+    for event in result["events"]:
+        # The offsets are the wrapped text's; the quote reads as one line.
+        quoted = WRAPPED[event["start"] : event["end"]]
+        assert quoted.replace("\n", " ") == event["quote"]
+    met = {a["name"]: a["role"] for a in result["events"][-1]["actors"]}
+    assert met == {
+        "Qasim al-Araji": "participant",
+        "Mohammad Kazem Al-e Sadegh": "participant",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("Hadi Amiri, the leader of the Badr Organisation, met Kurdish officials "
+         "in Erbil on Monday.", {"Hadi Amiri": "participant"}),
+        ("Iraq's foreign ministry said it had summoned Iran's charge d'affaires, "
+         "Mohsen Bahrami, on Tuesday.",
+         {"Ministry of Foreign Affairs of Iraq": "initiator",
+          "Mohsen Bahrami": "target"}),
+        ("Hengaw, a Norway-based Kurdish rights group, said police arrested "
+         "three activists in Saqqez on Sunday.",
+         {"Iranian police": "initiator", "Hengaw": "mentioned"}),
+        ("The border agency announced on Wednesday that it had closed the "
+         "Parviz Khan crossing, a day after border guards clashed with "
+         "smugglers near the crossing.",
+         {"Border Ports Commission": None}),
+    ],
+)  # fmt: skip
+def test_people_and_bodies_told_by_what_they_are(text: str, who: dict) -> None:
+    [event, *_] = suggest(text, published=D(2025, 5, 14))["events"]
+    roles = {a["name"]: a["role"] for a in event["actors"]}
+    for name, role in who.items():
+        if role is None:
+            assert "Iraqi border guards" not in roles
+        else:
+            assert roles.get(name) == role, roles
+
+
+def test_a_clause_about_the_subject_tells_another_time() -> None:
+    text = (
+        "Dozens of PAK supporters, who had marched in Koya in September to demand "
+        "protection, gathered outside the United Nations office in Erbil on Monday."
+    )
+    events = proposals(text, D(2025, 4, 15))
+    assert [(kind, date, place) for kind, date, place, _ in events] == [
+        ("protest", "2025-04-14", "Erbil"),
+        ("protest", "2024-09", "Koysinceq"),
+    ]
+    assert events[0][3] == [("Protesters (Iraq)", "initiator")]
+
+
+def test_the_dateline_place_is_no_actor() -> None:
+    text = (
+        "Drone kills commander\n\n"
+        "KOYA, Iraq, April 15 — An Iranian drone struck a car on the road between "
+        "Koya and the village of Sheikh Wasan on Sunday, the party said.\n"
+    )
+    result = suggest(text, published=D(2025, 4, 15))
+    assert "KOYA" not in {a["name"] for a in result["actors"]}
+    [event] = result["events"]
+    assert event["place"]["name"] == "Koysinceq"
