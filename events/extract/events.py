@@ -74,6 +74,10 @@ AGGREGATE = re.compile(
     r"(?:attacks|strikes|times)|more than \d+ (?:attacks|strikes|times)|"
     r"tit-for-tat|\w+ rounds of|still (?:carry|carries|launch|launches|mount|"
     r"mounts|stage|stages)|"
+    # "Kolbars … are frequently shot", "has seen repeated protests": what
+    # keeps happening, no incident.
+    r"(?:are|is) (?:frequently|routinely|regularly|often) \w+|"
+    r"(?:has|have) (?:seen|faced|witnessed) repeated \w+|"
     # "had arrested more than 3,000 suspected traffickers this year".
     r"(?:more than|at least|over|some)\s+[\d,]+\s+(?:[\w-]+\s+){0,3}?"
     r"(?:this year|so far|since\s+(?:[A-Z]\w+|the\s+start|the\s+beginning)))\b",
