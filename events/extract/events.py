@@ -921,6 +921,12 @@ def _background(
     ]
 
 
+# Words that open what a meeting is about: "to discuss …".
+TOPIC_BEFORE = re.compile(
+    r"\b(?:to discuss|discussed|to talk about|talks on|on ways to|to review)\b"
+    r"[^;]*$",
+    re.IGNORECASE,
+)
 RELATIVE_OPENING = re.compile(r",\s*(?:who|which)\s+(?:had|have|has)\s+[^,;]*$")
 
 
@@ -2779,6 +2785,14 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             continue
         if _in_quotation(text, mention.start) and not quoted_trigger:
             continue
+        if (
+            action.event_type in DIPLOMATIC
+            and mention.start > action.trigger.end
+            and TOPIC_BEFORE.search(text, action.trigger.end, mention.start)
+        ):
+            # "met Larijani to discuss the disarmament of groups in the
+            # Kurdistan Region": what they talked about, not where.
+            continue
         if INSTITUTION_IN.search(before):
             # "chanted slogans against the government in Erbil": whose
             # government, not where they chanted.
@@ -3317,6 +3331,10 @@ def _participants(
         ):
             # "arrested Karim …, two days after he reported on a protest
             # against Turkish military operations": another time's actors.
+            continue
+        if kind in DIPLOMATIC and TOPIC_BEFORE.search(before):
+            # "to discuss the disarmament of Iranian Kurdish opposition
+            # groups": the subject of the talks takes no part in them.
             continue
         if COMMEMORATED.search(before):
             # "marking the anniversary of the death of Mahsa Amini": who is
