@@ -927,6 +927,11 @@ TOPIC_BEFORE = re.compile(
     r"[^;]*$",
     re.IGNORECASE,
 )
+VICTIMS_FROM = re.compile(
+    r"\b(?:porters|kolbars|civilians|shepherds|farmers|villagers|workers|"
+    r"fishermen|men|women|people)\s+from\s+(?:the\s+)?"
+    r"([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)"
+)
 RELATIVE_OPENING = re.compile(r",\s*(?:who|which)\s+(?:had|have|has)\s+[^,;]*$")
 
 
@@ -2488,13 +2493,20 @@ def _unnamed(
             break
     if kind in VIOLENT | {T.DEATH, T.ARREST} and Role.TARGET not in roles:
         passive = PASSIVE_BEFORE.search(text[sentence.start : main.trigger.start])
-        start = subject_start if passive else main.trigger.end
+        # "opened fire on a group of kolbars": the trigger's own words may
+        # name them.
+        start = subject_start if passive else main.trigger.start
         end = (
             main.trigger.start
             if passive
             else _object_end(text, main.trigger, main.scope_end)
         )
         words_ = text[start:end]
+        origin = VICTIMS_FROM.search(text, sentence.start, main.scope_end)
+        owner = owner_of(origin.group(1)) if origin else None
+        if owner is not None and iso3_to_iso2(owner.country):
+            # "killing two porters from the Kurdistan Region".
+            country = iso3_to_iso2(owner.country)
         for name, pattern in UNNAMED_VICTIMS:
             match = pattern.search(words_)
             if match is None or (
