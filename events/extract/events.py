@@ -743,7 +743,9 @@ def _actions_in(
             clause=clause,
             scope_end=scope_end,
             participants=participants,
-            date=_governed_date(owners, trigger, primary),
+            date=_outside_relative(
+                text, trigger, _governed_date(owners, trigger, primary)
+            ),
             kind_dates={
                 owner.kind: date
                 for date, owner, _ in reversed(owners)
@@ -1357,6 +1359,24 @@ def _governed_date(
     return min(governed, key=lambda d: abs((d.start + d.end) / 2 - center))
 
 
+def _outside_relative(
+    text: str, trigger: Trigger, date: DateMention | None
+) -> DateMention | None:
+    """
+    No date from a relative clause after the action about something else:
+    "said the cuts were caused by low levels in the reservoir, which fell
+    sharply in January".
+    """
+    if date is None or date.start < trigger.end:
+        return date
+    if RELATIVE_AFTER.search(text, trigger.end, date.start):
+        return None
+    return date
+
+
+RELATIVE_AFTER = re.compile(r",\s*(?:which|who|whose)\b[^,;]*$")
+
+
 # Gathering the actions into incidents.
 
 
@@ -1545,7 +1565,12 @@ def _incidents(actions: list[Action]) -> list[Incident]:
         if kind in (T.PROTEST, T.RIOT) and action.date is None:
             # "Protesters chanted slogans…" after the march: the same protest.
             target = latest(frozenset({kind}), 2, action)
-            if target is not None and not action.initiators:
+            if target is not None and all(
+                # "Police fired tear gas to disperse the crowd, which had set
+                # fire to tyres": a force that intervenes, in the same riot.
+                m.kind == Actor.Kind.SECURITY_FORCE
+                for m in action.initiators
+            ):
                 target.details.append(action)
                 continue
         if (action.date is None or action.told_on) and SAME_TIME.match(
@@ -3299,6 +3324,11 @@ def _participants(
     presence = re.search(r"in the presence of", after)
     for mention in mentions:
         if id(mention) in roles or mention.start < trigger.end:
+            continue
+        if SPEAKER_INVERTED.search(text, sentence.start, mention.start):
+            # "…were wounded in the clashes, said Kamal Ahmed, the director
+            # of the health department": who tells of it.
+            roles[id(mention)] = Role.MENTIONED
             continue
         if kind in VIOLENT and OPERATOR_BEFORE.search(
             text, sentence.start, mention.start
