@@ -929,6 +929,11 @@ TOPIC_BEFORE = re.compile(
     r"[^;]*$",
     re.IGNORECASE,
 )
+UNNAMED_OTHER_SIDE = re.compile(
+    r"\b(?:gunmen|armed men|smugglers|(?:unidentified|unknown) (?:gunmen|"
+    r"attackers|assailants|men)|militants|insurgents)\b",
+    re.IGNORECASE,
+)
 VICTIMS_FROM = re.compile(
     r"\b(?:porters|kolbars|civilians|shepherds|farmers|villagers|workers|"
     r"fishermen|men|women|people)\s+from\s+(?:the\s+)?"
@@ -2503,6 +2508,14 @@ def _unnamed(
                 subject_start if UNNAMED_ARMED.search(subject) else main.trigger.end
             )
             add("Unidentified armed group", country, Role.INITIATOR, armed, offset)
+    if kind == T.BATTLE and Role.INITIATOR in roles and Role.TARGET not in roles:
+        # "Border guards exchanged fire with a group of smugglers": the other
+        # side, armed and unnamed.
+        other_side = UNNAMED_OTHER_SIDE.search(
+            text, main.trigger.start, _object_end(text, main.trigger, main.scope_end)
+        )
+        if other_side is not None:
+            add("Unidentified armed group", country, Role.TARGET, other_side, 0)
     if kind == T.OTHER and Role.INITIATOR not in roles:
         # "More than 600 Syrian Kurdish refugees … crossed back into Syria":
         # the people who return, move or leave do it.
