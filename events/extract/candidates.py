@@ -1053,7 +1053,7 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             # "Hengaw, a Norway-based Kurdish rights group, said": a body
             # the words beside it say it is.
             head = fold(body_after.group("head"))
-            add(*name, BODY_KINDS.get(head, K.OTHER))
+            add(*name, APPOSED_KINDS.get(head, K.OTHER))
 
     for i, token in enumerate(tokens):
         word = token.text
@@ -1076,7 +1076,7 @@ BODY_APPOSITION = re.compile(
     r"armed group|rights group|group|organi[sz]ation|monitor|network|watchdog|"
     r"charity|movement|union|association|NGO)\b",
 )
-BODY_KINDS = {
+APPOSED_KINDS = {
     "party": K.POLITICAL_PARTY,
     "movement": K.POLITICAL_PARTY,
     "militia": K.ARMED_GROUP,
