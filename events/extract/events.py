@@ -2576,7 +2576,9 @@ def _unnamed(
                 continue
             name, pattern = UNNAMED_VICTIMS[-1]
             match = pattern.search(before)
-            if match is not None:
+            if match is not None and not PEOPLE_COUNTED.match(match.group()):
+                # "Two people were killed" may be the target's own; "two
+                # shepherds" are civilians.
                 add(
                     name,
                     country,
