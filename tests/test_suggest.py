@@ -525,9 +525,11 @@ def test_arrests_and_protests_report() -> None:
         ("protest", "2023-07-24", "week", "Nasiriyah"),
         ("protest", "2023-07-24", "week", "Al ‘Amārah"),
         ("death", "2023-07-23", "day", "Nasiriyah"),
-        ("statement", "2023-07", "month", None),
+        # Statements of no place, by actors of no known country: in the
+        # country the article's places are in.
+        ("statement", "2023-07", "month", "Iraq"),
         # "once a new gas contract … was signed" is a condition, not a signing.
-        ("statement", "2023-07-17", "week", None),
+        ("statement", "2023-07-17", "week", "Iraq"),
         # The sit-in organisers "would hold" is a plan, no event.
     ]
     assert [event["title"] for event in result["events"][:4]] == [
@@ -560,12 +562,13 @@ def test_american_dates_and_yesterday() -> None:
     assert places["U.S."] == {("United States", None)}
     actors = actors_by_text(result)
     for name in (
-        "Treasury Department",
         "Al-Nakheel Trust Bank",
         "Central Bank of Iraq",
         "Alina Romanowski",
     ):
         assert actors[name] == {(name, None)}
+    # "The U.S. Treasury Department": named with its state's prefix.
+    assert actors["Treasury Department"] == {("U.S. Treasury Department", None)}
     irgc = (
         "Islamic Revolutionary Guard Corps",
         actor_id("Islamic Revolutionary Guard Corps"),
@@ -584,7 +587,7 @@ def test_american_dates_and_yesterday() -> None:
         ("arrest", "2024-03-04", "day", "Baghdad International Airport"),
     ]
     assert [event["title"] for event in result["events"]] == [
-        "Treasury Department sanctions an Iraqi bank in the United States",
+        "U.S. Treasury Department sanctions an Iraqi bank in the United States",
         "Mohammed Shia al-Sudani meets Alina Romanowski in Baghdad",
         "Two Iraqi lawmakers detained at Baghdad airport",
     ]
@@ -594,7 +597,7 @@ def test_american_dates_and_yesterday() -> None:
         "Alina Romanowski": "participant",
     }
     assert roles(event_quoting(result, "sanctioned")) == {
-        "Treasury Department": "initiator",
+        "U.S. Treasury Department": "initiator",
         "Islamic Revolutionary Guard Corps": "mentioned",
         # "said … it had not been consulted and would review the decision".
         "Central Bank of Iraq": "mentioned",
