@@ -489,6 +489,9 @@ def body_name(kind_word: str, owner: Owner | None) -> str:
         return f"{name} of {owner.name}" if owner else name
     if kind_word.casefold() == "parliament" and owner and owner.code in PARLIAMENTS:
         return PARLIAMENTS[owner.code]
+    if kind_word.casefold() == "army" and owner and owner.code in DEMONYM_OF:
+        # "the Iraqi army", "Iraq's army": the Iraqi Army, as it is called.
+        return f"{DEMONYM_OF[owner.code]} Army"
     template = STATE_BODIES[kind_word.casefold()]
     return template.format(owner=owner.name if owner else "").removesuffix(" of ")
 
