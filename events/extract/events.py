@@ -645,6 +645,21 @@ def _actions_in(
     if chosen is None:
         return []
     primary, primary_type = chosen
+    announced = next(
+        (
+            t
+            for t in triggers
+            if primary.says
+            and fold(primary.word).startswith("announc")
+            and t.kind in (T.ARREST, T.DEPLOYMENT)
+            and ANNOUNCED_NOUN.fullmatch(text, primary.end, t.start)
+        ),
+        None,
+    )
+    if announced is not None:
+        # "The interior ministry announced on Tuesday the arrest of five
+        # men": the arrest, by who announces it.
+        primary, primary_type = announced, announced.kind
     aside = _relative_aside(text, sentence, primary)
     background: tuple[Trigger, str, int] | None = None
     if aside is not None:
@@ -938,6 +953,10 @@ VICTIMS_FROM = re.compile(
     r"\b(?:porters|kolbars|civilians|shepherds|farmers|villagers|workers|"
     r"fishermen|men|women|people)\s+from\s+(?:the\s+)?"
     r"([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)"
+)
+# Between "announced" and the noun of what it announces: " on Tuesday the".
+ANNOUNCED_NOUN = re.compile(
+    r"\s+(?:(?:on|last)\s+\w+\s+)?(?:the|a)\s+(?:[\w-]+\s+)?", re.IGNORECASE
 )
 RELATIVE_OPENING = re.compile(r",\s*(?:who|which)\s+(?:had|have|has)\s+[^,;]*$")
 
