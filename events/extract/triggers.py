@@ -77,6 +77,9 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             # "their artillery had hit bases of PJAK".
             r"(?<=artillery had )|(?<=drones had )|(?<=missiles had )|"
             r"(?<=strikes had ))(?:hit|hits|slammed)",
+            # "its warplanes had destroyed 20 PKK targets".
+            r"(?:(?<=warplanes had )|(?<=jets had )|(?<=drones had )|"
+            r"(?<=aircraft had )|(?<=artillery had ))destroyed",
             r"carried out (?:[\w-]+ ){0,3}?(?:strikes?|air ?strikes?|bombings?|"
             r"raids?)",
         ),
