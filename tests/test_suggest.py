@@ -1040,3 +1040,39 @@ def test_the_dateline_place_is_no_actor() -> None:
     assert "KOYA" not in {a["name"] for a in result["actors"]}
     [event] = result["events"]
     assert event["place"]["name"] == "Koysinceq"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "who"),
+    [
+        ("The Kurdistan Region's interior ministry announced on Tuesday the "
+         "arrest of five men suspected of smuggling weapons in Penjwen.",
+         "arrest", {"Ministry of Interior of the Kurdistan Region": "initiator"}),
+        ("Turkey's defence ministry said on Friday that its warplanes had "
+         "destroyed 20 PKK targets in the Qandil mountains.",
+         "remote_violence", {"PKK": "target"}),
+        ("The Iraqi army said on Thursday it had sent reinforcements to Sinjar.",
+         "deployment", {"Iraqi Army": "initiator"}),
+        ("Iraqi border guards exchanged fire with a group of smugglers near the "
+         "village of Qaratu on Tuesday night, the Interior Ministry said.",
+         "battle", {"Unidentified armed group (Iraq)": "target"}),
+        ("Iranian border guards opened fire on a group of kolbars near the "
+         "Iranian town of Nowsud on Tuesday, killing two porters from the "
+         "Kurdistan Region.",
+         "violence_against_civilians", {"Kolbars (Iraq)": "target"}),
+    ],
+)  # fmt: skip
+def test_what_is_done_and_to_whom(text: str, kind: str, who: dict) -> None:
+    [event] = suggest(text, published=D(2025, 5, 14))["events"]
+    assert event["event_type"] == kind
+    roles = {a["name"]: a["role"] for a in event["actors"]}
+    assert {name: roles.get(name) for name in who} == who, roles
+
+
+def test_what_keeps_happening_is_no_event() -> None:
+    text = (
+        "Kolbars, who carry goods on their backs across the mountains, are "
+        "frequently shot by Iranian border guards; Hengaw counted 48 killed "
+        "last year."
+    )
+    assert suggest(text, published=D(2025, 5, 14))["events"] == []
