@@ -445,7 +445,8 @@ CIVILIANS = re.compile(
     r"\b(?:civilians?|protesters|demonstrators|children|women|villagers?|"
     r"shopkeepers?|worshippers|journalists?|mourners|passers-by|residents?|"
     r"shepherds?|farmers?|porters?|kolbars?|aid workers?|workers?|drivers?|"
-    r"fishermen|migrants?|refugees?|pilgrims|a (?:man|woman|boy|girl))\b",
+    r"fishermen|migrants?|refugees?|pilgrims|a (?:man|woman|boy|girl)|"
+    r"activists?|lawyers?|doctors?|teachers?|students?|bloggers?)\b",
     re.IGNORECASE,
 )
 
