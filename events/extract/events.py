@@ -3211,6 +3211,11 @@ OFFICE_APPOSITION = re.compile(
 )
 
 
+OFFICE_COMMA_BEFORE = re.compile(
+    r"\b(?:" + "|".join(sorted(TITLE_WORDS)) + r")\s*,\s*$", re.IGNORECASE
+)
+
+
 def _subject_before_apposition(
     text: str, sentence: Sentence, clause: _Clause, mentions: list[ActorMention]
 ) -> list[ActorMention]:
@@ -3323,6 +3328,17 @@ def _participants(
         if not RELATIVE_ASIDE.search(text[clause.subject_start : m.start])
     ] or in_subject
     heads = [m for m in in_subject if not _modifier(text, m, in_subject)]
+    named_after_office = [
+        m
+        for m in heads
+        if m.kind == Actor.Kind.PERSON
+        and OFFICE_COMMA_BEFORE.search(text, sentence.start, m.start)
+        and re.match(r"\s*,", text[m.end : m.end + 3])
+    ]
+    if named_after_office:
+        # "Iran's foreign ministry spokesman, Esmaeil Baghaei, said": the
+        # person the office is told of, not the body of the office.
+        heads = named_after_office[:1]
     if kind in (T.PROTEST, T.RIOT):
         # "Dozens of PAK supporters gathered": protesters, of the party.
         heads = [m for m in heads if not FOLLOWERS_AFTER.match(text, m.end)]
