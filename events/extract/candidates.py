@@ -496,9 +496,11 @@ def body_name(kind_word: str, owner: Owner | None) -> str:
     return template.format(owner=owner.name if owner else "").removesuffix(" of ")
 
 
+# In capitals whatever the pattern's case: "according to Iraq's foreign
+# ministry" is Iraq's, not "according to Iraq"'s.
 _OWNER = (
-    r"(?P<owner>(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}|U\.S\.|U\.K\.)"
-    r"(?:[’']s)"
+    r"(?P<owner>(?-i:(?:[Tt]he\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}|U\.S\.|"
+    r"U\.K\.))(?:[’']s)"
 )
 _DEMONYM = r"(?:the\s+)?(?P<demonym>[A-Z][a-z]+)"
 _BODY = rf"(?P<portfolio>{_PORTFOLIO})\s+ministry"
