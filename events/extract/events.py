@@ -3599,7 +3599,8 @@ ATTRIBUTION_AFTER = re.compile(
 OFFICE_BEFORE = re.compile(
     r"\b(?:secretary|head|chief|leader|commander|spokesman|spokeswoman|spokesperson|"
     r"director|chairman|president|minister|adviser|advisor|envoy|"
-    r"ambassador|representative|official|officials|deputy)\s+(?:of|for|to|at)\s+"
+    r"ambassador|representative|official|officials|deputy|speaker|governor|mayor|"
+    r"chairwoman|prosecutor)\s+(?:of|for|to|at)\s+"
     r"(?:the\s+)?$",
     re.IGNORECASE,
 )
