@@ -1076,3 +1076,25 @@ def test_what_keeps_happening_is_no_event() -> None:
         "last year."
     )
     assert suggest(text, published=D(2025, 5, 14))["events"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("Iran's foreign ministry spokesman, Esmaeil Baghaei, said on Monday "
+         "that Tehran had asked Baghdad to disarm the groups.",
+         {"Esmaeil Baghaei": "initiator",
+          "Ministry of Foreign Affairs of Iran": None}),
+        ("Three PKK members were killed on Friday, according to Iraq's foreign "
+         "ministry.",
+         {"Ministry of Foreign Affairs of Iraq": "mentioned"}),
+        ("On Wednesday, al-Sudani met Mohammad Bagher Ghalibaf, the speaker of "
+         "Iran's parliament, in Tehran.",
+         {"Mohammad Bagher Ghalibaf": "participant",
+          "Islamic Consultative Assembly": None}),
+    ],
+)  # fmt: skip
+def test_a_person_speaks_for_and_meets_as_himself(text: str, who: dict) -> None:
+    [event] = suggest(text, published=D(2025, 5, 14))["events"]
+    roles = {a["name"]: a["role"] for a in event["actors"]}
+    assert {name: roles.get(name) for name in who} == who, roles
