@@ -1098,3 +1098,21 @@ def test_a_person_speaks_for_and_meets_as_himself(text: str, who: dict) -> None:
     [event] = suggest(text, published=D(2025, 5, 14))["events"]
     roles = {a["name"]: a["role"] for a in event["actors"]}
     assert {name: roles.get(name) for name in who} == who, roles
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Kataib Hezbollah vowed on Thursday to avenge its commander and said it "
+         "was ending its truce with U.S. forces.",
+         "Kataib Hezbollah vows to avenge its commander in Iraq"),
+        ("Asaib Ahl al-Haq denied on Tuesday any role in the attack.",
+         "Asaib Ahl al-Haq denies any role in the attack in Iraq"),
+        ("U.S.-led coalition forces shot down two drones approaching Erbil "
+         "International Airport early on Wednesday.",
+         "Strike on U.S.-led coalition at Erbil International Airport"),
+    ],
+)  # fmt: skip
+def test_a_title_names_no_one_twice_and_no_day(text: str, title: str) -> None:
+    [event] = suggest(text, published=D(2025, 5, 14))["events"]
+    assert event["title"] == title
