@@ -143,13 +143,15 @@ def test_one_proposal_per_town_each_with_the_guards_and_its_target(koya: dict) -
     irgc = "Islamic Revolutionary Guard Corps"
     # The Koya proposal has the Guards; reactions make their authors
     # mentioned ("The Kurdistan Regional Government called the attack a
-    # dangerous escalation" too).
+    # dangerous escalation" too), and so does who tells of a reaction
+    # ("…, and State Department spokesman Ned Price said").
     assert roles(strikes[0]) == {
         irgc: "initiator",
         "Democratic Party of Iranian Kurdistan": "target",
         "Ministry of Foreign Affairs of Iraq": "mentioned",
         "Kurdistan Regional Government": "mentioned",
         "United States": "mentioned",
+        "Ned Price": "mentioned",
     }
     assert roles(strikes[1])[irgc] == "initiator"
     assert roles(strikes[1])["Komala"] == "target"

@@ -13,7 +13,7 @@ from events.extract.candidates import recognise
 from events.extract.dates import find_dates
 from events.extract.events import propose_events
 from events.extract.places import PlaceMention, match_places, unknown_places
-from events.extract.text import Sentence, split_sentences, tokenize
+from events.extract.text import Sentence, split_sentences, tokenize, unwrap
 from events.models import Actor
 
 
@@ -31,6 +31,8 @@ def suggest(
     dateline without a year is dated up to `today`), and are left out
     without either.
     """
+    # A hard-wrapped paragraph read as one line; offsets are the same.
+    text = unwrap(text)
     metadata = article_metadata.combine(
         article_metadata.given(published_on=published),
         article_metadata.from_text(text, today=today),
@@ -61,6 +63,15 @@ def suggest(
         a
         for a in actors
         if not any(a.start < p.end and p.start < a.end for p in unknown)
+        and not _dateline_place(a.start, a.end, metadata.dateline)
+        and not _named_as_dateline(a, metadata.dateline, text)
+        # A name of no known kind that is also read as a place ("between
+        # Koya and the village of…") is the place.
+        and (
+            a.kind
+            or a.actor_id is not None
+            or not any(a.start < p.end and p.start < a.end for p in places)
+        )
     ]
     dates = find_dates(sentences, text, published=published)
     events = propose_events(
@@ -117,6 +128,27 @@ def _dateline_apart(
     for index, part in enumerate(result):
         part.index = index
     return result
+
+
+def _dateline_place(
+    start: int, end: int, dateline: article_metadata.Dateline | None
+) -> bool:
+    """Words of the dateline's place ("KOYA, Iraq, April 15 —"): no actor."""
+    if dateline is None:
+        return False
+    return dateline.start <= start and end <= dateline.start + len(dateline.place)
+
+
+def _named_as_dateline(
+    mention: ActorMention, dateline: article_metadata.Dateline | None, text: str
+) -> bool:
+    """A name of no known kind that the dateline gives as its place: a place."""
+    return (
+        dateline is not None
+        and not mention.kind
+        and mention.actor_id is None
+        and text[mention.start : mention.end].casefold() == dateline.place.casefold()
+    )
 
 
 Mention = TypeVar("Mention", ActorMention, PlaceMention)

@@ -489,13 +489,18 @@ def body_name(kind_word: str, owner: Owner | None) -> str:
         return f"{name} of {owner.name}" if owner else name
     if kind_word.casefold() == "parliament" and owner and owner.code in PARLIAMENTS:
         return PARLIAMENTS[owner.code]
+    if kind_word.casefold() == "army" and owner and owner.code in DEMONYM_OF:
+        # "the Iraqi army", "Iraq's army": the Iraqi Army, as it is called.
+        return f"{DEMONYM_OF[owner.code]} Army"
     template = STATE_BODIES[kind_word.casefold()]
     return template.format(owner=owner.name if owner else "").removesuffix(" of ")
 
 
+# In capitals whatever the pattern's case: "according to Iraq's foreign
+# ministry" is Iraq's, not "according to Iraq"'s.
 _OWNER = (
-    r"(?P<owner>(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}|U\.S\.|U\.K\.)"
-    r"(?:[’']s)"
+    r"(?P<owner>(?-i:(?:[Tt]he\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}|U\.S\.|"
+    r"U\.K\.))(?:[’']s)"
 )
 _DEMONYM = r"(?:the\s+)?(?P<demonym>[A-Z][a-z]+)"
 _BODY = rf"(?P<portfolio>{_PORTFOLIO})\s+ministry"
@@ -925,6 +930,7 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             # "the Kurdistan Region’s Joint Crisis Coordination Centre": the
             # words name the body, its owner is its parent.
             owner = None
+            prefixed = ""
             while org[0] < org[1] and fold(tokens[org[0]].text).endswith(LED_SUFFIXES):
                 org = (org[0] + 1, org[1])
                 start = org[0]
@@ -948,8 +954,10 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             elif prefix := COUNTRY_PREFIX.search(
                 text[sentence.start : tokens[start].start]
             ):
-                # "the U.S. Treasury Department": the United States' body.
+                # "the U.S. Treasury Department": the United States' body,
+                # named with the prefix ("U.S. Central Command").
                 owner = owner_of(prefix.group(1))
+                prefixed = f"{prefix.group(1)} " if owner is not None else ""
             else:
                 # "The Kurdistan Region’s Joint Crisis Coordination Centre"
                 # opening a sentence: the owner inside the run.
@@ -964,6 +972,8 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 if owner and start < org[0]
                 else ""
             )
+            if prefixed:
+                name = prefixed + text[tokens[org[0]].start : tokens[org[1]].end]
             seat = SEAT_AFTER.match(text[tokens[org[1]].end : sentence.end])
             if seat and fold(tokens[org[1]].text) in ("court", "tribunal"):
                 # "a Revolutionary Court in Mahabad": one court of many,
@@ -1043,6 +1053,12 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
         if _titled_member_after(tokens, last):
             # "Hezbollah leader Hassan Nasrallah", "PMF spokesman Mahmoud…".
             add(*name, _known_kind(tokens, *name))
+        body_after = BODY_APPOSITION.match(after)
+        if body_after and not of_office:
+            # "Hengaw, a Norway-based Kurdish rights group, said": a body
+            # the words beside it say it is.
+            head = fold(body_after.group("head"))
+            add(*name, APPOSED_KINDS.get(head, K.OTHER))
 
     for i, token in enumerate(tokens):
         word = token.text
@@ -1057,6 +1073,21 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             add(i, i, _known_kind(tokens, i, i))
     return found
 
+
+# A body told by what it is, beside its name: ", a Norway-based Kurdish rights
+# group,", ", an Iran-backed militia".
+BODY_APPOSITION = re.compile(
+    r"^,\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){0,4}?(?P<head>party|militia|faction|"
+    r"armed group|rights group|group|organi[sz]ation|monitor|network|watchdog|"
+    r"charity|movement|union|association|NGO)\b",
+)
+APPOSED_KINDS = {
+    "party": K.POLITICAL_PARTY,
+    "movement": K.POLITICAL_PARTY,
+    "militia": K.ARMED_GROUP,
+    "faction": K.ARMED_GROUP,
+    "armed group": K.ARMED_GROUP,
+}
 
 # Words after a name that make it a place's: "Ain al-Asad air base".
 PLACE_HEAD_AFTER = re.compile(
@@ -1506,7 +1537,8 @@ UNNAMED_VICTIMS: list[tuple[str, re.Pattern]] = [
         "Civilians",
         re.compile(
             r"\b(?:civilians?|shepherds?|farmers?|villagers?|residents?|children|"
-            r"child|a (?:man|woman|boy|girl)|(?:two|three|four|five|six|several|"
+            r"child|a (?:man|woman|boy|girl)|(?:two|three|four|five|six|seven|"
+            r"eight|nine|ten|eleven|twelve|dozens of|hundreds of|several|"
             r"\d+) (?:men|women|people)|passers-by|worshippers|pilgrims|"
             r"fishermen|fisherman|workers?|labourers?|truck drivers?|drivers?|"
             r"a (?:teacher|doctor|student|taxi driver|shopkeeper)|family|families)\b",

@@ -74,6 +74,10 @@ AGGREGATE = re.compile(
     r"(?:attacks|strikes|times)|more than \d+ (?:attacks|strikes|times)|"
     r"tit-for-tat|\w+ rounds of|still (?:carry|carries|launch|launches|mount|"
     r"mounts|stage|stages)|"
+    # "Kolbars … are frequently shot", "has seen repeated protests": what
+    # keeps happening, no incident.
+    r"(?:are|is) (?:frequently|routinely|regularly|often) \w+|"
+    r"(?:has|have) (?:seen|faced|witnessed) repeated \w+|"
     # "had arrested more than 3,000 suspected traffickers this year".
     r"(?:more than|at least|over|some)\s+[\d,]+\s+(?:[\w-]+\s+){0,3}?"
     r"(?:this year|so far|since\s+(?:[A-Z]\w+|the\s+start|the\s+beginning)))\b",
@@ -122,7 +126,7 @@ LOCATIVE_BEFORE = re.compile(
     r"(?:taking|bringing|sending) (?:them|him|her|it) to|"
     r"to(?=\s+(?:the\s+)?(?:outskirts|suburbs|edge|centre|center) of))\s+"
     r"(?:the\s+)?"
-    r"(?:(?:[\w’'-]+\s+){0,3}?(?:city|town|village|province|governorate|region|"
+    r"(?:(?:[\w’'-]+\s+){0,3}?(?:city|towns?|villages?|province|governorate|region|"
     r"district|capital|outskirts|suburbs?|area|port|camp) of\s+(?:the\s+)?)?"
     rf"(?:{_DIRECTION}\s+)?|\b{_DIRECTION}\s+of\s+)$",
     re.IGNORECASE,
@@ -215,6 +219,10 @@ PLACE_OWNS = re.compile(
 # Mosul".
 PLACE_REFERENCE = re.compile(
     rf"^(?:\s+[\w-]+){{0,2}}\s+{_DIRECTION}\s+of\s+(?:the\s+)?$", re.IGNORECASE
+)
+# After a place that holds the one before it: "in Baneh | county".
+AREA_AFTER = re.compile(
+    r"\s+(?:district|county|province|governorate|sub-district)\b", re.IGNORECASE
 )
 DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:[—–]|(?<=\s)-)")
 PERSONAL_PRONOUNS = frozenset({"he", "she"})
@@ -637,6 +645,34 @@ def _actions_in(
     if chosen is None:
         return []
     primary, primary_type = chosen
+    announced = next(
+        (
+            t
+            for t in triggers
+            if primary.says
+            and fold(primary.word).startswith("announc")
+            and t.kind in (T.ARREST, T.DEPLOYMENT)
+            and ANNOUNCED_NOUN.fullmatch(text, primary.end, t.start)
+        ),
+        None,
+    )
+    if announced is not None:
+        # "The interior ministry announced on Tuesday the arrest of five
+        # men": the arrest, by who announces it.
+        primary, primary_type = announced, announced.kind
+    aside = _relative_aside(text, sentence, primary)
+    background: tuple[Trigger, str, int] | None = None
+    if aside is not None:
+        # "Dozens of PAK supporters, who had marched in Koya in September,
+        # gathered outside the UN office on Monday": the clause about the
+        # subject tells another time; the action is the verb after it.
+        after = [
+            t for t in triggers if t.start >= aside and t.strength >= primary.strength
+        ]
+        if after:
+            background = (primary, primary_type, aside)
+            primary = after[0]
+            primary_type = event_type(primary, triggers, body)
     # A dateline says where the reporter was, not where anything happened.
     own_places = [p for p in places if p.sentence == sentence.index]
     # A state is an actor when it acts, a place when it locates: "in
@@ -722,7 +758,9 @@ def _actions_in(
             clause=clause,
             scope_end=scope_end,
             participants=participants,
-            date=_governed_date(owners, trigger, primary),
+            date=_outside_relative(
+                text, trigger, _governed_date(owners, trigger, primary)
+            ),
             kind_dates={
                 owner.kind: date
                 for date, owner, _ in reversed(owners)
@@ -738,6 +776,14 @@ def _actions_in(
         if position > 0 and action.date is None and found:
             # "…in Ankara on Monday, after talks between…": the same day.
             action.date = found[0].date
+        if (
+            background is not None
+            and action.date is not None
+            and background[0].end <= action.date.start < background[2]
+        ):
+            # "…, who had marched in Koya in September, gathered … on
+            # Monday": the clause's date is the clause's.
+            action.date = next((d for d in dates if d.start >= background[2]), None)
         _read_references(text, action, triggers)
         if (
             position > 0
@@ -830,11 +876,100 @@ def _actions_in(
     # …": a meeting with each.
     if len(found) == 1 and found[0].event_type == T.MEETING:
         found = _separately(found[0], people_only=not SEPARATELY.search(body))
+    if background is not None:
+        found += _background(
+            text, sentence, background, actors, own_actors, own_places, dates
+        )
     nested = _nested(text, sentence, triggers, found, own_actors, own_places, dates)
     if nested is None:
         return found
     found = [a for a in found if fold(a.trigger.word) not in LIKENESS]
     return [*found, nested]
+
+
+# Those arrested told only as a number of people: "at least eleven people".
+PEOPLE_COUNTED = re.compile(r"(?:[\w-]+\s+)?people$", re.IGNORECASE)
+FOLLOWERS_AFTER = re.compile(
+    r"\s+(?:supporters|followers|loyalists|sympathi[sz]ers|members)\b"
+)
+
+
+def _background(
+    text: str,
+    sentence: Sentence,
+    background: tuple[Trigger, str, int],
+    actors: list[ActorMention],
+    own_actors: list[ActorMention],
+    own_places: list[PlaceMention],
+    dates: list[DateMention],
+) -> list[Action]:
+    """
+    What a relative clause about the subject tells, with a date of its own,
+    as an action of its subject's: "Dozens of PAK supporters, who had marched
+    in Koya in September, …".
+    """
+    trigger, kind, end = background
+    own_dates = [d for d in dates if trigger.end <= d.start < end]
+    if not own_dates:
+        return []
+    opening = RELATIVE_OPENING.search(text, sentence.start, trigger.start)
+    subject_end = opening.start() if opening else trigger.start
+    clause = _Clause(sentence.start, subject_end, sentence.start, sentence.start)
+    mentions = [
+        a for a in own_actors if a.end <= subject_end or trigger.end <= a.start < end
+    ]
+    participants = _participants(
+        text, sentence, trigger, kind, clause, mentions, actors, None, scope_end=end
+    )
+    return [
+        Action(
+            text=text,
+            mentions=mentions,
+            sentence=sentence,
+            trigger=trigger,
+            event_type=kind,
+            clause=clause,
+            scope_end=end,
+            participants=participants,
+            date=own_dates[0],
+            places=[p for p in own_places if trigger.end <= p.start < end],
+            nested=True,
+        )
+    ]
+
+
+# Words that open what a meeting is about: "to discuss …".
+TOPIC_BEFORE = re.compile(
+    r"\b(?:to discuss|discussed|to talk about|talks on|on ways to|to review)\b"
+    r"[^;]*$",
+    re.IGNORECASE,
+)
+UNNAMED_OTHER_SIDE = re.compile(
+    r"\b(?:gunmen|armed men|smugglers|(?:unidentified|unknown) (?:gunmen|"
+    r"attackers|assailants|men)|militants|insurgents)\b",
+    re.IGNORECASE,
+)
+VICTIMS_FROM = re.compile(
+    r"\b(?:porters|kolbars|civilians|shepherds|farmers|villagers|workers|"
+    r"fishermen|men|women|people)\s+from\s+(?:the\s+)?"
+    r"([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)"
+)
+# Between "announced" and the noun of what it announces: " on Tuesday the".
+ANNOUNCED_NOUN = re.compile(
+    r"\s+(?:(?:on|last)\s+\w+\s+)?(?:the|a)\s+(?:[\w-]+\s+)?", re.IGNORECASE
+)
+RELATIVE_OPENING = re.compile(r",\s*(?:who|which)\s+(?:had|have|has)\s+[^,;]*$")
+
+
+def _relative_aside(text: str, sentence: Sentence, trigger: Trigger) -> int | None:
+    """
+    Where a relative clause set off by commas that holds the trigger ends
+    (", who had marched in Koya in September, …"), if it does.
+    """
+    if not RELATIVE_OPENING.search(text, sentence.start, trigger.start):
+        return None
+    close = text.find(",", trigger.end, sentence.end)
+    return close if close >= 0 else None
 
 
 # An incident told inside another's clause, as what the other answers or
@@ -967,6 +1102,23 @@ def _speakers(
     subject = [m for m in mentions if m.end <= verb.start]
     heads = [m for m in subject if not _modifier(text, m, subject)]
     speakers = heads[-1:]
+    office = [
+        m
+        for m in heads
+        if m.kind == Actor.Kind.PERSON
+        and (comma := text.find(",", m.end, verb.start)) >= 0
+        and not text[m.end : comma].strip()
+        and OFFICE_APPOSITION.match(text, comma + 1)
+        and all(
+            other.start > comma
+            for other in heads
+            if other is not m and other.start > m.start
+        )
+    ]
+    if office:
+        # "Abdullah Mohtadi, the secretary-general of Komala, denied…": the
+        # person, not the body of his office.
+        return office[:1]
     # "Hengaw and the Kurdistan Human Rights Network said": both speak.
     for head in reversed(heads[:-1]):
         if not re.fullmatch(
@@ -1231,6 +1383,24 @@ def _governed_date(
     return min(governed, key=lambda d: abs((d.start + d.end) / 2 - center))
 
 
+def _outside_relative(
+    text: str, trigger: Trigger, date: DateMention | None
+) -> DateMention | None:
+    """
+    No date from a relative clause after the action about something else:
+    "said the cuts were caused by low levels in the reservoir, which fell
+    sharply in January".
+    """
+    if date is None or date.start < trigger.end:
+        return date
+    if RELATIVE_AFTER.search(text, trigger.end, date.start):
+        return None
+    return date
+
+
+RELATIVE_AFTER = re.compile(r",\s*(?:which|who|whose)\b[^,;]*$")
+
+
 # Gathering the actions into incidents.
 
 
@@ -1419,7 +1589,12 @@ def _incidents(actions: list[Action]) -> list[Incident]:
         if kind in (T.PROTEST, T.RIOT) and action.date is None:
             # "Protesters chanted slogans…" after the march: the same protest.
             target = latest(frozenset({kind}), 2, action)
-            if target is not None and not action.initiators:
+            if target is not None and all(
+                # "Police fired tear gas to disperse the crowd, which had set
+                # fire to tyres": a force that intervenes, in the same riot.
+                m.kind == Actor.Kind.SECURITY_FORCE
+                for m in action.initiators
+            ):
                 target.details.append(action)
                 continue
         if (action.date is None or action.told_on) and SAME_TIME.match(
@@ -1438,13 +1613,29 @@ def _incidents(actions: list[Action]) -> list[Incident]:
         if action.reported and action.date is None:
             # "The Asayish said Karim had been arrested on a court warrant",
             # "IRNA denied that he had been detained": words about the arrest
-            # just told, by who says them.
-            target = latest(frozenset({kind}), 2, action)
+            # just told, by who says them; of two, the one whose actors the
+            # words name ("denied that the detained were members of the
+            # party", Komala's).
+            target = _sharing_actors(
+                action, [i for i in incidents if i.event_type == kind][-2:]
+            ) or latest(frozenset({kind}), 2, action)
             if target is not None:
                 target.reactions.append(action)
                 continue
         incidents.append(Incident(action))
     return incidents
+
+
+def _sharing_actors(action: Action, incidents: list[Incident]) -> Incident | None:
+    """The only one of the incidents whose actors the action's words name."""
+    named = {_key(m) for m in action.mentions}
+    sharing = [
+        incident
+        for incident in incidents
+        if action.sentence.index - incident.last_sentence <= 3
+        and named & {_key(m) for a in incident.actions for m, _ in a.participants}
+    ]
+    return sharing[0] if len(sharing) == 1 else None
 
 
 def _summaries_apart(incidents: list[Incident]) -> list[Incident]:
@@ -1723,6 +1914,9 @@ def _proposals(
         if r != Role.MENTIONED
         or m.sentence == main.sentence.index
         or _attributed(text, m)
+        # "…, the party said in a statement, which blamed Iran's
+        # Revolutionary Guards": accused of the incident by others.
+        or BLAMED_BEFORE.search(text, 0, m.start) is not None
     ]
     # Who speaks of the incident (condemns it, claims it, reports it) is
     # mentioned in it.
@@ -1735,6 +1929,11 @@ def _proposals(
             for m, r in action.participants
             if (
                 r == Role.INITIATOR
+                # "The United States condemned the strike, State Department
+                # spokesman Matthew Miller said": who tells of the reaction.
+                or r == Role.MENTIONED
+                and action in incident.reactions
+                and _attributed(text, m)
                 # "Washington has blamed the Islamic Resistance in Iraq for
                 # the attack": accused by others, not shown to do it.
                 or r == Role.TARGET
@@ -1829,7 +2028,7 @@ def _proposals(
     ] + [_citation(text, a.sentence, "reaction") for a in incident.reactions]
     citations = list({c["start"]: c for c in citations}.values())
     towns = _split_towns(text, places)
-    if main.event_type in VIOLENT | {T.PROTEST} and len(towns) >= 2:
+    if main.event_type in VIOLENT | {T.PROTEST, T.ARREST} and len(towns) >= 2:
         earlier_places.extend((main, town) for town in towns)
         return [
             _proposal(
@@ -1927,6 +2126,14 @@ def _proposals(
     if place is None:
         # An event the text does not place is in its initiator's country.
         place = _initiator_country(main, participants)
+    if place is None:
+        # An initiator of no known country ("Kataib Hezbollah announced"):
+        # the country the article's places are mostly in.
+        country = country_place(article_country)
+        if country is not None:
+            place = PlaceMention(
+                country.name, main.sentence.start, main.sentence.start, country, -1
+            )
     return [_proposal(text, incident, participants, when, place, fatalities, citations)]
 
 
@@ -2005,7 +2212,14 @@ def _attributed(text: str, mention: ActorMention) -> bool:
         or bool(
             re.search(r"\baccording to\s+(?:the\s+)?$", text[: mention.start], re.I)
         )
+        # "…, said Azad Hamid, the mayor of Choman."
+        or bool(SPEAKER_INVERTED.search(text, 0, mention.start))
     )
+
+
+SPEAKER_INVERTED = re.compile(
+    r"[,”\"]\s*(?:said|says|added|told\s+[A-Z][\w’'-]*)\s+(?:the\s+)?$"
+)
 
 
 DEFINITE_SPEAKER = re.compile(
@@ -2272,13 +2486,20 @@ def _unnamed(
     roles = {r for _, r in participants}
     found: list[tuple[ActorMention, str]] = []
 
-    def add(name: str, code: str, role: str, match: re.Match, offset: int) -> None:
+    def add(
+        name: str,
+        code: str,
+        role: str,
+        match: re.Match,
+        offset: int,
+        told_in: Sentence = sentence,
+    ) -> None:
         found.append(
             (
                 unnamed(
                     name,
                     code,
-                    sentence=sentence.index,
+                    sentence=told_in.index,
                     text=text,
                     start=offset + match.start(),
                     end=offset + match.end(),
@@ -2306,6 +2527,14 @@ def _unnamed(
                 subject_start if UNNAMED_ARMED.search(subject) else main.trigger.end
             )
             add("Unidentified armed group", country, Role.INITIATOR, armed, offset)
+    if kind == T.BATTLE and Role.INITIATOR in roles and Role.TARGET not in roles:
+        # "Border guards exchanged fire with a group of smugglers": the other
+        # side, armed and unnamed.
+        other_side = UNNAMED_OTHER_SIDE.search(
+            text, main.trigger.start, _object_end(text, main.trigger, main.scope_end)
+        )
+        if other_side is not None:
+            add("Unidentified armed group", country, Role.TARGET, other_side, 0)
     if kind == T.OTHER and Role.INITIATOR not in roles:
         # "More than 600 Syrian Kurdish refugees … crossed back into Syria":
         # the people who return, move or leave do it.
@@ -2321,16 +2550,27 @@ def _unnamed(
             break
     if kind in VIOLENT | {T.DEATH, T.ARREST} and Role.TARGET not in roles:
         passive = PASSIVE_BEFORE.search(text[sentence.start : main.trigger.start])
-        start = subject_start if passive else main.trigger.end
+        # "opened fire on a group of kolbars": the trigger's own words may
+        # name them.
+        start = subject_start if passive else main.trigger.start
         end = (
             main.trigger.start
             if passive
             else _object_end(text, main.trigger, main.scope_end)
         )
         words_ = text[start:end]
+        origin = VICTIMS_FROM.search(text, sentence.start, main.scope_end)
+        owner = owner_of(origin.group(1)) if origin else None
+        if owner is not None and iso3_to_iso2(owner.country):
+            # "killing two porters from the Kurdistan Region".
+            country = iso3_to_iso2(owner.country)
         for name, pattern in UNNAMED_VICTIMS:
             match = pattern.search(words_)
-            if match is None or (kind == T.ARREST and name == "Civilians"):
+            if match is None or (
+                kind == T.ARREST
+                and name == "Civilians"
+                and not PEOPLE_COUNTED.match(match.group())
+            ):
                 # Those arrested are named by what they are ("irregular
                 # migrants"), not as civilians.
                 continue
@@ -2339,6 +2579,34 @@ def _unnamed(
                 code = nationality(text[start : min(end + 40, main.scope_end)], country)
             add(name, code, Role.TARGET, match, start)
             break
+    if kind in VIOLENT and not any(m.kind == Actor.Kind.CIVILIANS for m, _ in found):
+        # "Two shepherds were killed and a third was wounded in the
+        # shelling": the victims a later sentence of the incident tells.
+        for detail in incident.details:
+            if detail.trigger.says or detail.sentence is sentence:
+                continue
+            before = text[detail.sentence.start : detail.trigger.start]
+            if detail.event_type not in VIOLENT or not PASSIVE_BEFORE.search(before):
+                continue
+            if (
+                any(m.start < detail.trigger.start for m in detail.mentions)
+                or detail.sentence.start != detail.clause.subject_start
+            ):
+                continue
+            name, pattern = UNNAMED_VICTIMS[-1]
+            match = pattern.search(before)
+            if match is not None and not PEOPLE_COUNTED.match(match.group()):
+                # "Two people were killed" may be the target's own; "two
+                # shepherds" are civilians.
+                add(
+                    name,
+                    country,
+                    Role.TARGET,
+                    match,
+                    detail.sentence.start,
+                    detail.sentence,
+                )
+                break
     return _dedupe(participants + found)
 
 
@@ -2535,12 +2803,18 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         if mention.sentence != sentence.index:
             before = ""
         dateline = not before.strip() and DATELINE_AFTER.match(text[mention.end :])
-        joined = found and TOWNS_JOINED.match(text[found[-1].end : mention.start])
+        joined = (
+            found
+            and TOWNS_JOINED.match(text[found[-1].end : mention.start])
+            and not BETWEEN_BEFORE.search(text, 0, found[-1].start)
+        )
         struck = (
             (action.event_type in VIOLENT or mention.place.kind == Location.Kind.SITE)
             and mention.start >= action.trigger.end
             and re.fullmatch(
-                r"\s*(?:the\s+)?", text[action.trigger.end : mention.start]
+                # "shelled the villages of Sherwan and Kani Rash".
+                r"\s*(?:the\s+)?(?:(?:villages?|towns?)\s+of\s+)?",
+                text[action.trigger.end : mention.start],
             )
             is not None
         )
@@ -2548,9 +2822,28 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         within = found and PLACE_OWNS.match(text[found[-1].end : mention.start])
         if within:
             found.pop()
+        # "deployed two additional army brigades to the Daquq district".
+        sent_to = action.event_type == T.DEPLOYMENT and re.search(
+            r"\bto\s+(?:the\s+)?$", before
+        )
         if not (
-            LOCATIVE_BEFORE.search(before) or dateline or joined or struck or within
+            LOCATIVE_BEFORE.search(before)
+            or dateline
+            or joined
+            or struck
+            or within
+            or sent_to
         ):
+            continue
+        if (
+            found
+            and re.fullmatch(
+                r"\s+in\s+(?:the\s+)?", text[found[-1].end : mention.start]
+            )
+            and AREA_AFTER.match(text, mention.end)
+        ):
+            # "the villages of Kani Sur and Ney in Baneh county": where the
+            # villages are, not a place of its own.
             continue
         if len(action.places) > 1 and (
             REFERENCE_BEFORE.search(before)
@@ -2562,6 +2855,14 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         ):
             continue
         if _in_quotation(text, mention.start) and not quoted_trigger:
+            continue
+        if (
+            action.event_type in DIPLOMATIC
+            and mention.start > action.trigger.end
+            and TOPIC_BEFORE.search(text, action.trigger.end, mention.start)
+        ):
+            # "met Larijani to discuss the disarmament of groups in the
+            # Kurdistan Region": what they talked about, not where.
             continue
         if INSTITUTION_IN.search(before):
             # "chanted slogans against the government in Erbil": whose
@@ -2615,6 +2916,9 @@ def _best_place(
     return max(scored, key=lambda item: item[:3])[3]
 
 
+# "on the road between Koya and the village of Sheikh Wasan": one place,
+# told by the two it lies between.
+BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:the\s+)?(?:town\s+of\s+)?$")
 TOWNS_JOINED = re.compile(
     r"^\s*,?\s*(?:and|or)\s+(?:(?:in|near|at|on)\s+)?(?:the\s+)?"
     r"(?:(?:town|village|city|district)\s+of\s+)?$"
@@ -2642,8 +2946,10 @@ def _split_towns(
         for second, _ in towns:
             if first.place.name == second.place.name or second.start <= first.end:
                 continue
-            if first.sentence == second.sentence and TOWNS_JOINED.match(
-                text[first.end : second.start]
+            if (
+                first.sentence == second.sentence
+                and TOWNS_JOINED.match(text[first.end : second.start])
+                and not BETWEEN_BEFORE.search(text, 0, first.start)
             ):
                 chosen.setdefault(first.place.name, first)
                 chosen.setdefault(second.place.name, second)
@@ -2886,9 +3192,28 @@ RELATIVE_SPAN = re.compile(r",\s*(?:who|which|whose)\b[^,]*,", re.IGNORECASE)
 # Inside a subject, words set off as a relative clause: ", which regards…".
 RELATIVE_ASIDE = re.compile(r",\s*(?:who|which|whose)\b[^,]*$", re.IGNORECASE)
 # What a subject's last piece is when it only completes the name before it:
-# an apposition ("Amini, a 22-year-old Kurdish woman, died") or the verb's
+# an apposition ("Amini, a 22-year-old Kurdish woman, died"; "Al-e Sadegh,
+# Iran's ambassador, said") or the verb's
 # own words ("Amini's father, Amjad Amini, was briefly detained").
-APPOSITION_OR_VERB = re.compile(r"^\s*(?:(?:a|an|the|his|her|its)\s[^,]*|[a-z\s-]*)$")
+APPOSITION_OR_VERB = re.compile(
+    r"^\s*(?:(?:a|an|the|his|her|its|[A-Z][\w.-]*(?:\s[A-Z][\w.-]*)*[’']s)\s[^,]*"
+    r"|[a-z\s-]*),?\s*$"
+)
+
+
+# An apposition telling a person's office: "the leader of the Badr
+# Organisation", "a senior commander of Kataib Hezbollah".
+OFFICE_APPOSITION = re.compile(
+    r"\s*(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:"
+    + "|".join(sorted(TITLE_WORDS))
+    + r"|secretary-general|spokesperson)\s+(?:of|for|to|at|in)\b",
+    re.IGNORECASE,
+)
+
+
+OFFICE_COMMA_BEFORE = re.compile(
+    r"\b(?:" + "|".join(sorted(TITLE_WORDS)) + r")\s*,\s*$", re.IGNORECASE
+)
 
 
 def _subject_before_apposition(
@@ -2965,8 +3290,26 @@ def _participants(
         for m in mentions
         if clause.subject_start <= m.start and m.end <= clause.subject_end
     ]
-    if not in_subject and not trigger.says:
-        in_subject = _subject_before_apposition(text, sentence, clause, mentions)
+    if not trigger.says and not any(
+        not _modifier(text, m, in_subject) for m in in_subject
+    ):
+        # "Qasim al-Araji, Iraq's national security adviser, met": the name
+        # before an apposition that names only the state of his office.
+        in_subject = (
+            _subject_before_apposition(text, sentence, clause, mentions) or in_subject
+        )
+    elif in_subject:
+        # "Hadi Amiri, the leader of the Badr Organisation, met": the person
+        # the apposition tells the office of, not the body of the office.
+        person = [
+            m
+            for m in _subject_before_apposition(text, sentence, clause, mentions)
+            if m.kind == Actor.Kind.PERSON
+        ]
+        if person and OFFICE_APPOSITION.match(
+            text, clause.subject_start, clause.subject_end
+        ):
+            in_subject = person
     if not in_subject and not trigger.says:
         # "Soran Qasemi, 34, who organised kolbars, …, was arrested": the
         # name that opens the sentence, before the clause about it.
@@ -2985,6 +3328,20 @@ def _participants(
         if not RELATIVE_ASIDE.search(text[clause.subject_start : m.start])
     ] or in_subject
     heads = [m for m in in_subject if not _modifier(text, m, in_subject)]
+    named_after_office = [
+        m
+        for m in heads
+        if m.kind == Actor.Kind.PERSON
+        and OFFICE_COMMA_BEFORE.search(text, sentence.start, m.start)
+        and re.match(r"\s*,", text[m.end : m.end + 3])
+    ]
+    if named_after_office:
+        # "Iran's foreign ministry spokesman, Esmaeil Baghaei, said": the
+        # person the office is told of, not the body of the office.
+        heads = named_after_office[:1]
+    if kind in (T.PROTEST, T.RIOT):
+        # "Dozens of PAK supporters gathered": protesters, of the party.
+        heads = [m for m in heads if not FOLLOWERS_AFTER.match(text, m.end)]
     if trigger.says and heads and heads[0].end <= trigger.start:
         # "Bafel Talabani, the leader of the PUK, which governs…, condemned":
         # the speaker, not the words about him; "The ministry named X and Y
@@ -3017,6 +3374,11 @@ def _participants(
     presence = re.search(r"in the presence of", after)
     for mention in mentions:
         if id(mention) in roles or mention.start < trigger.end:
+            continue
+        if SPEAKER_INVERTED.search(text, sentence.start, mention.start):
+            # "…were wounded in the clashes, said Kamal Ahmed, the director
+            # of the health department": who tells of it.
+            roles[id(mention)] = Role.MENTIONED
             continue
         if kind in VIOLENT and OPERATOR_BEFORE.search(
             text, sentence.start, mention.start
@@ -3061,6 +3423,10 @@ def _participants(
         ):
             # "arrested Karim …, two days after he reported on a protest
             # against Turkish military operations": another time's actors.
+            continue
+        if kind in DIPLOMATIC and TOPIC_BEFORE.search(before):
+            # "to discuss the disarmament of Iranian Kurdish opposition
+            # groups": the subject of the talks takes no part in them.
             continue
         if COMMEMORATED.search(before):
             # "marking the anniversary of the death of Mahsa Amini": who is
@@ -3178,7 +3544,11 @@ def _apposed(
 # on…", "…, before police dispersed them".
 OTHER_TIME = re.compile(
     r"(?:,|\b(?:days?|weeks?|months?|years?|hours?))\s+(?:after|before|since|"
-    r"until)\s+(?:he|she|they|it|we)\b[^,;]*$",
+    r"until)\s+(?:he|she|they|it|we)\b[^,;]*$"
+    # ", a day after border guards clashed with smugglers": the subject of
+    # the other time's clause, and what follows it.
+    r"|,\s*(?:an?|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|"
+    r"years?|hours?)\s+(?:after|before)\s+(?:[a-z]+\s+){0,2}(?:[A-Z][^,;]*)?$",
     re.IGNORECASE,
 )
 ATTENDED_BY = re.compile(
@@ -3214,6 +3584,9 @@ LINKED_BEFORE = re.compile(
     r"(?:the\s+)?(?:[A-Z][\w-]*[’']s\s+)?$",
     re.IGNORECASE,
 )
+BLAMED_BEFORE = re.compile(
+    r"\b(?:accusing|accused|blaming|blamed)\s+(?:the\s+)?(?:[A-Z][\w-]*[’']s\s+)?$"
+)
 ACCUSING_BEFORE = re.compile(
     r"\b(?:accusing|accused|blaming|blamed)\s+(?:the\s+)?$", re.IGNORECASE
 )
@@ -3226,7 +3599,8 @@ ATTRIBUTION_AFTER = re.compile(
 OFFICE_BEFORE = re.compile(
     r"\b(?:secretary|head|chief|leader|commander|spokesman|spokeswoman|spokesperson|"
     r"director|chairman|president|minister|adviser|advisor|envoy|"
-    r"ambassador|representative|official|officials|deputy)\s+(?:of|for|to|at)\s+"
+    r"ambassador|representative|official|officials|deputy|speaker|governor|mayor|"
+    r"chairwoman|prosecutor)\s+(?:of|for|to|at)\s+"
     r"(?:the\s+)?$",
     re.IGNORECASE,
 )

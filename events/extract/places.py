@@ -515,7 +515,7 @@ def match_places(sentences: list[Sentence], text: str) -> list[PlaceMention]:
 # Where a small place, or a name written otherwise than the gazetteer has
 # it, is read as a place: "in Koya", "near Penjwin", "the village of Zrgwez".
 LOCATIVE_CONTEXT = re.compile(
-    r"(?:\b(?:in|at|on|near|outside|inside|from|to|towards?|into|around|across|"
+    r"(?:\b(?:in|at|on|near|outside|inside|from|to|towards?|into|around|across|between|"
     r"reached|entered|village of|town of|city of|district of|sub-district of|"
     r"area of|camp of|outskirts of|villages of|towns of)"
     r"|\b(?:and|or)\s+(?:in|near|at)?)\s+(?:the\s+)?$",
@@ -608,6 +608,11 @@ UNKNOWN_PLACE = [
     re.compile(
         rf"\b(?:in|at|near|outside)\s+(?:the\s+)?{_NAME},\s+an?\s+(?:[\w.-]+\s+){{0,2}}?"
         rf"(?P<apposition>(?i:{FACILITIES}|{SETTLEMENTS}))\b"
+    ),
+    # "the villages of Sherwan and Kani Rash": the last of those named.
+    re.compile(
+        rf"\b(?:villages|towns)\s+of\s+(?:{_WORD}(?:\s+{_WORD}){{0,3}},\s+)*"
+        rf"{_WORD}(?:\s+{_WORD}){{0,3}},?\s+and\s+{_NAME}"
     ),
 ]
 SITE_HEADS = re.compile(rf"^(?:{FACILITIES})$", re.IGNORECASE)

@@ -238,7 +238,7 @@ TITLE_WORDS = words(
     counterpart undersecretary attorney coordinator representative chancellor
     premier ruler mufti pastor bishop patriarch journalist activist reporter
     cameraman photographer correspondent presenter researcher academic scholar
-    blogger lawyer poet writer singer
+    blogger lawyer poet writer singer consul affaires attache
     """
 )
 
@@ -369,6 +369,53 @@ ABBREVIATIONS = words(
     """
 )
 SENTENCE_END_RE = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+
+
+# Hard-wrapped text: a paragraph's lines cut at a width, paragraphs apart by
+# a blank line. A line this long (or one whose next goes on in lower case)
+# that ends mid-sentence was cut there; it takes this many such cuts to read
+# a text as wrapped.
+WRAPPED_LINE = 40
+WRAPPED_CUTS = 3
+# A line that starts a block of its own even after a long line: a byline, a
+# dateline in capitals, a list item.
+OWN_LINE_RE = re.compile(r"^\s*(?:By\s|[-•*]\s|[A-Z][A-Z .’'/-]{2,},)")
+
+
+def unwrap(text: str) -> str:
+    """
+    The text with a hard-wrapped paragraph's line breaks as spaces, so that
+    a paragraph is one line: the same length, each character where it was.
+    Text whose paragraphs are lines is left as it is.
+    """
+    if not re.search(r"\n[^\S\n]*\n", text):
+        return text
+    cuts = []
+    line_start = 0
+    for newline in (m.start() for m in re.finditer(r"\n", text)):
+        line = text[line_start:newline].rstrip("\r")
+        following = text[newline + 1 : text.find("\n", newline + 1) % (len(text) + 1)]
+        if (
+            text[:line_start].strip()  # not the headline
+            and following.strip()
+            and not OWN_LINE_RE.match(following)
+            and not (
+                TERMINAL_RE.search(line)
+                # "…with the U.N." then "Security Council": no sentence's end.
+                and not re.search(r"(?:\b[A-Z]\.){2,}$", line)
+            )
+            and (len(line.strip()) >= WRAPPED_LINE or following.lstrip()[:1].islower())
+        ):
+            cuts.append(newline)
+        line_start = newline + 1
+    if len(cuts) < WRAPPED_CUTS:
+        return text
+    chars = list(text)
+    for newline in cuts:
+        chars[newline] = " "
+        if chars[newline - 1] == "\r":
+            chars[newline - 1] = " "
+    return "".join(chars)
 
 
 def split_sentences(text: str) -> list[Sentence]:

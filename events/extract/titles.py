@@ -102,7 +102,7 @@ PASSIVE_VERBS = {
 OBJECT_CUT = re.compile(
     r"[,;:(—]|\s(?:as|who|whom|which|that|because|after|before|while|since|"
     r"until|amid|following|but|rather|instead|saying|adding|accusing|calling|"
-    r"describing|it|they|he|she|we|according|and\s+[a-z]+ed)\s",
+    r"describing|it|they|he|she|we|according|and\s+(?:[a-z]+ed|said|says))\s",
     re.IGNORECASE,
 )
 # What a verb of saying reports ends at a new sentence-like break only.
@@ -220,11 +220,20 @@ def object_phrase(text: str, start: int, end: int, *, said: bool = False) -> str
     if cut:
         found_text = found_text[: cut.start()]
     found_text = f" {found_text.strip().rstrip('.')}"
+    # "denied on Tuesday any role": the day is no word of what was denied
+    # ("vowed on Thursday to avenge…" keeps its "to").
+    dated = re.match(rf"(?:{WHEN.pattern})", found_text)
+    if dated:
+        found_text = found_text[dated.end() :]
     if not said:
         # A date or time ending the words: "41 protesters on Saturday".
         while (when := WHEN_AT_END.search(found_text)) is not None:
             found_text = found_text[: when.start()]
-    found_text = re.sub(r"^\s*(?:that|to|on|against)\s+", "", found_text)
+    found_text = re.sub(
+        r"^\s*(?:that|on|against)\s+" if dated else r"^\s*(?:that|to|on|against)\s+",
+        "",
+        found_text,
+    )
     found_text = re.sub(r"[“”\"]", "", found_text)
     found = found_text.split()
     if len(found) > most and not said:
@@ -262,6 +271,10 @@ def title_for(
     actors = by_role.get(Role.INITIATOR, []) + by_role.get(Role.SIGNATORY, [])
     doers = names(actors) or subject
     targets = names(by_role.get(Role.TARGET, []))
+    if doers and targets and fold(targets) in fold(doers):
+        # "U.S.-led coalition forces shot down two drones": attacked, not
+        # attacking themselves.
+        doers = ""
     said = trigger.says and fold(trigger.word) in SAYING
     passive_thing = thing
     thing = thing or object_phrase(text, trigger.end, object_end, said=said)

@@ -73,7 +73,13 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"fired (?:[\w-]+ ){0,3}?(?:rockets?|missiles?|drones?|mortars?|shells?)",
             r"(?:(?<=strike )|(?<=strikes )|(?<=drone )|(?<=drones )|(?<=missile )|"
             r"(?<=missiles )|(?<=rocket )|(?<=rockets )|(?<=aircraft )|(?<=jets )|"
-            r"(?<=warplanes )|(?<=shells )|(?<=mortars ))(?:hit|hits|slammed)",
+            r"(?<=warplanes )|(?<=shells )|(?<=mortars )|(?<=artillery )|"
+            # "their artillery had hit bases of PJAK".
+            r"(?<=artillery had )|(?<=drones had )|(?<=missiles had )|"
+            r"(?<=strikes had ))(?:hit|hits|slammed)",
+            # "its warplanes had destroyed 20 PKK targets".
+            r"(?:(?<=warplanes had )|(?<=jets had )|(?<=drones had )|"
+            r"(?<=aircraft had )|(?<=artillery had ))destroyed",
             r"carried out (?:[\w-]+ ){0,3}?(?:strikes?|air ?strikes?|bombings?|"
             r"raids?)",
         ),
@@ -439,7 +445,8 @@ CIVILIANS = re.compile(
     r"\b(?:civilians?|protesters|demonstrators|children|women|villagers?|"
     r"shopkeepers?|worshippers|journalists?|mourners|passers-by|residents?|"
     r"shepherds?|farmers?|porters?|kolbars?|aid workers?|workers?|drivers?|"
-    r"fishermen|migrants?|refugees?|pilgrims|a (?:man|woman|boy|girl))\b",
+    r"fishermen|migrants?|refugees?|pilgrims|a (?:man|woman|boy|girl)|"
+    r"activists?|lawyers?|doctors?|teachers?|students?|bloggers?)\b",
     re.IGNORECASE,
 )
 
