@@ -15,6 +15,7 @@ import django_filters
 from django import forms
 from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
 from django.contrib.gis.measure import D
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, When
@@ -48,6 +49,9 @@ MAX_TEXT = 500
 MAX_NEAR_KM = 20_038
 # Points on a shared boundary line sit a rounding error off either polygon.
 BOUNDARY_TOLERANCE_DEGREES = 0.0001
+# Spatial filters whose area holds at most this many events (any status, by
+# the summed cells) select them by the spatial index first (in_areas).
+FEW_IN_AREA = 30_000
 SEARCH_CONFIG = "english"
 # What parse_id accepts, as the schema says it.
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
@@ -775,12 +779,15 @@ class EventFilterSet(FilterSet):
         """
         Apply the filters; `self.matching` keeps the result before
         `updated_since`, for telling a sync client which changed events no
-        longer match.
+        longer match. The spatial filters (`country`, `location`, `bbox`,
+        `near`) are gathered and applied together, last (in_areas).
         """
         data = self.form.cleaned_data
+        self.areas: list[Area] = []
         for name, value in data.items():
             if name != "updated_since":
                 queryset = self.filters[name].filter(queryset, value)
+        queryset = in_areas(queryset, self.areas)
         self.matching = queryset
         return self.filters["updated_since"].filter(queryset, data["updated_since"])
 
@@ -858,15 +865,26 @@ class EventFilterSet(FilterSet):
             .values_list("geometry", flat=True)
             .first()
         )
-        if boundary is not None:
-            condition |= within_boundary(boundary)
-        return queryset.filter(condition)
+        if boundary is None:
+            return queryset.filter(condition)
+        # Events placed in the country lie inside its boundary but for a few
+        # whose point strays: its extent is the area's for its estimate.
+        self.areas.append(
+            Area(condition | within_boundary(boundary), boundary_boxes(boundary))
+        )
+        return queryset
 
     def filter_location(self, queryset, name: str, value: Location):
         condition = Q(location=value)
-        if value.geometry is not None:
-            condition |= within_boundary(value.geometry)
-        return queryset.filter(condition)
+        if value.geometry is None:
+            return queryset.filter(condition)
+        self.areas.append(
+            Area(
+                condition | within_boundary(value.geometry),
+                boundary_boxes(value.geometry),
+            )
+        )
+        return queryset
 
     def filter_bbox(self, queryset, name: str, value: list[Polygon]):
         # Points against axis-aligned boxes: the bounding-box operator (&&)
@@ -874,17 +892,19 @@ class EventFilterSet(FilterSet):
         condition = Q()
         for polygon in value:
             condition |= Q(point__bboverlaps=polygon)
-        return queryset.filter(condition)
+        self.areas.append(Area(condition, [polygon.extent for polygon in value]))
+        return queryset
 
     def filter_near(self, queryset, name: str, value: Near):
         # The bounding boxes let the spatial index narrow the candidates; the
         # distance on the sphere then decides.
+        boxes = near_boxes(value)
         condition = Q()
-        for polygon in near_boxes(value):
+        for polygon in boxes:
             condition |= Q(point__intersects=polygon)
-        return queryset.filter(condition).filter(
-            point__distance_lte=(value.point, D(km=value.km))
-        )
+        condition &= Q(point__distance_lte=(value.point, D(km=value.km)))
+        self.areas.append(Area(condition, [polygon.extent for polygon in boxes]))
+        return queryset
 
     def filter_q(self, queryset, name: str, value: str):
         return queryset.filter(search_vector=search_query(value))
@@ -1065,6 +1085,79 @@ def overlapping(first: datetime.date | None, last: datetime.date | None) -> Peri
         f"({condition} AND {{start}} >= {earliest})",
         [first, last, first, first, first],
     )
+
+
+@dataclass(frozen=True)
+class Area:
+    """
+    A spatial filter's condition, and boxes (west, south, east, north in
+    degrees) that hold every point it selects: the events of a place or a
+    country may also be placed there with a point elsewhere, a few.
+    """
+
+    condition: Q
+    boxes: list[tuple[float, float, float, float]]
+
+
+class AmongSelected(Expression):
+    """
+    Whether the event is among those `events` selects, as `id = ANY(ARRAY(
+    their ids))`: the ids are read first, once for the statement, and the
+    planner, which takes such an array for a few elements, then reads the
+    events by primary key, tests the other conditions and sorts them, where
+    it would otherwise walk an index in the list's order.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, events: QuerySet) -> None:
+        super().__init__()
+        self.column = F("pk")
+        self.ids = ArraySubquery(events.order_by().values("pk"))
+
+    def get_source_expressions(self) -> list:
+        return [self.column, self.ids]
+
+    def set_source_expressions(self, expressions: list) -> None:
+        self.column, self.ids = expressions
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        column, column_params = compiler.compile(self.column)
+        ids, ids_params = compiler.compile(self.ids)
+        return f"({column} = ANY({ids}))", [*column_params, *ids_params]
+
+
+def in_areas(queryset: QuerySet, areas: list[Area]) -> QuerySet:
+    """
+    `queryset` within every one of `areas` (the spatial filters given).
+
+    PostgreSQL cannot tell how many events a circle or a boundary holds (it
+    takes the box's estimate times a default), so for a page in date order
+    it walks the date index testing the distance or the boundary on each
+    event, and with a second selective filter (another area, a window, a
+    search) walks far: up to a second at a million events. The summed cells
+    say how many events the areas' boxes hold (tiles.summed_count); when
+    the fewest of them is at most FEW_IN_AREA, the events are selected by
+    the spatial index first (AmongSelected), then filtered and sorted.
+    """
+    if not areas:
+        return queryset
+    condition = Q()
+    for area in areas:
+        condition &= area.condition
+    from events.tiles import summed_count  # events.tiles builds on this module
+
+    fewest = min(summed_count(area.boxes, using=queryset.db) for area in areas)
+    if fewest > FEW_IN_AREA:
+        return queryset.filter(condition)
+    return queryset.filter(AmongSelected(Event.objects.filter(condition)))
+
+
+def boundary_boxes(geometry: GEOSGeometry) -> list[tuple[float, float, float, float]]:
+    """The box that holds every point within_boundary selects."""
+    west, south, east, north = geometry.extent
+    margin = 2 * BOUNDARY_TOLERANCE_DEGREES
+    return [(west - margin, south - margin, east + margin, north + margin)]
 
 
 def within_boundary(geometry: GEOSGeometry) -> Q:
