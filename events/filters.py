@@ -38,6 +38,7 @@ from events.models import (
     Location,
     Participant,
     Revision,
+    RowCount,
     SourceArticle,
 )
 
@@ -786,7 +787,8 @@ class EventFilterSet(FilterSet):
         for name, value in data.items():
             if name != "updated_since":
                 queryset = self.filters[name].filter(queryset, value)
-        queryset = in_areas(queryset, self.areas)
+        walkable = self.window() is None and data.get("updated_since") is None
+        queryset = in_areas(queryset, self.areas, walkable=walkable)
         self.matching = queryset
         return self.filters["updated_since"].filter(queryset, data["updated_since"])
 
@@ -1147,17 +1149,27 @@ class InAreas(Expression):
         return InAreas(self.condition, self.share, walked=True)
 
 
-def in_areas(queryset: QuerySet, areas: list[Area]) -> QuerySet:
+def in_areas(queryset: QuerySet, areas: list[Area], *, walkable: bool) -> QuerySet:
     """
     `queryset` within every one of `areas` (the spatial filters given), with
-    the share of the events their boxes hold together by the summed cells
-    (tiles.summed_count), for InAreas.for_rows().
+    the share of the events (RowCount) that their boxes hold together by
+    the summed cells (tiles.summed_count), for InAreas.for_rows().
+
+    Not `walkable` (a share of 0, not counted) with a date window or
+    `updated_since`: a page's walk then reads the window's part of the list
+    (or the events changed since), whose share of the areas' events the
+    share of all events does not tell: the events within 50 km of Erbil are
+    6% of all, but few of 2023's, and walked for a page they took 270 ms,
+    where PostgreSQL's own plan, the circle's events read and sorted, took 50.
     """
     if not areas:
         return queryset
     condition, boxes = Q(), [(-180.0, -90.0, 180.0, 90.0)]
     for area in areas:
         condition &= area.condition
+    if not walkable:
+        return queryset.filter(InAreas(condition, 0.0))
+    for area in areas:
         boxes = [
             (max(w1, w2), max(s1, s2), min(e1, e2), min(n1, n2))
             for w1, s1, e1, n1 in boxes
@@ -1167,8 +1179,8 @@ def in_areas(queryset: QuerySet, areas: list[Area]) -> QuerySet:
     from events.tiles import summed_count  # events.tiles builds on this module
 
     held = summed_count(boxes, using=queryset.db) if boxes else 0
-    everywhere = summed_count([(-180.0, -90.0, 180.0, 90.0)], using=queryset.db)
-    return queryset.filter(InAreas(condition, held / max(everywhere, 1)))
+    events = RowCount.of(Event, using=queryset.db)
+    return queryset.filter(InAreas(condition, held / max(events, 1)))
 
 
 def boundary_boxes(geometry: GEOSGeometry) -> list[tuple[float, float, float, float]]:
