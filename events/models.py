@@ -1811,9 +1811,9 @@ class RowCount(models.Model):
         return f"{self.table}[{self.shard}]: {self.count}"
 
     @classmethod
-    def of(cls, model: type[models.Model]) -> int:
-        """The number of rows of `model`'s table."""
-        counted = cls.objects.filter(table=model._meta.db_table)
+    def of(cls, model: type[models.Model], *, using: str | None = None) -> int:
+        """The number of rows of `model`'s table (in the database `using`)."""
+        counted = cls.objects.using(using).filter(table=model._meta.db_table)
         return counted.aggregate(total=models.Sum("count"))["total"] or 0
 
 

@@ -5,6 +5,7 @@ transaction of their own, rows streamed as bytes, streams started before a
 response is, and chunking.
 """
 
+import copy
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager, suppress
 from typing import NoReturn, TypeVar
@@ -14,6 +15,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q, QuerySet
+from django.db.models.sql.where import WhereNode
 from psycopg import pq
 from psycopg.abc import Buffer
 from psycopg.adapt import Loader
@@ -203,6 +205,36 @@ def streamed_rows(
                     rows.execute("ROLLBACK")
 
 
+def walked(queryset: QuerySet) -> QuerySet:
+    """
+    A sliced queryset with each condition that has a form for reading its
+    first rows in order (`for_rows()`: events/filters.py's InAreas, the
+    spatial filters) in that form.
+    """
+    query = queryset.query
+    if query.high_mark is None or not query.order_by:
+        return queryset
+    rows = query.high_mark
+
+    def walk(node: WhereNode) -> bool:
+        changed = False
+        for index, child in enumerate(node.children):
+            if isinstance(child, WhereNode):
+                changed |= walk(child)
+                continue
+            # Filtered on, an expression is the left side of `= true`.
+            form = getattr(getattr(child, "lhs", None), "for_rows", None)
+            condition = form(rows) if form else None
+            if condition is not None:
+                child = node.children[index] = copy.copy(child)
+                child.lhs = condition
+                changed = True
+        return changed
+
+    result = queryset._chain()
+    return result if walk(result.query.where) else queryset
+
+
 def narrowed(queryset: QuerySet) -> QuerySet:
     """
     A sliced queryset whose order leads with a two-valued annotation that
@@ -214,8 +246,10 @@ def narrowed(queryset: QuerySet) -> QuerySet:
     computed and sorted for a page (3 s at a million events for
     `?end=2023-06`); each part is a walk of an index in order or a top-N
     sort of a few rows. The same rows: the first N of the whole order are
-    among the first N of each part.
+    among the first N of each part. Its conditions first take their form
+    for its rows (walked).
     """
+    queryset = walked(queryset)
     query = queryset.query
     if query.high_mark is None or not query.order_by:
         return queryset

@@ -1,0 +1,147 @@
+"""
+The spatial filters (`country`, `location`, `bbox`, `near`) select the same
+events, in the same order, in every format, whichever form their condition
+takes: the one PostgreSQL estimates, or the one it cannot, which makes it
+walk the list's order testing each event (InAreas.for_rows, for areas that
+hold many events by the summed cells, without a date window). And the
+summed cells' count of a box holds every event in it.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.db.models import Q
+from django.http import QueryDict
+
+from events import filters
+from events.filters import EventFilterSet
+from events.models import Event, Location
+from events.queries import narrowed
+from events.tiles import summed_count
+from tests.conftest import make_event
+from tests.test_filter_matrix import Params, ids_in_every_format, json_ids, query
+
+pytestmark = pytest.mark.django_db
+
+ERBIL = Point(44.01, 36.19, srid=4326)
+# Each spatial filter, with the others and with filters that walk the list's
+# order further for a page (a window, a search, newest first).
+QUERIES: list[Params] = [
+    {"near": "36.19,44.01,50"},
+    {"location": "IQ-KR"},
+    {"country": "IRQ"},
+    {"bbox": "42,34,47,38"},
+    {"location": "IQ-KR", "near": "36.19,44.01,50"},
+    {"location": "IQ-KR", "start": "2023"},
+    {"location": "IQ-KR", "q": "clashes"},
+    {"bbox": "42,34,47,38", "near": "36.19,44.01,50"},
+    {"country": "IRQ", "near": "36.19,44.01,50", "sort": "newest"},
+    {"near": "36.19,44.01,50", "start": "2022", "end": "2023-06"},
+    {"location": "IQ-KR", "sort": "newest"},
+    {"bbox": "170,-50,-170,50"},
+]
+
+
+@pytest.fixture
+def placed(db) -> list[Event]:
+    """Events in and around Erbil over three years, one a day's walk from
+    it, one placed in the Kurdistan Region with its point in Baghdad, and
+    one across the antimeridian."""
+    region = Location.objects.get(code="IQ-KR")
+    events = []
+    for day in range(0, 1000, 37):
+        events.append(
+            make_event(
+                title=f"Clashes {day} days on",
+                event_type=Event.Type.BATTLE,
+                status=Event.Status.PUBLISHED,
+                start_date=datetime.date(2021, 1, 1) + datetime.timedelta(days=day),
+                end_date=datetime.date(2021, 1, 1) + datetime.timedelta(days=day),
+                location=region,
+                point=Point(44.01 + day / 5000, 36.19 - day / 7000, srid=4326),
+            )
+        )
+    for title, point, place in [
+        ("Far from Erbil", Point(45.9, 37.0, srid=4326), region),
+        ("In the region, seen in Baghdad", Point(44.4, 33.34, srid=4326), region),
+        ("Across the antimeridian", Point(179.5, 10.0, srid=4326), None),
+    ]:
+        events.append(
+            make_event(
+                title=title,
+                status=Event.Status.PUBLISHED,
+                start_date=datetime.date(2023, 2, 1),
+                end_date=datetime.date(2023, 2, 1),
+                location=place,
+                point=point,
+            )
+        )
+    return events
+
+
+def with_region(params: Params) -> Params:
+    if params.get("location") != "IQ-KR":
+        return params
+    return {**params, "location": str(Location.objects.get(code="IQ-KR").pk)}
+
+
+def page_statement(params: Params) -> str:
+    """The statement of a page of the list, as the API reads it."""
+    filterset = EventFilterSet(data=QueryDict(query(params)))
+    assert filterset.is_valid(), filterset.errors
+    return str(narrowed(filterset.order().apply(filterset.qs)[:100]).query)
+
+
+@pytest.mark.parametrize("params", QUERIES, ids=query)
+def test_both_ways_select_the_same_events_in_the_same_order(
+    editor_client, placed, monkeypatch, params: Params
+) -> None:
+    params = with_region(params)
+    # With a window, the form PostgreSQL estimates (in_areas).
+    walked = "start" not in params and "end" not in params
+    assert ("CASE WHEN" in page_statement(params)) is walked
+    first = json_ids(editor_client, params)
+    formats = ids_in_every_format(editor_client, params)
+
+    monkeypatch.setattr(filters, "WALKED_EVENTS", 0)
+    assert "CASE WHEN" not in page_statement(params)
+
+    assert json_ids(editor_client, params) == first
+    assert ids_in_every_format(editor_client, params) == formats
+    assert formats["csv"] == first
+    assert first
+
+
+def test_the_region_holds_its_events_placed_elsewhere(editor_client, placed) -> None:
+    listed = json_ids(editor_client, with_region({"location": "IQ-KR"}))
+
+    assert placed[-2].pk in listed
+    assert placed[-1].pk not in listed
+
+
+BOXES = [
+    (44.0, 36.0, 44.2, 36.3),
+    (43.9, 36.1, 44.02, 36.2),
+    (42.0, 34.0, 47.0, 38.0),
+    (44.01, 36.19, 44.01, 36.19),
+    (-180.0, -90.0, 180.0, 90.0),
+    (179.0, 9.0, 180.0, 11.0),
+]
+
+
+@pytest.mark.parametrize("box", BOXES, ids=str)
+def test_the_summed_cells_count_every_event_in_a_box(placed, box) -> None:
+    west, south, east, north = box
+    inside = Event.objects.filter(
+        point__bboverlaps=filters.box(west, south, east, north)
+    ).count()
+
+    assert summed_count([box]) >= inside > 0
+
+
+def test_the_summed_cells_count_nothing_where_nothing_is(placed) -> None:
+    assert summed_count([(-30.0, -40.0, -29.0, -39.0)]) == 0
+    assert summed_count([(179.0, 9.0, 180.0, 11.0), (10.0, 0.0, 10.5, 0.5)]) == (
+        Event.objects.filter(Q(point__bboverlaps=filters.box(179, 9, 180, 11))).count()
+    )
