@@ -25,6 +25,7 @@ from django_filters.fields import MultipleChoiceField
 from drf_spectacular.utils import extend_schema_field
 
 from events import actor_identity, workflow
+from events.cells import summed_count
 from events.http import NAMES_NOTHING
 from events.models import (
     EARLIEST_DATE,
@@ -1168,7 +1169,7 @@ def in_areas(queryset: QuerySet, areas: list[Area], *, walkable: bool) -> QueryS
     """
     `queryset` within every one of `areas` (the spatial filters given), with
     the share of the events (RowCount) that their boxes hold together by
-    the summed cells (tiles.summed_count), for InAreas.for_rows().
+    the summed cells (cells.summed_count), for InAreas.for_rows().
 
     Not `walkable` (a share of 0, not counted) with a date window or
     `updated_since`: a page's walk then reads the window's part of the list
@@ -1191,7 +1192,6 @@ def in_areas(queryset: QuerySet, areas: list[Area], *, walkable: bool) -> QueryS
             for w2, s2, e2, n2 in area.boxes
             if max(w1, w2) <= min(e1, e2) and max(s1, s2) <= min(n1, n2)
         ]
-    from events.tiles import summed_count  # events.tiles builds on this module
 
     held = summed_count(boxes, using=queryset.db) if boxes else 0
     events = RowCount.of(Event, using=queryset.db)

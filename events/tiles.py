@@ -36,11 +36,12 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
 from events import workflow
 from events.basemap import KINDS, basemap_version
+from events.cells import CELL_BITS, SUMMED_TO_ZOOM, WORLD_BITS
 from events.features import event_properties
 from events.filters import NOT_NARROWING, EventFilterSet
 from events.models import Event, TileCell, sees_unpublished
@@ -55,18 +56,7 @@ MIN_ZOOM = 0
 MAX_ZOOM = 14
 # From this zoom a tile holds events one by one (unless too many).
 EVENTS_FROM_ZOOM = 9
-# The deepest zoom of the summed cells (TileCell, migration 0023), MAX_ZOOM:
-# a tile in cells reads them.
-SUMMED_TO_ZOOM = 14
 MAX_TILE_EVENTS = 4000
-# Grid cells per tile side: 2^4 = 16 cells of 256 coordinates, 32 pixels on
-# a tile drawn 512 pixels wide.
-CELL_BITS = 4
-# Positions on the world's Web Mercator grid, 2^32 units to a side
-# (events_world_x and events_world_y, in the database; Web Mercator's square
-# world ends at 85.0511 degrees of latitude): a cell at zoom z is a position
-# shifted right by 32 - z - 4 bits.
-WORLD_BITS = 32
 # A bound on how long a cached tile can outlive a change that the data
 # version misses (see mapdata.CACHE_SECONDS).
 CACHE_SECONDS = 300
@@ -283,56 +273,6 @@ def _latitude(fraction: float) -> float:
     if fraction >= 1:
         return -90.0
     return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * fraction))))
-
-
-# Web Mercator's square world ends at this latitude (events_world_y clamps
-# to it, migration 0022).
-MERCATOR_LATITUDE = 85.0511287798
-# How many cells a side of a box spans, at most, at the zoom whose summed
-# cells count its events (summed_count): 2^2, a few hundred rows.
-COUNTED_SPAN_BITS = 2
-
-
-def world_x(lon: float) -> int:
-    """A longitude on the world's grid (events_world_x, in the database)."""
-    return min(math.floor((lon + 180) / 360 * 2**WORLD_BITS), 2**WORLD_BITS - 1)
-
-
-def world_y(lat: float) -> int:
-    """A latitude on the world's grid, from the north (events_world_y)."""
-    lat = math.radians(max(min(lat, MERCATOR_LATITUDE), -MERCATOR_LATITUDE))
-    fraction = (1 - math.log(math.tan(lat) + 1 / math.cos(lat)) / math.pi) / 2
-    return min(max(math.floor(fraction * 2**WORLD_BITS), 0), 2**WORLD_BITS - 1)
-
-
-def summed_count(
-    boxes: list[tuple[float, float, float, float]], *, using: str | None = None
-) -> int:
-    """
-    How many events (of any type and status) the summed cells (TileCell)
-    hold in the cells that meet any of `boxes` (west, south, east, north in
-    degrees): at least as many as have a point in the boxes, and not many
-    more. Each box is counted at the deepest zoom at which it spans no more
-    than 2^COUNTED_SPAN_BITS cells a side (plus the cells its edges cut), a
-    few hundred rows of the cells' unique index.
-    """
-    condition = Q()
-    for west, south, east, north in boxes:
-        first_x, last_x = world_x(west), world_x(east)
-        first_y, last_y = world_y(north), world_y(south)
-        span = max(last_x - first_x, last_y - first_y, 1)
-        zoom = max(min(WORLD_BITS - CELL_BITS + COUNTED_SPAN_BITS - span.bit_length(),
-                       SUMMED_TO_ZOOM), 0)  # fmt: skip
-        shift = WORLD_BITS - CELL_BITS - zoom
-        condition |= Q(
-            zoom=zoom,
-            cx__gte=first_x >> shift,
-            cx__lte=last_x >> shift,
-            cy__gte=first_y >> shift,
-            cy__lte=last_y >> shift,
-        )
-    cells = TileCell.objects.using(using).filter(condition)
-    return cells.aggregate(count=Sum("count"))["count"] or 0
 
 
 def _in_box(

@@ -15,10 +15,10 @@ from django.db.models import Q
 from django.http import QueryDict
 
 from events import filters
+from events.cells import summed_count
 from events.filters import EventFilterSet
 from events.models import Event, Location
 from events.queries import narrowed
-from events.tiles import summed_count
 from tests.conftest import make_event
 from tests.test_filter_matrix import Params, ids_in_every_format, json_ids, query
 
