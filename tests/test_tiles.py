@@ -435,9 +435,9 @@ def end_backend(pid: int) -> None:
         assert ended.fetchone()[0]
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("seed_restored_afterwards")
-def test_a_tile_is_one_round_trip(client: Client, kept_connection) -> None:
+def first_tile(client: Client) -> tuple[str, HttpResponse]:
+    """A tile of a published event, the cache empty, served once: its path
+    and the first answer."""
     cache.clear()
     make_event(title="In the tile", status=Event.Status.PUBLISHED)
     iraq = Location.objects.get(code="IRQ").point
@@ -445,6 +445,13 @@ def test_a_tile_is_one_round_trip(client: Client, kept_connection) -> None:
     path = f"/tiles/events/{z}/{x}/{y}.mvt"
     first = served(client, path)
     assert first.status_code == 200 and first.content
+    return path, first
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seed_restored_afterwards")
+def test_a_tile_is_one_round_trip(client: Client, kept_connection) -> None:
+    path, first = first_tile(client)
     # The next request on the same connection, a tile not in the cache: one
     # statement reads the data version and builds the tile, and is also the
     # connection's health check.
@@ -474,13 +481,7 @@ def test_a_tile_is_one_round_trip(client: Client, kept_connection) -> None:
 def test_a_tile_is_served_after_its_kept_connection_is_ended(
     client: Client, kept_connection
 ) -> None:
-    cache.clear()
-    make_event(title="In the tile", status=Event.Status.PUBLISHED)
-    iraq = Location.objects.get(code="IRQ").point
-    z, x, y = tile_of(iraq.x, iraq.y, 5)
-    path = f"/tiles/events/{z}/{x}/{y}.mvt"
-    first = served(client, path)
-    assert first.status_code == 200 and first.content
+    path, first = first_tile(client)
     ended = connection.connection.info.backend_pid
     end_backend(ended)
     # The data version fails on the dead connection: a new one answers it.
