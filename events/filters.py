@@ -1118,17 +1118,26 @@ class Area:
 
 class InAreas(Expression):
     """
-    The spatial filters' conditions together, and `share`: at most what
-    share of the events they hold, by the summed cells (in_areas). As
-    PostgreSQL sees them, or, `walked`, in a form it cannot estimate (a
-    CASE, which it takes to hold half the events): see for_rows().
+    The spatial filters' conditions together, and `boxes` that hold every
+    event they select (None: not to be walked, see in_areas). As PostgreSQL
+    sees them, or, `walked`, in a form it cannot estimate (a CASE, which it
+    takes to hold half the events): see for_rows().
     """
 
     output_field = BooleanField()
 
-    def __init__(self, condition: Q, share: float, *, walked: bool = False) -> None:
+    def __init__(
+        self,
+        condition: Q,
+        boxes: list[tuple[float, float, float, float]] | None = None,
+        *,
+        using: str | None = None,
+        walked: bool = False,
+    ) -> None:
         super().__init__()
-        self.condition, self.share, self.walked = condition, share, walked
+        self.condition, self.boxes, self.using = condition, boxes, using
+        self.walked = walked
+        self._share: float | None = None
 
     def get_source_expressions(self) -> list:
         return [self.condition]
@@ -1160,18 +1169,30 @@ class InAreas(Expression):
         keep the form it estimates: reading every event in the areas and
         sorting them then costs less than the walk.
         """
-        if self.walked or rows > self.share * WALKED_EVENTS:
+        if self.walked or self.boxes is None or rows > self.share() * WALKED_EVENTS:
             return None
-        return InAreas(self.condition, self.share, walked=True)
+        return InAreas(self.condition, self.boxes, using=self.using, walked=True)
+
+    def share(self) -> float:
+        """
+        At most what share of the events the boxes hold, by the summed cells
+        (cells.summed_count) and the events' row count: counted when a
+        statement first asks (for_rows), not for every filtered request.
+        """
+        if self._share is None:
+            held = summed_count(self.boxes, using=self.using) if self.boxes else 0
+            events = RowCount.of(Event, using=self.using)
+            self._share = held / max(events, 1)
+        return self._share
 
 
 def in_areas(queryset: QuerySet, areas: list[Area], *, walkable: bool) -> QuerySet:
     """
     `queryset` within every one of `areas` (the spatial filters given), with
-    the share of the events (RowCount) that their boxes hold together by
-    the summed cells (cells.summed_count), for InAreas.for_rows().
+    the boxes that hold their events together, whose share of the events
+    InAreas.for_rows() counts.
 
-    Not `walkable` (a share of 0, not counted) with a date window or
+    Not `walkable` (no boxes, never counted) with a date window or
     `updated_since`: a page's walk then reads the window's part of the list
     (or the events changed since), whose share of the areas' events the
     share of all events does not tell: the events within 50 km of Erbil are
@@ -1184,7 +1205,7 @@ def in_areas(queryset: QuerySet, areas: list[Area], *, walkable: bool) -> QueryS
     for area in areas:
         condition &= area.condition
     if not walkable:
-        return queryset.filter(InAreas(condition, 0.0))
+        return queryset.filter(InAreas(condition))
     for area in areas:
         boxes = [
             (max(w1, w2), max(s1, s2), min(e1, e2), min(n1, n2))
@@ -1193,9 +1214,7 @@ def in_areas(queryset: QuerySet, areas: list[Area], *, walkable: bool) -> QueryS
             if max(w1, w2) <= min(e1, e2) and max(s1, s2) <= min(n1, n2)
         ]
 
-    held = summed_count(boxes, using=queryset.db) if boxes else 0
-    events = RowCount.of(Event, using=queryset.db)
-    return queryset.filter(InAreas(condition, held / max(events, 1)))
+    return queryset.filter(InAreas(condition, boxes, using=queryset.db))
 
 
 def boundary_boxes(geometry: GEOSGeometry) -> list[tuple[float, float, float, float]]:

@@ -11,8 +11,10 @@ import datetime
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.db import connection
 from django.db.models import Q
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
 from events import filters
 from events.cells import summed_count
@@ -111,6 +113,21 @@ def test_both_ways_select_the_same_events_in_the_same_order(
     assert ids_in_every_format(editor_client, params) == formats
     assert formats["csv"] == first
     assert first
+
+
+def test_the_areas_are_counted_only_for_a_page(placed) -> None:
+    params = with_region({"location": "IQ-KR", "near": "36.19,44.01,50"})
+    filterset = EventFilterSet(data=QueryDict(query(params)))
+    assert filterset.is_valid(), filterset.errors
+    with CaptureQueriesContext(connection) as unread:
+        events = filterset.order().apply(filterset.qs)
+        str(events.query)  # a whole stream's statement: no count
+    assert not any("events_tilecell" in q["sql"] for q in unread.captured_queries)
+    with CaptureQueriesContext(connection) as paged:
+        str(narrowed(events[:100]).query)
+        str(narrowed(events[:100]).query)  # counted once for the filters
+    counted = [q for q in paged.captured_queries if "events_tilecell" in q["sql"]]
+    assert len(counted) == 1
 
 
 def test_the_region_holds_its_events_placed_elsewhere(editor_client, placed) -> None:
