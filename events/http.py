@@ -32,12 +32,41 @@ logger = logging.getLogger(__name__)
 
 class AnonRateThrottle(BaseAnonRateThrottle):
     """
-    Anonymous requests per client address, at `API_ANON_RATE`. The rate is read
-    per request rather than once at import, so a settings override applies.
+    Anonymous requests per client address, at `API_ANON_RATE`, over a sliding
+    window. The rate is read per request rather than once at import, so a
+    settings override applies. Where the cache is Redis, each request is
+    counted in one atomic step on the Redis server (`take_turn` of
+    tracker.cache.RedisCache): requests arriving at once at many processes
+    and servers never pass the limit between them. Other caches count as
+    REST framework does, reading the client's requests and then writing them
+    back (one machine's processes, where a few requests at once may pass).
     """
+
+    # The seconds a refused request must wait, from the atomic count.
+    waiting: float | None = None
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request, view) -> bool:
+        take_turn = getattr(self.cache, "take_turn", None)
+        if take_turn is None or self.rate is None:
+            return super().allow_request(request, view)
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.waiting = take_turn(
+            f"{self.key}:window",
+            now=self.timer(),
+            window=self.duration,
+            limit=self.num_requests,
+        )
+        return self.waiting is None
+
+    def wait(self) -> float | None:
+        if self.waiting is not None:
+            return self.waiting
+        return super().wait()
 
 
 def body_etag(content: bytes) -> str:

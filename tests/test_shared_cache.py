@@ -9,6 +9,7 @@ cache that misses: pages still answer.
 import secrets
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -136,6 +137,8 @@ def test_the_backend_misses_while_redis_is_away_and_resumes_after() -> None:
     assert closed.get_many(["key"]) == {}
     with pytest.raises(ValueError):
         closed.incr("key")
+    # A rate limit it cannot count lets the request through.
+    assert closed.take_turn("client", now=time.time(), window=60, limit=1) is None
     assert not closed.available()
 
     live = fail_soft.RedisCache(REDIS_URL, {"KEY_PREFIX": secrets.token_hex(4)})
@@ -222,3 +225,65 @@ def test_the_file_cache_compresses_its_entries_and_reads_them_back(
     assert entry.stat().st_size < len(value) / 4
     # Another worker's backend, Django's own reader, finds it as written.
     assert fail_soft.FileBasedCache(str(tmp_path), {}).get("tile") == value
+
+
+def test_requests_at_once_never_pass_the_limit_through_redis(
+    start_server: Callable[..., Server], database_url: str
+) -> None:
+    # Two servers of four threads each, eight clients at once: every request
+    # is counted, none lost to another's write (exactly the limit passes).
+    servers = throttled_pair(start_server, database_url, REDIS_URL=REDIS_URL)
+    servers[0].request("GET", "/health/")
+    servers[1].request("GET", "/health/")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(
+            pool.map(
+                lambda number: servers[number % 2].request(
+                    "GET", "/api/v1/events/?page_size=1"
+                )[0],
+                range(RATE * 3),
+            )
+        )
+    assert sorted(answers) == [200] * RATE + [429] * (RATE * 2)
+    # Told how long to wait: until the first request leaves the minute.
+    status, headers, _ = servers[0].request("GET", "/api/v1/events/?page_size=1")
+    assert status == 429 and 0 < int(headers["retry-after"]) <= 60
+
+
+def test_a_turn_is_taken_while_the_window_holds_fewer_than_the_limit() -> None:
+    store = fail_soft.RedisCache(REDIS_URL, {"KEY_PREFIX": secrets.token_hex(4)})
+    start = 1_000_000.0
+
+    def turn(at: float) -> float | None:
+        return store.take_turn("client", now=start + at, window=60, limit=3)
+
+    assert [turn(0), turn(10), turn(20)] == [None, None, None]
+    # Refused until the first leaves the window, 60 s after it came.
+    assert turn(30) == pytest.approx(30)
+    assert turn(59) == pytest.approx(1)
+    # A refused request is not counted: at 60 the first has left.
+    assert turn(60.5) is None
+    assert turn(61) == pytest.approx(9)
+    # Another client has a window of its own.
+    assert store.take_turn("other", now=start + 61, window=60, limit=3) is None
+    store.delete("client")
+    store.delete("other")
+
+
+def test_turns_taken_at_once_are_each_counted() -> None:
+    store = fail_soft.RedisCache(REDIS_URL, {"KEY_PREFIX": secrets.token_hex(4)})
+    now = time.time()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(
+            pool.map(
+                lambda _: store.take_turn("crowd", now=now, window=60, limit=50),
+                range(200),
+            )
+        )
+    assert answers.count(None) == 50
+    # The window keeps the 50 turns taken and expires with the last of them.
+    client = store._cache.get_client(write=False)
+    key = store.make_and_validate_key("crowd")
+    assert client.zcard(key) == 50
+    assert 59 < client.pttl(key) / 1000 <= 60
+    store.delete("crowd")

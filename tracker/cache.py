@@ -19,6 +19,7 @@ own copy of those it used last, so a hit costs no round trip to the store.
 import itertools
 import logging
 import pickle
+import secrets
 import threading
 import time
 import zlib
@@ -57,10 +58,13 @@ class FailSoft:
         return time.monotonic() >= self._down_until
 
     def _attempt(self, operation: str, fallback: Any, *args, **kwargs) -> Any:
+        return self._guarded(fallback, getattr(super(), operation), *args, **kwargs)
+
+    def _guarded(self, fallback: Any, function: Callable, *args, **kwargs) -> Any:
         if not self.available():
             return fallback
         try:
-            return getattr(super(), operation)(*args, **kwargs)
+            return function(*args, **kwargs)
         except self.failures as error:
             self._down_until = time.monotonic() + RETRY_SECONDS
             logger.warning(
@@ -128,12 +132,52 @@ def redis_failures() -> tuple[type[BaseException], ...]:
     return (ConnectionError, TimeoutError, OSError)
 
 
+# One request in a sliding window of a rate limit, in one atomic step on the
+# Redis server: the window's requests older than it are dropped, and the new
+# one is recorded only while fewer than the limit remain. Answers the seconds
+# until the oldest request kept leaves the window when the limit is reached,
+# else -1. KEYS[1]: the client's window (a sorted set of request times);
+# ARGV: now, the window's length in seconds, the limit, a unique member.
+TAKE_TURN = """
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+    local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    return tostring(tonumber(oldest[2]) + window - now)
+end
+redis.call('ZADD', KEYS[1], now, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], math.ceil(window * 1000))
+return '-1'
+"""
+
+
 class RedisCache(FailSoft, RedisCache):
     """Django's Redis backend, failing soft when Redis is unreachable."""
 
     @property
     def failures(self):  # redis is imported only where the backend is used
         return redis_failures()
+
+    def take_turn(
+        self, key: str, *, now: float, window: float, limit: int
+    ) -> float | None:
+        """
+        Record a request under `key` unless `limit` of them fall within the
+        last `window` seconds: None when it is recorded (allowed), else the
+        seconds until one leaves the window. Atomic across every process and
+        server sharing this Redis; None (allowed) when Redis cannot be reached.
+        """
+        made = self.make_and_validate_key(key)
+
+        def run() -> float | None:
+            client = self._cache.get_client(made, write=True)
+            member = f"{now!r}-{secrets.token_hex(4)}"
+            answer = client.eval(TAKE_TURN, 1, made, repr(now), window, limit, member)
+            wait = float(answer)
+            return None if wait < 0 else wait
+
+        return self._guarded(None, run)
 
 
 class FileBasedCache(FailSoft, FileBasedCache):
