@@ -71,7 +71,8 @@ NEGATED_SUBJECT = re.compile(r"^\W*(?:no|nobody|none|neither)\b", re.IGNORECASE)
 # Many actions told as one: no incident of its own.
 AGGREGATE = re.compile(
     r"\b(?:repeatedly|a series of|dozens of (?:attacks|strikes)|at least \d+ "
-    r"(?:attacks|strikes|times)|more than \d+ (?:attacks|strikes|times)|"
+    r"(?:attacks|strikes|times)|(?:several|many|numerous|multiple) times|"
+    r"time and again|again and again|on (?:many|numerous|multiple) occasions|more than \d+ (?:attacks|strikes|times)|"
     r"tit-for-tat|\w+ rounds of|still (?:carry|carries|launch|launches|mount|"
     r"mounts|stage|stages)|"
     # "Kolbars … are frequently shot", "has seen repeated protests": what
@@ -87,7 +88,8 @@ BACKGROUND = re.compile(
     r"\b(?:in the past|in recent years|for years|for decades|has long|have long|"
     r"often|usually|rarely|seldom|routinely|regularly|historically|is home to|"
     r"are home to|"
-    r"has been home to|repeatedly|frequently|on several occasions|over the past "
+    r"has been home to|repeatedly|frequently|on several occasions|"
+    r"(?:several|many|numerous|multiple) times|time and again|over the past "
     r"(?:few |two |three |several )?(?:years?|months|decades?)|in recent (?:months|"
     r"weeks)|a series of|dozens of attacks|at least \d+ attacks)\b",
     re.IGNORECASE,
@@ -1733,17 +1735,72 @@ def _answered(incidents: list[Incident], statement: Action) -> Incident | None:
     best = max(near, key=shared, default=None)
     if best is not None and shared(best):
         return best
-    if statement.date is not None:
-        return None
+    answerable = [
+        incident
+        for incident in near
+        if statement.sentence.index - incident.last_sentence <= ANSWER_WITHIN
+        and _spoken_after(statement, incident)
+    ]
+    # "…said the fees had been set by the cabinet" after drivers protested
+    # "against new customs fees": the incident whose own noun it repeats,
+    # before one a pronoun could point to.
     return next(
-        (
-            incident
-            for incident in near
-            if statement.sentence.index - incident.last_sentence <= ANSWER_WITHIN
-            and _points_back(statement, incident)
-        ),
-        None,
+        (i for i in answerable if _repeats_noun(statement, i)),
+        next((i for i in answerable if _points_back(statement, i)), None),
     )
+
+
+def _statement_words(statement: Action) -> str:
+    text = statement.text
+    if statement.clause.content_end is not None:
+        return text[statement.sentence.start : statement.clause.content_end]
+    return text[statement.trigger.end : statement.scope_end]
+
+
+def _repeats_noun(statement: Action, incident: Incident) -> bool:
+    """Whether a statement names with "the" a noun the incident's sentences
+    used ("the fees" after "new customs fees")."""
+    told = {
+        w.casefold()
+        for a in incident.actions
+        for w in re.findall(r"\w+", a.sentence_text)
+    }
+    return any(
+        m.group(1) in told and m.group(1) not in COMMON_WORDS
+        for m in DEFINITE_NOUN.finditer(_statement_words(statement))
+    )
+
+
+def _spoken_after(statement: Action, incident: Incident) -> bool:
+    """
+    Whether a statement is dated as a reaction to an incident is: undated, or
+    on the incident's day or in the days after it ("said on Monday that the
+    killers would be found" after Sunday's clash), never before it.
+    """
+    said = statement.date
+    happened = next((a.date for a in incident.actions if a.date is not None), None)
+    if said is None or happened is None:
+        # An undated incident is the article's day or before it.
+        return True
+    if DatePrecision.DAY.value not in (
+        said.precision,
+        happened.precision,
+    ):
+        return False
+    if said.precision != happened.precision:
+        return False
+    try:
+        gap = (
+            datetime.date.fromisoformat(said.value)
+            - datetime.date.fromisoformat(happened.value)
+        ).days
+    except ValueError:
+        return False
+    return 0 <= gap <= REACTION_DAYS
+
+
+# A reaction is told within days of what it answers.
+REACTION_DAYS = 3
 
 
 # "their release", "the families": words for what was told before.
@@ -1773,7 +1830,26 @@ def _points_back(statement: Action, incident: Incident) -> bool:
         for a in incident.actions
         for w in re.findall(r"\w+", a.sentence_text)
     }
-    return any(m.group(1) in told for m in DEFINITE_NOUN.finditer(words_))
+    if any(m.group(1) in told for m in DEFINITE_NOUN.finditer(words_)):
+        return True
+    # "the killers would be found" after "were killed": a word of the stem
+    # of what the incident's sentences say happened.
+    stems = {
+        w[:STEM]
+        for a in incident.actions
+        for w in re.findall(r"[a-z]+", a.trigger.word.casefold())
+        if len(w) > STEM
+    }
+    return any(
+        w[:STEM] in stems
+        for w in re.findall(r"[a-z]+", words_)
+        if len(w) > STEM and w not in COMMON_WORDS
+    )
+
+
+# The letters two words share when they are taken for one ("killers",
+# "killed").
+STEM = 5
 
 
 CLAIMED = re.compile(
@@ -2535,6 +2611,15 @@ def _unnamed(
         )
         if other_side is not None:
             add("Unidentified armed group", country, Role.TARGET, other_side, 0)
+    delegation = (
+        DELEGATION_OF.search(text, main.trigger.end, main.scope_end)
+        if kind == T.MEETING
+        else None
+    )
+    if delegation is not None and PROTESTED_BEFORE.search(text, 0, sentence.start):
+        # "met a delegation of the drivers" after the drivers protested: the
+        # protesters meet him.
+        add("Protesters", country, Role.PARTICIPANT, delegation, 0)
     if kind == T.OTHER and Role.INITIATOR not in roles:
         # "More than 600 Syrian Kurdish refugees … crossed back into Syria":
         # the people who return, move or leave do it.
@@ -2608,6 +2693,15 @@ def _unnamed(
                 )
                 break
     return _dedupe(participants + found)
+
+
+# "a delegation of the drivers": of a crowd told before.
+DELEGATION_OF = re.compile(
+    r"\b(?:a|the)\s+delegation\s+(?:of|from)\s+the\s+(?:[\w-]+\s+){0,2}?[a-z]+s\b"
+)
+PROTESTED_BEFORE = re.compile(
+    r"\b(?:protest\w*|demonstrat\w*|marched|rallied|blocked)\b", re.IGNORECASE
+)
 
 
 def _proposal(
@@ -2789,6 +2883,12 @@ def _geo_precision(kind: str) -> str:
     return GeoPrecision.REGION.value
 
 
+ROAD_TO = re.compile(
+    r"\b(?:road|roads|highway|route|entrance|gates?)\s+(?:leading\s+)?to\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _locative(text: str, action: Action) -> list[PlaceMention]:
     """
     The places a clause puts its action in ("in Tehran", "at the border"):
@@ -2826,6 +2926,9 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         sent_to = action.event_type == T.DEPLOYMENT and re.search(
             r"\bto\s+(?:the\s+)?$", before
         )
+        # "blocked the road to the Zurbatiyah border crossing": a protest
+        # on the way to a place is at it.
+        road_to = action.event_type in (T.PROTEST, T.RIOT) and ROAD_TO.search(before)
         if not (
             LOCATIVE_BEFORE.search(before)
             or dateline
@@ -2833,6 +2936,7 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             or struck
             or within
             or sent_to
+            or road_to
         ):
             continue
         if (
@@ -3483,11 +3587,50 @@ def _participants(
             # "summoned Iraq's ambassador, Al-Manhal al-Safi": the name set
             # beside an object told by its office is the object.
             roles[id(mention)] = _object_role(kind, trigger, before)
-        else:
+        elif trigger.says or _speaks_or_accused(text, mention, sentence):
+            # Named in what is said, or speaking of the action, or named as
+            # its doer by others: mentioned.
             roles[id(mention)] = Role.MENTIONED
+        # Any other name after the action ("near a base of Kataib
+        # Hezbollah", "a commander of the PMF") is not recorded.
     participants = [(m, head_role) for m in resolved]
     participants += [(m, roles[id(m)]) for m in mentions if id(m) in roles]
     return _dedupe(participants)
+
+
+def _speaks_or_accused(text: str, mention: ActorMention, sentence: Sentence) -> bool:
+    """
+    Whether a name told after an action speaks of it ("…, the Asayish
+    security service in Sulaymaniyah said", "a move the KDP called a
+    provocation") or is named by others as the doer of something ("an
+    attack that police blamed on Islamic State", "which it said had helped
+    the Quds Force").
+    """
+    if SPEAKS_AFTER.match(text, mention.end, sentence.end):
+        return True
+    before = text[sentence.start : mention.start]
+    return bool(
+        NAMED_DOER_BEFORE.search(before)
+        or LINKED_BEFORE.search(before)
+        or ACCUSING_BEFORE.search(before)
+        or BLAMED_BEFORE.search(before)
+    )
+
+
+# A name and, in the same clause, its verb of saying: "the Asayish security
+# service in Sulaymaniyah said", "that police blamed".
+SPEAKS_AFTER = re.compile(
+    r"(?:\s*\([^()]{1,20}\))?(?:\s+[\w’'.-]+){0,5}?\s+(?:said|says|told|called|"
+    r"blamed|condemned|denied|claimed|confirmed|reported|announced|accused|"
+    r"welcomed|added)\b"
+)
+# Named as the doer of another deed: "blamed on Islamic State", "had helped
+# the Quds Force", "of allowing the PKK to operate".
+NAMED_DOER_BEFORE = re.compile(
+    r"\b(?:blamed\s+on|helped|helping|allowing|allowed|sheltering|supporting)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w-]*[’']s\s+)?$",
+    re.IGNORECASE,
+)
 
 
 # Between an object and the name set beside it: ", NRT reporter", and between
@@ -3705,11 +3848,31 @@ def _resolve_pronoun(
             return heads[:1]
     if pronoun not in PERSONAL_PRONOUNS:
         return []
+    # "Pezeshkian flew to Erbil, where he met…": the person the sentence
+    # opened with.
+    same_sentence = [
+        m
+        for m in all_mentions
+        if m.kind == PERSON
+        and m.sentence == sentence.index
+        and sentence.start <= m.start
+        and m.end <= clause.subject_start
+        and not _in_quotation(text, m.start)
+    ]
+    if same_sentence:
+        return same_sentence[:1]
     if previous is not None and sentence.index - previous.sentence.index <= 2:
+        # Who acted in the action before; of a meeting, who met (the
+        # subject), not whom.
         people = [
             m
             for m, role in previous.participants
-            if m.kind == PERSON and role in (Role.INITIATOR, Role.SIGNATORY)
+            if m.kind == PERSON
+            and (
+                role in (Role.INITIATOR, Role.SIGNATORY)
+                or role == Role.PARTICIPANT
+                and m.start < previous.trigger.start
+            )
         ]
         if people:
             return people[:1]

@@ -180,6 +180,9 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"bridges?|entrances?|border crossings?)",
             r"marched",
             r"went on strike",
+            # A force dispersing a protest takes part in it: "Police used
+            # water cannon to push the drivers back".
+            r"used (?:tear gas|water cannons?|batons|stun grenades)",
         ),
     ),
     (
