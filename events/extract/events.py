@@ -951,6 +951,7 @@ UNNAMED_OTHER_SIDE = re.compile(
     r"attackers|assailants|men)|militants|insurgents)\b",
     re.IGNORECASE,
 )
+WITH_BEFORE = re.compile(r"\bwith\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
 VICTIMS_FROM = re.compile(
     r"\b(?:porters|kolbars|civilians|shepherds|farmers|villagers|workers|"
     r"fishermen|men|women|people)\s+from\s+(?:the\s+)?"
@@ -1744,10 +1745,17 @@ def _answered(incidents: list[Incident], statement: Action) -> Incident | None:
     # "…said the fees had been set by the cabinet" after drivers protested
     # "against new customs fees": the incident whose own noun it repeats,
     # before one a pronoun could point to.
+    if word in DENYING:
+        # "…denied that anyone had crossed from the Iraqi side": a denial
+        # answers what was just told.
+        return answerable[0] if answerable else None
     return next(
         (i for i in answerable if _repeats_noun(statement, i)),
         next((i for i in answerable if _points_back(statement, i)), None),
     )
+
+
+DENYING = words("denied denies")
 
 
 def _statement_words(statement: Action) -> str:
@@ -2024,6 +2032,7 @@ def _proposals(
             and not is_media(text, m)
         ]
     )
+    participants = _office_holders(text, incident, told, participants)
     participants = _named_forces_win(participants)
     participants = _named_signatories_win(text, incident, participants)
     participants = _partners(text, incident, participants)
@@ -2213,6 +2222,52 @@ def _proposals(
     return [_proposal(text, incident, participants, when, place, fatalities, citations)]
 
 
+def _office_holders(
+    text: str,
+    incident: Incident,
+    told: list[Incident],
+    participants: list[tuple[ActorMention, str]],
+) -> list[tuple[ActorMention, str]]:
+    """
+    "X's office said" is X speaking: "the Iraqi prime minister's office
+    said" is the person the article last titled "Prime Minister" before it.
+    """
+    people = [
+        m
+        for i in [*told, incident]
+        for a in [*i.actions, *i.reactions]
+        for m in a.mentions
+        if m.kind == PERSON
+    ]
+    changed = []
+    for mention, role in participants:
+        office = OFFICE_OF_TITLE.search(text, mention.start, mention.end)
+        holder = None
+        if office is not None:
+            title = office.group(1)
+            holder = max(
+                (
+                    p
+                    for p in people
+                    if p.start < mention.start
+                    and re.search(
+                        rf"\b{title}\s+$", text[max(0, p.start - 40) : p.start], re.I
+                    )
+                ),
+                key=lambda p: p.start,
+                default=None,
+            )
+        changed.append((holder or mention, role))
+    return _dedupe(changed)
+
+
+# "the Iraqi prime minister's office": the office of the one so titled.
+OFFICE_OF_TITLE = re.compile(
+    r"\b(prime minister|president)[’']s\s+(?:press\s+|media\s+)?office\b",
+    re.IGNORECASE,
+)
+
+
 # Protests told as lasting: "months of protests", "weeks of unrest".
 LASTING = re.compile(
     r"\b(?:months|weeks)\s+of\s+(?:[\w-]+\s+)?(?:protests|demonstrations|unrest)\b",
@@ -2290,6 +2345,11 @@ def _attributed(text: str, mention: ActorMention) -> bool:
         )
         # "…, said Azad Hamid, the mayor of Choman."
         or bool(SPEAKER_INVERTED.search(text, 0, mention.start))
+        or (
+            mention.kind == PERSON
+            and PERSON_ATTRIBUTED.search(text, 0, mention.start) is not None
+            and re.match(r"\s*,\s*(?:said|says|told|added)\b", after) is not None
+        )
     )
 
 
@@ -2611,6 +2671,14 @@ def _unnamed(
         )
         if other_side is not None:
             add("Unidentified armed group", country, Role.TARGET, other_side, 0)
+    elif kind == T.BATTLE and Role.TARGET in roles and Role.INITIATOR not in roles:
+        # "Two border guards were killed in a gunfight with armed smugglers":
+        # the side whose dead are told is struck by the other.
+        other_side = UNNAMED_OTHER_SIDE.search(text, main.trigger.start, main.scope_end)
+        if other_side is not None and WITH_BEFORE.search(
+            text, main.trigger.start, other_side.start()
+        ):
+            add("Unidentified armed group", country, Role.INITIATOR, other_side, 0)
     delegation = (
         DELEGATION_OF.search(text, main.trigger.end, main.scope_end)
         if kind == T.MEETING
@@ -3738,6 +3806,13 @@ SPEAKER_AFTER = re.compile(
 )
 ATTRIBUTION_AFTER = re.compile(
     r"^\s*(?:said|says|reported|announced|told|added|stated)\b", re.IGNORECASE
+)
+# "…, its spokesman, Colonel Myles Caggins, said": a person named after his
+# office, set off by commas before the verb.
+PERSON_ATTRIBUTED = re.compile(
+    r",\s*(?:its|their|his|her|the)\s+(?:[\w’'-]+\s+){0,2}?(?:spokesman|"
+    r"spokeswoman|spokesperson|commander|head|chief|director|envoy)\s*,\s*"
+    r"(?:[A-Z][\w.’'-]*\s+){0,2}$"
 )
 OFFICE_BEFORE = re.compile(
     r"\b(?:secretary|head|chief|leader|commander|spokesman|spokeswoman|spokesperson|"
