@@ -72,7 +72,8 @@ NEGATED_SUBJECT = re.compile(r"^\W*(?:no|nobody|none|neither)\b", re.IGNORECASE)
 AGGREGATE = re.compile(
     r"\b(?:repeatedly|a series of|dozens of (?:attacks|strikes)|at least \d+ "
     r"(?:attacks|strikes|times)|(?:several|many|numerous|multiple) times|"
-    r"time and again|again and again|on (?:many|numerous|multiple) occasions|more than \d+ (?:attacks|strikes|times)|"
+    r"time and again|again and again|on (?:many|numerous|multiple) occasions|"
+    r"more than \d+ (?:attacks|strikes|times)|"
     r"tit-for-tat|\w+ rounds of|still (?:carry|carries|launch|launches|mount|"
     r"mounts|stage|stages)|"
     # "Kolbars … are frequently shot", "has seen repeated protests": what
@@ -1773,9 +1774,11 @@ def _repeats_noun(statement: Action, incident: Incident) -> bool:
         for a in incident.actions
         for w in re.findall(r"\w+", a.sentence_text)
     }
+    # "the cuts" after "cut water supplies": the noun, or its singular.
+    nouns = [m.group(1) for m in DEFINITE_NOUN.finditer(_statement_words(statement))]
     return any(
-        m.group(1) in told and m.group(1) not in COMMON_WORDS
-        for m in DEFINITE_NOUN.finditer(_statement_words(statement))
+        (noun in told or noun.removesuffix("s") in told) and noun not in COMMON_WORDS
+        for noun in nouns
     )
 
 
@@ -3655,9 +3658,33 @@ def _participants(
             # "summoned Iraq's ambassador, Al-Manhal al-Safi": the name set
             # beside an object told by its office is the object.
             roles[id(mention)] = _object_role(kind, trigger, before)
-        elif trigger.says or _speaks_or_accused(text, mention, sentence):
-            # Named in what is said, or speaking of the action, or named as
-            # its doer by others: mentioned.
+        elif (
+            kind in (T.PROTEST, T.RIOT)
+            and mention.kind == Actor.Kind.SECURITY_FORCE
+            and DISPERSING_AFTER.match(text, mention.end)
+        ):
+            # "…before police dispersed them with water cannon": a force
+            # that intervenes takes part.
+            roles[id(mention)] = Role.PARTICIPANT
+        elif (
+            trigger.says
+            and mention.start >= trigger.end
+            and THREAT_IN.search(text, trigger.end, sentence.end)
+        ):
+            # "announced it was ending the truce it had observed with U.S.
+            # forces and vowed to avenge its commander": who is threatened.
+            roles[id(mention)] = Role.TARGET
+        elif (
+            trigger.says
+            or clause.main_end > clause.main_start
+            or _speaks_or_accused(text, mention, sentence)
+            or SAYING.search(text, trigger.end, mention.start)
+        ):
+            # Named in what is said ("Iraq announced that it would redeploy
+            # federal guards …, rather than leaving it to Kurdish peshmerga
+            # forces"; "…, where Tehran says Kurdish armed groups pose a
+            # threat"), or speaking of the action, or named as its doer by
+            # others: mentioned.
             roles[id(mention)] = Role.MENTIONED
         # Any other name after the action ("near a base of Kataib
         # Hezbollah", "a commander of the PMF") is not recorded.
@@ -3683,6 +3710,15 @@ def _speaks_or_accused(text: str, mention: ActorMention, sentence: Sentence) -> 
         or ACCUSING_BEFORE.search(before)
         or BLAMED_BEFORE.search(before)
     )
+
+
+# A verb of saying with its words after it; not the inverted ", said X, the
+# spokesman of …", which names the speaker.
+SAYING = re.compile(r"(?<![,”\"]\s)\b(?:says|said|say)\b")
+DISPERSING_AFTER = re.compile(
+    r"\s+(?:dispersed|broke up|used|fired|intervened|charged|beat)\b", re.IGNORECASE
+)
+THREAT_IN = re.compile(r"\b(?:vowed|vows|threatened|threatens)\b", re.IGNORECASE)
 
 
 # A name and, in the same clause, its verb of saying: "the Asayish security
