@@ -1116,3 +1116,91 @@ def test_a_person_speaks_for_and_meets_as_himself(text: str, who: dict) -> None:
 def test_a_title_names_no_one_twice_and_no_day(text: str, title: str) -> None:
     [event] = suggest(text, published=D(2025, 5, 14))["events"]
     assert event["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        # A body in the speaker's title neither speaks nor is blamed: none.
+        ("Islamic State militants attacked a patrol of the Popular "
+         "Mobilisation Forces near Tarmiyah late on Saturday, killing two "
+         "fighters, said Ahmed Jassim, a PMF spokesman in the province.",
+         {"Popular Mobilisation Forces": "target", "PMF": None,
+          "Ahmed Jassim": "mentioned"}),
+        # Who speaks of it after the action, and who others blame for it.
+        ("Gunmen killed a farmer near Tuz Khurmatu on Monday, in an attack "
+         "that police blamed on Islamic State.",
+         {"Islamic State": "mentioned"}),
+        # In a statement, who is threatened is the target.
+        ("Harakat al-Nujaba announced on Monday that it was ending its truce "
+         "with U.S. forces and vowed to avenge its fighters.",
+         {"United States Armed Forces": "target"}),
+    ],
+)  # fmt: skip
+def test_mentioned_is_who_speaks_of_it_or_is_blamed(text: str, who: dict) -> None:
+    [event] = suggest(text, published=D(2025, 5, 14))["events"]
+    roles = {a["name"]: a["role"] for a in event["actors"]}
+    assert {name: roles.get(name) for name in who} == who, roles
+
+
+def test_a_reaction_the_next_day_answers_the_incident() -> None:
+    text = (
+        "Three Iraqi border guards were killed in a gunfight with armed "
+        "smugglers near Badra on Sunday, the Interior Ministry said.\n\n"
+        "Iraq's interior minister, Abdul Amir al-Shammari, said on Monday "
+        "that the killers would be brought to justice.\n\n"
+        "The Iranian Border Guard Command denied that the smugglers had "
+        "come from Iran."
+    )
+    [event] = suggest(text, published=D(2025, 5, 12))["events"]
+    roles = {a["name"]: a["role"] for a in event["actors"]}
+    assert roles["Abdul Amir al-Shammari"] == "mentioned", roles
+    assert roles["Unidentified armed group (Iraq)"] == "initiator", roles
+    assert event["date"]["value"] == "2025-05-11"
+
+
+def test_he_is_who_the_sentence_or_the_meeting_before_opened_with() -> None:
+    text = (
+        "Iranian Foreign Minister Abbas Araghchi flew to Erbil on Tuesday, "
+        "where he met Kurdistan Region President Nechirvan Barzani.\n\n"
+        "He later held talks with Bafel Talabani in Sulaymaniyah."
+    )
+    events = suggest(text, published=D(2025, 5, 14))["events"]
+    assert [sorted(a["name"] for a in e["actors"]) for e in events] == [
+        ["Abbas Araghchi", "Nechirvan Barzani"],
+        ["Abbas Araghchi", "Bafel Talabani"],
+    ]
+
+
+def test_the_prime_ministers_office_is_the_prime_minister() -> None:
+    text = (
+        "Prime Minister Mohammed Shia al-Sudani received Turkey's foreign "
+        "minister in Baghdad on Sunday.\n\n"
+        "Iraq and Turkey signed an agreement on water on Monday, the Iraqi "
+        "prime minister's office said."
+    )
+    event = event_quoting(suggest(text, published=D(2025, 5, 14)), "signed")
+    assert roles(event).get("Mohammed Shia al-Sudani") == "mentioned", roles(event)
+    assert "Office of the Prime Minister of Iraq" not in roles(event)
+
+
+def test_a_protest_on_the_road_to_a_crossing_and_whom_its_crowd_meets() -> None:
+    text = (
+        "Hundreds of traders blocked the road to the Mehran border crossing "
+        "on Sunday, protesting against new fees. Police used water cannon to "
+        "push them back.\n\n"
+        "The governor of Ilam, Hassan Hosseini, met a delegation of the "
+        "traders in Ilam on Monday."
+    )
+    protest, meeting = suggest(text, published=D(2025, 5, 14))["events"]
+    assert "Mehran" in protest["place"]["name"]
+    assert roles(protest).get("Iranian police") == "participant", roles(protest)
+    assert roles(meeting).get("Protesters (Iran)") == "participant", roles(meeting)
+
+
+def test_what_happened_several_times_is_no_event() -> None:
+    text = (
+        "Turkish warplanes have struck PKK positions in the Qandil mountains "
+        "several times since January."
+    )
+    assert suggest(text, published=D(2025, 5, 14))["events"] == []

@@ -71,7 +71,9 @@ NEGATED_SUBJECT = re.compile(r"^\W*(?:no|nobody|none|neither)\b", re.IGNORECASE)
 # Many actions told as one: no incident of its own.
 AGGREGATE = re.compile(
     r"\b(?:repeatedly|a series of|dozens of (?:attacks|strikes)|at least \d+ "
-    r"(?:attacks|strikes|times)|more than \d+ (?:attacks|strikes|times)|"
+    r"(?:attacks|strikes|times)|(?:several|many|numerous|multiple) times|"
+    r"time and again|again and again|on (?:many|numerous|multiple) occasions|"
+    r"more than \d+ (?:attacks|strikes|times)|"
     r"tit-for-tat|\w+ rounds of|still (?:carry|carries|launch|launches|mount|"
     r"mounts|stage|stages)|"
     # "Kolbars … are frequently shot", "has seen repeated protests": what
@@ -87,7 +89,8 @@ BACKGROUND = re.compile(
     r"\b(?:in the past|in recent years|for years|for decades|has long|have long|"
     r"often|usually|rarely|seldom|routinely|regularly|historically|is home to|"
     r"are home to|"
-    r"has been home to|repeatedly|frequently|on several occasions|over the past "
+    r"has been home to|repeatedly|frequently|on several occasions|"
+    r"(?:several|many|numerous|multiple) times|time and again|over the past "
     r"(?:few |two |three |several )?(?:years?|months|decades?)|in recent (?:months|"
     r"weeks)|a series of|dozens of attacks|at least \d+ attacks)\b",
     re.IGNORECASE,
@@ -949,6 +952,7 @@ UNNAMED_OTHER_SIDE = re.compile(
     r"attackers|assailants|men)|militants|insurgents)\b",
     re.IGNORECASE,
 )
+WITH_BEFORE = re.compile(r"\bwith\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
 VICTIMS_FROM = re.compile(
     r"\b(?:porters|kolbars|civilians|shepherds|farmers|villagers|workers|"
     r"fishermen|men|women|people)\s+from\s+(?:the\s+)?"
@@ -1733,17 +1737,81 @@ def _answered(incidents: list[Incident], statement: Action) -> Incident | None:
     best = max(near, key=shared, default=None)
     if best is not None and shared(best):
         return best
-    if statement.date is not None:
-        return None
+    answerable = [
+        incident
+        for incident in near
+        if statement.sentence.index - incident.last_sentence <= ANSWER_WITHIN
+        and _spoken_after(statement, incident)
+    ]
+    # "…said the fees had been set by the cabinet" after drivers protested
+    # "against new customs fees": the incident whose own noun it repeats,
+    # before one a pronoun could point to.
+    if word in DENYING:
+        # "…denied that anyone had crossed from the Iraqi side": a denial
+        # answers what was just told.
+        return answerable[0] if answerable else None
     return next(
-        (
-            incident
-            for incident in near
-            if statement.sentence.index - incident.last_sentence <= ANSWER_WITHIN
-            and _points_back(statement, incident)
-        ),
-        None,
+        (i for i in answerable if _repeats_noun(statement, i)),
+        next((i for i in answerable if _points_back(statement, i)), None),
     )
+
+
+DENYING = words("denied denies")
+
+
+def _statement_words(statement: Action) -> str:
+    text = statement.text
+    if statement.clause.content_end is not None:
+        return text[statement.sentence.start : statement.clause.content_end]
+    return text[statement.trigger.end : statement.scope_end]
+
+
+def _repeats_noun(statement: Action, incident: Incident) -> bool:
+    """Whether a statement names with "the" a noun the incident's sentences
+    used ("the fees" after "new customs fees")."""
+    told = {
+        w.casefold()
+        for a in incident.actions
+        for w in re.findall(r"\w+", a.sentence_text)
+    }
+    # "the cuts" after "cut water supplies": the noun, or its singular.
+    nouns = [m.group(1) for m in DEFINITE_NOUN.finditer(_statement_words(statement))]
+    return any(
+        (noun in told or noun.removesuffix("s") in told) and noun not in COMMON_WORDS
+        for noun in nouns
+    )
+
+
+def _spoken_after(statement: Action, incident: Incident) -> bool:
+    """
+    Whether a statement is dated as a reaction to an incident is: undated, or
+    on the incident's day or in the days after it ("said on Monday that the
+    killers would be found" after Sunday's clash), never before it.
+    """
+    said = statement.date
+    happened = next((a.date for a in incident.actions if a.date is not None), None)
+    if said is None or happened is None:
+        # An undated incident is the article's day or before it.
+        return True
+    if DatePrecision.DAY.value not in (
+        said.precision,
+        happened.precision,
+    ):
+        return False
+    if said.precision != happened.precision:
+        return False
+    try:
+        gap = (
+            datetime.date.fromisoformat(said.value)
+            - datetime.date.fromisoformat(happened.value)
+        ).days
+    except ValueError:
+        return False
+    return 0 <= gap <= REACTION_DAYS
+
+
+# A reaction is told within days of what it answers.
+REACTION_DAYS = 3
 
 
 # "their release", "the families": words for what was told before.
@@ -1773,7 +1841,26 @@ def _points_back(statement: Action, incident: Incident) -> bool:
         for a in incident.actions
         for w in re.findall(r"\w+", a.sentence_text)
     }
-    return any(m.group(1) in told for m in DEFINITE_NOUN.finditer(words_))
+    if any(m.group(1) in told for m in DEFINITE_NOUN.finditer(words_)):
+        return True
+    # "the killers would be found" after "were killed": a word of the stem
+    # of what the incident's sentences say happened.
+    stems = {
+        w[:STEM]
+        for a in incident.actions
+        for w in re.findall(r"[a-z]+", a.trigger.word.casefold())
+        if len(w) > STEM
+    }
+    return any(
+        w[:STEM] in stems
+        for w in re.findall(r"[a-z]+", words_)
+        if len(w) > STEM and w not in COMMON_WORDS
+    )
+
+
+# The letters two words share when they are taken for one ("killers",
+# "killed").
+STEM = 5
 
 
 CLAIMED = re.compile(
@@ -1948,6 +2035,7 @@ def _proposals(
             and not is_media(text, m)
         ]
     )
+    participants = _office_holders(text, incident, told, participants)
     participants = _named_forces_win(participants)
     participants = _named_signatories_win(text, incident, participants)
     participants = _partners(text, incident, participants)
@@ -2137,6 +2225,52 @@ def _proposals(
     return [_proposal(text, incident, participants, when, place, fatalities, citations)]
 
 
+def _office_holders(
+    text: str,
+    incident: Incident,
+    told: list[Incident],
+    participants: list[tuple[ActorMention, str]],
+) -> list[tuple[ActorMention, str]]:
+    """
+    "X's office said" is X speaking: "the Iraqi prime minister's office
+    said" is the person the article last titled "Prime Minister" before it.
+    """
+    people = [
+        m
+        for i in [*told, incident]
+        for a in [*i.actions, *i.reactions]
+        for m in a.mentions
+        if m.kind == PERSON
+    ]
+    changed = []
+    for mention, role in participants:
+        office = OFFICE_OF_TITLE.search(text, mention.start, mention.end)
+        holder = None
+        if office is not None:
+            title = office.group(1)
+            holder = max(
+                (
+                    p
+                    for p in people
+                    if p.start < mention.start
+                    and re.search(
+                        rf"\b{title}\s+$", text[max(0, p.start - 40) : p.start], re.I
+                    )
+                ),
+                key=lambda p: p.start,
+                default=None,
+            )
+        changed.append((holder or mention, role))
+    return _dedupe(changed)
+
+
+# "the Iraqi prime minister's office": the office of the one so titled.
+OFFICE_OF_TITLE = re.compile(
+    r"\b(prime minister|president)[’']s\s+(?:press\s+|media\s+)?office\b",
+    re.IGNORECASE,
+)
+
+
 # Protests told as lasting: "months of protests", "weeks of unrest".
 LASTING = re.compile(
     r"\b(?:months|weeks)\s+of\s+(?:[\w-]+\s+)?(?:protests|demonstrations|unrest)\b",
@@ -2214,6 +2348,11 @@ def _attributed(text: str, mention: ActorMention) -> bool:
         )
         # "…, said Azad Hamid, the mayor of Choman."
         or bool(SPEAKER_INVERTED.search(text, 0, mention.start))
+        or (
+            mention.kind == PERSON
+            and PERSON_ATTRIBUTED.search(text, 0, mention.start) is not None
+            and re.match(r"\s*,\s*(?:said|says|told|added)\b", after) is not None
+        )
     )
 
 
@@ -2535,6 +2674,23 @@ def _unnamed(
         )
         if other_side is not None:
             add("Unidentified armed group", country, Role.TARGET, other_side, 0)
+    elif kind == T.BATTLE and Role.TARGET in roles and Role.INITIATOR not in roles:
+        # "Two border guards were killed in a gunfight with armed smugglers":
+        # the side whose dead are told is struck by the other.
+        other_side = UNNAMED_OTHER_SIDE.search(text, main.trigger.start, main.scope_end)
+        if other_side is not None and WITH_BEFORE.search(
+            text, main.trigger.start, other_side.start()
+        ):
+            add("Unidentified armed group", country, Role.INITIATOR, other_side, 0)
+    delegation = (
+        DELEGATION_OF.search(text, main.trigger.end, main.scope_end)
+        if kind == T.MEETING
+        else None
+    )
+    if delegation is not None and PROTESTED_BEFORE.search(text, 0, sentence.start):
+        # "met a delegation of the drivers" after the drivers protested: the
+        # protesters meet him.
+        add("Protesters", country, Role.PARTICIPANT, delegation, 0)
     if kind == T.OTHER and Role.INITIATOR not in roles:
         # "More than 600 Syrian Kurdish refugees … crossed back into Syria":
         # the people who return, move or leave do it.
@@ -2608,6 +2764,15 @@ def _unnamed(
                 )
                 break
     return _dedupe(participants + found)
+
+
+# "a delegation of the drivers": of a crowd told before.
+DELEGATION_OF = re.compile(
+    r"\b(?:a|the)\s+delegation\s+(?:of|from)\s+the\s+(?:[\w-]+\s+){0,2}?[a-z]+s\b"
+)
+PROTESTED_BEFORE = re.compile(
+    r"\b(?:protest\w*|demonstrat\w*|marched|rallied|blocked)\b", re.IGNORECASE
+)
 
 
 def _proposal(
@@ -2789,6 +2954,12 @@ def _geo_precision(kind: str) -> str:
     return GeoPrecision.REGION.value
 
 
+ROAD_TO = re.compile(
+    r"\b(?:road|roads|highway|route|entrance|gates?)\s+(?:leading\s+)?to\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _locative(text: str, action: Action) -> list[PlaceMention]:
     """
     The places a clause puts its action in ("in Tehran", "at the border"):
@@ -2826,6 +2997,9 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         sent_to = action.event_type == T.DEPLOYMENT and re.search(
             r"\bto\s+(?:the\s+)?$", before
         )
+        # "blocked the road to the Zurbatiyah border crossing": a protest
+        # on the way to a place is at it.
+        road_to = action.event_type in (T.PROTEST, T.RIOT) and ROAD_TO.search(before)
         if not (
             LOCATIVE_BEFORE.search(before)
             or dateline
@@ -2833,6 +3007,7 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             or struck
             or within
             or sent_to
+            or road_to
         ):
             continue
         if (
@@ -3483,11 +3658,83 @@ def _participants(
             # "summoned Iraq's ambassador, Al-Manhal al-Safi": the name set
             # beside an object told by its office is the object.
             roles[id(mention)] = _object_role(kind, trigger, before)
-        else:
+        elif (
+            kind in (T.PROTEST, T.RIOT)
+            and mention.kind == Actor.Kind.SECURITY_FORCE
+            and DISPERSING_AFTER.match(text, mention.end)
+        ):
+            # "…before police dispersed them with water cannon": a force
+            # that intervenes takes part.
+            roles[id(mention)] = Role.PARTICIPANT
+        elif (
+            trigger.says
+            and mention.start >= trigger.end
+            and THREAT_IN.search(text, trigger.end, sentence.end)
+        ):
+            # "announced it was ending the truce it had observed with U.S.
+            # forces and vowed to avenge its commander": who is threatened.
+            roles[id(mention)] = Role.TARGET
+        elif (
+            trigger.says
+            or clause.main_end > clause.main_start
+            or _speaks_or_accused(text, mention, sentence)
+            or SAYING.search(text, trigger.end, mention.start)
+        ):
+            # Named in what is said ("Iraq announced that it would redeploy
+            # federal guards …, rather than leaving it to Kurdish peshmerga
+            # forces"; "…, where Tehran says Kurdish armed groups pose a
+            # threat"), or speaking of the action, or named as its doer by
+            # others: mentioned.
             roles[id(mention)] = Role.MENTIONED
+        # Any other name after the action ("near a base of Kataib
+        # Hezbollah", "a commander of the PMF") is not recorded.
     participants = [(m, head_role) for m in resolved]
     participants += [(m, roles[id(m)]) for m in mentions if id(m) in roles]
     return _dedupe(participants)
+
+
+def _speaks_or_accused(text: str, mention: ActorMention, sentence: Sentence) -> bool:
+    """
+    Whether a name told after an action speaks of it ("…, the Asayish
+    security service in Sulaymaniyah said", "a move the KDP called a
+    provocation") or is named by others as the doer of something ("an
+    attack that police blamed on Islamic State", "which it said had helped
+    the Quds Force").
+    """
+    if SPEAKS_AFTER.match(text, mention.end, sentence.end):
+        return True
+    before = text[sentence.start : mention.start]
+    return bool(
+        NAMED_DOER_BEFORE.search(before)
+        or LINKED_BEFORE.search(before)
+        or ACCUSING_BEFORE.search(before)
+        or BLAMED_BEFORE.search(before)
+    )
+
+
+# A verb of saying with its words after it; not the inverted ", said X, the
+# spokesman of …", which names the speaker.
+SAYING = re.compile(r"(?<![,”\"]\s)\b(?:says|said|say)\b")
+DISPERSING_AFTER = re.compile(
+    r"\s+(?:dispersed|broke up|used|fired|intervened|charged|beat)\b", re.IGNORECASE
+)
+THREAT_IN = re.compile(r"\b(?:vowed|vows|threatened|threatens)\b", re.IGNORECASE)
+
+
+# A name and, in the same clause, its verb of saying: "the Asayish security
+# service in Sulaymaniyah said", "that police blamed".
+SPEAKS_AFTER = re.compile(
+    r"(?:\s*\([^()]{1,20}\))?(?:\s+[\w’'.-]+){0,5}?\s+(?:said|says|told|called|"
+    r"blamed|condemned|denied|claimed|confirmed|reported|announced|accused|"
+    r"welcomed|added)\b"
+)
+# Named as the doer of another deed: "blamed on Islamic State", "had helped
+# the Quds Force", "of allowing the PKK to operate".
+NAMED_DOER_BEFORE = re.compile(
+    r"\b(?:blamed\s+on|helped|helping|allowing|allowed|sheltering|supporting)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w-]*[’']s\s+)?$",
+    re.IGNORECASE,
+)
 
 
 # Between an object and the name set beside it: ", NRT reporter", and between
@@ -3595,6 +3842,13 @@ SPEAKER_AFTER = re.compile(
 )
 ATTRIBUTION_AFTER = re.compile(
     r"^\s*(?:said|says|reported|announced|told|added|stated)\b", re.IGNORECASE
+)
+# "…, its spokesman, Colonel Myles Caggins, said": a person named after his
+# office, set off by commas before the verb.
+PERSON_ATTRIBUTED = re.compile(
+    r",\s*(?:its|their|his|her|the)\s+(?:[\w’'-]+\s+){0,2}?(?:spokesman|"
+    r"spokeswoman|spokesperson|commander|head|chief|director|envoy)\s*,\s*"
+    r"(?:[A-Z][\w.’'-]*\s+){0,2}$"
 )
 OFFICE_BEFORE = re.compile(
     r"\b(?:secretary|head|chief|leader|commander|spokesman|spokeswoman|spokesperson|"
@@ -3705,11 +3959,31 @@ def _resolve_pronoun(
             return heads[:1]
     if pronoun not in PERSONAL_PRONOUNS:
         return []
+    # "Pezeshkian flew to Erbil, where he met…": the person the sentence
+    # opened with.
+    same_sentence = [
+        m
+        for m in all_mentions
+        if m.kind == PERSON
+        and m.sentence == sentence.index
+        and sentence.start <= m.start
+        and m.end <= clause.subject_start
+        and not _in_quotation(text, m.start)
+    ]
+    if same_sentence:
+        return same_sentence[:1]
     if previous is not None and sentence.index - previous.sentence.index <= 2:
+        # Who acted in the action before; of a meeting, who met (the
+        # subject), not whom.
         people = [
             m
             for m, role in previous.participants
-            if m.kind == PERSON and role in (Role.INITIATOR, Role.SIGNATORY)
+            if m.kind == PERSON
+            and (
+                role in (Role.INITIATOR, Role.SIGNATORY)
+                or role == Role.PARTICIPANT
+                and m.start < previous.trigger.start
+            )
         ]
         if people:
             return people[:1]

@@ -740,7 +740,39 @@ def unknown_places(
                     PlaceMention(text[start:end], start, end, place, sentence.index)
                 )
                 spans.append((start, end))
-    return found, replaced
+    return found + _named_again(sentences, text, found, spans), replaced
+
+
+def _named_again(
+    sentences: list[Sentence],
+    text: str,
+    found: list[PlaceMention],
+    spans: list[tuple[int, int]],
+) -> list[PlaceMention]:
+    """
+    A place the words around it showed to be one ("near the town of
+    Jalawla") is the same place where its name comes again alone ("in
+    villages east of Jalawla").
+    """
+    again: list[PlaceMention] = []
+    for first in found:
+        name = text[first.start : first.end]
+        for sentence in sentences:
+            if sentence.heading:
+                continue
+            for match in re.finditer(
+                rf"(?<![\w-]){re.escape(name)}(?![\w-])",
+                text[sentence.start : sentence.end],
+            ):
+                start = sentence.start + match.start()
+                end = sentence.start + match.end()
+                if any(start < e and s < end for s, e in spans):
+                    continue
+                again.append(
+                    PlaceMention(name, start, end, first.place, sentence.index)
+                )
+                spans.append((start, end))
+    return again
 
 
 def _airfield_ending(name: str) -> Place | None:

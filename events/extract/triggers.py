@@ -180,6 +180,9 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"bridges?|entrances?|border crossings?)",
             r"marched",
             r"went on strike",
+            # A force dispersing a protest takes part in it: "Police used
+            # water cannon to push the drivers back".
+            r"used (?:tear gas|water cannons?|batons|stun grenades)",
         ),
     ),
     (
@@ -230,6 +233,10 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"guards|tanks)",
             r"withdrew (?:[\w-]+ ){0,3}?(?:troops|forces|soldiers|units)",
             r"pulled out",
+            # "began a search operation in villages east of Jalawla": forces
+            # sent out to sweep an area.
+            r"(?:began|launched|started) (?:an? )?(?:[\w-]+ )?(?:search|sweep|"
+            r"combing|clearing|security) operations?",
             r"(?<=be )(?:sent|deployed|dispatched|stationed|posted)",
             r"(?<=been )(?:sent|deployed|dispatched|stationed|posted)",
             r"(?<=were )(?:sent|deployed|dispatched|stationed|posted)",
