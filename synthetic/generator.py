@@ -25,7 +25,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +62,16 @@ BATCH_EVENTS = 20_000
 BATCHES_PER_COMMIT = 10
 MAX_ACTORS = 10_000
 FIRST_YEAR, LAST_YEAR = 1990, 2025
+# A load of at least this many events, and at least as many as the events
+# already stored, drops the written tables' secondary indexes and builds them
+# again at its end (`indexes_built_after`): one sorted pass over a table costs
+# less than keeping every index in step row by row, the more so as the tables
+# outgrow memory.
+DEFER_INDEXES_FROM = 100_000
+# Tables whose secondary indexes such a load rebuilds.
+INDEXED_MODELS = [Event, Participant, Citation, SourceArticle]
+# Memory for building an index again (PostgreSQL's default is 64 MB).
+REBUILD_MEMORY = "1GB"
 # Models whose history triggers skip synthetic rows.
 TRACKED_MODELS = [Event, Participant, Citation, EventRelation, SourceArticle, Actor]
 TRACKED_MODELS += [Location]
@@ -1011,6 +1021,99 @@ def write_batch(*, factory: EventFactory, events: int) -> Report:
     return report
 
 
+# --- secondary indexes of a large load ---------------------------------------------
+
+
+def secondary_indexes(tables: list[str]) -> list[tuple[str, str, str]]:
+    """
+    (table, index, definition) of the tables' indexes that no constraint
+    needs: neither primary keys nor unique indexes (which keep rows right as
+    they are written) nor those behind an exclusion or other constraint.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT t.relname, i.relname, pg_get_indexdef(x.indexrelid)
+            FROM pg_index x
+            JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_class t ON t.oid = x.indrelid
+            WHERE t.relname = ANY(%s)
+              AND t.relnamespace = current_schema()::regnamespace
+              AND NOT x.indisprimary AND NOT x.indisunique
+              AND NOT EXISTS (SELECT FROM pg_constraint c
+                              WHERE c.conindid = x.indexrelid)
+            ORDER BY t.relname, i.relname
+            """,
+            [tables],
+        )
+        return cursor.fetchall()
+
+
+def restore_indexes() -> int:
+    """
+    Build again every index a large load dropped (`DeferredIndex`), those of
+    a load that was killed included; the number built.
+    """
+    from synthetic.models import DeferredIndex
+
+    built = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{REBUILD_MEMORY}'")
+        # Checks the load's transaction still holds (its foreign keys are
+        # checked at commit) are made now: PostgreSQL builds no index on a
+        # table with checks pending.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for index in DeferredIndex.objects.select_for_update().order_by("id"):
+            # As PostgreSQL wrote it, made safe to run where it exists.
+            cursor.execute(
+                index.definition.replace(
+                    "CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1
+                )
+            )
+            index.delete()
+            built += 1
+    return built
+
+
+@contextmanager
+def indexes_built_after(models: list[type]) -> Iterator[None]:
+    """
+    The models' secondary indexes dropped for the block and built again at
+    its end, however it ends. Their definitions are stored first
+    (`DeferredIndex`, in the same transaction as the drop): a process killed
+    in between leaves them, and the next load, or `restore_indexes()`,
+    builds them. Queries of other sessions on these tables are slow
+    meanwhile.
+    """
+    from synthetic.models import DeferredIndex
+
+    restore_indexes()
+    tables = [model._meta.db_table for model in models]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, name, definition in secondary_indexes(tables):
+            DeferredIndex.objects.create(name=name, table=table, definition=definition)
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        restore_indexes()
+
+
+def defers_indexes(count: int) -> bool:
+    """Whether a load of `count` events rebuilds the indexes rather than keeping
+    them in step: a large load, at least as large as the events stored."""
+    if count < DEFER_INDEXES_FROM:
+        return False
+    with connection.cursor() as cursor:
+        # The planner's estimate: a count of a large table costs seconds.
+        cursor.execute(
+            "SELECT greatest(reltuples, 0)::bigint FROM pg_class "
+            "WHERE oid = %s::regclass",
+            [Event._meta.db_table],
+        )
+        return count >= cursor.fetchone()[0]
+
+
 def generate(
     *,
     count: int,
@@ -1019,17 +1122,21 @@ def generate(
     batch_size: int = BATCH_EVENTS,
     progress: Callable[[int], None] | None = None,
     analyze: bool = True,
+    defer_indexes: bool | None = None,
 ) -> Report:
     """
     Add `count` synthetic events (with actors, towns, articles, participants,
     citations and a few relations) in batches of `batch_size`, committed
     `BATCHES_PER_COMMIT` at a time; `progress` is called with the number of
     events written so far. The same seed on the same database gives the same
-    data.
+    data. With `defer_indexes` (by default, for a large load:
+    `defers_indexes`), the tables' secondary indexes are dropped and built
+    again at the end.
     """
     started = time.monotonic()
     rng = random.Random(seed)
     report = Report()
+    restore_indexes()  # those a load that was killed dropped
     with without_history():
         towns, report.locations = create_towns()
         pool, report.actors = create_actors(
@@ -1038,27 +1145,32 @@ def generate(
     factory = EventFactory(
         rng=rng, towns=towns, areas=area_points(seed=seed), actors=pool
     )
+    if defer_indexes is None:
+        defer_indexes = defers_indexes(count)
     done = 0
-    while done < count:
-        with deferred_cells():
-            for _ in range(BATCHES_PER_COMMIT):
-                if done >= count:
-                    break
-                with without_history():
-                    batch = write_batch(
-                        factory=factory, events=min(batch_size, count - done)
-                    )
-                for name in (
-                    "events",
-                    "participants",
-                    "citations",
-                    "relations",
-                    "articles",
-                ):
-                    setattr(report, name, getattr(report, name) + getattr(batch, name))
-                done += batch.events
-                if progress is not None:
-                    progress(done)
+    with indexes_built_after(INDEXED_MODELS) if defer_indexes else nullcontext():
+        while done < count:
+            with deferred_cells():
+                for _ in range(BATCHES_PER_COMMIT):
+                    if done >= count:
+                        break
+                    with without_history():
+                        batch = write_batch(
+                            factory=factory, events=min(batch_size, count - done)
+                        )
+                    for name in (
+                        "events",
+                        "participants",
+                        "citations",
+                        "relations",
+                        "articles",
+                    ):
+                        setattr(
+                            report, name, getattr(report, name) + getattr(batch, name)
+                        )
+                    done += batch.events
+                    if progress is not None:
+                        progress(done)
     if analyze:
         vacuum_analyze()
     report.seconds = time.monotonic() - started

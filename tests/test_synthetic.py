@@ -295,3 +295,88 @@ def test_intake_articles_are_reprints_with_sources_duplicates_and_suggestions() 
     call_command("generate_events", delete=True, stdout=io.StringIO())
     assert curated_rows() == before
     assert set(Source.objects.values_list("pk", flat=True)) == sources_before
+
+
+# --- a large load's secondary indexes ---------------------------------------------
+
+INDEXED_TABLES = [model._meta.db_table for model in generator.INDEXED_MODELS]
+
+
+def index_definitions() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s)",
+            [INDEXED_TABLES],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_a_large_load_drops_the_secondary_indexes_and_builds_them_after() -> None:
+    from synthetic.models import DeferredIndex
+
+    before = index_definitions()
+    secondary = {row[2] for row in generator.secondary_indexes(INDEXED_TABLES)}
+    # The spatial, period, full-text and trigram indexes among them; the
+    # primary keys and the unique indexes that keep rows right are not.
+    assert len(secondary) >= 20
+    assert any("USING gist" in d for d in secondary)
+    assert any("gin_trgm_ops" in d for d in secondary)
+    assert not any("UNIQUE" in d or "_pkey" in d for d in secondary)
+    during = []
+
+    def progress(done: int) -> None:
+        during.append((index_definitions(), DeferredIndex.objects.count()))
+
+    report = generator.generate(
+        count=300, seed=5, batch_size=100, progress=progress, defer_indexes=True
+    )
+    assert report.events == 300
+    assert during[0] == (before - secondary, len(secondary))
+    assert index_definitions() == before
+    assert not DeferredIndex.objects.exists()
+    # The rebuilt indexes find the new rows.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        assert Event.objects.filter(start_date__gte="1990-01-01").count() >= 300
+
+
+def test_a_load_that_fails_still_builds_the_indexes_again() -> None:
+    from synthetic.models import DeferredIndex
+
+    before = index_definitions()
+
+    def fail(done: int) -> None:
+        raise RuntimeError("stopped")
+
+    with pytest.raises(RuntimeError, match="stopped"):
+        generator.generate(count=200, batch_size=100, progress=fail, defer_indexes=True)
+    assert index_definitions() == before
+    assert not DeferredIndex.objects.exists()
+
+
+def test_the_indexes_of_a_killed_load_are_built_by_the_next() -> None:
+    from synthetic.models import DeferredIndex
+
+    before = index_definitions()
+    # As a load killed after its drop leaves the database.
+    table, name, definition = generator.secondary_indexes(INDEXED_TABLES)[0]
+    DeferredIndex.objects.create(name=name, table=table, definition=definition)
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP INDEX "{name}"')
+    assert index_definitions() == before - {definition}
+    generator.generate(count=10, seed=2)
+    assert index_definitions() == before
+    assert not DeferredIndex.objects.exists()
+
+
+def test_only_a_load_as_large_as_the_table_defers_its_indexes(monkeypatch) -> None:
+    assert not generator.defers_indexes(generator.DEFER_INDEXES_FROM - 1)
+    monkeypatch.setattr(generator, "DEFER_INDEXES_FROM", 20)
+    generate(40)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE events_event")
+    stored = Event.objects.count()
+    assert stored >= 40
+    assert generator.defers_indexes(stored)
+    assert not generator.defers_indexes(stored - 1)
+    assert not generator.defers_indexes(19)
