@@ -579,6 +579,8 @@ def filtered_events(request: HttpRequest) -> EventFilterSet:
 
 
 class FiltersRefused(Exception):
+    """The request's filters, refused: their errors, as the filter set gives them."""
+
     def __init__(self, errors: dict) -> None:
         super().__init__(errors)
         self.errors = errors
