@@ -78,19 +78,21 @@ def event_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
     tile = _tile_or_404(z, x, y)
     if isinstance(tile, JsonResponse):
         return tile
-    filterset = tiles.filtered_events(request)
-    if not filterset.is_valid():
-        return JsonResponse(filterset.errors, status=400)
+    try:
+        selection = tiles.selection(request)
+    except tiles.FiltersRefused as refused:
+        return JsonResponse(refused.errors, status=400)
+    reader = tiles.reader_key(request)
     if "HTTP_IF_NONE_MATCH" in request.META:
         # Most likely answered 304: the data version alone.
-        version, built = tiles.event_tile_version(request), None
+        version, built = tiles.event_tile_version(reader), None
     else:
-        version, built = tiles.event_tile_with_version(request, filterset, tile)
+        version, built = tiles.event_tile_with_version(reader, selection, tile)
     etag = f'"{version}"'
     if response := _not_modified(request, etag, tiles.CLIENT_SECONDS):
         return response
     if built is None:
-        built = tiles.cached_event_tile(request, filterset, tile, version)
+        built = tiles.cached_event_tile(selection, tile, version)
     body, keep = built
     return _tile_response(request, body, etag, tiles.CLIENT_SECONDS, after=keep)
 

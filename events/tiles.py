@@ -24,14 +24,19 @@ Tiles are kept in the cache, keyed by the data version (queries.data_version),
 the reader's view of the data and the filters; the data version is also their
 ETag. A tile built for a request is stored once it has been sent. A tile that
 is most likely not in the cache is built by the statement that reads the data
-version (event_tile_with_version).
+version (event_tile_with_version). The statement is assembled from the
+selection's SQL, compiled once (Selection), and the tile's own numbers; the
+map's own tiles (no filter, or only the type and status filters) share one
+selection per reader's view and filter values in each process (selection).
 """
 
 import hashlib
 import json
 import math
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
@@ -275,33 +280,68 @@ def _latitude(fraction: float) -> float:
     return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * fraction))))
 
 
-def _in_box(
-    events: QuerySet, tile: Tile, margin: float, prefix: str
+# A tile's statement is a template of its kind (Kind) over a selection's
+# compiled SQL (Selection), with the tile's own values as parameters: the
+# ORM compiles a selection once for every tile and kind, and each tile adds
+# only numbers. Each part of a template names its parameters with a prefix:
+# the events in the box of the cells "c" (or the summed cells "c"), the
+# events tile's rows "s"; the cells' grid and the tile's address are shared.
+Compiled = tuple[str, tuple]
+
+
+def _compiled(queryset: QuerySet) -> Compiled:
+    return queryset.order_by().query.sql_with_params()
+
+
+def _named(
+    template: str, selected: Compiled, prefix: str, names: tuple[str, ...] = ()
 ) -> tuple[str, dict]:
-    """`events` (a queryset of values, with the point) in the tile's box,
-    widened by `margin` tiles, as SQL and parameters."""
-    sql, params = events.filter(point__isnull=False).order_by().query.sql_with_params()
+    """
+    A template over a compiled selection, with the selection's positional
+    parameters and the template's own named ones as one style of named
+    parameters (psycopg takes one style): the selection's are named `prefix`
+    and their place, and the template's `names` `prefix` and their name.
+    """
+    sql, params = selected
+    values = {f"{prefix}{index}": value for index, value in enumerate(params)}
+    sql = sql.replace("%%", "\0") % tuple(f"%({name})s" for name in values)
+    sql = sql.replace("\0", "%%")
+    for name in names:
+        template = template.replace(f"%({name})s", f"%({prefix}_{name})s")
+    return template.replace("{selected}", sql), values
+
+
+def _box(tile: Tile, margin: float, prefix: str) -> dict:
+    """The tile's box widened by `margin` tiles (IN_BOX_SQL's parameters)."""
     west, south, east, north = tile.bounds(margin)
-    return _named(
-        IN_BOX_SQL, sql, params, prefix,
-        west=west, south=south, east=east, north=north,
-    )  # fmt: skip
+    return {
+        f"{prefix}_west": west,
+        f"{prefix}_south": south,
+        f"{prefix}_east": east,
+        f"{prefix}_north": north,
+    }
 
 
-def _summed_in_tile(summed: QuerySet, tile: Tile) -> tuple[str, dict]:
-    """The summed cells `summed` of the tile's zoom inside the tile, as SQL
-    and parameters."""
-    sql, params = (
-        summed.order_by()
-        .values("zoom", "cx", "cy", "event_type", "count", "sx", "sy", "fatalities")
-        .query.sql_with_params()
-    )
-    return _named(
-        SUMMED_IN_TILE_SQL, sql, params, "c",
-        zoom=tile.z,
-        first_x=tile.x << CELL_BITS, end_x=(tile.x + 1) << CELL_BITS,
-        first_y=tile.y << CELL_BITS, end_y=(tile.y + 1) << CELL_BITS,
-    )  # fmt: skip
+def _in_box(selected: Compiled, prefix: str) -> tuple[str, dict]:
+    """A compiled selection of events (values, with the point) in a box."""
+    return _named(IN_BOX_SQL, selected, prefix, ("west", "south", "east", "north"))
+
+
+def _summed_range(tile: Tile) -> dict:
+    """The tile's zoom and cells (SUMMED_IN_TILE_SQL's parameters)."""
+    return {
+        "c_zoom": tile.z,
+        "c_first_x": tile.x << CELL_BITS,
+        "c_end_x": (tile.x + 1) << CELL_BITS,
+        "c_first_y": tile.y << CELL_BITS,
+        "c_end_y": (tile.y + 1) << CELL_BITS,
+    }
+
+
+def _summed_in_tile(selected: Compiled) -> tuple[str, dict]:
+    """Compiled summed cells inside a tile of their zoom."""
+    names = ("zoom", "first_x", "end_x", "first_y", "end_y")
+    return _named(SUMMED_IN_TILE_SQL, selected, "c", names)
 
 
 def _cell_params(tile: Tile) -> dict:
@@ -314,28 +354,171 @@ def _cell_params(tile: Tile) -> dict:
     }
 
 
-def _cells(per_type: str, selected: tuple[str, dict], tile: Tile) -> tuple[str, dict]:
+def _cells(per_type: str, selected: tuple[str, dict]) -> tuple[str, dict]:
     template = CELLS_SQL.replace("{per_type}", per_type)
-    return template.replace("{selected}", selected[0]), {
-        **selected[1],
-        **_cell_params(tile),
-    }
+    return template.replace("{selected}", selected[0]), selected[1]
 
 
-def cells_statement(
-    events: QuerySet, tile: Tile, prefix: str = "s"
+def _events(selected: tuple[str, dict]) -> tuple[str, dict]:
+    return EVENTS_SQL.replace("{selected}", selected[0]), selected[1]
+
+
+def _events_or_cells(
+    selected: tuple[str, dict], cells: tuple[str, dict], dense: str = "false"
 ) -> tuple[str, dict]:
-    """The cells tile of `events` (a filtered queryset) as SQL and parameters."""
-    # The box finds the candidates by the index (a coordinate wider than the
-    # tile, for points on its edges); the grid then decides.
-    selected = events.values("point", "event_type", "fatalities_best")
-    return _cells(PER_TYPE_SQL, _in_box(selected, tile, 1 / EXTENT, prefix), tile)
+    """The events tile of the `selected` rows, or the `cells` statement's
+    tile when they are more than MAX_TILE_EVENTS (or when the `dense`
+    condition, on the cells statement's parameters, holds), as one
+    statement. The events counted are the events tile's own rows."""
+    events_sql, events_params = _events(selected)
+    template = CHOICE_SQL.replace("{events}", events_sql).replace("{cells}", cells[0])
+    template = template.replace("{dense}", dense)
+    template = template.replace("{counted}", selected[0])
+    return template, {**events_params, **cells[1]}
 
 
-def summed_cells_statement(summed: QuerySet, tile: Tile) -> tuple[str, dict]:
-    """The cells tile from the summed cells `summed` (TileCell rows the reader
-    may see, under the filters), for a tile to SUMMED_TO_ZOOM."""
-    return _cells(SUMMED_PER_TYPE_SQL, _summed_in_tile(summed, tile), tile)
+@dataclass(frozen=True)
+class Kind:
+    """What a tile's statement reads and builds: cells from the summed cells
+    (`summed`) or from the events, and closer in (`near`) the events
+    themselves when they are few enough."""
+
+    summed: bool
+    near: bool
+
+    def values(self, tile: Tile) -> dict:
+        """The tile's own parameters in a statement of this kind."""
+        values = _cell_params(tile)
+        # The box of the cells from the events: a coordinate wider than the
+        # tile, for points on its edges (the grid then decides).
+        cells = _summed_range(tile) if self.summed else _box(tile, 1 / EXTENT, "c")
+        values.update(cells)
+        if self.near:
+            values.update(_box(tile, BUFFER / EXTENT, "s"))
+            values.update(z=tile.z, limit=MAX_TILE_EVENTS)
+        return values
+
+
+class Selection:
+    """
+    The rows a reader's tiles are built from under a set of filters: the
+    events and, when the filters allow (summed_cells), their summed cells.
+    Each part is compiled when a statement first needs it, and each kind's
+    statement once, so that a tile's statement is a template and the tile's
+    own values (Kind.values).
+    """
+
+    def __init__(self, events: QuerySet, summed: QuerySet | None = None) -> None:
+        self.events = events
+        self.summed = summed
+        # A filter that can match nothing: no statement, an empty tile.
+        self.empty = events.query.is_empty()
+        self._templates: dict[Kind, tuple[str, dict]] = {}
+
+    def kind(self, tile: Tile) -> Kind:
+        return Kind(
+            summed=self.summed is not None and tile.z <= SUMMED_TO_ZOOM,
+            near=tile.z >= EVENTS_FROM_ZOOM,
+        )
+
+    def alone(self, tile: Tile) -> bool:
+        """
+        Whether the tile's statement runs alone, outside a transaction and
+        without settings of its own: from the summed cells, a few hundred rows,
+        or at most MAX_TILE_EVENTS events one by one, nothing to group.
+        """
+        return self.kind(tile).summed
+
+    def statement(self, tile: Tile, kind: Kind | None = None) -> tuple[str, dict]:
+        """
+        The one statement that builds the tile: far out, the cells; closer
+        in, the events themselves, or the cells when there are too many. The
+        cells come from the summed cells when the selection has them, to
+        SUMMED_TO_ZOOM, else from the events. `kind`: another than the
+        tile's own (cells_statement).
+        """
+        kind = kind or self.kind(tile)
+        template = self._templates.get(kind)
+        if template is None:
+            template = self._templates[kind] = self._template(kind)
+        sql, params = template
+        return sql, {**params, **kind.values(tile)}
+
+    def _template(self, kind: Kind) -> tuple[str, dict]:
+        if kind.summed:
+            own = _summed_in_tile(self._sums)
+            cells = _cells(SUMMED_PER_TYPE_SQL, own)
+            if not kind.near:
+                return cells
+            # The tile's own summed cells: the rows the cells are made of.
+            dense = DENSE_SQL.replace("{selected}", own[0])
+            return _events_or_cells(_in_box(self._features, "s"), cells, dense)
+        cells = _cells(PER_TYPE_SQL, _in_box(self._positions, "c"))
+        if not kind.near:
+            return cells
+        return _events_or_cells(_in_box(self._features, "s"), cells)
+
+    @cached_property
+    def _positions(self) -> Compiled:
+        """The events as the cells group them."""
+        selected = self.events.values("point", "event_type", "fatalities_best")
+        return _compiled(selected.filter(point__isnull=False))
+
+    @cached_property
+    def _features(self) -> Compiled:
+        """The events with what each feature of the events tile carries."""
+        properties = event_properties("date", "place")
+        selected = self.events.annotate(
+            type=F("event_type"),
+            precision=F("geo_precision"),
+            fatalities=F("fatalities_best"),
+            **properties,
+        ).values("id", "point", "title", "type", "precision", "fatalities", *properties)
+        return _compiled(selected.filter(point__isnull=False))
+
+    @cached_property
+    def _sums(self) -> Compiled:
+        return _compiled(
+            self.summed.values(
+                "zoom", "cx", "cy", "event_type", "count", "sx", "sy", "fatalities"
+            )
+        )
+
+
+def cells_statement(events: QuerySet, tile: Tile) -> tuple[str, dict]:
+    """The cells tile of `events` (a filtered queryset), grouped from the
+    events at any zoom, as SQL and parameters."""
+    return Selection(events).statement(tile, Kind(summed=False, near=False))
+
+
+def tile_statement(
+    events: QuerySet, tile: Tile, summed: QuerySet | None = None
+) -> tuple[str, dict]:
+    """The statement that builds the tile of `events` (Selection.statement),
+    with the cells from their summed cells `summed` when given."""
+    return Selection(events, summed).statement(tile)
+
+
+def event_tile(selection: Selection, tile: Tile) -> bytes:
+    """The tile of the selection's events."""
+    if selection.empty:
+        return b""
+    sql, params = selection.statement(tile)
+    connection = read_connection()
+    if selection.alone(tile):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return bytes(cursor.fetchone()[0] or b"")
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        # Enough memory to group a region's events in one hash table, rather
+        # than sort them on disk; no JIT compilation, which costs more than
+        # it saves on statements of this size. One round trip for both.
+        cursor.execute(
+            "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
+            [WORK_MEM],
+        )
+        cursor.execute(sql, params)
+        return bytes(cursor.fetchone()[0] or b"")
 
 
 def summed_cells(
@@ -359,120 +542,6 @@ def summed_cells(
     for name in SUMMED_FILTERS:
         summed = filterset.filters[name].filter(summed, data.get(name))
     return summed
-
-
-def _events_in_tile(events: QuerySet, tile: Tile) -> tuple[str, dict]:
-    """The events tile's rows: `events` in the tile and its buffer, with what
-    each feature carries."""
-    properties = event_properties("date", "place")
-    selected = events.annotate(
-        type=F("event_type"),
-        precision=F("geo_precision"),
-        fatalities=F("fatalities_best"),
-        **properties,
-    ).values("id", "point", "title", "type", "precision", "fatalities", *properties)
-    return _in_box(selected, tile, BUFFER / EXTENT, "s")
-
-
-def _events(selected: tuple[str, dict], tile: Tile) -> tuple[str, dict]:
-    return EVENTS_SQL.replace("{selected}", selected[0]), {
-        **selected[1],
-        "z": tile.z,
-        "x": tile.x,
-        "y": tile.y,
-    }
-
-
-def events_statement(events: QuerySet, tile: Tile) -> tuple[str, dict]:
-    """The events tile of `events` as SQL and parameters."""
-    return _events(_events_in_tile(events, tile), tile)
-
-
-def events_or_cells_statement(
-    events: QuerySet, tile: Tile, cells: tuple[str, dict], dense: str = "false"
-) -> tuple[str, dict]:
-    """The events tile of `events`, or the `cells` statement's tile when the
-    tile holds more than MAX_TILE_EVENTS events (or when the `dense`
-    condition, on the cells statement's parameters, holds), as one
-    statement. The events counted are the events tile's own rows."""
-    selected = _events_in_tile(events, tile)
-    events_sql, events_params = _events(selected, tile)
-    template = CHOICE_SQL.replace("{events}", events_sql).replace("{cells}", cells[0])
-    template = template.replace("{dense}", dense)
-    template = template.replace("{counted}", selected[0])
-    return template, {**events_params, **cells[1], "limit": MAX_TILE_EVENTS}
-
-
-def _named(
-    template: str, selected: str, params: tuple, prefix: str = "s", **named: object
-) -> tuple:
-    """
-    A statement with the selection's positional parameters and the template's
-    named ones, as one dict of named parameters (psycopg takes one style);
-    the selection's are named `prefix` and their place, and the template's
-    `prefix` and their name.
-    """
-    names = {f"{prefix}{index}": value for index, value in enumerate(params)}
-    selected = selected.replace("%%", "\0") % tuple(f"%({name})s" for name in names)
-    selected = selected.replace("\0", "%%")
-    for name in named:
-        template = template.replace(f"%({name})s", f"%({prefix}_{name})s")
-    named = {f"{prefix}_{name}": value for name, value in named.items()}
-    return template.replace("{selected}", selected), {**names, **named}
-
-
-def tile_statement(
-    events: QuerySet, tile: Tile, summed: QuerySet | None = None
-) -> tuple[str, dict]:
-    """
-    The one statement that builds the tile of `events`: far out, the cells;
-    closer in, the events themselves, or the cells when there are too many.
-    The cells come from the summed cells `summed` when given, to
-    SUMMED_TO_ZOOM, else from the events.
-    """
-    if summed is not None and tile.z <= SUMMED_TO_ZOOM:
-        own = _summed_in_tile(summed, tile)
-        cells = _cells(SUMMED_PER_TYPE_SQL, own, tile)
-        if tile.z >= EVENTS_FROM_ZOOM:
-            # The tile's own summed cells: the rows the cells are made of.
-            dense = DENSE_SQL.replace("{selected}", own[0])
-            return events_or_cells_statement(events, tile, cells, dense)
-        return cells
-    cells = cells_statement(events, tile, prefix="c")
-    if tile.z >= EVENTS_FROM_ZOOM:
-        return events_or_cells_statement(events, tile, cells)
-    return cells
-
-
-def alone(tile: Tile, summed: QuerySet | None) -> bool:
-    """
-    Whether the tile's statement runs alone, outside a transaction and
-    without settings of its own: from the summed cells, a few hundred rows,
-    or at most MAX_TILE_EVENTS events one by one, nothing to group.
-    """
-    return summed is not None and tile.z <= SUMMED_TO_ZOOM
-
-
-def event_tile(events: QuerySet, tile: Tile, summed: QuerySet | None = None) -> bytes:
-    """The tile of `events` (and of their summed cells `summed`, if given)."""
-    if events.query.is_empty():  # a filter that can match nothing
-        return b""
-    sql, params = tile_statement(events, tile, summed)
-    connection = read_connection()
-    if alone(tile, summed):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return bytes(cursor.fetchone()[0] or b"")
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        # Enough memory to group a region's events in one hash table, rather
-        # than sort them on disk; no JIT compilation, which costs more than
-        # it saves on statements of this size. One round trip for both.
-        cursor.execute(
-            "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
-            [WORK_MEM],
-        )
-        cursor.execute(sql, params)
-        return bytes(cursor.fetchone()[0] or b"")
 
 
 def basemap_tile(tile: Tile) -> bytes:
@@ -509,6 +578,61 @@ def filtered_events(request: HttpRequest) -> EventFilterSet:
     )
 
 
+class FiltersRefused(Exception):
+    """The request's filters, refused: their errors, as the filter set gives them."""
+
+    def __init__(self, errors: dict) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+# Selections shared by the requests filtered by nothing but SUMMED_FILTERS,
+# per reader's view and those filters' values (selection): at most this many
+# in a process, the oldest dropped first.
+SELECTIONS_KEPT = 64
+_selections: OrderedDict[tuple, Selection] = OrderedDict()
+
+
+def selection(request: HttpRequest) -> Selection:
+    """
+    The events the request's filters select among those the reader may see,
+    and, when the filters allow, their summed cells (Selection); raises
+    FiltersRefused with the filter set's errors.
+
+    A request filtered by nothing but SUMMED_FILTERS (the map's own tiles:
+    no filter, a type, a status) shares its selection with every request of
+    the same reader's view and values, kept in the process: those filters
+    compare columns of the event's row with the values given, so the same
+    values always give the same SQL, which is then compiled once rather than
+    for every tile. The other filters (places and areas looked up, moments)
+    are made and compiled for each request.
+    """
+    key = _selection_key(request)
+    found = _selections.get(key) if key is not None else None
+    if found is not None:
+        return found
+    filterset = filtered_events(request)
+    if not filterset.is_valid():
+        raise FiltersRefused(filterset.errors)
+    made = Selection(filterset.qs, summed_cells(filterset, request.user))
+    if key is not None:
+        _selections[key] = made
+        while len(_selections) > SELECTIONS_KEPT:
+            _selections.popitem(last=False)
+    return made
+
+
+def _selection_key(request: HttpRequest) -> tuple | None:
+    """The reader's view and the filters' values, when the request has no
+    filters but SUMMED_FILTERS; None otherwise. Each filter reads the query
+    parameter of its own name (tests/test_tiles.py)."""
+    given = sorted(name for name in request.GET if name in EventFilterSet.base_filters)
+    if any(name not in SUMMED_FILTERS for name in given):
+        return None
+    values = tuple((name, tuple(request.GET.getlist(name))) for name in given)
+    return readers_view(request.user), values
+
+
 def filters_query(request: HttpRequest) -> list:
     """The query string as sorted pairs: the same filters in any order, one key."""
     return sorted(
@@ -516,18 +640,24 @@ def filters_query(request: HttpRequest) -> list:
     )
 
 
+def reader_key(request: HttpRequest) -> str:
+    """What keys a reader's event tiles beside the data version: the reader's
+    view (readers_view) and the query string, the same in any order."""
+    return repr((readers_view(request.user), filters_query(request)))
+
+
 # The data version this process read last: what a tile's cache key most
 # likely holds before the version is read (event_tile_with_version).
 _last_read: dict[str, tuple] = {}
 
 
-def event_tile_version(request: HttpRequest, data: tuple | None = None) -> str:
-    """The ETag and cache key of an event tile, before any tile is read: of
-    the data version `data`, else of the one read now."""
+def event_tile_version(reader: str, data: tuple | None = None) -> str:
+    """The ETag and cache key of the event tiles of `reader` (reader_key),
+    before any tile is read: of the data version `data`, else of the one
+    read now."""
     if data is None:
         data = _last_read["data"] = data_version()
-    key = repr((data, readers_view(request.user), filters_query(request)))
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
+    return hashlib.sha256(repr((data, reader)).encode()).hexdigest()[:32]
 
 
 def tile_key(version: str, tile: Tile) -> str:
@@ -538,7 +668,7 @@ Built = tuple[bytes, Callable[[], None]]
 
 
 def event_tile_with_version(
-    request: HttpRequest, filterset: EventFilterSet, tile: Tile
+    reader: str, selection: Selection, tile: Tile
 ) -> tuple[str, Built | None]:
     """
     The version of an event tile (event_tile_version) and, when the tile is
@@ -546,25 +676,23 @@ def event_tile_with_version(
     reads the data version: one round trip where reading the version,
     missing the cache and building the tile take two; and the tile is of
     the very rows the version names. Most likely: its statement runs alone
-    (`alone`) and the cache has no tile under the data version this process
-    read last, which changes only with the data (after a change the tile may
-    be built although another process has kept it, never served stale).
-    Otherwise the version alone, the tile to be read from the cache or built
-    (cached_event_tile).
+    (Selection.alone) and the cache has no tile under the data version this
+    process read last, which changes only with the data (after a change the
+    tile may be built although another process has kept it, never served
+    stale). Otherwise the version alone, the tile to be read from the cache
+    or built (cached_event_tile).
     """
     last = _last_read.get("data")
-    events = filterset.qs
-    summed = summed_cells(filterset, request.user)
     if (
         last is None
-        or events.query.is_empty()
-        or not alone(tile, summed)
-        or _is_kept(tile_key(event_tile_version(request, last), tile))
+        or selection.empty
+        or not selection.alone(tile)
+        or _is_kept(tile_key(event_tile_version(reader, last), tile))
     ):
-        return event_tile_version(request), None
-    data, body = data_version_and(*tile_statement(events, tile, summed))
+        return event_tile_version(reader), None
+    data, body = data_version_and(*selection.statement(tile))
     _last_read["data"] = data
-    version = event_tile_version(request, data)
+    version = event_tile_version(reader, data)
     return version, _kept(tile_key(version, tile), bytes(body or b""))
 
 
@@ -580,15 +708,14 @@ def _kept(key: str, built: bytes) -> Built:
 
 
 def cached_event_tile(
-    request: HttpRequest, filterset: EventFilterSet, tile: Tile, version: str
+    selection: Selection, tile: Tile, version: str
 ) -> tuple[bytes, Callable[[], None] | None]:
     """The tile from the cache, or built now and what keeps it (`_kept`)."""
     key = tile_key(version, tile)
     found = find_lasting(key, CACHE_SECONDS)
     if found is not None:
         return found, None
-    summed = summed_cells(filterset, request.user)
-    return _kept(key, event_tile(filterset.qs, tile, summed))
+    return _kept(key, event_tile(selection, tile))
 
 
 def cached_basemap_tile(tile: Tile, version: str) -> bytes:

@@ -6,6 +6,7 @@ reader, how a zoom's cells add up, ETags and caching, TileJSON.
 
 import json
 import math
+import secrets
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
@@ -13,11 +14,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.core.signals import request_finished
 from django.db import DataError, close_old_connections, connection
-from django.http import HttpResponse
+from django.forms import MultiWidget
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
@@ -291,6 +293,90 @@ def test_drafts_never_reach_an_anonymous_tile_even_from_the_cache(
     assert shown == {shared_world.events[Event.Status.PUBLISHED].pk}
     assert b"Visibility probe draft" not in anonymous.content
     assert b"Visibility probe draft" in editors.content
+
+
+# --- one compiled selection for the map's own tiles ---------------------------------
+
+
+def tile_request(user: User | AnonymousUser, **params: str) -> HttpRequest:
+    request = RequestFactory().get("/tiles/events/3/5/3.mvt", params)
+    request.user = user
+    return request
+
+
+def test_each_filter_reads_only_the_parameter_of_its_name() -> None:
+    # What lets the map's tiles share a selection: a request's filters are
+    # the query parameters named after them (tiles._selection_key).
+    form = tiles.filtered_events(tile_request(AnonymousUser())).form
+    for name, field in form.fields.items():
+        assert not isinstance(field.widget, MultiWidget), name
+        data = QueryDict(mutable=True)
+        data.setlist(name, ["given"])
+        found = field.widget.value_from_datadict(data, {}, name)
+        assert found in ("given", ["given"]), name
+        # Nothing from parameters of other names, however close.
+        others = QueryDict(f"{name}_0=1&{name}_min=1&{name}_after=1&{name}x=1")
+        assert field.widget.value_from_datadict(others, {}, name) in (None, []), name
+
+
+def test_the_map_s_tiles_share_one_compiled_selection(editor) -> None:
+    tiles._selections.clear()
+    anonymous = AnonymousUser()
+    first = tiles.selection(tile_request(anonymous, bench="1"))
+    # Other tiles, another parameter no filter reads: the same selection.
+    assert tiles.selection(tile_request(anonymous, bench="2")) is first
+    typed = tiles.selection(tile_request(anonymous, type="battle"))
+    assert typed is not first
+    assert tiles.selection(tile_request(anonymous, type="battle", x="1")) is typed
+    # Another reader's view of the data is a selection of its own.
+    editors = tiles.selection(tile_request(editor))
+    assert editors is not first and editors.summed is not None
+    # Other filters are made and compiled for each request.
+    placed = tiles.selection(tile_request(anonymous, country="IRQ", type="battle"))
+    again = tiles.selection(tile_request(anonymous, country="IRQ", type="battle"))
+    assert placed is not again and placed.summed is None
+    assert len(tiles._selections) == 3
+    # A refused filter is refused every time, never kept.
+    for _ in range(2):
+        with pytest.raises(tiles.FiltersRefused):
+            tiles.selection(tile_request(anonymous, type="nonsense"))
+    assert len(tiles._selections) == 3
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "editor"])
+@pytest.mark.parametrize("params", [{}, {"type": "battle"}, {"country": "IRQ"}])
+def test_a_shared_selection_gives_each_tile_its_own_statement(
+    persona: str, params: dict
+) -> None:
+    tiles._selections.clear()
+    _, user = persona_client(persona)
+    tiles.selection(tile_request(user, **params))  # kept, when it may be
+    shared = tiles.selection(tile_request(user, **params))
+    filterset = tiles.filtered_events(tile_request(user, **params))
+    assert filterset.is_valid()
+    summed = tiles.summed_cells(filterset, user)
+    for z in range(tiles.MAX_ZOOM + 1):
+        tile = tiles.Tile(*tile_of(44.4, 33.3, z))
+        # The statement compiled anew for this request, as it always was.
+        sql, values = tiles.tile_statement(filterset.qs, tile, summed)
+        assert shared.statement(tile) == (sql, values), z
+        assert shared.alone(tile) == (summed is not None)
+
+
+def test_a_shared_selection_keeps_each_reader_s_drafts_apart(
+    shared_world: SharedWorld, editor_client: Client
+) -> None:
+    cache.clear()
+    tiles._selections.clear()
+    point = shared_world.place.point
+    path = "/tiles/events/{}/{}/{}.mvt".format(*tile_of(point.x, point.y, 12))
+    draft = shared_world.events[Event.Status.DRAFT].pk
+    z, x, y = tile_of(point.x, point.y, 12)
+    for _ in range(2):  # the second time from the shared selections
+        editors = editor_client.get(path, {"fresh": secrets.token_hex(4)})
+        assert draft in event_ids(read_tile(editors.content, z, x, y))
+        anonymous = Client().get(path, {"fresh": secrets.token_hex(4)})
+        assert draft not in event_ids(read_tile(anonymous.content, z, x, y))
 
 
 # --- ETags and the cache ---------------------------------------------------------
