@@ -63,13 +63,13 @@ BATCHES_PER_COMMIT = 10
 MAX_ACTORS = 10_000
 FIRST_YEAR, LAST_YEAR = 1990, 2025
 # A load of at least this many events, and at least as many as the events
-# already stored, drops the written tables' secondary indexes and builds them
-# again at its end (`indexes_built_after`): one sorted pass over a table costs
-# less than keeping every index in step row by row, the more so as the tables
-# outgrow memory.
-DEFER_INDEXES_FROM = 100_000
-# Tables whose secondary indexes such a load rebuilds.
-INDEXED_MODELS = [Event, Participant, Citation, SourceArticle]
+# already stored, drops the written tables' secondary indexes and foreign
+# keys and makes them again at its end (`rebuilt_after`): one pass over a
+# table costs less than keeping every index in step and checking every row's
+# keys at each commit, the more so as the tables outgrow memory.
+REBUILD_FROM = 100_000
+# The tables such a load writes.
+WRITTEN_MODELS = [Event, Participant, Citation, EventRelation, SourceArticle]
 # Memory for building an index again (PostgreSQL's default is 64 MB).
 REBUILD_MEMORY = "1GB"
 # Models whose history triggers skip synthetic rows.
@@ -1021,14 +1021,14 @@ def write_batch(*, factory: EventFactory, events: int) -> Report:
     return report
 
 
-# --- secondary indexes of a large load ---------------------------------------------
+# --- indexes and foreign keys of a large load -------------------------------------
 
 
 def secondary_indexes(tables: list[str]) -> list[tuple[str, str, str]]:
     """
-    (table, index, definition) of the tables' indexes that no constraint
-    needs: neither primary keys nor unique indexes (which keep rows right as
-    they are written) nor those behind an exclusion or other constraint.
+    (table, index, statement that makes it) of the tables' indexes that no
+    constraint needs: neither primary keys nor unique indexes (which keep
+    rows right as they are written) nor those behind another constraint.
     """
     with connection.cursor() as cursor:
         cursor.execute(
@@ -1046,63 +1046,114 @@ def secondary_indexes(tables: list[str]) -> list[tuple[str, str, str]]:
             """,
             [tables],
         )
-        return cursor.fetchall()
+        return [
+            # Safe to run where it exists.
+            (
+                table,
+                name,
+                definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1),
+            )
+            for table, name, definition in cursor.fetchall()
+        ]
 
 
-def restore_indexes() -> int:
+def foreign_keys(tables: list[str]) -> list[tuple[str, str, str]]:
+    """(table, constraint, statement that adds it) of the tables' foreign keys."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT t.relname, c.conname, pg_get_constraintdef(c.oid)
+            FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+            WHERE c.contype = 'f' AND t.relname = ANY(%s)
+              AND t.relnamespace = current_schema()::regnamespace
+            ORDER BY t.relname, c.conname
+            """,
+            [tables],
+        )
+        return [
+            (
+                table,
+                name,
+                f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}",
+            )
+            for table, name, definition in cursor.fetchall()
+        ]
+
+
+def restore_dropped() -> int:
     """
-    Build again every index a large load dropped (`DeferredIndex`), those of
-    a load that was killed included; the number built.
+    Make again every index and foreign key a large load dropped
+    (`DroppedForLoad`), those of a load that was killed included: each index
+    in one sorted pass, each foreign key checked over its whole table in one
+    query. The number made.
     """
-    from synthetic.models import DeferredIndex
+    from synthetic.models import DroppedForLoad
 
-    built = 0
+    made = 0
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{REBUILD_MEMORY}'")
         # Checks the load's transaction still holds (its foreign keys are
-        # checked at commit) are made now: PostgreSQL builds no index on a
-        # table with checks pending.
+        # checked at commit) are made now: PostgreSQL changes no table with
+        # checks pending.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for index in DeferredIndex.objects.select_for_update().order_by("id"):
-            # As PostgreSQL wrote it, made safe to run where it exists.
+        # Indexes first: the keys' checks may read them.
+        dropped = DroppedForLoad.objects.select_for_update().order_by("-kind", "id")
+        for item in dropped:
             cursor.execute(
-                index.definition.replace(
-                    "CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1
-                )
+                "SELECT EXISTS (SELECT FROM pg_constraint WHERE conname = %s "
+                "AND conrelid = %s::regclass)",
+                [item.name, item.table],
             )
-            index.delete()
-            built += 1
-    return built
+            if item.kind == DroppedForLoad.Kind.INDEX or not cursor.fetchone()[0]:
+                cursor.execute(item.statement)
+            item.delete()
+            made += 1
+    return made
 
 
 @contextmanager
-def indexes_built_after(models: list[type]) -> Iterator[None]:
+def rebuilt_after(models: list[type]) -> Iterator[None]:
     """
-    The models' secondary indexes dropped for the block and built again at
-    its end, however it ends. Their definitions are stored first
-    (`DeferredIndex`, in the same transaction as the drop): a process killed
-    in between leaves them, and the next load, or `restore_indexes()`,
-    builds them. Queries of other sessions on these tables are slow
-    meanwhile.
+    The models' secondary indexes and foreign keys dropped for the block and
+    made again at its end, however it ends: rows then go in without a check
+    of their keys at each commit or an update of every index, and each is
+    made in one pass over the whole table. The statements that make them are
+    stored first (`DroppedForLoad`, in the transaction of the drop): a
+    process killed in between leaves them, and the next load, or
+    `restore_dropped()`, runs them. Queries of other sessions on these tables
+    are slow meanwhile, and their rows are not checked against their keys
+    until the end (a row that fails it fails the load).
     """
-    from synthetic.models import DeferredIndex
+    from synthetic.models import DroppedForLoad
 
-    restore_indexes()
+    restore_dropped()
     tables = [model._meta.db_table for model in models]
+    quote = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
-        for table, name, definition in secondary_indexes(tables):
-            DeferredIndex.objects.create(name=name, table=table, definition=definition)
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table, name, statement in foreign_keys(tables):
+            DroppedForLoad.objects.create(
+                table=table, name=name, statement=statement,
+                kind=DroppedForLoad.Kind.FOREIGN_KEY,
+            )  # fmt: skip
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        for table, name, statement in secondary_indexes(tables):
+            DroppedForLoad.objects.create(
+                table=table, name=name, statement=statement,
+                kind=DroppedForLoad.Kind.INDEX,
+            )  # fmt: skip
+            cursor.execute(f"DROP INDEX {quote(name)}")
     try:
         yield
     finally:
-        restore_indexes()
+        restore_dropped()
 
 
-def defers_indexes(count: int) -> bool:
-    """Whether a load of `count` events rebuilds the indexes rather than keeping
-    them in step: a large load, at least as large as the events stored."""
-    if count < DEFER_INDEXES_FROM:
+def rebuilds_after(count: int) -> bool:
+    """Whether a load of `count` events is `rebuilt_after` rather than kept in
+    step row by row: a large load, at least as large as the events stored."""
+    if count < REBUILD_FROM:
         return False
     with connection.cursor() as cursor:
         # The planner's estimate: a count of a large table costs seconds.
@@ -1122,21 +1173,21 @@ def generate(
     batch_size: int = BATCH_EVENTS,
     progress: Callable[[int], None] | None = None,
     analyze: bool = True,
-    defer_indexes: bool | None = None,
+    rebuild: bool | None = None,
 ) -> Report:
     """
     Add `count` synthetic events (with actors, towns, articles, participants,
     citations and a few relations) in batches of `batch_size`, committed
     `BATCHES_PER_COMMIT` at a time; `progress` is called with the number of
     events written so far. The same seed on the same database gives the same
-    data. With `defer_indexes` (by default, for a large load:
-    `defers_indexes`), the tables' secondary indexes are dropped and built
-    again at the end.
+    data. With `rebuild` (by default, for a large load: `rebuilds_after`),
+    the tables' secondary indexes and foreign keys are dropped and made again
+    at the end.
     """
     started = time.monotonic()
     rng = random.Random(seed)
     report = Report()
-    restore_indexes()  # those a load that was killed dropped
+    restore_dropped()  # what a load that was killed dropped
     with without_history():
         towns, report.locations = create_towns()
         pool, report.actors = create_actors(
@@ -1145,10 +1196,10 @@ def generate(
     factory = EventFactory(
         rng=rng, towns=towns, areas=area_points(seed=seed), actors=pool
     )
-    if defer_indexes is None:
-        defer_indexes = defers_indexes(count)
+    if rebuild is None:
+        rebuild = rebuilds_after(count)
     done = 0
-    with indexes_built_after(INDEXED_MODELS) if defer_indexes else nullcontext():
+    with rebuilt_after(WRITTEN_MODELS) if rebuild else nullcontext():
         while done < count:
             with deferred_cells():
                 for _ in range(BATCHES_PER_COMMIT):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from events.models import (
     Actor,
@@ -297,86 +297,127 @@ def test_intake_articles_are_reprints_with_sources_duplicates_and_suggestions() 
     assert set(Source.objects.values_list("pk", flat=True)) == sources_before
 
 
-# --- a large load's secondary indexes ---------------------------------------------
+# --- a large load's indexes and foreign keys --------------------------------------
 
-INDEXED_TABLES = [model._meta.db_table for model in generator.INDEXED_MODELS]
+WRITTEN_TABLES = [model._meta.db_table for model in generator.WRITTEN_MODELS]
 
 
-def index_definitions() -> set[str]:
+def schema() -> set[str]:
+    """The written tables' indexes and constraints, as PostgreSQL defines them."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s)",
-            [INDEXED_TABLES],
+            "SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+            "UNION ALL "
+            "SELECT conrelid::regclass || ' ' || conname || ' ' "
+            "|| pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s)",
+            [WRITTEN_TABLES, WRITTEN_TABLES],
         )
         return {row[0] for row in cursor.fetchall()}
 
 
-def test_a_large_load_drops_the_secondary_indexes_and_builds_them_after() -> None:
-    from synthetic.models import DeferredIndex
+def test_a_large_load_drops_indexes_and_keys_and_makes_them_after() -> None:
+    from synthetic.models import DroppedForLoad
 
-    before = index_definitions()
-    secondary = {row[2] for row in generator.secondary_indexes(INDEXED_TABLES)}
+    before = schema()
+    indexes = generator.secondary_indexes(WRITTEN_TABLES)
+    keys = generator.foreign_keys(WRITTEN_TABLES)
+    statements = [row[2] for row in indexes]
     # The spatial, period, full-text and trigram indexes among them; the
     # primary keys and the unique indexes that keep rows right are not.
-    assert len(secondary) >= 20
-    assert any("USING gist" in d for d in secondary)
-    assert any("gin_trgm_ops" in d for d in secondary)
-    assert not any("UNIQUE" in d or "_pkey" in d for d in secondary)
+    assert len(indexes) >= 20
+    assert any("USING gist" in s for s in statements)
+    assert any("gin_trgm_ops" in s for s in statements)
+    assert not any("UNIQUE" in s or "_pkey" in s for s in statements)
+    # Every foreign key of the tables written, as it was declared.
+    assert {(table, name) for table, name, _ in keys} >= {
+        ("events_participant", name) for name in schema_names("events_participant", "f")
+    }
+    assert all("DEFERRABLE INITIALLY DEFERRED" in row[2] for row in keys)
     during = []
 
     def progress(done: int) -> None:
-        during.append((index_definitions(), DeferredIndex.objects.count()))
+        during.append((schema(), DroppedForLoad.objects.count()))
 
     report = generator.generate(
-        count=300, seed=5, batch_size=100, progress=progress, defer_indexes=True
+        count=300, seed=5, batch_size=100, progress=progress, rebuild=True
     )
     assert report.events == 300
-    assert during[0] == (before - secondary, len(secondary))
-    assert index_definitions() == before
-    assert not DeferredIndex.objects.exists()
-    # The rebuilt indexes find the new rows.
+    left, dropped = during[0]
+    assert dropped == len(indexes) + len(keys)
+    assert not any("FOREIGN KEY" in item for item in left)
+    assert len(before - left) == len(indexes) + len(keys)
+    assert schema() == before
+    assert not DroppedForLoad.objects.exists()
+    # The indexes made again find the new rows.
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         assert Event.objects.filter(start_date__gte="1990-01-01").count() >= 300
 
 
-def test_a_load_that_fails_still_builds_the_indexes_again() -> None:
-    from synthetic.models import DeferredIndex
+def schema_names(table: str, kind: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass "
+            "AND contype = %s",
+            [table, kind],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
-    before = index_definitions()
+
+def test_a_key_made_again_still_refuses_a_row_without_its_target() -> None:
+    generator.generate(count=200, seed=6, batch_size=100, rebuild=True)
+    event = Event.objects.filter(is_synthetic=True).first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Participant.objects.create(event=event, actor_id=10**9, role="mentioned")
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_a_load_that_fails_still_makes_them_again() -> None:
+    from synthetic.models import DroppedForLoad
+
+    before = schema()
 
     def fail(done: int) -> None:
         raise RuntimeError("stopped")
 
     with pytest.raises(RuntimeError, match="stopped"):
-        generator.generate(count=200, batch_size=100, progress=fail, defer_indexes=True)
-    assert index_definitions() == before
-    assert not DeferredIndex.objects.exists()
+        generator.generate(count=200, batch_size=100, progress=fail, rebuild=True)
+    assert schema() == before
+    assert not DroppedForLoad.objects.exists()
 
 
-def test_the_indexes_of_a_killed_load_are_built_by_the_next() -> None:
-    from synthetic.models import DeferredIndex
+def test_what_a_killed_load_dropped_is_made_by_the_next() -> None:
+    from synthetic.models import DroppedForLoad
 
-    before = index_definitions()
+    before = schema()
     # As a load killed after its drop leaves the database.
-    table, name, definition = generator.secondary_indexes(INDEXED_TABLES)[0]
-    DeferredIndex.objects.create(name=name, table=table, definition=definition)
+    table, name, statement = generator.secondary_indexes(WRITTEN_TABLES)[0]
+    key_table, key, key_statement = generator.foreign_keys(WRITTEN_TABLES)[0]
+    DroppedForLoad.objects.create(
+        table=table, name=name, statement=statement, kind="index"
+    )
+    DroppedForLoad.objects.create(
+        table=key_table, name=key, statement=key_statement, kind="foreign key"
+    )
     with connection.cursor() as cursor:
         cursor.execute(f'DROP INDEX "{name}"')
-    assert index_definitions() == before - {definition}
+        cursor.execute(f'ALTER TABLE "{key_table}" DROP CONSTRAINT "{key}"')
+    assert len(before - schema()) == 2
     generator.generate(count=10, seed=2)
-    assert index_definitions() == before
-    assert not DeferredIndex.objects.exists()
+    assert schema() == before
+    assert not DroppedForLoad.objects.exists()
 
 
-def test_only_a_load_as_large_as_the_table_defers_its_indexes(monkeypatch) -> None:
-    assert not generator.defers_indexes(generator.DEFER_INDEXES_FROM - 1)
-    monkeypatch.setattr(generator, "DEFER_INDEXES_FROM", 20)
+def test_only_a_load_as_large_as_the_table_rebuilds(monkeypatch) -> None:
+    assert not generator.rebuilds_after(generator.REBUILD_FROM - 1)
+    monkeypatch.setattr(generator, "REBUILD_FROM", 20)
     generate(40)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE events_event")
     stored = Event.objects.count()
     assert stored >= 40
-    assert generator.defers_indexes(stored)
-    assert not generator.defers_indexes(stored - 1)
-    assert not generator.defers_indexes(19)
+    assert generator.rebuilds_after(stored)
+    assert not generator.rebuilds_after(stored - 1)
+    assert not generator.rebuilds_after(19)
