@@ -1222,6 +1222,11 @@ def test_what_happened_several_times_is_no_event() -> None:
          "Vafa Azarbar on Monday.",
          {"Pejman Fatehi": "person", "Mohsen Mazloum": "person",
           "Mohammad Faramarzi": "person", "Vafa Azarbar": "person"}),
+        # Who someone is, written before the name, is no part of it.
+        ("Border guards shot kolbar Hiwa Rahimi near Nowsud on Monday.",
+         {"Hiwa Rahimi": "person"}),
+        ("Teacher Zara Mohammadi was sentenced to five years on Monday.",
+         {"Zara Mohammadi": "person"}),
         # What people do, "who", and the speaker after the words.
         ("Hassan Karimi visited the border crossing at Parvizkhan on Monday.",
          {"Hassan Karimi": "person"}),

@@ -1087,6 +1087,7 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 or WHO_AFTER.match(after)
                 or (person_before and re.search(r"(?:\s+and|,)\s+$", before))
                 or DONE_TO_AFTER.match(after)
+                or NOUN_BEFORE.search(before)
                 or PERSON_ACTS_AFTER.match(after)
                 or (SAID_BEFORE.search(before) and re.match(r"^\s*(?:[.,]|$)", after))
             )
@@ -1192,6 +1193,15 @@ DONE_TO_BEFORE = re.compile(
     r"kidnapping|sentenced|sentencing|summoned|summoning|appointed|appointing|"
     r"dismissed|sacked|charged|convicted|assassinated|assassinating|tortured|"
     r"interrogated|extradited|deported|wounded|injured)\s+$"
+)
+# Who someone is, written small before the name: "shot kolbar Hiwa
+# Rahimi", "executed Kurdish prisoner Reza Rasaei".
+PERSON_WORDS = PERSON_NOUNS | words(
+    "kolbar kulbar prisoner detainee inmate conscript soldier policeman officer "
+    "dissident blogger rapper photographer cameraman driver trader commander"
+)
+NOUN_BEFORE = re.compile(
+    rf"(?<![\w-])(?:{'|'.join(sorted(PERSON_WORDS, key=len, reverse=True))})\s+$"
 )
 # "Karwan Ahmadi was shot dead by …": the same, told the other way round.
 DONE_TO_AFTER = re.compile(
@@ -1549,6 +1559,9 @@ def _trim(
             # "General Directorate of …", "General Command": no title there.
             droppable = False
         if word in DEMONYMS and not keep_demonym:
+            droppable = True
+        if word in PERSON_WORDS and not keep_demonym and first < last:
+            # "Teacher Zara Mohammadi was sentenced": who she is, not her name.
             droppable = True
         if (
             word in MEMBER_WORDS
