@@ -1135,6 +1135,10 @@ def test_a_title_names_no_one_twice_and_no_day(text: str, title: str) -> None:
         ("Harakat al-Nujaba announced on Monday that it was ending its truce "
          "with U.S. forces and vowed to avenge its fighters.",
          {"United States Armed Forces": "target"}),
+        ("In Baghdad, Harakat Hezbollah al-Nujaba said in a statement on "
+         "Wednesday that it would strike U.S. forces if they had not left Iraq "
+         "by the end of the year.",
+         {"United States Armed Forces": "target"}),
     ],
 )  # fmt: skip
 def test_mentioned_is_who_speaks_of_it_or_is_blamed(text: str, who: dict) -> None:

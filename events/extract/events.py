@@ -3718,7 +3718,12 @@ SAYING = re.compile(r"(?<![,”\"]\s)\b(?:says|said|say)\b")
 DISPERSING_AFTER = re.compile(
     r"\s+(?:dispersed|broke up|used|fired|intervened|charged|beat)\b", re.IGNORECASE
 )
-THREAT_IN = re.compile(r"\b(?:vowed|vows|threatened|threatens)\b", re.IGNORECASE)
+# "vowed to avenge", "said it would strike U.S. forces if …": a threat.
+THREAT_IN = re.compile(
+    r"\b(?:vowed|vows|threatened|threatens|(?:would|will)\s+(?:strike|attack|"
+    r"target|hit|retaliate against|punish))\b",
+    re.IGNORECASE,
+)
 
 
 # A name and, in the same clause, its verb of saying: "the Asayish security
