@@ -1302,3 +1302,21 @@ def test_what_is_no_new_actor(text: str) -> None:
         for words, name in found
         if "government" in words or name == "Iraqi Air Force F-16"
     ], found
+
+
+def test_the_named_side_a_battles_dead_fought_with_and_an_inquiry_into_the_clash() -> (
+    None
+):
+    text = (
+        "Three members of the Iraqi Border Guard Command were killed on "
+        "Wednesday in a gunfight near Mandali with fighters of Liwa al-Zawra, "
+        "a faction close to the Popular Mobilization Forces.\n\n"
+        "Prime Minister Mustafa al-Kadhimi ordered an investigation into the "
+        "clash."
+    )
+    [battle] = suggest(text, published=D(2021, 5, 20))["events"]
+    assert roles(battle) == {
+        "Iraqi Border Guard Command": "target",
+        "Liwa al-Zawra": "initiator",
+        "Mustafa al-Kadhimi": "mentioned",
+    }, roles(battle)

@@ -262,7 +262,8 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
             _DEFINITE + r"(?:[\w’'.-]+\s+){0,2}?(?:strikes?|attacks?|bombings?|"
             r"bombardment|shelling|raids?|assaults?|explosions?|blasts?|"
             r"incident|operation|killings?|aggression|abduction|kidnapping|"
-            r"shooting|ambush|fighting|clashes|violence)\b",
+            r"shooting|ambush|fighting|clash(?:es)?|gunfights?|firefights?|"
+            r"violence)\b",
             re.IGNORECASE,
         ),
     ),
@@ -953,6 +954,13 @@ UNNAMED_OTHER_SIDE = re.compile(
     re.IGNORECASE,
 )
 WITH_BEFORE = re.compile(r"\bwith\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
+# The other side of a fight, named: "in a gunfight … with fighters of X".
+FOUGHT_WITH = re.compile(
+    r"\b(?:gunfight|clash(?:es)?|firefight|fighting|battle|exchange of fire)\b"
+    r"[^,;]*?\bwith\s+(?:(?:fighters|members|militants|gunmen)\s+(?:of|from)\s+)?"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
 VICTIMS_FROM = re.compile(
     r"\b(?:porters|kolbars|civilians|shepherds|farmers|villagers|workers|"
     r"fishermen|men|women|people)\s+from\s+(?:the\s+)?"
@@ -3571,6 +3579,18 @@ def _participants(
                 roles[id(mention)] = Role.TARGET
             continue
         between = text[trigger.end : mention.start]
+        if (
+            kind == T.BATTLE
+            and passive
+            and mention.start >= trigger.end
+            and "," not in between
+            and FOUGHT_WITH.search(between)
+        ):
+            # "Three border guards were killed in a gunfight near Mandali
+            # with fighters of Liwa al-Shabab al-Risali": the side whose
+            # dead are told is struck by the other, named as the unnamed is.
+            roles[id(mention)] = Role.INITIATOR
+            continue
         if (
             kind in VIOLENT | {T.ARREST}
             and mention.start >= trigger.end
