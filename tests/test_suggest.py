@@ -1320,3 +1320,19 @@ def test_the_named_side_a_battles_dead_fought_with_and_an_inquiry_into_the_clash
         "Liwa al-Zawra": "initiator",
         "Mustafa al-Kadhimi": "mentioned",
     }, roles(battle)
+
+
+def test_a_list_of_people_keeps_its_role_and_their_lawyer_speaks() -> None:
+    text = (
+        "A Revolutionary Court in Sanandaj on Tuesday sentenced two Kurdish "
+        "labour activists, Aram Faraji, 34, and Farhad Moradpour, a teacher "
+        "from Marivan, to six years in prison each, their lawyer, Mohammad "
+        "Hossein Aghasi, said."
+    )
+    [ruling] = suggest(text, published=D(2023, 2, 8))["events"]
+    assert roles(ruling) == {
+        "Revolutionary Court of Sanandaj": "initiator",
+        "Aram Faraji": "target",
+        "Farhad Moradpour": "target",
+        "Mohammad Hossein Aghasi": "mentioned",
+    }, roles(ruling)

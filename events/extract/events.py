@@ -12,6 +12,7 @@ event per town, as ACLED counts them.
 """
 
 import datetime
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -954,6 +955,7 @@ UNNAMED_OTHER_SIDE = re.compile(
     re.IGNORECASE,
 )
 WITH_BEFORE = re.compile(r"\bwith\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
+LIST_GOES_ON = re.compile(r"(?:,\s*\d{1,3})?,?\s+and\s+")
 # The other side of a fight, named: "in a gunfight … with fighters of X".
 FOUGHT_WITH = re.compile(
     r"\b(?:gunfight|clash(?:es)?|firefight|fighting|battle|exchange of fire)\b"
@@ -3708,6 +3710,19 @@ def _participants(
             roles[id(mention)] = Role.MENTIONED
         # Any other name after the action ("near a base of Kataib
         # Hezbollah", "a commander of the PMF") is not recorded.
+    # "sentenced … Aram Faraji, 34, and Farhad Moradpour, a teacher": a list
+    # of people goes on in the role of its first.
+    ordered = sorted(mentions, key=lambda m: m.start)
+    for previous, mention in itertools.pairwise(ordered):
+        role = roles.get(id(previous))
+        if (
+            id(mention) not in roles
+            and mention not in resolved
+            and role in (Role.TARGET, Role.PARTICIPANT, Role.SIGNATORY)
+            and mention.kind == previous.kind == PERSON
+            and LIST_GOES_ON.fullmatch(text, previous.end, mention.start)
+        ):
+            roles[id(mention)] = role
     participants = [(m, head_role) for m in resolved]
     participants += [(m, roles[id(m)]) for m in mentions if id(m) in roles]
     return _dedupe(participants)
@@ -3872,7 +3887,8 @@ ATTRIBUTION_AFTER = re.compile(
 # office, set off by commas before the verb.
 PERSON_ATTRIBUTED = re.compile(
     r",\s*(?:its|their|his|her|the)\s+(?:[\w’'-]+\s+){0,2}?(?:spokesman|"
-    r"spokeswoman|spokesperson|commander|head|chief|director|envoy)\s*,\s*"
+    r"spokeswoman|spokesperson|commander|head|chief|director|envoy|lawyer|"
+    r"lawyers|attorney|governor|mayor)\s*,\s*"
     r"(?:[A-Z][\w.’'-]*\s+){0,2}$"
 )
 OFFICE_BEFORE = re.compile(
@@ -3901,6 +3917,13 @@ def _aside_role(text: str, sentence: Sentence, mention: ActorMention) -> str | N
     if re.search(r",\s*(?:the\s+|a\s+)?(?:[\w’'-]+\s+){0,3}$", before) and (
         ATTRIBUTION_AFTER.match(after)
     ):
+        return Role.MENTIONED
+    if (
+        mention.kind == PERSON
+        and PERSON_ATTRIBUTED.search(before)
+        and re.match(r"\s*,\s*(?:said|says|told|added)\b", after)
+    ):
+        # "…, their lawyer, Mohammad Hossein Aghasi, said": who tells of it.
         return Role.MENTIONED
     if re.search(r"\baccording to\s+(?:the\s+)?[^,;]*$", before, re.IGNORECASE):
         return Role.MENTIONED
