@@ -1336,3 +1336,14 @@ def test_a_list_of_people_keeps_its_role_and_their_lawyer_speaks() -> None:
         "Farhad Moradpour": "target",
         "Mohammad Hossein Aghasi": "mentioned",
     }, roles(ruling)
+
+
+def test_a_group_and_its_office_holder_told_after_it_are_both_the_target() -> None:
+    text = (
+        "Washington on Friday imposed sanctions on Harakat Ansar Allah "
+        "al-Awfiya, an Iran-aligned armed group, and on its secretary general, "
+        "Haidar al-Gharawi, the State Department said."
+    )
+    [sanction] = suggest(text, published=D(2024, 2, 12))["events"]
+    assert roles(sanction).get("Haidar al-Gharawi") == "target", roles(sanction)
+    assert roles(sanction).get("Harakat Ansar Allah al-Awfiya") == "target"

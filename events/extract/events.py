@@ -956,6 +956,10 @@ UNNAMED_OTHER_SIDE = re.compile(
 )
 WITH_BEFORE = re.compile(r"\bwith\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
 LIST_GOES_ON = re.compile(r"(?:,\s*\d{1,3})?,?\s+and\s+")
+LIST_GOES_ON_OFFICE = re.compile(
+    r"(?:,\s+(?:an?|the)\s+[^,;]{1,60})?,\s+and\s+(?:on\s+|against\s+)?"
+    r"(?:its|their)\s+(?:[\w-]+\s+){0,3}?[\w-]+,\s+"
+)
 # The other side of a fight, named: "in a gunfight … with fighters of X".
 FOUGHT_WITH = re.compile(
     r"\b(?:gunfight|clash(?:es)?|firefight|fighting|battle|exchange of fire)\b"
@@ -3719,8 +3723,14 @@ def _participants(
             id(mention) not in roles
             and mention not in resolved
             and role in (Role.TARGET, Role.PARTICIPANT, Role.SIGNATORY)
-            and mention.kind == previous.kind == PERSON
-            and LIST_GOES_ON.fullmatch(text, previous.end, mention.start)
+            and mention.kind == PERSON
+            and (
+                previous.kind == PERSON
+                and LIST_GOES_ON.fullmatch(text, previous.end, mention.start)
+                # "sanctions on Harakat Ansar Allah al-Awfiya, an armed
+                # group, and on its secretary general, Haidar al-Gharawi".
+                or LIST_GOES_ON_OFFICE.fullmatch(text, previous.end, mention.start)
+            )
         ):
             roles[id(mention)] = role
     participants = [(m, head_role) for m in resolved]
