@@ -1135,6 +1135,10 @@ def test_a_title_names_no_one_twice_and_no_day(text: str, title: str) -> None:
         ("Harakat al-Nujaba announced on Monday that it was ending its truce "
          "with U.S. forces and vowed to avenge its fighters.",
          {"United States Armed Forces": "target"}),
+        ("In Baghdad, Harakat Hezbollah al-Nujaba said in a statement on "
+         "Wednesday that it would strike U.S. forces if they had not left Iraq "
+         "by the end of the year.",
+         {"United States Armed Forces": "target"}),
     ],
 )  # fmt: skip
 def test_mentioned_is_who_speaks_of_it_or_is_blamed(text: str, who: dict) -> None:
@@ -1204,3 +1208,142 @@ def test_what_happened_several_times_is_no_event() -> None:
         "several times since January."
     )
     assert suggest(text, published=D(2025, 5, 14))["events"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        # People by what is done to them, before or after their names.
+        ("Iranian border guards shot dead Karwan Ahmadi near Baneh on Monday.",
+         {"Karwan Ahmadi": "person"}),
+        ("Karwan Ahmadi was shot dead by Iranian border guards near Baneh on "
+         "Monday.",
+         {"Karwan Ahmadi": "person"}),
+        ("The court sentenced Shirin Alamhouli to death on Monday.",
+         {"Shirin Alamhouli": "person"}),
+        # A list of people goes on after the first.
+        ("Iran executed Pejman Fatehi, Mohsen Mazloum, Mohammad Faramarzi and "
+         "Vafa Azarbar on Monday.",
+         {"Pejman Fatehi": "person", "Mohsen Mazloum": "person",
+          "Mohammad Faramarzi": "person", "Vafa Azarbar": "person"}),
+        # Who someone is, written before the name, is no part of it.
+        ("Border guards shot kolbar Hiwa Rahimi near Nowsud on Monday.",
+         {"Hiwa Rahimi": "person"}),
+        ("Teacher Zara Mohammadi was sentenced to five years on Monday.",
+         {"Zara Mohammadi": "person"}),
+        # What people do, "who", and the speaker after the words.
+        ("Hassan Karimi visited the border crossing at Parvizkhan on Monday.",
+         {"Hassan Karimi": "person"}),
+        ("Rebwar Ahmadi, who heads the border ports office, met the "
+         "ambassador on Monday.",
+         {"Rebwar Ahmadi": "person"}),
+        ("The attack killed at least three people, said Ali Hamidi.",
+         {"Ali Hamidi": "person"}),
+        ("The body of Hamid Zarei was handed to his family on Monday.",
+         {"Hamid Zarei": "person"}),
+        # An armed group's words make no person.
+        ("Kataib Sayyid al-Shuhada said on Monday that one of its commanders "
+         "had been killed.",
+         {"Kataib Sayyid al-Shuhada": "armed_group"}),
+        ("Members of the Jund al-Islam group attacked a checkpoint near "
+         "Halabja on Monday.",
+         {"Jund al-Islam": "armed_group"}),
+        ("Komala fighters clashed with Iranian troops near Marivan on Monday.",
+         {"Komala": "armed_group"}),
+        # A body's name is its own words: the members, the leader and a
+        # border guard's words before it are not.
+        ("Fighters of the Badr Organization clashed with gunmen near Khanaqin "
+         "on Monday.",
+         {"Badr Organization": ""}),
+        ("Masoud Barzani's Kurdistan Democratic Party won 39 seats in the vote "
+         "on Sunday.",
+         {"Kurdistan Democratic Party": "political_party"}),
+        ("The Iraqi Border Guard Command said on Monday that it had closed the "
+         "crossing.",
+         {"Iraqi Border Guard Command": "security_force"}),
+        ("The Iraqi Red Crescent Society said it had sent aid to Sinjar on "
+         "Monday.",
+         {"Iraqi Red Crescent Society": ""}),
+        ("The IRGC Quds Force said on Monday it had sent advisers to Syria.",
+         {"IRGC Quds Force": "security_force"}),
+        # A state's government that acts is the state.
+        ("The Iraqi government said on Monday that it would send troops to "
+         "the border.",
+         {"Iraq": "state"}),
+        ("Turkey's government said on Monday that it had struck PKK targets.",
+         {"Turkey": "state"}),
+    ],
+)  # fmt: skip
+def test_actors_the_database_does_not_hold_by_their_shape(
+    text: str, actors: dict
+) -> None:
+    result = suggest(text, published=D(2025, 5, 14))
+    found = {a["name"]: a["kind"] for a in result["actors"]}
+    assert {name: found.get(name) for name in actors} == actors, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A body's words in a title, or a thing the government is done to.
+        "Iraq's government spokesman, Basim al-Awadi, condemned the strike.",
+        "The militia suspended its attacks to avoid embarrassing the Iraqi government.",
+        # The air force's jets are the air force's, not a longer name.
+        "Iraqi Air Force F-16 jets struck an Islamic State hideout on Thursday.",
+    ],
+)
+def test_what_is_no_new_actor(text: str) -> None:
+    found = {
+        (a["text"], a["name"])
+        for a in suggest(text, published=D(2025, 5, 14))["actors"]
+    }
+    assert not [
+        (words, name)
+        for words, name in found
+        if "government" in words or name == "Iraqi Air Force F-16"
+    ], found
+
+
+def test_the_named_side_a_battles_dead_fought_with_and_an_inquiry_into_the_clash() -> (
+    None
+):
+    text = (
+        "Three members of the Iraqi Border Guard Command were killed on "
+        "Wednesday in a gunfight near Mandali with fighters of Liwa al-Zawra, "
+        "a faction close to the Popular Mobilization Forces.\n\n"
+        "Prime Minister Mustafa al-Kadhimi ordered an investigation into the "
+        "clash."
+    )
+    [battle] = suggest(text, published=D(2021, 5, 20))["events"]
+    assert roles(battle) == {
+        "Iraqi Border Guard Command": "target",
+        "Liwa al-Zawra": "initiator",
+        "Mustafa al-Kadhimi": "mentioned",
+    }, roles(battle)
+
+
+def test_a_list_of_people_keeps_its_role_and_their_lawyer_speaks() -> None:
+    text = (
+        "A Revolutionary Court in Sanandaj on Tuesday sentenced two Kurdish "
+        "labour activists, Aram Faraji, 34, and Farhad Moradpour, a teacher "
+        "from Marivan, to six years in prison each, their lawyer, Mohammad "
+        "Hossein Aghasi, said."
+    )
+    [ruling] = suggest(text, published=D(2023, 2, 8))["events"]
+    assert roles(ruling) == {
+        "Revolutionary Court of Sanandaj": "initiator",
+        "Aram Faraji": "target",
+        "Farhad Moradpour": "target",
+        "Mohammad Hossein Aghasi": "mentioned",
+    }, roles(ruling)
+
+
+def test_a_group_and_its_office_holder_told_after_it_are_both_the_target() -> None:
+    text = (
+        "Washington on Friday imposed sanctions on Harakat Ansar Allah "
+        "al-Awfiya, an Iran-aligned armed group, and on its secretary general, "
+        "Haidar al-Gharawi, the State Department said."
+    )
+    [sanction] = suggest(text, published=D(2024, 2, 12))["events"]
+    assert roles(sanction).get("Haidar al-Gharawi") == "target", roles(sanction)
+    assert roles(sanction).get("Harakat Ansar Allah al-Awfiya") == "target"

@@ -80,7 +80,8 @@ HEAD_KINDS: dict[str, str] = {
         words(
             "agency organisation organization union group network institute "
             "association company mission bank foundation federation league "
-            "brotherhood centre center services service observatory watch"
+            "brotherhood centre center services service observatory watch "
+            "society syndicate chamber headquarters"
         ),
         "",
     ),
@@ -90,7 +91,7 @@ HEAD_KINDS: dict[str, str] = {
 # international organisation.
 ARMED_WORDS = words(
     "hezbollah hizbullah hizballah kataib kata'ib asaib saraya harakat liwa jaish "
-    "ansar hashd daesh isis isil qaeda al-qaeda"
+    "ansar hashd daesh isis isil qaeda al-qaeda jund"
 )
 # Armed groups known by words that are common on their own.
 ARMED_NAMES = re.compile(
@@ -245,7 +246,7 @@ LED_COALITION = re.compile(
 SEAT_AFTER = re.compile(r"^\s+in\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)\b")
 # "the Komala party", "the Islamic State group".
 NAMED_BY_SUFFIX = re.compile(
-    r"\b(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})\s+"
+    r"\b(?P<name>[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|al-[\w’'-]+)){0,3})\s+"
     r"(?P<head>party|group|movement|militia|faction|alliance|coalition|bloc)\b"
 )
 SUFFIX_KINDS = {
@@ -530,6 +531,45 @@ BODY_PATTERNS = [
 ]
 
 
+# "the Iraqi government said", "Turkey's government": the state when it acts,
+# as a capital standing for its government is ("Baghdad said"); not in a
+# title ("Iraq's government spokesman") nor in a thing of the government's.
+GOVERNMENT_OF = re.compile(
+    rf"(?:{_OWNER}|\b[Tt]he\s+(?P<demonym>[A-Z][a-z]+))\s+government\b"
+    r"(?!\s+(?:spokes\w+|officials?|advisers?|sources?|ministers?|media|press|"
+    r"forces|troops|employees|salaries|workers|buildings?|offices?|"
+    r"headquarters|complex|and\b|of\b|in\b))"
+)
+
+
+def _governments_in(sentence: Sentence, text: str) -> list[_Candidate]:
+    """A state named by its government: the state, or the Kurdistan Region's."""
+    found = []
+    body = text[sentence.start : sentence.end]
+    for match in GOVERNMENT_OF.finditer(body):
+        owner = owner_of(match.group("owner") or match.group("demonym"))
+        acts = ACTS_AFTER.match(body[match.end() :]) or AGENT_BEFORE.search(
+            body[: match.start()]
+        )
+        if owner is None or not acts:
+            # "to avoid embarrassing the Iraqi government": no actor.
+            continue
+        ref = owner.actor()
+        start = match.start("owner") if match.group("owner") else match.start()
+        if not match.group("owner"):
+            start += len(re.match(r"[Tt]he\s+", match.group()).group())
+        found.append(
+            _Candidate(
+                sentence.start + start,
+                sentence.start + match.end(),
+                K.GOVERNMENT_BODY if owner.code == REGION_CODE else K.STATE,
+                name=ref.name,
+                country=owner.country,
+            )
+        )
+    return found
+
+
 def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candidate]:
     """
     A state's bodies, named as their canonical names would have them; a
@@ -688,6 +728,7 @@ def find_candidates(
     found.extend(_branches(text, known))
     for sentence in sentences:
         found.extend(_bodies_in(sentence, text, home=home))
+        found.extend(_governments_in(sentence, text))
         found.extend(_forces_in(sentence, text, home=home))
         body = text[sentence.start : sentence.end]
         found.extend(
@@ -811,7 +852,7 @@ def find_candidates(
 # Aerospace Force". In lower case ("the Guards' ground forces") the words
 # describe the force itself.
 BRANCH_AFTER = re.compile(
-    r"(?:[’']s?)?\s+(?P<branch>Ground Forces?|Navy|Naval Forces?|"
+    r"(?:[’']s?)?\s+(?P<branch>Ground Forces?|Navy|Naval Forces?|Quds Force|"
     r"Aerospace Forces?|Air Forces?|Intelligence Organi[sz]ation)\b"
 )
 
@@ -950,7 +991,13 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 owner = owner_of(
                     text[tokens[owner_start].start : tokens[start - 2].end]
                 )
-                start = owner_start
+                if owner is not None or not (
+                    start - 2 > owner_start
+                    and _person_shape(tokens, owner_start, start - 2)
+                ):
+                    start = owner_start
+                # else "Masoud Barzani's Kurdistan Democratic Party": a
+                # person's, named by its own words.
             elif prefix := COUNTRY_PREFIX.search(
                 text[sentence.start : tokens[start].start]
             ):
@@ -1003,15 +1050,25 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             continue
         before = text[sentence.start : tokens[first].start]
         after = text[tokens[last].end : sentence.end]
-        shaped = _person_shape(tokens, *name)
+        # "Kataib Sayyid al-Shuhada said": an armed group's words make no person.
+        armed = bool(
+            {fold(tokens[i].text) for i in range(name[0], name[1] + 1)} & ARMED_WORDS
+        )
+        shaped = _person_shape(tokens, *name) and not armed
         # "Ali Akbar Ahmadian, the secretary of…", "Iran's ambassador,
         # Mohammad Kazem Al-e Sadegh," "Mahsa Amini, a 22-year-old woman";
         # a name with "al-", "bin", "Abu": "Mahmoud al-Rubaie".
         place_after = PLACE_HEAD_AFTER.match(after) is not None
+        gap = text[found[-1].end : tokens[first].start].strip() if found else ""
         person_before = (
             bool(found)
             and found[-1].kind == PERSON
-            and (text[found[-1].end : tokens[first].start].strip() in ("and", ", and"))
+            and (
+                gap in ("and", ", and")
+                # "executed Pejman Fatehi, Mohsen Mazloum, … and Vafa
+                # Azarbar": a list goes on after the name.
+                or (gap == "," and re.match(r"^(?:,|\s+and\b)", after) is not None)
+            )
         )
         if (
             shaped
@@ -1026,14 +1083,22 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 or DEATH_OF_BEFORE.search(before)
                 or MET_BEFORE.search(before)
                 or MET_AFTER.match(after)
-                or (person_before and re.search(r"\s+and\s+$", before))
+                or DONE_TO_BEFORE.search(before)
+                or WHO_AFTER.match(after)
+                or (person_before and re.search(r"(?:\s+and|,)\s+$", before))
+                or DONE_TO_AFTER.match(after)
+                or NOUN_BEFORE.search(before)
+                or PERSON_ACTS_AFTER.match(after)
+                or (SAID_BEFORE.search(before) and re.match(r"^\s*(?:[.,]|$)", after))
             )
         ):
             add(*name, PERSON)
         words_in = {fold(tokens[i].text) for i in range(name[0], name[1] + 1)}
         if words_in & ARMED_WORDS:
             add(*name, K.ARMED_GROUP, aliases=[acronym] if acronym else [])
-        if GROUP_BEFORE.search(before):
+        if GROUP_BEFORE.search(before) or (
+            FIGHTERS_AFTER.match(after) and not place_after
+        ):
             add(*name, K.ARMED_GROUP)
         elif SOURCE_BEFORE.search(before):
             add(*name, _known_kind(tokens, *name))
@@ -1115,9 +1180,49 @@ MET_AFTER = re.compile(r"^\s+(?:met|meets|received|hosted|held talks)\b")
 # "the first anniversary of the death of Mahsa Amini".
 DEATH_OF_BEFORE = re.compile(
     r"\b(?:death|killing|murder|funeral|assassination|arrest|detention|release|"
-    r"abduction|kidnapping|disappearance|execution)\s+of\s+$",
+    r"abduction|kidnapping|disappearance|execution|body|trial|family|"
+    r"sentencing)\s+of\s+$",
     re.IGNORECASE,
 )
+# People are what these actions are done to: "shot dead Karwan Ahmadi",
+# "arrested Hemin Rostami", "sentenced Shirin Alamhouli", "killed Qassem
+# Soleimani". Actions done to places as well ("struck", "freed") are not here.
+DONE_TO_BEFORE = re.compile(
+    r"\b(?:killed|killing|shot dead|shot|executed|executing|hanged|hanging|"
+    r"arrested|arresting|detained|detaining|abducted|abducting|kidnapped|"
+    r"kidnapping|sentenced|sentencing|summoned|summoning|appointed|appointing|"
+    r"dismissed|sacked|charged|convicted|assassinated|assassinating|tortured|"
+    r"interrogated|extradited|deported|wounded|injured)\s+$"
+)
+# Who someone is, written small before the name: "shot kolbar Hiwa
+# Rahimi", "executed Kurdish prisoner Reza Rasaei".
+PERSON_WORDS = PERSON_NOUNS | words(
+    "kolbar kulbar prisoner detainee inmate conscript soldier policeman officer "
+    "dissident blogger rapper photographer cameraman driver trader commander"
+)
+NOUN_BEFORE = re.compile(
+    rf"(?<![\w-])(?:{'|'.join(sorted(PERSON_WORDS, key=len, reverse=True))})\s+$"
+)
+# "Karwan Ahmadi was shot dead by …": the same, told the other way round.
+DONE_TO_AFTER = re.compile(
+    r"^,?\s+(?:was|were|had been|has been|is|are)\s+(?:\w+ly\s+)?"
+    r"(?:killed|shot|executed|hanged|arrested|detained|abducted|kidnapped|"
+    r"sentenced|summoned|appointed|dismissed|sacked|charged|convicted|"
+    r"assassinated|tortured|wounded|injured|released|freed|elected)\b"
+)
+# What people do and bodies rarely say they do: "Hassan Karimi visited the
+# crossing", "Shwan Mohammed ordered the closure" (saying is SAYS_AFTER).
+PERSON_ACTS_AFTER = re.compile(
+    r"^\s+(?:(?:also|later|then|personally)\s+)?(?:visited|ordered|arrived|"
+    r"travel(?:l)?ed|flew|resigned|attended|phoned|chaired|inspected|toured|"
+    r"pledged|promised|tweeted|wrote)\b"
+)
+# "…, said Ali Hamidi." : the speaker after the words he said.
+SAID_BEFORE = re.compile(r",\s+(?:said|says|added|according to)\s+$")
+# "Komala fighters clashed with …": a group's men by its name.
+FIGHTERS_AFTER = re.compile(r"^\s+(?:fighters|militants|militiamen|gunmen)\b")
+# "Hadi al-Amiri, who heads the Badr Organization": only a person is "who".
+WHO_AFTER = re.compile(r"^,\s+who\b")
 # "34-year-old Lena Hartmann", "Hiwa Rahimi, 24,".
 AGE_BEFORE = re.compile(r"\b\d{1,3}-year-old\s+$")
 AGE_AFTER = re.compile(r"^,\s*\d{1,2}\s*(?:,|\)|and\b|$)")
@@ -1211,6 +1316,15 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
         owner_word = match.group("owner")
         owner = owner_of(owner_word)
         kind_words = match.group("kind")
+        head_after = re.match(r"\s+([A-Z][a-z]+)\b", body[match.end() :])
+        if (
+            kind_words[:1].isupper()
+            and head_after
+            and fold(head_after.group(1)) in HEAD_KINDS
+        ):
+            # "the Iraqi Border Guard Command": the words begin a body's name
+            # ("Iraqi Air Force F-16 jets" are the air force's).
+            continue
         start = sentence.start + match.start("name")
         end = sentence.start + match.end("name")
         if owner is None:
@@ -1446,6 +1560,16 @@ def _trim(
             droppable = False
         if word in DEMONYMS and not keep_demonym:
             droppable = True
+        if word in PERSON_WORDS and not keep_demonym and first < last:
+            # "Teacher Zara Mohammadi was sentenced": who she is, not her name.
+            droppable = True
+        if (
+            word in MEMBER_WORDS
+            and first < last
+            and fold(tokens[first + 1].text) == "of"
+        ):
+            # "Fighters of the Badr Organization" opening a sentence.
+            droppable = True
         if (word in CONNECTORS and not tokens[first].is_capitalised) or word == "s":
             droppable = True
         if word in ("the", "of", "for") or word in MONTHS or word in WEEKDAYS:
@@ -1457,6 +1581,13 @@ def _trim(
     while last >= first and fold(tokens[last].text) in CONNECTORS | {"s"}:
         last -= 1
     return (first, last) if first <= last else None
+
+
+# Who belongs to a body, opening a sentence before its name.
+MEMBER_WORDS = words(
+    "fighters members militants supporters officials commanders leaders gunmen "
+    "soldiers officers troops units"
+)
 
 
 def _is_body(tokens: list[Token], first: int, last: int) -> bool:

@@ -12,6 +12,7 @@ event per town, as ACLED counts them.
 """
 
 import datetime
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -262,7 +263,8 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
             _DEFINITE + r"(?:[\w’'.-]+\s+){0,2}?(?:strikes?|attacks?|bombings?|"
             r"bombardment|shelling|raids?|assaults?|explosions?|blasts?|"
             r"incident|operation|killings?|aggression|abduction|kidnapping|"
-            r"shooting|ambush|fighting|clashes|violence)\b",
+            r"shooting|ambush|fighting|clash(?:es)?|gunfights?|firefights?|"
+            r"violence)\b",
             re.IGNORECASE,
         ),
     ),
@@ -953,6 +955,18 @@ UNNAMED_OTHER_SIDE = re.compile(
     re.IGNORECASE,
 )
 WITH_BEFORE = re.compile(r"\bwith\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
+LIST_GOES_ON = re.compile(r"(?:,\s*\d{1,3})?,?\s+and\s+")
+LIST_GOES_ON_OFFICE = re.compile(
+    r"(?:,\s+(?:an?|the)\s+[^,;]{1,60})?,\s+and\s+(?:on\s+|against\s+)?"
+    r"(?:its|their)\s+(?:[\w-]+\s+){0,3}?[\w-]+,\s+"
+)
+# The other side of a fight, named: "in a gunfight … with fighters of X".
+FOUGHT_WITH = re.compile(
+    r"\b(?:gunfight|clash(?:es)?|firefight|fighting|battle|exchange of fire)\b"
+    r"[^,;]*?\bwith\s+(?:(?:fighters|members|militants|gunmen)\s+(?:of|from)\s+)?"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
 VICTIMS_FROM = re.compile(
     r"\b(?:porters|kolbars|civilians|shepherds|farmers|villagers|workers|"
     r"fishermen|men|women|people)\s+from\s+(?:the\s+)?"
@@ -3572,6 +3586,18 @@ def _participants(
             continue
         between = text[trigger.end : mention.start]
         if (
+            kind == T.BATTLE
+            and passive
+            and mention.start >= trigger.end
+            and "," not in between
+            and FOUGHT_WITH.search(between)
+        ):
+            # "Three border guards were killed in a gunfight near Mandali
+            # with fighters of Liwa al-Shabab al-Risali": the side whose
+            # dead are told is struck by the other, named as the unnamed is.
+            roles[id(mention)] = Role.INITIATOR
+            continue
+        if (
             kind in VIOLENT | {T.ARREST}
             and mention.start >= trigger.end
             and "," not in between
@@ -3688,6 +3714,25 @@ def _participants(
             roles[id(mention)] = Role.MENTIONED
         # Any other name after the action ("near a base of Kataib
         # Hezbollah", "a commander of the PMF") is not recorded.
+    # "sentenced … Aram Faraji, 34, and Farhad Moradpour, a teacher": a list
+    # of people goes on in the role of its first.
+    ordered = sorted(mentions, key=lambda m: m.start)
+    for previous, mention in itertools.pairwise(ordered):
+        role = roles.get(id(previous))
+        if (
+            id(mention) not in roles
+            and mention not in resolved
+            and role in (Role.TARGET, Role.PARTICIPANT, Role.SIGNATORY)
+            and mention.kind == PERSON
+            and (
+                previous.kind == PERSON
+                and LIST_GOES_ON.fullmatch(text, previous.end, mention.start)
+                # "sanctions on Harakat Ansar Allah al-Awfiya, an armed
+                # group, and on its secretary general, Haidar al-Gharawi".
+                or LIST_GOES_ON_OFFICE.fullmatch(text, previous.end, mention.start)
+            )
+        ):
+            roles[id(mention)] = role
     participants = [(m, head_role) for m in resolved]
     participants += [(m, roles[id(m)]) for m in mentions if id(m) in roles]
     return _dedupe(participants)
@@ -3718,7 +3763,12 @@ SAYING = re.compile(r"(?<![,”\"]\s)\b(?:says|said|say)\b")
 DISPERSING_AFTER = re.compile(
     r"\s+(?:dispersed|broke up|used|fired|intervened|charged|beat)\b", re.IGNORECASE
 )
-THREAT_IN = re.compile(r"\b(?:vowed|vows|threatened|threatens)\b", re.IGNORECASE)
+# "vowed to avenge", "said it would strike U.S. forces if …": a threat.
+THREAT_IN = re.compile(
+    r"\b(?:vowed|vows|threatened|threatens|(?:would|will)\s+(?:strike|attack|"
+    r"target|hit|retaliate against|punish))\b",
+    re.IGNORECASE,
+)
 
 
 # A name and, in the same clause, its verb of saying: "the Asayish security
@@ -3847,7 +3897,8 @@ ATTRIBUTION_AFTER = re.compile(
 # office, set off by commas before the verb.
 PERSON_ATTRIBUTED = re.compile(
     r",\s*(?:its|their|his|her|the)\s+(?:[\w’'-]+\s+){0,2}?(?:spokesman|"
-    r"spokeswoman|spokesperson|commander|head|chief|director|envoy)\s*,\s*"
+    r"spokeswoman|spokesperson|commander|head|chief|director|envoy|lawyer|"
+    r"lawyers|attorney|governor|mayor)\s*,\s*"
     r"(?:[A-Z][\w.’'-]*\s+){0,2}$"
 )
 OFFICE_BEFORE = re.compile(
@@ -3876,6 +3927,13 @@ def _aside_role(text: str, sentence: Sentence, mention: ActorMention) -> str | N
     if re.search(r",\s*(?:the\s+|a\s+)?(?:[\w’'-]+\s+){0,3}$", before) and (
         ATTRIBUTION_AFTER.match(after)
     ):
+        return Role.MENTIONED
+    if (
+        mention.kind == PERSON
+        and PERSON_ATTRIBUTED.search(before)
+        and re.match(r"\s*,\s*(?:said|says|told|added)\b", after)
+    ):
+        # "…, their lawyer, Mohammad Hossein Aghasi, said": who tells of it.
         return Role.MENTIONED
     if re.search(r"\baccording to\s+(?:the\s+)?[^,;]*$", before, re.IGNORECASE):
         return Role.MENTIONED
