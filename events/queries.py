@@ -162,8 +162,9 @@ def streamed_rows(
     UTF-8 bytes if asked. The statement runs whole, not through a cursor
     (which PostgreSQL never plans in parallel, and which needs a transaction
     held open until the last row), and libpq hands the rows over CHUNK_ROWS
-    at a time, so memory stays flat. The statement that reads every
-    remaining row runs with bulk_read's settings (parallel workers allowed).
+    at a time, so memory stays flat. The statements after the first rows
+    (or one that reads them all) run with bulk_read's settings: parallel
+    workers allowed, which a page's first rows go without.
 
     An ordered stream runs as several statements, its first FIRST_ROWS rows
     and then the others (see first_rows_apart), in one snapshot; once one
@@ -190,9 +191,10 @@ def streamed_rows(
         if text_as_bytes:
             rows.adapters.register_loader("text", TextAsBytes)
         # Statements apart see the same rows, as one statement would: in a
-        # transaction of their own, or in the caller's if there is one. A
-        # statement that reads every remaining row does so with bulk_read's
-        # settings, which last to the transaction's end: it too needs one.
+        # transaction of their own, or in the caller's if there is one. The
+        # statements after the first rows, and one that reads every row,
+        # run with bulk_read's settings, which last to the transaction's
+        # end: they too need one.
         whole = statements[-1][2] is None
         idle = rows.connection.info.transaction_status == pq.TransactionStatus.IDLE
         snapshot = idle and (len(statements) > 1 or whole)
@@ -200,8 +202,8 @@ def streamed_rows(
             if snapshot:
                 with connection.wrap_database_errors:
                     rows.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            for sql, params, limit in statements:
-                if limit is None:
+            for number, (sql, params, limit) in enumerate(statements):
+                if number == 1 or (number == 0 and limit is None):
                     with connection.wrap_database_errors:
                         rows.execute(BULK_SETTINGS, bulk_settings())
                 # Closed, when this generator is, before the cursor: psycopg
