@@ -316,6 +316,20 @@ def sql_reader(conninfo: str = CONNINFO) -> psycopg.Connection:
     return conn
 
 
+def page_reader() -> psycopg.Connection:
+    """
+    As the app reads its pages, first rows and tiles: with its connection's
+    settings (tracker/settings.py CONNECTION_SETTINGS: no JIT, no parallel
+    workers). Whole reads are compared with sql_reader's, where PostgreSQL
+    plans in parallel as it sees fit, as the app's bulk reads let it.
+    """
+    from django.conf import settings
+
+    return psycopg.connect(
+        CONNINFO, autocommit=True, options=settings.CONNECTION_OPTIONS
+    )
+
+
 def run_sql(conn: psycopg.Connection, sql: str, params: list) -> list:
     return conn.execute(sql, params).fetchall()
 
@@ -1458,9 +1472,11 @@ class Bench:
 
         anonymous = filterset_of({})
         # By hand as the app runs it: the values bound in the client, as
-        # Django binds them, and with the memory it gives a tile's statement
-        # (events/tiles.py), so both group in memory.
-        self.conn.execute(f"SET work_mem = '{tiles.WORK_MEM}'")
+        # Django binds them, with the connection's settings, and with the
+        # memory it gives a tile's statement (events/tiles.py), so both group
+        # in memory.
+        conn = page_reader()
+        conn.execute(f"SET work_mem = '{tiles.WORK_MEM}'")
         sql_ms: list[float] = []
         tile_ms: list[float] = []
         rows = []
@@ -1477,7 +1493,7 @@ class Bench:
                 lambda path=path, turn=turn: self.get(
                     path, {"bench": f"uncached-{run}-{next(turn)}"}
                 ),
-                lambda statement=statement: sql_page(self.conn, statement),
+                lambda statement=statement: sql_page(conn, statement),
             )
             tile_ms.append(ours_s * 1000)
             sql_ms.append(sql_s * 1000)
@@ -1496,7 +1512,7 @@ class Bench:
                 list(pool.map(lambda path: self.get(path, nonce), first_screen))
 
         view_s = median_seconds(first_view)
-        self.conn.execute("RESET work_mem")
+        conn.close()
         p95 = percentile(tile_ms, 95)
         self.details["tiles"] = {
             "tiles": rows, "first_screen": first_screen,
@@ -1771,15 +1787,16 @@ class Bench:
         queries = filter_queries(values)
         measured: dict[str, dict[str, list[float]]] = {}
         singles = len(values)
-        for number, (text, params) in enumerate(queries.items()):
-            app, hand = app_statements(params), hand_written_statements(params)
-            repeat = REPEAT if number < singles else FILTER_PAIR_REPEAT
-            measured[text] = {}
-            for export in ("json", "geojson", "csv"):
-                measured[text][export] = self.filter_figures(
-                    text, params, export, app[export], hand[export], repeat
-                )
-            print(f"  {text}: {measured[text]}", file=sys.stderr)
+        with page_reader() as conn:
+            for number, (text, params) in enumerate(queries.items()):
+                app, hand = app_statements(params), hand_written_statements(params)
+                repeat = REPEAT if number < singles else FILTER_PAIR_REPEAT
+                measured[text] = {}
+                for export in ("json", "geojson", "csv"):
+                    measured[text][export] = self.filter_figures(
+                        conn, text, params, export, app[export], hand[export], repeat
+                    )
+                print(f"  {text}: {measured[text]}", file=sys.stderr)
         entries = [
             (text, export, *figures)
             for text, formats in measured.items()
@@ -1814,6 +1831,7 @@ class Bench:
 
     def filter_figures(
         self,
+        conn: psycopg.Connection,
         text: str,
         params: dict,
         export: str,
@@ -1831,14 +1849,14 @@ class Bench:
                 return spent, [event["id"] for event in page["results"]]
 
             def statement(sql: tuple[str, list]) -> Callable[[], tuple]:
-                return lambda: sql_page(self.conn, sql)
+                return lambda: sql_page(conn, sql)
         else:
 
             def endpoint() -> tuple[float, list[int]]:
                 return first_rows(self.server, "/api/v1/events/", params, export=export)
 
             def statement(sql: tuple[str, list]) -> Callable[[], tuple]:
-                return lambda: sql_first_rows(self.conn, sql)
+                return lambda: sql_first_rows(conn, sql)
 
         answers = [endpoint()[1], statement(app)()[1], statement(hand)()[1]]
         if not answers[0] == answers[1] == answers[2]:

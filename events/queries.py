@@ -11,6 +11,7 @@ from contextlib import closing, contextmanager, suppress
 from typing import NoReturn, TypeVar
 
 import psycopg
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -82,17 +83,33 @@ def bulk_read(*, snapshot: bool = False) -> Iterator[None]:
     compute and store every row before sending the first; its plan is chosen
     for reading all rows rather than the first tenth (cursor_tuple_fraction);
     and there is no JIT compilation, which costs more than it saves on
-    statements of this size. With `snapshot`, every statement in it sees the
-    same rows (REPEATABLE READ), unless the caller's transaction holds it.
+    statements of this size. PostgreSQL may plan them in parallel, which the
+    connection otherwise forbids (see BULK_SETTINGS). With `snapshot`, every
+    statement in it sees the same rows (REPEATABLE READ), unless the
+    caller's transaction holds it.
     """
     connection = read_connection()
     outermost = not connection.in_atomic_block
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         if snapshot and outermost:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
-        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(BULK_SETTINGS, bulk_settings())
         yield
+
+
+# The settings of a statement that reads a large part of the table, for the
+# rest of the transaction. The connection's own (tracker/settings.py) are
+# for a page: no parallel workers, which take longer to start than a page's
+# walk of an index takes.
+BULK_SETTINGS = (
+    "SELECT set_config('cursor_tuple_fraction', '1', true),"
+    " set_config('jit', 'off', true),"
+    " set_config('max_parallel_workers_per_gather', %(workers)s, true)"
+)
+
+
+def bulk_settings() -> dict:
+    return {"workers": str(settings.BULK_PARALLEL_WORKERS)}
 
 
 def lock_until_commit(key: int) -> None:
@@ -145,7 +162,9 @@ def streamed_rows(
     UTF-8 bytes if asked. The statement runs whole, not through a cursor
     (which PostgreSQL never plans in parallel, and which needs a transaction
     held open until the last row), and libpq hands the rows over CHUNK_ROWS
-    at a time, so memory stays flat.
+    at a time, so memory stays flat. The statements after the first rows
+    (or one that reads them all) run with bulk_read's settings: parallel
+    workers allowed, which a page's first rows go without.
 
     An ordered stream runs as several statements, its first FIRST_ROWS rows
     and then the others (see first_rows_apart), in one snapshot; once one
@@ -172,16 +191,21 @@ def streamed_rows(
         if text_as_bytes:
             rows.adapters.register_loader("text", TextAsBytes)
         # Statements apart see the same rows, as one statement would: in a
-        # transaction of their own, or in the caller's if there is one.
-        snapshot = (
-            len(statements) > 1
-            and rows.connection.info.transaction_status == pq.TransactionStatus.IDLE
-        )
+        # transaction of their own, or in the caller's if there is one. The
+        # statements after the first rows, and one that reads every row,
+        # run with bulk_read's settings, which last to the transaction's
+        # end: they too need one.
+        whole = statements[-1][2] is None
+        idle = rows.connection.info.transaction_status == pq.TransactionStatus.IDLE
+        snapshot = idle and (len(statements) > 1 or whole)
         try:
             if snapshot:
                 with connection.wrap_database_errors:
                     rows.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            for sql, params, limit in statements:
+            for number, (sql, params, limit) in enumerate(statements):
+                if number == 1 or (number == 0 and limit is None):
+                    with connection.wrap_database_errors:
+                        rows.execute(BULK_SETTINGS, bulk_settings())
                 # Closed, when this generator is, before the cursor: psycopg
                 # then cancels the statement and lets go of the connection.
                 # psycopg's errors become Django's, as through Django's cursor.

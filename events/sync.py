@@ -13,7 +13,16 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 
 from events.models import Event, sees_unpublished
 
@@ -131,10 +140,10 @@ def no_longer_matching(
             Q(updated_at__gt=moment) | Q(pk__gt=pk)
         )
     # One statement: each event of the window with whether it still
-    # matches, a semi-join probing the primary key.
+    # matches, tested on the event's own row.
     window = list(
         changed.order_by("updated_at", "pk")
-        .annotate(matches=Exists(matching.filter(pk=OuterRef("pk"))))
+        .annotate(matches=still_matches(matching))
         .values_list("updated_at", "pk", "matches")[:WINDOW]
     )
     resume = window[-1][:2] if len(window) == WINDOW else None
@@ -148,3 +157,26 @@ def no_longer_matching(
         for updated_at, pk, matches in window
         if not matches
     ], resume
+
+
+def still_matches(matching: QuerySet) -> Expression:
+    """
+    Whether an event of the outer query is among `matching` (events
+    selected by conditions on their own row): those conditions, tested on
+    its row. As a semi-join (EXISTS, by primary key), PostgreSQL may read
+    every matching event into a hash first, which for a window (the 168,521
+    events of `start=2023` at a million) took 0.4-1 s for a page's 1,000
+    changed events, each of which it tests here as it reads it. The
+    semi-join where the conditions read another table.
+    """
+    query = matching.query
+    if query.is_empty():
+        return Value(False)
+    others = [
+        alias
+        for alias, count in query.alias_refcount.items()
+        if count and alias != query.base_table
+    ]
+    if others:
+        return Exists(matching.filter(pk=OuterRef("pk")))
+    return ExpressionWrapper(query.where, output_field=BooleanField())

@@ -10,7 +10,6 @@ from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import connections, transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -92,21 +91,14 @@ LIST_AFTER = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(\d{1,18})$")
 
 def _first_rows(events: EventQuerySet, count: int) -> list[Event]:
     """
-    The first `count` events of a page's list, read without parallel workers:
-    they are the first few rows of an index walk, and starting workers costs
-    more than they save (94 ms against 1 ms for a province's page at a
-    million events), though the planner, not knowing how few rows a spatial
-    filter drops, expects otherwise. (No savepoint: inside a transaction
-    already, the setting holds to its end.)
+    The first `count` events of a page's list. Read, as every page is,
+    without parallel workers (the connection's setting): they are the first
+    few rows of an index walk, and starting workers costs more than they save
+    (94 ms against 1 ms for a province's page at a million events), though
+    the planner, not knowing how few rows a spatial filter drops, expects
+    otherwise.
     """
-    # On the database the list is read from: a replica, when the request
-    # reads from one.
-    with (
-        transaction.atomic(using=events.db, savepoint=False),
-        connections[events.db].cursor() as cursor,
-    ):
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        return list(narrowed(events[:count]))
+    return list(narrowed(events[:count]))
 
 
 def _page(

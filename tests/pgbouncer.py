@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+from django.conf import settings
 
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
 # Server connections opened in advance, per database and user: enough for the
@@ -75,12 +76,16 @@ def start(*, host: str, port: int, user: str, password: str = "") -> PgBouncer:
     """PgBouncer in front of the server at host:port, for `user`, any database."""
     directory = Path(tempfile.mkdtemp(prefix="zagros-pgbouncer-"))
     listen = free_port()
-    # PgBouncer refuses the startup parameter `options`, so jit is set off for
-    # each server connection here, as docs/deployment.md does on the role.
+    # PgBouncer refuses the startup parameter `options`, so the connection's
+    # settings are made for each server connection here, as
+    # docs/deployment.md makes them on the role.
+    connect_query = "; ".join(
+        f"SET {name} = {value}" for name, value in settings.CONNECTION_SETTINGS.items()
+    )
     (directory / "pgbouncer.ini").write_text(
         f"""\
 [databases]
-* = host={host} port={port} connect_query='SET jit = off'
+* = host={host} port={port} connect_query='{connect_query}'
 
 [pgbouncer]
 listen_addr = 127.0.0.1

@@ -142,10 +142,13 @@ def test_each_transaction_goes_to_another_server_connection(
         cursor.execute("SELECT current_setting('zagros.probe', true)")
         seen = cursor.fetchone()[0]
     assert seen in (None, "")
-    # PgBouncer refuses `options`; jit is off as docs/deployment.md sets it.
+    # PgBouncer refuses `options`; the connection's settings are made as
+    # docs/deployment.md makes them.
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
 
 
 def test_every_thread_connects_through_the_pooler(
@@ -371,7 +374,11 @@ def test_pooler_settings_drop_options_and_prepared_statements() -> None:
         "settings.DATABASES['queue']['PORT'], settings.DATABASES['queue']['OPTIONS'])",
     )
     assert options == repr(
-        ({"prepare_threshold": None}, 5432, {"options": "-c jit=off"})
+        (
+            {"prepare_threshold": None},
+            5432,
+            {"options": "-c jit=off -c max_parallel_workers_per_gather=0"},
+        )
     )
 
 

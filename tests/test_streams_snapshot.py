@@ -11,8 +11,10 @@ import json
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.test import Client
 
 from events import queries
@@ -87,3 +89,22 @@ def test_the_rest_of_a_stream_is_read_in_the_first_rows_snapshot(
 
     assert exported_ids(export, first + b"".join(pieces)) == expected
     assert published_ids()[0] == expected[-1]
+
+
+def test_a_streams_own_transaction_takes_its_parallel_workers_away_with_it(
+    small_first_rows: None,
+) -> None:
+    load_seed()  # an earlier transactional test may have emptied the database
+    events = (
+        Event.objects.published()
+        .order_by("start_date", "id")
+        .annotate(
+            workers=RawSQL("current_setting('max_parallel_workers_per_gather')", [])
+        )
+        .values_list("pk", "workers")
+    )
+    rows = list(queries.streamed_rows(events))
+    assert rows[-1][1] == str(settings.BULK_PARALLEL_WORKERS) != "0"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"

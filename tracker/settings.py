@@ -128,6 +128,18 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env("DATABASE_URL", default="postgis://postgres@127.0.0.1:5432/zagros")
+# Settings of every connection to PostgreSQL (docs/performance.md). Its JIT
+# compiler costs 60-200 ms on the large statements behind feeds and exports
+# and gains nothing on this workload. Most statements read a page, the first
+# rows of a walk of an index, which parallel workers take longer to start
+# (40-130 ms) than the walk takes: none but for the statements that read a
+# large part of the table, which ask for BULK_PARALLEL_WORKERS
+# (events.queries.bulk_read). Through PgBouncer, which refuses startup
+# options, the role carries them (docs/deployment.md).
+CONNECTION_SETTINGS = {"jit": "off", "max_parallel_workers_per_gather": "0"}
+CONNECTION_OPTIONS = " ".join(f"-c {k}={v}" for k, v in CONNECTION_SETTINGS.items())
+# PostgreSQL's own default; more on a server with cores to spare.
+BULK_PARALLEL_WORKERS = env.int("BULK_PARALLEL_WORKERS", default=2)
 DATABASES = {
     "default": environ.Env.db_url_config(DATABASE_URL),
     # The job queue's workers (intake/) listen for new jobs on a connection of
@@ -140,9 +152,7 @@ for database in DATABASES.values():
     # GeoDjango needs the PostGIS backend whatever scheme the URL used.
     database["ENGINE"] = "django.contrib.gis.db.backends.postgis"
     database["CONN_HEALTH_CHECKS"] = True
-    # PostgreSQL's JIT compiler costs 60-200 ms on the large statements behind
-    # feeds and exports and gains nothing on this workload (docs/performance.md).
-    database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    database.setdefault("OPTIONS", {})["options"] = CONNECTION_OPTIONS
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # Tests create and drop a database of their own, test_<name> unless set here;
 # the queue's connection then goes to the same test database.
@@ -213,7 +223,7 @@ for number, url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), 1):
     # tracker.replicas probes the replica before each request it serves.
     replica["CONN_HEALTH_CHECKS"] = False
     replica.setdefault("OPTIONS", {}).update(
-        options="-c jit=off",
+        options=CONNECTION_OPTIONS,
         connect_timeout=env.int("REPLICA_CONNECT_TIMEOUT", default=2),
     )
     replica["TEST"] = {"MIRROR": "default"}
