@@ -1132,18 +1132,20 @@ def rebuilt_after(models: list[type]) -> Iterator[None]:
     quote = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for table, name, statement in foreign_keys(tables):
-            DroppedForLoad.objects.create(
-                table=table, name=name, statement=statement,
-                kind=DroppedForLoad.Kind.FOREIGN_KEY,
-            )  # fmt: skip
-            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
-        for table, name, statement in secondary_indexes(tables):
-            DroppedForLoad.objects.create(
-                table=table, name=name, statement=statement,
-                kind=DroppedForLoad.Kind.INDEX,
-            )  # fmt: skip
-            cursor.execute(f"DROP INDEX {quote(name)}")
+        dropping = [
+            (
+                DroppedForLoad.Kind.FOREIGN_KEY,
+                foreign_keys(tables),
+                "ALTER TABLE {table} DROP CONSTRAINT {name}",
+            ),
+            (DroppedForLoad.Kind.INDEX, secondary_indexes(tables), "DROP INDEX {name}"),
+        ]
+        for kind, found, drop in dropping:
+            for table, name, statement in found:
+                DroppedForLoad.objects.create(
+                    table=table, name=name, statement=statement, kind=kind
+                )
+                cursor.execute(drop.format(table=quote(table), name=quote(name)))
     try:
         yield
     finally:
