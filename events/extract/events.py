@@ -960,10 +960,13 @@ LIST_GOES_ON_OFFICE = re.compile(
     r"(?:,\s+(?:an?|the)\s+[^,;]{1,60})?,\s+and\s+(?:on\s+|against\s+)?"
     r"(?:its|their)\s+(?:[\w-]+\s+){0,3}?[\w-]+,\s+"
 )
-# The other side of a fight, named: "in a gunfight … with fighters of X".
+# The other side of a fight, named: "in a gunfight … with fighters of X",
+# read in the last FOUGHT_WITH_SPAN characters before the name (a bounded
+# search, however long the sentence).
+FOUGHT_WITH_SPAN = 240
 FOUGHT_WITH = re.compile(
     r"\b(?:gunfight|clash(?:es)?|firefight|fighting|battle|exchange of fire)\b"
-    r"[^,;]*?\bwith\s+(?:(?:fighters|members|militants|gunmen)\s+(?:of|from)\s+)?"
+    r"[^,;]{0,200}?\bwith\s+(?:(?:fighters|members|militants|gunmen)\s+(?:of|from)\s+)?"
     r"(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -3590,7 +3593,7 @@ def _participants(
             and passive
             and mention.start >= trigger.end
             and "," not in between
-            and FOUGHT_WITH.search(between)
+            and FOUGHT_WITH.search(between[-FOUGHT_WITH_SPAN:])
         ):
             # "Three border guards were killed in a gunfight near Mandali
             # with fighters of Liwa al-Shabab al-Risali": the side whose
