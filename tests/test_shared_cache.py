@@ -266,8 +266,11 @@ def test_a_turn_is_taken_while_the_window_holds_fewer_than_the_limit() -> None:
     assert turn(61) == pytest.approx(9)
     # Another client has a window of its own.
     assert store.take_turn("other", now=start + 61, window=60, limit=3) is None
+    # A limit of 0 refuses everything, for the whole window.
+    assert store.take_turn("none", now=start, window=60, limit=0) == 60
     store.delete("client")
     store.delete("other")
+    store.delete("none")
 
 
 def test_turns_taken_at_once_are_each_counted() -> None:
@@ -287,3 +290,12 @@ def test_turns_taken_at_once_are_each_counted() -> None:
     assert client.zcard(key) == 50
     assert 59 < client.pttl(key) / 1000 <= 60
     store.delete("crowd")
+
+
+def test_a_redis_that_refuses_writes_lets_the_request_through(caplog) -> None:
+    store = fail_soft.RedisCache(REDIS_URL, {"KEY_PREFIX": secrets.token_hex(4)})
+    # A key of another type stands for any refusal of the server's.
+    store._cache.get_client(write=True).set(store.make_and_validate_key("typed"), 1)
+    assert store.take_turn("typed", now=time.time(), window=60, limit=3) is None
+    assert "Rate limit not counted" in caplog.text
+    store.delete("typed")

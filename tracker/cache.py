@@ -144,6 +144,10 @@ local window = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
     local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    if oldest[2] == nil then
+        -- A limit of 0: nothing kept to wait for but the whole window.
+        return tostring(window)
+    end
     return tostring(tonumber(oldest[2]) + window - now)
 end
 redis.call('ZADD', KEYS[1], now, ARGV[4])
@@ -171,9 +175,19 @@ class RedisCache(FailSoft, RedisCache):
         made = self.make_and_validate_key(key)
 
         def run() -> float | None:
+            from redis.exceptions import ResponseError
+
             client = self._cache.get_client(made, write=True)
             member = f"{now!r}-{secrets.token_hex(4)}"
-            answer = client.eval(TAKE_TURN, 1, made, repr(now), window, limit, member)
+            try:
+                answer = client.eval(
+                    TAKE_TURN, 1, made, repr(now), window, limit, member
+                )
+            except ResponseError as error:
+                # A server that refuses to write (read-only, out of memory)
+                # counts nothing: the request passes, as when it is away.
+                logger.warning("Rate limit not counted (%s)", error)
+                return None
             wait = float(answer)
             return None if wait < 0 else wait
 
