@@ -32,7 +32,7 @@ from pathlib import Path
 import pghistory.trigger
 import pgtrigger
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from events.actor_identity import match_keys
 from events.bulk import copy_rows, deferred_cells, reserve_ids
@@ -1086,30 +1086,46 @@ def restore_dropped() -> int:
     Make again every index and foreign key a large load dropped
     (`DroppedForLoad`), those of a load that was killed included: each index
     in one sorted pass, each foreign key checked over its whole table in one
-    query. The number made.
+    query, each in a transaction of its own. The number made. A key whose
+    check fails (a row written meanwhile points nowhere) stays recorded, the
+    others are made, and an IntegrityError then names it.
     """
     from synthetic.models import DroppedForLoad
 
-    made = 0
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL maintenance_work_mem = '{REBUILD_MEMORY}'")
-        # Checks the load's transaction still holds (its foreign keys are
-        # checked at commit) are made now: PostgreSQL changes no table with
-        # checks pending.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        # Indexes first: the keys' checks may read them.
-        dropped = DroppedForLoad.objects.select_for_update().order_by("-kind", "id")
-        for item in dropped:
-            cursor.execute(
-                "SELECT EXISTS (SELECT FROM pg_constraint WHERE conname = %s "
-                "AND conrelid = %s::regclass)",
-                [item.name, item.table],
-            )
-            if item.kind == DroppedForLoad.Kind.INDEX or not cursor.fetchone()[0]:
-                cursor.execute(item.statement)
-            item.delete()
-            made += 1
+    # Indexes first: the keys' checks may read them.
+    dropped = list(DroppedForLoad.objects.order_by("-kind", "id"))
+    made, failed = 0, []
+    for item in dropped:
+        try:
+            made += _make_again(item)
+        except IntegrityError as error:
+            failed.append(f"{item}: {error}")
+    if failed:
+        raise IntegrityError("not made again: " + "; ".join(failed))
     return made
+
+
+def _make_again(item) -> int:
+    """Make one dropped index or key again, in a transaction of its own."""
+    from synthetic.models import DroppedForLoad
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not DroppedForLoad.objects.select_for_update().filter(pk=item.pk):
+            return 0  # made meanwhile by another process
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{REBUILD_MEMORY}'")
+        # Checks a caller's transaction still holds (foreign keys are
+        # checked at commit) are made now: PostgreSQL changes no table
+        # with checks pending.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            "SELECT EXISTS (SELECT FROM pg_constraint WHERE conname = %s "
+            "AND conrelid = %s::regclass)",
+            [item.name, item.table],
+        )
+        if item.kind == DroppedForLoad.Kind.INDEX or not cursor.fetchone()[0]:
+            cursor.execute(item.statement)
+        item.delete()
+    return 1
 
 
 @contextmanager

@@ -421,3 +421,28 @@ def test_only_a_load_as_large_as_the_table_rebuilds(monkeypatch) -> None:
     assert generator.rebuilds_after(stored)
     assert not generator.rebuilds_after(stored - 1)
     assert not generator.rebuilds_after(19)
+
+
+def test_a_row_without_its_target_fails_the_load_naming_its_key() -> None:
+    from synthetic.models import DroppedForLoad
+
+    before = schema()
+    event = make_event()
+    with (
+        pytest.raises(IntegrityError, match="events_participant_actor_id"),
+        generator.rebuilt_after(generator.WRITTEN_MODELS),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "INSERT INTO events_participant (role, capacity, actor_id, "
+            "event_id) VALUES ('mentioned', '', %s, %s)",
+            [10**9, event.pk],
+        )
+    # The indexes and the other keys were made again; that key waits.
+    [waiting] = DroppedForLoad.objects.all()
+    assert waiting.kind == "foreign key"
+    assert waiting.name.startswith("events_participant_actor_id")
+    assert len(before - schema()) == 1
+    Participant.objects.filter(actor_id=10**9).delete()
+    assert generator.restore_dropped() == 1
+    assert schema() == before
