@@ -35,6 +35,7 @@ import json
 import math
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -610,6 +611,9 @@ def selection(request: HttpRequest) -> Selection:
     key = _selection_key(request)
     found = _selections.get(key) if key is not None else None
     if found is not None:
+        # Kept as the most recently used (another thread may have let it go).
+        with suppress(KeyError):
+            _selections.move_to_end(key)
         return found
     filterset = filtered_events(request)
     if not filterset.is_valid():
@@ -629,7 +633,10 @@ def _selection_key(request: HttpRequest) -> tuple | None:
     given = sorted(name for name in request.GET if name in EventFilterSet.base_filters)
     if any(name not in SUMMED_FILTERS for name in given):
         return None
-    values = tuple((name, tuple(request.GET.getlist(name))) for name in given)
+    # The same values in any order, or repeated, select the same events.
+    values = tuple(
+        (name, tuple(sorted(set(request.GET.getlist(name))))) for name in given
+    )
     return readers_view(request.user), values
 
 

@@ -343,6 +343,24 @@ def test_the_map_s_tiles_share_one_compiled_selection(editor) -> None:
     assert len(tiles._selections) == 3
 
 
+def test_the_kept_selections_are_the_most_recently_used(monkeypatch) -> None:
+    tiles._selections.clear()
+    monkeypatch.setattr(tiles, "SELECTIONS_KEPT", 2)
+    anonymous = AnonymousUser()
+    both = tiles.selection(tile_request(anonymous, type=["battle", "protest"]))
+    # The same values in another order, or repeated: the same selection.
+    assert (
+        tiles.selection(tile_request(anonymous, type=["protest", "battle", "battle"]))
+        is both
+    )
+    plain = tiles.selection(tile_request(anonymous))
+    assert tiles.selection(tile_request(anonymous, type=["battle", "protest"])) is both
+    # A third lets go of the one used least recently, not the first made.
+    tiles.selection(tile_request(anonymous, status="published"))
+    assert tiles.selection(tile_request(anonymous, type=["protest", "battle"])) is both
+    assert tiles.selection(tile_request(anonymous)) is not plain
+
+
 @pytest.mark.parametrize("persona", ["anonymous", "editor"])
 @pytest.mark.parametrize("params", [{}, {"type": "battle"}, {"country": "IRQ"}])
 def test_a_shared_selection_gives_each_tile_its_own_statement(
