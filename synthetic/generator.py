@@ -1117,12 +1117,17 @@ def _make_again(item) -> int:
         # checked at commit) are made now: PostgreSQL changes no table
         # with checks pending.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(
-            "SELECT EXISTS (SELECT FROM pg_constraint WHERE conname = %s "
-            "AND conrelid = %s::regclass)",
-            [item.name, item.table],
-        )
-        if item.kind == DroppedForLoad.Kind.INDEX or not cursor.fetchone()[0]:
+        if item.kind == DroppedForLoad.Kind.FOREIGN_KEY:
+            # A key has no IF NOT EXISTS: made already, it is left as it is.
+            cursor.execute(
+                "SELECT EXISTS (SELECT FROM pg_constraint WHERE conname = %s "
+                "AND conrelid = %s::regclass)",
+                [item.name, item.table],
+            )
+            made = cursor.fetchone()[0]
+        else:
+            made = False  # its statement says IF NOT EXISTS
+        if not made:
             cursor.execute(item.statement)
         item.delete()
     return 1
