@@ -144,6 +144,11 @@ SUMMED_PER_TYPE_SQL = """
 # The filters the summed cells answer, as they answer them on the events:
 # columns of the event's own row that TileCell keeps under the same names.
 SUMMED_FILTERS = ("type", "status")
+# The filters a request may give and still be answered from the summed cells:
+# SUMMED_FILTERS, and those that choose no events (an order, a date rule
+# without dates). `updated_since` chooses the events changed since a moment,
+# which the cells do not know.
+CELL_FILTERS = frozenset(SUMMED_FILTERS) | (NOT_NARROWING - {"updated_since"})
 
 # A selection narrowed to a tile: the events with a point in the tile's box,
 # widened by a margin (the index finds them), or the summed cells of the
@@ -532,12 +537,10 @@ def summed_cells(
     filters apply as they do to the events.
     """
     data = filterset.form.cleaned_data
-    narrowing = set(NOT_NARROWING) - {"updated_since"}
     if any(
-        value not in (None, "", [])
-        for name, value in data.items()
-        if name not in narrowing and name not in SUMMED_FILTERS
-    ):
+        value not in (None, "", []) for name, value in data.items()
+        if name not in CELL_FILTERS
+    ):  # fmt: skip
         return None
     summed = TileCell.objects.visible_to(user)
     for name in SUMMED_FILTERS:
@@ -587,7 +590,7 @@ class FiltersRefused(Exception):
         self.errors = errors
 
 
-# Selections shared by the requests filtered by nothing but SUMMED_FILTERS,
+# Selections shared by the requests filtered by nothing but CELL_FILTERS,
 # per reader's view and those filters' values (selection): at most this many
 # in a process, the oldest dropped first.
 SELECTIONS_KEPT = 64
@@ -600,13 +603,13 @@ def selection(request: HttpRequest) -> Selection:
     and, when the filters allow, their summed cells (Selection); raises
     FiltersRefused with the filter set's errors.
 
-    A request filtered by nothing but SUMMED_FILTERS (the map's own tiles:
-    no filter, a type, a status) shares its selection with every request of
-    the same reader's view and values, kept in the process: those filters
-    compare columns of the event's row with the values given, so the same
-    values always give the same SQL, which is then compiled once rather than
-    for every tile. The other filters (places and areas looked up, moments)
-    are made and compiled for each request.
+    A request filtered by nothing but CELL_FILTERS (the map's own tiles:
+    no filter, a type, a status, an order) shares its selection with every
+    request of the same reader's view and values, kept in the process: those
+    filters compare columns of the event's row with the values given, or
+    order, so the same values always give the same SQL, which is then
+    compiled once rather than for every tile. The other filters (places and
+    areas looked up, moments) are made and compiled for each request.
     """
     key = _selection_key(request)
     found = _selections.get(key) if key is not None else None
@@ -628,14 +631,21 @@ def selection(request: HttpRequest) -> Selection:
 
 def _selection_key(request: HttpRequest) -> tuple | None:
     """The reader's view and the filters' values, when the request has no
-    filters but SUMMED_FILTERS; None otherwise. Each filter reads the query
+    filters but CELL_FILTERS; None otherwise. Each filter reads the query
     parameter of its own name (tests/test_tiles.py)."""
     given = sorted(name for name in request.GET if name in EventFilterSet.base_filters)
-    if any(name not in SUMMED_FILTERS for name in given):
+    if any(name not in CELL_FILTERS for name in given):
         return None
-    # The same values in any order, or repeated, select the same events.
+    # The same types or statuses in any order, or repeated, select the same
+    # events; of the others the last value given counts, so order is kept.
     values = tuple(
-        (name, tuple(sorted(set(request.GET.getlist(name))))) for name in given
+        (
+            name,
+            tuple(sorted(set(request.GET.getlist(name))))
+            if name in SUMMED_FILTERS
+            else tuple(request.GET.getlist(name)),
+        )
+        for name in given
     )
     return readers_view(request.user), values
 

@@ -361,6 +361,49 @@ def test_the_kept_selections_are_the_most_recently_used(monkeypatch) -> None:
     assert tiles.selection(tile_request(anonymous)) is not plain
 
 
+# A value for every filter (the demo's places, actors and agreement).
+def filter_values() -> dict[str, str]:
+    from events.models import Actor, Agreement
+
+    return {
+        "start": "2023", "end": "2023-03-19", "type": "battle", "status": "draft",
+        "actor": str(Actor.objects.get(name="Ali Shamkhani").pk), "role": "target",
+        "country": "IRQ", "location": str(Location.objects.get(code="IQ-KR").pk),
+        "bbox": "44,33,45,34", "near": "33.34,44.40,10", "q": "Shamkhani",
+        "agreement": str(Agreement.objects.get().pk), "acled_id": "IRQ91001",
+        "ucdp_id": "554433", "gdelt_id": "1100220033",
+        "updated_since": "2024-01-01T00:00:00Z", "awaiting_review": "true",
+        "sort": "newest", "date_rule": "starts",
+    }  # fmt: skip
+
+
+def test_a_selection_is_shared_exactly_when_its_cells_are_summed(editor) -> None:
+    # One rule (tiles.CELL_FILTERS) decides both: a request answered from the
+    # summed cells shares its compiled selection, any other is made anew.
+    values = filter_values()
+    assert set(values) == set(tiles.EventFilterSet.base_filters)
+    for name in values:
+        for given in ({name: values[name]}, {name: values[name], "sort": "oldest"}):
+            request = tile_request(editor, **given)
+            filterset = tiles.filtered_events(request)
+            assert filterset.is_valid(), (given, filterset.errors)
+            summed = tiles.summed_cells(filterset, editor)
+            shared = tiles._selection_key(request)
+            assert (summed is not None) == (shared is not None), given
+    ordered = tiles.filtered_events(tile_request(editor, sort="newest", type="battle"))
+    assert ordered.is_valid()
+    assert tiles.summed_cells(ordered, editor) is not None
+
+
+def test_the_last_order_given_is_the_one_kept() -> None:
+    tiles._selections.clear()
+    anonymous = AnonymousUser()
+    newest = tiles.selection(tile_request(anonymous, sort=["oldest", "newest"]))
+    oldest = tiles.selection(tile_request(anonymous, sort=["newest", "oldest"]))
+    assert newest is not oldest
+    assert tiles.selection(tile_request(anonymous, sort=["oldest", "newest"])) is newest
+
+
 @pytest.mark.parametrize("persona", ["anonymous", "editor"])
 @pytest.mark.parametrize("params", [{}, {"type": "battle"}, {"country": "IRQ"}])
 def test_a_shared_selection_gives_each_tile_its_own_statement(
