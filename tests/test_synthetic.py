@@ -446,3 +446,35 @@ def test_a_row_without_its_target_fails_the_load_naming_its_key() -> None:
     Participant.objects.filter(actor_id=10**9).delete()
     assert generator.restore_dropped() == 1
     assert schema() == before
+
+
+def statistics_of(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_statistic WHERE starelid = %s::regclass", [table]
+        )
+        return cursor.fetchone()[0]
+
+
+def test_a_long_load_analyzes_its_tables_as_they_double(monkeypatch) -> None:
+    # The triggers' plans, kept by each session, are made again with the
+    # statistics; a load that never analyzed would keep the first batch's.
+    analyzed_at = []
+    done = [0]
+    analyze = generator.analyze_written
+
+    def counted() -> None:
+        analyzed_at.append(done[0])
+        analyze()
+
+    def progress(count: int) -> None:
+        done[0] = count
+
+    monkeypatch.setattr(generator, "analyze_written", counted)
+    generator.generate(
+        count=400, seed=8, batch_size=10, progress=progress, analyze=False
+    )
+    # After the first commit (ten batches), then each time the load doubled.
+    assert analyzed_at == [100, 200, 400]
+    for model in generator.WRITTEN_MODELS + generator.SUMMED_MODELS:
+        assert statistics_of(model._meta.db_table) > 0, model
