@@ -229,6 +229,31 @@ def streamed_rows(
                     rows.execute("ROLLBACK")
 
 
+def in_forms(queryset: QuerySet, form: Callable[[object], object | None]) -> QuerySet:
+    """
+    `queryset` with each condition for which `form(condition)` gives another
+    form (an expression filtered on) in that form; as it is if none does.
+    """
+
+    def rewrite(node: WhereNode) -> bool:
+        changed = False
+        for index, child in enumerate(node.children):
+            if isinstance(child, WhereNode):
+                changed |= rewrite(child)
+                continue
+            # Filtered on, an expression is the left side of `= true`.
+            lhs = getattr(child, "lhs", None)
+            condition = form(lhs) if lhs is not None else None
+            if condition is not None:
+                child = node.children[index] = copy.copy(child)
+                child.lhs = condition
+                changed = True
+        return changed
+
+    result = queryset._chain()
+    return result if rewrite(result.query.where) else queryset
+
+
 def walked(queryset: QuerySet) -> QuerySet:
     """
     A sliced queryset with each condition that has a form for reading its
@@ -240,23 +265,27 @@ def walked(queryset: QuerySet) -> QuerySet:
         return queryset
     rows = query.high_mark
 
-    def walk(node: WhereNode) -> bool:
-        changed = False
-        for index, child in enumerate(node.children):
-            if isinstance(child, WhereNode):
-                changed |= walk(child)
-                continue
-            # Filtered on, an expression is the left side of `= true`.
-            form = getattr(getattr(child, "lhs", None), "for_rows", None)
-            condition = form(rows) if form else None
-            if condition is not None:
-                child = node.children[index] = copy.copy(child)
-                child.lhs = condition
-                changed = True
-        return changed
+    def form(condition: object) -> object | None:
+        for_rows = getattr(condition, "for_rows", None)
+        return for_rows(rows) if for_rows else None
 
-    result = queryset._chain()
-    return result if walk(result.query.where) else queryset
+    return in_forms(queryset, form)
+
+
+def conditions_tested_on_rows(queryset: QuerySet) -> QuerySet:
+    """
+    `queryset` with each condition that has a form PostgreSQL tests on the
+    rows it reads rather than through an index of its own (`tested()`:
+    events/models.py's Published) in that form: for a statement whose rows
+    another index finds, a few thousand at most, where a bitmap of every
+    row such a condition holds costs more than testing it on those.
+    """
+
+    def form(condition: object) -> object | None:
+        tested = getattr(condition, "tested", None)
+        return tested() if tested else None
+
+    return in_forms(queryset, form)
 
 
 def narrowed(queryset: QuerySet) -> QuerySet:
@@ -288,6 +317,10 @@ def narrowed(queryset: QuerySet) -> QuerySet:
         base.filter(part).order_by(*rest).values("pk")[: query.high_mark]
         for part in annotation.parts()
     )
+    # The second part's events are found by event_period_idx, a few
+    # thousand at most: a condition that holds most events (published) is
+    # tested on those, not read from an index of its own.
+    second = conditions_tested_on_rows(second)
     result = base.filter(pk__in=first.union(second, all=True))
     result.query.set_limits(query.low_mark, query.high_mark)
     return result
