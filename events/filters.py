@@ -548,6 +548,24 @@ class VagueIn(PeriodSQL):
         outside = Q(PeriodSQL(f"({' OR '.join(edges)})", params))
         return within, outside
 
+    def implied_by_within(self, condition: object) -> bool:
+        """
+        Whether the first of `parts()` implies `condition`: the window's own
+        condition (overlapping) for the same window, which the part then
+        goes without (queries.narrowed). PostgreSQL multiplies the
+        estimates of conditions as if each told something new: the window's
+        overlap, the part's containment and both start-date bounds, which
+        say one thing, made it expect a twentieth of the window's events
+        (33,913 of 183,005 for 2023 at a million), and a fifth of that with
+        a type or an area, so it read them all and sorted them rather than
+        walk the date index: 130-230 ms for `start=2023&type=battle` and
+        `bbox&start=2023`, under 5 ms walked.
+        """
+        return isinstance(condition, Overlapping) and condition.window == (
+            self.first,
+            self.last,
+        )
+
 
 def vague_in(first: datetime.date | None, last: datetime.date | None) -> VagueIn:
     """Whether an event's period, widened to its precision, reaches outside
@@ -1072,7 +1090,9 @@ class RevisionFilterSet(FilterSet):
         fields: list[str] = []
 
 
-def overlapping(first: datetime.date | None, last: datetime.date | None) -> PeriodSQL:
+def overlapping(
+    first: datetime.date | None, last: datetime.date | None
+) -> "Overlapping":
     """
     Events whose range, widened to its precision, shares a day with first to
     last (None: unbounded). Both ends in one range condition, which
@@ -1090,7 +1110,7 @@ def overlapping(first: datetime.date | None, last: datetime.date | None) -> Peri
     """
     condition = "{period} && daterange(%s::date, %s::date, '[]')"
     if first is None:
-        return PeriodSQL(condition, [first, last])
+        return Overlapping(condition, [first, last], window=(first, last))
     # The subquery's own events_event: inside it, the name is its table.
     # "+ 0": min() of an indexed column becomes a walk of that index in
     # order, testing each event until one holds the day (800,000 of them).
@@ -1098,10 +1118,25 @@ def overlapping(first: datetime.date | None, last: datetime.date | None) -> Peri
         f"(SELECT LEAST(%s::date, min(start_date + 0)) FROM events_event "
         f"WHERE {EFFECTIVE_PERIOD} @> daterange(%s::date - 1, %s::date, '[]'))"
     )
-    return PeriodSQL(
+    return Overlapping(
         f"({condition} AND {{start}} >= {earliest})",
         [first, last, first, first, first],
+        window=(first, last),
     )
+
+
+class Overlapping(PeriodSQL):
+    """overlapping()'s condition, which knows its window (first, last)."""
+
+    def __init__(
+        self,
+        template: str,
+        params: list,
+        *,
+        window: tuple[datetime.date | None, datetime.date | None],
+    ) -> None:
+        super().__init__(template, params)
+        self.window = window
 
 
 @dataclass(frozen=True)

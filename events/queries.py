@@ -16,7 +16,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q, QuerySet
-from django.db.models.sql.where import WhereNode
+from django.db.models.sql.where import AND, WhereNode
 from psycopg import pq
 from psycopg.abc import Buffer
 from psycopg.adapt import Loader
@@ -254,6 +254,32 @@ def in_forms(queryset: QuerySet, form: Callable[[object], object | None]) -> Que
     return result if rewrite(result.query.where) else queryset
 
 
+def without(queryset: QuerySet, implied: Callable[[object], bool]) -> QuerySet:
+    """
+    `queryset` without the conditions (expressions filtered on) that
+    `implied(condition)` says the conditions to be added imply, among those
+    all of which must hold (not under an OR or a NOT); as it is if none is.
+    """
+
+    def drop(node: WhereNode) -> bool:
+        if node.negated or node.connector != AND:
+            return False
+        kept = [
+            child
+            for child in node.children
+            if isinstance(child, WhereNode) or not implied(getattr(child, "lhs", None))
+        ]
+        changed = len(kept) < len(node.children)
+        node.children = kept
+        for child in kept:
+            if isinstance(child, WhereNode):
+                changed |= drop(child)
+        return changed
+
+    result = queryset._chain()
+    return result if drop(result.query.where) else queryset
+
+
 def walked(queryset: QuerySet) -> QuerySet:
     """
     A sliced queryset with each condition that has a form for reading its
@@ -313,10 +339,12 @@ def narrowed(queryset: QuerySet) -> QuerySet:
     base = queryset._chain()
     base.query.clear_limits()
     rest = query.order_by[1:]
-    first, second = (
-        base.filter(part).order_by(*rest).values("pk")[: query.high_mark]
-        for part in annotation.parts()
-    )
+    within, outside = annotation.parts()
+    # The first part implies the window's own condition: without it, its
+    # estimate counts the window once (`implied_by_within`).
+    precise = without(base, annotation.implied_by_within)
+    first = precise.filter(within).order_by(*rest).values("pk")[: query.high_mark]
+    second = base.filter(outside).order_by(*rest).values("pk")[: query.high_mark]
     # The second part's events are found by event_period_idx, a few
     # thousand at most: a condition that holds most events (published) is
     # tested on those, not read from an index of its own.

@@ -9,16 +9,18 @@ import itertools
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from events.filters import EventFilterSet
+from events.filters import EventFilterSet, VagueIn, overlapping
 from events.models import Event, Published
 from events.queries import (
     conditions_tested_on_rows,
     first_rows_apart,
     narrowed,
     rows_after,
+    without,
 )
 from tests.conftest import make_event
 
@@ -187,3 +189,38 @@ def test_an_editors_window_has_no_status_to_test(unpublished, editor) -> None:
         pks = [e.pk for e in narrowed(events[:200])]
     assert "IS TRUE" not in queries.captured_queries[0]["sql"]
     assert Event.objects.filter(pk__in=pks).exclude(status="published").exists()
+
+
+@pytest.mark.parametrize("window", WINDOWS)
+def test_the_precise_part_goes_without_the_windows_own_condition(
+    spread, window: str
+) -> None:
+    filterset = EventFilterSet(data=QueryDict(window))
+    assert filterset.is_valid()
+    events = filterset.order().apply(filterset.qs)
+    with CaptureQueriesContext(connection) as queries:
+        list(narrowed(events[:5]))
+    (sql,) = [query["sql"] for query in queries.captured_queries]
+    outer, parts = sql.split(" IN (", 1)
+    within, outside = parts.split("UNION ALL")
+    # The overlap (&&) is the window's own condition; the parts test
+    # containment (<@) and the days at its ends (@>).
+    assert "&&" in outer and "&&" in outside
+    assert "&&" not in within and "<@" in within
+
+
+def test_only_a_condition_that_must_hold_is_left_out(spread) -> None:
+    first, last = datetime.date(2032, 6, 1), datetime.date(2032, 6, 30)
+    window = overlapping(first, last)
+    vague = VagueIn(first, last)
+    events = Event.objects.filter(window)
+    assert "&&" not in str(without(events, vague.implied_by_within).query)
+    # Under an OR or a NOT, leaving it out would change the answer.
+    for kept in (
+        Event.objects.filter(Q(window) | Q(title="")),
+        Event.objects.exclude(window),
+    ):
+        assert without(kept, vague.implied_by_within) is kept
+    # Another window's condition is not implied.
+    other = Event.objects.filter(overlapping(first, last + datetime.timedelta(1)))
+    assert without(other, vague.implied_by_within) is other
