@@ -302,9 +302,10 @@ def conditions_tested_on_rows(queryset: QuerySet) -> QuerySet:
     """
     `queryset` with each condition that has a form PostgreSQL tests on the
     rows it reads rather than through an index of its own (`tested()`:
-    events/models.py's Published) in that form: for a statement whose rows
-    another index finds, a few thousand at most, where a bitmap of every
-    row such a condition holds costs more than testing it on those.
+    events/models.py's Published, events/filters.py's Overlapping) in that
+    form: for a statement whose rows another index finds, a few thousand at
+    most, where a bitmap of every row such a condition holds costs more
+    than testing it on those.
     """
 
     def form(condition: object) -> object | None:
@@ -346,8 +347,8 @@ def narrowed(queryset: QuerySet) -> QuerySet:
     first = precise.filter(within).order_by(*rest).values("pk")[: query.high_mark]
     second = base.filter(outside).order_by(*rest).values("pk")[: query.high_mark]
     # The second part's events are found by event_period_idx, a few
-    # thousand at most: a condition that holds most events (published) is
-    # tested on those, not read from an index of its own.
+    # thousand at most: the conditions that hold most events (published,
+    # the window's own) are tested on those, not read from an index each.
     second = conditions_tested_on_rows(second)
     result = base.filter(pk__in=first.union(second, all=True))
     result.query.set_limits(query.low_mark, query.high_mark)
