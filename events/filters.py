@@ -1281,6 +1281,16 @@ def within_boundary(geometry: GEOSGeometry) -> Q:
     alone, which PostGIS measures to every edge for each event (ten times
     the time), and with estimates the planner can trust: those of a
     distance to a boundary were a few hundredths of the events found.
+
+    The second test is a CASE, which PostgreSQL takes to hold half the
+    events the buffer holds (about what a boundary fills of its box: 18,408
+    of the 34,599 events of 2023 in the Kurdistan Region's box at a
+    million). As plain conditions, each test's box (`&&`, the boundary's
+    and the buffer's, nearly the same) was estimated apart and the shares
+    multiplied: a four-hundredth of the events where there are a twentieth,
+    so that PostgreSQL read every event of the box in a date window and
+    sorted them (24,470 heap blocks, 250-400 ms for `location&start=2023`)
+    rather than walk the date index (10-20 ms).
     """
     near = Q(point__dwithin=(geometry, BOUNDARY_TOLERANCE_DEGREES))
     if not geometry.valid:
@@ -1288,7 +1298,12 @@ def within_boundary(geometry: GEOSGeometry) -> Q:
     # GEOS draws a buffer's rounded corners with chords inside the circle,
     # less than 2% of the distance inside: twice the distance holds it all.
     wider = geometry.buffer(2 * BOUNDARY_TOLERANCE_DEGREES)
-    return Q(point__intersects=wider) & (Q(point__intersects=geometry) | near)
+    inside = Case(
+        When(Q(point__intersects=geometry) | near, then=True),
+        default=False,
+        output_field=BooleanField(),
+    )
+    return Q(point__intersects=wider) & Q(inside)
 
 
 def search_query(text: str) -> SearchQuery:
