@@ -615,8 +615,8 @@ class Published(Expression):
     who see published events only, as `status = 'published'`, which
     event_published_start_idx's predicate matches. `tested()`: the same
     condition in a form no index answers, for a statement that reads a few
-    thousand events by another index (queries.conditions_tested_on_rows). There,
-    PostgreSQL took a bitmap of every published event from
+    thousand events by another index (queries.conditions_tested_on_rows).
+    There, PostgreSQL took a bitmap of every published event from
     event_status_start_idx (920,140 at a million, 40-60 ms) to AND with
     the other index's, as it saves testing the area filters (costly by
     their functions' cost) on the unpublished tenth; the form keeps its
