@@ -16,7 +16,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q, QuerySet
-from django.db.models.sql.where import WhereNode
+from django.db.models.sql.where import AND, WhereNode
 from psycopg import pq
 from psycopg.abc import Buffer
 from psycopg.adapt import Loader
@@ -229,6 +229,57 @@ def streamed_rows(
                     rows.execute("ROLLBACK")
 
 
+def in_forms(queryset: QuerySet, form: Callable[[object], object | None]) -> QuerySet:
+    """
+    `queryset` with each condition for which `form(condition)` gives another
+    form (an expression filtered on) in that form; as it is if none does.
+    """
+
+    def rewrite(node: WhereNode) -> bool:
+        changed = False
+        for index, child in enumerate(node.children):
+            if isinstance(child, WhereNode):
+                changed |= rewrite(child)
+                continue
+            # Filtered on, an expression is the left side of `= true`.
+            lhs = getattr(child, "lhs", None)
+            condition = form(lhs) if lhs is not None else None
+            if condition is not None:
+                child = node.children[index] = copy.copy(child)
+                child.lhs = condition
+                changed = True
+        return changed
+
+    result = queryset._chain()
+    return result if rewrite(result.query.where) else queryset
+
+
+def without(queryset: QuerySet, implied: Callable[[object], bool]) -> QuerySet:
+    """
+    `queryset` without the conditions (expressions filtered on) that
+    `implied(condition)` says the conditions to be added imply, among those
+    all of which must hold (not under an OR or a NOT); as it is if none is.
+    """
+
+    def drop(node: WhereNode) -> bool:
+        if node.negated or node.connector != AND:
+            return False
+        kept = [
+            child
+            for child in node.children
+            if isinstance(child, WhereNode) or not implied(getattr(child, "lhs", None))
+        ]
+        changed = len(kept) < len(node.children)
+        node.children = kept
+        for child in kept:
+            if isinstance(child, WhereNode):
+                changed |= drop(child)
+        return changed
+
+    result = queryset._chain()
+    return result if drop(result.query.where) else queryset
+
+
 def walked(queryset: QuerySet) -> QuerySet:
     """
     A sliced queryset with each condition that has a form for reading its
@@ -240,23 +291,28 @@ def walked(queryset: QuerySet) -> QuerySet:
         return queryset
     rows = query.high_mark
 
-    def walk(node: WhereNode) -> bool:
-        changed = False
-        for index, child in enumerate(node.children):
-            if isinstance(child, WhereNode):
-                changed |= walk(child)
-                continue
-            # Filtered on, an expression is the left side of `= true`.
-            form = getattr(getattr(child, "lhs", None), "for_rows", None)
-            condition = form(rows) if form else None
-            if condition is not None:
-                child = node.children[index] = copy.copy(child)
-                child.lhs = condition
-                changed = True
-        return changed
+    def form(condition: object) -> object | None:
+        for_rows = getattr(condition, "for_rows", None)
+        return for_rows(rows) if for_rows else None
 
-    result = queryset._chain()
-    return result if walk(result.query.where) else queryset
+    return in_forms(queryset, form)
+
+
+def conditions_tested_on_rows(queryset: QuerySet) -> QuerySet:
+    """
+    `queryset` with each condition that has a form PostgreSQL tests on the
+    rows it reads rather than through an index of its own (`tested()`:
+    events/models.py's Published, events/filters.py's Overlapping) in that
+    form: for a statement whose rows another index finds, a few thousand at
+    most, where a bitmap of every row such a condition holds costs more
+    than testing it on those.
+    """
+
+    def form(condition: object) -> object | None:
+        tested = getattr(condition, "tested", None)
+        return tested() if tested else None
+
+    return in_forms(queryset, form)
 
 
 def narrowed(queryset: QuerySet) -> QuerySet:
@@ -284,10 +340,16 @@ def narrowed(queryset: QuerySet) -> QuerySet:
     base = queryset._chain()
     base.query.clear_limits()
     rest = query.order_by[1:]
-    first, second = (
-        base.filter(part).order_by(*rest).values("pk")[: query.high_mark]
-        for part in annotation.parts()
-    )
+    within, outside = annotation.parts()
+    # The first part implies the window's own condition: without it, its
+    # estimate counts the window once (`implied_by_within`).
+    precise = without(base, annotation.implied_by_within)
+    first = precise.filter(within).order_by(*rest).values("pk")[: query.high_mark]
+    second = base.filter(outside).order_by(*rest).values("pk")[: query.high_mark]
+    # The second part's events are found by event_period_idx, a few
+    # thousand at most: the conditions that hold most events (published,
+    # the window's own) are tested on those, not read from an index each.
+    second = conditions_tested_on_rows(second)
     result = base.filter(pk__in=first.union(second, all=True))
     result.query.set_limits(query.low_mark, query.high_mark)
     return result
