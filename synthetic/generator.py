@@ -1279,11 +1279,13 @@ def analyze_written() -> None:
 
 
 def vacuum_analyze() -> None:
-    """Fresh planner statistics and visibility maps after a bulk load or delete."""
+    """Fresh planner statistics and visibility maps after a bulk load or
+    delete: of the tables written and of the sums their triggers keep (the
+    map's tiles read the summed cells)."""
     tables = [
         model._meta.db_table
-        for model in (Event, Participant, Citation, EventRelation, SourceArticle)
-    ] + [Actor._meta.db_table, Location._meta.db_table]
+        for model in [*WRITTEN_MODELS, *SUMMED_MODELS, Actor, Location]
+    ]
     if connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {', '.join(tables)}")
