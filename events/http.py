@@ -36,8 +36,9 @@ class AnonRateThrottle(BaseAnonRateThrottle):
     window. The rate is read per request rather than once at import, so a
     settings override applies. Where the cache is Redis, each request is
     counted in one atomic step on the Redis server (`take_turn` of
-    tracker.cache.RedisCache): requests arriving at once at many processes
-    and servers never pass the limit between them. Other caches count as
+    tracker.cache.RedisCache), on its clock: requests arriving at once at
+    many processes and servers never pass the limit between them, and a
+    server whose clock is off moves no client's window. Other caches count as
     REST framework does, reading the client's requests and then writing them
     back (one machine's processes, where a few requests at once may pass).
     """
@@ -55,11 +56,9 @@ class AnonRateThrottle(BaseAnonRateThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
+        # On the Redis server's clock, which every app server shares.
         self.waiting = take_turn(
-            f"{self.key}:window",
-            now=self.timer(),
-            window=self.duration,
-            limit=self.num_requests,
+            f"{self.key}:window", window=self.duration, limit=self.num_requests
         )
         return self.waiting is None
 

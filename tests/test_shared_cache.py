@@ -273,6 +273,44 @@ def test_a_turn_is_taken_while_the_window_holds_fewer_than_the_limit() -> None:
     store.delete("none")
 
 
+def test_turns_are_timed_by_the_redis_server_s_clock() -> None:
+    store = fail_soft.RedisCache(REDIS_URL, {"KEY_PREFIX": secrets.token_hex(4)})
+    assert store.take_turn("clock", window=0.5, limit=2) is None
+    assert store.take_turn("clock", window=0.5, limit=2) is None
+    wait = store.take_turn("clock", window=0.5, limit=2)
+    assert wait is not None and 0 < wait <= 0.5
+    time.sleep(wait + 0.05)
+    assert store.take_turn("clock", window=0.5, limit=2) is None
+    store.delete("clock")
+
+
+def test_an_app_server_s_clock_moves_no_window(monkeypatch) -> None:
+    # Two app servers an hour apart count the same client's requests in one
+    # window: the Redis server's clock decides, not theirs.
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from events.http import AnonRateThrottle
+
+    store = fail_soft.RedisCache(REDIS_URL, {"KEY_PREFIX": secrets.token_hex(4)})
+    clocks = iter([time.time(), time.time() + 3600, time.time() - 3600])
+
+    class Throttle(AnonRateThrottle):
+        rate = "1/min"
+        cache = store
+
+        def timer(self) -> float:
+            return next(clocks)
+
+    request = RequestFactory().get("/api/v1/events/", REMOTE_ADDR="203.0.113.9")
+    request.user = AnonymousUser()
+    throttles = [Throttle() for _ in range(3)]
+    answers = [throttle.allow_request(request, None) for throttle in throttles]
+    assert answers == [True, False, False]
+    assert 0 < throttles[1].wait() <= 60
+    store.delete(f"{throttles[0].key}:window")
+
+
 def test_turns_taken_at_once_are_each_counted() -> None:
     store = fail_soft.RedisCache(REDIS_URL, {"KEY_PREFIX": secrets.token_hex(4)})
     now = time.time()

@@ -137,9 +137,15 @@ def redis_failures() -> tuple[type[BaseException], ...]:
 # one is recorded only while fewer than the limit remain. Answers the seconds
 # until the oldest request kept leaves the window when the limit is reached,
 # else -1. KEYS[1]: the client's window (a sorted set of request times);
-# ARGV: now, the window's length in seconds, the limit, a unique member.
+# ARGV: now (empty: the Redis server's own clock, which every app server
+# shares, so that their clocks' skew moves no window), the window's length
+# in seconds, the limit, a unique member.
 TAKE_TURN = """
 local now = tonumber(ARGV[1])
+if now == nil then
+    local clock = redis.call('TIME')
+    now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+end
 local window = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
@@ -164,13 +170,14 @@ class RedisCache(FailSoft, RedisCache):
         return redis_failures()
 
     def take_turn(
-        self, key: str, *, now: float, window: float, limit: int
+        self, key: str, *, window: float, limit: int, now: float | None = None
     ) -> float | None:
         """
         Record a request under `key` unless `limit` of them fall within the
         last `window` seconds: None when it is recorded (allowed), else the
         seconds until one leaves the window. Atomic across every process and
         server sharing this Redis; None (allowed) when Redis cannot be reached.
+        Times are the Redis server's clock, unless `now` is given.
         """
         made = self.make_and_validate_key(key)
 
@@ -178,11 +185,10 @@ class RedisCache(FailSoft, RedisCache):
             from redis.exceptions import ResponseError
 
             client = self._cache.get_client(made, write=True)
-            member = f"{now!r}-{secrets.token_hex(4)}"
+            member = secrets.token_hex(8)
+            given = "" if now is None else repr(now)
             try:
-                answer = client.eval(
-                    TAKE_TURN, 1, made, repr(now), window, limit, member
-                )
+                answer = client.eval(TAKE_TURN, 1, made, given, window, limit, member)
             except ResponseError as error:
                 # A server that refuses to write (read-only, out of memory)
                 # counts nothing: the request passes, as when it is away.
