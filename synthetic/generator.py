@@ -1184,14 +1184,19 @@ def rebuilds_after(count: int) -> bool:
     step row by row: a large load, at least as large as the events stored."""
     if count < REBUILD_FROM:
         return False
+    return count >= stored_events()
+
+
+def stored_events() -> int:
+    """The events stored, as the planner estimates them (a count of a large
+    table costs seconds)."""
     with connection.cursor() as cursor:
-        # The planner's estimate: a count of a large table costs seconds.
         cursor.execute(
             "SELECT greatest(reltuples, 0)::bigint FROM pg_class "
             "WHERE oid = %s::regclass",
             [Event._meta.db_table],
         )
-        return count >= cursor.fetchone()[0]
+        return cursor.fetchone()[0]
 
 
 def generate(
@@ -1228,9 +1233,11 @@ def generate(
     if rebuild is None:
         rebuild = rebuilds_after(count)
     done = 0
-    # The tables' statistics follow a long load (analyze_written): after its
-    # first commit, then each time it has doubled.
-    next_analyze = 1
+    # The tables' statistics follow a long load (analyze_written): into an
+    # empty table after its first commit, then each time the table has
+    # doubled; the load's end analyzes (vacuum_analyze) whatever it wrote.
+    stored = stored_events()
+    next_analyze = 2 * stored or 1
     with rebuilt_after(WRITTEN_MODELS) if rebuild else nullcontext():
         while done < count:
             with deferred_cells():
@@ -1254,9 +1261,9 @@ def generate(
                     done += batch.events
                     if progress is not None:
                         progress(done)
-            if done >= next_analyze:
+            if done < count and stored + done >= next_analyze:
                 analyze_written()
-                next_analyze = 2 * done
+                next_analyze = 2 * (stored + done)
     if analyze:
         vacuum_analyze()
     report.seconds = time.monotonic() - started
