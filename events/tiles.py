@@ -634,7 +634,11 @@ def _selection_key(request: HttpRequest) -> tuple | None:
     filters but CELL_FILTERS; None otherwise. Each filter reads the query
     parameter of its own name (tests/test_tiles.py)."""
     given = sorted(name for name in request.GET if name in EventFilterSet.base_filters)
-    if any(name not in CELL_FILTERS for name in given):
+    # A filter given no value filters nothing (`?start=`), as summed_cells
+    # reads it too.
+    if any(
+        name not in CELL_FILTERS and any(request.GET.getlist(name)) for name in given
+    ):
         return None
     # The same types or statuses in any order, or repeated, select the same
     # events; of the others the last value given counts, so order is kept.

@@ -144,8 +144,8 @@ def test_the_parts_give_the_published_readers_whole_order(
     unpublished, window: str
 ) -> None:
     events, whole = published_page(window)
-    assert set(whole) == set(
-        Event.objects.published().filter(pk__in=whole).values_list("id", flat=True)
+    assert not Event.objects.filter(pk__in=whole).exclude(
+        status=Event.Status.PUBLISHED
     )
     assert Event.objects.exclude(status=Event.Status.PUBLISHED).exists()
     for size in (1, 3, 7, len(whole) + 1):
