@@ -144,9 +144,7 @@ def test_the_parts_give_the_published_readers_whole_order(
     unpublished, window: str
 ) -> None:
     events, whole = published_page(window)
-    assert not Event.objects.filter(pk__in=whole).exclude(
-        status=Event.Status.PUBLISHED
-    )
+    assert not Event.objects.filter(pk__in=whole).exclude(status=Event.Status.PUBLISHED)
     assert Event.objects.exclude(status=Event.Status.PUBLISHED).exists()
     for size in (1, 3, 7, len(whole) + 1):
         assert [e.pk for e in narrowed(events[:size])] == whole[:size]
