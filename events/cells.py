@@ -54,6 +54,35 @@ def summed_count(
     than 2^COUNTED_SPAN_BITS cells a side (plus the cells its edges cut), a
     few hundred rows of the cells' unique index.
     """
+    cells = TileCell.objects.using(using).filter(meeting(boxes))
+    return cells.aggregate(count=Sum("count"))["count"] or 0
+
+
+def summed_share(
+    boxes: list[tuple[float, float, float, float]], *, using: str | None = None
+) -> float:
+    """
+    What share of the events with a point the summed cells hold in `boxes`
+    (summed_count, at most about twice the share that has a point in them):
+    their count over that of every cell of zoom 0, which hold each event
+    with a point once. One statement, a few hundred rows of the cells'
+    unique index (237 cells at zoom 0 at a million events, 0.1 ms).
+    """
+    if not boxes:
+        return 0.0
+    held, everywhere = meeting(boxes), Q(zoom=0)
+    counts = (
+        TileCell.objects.using(using)
+        .filter(held | everywhere)
+        .aggregate(
+            held=Sum("count", filter=held), everywhere=Sum("count", filter=everywhere)
+        )
+    )
+    return (counts["held"] or 0) / max(counts["everywhere"] or 0, 1)
+
+
+def meeting(boxes: list[tuple[float, float, float, float]]) -> Q:
+    """The summed cells that meet any of `boxes`, as summed_count counts them."""
     condition = Q()
     for west, south, east, north in boxes:
         first_x, last_x = world_x(west), world_x(east)
@@ -69,5 +98,4 @@ def summed_count(
             cy__gte=first_y >> shift,
             cy__lte=last_y >> shift,
         )
-    cells = TileCell.objects.using(using).filter(condition)
-    return cells.aggregate(count=Sum("count"))["count"] or 0
+    return condition

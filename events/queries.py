@@ -350,7 +350,13 @@ def narrowed(queryset: QuerySet) -> QuerySet:
     # thousand at most: the conditions that hold most events (published,
     # the window's own) are tested on those, not read from an index each.
     second = conditions_tested_on_rows(second)
-    result = base.filter(pk__in=first.union(second, all=True))
+    # Each part holds the conditions, so its rows meet them all: tested
+    # again on those rows, they only made PostgreSQL multiply their
+    # estimates down to a row, and join each to the places by reading
+    # every place (`end=2023-06&near` as CSV, 3 ms of 14).
+    result = base._chain()
+    result.query.where = WhereNode()
+    result = result.filter(pk__in=first.union(second, all=True))
     result.query.set_limits(query.low_mark, query.high_mark)
     return result
 

@@ -20,7 +20,7 @@ from events import filters
 from events.cells import summed_count
 from events.filters import EventFilterSet
 from events.models import Event, Location
-from events.queries import narrowed
+from events.queries import first_rows_apart, narrowed
 from tests.conftest import make_event
 from tests.test_filter_matrix import Params, ids_in_every_format, json_ids, query
 
@@ -186,3 +186,29 @@ def test_a_boundarys_own_test_is_estimated_apart_from_its_buffers(
             point__dwithin=(boundary, filters.BOUNDARY_TOLERANCE_DEGREES)
         )
     )
+
+
+def test_the_areas_share_is_of_every_event_with_a_point(placed) -> None:
+    filterset = EventFilterSet(data=QueryDict("bbox=179,9,180,11"))
+    assert filterset.is_valid(), filterset.errors
+    (areas,) = [
+        child.lhs
+        for child in filterset.qs.query.where.children
+        if isinstance(getattr(child, "lhs", None), filters.InAreas)
+    ]
+    everywhere = Event.objects.exclude(point=None).count()
+
+    assert areas.share() == summed_count([(179.0, 9.0, 180.0, 11.0)]) / everywhere
+    assert 0 < areas.share() < 1
+
+
+def test_a_streams_next_rows_walk_only_areas_that_hold_enough(placed) -> None:
+    # One event of 31 across the antimeridian: a walk finds the first 100
+    # rows within WALKED_EVENTS events, not the next 10,000.
+    filterset = EventFilterSet(data=QueryDict("bbox=179,9,180,11"))
+    assert filterset.is_valid(), filterset.errors
+    events = filterset.order().apply(filterset.qs)
+    first, following, rest = (str(part.query) for part in first_rows_apart(events))
+
+    assert WALKED_FORM in first
+    assert WALKED_FORM not in following and WALKED_FORM not in rest

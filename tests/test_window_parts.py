@@ -206,9 +206,12 @@ def test_the_precise_part_goes_without_the_windows_own_condition(
     outer, parts = sql.split(" IN (", 1)
     within, outside = parts.split("UNION ALL")
     # The overlap (&&) is the window's own condition; the parts test
-    # containment (<@) and the days at its ends (@>).
-    assert "&&" in outer and "&&" in outside
+    # containment (<@) and the days at its ends (@>). The rows of the parts
+    # meet every condition: the outer statement tests none again.
+    assert "&&" in outside
     assert "&&" not in within and "<@" in within
+    tested = outer.split(" WHERE ", 1)[1]
+    assert tested == '"events_event"."id"'
 
 
 def test_only_a_condition_that_must_hold_is_left_out(spread) -> None:
