@@ -762,12 +762,9 @@ def query_dict(params: dict):
 
 def app_ordered(params: dict):
     """The published events the filters select, in the order the API pages them."""
-    from django.contrib.postgres.search import SearchRank
-    from django.db.models import F, FloatField
-    from django.db.models.functions import Cast
 
     from events.api.pagination import BY_RANK
-    from events.filters import EventFilterSet, search_query
+    from events.filters import EventFilterSet, TextRank
     from events.models import Event
 
     filterset = EventFilterSet(
@@ -779,8 +776,7 @@ def app_ordered(params: dict):
     # As EventViewSet.filtered orders and ranks.
     if "q" not in params or order.explicit:
         return events.annotate(**order.annotations).order_by(*order.order_by())
-    rank = Cast(SearchRank(F("search_vector"), search_query(params["q"])), FloatField())
-    return events.annotate(rank=rank).order_by(*BY_RANK.order_by())
+    return events.annotate(rank=TextRank(params["q"])).order_by(*BY_RANK.order_by())
 
 
 def app_statements(params: dict) -> dict[str, tuple[str, list]]:

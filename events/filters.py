@@ -15,10 +15,21 @@ import django_filters
 from django import forms
 from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
 from django.contrib.gis.measure import D
-from django.contrib.postgres.search import SearchQuery
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    When,
+)
 from django.db.models.expressions import Expression
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_filters.fields import MultipleChoiceField
@@ -1309,6 +1320,22 @@ def within_boundary(geometry: GEOSGeometry) -> Q:
 
 def search_query(text: str) -> SearchQuery:
     return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+
+
+class TextRank(Cast):
+    """
+    How well an event's text matches `text` (`q`), as double precision so
+    that the rank a cursor carries compares exactly. No index holds it:
+    every match is ranked and sorted for a page (`sorted_whole`, which
+    queries.narrowed reads).
+    """
+
+    sorted_whole = True
+
+    def __init__(self, text: str) -> None:
+        super().__init__(
+            SearchRank(F("search_vector"), search_query(text)), FloatField()
+        )
 
 
 def near_boxes(near: Near) -> list[Polygon]:

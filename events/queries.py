@@ -327,14 +327,19 @@ def narrowed(queryset: QuerySet) -> QuerySet:
     `?end=2023-06`); each part is a walk of an index in order or a top-N
     sort of a few rows. The same rows: the first N of the whole order are
     among the first N of each part. Its conditions first take their form
-    for its rows (walked).
+    for its rows (walked). One whose order leads with an annotation no index
+    holds (`sorted_whole`) has its ids taken first (ids_first).
     """
     queryset = walked(queryset)
     query = queryset.query
     if query.high_mark is None or not query.order_by:
         return queryset
     leading = query.order_by[0]
-    annotation = isinstance(leading, str) and query.annotations.get(leading)
+    if not isinstance(leading, str):
+        return queryset
+    if getattr(query.annotations.get(leading.lstrip("-")), "sorted_whole", False):
+        return ids_first(queryset)
+    annotation = query.annotations.get(leading)
     if not annotation or not hasattr(annotation, "parts"):
         return queryset
     base = queryset._chain()
@@ -359,6 +364,23 @@ def narrowed(queryset: QuerySet) -> QuerySet:
     result = result.filter(pk__in=first.union(second, all=True))
     result.query.set_limits(query.low_mark, query.high_mark)
     return result
+
+
+def ids_first(queryset: QuerySet) -> QuerySet:
+    """
+    A sliced queryset as `id IN (its rows' ids)`, the ids taken in its order
+    by a statement of their own. For an order no index holds (a text
+    search's rank, `sorted_whole`), every matching row is ranked and sorted
+    for a page; PostgreSQL would also join each to what the output reads
+    (its place and the place's parents, for CSV) before keeping the page.
+    Taken first, the ids need only the conditions and the order, and the
+    output is read for the page's rows alone.
+    """
+    ids = queryset.values("pk")
+    result = queryset._chain()
+    result.query.where = WhereNode()
+    result.query.clear_limits()
+    return result.filter(pk__in=ids)
 
 
 def first_rows_apart(queryset: QuerySet) -> list[QuerySet]:

@@ -2,15 +2,8 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.postgres.search import SearchRank
 from django.db import transaction
-from django.db.models import (
-    F,
-    FloatField,
-    Prefetch,
-    QuerySet,
-)
-from django.db.models.functions import Cast
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -72,7 +65,7 @@ from events.filters import (
     EventFilterSet,
     LocationFilterSet,
     RevisionFilterSet,
-    search_query,
+    TextRank,
 )
 from events.http import CONFLICT, body_etag, mark_revalidate
 from events.models import (
@@ -367,9 +360,7 @@ class EventViewSet(ConditionalMixin, PageMixin, viewsets.ModelViewSet):
                 queryset.annotate(**order.annotations),
                 Ordering(order.name, order.keys),
             )
-        # As double precision, so the rank a cursor carries compares exactly.
-        rank = Cast(SearchRank(F("search_vector"), search_query(text)), FloatField())
-        return queryset.annotate(rank=rank), BY_RANK
+        return queryset.annotate(rank=TextRank(text)), BY_RANK
 
     def list(self, request: Request, *args, **kwargs):
         queryset, ordering = self.filtered(request)

@@ -1,0 +1,162 @@
+"""
+A text search's page by rank (queries.ids_first): its ids are taken first, in
+the order, and the output is read for those rows alone. The same rows in the
+same order as ranking and sorting every match, for every slice, cursor,
+filter beside `q` and format; and the places are joined to the page's rows
+only.
+"""
+
+import csv
+import datetime
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test import Client
+
+from events.api.formats import csv_query
+from events.api.pagination import BY_RANK
+from events.filters import EventFilterSet, TextRank
+from events.models import Event, Location
+from events.queries import first_rows_apart, ids_first, narrowed, rows_after
+from tests.conftest import make_event
+
+pytestmark = pytest.mark.django_db
+
+EVENTS = "/api/v1/events/"
+WORDS = "quarry"
+# Filters beside the search: none, a column, a relation, a window (whose
+# order then leads with its precise events, not the rank) and a place.
+BESIDE = ["", "&type=protest", "&country=IRQ", "&start=2031", "&bbox=40,30,50,40"]
+
+
+@pytest.fixture
+def matches() -> list[Event]:
+    """Events that match the search to different degrees, with ties in rank
+    broken by start date and then id, at places with and without parents."""
+    places = list(Location.objects.filter(code__in=["IRQ", "IRN"]))
+    places += list(Location.objects.filter(parent__isnull=False)[:2])
+    made = []
+    for number in range(24):
+        made.append(
+            make_event(
+                title=" ".join([WORDS] * (1 + number % 4)) + f" {number}",
+                summary="A quarry dispute." if number % 3 else "",
+                event_type="protest" if number % 2 else "battle",
+                start_date=datetime.date(2030 + number % 3, 1 + number % 5, 1),
+                end_date=datetime.date(2030 + number % 3, 1 + number % 5, 2),
+                location=places[number % len(places)],
+                status=Event.Status.PUBLISHED,
+            )
+        )
+    make_event(title="Unrelated", status=Event.Status.PUBLISHED)
+    return made
+
+
+def ranked(query: str) -> tuple[EventFilterSet, object]:
+    filterset = EventFilterSet(data=QueryDict(query))
+    assert filterset.is_valid(), filterset.errors
+    events = filterset.qs.annotate(rank=TextRank(filterset.form.cleaned_data["q"]))
+    return filterset, events.order_by(*BY_RANK.order_by())
+
+
+def test_the_ranks_tie_and_differ(matches) -> None:
+    _, events = ranked(f"q={WORDS}")
+    ranks = list(events.values_list("rank", flat=True))
+    assert len(ranks) == 24
+    assert 1 < len(set(ranks)) < len(ranks)
+
+
+@pytest.mark.parametrize("beside", BESIDE)
+def test_the_page_is_the_whole_order_cut(matches, beside: str) -> None:
+    _, events = ranked(f"q={WORDS}{beside}")
+    whole = list(events.values_list("rank", "start_date", "id"))
+    assert whole
+    ids = [row[2] for row in whole]
+    for size in (1, 5, len(whole) + 1):
+        assert [e.pk for e in narrowed(events[:size])] == ids[:size]
+    # Further on, as a stream's next statement and a cursor's page read.
+    assert [e.pk for e in narrowed(events[2:9])] == ids[2:9]
+    for position, row in enumerate(whole):
+        after = rows_after(events, BY_RANK.keys, row).order_by(*BY_RANK.order_by())
+        assert [e.pk for e in narrowed(after[:3])] == ids[position + 1 :][:3]
+    # And a stream's statements together read every match once, in order.
+    pieces = first_rows_apart(events)
+    assert [e.pk for piece in pieces for e in piece] == ids
+
+
+def test_only_an_order_no_index_holds_takes_its_ids_first(matches) -> None:
+    _, events = ranked(f"q={WORDS}")
+    assert "IN (SELECT" in str(narrowed(events[:5]).query)
+    by_date = events.order_by("start_date", "id")[:5]
+    assert narrowed(by_date) is by_date
+
+
+def joined_rows(sql: str, params: tuple) -> list[int]:
+    """The rows each join with the places produced, by EXPLAIN ANALYZE."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        (plan,) = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)[0]
+    rows = []
+
+    def walk(node: dict) -> list[str]:
+        below = [name for child in node.get("Plans", []) for name in walk(child)]
+        tables = [node.get("Relation Name", ""), *below]
+        joins = "Join" in node["Node Type"] or node["Node Type"] == "Nested Loop"
+        if joins and {"events_location", "events_event"} <= set(tables):
+            rows.append(node["Actual Rows"] * node["Actual Loops"])
+        return tables
+
+    walk(plan["Plan"])
+    return rows
+
+
+def test_the_places_are_joined_to_the_page_alone(matches) -> None:
+    _, events = ranked(f"q={WORDS}")
+    page = narrowed(csv_query(events)[:5])
+    sql, params = page.query.get_compiler(page.db).as_sql()
+    joined = joined_rows(sql, params)
+    assert joined and max(joined) <= 5
+    # Read whole, as before: every match is joined, then the page kept.
+    whole = csv_query(events)[:5]
+    sql, params = whole.query.get_compiler(whole.db).as_sql()
+    assert max(joined_rows(sql, params)) == 24
+    assert list(page) == list(whole)
+
+
+@pytest.mark.parametrize("beside", BESIDE)
+def test_every_format_pages_in_rank_order(client: Client, matches, beside) -> None:
+    query = f"q={WORDS}{beside}"
+    _, events = ranked(query)
+    expected = list(events.values_list("id", flat=True))
+    seen, url = [], f"{EVENTS}?{query}&page_size=4"
+    while url:
+        page = client.get(url).json()
+        seen += [event["id"] for event in page["results"]]
+        url = page["next"]
+    assert seen == expected
+    for fmt, read in [
+        ("csv", lambda text: [int(r["event_id"]) for r in csv.DictReader(text)]),
+        ("geojson", lambda text: [f["id"] for f in json.load(text)["features"]]),
+    ]:
+        response = client.get(f"{EVENTS}?{query}&format={fmt}")
+        assert response.status_code == 200
+        text = io.StringIO(b"".join(response.streaming_content).decode())
+        assert read(text) == expected, fmt
+        # One page of it, as `page_size` cuts a stream.
+        first = client.get(f"{EVENTS}?{query}&format={fmt}&page_size=3")
+        text = io.StringIO(b"".join(first.streaming_content).decode())
+        assert read(text) == expected[:3], fmt
+
+
+def test_ids_first_keeps_the_slice_in_the_ids(matches) -> None:
+    _, events = ranked(f"q={WORDS}")
+    page = ids_first(events[3:6])
+    assert page.query.high_mark is None
+    assert [e.pk for e in page.order_by(*BY_RANK.order_by())] == list(
+        events.values_list("id", flat=True)
+    )[3:6]
