@@ -19,6 +19,7 @@ from django.test import Client
 from events.api.formats import csv_query
 from events.api.pagination import BY_RANK
 from events.filters import EventFilterSet, TextRank
+from events.interop import acled
 from events.models import Event, Location
 from events.queries import first_rows_apart, ids_first, narrowed, rows_after
 from tests.conftest import make_event
@@ -128,6 +129,13 @@ def test_the_places_are_joined_to_the_page_alone(matches) -> None:
     assert list(page) == list(whole)
 
 
+def acled_ids(text: io.StringIO) -> list[int]:
+    return [
+        int(row["event_id_cnty"].removeprefix(acled.OWN_ID_PREFIX))
+        for row in csv.DictReader(text)
+    ]
+
+
 @pytest.mark.parametrize("beside", BESIDE)
 def test_every_format_pages_in_rank_order(client: Client, matches, beside) -> None:
     query = f"q={WORDS}{beside}"
@@ -142,6 +150,7 @@ def test_every_format_pages_in_rank_order(client: Client, matches, beside) -> No
     for fmt, read in [
         ("csv", lambda text: [int(r["event_id"]) for r in csv.DictReader(text)]),
         ("geojson", lambda text: [f["id"] for f in json.load(text)["features"]]),
+        ("acled", acled_ids),
     ]:
         response = client.get(f"{EVENTS}?{query}&format={fmt}")
         assert response.status_code == 200
