@@ -27,7 +27,7 @@ WORLD_BITS = 32
 # to it, migration 0022).
 MERCATOR_LATITUDE = 85.0511287798
 # How many cells a side of a box spans, at most, at the zoom whose summed
-# cells count its events (summed_count): 2^2, a few hundred rows.
+# cells count its events (meeting): 2^2, a few hundred rows.
 COUNTED_SPAN_BITS = 2
 
 
@@ -43,28 +43,14 @@ def world_y(lat: float) -> int:
     return min(max(math.floor(fraction * 2**WORLD_BITS), 0), 2**WORLD_BITS - 1)
 
 
-def summed_count(
-    boxes: list[tuple[float, float, float, float]], *, using: str | None = None
-) -> int:
-    """
-    How many events (of any type and status) the summed cells (TileCell)
-    hold in the cells that meet any of `boxes` (west, south, east, north in
-    degrees): at least as many as have a point in the boxes, and not many
-    more. Each box is counted at the deepest zoom at which it spans no more
-    than 2^COUNTED_SPAN_BITS cells a side (plus the cells its edges cut), a
-    few hundred rows of the cells' unique index.
-    """
-    cells = TileCell.objects.using(using).filter(meeting(boxes))
-    return cells.aggregate(count=Sum("count"))["count"] or 0
-
-
 def summed_share(
     boxes: list[tuple[float, float, float, float]], *, using: str | None = None
 ) -> float:
     """
-    What share of the events with a point the summed cells hold in `boxes`
-    (summed_count, at most about twice the share that has a point in them):
-    their count over that of every cell of zoom 0, which hold each event
+    What share of the events with a point the summed cells hold in the
+    cells that meet any of `boxes` (west, south, east, north in degrees): at
+    least the share that has a point in the boxes, and at most about twice
+    it; their count over that of every cell of zoom 0, which hold each event
     with a point once. One statement, a few hundred rows of the cells'
     unique index (237 cells at zoom 0 at a million events, 0.1 ms).
     """
@@ -82,7 +68,12 @@ def summed_share(
 
 
 def meeting(boxes: list[tuple[float, float, float, float]]) -> Q:
-    """The summed cells that meet any of `boxes`, as summed_count counts them."""
+    """
+    The summed cells that meet any of `boxes`. Each box is counted at the
+    deepest zoom at which it spans no more than 2^COUNTED_SPAN_BITS cells a
+    side (plus the cells its edges cut), a few hundred rows of the cells'
+    unique index.
+    """
     condition = Q()
     for west, south, east, north in boxes:
         first_x, last_x = world_x(west), world_x(east)
