@@ -51,6 +51,7 @@ from events.models import (
     Participant,
     Revision,
     SourceArticle,
+    TestedOnRows,
 )
 
 MAX_ID = 2**63 - 1  # bigint
@@ -1154,10 +1155,8 @@ class Overlapping(PeriodSQL):
         super().__init__(template, params)
         self.window = window
 
-    def tested(self) -> "Overlapping":
-        form = self.copy()
-        form.template = f"({self.template}) IS TRUE"
-        return form
+    def tested(self) -> TestedOnRows:
+        return TestedOnRows(self)
 
 
 @dataclass(frozen=True)

@@ -626,10 +626,9 @@ class Published(Expression):
     output_field = models.BooleanField()
     conditional = True
 
-    def __init__(self, *, indexed: bool = True) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self.status = F("status")
-        self.indexed = indexed
 
     def get_source_expressions(self) -> list:
         return [self.status]
@@ -638,13 +637,23 @@ class Published(Expression):
         (self.status,) = expressions
 
     def as_sql(self, compiler, connection) -> tuple[str, list]:
-        sql, params = compiler.compile(Exact(self.status, Event.Status.PUBLISHED))
-        return (sql if self.indexed else f"(({sql}) IS TRUE)"), params
+        return compiler.compile(Exact(self.status, Event.Status.PUBLISHED))
 
-    def tested(self) -> "Published":
-        form = self.copy()
-        form.indexed = False
-        return form
+    def tested(self) -> "TestedOnRows":
+        return TestedOnRows(self)
+
+
+class TestedOnRows(Func):
+    """
+    A condition as `(condition) IS TRUE`: true for the same rows, in a form
+    no index answers, whose estimate PostgreSQL keeps (it takes `x IS TRUE`
+    to hold where `x` does). What a condition's `tested()` gives
+    (queries.conditions_tested_on_rows).
+    """
+
+    template = "((%(expressions)s) IS TRUE)"
+    output_field = models.BooleanField()
+    conditional = True
 
 
 class EventQuerySet(models.QuerySet):
