@@ -1069,6 +1069,13 @@ def hand_written_statements(params: dict) -> dict[str, tuple[str, list]]:
 # it waits for (closing a stream, cancelling its statement) is left out.
 
 FILTER_PAIR_REPEAT = 3
+# The worst ratios of the sweep, measured again with more turns: the largest
+# of 570 medians of three to five turns is also the one the machine's jitter
+# pushed up most (`start=2023` as CSV: 1.45 in a sweep, 0.97 over fifteen
+# turns of the two statements alone right after), so the figure reported is
+# of the worst measured again.
+FILTER_RECHECKED = 10
+FILTER_RECHECK_REPEAT = 15
 STREAMED_ROWS = 100
 FEATURE_ID = re.compile(rb'\{"type" : "Feature", "id" : (\d+)')
 # Statements under this count as taking this long in the ratio: below it, a
@@ -1784,15 +1791,30 @@ class Bench:
         measured: dict[str, dict[str, list[float]]] = {}
         singles = len(values)
         with page_reader() as conn:
-            for number, (text, params) in enumerate(queries.items()):
+
+            def figures(text: str, export: str, repeat: int) -> list[float]:
+                params = queries[text]
                 app, hand = app_statements(params), hand_written_statements(params)
+                return self.filter_figures(
+                    conn, text, params, export, app[export], hand[export], repeat
+                )
+
+            for number, text in enumerate(queries):
                 repeat = REPEAT if number < singles else FILTER_PAIR_REPEAT
-                measured[text] = {}
-                for export in ("json", "geojson", "csv"):
-                    measured[text][export] = self.filter_figures(
-                        conn, text, params, export, app[export], hand[export], repeat
-                    )
+                measured[text] = {
+                    export: figures(text, export, repeat)
+                    for export in ("json", "geojson", "csv")
+                }
                 print(f"  {text}: {measured[text]}", file=sys.stderr)
+            first_worst = sorted(
+                ((text, export, *found) for text, formats in measured.items()
+                 for export, found in formats.items()),
+                key=lambda entry: -entry[5],
+            )[:FILTER_RECHECKED]  # fmt: skip
+            for text, export, *_ in first_worst:
+                measured[text][export] = figures(text, export, FILTER_RECHECK_REPEAT)
+                print(f"  again {text} as {export}: {measured[text][export]}",
+                      file=sys.stderr)  # fmt: skip
         entries = [
             (text, export, *figures)
             for text, formats in measured.items()
@@ -1805,6 +1827,9 @@ class Bench:
             "columns": ["endpoint_ms", "app_sql_ms", "sql_ms", "app_vs_sql"],
             "slowest": [list(entry) for entry in slowest[:10]],
             "worst_vs_sql": [list(entry) for entry in worst[:10]],
+            # The sweep's worst, as first measured (then again, in `measured`).
+            "first_worst_vs_sql": [list(entry) for entry in first_worst],
+            "recheck_repeat": FILTER_RECHECK_REPEAT,
             "measured": measured,
         }  # fmt: skip
         text, export, endpoint_ms = slowest[0][:3]
