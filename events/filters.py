@@ -952,7 +952,7 @@ class EventFilterSet(FilterSet):
         return queryset
 
     def filter_q(self, queryset, name: str, value: str):
-        return queryset.filter(search_vector=search_query(value))
+        return queryset.filter(TextMatch(value))
 
     def filter_agreement(self, queryset, name: str, value: Agreement):
         signing = value.signing_event_id
@@ -1319,6 +1319,34 @@ def within_boundary(geometry: GEOSGeometry) -> Q:
 
 def search_query(text: str) -> SearchQuery:
     return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+
+
+class TextMatch(Expression):
+    """
+    Whether an event's text matches `text` (`q`): `search_vector @@` the
+    query, which event_search_idx answers with the matching events in no
+    order, so a page of them is every match read and sorted whatever the
+    order (`sorted_whole`, which queries.narrowed reads).
+    """
+
+    output_field = BooleanField()
+    conditional = True
+    sorted_whole = True
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.vector, self.query = F("search_vector"), search_query(text)
+
+    def get_source_expressions(self) -> list:
+        return [self.vector, self.query]
+
+    def set_source_expressions(self, expressions: list) -> None:
+        self.vector, self.query = expressions
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        vector, vector_params = compiler.compile(self.vector)
+        query, query_params = compiler.compile(self.query)
+        return f"{vector} @@ ({query})", [*vector_params, *query_params]
 
 
 class TextRank(Cast):

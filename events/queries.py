@@ -327,21 +327,17 @@ def narrowed(queryset: QuerySet) -> QuerySet:
     `?end=2023-06`); each part is a walk of an index in order or a top-N
     sort of a few rows. The same rows: the first N of the whole order are
     among the first N of each part. Its conditions first take their form
-    for its rows (walked). One whose order leads with an annotation no index
-    holds (`sorted_whole`) has its ids taken first (ids_first).
+    for its rows (walked). Any other whose page is every match sorted
+    (sorted_whole) has its ids taken first (ids_first).
     """
     queryset = walked(queryset)
     query = queryset.query
     if query.high_mark is None or not query.order_by:
         return queryset
     leading = query.order_by[0]
-    if not isinstance(leading, str):
-        return queryset
-    if getattr(query.annotations.get(leading.lstrip("-")), "sorted_whole", False):
-        return ids_first(queryset)
-    annotation = query.annotations.get(leading)
+    annotation = isinstance(leading, str) and query.annotations.get(leading)
     if not annotation or not hasattr(annotation, "parts"):
-        return queryset
+        return ids_first(queryset) if sorted_whole(queryset) else queryset
     base = queryset._chain()
     base.query.clear_limits()
     rest = query.order_by[1:]
@@ -366,6 +362,31 @@ def narrowed(queryset: QuerySet) -> QuerySet:
     return result
 
 
+def sorted_whole(queryset: QuerySet) -> bool:
+    """
+    Whether a page of `queryset` is every matching row read and sorted: its
+    order leads with an annotation no index holds, or one of its conditions
+    is answered by an index that holds no order (`sorted_whole`:
+    events/filters.py's TextRank and TextMatch, the text search's).
+    """
+    query = queryset.query
+    leading = query.order_by[0] if query.order_by else None
+    if isinstance(leading, str):
+        ranked = query.annotations.get(leading.lstrip("-"))
+        if getattr(ranked, "sorted_whole", False):
+            return True
+
+    def found(node: WhereNode) -> bool:
+        return any(
+            found(child)
+            if isinstance(child, WhereNode)
+            else getattr(getattr(child, "lhs", None), "sorted_whole", False)
+            for child in node.children
+        )
+
+    return found(query.where)
+
+
 def ids_first(queryset: QuerySet) -> QuerySet:
     """
     A sliced queryset as `id IN (its rows' ids)`, the ids taken in its order
@@ -374,7 +395,8 @@ def ids_first(queryset: QuerySet) -> QuerySet:
     for a page; PostgreSQL would also join each to what the output reads
     (its place and the place's parents, for CSV) before keeping the page.
     Taken first, the ids need only the conditions and the order, and the
-    output is read for the page's rows alone.
+    output is read for the page's rows alone. (A window's parts take their
+    ids first already.)
     """
     ids = queryset.values("pk")
     result = queryset._chain()

@@ -1,9 +1,9 @@
 """
-A text search's page by rank (queries.ids_first): its ids are taken first, in
-the order, and the output is read for those rows alone. The same rows in the
-same order as ranking and sorting every match, for every slice, cursor,
-filter beside `q` and format; and the places are joined to the page's rows
-only.
+A text search's page (queries.ids_first): its ids are taken first, in the
+order (by rank, or by date when `sort` is given), and the output is read for
+those rows alone. The same rows in the same order as sorting every match,
+for every slice, cursor, filter beside `q`, order and format; and the places
+are joined to the page's rows only.
 """
 
 import csv
@@ -12,7 +12,9 @@ import io
 import json
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.db.models import QuerySet, Value
 from django.http import QueryDict
 from django.test import Client
 
@@ -31,6 +33,12 @@ WORDS = "quarry"
 # Filters beside the search: none, a column, a relation, a window (whose
 # order then leads with its precise events, not the rank) and a place.
 BESIDE = ["", "&type=protest", "&country=IRQ", "&start=2031", "&bbox=40,30,50,40"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    # Each test starts with the anonymous rate limit's count at zero.
+    cache.clear()
 
 
 @pytest.fixture
@@ -56,43 +64,61 @@ def matches() -> list[Event]:
     return made
 
 
-def ranked(query: str) -> tuple[EventFilterSet, object]:
+# The orders a search pages in: by rank, or by date when asked.
+SORTS = ["", "&sort=newest", "&sort=oldest"]
+
+
+def ranked(query: str) -> tuple[QuerySet, tuple]:
+    """The events the query selects in the order the API pages them (as
+    EventViewSet.filtered), and the order's keys."""
     filterset = EventFilterSet(data=QueryDict(query))
     assert filterset.is_valid(), filterset.errors
+    order = filterset.order()
+    if order.explicit:
+        return order.apply(filterset.qs), order.keys
     events = filterset.qs.annotate(rank=TextRank(filterset.form.cleaned_data["q"]))
-    return filterset, events.order_by(*BY_RANK.order_by())
+    return events.order_by(*BY_RANK.order_by()), BY_RANK.keys
 
 
 def test_the_ranks_tie_and_differ(matches) -> None:
-    _, events = ranked(f"q={WORDS}")
+    events, _ = ranked(f"q={WORDS}")
     ranks = list(events.values_list("rank", flat=True))
     assert len(ranks) == 24
     assert 1 < len(set(ranks)) < len(ranks)
 
 
+@pytest.mark.parametrize("sort", SORTS)
 @pytest.mark.parametrize("beside", BESIDE)
-def test_the_page_is_the_whole_order_cut(matches, beside: str) -> None:
-    _, events = ranked(f"q={WORDS}{beside}")
-    whole = list(events.values_list("rank", "start_date", "id"))
+def test_the_page_is_the_whole_order_cut(matches, beside: str, sort: str) -> None:
+    events, keys = ranked(f"q={WORDS}{beside}{sort}")
+    whole = list(events.values_list(*(field for field, _ in keys)))
     assert whole
-    ids = [row[2] for row in whole]
+    ids = [row[-1] for row in whole]
     for size in (1, 5, len(whole) + 1):
         assert [e.pk for e in narrowed(events[:size])] == ids[:size]
     # Further on, as a stream's next statement and a cursor's page read.
     assert [e.pk for e in narrowed(events[2:9])] == ids[2:9]
     for position, row in enumerate(whole):
-        after = rows_after(events, BY_RANK.keys, row).order_by(*BY_RANK.order_by())
+        after = rows_after(events, keys, row).order_by(*events.query.order_by)
         assert [e.pk for e in narrowed(after[:3])] == ids[position + 1 :][:3]
     # And a stream's statements together read every match once, in order.
     pieces = first_rows_apart(events)
     assert [e.pk for piece in pieces for e in piece] == ids
 
 
-def test_only_an_order_no_index_holds_takes_its_ids_first(matches) -> None:
-    _, events = ranked(f"q={WORDS}")
+@pytest.mark.parametrize("sort", SORTS)
+def test_a_search_takes_its_ids_first(matches, sort: str) -> None:
+    events, _ = ranked(f"q={WORDS}{sort}")
     assert "IN (SELECT" in str(narrowed(events[:5]).query)
-    by_date = events.order_by("start_date", "id")[:5]
+
+
+def test_other_pages_are_left_alone(matches) -> None:
+    by_date = Event.objects.order_by("start_date", "id")[:5]
     assert narrowed(by_date) is by_date
+    ranked_without_search = Event.objects.annotate(rank=Value(1.0)).order_by(
+        "-rank", "id"
+    )[:5]
+    assert narrowed(ranked_without_search) is ranked_without_search
 
 
 def joined_rows(sql: str, params: tuple) -> list[int]:
@@ -116,8 +142,9 @@ def joined_rows(sql: str, params: tuple) -> list[int]:
     return rows
 
 
-def test_the_places_are_joined_to_the_page_alone(matches) -> None:
-    _, events = ranked(f"q={WORDS}")
+@pytest.mark.parametrize("sort", SORTS)
+def test_the_places_are_joined_to_the_page_alone(matches, sort: str) -> None:
+    events, _ = ranked(f"q={WORDS}{sort}")
     page = narrowed(csv_query(events)[:5])
     sql, params = page.query.get_compiler(page.db).as_sql()
     joined = joined_rows(sql, params)
@@ -136,10 +163,13 @@ def acled_ids(text: io.StringIO) -> list[int]:
     ]
 
 
+@pytest.mark.parametrize("sort", SORTS)
 @pytest.mark.parametrize("beside", BESIDE)
-def test_every_format_pages_in_rank_order(client: Client, matches, beside) -> None:
-    query = f"q={WORDS}{beside}"
-    _, events = ranked(query)
+def test_every_format_pages_in_order(
+    client: Client, matches, beside: str, sort: str
+) -> None:
+    query = f"q={WORDS}{beside}{sort}"
+    events, _ = ranked(query)
     expected = list(events.values_list("id", flat=True))
     seen, url = [], f"{EVENTS}?{query}&page_size=4"
     while url:
@@ -163,7 +193,7 @@ def test_every_format_pages_in_rank_order(client: Client, matches, beside) -> No
 
 
 def test_ids_first_keeps_the_slice_in_the_ids(matches) -> None:
-    _, events = ranked(f"q={WORDS}")
+    events, _ = ranked(f"q={WORDS}")
     page = ids_first(events[3:6])
     assert page.query.high_mark is None
     assert [e.pk for e in page.order_by(*BY_RANK.order_by())] == list(
