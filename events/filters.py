@@ -942,11 +942,15 @@ class EventFilterSet(FilterSet):
 
     def filter_near(self, queryset, name: str, value: Near):
         # The bounding boxes let the spatial index narrow the candidates; the
-        # distance on the sphere then decides.
+        # distance on the sphere then decides. The boxes are axis-aligned, so
+        # && answers as ST_Intersects would; as an operator of no declared
+        # cost, PostgreSQL tests it on a walk's events before the window's
+        # period (`end=2023-06&near` 5.6 ms a page's walk with ST_Intersects
+        # after the period, 3.5 with && first).
         boxes = near_boxes(value)
         condition = Q()
         for polygon in boxes:
-            condition |= Q(point__intersects=polygon)
+            condition |= Q(point__bboverlaps=polygon)
         condition &= Q(point__distance_lte=(value.point, D(km=value.km)))
         self.areas.append(Area(condition, [polygon.extent for polygon in boxes]))
         return queryset

@@ -218,3 +218,15 @@ def test_a_streams_next_rows_walk_only_areas_that_hold_enough(placed) -> None:
 
     assert WALKED_FORM in first
     assert WALKED_FORM not in following and WALKED_FORM not in rest
+
+
+def test_a_circles_boxes_are_tested_by_the_box_operator(placed) -> None:
+    # The bounding-box operator, which PostgreSQL takes as cheap and tests on
+    # a walk's events before a window's period; ST_Intersects, a function of
+    # high declared cost, came after it (`end=2023-06&near` at a million:
+    # 5.6 ms a walk, 3.5 with && first). The boxes are axis-aligned, so the
+    # answers are the same (test_both_ways_select_the_same_events...).
+    for near in ("36.19,44.01,50", "10,179.9,50"):  # one box, then two
+        sql = page_statement({"near": near, "end": "2023-06"})
+        assert "ST_Intersects" not in sql
+        assert '."point" && ST_GeomFrom' in sql
