@@ -943,10 +943,11 @@ class EventFilterSet(FilterSet):
     def filter_near(self, queryset, name: str, value: Near):
         # The bounding boxes let the spatial index narrow the candidates; the
         # distance on the sphere then decides. The boxes are axis-aligned, so
-        # && answers as ST_Intersects would; as an operator of no declared
-        # cost, PostgreSQL tests it on a walk's events before the window's
-        # period (`end=2023-06&near` 5.6 ms a page's walk with ST_Intersects
-        # after the period, 3.5 with && first).
+        # && (which compares boxes rounded outward, a few metres wider) lets
+        # through what ST_Intersects would and the distance decides the
+        # same; as an operator of no declared cost, PostgreSQL tests it on a
+        # walk's events before the window's period (`end=2023-06&near` 5.6 ms
+        # a page's walk with ST_Intersects after the period, 3.5 with &&).
         boxes = near_boxes(value)
         condition = Q()
         for polygon in boxes:

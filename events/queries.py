@@ -398,11 +398,18 @@ def ids_first(queryset: QuerySet) -> QuerySet:
     output is read for the page's rows alone. (A window's parts take their
     ids first already.)
     """
+    query = queryset.query
     ids = queryset.values("pk")
     result = queryset._chain()
     result.query.where = WhereNode()
     result.query.clear_limits()
-    return result.filter(pk__in=ids)
+    result = result.filter(pk__in=ids)
+    # The ids hold the slice's offset; the page's size stays the statement's
+    # limit, which a stream reads (streamed_rows: its settings, and whether
+    # the rows have run out).
+    if query.high_mark is not None:
+        result.query.set_limits(0, query.high_mark - query.low_mark)
+    return result
 
 
 def first_rows_apart(queryset: QuerySet) -> list[QuerySet]:

@@ -42,6 +42,7 @@ QUERIES: list[Params] = [
     {"near": "36.19,44.01,50", "start": "2022", "end": "2023-06"},
     {"location": "IQ-KR", "sort": "newest"},
     {"bbox": "170,-50,-170,50"},
+    {"near": "10,-179.9,100"},  # two boxes, one each side of the antimeridian
 ]
 
 

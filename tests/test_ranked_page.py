@@ -11,13 +11,16 @@ import datetime
 import io
 import json
 
+import psycopg
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.test import Client
 
+from events import queries
 from events.api.formats import csv_query
 from events.api.pagination import BY_RANK
 from events.filters import EventFilterSet, TextRank
@@ -149,11 +152,8 @@ def test_the_places_are_joined_to_the_page_alone(matches, sort: str) -> None:
     sql, params = page.query.get_compiler(page.db).as_sql()
     joined = joined_rows(sql, params)
     assert joined and max(joined) <= 5
-    # Read whole, as before: every match is joined, then the page kept.
-    whole = csv_query(events)[:5]
-    sql, params = whole.query.get_compiler(whole.db).as_sql()
-    assert max(joined_rows(sql, params)) == 24
-    assert list(page) == list(whole)
+    # The same rows as the statement read whole.
+    assert list(page) == list(csv_query(events)[:5])
 
 
 def acled_ids(text: io.StringIO) -> list[int]:
@@ -195,7 +195,43 @@ def test_every_format_pages_in_order(
 def test_ids_first_keeps_the_slice_in_the_ids(matches) -> None:
     events, _ = ranked(f"q={WORDS}")
     page = ids_first(events[3:6])
-    assert page.query.high_mark is None
-    assert [e.pk for e in page.order_by(*BY_RANK.order_by())] == list(
-        events.values_list("id", flat=True)
-    )[3:6]
+    # The offset is in the ids; the page's size stays the statement's limit.
+    assert (page.query.low_mark, page.query.high_mark) == (0, 3)
+    assert [e.pk for e in page] == list(events.values_list("id", flat=True))[3:6]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_a_searchs_stream_keeps_its_statements_sizes(
+    matches, monkeypatch, settings, sort: str
+) -> None:
+    # As any stream (tests/test_streams.py, test_parallel_workers.py): its
+    # first rows without parallel workers, and no statement after the rows
+    # ran out.
+    settings.BULK_PARALLEL_WORKERS = 3
+    monkeypatch.setattr(queries, "FIRST_ROWS", 5)
+    monkeypatch.setattr(queries, "NEXT_ROWS", 100)
+    events, _ = ranked(f"q={WORDS}{sort}")
+    expected = list(events.values_list("id", flat=True))
+    pieces = queries.first_rows_apart(events)
+    assert [
+        piece.query.high_mark and piece.query.high_mark - piece.query.low_mark
+        for piece in pieces
+    ] == [5, 100, None]
+    statements: list[str] = []
+    stream = psycopg.Cursor.stream
+
+    def counted(cursor, query, *args, **kwargs):
+        statements.append(query)
+        return stream(cursor, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "stream", counted)
+    workers = RawSQL("current_setting('max_parallel_workers_per_gather')", [])
+    rows = list(
+        queries.streamed_rows(
+            events.annotate(workers=workers).values_list("pk", "workers")
+        )
+    )
+    assert [row[0] for row in rows] == expected
+    assert [row[1] for row in rows] == ["0"] * 5 + ["3"] * (len(expected) - 5)
+    # The second statement asked for 100 and found 19: the third is not run.
+    assert len(statements) == 2
