@@ -579,3 +579,17 @@ def add_unrelated_events(world: SharedWorld, count: int) -> None:
     Event.objects.filter(pk__in=[event.pk for event in events]).update(
         updated_at=world.since - datetime.timedelta(days=1)
     )
+
+
+@pytest.fixture
+def streamed_statements(monkeypatch) -> list[str]:
+    """The statements psycopg streams during the test, in order."""
+    statements: list[str] = []
+    stream = psycopg.Cursor.stream
+
+    def counted(cursor, query, *args, **kwargs):
+        statements.append(query)
+        return stream(cursor, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "stream", counted)
+    return statements

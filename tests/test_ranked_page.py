@@ -11,12 +11,10 @@ import datetime
 import io
 import json
 
-import psycopg
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet, Value
-from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.test import Client
 
@@ -28,6 +26,7 @@ from events.interop import acled
 from events.models import Event, Location
 from events.queries import first_rows_apart, ids_first, narrowed, rows_after
 from tests.conftest import make_event
+from tests.test_parallel_workers import WORKERS
 
 pytestmark = pytest.mark.django_db
 
@@ -202,7 +201,7 @@ def test_ids_first_keeps_the_slice_in_the_ids(matches) -> None:
 
 @pytest.mark.parametrize("sort", SORTS)
 def test_a_searchs_stream_keeps_its_statements_sizes(
-    matches, monkeypatch, settings, sort: str
+    matches, monkeypatch, settings, streamed_statements: list[str], sort: str
 ) -> None:
     # As any stream (tests/test_streams.py, test_parallel_workers.py): its
     # first rows without parallel workers, and no statement after the rows
@@ -217,21 +216,12 @@ def test_a_searchs_stream_keeps_its_statements_sizes(
         piece.query.high_mark and piece.query.high_mark - piece.query.low_mark
         for piece in pieces
     ] == [5, 100, None]
-    statements: list[str] = []
-    stream = psycopg.Cursor.stream
-
-    def counted(cursor, query, *args, **kwargs):
-        statements.append(query)
-        return stream(cursor, query, *args, **kwargs)
-
-    monkeypatch.setattr(psycopg.Cursor, "stream", counted)
-    workers = RawSQL("current_setting('max_parallel_workers_per_gather')", [])
     rows = list(
         queries.streamed_rows(
-            events.annotate(workers=workers).values_list("pk", "workers")
+            events.annotate(workers=WORKERS).values_list("pk", "workers")
         )
     )
     assert [row[0] for row in rows] == expected
     assert [row[1] for row in rows] == ["0"] * 5 + ["3"] * (len(expected) - 5)
     # The second statement asked for 100 and found 19: the third is not run.
-    assert len(statements) == 2
+    assert len(streamed_statements) == 2

@@ -11,7 +11,6 @@ import io
 import json
 from collections.abc import Callable
 
-import psycopg
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -165,19 +164,12 @@ def test_the_first_rows_and_the_rest_make_the_whole_stream(
 
 
 def test_a_stream_runs_no_statement_after_its_rows_ran_out(
-    monkeypatch, small_first_rows: None
+    monkeypatch, small_first_rows: None, streamed_statements: list[str]
 ) -> None:
     events = Event.objects.published().order_by("start_date", "id")
     expected = published_ids()
     assert len(expected) > queries.FIRST_ROWS + 1
-    statements: list[str] = []
-    stream = psycopg.Cursor.stream
-
-    def counted(cursor, query, *args, **kwargs):
-        statements.append(query)
-        return stream(cursor, query, *args, **kwargs)
-
-    monkeypatch.setattr(psycopg.Cursor, "stream", counted)
+    statements = streamed_statements
 
     def streamed() -> list[int]:
         statements.clear()
