@@ -207,16 +207,31 @@ def test_a_proposal_wrong_in_any_part_is_not_accepted(resolver: Resolver) -> Non
                                      {"name": "Reuters", "actor_id": None,
                                       "role": "mentioned"}]),
     }  # fmt: skip
+    # What an editor changes, as `--reasons` counts it.
+    parts = {
+        "type": "type", "precision": "date", "date": "date", "end": "date",
+        "place": "place", "no place": "place", "role": "role",
+        "an actor missing": "actor added", "an actor more": "actor removed",
+    }  # fmt: skip
+    article = parse_article("hand-made", TEXT, copy.deepcopy(EXPECTED))
+    assert not score.reasons(article, right, resolver)
     for change, (key, value) in changes.items():
         wrong = copy.deepcopy(right)
         wrong["events"][0][key] = value
         result = scored(wrong, resolver)
         assert (result.accepted, result.events_paired) == (0, 1), change
+        assert score.reasons(article, wrong, resolver) == {parts[change]: 1}, change
 
     elsewhere = copy.deepcopy(right)
     elsewhere["events"][0].update(span(MEETINGS))
     result = scored(elsewhere, resolver)
     assert (result.accepted, result.events_paired) == (0, 1)
+    # Paired with the meetings now, and wrong in every part.
+    assert set(score.reasons(article, elsewhere, resolver)) == {
+        "type", "date", "place", "actor added", "actor removed"}  # fmt: skip
+    nowhere = copy.deepcopy(right)
+    nowhere["events"][0].update(start=0, end=0)
+    assert score.reasons(article, nowhere, resolver) == {"discarded": 1}
 
 
 def test_nothing_suggested_finds_nothing(resolver: Resolver) -> None:

@@ -52,6 +52,7 @@ import gzip
 import re
 import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -740,13 +741,10 @@ def run(articles: list[Article] | None = None) -> Report:
     return Report(scores)
 
 
-def changes(article: Article, suggestions: dict, resolver: Resolver) -> list[str]:
-    """
-    What an editor changes in each proposal not accepted as it is: the part
-    that differs from the event it is paired with, or that it is paired
-    with none; and the events no proposal was paired with.
-    """
-    proposals = suggestions.get("events") or []
+def paired_events(
+    article: Article, proposals: list[dict], resolver: Resolver
+) -> dict[int, int]:
+    """Each proposal paired as pair_proposals pairs it: {proposal: event index}."""
     candidates = []
     for p_index, proposal in enumerate(proposals):
         start, end = proposal.get("start", -1), proposal.get("end", -1)
@@ -758,6 +756,52 @@ def changes(article: Article, suggestions: dict, resolver: Resolver) -> list[str
     for _, _, e_index, p_index in sorted(candidates):
         if p_index not in paired and e_index not in paired.values():
             paired[p_index] = e_index
+    return paired
+
+
+def differences(
+    article: Article, proposal: dict, event: ExpectedEvent, resolver: Resolver
+) -> list[tuple[str, str]]:
+    """
+    What an editor changes in a proposal to make it the event it is paired
+    with, as (part, what): part one of "type", "date", "place", "actor
+    added", "actor removed" and "role"; none when it is accepted as it is.
+    """
+    found = []
+    if proposal.get("event_type") != event.event_type:
+        kind = proposal.get("event_type")
+        found.append(("type", f"type {kind} → {event.event_type}"))
+    date = proposal.get("date") or {}
+    end = suggested_period(date, "end")
+    same_end = end == event.end or (event.end is None and end in (None, event.date))
+    if suggested_period(date) != event.date or not same_end:
+        found.append(("date", f"date {date.get('value')} → {event.date}"))
+    place = proposal.get("place")
+    if not (place and place_matches(event.place, resolver.place(place))):
+        name = (place or {}).get("name")
+        found.append(("place", f"place {name} → {event.place.name}"))
+    got = participants(article, proposal, event, resolver)
+    wanted_roles = dict(event.participants)
+    got_roles = dict(got)
+    for name, role in sorted(got - event.participants):
+        if name in wanted_roles:
+            found.append(("role", f"{name} ({role} → {wanted_roles[name]})"))
+        else:
+            found.append(("actor removed", f"- {name} ({role})"))
+    for name, role in sorted(event.participants - got):
+        if name not in got_roles:
+            found.append(("actor added", f"+ {name} ({role})"))
+    return found
+
+
+def changes(article: Article, suggestions: dict, resolver: Resolver) -> list[str]:
+    """
+    What an editor changes in each proposal not accepted as it is: the part
+    that differs from the event it is paired with, or that it is paired
+    with none; and the events no proposal was paired with.
+    """
+    proposals = suggestions.get("events") or []
+    paired = paired_events(article, proposals, resolver)
     lines = []
     for p_index, proposal in enumerate(proposals):
         quote = (proposal.get("quote") or "")[:80]
@@ -765,29 +809,37 @@ def changes(article: Article, suggestions: dict, resolver: Resolver) -> list[str
             lines.append(f"    discarded: {quote!r}")
             continue
         event = article.events[paired[p_index]]
-        if agreement(article, proposal, event, resolver) == 4:
-            continue
-        lines.append(f"    changed: {quote!r}")
-        if proposal.get("event_type") != event.event_type:
-            kind = proposal.get("event_type")
-            lines.append(f"      type {kind} → {event.event_type}")
-        date = proposal.get("date") or {}
-        if suggested_period(date) != event.date:
-            lines.append(f"      date {date.get('value')} → {event.date}")
-        place = proposal.get("place")
-        if not (place and place_matches(event.place, resolver.place(place))):
-            name = (place or {}).get("name")
-            lines.append(f"      place {name} → {event.place.name}")
-        got = participants(article, proposal, event, resolver)
-        for name, role in sorted(got - event.participants):
-            lines.append(f"      - {name} ({role})")
-        for name, role in sorted(event.participants - got):
-            lines.append(f"      + {name} ({role})")
+        found = differences(article, proposal, event, resolver)
+        if found:
+            lines.append(f"    changed: {quote!r}")
+            lines.extend(f"      {what}" for _, what in found)
     for e_index, event in enumerate(article.events):
         if e_index not in paired.values():
             start, end = event.spans[0]
             lines.append(f"    no proposal: {article.text[start:end][:80]!r}")
     return lines
+
+
+REASONS = ("discarded", "type", "date", "place", "actor added", "actor removed", "role")
+
+
+def reasons(article: Article, suggestions: dict, resolver: Resolver) -> Counter:
+    """
+    How many of the article's proposals an editor discards, and how many
+    need each part changed (a proposal counts once under each part it gets
+    wrong): counts only, nothing of the text.
+    """
+    proposals = suggestions.get("events") or []
+    paired = paired_events(article, proposals, resolver)
+    counted: Counter = Counter()
+    for p_index, proposal in enumerate(proposals):
+        if p_index not in paired:
+            counted["discarded"] += 1
+            continue
+        event = article.events[paired[p_index]]
+        found = differences(article, proposal, event, resolver)
+        counted.update({part for part, _ in found})
+    return counted
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -801,6 +853,11 @@ def main(argv: list[str] | None = None) -> int:
         "--changes",
         action="store_true",
         help="list, for each article, what an editor changes in its proposals",
+    )
+    parser.add_argument(
+        "--reasons",
+        action="store_true",
+        help="count, over all articles, what keeps proposals from acceptance",
     )
     parser.add_argument(
         "--heldout",
@@ -819,6 +876,17 @@ def main(argv: list[str] | None = None) -> int:
     articles = load_all(folder)
     report = run(articles)
     print(report.table(missed=args.missed))
+    if args.reasons:
+        from events.extract import suggest
+
+        resolver = Resolver.from_database()
+        counted: Counter = Counter()
+        for article in articles:
+            found = suggest(article.text, published=article.published_on)
+            counted.update(reasons(article, found, resolver))
+        print(f"\nof {report.proposals} proposals, by what an editor changes:")
+        for part in REASONS:
+            print(f"  {part:<14} {counted[part]:>3}")
     if args.changes:
         from events.extract import suggest
 
