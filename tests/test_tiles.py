@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from events import tile_views, tiles
+from events import queries, tile_views, tiles
 from events.models import Event, Location
 from tests import test_ogc_clients
 from tests.conftest import (
@@ -530,6 +530,38 @@ def test_etag_follows_the_data_version(client: Client) -> None:
         ).status_code
         == 304
     )
+
+
+def test_data_version_is_each_tracked_tables_newest_snapshot(db) -> None:
+    """
+    The database's version function reads what data_version() promises: the
+    newest history snapshot of every tracked table and the newest synthetic
+    event, in that order, from the rows as they are now; and it follows
+    TRACKED_TABLES when created again, as every `migrate` does.
+    """
+    make_event(title="A new statement", status=Event.Status.PUBLISHED)
+    with connection.cursor() as cursor:
+        newest = []
+        for table in queries.TRACKED_TABLES:
+            cursor.execute(f"SELECT max(pgh_id) FROM {table}")
+            newest.append(cursor.fetchone()[0])
+        cursor.execute("SELECT max(id) FROM events_event WHERE is_synthetic")
+        newest.append(cursor.fetchone()[0])
+    assert queries.data_version() == tuple(newest)
+    assert newest[0] is not None  # the event's own snapshot
+    before = queries.data_version()
+    make_event(title="Another statement", status=Event.Status.DRAFT)
+    assert queries.data_version() != before
+    # Fewer tables tracked: the function, created again, reads only those.
+    now = queries.data_version()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(queries, "TRACKED_TABLES", queries.TRACKED_TABLES[:2])
+            queries.create_version_function()
+            assert queries.data_version() == (*now[:2], now[-1])
+    finally:
+        queries.create_version_function()
+    assert len(queries.data_version()) == len(queries.TRACKED_TABLES) + 1
 
 
 # --- round trips on a kept connection ----------------------------------------------
