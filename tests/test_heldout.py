@@ -16,13 +16,18 @@ from tests.devset.score import GOALS, HELDOUT, Report
 pytestmark = pytest.mark.django_db
 
 # Measured when the set was written (2026-12-05), before any rule was changed
-# for it, and again after each of the development set's next rounds (the
-# last on 2026-12-06, with articles 50-55 and the rules on actors the
-# database does not hold, which found one actor more): each goal not met is
-# a strict xfail, so the day it is met the run says so and the mark goes.
+# for it, and again after each of the development set's next rounds. On
+# 2026-12-06 the eight articles whose missed actors were read and answered
+# by rules moved to the development set (56-63) and eight new ones, written
+# without reading the rules, took their place (tests/heldout/README.md);
+# the figures below are of the set as it is since, with the rules of that
+# round (which moved none of them: the same figures without those rules).
+# Each goal not met is a strict xfail, so the day it is met the run says so
+# and the mark goes.
 SHORT_OF_GOAL = {
-    "actors": "actors recall 84.6 % (55/65) against 90 %",
-    "accepted": "2 of 31 proposals (6.5 %) accepted without change against 85 %",
+    "actors": "actors recall 88.5 % (69/78) against 90 %",
+    "places": "places recall 85.7 % (24/28) against 90 %",
+    "accepted": "2 of 41 proposals (4.9 %) accepted without change against 85 %",
 }
 
 

@@ -247,7 +247,7 @@ SEAT_AFTER = re.compile(r"^\s+in\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)\b")
 # "the Komala party", "the Islamic State group".
 NAMED_BY_SUFFIX = re.compile(
     r"\b(?P<name>[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|al-[\w’'-]+)){0,3})\s+"
-    r"(?P<head>party|group|movement|militia|faction|alliance|coalition|bloc)\b"
+    r"(?P<head>party|group|movement|militia|faction|alliance|coalition|bloc|tribe|clan)\b"
 )
 SUFFIX_KINDS = {
     "party": K.POLITICAL_PARTY,
@@ -258,7 +258,50 @@ SUFFIX_KINDS = {
     "group": K.ARMED_GROUP,
     "militia": K.ARMED_GROUP,
     "faction": K.ARMED_GROUP,
+    "tribe": K.ARMED_GROUP,
+    "clan": K.ARMED_GROUP,
 }
+# A tribe or clan as ACLED names its fighters: "the Aqaidat tribe" is the
+# Aqaidat Tribal Militia (the words kept as an alias).
+TRIBAL = frozenset({"tribe", "clan"})
+TRIBAL_MILITIA = "{name} Tribal Militia"
+# "The Hengaw rights group", "the Kurdistan Human Rights Network monitoring
+# group": a body named before what it is, not armed.
+NAMED_BY_DESCRIPTION = re.compile(
+    r"\b(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})\s+"
+    r"(?P<head>(?:human\s+)?rights\s+(?:group|organi[sz]ation|network|monitor|"
+    r"watchdog)|(?:aid|relief|monitoring|advocacy)\s+(?:group|agency|organi[sz]ation)|"
+    r"watchdog)\b"
+)
+# A court written in lower case, named for its seat as the capitalised form
+# is (SEAT_AFTER): "a revolutionary court in Sanandaj" is the Revolutionary
+# Court of Sanandaj.
+COURT_IN = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he)\s+(?P<court>(?:revolutionary|criminal|military|appeals?|civil|"
+    r"special|juvenile|penal|anti-corruption)\s+court)\s+in\s+"
+    r"(?P<seat>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)\b"
+)
+# A local body written in lower case, named with its owner as editors name
+# it: "Kirkuk's provincial council", "the provincial council of Kirkuk" and
+# "the civil defence directorate of the Kurdistan Region" are the Kirkuk
+# Provincial Council and the Kurdistan Region Civil Defence Directorate.
+_LOCAL_BODY = (
+    r"(?:provincial|city|municipal|district|local)\s+council|"
+    r"(?:civil\s+defen[cs]e|security|health|education|water|electricity|police|"
+    r"traffic|counter-terrorism)\s+directorate"
+)
+_BODY_OWNER = r"(?P<owner>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)"
+LOCAL_BODIES = [
+    re.compile(rf"(?<![\w’'-]){_BODY_OWNER}[’']s\s+(?P<body>{_LOCAL_BODY})\b"),
+    re.compile(
+        rf"\b[Tt]he\s+(?P<body>{_LOCAL_BODY})\s+(?:of|in)\s+(?:the\s+)?{_BODY_OWNER}\b"
+    ),
+]
+# Seats of government that speak for it: "the White House said".
+SEATS_OF_GOVERNMENT = {"White House": "US", "Kremlin": "RU"}
+SEAT_OF_GOVERNMENT = re.compile(
+    r"\b(?:[Tt]he\s+)?(?P<seat>" + "|".join(SEATS_OF_GOVERNMENT) + r")\b"
+)
 # What a person is said to be, after a comma: "Ali Akbar Ahmadian, the
 # secretary of…", "Mahsa Amini, a 22-year-old Kurdish woman", "Qassem
 # Soleimani, the commander of…".
@@ -952,12 +995,62 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             + match.start("name")
             + (len(match.group("name")) - len(name))
         )
+        head = match.group("head").casefold()
+        tribal = head in TRIBAL
         found.append(
             _Candidate(
                 start,
                 sentence.start + match.end(),
-                SUFFIX_KINDS[match.group("head").casefold()],
-                name=name,
+                SUFFIX_KINDS[head],
+                name=TRIBAL_MILITIA.format(name=name) if tribal else name,
+                aliases=[f"{name} {head}"] if tribal else [],
+            )
+        )
+    for match in NAMED_BY_DESCRIPTION.finditer(body):
+        parts = _strip_leading(match.group("name")).split()
+        # "the Norway-based Hengaw rights group": what it is, then its name.
+        while parts and parts[0].endswith(LED_SUFFIXES):
+            parts = parts[1:]
+        name = " ".join(parts)
+        if not name or _is_junk(re.findall(r"[^\W_]+", name)) or fold(name) in DEMONYMS:
+            continue
+        start = sentence.start + match.end("name") - len(name)
+        end = sentence.start + match.end()
+        found.append(_Candidate(start, end, K.OTHER, name=name))
+    for match in COURT_IN.finditer(body):
+        court = match.group("court").title()
+        found.append(
+            _Candidate(
+                sentence.start + match.start("court"),
+                # The seat stays a place: where the court sits and rules.
+                sentence.start + match.end("court"),
+                K.GOVERNMENT_BODY,
+                name=f"{court} of {match.group('seat')}",
+            )
+        )
+    for pattern in LOCAL_BODIES:
+        for match in pattern.finditer(body):
+            owner = _strip_leading(match.group("owner"))
+            if not owner or fold(owner) in DEMONYMS:
+                continue
+            found.append(
+                _Candidate(
+                    # The words of the body: its owner stays a place.
+                    sentence.start + match.start("body"),
+                    sentence.start + match.end("body"),
+                    K.GOVERNMENT_BODY,
+                    name=f"{owner} {_title(match.group('body'))}",
+                )
+            )
+    for match in SEAT_OF_GOVERNMENT.finditer(body):
+        seat = match.group("seat")
+        found.append(
+            _Candidate(
+                sentence.start + match.start("seat"),
+                sentence.start + match.end("seat"),
+                K.GOVERNMENT_BODY,
+                name=seat,
+                country=SEATS_OF_GOVERNMENT[seat],
             )
         )
 
@@ -1089,6 +1182,7 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 or DONE_TO_AFTER.match(after)
                 or NOUN_BEFORE.search(before)
                 or PERSON_ACTS_AFTER.match(after)
+                or MEMBER_OF_AFTER.match(after)
                 or (SAID_BEFORE.search(before) and re.match(r"^\s*(?:[.,]|$)", after))
             )
         ):
@@ -1223,6 +1317,8 @@ SAID_BEFORE = re.compile(r",\s+(?:said|says|added|according to)\s+$")
 FIGHTERS_AFTER = re.compile(r"^\s+(?:fighters|militants|militiamen|gunmen)\b")
 # "Hadi al-Amiri, who heads the Badr Organization": only a person is "who".
 WHO_AFTER = re.compile(r"^,\s+who\b")
+# "Dara Qadir Mahmoud of the Patriotic Union of Kurdistan": a person of a body.
+MEMBER_OF_AFTER = re.compile(r"^\s+of\s+the\s+[A-Z]")
 # "34-year-old Lena Hartmann", "Hiwa Rahimi, 24,".
 AGE_BEFORE = re.compile(r"\b\d{1,3}-year-old\s+$")
 AGE_AFTER = re.compile(r"^,\s*\d{1,2}\s*(?:,|\)|and\b|$)")
@@ -1386,6 +1482,14 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
     return found
 
 
+def _title(words_: str) -> str:
+    """ "civil defence directorate" as "Civil Defence Directorate"."""
+    return " ".join(
+        "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
+        for word in words_.split()
+    )
+
+
 def _strip_leading(name: str) -> str:
     """ "The Komala" as "Komala": no sentence opener or demonym in front."""
     parts = name.split()
@@ -1489,6 +1593,17 @@ def _capitalised_runs(tokens: list[Token], text: str) -> list[tuple[int, int]]:
             # Rights and Advocacy", "Committee to Protect Journalists").
             k = j + 1
             headed = any(fold(t.text) in HEAD_KINDS for t in tokens[i : j + 1])
+            if (
+                not headed
+                and j > i
+                and fold(nxt.text) == "of"
+                and k + 1 < len(tokens)
+                and fold(tokens[k + 1].text) == "the"
+                and _person_shape(tokens, i, j)
+            ):
+                # "Dara Qadir Mahmoud of the Patriotic Union of Kurdistan": a
+                # person, then the party, not one name.
+                break
             while (
                 k < len(tokens)
                 and (

@@ -286,7 +286,10 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
     (
         frozenset({T.ARREST}),
         re.compile(
-            _DEFINITE + r"(?:[\w’'-]+\s+){0,2}?(?:arrests?|detentions?|detainees)\b",
+            _DEFINITE + r"(?:[\w’'-]+\s+){0,2}?(?:arrests?|detentions?|detainees)\b"
+            # "six of those held", "the men detained": the people arrested.
+            r"|\b(?:those|the\s+(?:men|women|people|suspects))\s+"
+            r"(?:held|detained|arrested)\b",
             re.IGNORECASE,
         ),
     ),
