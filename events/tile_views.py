@@ -61,16 +61,30 @@ def _tile_response(
     response = TileResponse(body, content_type=MVT_TYPE)
     response.after = after
     response["ETag"] = etag
-    # Editors' tiles hold drafts: only their own browser keeps them.
-    public = not tiles.readers_view(request.user)[0]
-    patch_cache_control(response, public=public, private=not public, max_age=seconds)
+    _keep_for(response, seconds, public=_public_tiles(request))
     return response
 
 
-def _not_modified(request: HttpRequest, etag: str, seconds: int):
+def _public_tiles(request: HttpRequest) -> bool:
+    """Whether any cache may keep the reader's event tiles: not an editor's,
+    which hold drafts and are for their own browser only."""
+    return not tiles.readers_view(request.user)[0]
+
+
+def _keep_for(response: HttpResponse, seconds: int, *, public: bool) -> None:
+    """Who may keep the response (public or private: one directive, never
+    both) and how long."""
+    if public:
+        patch_cache_control(response, public=True, max_age=seconds)
+    else:
+        patch_cache_control(response, private=True, max_age=seconds)
+
+
+def _not_modified(request: HttpRequest, etag: str, seconds: int, *, public: bool):
+    """A 304 when the client holds `etag`, kept as the tile itself would be."""
     response = get_conditional_response(request, etag=etag)
     if response is not None:
-        patch_cache_control(response, max_age=seconds)
+        _keep_for(response, seconds, public=public)
     return response
 
 
@@ -89,7 +103,9 @@ def event_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
     else:
         version, built = tiles.event_tile_with_version(reader, selection, tile)
     etag = f'"{version}"'
-    if response := _not_modified(request, etag, tiles.CLIENT_SECONDS):
+    if response := _not_modified(
+        request, etag, tiles.CLIENT_SECONDS, public=_public_tiles(request)
+    ):
         return response
     if built is None:
         built = tiles.cached_event_tile(selection, tile, version)
@@ -103,13 +119,15 @@ def basemap_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
         return tile
     version = tiles.basemap_tile_version()
     etag = f'"{version}"'
-    if response := _not_modified(request, etag, tiles.BASEMAP_CLIENT_SECONDS):
+    if response := _not_modified(
+        request, etag, tiles.BASEMAP_CLIENT_SECONDS, public=True
+    ):
         return response
     response = HttpResponse(
         tiles.cached_basemap_tile(tile, version), content_type=MVT_TYPE
     )
     response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=tiles.BASEMAP_CLIENT_SECONDS)
+    _keep_for(response, tiles.BASEMAP_CLIENT_SECONDS, public=True)
     return response
 
 
