@@ -1017,42 +1017,34 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
         start = sentence.start + match.end("name") - len(name)
         end = sentence.start + match.end()
         found.append(_Candidate(start, end, K.OTHER, name=name))
-    for match in COURT_IN.finditer(body):
-        court = match.group("court").title()
+
+    def government_body(
+        match: re.Match, group: str, name: str, country: str = ""
+    ) -> None:
+        """A body named `name` at the words of `group` (only those: a seat
+        or an owner beside them stays a place)."""
         found.append(
             _Candidate(
-                sentence.start + match.start("court"),
-                # The seat stays a place: where the court sits and rules.
-                sentence.start + match.end("court"),
+                sentence.start + match.start(group),
+                sentence.start + match.end(group),
                 K.GOVERNMENT_BODY,
-                name=f"{court} of {match.group('seat')}",
+                name=name,
+                country=country,
             )
         )
+
+    for match in COURT_IN.finditer(body):
+        court = match.group("court").title()
+        government_body(match, "court", f"{court} of {match.group('seat')}")
     for pattern in LOCAL_BODIES:
         for match in pattern.finditer(body):
             owner = _strip_leading(match.group("owner"))
-            if not owner or fold(owner) in DEMONYMS:
-                continue
-            found.append(
-                _Candidate(
-                    # The words of the body: its owner stays a place.
-                    sentence.start + match.start("body"),
-                    sentence.start + match.end("body"),
-                    K.GOVERNMENT_BODY,
-                    name=f"{owner} {_title(match.group('body'))}",
-                )
-            )
+            if owner and fold(owner) not in DEMONYMS:
+                named = f"{owner} {_title(match.group('body'))}"
+                government_body(match, "body", named)
     for match in SEAT_OF_GOVERNMENT.finditer(body):
         seat = match.group("seat")
-        found.append(
-            _Candidate(
-                sentence.start + match.start("seat"),
-                sentence.start + match.end("seat"),
-                K.GOVERNMENT_BODY,
-                name=seat,
-                country=SEATS_OF_GOVERNMENT[seat],
-            )
-        )
+        government_body(match, "seat", seat, SEATS_OF_GOVERNMENT[seat])
 
     for first, last in _capitalised_runs(tokens, text):
         acronym = _acronym_after(tokens, last, text)
