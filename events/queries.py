@@ -13,7 +13,7 @@ from typing import NoReturn, TypeVar
 import psycopg
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, transaction
+from django.db import connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q, QuerySet
 from django.db.models.sql.where import AND, WhereNode
@@ -70,7 +70,10 @@ $$"""
 
 def create_version_function(using: str = "default", **kwargs: object) -> None:
     """Create or replace VERSION_FUNCTION after every migration (events/apps.py),
-    so that it follows TRACKED_TABLES and the tables as they are."""
+    so that it follows TRACKED_TABLES and the tables as they are; on the
+    databases migrations are for (a replica has it from its primary)."""
+    if not router.allow_migrate(using, "events"):
+        return
     with connections[using].cursor() as cursor:
         cursor.execute(version_function_sql())
 

@@ -574,6 +574,13 @@ def test_data_version_is_each_tracked_tables_newest_snapshot(db) -> None:
     assert len(queries.data_version()) == len(queries.TRACKED_TABLES) + 1
 
 
+def test_the_version_function_is_not_created_on_a_replica(settings) -> None:
+    # A migrate run against a replica's alias (which the router refuses
+    # migrations) creates nothing there: the replica has it from its primary.
+    settings.REPLICA_ALIASES = [*settings.REPLICA_ALIASES, "replica_elsewhere"]
+    queries.create_version_function(using="replica_elsewhere")
+
+
 # --- round trips on a kept connection ----------------------------------------------
 
 
