@@ -943,6 +943,80 @@ def test_an_actor_is_named_by_its_form(sentence: str, name: str) -> None:
     assert name in names
 
 
+@pytest.mark.parametrize(
+    ("sentence", "not_named", "named"),
+    [
+        # A seat of government as a modifier or before someone's title.
+        ("Kremlin-backed fighters shelled a village near Idlib.", "Kremlin", None),
+        (
+            "A former White House adviser met Fuad Hussein in Baghdad.",
+            "White House",
+            None,
+        ),
+        # A weekday beside a seat or an owner is no part of its name.
+        (
+            "A revolutionary court in Tehran Monday sentenced two men.",
+            "Revolutionary Court of Tehran Monday",
+            "Revolutionary Court of Tehran",
+        ),
+        (
+            "On Sunday Kirkuk's provincial council elected a governor.",
+            "Sunday Kirkuk Provincial Council",
+            "Kirkuk Provincial Council",
+        ),
+        # A state's agency is the state's, no body named "Turkey's".
+        ("Turkey's aid agency sent tents to Duhok.", "Turkey's", None),
+        # A tribe is armed only with its fighters.
+        (
+            "Members of the Shammar tribe held a wedding near Rabia.",
+            "Shammar Tribal Militia",
+            None,
+        ),
+    ],
+)
+def test_a_form_names_no_actor_beyond_its_words(
+    sentence: str, not_named: str, named: str | None
+) -> None:
+    names = {a["name"] for a in suggest(sentence, published=D(2025, 1, 16))["actors"]}
+    assert not_named not in names
+    assert named is None or named in names
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named", "body"),
+    [
+        (
+            "Kataib Sayyid al-Shuhada of the Popular Mobilization Forces fired "
+            "rockets at the base on Monday.",
+            "Kataib Sayyid al-Shuhada",
+            "Popular Mobilization Forces",
+        ),
+        (
+            "The council elected Rebwar Taha Mustafa of the Kurdistan Democratic "
+            "Party as speaker on Monday.",
+            "Rebwar Taha Mustafa",
+            "Kurdistan Democratic Party",
+        ),
+    ],
+)
+def test_the_body_a_name_is_of_takes_no_part(sentence, named, body) -> None:
+    [event] = suggest(sentence, published=D(2025, 1, 16))["events"]
+    taking_part = {a["name"] for a in event["actors"]}
+    assert named in taking_part
+    assert body not in taking_part
+
+
+def test_those_held_responsible_are_no_arrest() -> None:
+    text = (
+        "Police arrested three men in Erbil on Monday. Turkish drones struck a "
+        "village near Amadiya on Tuesday, killing two shepherds. The ministry "
+        "said those held responsible would face justice."
+    )
+    events = suggest(text, published=D(2025, 1, 16))["events"]
+    [arrest] = [e for e in events if e["event_type"] == "arrest"]
+    assert not any("held responsible" in c["quote"] for c in arrest["citations"])
+
+
 def test_a_group_speaking_of_those_held_speaks_of_the_arrest() -> None:
     text = (
         "Iranian security forces arrested five men in Baneh on Monday, the "

@@ -268,7 +268,7 @@ TRIBAL_MILITIA = "{name} Tribal Militia"
 # "The Hengaw rights group", "the Kurdistan Human Rights Network monitoring
 # group": a body named before what it is, not armed.
 NAMED_BY_DESCRIPTION = re.compile(
-    r"\b(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})\s+"
+    r"(?<![\w’'-])(?P<name>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})\s+"
     r"(?P<head>(?:human\s+)?rights\s+(?:group|organi[sz]ation|network|monitor|"
     r"watchdog)|(?:aid|relief|monitoring|advocacy)\s+(?:group|agency|organi[sz]ation)|"
     r"watchdog)\b"
@@ -279,7 +279,7 @@ NAMED_BY_DESCRIPTION = re.compile(
 COURT_IN = re.compile(
     r"\b(?:[Aa]n?|[Tt]he)\s+(?P<court>(?:revolutionary|criminal|military|appeals?|civil|"
     r"special|juvenile|penal|anti-corruption)\s+court)\s+in\s+"
-    r"(?P<seat>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)\b"
+    r"(?P<seat>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)\b(?![’'])"
 )
 # A local body written in lower case, named with its owner as editors name
 # it: "Kirkuk's provincial council", "the provincial council of Kirkuk" and
@@ -298,9 +298,19 @@ LOCAL_BODIES = [
     ),
 ]
 # Seats of government that speak for it: "the White House said".
-SEATS_OF_GOVERNMENT = {"White House": "US", "Kremlin": "RU"}
+SEATS_OF_GOVERNMENT = {"White House": "USA", "Kremlin": "RUS"}
 SEAT_OF_GOVERNMENT = re.compile(
-    r"\b(?:[Tt]he\s+)?(?P<seat>" + "|".join(SEATS_OF_GOVERNMENT) + r")\b"
+    r"\b(?:[Tt]he\s+)?(?P<seat>" + "|".join(SEATS_OF_GOVERNMENT) + r")"
+    # Not "Kremlin-backed fighters" nor "a White House adviser": a word of
+    # someone else's.
+    r"(?![\w’'-]|\s+(?:adviser|advisor|aide|official|spokes(?:man|woman|person)|"
+    r"correspondent|press|chief|counsel|staff|source|envoy|reporter)s?\b)"
+)
+# A tribe's or clan's fighters: "fighters from the Aqaidat tribe".
+TRIBAL_FIGHTERS_BEFORE = re.compile(
+    r"\b(?:fighters|gunmen|militants|militiamen|tribesmen)\s+(?:from|of)\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
 )
 # What a person is said to be, after a comma: "Ali Akbar Ahmadian, the
 # secretary of…", "Mahsa Amini, a 22-year-old Kurdish woman", "Qassem
@@ -996,14 +1006,20 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             + (len(match.group("name")) - len(name))
         )
         head = match.group("head").casefold()
-        tribal = head in TRIBAL
+        kind, named, aliases = SUFFIX_KINDS[head], name, []
+        if head in TRIBAL:
+            if TRIBAL_FIGHTERS_BEFORE.search(text[sentence.start : start]):
+                named, aliases = TRIBAL_MILITIA.format(name=name), [f"{name} {head}"]
+            else:
+                # "Members of the Shammar tribe held a wedding": no fighters.
+                kind, named = K.OTHER, f"{name} {head}"
         found.append(
             _Candidate(
                 start,
                 sentence.start + match.end(),
-                SUFFIX_KINDS[head],
-                name=TRIBAL_MILITIA.format(name=name) if tribal else name,
-                aliases=[f"{name} {head}"] if tribal else [],
+                kind,
+                name=named,
+                aliases=aliases,
             )
         )
     for match in NAMED_BY_DESCRIPTION.finditer(body):
@@ -1012,7 +1028,12 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
         while parts and parts[0].endswith(LED_SUFFIXES):
             parts = parts[1:]
         name = " ".join(parts)
-        if not name or _is_junk(re.findall(r"[^\W_]+", name)) or fold(name) in DEMONYMS:
+        if (
+            not name
+            or _is_junk(re.findall(r"[^\W_]+", name))
+            or fold(name) in DEMONYMS
+            or owner_of(name) is not None  # "Turkey aid agency": the state's
+        ):
             continue
         start = sentence.start + match.end("name") - len(name)
         end = sentence.start + match.end()
@@ -1035,10 +1056,11 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
 
     for match in COURT_IN.finditer(body):
         court = match.group("court").title()
-        government_body(match, "court", f"{court} of {match.group('seat')}")
+        if seat := _proper_name(match.group("seat")):
+            government_body(match, "court", f"{court} of {seat}")
     for pattern in LOCAL_BODIES:
         for match in pattern.finditer(body):
-            owner = _strip_leading(match.group("owner"))
+            owner = _proper_name(_strip_leading(match.group("owner")))
             if owner and fold(owner) not in DEMONYMS:
                 named = f"{owner} {_title(match.group('body'))}"
                 government_body(match, "body", named)
@@ -1472,6 +1494,15 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             )
         )
     return found
+
+
+def _proper_name(words_: str) -> str:
+    """A place's name without the weekday or month beside it ("Tehran
+    Monday", "Sunday Kirkuk"): what is left, if anything."""
+    kept = [
+        w for w in words_.split() if fold(w) not in WEEKDAYS and fold(w) not in MONTHS
+    ]
+    return " ".join(kept)
 
 
 def _title(words_: str) -> str:

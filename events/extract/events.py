@@ -287,9 +287,12 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
         frozenset({T.ARREST}),
         re.compile(
             _DEFINITE + r"(?:[\w’'-]+\s+){0,2}?(?:arrests?|detentions?|detainees)\b"
-            # "six of those held", "the men detained": the people arrested.
+            # "six of those held", "the men detained": the people arrested
+            # (not "those held responsible", "the people held grievances").
             r"|\b(?:those|the\s+(?:men|women|people|suspects))\s+"
-            r"(?:held|detained|arrested)\b",
+            r"(?:detained|arrested|held(?=\s*(?:[,.;:)]|$)|\s+(?:in|at|since|"
+            r"were|was|are|is|had|have|include[ds]?|without|by|on|for\s+"
+            r"questioning)\b))\b",
             re.IGNORECASE,
         ),
     ),
@@ -3739,9 +3742,22 @@ def _participants(
             )
         ):
             roles[id(mention)] = role
-    participants = [(m, head_role) for m in resolved]
-    participants += [(m, roles[id(m)]) for m in mentions if id(m) in roles]
+    # "Dara Qadir Mahmoud of the Patriotic Union of Kurdistan", "Saraya
+    # Salam of the Sadrist Movement": the body after "of the" is whose the
+    # name before it is, not a part of its own.
+    belongs = {
+        id(mention)
+        for previous, mention in itertools.pairwise(ordered)
+        if AFFILIATION.fullmatch(text, previous.end, mention.start)
+    }
+    participants = [(m, head_role) for m in resolved if id(m) not in belongs]
+    participants += [
+        (m, roles[id(m)]) for m in mentions if id(m) in roles and id(m) not in belongs
+    ]
     return _dedupe(participants)
+
+
+AFFILIATION = re.compile(r"\s+of\s+the\s+")
 
 
 def _speaks_or_accused(text: str, mention: ActorMention, sentence: Sentence) -> bool:
