@@ -626,21 +626,12 @@ def pair_proposals(
     Each proposal paired with at most one expected event whose quotes overlap
     its sentence, best agreement first: {proposal index: agreement}.
     """
-    candidates = []
-    for p_index, proposal in enumerate(proposals):
-        start, end = proposal.get("start", -1), proposal.get("end", -1)
-        for e_index, event in enumerate(article.events):
-            if any(start < q_end and q_start < end for q_start, q_end in event.spans):
-                agreed = agreement(article, proposal, event, resolver)
-                candidates.append((-agreed, start, e_index, p_index))
-    pairs: dict[int, int] = {}
-    taken: set[int] = set()
-    for minus_agreed, _, e_index, p_index in sorted(candidates):
-        if p_index in pairs or e_index in taken:
-            continue
-        pairs[p_index] = -minus_agreed
-        taken.add(e_index)
-    return pairs
+    return {
+        p_index: agreement(
+            article, proposals[p_index], article.events[e_index], resolver
+        )
+        for p_index, e_index in paired_events(article, proposals, resolver).items()
+    }
 
 
 # Running it.
@@ -750,7 +741,11 @@ def run(articles: list[Article] | None = None) -> Report:
 def paired_events(
     article: Article, proposals: list[dict], resolver: Resolver
 ) -> dict[int, int]:
-    """Each proposal paired as pair_proposals pairs it: {proposal: event index}."""
+    """
+    Each proposal paired with at most one expected event whose quotes overlap
+    its sentence, the pairs agreeing on most first, then in the order of the
+    text: {proposal index: event index}.
+    """
     candidates = []
     for p_index, proposal in enumerate(proposals):
         start, end = proposal.get("start", -1), proposal.get("end", -1)
