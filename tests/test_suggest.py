@@ -1006,6 +1006,15 @@ def test_the_body_a_name_is_of_takes_no_part(sentence, named, body) -> None:
     assert body not in taking_part
 
 
+def test_units_sent_somewhere_are_a_deployment() -> None:
+    text = (
+        "The army said on Sunday it had sent three battalions of commandos to "
+        "the Sinjar district."
+    )
+    [event] = suggest(text, published=D(2025, 1, 16))["events"]
+    assert event["event_type"] == "deployment"
+
+
 def test_those_held_responsible_are_no_arrest() -> None:
     text = (
         "Police arrested three men in Erbil on Monday. Turkish drones struck a "

@@ -230,7 +230,7 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"dispatched",
             r"stationed",
             r"sent (?:[\w-]+ ){0,3}?(?:troops|forces|soldiers|reinforcements|units|"
-            r"guards|tanks)",
+            r"guards|tanks|brigades?|battalions?|divisions?|regiments?|convoys?)",
             r"withdrew (?:[\w-]+ ){0,3}?(?:troops|forces|soldiers|units)",
             r"pulled out",
             # "began a search operation in villages east of Jalawla": forces
