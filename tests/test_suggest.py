@@ -1015,6 +1015,19 @@ def test_units_sent_somewhere_are_a_deployment() -> None:
     assert event["event_type"] == "deployment"
 
 
+def test_a_body_describing_the_meeting_reacts_to_it() -> None:
+    text = (
+        "Iranian Foreign Minister Abbas Araghchi and U.S. special envoy Steve "
+        "Witkoff held indirect talks in Muscat on Saturday. The White House "
+        "described the meeting as very positive and constructive."
+    )
+    [event] = suggest(text, published=D(2025, 4, 14))["events"]
+    assert event["event_type"] == "meeting"
+    assert {a["name"]: a["role"] for a in event["actors"]}["White House"] == (
+        "mentioned"
+    )
+
+
 def test_those_held_responsible_are_no_arrest() -> None:
     text = (
         "Police arrested three men in Erbil on Monday. Turkish drones struck a "

@@ -348,6 +348,8 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"called (?:on|for)",
             # "called the attacks “terrorist acts”": naming what was done.
             r"called(?= (?:the|this|these|both) )",
+            # "described the meeting as “very positive”": the same.
+            r"described(?= (?:the|this|these|both|it|them) )",
             r"claimed",
             r"demanded",
             r"rejected",
