@@ -220,8 +220,30 @@ def check(client: Client, url: str, failures: list[str]) -> None:
     response = client.get(url)
     if response.status_code >= 500:
         failures.append(f"{response.status_code} {url[:300]}")
+    if problem := cache_control_problem(response.get("Cache-Control", "")):
+        failures.append(f"Cache-Control {problem} {url[:300]}")
     if response.streaming:
         b"".join(response.streaming_content)  # a stream must also end cleanly
+
+
+def cache_control_problem(header: str) -> str:
+    """What is wrong with a Cache-Control header, if anything: a directive
+    given a Python truth value ("private=False" keeps nothing private), or
+    public and private both."""
+    directives = [part.strip() for part in header.split(",") if part.strip()]
+    names = {d.split("=", 1)[0].casefold() for d in directives}
+    if any(re.search(r"=(?:True|False|None)$", d) for d in directives):
+        return f"{header!r}: a truth value"
+    if {"public", "private"} <= names:
+        return f"{header!r}: public and private"
+    return ""
+
+
+def test_a_cache_control_header_is_read_for_what_it_says() -> None:
+    assert cache_control_problem("public, max-age=60") == ""
+    assert cache_control_problem("private, no-cache") == ""
+    assert cache_control_problem("public, private=False, max-age=60")
+    assert cache_control_problem("public=False, private, max-age=60")
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "editor"])
