@@ -1028,6 +1028,27 @@ def test_a_body_describing_the_meeting_reacts_to_it() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        (
+            "Police dispersed hundreds of teachers in Sulaymaniyah on Monday.",
+            "Kurdistan Region police",
+        ),
+        ("Police dispersed hundreds of teachers in Basra on Monday.", "Iraqi police"),
+        # The borders are the federal state's, in the region too.
+        (
+            "Border guards clashed with smugglers near Penjwen in Sulaymaniyah "
+            "province on Monday.",
+            "Iraqi border guards",
+        ),
+    ],
+)
+def test_unnamed_forces_are_the_region_s_where_it_is(sentence, name) -> None:
+    names = {a["name"] for a in suggest(sentence, published=D(2025, 1, 16))["actors"]}
+    assert name in names
+
+
 def test_those_held_responsible_are_no_arrest() -> None:
     text = (
         "Police arrested three men in Erbil on Monday. Turkish drones struck a "

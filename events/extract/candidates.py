@@ -17,6 +17,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.contrib.gis.geos import Point
+
 from events.extract.actors import (
     PERSON,
     ActorMention,
@@ -433,7 +435,12 @@ def recognise(
     countries = Counter(p.place.country for p in places if p.place.country)
     home = countries.most_common(1)[0][0] if countries else ""
     candidates = find_candidates(
-        sentences, text, known=known, place_spans=place_spans, home=home
+        sentences,
+        text,
+        known=known,
+        place_spans=place_spans,
+        home=home,
+        forces_home=_region_home(places, home),
     )
     actors = _outside_longer(known, candidates) + candidates
     places = [
@@ -744,8 +751,11 @@ def find_candidates(
     known: list[ActorMention],
     place_spans: list[tuple[int, int]],
     home: str = "",
+    forces_home: str = "",
 ) -> list[ActorMention]:
-    """Actors the text names that are not in the database."""
+    """Actors the text names that are not in the database: `home` is the
+    country the article is mostly about, `forces_home` whose its unnamed
+    police and security forces are (the country, or the Kurdistan Region)."""
     known_spans = [(m.start, m.end) for m in known]
     found: list[_Candidate] = []
 
@@ -782,7 +792,7 @@ def find_candidates(
     for sentence in sentences:
         found.extend(_bodies_in(sentence, text, home=home))
         found.extend(_governments_in(sentence, text))
-        found.extend(_forces_in(sentence, text, home=home))
+        found.extend(_forces_in(sentence, text, home=forces_home or home))
         body = text[sentence.start : sentence.end]
         found.extend(
             _Candidate(
@@ -1375,6 +1385,38 @@ ARMED_FORCES_WORDS = words(
 )
 
 
+_region_boundary: list = []
+
+
+def _region_home(places: list[PlaceMention], home: str) -> str:
+    """
+    The Kurdistan Region (REGION_CODE) when most of an Iraqi article's
+    places lie in it (its stored boundary): the police and security forces
+    it does not name are the region's ("police dispersed the protesters" in
+    Sulaymaniyah); else `home`.
+    """
+    if home != "IQ":
+        return home
+    if not _region_boundary:
+        region = Location.objects.filter(code="IQ-KR").first()
+        if region is None or region.geometry is None:
+            return home
+        _region_boundary.append(region.geometry.prepared)
+    boundary = _region_boundary[0]
+    inside = outside = 0
+    for mention in places:
+        place = mention.place
+        if place.country != "IQ" or place.lat is None or place.lon is None:
+            continue
+        if place.kind == Location.Kind.COUNTRY:
+            continue
+        if boundary.covers(Point(place.lon, place.lat, srid=4326)):
+            inside += 1
+        else:
+            outside += 1
+    return REGION_CODE if inside > outside else home
+
+
 def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candidate]:
     found = []
     body = text[sentence.start : sentence.end]
@@ -1397,6 +1439,10 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                 (". ", ", ")
             ):
                 continue  # "Iraqi security forces", "Basra police": named
+            adjective = DEMONYM_OF.get(home, "")
+            if home == REGION_CODE and "border" in match.group("name").lower():
+                # The borders are the federal state's, in the region too.
+                adjective = DEMONYM_OF["IQ"]
             owner = owner_of(adjective)
             its = re.search(r"\b(?:its|their)\s+$", before, re.IGNORECASE)
             named_owner = re.findall(r"\b([A-Z][\w-]*)[’']s\b", before) if its else []
@@ -1879,6 +1925,8 @@ def known_countries() -> dict[int, str]:
 # without it ("security forces" in an article about Iran).
 DEMONYM_OF = {
     "IQ": "Iraqi",
+    # The Kurdistan Region's own forces: "Kurdistan Region police".
+    REGION_CODE: "Kurdistan Region",
     "IR": "Iranian",
     "TR": "Turkish",
     "SY": "Syrian",
