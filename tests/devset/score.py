@@ -762,36 +762,38 @@ def paired_events(
 
 def differences(
     article: Article, proposal: dict, event: ExpectedEvent, resolver: Resolver
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, str, str]]:
     """
     What an editor changes in a proposal to make it the event it is paired
-    with, as (part, what): part one of "type", "date", "place", "actor
-    added", "actor removed" and "role"; none when it is accepted as it is.
+    with, as (part, what, role): part one of "type", "date", "place", "actor
+    added", "actor removed" and "role", and for an actor the role it is
+    added, removed or given; none when it is accepted as it is.
     """
     found = []
     if proposal.get("event_type") != event.event_type:
         kind = proposal.get("event_type")
-        found.append(("type", f"type {kind} → {event.event_type}"))
+        found.append(("type", f"type {kind} → {event.event_type}", ""))
     date = proposal.get("date") or {}
     end = suggested_period(date, "end")
     same_end = end == event.end or (event.end is None and end in (None, event.date))
     if suggested_period(date) != event.date or not same_end:
-        found.append(("date", f"date {date.get('value')} → {event.date}"))
+        found.append(("date", f"date {date.get('value')} → {event.date}", ""))
     place = proposal.get("place")
     if not (place and place_matches(event.place, resolver.place(place))):
         name = (place or {}).get("name")
-        found.append(("place", f"place {name} → {event.place.name}"))
+        found.append(("place", f"place {name} → {event.place.name}", ""))
     got = participants(article, proposal, event, resolver)
     wanted_roles = dict(event.participants)
     got_roles = dict(got)
     for name, role in sorted(got - event.participants):
         if name in wanted_roles:
-            found.append(("role", f"{name} ({role} → {wanted_roles[name]})"))
+            wanted = wanted_roles[name]
+            found.append(("role", f"{name} ({role} → {wanted})", wanted))
         else:
-            found.append(("actor removed", f"- {name} ({role})"))
+            found.append(("actor removed", f"- {name} ({role})", role))
     for name, role in sorted(event.participants - got):
         if name not in got_roles:
-            found.append(("actor added", f"+ {name} ({role})"))
+            found.append(("actor added", f"+ {name} ({role})", role))
     return found
 
 
@@ -813,7 +815,7 @@ def changes(article: Article, suggestions: dict, resolver: Resolver) -> list[str
         found = differences(article, proposal, event, resolver)
         if found:
             lines.append(f"    changed: {quote!r}")
-            lines.extend(f"      {what}" for _, what in found)
+            lines.extend(f"      {what}" for _, what, _ in found)
     for e_index, event in enumerate(article.events):
         if e_index not in paired.values():
             start, end = event.spans[0]
@@ -828,7 +830,8 @@ def reasons(article: Article, suggestions: dict, resolver: Resolver) -> Counter:
     """
     How many of the article's proposals an editor discards, and how many
     need each part changed (a proposal counts once under each part it gets
-    wrong): counts only, nothing of the text.
+    wrong); and, keyed (part, role), how many actors are added, removed or
+    given a role, by that role: counts only, nothing of the text.
     """
     proposals = suggestions.get("events") or []
     paired = paired_events(article, proposals, resolver)
@@ -839,8 +842,14 @@ def reasons(article: Article, suggestions: dict, resolver: Resolver) -> Counter:
             continue
         event = article.events[paired[p_index]]
         found = differences(article, proposal, event, resolver)
-        counted.update({part for part, _ in found})
+        counted.update({part for part, _, _ in found})
+        counted.update((part, role) for part, _, role in found if role)
     return counted
+
+
+def _keyed(counted: Counter) -> list[tuple[tuple[str, str], int]]:
+    """The (part, role) counts of `reasons`."""
+    return [(key, n) for key, n in counted.items() if isinstance(key, tuple)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -889,7 +898,11 @@ def main(argv: list[str] | None = None) -> int:
             counted.update(reasons(article, found, resolver))
         print(f"\nof {report.proposals} proposals, by what an editor changes:")
         for part in REASONS:
-            print(f"  {part:<14} {counted[part]:>3}")
+            by_role = sorted(
+                f"{role} {n}" for (name, role), n in _keyed(counted) if name == part
+            )
+            roles = f"   ({', '.join(by_role)})" if by_role else ""
+            print(f"  {part:<14} {counted[part]:>3}{roles}")
     if args.changes:
         from events.extract import suggest
 
