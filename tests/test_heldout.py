@@ -19,15 +19,14 @@ pytestmark = pytest.mark.django_db
 # for it, and again after each of the development set's next rounds. On
 # 2026-12-06 the eight articles whose missed actors were read and answered
 # by rules moved to the development set (56-63) and eight new ones, written
-# without reading the rules, took their place (tests/heldout/README.md);
-# the figures below are of the set as it is since, with the rules of that
-# round (which moved none of them: the same figures without those rules).
-# Each goal not met is a strict xfail, so the day it is met the run says so
-# and the mark goes.
+# without reading the rules, took their place (13-20); eight more (21-28)
+# were then added, written the same way. The figures below are of the
+# twenty, with the rules of that day. Each goal not met is a strict xfail,
+# so the day it is met the run says so and the mark goes.
 SHORT_OF_GOAL = {
-    "actors": "actors recall 88.5 % (69/78) against 90 %",
-    "places": "places recall 85.7 % (24/28) against 90 %",
-    "accepted": "2 of 41 proposals (4.9 %) accepted without change against 85 %",
+    "actors": "actors recall 85.0 % (119/140) against 90 %",
+    "places": "places recall 89.1 % (41/46) against 90 %",
+    "accepted": "3 of 70 proposals (4.3 %) accepted without change against 85 %",
 }
 
 
@@ -48,7 +47,7 @@ def report(django_db_setup, django_db_blocker) -> Report:
 
 def test_every_article_of_the_held_out_set_is_annotated_consistently() -> None:
     articles = score.load_all(HELDOUT)
-    assert len(articles) >= 12
+    assert len(articles) >= 20
     development = {a.slug for a in score.load_all()}
     assert development.isdisjoint(a.slug for a in articles)
     development_texts = {a.text for a in score.load_all()}
