@@ -586,16 +586,18 @@ def _proposal_actors(proposals: list[dict]) -> Iterable[dict]:
 def agreement(
     article: Article, proposal: dict, event: ExpectedEvent, resolver: Resolver
 ) -> int:
-    """How many of type, dates, place and participants a proposal gets right."""
-    right = int(proposal.get("event_type") == event.event_type)
-    date = proposal.get("date") or {}
-    end = suggested_period(date, "end")
-    same_end = end == event.end or (event.end is None and end in (None, event.date))
-    right += int(suggested_period(date) == event.date and same_end)
-    place = proposal.get("place")
-    right += int(bool(place) and place_matches(event.place, resolver.place(place)))
-    right += int(participants(article, proposal, event, resolver) == event.participants)
-    return right
+    """How many of type, dates, place and participants a proposal gets right:
+    the four, less those `differences` finds wrong (the participants once,
+    however many actors differ)."""
+    wrong = {
+        "participants" if part in PARTICIPANT_PARTS else part
+        for part, _, _ in differences(article, proposal, event, resolver)
+    }
+    return 4 - len(wrong)
+
+
+# The parts of `differences` that are the participants'.
+PARTICIPANT_PARTS = frozenset({"actor added", "actor removed", "role"})
 
 
 def participants(
