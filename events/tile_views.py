@@ -52,16 +52,17 @@ class TileResponse(HttpResponse):
 
 
 def _tile_response(
-    request: HttpRequest,
     body: bytes,
     etag: str,
     seconds: int,
+    *,
+    public: bool,
     after: Callable[[], None] | None = None,
 ):
     response = TileResponse(body, content_type=MVT_TYPE)
     response.after = after
     response["ETag"] = etag
-    _keep_for(response, seconds, public=_public_tiles(request))
+    _keep_for(response, seconds, public=public)
     return response
 
 
@@ -103,14 +104,13 @@ def event_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
     else:
         version, built = tiles.event_tile_with_version(reader, selection, tile)
     etag = f'"{version}"'
-    if response := _not_modified(
-        request, etag, tiles.CLIENT_SECONDS, public=_public_tiles(request)
-    ):
+    public = _public_tiles(request)
+    if response := _not_modified(request, etag, tiles.CLIENT_SECONDS, public=public):
         return response
     if built is None:
         built = tiles.cached_event_tile(selection, tile, version)
     body, keep = built
-    return _tile_response(request, body, etag, tiles.CLIENT_SECONDS, after=keep)
+    return _tile_response(body, etag, tiles.CLIENT_SECONDS, public=public, after=keep)
 
 
 def basemap_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
