@@ -1023,9 +1023,7 @@ def test_a_body_describing_the_meeting_reacts_to_it() -> None:
     )
     [event] = suggest(text, published=D(2025, 4, 14))["events"]
     assert event["event_type"] == "meeting"
-    assert {a["name"]: a["role"] for a in event["actors"]}["White House"] == (
-        "mentioned"
-    )
+    assert roles(event)["White House"] == "mentioned"
 
 
 @pytest.mark.parametrize(
@@ -1068,7 +1066,7 @@ def test_a_group_speaking_of_those_held_speaks_of_the_arrest() -> None:
     )
     [event] = suggest(text, published=D(2025, 6, 30))["events"]
     assert event["event_type"] == "arrest"
-    assert {a["name"]: a["role"] for a in event["actors"]}["Kurdpa"] == "mentioned"
+    assert roles(event)["Kurdpa"] == "mentioned"
 
 
 def test_the_person_beside_the_last_one_met_is_met_too() -> None:
