@@ -41,7 +41,7 @@ def test_devset_articles_from_a_feed_get_the_suggestions_of_pasted_ones(
     load_seed()
     feed_server.reset()
     articles = score.load_all()
-    assert len(articles) == 63
+    assert len(articles) == 83
     items = []
     for article in articles:
         headline, _, text = article.text.partition("\n")
