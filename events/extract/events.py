@@ -350,7 +350,8 @@ VICTIMS_END = re.compile(
 REPORTED_HEAD = re.compile(r"^\s*(?:(?:in|on)\s+[^,]{0,30}?\s+)?(?:that\s+)?")
 # The victims of an incident told before: "the dead belonged to…".
 VICTIMS = re.compile(
-    r"\b(?:the (?:dead|victims|those killed|killed|wounded|casualties|injured)\b"
+    r"\b(?:the (?:(?:two|three|four|five|six|\d+) )?"
+    r"(?:dead|victims|those killed|killed|wounded|casualties|injured)\b"
     r"(?:\s+(?:as|were|was|belonged to)\b)?|(?:named|identified)\b[^.;]{0,90}?\bas\b)",
     re.IGNORECASE,
 )
@@ -1454,7 +1455,7 @@ def _incidents(actions: list[Action]) -> list[Incident]:
         told = [i for i in current if not i.main.nested]
         return (told or current or found or [None])[0]
 
-    for action in actions:
+    for action in _causes_first(actions):
         kind = action.event_type
         target: Incident | None = None
         if not action.trigger.verb and COUNTED.search(
@@ -1651,6 +1652,33 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 continue
         incidents.append(Incident(action))
     return incidents
+
+
+def _causes_first(actions: list[Action]) -> list[Action]:
+    """
+    The actions in the order they join incidents: as told, except that a
+    casualty count told before its cause in the same sentence ("Two men were
+    killed when a drone hit their car") comes after it, so that it joins
+    the strike rather than starting an incident of its own.
+    """
+    ordered = list(actions)
+    for action in actions:
+        if action.trigger.kind != CASUALTY or action.initiators:
+            continue
+        cause = next(
+            (
+                later
+                for later in ordered[ordered.index(action) + 1 :]
+                if later.sentence is action.sentence
+                and later.trigger.kind != CASUALTY
+                and later.event_type in VIOLENT
+            ),
+            None,
+        )
+        if cause is not None:
+            ordered.remove(action)
+            ordered.insert(ordered.index(cause) + 1, action)
+    return ordered
 
 
 def _sharing_actors(action: Action, incidents: list[Incident]) -> Incident | None:
@@ -2738,6 +2766,10 @@ def _unnamed(
             else _object_end(text, main.trigger, main.scope_end)
         )
         words_ = text[start:end]
+        harmed = HARMING_AFTER.match(text, end, main.scope_end)
+        if harmed is not None and not passive:
+            # "a drone destroyed a farmhouse…, wounding a woman and her son".
+            words_ = text[start : harmed.end()]
         origin = VICTIMS_FROM.search(text, sentence.start, main.scope_end)
         owner = owner_of(origin.group(1)) if origin else None
         if owner is not None and iso3_to_iso2(owner.country):
@@ -2762,7 +2794,12 @@ def _unnamed(
         # "Two shepherds were killed and a third was wounded in the
         # shelling": the victims a later sentence of the incident tells.
         for detail in incident.details:
-            if detail.trigger.says or detail.sentence is sentence:
+            if detail.trigger.says or (
+                # "Two shepherds were killed when a drone hit their car": the
+                # count told before the strike in its sentence, not after.
+                detail.sentence is sentence
+                and detail.trigger.start > main.trigger.start
+            ):
                 continue
             before = text[detail.sentence.start : detail.trigger.start]
             if detail.event_type not in VIOLENT or not PASSIVE_BEFORE.search(before):
@@ -2788,6 +2825,14 @@ def _unnamed(
                 break
     return _dedupe(participants + found)
 
+
+# "according to the district's mayor, ": a title, then the person.
+ACCORDING_TO_TITLE = re.compile(
+    r"\baccording to\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}?[a-z][\w-]*,\s*$"
+)
+
+# "…, killing two shepherds": who a strike's object clause leaves harmed.
+HARMING_AFTER = re.compile(r"[^.;]{0,80}?,\s+(?:killing|wounding|injuring)\s+[^,.;]+")
 
 # "a delegation of the drivers": of a crowd told before.
 DELEGATION_OF = re.compile(
@@ -3650,7 +3695,14 @@ def _participants(
             # "to protest against a ruling by Iraq's Federal Supreme Court":
             # the doer of another action, told in its own words.
             continue
-        if re.search(r"\baccording to\s+(?:the\s+)?[^,;]*$", before, re.IGNORECASE):
+        if re.search(
+            r"\baccording to\s+(?:the\s+)?[^,;]*$", before, re.IGNORECASE
+        ) or (
+            # "according to the district's mayor, Hemin Rasul".
+            mention.kind == PERSON
+            and ACCORDING_TO_TITLE.search(before)
+            and re.match(r"\s*(?:[.;]|$)", text[mention.end : sentence.end])
+        ):
             roles[id(mention)] = Role.MENTIONED
         elif LINKED_BEFORE.search(before):
             # "a cell linked to Israel's Mossad", "over alleged membership

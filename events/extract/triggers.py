@@ -80,6 +80,10 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             # "its warplanes had destroyed 20 PKK targets".
             r"(?:(?<=warplanes had )|(?<=jets had )|(?<=drones had )|"
             r"(?<=aircraft had )|(?<=artillery had ))destroyed",
+            # "a drone destroyed a farmhouse": a weapon that destroys.
+            r"(?:(?<=drone )|(?<=drones )|(?<=missile )|(?<=missiles )|"
+            r"(?<=rocket )|(?<=rockets )|(?<=warplanes )|(?<=jets )|"
+            r"(?<=artillery ))destroyed",
             r"carried out (?:[\w-]+ ){0,3}?(?:strikes?|air ?strikes?|bombings?|"
             r"raids?)",
         ),
