@@ -1376,6 +1376,8 @@ FORCES = re.compile(
     r"border guards?|military|security service|armed forces|air force|navy|"
     r"warplanes?|jets?|drones?|aircraft|artillery|gunboats?))))\b"
 )
+# A state's counter-terrorism force by its own name.
+COUNTER_TERRORISM = {"IRQ": "Counter-Terrorism Service"}
 WEAPON_STRIKE = re.compile(r"\s+(?:strikes?|attacks?)\b")
 # Forces named by their weapons or as a whole are the state's armed forces.
 ARMED_FORCES_WORDS = words(
@@ -1512,7 +1514,11 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
         if owner.code == REGION_CODE:
             continue
         last = fold(kind_words.split()[-1])
-        if last in ARMED_FORCES_WORDS and not re.search(
+        if re.search(r"counter-?terrorism", kind_words, re.IGNORECASE):
+            # "Iraqi counterterrorism forces": Iraq's Counter-Terrorism
+            # Service, a force of its own outside the army.
+            name = COUNTER_TERRORISM.get(owner.country, match.group("name"))
+        elif last in ARMED_FORCES_WORDS and not re.search(
             r"security|border|police|special|riot", kind_words
         ):
             # "a Turkish drone", "U.S. forces": the state's armed forces.

@@ -272,7 +272,7 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
         frozenset({T.AGREEMENT}),
         re.compile(
             _DEFINITE + r"(?:[\w’'-]+\s+){0,3}?(?:agreement|deal|accord|pact|"
-            r"memorandum|treaty|signing)\b",
+            r"memorandum|treaty|signing|contract)\b",
             re.IGNORECASE,
         ),
     ),
@@ -2207,7 +2207,7 @@ def _proposals(
                 p
                 for a, p in reversed(earlier_places)
                 if a.event_type in DIPLOMATIC
-                and main.sentence.paragraph - a.sentence.paragraph <= 3
+                and main.sentence.paragraph - _last_paragraph(a, told) <= 3
             ),
             None,
         )
@@ -2331,6 +2331,14 @@ LASTING = re.compile(
 
 # An action told as following the one before: "Erdogan then flew to Erbil".
 THEN = re.compile(r"\b(?:then|afterwards|thereafter)\b", re.IGNORECASE)
+
+
+def _last_paragraph(main: Action, told: list[Incident]) -> int:
+    """The paragraph an incident's words end in, by its main action: "…put
+    their signatures to the contract in Baghdad" two paragraphs after it."""
+    incident = next((i for i in told if i.main is main), None)
+    actions = incident.actions if incident is not None else [main]
+    return max(a.sentence.paragraph for a in actions)
 
 
 def _continued(text: str, main: Action, told: list[Incident]) -> Incident | None:
@@ -2826,6 +2834,11 @@ def _unnamed(
     return _dedupe(participants + found)
 
 
+# "replacing Lt. Gen. ": the one an appointment removes.
+REPLACING_BEFORE = re.compile(
+    r"\b(?:replacing|succeeding|in place of)\s+(?:[A-Z][\w.]*\s+){0,4}$"
+)
+
 # "according to the district's mayor, ": a title, then the person.
 ACCORDING_TO_TITLE = re.compile(
     r"\baccording to\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}?[a-z][\w-]*,\s*$"
@@ -3028,6 +3041,9 @@ ROAD_TO = re.compile(
 )
 
 
+ROAD_PLACED = re.compile(r"[^,.;]{0,20}?\s(?:outside|near)\s+[A-Z]")
+
+
 def _locative(text: str, action: Action) -> list[PlaceMention]:
     """
     The places a clause puts its action in ("in Tehran", "at the border"):
@@ -3068,6 +3084,10 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         # "blocked the road to the Zurbatiyah border crossing": a protest
         # on the way to a place is at it.
         road_to = action.event_type in (T.PROTEST, T.RIOT) and ROAD_TO.search(before)
+        if road_to and ROAD_PLACED.match(text, mention.end):
+            # "blocked the main road to Umm Qasr port outside Basra": the
+            # road is where the words after put it.
+            continue
         if not (
             LOCATIVE_BEFORE.search(before)
             or dateline
@@ -3332,6 +3352,39 @@ OFFSET_AFTER = re.compile(
 )
 
 
+# "A day later, jets struck…", "The next day…": after the incident just told.
+OFFSET_LATER = re.compile(
+    r"(?:\b(?P<count>an?|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"\d{1,2})\s+(?P<unit>days?)\s+later|\b(?:the\s+)?(?:next|following)\s+day)"
+    r"\b",
+    re.IGNORECASE,
+)
+
+
+def _later_date(text: str, main: Action, told: list[Incident]) -> dict | None:
+    """The day of an action told as so long after the incident just told,
+    when that one is known to the day: "A day later, jets struck…"."""
+    match = OFFSET_LATER.search(text, main.sentence.start, main.trigger.start)
+    # What happened, not what was said of it the day after.
+    dated = [i.when for i in told if i.when and i.event_type != T.STATEMENT]
+    if match is None or not dated:
+        return None
+    if dated[-1].get("precision") != DatePrecision.DAY.value:
+        return None
+    days = number(match.group("count")) if match.group("count") else 1
+    try:
+        day = datetime.date.fromisoformat(dated[-1]["value"]) + datetime.timedelta(
+            days=days
+        )
+    except ValueError:
+        return None
+    return {
+        "value": day.isoformat(),
+        "precision": DatePrecision.DAY.value,
+        "text": match.group(0).strip(),
+    }
+
+
 def _offset_date(
     text: str, main: Action, dates: list[DateMention], told: list[Incident]
 ) -> dict | None:
@@ -3344,7 +3397,7 @@ def _offset_date(
     sentence = main.sentence
     match = OFFSET_AFTER.search(text, sentence.start, main.trigger.start)
     if match is None:
-        return None
+        return _later_date(text, main, told)
     days = number(match.group("count"))
     week = match.group("unit").casefold().startswith("week")
     if week:
@@ -3695,15 +3748,17 @@ def _participants(
             # "to protest against a ruling by Iraq's Federal Supreme Court":
             # the doer of another action, told in its own words.
             continue
-        if re.search(
-            r"\baccording to\s+(?:the\s+)?[^,;]*$", before, re.IGNORECASE
-        ) or (
+        if re.search(r"\baccording to\s+(?:the\s+)?[^,;]*$", before, re.IGNORECASE) or (
             # "according to the district's mayor, Hemin Rasul".
             mention.kind == PERSON
             and ACCORDING_TO_TITLE.search(before)
             and re.match(r"\s*(?:[.;]|$)", text[mention.end : sentence.end])
         ):
             roles[id(mention)] = Role.MENTIONED
+        elif kind == T.APPOINTMENT and REPLACING_BEFORE.search(before):
+            # "appointed X as commander, replacing Lt. Gen. Y": who is
+            # removed.
+            roles[id(mention)] = Role.TARGET
         elif LINKED_BEFORE.search(before):
             # "a cell linked to Israel's Mossad", "over alleged membership
             # of PJAK": named, not acting nor acted on.

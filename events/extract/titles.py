@@ -57,7 +57,7 @@ IRREGULAR = {
 # Stems that keep their "e": "announced" is "announces", "stated" "states".
 _SILENT_E = re.compile(
     r"(?:[cgvzu]|at|it|ut|ot|ur|ir|or|ar|os|us|is|as|ys|ns|rs|ng|lv|rg|dg|rc|"
-    r"ls|ps|ms|bl|pl|tl|gl|dl|fl|kl|zl|ic|iz|rv|nc)$"
+    r"ls|ps|ms|bl|pl|tl|gl|dl|fl|kl|zl|ic|iz|rv|nc|(?<![aeo])am|(?<![aeio])im|com)$"
 )
 _KEEP_STEM = re.compile(
     r"(?:ll|ss|ing|rn|rm|lm|ck|nd|ld|rd|st|nt|ct|pt|ft|wn|ow|aw|ew)$"
@@ -271,6 +271,9 @@ def title_for(
     actors = by_role.get(Role.INITIATOR, []) + by_role.get(Role.SIGNATORY, [])
     doers = names(actors) or subject
     targets = names(by_role.get(Role.TARGET, []))
+    if kind == T.APPOINTMENT and by_role.get(Role.PARTICIPANT):
+        # "appoints X, replacing Y": the title names who is appointed.
+        targets = names(by_role[Role.PARTICIPANT])
     if doers and targets and fold(targets) in fold(doers):
         # "U.S.-led coalition forces shot down two drones": attacked, not
         # attacking themselves.

@@ -40,6 +40,7 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"inked",
             r"inks",
             r"initiall?ed",
+            r"put (?:their|his|her) signatures? (?:to|on)",
             r"agreed (?:to|on|upon)",
             r"reached (?:an?|the) (?:agreement|deal|accord|understanding|truce)",
             r"concluded (?:an?|the) (?:agreement|deal|accord|treaty)",
