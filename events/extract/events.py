@@ -1867,7 +1867,7 @@ REACTION_DAYS = 3
 
 # "their release", "the families": words for what was told before.
 BACK_PRONOUN = re.compile(r"\b(?:their|them|his|her|she|he)\b", re.IGNORECASE)
-DEFINITE_NOUN = re.compile(r"\bthe\s+(?:\d+\s+)?([a-z]{4,})\b")
+DEFINITE_NOUN = re.compile(r"\b[Tt]he\s+(?:\d+\s+)?([a-z]{4,})\b")
 
 
 def _points_back(statement: Action, incident: Incident) -> bool:
@@ -3637,7 +3637,12 @@ def _participants(
         heads = named_after_office[:1]
     if kind in (T.PROTEST, T.RIOT):
         # "Dozens of PAK supporters gathered": protesters, of the party.
-        heads = [m for m in heads if not FOLLOWERS_AFTER.match(text, m.end)]
+        heads = [
+            m
+            for m in heads
+            if not FOLLOWERS_AFTER.match(text, m.end)
+            and not SUPPORTERS_OF.search(text, sentence.start, m.start)
+        ]
     if trigger.says and heads and heads[0].end <= trigger.start:
         # "Bafel Talabani, the leader of the PUK, which governs…, condemned":
         # the speaker, not the words about him; "The ministry named X and Y
@@ -3720,6 +3725,12 @@ def _participants(
                 roles[id(mention)] = aside
             continue
         before = text[trigger.end : mention.start]
+        if kind in (T.PROTEST, T.RIOT) and SUPPORTERS_OF.search(
+            text, sentence.start, mention.start
+        ):
+            # "several hundred supporters of al-Hamdani gathered…": the crowd
+            # protests, not the one it supports.
+            continue
         after_presence = presence and mention.start >= trigger.end + presence.end()
         if after_presence and not re.search(
             r"[,;]", text[trigger.end + presence.end() : mention.start]
@@ -3768,7 +3779,11 @@ def _participants(
             roles[id(mention)] = Role.TARGET
         elif ACCUSING_BEFORE.search(before):
             roles[id(mention)] = Role.TARGET
-        elif passive and re.search(r"\bby\s+(?:the\s+|its\s+|their\s+)?$", before):
+        elif (
+            passive
+            and re.search(r"\bby\s+(?:the\s+|its\s+|their\s+)?$", before)
+            and not OTHER_AGENT.search(before)
+        ):
             roles[id(mention)] = (
                 Role.SIGNATORY if kind == T.AGREEMENT else Role.INITIATOR
             )
@@ -3993,6 +4008,16 @@ OTHER_DOER = re.compile(
     r"\b(?:a|an)\s+(?:ruling|decision|verdict|order|judgment|judgement)\s+by\s+"
     r"(?:the\s+)?$",
     re.IGNORECASE,
+)
+SUPPORTERS_OF = re.compile(
+    r"\b(?:supporters|followers|loyalists|partisans)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "…be suspended until it rules on a complaint filed by al-Hamdani": the
+# agent of another participle, with its own noun.
+OTHER_AGENT = re.compile(
+    r"\b(?:a|an|the|its|their|his|her)\s+(?:[\w’'-]+\s+){0,3}?[a-z]+(?:ed|en)\s+"
+    r"by\s+(?:the\s+|its\s+|their\s+)?$"
 )
 AGENT_WHEN = re.compile(r"\bwhen\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
 MEMBERS_OF = re.compile(

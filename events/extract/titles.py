@@ -57,7 +57,8 @@ IRREGULAR = {
 # Stems that keep their "e": "announced" is "announces", "stated" "states".
 _SILENT_E = re.compile(
     r"(?:[cgvzu]|at|it|ut|ot|ur|ir|or|ar|os|us|is|as|ys|ns|rs|ng|lv|rg|dg|rc|"
-    r"ls|ps|ms|bl|pl|tl|gl|dl|fl|kl|zl|ic|iz|rv|nc|(?<![aeo])am|(?<![aeio])im|com)$"
+    r"ls|ps|ms|bl|pl|tl|gl|dl|fl|kl|zl|ic|iz|rv|nc|(?<![aeo])am|(?<![aeio])im|com|"
+    r"(?<![aeiou])ul)$"
 )
 _KEEP_STEM = re.compile(
     r"(?:ll|ss|ing|rn|rm|lm|ck|nd|ld|rd|st|nt|ct|pt|ft|wn|ow|aw|ew)$"
