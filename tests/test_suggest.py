@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from events.demo import SEED_PATH
 from events.extract import suggest
 from events.extract.text import name_key, split_sentences
+from events.extract.titles import present
 from events.models import Actor, DatePrecision, Event, Location, Participant
 
 pytestmark = pytest.mark.django_db
@@ -1502,3 +1503,163 @@ def test_a_group_and_its_office_holder_told_after_it_are_both_the_target() -> No
     [sanction] = suggest(text, published=D(2024, 2, 12))["events"]
     assert roles(sanction).get("Haidar al-Gharawi") == "target", roles(sanction)
     assert roles(sanction).get("Harakat Ansar Allah al-Awfiya") == "target"
+
+
+# --- what an editor keeps, read from the sentences of a round's articles ----------
+
+
+ROUND_PUBLISHED = D(2025, 3, 12)
+
+
+def one_event(text: str, published: datetime.date = ROUND_PUBLISHED) -> dict:
+    [event] = suggest(text, published=published)["events"]
+    return event
+
+
+def test_a_casualty_count_told_before_its_cause_is_the_strike() -> None:
+    event = one_event(
+        "Two shepherds were killed and a third was wounded when a Turkish drone "
+        "hit their car outside Mawat on Tuesday afternoon."
+    )
+    assert event["event_type"] == Event.Type.REMOTE_VIOLENCE
+    assert event["date"]["value"] == "2025-03-11"
+    assert roles(event) == {
+        "Turkish Armed Forces": "initiator",
+        "Civilians (Iraq)": "target",
+    }
+
+
+def test_a_weapon_that_destroys_strikes_and_the_wounded_are_its_targets() -> None:
+    event = one_event(
+        "On March 2, a drone destroyed a farmhouse in the village of Kani Spi near "
+        "Mawat, wounding a woman and her son, according to the district's mayor, "
+        "Hemin Rasul."
+    )
+    assert event["event_type"] == Event.Type.REMOTE_VIOLENCE
+    assert (event["date"]["value"], event["date"]["precision"]) == (
+        "2025-03-02",
+        DatePrecision.DAY,
+    )
+    assert roles(event) == {"Civilians (Iraq)": "target", "Hemin Rasul": "mentioned"}
+
+
+def test_who_the_dead_belonged_to_was_struck() -> None:
+    event = one_event(
+        "A Turkish drone hit a car outside Mawat on Tuesday, killing two men. "
+        "The Sulaymaniyah Counter-Terrorism Directorate said in a statement that "
+        "the two dead belonged to the Kurdistan Workers' Party (PKK)."
+    )
+    assert roles(event) == {
+        "Turkish Armed Forces": "initiator",
+        "Kurdistan Workers' Party": "target",
+        "Sulaymaniyah Counter-Terrorism Directorate": "mentioned",
+    }
+
+
+def test_a_road_is_where_the_words_after_it_put_it() -> None:
+    event = one_event(
+        "Hundreds of people blocked the main road to Umm Qasr port outside Basra "
+        "on Sunday, burning tyres."
+    )
+    assert event["event_type"] == Event.Type.PROTEST
+    assert event["place"]["name"] == "Basrah"
+    # Without words that place the road, a protest on it is at its end.
+    event = one_event("Drivers blocked the road to the Zurbatiyah crossing on Sunday.")
+    assert "Zurbatiyah" in event["place"]["name"]
+
+
+def test_signatures_put_to_the_contract_are_its_signing() -> None:
+    result = suggest(
+        "Iraq and Iran signed a contract on Monday to finish a rail line linking "
+        "Basra with Shalamcheh.\n\n"
+        "Iran's Minister of Roads, Farzaneh Sadegh, put her signature to the "
+        "contract in Baghdad in the presence of Prime Minister Mohammed Shia "
+        "al-Sudani.\n\nThe line would carry pilgrims.\n\n"
+        "Sadegh later met Foreign Minister Fuad Hussein on Monday evening.",
+        published=D(2025, 5, 27),
+    )
+    signing, meeting = result["events"]
+    assert signing["event_type"] == Event.Type.AGREEMENT
+    assert signing["place"]["name"] == "Baghdad"
+    assert roles(signing) == {
+        "Iraq": "signatory",
+        "Iran": "signatory",
+        "Farzaneh Sadegh": "signatory",
+        "Mohammed Shia al-Sudani": "witness",
+    }
+    # Talks on the same visit, where its signing was.
+    assert meeting["event_type"] == Event.Type.MEETING
+    assert meeting["place"]["name"] == "Baghdad"
+
+
+def test_a_day_later_is_the_day_after_what_happened() -> None:
+    result = suggest(
+        "Iraqi counterterrorism forces arrested four men in Tarmiyah on Tuesday.\n\n"
+        "A day later, Iraqi Air Force jets struck two caves in the Makhoul "
+        "mountains, killing five militants.",
+        published=D(2025, 3, 13),
+    )
+    arrest, strike = result["events"]
+    # Iraq's counter-terrorism forces are its Counter-Terrorism Service.
+    assert roles(arrest)["Counter-Terrorism Service"] == "initiator"
+    assert strike["date"]["value"] == "2025-03-12"
+    assert strike["date"]["precision"] == DatePrecision.DAY
+
+
+def test_whom_an_appointment_replaces_is_removed_and_the_title_names_the_new() -> None:
+    event = one_event(
+        "Prime Minister Mohammed Shia al-Sudani on Wednesday appointed Lt. Gen. "
+        "Karim Abboud al-Tamimi as commander of the Samarra Operations Command, "
+        "replacing Lt. Gen. Hamid Kadhim al-Zuhairi."
+    )
+    assert roles(event) == {
+        "Mohammed Shia al-Sudani": "initiator",
+        "Karim Abboud al-Tamimi": "participant",
+        "Hamid Kadhim al-Zuhairi": "target",
+    }
+    assert "al-Tamimi" in event["title"]
+    assert "al-Zuhairi" not in event["title"]
+
+
+def test_a_crowd_of_supporters_protests_without_whom_it_supports() -> None:
+    event = one_event(
+        "On Wednesday, several hundred supporters of Raad al-Hamdani gathered "
+        "outside the council building in Mosul to protest against the vote.",
+        published=D(2024, 10, 24),
+    )
+    assert event["event_type"] == Event.Type.PROTEST
+    assert "Raad al-Hamdani" not in roles(event)
+    assert roles(event)["Protesters (Iraq)"] == "initiator"
+
+
+def test_the_agent_of_another_participle_does_not_do_the_action() -> None:
+    result = suggest(
+        "The court ordered that the vote's result be suspended until it rules on "
+        "a complaint filed by Raad al-Hamdani.",
+        published=D(2024, 10, 24),
+    )
+    assert all(
+        roles(event).get("Raad al-Hamdani") != "initiator" for event in result["events"]
+    )
+
+
+def test_a_quotation_about_the_session_answers_the_vote() -> None:
+    event = one_event(
+        "Iraq's Nineveh provincial council elected a new governor on Tuesday in a "
+        "session boycotted by a third of its members.\n\n"
+        "“The session was legal and the quorum was complete,” council chairman "
+        "Younis Fathi al-Sabawi told reporters after the vote.",
+        published=D(2024, 10, 24),
+    )
+    assert roles(event)["Younis Fathi al-Sabawi"] == "mentioned"
+
+
+@pytest.mark.parametrize(
+    ("past", "now"),
+    [("blamed", "blames"), ("welcomed", "welcomes"), ("ruled", "rules"),
+     ("claimed", "claims"), ("named", "names"), ("condemned", "condemns"),
+     ("confirmed", "confirms"), ("pulled", "pulls"), ("fouled", "fouls"),
+     ("beamed", "beams")],
+)  # fmt: skip
+def test_a_title_puts_the_verb_in_the_present(past: str, now: str) -> None:
+    assert present(past) == now
