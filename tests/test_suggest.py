@@ -1663,3 +1663,52 @@ def test_a_quotation_about_the_session_answers_the_vote() -> None:
 )  # fmt: skip
 def test_a_title_puts_the_verb_in_the_present(past: str, now: str) -> None:
     assert present(past) == now
+
+
+def test_a_waterway_is_no_person_and_a_coast_guard_is_a_force() -> None:
+    result = suggest(
+        "The Kuwaiti coast guard detained nine Iraqi fishermen on the Shatt "
+        "al-Arab on Monday.",
+        published=ROUND_PUBLISHED,
+    )
+    assert "Shatt al-Arab" not in [a["name"] for a in result["actors"]]
+    [event] = result["events"]
+    # Those detained at their work are civilians, of the country they are
+    # said to be from.
+    assert roles(event) == {
+        "Kuwaiti coast guard": "initiator",
+        "Civilians (Iraq)": "target",
+    }
+
+
+def test_a_visit_received_later_is_the_day_of_the_signing() -> None:
+    result = suggest(
+        "Iraq and Iran signed a memorandum in Tehran on Monday.\n\n"
+        "The border along the waterway was set under the 1975 Algiers Agreement, "
+        "and a dispute over it helped trigger the 1980-88 war.\n\n"
+        "First Vice President Mohammad Reza Aref later received Razzaq "
+        "Muhaibis al-Saadawi at his office.",
+        published=D(2025, 5, 13),
+    )
+    meeting = next(e for e in result["events"] if e["event_type"] == "meeting")
+    assert meeting["date"]["value"] == "2025-05-12"
+    assert meeting["place"]["name"] == "Tehran"
+    assert roles(meeting) == {
+        "Mohammad Reza Aref": "participant",
+        "Razzaq Muhaibis al-Saadawi": "participant",
+    }
+
+
+def test_words_about_the_men_answer_the_arrest_of_that_week() -> None:
+    result = suggest(
+        "Iraq's transport minister met his Iranian counterpart in Tehran on "
+        "Monday.\n\n"
+        "Iranian border guards detained the fishermen last week near "
+        "Khorramshahr.\n\n"
+        "The Iraqi foreign ministry said on Sunday that the men had been fishing "
+        "on the Iraqi side of the channel.",
+        published=D(2025, 5, 13),
+    )
+    arrest = next(e for e in result["events"] if e["event_type"] == "arrest")
+    assert roles(arrest)["Ministry of Foreign Affairs of Iraq"] == "mentioned"
+    assert [e["event_type"] for e in result["events"]].count("statement") == 0

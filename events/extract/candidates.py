@@ -819,7 +819,11 @@ def find_candidates(
     found = [
         c
         for c in found
-        if c.kind != PERSON or name_key(text[c.start : c.end]) not in place_names
+        if c.kind != PERSON
+        or (
+            name_key(text[c.start : c.end]) not in place_names
+            and not LANDFORM_FIRST.match(text, c.start)
+        )
     ]
 
     accepted: dict[tuple[str, ...], _Accepted] = {}
@@ -1285,6 +1289,13 @@ PLACE_NAMED = re.compile(
     r"gas field|oil field|border crossing|crossing|dam|refinery|mountains|valley|"
     r"area|neighbourhood|neighborhood|garrison)\b"
 )
+# A name that begins with a word for a river, channel, valley or mountain
+# ("Shatt al-Arab", "Khor Abdullah", "Wadi Hauran", "Jabal Sinjar") is a
+# place's, never a person's.
+LANDFORM_FIRST = re.compile(
+    r"(?:Shatt|Khor|Wadi|Jabal|Jebel|Jabel|Hawr|Haur|Nahr|Kuh|Kuh-e|Mount|Lake)"
+    r"\s+(?:al-)?[A-Z]"
+)
 # "named the detainees as Kamran Heydari and Rasoul Azizi".
 NAMED_AS_BEFORE = re.compile(
     r"\b(?:named|identified)\b[^.;]{0,90}?\bas\s+(?:[^,;.]*?(?:,\s*|\s+and\s+))?"
@@ -1373,7 +1384,8 @@ FORCES = re.compile(
     r"(?:(?:security|armed|special|border|federal|government|counter-terrorism|"
     r"counterterrorism|riot)\s+)*(?:forces|troops|army|soldiers|police|"
     r"service members|servicemen|personnel|sailors|marines|"
-    r"border guards?|military|security service|armed forces|air force|navy|"
+    r"border guards?|coast ?guards?|military|security service|armed forces|"
+    r"air force|navy|"
     r"warplanes?|jets?|drones?|aircraft|artillery|gunboats?))))\b"
 )
 # A state's counter-terrorism force by its own name.

@@ -901,6 +901,11 @@ def _actions_in(
 
 # Those arrested told only as a number of people: "at least eleven people".
 PEOPLE_COUNTED = re.compile(r"(?:[\w-]+\s+)?people$", re.IGNORECASE)
+# Those arrested at their work, civilians as ACLED counts them: "detained
+# the fishermen".
+WORKING_PEOPLE = re.compile(
+    r"fishermen|fisherman|shepherds?|farmers?|villagers?", re.IGNORECASE
+)
 FOLLOWERS_AFTER = re.compile(
     r"\s+(?:supporters|followers|loyalists|sympathi[sz]ers|members)\b"
 )
@@ -1785,6 +1790,17 @@ def _answered(incidents: list[Incident], statement: Action) -> Incident | None:
         ] + [m for a in incident.actions for m, _ in a.participants]
         return len(named & {_key(m) for m in told})
 
+    # "…said the men had been fishing on the Iraqi side": the people an
+    # arrest or attack told just before, whoever else the words name.
+    people = [
+        incident
+        for incident in near
+        if incident.event_type in VIOLENT | {T.ARREST}
+        and PEOPLE_BACK.search(_statement_words(statement))
+        and _spoken_after(statement, incident)
+    ]
+    if len(people) == 1 and statement.sentence.index - people[0].last_sentence <= 1:
+        return people[0]
     best = max(near, key=shared, default=None)
     if best is not None and shared(best):
         return best
@@ -1849,7 +1865,11 @@ def _spoken_after(statement: Action, incident: Incident) -> bool:
         happened.precision,
     ):
         return False
-    if said.precision != happened.precision:
+    week = (said.precision, happened.precision) == (
+        DatePrecision.DAY.value,
+        DatePrecision.WEEK.value,
+    )
+    if said.precision != happened.precision and not week:
         return False
     try:
         gap = (
@@ -1858,7 +1878,8 @@ def _spoken_after(statement: Action, incident: Incident) -> bool:
         ).days
     except ValueError:
         return False
-    return 0 <= gap <= REACTION_DAYS
+    # Said on a day of the week it happened in, or in the days after it.
+    return 0 <= gap <= REACTION_DAYS + (6 if week else 0)
 
 
 # A reaction is told within days of what it answers.
@@ -2330,7 +2351,7 @@ LASTING = re.compile(
 
 
 # An action told as following the one before: "Erdogan then flew to Erbil".
-THEN = re.compile(r"\b(?:then|afterwards|thereafter)\b", re.IGNORECASE)
+THEN = re.compile(r"\b(?:then|later|afterwards|thereafter)\b", re.IGNORECASE)
 
 
 def _last_paragraph(main: Action, told: list[Incident]) -> int:
@@ -2789,6 +2810,7 @@ def _unnamed(
                 kind == T.ARREST
                 and name == "Civilians"
                 and not PEOPLE_COUNTED.match(match.group())
+                and not WORKING_PEOPLE.fullmatch(match.group())
             ):
                 # Those arrested are named by what they are ("irregular
                 # migrants"), not as civilians.
@@ -2796,6 +2818,11 @@ def _unnamed(
             code = country
             if name in ("Migrants", "Refugees"):
                 code = nationality(text[start : min(end + 40, main.scope_end)], country)
+            else:
+                # "nine Iraqi fishermen" detained by Kuwait are Iraq's.
+                adjective = re.search(r"([A-Z][a-z]+)\s+$", words_[: match.start()])
+                if adjective is not None:
+                    code = nationality(adjective.group(1), country)
             add(name, code, Role.TARGET, match, start)
             break
     if kind in VIOLENT and not any(m.kind == Actor.Kind.CIVILIANS for m, _ in found):

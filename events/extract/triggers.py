@@ -261,7 +261,8 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"meet with",
             r"held (?:[\w-]+ ){0,5}?(?:talks|meetings?)",
             r"holds (?:[\w-]+ ){0,5}?(?:talks|meetings?)",
-            r"received(?= (?:(?-i:[A-Z])|his |her |the (?-i:[A-Z])|a delegation))",
+            r"received(?= (?:(?-i:[A-Z])|(?-i:al-[A-Z])|his |her |"
+            r"the (?-i:[A-Z])|a delegation))",
             r"talks between",
             r"hosted",
             # Not "visited the crossing": a place seen, no one met.
