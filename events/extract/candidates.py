@@ -841,6 +841,10 @@ def find_candidates(
             # the article's own forces names it, does.
             continue
         name = candidate.name or surface
+        if re.match(r"The\s+\S+\s+\S", name) and candidate.kind != PERSON:
+            # "The People’s Defence Forces (HPG)" opening a sentence: the
+            # article is the sentence's, not the name's.
+            name = name[4:].lstrip()
         key = name_key(name)
         if not key:
             continue

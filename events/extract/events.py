@@ -264,7 +264,7 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
             r"bombardment|shelling|raids?|assaults?|explosions?|blasts?|"
             r"incident|operation|killings?|aggression|abduction|kidnapping|"
             r"shooting|ambush|fighting|clash(?:es)?|gunfights?|firefights?|"
-            r"violence)\b",
+            r"violence|drones?)\b",
             re.IGNORECASE,
         ),
     ),
@@ -1525,9 +1525,16 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                         action.sentence_text, targets, action.reaction, action, within=8
                     )
                 )
-                targets = (named or ([echoed] if echoed else []) or targets)[
-                    : 2 if both else 1
-                ]
+                unclaimed = [i for i in targets if not i.main.initiators and not both]
+                if CLAIMED.search(action.sentence_text) and unclaimed:
+                    # A claim is of an attack whose doer was not told: "three
+                    # rockets were fired …. The HPG said its fighters had
+                    # carried out the attack".
+                    targets = unclaimed[:1]
+                else:
+                    targets = (named or ([echoed] if echoed else []) or targets)[
+                        : 2 if both else 1
+                    ]
                 if targets:
                     for incident in targets:
                         if CLAIMED.search(action.sentence_text):
@@ -1619,6 +1626,21 @@ def _incidents(actions: list[Action]) -> list[Incident]:
             if target is not None and _compatible(target.main, action):
                 target.details.append(action)
                 continue
+        if (
+            kind in VIOLENT
+            and action.trigger.verb
+            and not action.trigger.says
+            and action.date is None
+            and not action.participants
+            and incidents
+            and incidents[-1].event_type in VIOLENT
+            and action.sentence.index - incidents[-1].last_sentence <= 1
+        ):
+            # "Rockets struck Ain al-Asad air base …. At least five rockets
+            # were fired from a truck near al-Baghdadi": how the attack just
+            # told was made, by no one named and on no day of its own.
+            incidents[-1].details.append(action)
+            continue
         if kind in (T.PROTEST, T.RIOT) and action.date is None:
             # "Protesters chanted slogans…" after the march: the same protest.
             target = latest(frozenset({kind}), 2, action)
@@ -1937,7 +1959,10 @@ STEM = 5
 
 CLAIMED = re.compile(
     r"\bclaimed (?:responsibility for )?(?:the|both|this|these|"
-    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day[’']s)(?!\w)",
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day[’']s)(?!\w)"
+    # "said its fighters had carried out the attack".
+    r"|\b(?:its|their) (?:fighters|members|forces|units|militants) had carried out "
+    r"(?:the|both|this|these) (?:attacks?|strikes?|bombings?|ambush)\b",
     re.IGNORECASE,
 )
 

@@ -81,6 +81,10 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             # "its warplanes had destroyed 20 PKK targets".
             r"(?:(?<=warplanes had )|(?<=jets had )|(?<=drones had )|"
             r"(?<=aircraft had )|(?<=artillery had ))destroyed",
+            # "three rockets were fired at the Turkish base".
+            r"(?:(?<=rockets were )|(?<=missiles were )|(?<=shells were )|"
+            r"(?<=mortars were )|(?<=rounds were )|(?<=rocket was )|"
+            r"(?<=missile was )|(?<=drones were ))(?:fired|launched)",
             # "a drone destroyed a farmhouse": a weapon that destroys.
             r"(?:(?<=drone )|(?<=drones )|(?<=missile )|(?<=missiles )|"
             r"(?<=rocket )|(?<=rockets )|(?<=warplanes )|(?<=jets )|"
