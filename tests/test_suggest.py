@@ -1712,3 +1712,58 @@ def test_words_about_the_men_answer_the_arrest_of_that_week() -> None:
     arrest = next(e for e in result["events"] if e["event_type"] == "arrest")
     assert roles(arrest)["Ministry of Foreign Affairs of Iraq"] == "mentioned"
     assert [e["event_type"] for e in result["events"]].count("statement") == 0
+
+
+def test_rockets_fired_and_then_claimed_are_the_claimants_attack() -> None:
+    result = suggest(
+        "A Turkish military drone struck a camp for Kurdish refugees in northern "
+        "Iraq on Saturday, killing three people. The drone hit a two-storey "
+        "building in the Makhmour camp.\n\n"
+        "On Friday evening, three rockets were fired at the Turkish base at "
+        "Bamarni airfield. The People’s Defence Forces (HPG), the PKK’s armed "
+        "wing, said in a statement that its fighters had carried out the attack "
+        "in retaliation for Turkish air raids.",
+        published=D(2024, 9, 8),
+    )
+    strike, rockets = result["events"]
+    # "The drone" is the strike told before, which it places more precisely.
+    assert "Makhmour" in strike["place"]["name"]
+    assert roles(strike)["Turkish Armed Forces"] == "initiator"
+    assert "People’s Defence Forces" not in roles(strike)
+    assert rockets["date"]["value"] == "2024-09-06"
+    assert roles(rockets) == {"People’s Defence Forces": "initiator"}
+
+
+def test_how_an_attack_was_made_is_no_attack_of_its_own() -> None:
+    result = suggest(
+        "Rockets struck Ain al-Asad air base in western Iraq late on Saturday, "
+        "wounding two U.S. service members.\n\n"
+        "At least five rockets were fired from a truck parked near the town of "
+        "al-Baghdadi, an Iraqi security official said.",
+        published=D(2024, 3, 3),
+    )
+    assert len(result["events"]) == 1
+
+
+def test_a_group_that_condemns_both_cases_speaks_of_each() -> None:
+    result = suggest(
+        "Security forces detained a journalist in Zakho on Sunday.\n\n"
+        "On Tuesday, the Erbil Criminal Court sentenced Ayhan Saeed to a year "
+        "in prison.\n\n"
+        "The Metro Center to Defend Journalists, a press freedom group, condemned "
+        "both cases. “Stay silent or go to prison,” the group’s coordinator, "
+        "Rahman Gharib, said.\n\n"
+        "In February 2021, the same court sentenced journalist Sherwan Sherwani "
+        "to six years in prison.",
+        published=D(2024, 12, 11),
+    )
+    arrest, sentence, earlier = result["events"]
+    for event in (arrest, sentence):
+        assert roles(event)["Metro Center to Defend Journalists"] == "mentioned"
+        assert roles(event)["Rahman Gharib"] == "mentioned"
+    # The same court, where it sits.
+    assert roles(earlier) == {
+        "Erbil Criminal Court": "initiator",
+        "Sherwan Sherwani": "target",
+    }
+    assert earlier["place"]["name"] == "Erbil"

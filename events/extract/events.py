@@ -316,7 +316,7 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
         re.compile(
             _DEFINITE + r"(?:[\w’'-]+\s+){0,2}?(?:move|decision|ruling|verdict|"
             r"sanctions|designation|vote|election|results?|returns?|repatriation|"
-            r"accusations?|allegations?|claims?|arrangement|measures?|step|case|"
+            r"accusations?|allegations?|claims?|arrangement|measures?|step|cases?|"
             r"closure|ban|appointment|handover)\b",
             re.IGNORECASE,
         ),
@@ -399,7 +399,17 @@ SEPARATE = re.compile(
     re.IGNORECASE,
 )
 BOTH = re.compile(
-    r"\b(?:both|the two) (?:attacks|strikes|incidents)\b|\bthe (?:attacks|incidents)\b",
+    r"\b(?:both|the two) (?:attacks|strikes|incidents|cases|arrests)\b|"
+    r"\bthe (?:attacks|incidents)\b",
+    re.IGNORECASE,
+)
+# "…,” the group’s coordinator, Rahman Gharib, said": the body that has just
+# spoken, speaking again through one of its people.
+OWN_SPOKESPERSON = re.compile(
+    r"\b(?:the\s+(?:group|organi[sz]ation|ministry|party|movement|council|agency|"
+    r"centre|center|network|commission|office)[’']s|its)\s+(?:coordinator|"
+    r"spokes(?:man|woman|person)|head|director|chairman|chairwoman|leader|"
+    r"president|secretary-general)\b",
     re.IGNORECASE,
 )
 SEPARATELY = re.compile(r"\b(?:separately|separate (?:meetings|talks))\b")
@@ -1495,6 +1505,20 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 target.details.append(action)
                 continue
         if action.trigger.says and kind == T.STATEMENT:
+            answered = [
+                i
+                for i in incidents
+                if any(
+                    0 <= action.sentence.index - r.sentence.index <= 1
+                    for r in i.reactions
+                )
+            ]
+            if answered and OWN_SPOKESPERSON.search(action.sentence_text):
+                # "The Metro Center … condemned both cases. '…,' the group's
+                # coordinator, Rahman Gharib, said": the same reaction.
+                for incident in answered:
+                    incident.reactions.append(action)
+                continue
             previous = incidents[-1] if incidents else None
             near = (
                 previous is not None
@@ -2298,6 +2322,7 @@ def _proposals(
             )
     if place is not None:
         earlier_places.append((main, place))
+    participants = _same_body(text, main, participants, told)
     participants = _unnamed(
         text,
         incident,
@@ -2377,6 +2402,32 @@ LASTING = re.compile(
 
 # An action told as following the one before: "Erdogan then flew to Erbil".
 THEN = re.compile(r"\b(?:then|later|afterwards|thereafter)\b", re.IGNORECASE)
+
+
+SAME_BODY = re.compile(
+    r"\b[Tt]he\s+same\s+(court|ministry|council|group|party|commission|tribunal)\b"
+)
+
+
+def _same_body(
+    text: str,
+    main: Action,
+    participants: list[tuple[ActorMention, str]],
+    told: list[Incident],
+) -> list[tuple[ActorMention, str]]:
+    """
+    "In February 2021, the same court sentenced…": the body of that kind
+    that did what was told before, when no one else is named doing it.
+    """
+    same = SAME_BODY.search(text, main.sentence.start, main.trigger.start)
+    if same is None or any(r == Role.INITIATOR for _, r in participants):
+        return participants
+    noun = same.group(1).casefold()
+    for earlier in reversed(told):
+        for mention, role in earlier.main.participants:
+            if role == Role.INITIATOR and noun in mention.name.casefold():
+                return [*participants, (mention, Role.INITIATOR)]
+    return participants
 
 
 def _last_paragraph(main: Action, told: list[Incident]) -> int:
