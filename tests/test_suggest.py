@@ -1767,3 +1767,34 @@ def test_a_group_that_condemns_both_cases_speaks_of_each() -> None:
         "Sherwan Sherwani": "target",
     }
     assert earlier["place"]["name"] == "Erbil"
+
+
+def test_a_person_named_after_an_office_in_a_place_is_that_person() -> None:
+    result = suggest(
+        "On Wednesday, national security adviser Qasim al-Araji met the U.N. "
+        "resident coordinator in Iraq, Ghulam Mohammad Isaczai, in Baghdad.\n\n"
+        "Iraq’s Ministry of Foreign Affairs summoned Turkey’s charge d’affaires "
+        "in Baghdad, Ahmet Sinan Ozdemir, on Sunday.",
+        published=D(2024, 9, 8),
+    )
+    meeting, summons = result["events"]
+    assert roles(meeting) == {
+        "Qasim al-Araji": "participant",
+        "Ghulam Mohammad Isaczai": "participant",
+    }
+    assert roles(summons) == {
+        "Ministry of Foreign Affairs of Iraq": "initiator",
+        "Ahmet Sinan Ozdemir": "target",
+    }
+
+
+def test_people_handed_over_are_an_event_and_a_lead_names_no_owner() -> None:
+    result = suggest(
+        "Kurdish-led forces in northeast Syria handed over 183 Iraqi families "
+        "from the al-Hol camp to Iraq on Tuesday.",
+        published=D(2025, 5, 22),
+    )
+    [event] = result["events"]
+    assert event["event_type"] == Event.Type.OTHER
+    assert event["date"]["value"] == "2025-05-20"
+    assert "Kurdish-led" not in [a["name"] for a in result["actors"]]

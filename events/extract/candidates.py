@@ -344,7 +344,7 @@ APPOSITION_AFTER = re.compile(
     re.IGNORECASE,
 )
 APPOSITION_BEFORE = re.compile(
-    rf"\b(?:{_OFFICE_WORD})s?(?:\s+(?:of|for|to|at|from)\s+[^,;()“”\"]{{1,80}})?,\s*$",
+    rf"\b(?:{_OFFICE_WORD})s?(?:\s+(?:of|for|to|at|from|in)\s+[^,;()“”\"]{{1,80}})?,\s*$",
     re.IGNORECASE,
 )
 # Letters of words that are not names although written in capitals.
@@ -1488,6 +1488,10 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             # "a US drone strike": the state's strike (events.STRIKE_OF).
             continue
         owner_word = match.group("owner")
+        if owner_word.casefold().endswith("-led"):
+            # "Kurdish-led forces", "U.S.-led forces": whose lead says no
+            # owner; the name, if any, is told elsewhere.
+            continue
         owner = owner_of(owner_word)
         kind_words = match.group("kind")
         head_after = re.match(r"\s+([A-Z][a-z]+)\b", body[match.end() :])

@@ -307,6 +307,9 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"ruled",
             r"imposed (?:a |an )?(?:[\w-]+ )?curfew",
             r"repatriated",
+            # "handed over 183 Iraqi families … to Iraq".
+            r"handed over(?= (?:[\w-]+ ){0,4}?(?:families|detainees|prisoners|"
+            r"suspects|refugees|people|bodies|remains|children|women))",
             r"crossed back",
             r"returned home",
             r"revoked",
