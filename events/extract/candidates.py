@@ -557,6 +557,10 @@ def body_name(kind_word: str, owner: Owner | None) -> str:
     return template.format(owner=owner.name if owner else "").removesuffix(" of ")
 
 
+# "… of the Kurdistan Regional Government", "… in Baghdad": an owner after.
+OWNED_AFTER = re.compile(
+    r"\s+(?:of|in)\s+((?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})"
+)
 # In capitals whatever the pattern's case: "according to Iraq's foreign
 # ministry" is Iraq's, not "according to Iraq"'s.
 _OWNER = (
@@ -648,6 +652,11 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             owner_words = groups.get("owner") or groups.get("demonym") or ""
             owner = owner_of(owner_words) if owner_words else None
             if owner_words and owner is None:
+                owned_after = OWNED_AFTER.match(body, match.end())
+                if owned_after and owner_of(owned_after.group(1)) is not None:
+                    # "The interior ministry of the Kurdistan Regional
+                    # Government": the owner named after it (a later pattern).
+                    continue
                 if groups.get("owner") is None and groups.get("demonym"):
                     # "the Senior foreign ministry": not an owner at all.
                     start = match.start("demonym")
@@ -1737,7 +1746,8 @@ def _joined(left: Token, right: Token, text: str) -> bool:
 def _is_junk(parts: list[str]) -> bool:
     """Sentence openers, months, days, demonyms and titles name nobody."""
     folded = [fold(w) for w in parts]
-    if len(folded) == 1 and folded[0] in COMMON_WORDS:
+    if len(folded) == 1 and (folded[0] in COMMON_WORDS or len(folded[0]) == 1):
+        # "U" of "U.S.-backed" alone is no name.
         return True
     meaningful = [
         w
