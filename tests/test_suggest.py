@@ -1798,3 +1798,48 @@ def test_people_handed_over_are_an_event_and_a_lead_names_no_owner() -> None:
     assert event["event_type"] == Event.Type.OTHER
     assert event["date"]["value"] == "2025-05-20"
     assert "Kurdish-led" not in [a["name"] for a in result["actors"]]
+
+
+def test_a_crowd_protests_against_whom_its_slogans_name_not_whose_flags() -> None:
+    event = one_event(
+        "Hundreds of people blocked a road outside Basra on Sunday, burning tyres "
+        "and chanting against the Ministry of Electricity, waving PMF flags.",
+        published=D(2024, 7, 22),
+    )
+    assert roles(event)["Ministry of Electricity"] == "target"
+    assert "Popular Mobilization Forces" not in roles(event)
+    assert "PMF" not in roles(event)
+
+
+def test_fighters_of_a_backed_force_are_the_force_struck() -> None:
+    result = suggest(
+        "A Turkish military drone struck a car near Qamishli airport on Tuesday, "
+        "killing two fighters of the U.S.-backed Syrian Democratic Forces (SDF).\n\n"
+        "Thousands of people marched through Qamishli on Wednesday behind the "
+        "coffins of the two fighters.\n\n"
+        "On the same day, the Autonomous Administration of North and East Syria "
+        "(AANES) closed the Semalka crossing.",
+        published=D(2024, 10, 17),
+    )
+    strike, march, closure = result["events"]
+    assert roles(strike) == {
+        "Turkish Armed Forces": "initiator",
+        "Syrian Democratic Forces": "target",
+    }
+    assert "U" not in [a["name"] for a in result["actors"]]
+    # "On the same day": the march's; one body closes, whatever "and" its
+    # name holds.
+    assert closure["date"]["value"] == march["date"]["value"] == "2024-10-16"
+    assert closure["title"].startswith(
+        "Autonomous Administration of North and East Syria closes"
+    )
+
+
+def test_a_ministry_of_a_government_named_after_it_is_that_governments() -> None:
+    event = one_event(
+        "The interior ministry of the Kurdistan Regional Government deployed "
+        "traffic police to Haji Omaran on Thursday.",
+        published=D(2025, 3, 14),
+    )
+    assert roles(event)["Ministry of Interior of the Kurdistan Region"] == "initiator"
+    assert "Ministry of Interior of Iraq" not in roles(event)

@@ -2401,7 +2401,10 @@ LASTING = re.compile(
 
 
 # An action told as following the one before: "Erdogan then flew to Erbil".
-THEN = re.compile(r"\b(?:then|later|afterwards|thereafter)\b", re.IGNORECASE)
+THEN = re.compile(
+    r"\b(?:then|later|afterwards|thereafter|(?:on\s+)?(?:the|that)\s+same\s+day)\b",
+    re.IGNORECASE,
+)
 
 
 SAME_BODY = re.compile(
@@ -2936,6 +2939,12 @@ def _unnamed(
                 break
     return _dedupe(participants + found)
 
+
+# "chanting (slogans) against the Ministry of Electricity".
+PROTESTED_AGAINST = re.compile(
+    r"\b(?:chant\w*|shout\w*|slogans|protest\w*|rall\w+|march\w*)\s+"
+    r"(?:(?:slogans|anger)\s+)?against\s+(?:the\s+)?$"
+)
 
 # "replacing Lt. Gen. ": the one an appointment removes.
 REPLACING_BEFORE = re.compile(
@@ -3869,6 +3878,15 @@ def _participants(
             and re.match(r"\s*(?:[.;]|$)", text[mention.end : sentence.end])
         ):
             roles[id(mention)] = Role.MENTIONED
+        elif kind in (T.PROTEST, T.RIOT) and re.match(
+            r"\s+(?:flags?|banners?|posters?|pictures?|portraits?)\b",
+            text[mention.end :],
+        ):
+            # "waving SDF flags": what the crowd carries takes no part.
+            continue
+        elif kind in (T.PROTEST, T.RIOT) and PROTESTED_AGAINST.search(before):
+            # "chanting slogans against Turkey": who the protest is against.
+            roles[id(mention)] = Role.TARGET
         elif kind == T.APPOINTMENT and REPLACING_BEFORE.search(before):
             # "appointed X as commander, replacing Lt. Gen. Y": who is
             # removed.
@@ -4128,7 +4146,9 @@ MEMBERS_OF = re.compile(
     r"(?:\w+\s+)?$|"
     r"(?:members?|fighters?|militants?|commanders?|leaders?|officers?|soldiers?|"
     r"supporters?|operatives?|positions|bases?|camps?|headquarters|targets|"
-    r"depots?|vehicles?|convoys?)\s+(?:of|belonging to|used by)\s+(?:the\s+)?$)",
+    r"depots?|vehicles?|convoys?)\s+(?:of|belonging to|used by)\s+(?:the\s+)?"
+    # "two fighters of the U.S.-backed Syrian Democratic Forces".
+    r"(?:[\w.]+-(?:backed|led|aligned|allied)\s+)?$)",
     re.IGNORECASE,
 )
 LINKED_BEFORE = re.compile(

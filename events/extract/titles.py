@@ -284,7 +284,15 @@ def title_for(
     thing = thing or object_phrase(text, trigger.end, object_end, said=said)
 
     def agree(verb: str) -> str:
-        return plural_verb(verb) if is_plural(doers) else verb
+        # Two actors or more are plural; one is by its last word ("Iraqi
+        # forces"), whatever "and" its name holds ("… of North and East Syria").
+        if not doers:
+            return verb
+        if actors:
+            plural = len(actors) > 1 or fold(doers.split()[-1]) in PLURAL_HEADS
+        else:
+            plural = is_plural(doers)
+        return plural_verb(verb) if plural else verb
 
     if kind in (T.REMOTE_VIOLENCE, T.BATTLE) or not trigger.verb:
         verb = TYPE_VERBS.get(kind, "")
