@@ -95,9 +95,15 @@ def test_devset_articles_from_a_feed_get_the_suggestions_of_pasted_ones(
         assert held.duplicate_of_id is None, article.slug
         assert held.published_on == article.published_on, article.slug
         stored = StoredSuggestions.objects.get(article=held).found
+        # As an editor pastes it: the headline, then the paragraphs (a byline
+        # right under the headline is a paragraph of its own in a feed).
+        headline, _, text = article.text.partition("\n")
         pasted = client.post(
             "/api/v1/suggestions/",
-            {"text": article.text, "published": str(article.published_on)},
+            {
+                "text": f"{headline.strip()}\n\n{text.strip()}",
+                "published": str(article.published_on),
+            },
             content_type="application/json",
         )
         assert pasted.status_code == 200, pasted.content

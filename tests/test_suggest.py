@@ -1843,3 +1843,34 @@ def test_a_ministry_of_a_government_named_after_it_is_that_governments() -> None
     )
     assert roles(event)["Ministry of Interior of the Kurdistan Region"] == "initiator"
     assert "Ministry of Interior of Iraq" not in roles(event)
+
+
+def test_a_tanker_seized_and_boarded_is_one_seizure_near_its_port() -> None:
+    result = suggest(
+        "Iran’s Revolutionary Guards seized a foreign tanker carrying smuggled fuel "
+        "in the Gulf of Oman on Thursday, the Tasnim news agency said.\n\n"
+        "Naval forces of the Islamic Revolutionary Guard Corps (IRGC) boarded the "
+        "Togo-flagged vessel about 20 nautical miles south of the port of Jask in "
+        "Hormozgan province.",
+        published=D(2025, 12, 1),
+    )
+    [seizure] = result["events"]
+    assert seizure["event_type"] == Event.Type.OTHER
+    assert seizure["place"]["name"] == "Jask"
+    assert roles(seizure) == {"Islamic Revolutionary Guard Corps": "initiator"}
+    # An outlet named as one takes no part; a force's adjective is no actor.
+    assert "Naval" not in [a["name"] for a in result["actors"]]
+
+
+def test_a_state_names_its_ministry_and_its_council_as_it_does() -> None:
+    result = suggest(
+        "Turkey’s defence ministry said on Monday that Turkish jets had struck "
+        "PKK targets.\n\nIraq’s National Security Council banned the PKK in "
+        "March 2024.",
+        published=D(2024, 10, 22),
+    )
+    names = {a["name"] for a in result["actors"]}
+    assert {
+        "Ministry of National Defence of Turkey",
+        "National Security Council of Iraq",
+    } <= names

@@ -162,6 +162,9 @@ PARLIAMENTS = {
     "IR": "Islamic Consultative Assembly",
     "TR": "Grand National Assembly of Turkey",
 }
+# Ministries a state names otherwise than PORTFOLIOS does, by the state's
+# ISO 3166-1 alpha-2 code.
+OWN_PORTFOLIOS = {("TR", "Defence"): "National Defence"}
 STATE_BODIES: dict[str, str] = {
     "presidency": "Presidency of {owner}",
     "cabinet": "Council of Ministers of {owner}",
@@ -169,6 +172,7 @@ STATE_BODIES: dict[str, str] = {
     "judiciary": "Judiciary of {owner}",
     "army": "Army of {owner}",
     "police": "Police of {owner}",
+    "national security council": "National Security Council of {owner}",
 }
 BODY_KINDS = {"army": K.SECURITY_FORCE, "police": K.SECURITY_FORCE}
 
@@ -546,6 +550,10 @@ def body_name(kind_word: str, owner: Owner | None) -> str:
     """ "Ministry of Foreign Affairs of Iraq", "Council of Ministers of Iran"."""
     portfolio = PORTFOLIOS.get(kind_word.casefold())
     if portfolio is not None:
+        # A state's own word for it: Turkey's is of National Defence.
+        portfolio = OWN_PORTFOLIOS.get(
+            (owner.code if owner else "", portfolio), portfolio
+        )
         name = f"Ministry of {portfolio}"
         return f"{name} of {owner.name}" if owner else name
     if kind_word.casefold() == "parliament" and owner and owner.code in PARLIAMENTS:
@@ -1616,7 +1624,16 @@ def is_media(text: str, mention: ActorMention) -> bool:
     name = "-".join(mention.name.split())
     if name in MEDIA_NAMES or mention.text in MEDIA_NAMES:
         return True
+    if MEDIA_NAMED.search(mention.name):
+        # "Tasnim news agency", "the Kayhan newspaper": what it is, in its name.
+        return True
     return MEDIA_AROUND.match(text[mention.end : mention.end + 30]) is not None
+
+
+MEDIA_NAMED = re.compile(
+    r"\s(?:news agency|agency|newspaper|daily|TV|television|channel|broadcaster)$",
+    re.IGNORECASE,
+)
 
 
 def _known_kind(tokens: list[Token], first: int, last: int) -> str:
@@ -1743,11 +1760,19 @@ def _joined(left: Token, right: Token, text: str) -> bool:
     return re.fullmatch(r"[’']?\s?", text[left.end : right.start]) is not None
 
 
+FORCE_ADJECTIVES = words("naval aerial ground airborne military paramilitary")
+
+
 def _is_junk(parts: list[str]) -> bool:
     """Sentence openers, months, days, demonyms and titles name nobody."""
     folded = [fold(w) for w in parts]
-    if len(folded) == 1 and (folded[0] in COMMON_WORDS or len(folded[0]) == 1):
-        # "U" of "U.S.-backed" alone is no name.
+    if len(folded) == 1 and (
+        folded[0] in COMMON_WORDS
+        or len(folded[0]) == 1
+        or folded[0] in FORCE_ADJECTIVES
+    ):
+        # "U" of "U.S.-backed" alone is no name, nor "Naval" of "Naval forces
+        # of the IRGC".
         return True
     meaningful = [
         w

@@ -309,6 +309,14 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
         frozenset({T.OTHER}),
         re.compile(_DEFINITE + r"(?:death\s+)?sentences?\b", re.IGNORECASE),
     ),
+    (
+        # "boarded the Togo-flagged vessel" after the tanker was seized.
+        frozenset({T.OTHER}),
+        re.compile(
+            _DEFINITE + r"(?:[\w’'-]+\s+){0,2}?(?:tanker|vessel|ship|boat)\b",
+            re.IGNORECASE,
+        ),
+    ),
     # Words for whatever was just told: "the move", "the decision", "the
     # ruling", "the sanctions", "the vote", "the returns".
     (
@@ -3153,6 +3161,12 @@ ROAD_TO = re.compile(
 )
 
 
+DISTANCE_OF = re.compile(
+    rf"\b(?:km|kilometres|kilometers|miles)\s+(?:\([^)]*\)\s+)?{_DIRECTION}\s+of\s+"
+    r"(?:the\s+)?(?:(?:port|town|city|village|border town)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+MEASURED_FROM = re.compile(r",?\s*(?:about|some|around|roughly|nearly)?\s*\d")
 ROAD_PLACED = re.compile(r"[^,.;]{0,20}?\s(?:outside|near)\s+[A-Z]")
 
 
@@ -3195,6 +3209,15 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         )
         # "blocked the road to the Zurbatiyah border crossing": a protest
         # on the way to a place is at it.
+        # "boarded the vessel about 20 nautical miles south of the port of
+        # Jask": near the place it is measured from, unless that place only
+        # says where another is ("in Tarmiyah, about 50 km north of Baghdad").
+        measured = DISTANCE_OF.search(before) and not any(
+            other.end <= mention.start
+            and MEASURED_FROM.match(text[other.end : mention.start])
+            for other in action.places
+            if other is not mention
+        )
         road_to = action.event_type in (T.PROTEST, T.RIOT) and ROAD_TO.search(before)
         if road_to and ROAD_PLACED.match(text, mention.end):
             # "blocked the main road to Umm Qasr port outside Basra": the
@@ -3202,6 +3225,7 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             continue
         if not (
             LOCATIVE_BEFORE.search(before)
+            or measured
             or dateline
             or joined
             or struck

@@ -307,6 +307,9 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"ruled",
             r"imposed (?:a |an )?(?:[\w-]+ )?curfew",
             r"repatriated",
+            # "seized a foreign tanker", "boarded the Togo-flagged vessel".
+            r"(?:seized|boarded|impounded)(?= (?:[\w-]+ ){0,4}?(?:tankers?|vessels?|"
+            r"ships?|boats?|dhows?|cargo ships?)\b)",
             # "handed over 183 Iraqi families … to Iraq".
             r"handed over(?= (?:[\w-]+ ){0,4}?(?:families|detainees|prisoners|"
             r"suspects|refugees|people|bodies|remains|children|women))",
