@@ -1874,3 +1874,17 @@ def test_a_state_names_its_ministry_and_its_council_as_it_does() -> None:
         "Ministry of National Defence of Turkey",
         "National Security Council of Iraq",
     } <= names
+
+
+def test_sanctions_are_imposed_on_someone_and_to_police_is_a_verb() -> None:
+    result = suggest(
+        "The U.S. Treasury Department on Thursday imposed sanctions on Kataib "
+        "Hezbollah, stepping up pressure on Iraq to police a trade that funds "
+        "armed groups.",
+        published=D(2025, 10, 17),
+    )
+    [event] = result["events"]
+    assert event["title"].startswith(
+        "U.S. Treasury Department imposes sanctions on Kataib Hezbollah"
+    )
+    assert not [a for a in result["actors"] if "police" in a["name"].lower()]

@@ -1474,6 +1474,8 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                 (". ", ", ")
             ):
                 continue  # "Iraqi security forces", "Basra police": named
+            if re.search(r"\bto\s+$", before) and not match.group("lead"):
+                continue  # "pressure on Iraq to police a trade": a verb
             adjective = DEMONYM_OF.get(home, "")
             if home == REGION_CODE and "border" in match.group("name").lower():
                 # The borders are the federal state's, in the region too.

@@ -202,6 +202,12 @@ def is_plural(doers: str) -> bool:
     return " and " in doers or last in PLURAL_HEADS
 
 
+# Verbs whose object is a noun that takes "on": "imposed sanctions on".
+NOUN_THEN_ON = re.compile(
+    r"\b(?:sanctions|strikes|raids|attacks|restrictions|ban|curfew)$", re.IGNORECASE
+)
+
+
 def object_phrase(text: str, start: int, end: int, *, said: bool = False) -> str:
     """
     The words an action applies to, up to the first word that starts a new
@@ -298,6 +304,11 @@ def title_for(
         verb = TYPE_VERBS.get(kind, "")
     else:
         verb = verb_phrase(trigger)
+        if NOUN_THEN_ON.search(trigger.word) and re.match(
+            r"\s+on\s", text[trigger.end : trigger.end + 5]
+        ):
+            # "imposes sanctions on Kataib Hezbollah": the noun's own "on".
+            verb = f"{verb} on"
 
     if kind == T.MEETING:
         people = by_role.get(Role.PARTICIPANT, []) + actors
