@@ -341,7 +341,7 @@ def test_the_assistant_finds_what_editors_record(
 # the twenty held-out articles moved in as 64-83 on 2026-12-06 and 54.9 %
 # (124 of 226) after the round written for them. While the goal is missed
 # it is a strict xfail, and the set may not lose what it has.
-ACCEPTED_AT_LEAST = 130
+ACCEPTED_AT_LEAST = 131
 
 
 def test_the_set_keeps_the_proposals_it_had_accepted() -> None:

@@ -1888,3 +1888,27 @@ def test_sanctions_are_imposed_on_someone_and_to_police_is_a_verb() -> None:
         "U.S. Treasury Department imposes sanctions on Kataib Hezbollah"
     )
     assert not [a for a in result["actors"] if "police" in a["name"].lower()]
+
+
+def test_a_signing_on_the_sidelines_is_where_the_talks_were() -> None:
+    result = suggest(
+        "Iran’s deputy foreign minister Kazem Gharibabadi held talks with his "
+        "Saudi counterpart Waleed al-Khuraiji in Riyadh on Wednesday.\n\n"
+        "On the sidelines of the talks, the two countries’ aviation authorities "
+        "signed a memorandum opening routes from Mashhad and Shiraz to Jeddah.\n\n"
+        "Saudi Arabia and Iran agreed in March 2023, in a deal brokered by China, "
+        "to restore diplomatic relations.",
+        published=D(2025, 10, 9),
+    )
+    talks, signing, earlier = result["events"]
+    assert signing["place"]["name"] == talks["place"]["name"] == "Riyadh"
+    assert earlier["event_type"] == Event.Type.AGREEMENT
+    assert (earlier["date"]["value"], earlier["date"]["precision"]) == (
+        "2023-03",
+        "month",
+    )
+    assert roles(earlier) == {
+        "Saudi Arabia": "signatory",
+        "Iran": "signatory",
+        "China": "mediator",
+    }

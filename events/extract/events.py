@@ -2278,6 +2278,15 @@ def _proposals(
             place = replace(
                 earlier, place=replace(earlier.place, near=earlier.place.name)
             )
+    elif main.event_type in DIPLOMATIC and SIDELINES.search(
+        text, main.sentence.start, main.trigger.start
+    ):
+        # "On the sidelines of the talks, … signed a memorandum … opening
+        # routes from Mashhad": where the talks were.
+        place = next(
+            (p for a, p in reversed(earlier_places) if a.event_type == T.MEETING),
+            place,
+        )
     elif place is None and main.event_type in DIPLOMATIC:
         # Talks on the same visit: "…met Raisi in Tehran", then "Barzani met…".
         place = next(
@@ -2439,6 +2448,13 @@ def _same_body(
             if role == Role.INITIATOR and noun in mention.name.casefold():
                 return [*participants, (mention, Role.INITIATOR)]
     return participants
+
+
+SIDELINES = re.compile(
+    r"\b(?:on|at)\s+the\s+sidelines\s+of\s+(?:the\s+)?(?:talks|meeting|summit|"
+    r"visit|conference)\b",
+    re.IGNORECASE,
+)
 
 
 def _last_paragraph(main: Action, told: list[Incident]) -> int:

@@ -42,6 +42,8 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"initiall?ed",
             r"put (?:their|his|her) signatures? (?:to|on)",
             r"agreed (?:to|on|upon)",
+            # "agreed in March 2023, in a deal brokered by China, to restore…".
+            r"agreed(?= in (?:(?-i:[A-Z])[a-z]+ )?\d{4}\b)",
             r"reached (?:an?|the) (?:agreement|deal|accord|understanding|truce)",
             r"concluded (?:an?|the) (?:agreement|deal|accord|treaty)",
         ),
