@@ -1912,3 +1912,12 @@ def test_a_signing_on_the_sidelines_is_where_the_talks_were() -> None:
         "Iran": "signatory",
         "China": "mediator",
     }
+
+
+def test_talks_held_regularly_since_are_no_meeting() -> None:
+    result = suggest(
+        "Iraq’s National Security Council banned the PKK in March 2024, and the "
+        "two governments have since held regular talks on border security.",
+        published=D(2026, 5, 12),
+    )
+    assert [e["event_type"] for e in result["events"]] == [Event.Type.OTHER]

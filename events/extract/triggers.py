@@ -551,6 +551,10 @@ def find_triggers(text: str, sentence: Sentence) -> list[Trigger]:
                     weight *= 0.25
                 elif CAUSE_BEFORE.search(before) or PREPOSITION_BEFORE.search(before):
                     weight *= 0.5
+            if HABITUAL.search(match.group()) or HABITUAL_BEFORE.search(before):
+                # "have since held regular talks", "has repeatedly struck":
+                # activity over time, no one incident.
+                weight *= 0.2
             if strength == VERB and FIRST_TO.search(before):
                 # "the first to kill U.S. troops in the region": what an
                 # incident was, not an action of its own.
@@ -576,6 +580,16 @@ def find_triggers(text: str, sentence: Sentence) -> list[Trigger]:
                 )
             )
     return found
+
+
+HABITUAL = re.compile(
+    r"\b(?:regular|regularly|frequent|periodic|repeated|several rounds of)\b",
+    re.IGNORECASE,
+)
+HABITUAL_BEFORE = re.compile(
+    r"\b(?:have|has)\s+(?:since|repeatedly|regularly|frequently|often|long)\s+$",
+    re.IGNORECASE,
+)
 
 
 def _clause_start(before: str) -> int:
