@@ -1411,6 +1411,10 @@ FORCES = re.compile(
 )
 # A state's counter-terrorism force by its own name.
 COUNTER_TERRORISM = {"IRQ": "Counter-Terrorism Service"}
+# The other names an article gives it, the same actor.
+COUNTER_TERRORISM_ALIASES = {
+    "IRQ": ["Iraqi Counter-Terrorism Service", "Counter Terrorism Service", "CTS"]
+}
 WEAPON_STRIKE = re.compile(r"\s+(?:strikes?|attacks?)\b")
 # Forces named by their weapons or as a whole are the state's armed forces.
 ARMED_FORCES_WORDS = words(
@@ -1474,7 +1478,12 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                 (". ", ", ")
             ):
                 continue  # "Iraqi security forces", "Basra police": named
-            if re.search(r"\bto\s+$", before) and not match.group("lead"):
+            if (
+                re.search(r"\bto\s+$", before)
+                and not match.group("lead")
+                and match.group("name").casefold() == "police"
+                and re.match(r"\s+(?:a|an|the|its|their)\b", body[match.end() :])
+            ):
                 continue  # "pressure on Iraq to police a trade": a verb
             adjective = DEMONYM_OF.get(home, "")
             if home == REGION_CODE and "border" in match.group("name").lower():
@@ -1507,7 +1516,7 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             # "a US drone strike": the state's strike (events.STRIKE_OF).
             continue
         owner_word = match.group("owner")
-        if owner_word.casefold().endswith("-led"):
+        if re.search(r"-(?:led|backed|aligned|allied)$", owner_word, re.IGNORECASE):
             # "Kurdish-led forces", "U.S.-led forces": whose lead says no
             # owner; the name, if any, is told elsewhere.
             continue
@@ -1553,7 +1562,10 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
         if owner.code == REGION_CODE:
             continue
         last = fold(kind_words.split()[-1])
-        if re.search(r"counter-?terrorism", kind_words, re.IGNORECASE):
+        if (
+            re.search(r"counter-?terrorism", kind_words, re.IGNORECASE)
+            and owner.country in COUNTER_TERRORISM
+        ):
             # "Iraqi counterterrorism forces": Iraq's Counter-Terrorism
             # Service, a force of its own outside the army.
             name = COUNTER_TERRORISM.get(owner.country, match.group("name"))
@@ -1582,6 +1594,11 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                 name=name,
                 country=owner.country,
                 parent=owner.actor(),
+                aliases=(
+                    COUNTER_TERRORISM_ALIASES.get(owner.country, [])
+                    if name == COUNTER_TERRORISM.get(owner.country)
+                    else []
+                ),
             )
         )
     return found
@@ -1633,8 +1650,7 @@ def is_media(text: str, mention: ActorMention) -> bool:
 
 
 MEDIA_NAMED = re.compile(
-    r"\s(?:news agency|agency|newspaper|daily|TV|television|channel|broadcaster)$",
-    re.IGNORECASE,
+    r"\s(?:news agency|newspaper|TV|television|broadcaster)$", re.IGNORECASE
 )
 
 

@@ -414,7 +414,7 @@ BOTH = re.compile(
 # "…,” the group’s coordinator, Rahman Gharib, said": the body that has just
 # spoken, speaking again through one of its people.
 OWN_SPOKESPERSON = re.compile(
-    r"\b(?:the\s+(?:group|organi[sz]ation|ministry|party|movement|council|agency|"
+    r"[,.!?][”\"]\s+(?:the\s+(?:group|organi[sz]ation|ministry|party|movement|council|agency|"
     r"centre|center|network|commission|office)[’']s|its)\s+(?:coordinator|"
     r"spokes(?:man|woman|person)|head|director|chairman|chairwoman|leader|"
     r"president|secretary-general)\b",
@@ -1558,7 +1558,12 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                     )
                 )
                 unclaimed = [i for i in targets if not i.main.initiators and not both]
-                if CLAIMED.search(action.sentence_text) and unclaimed:
+                if (
+                    CLAIMED.search(action.sentence_text)
+                    and unclaimed
+                    and not named
+                    and not CLAIMED_DAY.search(action.sentence_text)
+                ):
                     # A claim is of an attack whose doer was not told: "three
                     # rockets were fired …. The HPG said its fighters had
                     # carried out the attack".
@@ -1667,6 +1672,7 @@ def _incidents(actions: list[Action]) -> list[Incident]:
             and incidents
             and incidents[-1].event_type in VIOLENT
             and action.sentence.index - incidents[-1].last_sentence <= 1
+            and _same_weapon(action, incidents[-1])
         ):
             # "Rockets struck Ain al-Asad air base …. At least five rockets
             # were fired from a truck near al-Baghdadi": how the attack just
@@ -1713,6 +1719,28 @@ def _incidents(actions: list[Action]) -> list[Incident]:
     return incidents
 
 
+WEAPONS = re.compile(
+    r"\b(rocket|missile|drone|shell|mortar|bomb|jet|warplane)s?\b", re.IGNORECASE
+)
+OTHER_ONE = re.compile(r"\b(?:another|second|separate|separately|also)\b", re.I)
+
+
+def _same_weapon(action: Action, incident: Incident) -> bool:
+    """Whether an action's sentence tells how the incident was made: the
+    same weapon, passive, and no other one ("At least five rockets were fired
+    from a truck" after "Rockets struck the base"; not "Another drone hit")."""
+    before = action.text[action.sentence.start : action.trigger.start]
+    used = {w.casefold() for w in WEAPONS.findall(before)}
+    told = {
+        w.casefold() for a in incident.actions for w in WEAPONS.findall(a.sentence_text)
+    }
+    return (
+        bool(used & told)
+        and PASSIVE_BEFORE.search(before) is not None
+        and not OTHER_ONE.search(before)
+    )
+
+
 def _causes_first(actions: list[Action]) -> list[Action]:
     """
     The actions in the order they join incidents: as told, except that a
@@ -1724,20 +1752,29 @@ def _causes_first(actions: list[Action]) -> list[Action]:
     for action in actions:
         if action.trigger.kind != CASUALTY or action.initiators:
             continue
+        at = next(i for i, a in enumerate(ordered) if a is action)
         cause = next(
             (
-                later
-                for later in ordered[ordered.index(action) + 1 :]
-                if later.sentence is action.sentence
-                and later.trigger.kind != CASUALTY
-                and later.event_type in VIOLENT
+                i
+                for i in range(at + 1, len(ordered))
+                if ordered[i].sentence is action.sentence
+                and ordered[i].trigger.kind != CASUALTY
+                and ordered[i].event_type in VIOLENT
             ),
             None,
         )
-        if cause is not None:
-            ordered.remove(action)
-            ordered.insert(ordered.index(cause) + 1, action)
+        # Joined as its cause ("… when a drone hit"), not a clause of its own
+        # ("…, while in Sinjar a drone struck").
+        if cause is not None and CAUSE_JOIN.fullmatch(
+            action.text, action.trigger.end, ordered[cause].trigger.start
+        ):
+            ordered.insert(cause, ordered.pop(at))
     return ordered
+
+
+CAUSE_JOIN = re.compile(
+    r"[^;.]*?\b(?:when|as|after)\s+(?:an?|the|two|three|\d+)?\s*[^,;.]*", re.IGNORECASE
+)
 
 
 def _sharing_actors(action: Action, incidents: list[Incident]) -> Incident | None:
@@ -1989,6 +2026,7 @@ def _points_back(statement: Action, incident: Incident) -> bool:
 STEM = 5
 
 
+CLAIMED_DAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day[’']s\b", re.I)
 CLAIMED = re.compile(
     r"\bclaimed (?:responsibility for )?(?:the|both|this|these|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day[’']s)(?!\w)"
@@ -2278,13 +2316,24 @@ def _proposals(
             place = replace(
                 earlier, place=replace(earlier.place, near=earlier.place.name)
             )
-    elif main.event_type in DIPLOMATIC and SIDELINES.search(
-        text, main.sentence.start, main.trigger.start
+    elif (
+        main.event_type in DIPLOMATIC
+        and (
+            place is None
+            or place.place.kind == Location.Kind.COUNTRY
+            or not LOCATIVE_PLACE.search(text, main.sentence.start, main.scope_end)
+        )
+        and SIDELINES.search(text, main.sentence.start, main.trigger.start)
     ):
         # "On the sidelines of the talks, … signed a memorandum … opening
         # routes from Mashhad": where the talks were.
         place = next(
-            (p for a, p in reversed(earlier_places) if a.event_type == T.MEETING),
+            (
+                p
+                for a, p in reversed(earlier_places)
+                if a.event_type == T.MEETING
+                and main.sentence.paragraph - _last_paragraph(a, told) <= 3
+            ),
             place,
         )
     elif place is None and main.event_type in DIPLOMATIC:
@@ -2419,7 +2468,9 @@ LASTING = re.compile(
 
 # An action told as following the one before: "Erdogan then flew to Erbil".
 THEN = re.compile(
-    r"\b(?:then|later|afterwards|thereafter|(?:on\s+)?(?:the|that)\s+same\s+day)\b",
+    r"\b(?:then|afterwards|thereafter|(?:on\s+)?(?:the|that)\s+same\s+day)\b|"
+    # "Aref later received…", not "Two weeks later" nor "Years later".
+    r"\b(?!(?:hours?|days?|weeks?|months?|years?|decades?)\b)[A-Za-z][\w-]*\s+later\b",
     re.IGNORECASE,
 )
 
@@ -2450,6 +2501,8 @@ def _same_body(
     return participants
 
 
+# "… in Riyadh", "… at the crossing": a place the clause gives itself.
+LOCATIVE_PLACE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?[A-Z]")
 SIDELINES = re.compile(
     r"\b(?:on|at)\s+the\s+sidelines\s+of\s+(?:the\s+)?(?:talks|meeting|summit|"
     r"visit|conference)\b",
@@ -2923,9 +2976,9 @@ def _unnamed(
                 code = nationality(text[start : min(end + 40, main.scope_end)], country)
             else:
                 # "nine Iraqi fishermen" detained by Kuwait are Iraq's.
-                adjective = re.search(r"([A-Z][a-z]+)\s+$", words_[: match.start()])
-                if adjective is not None:
-                    code = nationality(adjective.group(1), country)
+                phrase = re.search(r"(?:\S+\s+){0,3}$", words_[: match.start()])
+                if phrase is not None:
+                    code = nationality(phrase.group(), country)
             add(name, code, Role.TARGET, match, start)
             break
     if kind in VIOLENT and not any(m.kind == Actor.Kind.CIVILIANS for m, _ in found):
@@ -3517,6 +3570,12 @@ def _later_date(text: str, main: Action, told: list[Incident]) -> dict | None:
     """The day of an action told as so long after the incident just told,
     when that one is known to the day: "A day later, jets struck…"."""
     match = OFFSET_LATER.search(text, main.sentence.start, main.trigger.start)
+    if match is not None and re.search(
+        r"\bthat\b|\bhad\b", text[match.end() : main.trigger.start]
+    ):
+        # "A day later it emerged that police had detained…": when it was
+        # learnt, not when it happened.
+        match = None
     # What happened, not what was said of it the day after.
     dated = [i.when for i in told if i.when and i.event_type != T.STATEMENT]
     if match is None or not dated:
@@ -3943,8 +4002,12 @@ def _participants(
         elif (
             passive
             and re.search(r"\bby\s+(?:the\s+|its\s+|their\s+)?$", before)
-            and not OTHER_AGENT.search(before)
+            and OTHER_AGENT.search(before)
         ):
+            # "…until it rules on a complaint filed by al-Hamdani": who did
+            # another thing the clause tells of speaks of this one.
+            roles[id(mention)] = Role.MENTIONED
+        elif passive and re.search(r"\bby\s+(?:the\s+|its\s+|their\s+)?$", before):
             roles[id(mention)] = (
                 Role.SIGNATORY if kind == T.AGREEMENT else Role.INITIATOR
             )
@@ -4177,7 +4240,12 @@ SUPPORTERS_OF = re.compile(
 # "…be suspended until it rules on a complaint filed by al-Hamdani": the
 # agent of another participle, with its own noun.
 OTHER_AGENT = re.compile(
-    r"\b(?:a|an|the|its|their|his|her)\s+(?:[\w’'-]+\s+){0,3}?[a-z]+(?:ed|en)\s+"
+    r"\b(?:a|an|the|its|their|his|her)\s+(?:[\w’'-]+\s+){0,3}?"
+    # Not the incident's own thing: "an attack launched by", "a bomb planted
+    # by" name its doer.
+    r"(?!(?:attacks?|strikes?|bombs?|bombings?|explosives?|devices?|mines?|"
+    r"rockets?|missiles?|drones?|shells?|raids?|ambush|operation|assault|"
+    r"offensive|fire)\s)[a-z]+\s+[a-z]+(?:ed|en)\s+"
     r"by\s+(?:the\s+|its\s+|their\s+)?$"
 )
 AGENT_WHEN = re.compile(r"\bwhen\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)

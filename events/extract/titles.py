@@ -58,7 +58,7 @@ IRREGULAR = {
 _SILENT_E = re.compile(
     r"(?:[cgvzu]|at|it|ut|ot|ur|ir|or|ar|os|us|is|as|ys|ns|rs|ng|lv|rg|dg|rc|"
     r"ls|ps|ms|bl|pl|tl|gl|dl|fl|kl|zl|ic|iz|rv|nc|(?<![aeo])am|(?<![aeio])im|com|"
-    r"(?<![aeiou])ul)$"
+    r"(?<![aeiou])ul|(?<![aeiou])um)$"
 )
 _KEEP_STEM = re.compile(
     r"(?:ll|ss|ing|rn|rm|lm|ck|nd|ld|rd|st|nt|ct|pt|ft|wn|ow|aw|ew)$"
@@ -272,15 +272,18 @@ def title_for(
     `subject` names the doers when no actor does ("Security forces"), and
     `thing` what a passive clause is about ("federal border guards").
     """
+    if all(fold(w) in FUNCTION_WORDS for w in subject.split()):
+        # "a roadside bomb hit…": "a" alone names no doer.
+        subject = ""
     by_role: dict[str, list[ActorMention]] = {}
     for mention, role in participants:
         by_role.setdefault(role, []).append(mention)
     actors = by_role.get(Role.INITIATOR, []) + by_role.get(Role.SIGNATORY, [])
     doers = names(actors) or subject
     targets = names(by_role.get(Role.TARGET, []))
-    if kind == T.APPOINTMENT and by_role.get(Role.PARTICIPANT):
+    if kind == T.APPOINTMENT and by_role.get(Role.PARTICIPANT) and targets:
         # "appoints X, replacing Y": the title names who is appointed.
-        targets = names(by_role[Role.PARTICIPANT])
+        targets = names(by_role[Role.PARTICIPANT][:1])
     if doers and targets and fold(targets) in fold(doers):
         # "U.S.-led coalition forces shot down two drones": attacked, not
         # attacking themselves.

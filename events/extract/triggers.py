@@ -43,7 +43,8 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"put (?:their|his|her) signatures? (?:to|on)",
             r"agreed (?:to|on|upon)",
             # "agreed in March 2023, in a deal brokered by China, to restore…".
-            r"agreed(?= in (?:(?-i:[A-Z])[a-z]+ )?\d{4}\b)",
+            r"agreed(?= in (?:(?-i:[A-Z])[a-z]+ )?\d{4}\b(?! that)"
+            r"[^.;]{0,90}?\bto [a-z])",
             r"reached (?:an?|the) (?:agreement|deal|accord|understanding|truce)",
             r"concluded (?:an?|the) (?:agreement|deal|accord|treaty)",
         ),
@@ -86,11 +87,11 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             # "three rockets were fired at the Turkish base".
             r"(?:(?<=rockets were )|(?<=missiles were )|(?<=shells were )|"
             r"(?<=mortars were )|(?<=rounds were )|(?<=rocket was )|"
-            r"(?<=missile was )|(?<=drones were ))(?:fired|launched)",
+            r"(?<=missile was ))fired",
             # "a drone destroyed a farmhouse": a weapon that destroys.
             r"(?:(?<=drone )|(?<=drones )|(?<=missile )|(?<=missiles )|"
             r"(?<=rocket )|(?<=rockets )|(?<=warplanes )|(?<=jets )|"
-            r"(?<=artillery ))destroyed",
+            r"(?<=artillery ))destroyed(?! by\b)",
             r"carried out (?:[\w-]+ ){0,3}?(?:strikes?|air ?strikes?|bombings?|"
             r"raids?)",
         ),
@@ -267,7 +268,8 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"meet with",
             r"held (?:[\w-]+ ){0,5}?(?:talks|meetings?)",
             r"holds (?:[\w-]+ ){0,5}?(?:talks|meetings?)",
-            r"received(?= (?:(?-i:[A-Z])|(?-i:al-[A-Z])|his |her |"
+            r"received(?= (?:(?-i:[A-Z])|(?-i:al-[A-Z][\w-]+(?= (?:at|in|on)\b|[,.]))|"
+            r"his |her |"
             r"the (?-i:[A-Z])|a delegation))",
             r"talks between",
             r"hosted",
@@ -310,11 +312,11 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"imposed (?:a |an )?(?:[\w-]+ )?curfew",
             r"repatriated",
             # "seized a foreign tanker", "boarded the Togo-flagged vessel".
-            r"(?:seized|boarded|impounded)(?= (?:[\w-]+ ){0,4}?(?:tankers?|vessels?|"
-            r"ships?|boats?|dhows?|cargo ships?)\b)",
+            r"(?:seized|boarded|impounded)(?= (?:the|a|an|two|three|\d+) "
+            r"(?:[\w-]+ ){0,3}?(?:tankers?|vessels?|ships?|boats?|dhows?)\b)",
             # "handed over 183 Iraqi families … to Iraq".
-            r"handed over(?= (?:[\w-]+ ){0,4}?(?:families|detainees|prisoners|"
-            r"suspects|refugees|people|bodies|remains|children|women))",
+            r"handed over(?= (?:(?!to\b)[\w-]+ ){0,4}?(?:families|detainees|prisoners|"
+            r"suspects|refugees|bodies|remains|children|women)\b)",
             r"crossed back",
             r"returned home",
             r"revoked",
@@ -551,9 +553,13 @@ def find_triggers(text: str, sentence: Sentence) -> list[Trigger]:
                     weight *= 0.25
                 elif CAUSE_BEFORE.search(before) or PREPOSITION_BEFORE.search(before):
                     weight *= 0.5
-            if HABITUAL.search(match.group()) or HABITUAL_BEFORE.search(before):
-                # "have since held regular talks", "has repeatedly struck":
-                # activity over time, no one incident.
+            if (
+                kind == T.MEETING
+                and (HABITUAL.search(match.group()) or HABITUAL_BEFORE.search(before))
+                and not DAY_TOLD.search(body)
+            ):
+                # "have since held regular talks": talks over time, no one
+                # meeting.
                 weight *= 0.2
             if strength == VERB and FIRST_TO.search(before):
                 # "the first to kill U.S. troops in the region": what an
@@ -585,6 +591,12 @@ def find_triggers(text: str, sentence: Sentence) -> list[Trigger]:
 HABITUAL = re.compile(
     r"\b(?:regular|regularly|frequent|periodic|repeated|several rounds of)\b",
     re.IGNORECASE,
+)
+# "on Tuesday", "on 12 May", "on May 12": one day's meeting, however regular.
+DAY_TOLD = re.compile(
+    r"\bon\s+(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|\d{1,2}\s+[A-Z][a-z]+|"
+    r"(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\s+\d{1,2})\b"
 )
 HABITUAL_BEFORE = re.compile(
     r"\b(?:have|has)\s+(?:since|repeatedly|regularly|frequently|often|long)\s+$",
