@@ -2015,3 +2015,16 @@ def test_the_rounds_rules_keep_their_own_bounds() -> None:
         published=ROUND_PUBLISHED,
     )["events"]
     assert "Ministry of Foreign Affairs of Iran" not in roles(strike)
+
+
+def test_two_people_named_after_their_offices_sign_together() -> None:
+    event = one_event(
+        "Iraq’s transport minister, Razzaq Muhibis al-Saadawi, and Iran’s Minister "
+        "of Roads and Urban Development, Farzaneh Sadegh, put their signatures to "
+        "the contract in Baghdad on Monday.",
+        published=D(2025, 5, 27),
+    )
+    assert roles(event) == {
+        "Razzaq Muhibis al-Saadawi": "signatory",
+        "Farzaneh Sadegh": "signatory",
+    }

@@ -3718,6 +3718,8 @@ OFFICE_APPOSITION = re.compile(
 )
 
 
+# ", and Iran's Minister of Roads and Urban Development, " before a name.
+COORDINATED_APPOSITION = re.compile(r",\s+and\s+[^,;]{3,80},\s*$")
 OFFICE_COMMA_BEFORE = re.compile(
     r"\b(?:" + "|".join(sorted(TITLE_WORDS)) + r")\s*,\s*$", re.IGNORECASE
 )
@@ -3867,6 +3869,23 @@ def _participants(
         )
         heads = [m for m in heads if m.start < cut]
     modifiers = {id(m) for m in mentions if _modifier(text, m, mentions)}
+    if heads and heads[0].kind == Actor.Kind.PERSON:
+        # "Iraq's transport minister, A, and Iran's minister of roads, B, put
+        # their signatures to…": the person named before "and" with B.
+        joined = COORDINATED_APPOSITION.search(text, sentence.start, heads[0].start)
+        first = next(
+            (
+                m
+                for m in mentions
+                if joined is not None
+                and m.end == joined.start()
+                and m.kind == Actor.Kind.PERSON
+                and OFFICE_COMMA_BEFORE.search(text, sentence.start, m.start)
+            ),
+            None,
+        )
+        if first is not None and first not in heads:
+            heads = [first, *heads]
     for mention in heads:
         roles[id(mention)] = head_role
 
