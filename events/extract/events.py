@@ -1883,11 +1883,12 @@ def _answered(incidents: list[Incident], statement: Action) -> Incident | None:
 
     # "…said the men had been fishing on the Iraqi side": the people an
     # arrest or attack told just before, whoever else the words name.
+    people_back = PEOPLE_BACK.search(_statement_words(statement)) is not None
     people = [
         incident
         for incident in near
-        if incident.event_type in VIOLENT | {T.ARREST}
-        and PEOPLE_BACK.search(_statement_words(statement))
+        if people_back
+        and incident.event_type in VIOLENT | {T.ARREST}
         and _spoken_after(statement, incident)
     ]
     if len(people) == 1 and statement.sentence.index - people[0].last_sentence <= 1:
@@ -1989,11 +1990,7 @@ def _points_back(statement: Action, incident: Incident) -> bool:
     incident's sentences used ("handed the families over" after
     "repatriated 187 families").
     """
-    text = statement.text
-    if statement.clause.content_end is not None:
-        words_ = text[statement.sentence.start : statement.clause.content_end]
-    else:
-        words_ = text[statement.trigger.end : statement.scope_end]
+    words_ = _statement_words(statement)
     if BACK_PRONOUN.search(words_) or any(
         incident.event_type in kinds and pattern.search(words_)
         for kinds, pattern in ANAPHORS
@@ -2026,10 +2023,11 @@ def _points_back(statement: Action, incident: Incident) -> bool:
 STEM = 5
 
 
-CLAIMED_DAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day[’']s\b", re.I)
+# "Monday's", of an attack told by its day.
+_DAY_OF = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day[’']s"
+CLAIMED_DAY = re.compile(rf"\b{_DAY_OF}\b", re.IGNORECASE)
 CLAIMED = re.compile(
-    r"\bclaimed (?:responsibility for )?(?:the|both|this|these|"
-    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day[’']s)(?!\w)"
+    rf"\bclaimed (?:responsibility for )?(?:the|both|this|these|{_DAY_OF})(?!\w)"
     # "said its fighters had carried out the attack".
     r"|\b(?:its|their) (?:fighters|members|forces|units|militants) had carried out "
     r"(?:the|both|this|these) (?:attacks?|strikes?|bombings?|ambush)\b",
