@@ -2028,3 +2028,38 @@ def test_two_people_named_after_their_offices_sign_together() -> None:
         "Razzaq Muhibis al-Saadawi": "signatory",
         "Farzaneh Sadegh": "signatory",
     }
+
+
+def test_harm_told_after_an_abbreviation_and_an_and_is_the_strikes() -> None:
+    # A capital's dot ("U.S.") ends no clause, and "and wounding" names the
+    # harmed as ", wounding" does.
+    event = one_event(
+        "Iranian drones struck a hotel near the U.S. consulate in Erbil on "
+        "Monday, destroying two cars and wounding a child."
+    )
+    assert roles(event) == {
+        "Iranian Armed Forces": "initiator",
+        "Civilians (Iraq)": "target",
+    }
+
+
+def test_a_weapon_told_with_its_load_strikes_what_it_hits() -> None:
+    # "A drone packed with explosives hit": the strike's own verb; the body
+    # that uses the building hit is struck, not the striker.
+    event = one_event(
+        "A drone packed with explosives hit a warehouse used by the Popular "
+        "Mobilisation Forces near Baiji on Tuesday, Iraqi officials said."
+    )
+    assert event["event_type"] == "remote_violence"
+    assert (event["date"]["value"], event["date"]["precision"]) == ("2025-03-11", "day")
+    assert roles(event) == {"Popular Mobilisation Forces": "target"}
+
+
+def test_no_casualties_tell_of_no_casualty() -> None:
+    found = suggest(
+        "A fire at a market in Duhok on Wednesday caused heavy damage but no "
+        "casualties, police said.",
+        published=ROUND_PUBLISHED,
+    )
+    violent = {"battle", "remote_violence", "violence_against_civilians"}
+    assert not [e for e in found["events"] if e["event_type"] in violent]

@@ -3031,8 +3031,13 @@ ACCORDING_TO_TITLE = re.compile(
     r"\baccording to\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}?[a-z][\w-]*,\s*$"
 )
 
-# "…, killing two shepherds": who a strike's object clause leaves harmed.
-HARMING_AFTER = re.compile(r"[^.;]{0,80}?,\s+(?:killing|wounding|injuring)\s+[^,.;]+")
+# "…, killing two shepherds", "…, hitting a house near the U.S. consulate
+# and wounding one civilian": who a strike's object clause leaves harmed (a
+# capital's dot, as in "U.S.", ends no clause).
+HARMING_AFTER = re.compile(
+    r"(?:[^.;]|(?<=[A-Z])\.){0,120}?(?:,|\band)\s+(?:killing|wounding|injuring)\s+"
+    r"(?:[^,.;]|(?<=[A-Z])\.)+"
+)
 
 # "a delegation of the drivers": of a crowd told before.
 DELEGATION_OF = re.compile(
@@ -4271,7 +4276,8 @@ MEMBERS_OF = re.compile(
     r"(?:\w+\s+)?$|"
     r"(?:members?|fighters?|militants?|commanders?|leaders?|officers?|soldiers?|"
     r"supporters?|operatives?|positions|bases?|camps?|headquarters|targets|"
-    r"depots?|vehicles?|convoys?)\s+(?:of|belonging to|used by)\s+(?:the\s+)?"
+    r"depots?|vehicles?|convoys?|hangars?|buildings?|facilit(?:y|ies)|compounds?|"
+    r"warehouses?|offices|sites?)\s+(?:of|belonging to|used by)\s+(?:the\s+)?"
     # "two fighters of the U.S.-backed Syrian Democratic Forces".
     r"(?:[\w.]+-(?:backed|led|aligned|allied)\s+)?$)",
     re.IGNORECASE,

@@ -80,7 +80,9 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"(?<=warplanes )|(?<=shells )|(?<=mortars )|(?<=artillery )|"
             # "their artillery had hit bases of PJAK".
             r"(?<=artillery had )|(?<=drones had )|(?<=missiles had )|"
-            r"(?<=strikes had ))(?:hit|hits|slammed)",
+            r"(?<=strikes had )|"
+            # "a drone packed with explosives hit a hangar".
+            r"(?<=with explosives ))(?:hit|hits|slammed)",
             # "its warplanes had destroyed 20 PKK targets".
             r"(?:(?<=warplanes had )|(?<=jets had )|(?<=drones had )|"
             r"(?<=aircraft had )|(?<=artillery had ))destroyed",
@@ -343,7 +345,12 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
         VERB,
         _any_of(r"killed", r"kills", r"kill", r"wounded", r"injured", r"died", r"dies"),
     ),
-    (CASUALTY, NOUN, _any_of(r"deaths?", r"dead", r"casualties")),
+    # "causing damage but no casualties" tells of none.
+    (
+        CASUALTY,
+        NOUN,
+        _any_of(r"(?<!\bno )(?<!\bany )(?:deaths?|dead|casualties)"),
+    ),
     (
         T.STATEMENT,
         SAY,
