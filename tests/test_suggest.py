@@ -2063,3 +2063,20 @@ def test_no_casualties_tell_of_no_casualty() -> None:
     )
     violent = {"battle", "remote_violence", "violence_against_civilians"}
     assert not [e for e in found["events"] if e["event_type"] in violent]
+
+
+@pytest.mark.parametrize(
+    "sentence, place",
+    [
+        (
+            "On Monday, the Sulaymaniyah Security Directorate arrested two men "
+            "accused of smuggling weapons.",
+            "Sulaymaniyah",
+        ),
+        ("The Basra Operations Command deployed two brigades on Monday.", "Basra"),
+    ],
+)
+def test_a_body_named_after_its_city_places_what_it_does(sentence, place) -> None:
+    # A sentence that names no place: the city in the acting body's name.
+    event = one_event(sentence)
+    assert event["place"]["name"] == place

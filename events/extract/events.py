@@ -2796,7 +2796,7 @@ def _named_signatories_win(
 
 SEATED_BODY = re.compile(
     r"^[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?\s+(?:[A-Z][a-z]+\s+){0,2}(?:Court|Council|"
-    r"Governorate|Municipality|Assembly|Police)$"
+    r"Governorate|Municipality|Assembly|Police|Directorate|Command)$"
 )
 
 
