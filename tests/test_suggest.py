@@ -2080,3 +2080,22 @@ def test_a_body_named_after_its_city_places_what_it_does(sentence, place) -> Non
     # A sentence that names no place: the city in the acting body's name.
     event = one_event(sentence)
     assert event["place"]["name"] == place
+
+
+def test_a_place_written_with_the_arabic_article_is_found() -> None:
+    # "al-Qaim" is the gazetteer's "Al Qā’im"; "Ain al-Asad" stays one name;
+    # a name after the article matches no place written without it abroad.
+    event = one_event("Gunmen attacked a checkpoint near al-Qaim on Monday.")
+    assert event["place"]["name"] == "Al Qā’im"
+    base = one_event(
+        "Rockets struck Ain al-Asad air base in western Iraq on Monday, the "
+        "Islamic Resistance in Iraq said."
+    )
+    assert base["place"]["name"] == "Al Asad Air Base"
+    found = suggest(
+        "Rockets were fired from a truck near the town of al-Baghdadi on Monday.",
+        published=ROUND_PUBLISHED,
+    )
+    assert [p["country"] for p in found["places"] if p["text"] == "al-Baghdadi"] != [
+        "IR"
+    ]

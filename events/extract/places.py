@@ -16,6 +16,7 @@ from django.conf import settings
 
 from events.extract.fingerprint import fingerprint
 from events.extract.text import (
+    ALL_ARTICLES,
     COMMON_WORDS,
     DEMONYMS,
     MONTHS,
@@ -408,7 +409,17 @@ def _accept(
 ) -> list[Place]:
     """The places a run of words may name, given its case and neighbours."""
     token = tokens[first]
-    kept = [p for p in places if token.is_capitalised or not p.capitalised]
+    if token.text[:1].isupper():
+        kept = places
+    elif token.is_capitalised:
+        if first > 0 and _joined_name(tokens[first - 1], token):
+            # "Ain al-Asad", "Jurf al-Sakhar": the end of a longer name.
+            return []
+        # "al-Qaim" is the gazetteer's "Al Qā’im"; "al-Baghdadi" is no
+        # "Baghdadi" written without the article (an Iranian village).
+        kept = [p for p in places if not p.capitalised or _with_article(p.name)]
+    else:
+        kept = [p for p in places if not p.capitalised]
     if first != last or not kept:
         return kept
     if token.text.isupper() and len(token.text) > 1 and first > 0:
@@ -429,6 +440,22 @@ def _accept(
         # longer name is no place of its own, unless the database says so.
         kept = [p for p in kept if p.location_id is not None]
     return kept
+
+
+def _joined_name(before: Token, token: Token) -> bool:
+    """Whether a capitalised word, not a common one, opens the name `token` ends."""
+    return (
+        token.start - before.end == 1
+        and before.is_capitalised
+        and fold(before.text) not in COMMON_WORDS
+        and fold(before.text) not in TITLE_WORDS
+    )
+
+
+def _with_article(name: str) -> bool:
+    """Whether a name opens with the Arabic article: "Al Qā’im", "As-Suwayda"."""
+    head = re.split(r"[\s-]", name, maxsplit=1)[0]
+    return fold(head) in ALL_ARTICLES
 
 
 GEO_WORDS = words(
@@ -540,7 +567,10 @@ def _loosely(
     for sentence in sentences:
         tokens = sentence.tokens
         for i, token in enumerate(tokens):
-            if not token.is_capitalised or i == 0 and sentence.heading:
+            if not token.text[:1].isupper() or i == 0 and sentence.heading:
+                # "the town of al-Baghdadi" is no loose spelling of another
+                # country's village: a name after the article matches as
+                # written, or is a place of its own (unknown_places).
                 continue
             if any(token.start < e and s < token.end for s, e in taken):
                 continue

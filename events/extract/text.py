@@ -30,6 +30,7 @@ def words(text: str) -> frozenset[str]:
 # sun letter, "as-Sulaymaniyah", "an-Nasiriyah": names match with or without it.
 ARTICLES = frozenset({"al", "el"})
 SUN_ARTICLES = frozenset({"ad", "an", "ar", "as", "ash", "at", "ath", "az", "adh"})
+ALL_ARTICLES = ARTICLES | SUN_ARTICLES
 
 MONTHS = {
     "january": 1,
@@ -299,7 +300,11 @@ class Token:
 
     @property
     def is_capitalised(self) -> bool:
-        return self.text[:1].isupper()
+        if self.text[:1].isupper():
+            return True
+        # "al-Qaim", "as-Sulaymaniyah": a name after the Arabic article.
+        head, dash, rest = self.text.partition("-")
+        return bool(dash) and rest[:1].isupper() and head.lower() in ALL_ARTICLES
 
 
 def tokenize(text: str, *, offset: int = 0) -> list[Token]:
