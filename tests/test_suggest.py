@@ -2099,3 +2099,26 @@ def test_a_place_written_with_the_arabic_article_is_found() -> None:
     assert [p["country"] for p in found["places"] if p["text"] == "al-Baghdadi"] != [
         "IR"
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On the sidelines of the summit in Riyadh on Friday, Iraq and Jordan "
+        "signed an agreement.",
+        "In Riyadh, on the sidelines of the summit on Friday, Iraq and Jordan "
+        "signed an agreement.",
+    ],
+)
+def test_a_signing_on_the_sidelines_keeps_its_own_day_and_place(sentence) -> None:
+    # Not the day and place of the talks told before.
+    _, signing = suggest(
+        "Iraq's foreign minister Fuad Hussein met Abbas Araghchi in Tehran on "
+        f"Monday.\n\n{sentence}",
+        published=ROUND_PUBLISHED,
+    )["events"]
+    assert signing["place"]["name"] == "Riyadh"
+    assert (signing["date"]["value"], signing["date"]["precision"]) == (
+        "2025-03-07",
+        "day",
+    )

@@ -2246,6 +2246,23 @@ def _proposals(
             ),
             None,
         )
+    sidelines = (
+        SIDELINES.search(text, main.sentence.start, main.trigger.start)
+        if date is None
+        else None
+    )
+    if sidelines is not None:
+        # "On the sidelines of the summit in Riyadh on Friday, … signed": the
+        # day told beside the gathering is the signing's.
+        date = next(
+            (
+                d
+                for d in dates
+                if d.sentence == main.sentence.index
+                and sidelines.start() <= d.start < main.trigger.start
+            ),
+            None,
+        )
     offset = _offset_date(text, main, dates, told) if date is None else None
     continued = (
         _continued(text, main, told) if date is None and offset is None else None
@@ -2500,7 +2517,7 @@ def _same_body(
 
 
 # "… in Riyadh", "… at the crossing": a place the clause gives itself.
-LOCATIVE_PLACE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?[A-Z]")
+LOCATIVE_PLACE = re.compile(r"\b(?:[Ii]n|[Aa]t)\s+(?:the\s+)?[A-Z]")
 SIDELINES = re.compile(
     r"\b(?:on|at)\s+the\s+sidelines\s+of\s+(?:the\s+)?(?:talks|meeting|summit|"
     r"visit|conference)\b",
