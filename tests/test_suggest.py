@@ -2122,3 +2122,36 @@ def test_a_signing_on_the_sidelines_keeps_its_own_day_and_place(sentence) -> Non
         "2025-03-07",
         "day",
     )
+
+
+@pytest.mark.parametrize(
+    "sentence, doer",
+    [
+        (
+            "On Thursday the Popular Mobilization Commission, the state body "
+            "that pays the fighters, suspended the brigade's commander, Karim "
+            "al-Zaidi.",
+            "Popular Mobilization Commission",
+        ),
+        (
+            "On Thursday Iraq's Ministry of Interior, which oversees the "
+            "police, suspended the district's commander, Karim al-Zaidi.",
+            "Ministry of Interior of Iraq",
+        ),
+    ],
+)
+def test_a_subject_with_a_relative_clause_beside_it_is_the_doer(sentence, doer) -> None:
+    # Neither the relative clause's verb ("pays") nor its object ("the
+    # police") is the subject.
+    event = one_event(sentence)
+    assert roles(event) == {doer: "initiator", "Karim al-Zaidi": "target"}
+    assert event["title"].startswith(doer)
+
+
+def test_a_body_owned_after_an_opening_date_is_its_states() -> None:
+    # "On Thursday Iraq's Ministry of Interior": the owner is Iraq, not the
+    # capitalised words before it.
+    event = one_event(
+        "On Thursday Iraq's Ministry of Interior dismissed Karim al-Zaidi."
+    )
+    assert roles(event)["Ministry of Interior of Iraq"] == "initiator"

@@ -659,6 +659,17 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             groups = match.groupdict()
             owner_words = groups.get("owner") or groups.get("demonym") or ""
             owner = owner_of(owner_words) if owner_words else None
+            if owner is None and groups.get("owner"):
+                # "On Thursday Iraq's Ministry of Interior": the owner is the
+                # last of the capitalised words before the possessive.
+                words_ = owner_words.split()
+                for k in range(1, len(words_)):
+                    tail = " ".join(words_[k:])
+                    owner = owner_of(tail)
+                    if owner is not None:
+                        start = match.end("owner") - len(tail)
+                        owner_words = tail
+                        break
             if owner_words and owner is None:
                 owned_after = OWNED_AFTER.match(body, match.end())
                 if owned_after and owner_of(owned_after.group(1)) is not None:

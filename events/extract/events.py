@@ -3697,7 +3697,15 @@ def _clause(text: str, sentence: Sentence, trigger: Trigger) -> _Clause:
     segments = [(m.start(), m.end()) for m in re.finditer(r"[^,]+", region)]
     kept = [(s, e) for s, e in segments if not _aside(region[s:e])]
     if not kept:
-        first, last = (segments[-1][0] if segments else 0), len(region)
+        # "On Thursday the Ministry of Interior, which oversees the police,
+        # suspended": the last piece that is neither empty nor relative.
+        pieces = [
+            (s, e)
+            for s, e in segments
+            if region[s:e].strip() and not RELATIVE_OPENING.match(region[s:e])
+        ]
+        first = (pieces or segments or [(0, 0)])[-1][0]
+        last = len(region)
     elif trigger.says:
         # "Amir-Abdollahian, speaking in Tehran, said": the subject comes first.
         first, last = kept[0][0], len(region)
@@ -3715,7 +3723,15 @@ def _clause(text: str, sentence: Sentence, trigger: Trigger) -> _Clause:
     return _Clause(start + first, start + last, main_start, main_end)
 
 
-RELATIVE_SPAN = re.compile(r",\s*(?:who|which|whose)\b[^,]*,", re.IGNORECASE)
+RELATIVE_OPENING = re.compile(r"\s*(?:who|which|whose)\b", re.IGNORECASE)
+RELATIVE_SPAN = re.compile(
+    r",\s*(?:who|which|whose"
+    # ", the state body that pays the salaries of the militias,": an
+    # apposition with its own relative clause.
+    r"|(?:the|a|an)\s[^,]*?\b(?:that|which|who)"
+    r")\b[^,]*,",
+    re.IGNORECASE,
+)
 # Inside a subject, words set off as a relative clause: ", which regards…".
 RELATIVE_ASIDE = re.compile(r",\s*(?:who|which|whose)\b[^,]*$", re.IGNORECASE)
 # What a subject's last piece is when it only completes the name before it:
@@ -3814,10 +3830,18 @@ def _participants(
         # "coalition forces shot down two drones approaching the airport":
         # the attack was on them.
         head_role = Role.TARGET
+    # "the Ministry of Interior, which oversees the police, suspended": the
+    # relative clause's names are not the subject.
+    relative = [
+        r.span()
+        for r in RELATIVE_SPAN.finditer(text, clause.subject_start, clause.subject_end)
+    ]
     in_subject = [
         m
         for m in mentions
-        if clause.subject_start <= m.start and m.end <= clause.subject_end
+        if clause.subject_start <= m.start
+        and m.end <= clause.subject_end
+        and not any(s <= m.start and m.end <= e for s, e in relative)
     ]
     if not trigger.says and not any(
         not _modifier(text, m, in_subject) for m in in_subject
