@@ -2155,3 +2155,33 @@ def test_a_body_owned_after_an_opening_date_is_its_states() -> None:
         "On Thursday Iraq's Ministry of Interior dismissed Karim al-Zaidi."
     )
     assert roles(event)["Ministry of Interior of Iraq"] == "initiator"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # More of someone's words: the speaker is a pronoun.
+        "He said he would ask the governor to reopen the road next week.",
+        # A detail in someone's mouth: the attribution after the words.
+        "The two delegations also shared a dinner after the session, the "
+        "foreign ministry said.",
+        # A position held, not something that happened on a day.
+        "Prime Minister Mohammed Shia al-Sudani has said that Iraq will stay "
+        "out of the conflict.",
+    ],
+)
+def test_words_that_are_no_news_of_their_own_propose_no_statement(sentence) -> None:
+    found = suggest(
+        f"Iraqi and Iranian officials met in Baghdad on Monday.\n\n{sentence}",
+        published=ROUND_PUBLISHED,
+    )
+    assert [e["event_type"] for e in found["events"]] == ["meeting"]
+
+
+def test_a_named_speakers_announcement_is_still_news() -> None:
+    event = one_event(
+        "Kataib Hezbollah announced on Monday that it would end its truce with "
+        "U.S. forces."
+    )
+    assert event["event_type"] == "statement"
+    assert roles(event)["Kataib Hezbollah"] == "initiator"

@@ -1624,6 +1624,8 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 # in the reporter's words (a quotation is someone's view).
                 previous.details.append(action)
                 continue
+            if _aside_statement(action):
+                continue
             incidents.append(Incident(action))
             continue
         if kind == T.OTHER and INQUIRY.match(action.trigger.word):
@@ -1848,6 +1850,40 @@ ANSWER_INCIDENTS = 2
 
 # Words of saying in the present: a position held, not news of a day.
 STANDING = words("says insists maintains argues believes contends")
+# Words that only report ("said"), unlike "announced" or "warned".
+PLAIN_SAYING = words("said says say told tells added reported stated")
+# "He said…", "They blamed…": more of someone's words already told.
+PRONOUN_SUBJECT = re.compile(r"\s*(?:he|she|they)\s*$", re.IGNORECASE)
+# "Al-Sudani has said that Iraq will not interfere": a position held.
+PERFECT_BEFORE = re.compile(r"\b(?:has|have)\s+(?:[a-z]+ly\s+)?$")
+
+
+def _aside_statement(action: Action) -> bool:
+    """
+    Words that are no news of their own, whatever they answer: a statement
+    whose speaker is a pronoun (more of what someone already said), one told
+    by an attribution after the words ("…, the ministry said": a detail in
+    someone's mouth; a quotation is someone's view, and may be news), and
+    one in the perfect with no day ("has urged"): a position held.
+    """
+    clause, text = action.clause, action.text
+    if (
+        clause.speaker is not None
+        and fold(action.trigger.word) in PLAIN_SAYING
+        and not re.search(r"[“\"]", action.sentence_text)
+    ):
+        return True
+    if PRONOUN_SUBJECT.fullmatch(text, clause.subject_start, clause.subject_end):
+        return True
+    return PERFECT_BEFORE.search(
+        text, action.sentence.start, action.trigger.start
+    ) is not None and (
+        action.date is None
+        or action.date.precision
+        not in (DatePrecision.DAY.value, DatePrecision.WEEK.value)
+    )
+
+
 HELD_BY = re.compile(
     r"\b(?:is|was|are|were|being)\s+held\s+by\s+(?:the\s+)?$", re.IGNORECASE
 )
