@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 
 from events import actor_identity, lookup, workflow
-from events.extract import suggest
+from events.extract import suggest_safely
 from events.models import (
     Actor,
     Citation,
@@ -496,12 +496,14 @@ def screen_state(
     against `published`, or the stored publication date, or the one the
     suggestions read from the article. A fixed number of queries.
     """
-    suggestions = suggest(article.body, published=published or article.published_on)
+    suggestions = suggest_safely(
+        article.body, published=published or article.published_on
+    )
     meta = metadata(article, suggestions)
     if published is None and article.published_on is None:
         proposed = meta["values"]["published_on"]
         if proposed:
-            suggestions = suggest(article.body, published=_iso_date(proposed))
+            suggestions = suggest_safely(article.body, published=_iso_date(proposed))
     events = list(
         Event.objects.visible_to(user)
         .filter(citations__article=article)
@@ -555,6 +557,8 @@ def screen_state(
             "metadata": meta,
         },
         "highlights": highlights(suggestions),
+        # The assistant failed on this text: the editor builds its events.
+        "assistant_failed": bool(suggestions.get("failed")),
         "known": {
             "actors": {
                 pk: lookup.actor_choice(actor, offices.get(pk))

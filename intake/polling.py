@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from events import extract
-from events.extract import suggest
+from events.extract import suggest_safely
 from events.fetch import FEED_TYPES, FetchError, fetch
 from events.intake import clean_text
 from events.models import Actor, Location, SourceArticle, content_hash
@@ -241,8 +241,11 @@ def take(item_id: int, *, slot_reserved: bool = False) -> str:
         return settle(item, Item.State.SKIPPED, None, "None of the keywords.")
     suggestions = None
     if source.region_id is not None:
-        suggestions = suggest(found.body, published=found.published_on)
-        if not mentions_region(source.region_id, suggestions):
+        suggestions = suggest_safely(found.body, published=found.published_on)
+        # An article the assistant failed on is kept: its region is unknown.
+        if not suggestions.get("failed") and not mentions_region(
+            source.region_id, suggestions
+        ):
             return settle(item, Item.State.SKIPPED, None, "No place in the region.")
     signature = dedup.Signature.of(found.body)
     return store_article(item, found, signature, suggestions)
@@ -447,7 +450,7 @@ def suggest_for(article_id: int) -> str:
 def store_suggestions(article: SourceArticle) -> StoredSuggestions:
     """The engine's findings for the article's text as it is now, stored."""
     started = time.perf_counter()
-    found = suggest(article.body, published=article.published_on)
+    found = suggest_safely(article.body, published=article.published_on)
     return save_suggestions(article, found, seconds=time.perf_counter() - started)
 
 

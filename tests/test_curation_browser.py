@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.db.models import Q
 
+import events.extract
 from events.models import Actor, Event, Location, SourceArticle
 from tests import test_browser
 from tests.conftest import make_event
@@ -718,6 +719,25 @@ def test_a_stale_save_is_shown_and_the_edit_kept(
     title = committed(lambda: Event.objects.get(pk=event_id).title)
     assert title == "Their title"
     page.errors.clear()  # the 409 is logged by the browser
+    page.assert_clean()
+
+
+def test_an_article_the_assistant_fails_on_is_curated_by_hand(
+    browser, server, short_article, monkeypatch
+) -> None:
+    def fail(text: str, **kwargs) -> dict:
+        raise KeyError(("sdf",))
+
+    # The live server runs in this process: the engine fails for it too.
+    monkeypatch.setattr(events.extract, "suggest", fail)
+    page = open_screen(browser, server, short_article)
+    tab = page.tab
+    status = tab.locator("#curate-status")
+    assert "could not read this article" in status.inner_text()
+    assert cards(tab) == []
+    select_words(tab, "Protesters gathered in Baghdad on Wednesday.")
+    tab.keyboard.press("n")
+    assert len(cards(tab)) == 1
     page.assert_clean()
 
 

@@ -2185,3 +2185,14 @@ def test_a_named_speakers_announcement_is_still_news() -> None:
     )
     assert event["event_type"] == "statement"
     assert roles(event)["Kataib Hezbollah"] == "initiator"
+
+
+def test_a_force_named_by_its_acronym_before_its_full_name_is_one_actor() -> None:
+    # "SDF forces" read before "the Syrian Democratic Forces (SDF)" spells it
+    # out: the same actor, and the engine does not fail on it.
+    found = suggest(
+        "SDF forces shot down a drone near Qamishli on Monday, the Syrian "
+        "Democratic Forces (SDF) said.",
+        published=ROUND_PUBLISHED,
+    )
+    assert {a["name"] for a in found["actors"]} == {"Syrian Democratic Forces"}

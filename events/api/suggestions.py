@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from events.api.serializers import StrictCharField
-from events.extract import suggest
+from events.extract import suggest_safely
 
 # About 30,000 words: longer than any news article.
 MAX_TEXT = 200_000
@@ -42,7 +42,7 @@ class SuggestionsView(APIView):
     def post(self, request: Request) -> Response:
         given = SuggestionRequestSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        found = suggest(
+        found = suggest_safely(
             given.validated_data["text"],
             published=given.validated_data.get("published"),
         )

@@ -5,6 +5,7 @@ an editor to accept, correct or discard.
 """
 
 import datetime
+import logging
 from typing import TypeVar
 
 from events.extract import metadata as article_metadata
@@ -15,6 +16,8 @@ from events.extract.events import propose_events
 from events.extract.places import PlaceMention, match_places, unknown_places
 from events.extract.text import Sentence, split_sentences, tokenize, unwrap
 from events.models import Actor
+
+logger = logging.getLogger(__name__)
 
 
 def suggest(
@@ -88,6 +91,42 @@ def suggest(
         "places": [mention.as_dict() for mention in places],
         "dates": [mention.as_dict() for mention in dates],
         "events": events,
+    }
+
+
+def suggest_safely(
+    text: str,
+    *,
+    published: datetime.date | None,
+    today: datetime.date | None = None,
+) -> dict:
+    """
+    `suggest` for the curation screen, the API and intake: the assistant is
+    a help, and an article it fails on is still curated by hand. The failure
+    is logged with its traceback, and the answer has the article's metadata,
+    nothing found, and `"failed": true`.
+    """
+    try:
+        return suggest(text, published=published, today=today)
+    except Exception:
+        logger.exception(
+            "The suggestion engine failed on an article of %d characters", len(text)
+        )
+    given = article_metadata.given(published_on=published)
+    try:
+        metadata = article_metadata.combine(
+            given, article_metadata.from_text(unwrap(text), today=today)
+        )
+    except Exception:
+        logger.exception("Reading the article's metadata failed as well")
+        metadata = given
+    return {
+        "metadata": metadata.as_dict(),
+        "actors": [],
+        "places": [],
+        "dates": [],
+        "events": [],
+        "failed": True,
     }
 
 

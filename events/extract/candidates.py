@@ -925,6 +925,14 @@ def find_candidates(
         # ministry") is a mention where the rule found it.
         if any(candidate.start < e and s < candidate.end for s, e in taken):
             continue
+        seen = {key}
+        while key not in accepted and surfaces.get(key, key) not in seen:
+            # "SDF forces" named before "the Syrian Democratic Forces (SDF)":
+            # the name its acronym stands for.
+            key = surfaces[key]
+            seen.add(key)
+        if key not in accepted:
+            continue
         taken.append((candidate.start, candidate.end))
         sentence = _sentence_of(sentences, candidate.start)
         mentions.append(

@@ -858,11 +858,19 @@
       node.removeAttribute("aria-invalid");
     });
     document.getElementById("meta-note").textContent = metaNote(meta);
+    assistantNote(state);
     renderBody();
     var again = S.cards.map(function (card) { return card.key; }).indexOf(focusedKey);
     focusIndex = again >= 0 ? again : 0;
     renderCards();
     showOnMap();
+  }
+
+  // The assistant failed on the text: the screen opens with no proposals.
+  function assistantNote(state) {
+    if (!state.assistant_failed) return;
+    say("The assistant could not read this article: add its events by hand " +
+      "(select words, then n for a new card).", "error");
   }
 
   function metaNote(meta) {
@@ -1008,5 +1016,6 @@
   setUpMap();
   focus(0, false);
   showOnMap();
+  assistantNote(S);
   root.dataset.ready = "true";
 })();
