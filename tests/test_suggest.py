@@ -2196,3 +2196,20 @@ def test_a_force_named_by_its_acronym_before_its_full_name_is_one_actor() -> Non
         published=ROUND_PUBLISHED,
     )
     assert {a["name"] for a in found["actors"]} == {"Syrian Democratic Forces"}
+
+
+def test_an_offset_counts_from_the_incident_the_sentence_names() -> None:
+    # "The handover came a day after…": a day before the handover (Tuesday),
+    # not before the meeting told since (Wednesday).
+    *_, abduction = suggest(
+        "Syrian Kurdish forces handed over 90 Iraqi families to Iraq at the Rabia "
+        "crossing on Tuesday.\n\nOn Wednesday, Qasim al-Araji met the U.N. envoy "
+        "in Baghdad.\n\nThe handover came a day after gunmen abducted an aid "
+        "worker near al-Hol.",
+        published=ROUND_PUBLISHED,
+    )["events"]
+    assert abduction["event_type"] == "violence_against_civilians"
+    assert (abduction["date"]["value"], abduction["date"]["precision"]) == (
+        "2025-03-10",
+        "day",
+    )

@@ -3680,10 +3680,10 @@ def _offset_date(
         None,
     )
     if anchor is None:
-        dated = [i.when for i in told if i.when]
-        if not dated or dated[-1].get("precision") != DatePrecision.DAY.value:
+        dated = [i for i in _named_first(text, sentence, told) if i.when]
+        if not dated or dated[-1].when.get("precision") != DatePrecision.DAY.value:
             return None
-        anchor = dated[-1]["value"]
+        anchor = dated[-1].when["value"]
     try:
         day = datetime.date.fromisoformat(anchor) - datetime.timedelta(days=days)
     except ValueError:
@@ -3695,6 +3695,39 @@ def _offset_date(
         "precision": (DatePrecision.WEEK if week else DatePrecision.DAY).value,
         "text": match.group(0).strip(),
     }
+
+
+# "The handover came a day after…": the incident the sentence opens with.
+CAME_AFTER_SUBJECT = re.compile(
+    r"\s*(?:The|That|This)\s+(?P<noun>[a-z][\w-]*)\s+(?:came|was|happened|"
+    r"followed|took place)\b"
+)
+
+
+def _named_first(text: str, sentence: Sentence, told: list[Incident]) -> list[Incident]:
+    """
+    The incidents told before, those of the kind the sentence's opening noun
+    names last ("The handover came a day after…" is of the handover, not of
+    the talks told since): the one an offset counts from is the last.
+    """
+    opening = CAME_AFTER_SUBJECT.match(text, sentence.start, sentence.end)
+    if opening is None:
+        return told
+    noun = opening.group("noun").casefold()
+    phrase = f"the {noun}"
+    kinds = {
+        k for kinds, pattern in ANAPHORS if pattern.fullmatch(phrase) for k in kinds
+    }
+    # The incident told in the noun's own word ("handed over"), else of the
+    # kind it names ("the talks"); a word for anything ("the move") names
+    # the last.
+    named = [
+        i for i in told if fold(i.main.trigger.word).replace(" ", "")[:4] == noun[:4]
+    ] or [i for i in told if i.event_type in kinds and kinds != ALL_TYPES]
+    if not named:
+        return told
+    last = told.index(named[-1])
+    return told[: last + 1]
 
 
 def _date(mention: DateMention) -> dict:
