@@ -2213,3 +2213,11 @@ def test_an_offset_counts_from_the_incident_the_sentence_names() -> None:
         "2025-03-10",
         "day",
     )
+
+
+def test_whom_words_were_told_to_is_no_title() -> None:
+    event = one_event(
+        "“Every family that leaves the camp is one family less,” Migration "
+        "Minister Evan Faeq Jabro told reporters at the center on Monday."
+    )
+    assert event["title"] == "Statement by Evan Faeq Jabro in Iraq"

@@ -111,6 +111,13 @@ SAID_CUT = re.compile(
     r"[;—]|,\s+(?:he|she|they|it|the \w+)\s+(?:said|added)\b|,\s+saying\s"
 )
 REPORTED_THAT = re.compile(r"^(?:[^,;:“”\"]*?\s)?that\s", re.IGNORECASE)
+# Whom words were told to: "reporters", "a news conference", "AFP".
+AUDIENCE = re.compile(
+    r"\s*(?:(?:the\s+|a\s+)?(?:reporters|journalists|lawmakers|parliament|"
+    r"(?:news|press)\s+(?:conference|briefing)|(?:state\s+)?(?:television|TV|"
+    r"media|radio)|crowd|gathering|audience|mourners|supporters)|AFP|Reuters|"
+    r"AP|the\s+BBC|Al\s+Jazeera)\b"
+)
 PREPOSITION = re.compile(
     r"\s(?:in|on|at|for|with|from|into|over|against|near|during)\s"
 )
@@ -219,6 +226,9 @@ def object_phrase(text: str, start: int, end: int, *, said: bool = False) -> str
         reported = REPORTED_THAT.match(found_text)
         if reported and len(found_text[: reported.end()].split()) <= 7:
             found_text = found_text[reported.end() :]
+        elif AUDIENCE.match(found_text):
+            # "told reporters at the center": to whom, not what was said.
+            return ""
         cut = SAID_CUT.search(found_text)
         most = SAID_WORDS_MAX
     else:
