@@ -2221,3 +2221,46 @@ def test_whom_words_were_told_to_is_no_title() -> None:
         "Minister Evan Faeq Jabro told reporters at the center on Monday."
     )
     assert event["title"] == "Statement by Evan Faeq Jabro in Iraq"
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        (
+            "Two Iraqi soldiers were killed when militants ambushed their patrol "
+            "near Tarmiyah on Monday.",
+            {
+                "Unidentified armed group (Iraq)": "initiator",
+                "Iraqi Armed Forces": "target",
+            },
+        ),
+        (
+            "Two gunmen were killed by police in Kirkuk on Monday.",
+            {"Iraqi police": "initiator", "Unidentified armed group (Iraq)": "target"},
+        ),
+        (
+            "An air strike killed five militants near Mosul on Monday.",
+            {"Unidentified armed group (Iraq)": "target"},
+        ),
+        (
+            "Two Iraqi border guards were wounded and one of the attackers was "
+            "killed "
+            "near Badrah on Monday.",
+            {
+                "Unidentified armed group (Iraq)": "initiator",
+                "Iraqi border guards": "target",
+            },
+        ),
+    ],
+)
+def test_unnamed_armed_men_take_the_side_the_clause_gives_them(
+    sentence, expected
+) -> None:
+    # Struck in the passive or as the object; doers after "when", or when
+    # named by what they did ("the attackers").
+    assert roles(one_event(sentence)) == expected
+
+
+def test_a_title_keeps_no_capital_from_the_opening_of_a_sentence() -> None:
+    event = one_event("Two gunmen were killed by police in Kirkuk on Monday.")
+    assert "Two" not in event["title"][1:]

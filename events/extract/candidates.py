@@ -1937,7 +1937,7 @@ def _acronym_of_previous(tokens: list[Token], i: int) -> bool:
 UNNAMED_ARMED = re.compile(
     r"\b(?:gunmen|gunman|armed men|masked men|unidentified (?:men|attackers|"
     r"assailants|gunmen|armed men|people)|unknown (?:attackers|assailants|gunmen)|"
-    r"assailants|attackers|kidnappers)\b",
+    r"assailants|attackers|kidnappers|militants|insurgents|jihadists)\b",
     re.IGNORECASE,
 )
 # Who an attack's victims are when the article names nobody, and the name

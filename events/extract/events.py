@@ -2944,14 +2944,43 @@ def _unnamed(
         else:
             trigger = re.search(r"\S+", text[main.trigger.start : main.trigger.end])
             add(name, country, Role.INITIATOR, trigger, main.trigger.start)
-    if kind in VIOLENT | {T.ARREST} and Role.INITIATOR not in roles:
-        armed = UNNAMED_ARMED.search(subject) or UNNAMED_ARMED.search(
-            text[main.trigger.end : main.scope_end]
+    passive_main = PASSIVE_BEFORE.search(text, sentence.start, main.trigger.start)
+    struck = UNNAMED_ARMED.search(subject) if passive_main else None
+    if struck is not None and DOER_WORDS.search(struck.group()):
+        # "one of the attackers was killed in the clash": the attackers.
+        struck = None
+    if kind in VIOLENT and struck is None and not passive_main:
+        # "An air strike killed five militants": those the verb befalls.
+        struck = UNNAMED_ARMED.search(
+            text, main.trigger.start, _object_end(text, main.trigger, main.scope_end)
         )
-        if armed is not None and kind != T.ARREST:
-            offset = (
-                subject_start if UNNAMED_ARMED.search(subject) else main.trigger.end
+        if struck is not None and DOER_WORDS.search(struck.group()):
+            struck = None
+        if struck is not None and Role.TARGET not in roles:
+            add("Unidentified armed group", country, Role.TARGET, struck, 0)
+        struck = None
+    if kind in VIOLENT and struck is not None:
+        # "Two gunmen were killed by police": those the clause befalls.
+        if Role.TARGET not in roles:
+            add("Unidentified armed group", country, Role.TARGET, struck, subject_start)
+    elif kind in VIOLENT and Role.INITIATOR not in roles:
+        armed = UNNAMED_ARMED.search(subject)
+        offset = subject_start
+        if armed is None:
+            # "…were killed when militants ambushed their patrol": the doer of
+            # a clause of its own; not "an air strike killed five militants".
+            after = AGENT_CLAUSE.search(text, main.trigger.end, main.scope_end)
+            armed = (
+                UNNAMED_ARMED.search(text, after.end(), main.scope_end)
+                if after
+                else None
             )
+            doers = DOER_WORDS.search(text, main.trigger.end, main.scope_end)
+            if armed is None and doers is not None:
+                # "…were wounded and one of the attackers was killed".
+                armed = doers
+            offset = 0
+        if armed is not None:
             add("Unidentified armed group", country, Role.INITIATOR, armed, offset)
     if kind == T.BATTLE and Role.INITIATOR in roles and Role.TARGET not in roles:
         # "Border guards exchanged fire with a group of smugglers": the other
@@ -3067,6 +3096,12 @@ def _unnamed(
                 break
     return _dedupe(participants + found)
 
+
+# Unnamed armed men named by what they did: the doers, in any voice.
+DOER_WORDS = re.compile(r"\b(?:attackers|assailants|kidnappers)\b", re.IGNORECASE)
+# Where a clause after the verb names its own doer: "…were killed when
+# militants ambushed", "…, after gunmen opened fire", "by gunmen".
+AGENT_CLAUSE = re.compile(r"\b(?:when|as|after|while|by)\s+")
 
 # "chanting (slogans) against the Ministry of Electricity".
 PROTESTED_AGAINST = re.compile(

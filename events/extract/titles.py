@@ -393,6 +393,15 @@ def _noun_title(kind: str, trigger: Trigger, fatalities: int | None) -> str:
     return noun
 
 
+# Words that open a sentence with a capital and keep none inside a title:
+# "Iraqi police attack two gunmen", not "… Two gunmen".
+OPENING_WORDS = re.compile(
+    r"(?<=\s)(?:A|An|The|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Several|"
+    r"Dozens|Hundreds|Thousands|Some|Many)(?=\s+[a-z])"
+)
+
+
 def _finish(title: str) -> str:
     title = re.sub(r"\s+", " ", title).strip(" ,;:.")
+    title = OPENING_WORDS.sub(lambda m: m.group().lower(), title)
     return title[:1].upper() + title[1:]
