@@ -1664,7 +1664,8 @@ def test_a_quotation_about_the_session_answers_the_vote() -> None:
     [("blamed", "blames"), ("welcomed", "welcomes"), ("ruled", "rules"),
      ("assumed", "assumes"), ("timed", "times"), ("claimed", "claims"),
      ("condemned", "condemns"), ("fouled", "fouls"), ("beamed", "beams"),
-     ("aimed", "aims")],
+     ("aimed", "aims"), ("expelled", "expels"), ("patrolled", "patrols"),
+     ("killed", "kills"), ("shelled", "shells"), ("quelled", "quells")],
 )  # fmt: skip
 def test_a_title_puts_the_verb_in_the_present(past: str, now: str) -> None:
     assert present(past) == now

@@ -64,6 +64,12 @@ _KEEP_STEM = re.compile(
     r"(?:ll|ss|ing|rn|rm|lm|ck|nd|ld|rd|st|nt|ct|pt|ft|wn|ow|aw|ew)$"
 )
 _DOUBLED = re.compile(r"([bdgmnprt])\1$")
+# Verbs that double their "l" only before "-ed": "expelled" → "expels" (but
+# "killed" → "kills", "shelled" → "shells").
+SINGLE_L = words(
+    "expel compel propel repel dispel rebel excel cancel travel label model "
+    "level signal fuel patrol control enrol annul channel tunnel counsel quarrel"
+)
 # Verbs of each type as a title writes them when the trigger word is a noun.
 TYPE_VERBS = {
     T.REMOTE_VIOLENCE: "strikes",
@@ -164,7 +170,7 @@ def present(word: str) -> str:
     stem = folded[:-2]
     if stem.endswith("i"):
         return f"{stem[:-1]}ies"
-    if _DOUBLED.search(stem):
+    if _DOUBLED.search(stem) or (stem.endswith("ll") and stem[:-1] in SINGLE_L):
         stem = stem[:-1]
     elif _SILENT_E.search(stem) and not _KEEP_STEM.search(stem):
         stem = f"{stem}e"
