@@ -1665,7 +1665,8 @@ def test_a_quotation_about_the_session_answers_the_vote() -> None:
      ("assumed", "assumes"), ("timed", "times"), ("claimed", "claims"),
      ("condemned", "condemns"), ("fouled", "fouls"), ("beamed", "beams"),
      ("aimed", "aims"), ("expelled", "expels"), ("patrolled", "patrols"),
-     ("killed", "kills"), ("shelled", "shells"), ("quelled", "quells")],
+     ("killed", "kills"), ("shelled", "shells"), ("quelled", "quells"),
+     ("visited", "visits"), ("recruited", "recruits"), ("united", "unites")],
 )  # fmt: skip
 def test_a_title_puts_the_verb_in_the_present(past: str, now: str) -> None:
     assert present(past) == now
@@ -2265,3 +2266,17 @@ def test_unnamed_armed_men_take_the_side_the_clause_gives_them(
 def test_a_title_keeps_no_capital_from_the_opening_of_a_sentence() -> None:
     event = one_event("Two gunmen were killed by police in Kirkuk on Monday.")
     assert "Two" not in event["title"][1:]
+
+
+def test_a_visit_is_placed_where_it_went_and_titled_as_a_visit() -> None:
+    event = one_event(
+        "Iraqi Prime Minister Mohammed Shia al-Sudani visited Halabja on Tuesday."
+    )
+    assert event["place"]["name"] == "Halabja"
+    assert event["title"] == "Mohammed Shia al-Sudani visits Halabja"
+    assert (
+        one_event("The United Nations envoy visited the Sinjar district on Monday.")[
+            "place"
+        ]["name"]
+        == "Sinjār"
+    )

@@ -3330,6 +3330,12 @@ MEASURED_FROM = re.compile(r",?\s*(?:about|some|around|roughly|nearly)?\s*\d")
 ROAD_PLACED = re.compile(r"[^,.;]{0,20}?\s(?:outside|near)\s+[A-Z]")
 
 
+VISITED_PLACE = re.compile(
+    r"\s*(?:the\s+)?(?:(?:town|city|village|district|province|region|camp|"
+    r"crossing)\s+of\s+)?"
+)
+
+
 def _locative(text: str, action: Action) -> list[PlaceMention]:
     """
     The places a clause puts its action in ("in Tehran", "at the border"):
@@ -3378,6 +3384,13 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             for other in action.places
             if other is not mention
         )
+        # "visited the Sinjar district", "toured Halabja": the place visited.
+        visited = (
+            fold(action.trigger.word).startswith(("visit", "tour"))
+            and mention.start >= action.trigger.end
+            and VISITED_PLACE.fullmatch(text, action.trigger.end, mention.start)
+            is not None
+        )
         road_to = action.event_type in (T.PROTEST, T.RIOT) and ROAD_TO.search(before)
         if road_to and ROAD_PLACED.match(text, mention.end):
             # "blocked the main road to Umm Qasr port outside Basra": the
@@ -3392,6 +3405,7 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             or within
             or sent_to
             or road_to
+            or visited
         ):
             continue
         if (

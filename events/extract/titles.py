@@ -61,7 +61,10 @@ _SILENT_E = re.compile(
     r"(?<![aeiou])ul|(?<![aeiou])um)$"
 )
 _KEEP_STEM = re.compile(
-    r"(?:ll|ss|ing|rn|rm|lm|ck|nd|ld|rd|st|nt|ct|pt|ft|wn|ow|aw|ew)$"
+    r"(?:ll|ss|ing|rn|rm|lm|ck|nd|ld|rd|st|nt|ct|pt|ft|wn|ow|aw|ew|"
+    # "visited" → "visits", "limited" → "limits".
+    r"visit|edit|exit|limit|credit|audit|deposit|inhabit|prohibit|exhibit|"
+    r"inherit|merit|profit|benefit|recruit|solicit|elicit)$"
 )
 _DOUBLED = re.compile(r"([bdgmnprt])\1$")
 # Verbs that double their "l" only before "-ed": "expelled" → "expels" (but
@@ -331,8 +334,12 @@ def title_for(
 
     if kind == T.MEETING:
         people = by_role.get(Role.PARTICIPANT, []) + actors
+        visit = fold(trigger.word).startswith(("visit", "tour"))
         if len(people) > 1:
             title = f"{people[0].name} meets {names(people[1:])}"
+        elif people and visit:
+            # "al-Sudani visited Halabja": the visit, not talks.
+            title = f"{people[0].name} {present(trigger.word.split()[0])} {place}"
         elif people:
             title = f"{people[0].name} holds talks"
         else:
