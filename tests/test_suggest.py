@@ -2280,3 +2280,12 @@ def test_a_visit_is_placed_where_it_went_and_titled_as_a_visit() -> None:
         ]["name"]
         == "Sinjār"
     )
+
+
+def test_an_attack_on_the_road_to_a_town_is_placed_at_the_town() -> None:
+    event = one_event(
+        "A roadside bomb exploded near a Peshmerga convoy on the road to Makhmour "
+        "on Monday, wounding three soldiers."
+    )
+    assert event["place"]["name"] == "Mexmur"
+    assert roles(event) == {"Peshmerga": "target"}

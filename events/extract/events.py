@@ -3391,7 +3391,10 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             and VISITED_PLACE.fullmatch(text, action.trigger.end, mention.start)
             is not None
         )
-        road_to = action.event_type in (T.PROTEST, T.RIOT) and ROAD_TO.search(before)
+        # "a roadside bomb … on the road to Makhmour": on the way to it.
+        road_to = action.event_type in {T.PROTEST, T.RIOT} | VIOLENT and ROAD_TO.search(
+            before
+        )
         if road_to and ROAD_PLACED.match(text, mention.end):
             # "blocked the main road to Umm Qasr port outside Basra": the
             # road is where the words after put it.
