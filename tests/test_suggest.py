@@ -2289,3 +2289,37 @@ def test_an_attack_on_the_road_to_a_town_is_placed_at_the_town() -> None:
     )
     assert event["place"]["name"] == "Mexmur"
     assert roles(event) == {"Peshmerga": "target"}
+
+
+def test_a_court_striking_down_a_law_rules_and_strikes_nothing() -> None:
+    event = one_event(
+        "Iraq's Federal Supreme Court on Monday struck down a law on the Kurdistan "
+        "Region's oil sales."
+    )
+    assert event["event_type"] == "other"
+    assert roles(event) == {"Federal Supreme Court": "initiator"}
+    # What the law is about is no place of the ruling.
+    assert event["place"]["name"] == "Iraq"
+
+
+def test_a_unilateral_ceasefire_is_announced_not_signed() -> None:
+    event = one_event("The PKK announced a unilateral ceasefire on Monday.")
+    assert event["event_type"] == "statement"
+    assert event["title"].startswith("PKK announces a unilateral ceasefire")
+
+
+def test_the_outskirts_of_a_town_place_the_shelling_there() -> None:
+    event = one_event(
+        "Iranian forces shelled the outskirts of Sidakan on Monday, damaging "
+        "several homes."
+    )
+    assert event["place"]["name"] == "Sidakan"
+
+
+def test_a_defence_ministry_left_unnamed_is_that_of_the_forces_it_speaks_for() -> None:
+    event = one_event(
+        "Turkish warplanes bombed PKK hideouts in the Qandil mountains on Monday, "
+        "the defence ministry said."
+    )
+    assert roles(event)["Ministry of National Defence of Turkey"] == "mentioned"
+    assert event["title"].startswith("Turkish Armed Forces strike PKK")

@@ -697,6 +697,17 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             # "The Ministry of Peshmerga Affairs", named in full, is no
             # ministry of the article's country.
             in_full = match.group(0).startswith(("Ministry", "the Ministry"))
+            if owner is None and not in_full and fold(word) in ("defence", "defense"):
+                # "Turkish warplanes bombed…, the defence ministry said": the
+                # one state whose forces the sentence names by its people, if
+                # not the article's own; else the article's.
+                named = {
+                    DEMONYMS.get(fold(word))
+                    for word in re.findall(r"\b[A-Z][a-z]+\b", body)
+                } - {None}
+                if len(named) == 1 and home not in named and named <= set(_countries()):
+                    code = named.pop()
+                    owner = Owner(_countries()[code][0], code, _countries()[code][1])
             if owner is None and home in _countries() and not in_full:
                 name, iso3 = _countries()[home]
                 owner = Owner(name, home, iso3)

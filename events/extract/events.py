@@ -3359,8 +3359,10 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             (action.event_type in VIOLENT or mention.place.kind == Location.Kind.SITE)
             and mention.start >= action.trigger.end
             and re.fullmatch(
-                # "shelled the villages of Sherwan and Kani Rash".
-                r"\s*(?:the\s+)?(?:(?:villages?|towns?)\s+of\s+)?",
+                # "shelled the villages of Sherwan and Kani Rash", "the
+                # outskirts of Sidakan".
+                r"\s*(?:the\s+)?(?:(?:villages?|towns?|outskirts|edges?|vicinity|"
+                r"environs|surroundings|area)\s+of\s+)?",
                 text[action.trigger.end : mention.start],
             )
             is not None
@@ -3398,6 +3400,11 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         if road_to and ROAD_PLACED.match(text, mention.end):
             # "blocked the main road to Umm Qasr port outside Basra": the
             # road is where the words after put it.
+            continue
+        if re.search(r"\bon\s+(?:the\s+)?$", before) and re.match(
+            r"[’']s\s", text[mention.end : mention.end + 3]
+        ):
+            # "a law on the Kurdistan Region's oil sales": what it is about.
             continue
         if not (
             LOCATIVE_BEFORE.search(before)

@@ -623,7 +623,9 @@ SETTLEMENTS = (
     r"neighborhood|region|valley|quarter"
 )
 UNKNOWN_PLACE = [
-    re.compile(rf"\b(?:{SETTLEMENTS}|villages)\s+of\s+{_NAME}"),
+    re.compile(
+        rf"\b(?:{SETTLEMENTS}|villages|outskirts|vicinity|environs)\s+of\s+{_NAME}"
+    ),
     re.compile(rf"\b{_NAME}\s+(?P<head>(?i:{FACILITIES}|{SETTLEMENTS}))\b"),
     re.compile(
         rf"\b(?:in|at|near|outside)\s+{_NAME},\s+(?:(?:about|some)\s+)?"

@@ -20,6 +20,7 @@ Role = Participant.Role
 # stem would not do.
 IRREGULAR = {
     "struck": "strikes",
+    "hanged": "hangs",
     "met": "meets",
     "held": "holds",
     "hit": "hits",
@@ -358,6 +359,13 @@ def title_for(
         if speaker and thing:
             # "told reporters … that": what was said, not to whom.
             spoken = "says" if said else verb_phrase(trigger)
+            if fold(trigger.word).startswith("announce") and not REPORTED_THAT.match(
+                text[trigger.end : object_end]
+            ):
+                # "announced a unilateral ceasefire": what was announced.
+                spoken = "announces"
+                while (when := WHEN_AT_END.search(f" {thing}")) is not None:
+                    thing = f" {thing}"[: when.start()].strip()
             title = f"{speaker} {agree(spoken)} {thing}"
         elif speaker:
             title = f"Statement by {speaker}"

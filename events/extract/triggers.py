@@ -59,15 +59,17 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"memorand(?:um|a)",
             r"treaty",
             r"pacts?",
-            r"ceasefire",
-            r"truce",
+            # "announced a unilateral ceasefire": no agreement of two.
+            r"(?<!unilateral )ceasefire",
+            r"(?<!unilateral )truce",
         ),
     ),
     (
         T.REMOTE_VIOLENCE,
         VERB,
         _any_of(
-            r"struck",
+            # "struck down a law": a ruling, not a strike.
+            r"struck(?! down\b)",
             r"bombed",
             r"shelled",
             r"detonated",
@@ -311,6 +313,10 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"imposed (?:new )?sanctions",
             r"sentenced",
             r"ruled",
+            # A court's: "struck down a law", "annulled the result".
+            r"struck down",
+            r"annull?ed",
+            r"overturned",
             r"imposed (?:a |an )?(?:[\w-]+ )?curfew",
             r"repatriated",
             # "seized a foreign tanker", "boarded the Togo-flagged vessel".
