@@ -2323,3 +2323,12 @@ def test_a_defence_ministry_left_unnamed_is_that_of_the_forces_it_speaks_for() -
     )
     assert roles(event)["Ministry of National Defence of Turkey"] == "mentioned"
     assert event["title"].startswith("Turkish Armed Forces strike PKK")
+
+
+def test_freeing_a_kidnapped_man_is_no_kidnapping() -> None:
+    event = one_event(
+        "Iraqi security forces freed a kidnapped Iranian businessman in Basra on "
+        "Monday."
+    )
+    assert event["event_type"] == "other"
+    assert roles(event) == {"Iraqi security forces": "initiator"}

@@ -162,8 +162,9 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
         T.VIOLENCE_AGAINST_CIVILIANS,
         VERB,
         _any_of(
-            r"abducted",
-            r"kidnapped",
+            # Not "freed a kidnapped businessman": the one freed.
+            r"(?<!freed a )(?<!rescued a )(?<!released a )(?<!freed the )"
+            r"(?<!rescued the )(?<!released the )(?:abducted|kidnapped)",
             r"executed",
             r"assassinated",
             r"massacred",
@@ -342,6 +343,9 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"recalled",
             r"(?:released|freed) (?:[\w-]+ ){0,3}?(?:prisoners|detainees|hostages|"
             r"captives|activists|journalists|protesters)",
+            # "freed a kidnapped Iranian businessman".
+            r"(?:released|freed|rescued) (?:an? |the |two |three |\d+ )?(?:kidnapped|"
+            r"abducted)",
             r"(?:launched|ordered|opened) an? (?:investigation|inquiry|probe)",
         ),
     ),
