@@ -2332,3 +2332,36 @@ def test_freeing_a_kidnapped_man_is_no_kidnapping() -> None:
     )
     assert event["event_type"] == "other"
     assert roles(event) == {"Iraqi security forces": "initiator"}
+
+
+def test_a_summons_is_not_placed_where_what_it_protests_happened() -> None:
+    event = one_event(
+        "Iraq's foreign ministry summoned the Turkish ambassador on Monday over a "
+        "drone strike in Sulaymaniyah."
+    )
+    assert event["place"]["name"] == "Iraq"
+
+
+def test_the_streets_of_a_city_place_a_protest_there() -> None:
+    event = one_event(
+        "Thousands of people took to the streets of Sulaymaniyah on Monday to "
+        "demand unpaid salaries."
+    )
+    assert event["event_type"] == "protest"
+    assert event["place"]["name"] == "Sulaymaniyah"
+
+
+def test_a_border_gate_with_a_state_makes_the_state_no_target() -> None:
+    event = one_event(
+        "Turkey closed the Habur border gate with Iraq on Monday for security reasons."
+    )
+    assert roles(event) == {"Turkey": "initiator"}
+    assert event["place"]["name"] == "Habur border gate"
+
+
+def test_a_state_those_sanctioned_helped_is_only_mentioned() -> None:
+    event = one_event(
+        "The U.S. Treasury on Monday imposed sanctions on three Iraqi banks "
+        "accused of helping Iran evade sanctions."
+    )
+    assert roles(event).get("Iran") == "mentioned"

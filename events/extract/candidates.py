@@ -392,7 +392,7 @@ LOCATES_BEFORE = re.compile(
     r"\b(?:in|at|near|from|to|into|inside|outside|across|throughout|within|"
     r"towards?|through|via|between|around|along|of|over|entered|entering|"
     r"visited|visiting|leave|left|reach(?:ed)?|arriv(?:ed|ing) in|"
-    r"crossing\s+with)\s+(?:the\s+)?"
+    r"(?:crossing|gate)\s+with)\s+(?:the\s+)?"
     # "in eastern Baghdad", "near north-western Iran" locate as well.
     r"(?:(?:north|south|east|west|central|(?:north|south)-?(?:east|west))"
     r"(?:ern)?\s+)?$",

@@ -128,7 +128,9 @@ LOCATIVE_BEFORE = re.compile(
     r"arrived at|visit to|trip to|through|via|over|approaching|(?:deployed|sent|"
     r"dispatched|marched|moved|headed|returned|taken|walked|drove) to|"
     r"(?:taking|bringing|sending) (?:them|him|her|it) to|"
-    r"to(?=\s+(?:the\s+)?(?:outskirts|suburbs|edge|centre|center) of))\s+"
+    r"to(?=\s+(?:the\s+)?(?:outskirts|suburbs|edge|centre|center) of)|"
+    # "took to the streets of Sulaymaniyah".
+    r"streets of)\s+"
     r"(?:the\s+)?"
     r"(?:(?:[\w’'-]+\s+){0,3}?(?:city|towns?|villages?|province|governorate|region|"
     r"district|capital|outskirts|suburbs?|area|port|camp) of\s+(?:the\s+)?)?"
@@ -3330,6 +3332,9 @@ MEASURED_FROM = re.compile(r",?\s*(?:about|some|around|roughly|nearly)?\s*\d")
 ROAD_PLACED = re.compile(r"[^,.;]{0,20}?\s(?:outside|near)\s+[A-Z]")
 
 
+SUMMONED_OVER = re.compile(
+    r"\b(?:over|about|following|after|against|to protest)\b", re.IGNORECASE
+)
 VISITED_PLACE = re.compile(
     r"\s*(?:the\s+)?(?:(?:town|city|village|district|province|region|camp|"
     r"crossing)\s+of\s+)?"
@@ -3405,6 +3410,16 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             r"[’']s\s", text[mention.end : mention.end + 3]
         ):
             # "a law on the Kurdistan Region's oil sales": what it is about.
+            continue
+        over = (
+            SUMMONED_OVER.search(text, action.trigger.end, mention.start)
+            if fold(action.trigger.word).startswith("summon")
+            and mention.start > action.trigger.end
+            else None
+        )
+        if over is not None and "," not in text[over.end() : mention.start]:
+            # "summoned the Turkish ambassador over a drone strike in
+            # Sulaymaniyah": where the strike was, not the summons.
             continue
         if not (
             LOCATIVE_BEFORE.search(before)
@@ -4454,7 +4469,9 @@ MEMBERS_OF = re.compile(
 LINKED_BEFORE = re.compile(
     r"\b(?:linked to|backed by|affiliated with|loyal to|aligned with|tied to|"
     r"ties (?:to|with)|links (?:to|with)|membership (?:of|in)|spying for|"
-    r"collaborating with|cooperating with|working for)\s+"
+    r"collaborating with|cooperating with|working for|"
+    # "banks accused of helping Iran evade sanctions".
+    r"helping|aiding|financing|funding)\s+"
     r"(?:the\s+)?(?:[A-Z][\w-]*[’']s\s+)?$",
     re.IGNORECASE,
 )

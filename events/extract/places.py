@@ -616,7 +616,7 @@ _NAME = rf"(?P<name>{_WORD}(?:\s+(?:{_WORD}|\d+)){{0,3}})"
 FACILITIES = (
     r"air ?base|base|camp|border crossing|crossing|gas field|oil field|field|"
     r"refinery|dam|mountains|power plant|prison|checkpoint|garrison|"
-    r"rehabilitation (?:centre|center)|outpost|airport|airfield"
+    r"rehabilitation (?:centre|center)|outpost|airport|airfield|border gate"
 )
 SETTLEMENTS = (
     r"village|town|city|district|sub-district|subdistrict|area|neighbourhood|"
