@@ -2365,3 +2365,16 @@ def test_a_state_those_sanctioned_helped_is_only_mentioned() -> None:
         "accused of helping Iran evade sanctions."
     )
     assert roles(event).get("Iran") == "mentioned"
+
+
+def test_a_states_intelligence_agents_are_a_force_of_that_state() -> None:
+    event = one_event("Iranian intelligence agents arrested five people in Kermanshah.")
+    assert roles(event)["Iranian intelligence agents"] == "initiator"
+    assert event["title"].startswith("Iranian intelligence agents arrest ")
+    # Whose agents no state's name tells are no actor.
+    found = suggest(
+        "The ministry said the men had been trained by Zionist intelligence "
+        "officers abroad.",
+        published=ROUND_PUBLISHED,
+    )
+    assert "Zionist" not in [a["name"] for a in found["actors"]]

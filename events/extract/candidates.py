@@ -1436,7 +1436,7 @@ FORCES = re.compile(
     r"counterterrorism|riot)\s+)*(?:forces|troops|army|soldiers|police|"
     r"service members|servicemen|personnel|sailors|marines|"
     r"border guards?|coast ?guards?|military|security service|armed forces|"
-    r"air force|navy|"
+    r"air force|navy|intelligence (?:agents|officers|operatives|services?)|"
     r"warplanes?|jets?|drones?|aircraft|artillery|gunboats?))))\b"
 )
 # A state's counter-terrorism force by its own name.
@@ -1565,6 +1565,9 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
         end = sentence.start + match.end("name")
         if owner is None:
             folded = fold(owner_word)
+            if kind_words.casefold().startswith("intelligence"):
+                # "Zionist intelligence officers": a state's agents or no one.
+                continue
             if kind_words[:1].isupper() or re.search(
                 r"[A-Z][\w’'-]*\s+$", body[: match.start("name")]
             ):

@@ -159,7 +159,8 @@ PLURAL_HEADS = words(
     """
     forces groups guards troops militants fighters protesters demonstrators
     police authorities officials brigades units militias gunmen rebels soldiers
-    residents people workers students members kurds factions parties
+    residents people workers students members kurds factions parties agents
+    officers operatives services
     """
 )
 
