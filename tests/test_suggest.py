@@ -2378,3 +2378,26 @@ def test_a_states_intelligence_agents_are_a_force_of_that_state() -> None:
         published=ROUND_PUBLISHED,
     )
     assert "Zionist" not in [a["name"] for a in found["actors"]]
+
+
+def test_a_shell_that_landed_is_a_strike() -> None:
+    event = one_event(
+        "A mortar shell landed near the U.S. embassy in Baghdad's Green Zone late "
+        "on Monday, causing no casualties."
+    )
+    assert event["event_type"] == "remote_violence"
+    assert event["place"]["name"] == "Baghdad"
+
+
+def test_people_captured_are_arrested_a_town_captured_is_not() -> None:
+    event = one_event(
+        "The Syrian Democratic Forces said on Tuesday they had captured three "
+        "Islamic State commanders in a raid near Hasakah."
+    )
+    assert event["event_type"] == "arrest"
+    assert roles(event) == {
+        "Syrian Democratic Forces": "initiator",
+        "Islamic State": "target",
+    }
+    found = suggest("Rebels captured the town of Saraqib.", published=ROUND_PUBLISHED)
+    assert not [e for e in found["events"] if e["event_type"] == "arrest"]

@@ -79,12 +79,12 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"fired (?:[\w-]+ ){0,3}?(?:rockets?|missiles?|drones?|mortars?|shells?)",
             r"(?:(?<=strike )|(?<=strikes )|(?<=drone )|(?<=drones )|(?<=missile )|"
             r"(?<=missiles )|(?<=rocket )|(?<=rockets )|(?<=aircraft )|(?<=jets )|"
-            r"(?<=warplanes )|(?<=shells )|(?<=mortars )|(?<=artillery )|"
+            r"(?<=warplanes )|(?<=shell )|(?<=shells )|(?<=mortars )|(?<=artillery )|"
             # "their artillery had hit bases of PJAK".
             r"(?<=artillery had )|(?<=drones had )|(?<=missiles had )|"
             r"(?<=strikes had )|"
             # "a drone packed with explosives hit a hangar".
-            r"(?<=with explosives ))(?:hit|hits|slammed)",
+            r"(?<=with explosives ))(?:hit|hits|slammed|landed|fell)",
             # "its warplanes had destroyed 20 PKK targets".
             r"(?:(?<=warplanes had )|(?<=jets had )|(?<=drones had )|"
             r"(?<=aircraft had )|(?<=artillery had ))destroyed",
@@ -232,6 +232,10 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"detains",
             r"apprehended",
             r"rounded up",
+            # "captured three Islamic State commanders", not "captured the town".
+            r"captured(?= (?:an? |the |two |three |four |five |six |\d+ |several )?"
+            r"(?:[\w-]+ ){0,2}?(?:commanders?|members?|militants?|fighters?|"
+            r"suspects?|leaders?|operatives?|smugglers?|men)\b)",
             r"(?:took|taken) into custody",
             r"jailed",
             r"imprisoned",
