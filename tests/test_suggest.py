@@ -2164,7 +2164,8 @@ def test_a_body_owned_after_an_opening_date_is_its_states() -> None:
     [
         # More of someone's words: the speaker is a pronoun.
         "He said he would ask the governor to reopen the road next week.",
-        # A detail in someone's mouth: the attribution after the words.
+        # A detail in someone's mouth: the attribution after the words, just
+        # after the incident (its speaker is mentioned in it).
         "The two delegations also shared a dinner after the session, the "
         "foreign ministry said.",
         # A position held, not something that happened on a day.
@@ -2401,3 +2402,20 @@ def test_people_captured_are_arrested_a_town_captured_is_not() -> None:
     }
     found = suggest("Rebels captured the town of Saraqib.", published=ROUND_PUBLISHED)
     assert not [e for e in found["events"] if e["event_type"] == "arrest"]
+
+
+def test_a_lead_told_with_its_speaker_after_it_is_still_news() -> None:
+    event = one_event(
+        "Iran will not allow its territory to be used against its neighbours, "
+        "Foreign Minister Abbas Araghchi said on Sunday."
+    )
+    assert event["event_type"] == "statement"
+    assert roles(event) == {"Abbas Araghchi": "initiator"}
+    # After an incident, the same shape speaks of it.
+    (strike,) = suggest(
+        "A Turkish drone struck a car near Sinjar on Monday.\n\nIraq will not "
+        "allow its territory to be used against Turkey, Foreign Minister Fuad "
+        "Hussein told reporters in Baghdad on Tuesday.",
+        published=ROUND_PUBLISHED,
+    )["events"]
+    assert roles(strike)["Fuad Hussein"] == "mentioned"

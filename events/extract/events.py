@@ -40,7 +40,7 @@ from events.extract.text import (
     split_sentences,
     words,
 )
-from events.extract.titles import title_for
+from events.extract.titles import SAYING, title_for
 from events.extract.triggers import (
     CASUALTY,
     INDEFINITE_REDUCED,
@@ -1605,11 +1605,7 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 # incident just told are its reaction, not news of their own.
                 target.reactions.append(action)
                 continue
-            if fold(action.trigger.word) in STANDING and (
-                action.date is None
-                or action.date.precision
-                not in (DatePrecision.DAY.value, DatePrecision.WEEK.value)
-            ):
+            if fold(action.trigger.word) in STANDING and not _of_a_day(action):
                 # "Kuwait says the 2012 agreement has been registered with the
                 # United Nations": a position held, not something that
                 # happened.
@@ -1625,6 +1621,16 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 # said": more of the incident just told, from no one named,
                 # in the reporter's words (a quotation is someone's view).
                 previous.details.append(action)
+                continue
+            if (
+                previous is not None
+                and previous.event_type != T.STATEMENT
+                and action.sentence.index - previous.last_sentence <= 2
+                and _attributed_after(action)
+            ):
+                # "The four suspects … were handed to a court in Ramadi, the
+                # Interior Ministry said": the incident's, in someone's mouth.
+                previous.reactions.append(action)
                 continue
             if _aside_statement(action):
                 continue
@@ -1853,36 +1859,44 @@ ANSWER_INCIDENTS = 2
 # Words of saying in the present: a position held, not news of a day.
 STANDING = words("says insists maintains argues believes contends")
 # Words that only report ("said"), unlike "announced" or "warned".
-PLAIN_SAYING = words("said says say told tells added reported stated")
+PLAIN_SAYING = (SAYING - {"announced"}) | words("added reported")
 # "He said…", "They blamed…": more of someone's words already told.
 PRONOUN_SUBJECT = re.compile(r"\s*(?:he|she|they)\s*$", re.IGNORECASE)
 # "Al-Sudani has said that Iraq will not interfere": a position held.
 PERFECT_BEFORE = re.compile(r"\b(?:has|have)\s+(?:[a-z]+ly\s+)?$")
 
 
-def _aside_statement(action: Action) -> bool:
+def _attributed_after(action: Action) -> bool:
     """
-    Words that are no news of their own, whatever they answer: a statement
-    whose speaker is a pronoun (more of what someone already said), one told
-    by an attribution after the words ("…, the ministry said": a detail in
-    someone's mouth; a quotation is someone's view, and may be news), and
-    one in the perfect with no day ("has urged"): a position held.
+    Words told with a plain attribution after them ("…, the ministry said"),
+    not quoted (a quotation is someone's view, and may be news).
     """
-    clause, text = action.clause, action.text
-    if (
-        clause.speaker is not None
+    return (
+        action.clause.speaker is not None
         and fold(action.trigger.word) in PLAIN_SAYING
         and not re.search(r"[“\"]", action.sentence_text)
-    ):
-        return True
+    )
+
+
+def _aside_statement(action: Action) -> bool:
+    """
+    Words that are no news of their own: a statement whose speaker is a
+    pronoun (more of what someone already said), and one in the perfect
+    with no day ("has urged"): a position held.
+    """
+    clause, text = action.clause, action.text
     if PRONOUN_SUBJECT.fullmatch(text, clause.subject_start, clause.subject_end):
         return True
     return PERFECT_BEFORE.search(
         text, action.sentence.start, action.trigger.start
-    ) is not None and (
-        action.date is None
-        or action.date.precision
-        not in (DatePrecision.DAY.value, DatePrecision.WEEK.value)
+    ) is not None and not _of_a_day(action)
+
+
+def _of_a_day(action: Action) -> bool:
+    """Whether the action's own date is a day or a week, not a longer period."""
+    return action.date is not None and action.date.precision in (
+        DatePrecision.DAY.value,
+        DatePrecision.WEEK.value,
     )
 
 
