@@ -500,7 +500,11 @@ def screen_state(
         article.body, published=published or article.published_on
     )
     meta = metadata(article, suggestions)
-    if published is None and article.published_on is None:
+    if (
+        published is None
+        and article.published_on is None
+        and not suggestions.get("failed")
+    ):
         proposed = meta["values"]["published_on"]
         if proposed:
             suggestions = suggest_safely(article.body, published=_iso_date(proposed))

@@ -469,7 +469,9 @@ def save_suggestions(
             "found": found,
             "content_hash": article.content_hash,
             "published_on": article.published_on,
-            "engine": engine_version(),
+            # A failure of the engine is kept as no engine's answer, so the
+            # next reader computes it again rather than serving it for good.
+            "engine": "" if found.get("failed") else engine_version(),
             "actor_ids": actor_ids,
             "place_ids": place_ids,
             "actors": first_mentions(found["actors"], "actor_id"),

@@ -732,6 +732,10 @@ def test_an_article_the_assistant_fails_on_is_curated_by_hand(
     monkeypatch.setattr(events.extract, "suggest", fail)
     page = open_screen(browser, server, short_article)
     tab = page.tab
+    # Said on the page itself, and to a screen reader as the screen opens.
+    assert (
+        "could not read this article" in tab.locator("#assistant-failed").inner_text()
+    )
     status = tab.locator("#curate-status")
     assert "could not read this article" in status.inner_text()
     assert cards(tab) == []

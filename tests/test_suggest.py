@@ -2098,9 +2098,8 @@ def test_a_place_written_with_the_arabic_article_is_found() -> None:
         "Rockets were fired from a truck near the town of al-Baghdadi on Monday.",
         published=ROUND_PUBLISHED,
     )
-    assert [p["country"] for p in found["places"] if p["text"] == "al-Baghdadi"] != [
-        "IR"
-    ]
+    [baghdadi] = [p for p in found["places"] if p["text"] == "al-Baghdadi"]
+    assert baghdadi["country"] != "IR"
 
 
 @pytest.mark.parametrize(
@@ -2265,8 +2264,8 @@ def test_unnamed_armed_men_take_the_side_the_clause_gives_them(
 
 
 def test_a_title_keeps_no_capital_from_the_opening_of_a_sentence() -> None:
-    event = one_event("Two gunmen were killed by police in Kirkuk on Monday.")
-    assert "Two" not in event["title"][1:]
+    event = one_event("Two soldiers were killed by police in Kirkuk on Monday.")
+    assert "two soldiers" in event["title"]
 
 
 def test_a_visit_is_placed_where_it_went_and_titled_as_a_visit() -> None:
@@ -2326,11 +2325,16 @@ def test_a_defence_ministry_left_unnamed_is_that_of_the_forces_it_speaks_for() -
     assert event["title"].startswith("Turkish Armed Forces strike PKK")
 
 
-def test_freeing_a_kidnapped_man_is_no_kidnapping() -> None:
-    event = one_event(
-        "Iraqi security forces freed a kidnapped Iranian businessman in Basra on "
-        "Monday."
-    )
+@pytest.mark.parametrize(
+    "freed",
+    [
+        "freed a kidnapped Iranian businessman",
+        "rescued three kidnapped Iranian pilgrims",
+        "released the two abducted engineers",
+    ],
+)
+def test_freeing_a_kidnapped_man_is_no_kidnapping(freed: str) -> None:
+    event = one_event(f"Iraqi security forces {freed} in Basra on Monday.")
     assert event["event_type"] == "other"
     assert roles(event) == {"Iraqi security forces": "initiator"}
 
@@ -2419,3 +2423,39 @@ def test_a_lead_told_with_its_speaker_after_it_is_still_news() -> None:
         published=ROUND_PUBLISHED,
     )["events"]
     assert roles(strike)["Fuad Hussein"] == "mentioned"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A truck overturned is no ruling.
+        "A truck overturned on the Baghdad-Basra highway on Sunday, killing "
+        "three people.",
+        # "as were" adds no doer to the soldiers' deaths.
+        "Two Iraqi soldiers were killed in Diyala on Sunday, as were three militants.",
+    ],
+)
+def test_the_reviews_sentences_stay_as_they_were(sentence: str) -> None:
+    found = suggest(sentence, published=ROUND_PUBLISHED)
+    assert not [e for e in found["events"] if e["event_type"] == "other"]
+    for event in found["events"]:
+        assert "Unidentified armed group (Iraq)" not in roles(event)
+
+
+def test_a_defence_ministry_is_that_of_forces_acting_not_acted_on() -> None:
+    event = one_event(
+        "Two Iranian drones were shot down near Erbil on Sunday, the defence "
+        "ministry said."
+    )
+    assert "Ministry of Defence of Iran" not in roles(event)
+    assert one_event(
+        "Kurdish militants attacked a Turkish army post in Hakkari on Monday."
+    )["title"].startswith("Kurdish militants attack")
+
+
+def test_said_keeps_what_was_said_told_drops_whom_to() -> None:
+    event = one_event(
+        "Speaker Mohammed al-Halbousi said on Sunday that parliament would vote "
+        "on the budget next week."
+    )
+    assert event["title"].startswith("Mohammed al-Halbousi says parliament would vote")

@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
@@ -79,10 +80,29 @@ def test_the_api_answers_with_the_metadata_and_the_failure(
     assert found["metadata"]["publisher"] == "Reuters"
 
 
-def test_intake_stores_the_failure_rather_than_nothing(failing, article) -> None:
+def test_intake_stores_the_failure_and_tries_again_next_time(
+    failing, article, monkeypatch
+) -> None:
     stored = polling.store_suggestions(article)
     assert stored.found["failed"] is True
     assert stored.found["events"] == []
+    # Kept as no engine's answer: the next reader computes it again.
+    assert not stored.is_current(article, polling.engine_version())
+    monkeypatch.undo()
+    again = polling.store_suggestions(article)
+    assert "failed" not in again.found and again.found["events"]
+    assert again.is_current(article, polling.engine_version())
+
+
+def test_a_database_error_is_not_taken_for_a_failure_of_the_rules(
+    monkeypatch,
+) -> None:
+    def lost(text: str, **kwargs) -> dict:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(events.extract, "suggest", lost)
+    with pytest.raises(OperationalError):
+        events.extract.suggest_safely("Officials met.", published=None)
 
 
 def test_an_article_that_works_says_no_failure(article, editor) -> None:

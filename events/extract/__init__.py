@@ -8,6 +8,8 @@ import datetime
 import logging
 from typing import TypeVar
 
+from django.db import DatabaseError
+
 from events.extract import metadata as article_metadata
 from events.extract.actors import ActorMention, match_known
 from events.extract.candidates import recognise
@@ -104,10 +106,14 @@ def suggest_safely(
     `suggest` for the curation screen, the API and intake: the assistant is
     a help, and an article it fails on is still curated by hand. The failure
     is logged with its traceback, and the answer has the article's metadata,
-    nothing found, and `"failed": true`.
+    nothing found, and `"failed": true`. A database error is not the
+    rules' and is raised as it is.
     """
     try:
         return suggest(text, published=published, today=today)
+    except DatabaseError:
+        # The database, not the rules: the caller's error, retried as such.
+        raise
     except Exception:
         logger.exception(
             "The suggestion engine failed on an article of %d characters", len(text)

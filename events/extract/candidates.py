@@ -662,12 +662,11 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             if owner is None and groups.get("owner"):
                 # "On Thursday Iraq's Ministry of Interior": the owner is the
                 # last of the capitalised words before the possessive.
-                words_ = owner_words.split()
-                for k in range(1, len(words_)):
-                    tail = " ".join(words_[k:])
+                for word_at in list(re.finditer(r"\S+", owner_words))[1:]:
+                    tail = owner_words[word_at.start() :]
                     owner = owner_of(tail)
                     if owner is not None:
-                        start = match.end("owner") - len(tail)
+                        start = match.start("owner") + word_at.start()
                         owner_words = tail
                         break
             if owner_words and owner is None:
@@ -701,13 +700,15 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                 # "Turkish warplanes bombed…, the defence ministry said": the
                 # one state whose forces the sentence names by its people, if
                 # not the article's own; else the article's.
-                named = {
-                    DEMONYMS.get(fold(word))
-                    for word in re.findall(r"\b[A-Z][a-z]+\b", body)
-                } - {None}
-                if len(named) == 1 and home not in named and named <= set(_countries()):
-                    code = named.pop()
-                    owner = Owner(_countries()[code][0], code, _countries()[code][1])
+                acting = {
+                    forces
+                    for found in FORCES.finditer(body)
+                    if ACTS_AFTER.match(body[found.end() :])
+                    and not FORCES_STRUCK.match(body, found.end())
+                    and (forces := owner_of(found.group("owner"))) is not None
+                }
+                if len(acting) == 1 and home not in {o.code for o in acting}:
+                    owner = acting.pop()
             if owner is None and home in _countries() and not in_full:
                 name, iso3 = _countries()[home]
                 owner = Owner(name, home, iso3)
@@ -1446,6 +1447,8 @@ COUNTER_TERRORISM_ALIASES = {
     "IRQ": ["Iraqi Counter-Terrorism Service", "Counter Terrorism Service", "CTS"]
 }
 WEAPON_STRIKE = re.compile(r"\s+(?:strikes?|attacks?)\b")
+# "Two Iranian drones were shot down": forces acted on, not acting.
+FORCES_STRUCK = re.compile(r"\s+(?:were|was|had been|have been)\b")
 # Forces named by their weapons or as a whole are the state's armed forces.
 ARMED_FORCES_WORDS = words(
     "troops army soldiers military warplane warplanes jet jets drone drones "

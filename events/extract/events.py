@@ -2961,43 +2961,38 @@ def _unnamed(
             trigger = re.search(r"\S+", text[main.trigger.start : main.trigger.end])
             add(name, country, Role.INITIATOR, trigger, main.trigger.start)
     passive_main = PASSIVE_BEFORE.search(text, sentence.start, main.trigger.start)
-    struck = UNNAMED_ARMED.search(subject) if passive_main else None
+    subject_end = main.trigger.start
+    struck = _unnamed_armed(text, subject_start, subject_end) if passive_main else None
     if struck is not None and DOER_WORDS.search(struck.group()):
         # "one of the attackers was killed in the clash": the attackers.
         struck = None
     if kind in VIOLENT and struck is None and not passive_main:
         # "An air strike killed five militants": those the verb befalls.
-        struck = UNNAMED_ARMED.search(
+        hit = _unnamed_armed(
             text, main.trigger.start, _object_end(text, main.trigger, main.scope_end)
         )
-        if struck is not None and DOER_WORDS.search(struck.group()):
-            struck = None
-        if struck is not None and Role.TARGET not in roles:
-            add("Unidentified armed group", country, Role.TARGET, struck, 0)
-        struck = None
+        if (
+            hit is not None
+            and not DOER_WORDS.search(hit.group())
+            and Role.TARGET not in roles
+        ):
+            add("Unidentified armed group", country, Role.TARGET, hit, 0)
     if kind in VIOLENT and struck is not None:
         # "Two gunmen were killed by police": those the clause befalls.
         if Role.TARGET not in roles:
-            add("Unidentified armed group", country, Role.TARGET, struck, subject_start)
+            add("Unidentified armed group", country, Role.TARGET, struck, 0)
     elif kind in VIOLENT and Role.INITIATOR not in roles:
-        armed = UNNAMED_ARMED.search(subject)
-        offset = subject_start
+        armed = _unnamed_armed(text, subject_start, subject_end)
         if armed is None:
             # "…were killed when militants ambushed their patrol": the doer of
             # a clause of its own; not "an air strike killed five militants".
             after = AGENT_CLAUSE.search(text, main.trigger.end, main.scope_end)
-            armed = (
-                UNNAMED_ARMED.search(text, after.end(), main.scope_end)
-                if after
-                else None
-            )
-            doers = DOER_WORDS.search(text, main.trigger.end, main.scope_end)
-            if armed is None and doers is not None:
-                # "…were wounded and one of the attackers was killed".
-                armed = doers
-            offset = 0
+            armed = _unnamed_armed(text, after.end(), main.scope_end) if after else None
+        if armed is None:
+            # "…were wounded and one of the attackers was killed".
+            armed = DOER_WORDS.search(text, main.trigger.end, main.scope_end)
         if armed is not None:
-            add("Unidentified armed group", country, Role.INITIATOR, armed, offset)
+            add("Unidentified armed group", country, Role.INITIATOR, armed, 0)
     if kind == T.BATTLE and Role.INITIATOR in roles and Role.TARGET not in roles:
         # "Border guards exchanged fire with a group of smugglers": the other
         # side, armed and unnamed.
@@ -3116,8 +3111,21 @@ def _unnamed(
 # Unnamed armed men named by what they did: the doers, in any voice.
 DOER_WORDS = re.compile(r"\b(?:attackers|assailants|kidnappers)\b", re.IGNORECASE)
 # Where a clause after the verb names its own doer: "…were killed when
-# militants ambushed", "…, after gunmen opened fire", "by gunmen".
-AGENT_CLAUSE = re.compile(r"\b(?:when|as|after|while|by)\s+")
+# militants ambushed", "…, after gunmen opened fire", "by gunmen" (not "…,
+# as were three militants").
+AGENT_CLAUSE = re.compile(r"\b(?:when|after|by)\s+")
+# A group word whose people a name tells: "Kurdish militants", "Islamic
+# State militants" are no unnamed men.
+NAMED_GROUP = re.compile(r"[A-Z][\w’'-]*\s+(?:militants|insurgents|jihadists)$")
+
+
+def _unnamed_armed(text: str, start: int, end: int) -> re.Match | None:
+    """The first words for armed men no name tells, in text[start:end]."""
+    for match in UNNAMED_ARMED.finditer(text, start, end):
+        if not NAMED_GROUP.search(text, max(0, match.start() - 40), match.end()):
+            return match
+    return None
+
 
 # "chanting (slogans) against the Ministry of Electricity".
 PROTESTED_AGAINST = re.compile(
@@ -3405,9 +3413,9 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             for other in action.places
             if other is not mention
         )
-        # "visited the Sinjar district", "toured Halabja": the place visited.
+        # "visited the Sinjar district", "the town of Halabja": the place.
         visited = (
-            fold(action.trigger.word).startswith(("visit", "tour"))
+            fold(action.trigger.word).startswith("visit")
             and mention.start >= action.trigger.end
             and VISITED_PLACE.fullmatch(text, action.trigger.end, mention.start)
             is not None

@@ -10,7 +10,7 @@ are left out.
 import re
 
 from events.extract.actors import ActorMention
-from events.extract.text import FUNCTION_WORDS, fold, words
+from events.extract.text import FUNCTION_WORDS, NUMBERS, fold, words
 from events.extract.triggers import T, Trigger
 from events.models import Location, Participant
 
@@ -226,7 +226,9 @@ NOUN_THEN_ON = re.compile(
 )
 
 
-def object_phrase(text: str, start: int, end: int, *, said: bool = False) -> str:
+def object_phrase(
+    text: str, start: int, end: int, *, said: bool = False, told: bool = False
+) -> str:
     """
     The words an action applies to, up to the first word that starts a new
     clause, and only if they end well: "the strikes" from "the strikes as a
@@ -237,7 +239,7 @@ def object_phrase(text: str, start: int, end: int, *, said: bool = False) -> str
         reported = REPORTED_THAT.match(found_text)
         if reported and len(found_text[: reported.end()].split()) <= 7:
             found_text = found_text[reported.end() :]
-        elif AUDIENCE.match(found_text):
+        elif told and AUDIENCE.match(found_text):
             # "told reporters at the center": to whom, not what was said.
             return ""
         cut = SAID_CUT.search(found_text)
@@ -311,7 +313,13 @@ def title_for(
         doers = ""
     said = trigger.says and fold(trigger.word) in SAYING
     passive_thing = thing
-    thing = thing or object_phrase(text, trigger.end, object_end, said=said)
+    thing = thing or object_phrase(
+        text,
+        trigger.end,
+        object_end,
+        said=said,
+        told=fold(trigger.word) in ("told", "tells"),
+    )
 
     def agree(verb: str) -> str:
         # Two actors or more are plural; one is by its last word ("Iraqi
@@ -336,12 +344,13 @@ def title_for(
 
     if kind == T.MEETING:
         people = by_role.get(Role.PARTICIPANT, []) + actors
-        visit = fold(trigger.word).startswith(("visit", "tour"))
+        visit = fold(trigger.word).startswith("visit")
         if len(people) > 1:
             title = f"{people[0].name} meets {names(people[1:])}"
         elif people and visit:
             # "al-Sudani visited Halabja": the visit, not talks.
-            title = f"{people[0].name} {present(trigger.word.split()[0])} {place}"
+            where = f"the {place}" if place and THE_COUNTRY.match(place) else place
+            title = f"{people[0].name} {present(trigger.word.split()[0])} {where}"
         elif people:
             title = f"{people[0].name} holds talks"
         else:
@@ -418,8 +427,13 @@ def _noun_title(kind: str, trigger: Trigger, fatalities: int | None) -> str:
 # Words that open a sentence with a capital and keep none inside a title:
 # "Iraqi police attack two gunmen", not "… Two gunmen".
 OPENING_WORDS = re.compile(
-    r"(?<=\s)(?:A|An|The|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Several|"
-    r"Dozens|Hundreds|Thousands|Some|Many)(?=\s+[a-z])"
+    r"(?<=\s)(?:"
+    + "|".join(
+        word.capitalize()
+        for word in [*NUMBERS, "the", "several", "dozens", "hundreds", "thousands"]
+        + ["some", "many"]
+    )
+    + r")(?=\s+[a-z])"
 )
 
 

@@ -159,12 +159,20 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
     ),
     (ATTACK, NOUN, _any_of(r"attacks?")),
     (
+        # "freed two kidnapped Iranian pilgrims": read before the kidnapping,
+        # whose word it takes.
+        T.OTHER,
+        VERB,
+        _any_of(
+            r"(?:released|freed|rescued) (?:[\w-]+ ){0,2}?(?:kidnapped|abducted)",
+        ),
+    ),
+    (
         T.VIOLENCE_AGAINST_CIVILIANS,
         VERB,
         _any_of(
-            # Not "freed a kidnapped businessman": the one freed.
-            r"(?<!freed a )(?<!rescued a )(?<!released a )(?<!freed the )"
-            r"(?<!rescued the )(?<!released the )(?:abducted|kidnapped)",
+            r"abducted",
+            r"kidnapped",
             r"executed",
             r"assassinated",
             r"massacred",
@@ -282,8 +290,10 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"the (?-i:[A-Z])|a delegation))",
             r"talks between",
             r"hosted",
-            # Not "visited the crossing": a place seen, no one met.
-            r"visited(?! (?:the|a) (?-i:[a-z]))",
+            # Not "visited the crossing": a place seen, no one met ("visited
+            # the town of Halabja" is a visit).
+            r"visited(?! (?:the|a) (?!(?:town|city|village|district|province|"
+            r"region|camp) of (?-i:[A-Z]))(?-i:[a-z]))",
             r"conferred",
             r"received (?:[\w-]+ ){0,3}?"
             r"(?:delegation|counterpart|minister|envoy|president|ambassador)",
@@ -318,10 +328,12 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"imposed (?:new )?sanctions",
             r"sentenced",
             r"ruled",
-            # A court's: "struck down a law", "annulled the result".
+            # A court's: "struck down a law", "annulled the result" (not "a
+            # truck overturned").
             r"struck down",
-            r"annull?ed",
-            r"overturned",
+            r"(?:annull?ed|overturned)(?= (?:a|an|the|its|his|her|their) "
+            r"(?:[\w-]+ ){0,2}?(?:ruling|verdict|decision|law|results?|sentence|"
+            r"election|vote|conviction|ban|order|decree)\b)",
             r"imposed (?:a |an )?(?:[\w-]+ )?curfew",
             r"repatriated",
             # "seized a foreign tanker", "boarded the Togo-flagged vessel".
@@ -347,9 +359,6 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"recalled",
             r"(?:released|freed) (?:[\w-]+ ){0,3}?(?:prisoners|detainees|hostages|"
             r"captives|activists|journalists|protesters)",
-            # "freed a kidnapped Iranian businessman".
-            r"(?:released|freed|rescued) (?:an? |the |two |three |\d+ )?(?:kidnapped|"
-            r"abducted)",
             r"(?:launched|ordered|opened) an? (?:investigation|inquiry|probe)",
         ),
     ),
