@@ -339,9 +339,10 @@ def test_the_assistant_finds_what_editors_record(
 # 159) since articles 56-63, moved from the held-out set after the rules were
 # changed for its misses (tests/heldout/README.md); 52.0 % (119 of 229) when
 # the twenty held-out articles moved in as 64-83 on 2026-12-06 and 58.9 %
-# (132 of 224) after the round written for them. While the goal is missed
+# (132 of 224) after the round written for them; 61.6 % (135 of 219) after
+# the round of 2026-12-07 on sentences of our own. While the goal is missed
 # it is a strict xfail, and the set may not lose what it has.
-ACCEPTED_AT_LEAST = 132
+ACCEPTED_AT_LEAST = 135
 
 
 def test_the_set_keeps_the_proposals_it_had_accepted() -> None:
@@ -354,7 +355,7 @@ def test_the_set_keeps_the_proposals_it_had_accepted() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue #16: development set 58.9 % (132 of 224) accepted against 85 %",
+    reason="issue #16: development set 61.6 % (135 of 219) accepted against 85 %",
 )
 def test_the_assistants_proposals_are_accepted_without_change() -> None:
     short = shortfalls(("accepted",))
