@@ -2244,6 +2244,15 @@ def test_whom_words_were_told_to_is_no_title() -> None:
             "An air strike killed five militants near Mosul on Monday.",
             {"Unidentified armed group (Iraq)": "target"},
         ),
+        # A count or a day opening the sentence names no group.
+        (
+            "Two militants were killed by police in Kirkuk on Monday.",
+            {"Iraqi police": "initiator", "Unidentified armed group (Iraq)": "target"},
+        ),
+        (
+            "On Monday militants attacked a checkpoint near Kirkuk.",
+            {"Unidentified armed group (Iraq)": "initiator"},
+        ),
         (
             "Two Iraqi border guards were wounded and one of the attackers was "
             "killed "

@@ -32,8 +32,14 @@ from events.extract.candidates import (
 from events.extract.dates import DateMention
 from events.extract.places import PlaceMention, country_place, detail, match_places
 from events.extract.text import (
+    COMMON_WORDS as ORDINARY_WORDS,
+)
+from events.extract.text import (
     DEMONYMS,
+    MONTHS,
+    NUMBERS,
     TITLE_WORDS,
+    WEEKDAYS,
     Sentence,
     fold,
     number,
@@ -3108,6 +3114,8 @@ def _unnamed(
     return _dedupe(participants + found)
 
 
+# Capitalised words that name no one: a sentence's opening, a count, a day.
+NOT_A_NAME = ORDINARY_WORDS | set(NUMBERS) | set(WEEKDAYS) | set(MONTHS)
 # Unnamed armed men named by what they did: the doers, in any voice.
 DOER_WORDS = re.compile(r"\b(?:attackers|assailants|kidnappers)\b", re.IGNORECASE)
 # Where a clause after the verb names its own doer: "…were killed when
@@ -3115,14 +3123,16 @@ DOER_WORDS = re.compile(r"\b(?:attackers|assailants|kidnappers)\b", re.IGNORECAS
 # as were three militants").
 AGENT_CLAUSE = re.compile(r"\b(?:when|after|by)\s+")
 # A group word whose people a name tells: "Kurdish militants", "Islamic
-# State militants" are no unnamed men.
-NAMED_GROUP = re.compile(r"[A-Z][\w’'-]*\s+(?:militants|insurgents|jihadists)$")
+# State militants" are no unnamed men ("Two militants", "On Monday
+# militants" are).
+NAMED_GROUP = re.compile(r"([A-Z][\w’'-]*)\s+(?:militants|insurgents|jihadists)$")
 
 
 def _unnamed_armed(text: str, start: int, end: int) -> re.Match | None:
     """The first words for armed men no name tells, in text[start:end]."""
     for match in UNNAMED_ARMED.finditer(text, start, end):
-        if not NAMED_GROUP.search(text, max(0, match.start() - 40), match.end()):
+        named = NAMED_GROUP.search(text, max(0, match.start() - 40), match.end())
+        if named is None or fold(named.group(1)) in NOT_A_NAME:
             return match
     return None
 
