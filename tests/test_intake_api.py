@@ -405,6 +405,19 @@ def test_the_inbox_lists_new_originals_newest_first_with_their_copies_folded(
     assert f'href="{curation}"' in text
 
 
+def test_the_inbox_says_which_articles_the_assistant_could_not_read(
+    editor_client: Client,
+) -> None:
+    world = inbox_world()
+    # Stored as no engine's answer (intake.polling.save_suggestions).
+    StoredSuggestions.objects.filter(article=world["tehran"]).update(
+        found={"failed": True}, engine="", places=[], place_ids=[], countries=[]
+    )
+    text = editor_client.get("/inbox/").content.decode()
+    assert text.count("The assistant could not read this article") == 1
+    assert text.index("could not read") < text.index("Strikes near Koya")
+
+
 @pytest.mark.parametrize(
     ("query", "titles"),
     [
