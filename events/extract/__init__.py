@@ -153,7 +153,7 @@ def _dateline_apart(
         return sentences
     sentence = sentences[position]
     rest = len(text[dateline.end : sentence.end]) - len(
-        text[dateline.end : sentence.end].lstrip(" -–—:")
+        text[dateline.end : sentence.end].lstrip(" -–—:/")
     )
     body_start = dateline.end + rest
     if body_start >= sentence.end:

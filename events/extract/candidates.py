@@ -1192,6 +1192,14 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 if owner and start < org[0]
                 else ""
             )
+            if (
+                name.startswith("Ministry of ")
+                and owner is not None
+                and not name.endswith(f" of {owner.name}")
+            ):
+                # "Afghanistan's Ministry of Energy and Water": a state's
+                # ministry is named with its state, as body_name names it.
+                name = f"{name} of {owner.name}"
             if prefixed:
                 name = prefixed + text[tokens[org[0]].start : tokens[org[1]].end]
             seat = SEAT_AFTER.match(text[tokens[org[1]].end : sentence.end])
@@ -1253,6 +1261,7 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 or AGE_BEFORE.search(before)
                 or AGE_AFTER.match(after)
                 or NAMED_AS_BEFORE.search(before)
+                or LISTED_BEFORE.search(before)
                 or DEATH_OF_BEFORE.search(before)
                 or MET_BEFORE.search(before)
                 or MET_AFTER.match(after)
@@ -1384,6 +1393,13 @@ PERSON_WORDS = PERSON_NOUNS | words(
 NOUN_BEFORE = re.compile(
     rf"(?<![\w-])(?:{'|'.join(sorted(PERSON_WORDS, key=len, reverse=True))})\s+$"
 )
+# "detained four labour activists — Karim Sayahi, Nasser Aghajari and …":
+# people listed after the plural that says who they are.
+LISTED_BEFORE = re.compile(
+    r"\b(?:"
+    + "|".join(sorted({f"{w}s" for w in PERSON_WORDS} | {"men", "women"}))
+    + r")\s*[—–:]\s*(?:[A-Z][^—–:;.]*?(?:,\s*|\s+and\s+))?$"
+)
 # "Karwan Ahmadi was shot dead by …": the same, told the other way round.
 DONE_TO_AFTER = re.compile(
     r"^,?\s+(?:was|were|had been|has been|is|are)\s+(?:\w+ly\s+)?"
@@ -1489,6 +1505,16 @@ def _region_home(places: list[PlaceMention], home: str) -> str:
     return REGION_CODE if inside > outside else home
 
 
+def _force_word(words_: str) -> str:
+    """The force an article's words for it name: "riot police" are the
+    police, in one of their units; "plainclothes security agents" the
+    security forces."""
+    folded = " ".join(words_.lower().split())
+    if folded.endswith(("agents", "personnel")) or folded.startswith("plainclothes"):
+        return "security forces"
+    return folded.replace("riot police", "police")
+
+
 def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candidate]:
     found = []
     body = text[sentence.start : sentence.end]
@@ -1497,7 +1523,9 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
         for match in re.finditer(
             r"(?:^|(?<=\s))(?P<lead>(?:the\s+|The\s+)?)"
             r"(?P<name>(?:(?:federal|national|local|provincial|regional)\s+)?"
-            r"(?:security forces|police|border guards|riot police))\b"
+            r"(?:security forces|police|border guards|riot police|"
+            r"(?:plainclothes\s+)?security\s+(?:agents|personnel)|"
+            r"plainclothes\s+(?:agents|officers|police)))\b"
             # "a police officer said": an unnamed source, no actor; "in
             # police custody": a thing of the police's, not the police acting.
             r"(?!\s+(?:officers?|officials?|sources?|spokes(?:man|woman|person)|"
@@ -1535,9 +1563,7 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                     sentence.start + match.end("name"),
                     K.SECURITY_FORCE,
                     # "riot police" are the police, in one of their units.
-                    name=f"{adjective} {match.group('name').lower()}".replace(
-                        " riot police", " police"
-                    ),
+                    name=f"{adjective} {_force_word(match.group('name'))}",
                     country=owner.country if owner else "",
                     parent=owner.actor() if owner else None,
                 )
@@ -1914,6 +1940,18 @@ def _after_title(tokens: list[Token], first: int, last: int) -> tuple[int, int] 
             title_end = i
     if title_end is None and first > 0 and fold(tokens[first - 1].text) in TITLE_WORDS:
         title_end = first - 1
+    if (
+        title_end is None
+        and first > 1
+        and fold(tokens[first - 1].text) == "to"
+        and fold(tokens[first - 2].text).rstrip(".") in TITLE_WORDS
+    ):
+        # "Iran's Ambassador to Baku Abbas Mousavi": the run opens with
+        # the post's place.
+        title_end = _office_end(tokens, first - 2, last)
+    elif title_end is not None and title_end < last:
+        # "Minister of Water Resources Aoun Diab Abdullah".
+        title_end = _office_end(tokens, title_end, last)
     if title_end is None or title_end >= last:
         return None
     start = title_end + 1
@@ -1929,6 +1967,42 @@ def _after_title(tokens: list[Token], first: int, last: int) -> tuple[int, int] 
     if fold(tokens[start].text) in CONNECTORS:
         return None
     return start, end
+
+
+def _office_end(tokens: list[Token], title: int, last: int) -> int | None:
+    """
+    The last word of an office written before a name: the title itself, or
+    its portfolio ("Minister of Water Resources", "Minister of Agriculture
+    and Forestry") or post ("Ambassador to Baku"), when a name of at least
+    two words follows it within the run. None when the words after "to"
+    name no state or capital.
+    """
+    word = fold(tokens[title + 1].text) if title + 1 < len(tokens) else ""
+    if word not in ("of", "to"):
+        return title
+    after = title + 2
+    if word == "to":
+        for size in (2, 1):
+            end = after + size - 1
+            if end + 2 <= last and owner_of(
+                " ".join(t.text for t in tokens[after : end + 1])
+            ):
+                return end
+        return None
+    for size in (3, 2, 1):
+        end = after + size - 1
+        if end + 2 > last:
+            continue
+        if " ".join(fold(t.text) for t in tokens[after : end + 1]) in PORTFOLIOS:
+            # "… and Forestry": a portfolio joined to another word.
+            if (
+                end + 4 <= last
+                and fold(tokens[end + 1].text) == "and"
+                and tokens[end + 2].is_capitalised
+            ):
+                end += 2
+            return end
+    return title
 
 
 def _titled_member_after(tokens: list[Token], last: int) -> bool:

@@ -4236,7 +4236,14 @@ def _participants(
             # "killing three members of the PKK".
             roles[id(mention)] = Role.TARGET
         elif ACCUSING_BEFORE.search(before):
-            roles[id(mention)] = Role.TARGET
+            # Who a statement accuses is its target; who others blame for
+            # an incident is named, not shown doing it ("…, according to
+            # Pakistani officials, who blamed Iranian forces").
+            roles[id(mention)] = (
+                Role.MENTIONED
+                if kind in VIOLENT and not trigger.says and mention.start > trigger.end
+                else Role.TARGET
+            )
         elif (
             passive
             and re.search(r"\bby\s+(?:the\s+|its\s+|their\s+)?$", before)
@@ -4395,7 +4402,8 @@ NAMED_DOER_BEFORE = re.compile(
 
 # Between an object and the name set beside it: ", NRT reporter", and between
 # two such names: " and cameraman".
-APPOSITION_HEAD = re.compile(r"^,\s*(?:[\w’'.-]+\s+){0,3}$")
+# "…, NRT reporter Karwan Aziz", "… activists — Karim Sayahi, …".
+APPOSITION_HEAD = re.compile(r"^(?:,|\s*[—–:])\s*(?:[\w’'.-]+\s+){0,3}$")
 APPOSITION_NEXT = re.compile(r"^,?\s+and\s+(?:[\w’'.-]+\s+){0,2}$|^,\s*$")
 
 

@@ -175,6 +175,10 @@ _AGENCY = r"\((?P<agency>[^()\n]{2,60})\)"
 DATELINE_RE = re.compile(
     rf"^{_PLACE}{_WHERE}(?:,?\s+{_DATE})?\s*(?:{_AGENCY})?\s*(?P<dash>[-–—]+|:)\s+"
 )
+# "Shafaq News/ ": an outlet's name and a slash opening the first paragraph.
+OUTLET_DATELINE_RE = re.compile(
+    r"^(?P<agency>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2})\s?/\s+(?=[A-Z])"
+)
 # A line such as "By Jane Doe", "By Jane Doe and John Roe, Reuters", "By JANE DOE".
 BYLINE_RE = re.compile(
     r"^\s*By\s+(?P<names>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){1,3}"
@@ -236,6 +240,15 @@ def _read_dateline(
 ) -> None:
     match = DATELINE_RE.match(line)
     if match is None:
+        outlet = OUTLET_DATELINE_RE.match(line)
+        if outlet is not None and len(line) - outlet.end() >= 40:
+            # "Shafaq News/ Unidentified gunmen shot dead…": the outlet's
+            # name opens the story, with no place.
+            words = outlet.group().rstrip(" /")
+            metadata.dateline = Dateline(words, offset, offset + len(words), "")
+            if not metadata.publisher:
+                metadata.publisher = outlet.group("agency")
+                metadata.source_of_each["publisher"] = "dateline"
         return
     place, agency, date = match.group("place", "agency", "date")
     shouting = re.sub(r"[ /-]", "", place).isupper() and len(place) > 2

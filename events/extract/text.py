@@ -223,7 +223,7 @@ COMMON_WORDS = FUNCTION_WORDS | words(
     interior finance oil trade health supreme national international federal
     regional local public islamic revolutionary popular democratic socialist
     liberal free united human rights civil military political economic social
-    religious
+    religious unidentified unknown masked suspected
     """
 )
 
