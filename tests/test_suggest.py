@@ -2564,3 +2564,63 @@ def test_an_outlets_name_and_slash_open_the_story_as_a_dateline() -> None:
     (event,) = found["events"]
     assert roles(event) == {"Unidentified armed group (Iraq)": "initiator"}
     assert event["quote"].startswith("Unknown gunmen")
+
+
+def test_a_foreign_office_is_the_states_foreign_ministry() -> None:
+    event = one_event("The Pakistani Foreign Office condemned the raid on Monday.")
+    assert roles(event) == {"Ministry of Foreign Affairs of Pakistan": "initiator"}
+
+
+def test_a_company_told_by_what_it_is_beside_its_name_speaks() -> None:
+    found = suggest(
+        "A drone hit the Chamchamal gas field on Friday. Nobody was hurt, Dana "
+        "Gas, the company that runs the field, said in a statement.",
+        published=ROUND_PUBLISHED,
+    )
+    assert "Dana Gas" in {a["name"] for a in found["actors"]}
+
+
+def test_a_bodys_office_holder_is_a_person_of_its_own() -> None:
+    found = suggest(
+        "HDP Party Co-Chair Pervin Buldan said on Monday that the vote was "
+        "rigged. Goran Movement Spokesman Hawre Jalal agreed.",
+        published=ROUND_PUBLISHED,
+    )
+    names = {a["name"]: a["kind"] for a in found["actors"]}
+    assert names.get("Pervin Buldan") == "person"
+    assert names.get("Goran Movement") == "political_party"
+    assert not [n for n in names if n.endswith("Co-Chair Pervin Buldan")]
+
+
+def test_an_agency_of_a_known_outlet_is_no_actor() -> None:
+    event = one_event(
+        "Police in Diyarbakir detained 14 people on Sunday, Anadolu Agency (AA) "
+        "reported."
+    )
+    assert not [n for n in roles(event) if "Anadolu" in n]
+
+
+def test_gendarmerie_and_armed_smugglers_opening_fire_on_a_patrol() -> None:
+    event = one_event(
+        "On Monday, armed smugglers opened fire on a gendarmerie patrol near "
+        "Yuksekova in Turkey's Hakkari province, killing a soldier.",
+        published=D(2024, 9, 10),
+    )
+    assert event["event_type"] == Event.Type.BATTLE
+    assert roles(event) == {
+        "Unidentified armed group (Turkey)": "initiator",
+        "Turkish Gendarmerie": "target",
+    }
+    assert roles(
+        one_event("Turkish gendarmerie forces detained 30 migrants in Van on Friday.")
+    ) == {"Turkish Gendarmerie": "initiator", "Migrants (Turkey)": "target"}
+
+
+def test_local_bodies_named_as_editors_name_them() -> None:
+    found = suggest(
+        "Iraq's Basra provincial council voted on Monday to dismiss the governor. "
+        "The Diyarbakir Governor's Office banned all gatherings.",
+        published=ROUND_PUBLISHED,
+    )
+    names = {a["name"] for a in found["actors"]}
+    assert {"Basra Provincial Council", "Diyarbakir Governor's Office"} <= names

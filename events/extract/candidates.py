@@ -294,7 +294,9 @@ COURT_IN = re.compile(
 _LOCAL_BODY = (
     r"(?:provincial|city|municipal|district|local)\s+council|"
     r"(?:civil\s+defen[cs]e|security|health|education|water|electricity|police|"
-    r"traffic|counter-terrorism)\s+directorate"
+    r"traffic|counter-terrorism)\s+directorate|"
+    # "the Van Governor's Office", "the governorship of Hakkari".
+    r"(?i:governor[’']s\s+office|governorship)"
 )
 _BODY_OWNER = r"(?P<owner>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)"
 LOCAL_BODIES = [
@@ -302,6 +304,8 @@ LOCAL_BODIES = [
     re.compile(
         rf"\b[Tt]he\s+(?P<body>{_LOCAL_BODY})\s+(?:of|in)\s+(?:the\s+)?{_BODY_OWNER}\b"
     ),
+    # "Iraq's Nineveh provincial council": the owner's name as an adjective.
+    re.compile(rf"(?<![\w’'-]){_BODY_OWNER}\s+(?P<body>{_LOCAL_BODY})\b"),
 ]
 # Seats of government that speak for it: "the White House said".
 SEATS_OF_GOVERNMENT = {"White House": "USA", "Kremlin": "RUS"}
@@ -595,6 +599,10 @@ BODY_PATTERNS = [
         rf"(?P<portfolio>(?i:{_PORTFOLIO}))\b(?:\s+of\s+(?P<after>(?:the\s+)?[A-Z][\w-]*"
         r"(?:\s+[A-Z][\w-]*){0,2}))?"
     ),
+    # "Pakistan's Foreign Office", "the Pakistani Foreign Office": a
+    # foreign ministry by the name some states give it.
+    re.compile(rf"{_OWNER}\s+(?P<portfolio>foreign)\s+office\b", re.IGNORECASE),
+    re.compile(rf"{_DEMONYM}\s+(?P<portfolio>foreign)\s+office\b", re.IGNORECASE),
     # "the foreign ministry", whose state the article leaves implicit.
     re.compile(rf"(?:\b(?:the|a|its)\s+|(?<=\bby\s)){_BODY}\b", re.IGNORECASE),
     # "Iran's presidency", "the Iraqi cabinet".
@@ -1327,7 +1335,8 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
 BODY_APPOSITION = re.compile(
     r"^,\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){0,4}?(?P<head>party|militia|faction|"
     r"armed group|rights group|group|organi[sz]ation|monitor|network|watchdog|"
-    r"charity|movement|union|association|NGO)\b",
+    r"charity|movement|union|association|NGO|consortium|company|firm|operator|"
+    r"contractor)\b",
 )
 APPOSED_KINDS = {
     "party": K.POLITICAL_PARTY,
@@ -1453,6 +1462,7 @@ FORCES = re.compile(
     r"counterterrorism|riot)\s+)*(?:forces|troops|army|soldiers|police|"
     r"service members|servicemen|personnel|sailors|marines|"
     r"border guards?|coast ?guards?|military|security service|armed forces|"
+    r"gendarmerie(?:\s+(?:forces|troops|units|teams))?|"
     r"air force|navy|intelligence (?:agents|officers|operatives|services?)|"
     r"warplanes?|jets?|drones?|aircraft|artillery|gunboats?))))\b"
 )
@@ -1512,6 +1522,8 @@ def _force_word(words_: str) -> str:
     folded = " ".join(words_.lower().split())
     if folded.endswith(("agents", "personnel")) or folded.startswith("plainclothes"):
         return "security forces"
+    if folded.startswith("gendarmerie"):
+        return "Gendarmerie"
     return folded.replace("riot police", "police")
 
 
@@ -1525,7 +1537,8 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             r"(?P<name>(?:(?:federal|national|local|provincial|regional)\s+)?"
             r"(?:security forces|police|border guards|riot police|"
             r"(?:plainclothes\s+)?security\s+(?:agents|personnel)|"
-            r"plainclothes\s+(?:agents|officers|police)))\b"
+            r"plainclothes\s+(?:agents|officers|police)|"
+            r"gendarmerie(?:\s+(?:forces|troops|units|teams|patrols?))?))\b"
             # "a police officer said": an unnamed source, no actor; "in
             # police custody": a thing of the police's, not the police acting.
             r"(?!\s+(?:officers?|officials?|sources?|spokes(?:man|woman|person)|"
@@ -1631,6 +1644,10 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             # "Iraqi counterterrorism forces": Iraq's Counter-Terrorism
             # Service, a force of its own outside the army.
             name = COUNTER_TERRORISM.get(owner.country, match.group("name"))
+        elif fold(kind_words).startswith("gendarmerie") and owner.code in DEMONYM_OF:
+            # "Turkish gendarmerie forces": the state's gendarmerie, as it is
+            # called.
+            name = f"{DEMONYM_OF[owner.code]} Gendarmerie"
         elif last in ARMED_FORCES_WORDS and not re.search(
             r"security|border|police|special|riot", kind_words
         ):
@@ -1707,6 +1724,10 @@ def is_media(text: str, mention: ActorMention) -> bool:
         return True
     if MEDIA_NAMED.search(mention.name):
         # "Tasnim news agency", "the Kayhan newspaper": what it is, in its name.
+        return True
+    words_ = mention.name.split()
+    if len(words_) > 1 and words_[0] in MEDIA_NAMES and fold(words_[-1]) == "agency":
+        # "Anadolu Agency": an outlet's agency by its own name.
         return True
     return MEDIA_AROUND.match(text[mention.end : mention.end + 30]) is not None
 
@@ -1824,9 +1845,25 @@ def _capitalised_runs(tokens: list[Token], text: str) -> list[tuple[int, int]]:
                 j = k
                 continue
             break
-        runs.append((i, j))
+        runs.extend(_office_holder_apart(tokens, i, j))
         i = j + 1
     return runs
+
+
+def _office_holder_apart(tokens: list[Token], i: int, j: int) -> list[tuple[int, int]]:
+    """
+    "DEM Party Co-Chair Tuncer Bakırhan", "Central Bank Governor Ali
+    al-Allaq": a body, then an office in it and the name of who holds it,
+    as two runs (the office opens the second).
+    """
+    for t in range(i + 1, j - 1):
+        if (
+            fold(tokens[t].text).rstrip(".") in TITLE_WORDS
+            and fold(tokens[t - 1].text) in HEAD_KINDS
+            and all(_capitalised(tokens[k]) for k in range(t + 1, j + 1))
+        ):
+            return [(i, t - 1), (t, j)]
+    return [(i, j)]
 
 
 def _capitalised(token: Token) -> bool:
@@ -2026,7 +2063,8 @@ def _acronym_of_previous(tokens: list[Token], i: int) -> bool:
 # Actors without a name, as ACLED names them: "Protesters (Iraq)".
 
 UNNAMED_ARMED = re.compile(
-    r"\b(?:gunmen|gunman|armed men|masked men|unidentified (?:men|attackers|"
+    r"\b(?:gunmen|gunman|armed men|armed smugglers|masked men|"
+    r"unidentified (?:men|attackers|"
     r"assailants|gunmen|armed men|people)|unknown (?:attackers|assailants|gunmen)|"
     r"assailants|attackers|kidnappers|militants|insurgents|jihadists)\b",
     re.IGNORECASE,

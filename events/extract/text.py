@@ -234,7 +234,8 @@ TITLE_WORDS = words(
     spokesperson adviser advisor general gen lt col colonel major maj
     brigadier brig commander chief governor mayor ambassador envoy speaker mp
     lawmaker senator sheikh shaikh ayatollah grand imam cleric king prince
-    emir sultan judge prosecutor director head leader chairman chairwoman dr
+    emir sultan judge prosecutor director head leader chairman chairwoman chair
+    co-chair co-chairman co-chairwoman dr
     mr mrs ms sayyed sayed mullah hojatoleslam captain capt sergeant sgt
     counterpart undersecretary attorney coordinator representative chancellor
     premier ruler mufti pastor bishop patriarch journalist activist reporter

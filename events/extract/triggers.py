@@ -192,6 +192,9 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
         NOUN,
         _any_of(r"executions?", r"kidnappings?", r"massacres?", r"assassinations?"),
     ),
+    # "armed smugglers opened fire on a gendarmerie patrol": on anyone not
+    # told above as civilians, an attack.
+    (ATTACK, VERB, _any_of(r"opened fire (?:on|at)")),
     (
         T.PROTEST,
         VERB,
