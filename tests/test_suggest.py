@@ -2624,3 +2624,18 @@ def test_local_bodies_named_as_editors_name_them() -> None:
     )
     names = {a["name"] for a in found["actors"]}
     assert {"Basra Provincial Council", "Diyarbakir Governor's Office"} <= names
+
+
+def test_victims_named_again_keep_the_nationality_told_first() -> None:
+    found = suggest(
+        "The minister raised the case of seven Iraqi shepherds held in Iran, the "
+        "ministry said.\n\nIranian border guards detained the shepherds last "
+        "week near Mehran.",
+        published=ROUND_PUBLISHED,
+    )
+    (arrest,) = [e for e in found["events"] if e["event_type"] == "arrest"]
+    assert roles(arrest)["Civilians (Iraq)"] == "target"
+    event = one_event(
+        "Gunmen abducted a Syrian engineer outside the town of Tal Afar on Sunday."
+    )
+    assert roles(event)["Civilians (Syria)"] == "target"

@@ -2083,7 +2083,9 @@ UNNAMED_VICTIMS: list[tuple[str, re.Pattern]] = [
             r"eight|nine|ten|eleven|twelve|dozens of|hundreds of|several|"
             r"\d+) (?:men|women|people)|passers-by|worshippers|pilgrims|"
             r"fishermen|fisherman|workers?|labourers?|truck drivers?|drivers?|"
-            r"a (?:teacher|doctor|student|taxi driver|shopkeeper)|family|families)\b",
+            r"an? (?:(?-i:[A-Z][a-z]+) )?(?:teacher|doctor|nurse|student|taxi driver|"
+            r"shopkeeper|engineer|employee|aid worker|contractor|lawyer|trader|"
+            r"merchant)|family|families)\b",
             re.IGNORECASE,
         ),
     ),

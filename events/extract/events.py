@@ -2917,6 +2917,20 @@ def _initiator_country(
     return None
 
 
+def _nationality_told_before(before: str, noun: str, fallback: str) -> str:
+    """The country of people an article names again by their noun alone
+    ("the fishermen"), from the last time it gave their nationality ("11
+    Iraqi fishermen"); else `fallback`."""
+    told = list(
+        re.finditer(rf"\b([A-Z][a-z]+)\s+(?:[a-z-]+\s+)?{re.escape(noun)}\b", before)
+    )
+    for found in reversed(told):
+        code = nationality(found.group(1), "")
+        if code:
+            return code
+    return fallback
+
+
 def _unnamed(
     text: str,
     incident: Incident,
@@ -3075,7 +3089,14 @@ def _unnamed(
                 # "nine Iraqi fishermen" detained by Kuwait are Iraq's.
                 phrase = re.search(r"(?:\S+\s+){0,3}$", words_[: match.start()])
                 if phrase is not None:
-                    code = nationality(phrase.group(), country)
+                    # "an Iraqi employee": the demonym may be the match's own.
+                    code = nationality(phrase.group() + match.group(), country)
+                if phrase is not None and re.search(r"\bthe\s+$", phrase.group()):
+                    # "detained the fishermen": the "11 Iraqi fishermen"
+                    # told before.
+                    code = _nationality_told_before(
+                        text[: start + match.start()], match.group(), code
+                    )
             add(name, code, Role.TARGET, match, start)
             break
     if kind in VIOLENT and not any(m.kind == Actor.Kind.CIVILIANS for m, _ in found):
