@@ -2639,3 +2639,12 @@ def test_victims_named_again_keep_the_nationality_told_first() -> None:
         "Gunmen abducted a Syrian engineer outside the town of Tal Afar on Sunday."
     )
     assert roles(event)["Civilians (Syria)"] == "target"
+
+
+def test_a_date_after_an_actions_object_is_the_actions() -> None:
+    event = one_event("The governor of Hakkari banned all rallies on Monday.")
+    assert event["date"] == {
+        "value": "2025-03-10",
+        "precision": "day",
+        "text": "on Monday",
+    }

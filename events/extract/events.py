@@ -1410,8 +1410,38 @@ def _date_owners(
             owners.append((date, None, True))
             continue
         owner = max(before, key=lambda w: w[1])
-        owners.append((date, owner[2], False))
+        owners.append((date, _verb_of_object(text, triggers, owner[2]), False))
     return owners
+
+
+def _verb_of_object(
+    text: str, triggers: list[Trigger], owner: Trigger | None
+) -> Trigger | None:
+    """
+    The action whose object a date's event noun is, which the date is of:
+    "banned all protests on Monday" is a ban on Monday, not protests. A verb
+    of saying is not such an action ("condemned the attack on Monday" may
+    date the attack).
+    """
+    if owner is None or owner.verb:
+        return owner
+    for verb in triggers:
+        if (
+            verb.verb
+            and not verb.says
+            and verb.end <= owner.start
+            and OBJECT_BETWEEN.fullmatch(text, verb.end, owner.start)
+        ):
+            return verb
+    return owner
+
+
+# The words of an object before its head noun: "all", "a new", "the".
+OBJECT_BETWEEN = re.compile(
+    r"\s+(?:(?:the|a|an|all|any|its|their|new|further|public|street|"
+    r"opposition)\s+){0,3}",
+    re.IGNORECASE,
+)
 
 
 def _governed_date(
