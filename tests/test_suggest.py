@@ -2648,3 +2648,22 @@ def test_a_date_after_an_actions_object_is_the_actions() -> None:
         "precision": "day",
         "text": "on Monday",
     }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        ("The governor imposed a curfew in Kirkuk on Monday.", "imposes a curfew"),
+        ("Iran deported 300 Afghan migrants through Dogharoun on Monday.", "deports"),
+    ],
+)
+def test_measures_of_their_own_are_events(sentence: str, title: str) -> None:
+    event = one_event(sentence)
+    assert event["event_type"] == Event.Type.OTHER
+    assert title in event["title"]
+    assert event["date"]["value"] == "2025-03-10"
+
+
+def test_a_death_sentence_is_dated_by_its_day_not_by_the_death() -> None:
+    event = one_event("A court in Baghdad sentenced four men to death on Monday.")
+    assert event["date"]["value"] == "2025-03-10"

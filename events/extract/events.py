@@ -379,6 +379,7 @@ EVENT_NOUNS = re.compile(
     r"disappearance|kidnapping|massacre|visit|trip|decision)\b",
     re.IGNORECASE,
 )
+SENTENCED_TO = re.compile(r"\bsentenced\b[^.;,]{0,60}?\bto\s+$", re.IGNORECASE)
 # Speech that reports an action, whose words follow: "said in a statement
 # that they had attacked".
 REPORTING = re.compile(
@@ -1402,6 +1403,8 @@ def _date_owners(
     words_ = [(t.start, t.end, t) for t in triggers] + [
         (sentence.start + m.start(), sentence.start + m.end(), None)
         for m in EVENT_NOUNS.finditer(text[sentence.start : sentence.end])
+        # "sentenced five men to death on Monday": the sentence's day.
+        if not SENTENCED_TO.search(text, sentence.start, sentence.start + m.start())
     ]
     owners = []
     for date in dates:
@@ -1426,6 +1429,13 @@ def _verb_of_object(
     if owner is None or owner.verb:
         return owner
     for verb in triggers:
+        if (
+            verb.verb
+            and verb.end <= owner.start
+            and SENTENCED_TO.fullmatch(text, verb.start, owner.start)
+        ):
+            # "sentenced five men to death on Monday".
+            return verb
         if (
             verb.verb
             and not verb.says

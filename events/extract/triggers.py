@@ -360,6 +360,8 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"suspended",
             r"banned",
             r"expelled",
+            r"deported",
+            r"imposed (?:an? |the )?(?:[\w-]+ ){0,2}?curfew",
             r"summoned",
             r"closed",
             r"reopened",
@@ -686,7 +688,8 @@ REDUCED_NEXT = re.compile(
 DOERS = words(
     "court courts judge judges ministry government army police council "
     "parliament cabinet commission committee presidency agency militia group "
-    "forces troops authorities officials president minister spokesman"
+    "forces troops authorities officials president minister spokesman governor "
+    "mayor"
 )
 FIRST_TO = re.compile(
     r"\bthe (?:first|second|third|last|latest|only|deadliest)\s+(?:[\w-]+\s+)?to\s+$",
@@ -707,6 +710,9 @@ def _reduced(before: str, word: str, after: str) -> bool:
     Iraqi cabinet appointed Majid al-Lajmawi".
     """
     if not word.casefold().endswith("ed") and " " not in word:
+        return False
+    if re.match(r"\S+ (?:an?|the|\d)\b", word, re.IGNORECASE):
+        # "imposed a curfew": the verb with its own object.
         return False
     if ADJECTIVE_USE.search(before):
         return True
