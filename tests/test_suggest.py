@@ -2562,7 +2562,10 @@ def test_an_outlets_name_and_slash_open_the_story_as_a_dateline() -> None:
     )
     assert found["metadata"]["publisher"] == "Kurdistan24"
     (event,) = found["events"]
-    assert roles(event) == {"Unidentified armed group (Iraq)": "initiator"}
+    assert roles(event) == {
+        "Unidentified armed group (Iraq)": "initiator",
+        "Civilians (Iraq)": "target",
+    }
     assert event["quote"].startswith("Unknown gunmen")
 
 
@@ -2667,3 +2670,34 @@ def test_measures_of_their_own_are_events(sentence: str, title: str) -> None:
 def test_a_death_sentence_is_dated_by_its_day_not_by_the_death() -> None:
     event = one_event("A court in Baghdad sentenced four men to death on Monday.")
     assert event["date"]["value"] == "2025-03-10"
+
+
+def test_a_ministry_named_as_one_state_names_it_is_that_states() -> None:
+    event = one_event(
+        "Two soldiers were killed on Friday when PKK terrorists attacked a base "
+        "near Zakho, the National Defence Ministry said.",
+    )
+    assert roles(event)["Ministry of National Defence of Turkey"] == "mentioned"
+    assert roles(event)["PKK"] == "initiator"
+
+
+def test_state_bodies_by_their_common_names() -> None:
+    found = suggest(
+        "Iraq's central bank said on Saturday it had suspended the licence. The "
+        "Turkish embassy in Baghdad rejected the accusation on Sunday. Alwiya, "
+        "one of the smallest Iraqi Kurdish parties, said on Monday it would boycott "
+        "the vote. The New Dawn Movement condemned the arrests.",
+        published=ROUND_PUBLISHED,
+    )
+    names = {a["name"]: a["kind"] for a in found["actors"]}
+    assert names["Central Bank of Iraq"] == "government_body"
+    assert names["Embassy of Turkey in Iraq"] == "government_body"
+    assert "New Dawn Movement" in names
+
+
+def test_nationals_and_relatives_arrested_are_civilians_of_their_country() -> None:
+    event = one_event(
+        "Border guards arrested three Afghan nationals at the Mehran crossing on "
+        "Wednesday."
+    )
+    assert roles(event)["Civilians (Afghanistan)"] == "target"

@@ -173,6 +173,7 @@ STATE_BODIES: dict[str, str] = {
     "army": "Army of {owner}",
     "police": "Police of {owner}",
     "national security council": "National Security Council of {owner}",
+    "central bank": "Central Bank of {owner}",
 }
 BODY_KINDS = {"army": K.SECURITY_FORCE, "police": K.SECURITY_FORCE}
 
@@ -257,7 +258,12 @@ NAMED_BY_SUFFIX = re.compile(
 )
 SUFFIX_KINDS = {
     "party": K.POLITICAL_PARTY,
+    "parties": K.POLITICAL_PARTY,
     "movement": K.POLITICAL_PARTY,
+    "movements": K.POLITICAL_PARTY,
+    "militias": K.ARMED_GROUP,
+    "factions": K.ARMED_GROUP,
+    "armed groups": K.ARMED_GROUP,
     "alliance": K.POLITICAL_PARTY,
     "coalition": K.POLITICAL_PARTY,
     "bloc": K.POLITICAL_PARTY,
@@ -550,6 +556,16 @@ def owner_of(words_: str) -> Owner | None:
     return Owner(name, code, iso3)
 
 
+def _own_portfolio_state(portfolio: str) -> Owner | None:
+    """The state whose own name for a ministry the words give ("National
+    Defence"), when only one state names it so."""
+    named = PORTFOLIOS.get(fold(portfolio))
+    if named is None or named == PORTFOLIOS.get(fold(portfolio.split()[-1])):
+        return None
+    states = [code for (code, usual), own in OWN_PORTFOLIOS.items() if own == named]
+    return owner_of(_countries()[states[0]][0]) if len(states) == 1 else None
+
+
 def body_name(kind_word: str, owner: Owner | None) -> str:
     """ "Ministry of Foreign Affairs of Iraq", "Council of Ministers of Iran"."""
     portfolio = PORTFOLIOS.get(kind_word.casefold())
@@ -611,6 +627,12 @@ BODY_PATTERNS = [
 ]
 
 
+# "The Iranian embassy in Baghdad", "Iraq's embassy in Tehran": the
+# state's mission in the host the seat names.
+EMBASSY = re.compile(
+    rf"(?:{_OWNER}|\b[Tt]he\s+(?P<demonym>[A-Z][a-z]+))\s+(?P<body>[Ee]mbassy)"
+    r"(?:\s+in\s+(?P<seat>[A-Z][\w-]+))?"
+)
 # "the Iraqi government said", "Turkey's government": the state when it acts,
 # as a capital standing for its government is ("Baghdad said"); not in a
 # title ("Iraq's government spokesman") nor in a thing of the government's.
@@ -699,6 +721,10 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                         body[:end].rstrip().removesuffix(" of").removesuffix(" in")
                     )
             word = groups.get("portfolio") or groups.get("body") or ""
+            demonym = groups.get("demonym") or ""
+            if owner is None and fold(f"{demonym} {word}") in PORTFOLIOS:
+                # "the National Defense Ministry": no demonym, the portfolio.
+                word = f"{demonym} {word}"
             if groups.get("body") and owner is None:
                 continue
             # "The Ministry of Peshmerga Affairs", named in full, is no
@@ -717,6 +743,10 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                 }
                 if len(acting) == 1 and home not in {o.code for o in acting}:
                     owner = acting.pop()
+            if owner is None and not in_full and (own := _own_portfolio_state(word)):
+                # "the National Defense Ministry": the one state whose
+                # ministry is so named.
+                owner = own
             if owner is None and home in _countries() and not in_full:
                 name, iso3 = _countries()[home]
                 owner = Owner(name, home, iso3)
@@ -1138,6 +1168,22 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             if owner and fold(owner) not in DEMONYMS:
                 named = f"{owner} {_title(match.group('body'))}"
                 government_body(match, "body", named)
+    for match in EMBASSY.finditer(body):
+        owner = owner_of(match.group("owner") or match.group("demonym"))
+        if owner is None:
+            continue
+        host = owner_of(match.group("seat") or "")
+        named = f"Embassy of {owner.name}" + (f" in {host.name}" if host else "")
+        found.append(
+            _Candidate(
+                sentence.start + match.start("body"),
+                sentence.start + match.end(),
+                K.GOVERNMENT_BODY,
+                name=named,
+                country=owner.country,
+                parent=owner.actor(),
+            )
+        )
     for match in SEAT_OF_GOVERNMENT.finditer(body):
         seat = match.group("seat")
         government_body(match, "seat", seat, SEATS_OF_GOVERNMENT[seat])
@@ -1314,7 +1360,13 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             # "Hengaw, a Norway-based Kurdish rights group, said": a body
             # the words beside it say it is.
             head = fold(body_after.group("head"))
-            add(*name, APPOSED_KINDS.get(head, K.OTHER))
+            # "…, one of the oldest Iranian Kurdish parties,": the last words.
+            words_ = head.split()
+            add(
+                *name,
+                APPOSED_KINDS.get(" ".join(words_[-2:]))
+                or APPOSED_KINDS.get(words_[-1], K.OTHER),
+            )
 
     for i, token in enumerate(tokens):
         word = token.text
@@ -1333,8 +1385,10 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
 # A body told by what it is, beside its name: ", a Norway-based Kurdish rights
 # group,", ", an Iran-backed militia".
 BODY_APPOSITION = re.compile(
-    r"^,\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){0,4}?(?P<head>party|militia|faction|"
-    r"armed group|rights group|group|organi[sz]ation|monitor|network|watchdog|"
+    r"^,\s+(?:a|an|the|one of the)\s+(?:[\w’'-]+\s+){0,4}?(?P<head>party|militia|"
+    r"faction|armed group|rights group|group|organi[sz]ation|monitor|network|watchdog|"
+    r"(?<=one of the\s)(?:[\w’'-]+\s+){0,4}?(?:parties|militias|factions|"
+    r"armed groups|groups|movements)|"
     r"charity|movement|union|association|NGO|consortium|company|firm|operator|"
     r"contractor)\b",
 )
@@ -1426,7 +1480,9 @@ PERSON_ACTS_AFTER = re.compile(
 # "…, said Ali Hamidi." : the speaker after the words he said.
 SAID_BEFORE = re.compile(r",\s+(?:said|says|added|according to)\s+$")
 # "Komala fighters clashed with …": a group's men by its name.
-FIGHTERS_AFTER = re.compile(r"^\s+(?:fighters|militants|militiamen|gunmen)\b")
+FIGHTERS_AFTER = re.compile(
+    r"^\s+(?:fighters|militants|militiamen|gunmen|terrorists)\b"
+)
 # "Hadi al-Amiri, who heads the Badr Organization": only a person is "who".
 WHO_AFTER = re.compile(r"^,\s+who\b")
 # "Dara Qadir Mahmoud of the Patriotic Union of Kurdistan": a person of a body.
@@ -1913,6 +1969,10 @@ def _trim(
     while first <= last:
         word = fold(tokens[first].text)
         droppable = word in FUNCTION_WORDS or word in TITLE_WORDS
+        if word == "new" and first > 0 and tokens[first].is_capitalised:
+            # "the New Generation Movement": a capital inside the sentence
+            # makes the word part of the name.
+            droppable = False
         if (
             word in TITLE_WORDS
             and first < last
@@ -2085,7 +2145,7 @@ UNNAMED_VICTIMS: list[tuple[str, re.Pattern]] = [
             r"fishermen|fisherman|workers?|labourers?|truck drivers?|drivers?|"
             r"an? (?:(?-i:[A-Z][a-z]+) )?(?:teacher|doctor|nurse|student|taxi driver|"
             r"shopkeeper|engineer|employee|aid worker|contractor|lawyer|trader|"
-            r"merchant)|family|families)\b",
+            r"merchant)|family|families|nationals|citizens|relatives)\b",
             re.IGNORECASE,
         ),
     ),

@@ -931,7 +931,10 @@ PEOPLE_COUNTED = re.compile(r"(?:[\w-]+\s+)?people$", re.IGNORECASE)
 # Those arrested at their work, civilians as ACLED counts them: "detained
 # the fishermen".
 WORKING_PEOPLE = re.compile(
-    r"fishermen|fisherman|shepherds?|farmers?|villagers?", re.IGNORECASE
+    r"fishermen|fisherman|shepherds?|farmers?|villagers?|"
+    # "arrested two Iranian nationals", "detained six relatives of the men".
+    r"(?:[\w-]+\s+)?(?:nationals|citizens)|relatives",
+    re.IGNORECASE,
 )
 FOLLOWERS_AFTER = re.compile(
     r"\s+(?:supporters|followers|loyalists|sympathi[sz]ers|members)\b"
