@@ -2701,3 +2701,24 @@ def test_nationals_and_relatives_arrested_are_civilians_of_their_country() -> No
         "Wednesday."
     )
     assert roles(event)["Civilians (Afghanistan)"] == "target"
+
+
+def test_a_state_blamed_or_protested_against_is_an_actor() -> None:
+    event = one_event(
+        "A drone struck a car near Sinjar on Monday, killing two fighters, in an "
+        "attack local officials blamed on Turkey."
+    )
+    assert roles(event)["Turkey"] == "mentioned"
+    event = one_event(
+        "On Thursday hundreds of protesters chanted slogans against Iran in "
+        "Sulaymaniyah."
+    )
+    assert roles(event)["Iran"] == "target"
+    found = suggest(
+        "Residents marched in Qamishli on Friday to protest Turkey's strikes.",
+        published=ROUND_PUBLISHED,
+    )
+    assert "Turkey" in {a["name"] for a in found["actors"]}
+    # A state's name where something is, or whose thing it is, stays a place.
+    found = suggest("He flew to Turkey's capital on Monday.", published=ROUND_PUBLISHED)
+    assert "Turkey" not in {a["name"] for a in found["actors"]}

@@ -396,7 +396,12 @@ AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 # accused, not a place.
 ACTED_ON_BEFORE = re.compile(
     r"\b(?:accused|accusing|accuses|blamed|blaming|blames|condemned|condemns|"
-    r"warned|warns|sanctioned|sanctions|summoned|summons)\s+(?:the\s+)?$"
+    r"warned|warns|sanctioned|sanctions|summoned|summons)\s+(?:the\s+)?$|"
+    # "an attack they blamed on Turkey", "to protest Turkey's strikes",
+    # "slogans against Iran": who is blamed or protested.
+    r"\b(?:blamed|blames|blaming|attributed)\s+(?:it\s+|them\s+)?(?:on|to)\s+"
+    r"(?:the\s+)?$|"
+    r"\b(?:protest|protested|protesting|denounce|denounced|denouncing|against)\s+$"
 )
 LOCATES_BEFORE = re.compile(
     r"\b(?:in|at|near|from|to|into|inside|outside|across|throughout|within|"
@@ -2355,8 +2360,15 @@ def _acts(before: str, after: str, name: str) -> bool:
     if AGENT_BEFORE.search(before) or ACTED_ON_BEFORE.search(before):
         return True
     if re.match(r"^[’']s\s", after):
-        return False
+        # "Turkey's drone strikes" are the state's own when protested.
+        return PROTESTED_BEFORE.search(before) is not None
     return ACTS_AFTER.match(after) is not None
+
+
+PROTESTED_BEFORE = re.compile(
+    r"\b(?:protest|protested|protesting|denounce|denounced|denouncing|against|"
+    r"condemn|condemned|condemning)\s+$"
+)
 
 
 SHORT_HEADS = words(
