@@ -2722,3 +2722,9 @@ def test_a_state_blamed_or_protested_against_is_an_actor() -> None:
     # A state's name where something is, or whose thing it is, stays a place.
     found = suggest("He flew to Turkey's capital on Monday.", published=ROUND_PUBLISHED)
     assert "Turkey" not in {a["name"] for a in found["actors"]}
+
+
+def test_a_days_on_is_no_word_of_the_title() -> None:
+    event = one_event("The governor of Kirkuk imposed a night curfew on Monday.")
+    assert event["title"].startswith("Governor imposes a night curfew")
+    assert " on " not in event["title"]

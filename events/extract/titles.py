@@ -336,8 +336,11 @@ def title_for(
         verb = TYPE_VERBS.get(kind, "")
     else:
         verb = verb_phrase(trigger)
-        if NOUN_THEN_ON.search(trigger.word) and re.match(
-            r"\s+on\s", text[trigger.end : trigger.end + 5]
+        if (
+            NOUN_THEN_ON.search(trigger.word)
+            and re.match(r"\s+on\s", text[trigger.end : trigger.end + 5])
+            # "imposed a curfew on Monday": the day's "on".
+            and not WHEN.match(text, trigger.end)
         ):
             # "imposes sanctions on Kataib Hezbollah": the noun's own "on".
             verb = f"{verb} on"
