@@ -2728,3 +2728,21 @@ def test_a_days_on_is_no_word_of_the_title() -> None:
     event = one_event("The governor of Kirkuk imposed a night curfew on Monday.")
     assert event["title"].startswith("Governor imposes a night curfew")
     assert " on " not in event["title"]
+
+
+def test_an_office_of_two_portfolios_and_a_rapporteur_before_or_after_a_name() -> None:
+    event = one_event(
+        "Iraq's Minister of Youth and Sports Ahmed al-Mubarqa and Kuwaiti Deputy "
+        "Prime Minister Fahad al-Yousef signed a memorandum in Kuwait City on "
+        "Tuesday."
+    )
+    assert roles(event) == {
+        "Ahmed al-Mubarqa": "signatory",
+        "Fahad al-Yousef": "signatory",
+    }
+    found = suggest(
+        '"The hangings are an outrage," Jane Porter, the UN special rapporteur on '
+        "Iran, wrote on Monday.",
+        published=ROUND_PUBLISHED,
+    )
+    assert "Jane Porter" in {a["name"] for a in found["actors"]}

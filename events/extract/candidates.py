@@ -138,6 +138,13 @@ PORTFOLIOS: dict[str, str] = {
     "agriculture": "Agriculture",
     "planning": "Planning",
     "water resources": "Water Resources",
+    "roads": "Roads and Urban Development",
+    "roads and urban development": "Roads and Urban Development",
+    "youth and sports": "Youth and Sports",
+    "labour and social affairs": "Labour and Social Affairs",
+    "municipalities": "Municipalities",
+    "tourism": "Tourism",
+    "reconstruction": "Reconstruction",
     "migration": "Migration and Displacement",
     "migration and displacement": "Migration and Displacement",
     "national defence": "National Defence",
@@ -1875,7 +1882,14 @@ def _capitalised_runs(tokens: list[Token], text: str) -> list[tuple[int, int]]:
             # "and", "to" inside a body's ("Metro Center for Journalists’
             # Rights and Advocacy", "Committee to Protect Journalists").
             k = j + 1
-            headed = any(fold(t.text) in HEAD_KINDS for t in tokens[i : j + 1])
+            headed = any(fold(t.text) in HEAD_KINDS for t in tokens[i : j + 1]) or any(
+                # "Minister of Roads and Urban Development": an office's
+                # portfolio goes on after "and".
+                fold(tokens[t].text) in TITLE_WORDS
+                and fold(tokens[t + 1].text) == "of"
+                and j - t <= 3
+                for t in range(i, j)
+            )
             if (
                 not headed
                 and j > i
@@ -2091,7 +2105,7 @@ def _office_end(tokens: list[Token], title: int, last: int) -> int | None:
             ):
                 return end
         return None
-    for size in (3, 2, 1):
+    for size in (4, 3, 2, 1):
         end = after + size - 1
         if end + 2 > last:
             continue
