@@ -2746,3 +2746,19 @@ def test_an_office_of_two_portfolios_and_a_rapporteur_before_or_after_a_name() -
         published=ROUND_PUBLISHED,
     )
     assert "Jane Porter" in {a["name"] for a in found["actors"]}
+
+
+def test_two_bodies_joined_by_and_the_are_two() -> None:
+    found = suggest(
+        "The Kurdistan Islamic Union and the Kurdistan Justice Group agreed on "
+        "Monday to run together. Hezbollah's Secretary-General Naim Qassem said on "
+        "Sunday the group would respond.",
+        published=ROUND_PUBLISHED,
+    )
+    names = {a["name"] for a in found["actors"]}
+    assert {
+        "Kurdistan Islamic Union",
+        "Kurdistan Justice Group",
+        "Naim Qassem",
+    } <= names
+    assert not [n for n in names if " and the " in n or n.startswith("Secretary")]

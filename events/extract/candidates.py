@@ -1910,10 +1910,14 @@ def _capitalised_runs(tokens: list[Token], text: str) -> list[tuple[int, int]]:
                 and _joined(tokens[k - 1], tokens[k], text)
             ):
                 k += 1
+            between = {fold(t.text) for t in tokens[j + 1 : k]}
             if (
                 k < len(tokens)
                 and k > j + 1
                 and fold(tokens[j + 1].text) != "the"
+                # "the Patriotic Union of Kurdistan and the Kurdistan
+                # Democratic Party": two bodies.
+                and not {"and", "the"} <= between
                 and _capitalised(tokens[k])
                 and _joined(tokens[k - 1], tokens[k], text)
             ):

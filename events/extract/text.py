@@ -235,7 +235,8 @@ TITLE_WORDS = words(
     brigadier brig commander chief governor mayor ambassador envoy speaker mp
     lawmaker senator sheikh shaikh ayatollah grand imam cleric king prince
     emir sultan judge prosecutor director head leader chairman chairwoman chair
-    co-chair co-chairman co-chairwoman rapporteur commissioner negotiator dr
+    co-chair co-chairman co-chairwoman rapporteur commissioner negotiator
+    secretary-general director-general attorney-general commander-in-chief dr
     mr mrs ms sayyed sayed mullah hojatoleslam captain capt sergeant sgt
     counterpart undersecretary attorney coordinator representative chancellor
     premier ruler mufti pastor bishop patriarch journalist activist reporter
