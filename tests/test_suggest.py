@@ -2762,3 +2762,25 @@ def test_two_bodies_joined_by_and_the_are_two() -> None:
         "Naim Qassem",
     } <= names
     assert not [n for n in names if " and the " in n or n.startswith("Secretary")]
+
+
+def test_a_designation_and_a_dismissal_are_events_with_their_object() -> None:
+    event = one_event(
+        "The U.S. State Department designated Kataib Sayyid al-Shuhada as a "
+        "terrorist organisation on Sunday."
+    )
+    assert event["event_type"] == Event.Type.OTHER
+    assert roles(event)["Kataib Sayyid al-Shuhada"] == "target"
+    event = one_event(
+        "Interior Minister Abdul Amir al-Shammari dismissed the police chief of "
+        "Basra on Tuesday."
+    )
+    assert event["event_type"] == Event.Type.APPOINTMENT
+    # Dismissing what was said stays a statement.
+    assert (
+        one_event(
+            "Foreign Ministry spokesman Esmaeil Baghaei dismissed the report as "
+            "lies on Monday."
+        )["event_type"]
+        == Event.Type.STATEMENT
+    )

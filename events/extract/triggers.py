@@ -312,6 +312,10 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
         T.APPOINTMENT,
         VERB,
         _any_of(
+            # "dismissed the police chief of Basra": an office changes hands
+            # (not "dismissed the announcement", a statement).
+            r"dismissed (?:the |a |an |its |his |her )?(?:[\w-]+ ){0,2}?(?:chief|"
+            r"head|director|commander|governor|minister|mayor|manager|deputy)\b",
             r"appointed",
             r"appoints",
             r"named (?:[\w-]+ ){0,5}?as (?:the |its |his |her |a |an )?(?:new |acting |"
@@ -363,6 +367,8 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"deported",
             r"imposed (?:an? |the )?(?:[\w-]+ ){0,2}?curfew",
             r"summoned",
+            # "designated Harakat al-Nujaba as a terrorist organisation".
+            r"designated(?= (?:[\w’'-]+ ){1,6}?as (?:an? )?(?:foreign )?terrorist)",
             r"closed",
             r"reopened",
             r"evacuated",
