@@ -2784,3 +2784,22 @@ def test_a_designation_and_a_dismissal_are_events_with_their_object() -> None:
         )["event_type"]
         == Event.Type.STATEMENT
     )
+
+
+def test_a_prisoner_exchange_is_each_sides_with_its_broker() -> None:
+    event = one_event(
+        "Iran and Bahrain exchanged six prisoners each in Muscat on Monday, in a "
+        "deal mediated by Oman."
+    )
+    assert event["event_type"] == Event.Type.OTHER
+    assert roles(event) == {
+        "Iran": "participant",
+        "Bahrain": "participant",
+        "Oman": "mediator",
+    }
+    assert event["title"].startswith("Iran and Bahrain exchange six prisoners")
+    event = one_event(
+        "The Syrian Democratic Forces and the Syrian government carried out a "
+        "prisoner exchange in Tabqa on Tuesday."
+    )
+    assert "exchange prisoners" in event["title"]

@@ -379,6 +379,7 @@ EVENT_NOUNS = re.compile(
     r"disappearance|kidnapping|massacre|visit|trip|decision)\b",
     re.IGNORECASE,
 )
+SWAP = re.compile(r"\b(?:exchanged|swapped|exchange|swap)\b", re.IGNORECASE)
 SENTENCED_TO = re.compile(r"\bsentenced\b[^.;,]{0,60}?\bto\s+$", re.IGNORECASE)
 # Speech that reports an action, whose words follow: "said in a statement
 # that they had attacked".
@@ -4065,6 +4066,10 @@ def _participants(
     ) and not trigger.says
     # "security forces had been deployed": who is deployed is who deploys.
     head_role = _head_role(kind, passive=passive and kind != T.DEPLOYMENT)
+    if kind == T.OTHER and SWAP.search(trigger.word) and not passive:
+        # "Iran and the United States exchanged prisoners": each side takes
+        # part, as in a meeting.
+        head_role = Role.PARTICIPANT
     if kind in VIOLENT and DEFENDED.match(text, trigger.start):
         # "coalition forces shot down two drones approaching the airport":
         # the attack was on them.

@@ -147,6 +147,12 @@ THE_COUNTRY = re.compile(
     r"^(?:United |Netherlands|Philippines|Gambia|Bahamas|Czech Republic|"
     r"Central African|Dominican|Maldives|Comoros)"
 )
+# The verb of an event told by its noun, where the type's own verb says
+# less: "a prisoner exchange".
+NOUN_VERBS = {
+    "prisoner exchange": "exchange prisoners",
+    "prisoner swap": "swap prisoners",
+}
 OBJECT_WORDS_MAX = 9
 SAID_WORDS_MAX = 16
 SAYING = frozenset({"said", "says", "say", "told", "tells", "announced", "stated"})
@@ -302,6 +308,9 @@ def title_for(
     for mention, role in participants:
         by_role.setdefault(role, []).append(mention)
     actors = by_role.get(Role.INITIATOR, []) + by_role.get(Role.SIGNATORY, [])
+    if not actors and kind == T.OTHER:
+        # "Iran and the United States exchange prisoners": both sides do it.
+        actors = by_role.get(Role.PARTICIPANT, [])
     doers = names(actors) or subject
     targets = names(by_role.get(Role.TARGET, []))
     if kind == T.APPOINTMENT and by_role.get(Role.PARTICIPANT) and targets:
@@ -332,7 +341,10 @@ def title_for(
             plural = is_plural(doers)
         return plural_verb(verb) if plural else verb
 
-    if kind in (T.REMOTE_VIOLENCE, T.BATTLE) or not trigger.verb:
+    if not trigger.verb and fold(trigger.word) in NOUN_VERBS:
+        # "carried out a prisoner exchange": what the noun says was done.
+        verb = NOUN_VERBS[fold(trigger.word)]
+    elif kind in (T.REMOTE_VIOLENCE, T.BATTLE) or not trigger.verb:
         verb = TYPE_VERBS.get(kind, "")
     else:
         verb = verb_phrase(trigger)

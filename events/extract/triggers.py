@@ -367,6 +367,9 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"deported",
             r"imposed (?:an? |the )?(?:[\w-]+ ){0,2}?curfew",
             r"summoned",
+            # "exchanged five prisoners each": a swap, whoever brokered it.
+            r"(?:exchanged|swapped) (?:[\w-]+ ){0,3}?(?:prisoners|detainees|"
+            r"captives|bodies|remains)",
             # "designated Harakat al-Nujaba as a terrorist organisation".
             r"designated(?= (?:[\w’'-]+ ){1,6}?as (?:an? )?(?:foreign )?terrorist)",
             r"closed",
@@ -378,7 +381,11 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"(?:launched|ordered|opened) an? (?:investigation|inquiry|probe)",
         ),
     ),
-    (T.OTHER, NOUN, _any_of(r"sanctions", r"resignation")),
+    (
+        T.OTHER,
+        NOUN,
+        _any_of(r"sanctions", r"resignation", r"prisoner (?:exchange|swap)"),
+    ),
     (
         CASUALTY,
         VERB,
