@@ -340,9 +340,12 @@ def test_the_assistant_finds_what_editors_record(
 # changed for its misses (tests/heldout/README.md); 52.0 % (119 of 229) when
 # the twenty held-out articles moved in as 64-83 on 2026-12-06 and 58.9 %
 # (132 of 224) after the round written for them; 61.6 % (135 of 219) after
-# the round of 2026-12-07 on sentences of our own. While the goal is missed
-# it is a strict xfail, and the set may not lose what it has.
-ACCEPTED_AT_LEAST = 135
+# the round of 2026-12-07 on sentences of our own; 42.9 % (168 of 392) when
+# forty new articles (84-123, by writers who had not read the rules) came in
+# later that day and the round written for them was done (01-83 alone: 138
+# of 219). While the goal is missed it is a strict xfail, and the set may not
+# lose what it has.
+ACCEPTED_AT_LEAST = 168
 
 
 def test_the_set_keeps_the_proposals_it_had_accepted() -> None:
@@ -355,7 +358,7 @@ def test_the_set_keeps_the_proposals_it_had_accepted() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue #16: development set 61.6 % (135 of 219) accepted against 85 %",
+    reason="issue #16: development set 42.9 % (168 of 392) accepted against 85 %",
 )
 def test_the_assistants_proposals_are_accepted_without_change() -> None:
     short = shortfalls(("accepted",))
