@@ -2803,3 +2803,19 @@ def test_a_prisoner_exchange_is_each_sides_with_its_broker() -> None:
         "prisoner exchange in Tabqa on Tuesday."
     )
     assert "exchange prisoners" in event["title"]
+
+
+def test_lawmakers_of_a_party_the_morality_police_and_who_died() -> None:
+    found = suggest(
+        "Lawmakers of the Sovereignty Party boycotted the session on Monday.",
+        published=ROUND_PUBLISHED,
+    )
+    assert "Sovereignty Party" in {a["name"] for a in found["actors"]}
+    found = suggest(
+        "TEHRAN - Rebin Aziz died in custody on Friday, three days after he was "
+        "arrested by the morality police.",
+        published=ROUND_PUBLISHED,
+    )
+    names = {a["name"]: a["kind"] for a in found["actors"]}
+    assert names["Guidance Patrol"] == "security_force"
+    assert names["Rebin Aziz"] == "person"

@@ -1487,7 +1487,7 @@ DONE_TO_AFTER = re.compile(
 PERSON_ACTS_AFTER = re.compile(
     r"^\s+(?:(?:also|later|then|personally)\s+)?(?:visited|ordered|arrived|"
     r"travel(?:l)?ed|flew|resigned|attended|phoned|chaired|inspected|toured|"
-    r"pledged|promised|tweeted|wrote)\b"
+    r"pledged|promised|tweeted|wrote|died)\b"
 )
 # "…, said Ali Hamidi." : the speaker after the words he said.
 SAID_BEFORE = re.compile(r",\s+(?:said|says|added|according to)\s+$")
@@ -1534,6 +1534,7 @@ FORCES = re.compile(
     r"air force|navy|intelligence (?:agents|officers|operatives|services?)|"
     r"warplanes?|jets?|drones?|aircraft|artillery|gunboats?))))\b"
 )
+MORALITY_POLICE = re.compile(r"\b(?:morality|moral security) police\b", re.IGNORECASE)
 # A state's counter-terrorism force by its own name.
 COUNTER_TERRORISM = {"IRQ": "Counter-Terrorism Service"}
 # The other names an article gives it, the same actor.
@@ -1645,6 +1646,21 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                     K.SECURITY_FORCE,
                     # "riot police" are the police, in one of their units.
                     name=f"{adjective} {_force_word(match.group('name'))}",
+                    country=owner.country if owner else "",
+                    parent=owner.actor() if owner else None,
+                )
+            )
+    if home == "IR":
+        for match in MORALITY_POLICE.finditer(body):
+            # Iran's "morality police" are the Guidance Patrol.
+            owner = owner_of("Iran")
+            found.append(
+                _Candidate(
+                    sentence.start + match.start(),
+                    sentence.start + match.end(),
+                    K.SECURITY_FORCE,
+                    name="Guidance Patrol",
+                    aliases=[match.group()],
                     country=owner.country if owner else "",
                     parent=owner.actor() if owner else None,
                 )
@@ -2031,7 +2047,7 @@ def _trim(
 # Who belongs to a body, opening a sentence before its name.
 MEMBER_WORDS = words(
     "fighters members militants supporters officials commanders leaders gunmen "
-    "soldiers officers troops units"
+    "soldiers officers troops units lawmakers deputies"
 )
 
 
