@@ -2819,3 +2819,67 @@ def test_lawmakers_of_a_party_the_morality_police_and_who_died() -> None:
     names = {a["name"]: a["kind"] for a in found["actors"]}
     assert names["Guidance Patrol"] == "security_force"
     assert names["Rebin Aziz"] == "person"
+
+
+def test_the_reviews_sentences_of_the_second_round() -> None:
+    def found(text: str) -> dict:
+        return suggest(text, published=ROUND_PUBLISHED)
+
+    # Talks under way are no meeting.
+    events = found(
+        "Iraq said on Monday it was in talks with Turkey to resume oil exports "
+        "through the Ceyhan pipeline."
+    )["events"]
+    assert not [e for e in events if e["event_type"] == "meeting"]
+    # An embassy's seat stays the place.
+    event = one_event(
+        "Protesters gathered outside the Turkish embassy in Baghdad on Monday to "
+        "denounce air strikes in Duhok."
+    )
+    assert event["place"]["name"] == "Baghdad"
+    # A striker's own blame names its target.
+    event = one_event(
+        "Turkey launched air strikes on northern Iraq on Thursday, blaming the PKK "
+        "for the attack in Ankara."
+    )
+    assert roles(event)["PKK"] == "target"
+    # Dismissing what an office holder said is no dismissal of the office.
+    for text in (
+        "Ankara dismissed the Iraqi minister's accusations on Monday.",
+        "Gunmen opened fire on a liquor store in Baghdad on Monday.",
+        "Baghdad and Erbil exchanged accusations over detainees held in Kirkuk "
+        "on Monday.",
+        "A Kurdish activist who was deported from Germany in 2021 was arrested in "
+        "Erbil on Monday.",
+        "Kataib Hezbollah, designated by Washington as a terrorist organisation "
+        "in 2009, claimed the drone attack on the Victory base on Monday.",
+    ):
+        kinds = {e["event_type"] for e in found(text)["events"]}
+        assert not kinds & {"appointment", "battle", "other"}, text
+    # "against" a state in a charge is no action on it.
+    event = one_event(
+        "Kurdish security forces arrested a man in Duhok on Monday on suspicion of "
+        "plotting attacks against Turkey."
+    )
+    assert "Turkey" not in roles(event)
+    # Private guards are no state's force; "head to" is no post.
+    assert "Iraqi security forces" not in roles(
+        one_event(
+            "Gunmen attacked private security personnel guarding the Rumaila oil "
+            "field in Basra on Monday."
+        )
+    )
+    names = {
+        a["name"]
+        for a in found("He tried to head to Baghdad International Airport on Friday.")[
+            "actors"
+        ]
+    }
+    assert "International Airport" not in names
+    # A city before a slash is no outlet.
+    result = found(
+        "Security\n\nBaghdad/ Erbil – Security forces arrested three suspected "
+        "Islamic State members in Kirkuk on Monday."
+    )
+    assert result["metadata"]["publisher"] != "Baghdad"
+    assert result["events"][0]["place"]["name"] == "Kirkuk"

@@ -408,7 +408,8 @@ ACTED_ON_BEFORE = re.compile(
     # "slogans against Iran": who is blamed or protested.
     r"\b(?:blamed|blames|blaming|attributed)\s+(?:it\s+|them\s+)?(?:on|to)\s+"
     r"(?:the\s+)?$|"
-    r"\b(?:protest|protested|protesting|denounce|denounced|denouncing|against)\s+$"
+    r"\b(?:protest|protested|protesting|denounce|denounced|denouncing)\s+$|"
+    r"\b(?:slogans|chanting|chanted|rallied|marched|demonstrated)\s+against\s+$"
 )
 LOCATES_BEFORE = re.compile(
     r"\b(?:in|at|near|from|to|into|inside|outside|across|throughout|within|"
@@ -1189,7 +1190,8 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
         found.append(
             _Candidate(
                 sentence.start + match.start("body"),
-                sentence.start + match.end(),
+                # "in Baghdad" stays the place it names.
+                sentence.start + match.end("body"),
                 K.GOVERNMENT_BODY,
                 name=named,
                 country=owner.country,
@@ -1399,10 +1401,9 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
 BODY_APPOSITION = re.compile(
     r"^,\s+(?:a|an|the|one of the)\s+(?:[\w’'-]+\s+){0,4}?(?P<head>party|militia|"
     r"faction|armed group|rights group|group|organi[sz]ation|monitor|network|watchdog|"
-    r"(?<=one of the\s)(?:[\w’'-]+\s+){0,4}?(?:parties|militias|factions|"
+    r"(?<=one of the\s)(?:(?!of\b)[\w’'-]+\s+){0,4}?(?:parties|militias|factions|"
     r"armed groups|groups|movements)|"
-    r"charity|movement|union|association|NGO|consortium|company|firm|operator|"
-    r"contractor)\b",
+    r"charity|movement|union|association|NGO|consortium|company|firm|operator)\b",
 )
 APPOSED_KINDS = {
     "party": K.POLITICAL_PARTY,
@@ -1621,6 +1622,8 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                 (". ", ", ")
             ):
                 continue  # "Iraqi security forces", "Basra police": named
+            if re.search(r"\bprivate\s+$", before, re.IGNORECASE):
+                continue  # "private security personnel": no state's force
             if (
                 re.search(r"\bto\s+$", before)
                 and not match.group("lead")
@@ -2081,6 +2084,8 @@ def _after_title(tokens: list[Token], first: int, last: int) -> tuple[int, int] 
         and first > 1
         and fold(tokens[first - 1].text) == "to"
         and fold(tokens[first - 2].text).rstrip(".") in TITLE_WORDS
+        # "Ambassador to Baku …", not "head to Baghdad International Airport".
+        and tokens[first - 2].is_capitalised
     ):
         # "Iran's Ambassador to Baku Abbas Mousavi": the run opens with
         # the post's place.
@@ -2400,8 +2405,9 @@ def _acts(before: str, after: str, name: str) -> bool:
 
 
 PROTESTED_BEFORE = re.compile(
-    r"\b(?:protest|protested|protesting|denounce|denounced|denouncing|against|"
-    r"condemn|condemned|condemning)\s+$"
+    r"\b(?:protest|protested|protesting|denounce|denounced|denouncing|condemn|"
+    r"condemned|condemning)\s+$|"
+    r"\b(?:slogans|chanting|chanted|rallied|marched|demonstrated)\s+against\s+$"
 )
 
 

@@ -379,6 +379,9 @@ EVENT_NOUNS = re.compile(
     r"disappearance|kidnapping|massacre|visit|trip|decision)\b",
     re.IGNORECASE,
 )
+# "…, according to Pakistani officials, who blamed Iranian forces": someone
+# else's blame ("Turkey struck …, blaming the PKK" is the striker's own).
+OTHERS_BLAME = re.compile(r"\b(?:said|says|according to|who|officials)\b")
 SWAP = re.compile(r"\b(?:exchanged|swapped|exchange|swap)\b", re.IGNORECASE)
 SENTENCED_TO = re.compile(r"\bsentenced\b[^.;,]{0,60}?\bto\s+$", re.IGNORECASE)
 # Speech that reports an action, whose words follow: "said in a statement
@@ -4310,7 +4313,10 @@ def _participants(
             # Pakistani officials, who blamed Iranian forces").
             roles[id(mention)] = (
                 Role.MENTIONED
-                if kind in VIOLENT and not trigger.says and mention.start > trigger.end
+                if kind in VIOLENT
+                and not trigger.says
+                and mention.start > trigger.end
+                and OTHERS_BLAME.search(text, trigger.end, mention.start)
                 else Role.TARGET
             )
         elif (

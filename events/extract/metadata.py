@@ -177,7 +177,8 @@ DATELINE_RE = re.compile(
 )
 # "Shafaq News/ ": an outlet's name and a slash opening the first paragraph.
 OUTLET_DATELINE_RE = re.compile(
-    r"^(?P<agency>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2})\s?/\s+(?=[A-Z])"
+    r"^(?P<agency>(?:[A-Z][\w’'.-]*\s+){0,2}(?:News|Agency|Press|TV|Times|Post|"
+    r"Network|Media)|Kurdistan24|Rudaw|Shafaq)\s?/\s+(?=[A-Z])"
 )
 # A line such as "By Jane Doe", "By Jane Doe and John Roe, Reuters", "By JANE DOE".
 BYLINE_RE = re.compile(

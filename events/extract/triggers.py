@@ -87,7 +87,7 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"(?<=with explosives ))(?:hit|hits|slammed|landed|fell)",
             # "two mortar shells fired from the Iranian side of the frontier
             # landed near a village".
-            r"(?:shells?|mortars?|rockets?|missiles?|projectiles?)\s+fired\s+"
+            r"(?:shells?|mortars?|mortar rounds)\s+fired\s+"
             r"(?:from|by)\s+[^,.;]{1,60}?\s+(?:landed|hit|struck|fell)",
             # "its warplanes had destroyed 20 PKK targets".
             r"(?:(?<=warplanes had )|(?<=jets had )|(?<=drones had )|"
@@ -192,9 +192,17 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
         NOUN,
         _any_of(r"executions?", r"kidnappings?", r"massacres?", r"assassinations?"),
     ),
-    # "armed smugglers opened fire on a gendarmerie patrol": on anyone not
-    # told above as civilians, an attack.
-    (ATTACK, VERB, _any_of(r"opened fire (?:on|at)")),
+    # "armed smugglers opened fire on a gendarmerie patrol": on a force, an
+    # attack.
+    (
+        ATTACK,
+        VERB,
+        _any_of(
+            r"opened fire (?:on|at)(?= (?:[\w-]+ ){0,3}?(?:patrols?|posts?|"
+            r"checkpoints?|convoys?|bases?|forces|troops|soldiers|police|policemen|guards|"
+            r"officers|army|units?|positions?|outposts?)\b)"
+        ),
+    ),
     (
         T.PROTEST,
         VERB,
@@ -315,7 +323,7 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             # "dismissed the police chief of Basra": an office changes hands
             # (not "dismissed the announcement", a statement).
             r"dismissed (?:the |a |an |its |his |her )?(?:[\w-]+ ){0,2}?(?:chief|"
-            r"head|director|commander|governor|minister|mayor|manager|deputy)\b",
+            r"head|director|commander|governor|minister|mayor|manager|deputy)\b(?![’']s)",
             r"appointed",
             r"appoints",
             r"named (?:[\w-]+ ){0,5}?as (?:the |its |his |her |a |an )?(?:new |acting |"
@@ -364,14 +372,16 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"suspended",
             r"banned",
             r"expelled",
-            r"deported",
+            r"(?<!was )(?<!were )(?<!been )(?<!being )deported(?! from\b)",
             r"imposed (?:an? |the )?(?:[\w-]+ ){0,2}?curfew",
             r"summoned",
             # "exchanged five prisoners each": a swap, whoever brokered it.
-            r"(?:exchanged|swapped) (?:[\w-]+ ){0,3}?(?:prisoners|detainees|"
-            r"captives|bodies|remains)",
+            r"(?:exchanged|swapped) "
+            r"(?:(?!accusations|over\b|about\b|on\b)[\w-]+ ){0,3}?"
+            r"(?:prisoners|detainees|captives|bodies|remains)",
             # "designated Harakat al-Nujaba as a terrorist organisation".
-            r"designated(?= (?:[\w’'-]+ ){1,6}?as (?:an? )?(?:foreign )?terrorist)",
+            r"designated(?! by\b)(?= (?:[\w’'-]+ ){1,6}?as (?:an? )?(?:foreign )?"
+            r"terrorist)",
             r"closed",
             r"reopened",
             r"evacuated",
@@ -650,7 +660,7 @@ def find_triggers(text: str, sentence: Sentence) -> list[Trigger]:
 
 
 # "… with Yumakli during talks": a meeting told by what was done at it.
-DURING_TALKS = re.compile(r"\b(?:during|at|in)\s+(?:their\s+)?$", re.IGNORECASE)
+DURING_TALKS = re.compile(r"\bduring\s+(?:their\s+)?$", re.IGNORECASE)
 HABITUAL = re.compile(
     r"\b(?:regular|regularly|frequent|periodic|repeated|several rounds of)\b",
     re.IGNORECASE,
