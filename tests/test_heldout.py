@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 # strict xfail, so the day it is met the run says so and the mark goes:
 # places met it on the forty.
 SHORT_OF_GOAL = {
-    "actors": "actors recall 88.1 % (267/303) against 90 %",
+    "actors": "actors recall 87.8 % (266/303) against 90 %",
     "accepted": "19 of 169 proposals (11.2 %) accepted without change against 85 %",
 }
 
