@@ -2883,3 +2883,50 @@ def test_the_reviews_sentences_of_the_second_round() -> None:
     )
     assert result["metadata"]["publisher"] != "Baghdad"
     assert result["events"][0]["place"]["name"] == "Kirkuk"
+
+
+def test_names_and_roles_of_the_third_round() -> None:
+    def names(text: str) -> set[str]:
+        return {a["name"] for a in suggest(text, published=ROUND_PUBLISHED)["actors"]}
+
+    # An office held then is a title, and an official fired from an office
+    # is an appointment's change.
+    event = one_event(
+        "Then-President Hassan Rouhani fired Abdolnaser Hemmati as head of the "
+        "central bank in May 2021."
+    )
+    assert event["event_type"] == "appointment"
+    assert roles(event)["Hassan Rouhani"] == "initiator"
+    # A company's or a committee's name goes on past "and" and a possessive;
+    # two parties, each named in full, stay two.
+    assert "Khuzestan Water and Wastewater Company" in names(
+        "The Khuzestan Water and Wastewater Company cut supplies to eight towns "
+        "on Monday."
+    )
+    assert "Higher Committee for People's Assembly Elections" in names(
+        "Members of the electoral colleges cast ballots on Sunday, the Higher "
+        "Committee for People's Assembly Elections said."
+    )
+    assert {"Patriotic Union of Kurdistan", "Kurdistan Democratic Party"} <= names(
+        "The Patriotic Union of Kurdistan and Kurdistan Democratic Party met in "
+        "Erbil on Monday."
+    )
+    # Smugglers who open fire are an armed group; shot at, they are not the
+    # doers.
+    event = one_event(
+        "Smugglers opened fire on a gendarmerie patrol near Uludere on Tuesday."
+    )
+    assert roles(event)["Unidentified armed group (Turkey)"] == "initiator"
+    event = one_event("Two smugglers were killed by border guards near Uludere.")
+    assert "initiator" not in {
+        role for name, role in roles(event).items() if "Unidentified" in name
+    }
+    # A participle with its agent qualifies the words before it: they are
+    # its target, not the main clause's subject.
+    event = one_event(
+        "Iranian Foreign Minister Abbas Araghchi urged Pakistan to free five "
+        "Iranian workers abducted by Jaish al-Adl near Mirjaveh on Monday."
+    )
+    assert roles(event)["Civilians (Iran)"] == "target"
+    assert roles(event)["Jaish al-Adl"] == "initiator"
+    assert roles(event).get("Abbas Araghchi") != "target"

@@ -1897,11 +1897,25 @@ def _capitalised_runs(tokens: list[Token], text: str) -> list[tuple[int, int]]:
             if _capitalised(nxt):
                 j += 1
                 continue
+            if (
+                fold(nxt.text).lstrip("'’") == "s"
+                and fold(tokens[j].text) in NAME_POSSESSIVES
+                and j + 2 < len(tokens)
+                and _capitalised(tokens[j + 2])
+                and _joined(nxt, tokens[j + 2], text)
+            ):
+                # "Higher Committee for People's Assembly Elections": a
+                # possessive inside a body's name.
+                j += 2
+                continue
             # "of", "for", "al" inside a name, followed by a capitalised word;
             # "and", "to" inside a body's ("Metro Center for Journalists’
             # Rights and Advocacy", "Committee to Protect Journalists").
             k = j + 1
-            headed = any(fold(t.text) in HEAD_KINDS for t in tokens[i : j + 1]) or any(
+            headed = (
+                any(fold(t.text) in HEAD_KINDS for t in tokens[i : j + 1])
+                or _body_after_and(tokens, j + 1, text)
+            ) or any(
                 # "Minister of Roads and Urban Development": an office's
                 # portfolio goes on after "and".
                 fold(tokens[t].text) in TITLE_WORDS
@@ -1930,6 +1944,10 @@ def _capitalised_runs(tokens: list[Token], text: str) -> list[tuple[int, int]]:
             ):
                 k += 1
             between = {fold(t.text) for t in tokens[j + 1 : k]}
+            if "and" in between and _bodies_both_sides(tokens, i, j, k, text):
+                # "the Patriotic Union of Kurdistan and Kurdistan Democratic
+                # Party": two bodies, each named in full.
+                break
             if (
                 k < len(tokens)
                 and k > j + 1
@@ -1946,6 +1964,39 @@ def _capitalised_runs(tokens: list[Token], text: str) -> list[tuple[int, int]]:
         runs.extend(_office_holder_apart(tokens, i, j))
         i = j + 1
     return runs
+
+
+# Plural nouns whose possessive is part of a name: "People's Assembly".
+NAME_POSSESSIVES = words("people peoples women martyrs workers")
+# What closes a company's or an agency's name after "and": "Khuzestan Water
+# and Wastewater Company", "Ministry of Refugees and Repatriation".
+BODY_ENDS = words("company corporation authority organization organisation agency")
+
+
+def _bodies_both_sides(tokens: list[Token], i: int, j: int, k: int, text: str) -> bool:
+    """Whether the run `i`..`j` and the capitalised words from `k` each hold
+    a body's head word."""
+    end = k
+    while (
+        end + 1 < len(tokens)
+        and _capitalised(tokens[end + 1])
+        and _joined(tokens[end], tokens[end + 1], text)
+    ):
+        end += 1
+    return _has_org_word(tokens, i, j) and _has_org_word(tokens, k, end)
+
+
+def _body_after_and(tokens: list[Token], k: int, text: str) -> bool:
+    """Whether "and" at `k` goes on to at most two capitalised words that
+    end in a company's or an agency's head word."""
+    if k >= len(tokens) or fold(tokens[k].text) != "and":
+        return False
+    for t in range(k + 1, min(k + 4, len(tokens))):
+        if not (_capitalised(tokens[t]) and _joined(tokens[t - 1], tokens[t], text)):
+            return False
+        if fold(tokens[t].text) in BODY_ENDS:
+            return t > k + 1
+    return False
 
 
 def _office_holder_apart(tokens: list[Token], i: int, j: int) -> list[tuple[int, int]]:
@@ -2004,12 +2055,17 @@ def _is_junk(parts: list[str]) -> bool:
     return not meaningful
 
 
+TIME_OF_TITLE = re.compile(r"^(?:then|ex|former)-(?=\w)")
+
+
 def _trim(
     tokens: list[Token], first: int, last: int, *, keep_demonym: bool
 ) -> tuple[int, int] | None:
     """A run without its leading "The", sentence openers, titles and demonyms."""
     while first <= last:
         word = fold(tokens[first].text)
+        # "Then-President Hassan Rouhani": the office he held then.
+        word = TIME_OF_TITLE.sub("", word)
         droppable = word in FUNCTION_WORDS or word in TITLE_WORDS
         if word == "new" and first > 0 and tokens[first].is_capitalised:
             # "the New Generation Movement": a capital inside the sentence
@@ -2075,7 +2131,7 @@ def _after_title(tokens: list[Token], first: int, last: int) -> tuple[int, int] 
     """The name in a run that follows a title, inside or just before the run."""
     title_end = None
     for i in range(first, last + 1):
-        if fold(tokens[i].text).rstrip(".") in TITLE_WORDS:
+        if TIME_OF_TITLE.sub("", fold(tokens[i].text)).rstrip(".") in TITLE_WORDS:
             title_end = i
     if title_end is None and first > 0 and fold(tokens[first - 1].text) in TITLE_WORDS:
         title_end = first - 1

@@ -36,6 +36,7 @@ from events.extract.text import (
 )
 from events.extract.text import (
     DEMONYMS,
+    FUNCTION_WORDS,
     MONTHS,
     NUMBERS,
     TITLE_WORDS,
@@ -48,7 +49,9 @@ from events.extract.text import (
 )
 from events.extract.titles import SAYING, title_for
 from events.extract.triggers import (
+    AUXILIARY,
     CASUALTY,
+    DOERS,
     INDEFINITE_REDUCED,
     NOUN,
     PASSIVE_BEFORE,
@@ -58,6 +61,7 @@ from events.extract.triggers import (
     T,
     Trigger,
     choose,
+    clause_start,
     event_type,
     find_triggers,
 )
@@ -3050,6 +3054,10 @@ def _unnamed(
             add("Unidentified armed group", country, Role.TARGET, struck, 0)
     elif kind in VIOLENT and Role.INITIATOR not in roles:
         armed = _unnamed_armed(text, subject_start, subject_end)
+        if armed is None and not passive_main:
+            # "smugglers opened fire on a gendarmerie patrol": armed by what
+            # they do.
+            armed = ARMED_BY_THE_ACT.search(text, subject_start, subject_end)
         if armed is None:
             # "…were killed when militants ambushed their patrol": the doer of
             # a clause of its own; not "an air strike killed five militants".
@@ -3100,6 +3108,9 @@ def _unnamed(
             break
     if kind in VIOLENT | {T.DEATH, T.ARREST} and Role.TARGET not in roles:
         passive = PASSIVE_BEFORE.search(text[sentence.start : main.trigger.start])
+        qualified = _reduced_passive(text, sentence, main.trigger)
+        if qualified is not None:
+            passive, subject_start = True, qualified[0]
         # "opened fire on a group of kolbars": the trigger's own words may
         # name them.
         start = subject_start if passive else main.trigger.start
@@ -3194,6 +3205,47 @@ AGENT_CLAUSE = re.compile(r"\b(?:when|after|by)\s+")
 # State militants" are no unnamed men ("Two militants", "On Monday
 # militants" are).
 NAMED_GROUP = re.compile(r"([A-Z][\w’'-]*)\s+(?:militants|insurgents|jihadists)$")
+
+
+# The words before a participle that it qualifies: "five Iranian workers".
+QUALIFIED_PHRASE = re.compile(
+    r"(?:(?:the|a|an|\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|"
+    r"several|dozens of|some)\s+)?(?:[\w’'-]+\s+){0,2}?"
+    r"(?-i:[a-z][\w-]*[a-z])\s+$",
+    re.IGNORECASE,
+)
+
+
+def _reduced_passive(
+    text: str, sentence: Sentence, trigger: Trigger
+) -> tuple[int, int] | None:
+    """
+    "urged Pakistan to free five Iranian workers abducted by Jaish al-Adl":
+    a participle with its agent after it and no auxiliary before it
+    qualifies the words just before it, which are who it befell, not the
+    main clause's subject. Their span, or None.
+    """
+    if trigger.says or not re.match(r"\s+by\b", text[trigger.end : trigger.end + 5]):
+        return None
+    before = text[sentence.start : trigger.start]
+    if PASSIVE_BEFORE.search(before) or not re.search(r"\w\s+$", before):
+        return None
+    phrase = QUALIFIED_PHRASE.search(before, clause_start(before))
+    if phrase is None:
+        return None
+    words_ = [fold(w) for w in re.findall(r"[\w’'-]+", phrase.group())]
+    if (
+        words_[-1] in FUNCTION_WORDS
+        or words_[-1] in AUXILIARY
+        or words_[-1].endswith("ly")
+        or words_[-1] in DOERS
+    ):
+        return None
+    return sentence.start + phrase.start(), trigger.start
+
+
+# Those who are armed men when they attack, and not otherwise.
+ARMED_BY_THE_ACT = re.compile(r"\b(?:smugglers|poachers|bandits|robbers)\b", re.I)
 
 
 def _unnamed_armed(text: str, start: int, end: int) -> re.Match | None:
@@ -4127,6 +4179,10 @@ def _participants(
         for m in in_subject
         if not RELATIVE_ASIDE.search(text[clause.subject_start : m.start])
     ] or in_subject
+    qualified = _reduced_passive(text, sentence, trigger)
+    if qualified is not None:
+        # The participle's own head, not the main clause's subject.
+        in_subject = [m for m in mentions if qualified[0] <= m.start < qualified[1]]
     heads = [m for m in in_subject if not _modifier(text, m, in_subject)]
     named_after_office = [
         m

@@ -324,6 +324,11 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             # (not "dismissed the announcement", a statement).
             r"dismissed (?:the |a |an |its |his |her )?(?:[\w-]+ ){0,2}?(?:chief|"
             r"head|director|commander|governor|minister|mayor|manager|deputy)\b(?![’']s)",
+            # "fired Hemmati as head of the central bank": removed from an
+            # office the sentence names.
+            r"(?:fired|sacked|removed|dismissed)(?= (?:[\w’'-]+ ){1,3}?as (?:the |its "
+            r"|his |her )?(?:[\w-]+ )?(?:minister|head|chief|commander|director|"
+            r"governor|mayor|speaker|chairman|ambassador|envoy|spokesman|president)\b)",
             r"appointed",
             r"appoints",
             r"named (?:[\w-]+ ){0,5}?as (?:the |its |his |her |a |an )?(?:new |acting |"
@@ -647,7 +652,7 @@ def find_triggers(text: str, sentence: Sentence) -> list[Trigger]:
                 weight = VERB * 0.8
             elif strength in (VERB, NOUN) and (
                 IRREALIS_BEFORE.search(before)
-                or HYPOTHETICAL_RE.search(before, _clause_start(before))
+                or HYPOTHETICAL_RE.search(before, clause_start(before))
                 or FUTURE_AFTER.match(body[match.end() :])
             ):
                 weight *= 0.3
@@ -677,7 +682,7 @@ HABITUAL_BEFORE = re.compile(
 )
 
 
-def _clause_start(before: str) -> int:
+def clause_start(before: str) -> int:
     """Where the clause ending at the end of `before` starts."""
     marks = [before.rfind(mark) for mark in ',;:“”"']
     that = [m.end() for m in re.finditer(r"\b(?:that|and|but)\s", before)]
