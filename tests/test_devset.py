@@ -343,11 +343,11 @@ def test_the_assistant_finds_what_editors_record(
 # the round of 2026-12-07 on sentences of our own; 42.9 % (168 of 392) when
 # forty new articles (84-123, by writers who had not read the rules) came in
 # later that day and the round written for them was done (01-83 alone: 138
-# of 219); 37.4 % (178 of 476) with twenty more (124-143, 9 of 82 accepted
+# of 219); 37.7 % (179 of 475) with twenty more (124-143, 9 of 82 accepted
 # when they came in, before any rule was written for them) and a short round
 # on them. While the goal is missed it is a strict xfail, and the set may
 # not lose what it has.
-ACCEPTED_AT_LEAST = 178
+ACCEPTED_AT_LEAST = 179
 
 
 def test_the_set_keeps_the_proposals_it_had_accepted() -> None:
@@ -360,7 +360,7 @@ def test_the_set_keeps_the_proposals_it_had_accepted() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue #16: development set 42.9 % (168 of 392) accepted against 85 %",
+    reason="issue #16: development set 37.7 % (179 of 475) accepted against 85 %",
 )
 def test_the_assistants_proposals_are_accepted_without_change() -> None:
     short = shortfalls(("accepted",))

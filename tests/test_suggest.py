@@ -2930,3 +2930,53 @@ def test_names_and_roles_of_the_third_round() -> None:
     assert roles(event)["Civilians (Iran)"] == "target"
     assert roles(event)["Jaish al-Adl"] == "initiator"
     assert roles(event).get("Abbas Araghchi") != "target"
+
+
+def test_forces_states_and_the_deported_of_the_third_round() -> None:
+    # "neutralized", set in quotes by the writer, is the action itself.
+    event = one_event(
+        'Turkish security forces "neutralized" four PKK terrorists in northern '
+        "Iraq, the National Defense Ministry said on Saturday."
+    )
+    assert event["event_type"] == "battle"
+    assert roles(event)["Turkish security forces"] == "initiator"
+    assert not [
+        e
+        for e in suggest(
+            "The army said it had neutralized the threat posed by the militia.",
+            published=ROUND_PUBLISHED,
+        )["events"]
+        if e["event_type"] == "battle"
+    ]
+    # A branch after the acronym of its force; "terrorists" killed are armed.
+    event = one_event(
+        "The Quds Base of the Islamic Revolutionary Guard Corps (IRGC) Ground "
+        'Force said its forces had killed three "terrorists" near Khash on '
+        "Tuesday."
+    )
+    assert roles(event)["IRGC Ground Force"] == "initiator"
+    assert roles(event)["Unidentified armed group (Iran)"] == "target"
+    # "Iranian authorities" are the state; those deported are migrants of
+    # their own country, counted with thousands; who tells of it is no
+    # apposition to them.
+    event = one_event(
+        "Iranian authorities deported more than 30,000 Afghans through the Islam "
+        "Qala border crossing on Monday, the International Organization for "
+        "Migration (IOM) said."
+    )
+    assert roles(event) == {
+        "Iran": "initiator",
+        "Migrants (Afghanistan)": "target",
+        "International Organization for Migration": "mentioned",
+    }
+    # A number's comma ends neither the object nor the title.
+    event = one_event("Turkish warplanes struck 1,200 targets in Gara on Monday.")
+    assert "1,200 targets" in event["title"]
+    # A town whose population GeoNames does not know is as large as the
+    # extract that lists it: Dukan in Iraq, not a village in Iran.
+    event = one_event(
+        "On Sunday, around 100 farmers blocked the main road for two hours, "
+        "demanding a larger share of the water released from Dukan."
+    )
+    assert event["place"]["country"] == "IQ"
+    assert roles(event)["Protesters (Iraq)"] == "initiator"

@@ -650,7 +650,9 @@ EMBASSY = re.compile(
 # as a capital standing for its government is ("Baghdad said"); not in a
 # title ("Iraq's government spokesman") nor in a thing of the government's.
 GOVERNMENT_OF = re.compile(
-    rf"(?:{_OWNER}|\b[Tt]he\s+(?P<demonym>[A-Z][a-z]+))\s+government\b"
+    rf"(?:{_OWNER}|\b[Tt]he\s+(?P<demonym>[A-Z][a-z]+)|"
+    # "Iranian authorities deported …": the state's, with or without "the".
+    r"\b(?P<plain>[A-Z][a-z]+)(?=\s+authorities\b))\s+(?:government|authorities)\b"
     r"(?!\s+(?:spokes\w+|officials?|advisers?|sources?|ministers?|media|press|"
     r"forces|troops|employees|salaries|workers|buildings?|offices?|"
     r"headquarters|complex|and\b|of\b|in\b))"
@@ -662,7 +664,9 @@ def _governments_in(sentence: Sentence, text: str) -> list[_Candidate]:
     found = []
     body = text[sentence.start : sentence.end]
     for match in GOVERNMENT_OF.finditer(body):
-        owner = owner_of(match.group("owner") or match.group("demonym"))
+        owner = owner_of(
+            match.group("owner") or match.group("demonym") or match.group("plain")
+        )
         acts = ACTS_AFTER.match(body[match.end() :]) or AGENT_BEFORE.search(
             body[: match.start()]
         )
@@ -671,7 +675,7 @@ def _governments_in(sentence: Sentence, text: str) -> list[_Candidate]:
             continue
         ref = owner.actor()
         start = match.start("owner") if match.group("owner") else match.start()
-        if not match.group("owner"):
+        if match.group("demonym"):
             start += len(re.match(r"[Tt]he\s+", match.group()).group())
         found.append(
             _Candidate(
@@ -1270,6 +1274,14 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 name = f"{name} of {owner.name}"
             if prefixed:
                 name = prefixed + text[tokens[org[0]].start : tokens[org[1]].end]
+            unit_of = ACRONYM_BEFORE.search(text, 0, tokens[start].start)
+            if unit_of is not None and all(
+                fold(tokens[k].text) in UNIT_WORDS for k in range(org[0], org[1] + 1)
+            ):
+                # "the Islamic Revolutionary Guard Corps (IRGC) Ground Force":
+                # the branch of the body the acronym stands for.
+                branch = text[tokens[org[0]].start : tokens[org[1]].end]
+                name = f"{unit_of.group(1)} {branch}"
             seat = SEAT_AFTER.match(text[tokens[org[1]].end : sentence.end])
             if seat and fold(tokens[org[1]].text) in ("court", "tribunal"):
                 # "a Revolutionary Court in Mahabad": one court of many,
@@ -1874,6 +1886,11 @@ def _person_shape(tokens: list[Token], first: int, last: int) -> bool:
     return True
 
 
+# The branches of a force, named after it: "… (IRGC) Ground Force".
+UNIT_WORDS = words("ground aerospace air naval navy force forces")
+ACRONYM_BEFORE = re.compile(r"\(([A-Z]{2,6})\)\s+$")
+
+
 def _acronym_after(tokens: list[Token], last: int, text: str) -> str:
     """The acronym in brackets right after a name: "… Kurdistan (KDPI)"."""
     match = re.match(r"\s*\(([A-Z][A-Za-z]{1,7})\)", text[tokens[last].end :])
@@ -2226,7 +2243,7 @@ UNNAMED_ARMED = re.compile(
     r"\b(?:gunmen|gunman|armed men|armed smugglers|masked men|"
     r"unidentified (?:men|attackers|"
     r"assailants|gunmen|armed men|people)|unknown (?:attackers|assailants|gunmen)|"
-    r"assailants|attackers|kidnappers|militants|insurgents|jihadists)\b",
+    r"assailants|attackers|kidnappers|militants|insurgents|jihadists|terrorists)\b",
     re.IGNORECASE,
 )
 # Who an attack's victims are when the article names nobody, and the name

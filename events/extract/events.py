@@ -117,7 +117,8 @@ CONNECTOR_RE = re.compile(
     re.IGNORECASE,
 )
 OBJECT_END_RE = re.compile(
-    r"[,;:(]|—|\s(?:it|he|she|they)\s+[a-z]+ed\b|"
+    # Not the comma of a number ("30,000 Afghans").
+    r"(?<!\d),|,(?!\d)|[;:(]|—|\s(?:it|he|she|they)\s+[a-z]+ed\b|"
     r"\s(?:in the presence of|according to|who|which|that|while|after|before|"
     r"because|when|where|rather than|but|amid|following)\s",
     re.IGNORECASE,
@@ -3093,6 +3094,20 @@ def _unnamed(
         # "met a delegation of the drivers" after the drivers protested: the
         # protesters meet him.
         add("Protesters", country, Role.PARTICIPANT, delegation, 0)
+    if (
+        kind == T.OTHER
+        and EXPELLED.fullmatch(main.trigger.word)
+        and Role.TARGET not in roles
+    ):
+        # "deported more than 30,000 Afghans": the people sent out of the
+        # country are migrants of their own.
+        sent = EXPELLED_PEOPLE.match(
+            text, main.trigger.end, _object_end(text, main.trigger, main.scope_end)
+        )
+        if sent is not None:
+            code = nationality(sent.group("who"), "")
+            if code:
+                add("Migrants", code, Role.TARGET, sent, 0)
     if kind == T.OTHER and Role.INITIATOR not in roles:
         # "More than 600 Syrian Kurdish refugees … crossed back into Syria":
         # the people who return, move or leave do it.
@@ -3242,6 +3257,16 @@ def _reduced_passive(
     ):
         return None
     return sentence.start + phrase.start(), trigger.start
+
+
+# Sending people out of the country, and whom: "deported more than 30,000
+# Afghans", "expelled 200 Syrian refugees".
+EXPELLED = re.compile(r"deported|expelled|deports|expels", re.IGNORECASE)
+EXPELLED_PEOPLE = re.compile(
+    r"\s+(?P<who>(?:(?:more than|over|about|around|nearly|some|at least)\s+)?"
+    r"(?:[\d,]+|\w+)?\s*(?:[A-Z][a-z]+\s+)?(?:[A-Z][a-z]+s|migrants|refugees|"
+    r"nationals|citizens|workers))\b"
+)
 
 
 # Those who are armed men when they attack, and not otherwise.
@@ -4538,6 +4563,9 @@ APPOSITION_HEAD = re.compile(r"^(?:,|\s*[—–:])\s*(?:[\w’'.-]+\s+){0,3}$")
 APPOSITION_NEXT = re.compile(r"^,?\s+and\s+(?:[\w’'.-]+\s+){0,2}$|^,\s*$")
 
 
+SAID_AFTER = re.compile(r"\s*(?:\([A-Z]{2,8}\)\s*)?(?:said|says|reported|told)\b")
+
+
 def _apposed(
     text: str,
     trigger: Trigger,
@@ -4552,7 +4580,9 @@ def _apposed(
     and cameraman Soran Ahmed"): right after the object's comma, or after
     another such name.
     """
-    if trigger.says:
+    if trigger.says or SAID_AFTER.match(text, mention.end):
+        # "…, the International Organization for Migration (IOM) said": who
+        # tells of it, not the object.
         return False
     # The name stands beside the object's last part: "met Eskandar Momeni
     # and the secretary of the council, Ali Akbar Ahmadian".

@@ -217,7 +217,9 @@ def gazetteer() -> Gazetteer:
             float(row["lon"]),
             row["country"],
             Location.Kind.CITY,
-            int(row["population"]),
+            # GeoNames' 0 is a population it does not know; the smallest
+            # extract that lists the place says at least how many live there.
+            int(row["population"]) or int(row["extract"]),
             geonames_id=int(row["geonameid"]),
             in_context=not full,
         )

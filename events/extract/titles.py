@@ -111,7 +111,8 @@ PASSIVE_VERBS = {
 # Where an action's object ends: a new clause, a pronoun starting one
 # ("an Iraqi bank it accused of…"), a quotation.
 OBJECT_CUT = re.compile(
-    r"[,;:(—]|\s(?:as|who|whom|which|that|because|after|before|while|since|"
+    # Not the comma of a number ("1,500 protesters").
+    r"(?<!\d),|,(?!\d)|[;:(—]|\s(?:as|who|whom|which|that|because|after|before|while|since|"
     r"until|amid|following|but|rather|instead|saying|adding|accusing|calling|"
     r"describing|it|they|he|she|we|according|and\s+(?:[a-z]+ed|said|says))\s",
     re.IGNORECASE,

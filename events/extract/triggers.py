@@ -154,6 +154,9 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"targeted",
             r"shot(?: dead)?",
             r"gunned down",
+            # Turkey's ministry's word for killed or captured in an operation.
+            r"neutrali[sz]ed(?=[\"”]? (?:[\w/-]+ ){0,4}?(?:terrorists?|militants?|"
+            r"members?|fighters?|insurgents?|gunmen|suspects?|targets?)\b)",
             r"(?<=was )hit",
             r"(?<=were )hit",
             r"(?<=been )hit",
@@ -564,6 +567,17 @@ class Trigger:
 
 
 def _quote_spans(body: str, offset: int) -> list[tuple[int, int]]:
+    """The quotations of a sentence; not a word or two set in quotes
+    ("forces \"neutralized\" four PKK members"), the writer's own verb kept
+    at arm's length."""
+    return [
+        (start, end)
+        for start, end in _quoted(body, offset)
+        if len(body[start - offset + 1 : end - offset - 1].split()) > 2
+    ]
+
+
+def _quoted(body: str, offset: int) -> list[tuple[int, int]]:
     spans, opened, straight = [], None, None
     for i, ch in enumerate(body):
         if ch == "“":
