@@ -264,27 +264,27 @@ def article_from_feed(item: Item, address: str) -> pages.PageArticle:
     )
 
 
-# A text's first line that is a headline of its own: short, with no full
-# stop at its end, and no byline ("By Dilan Qadir").
-HEADLINE_LINE = re.compile(r"(?!By\s)[^\n]{1,150}(?<![.!?:;,”\"’'])")
-
-
 def with_headline(title: str, body: str) -> str:
     """
     A feed's full text (content:encoded) as a page's article or pasted text
     has it: the item's headline first, then the paragraphs, apart by a blank
-    line. A text that opens with a headline already (the item's, or one of
-    its own) is left as it is.
+    line. A text that opens with the item's headline already (the same
+    words, or the headline with the outlet's name after it) is left as it
+    is. Any other first line is the story's: a standfirst, a byline ("Lina
+    Haddad"), an outlet's name or a dateline on a line of its own.
     """
     title = clean_text(title)
     if not title or not body:
         return body
-    first = body.split("\n", 1)[0].strip()
-    if " ".join(first.split()).casefold() == " ".join(title.split()).casefold():
-        return body
-    if "\n" in body and HEADLINE_LINE.fullmatch(first):
+    first = _words(body.split("\n", 1)[0])
+    if first and first.startswith(_words(title)):
         return body
     return f"{title}\n\n{body}"
+
+
+def _words(line: str) -> str:
+    """A line's words, folded, for comparing headlines."""
+    return " ".join(re.findall(r"\w+", line.casefold()))
 
 
 def article_from_page(item: Item, page: pages.PageArticle) -> pages.PageArticle:

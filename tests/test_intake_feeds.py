@@ -12,6 +12,7 @@ import pytest
 
 from events.fetch import Page
 from intake import feeds, pages
+from intake.polling import with_headline
 from tests.intake_documents import atom, json_feed, rss, sitemap, sitemap_index, story
 
 BASE = "https://news.example.org/feeds/main.xml"
@@ -285,3 +286,31 @@ def test_a_page_is_known_by_its_declared_canonical_address_when_usable(
 ) -> None:
     fetched_from = "https://partner.example/news/copy?fbclid=1"
     assert pages.preferred_address(fetched_from, declared) == kept
+
+
+@pytest.mark.parametrize(
+    ("body", "opens_with_headline"),
+    [
+        ("Border pact signed\n\nThe two…", True),
+        ("BORDER PACT SIGNED!\n\nThe two…", True),
+        ("Border pact signed - Rudaw\n\nThe two…", True),
+        ("Iran and Iraq sign a border security pact\n\nThe two…", False),
+        ("Lina Haddad\n\nThe Kurdish-led SDF…", False),
+        ("Rudaw English\n\nSULAIMANI, Kurdistan Region - Thousands…", False),
+        ("ANKARA\n\nThe Turkish National Intelligence Organization…", False),
+        ("Sep 21, 2023\n\nIraq asked Turkey…", False),
+        ("By Dilan Qadir and Karwan Faidhi\n\nERBIL…", False),
+        ("Talks resumed in Baghdad on Monday.\n\nThe two…", False),
+        ("Border talks\n\nThe two…", False),
+    ],
+)
+def test_a_feeds_full_text_gets_the_items_headline_unless_it_has_it(
+    body: str, opens_with_headline: bool
+) -> None:
+    # A standfirst, a byline, an outlet's or a city's name on the first line
+    # are the story's, not its headline.
+    text = with_headline("Border pact signed", body)
+    if opens_with_headline:
+        assert text == body
+    else:
+        assert text == f"Border pact signed\n\n{body}"
