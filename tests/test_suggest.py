@@ -2980,3 +2980,77 @@ def test_forces_states_and_the_deported_of_the_third_round() -> None:
     )
     assert event["place"]["country"] == "IQ"
     assert roles(event)["Protesters (Iraq)"] == "initiator"
+
+
+def test_the_reviews_sentences_of_the_third_round() -> None:
+    def found(text: str) -> dict:
+        return suggest(text, published=ROUND_PUBLISHED)
+
+    def names(text: str) -> set[str]:
+        return {a["name"] for a in found(text)["actors"]}
+
+    # Firing, sacking or removing "as" an official does something is no
+    # change of office.
+    for text in (
+        "Security forces fired into the air as the governor arrived in "
+        "Sulaimani on Monday.",
+        "Police fired tear gas as the mayor addressed protesters in Nasiriyah "
+        "on Monday.",
+        "Ankara dismissed the allegations as the president prepared to visit "
+        "Baghdad on Monday.",
+        "Protesters sacked the KDP headquarters as the governor fled the city "
+        "of Sulaimani on Monday.",
+        "Kurdish authorities removed checkpoints around Erbil as the prime "
+        "minister visited the city on Monday.",
+    ):
+        kinds = {e["event_type"] for e in found(text)["events"]}
+        assert "appointment" not in kinds, text
+    # A name, a person or a state before "and" is no part of the company or
+    # agency after it.
+    for text, apart in (
+        (
+            "Iraqi Oil Minister Hayan Abdul-Ghani and Basra Oil Company officials "
+            "met BP executives in Basra on Monday.",
+            {"Hayan Abdul-Ghani", "Basra Oil Company"},
+        ),
+        (
+            "Two officials told Reuters and Anadolu Agency on Monday that talks "
+            "had failed.",
+            {"Reuters", "Anadolu Agency"},
+        ),
+        (
+            "Iraq and World Health Organization officials discussed cholera in "
+            "Baghdad on Monday.",
+            {"Iraq", "World Health Organization"},
+        ),
+    ):
+        assert apart <= names(text), text
+    # A portfolio's or a committee's two fields are one body's name.
+    assert not {"Social Services", "Defence Committee"} & (
+        names(
+            "Turkey's Ministry of Family and Social Services opened a shelter in "
+            "Van on Monday."
+        )
+        | names(
+            "The Iraqi Parliament Security and Defence Committee met in Baghdad "
+            "on Monday."
+        )
+    )
+    # A participle whose head goes on before the words next to it: the
+    # whole head is struck, not only its last words.
+    event = one_event(
+        "Two Iraqi Turkmen Front officials in the city shot by gunmen in Kirkuk "
+        "died on Monday."
+    )
+    assert roles(event)["Iraqi Turkmen Front"] == "target"
+    event = one_event(
+        "A KDP official and his two sons wounded by gunmen in Duhok were taken "
+        "to hospital on Monday."
+    )
+    assert roles(event)["KDP"] == "target"
+    # Smugglers only named in the subject are not its head.
+    event = one_event(
+        "Villagers angered by smugglers attacked a police station near Sardasht "
+        "on Monday."
+    )
+    assert "Unidentified armed group (Iran)" not in roles(event)

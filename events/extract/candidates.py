@@ -1931,7 +1931,7 @@ def _capitalised_runs(tokens: list[Token], text: str) -> list[tuple[int, int]]:
             k = j + 1
             headed = (
                 any(fold(t.text) in HEAD_KINDS for t in tokens[i : j + 1])
-                or _body_after_and(tokens, j + 1, text)
+                or _body_after_and(tokens, i, j, text)
             ) or any(
                 # "Minister of Roads and Urban Development": an office's
                 # portfolio goes on after "and".
@@ -1991,8 +1991,14 @@ BODY_ENDS = words("company corporation authority organization organisation agenc
 
 
 def _bodies_both_sides(tokens: list[Token], i: int, j: int, k: int, text: str) -> bool:
-    """Whether the run `i`..`j` and the capitalised words from `k` each hold
-    a body's head word."""
+    """
+    Whether "and" between the run `i`..`j` and the capitalised words from
+    `k` joins two bodies each named in full: the first ends in its head word
+    or in the place it is of ("the Patriotic Union of Kurdistan"), and the
+    second ends in its head word ("Kurdistan Democratic Party"). Not a
+    portfolio's or a committee's two fields ("Ministry of Family and Social
+    Services", "Security and Defence Committee").
+    """
     end = k
     while (
         end + 1 < len(tokens)
@@ -2000,13 +2006,35 @@ def _bodies_both_sides(tokens: list[Token], i: int, j: int, k: int, text: str) -
         and _joined(tokens[end], tokens[end + 1], text)
     ):
         end += 1
-    return _has_org_word(tokens, i, j) and _has_org_word(tokens, k, end)
+    if fold(tokens[end].text) not in HEAD_KINDS:
+        return False
+    last = fold(tokens[j].text)
+    if last in HEAD_KINDS:
+        return True
+    of = next((t for t in range(j - 1, i, -1) if fold(tokens[t].text) == "of"), None)
+    return (
+        of is not None
+        and _has_org_word(tokens, i, of - 1)
+        and owner_of(text[tokens[of + 1].start : tokens[j].end]) is not None
+    )
 
 
-def _body_after_and(tokens: list[Token], k: int, text: str) -> bool:
-    """Whether "and" at `k` goes on to at most two capitalised words that
-    end in a company's or an agency's head word."""
-    if k >= len(tokens) or fold(tokens[k].text) != "and":
+def _body_after_and(tokens: list[Token], i: int, j: int, text: str) -> bool:
+    """
+    Whether the run `i`..`j` goes on past "and" into the name of one
+    company or agency: two or three capitalised words after it ending in the
+    body's head word ("Khuzestan Water and Wastewater Company"). Not when
+    the words before "and" name something whole of their own: one word
+    ("Reuters and Anadolu Agency", "Iraq and World Health Organization"), a
+    title and a person, or a body ("… Government and Basra Oil Company").
+    """
+    k = j + 1
+    if k >= len(tokens) or fold(tokens[k].text) != "and" or j - i < 1:
+        return False
+    left = [fold(t.text).rstrip(".") for t in tokens[i : j + 1]]
+    if any(w in TITLE_WORDS or w in HEAD_KINDS for w in left):
+        return False
+    if owner_of(text[tokens[i].start : tokens[j].end]) is not None:
         return False
     for t in range(k + 1, min(k + 4, len(tokens))):
         if not (_capitalised(tokens[t]) and _joined(tokens[t - 1], tokens[t], text)):

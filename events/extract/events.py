@@ -3059,6 +3059,13 @@ def _unnamed(
             # "smugglers opened fire on a gendarmerie patrol": armed by what
             # they do.
             armed = ARMED_BY_THE_ACT.search(text, subject_start, subject_end)
+            if armed is not None and (
+                not SUBJECT_HEAD_ENDS.fullmatch(text, armed.end(), subject_end)
+                or AGENT_BEFORE_ARMED.search(text, subject_start, armed.start())
+            ):
+                # "Villagers angered by smugglers attacked …": the subject's
+                # head is another, the smugglers only named in it.
+                armed = None
         if armed is None:
             # "…were killed when militants ambushed their patrol": the doer of
             # a clause of its own; not "an air strike killed five militants".
@@ -3231,6 +3238,17 @@ QUALIFIED_PHRASE = re.compile(
 )
 
 
+# What joins the words before a participle to more of its head.
+PHRASE_JOINED = re.compile(
+    r"\b(?:and|or|of|in|at|on|near|from|with|for|by|to|among)\s+$", re.IGNORECASE
+)
+
+
+JOINING_WORD = re.compile(
+    r"\b(?:and|or|of|in|at|on|near|from|with|for|by|to|among)\b", re.IGNORECASE
+)
+
+
 def _reduced_passive(
     text: str, sentence: Sentence, trigger: Trigger
 ) -> tuple[int, int] | None:
@@ -3246,7 +3264,14 @@ def _reduced_passive(
     if PASSIVE_BEFORE.search(before) or not re.search(r"\w\s+$", before):
         return None
     phrase = QUALIFIED_PHRASE.search(before, clause_start(before))
-    if phrase is None:
+    if (
+        phrase is None
+        or PHRASE_JOINED.search(before, 0, phrase.start())
+        or JOINING_WORD.search(phrase.group())
+    ):
+        # "a PKK commander and two fighters killed by …", "officials in the
+        # city shot by …": the participle's head goes on before the words
+        # taken, and may be the sentence's subject.
         return None
     words_ = [fold(w) for w in re.findall(r"[\w’'-]+", phrase.group())]
     if (
@@ -3269,6 +3294,11 @@ EXPELLED_PEOPLE = re.compile(
 )
 
 
+AGENT_BEFORE_ARMED = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+# What may stand between a subject's head and its verb.
+SUBJECT_HEAD_ENDS = re.compile(
+    r"\s*(?:(?:had|have|has|also|then|reportedly|allegedly)\s+)*", re.IGNORECASE
+)
 # Those who are armed men when they attack, and not otherwise.
 ARMED_BY_THE_ACT = re.compile(r"\b(?:smugglers|poachers|bandits|robbers)\b", re.I)
 

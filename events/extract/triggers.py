@@ -329,9 +329,11 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"head|director|commander|governor|minister|mayor|manager|deputy)\b(?![’']s)",
             # "fired Hemmati as head of the central bank": removed from an
             # office the sentence names.
-            r"(?:fired|sacked|removed|dismissed)(?= (?:[\w’'-]+ ){1,3}?as (?:the |its "
-            r"|his |her )?(?:[\w-]+ )?(?:minister|head|chief|commander|director|"
-            r"governor|mayor|speaker|chairman|ambassador|envoy|spokesman|president)\b)",
+            r"(?:fired|sacked|removed|dismissed)(?= (?-i:[A-Z][\w’'-]+ ){1,3}as "
+            r"(?:the |its |his |her )?(?:[\w-]+ )?(?:minister|head|chief|commander|"
+            r"director|governor|mayor|speaker|chairman|ambassador|envoy|spokesman|"
+            r"president)"
+            r"(?: of\b| for\b| in\b| on\b| after\b|[,.;]))",
             r"appointed",
             r"appoints",
             r"named (?:[\w-]+ ){0,5}?as (?:the |its |his |her |a |an )?(?:new |acting |"
