@@ -3054,3 +3054,65 @@ def test_the_reviews_sentences_of_the_third_round() -> None:
         "on Monday."
     )
     assert "Unidentified armed group (Iran)" not in roles(event)
+
+
+def test_the_reviews_sentences_of_the_third_rounds_second_part() -> None:
+    def found(text: str) -> dict:
+        return suggest(text, published=ROUND_PUBLISHED)
+
+    # "neutralized" without those it was done to right after it is no attack.
+    for text in (
+        "Iraqi security forces neutralized an explosive device targeting members "
+        "of the Popular Mobilization Forces in Tarmiyah.",
+        "Iraqi forces said the threat had been neutralized and that no members of "
+        "the public were hurt in Kirkuk.",
+        "A roadside bomb was neutralized by police bomb squad members in Kirkuk on "
+        "Sunday.",
+    ):
+        events = found(text)["events"]
+        assert not [
+            a
+            for e in events
+            for a in e["actors"]
+            if a["role"] == "initiator"
+            and a["kind"] == "security_force"
+            and e["event_type"] in ("battle", "remote_violence")
+        ], text
+    # A word someone else said, set in quotes, is no action of the sentence.
+    for text in (
+        'Tehran denied Washington\'s claim that it had "attacked" US bases in Iraq.',
+        'The PKK called the Turkish drone strike in Makhmour a "massacre" on Monday.',
+    ):
+        kinds = {e["event_type"] for e in found(text)["events"]}
+        assert kinds == {"statement"}, text
+    # Unnamed men in a place the gazetteer does not know are of the country
+    # of those who acted on them.
+    event = one_event(
+        "Pakistani security forces killed six terrorists in North Waziristan on Sunday."
+    )
+    assert "Unidentified armed group (Pakistan)" in roles(event)
+    # Two states' authorities are not the second state alone.
+    assert "Turkey" not in roles(
+        one_event(
+            "Iraqi and Turkish authorities arrested 12 smugglers near Zakho on Monday."
+        )
+    )
+    # Refugees deported are refugees; people told by what they do are no
+    # migrants; two nationalities are two.
+    assert roles(one_event("Turkey deported 200 Syrian refugees on Monday.")) == {
+        "Turkey": "initiator",
+        "Refugees (Syria)": "target",
+    }
+    for text in (
+        "Iraq deported British citizens who had joined ISIS on Monday.",
+        "Iraq expelled Americans working for USAID on Monday.",
+    ):
+        assert not [n for n in roles(one_event(text)) if n.startswith("Migrants")]
+    assert {"Migrants (Syria)", "Migrants (Afghanistan)"} <= set(
+        roles(one_event("Turkey deported 30,000 Syrians and 5,000 Afghans last month."))
+    )
+    # A neighbour's small town does not outrank a large town's other name.
+    event = one_event(
+        "A Turkish drone struck a car in Derik on Monday, killing two SDF fighters."
+    )
+    assert event["place"]["country"] == "SY"

@@ -664,6 +664,11 @@ def _governments_in(sentence: Sentence, text: str) -> list[_Candidate]:
     found = []
     body = text[sentence.start : sentence.end]
     for match in GOVERNMENT_OF.finditer(body):
+        if match.group("plain") and re.search(
+            r"\b[A-Z][a-z]+\s+and\s+$", body[: match.start()]
+        ):
+            # "Iraqi and Turkish authorities": two states, not the second alone.
+            continue
         owner = owner_of(
             match.group("owner") or match.group("demonym") or match.group("plain")
         )

@@ -2518,7 +2518,9 @@ def _proposals(
         text,
         incident,
         participants,
-        place.place.country if place and place.place.country else article_country,
+        place.place.country
+        if place and place.place.country
+        else _doers_country(participants) or article_country,
     )
     if place is None:
         # "the Erbil Criminal Court … sentenced": the seat of the body that
@@ -2983,6 +2985,16 @@ def _nationality_told_before(before: str, noun: str, fallback: str) -> str:
     return fallback
 
 
+def _doers_country(participants: list[tuple[ActorMention, str]]) -> str:
+    """The country (ISO 3166-1 alpha-2) of an event's first initiator that
+    has one: where "Pakistani security forces killed six terrorists" in a
+    place the gazetteer does not know most likely happened."""
+    for mention, role in participants:
+        if role == Role.INITIATOR and mention.country:
+            return iso3_to_iso2(mention.country)
+    return ""
+
+
 def _unnamed(
     text: str,
     incident: Incident,
@@ -3108,13 +3120,19 @@ def _unnamed(
     ):
         # "deported more than 30,000 Afghans": the people sent out of the
         # country are migrants of their own.
-        sent = EXPELLED_PEOPLE.match(
-            text, main.trigger.end, _object_end(text, main.trigger, main.scope_end)
-        )
-        if sent is not None:
+        end = _object_end(text, main.trigger, main.scope_end)
+        sent = EXPELLED_PEOPLE.match(text, main.trigger.end, end)
+        while sent is not None:
+            # "30,000 Syrians and 5,000 Afghans": each its own.
             code = nationality(sent.group("who"), "")
             if code:
-                add("Migrants", code, Role.TARGET, sent, 0)
+                name = "Refugees" if "refugee" in sent.group("who") else "Migrants"
+                add(name, code, Role.TARGET, sent, 0)
+            sent = (
+                EXPELLED_PEOPLE.match(text, sent.end(), end)
+                if re.match(r"\s+and\b", text[sent.end() : end])
+                else None
+            )
     if kind == T.OTHER and Role.INITIATOR not in roles:
         # "More than 600 Syrian Kurdish refugees … crossed back into Syria":
         # the people who return, move or leave do it.
@@ -3238,15 +3256,11 @@ QUALIFIED_PHRASE = re.compile(
 )
 
 
-# What joins the words before a participle to more of its head.
-PHRASE_JOINED = re.compile(
-    r"\b(?:and|or|of|in|at|on|near|from|with|for|by|to|among)\s+$", re.IGNORECASE
-)
-
-
-JOINING_WORD = re.compile(
-    r"\b(?:and|or|of|in|at|on|near|from|with|for|by|to|among)\b", re.IGNORECASE
-)
+# What joins the words before a participle to more of its head: before the
+# words taken, or among them.
+_JOINERS = r"(?:and|or|of|in|at|on|near|from|with|for|by|to|among)"
+PHRASE_JOINED = re.compile(rf"\b{_JOINERS}\s+$", re.IGNORECASE)
+JOINING_WORD = re.compile(rf"\b{_JOINERS}\b", re.IGNORECASE)
 
 
 def _reduced_passive(
@@ -3288,9 +3302,12 @@ def _reduced_passive(
 # Afghans", "expelled 200 Syrian refugees".
 EXPELLED = re.compile(r"deported|expelled|deports|expels", re.IGNORECASE)
 EXPELLED_PEOPLE = re.compile(
-    r"\s+(?P<who>(?:(?:more than|over|about|around|nearly|some|at least)\s+)?"
-    r"(?:[\d,]+|\w+)?\s*(?:[A-Z][a-z]+\s+)?(?:[A-Z][a-z]+s|migrants|refugees|"
-    r"nationals|citizens|workers))\b"
+    r"(?:\s+and)?\s+(?P<who>(?:(?:more than|over|about|around|nearly|some|at "
+    r"least)\s+)?(?:[\d,]+\s+|\w+\s+)?(?:(?-i:[A-Z][a-z]+)\s+(?:migrants|refugees|"
+    r"nationals)|(?-i:[A-Z][a-z]+s)))\b"
+    # Not people told by what they do or did: "Americans working for USAID",
+    # "citizens who had joined ISIS".
+    r"(?!\s+(?:who|that|\w+ing)\b)"
 )
 
 

@@ -217,9 +217,12 @@ def gazetteer() -> Gazetteer:
             float(row["lon"]),
             row["country"],
             Location.Kind.CITY,
-            # GeoNames' 0 is a population it does not know; the smallest
-            # extract that lists the place says at least how many live there.
-            int(row["population"]) or int(row["extract"]),
+            # GeoNames' 0 is a population it does not know; in Iraq and Iran,
+            # read at every size, the smallest extract that lists the place
+            # says about how many live there ("Dukan"; not a neighbour's
+            # small town against a large one's other name, "Derik").
+            int(row["population"])
+            or (int(row["extract"]) if row["country"] in FULL_DETAIL else 0),
             geonames_id=int(row["geonameid"]),
             in_context=not full,
         )

@@ -154,9 +154,11 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"targeted",
             r"shot(?: dead)?",
             r"gunned down",
-            # Turkey's ministry's word for killed or captured in an operation.
-            r"neutrali[sz]ed(?=[\"”]? (?:[\w/-]+ ){0,4}?(?:terrorists?|militants?|"
-            r"members?|fighters?|insurgents?|gunmen|suspects?|targets?)\b)",
+            # Turkey's ministry's word for killed or captured in an operation,
+            # with those it was done to right after it.
+            r"neutrali[sz]ed(?=[\"”]? (?:(?:\d[\d,]*|two|three|four|five|six|seven|"
+            r"eight|nine|ten|several|dozens of|the|a)\s+)?(?:[\w/-]+\s+){0,2}?"
+            r"(?:terrorists|militants|fighters|insurgents|gunmen)\b)",
             r"(?<=was )hit",
             r"(?<=were )hit",
             r"(?<=been )hit",
@@ -569,14 +571,17 @@ class Trigger:
 
 
 def _quote_spans(body: str, offset: int) -> list[tuple[int, int]]:
-    """The quotations of a sentence; not a word or two set in quotes
-    ("forces \"neutralized\" four PKK members"), the writer's own verb kept
-    at arm's length."""
+    """The quotations of a sentence; not a euphemism set in quotes by the
+    writer ("forces \"neutralized\" four PKK members"), which is the action
+    itself. Any other quoted word is someone's ("called it a \"massacre\"")."""
     return [
         (start, end)
         for start, end in _quoted(body, offset)
-        if len(body[start - offset + 1 : end - offset - 1].split()) > 2
+        if fold(body[start - offset + 1 : end - offset - 1]) not in SCARE_QUOTED
     ]
+
+
+SCARE_QUOTED = words("neutralized neutralised")
 
 
 def _quoted(body: str, offset: int) -> list[tuple[int, int]]:
