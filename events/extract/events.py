@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from events.extract.actors import PERSON, ActorMention
 from events.extract.candidates import (
+    AGENT_BEFORE,
     REGION_CODE,
     UNNAMED_ARMED,
     UNNAMED_VICTIMS,
@@ -3073,7 +3074,7 @@ def _unnamed(
             armed = ARMED_BY_THE_ACT.search(text, subject_start, subject_end)
             if armed is not None and (
                 not SUBJECT_HEAD_ENDS.fullmatch(text, armed.end(), subject_end)
-                or AGENT_BEFORE_ARMED.search(text, subject_start, armed.start())
+                or AGENT_BEFORE.search(text, subject_start, armed.start())
             ):
                 # "Villagers angered by smugglers attacked …": the subject's
                 # head is another, the smugglers only named in it.
@@ -3311,7 +3312,6 @@ EXPELLED_PEOPLE = re.compile(
 )
 
 
-AGENT_BEFORE_ARMED = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 # What may stand between a subject's head and its verb.
 SUBJECT_HEAD_ENDS = re.compile(
     r"\s*(?:(?:had|have|has|also|then|reportedly|allegedly)\s+)*", re.IGNORECASE
