@@ -268,23 +268,28 @@ def with_headline(title: str, body: str) -> str:
     """
     A feed's full text (content:encoded) as a page's article or pasted text
     has it: the item's headline first, then the paragraphs, apart by a blank
-    line. A text that opens with the item's headline already (the same
-    words, or the headline with the outlet's name after it) is left as it
-    is. Any other first line is the story's: a standfirst, a byline ("Lina
-    Haddad"), an outlet's name or a dateline on a line of its own.
+    line. A text that opens with the item's headline already is left as it
+    is: the same words, either of them perhaps with the outlet's name set
+    off after it ("Border pact signed - Rudaw"). Any other first line is the
+    story's: a standfirst, a lede that begins with the headline's words, a
+    byline ("Lina Haddad"), an outlet's name or a dateline on a line of its
+    own.
     """
     title = clean_text(title)
     if not title or not body:
         return body
-    first = _words(body.split("\n", 1)[0])
-    if first and first.startswith(_words(title)):
+    if _headline_words(body.split("\n", 1)[0]) == _headline_words(title):
         return body
     return f"{title}\n\n{body}"
 
 
-def _words(line: str) -> str:
-    """A line's words, folded, for comparing headlines."""
-    return " ".join(re.findall(r"\w+", line.casefold()))
+# An outlet's name set off after a headline: "… - Rudaw", "… | Reuters".
+OUTLET_AFTER = re.compile(r"\s+[-–—|:·]\s+(?:\w[\w.’']*\s*){1,4}$")
+
+
+def _headline_words(line: str) -> list[str]:
+    """A headline's words, folded, without an outlet's name after it."""
+    return re.findall(r"\w+", OUTLET_AFTER.sub("", line.strip()).casefold())
 
 
 def article_from_page(item: Item, page: pages.PageArticle) -> pages.PageArticle:

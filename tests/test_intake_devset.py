@@ -46,17 +46,17 @@ def test_devset_articles_from_a_feed_get_the_suggestions_of_pasted_ones(
         headline, text = as_published(article.text)
         path = f"/news/{article.slug}"
         item = {
-            "title": headline.strip(),
+            "title": headline,
             "link": feed_server.url(path),
             "date": feed_date(article.published_on),
-            "summary": text.strip().split("\n", 1)[0][:200],
+            "summary": text.split("\n", 1)[0][:200],
         }
         if whole_in_feed:
             # The whole article in content:encoded, a paragraph each, with
             # no headline: that is the item's title. No page is served.
             item["content"] = "".join(
                 f"<p>{html.escape(part)}</p>"
-                for part in text.strip().split("\n\n")
+                for part in text.split("\n\n")
                 if part.strip()
             )
         else:
@@ -66,8 +66,8 @@ def test_devset_articles_from_a_feed_get_the_suggestions_of_pasted_ones(
             feed_server.serve(
                 path,
                 page(
-                    headline.strip(),
-                    text.strip(),
+                    headline,
+                    text,
                     site="Frontier Wire",
                     published=f"{article.published_on}T07:30:00+00:00",
                 ),

@@ -294,6 +294,10 @@ def test_a_page_is_known_by_its_declared_canonical_address_when_usable(
         ("Border pact signed\n\nThe two…", True),
         ("BORDER PACT SIGNED!\n\nThe two…", True),
         ("Border pact signed - Rudaw\n\nThe two…", True),
+        ("Border pact signed | Rudaw English\n\nThe two…", True),
+        ("Border pact signed in Baghdad on Monday.\n\nThe two…", False),
+        ("Border pact signed by two ministers\n\nThe two…", False),
+        ("Border pact\n\nThe two…", False),
         ("Iran and Iraq sign a border security pact\n\nThe two…", False),
         ("Lina Haddad\n\nThe Kurdish-led SDF…", False),
         ("Rudaw English\n\nSULAIMANI, Kurdistan Region - Thousands…", False),
@@ -314,3 +318,7 @@ def test_a_feeds_full_text_gets_the_items_headline_unless_it_has_it(
         assert text == body
     else:
         assert text == f"Border pact signed\n\n{body}"
+    # The item's title with its outlet, over the same headline without it.
+    assert with_headline("Border pact signed - Rudaw", body) == (
+        body if opens_with_headline else f"Border pact signed - Rudaw\n\n{body}"
+    )

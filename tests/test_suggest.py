@@ -3104,7 +3104,7 @@ def test_the_reviews_sentences_of_the_third_rounds_second_part() -> None:
         "Refugees (Syria)": "target",
     }
     for text in (
-        "Iraq deported British citizens who had joined ISIS on Monday.",
+        "Iraq deported Syrians who had joined ISIS on Monday.",
         "Iraq expelled Americans working for USAID on Monday.",
     ):
         assert not [n for n in roles(one_event(text)) if n.startswith("Migrants")]

@@ -1279,7 +1279,7 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 name = f"{name} of {owner.name}"
             if prefixed:
                 name = prefixed + text[tokens[org[0]].start : tokens[org[1]].end]
-            unit_of = ACRONYM_BEFORE.search(text, 0, tokens[start].start)
+            unit_of = ACRONYM_BEFORE.search(text, sentence.start, tokens[start].start)
             if unit_of is not None and all(
                 fold(tokens[k].text) in UNIT_WORDS for k in range(org[0], org[1] + 1)
             ):
@@ -1989,7 +1989,7 @@ def _capitalised_runs(tokens: list[Token], text: str) -> list[tuple[int, int]]:
 
 
 # Plural nouns whose possessive is part of a name: "People's Assembly".
-NAME_POSSESSIVES = words("people peoples women martyrs workers")
+NAME_POSSESSIVES = words("people women children")
 # What closes a company's or an agency's name after "and": "Khuzestan Water
 # and Wastewater Company", "Ministry of Refugees and Repatriation".
 BODY_ENDS = words("company corporation authority organization organisation agency")

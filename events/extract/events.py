@@ -33,13 +33,13 @@ from events.extract.candidates import (
 from events.extract.dates import DateMention
 from events.extract.places import PlaceMention, country_place, detail, match_places
 from events.extract.text import (
-    COMMON_WORDS as ORDINARY_WORDS,
-)
-from events.extract.text import (
+    BY_AFTER,
     DEMONYMS,
     FUNCTION_WORDS,
     MONTHS,
+    NUMBER_WORDS,
     NUMBERS,
+    PHRASE_COMMA,
     TITLE_WORDS,
     WEEKDAYS,
     Sentence,
@@ -47,6 +47,9 @@ from events.extract.text import (
     number,
     split_sentences,
     words,
+)
+from events.extract.text import (
+    COMMON_WORDS as ORDINARY_WORDS,
 )
 from events.extract.titles import SAYING, title_for
 from events.extract.triggers import (
@@ -118,8 +121,8 @@ CONNECTOR_RE = re.compile(
     re.IGNORECASE,
 )
 OBJECT_END_RE = re.compile(
-    # Not the comma of a number ("30,000 Afghans").
-    r"(?<!\d),|,(?!\d)|[;:(]|—|\s(?:it|he|she|they)\s+[a-z]+ed\b|"
+    rf"{PHRASE_COMMA}|[;:(]|—|"
+    r"\s(?:it|he|she|they)\s+[a-z]+ed\b|"
     r"\s(?:in the presence of|according to|who|which|that|while|after|before|"
     r"because|when|where|rather than|but|amid|following)\s",
     re.IGNORECASE,
@@ -3122,18 +3125,19 @@ def _unnamed(
         # "deported more than 30,000 Afghans": the people sent out of the
         # country are migrants of their own.
         end = _object_end(text, main.trigger, main.scope_end)
-        sent = EXPELLED_PEOPLE.match(text, main.trigger.end, end)
-        while sent is not None:
-            # "30,000 Syrians and 5,000 Afghans": each its own.
+        at = main.trigger.end
+        # "30,000 Syrians and 5,000 Afghans": each its own. The match may see
+        # past the object's end, for "who" or "that" after the people.
+        while (sent := EXPELLED_PEOPLE.match(text, at, main.scope_end)) and (
+            sent.end() <= end
+        ):
             code = nationality(sent.group("who"), "")
             if code:
                 name = "Refugees" if "refugee" in sent.group("who") else "Migrants"
                 add(name, code, Role.TARGET, sent, 0)
-            sent = (
-                EXPELLED_PEOPLE.match(text, sent.end(), end)
-                if re.match(r"\s+and\b", text[sent.end() : end])
-                else None
-            )
+            if not re.match(r"\s+and\b", text[sent.end() : end]):
+                break
+            at = sent.end()
     if kind == T.OTHER and Role.INITIATOR not in roles:
         # "More than 600 Syrian Kurdish refugees … crossed back into Syria":
         # the people who return, move or leave do it.
@@ -3250,16 +3254,16 @@ NAMED_GROUP = re.compile(r"([A-Z][\w’'-]*)\s+(?:militants|insurgents|jihadists
 
 # The words before a participle that it qualifies: "five Iranian workers".
 QUALIFIED_PHRASE = re.compile(
-    r"(?:(?:the|a|an|\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|"
-    r"several|dozens of|some)\s+)?(?:[\w’'-]+\s+){0,2}?"
-    r"(?-i:[a-z][\w-]*[a-z])\s+$",
+    rf"\b(?:(?:the|\d[\d,]*|{NUMBER_WORDS}|several|dozens of|some)\s+)?"
+    r"(?:(?!(?:to|and|or|of|in|at|on|near|from|with|for|by|among)\b)[\w’'-]+\s+)"
+    r"{0,2}?(?-i:[a-z][\w-]*[a-z]|[A-Z][a-z]+s)\s+$",
     re.IGNORECASE,
 )
 
 
 # What joins the words before a participle to more of its head: before the
 # words taken, or among them.
-_JOINERS = r"(?:and|or|of|in|at|on|near|from|with|for|by|to|among)"
+_JOINERS = r"(?:and|or|of|in|at|on|near|from|with|for|by|among)"
 PHRASE_JOINED = re.compile(rf"\b{_JOINERS}\s+$", re.IGNORECASE)
 JOINING_WORD = re.compile(rf"\b{_JOINERS}\b", re.IGNORECASE)
 
@@ -3273,7 +3277,7 @@ def _reduced_passive(
     qualifies the words just before it, which are who it befell, not the
     main clause's subject. Their span, or None.
     """
-    if trigger.says or not re.match(r"\s+by\b", text[trigger.end : trigger.end + 5]):
+    if trigger.says or not BY_AFTER.match(text, trigger.end):
         return None
     before = text[sentence.start : trigger.start]
     if PASSIVE_BEFORE.search(before) or not re.search(r"\w\s+$", before):
@@ -3287,6 +3291,10 @@ def _reduced_passive(
         # "a PKK commander and two fighters killed by …", "officials in the
         # city shot by …": the participle's head goes on before the words
         # taken, and may be the sentence's subject.
+        return None
+    last = re.findall(r"[\w’'-]+", phrase.group())[-1]
+    if last[:1].isupper() and nationality(last, "") == "":
+        # A capital ends the words only as a people: "free Iranians abducted".
         return None
     words_ = [fold(w) for w in re.findall(r"[\w’'-]+", phrase.group())]
     if (
@@ -3307,7 +3315,7 @@ EXPELLED_PEOPLE = re.compile(
     r"least)\s+)?(?:[\d,]+\s+|\w+\s+)?(?:(?-i:[A-Z][a-z]+)\s+(?:migrants|refugees|"
     r"nationals)|(?-i:[A-Z][a-z]+s)))\b"
     # Not people told by what they do or did: "Americans working for USAID",
-    # "citizens who had joined ISIS".
+    # "Syrians who had joined ISIS" (the object ends before "who").
     r"(?!\s+(?:who|that|\w+ing)\b)"
 )
 
@@ -3422,7 +3430,7 @@ PASSIVE_TAIL = re.compile(
 def _passive_subject(text: str, action: Action) -> str:
     """What a passive clause is about: "federal border guards" would be sent."""
     before = text[action.clause.subject_start : action.trigger.start]
-    if re.match(r"\s+by\b", text[action.trigger.end : action.trigger.end + 4]):
+    if BY_AFTER.match(text, action.trigger.end):
         # "a sabotage team detained by its security forces".
         reduced = re.search(
             r"\b((?:a|an|the|two|three|\d+)\s+(?:[\w-]+\s+){0,3}?[\w-]+)\s+$",
@@ -3455,9 +3463,7 @@ def _subject_words(text: str, action: Action) -> str:
     if action.trigger.says or action.clause.speaker is not None:
         return ""
     before = text[action.sentence.start : action.trigger.start]
-    if PASSIVE_BEFORE.search(before) or re.match(
-        r"\s+by\b", text[action.trigger.end : action.trigger.end + 4]
-    ):
+    if PASSIVE_BEFORE.search(before) or BY_AFTER.match(text, action.trigger.end):
         return ""
     words_ = text[action.clause.subject_start : action.trigger.start].strip()
     cut = SUBJECT_END.search(words_)
@@ -4189,7 +4195,7 @@ def _participants(
     after = text[trigger.end : scope_end]
     passive = (
         PASSIVE_BEFORE.search(text[sentence.start : trigger.start]) is not None
-        or re.match(r"\s+by\b", after) is not None
+        or BY_AFTER.match(after) is not None
     ) and not trigger.says
     # "security forces had been deployed": who is deployed is who deploys.
     head_role = _head_role(kind, passive=passive and kind != T.DEPLOYMENT)

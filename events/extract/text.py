@@ -82,6 +82,14 @@ NUMBERS = {
 }
 
 
+# A comma that ends a phrase: not the comma of a number ("30,000 Afghans").
+PHRASE_COMMA = r"(?<!\d),|,(?!\d)"
+# Number words before a noun ("five Iranian workers", "a dozen").
+NUMBER_WORDS = "|".join(sorted(NUMBERS, key=len, reverse=True))
+# An agent right after a verb: "abducted by Jaish al-Adl".
+BY_AFTER = re.compile(r"\s+by\b")
+
+
 def number(word: str) -> int | None:
     """A count in digits or in words ("3", "three", "a dozen"); None if neither."""
     word = word.strip()

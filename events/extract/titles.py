@@ -10,7 +10,14 @@ are left out.
 import re
 
 from events.extract.actors import ActorMention
-from events.extract.text import FUNCTION_WORDS, NUMBERS, fold, words
+from events.extract.text import (
+    BY_AFTER,
+    FUNCTION_WORDS,
+    NUMBERS,
+    PHRASE_COMMA,
+    fold,
+    words,
+)
 from events.extract.triggers import T, Trigger
 from events.models import Location, Participant
 
@@ -111,8 +118,8 @@ PASSIVE_VERBS = {
 # Where an action's object ends: a new clause, a pronoun starting one
 # ("an Iraqi bank it accused of…"), a quotation.
 OBJECT_CUT = re.compile(
-    # Not the comma of a number ("1,500 protesters").
-    r"(?<!\d),|,(?!\d)|[;:(—]|\s(?:as|who|whom|which|that|because|after|before|while|since|"
+    rf"{PHRASE_COMMA}|[;:(—]|"
+    r"\s(?:as|who|whom|which|that|because|after|before|while|since|"
     r"until|amid|following|but|rather|instead|saying|adding|accusing|calling|"
     r"describing|it|they|he|she|we|according|and\s+(?:[a-z]+ed|said|says))\s",
     re.IGNORECASE,
@@ -272,6 +279,9 @@ def object_phrase(
         found_text,
     )
     found_text = re.sub(r"[“”\"]", "", found_text)
+    if BY_AFTER.match(found_text):
+        # "workers abducted by Jaish al-Adl": the agent is no object.
+        return ""
     found = found_text.split()
     if len(found) > most and not said:
         preposition = PREPOSITION.search(f" {' '.join(found)} ")

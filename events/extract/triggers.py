@@ -572,7 +572,7 @@ class Trigger:
 
 def _quote_spans(body: str, offset: int) -> list[tuple[int, int]]:
     """The quotations of a sentence; not a euphemism set in quotes by the
-    writer ("forces \"neutralized\" four PKK members"), which is the action
+    writer ("forces \"neutralized\" four PKK terrorists"), which is the action
     itself. Any other quoted word is someone's ("called it a \"massacre\"")."""
     return [
         (start, end)
