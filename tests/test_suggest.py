@@ -3116,3 +3116,18 @@ def test_the_reviews_sentences_of_the_third_rounds_second_part() -> None:
         "A Turkish drone struck a car in Derik on Monday, killing two SDF fighters."
     )
     assert event["place"]["country"] == "SY"
+
+
+def test_a_speaker_is_found_past_a_relative_clause_about_it() -> None:
+    event = one_event(
+        "Iraqi army troops exchanged fire with the kidnappers near Rutba on "
+        "Monday, the Security Media Cell, which speaks for Iraq's security "
+        "forces, said in a statement."
+    )
+    assert roles(event)["Security Media Cell"] == "mentioned"
+    # Not so an apposition to the object, with its own clause after it.
+    event = one_event(
+        "Iraq's Foreign Ministry summoned Turkey's ambassador, Ali Riza Guney, on "
+        "Tuesday."
+    )
+    assert roles(event)["Ali Riza Guney"] == "target"

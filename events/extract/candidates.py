@@ -245,8 +245,12 @@ MEDIA_AFTER = re.compile(
     r"broadcaster|channel|website)\b",
     re.IGNORECASE,
 )
+# A relative clause set off by commas between a name and its verb: "the
+# Security Media Cell, which speaks for the security forces, said".
+WHICH_ASIDE = r"(?:,\s+(?:which|who)\s[^,;]{1,80},)?"
 SAYS_AFTER = re.compile(
-    r"^,?\s+(?:said|says|told|added|announced|stated|denied|confirmed|warned|"
+    rf"^{WHICH_ASIDE},?\s+"
+    r"(?:said|says|told|added|announced|stated|denied|confirmed|warned|"
     r"claimed|reported|wrote|tweeted|posted|insisted|noted|argued|urged|"
     r"called (?:on|for)|condemned|accused|welcomed|demanded|rejected|"
     r"critici[sz]ed|blamed|vowed|appealed|dismissed)\b"

@@ -23,6 +23,7 @@ from events.extract.candidates import (
     REGION_CODE,
     UNNAMED_ARMED,
     UNNAMED_VICTIMS,
+    WHICH_ASIDE,
     is_media,
     iso3_to_iso2,
     known_countries,
@@ -4596,7 +4597,8 @@ THREAT_IN = re.compile(
 # A name and, in the same clause, its verb of saying: "the Asayish security
 # service in Sulaymaniyah said", "that police blamed".
 SPEAKS_AFTER = re.compile(
-    r"(?:\s*\([^()]{1,20}\))?(?:\s+[\w’'.-]+){0,5}?\s+(?:said|says|told|called|"
+    rf"{WHICH_ASIDE}(?:\s*\([^()]{{1,20}}\))?(?:\s+[\w’'.-]+){{0,5}}?\s+"
+    r"(?:said|says|told|called|"
     r"blamed|condemned|denied|claimed|confirmed|reported|announced|accused|"
     r"welcomed|added)\b"
 )
@@ -4616,9 +4618,6 @@ APPOSITION_HEAD = re.compile(r"^(?:,|\s*[—–:])\s*(?:[\w’'.-]+\s+){0,3}$")
 APPOSITION_NEXT = re.compile(r"^,?\s+and\s+(?:[\w’'.-]+\s+){0,2}$|^,\s*$")
 
 
-SAID_AFTER = re.compile(r"\s*(?:\([A-Z]{2,8}\)\s*)?(?:said|says|reported|told)\b")
-
-
 def _apposed(
     text: str,
     trigger: Trigger,
@@ -4633,7 +4632,7 @@ def _apposed(
     and cameraman Soran Ahmed"): right after the object's comma, or after
     another such name.
     """
-    if trigger.says or SAID_AFTER.match(text, mention.end):
+    if trigger.says or SPEAKS_AFTER.match(text, mention.end):
         # "…, the International Organization for Migration (IOM) said": who
         # tells of it, not the object.
         return False
