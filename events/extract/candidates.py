@@ -1995,7 +1995,7 @@ def _capitalised_runs(tokens: list[Token], text: str) -> list[tuple[int, int]]:
 # Plural nouns whose possessive is part of a name: "People's Assembly".
 NAME_POSSESSIVES = words("people women children")
 # What closes a company's or an agency's name after "and": "Khuzestan Water
-# and Wastewater Company", "Ministry of Refugees and Repatriation".
+# and Wastewater Company".
 BODY_ENDS = words("company corporation authority organization organisation agency")
 
 

@@ -3253,20 +3253,19 @@ AGENT_CLAUSE = re.compile(r"\b(?:when|after|by)\s+")
 NAMED_GROUP = re.compile(r"([A-Z][\w’'-]*)\s+(?:militants|insurgents|jihadists)$")
 
 
-# The words before a participle that it qualifies: "five Iranian workers".
-QUALIFIED_PHRASE = re.compile(
-    rf"\b(?:(?:the|\d[\d,]*|{NUMBER_WORDS}|several|dozens of|some)\s+)?"
-    r"(?:(?!(?:to|and|or|of|in|at|on|near|from|with|for|by|among)\b)[\w’'-]+\s+)"
-    r"{0,2}?(?-i:[a-z][\w-]*[a-z]|[A-Z][a-z]+s)\s+$",
-    re.IGNORECASE,
-)
-
-
 # What joins the words before a participle to more of its head: before the
 # words taken, or among them.
-_JOINERS = r"(?:and|or|of|in|at|on|near|from|with|for|by|among)"
-PHRASE_JOINED = re.compile(rf"\b{_JOINERS}\s+$", re.IGNORECASE)
-JOINING_WORD = re.compile(rf"\b{_JOINERS}\b", re.IGNORECASE)
+_JOINERS = "and|or|of|in|at|on|near|from|with|for|by|among"
+PHRASE_JOINED = re.compile(rf"\b(?:{_JOINERS})\s+$", re.IGNORECASE)
+JOINING_WORD = re.compile(rf"\b(?:{_JOINERS})\b", re.IGNORECASE)
+# The words before a participle that it qualifies: "five Iranian workers"
+# (not "to" nor a joining word among them).
+QUALIFIED_PHRASE = re.compile(
+    rf"\b(?:(?:the|\d[\d,]*|{NUMBER_WORDS}|several|dozens of|some)\s+)?"
+    rf"(?:(?!(?:to|{_JOINERS})\b)[\w’'-]+\s+){{0,2}}?"
+    r"(?-i:[a-z][\w-]*[a-z]|[A-Z][a-z]+s)\s+$",
+    re.IGNORECASE,
+)
 
 
 def _reduced_passive(
