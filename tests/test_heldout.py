@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 # strict xfail, so the day it is met the run says so and the mark goes:
 # places met it on the forty.
 SHORT_OF_GOAL = {
-    "actors": "actors recall 87.5 % (265/303) against 90 %",
+    "actors": "actors recall 87.8 % (266/303) against 90 %",
     "accepted": "19 of 170 proposals (11.2 %) accepted without change against 85 %",
 }
 

@@ -3091,6 +3091,15 @@ def test_the_reviews_sentences_of_the_third_rounds_second_part() -> None:
         "Pakistani security forces killed six terrorists in North Waziristan on Sunday."
     )
     assert "Unidentified armed group (Pakistan)" in roles(event)
+    # Not those struck from afar, often across a border; nor where the
+    # article names its country.
+    for text in (
+        "A Turkish drone struck a car near a village on Monday, killing two civilians.",
+        "The strikes hit Duhok province last week.\n\nA Turkish drone struck a "
+        "car near a village on Monday, killing two civilians.",
+    ):
+        events = found(text)["events"]
+        assert "Civilians (Iraq)" in roles(events[-1]), text
     # Two states' authorities are not the second state alone.
     assert "Turkey" not in roles(
         one_event(

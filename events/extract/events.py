@@ -73,6 +73,8 @@ from events.extract.triggers import (
 from events.models import Actor, DatePrecision, GeoPrecision, Location, Participant
 
 Role = Participant.Role
+# The country of actors and events nothing in an article places.
+DEFAULT_COUNTRY = "IQ"
 
 # The name given to a state's forces known only by their weapons ("a Turkish
 # drone", "Iranian artillery"); a force the article names later wins.
@@ -614,9 +616,10 @@ def propose_events(
     _signed_statements(text, sentences, incidents, actors)
     proposals: list[dict] = []
     earlier_places: list[tuple[Action, PlaceMention]] = []
-    # The country the article is mostly about, for actors it does not name.
+    # The country the article is mostly about, for actors it does not name;
+    # "" when it names no place.
     countries = Counter(p.place.country for p in places if p.place.country)
-    article_country = countries.most_common(1)[0][0] if countries else "IQ"
+    article_country = countries.most_common(1)[0][0] if countries else ""
     for position, incident in enumerate(incidents):
         proposals.extend(
             _proposals(
@@ -2423,7 +2426,7 @@ def _proposals(
                     text,
                     incident,
                     _for_town(text, town, incident, participants, places),
-                    town.place.country or article_country,
+                    town.place.country or article_country or DEFAULT_COUNTRY,
                 ),
                 when,
                 town,
@@ -2525,7 +2528,12 @@ def _proposals(
         participants,
         place.place.country
         if place and place.place.country
-        else _doers_country(participants) or article_country,
+        # An article that names no place: where those who acted are from
+        # ("Pakistani security forces killed six terrorists"); not for a
+        # strike from afar, so often across a border.
+        else article_country
+        or (main.event_type != T.REMOTE_VIOLENCE and _doers_country(participants))
+        or DEFAULT_COUNTRY,
     )
     if place is None:
         # "the Erbil Criminal Court … sentenced": the seat of the body that
@@ -2537,7 +2545,7 @@ def _proposals(
     if place is None:
         # An initiator of no known country ("Kataib Hezbollah announced"):
         # the country the article's places are mostly in.
-        country = country_place(article_country)
+        country = country_place(article_country or DEFAULT_COUNTRY)
         if country is not None:
             place = PlaceMention(
                 country.name, main.sentence.start, main.sentence.start, country, -1
@@ -2992,8 +3000,8 @@ def _nationality_told_before(before: str, noun: str, fallback: str) -> str:
 
 def _doers_country(participants: list[tuple[ActorMention, str]]) -> str:
     """The country (ISO 3166-1 alpha-2) of an event's first initiator that
-    has one: where "Pakistani security forces killed six terrorists" in a
-    place the gazetteer does not know most likely happened."""
+    has one: where "Pakistani security forces killed six terrorists" most
+    likely happened, in an article that names no place the gazetteer knows."""
     for mention, role in participants:
         if role == Role.INITIATOR and mention.country:
             return iso3_to_iso2(mention.country)
