@@ -3304,12 +3304,12 @@ def _reduced_passive(
     if last[:1].isupper() and nationality(last, "") == "":
         # A capital ends the words only as a people: "free Iranians abducted".
         return None
-    words_ = [fold(w) for w in re.findall(r"[\w’'-]+", phrase.group())]
+    head = fold(last)
     if (
-        words_[-1] in FUNCTION_WORDS
-        or words_[-1] in AUXILIARY
-        or words_[-1].endswith("ly")
-        or words_[-1] in DOERS
+        head in FUNCTION_WORDS
+        or head in AUXILIARY
+        or head.endswith("ly")
+        or head in DOERS
     ):
         return None
     return sentence.start + phrase.start(), trigger.start
