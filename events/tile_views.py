@@ -1,7 +1,8 @@
 """
 The tile endpoints: event tiles under the reader's filters and view of the
 data, basemap tiles, and the TileJSON document of each (events/tiles.py builds
-the tiles).
+the tiles). Each answers GET and HEAD only: they are served without the
+middleware of pages and forms (tracker/handlers.py).
 """
 
 from collections.abc import Callable
@@ -9,9 +10,11 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.views.decorators.http import require_safe
 
 from events import tiles
 from events.tiles import Tile
+from tracker.afterwards import afterwards
 
 MVT_TYPE = "application/vnd.mapbox-vector-tile"
 # The region the tracker covers (west, south, east, north) and its centre:
@@ -37,8 +40,9 @@ def _tile_or_404(z: int, x: int, y: int) -> Tile | JsonResponse:
 class TileResponse(HttpResponse):
     """
     A tile, and what to do once it is sent (`after`: keeping a tile built
-    for this request in the cache), run when the server closes the response,
-    after its last byte, so that the reader does not wait on it.
+    for this request in the cache), queued when the server closes the
+    response, after its last byte, for the process's thread of such work
+    (tracker/afterwards.py), so that the reader does not wait on it.
     """
 
     after: Callable[[], None] | None = None
@@ -46,7 +50,7 @@ class TileResponse(HttpResponse):
     def close(self) -> None:
         try:
             if self.after is not None:
-                self.after()
+                afterwards.submit(self.after)
         finally:
             super().close()
 
@@ -89,6 +93,7 @@ def _not_modified(request: HttpRequest, etag: str, seconds: int, *, public: bool
     return response
 
 
+@require_safe
 def event_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
     tile = _tile_or_404(z, x, y)
     if isinstance(tile, JsonResponse):
@@ -113,6 +118,7 @@ def event_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
     return _tile_response(body, etag, tiles.CLIENT_SECONDS, public=public, after=keep)
 
 
+@require_safe
 def basemap_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
     tile = _tile_or_404(z, x, y)
     if isinstance(tile, JsonResponse):
@@ -139,6 +145,7 @@ def _template_url(request: HttpRequest, name: str) -> str:
     return f"{url}?{query}" if query else url
 
 
+@require_safe
 def events_tilejson(request: HttpRequest) -> HttpResponse:
     filterset = tiles.filtered_events(request)
     if not filterset.is_valid():
@@ -158,6 +165,7 @@ def events_tilejson(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_safe
 def basemap_tilejson(request: HttpRequest) -> HttpResponse:
     document = tiles.tilejson(
         name="Zagros boundaries",

@@ -18,7 +18,6 @@ from django.contrib.auth.models import Group, User
 from django.contrib.gis.geos import Polygon
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-from django.core.wsgi import get_wsgi_application
 from django.db import connections
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
@@ -35,6 +34,7 @@ from events.models import (
 from intake import polling
 from tests.conftest import make_event
 from tests.intake_documents import story
+from tracker.wsgi import application
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -78,7 +78,7 @@ def server(django_db_setup, django_db_blocker) -> Iterator[str]:
         user.save()
         user.groups.set([Group.objects.get(name="Editor")])
     httpd = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler)
-    httpd.set_app(StaticFilesHandler(get_wsgi_application()))
+    httpd.set_app(StaticFilesHandler(application))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"

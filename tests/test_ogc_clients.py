@@ -19,11 +19,11 @@ import pyogrio
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-from django.core.wsgi import get_wsgi_application
 from owslib.ogcapi.features import Features
 
 from events.filters import overlapping
 from events.models import Event, Location
+from tracker.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def server(django_db_setup, django_db_blocker) -> Iterator[str]:
             ]
         )
     httpd = ThreadedWSGIServer(("127.0.0.1", 0), RecordingHandler)
-    httpd.set_app(StaticFilesHandler(get_wsgi_application()))
+    httpd.set_app(StaticFilesHandler(application))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:

@@ -34,6 +34,7 @@ from tests.conftest import (
     make_event,
     persona_client,
 )
+from tracker.afterwards import afterwards
 from tracker.replicas import read_first
 
 pytestmark = pytest.mark.django_db
@@ -468,7 +469,8 @@ def test_a_tile_is_kept_in_the_cache_once_sent(client: Client) -> None:
     assert response.status_code == 200 and response.content
     version = response["ETag"].strip('"')
     key = f"tile:events:{version}:{z}/{x}/{y}"
-    # Kept when the server closes the response, after its last byte.
+    # Kept once the server closes the response, after its last byte, by
+    # the process's thread of work after responses.
     assert cache.get(key) is None
     # As the test client closes a response: the test's connection stays open.
     request_finished.disconnect(close_old_connections)
@@ -476,6 +478,7 @@ def test_a_tile_is_kept_in_the_cache_once_sent(client: Client) -> None:
         response.close()
     finally:
         request_finished.connect(close_old_connections)
+    assert afterwards.wait(10)
     assert cache.get(key) == response.content
     # The next reader's tile is the kept one: no statement builds it again.
     with CaptureQueriesContext(connection) as queries:
@@ -604,9 +607,13 @@ def served(
 ) -> HttpResponse:
     """A request as the server answers it: Django's test client leaves the
     connection alone when a request starts, where the server closes it if
-    too old and marks it to be checked before its next statement."""
+    too old and marks it to be checked before its next statement; and the
+    work it left for after the response (keeping the tile) done before the
+    next request."""
     close_old_connections()
-    return client.get(path, params or {}, **headers)
+    response = client.get(path, params or {}, **headers)
+    assert afterwards.wait(10)
+    return response
 
 
 def round_trips(action: Callable[[], object]) -> tuple[object, int]:

@@ -240,6 +240,22 @@ MIDDLEWARE.insert(
 )
 # --- end of shared cache and read replicas ------------------------------------
 
+# The middleware a tile request goes without (tracker/handlers.py): a tile or
+# a TileJSON document is data that a GET or HEAD asks for (events/tile_views.py
+# refuses any other method) and that no browser renders as a page. So no
+# static files (WhiteNoise), no form to protect (CSRF), nothing written to
+# tag in the history, no messages, no framing or content policy of a page,
+# no sign-in to count (django-axes).
+TILE_SKIPPED_MIDDLEWARE = [
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "pghistory.middleware.HistoryMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,7 +1,7 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
-application = get_wsgi_application()
+from tracker.handlers import get_application  # noqa: E402
+
+application = get_application()
