@@ -23,9 +23,10 @@ pytestmark = pytest.mark.django_db
 # development set (64-83) for a round on acceptance, and twenty new ones
 # (29-48), written without reading the rules, took their place; on
 # 2026-12-07 twenty more (49-68) were added, written the same way. The
-# figures below are of the forty with the rules of the third round of
-# 2026-12-07, on twenty more development articles (124-143), after its two
-# reviews (before them: actors 87.8 %, places 92.7 %, 20 of 170 accepted);
+# figures below are of the forty with the rules of the fourth round of
+# 2026-12-07, on twenty more development articles (144-163); after the third
+# round (124-143) and its two reviews: actors 87.8 %, 19 of 170 accepted
+# (before the reviews: actors 87.8 %, places 92.7 %, 20 of 170 accepted);
 # after the second round: actors 87.8 % (266/303), 19 of 169; after the first
 # round that day: actors 85.8 % (260/303), 19 of 168 proposals accepted; before
 # it, places 90.9 % (100/110), 17 of 177 accepted. Each goal not met is a
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 # places met it on the forty.
 SHORT_OF_GOAL = {
     "actors": "actors recall 87.8 % (266/303) against 90 %",
-    "accepted": "19 of 170 proposals (11.2 %) accepted without change against 85 %",
+    "accepted": "20 of 169 proposals (11.8 %) accepted without change against 85 %",
 }
 
 

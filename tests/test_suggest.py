@@ -3140,3 +3140,113 @@ def test_a_speaker_is_found_past_a_relative_clause_about_it() -> None:
         "Tuesday."
     )
     assert roles(event)["Ali Riza Guney"] == "target"
+
+
+def test_crowds_ministries_and_places_of_the_fourth_round() -> None:
+    def found(text: str) -> dict:
+        return suggest(text, published=ROUND_PUBLISHED)
+
+    # A force the crowd protests against is its target, and one crowd's two
+    # verbs are one protest; a state protested against is an actor.
+    event = one_event(
+        "Hundreds of farmers blocked the highway near Mandali on Friday and "
+        "chanted slogans against the Border Guard Command."
+    )
+    assert roles(event)["Border Guard Command"] == "target"
+    event = one_event(
+        "Dozens of shopkeepers gathered outside the municipality in Zakho on "
+        "Sunday and protested against Turkey."
+    )
+    assert roles(event)["Turkey"] == "target"
+    # Not a force that intervenes, nor two crowds on two days.
+    event = one_event(
+        "Riot police fired tear gas to disperse protesters who had blocked a "
+        "road in Kut on Friday."
+    )
+    assert roles(event)["Iraqi police"] == "participant"
+    events = found(
+        "Students marched in Sulaymaniyah on Monday, and on Tuesday teachers "
+        "protested in front of the governorate."
+    )["events"]
+    assert [e["date"]["value"] for e in events] == ["2025-03-10", "2025-03-11"]
+    # Where a crowd is: in front of a building, on the road into a town, in
+    # the streets of a nearby one.
+    for text, place in (
+        (
+            "Dozens of relatives gathered in front of the Rania court building on "
+            "Sunday.",
+            "Rānyah",
+        ),
+        (
+            "Thousands of people staged a sit-in on the main road into the border "
+            "town of Chaman on Monday.",
+            "Chaman",
+        ),
+        (
+            "Several hundred workers rallied on Sunday and marched through the "
+            "streets of nearby Dibis.",
+            "Dibis",
+        ),
+    ):
+        assert one_event(text)["place"]["name"] == place, text
+    # "The city" is the city last named, not the last event's.
+    events = found(
+        "The minister met the governor in Baghdad on Sunday.\n\nNajaf has seen "
+        "recurring protests over power cuts. In July 2019, protesters stormed the "
+        "governorate building in the city."
+    )["events"]
+    assert events[-1]["place"]["name"] == "Najaf"
+    # A company met through its people takes part; the minister's ministry
+    # that tells of it is named; a place past a relative clause is the
+    # meeting's.
+    event = one_event(
+        "Oil Minister Hayan Abdul-Ghani met executives of TotalEnergies, which "
+        "runs the Ratawi field, in Basra on Monday, his ministry said."
+    )
+    assert roles(event) == {
+        "Hayan Abdul-Ghani": "participant",
+        "TotalEnergies": "participant",
+        "Ministry of Oil of Iraq": "mentioned",
+    }
+    assert event["place"]["name"] == "Basrah"
+    event = one_event(
+        "Iraqi Electricity Minister Ziad Ali Fadel met representatives of Siemens "
+        "Energy in Baghdad on Tuesday, the Iraqi ministry said."
+    )
+    assert roles(event)["Ministry of Electricity of Iraq"] == "mentioned"
+    assert roles(event)["Siemens Energy"] == "participant"
+    # No ministry where the speaker is an office.
+    event = one_event(
+        "Prime Minister Mohammed Shia al-Sudani met the governor of Basra on "
+        "Monday, his office said."
+    )
+    assert not [n for n in roles(event) if n.startswith("Ministry")]
+    # A name the article places elsewhere is the place, not a person.
+    assert "Ras al-Ain" not in {
+        a["name"]
+        for a in found(
+            "Shelling hit farms near Ras al-Ain on Sunday. Turkey and its Syrian "
+            "allies captured Ras al-Ain from the SDF in October 2019."
+        )["actors"]
+    }
+    # A place's police have no name of their own.
+    assert not found("Basra's police arrested two men on Monday.")["actors"]
+
+
+def test_executions_of_the_fourth_round() -> None:
+    # A hanging is a sentence carried out, and who is put to death its target.
+    event = one_event(
+        "Iran hanged three men convicted of drug trafficking in Shiraz on Monday."
+    )
+    assert event["event_type"] == "other"
+    assert roles(event) == {"Iran": "initiator", "Civilians (Iran)": "target"}
+    # Not so armed men's killing of captives.
+    event = one_event(
+        "Islamic State militants executed four shepherds near Hatra on Monday."
+    )
+    assert event["event_type"] == "violence_against_civilians"
+    # A count over a year is no event.
+    assert not suggest(
+        "Rights groups say at least 120 people were hanged in the province last year.",
+        published=ROUND_PUBLISHED,
+    )["events"]

@@ -16,7 +16,7 @@ from events.extract.candidates import recognise
 from events.extract.dates import find_dates
 from events.extract.events import propose_events
 from events.extract.places import PlaceMention, match_places, unknown_places
-from events.extract.text import Sentence, split_sentences, tokenize, unwrap
+from events.extract.text import Sentence, fold, split_sentences, tokenize, unwrap
 from events.models import Actor
 
 logger = logging.getLogger(__name__)
@@ -64,12 +64,17 @@ def suggest(
     places = sorted(
         [p for p in places if p not in replaced] + unknown, key=lambda p: p.start
     )
+    # "captured Ras al-Ain from the SDF" after "near Ras al-Ain": a new
+    # person whose words the article places elsewhere is the place.
+    placed = _named_as_place(actors, places)
+    places = sorted(places + list(placed.values()), key=lambda p: p.start)
     actors = [
         a
         for a in actors
         if not any(a.start < p.end and p.start < a.end for p in unknown)
         and not _dateline_place(a.start, a.end, metadata.dateline)
         and not _named_as_dateline(a, metadata.dateline, text)
+        and id(a) not in placed
         # A name of no known kind that is also read as a place ("between
         # Koya and the village of…") is the place.
         and (
@@ -194,6 +199,35 @@ def _named_as_dateline(
         and mention.actor_id is None
         and text[mention.start : mention.end].casefold() == dateline.place.casefold()
     )
+
+
+def _named_as_place(
+    actors: list[ActorMention], places: list[PlaceMention]
+) -> dict[int, PlaceMention]:
+    """
+    New people whose full words are, elsewhere in the article, a place read
+    where no actor is named, by the id of the mention: each as that place.
+    """
+    spans = [(a.start, a.end) for a in actors]
+    free = {
+        fold(p.text): p
+        for p in places
+        if not p.place.unknown and not any(s < p.end and p.start < e for s, e in spans)
+    }
+    found: dict[int, PlaceMention] = {}
+    for mention in actors:
+        place = free.get(fold(mention.text))
+        if (
+            place is None
+            or mention.kind != Actor.Kind.PERSON
+            or mention.actor_id is not None
+            or mention.name != mention.text
+        ):
+            continue
+        found[id(mention)] = PlaceMention(
+            mention.text, mention.start, mention.end, place.place, mention.sentence
+        )
+    return found
 
 
 Mention = TypeVar("Mention", ActorMention, PlaceMention)

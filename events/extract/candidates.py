@@ -231,6 +231,9 @@ SOURCE_BEFORE = re.compile(
     r"spokesman (?:for|of)|spokeswoman (?:for|of)|spokesperson (?:for|of)|"
     r"commander of|affiliated with|loyal to|backed by|belong(?:s|ed)? to|"
     r"linked to|faction of|airline|carrier|company|firm|exchange|operator|"
+    # "met executives of PetroChina", "representatives of Siemens Energy":
+    # the body whose people they are.
+    r"(?:executives|representatives|delegates)\s+(?:of|from)|"
     r"charity|watchdog|relief group|rights group|aid group|group|organi[sz]ation)"
     r"(?: the)?\s+(?:[A-Z][\w-]*[’']s\s+)?$",
     re.IGNORECASE,
@@ -403,6 +406,11 @@ ACTS_AFTER = re.compile(
     r"reached|agreed|agrees|summoned|summons|began|begins|won|lost)\b"
 )
 AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+# "slogans against Iran", "protested against Turkey": who the crowd is against.
+_AGAINST_BEFORE = (
+    r"\b(?:slogans|chanting|chanted|rallied|marched|demonstrated|protests?|"
+    r"protested|protesting)\s+against\s+$"
+)
 # "accused Tehran of violating…", "condemned Ankara": the state is who is
 # accused, not a place.
 ACTED_ON_BEFORE = re.compile(
@@ -413,7 +421,7 @@ ACTED_ON_BEFORE = re.compile(
     r"\b(?:blamed|blames|blaming|attributed)\s+(?:it\s+|them\s+)?(?:on|to)\s+"
     r"(?:the\s+)?$|"
     r"\b(?:protest|protested|protesting|denounce|denounced|denouncing)\s+$|"
-    r"\b(?:slogans|chanting|chanted|rallied|marched|demonstrated)\s+against\s+$"
+    + _AGAINST_BEFORE
 )
 LOCATES_BEFORE = re.compile(
     r"\b(?:in|at|near|from|to|into|inside|outside|across|throughout|within|"
@@ -793,7 +801,54 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                     parent=owner.actor() if owner else None,
                 )
             )
+    found += _ministers_ministry(body, sentence.start, home=home)
     return found
+
+
+# "Oil Minister Hayan Abdul-Ghani met …, his ministry said", "Iraqi Interior
+# Minister …, the Iraqi ministry said": the ministry of the minister named
+# before it in the sentence.
+MINISTER_TITLE = re.compile(
+    rf"(?:(?:{_OWNER}|{_DEMONYM})\s+)?\b(?P<portfolio>(?i:{_PORTFOLIO}))\s+"
+    r"Minister\b"
+)
+MINISTERS_MINISTRY = re.compile(
+    r"\b(?:his|her|the(?:\s+(?P<demonym>[A-Z][a-z]+))?)\s+ministry\b(?=\s+"
+    r"(?:said|says|added|announced|stated|reported)\b)"
+)
+
+
+def _ministers_ministry(body: str, offset: int, *, home: str) -> list[_Candidate]:
+    ministry = MINISTERS_MINISTRY.search(body)
+    titles = (
+        list(MINISTER_TITLE.finditer(body, 0, ministry.start())) if ministry else []
+    )
+    if not titles:
+        return []
+    title = titles[-1]
+    owner_words = (
+        title.group("owner") or title.group("demonym") or ministry.group("demonym")
+    )
+    owner = owner_of(owner_words) if owner_words else None
+    if owner is None and home in _countries():
+        name, iso3 = _countries()[home]
+        owner = Owner(name, home, iso3)
+    # "the Iraqi ministry", "ministry": the words that name it.
+    start = (
+        ministry.start("demonym")
+        if ministry.group("demonym")
+        else ministry.end() - len("ministry")
+    )
+    return [
+        _Candidate(
+            offset + start,
+            offset + ministry.end(),
+            K.GOVERNMENT_BODY,
+            name=body_name(title.group("portfolio"), owner),
+            country=owner.country if owner else "",
+            parent=owner.actor() if owner else None,
+        )
+    ]
 
 
 # Finding candidates.
@@ -1729,6 +1784,8 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                 or folded in TITLE_WORDS
                 or match.start("name") == 0
                 and folded in ("the", "a")
+                # "Kerman's police chief": a place's police, no name of its own.
+                or re.search(r"[’']s$", owner_word)
             ):
                 continue
             # "the Asayish security service": a force with a name of its own.
@@ -2516,8 +2573,7 @@ def _acts(before: str, after: str, name: str) -> bool:
 
 PROTESTED_BEFORE = re.compile(
     r"\b(?:protest|protested|protesting|denounce|denounced|denouncing|condemn|"
-    r"condemned|condemning)\s+$|"
-    r"\b(?:slogans|chanting|chanted|rallied|marched|demonstrated)\s+against\s+$"
+    r"condemned|condemning)\s+$|" + _AGAINST_BEFORE
 )
 
 

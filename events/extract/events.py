@@ -57,6 +57,7 @@ from events.extract.triggers import (
     AUXILIARY,
     CASUALTY,
     DOERS,
+    EXECUTION,
     INDEFINITE_REDUCED,
     NOUN,
     PASSIVE_BEFORE,
@@ -98,9 +99,11 @@ AGGREGATE = re.compile(
     # keeps happening, no incident.
     r"(?:are|is) (?:frequently|routinely|regularly|often) \w+|"
     r"(?:has|have) (?:seen|faced|witnessed) repeated \w+|"
-    # "had arrested more than 3,000 suspected traffickers this year".
-    r"(?:more than|at least|over|some)\s+[\d,]+\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:this year|so far|since\s+(?:[A-Z]\w+|the\s+start|the\s+beginning)))\b",
+    # "had arrested more than 3,000 suspected traffickers this year", "at
+    # least 834 people were executed in the country last year".
+    r"(?:more than|at least|over|some)\s+[\d,]+\s+(?:[\w-]+\s+){0,6}?"
+    r"(?:this year|last year|so far|since\s+(?:[A-Z]\w+|the\s+start|"
+    r"the\s+beginning)))\b",
     re.IGNORECASE,
 )
 BACKGROUND = re.compile(
@@ -147,12 +150,14 @@ LOCATIVE_BEFORE = re.compile(
     r"dispatched|marched|moved|headed|returned|taken|walked|drove) to|"
     r"(?:taking|bringing|sending) (?:them|him|her|it) to|"
     r"to(?=\s+(?:the\s+)?(?:outskirts|suburbs|edge|centre|center) of)|"
-    # "took to the streets of Sulaymaniyah".
-    r"streets of)\s+"
+    # "took to the streets of Sulaymaniyah", "in front of the Batifa
+    # subdistrict building", "the main road into the port city of Gwadar".
+    r"streets of|in front of|(?:road|roads|highway|route) into)\s+"
     r"(?:the\s+)?"
     r"(?:(?:[\w’'-]+\s+){0,3}?(?:city|towns?|villages?|province|governorate|region|"
     r"district|capital|outskirts|suburbs?|area|port|camp) of\s+(?:the\s+)?)?"
-    rf"(?:{_DIRECTION}\s+)?|\b{_DIRECTION}\s+of\s+)$",
+    # "the streets of nearby Saravan".
+    rf"(?:nearby\s+)?(?:{_DIRECTION}\s+)?|\b{_DIRECTION}\s+of\s+)$",
     re.IGNORECASE,
 )
 ORIGIN_BEFORE = re.compile(
@@ -928,6 +933,20 @@ def _actions_in(
                     )
                     action.places = action.places or dropped.places
             found = kept or found
+    protests = [a for a in found if a.event_type == T.PROTEST]
+    if len(protests) > 1 and all(
+        SAME_SUBJECT.fullmatch(text, a.clause.subject_start, a.trigger.start)
+        for a in protests[1:]
+    ):
+        # "residents blocked the main road and protested against the
+        # council": one crowd's protest, told by two of its verbs.
+        first = protests[0]
+        for other in protests[1:]:
+            first.participants = _dedupe(first.participants + other.participants)
+            first.mentions = [*first.mentions, *other.mentions]
+            first.places = first.places or other.places
+            first.scope_end = max(first.scope_end, other.scope_end)
+        found = [a for a in found if a not in protests[1:]]
     # "He met A and B separately", "met Iran's Supreme Leader … and President
     # …": a meeting with each.
     if len(found) == 1 and found[0].event_type == T.MEETING:
@@ -943,6 +962,9 @@ def _actions_in(
     return [*found, nested]
 
 
+# What opens a clause that goes on with the subject before it: "… and
+# protested against the SDF", "…, then marched to the governorate".
+SAME_SUBJECT = re.compile(r"[\s,]*(?:(?:and|then|later|also)\b[\s,]*)*")
 # Those arrested told only as a number of people: "at least eleven people".
 PEOPLE_COUNTED = re.compile(r"(?:[\w-]+\s+)?people$", re.IGNORECASE)
 # Those arrested at their work, civilians as ACLED counts them: "detained
@@ -2325,12 +2347,15 @@ def _proposals(
     participants = _delegations(text, incident, participants)
     if main.event_type in (T.PROTEST, T.RIOT):
         # "Riot police fired tear gas to disperse the crowd": a force that
-        # intervenes takes part, whoever fired at whom.
+        # intervenes takes part, whoever fired at whom; one the crowd
+        # protests against ("chanted slogans against the Guards") is its
+        # target.
         participants = _dedupe(
             [
                 (m, Role.PARTICIPANT)
                 if m.kind == Actor.Kind.SECURITY_FORCE
                 and r in (Role.INITIATOR, Role.TARGET)
+                and not (r == Role.TARGET and _protested_against(text, m))
                 else (m, r)
                 for m, r in participants
             ]
@@ -2497,8 +2522,18 @@ def _proposals(
     elif (place is None or place.place.kind == Location.Kind.COUNTRY) and (
         SAME_CITY.search(text, main.sentence.start, main.scope_end)
     ):
-        # "imposed a curfew on the city": the city of the incident before.
-        place = next(
+        # "imposed a curfew on the city": the city last named before, in
+        # the incidents told ("Basra … has seen recurring protests. In
+        # September 2018, protesters set fire to … in the city"), else the
+        # city of the incident before.
+        named = [
+            p
+            for earlier in told
+            for a in earlier.actions
+            for p in a.places
+            if p.place.kind == Location.Kind.CITY and p.end <= main.sentence.start
+        ]
+        place = max(named, key=lambda p: p.start, default=None) or next(
             (
                 p
                 for _, p in reversed(earlier_places)
@@ -3160,7 +3195,9 @@ def _unnamed(
                 code = nationality(subject, country)
             add(name, code, Role.INITIATOR, match, subject_start)
             break
-    if kind in VIOLENT | {T.DEATH, T.ARREST} and Role.TARGET not in roles:
+    # "hanged an Afghan man": who is put to death is its target.
+    executed = EXECUTION.fullmatch(fold(main.trigger.word)) is not None
+    if (kind in VIOLENT | {T.DEATH, T.ARREST} or executed) and Role.TARGET not in roles:
         passive = PASSIVE_BEFORE.search(text[sentence.start : main.trigger.start])
         qualified = _reduced_passive(text, sentence, main.trigger)
         if qualified is not None:
@@ -3350,6 +3387,19 @@ PROTESTED_AGAINST = re.compile(
     r"\b(?:chant\w*|shout\w*|slogans|protest\w*|rall\w+|march\w*)\s+"
     r"(?:(?:slogans|anger)\s+)?against\s+(?:the\s+)?$"
 )
+
+
+def _protested_against(text: str, mention: ActorMention) -> bool:
+    """
+    Whether the crowd's words are against the actor: "protested against the
+    SDF", "chanted slogans against the paramilitary Frontier Corps".
+    """
+    before = text[max(0, mention.start - 80) : mention.start]
+    return bool(
+        PROTESTED_AGAINST.search(before)
+        or PROTESTED_AGAINST.search(re.sub(r"(?<=\s)[a-z][\w-]*\s+$", "", before))
+    )
+
 
 # "replacing Lt. Gen. ": the one an appointment removes.
 REPLACING_BEFORE = re.compile(
@@ -3723,7 +3773,9 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             continue
         if mention.start > action.trigger.end and mention.sentence == sentence.index:
             between = text[action.trigger.end : mention.start]
-            if RELATIVE.search(between):
+            # "met executives of PetroChina, which operates West Qurna 1, in
+            # Baghdad": past the closed clause, the action's own words.
+            if RELATIVE.search(RELATIVE_SPAN.sub(",", between)):
                 # "…who were planning to blow up a centre in Isfahan".
                 continue
             if action.trigger.says and (

@@ -525,7 +525,15 @@ AUXILIARY = words(
 PASSIVE_BEFORE = re.compile(
     r"\b(?:was|were|been|being|is|are|be|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE
 )
-# Sentences about how things usually are, not about something that happened.
+# A sentence of death carried out, and who may carry one out without a court:
+# "Islamic State militants executed five shepherds" is an attack on civilians.
+EXECUTION = re.compile(r"executed|hanged")
+EXECUTIONERS_ARMED = re.compile(
+    r"\b(?:militants?|gunmen|fighters|insurgents|jihadists|kidnappers|captors|"
+    r"Islamic State|ISIS|ISIL|IS|Daesh)\b"
+)
+# A death of someone the state holds ("died in police custody"): a death, not
+# an attack.
 CUSTODY = re.compile(
     r"\bin (?:police )?(?:custody|detention|prison|jail)\b", re.IGNORECASE
 )
@@ -810,6 +818,14 @@ def event_type(trigger: Trigger, triggers: list[Trigger], body: str) -> str:
     if trigger.kind == T.OTHER and LABOUR_STRIKE.search(body):
         # "Shopkeepers closed their businesses in a general strike".
         return T.PROTEST
+    if (
+        trigger.kind == T.VIOLENCE_AGAINST_CIVILIANS
+        and EXECUTION.fullmatch(fold(trigger.word))
+        and not EXECUTIONERS_ARMED.search(body)
+    ):
+        # "Iran hanged two Kurdish political prisoners": a court's sentence
+        # carried out, recorded as the sentence is.
+        return T.OTHER
     if trigger.kind == T.BATTLE and CROWDS.search(body):
         # "demonstrators clashed": a riot, not a battle.
         return T.RIOT
