@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 # (29-48), written without reading the rules, took their place; on
 # 2026-12-07 twenty more (49-68) were added, written the same way. The
 # figures below are of the forty with the rules of the fourth round of
-# 2026-12-07, on twenty more development articles (144-163); after the third
+# 2026-12-07, on twenty more development articles (144-163), and a state's
+# services by their own names (before those: actors 87.8 %); after the third
 # round (124-143) and its two reviews: actors 87.8 %, 19 of 170 accepted
 # (before the reviews: actors 87.8 %, places 92.7 %, 20 of 170 accepted);
 # after the second round: actors 87.8 % (266/303), 19 of 169; after the first
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 # strict xfail, so the day it is met the run says so and the mark goes:
 # places met it on the forty.
 SHORT_OF_GOAL = {
-    "actors": "actors recall 87.8 % (266/303) against 90 %",
+    "actors": "actors recall 88.4 % (268/303) against 90 %",
     "accepted": "20 of 169 proposals (11.8 %) accepted without change against 85 %",
 }
 

@@ -3250,3 +3250,60 @@ def test_executions_of_the_fourth_round() -> None:
         "Rights groups say at least 120 people were hanged in the province last year.",
         published=ROUND_PUBLISHED,
     )["events"]
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # A state's service by its own name, for the word that names it.
+        ("The Iraqi army shelled a hideout near Baiji on Monday.", "Iraqi Army"),
+        (
+            "Iraqi F-16 fighter jets bombed caves near Makhmour on Monday.",
+            "Iraqi Air Force",
+        ),  # fmt: skip
+        (
+            "Syrian army units shelled villages near Maarat al-Numan on Monday.",
+            "Syrian Arab Army",
+        ),  # fmt: skip
+        (
+            "Pakistani warplanes bombed a compound near Khost on Monday.",
+            "Pakistan Air Force",
+        ),  # fmt: skip
+        (
+            "The Iranian navy seized a tanker near Jask on Monday.",
+            "Islamic Republic of Iran Navy",
+        ),  # fmt: skip
+        # Any other word, or a state whose services go by one name, is the
+        # state's armed forces.
+        (
+            "Iraqi troops shelled a village near Baiji on Monday.",
+            "Iraqi Armed Forces",
+        ),  # fmt: skip
+        (
+            "Turkish jets struck a village near Amedi on Monday.",
+            "Turkish Armed Forces",
+        ),  # fmt: skip
+        (
+            "The Turkish army shelled a village near Amedi on Monday.",
+            "Turkish Army",
+        ),  # fmt: skip
+        # A border or security force is no service of the list.
+        (
+            "Iraqi border army units arrested two smugglers near Rutba on Monday.",
+            "Iraqi border army",
+        ),  # fmt: skip
+    ],
+)
+def test_a_states_services_by_their_own_names(text: str, name: str) -> None:
+    assert roles(one_event(text)).get(name) == "initiator"
+
+
+def test_jet_fuel_is_no_aircraft() -> None:
+    assert not [
+        a
+        for a in suggest(
+            "Iraqi jet fuel shipments reached the port of Umm Qasr on Monday.",
+            published=ROUND_PUBLISHED,
+        )["actors"]
+        if a["kind"] == "security_force"
+    ]

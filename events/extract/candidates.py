@@ -604,8 +604,9 @@ def body_name(kind_word: str, owner: Owner | None) -> str:
     if kind_word.casefold() == "parliament" and owner and owner.code in PARLIAMENTS:
         return PARLIAMENTS[owner.code]
     if kind_word.casefold() == "army" and owner and owner.code in DEMONYM_OF:
-        # "the Iraqi army", "Iraq's army": the Iraqi Army, as it is called.
-        return f"{DEMONYM_OF[owner.code]} Army"
+        # "the Iraqi army", "Iraq's army": the Iraqi Army, as it is called
+        # (SERVICES: "the Syrian army" is the Syrian Arab Army).
+        return _service(owner.country, "army") or f"{DEMONYM_OF[owner.code]} Army"
     template = STATE_BODIES[kind_word.casefold()]
     return template.format(owner=owner.name if owner else "").removesuffix(" of ")
 
@@ -1609,7 +1610,11 @@ FORCES = re.compile(
     r"border guards?|coast ?guards?|military|security service|armed forces|"
     r"gendarmerie(?:\s+(?:forces|troops|units|teams))?|"
     r"air force|navy|intelligence (?:agents|officers|operatives|services?)|"
-    r"warplanes?|jets?|drones?|aircraft|artillery|gunboats?))))\b"
+    # "Iraqi F-16 fighter jets": an aircraft's model before the word.
+    r"(?:[A-Z]{1,3}-?\d{1,3}[A-Z]?\s+)?(?:fighter\s+|combat\s+)?"
+    r"(?:warplanes?|jets?)|drones?|aircraft|artillery|gunboats?))))\b"
+    # "Iraqi jet fuel": a product, no aircraft.
+    r"(?!\s+fuel\b)"
 )
 MORALITY_POLICE = re.compile(r"\b(?:morality|moral security) police\b", re.IGNORECASE)
 # A state's counter-terrorism force by its own name.
@@ -1621,6 +1626,31 @@ COUNTER_TERRORISM_ALIASES = {
 WEAPON_STRIKE = re.compile(r"\s+(?:strikes?|attacks?)\b")
 # "Two Iranian drones were shot down": forces acted on, not acting.
 FORCES_STRUCK = re.compile(r"\s+(?:were|was|had been|have been)\b")
+# A state's services by their own names, for the words that name a service
+# ("the Iraqi army", "Iraqi F-16 jets", "the Iranian navy"); any other word
+# ("troops", "forces", "a drone"), or a state not listed, is the state's
+# armed forces. Turkey's services are the Turkish Armed Forces in English
+# usage ("the Turkish army", "Turkish warplanes"), and the United States'
+# the United States Armed Forces.
+SERVICE_WORDS = {
+    "army": "army",
+    "air force": "air",
+    "warplane": "air",
+    "warplanes": "air",
+    "jet": "air",
+    "jets": "air",
+    "navy": "navy",
+}
+SERVICES = {
+    "IRQ": {"army": "Iraqi Army", "air": "Iraqi Air Force", "navy": "Iraqi Navy"},
+    "SYR": {"army": "Syrian Arab Army", "air": "Syrian Arab Air Force"},
+    "PAK": {
+        "army": "Pakistan Army",
+        "air": "Pakistan Air Force",
+        "navy": "Pakistan Navy",
+    },
+    "IRN": {"navy": "Islamic Republic of Iran Navy"},
+}
 # Forces named by their weapons or as a whole are the state's armed forces.
 ARMED_FORCES_WORDS = words(
     "troops army soldiers military warplane warplanes jet jets drone drones "
@@ -1813,6 +1843,9 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             # "Turkish gendarmerie forces": the state's gendarmerie, as it is
             # called.
             name = f"{DEMONYM_OF[owner.code]} Gendarmerie"
+        elif service := _service(owner.country, kind_words):
+            # "the Iraqi army", "Iraqi F-16 jets": the service, by its name.
+            name = service
         elif last in ARMED_FORCES_WORDS and not re.search(
             r"security|border|police|special|riot", kind_words
         ):
@@ -1846,6 +1879,18 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             )
         )
     return found
+
+
+def _service(country: str, kind_words: str) -> str | None:
+    """The state's service the words name, by its own name (SERVICES)."""
+    folded = fold(kind_words)
+    word = next(
+        (w for w in sorted(SERVICE_WORDS, key=len, reverse=True) if folded.endswith(w)),
+        None,
+    )
+    if word is None or re.search(r"security|border|police|special|riot", folded):
+        return None
+    return SERVICES.get(country, {}).get(SERVICE_WORDS[word])
 
 
 def _proper_name(words_: str) -> str:
