@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db
 # (29-48), written without reading the rules, took their place; on
 # 2026-12-07 twenty more (49-68) were added, written the same way. The
 # figures below are of the forty with the rules of the fourth round of
-# 2026-12-07, on twenty more development articles (144-163), and a state's
-# services by their own names (before those: actors 87.8 %); after the third
+# 2026-12-07, on twenty more development articles (144-163), its review, and
+# a state's services by their own names (before those: actors 87.8 %, 20 of
+# 169 accepted); after the third
 # round (124-143) and its two reviews: actors 87.8 %, 19 of 170 accepted
 # (before the reviews: actors 87.8 %, places 92.7 %, 20 of 170 accepted);
 # after the second round: actors 87.8 % (266/303), 19 of 169; after the first
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.django_db
 # places met it on the forty.
 SHORT_OF_GOAL = {
     "actors": "actors recall 88.4 % (268/303) against 90 %",
-    "accepted": "20 of 169 proposals (11.8 %) accepted without change against 85 %",
+    "accepted": "20 of 170 proposals (11.8 %) accepted without change against 85 %",
 }
 
 

@@ -3200,7 +3200,7 @@ def test_crowds_ministries_and_places_of_the_fourth_round() -> None:
     # that tells of it is named; a place past a relative clause is the
     # meeting's.
     event = one_event(
-        "Oil Minister Hayan Abdul-Ghani met executives of TotalEnergies, which "
+        "Iraqi Oil Minister Hayan Abdul-Ghani met executives of TotalEnergies, which "
         "runs the Ratawi field, in Basra on Monday, his ministry said."
     )
     assert roles(event) == {
@@ -3307,3 +3307,72 @@ def test_jet_fuel_is_no_aircraft() -> None:
         )["actors"]
         if a["kind"] == "security_force"
     ]
+
+
+def test_the_fourth_rounds_review_sentences() -> None:
+    def types(text: str) -> list[str]:
+        found = suggest(text, published=ROUND_PUBLISHED)["events"]
+        return [e["event_type"] for e in found]
+
+    def ministries(text: str) -> set[str]:
+        found = suggest(text, published=ROUND_PUBLISHED)["actors"]
+        return {a["name"] for a in found if a["name"].startswith("Ministry")}
+
+    # Killings by armed men, capitalised or not, are attacks with their doer.
+    event = one_event("Militants executed two policemen near Tarmiyah on Monday.")
+    assert event["event_type"] == "violence_against_civilians"
+    assert roles(event)["Unidentified armed group (Iraq)"] == "initiator"
+    assert types(
+        "Turkish soldiers executed a wounded PKK fighter near Hakurk on Monday."
+    ) == ["violence_against_civilians"]
+    # Found hanged is no sentence carried out, nor done by the one found.
+    event = one_event("A man was found hanged in his cell in Kirkuk on Monday.")
+    assert event["event_type"] != "other"
+    assert "initiator" not in roles(event).values()
+    # One crowd's protests on other days or in other places are each one.
+    assert types(
+        "Teachers protested in Erbil on Monday and marched to the parliament in "
+        "Duhok on Wednesday."
+    ) == ["protest", "protest"]
+    assert types(
+        "Students rallied in Basra on Sunday, then protested again in Nasiriyah "
+        "on Tuesday."
+    ) == ["protest", "protest"]
+    # One incident's count is no tally of a year.
+    assert types(
+        "Turkish airstrikes killed at least 8 PKK militants in the deadliest raid "
+        "this year near Gara on Sunday, the ministry said."
+    ) == ["remote_violence"]
+    assert types(
+        "Security forces arrested more than 20 suspects linked to a bombing last "
+        "year, the Interior Ministry said on Monday."
+    ) == ["arrest"]
+    # "The city" is not any city named on the way.
+    events = suggest(
+        "Gunmen killed a trader in Kirkuk on Sunday who had moved there from "
+        "Mosul. Security forces imposed a curfew in the city on Monday.",
+        published=ROUND_PUBLISHED,
+    )["events"]
+    assert events[-1]["place"]["name"] == "Kirkuk"
+    # The ministry that speaks is the one the sentence says, or none.
+    assert not ministries(
+        "Iraqi Defence Minister Thabit al-Abbasi met his Turkish counterpart in "
+        "Ankara on Monday, the Turkish ministry said."
+    )
+    assert not ministries(
+        "Iranian Foreign Minister Abbas Araghchi met Iraqi Prime Minister Mohammed "
+        "Shia al-Sudani in Baghdad on Monday, the Iraqi ministry said."
+    )
+    assert not ministries(
+        "Turkish troops killed five PKK fighters near Amedi.\n\nDefence Minister "
+        "Yasar Guler visited a base near Zakho on Sunday, his ministry said."
+    )
+    assert not ministries(
+        "Former Electricity Minister Qassim al-Fahdawi was arrested in Baghdad on "
+        "Monday, the ministry said."
+    )
+    # Executives shot are people, not their company.
+    event = one_event(
+        "Gunmen shot dead two executives of Asiacell in Kirkuk on Monday."
+    )
+    assert "Asiacell" not in roles(event)

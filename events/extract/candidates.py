@@ -231,9 +231,11 @@ SOURCE_BEFORE = re.compile(
     r"spokesman (?:for|of)|spokeswoman (?:for|of)|spokesperson (?:for|of)|"
     r"commander of|affiliated with|loyal to|backed by|belong(?:s|ed)? to|"
     r"linked to|faction of|airline|carrier|company|firm|exchange|operator|"
-    # "met executives of PetroChina", "representatives of Siemens Energy":
-    # the body whose people they are.
-    r"(?:executives|representatives|delegates)\s+(?:of|from)|"
+    # "met executives of PetroChina", "received representatives of Siemens
+    # Energy": the body whose people take part in the meeting (those shot
+    # or arrested are people, not their company).
+    r"(?:met|meets|meeting\s+with|talks\s+with|received|hosted)\s+"
+    r"(?:senior\s+|top\s+)?(?:executives|representatives|delegates)\s+(?:of|from)|"
     r"charity|watchdog|relief group|rights group|aid group|group|organi[sz]ation)"
     r"(?: the)?\s+(?:[A-Z][\w-]*[’']s\s+)?$",
     re.IGNORECASE,
@@ -802,13 +804,13 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                     parent=owner.actor() if owner else None,
                 )
             )
-    found += _ministers_ministry(body, sentence.start, home=home)
+    found += _ministers_ministry(body, sentence.start)
     return found
 
 
-# "Oil Minister Hayan Abdul-Ghani met …, his ministry said", "Iraqi Interior
-# Minister …, the Iraqi ministry said": the ministry of the minister named
-# before it in the sentence.
+# "Iraqi Oil Minister Hayan Abdul-Ghani met …, his ministry said", "Iraqi
+# Interior Minister …, the Iraqi ministry said": the ministry of the minister
+# the sentence is about, its first words.
 MINISTER_TITLE = re.compile(
     rf"(?:(?:{_OWNER}|{_DEMONYM})\s+)?\b(?P<portfolio>(?i:{_PORTFOLIO}))\s+"
     r"Minister\b"
@@ -817,37 +819,42 @@ MINISTERS_MINISTRY = re.compile(
     r"\b(?:his|her|the(?:\s+(?P<demonym>[A-Z][a-z]+))?)\s+ministry\b(?=\s+"
     r"(?:said|says|added|announced|stated|reported)\b)"
 )
+# What may come before the minister at the start of a sentence: its day.
+SENTENCE_OPENING = re.compile(r"(?:(?:On|Late on|Early on)\s+\w+(?:\s+\w+)?,\s*)?")
 
 
-def _ministers_ministry(body: str, offset: int, *, home: str) -> list[_Candidate]:
+def _ministers_ministry(body: str, offset: int) -> list[_Candidate]:
     ministry = MINISTERS_MINISTRY.search(body)
     titles = (
         list(MINISTER_TITLE.finditer(body, 0, ministry.start())) if ministry else []
     )
-    if not titles:
+    if not titles or not SENTENCE_OPENING.fullmatch(body, 0, titles[0].start()):
         return []
-    title = titles[-1]
-    owner_words = (
-        title.group("owner") or title.group("demonym") or ministry.group("demonym")
-    )
-    owner = owner_of(owner_words) if owner_words else None
-    if owner is None and home in _countries():
-        name, iso3 = _countries()[home]
-        owner = Owner(name, home, iso3)
+    title = titles[0]
+    told = ministry.group("demonym")
+    named = title.group("owner") or title.group("demonym")
+    owner = owner_of(named) if named else None
+    if told is not None:
+        # "the Turkish ministry said" after an Iraqi minister: not his.
+        owner_told = owner_of(told)
+        if owner_told is None or (owner is not None and owner_told != owner):
+            return []
+        owner = owner_told
+    elif len(titles) > 1:
+        # "A met Iranian Oil Minister B, the ministry said": whose is not told.
+        return []
+    if owner is None:
+        return []
     # "the Iraqi ministry", "ministry": the words that name it.
-    start = (
-        ministry.start("demonym")
-        if ministry.group("demonym")
-        else ministry.end() - len("ministry")
-    )
+    start = ministry.start("demonym") if told else ministry.end() - len("ministry")
     return [
         _Candidate(
             offset + start,
             offset + ministry.end(),
             K.GOVERNMENT_BODY,
             name=body_name(title.group("portfolio"), owner),
-            country=owner.country if owner else "",
-            parent=owner.actor() if owner else None,
+            country=owner.country,
+            parent=owner.actor(),
         )
     ]
 

@@ -100,8 +100,11 @@ AGGREGATE = re.compile(
     r"(?:are|is) (?:frequently|routinely|regularly|often) \w+|"
     r"(?:has|have) (?:seen|faced|witnessed) repeated \w+|"
     # "had arrested more than 3,000 suspected traffickers this year", "at
-    # least 834 people were executed in the country last year".
-    r"(?:more than|at least|over|some)\s+[\d,]+\s+(?:[\w-]+\s+){0,6}?"
+    # least 834 people were executed in the country last year" (a tally in
+    # the passive, its place between); not one incident's count ("killed at
+    # least 8 fighters in the deadliest raid this year").
+    r"(?:more than|at least|over|some)\s+[\d,]+\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:[\w-]+\s+(?:were|have been|had been)\s+\w+\s+(?:[\w-]+\s+){0,4}?)?"
     r"(?:this year|last year|so far|since\s+(?:[A-Z]\w+|the\s+start|"
     r"the\s+beginning)))\b",
     re.IGNORECASE,
@@ -935,8 +938,7 @@ def _actions_in(
             found = kept or found
     protests = [a for a in found if a.event_type == T.PROTEST]
     if len(protests) > 1 and all(
-        SAME_SUBJECT.fullmatch(text, a.clause.subject_start, a.trigger.start)
-        for a in protests[1:]
+        _same_protest(text, protests[0], a) for a in protests[1:]
     ):
         # "residents blocked the main road and protested against the
         # council": one crowd's protest, told by two of its verbs.
@@ -965,6 +967,35 @@ def _actions_in(
 # What opens a clause that goes on with the subject before it: "… and
 # protested against the SDF", "…, then marched to the governorate".
 SAME_SUBJECT = re.compile(r"[\s,]*(?:(?:and|then|later|also)\b[\s,]*)*")
+# A time of a clause's own: "… and marched again on Wednesday", "the next day".
+OWN_TIME = re.compile(
+    r"\b(?:again|later|next|following|yesterday|today|tonight|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|"
+    r"may|june|july|august|september|october|november|december|\d{4})\b",
+    re.IGNORECASE,
+)
+
+
+def _same_protest(text: str, first: Action, other: Action) -> bool:
+    """
+    Whether `other` tells `first`'s protest by another of the crowd's verbs:
+    its clause goes on with the same subject ("blocked the road and chanted
+    slogans against the council"), with no time nor other place of its own
+    ("and marched to the parliament in Duhok on Wednesday" is another
+    protest).
+    """
+    own_places = {fold(p.text) for p in other.places} - {
+        fold(p.text) for p in first.places
+    }
+    return (
+        SAME_SUBJECT.fullmatch(text, other.clause.subject_start, other.trigger.start)
+        is not None
+        and not OWN_TIME.search(text, other.trigger.end, other.scope_end)
+        # A place where the first told none is where the one protest was.
+        and not (own_places and first.places)
+    )
+
+
 # Those arrested told only as a number of people: "at least eleven people".
 PEOPLE_COUNTED = re.compile(r"(?:[\w-]+\s+)?people$", re.IGNORECASE)
 # Those arrested at their work, civilians as ACLED counts them: "detained
@@ -2522,25 +2553,35 @@ def _proposals(
     elif (place is None or place.place.kind == Location.Kind.COUNTRY) and (
         SAME_CITY.search(text, main.sentence.start, main.scope_end)
     ):
-        # "imposed a curfew on the city": the city last named before, in
-        # the incidents told ("Basra … has seen recurring protests. In
-        # September 2018, protesters set fire to … in the city"), else the
-        # city of the incident before.
+        # "imposed a curfew on the city": the city of the incident before,
+        # or a city a sentence told since is about, its first words ("Basra
+        # has seen recurring protests. In September 2018, protesters set
+        # fire to … in the city"), whichever is nearer. Not any city named
+        # on the way: "officials from Erbil said", "who had moved there
+        # from Mosul".
         named = [
             p
             for earlier in told
             for a in earlier.actions
             for p in a.places
-            if p.place.kind == Location.Kind.CITY and p.end <= main.sentence.start
+            if p.place.kind == Location.Kind.CITY
+            and p.end <= main.sentence.start
+            and not text[a.sentence.start : p.start].strip()
         ]
-        place = max(named, key=lambda p: p.start, default=None) or next(
+        city_before = next(
             (
                 p
                 for _, p in reversed(earlier_places)
                 if p.place.kind == Location.Kind.CITY
             ),
-            place,
+            None,
         )
+        nearest = max(
+            [p for p in [*named, city_before] if p is not None],
+            key=lambda p: p.start,
+            default=None,
+        )
+        place = nearest or place
     if place is None or place.place.kind == Location.Kind.COUNTRY:
         site = SAME_SITE.search(text, main.sentence.start, main.scope_end)
         if site is not None:

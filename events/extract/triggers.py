@@ -525,12 +525,28 @@ AUXILIARY = words(
 PASSIVE_BEFORE = re.compile(
     r"\b(?:was|were|been|being|is|are|be|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE
 )
-# A sentence of death carried out, and who may carry one out without a court:
-# "Islamic State militants executed five shepherds" is an attack on civilians.
+# A sentence of death carried out ("Iran hanged two prisoners", "the man,
+# convicted of spying, was executed"), and those who kill without a court:
+# "Islamic State militants executed five shepherds", "soldiers executed a
+# wounded fighter" are attacks.
 EXECUTION = re.compile(r"executed|hanged")
 EXECUTIONERS_ARMED = re.compile(
-    r"\b(?:militants?|gunmen|fighters|insurgents|jihadists|kidnappers|captors|"
-    r"Islamic State|ISIS|ISIL|IS|Daesh)\b"
+    r"\b(?i:militants?|gunm[ae]n|fighters|insurgents|jihadists|kidnappers|"
+    r"captors|rebels|tribesmen|attackers|assailants|troops|soldiers|"
+    r"militia(?:s|men)?|Islamic State|Daesh)\b|\b(?:ISIS|ISIL|IS)\b"
+)
+# What tells a court's sentence: a hanging, or the words of a trial.
+JUDICIAL = re.compile(
+    r"\bhanged\b|\b(?:court|courts|judiciary|sentenced|sentence|convicted|"
+    r"condemned|death row|prison|prisoners?|gallows)\b",
+    re.IGNORECASE,
+)
+# Not put to death: "was found hanged", "hanged himself", "hanged an effigy".
+NOT_EXECUTED = re.compile(
+    r"\bfound\s+hanged\b|\bhanged\s+(?:himself|herself|themselves|an?\s+effig|"
+    r"effigies|pictures?|posters?|banners?|flags?)|\bexecuted\s+(?:an?\s+|the\s+)?"
+    r"(?:\w+\s+)?(?:warrants?|orders?|plans?|decisions?|search|arrest)\b",
+    re.IGNORECASE,
 )
 # A death of someone the state holds ("died in police custody"): a death, not
 # an attack.
@@ -811,6 +827,17 @@ def choose(triggers: list[Trigger], body: str) -> tuple[Trigger, str] | None:
     return best, event_type(best, triggers, body)
 
 
+def sentence_carried_out(trigger: Trigger, body: str) -> bool:
+    """Whether the trigger tells a sentence of death carried out (EXECUTION),
+    not a killing by armed men nor another sense of the word."""
+    return (
+        EXECUTION.fullmatch(fold(trigger.word)) is not None
+        and JUDICIAL.search(body) is not None
+        and not EXECUTIONERS_ARMED.search(body)
+        and not NOT_EXECUTED.search(body)
+    )
+
+
 def event_type(trigger: Trigger, triggers: list[Trigger], body: str) -> str:
     """The type a trigger gives, with the words around it for "killed", "attacked"."""
     if trigger.kind == CASUALTY:
@@ -818,10 +845,8 @@ def event_type(trigger: Trigger, triggers: list[Trigger], body: str) -> str:
     if trigger.kind == T.OTHER and LABOUR_STRIKE.search(body):
         # "Shopkeepers closed their businesses in a general strike".
         return T.PROTEST
-    if (
-        trigger.kind == T.VIOLENCE_AGAINST_CIVILIANS
-        and EXECUTION.fullmatch(fold(trigger.word))
-        and not EXECUTIONERS_ARMED.search(body)
+    if trigger.kind == T.VIOLENCE_AGAINST_CIVILIANS and sentence_carried_out(
+        trigger, body
     ):
         # "Iran hanged two Kurdish political prisoners": a court's sentence
         # carried out, recorded as the sentence is.
