@@ -84,7 +84,7 @@ def mark_revalidate(request: HttpRequest, response: HttpResponseBase) -> None:
 
 # Paths whose clients are programs: their errors are JSON documents, never
 # HTML pages. Each area keeps its own documented error shape.
-MACHINE_PREFIXES = ("/api/", "/ogc/", "/feeds/")
+MACHINE_PREFIXES = ("/api/", "/ogc/", "/feeds/", "/tiles/")
 
 
 def machine_error(

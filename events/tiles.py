@@ -52,7 +52,7 @@ from events.features import event_properties
 from events.filters import NOT_NARROWING, EventFilterSet
 from events.models import Event, TileCell, sees_unpublished
 from events.queries import data_version, data_version_and
-from tracker.cache import find_lasting, keep_lasting
+from tracker.cache import find_lasting, keep_shared, local
 from tracker.replicas import read_connection
 
 EXTENT = 4096  # tile coordinates per side, the MVT default
@@ -722,10 +722,12 @@ def _is_kept(key: str) -> bool:
 
 
 def _kept(key: str, built: bytes) -> Built:
-    """A tile built now, and what keeps it in the cache, for the caller to
-    run once the tile is sent (the write costs in proportion to the tile:
-    pickling, compressing, storing)."""
-    return built, lambda: keep_lasting(key, built, CACHE_SECONDS)
+    """A tile built now, kept in this process's copy at once (the next
+    request here finds it), and what keeps it in the shared cache, for the
+    caller to run once the tile is sent (the write costs in proportion to the
+    tile: pickling, compressing, storing)."""
+    local.set(key, built, CACHE_SECONDS)
+    return built, lambda: keep_shared(key, built, CACHE_SECONDS)
 
 
 def cached_event_tile(

@@ -6,6 +6,7 @@ view, the host's check, security headers, the request id, the metrics).
 """
 
 import io
+import json
 import sys
 from collections.abc import Iterator
 
@@ -94,15 +95,29 @@ def test_every_address_under_the_prefix_is_a_tile_endpoint_and_every_tile_is_und
 
 def test_a_tile_goes_without_the_middleware_of_pages_and_a_page_keeps_them() -> None:
     skipped = settings.TILE_SKIPPED_MIDDLEWARE
+    assert set(skipped) <= set(settings.MIDDLEWARE)
     assert application.pages.middleware == settings.MIDDLEWARE
-    # The rest, in the same order.
     assert application.tiles.middleware == [
         name for name in settings.MIDDLEWARE if name not in skipped
     ]
-    assert set(skipped) <= set(settings.MIDDLEWARE)
-    assert "django.contrib.auth.middleware.AuthenticationMiddleware" in (
-        application.tiles.middleware
-    )
+
+    def loaded(methods: list) -> set[str]:
+        return {
+            f"{type(m.__self__).__module__}.{type(m.__self__).__name__}"
+            for m in methods
+        }
+
+    # The chains Django built: CSRF's check of each view in the pages' alone.
+    csrf = "django.middleware.csrf.CsrfViewMiddleware"
+    assert csrf in loaded(application.pages._view_middleware)
+    assert not loaded(application.tiles._view_middleware) & set(skipped)
+
+
+def test_an_error_under_the_tiles_is_json() -> None:
+    status, headers, content = served("/tiles/nothing")
+    assert status == 404
+    assert headers["Content-Type"] == "application/json"
+    assert json.loads(content)["detail"]
 
 
 def test_a_tile_through_the_application(baghdad) -> None:

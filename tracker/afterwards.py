@@ -4,16 +4,20 @@ the shared cache: pickling, compressing, writing it), done on a thread of the
 process at a lower CPU priority than the requests'.
 
 Done by the worker itself once the response is sent, it held up the reader:
-the reader (the client on this machine, or the proxy in front) is woken on
-the core that sent it the bytes, and waits there until the worker's work is
-done. At a million events that was about a millisecond a tile, a tenth of
-what a tile costs (docs/performance.md). On a thread at NICE, the woken
-reader runs first and the work follows.
+the reader (the client on this machine, or a proxy in the same scheduling
+group) is woken on the core that sent it the bytes, and waits there until
+the worker's work is done. At a million events that was about a millisecond
+a tile, a tenth of what a tile costs (docs/performance.md). On a thread
+NICE steps below the process, the woken reader runs first and the work
+follows.
 
-Work waits in a queue of at most QUEUED items; beyond that it is dropped
-(what it keeps is a cache: a tile not kept is built again). Each process
-starts its own thread at its first submission, so a worker forked from a
-process that had one starts another.
+Work waits in a queue of at most QUEUED items (each holds what it writes: a
+tile of up to a few hundred kB); beyond that it is dropped, and counted:
+what it keeps is a cache, and a tile not kept is built again. Each process
+starts its own thread at its first submission, and again if the thread has
+died, so a worker forked from a process that had one starts another. Work
+runs outside any request, so it must not use the database: no request's end
+would close the connection it opened.
 """
 
 import atexit
@@ -22,17 +26,20 @@ import os
 import queue
 import sys
 import threading
+import time
 from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
 
-# Linux's nice value for the thread (0 to 19, 19 the least priority): low
+# Steps of Linux's nice value below the process's own (at most 19): low
 # enough for a woken request to take the core, high enough to keep up when
 # every core is busy.
 NICE = 10
-QUEUED = 256
-# How long a process that is ending waits for work still queued.
+QUEUED = 64
+# How long a process that is ending waits for work still queued, in all.
 EXIT_SECONDS = 2.0
+# At most one warning of dropped work in this many seconds.
+WARN_EVERY = 60.0
 
 
 class Afterwards:
@@ -43,7 +50,9 @@ class Afterwards:
         self.queue: queue.Queue[Callable[[], None]] = queue.Queue(queued)
         self.lock = threading.Lock()
         self.pid: int | None = None
+        self.thread: threading.Thread | None = None
         self.dropped = 0
+        self.warned_at = -WARN_EVERY
 
     def submit(self, work: Callable[[], None]) -> bool:
         """Queue `work`; False when the queue is full and it was dropped."""
@@ -52,39 +61,61 @@ class Afterwards:
             self.queue.put_nowait(work)
         except queue.Full:
             self.dropped += 1
-            logger.warning("Work after a response dropped: %d queued", QUEUED)
+            now = time.monotonic()
+            if now - self.warned_at >= WARN_EVERY:
+                self.warned_at = now
+                logger.warning(
+                    "Work after responses dropped: %d queued, %d dropped so far",
+                    self.queue.maxsize,
+                    self.dropped,
+                )
             return False
         return True
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until the work queued so far is done (at most `timeout`
-        seconds); whether it was."""
+        seconds in all); whether it was."""
         if self.pid != os.getpid():
             return True  # nothing was queued by this process
+        deadline = None if timeout is None else time.monotonic() + timeout
         done = threading.Event()
         try:
             self.queue.put(done.set, timeout=timeout)
         except queue.Full:
             return False
-        return done.wait(timeout)
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        return done.wait(left)
 
     def _started(self) -> None:
-        if self.pid == os.getpid():
+        if (
+            self.pid == os.getpid()
+            and self.thread is not None
+            and self.thread.is_alive()
+        ):
             return
         with self.lock:
-            if self.pid == os.getpid():
+            if self.pid != os.getpid():
+                # A forked process has its parent's queue but not its thread.
+                self.queue = queue.Queue(self.queue.maxsize)
+            elif self.thread is not None and self.thread.is_alive():
                 return
-            # A forked process has the queue of its parent but not its thread.
-            self.queue = queue.Queue(self.queue.maxsize)
-            threading.Thread(target=self._run, name="afterwards", daemon=True).start()
+            self.thread = threading.Thread(
+                target=self._run, name="afterwards", daemon=True
+            )
+            self.thread.start()
             self.pid = os.getpid()
 
     def _run(self) -> None:
         if sys.platform == "linux":
             # Linux gives each thread its own nice value; elsewhere this would
             # lower the whole process, requests included.
+            own = os.getpriority(os.PRIO_PROCESS, 0)
             try:
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self.nice)
+                os.setpriority(
+                    os.PRIO_PROCESS,
+                    threading.get_native_id(),
+                    min(19, own + self.nice),
+                )
             except OSError as error:
                 logger.warning(
                     "Work after responses at the requests' priority: %s", error

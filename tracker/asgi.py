@@ -1,3 +1,9 @@
+"""
+The ASGI application, for servers that need one. Every deployment serves the
+project through WSGI (tracker/wsgi.py), where tiles are answered without the
+middleware of pages (tracker/handlers.py); here they go through all of it.
+"""
+
 import os
 
 from django.core.asgi import get_asgi_application

@@ -298,10 +298,16 @@ def find_lasting(key: str, timeout: float) -> str | bytes | None:
 
 def keep_lasting(key: str, value: str | bytes, timeout: float) -> None:
     """Keep `value` under `key` (see find_lasting) in both caches."""
+    keep_shared(key, value, timeout)
+    local.set(key, value, timeout)
+
+
+def keep_shared(key: str, value: str | bytes, timeout: float) -> None:
+    """Keep `value` under `key` (see find_lasting) in the shared cache alone:
+    what costs a write, where this process's copy costs none."""
     from django.core.cache import cache
 
     cache.set(key, value, timeout)
-    local.set(key, value, timeout)
 
 
 def lasting(key: str, compute: Callable[[], Lasting], timeout: float) -> Lasting:

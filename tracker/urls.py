@@ -16,7 +16,8 @@ urlpatterns = [
     path("", include("events.urls")),
 ]
 
-# Under /api/, /ogc/ and /feeds/ errors are JSON documents; elsewhere pages.
+# Under /api/, /ogc/, /feeds/ and /tiles/ errors are JSON documents; elsewhere
+# pages.
 handler400 = "events.http.bad_request"
 handler403 = "events.http.permission_denied"
 handler404 = "events.http.page_not_found"
