@@ -3376,3 +3376,27 @@ def test_the_fourth_rounds_review_sentences() -> None:
         "Gunmen shot dead two executives of Asiacell in Kirkuk on Monday."
     )
     assert "Asiacell" not in roles(event)
+
+
+def test_people_told_with_their_ages_and_their_other_names() -> None:
+    def people(text: str) -> set[str]:
+        found = suggest(text, published=ROUND_PUBLISHED)["actors"]
+        return {a["name"] for a in found if a["kind"] == "person"}
+
+    # The last of a list of names with ages, at the sentence's end.
+    assert people(
+        "Medics named the two dead as Karwan Aziz, 31, and Rebwar Salih, 26."
+    ) == {"Karwan Aziz", "Rebwar Salih"}
+    # A person's other name beside theirs is them.
+    event = one_event(
+        "Police arrested Salim Hadi, known as Abu Zaid, in Mosul on Monday."
+    )
+    assert roles(event) == {"Iraqi police": "initiator", "Salim Hadi": "target"}
+    assert people(
+        "Gunmen killed Nawzad Omar, also known as Kak Nawzad, on Monday."
+    ) == {"Nawzad Omar"}
+    # Two people named side by side are two.
+    assert people("Salim Hadi met Abu Zaid in Erbil on Monday.") == {
+        "Salim Hadi",
+        "Abu Zaid",
+    }

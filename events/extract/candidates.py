@@ -15,7 +15,7 @@ canonical name of a body, a state) is looked up there by `known_by_name`.
 import functools
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.gis.geos import Point
 
@@ -497,12 +497,40 @@ def recognise(
     actors, places = _states_that_act(sentences, text, actors, places)
     actors, places = _people_not_places(sentences, text, actors, places)
     actors = _short_references(sentences, text, actors, places)
+    actors = _known_as(text, actors)
     countries = known_countries()
     for mention in actors:
         if mention.actor_id is not None and not mention.country:
             mention.country = countries.get(mention.actor_id, "")
     actors.sort(key=lambda m: (m.start, m.end))
     return actors, places
+
+
+# "Ahmed al-Khabil, known as Abu Khawla": the second name is the first's.
+KNOWN_AS = re.compile(
+    r",?\s+(?:also\s+|better\s+|widely\s+)?(?:known|nicknamed|dubbed)\s+as\s+"
+)
+
+
+def _known_as(text: str, actors: list[ActorMention]) -> list[ActorMention]:
+    """A person's other name told beside theirs is a mention of them."""
+    people = sorted((a for a in actors if a.kind == PERSON), key=lambda a: a.start)
+    same: dict[int, ActorMention] = {}
+    for first, other in zip(people, people[1:], strict=False):
+        if KNOWN_AS.fullmatch(text, first.end, other.start):
+            same[id(other)] = same.get(id(first), first)
+    return [
+        replace(
+            a,
+            name=same[id(a)].name,
+            actor_id=same[id(a)].actor_id,
+            country=same[id(a)].country,
+            parent=same[id(a)].parent,
+        )
+        if id(a) in same
+        else a
+        for a in actors
+    ]
 
 
 def _outside_longer(
@@ -1586,7 +1614,7 @@ WHO_AFTER = re.compile(r"^,\s+who\b")
 MEMBER_OF_AFTER = re.compile(r"^\s+of\s+the\s+[A-Z]")
 # "34-year-old Lena Hartmann", "Hiwa Rahimi, 24,".
 AGE_BEFORE = re.compile(r"\b\d{1,3}-year-old\s+$")
-AGE_AFTER = re.compile(r"^,\s*\d{1,2}\s*(?:,|\)|and\b|$)")
+AGE_AFTER = re.compile(r"^,\s*\d{1,2}\s*(?:[,.;)]|and\b|$)")
 
 
 def _in_apposition(before: str, after: str) -> bool:
