@@ -967,11 +967,12 @@ def _actions_in(
 # What opens a clause that goes on with the subject before it: "… and
 # protested against the SDF", "…, then marched to the governorate".
 SAME_SUBJECT = re.compile(r"[\s,]*(?:(?:and|then|later|also)\b[\s,]*)*")
-# A time of a clause's own: "… and marched again on Wednesday", "the next day".
+# A time of a clause's own: "… and marched again on Wednesday", "the next
+# day", "in March".
 OWN_TIME = re.compile(
-    r"\b(?:again|later|next|following|yesterday|today|tonight|"
-    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|"
-    r"may|june|july|august|september|october|november|december|\d{4})\b",
+    r"\b(?:again|later|next|following|yesterday|today|tonight|\d{4}|"
+    + "|".join(sorted({*WEEKDAYS, "may", *(m for m in MONTHS if len(m) > 3)}))
+    + r")\b",
     re.IGNORECASE,
 )
 
