@@ -1676,6 +1676,11 @@ SERVICE_WORDS = {
     "jets": "air",
     "navy": "navy",
 }
+# The longest first: "air force" before any shorter word it ends with.
+_SERVICE_ENDINGS = sorted(SERVICE_WORDS, key=len, reverse=True)
+# Words that make a state's force other than its armed forces ("Iraqi border
+# army", "Turkish security forces", "riot police").
+NOT_ARMED_FORCES = re.compile(r"security|border|police|special|riot")
 SERVICES = {
     "IRQ": {"army": "Iraqi Army", "air": "Iraqi Air Force", "navy": "Iraqi Navy"},
     "SYR": {"army": "Syrian Arab Army", "air": "Syrian Arab Air Force"},
@@ -1881,9 +1886,7 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
         elif service := _service(owner.country, kind_words):
             # "the Iraqi army", "Iraqi F-16 jets": the service, by its name.
             name = service
-        elif last in ARMED_FORCES_WORDS and not re.search(
-            r"security|border|police|special|riot", kind_words
-        ):
+        elif last in ARMED_FORCES_WORDS and not NOT_ARMED_FORCES.search(kind_words):
             # "a Turkish drone", "U.S. forces": the state's armed forces.
             # The United States' are named for the state, whatever the
             # adjective: "American forces" are the United States Armed Forces.
@@ -1919,11 +1922,8 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
 def _service(country: str, kind_words: str) -> str | None:
     """The state's service the words name, by its own name (SERVICES)."""
     folded = fold(kind_words)
-    word = next(
-        (w for w in sorted(SERVICE_WORDS, key=len, reverse=True) if folded.endswith(w)),
-        None,
-    )
-    if word is None or re.search(r"security|border|police|special|riot", folded):
+    word = next((w for w in _SERVICE_ENDINGS if folded.endswith(w)), None)
+    if word is None or NOT_ARMED_FORCES.search(folded):
         return None
     return SERVICES.get(country, {}).get(SERVICE_WORDS[word])
 
