@@ -327,7 +327,11 @@ class HostSlot(models.Model):
     shared by every worker."""
 
     host = models.CharField(max_length=255, primary_key=True)
+    # The next free slot: reserved ahead by whoever asks next.
     next_at = models.DateTimeField()
+    # When the last request to the host actually started: a request whose
+    # worker was woken late moves the one after it, not the host's load.
+    started_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.host

@@ -6,6 +6,7 @@ trafilatura from a page events/fetch.py fetched.
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -47,10 +48,16 @@ class PageArticle:
     language: str
 
 
-def read(url: str) -> PageArticle:
-    """Fetch `url` and extract its article; FetchError or NoText says why not."""
+def read(url: str, starting: Callable[[], None] | None = None) -> PageArticle:
+    """
+    Fetch `url` and extract its article; FetchError or NoText says why not.
+    `starting` is called just before the page is requested (the extractor,
+    slow to load the first time, is loaded by then).
+    """
     import trafilatura  # noqa: PLC0415 - heavy; only the worker needs it
 
+    if starting is not None:
+        starting()
     page = fetch.fetch(url, timeout=settings.FETCH_TIMEOUT, max_bytes=PAGE_MAX_BYTES)
     markup = page.markup()
     document = trafilatura.bare_extraction(markup, url=page.url, with_metadata=True)

@@ -105,6 +105,7 @@ def wait_for_host(url: str) -> None:
     wait = throttle.reserve(url)
     if wait > 0:
         time.sleep(wait)
+    throttle.start(url)
 
 
 def poll(source_id: int) -> str:
@@ -231,7 +232,7 @@ def take(item_id: int, *, slot_reserved: bool = False) -> str:
                 return f"waiting {wait:.1f}s for its host"
             time.sleep(wait)
         try:
-            found = pages.read(item.url)
+            found = pages.read(item.url, starting=lambda: throttle.start(item.url))
         except (FetchError, pages.NoText) as exc:
             return settle(item, Item.State.FAILED, None, str(exc))
         found = article_from_page(item, found)

@@ -382,6 +382,11 @@ def test_a_redirect_to_a_private_address_is_refused_at_each_hop(
     assert not SourceArticle.objects.filter(source=good).exists()
 
 
+# Between a request marked started and its arrival at the server: the
+# worker's own steps (the address checked, the connection opened).
+ARRIVAL_ALLOWANCE = 0.03
+
+
 def test_requests_to_one_host_are_spaced_across_the_workers_threads(
     server: FeedServer, intake_worker: Worker
 ) -> None:
@@ -399,7 +404,9 @@ def test_requests_to_one_host_are_spaced_across_the_workers_threads(
     starts = sorted(r.at for r in server.requests if r.path.startswith("/pages/"))
     assert len(starts) == 4
     gaps = [later - earlier for earlier, later in zip(starts, starts[1:], strict=False)]
-    assert min(gaps) >= TEST_HOST_INTERVAL * 0.9
+    # Each request starts at or after its slot, and no sooner than the
+    # interval after the one before it, even when that one started late.
+    assert min(gaps) >= TEST_HOST_INTERVAL - ARRIVAL_ALLOWANCE, gaps
     assert source.articles_added == 4
 
 
