@@ -348,7 +348,7 @@ def test_the_assistant_finds_what_editors_record(
 # on them; 34.1 % (197 of 577) with twenty more (144-163, 11 of 105 accepted
 # when they came in), the round on them and its review. While the goal is missed it is a
 # strict xfail, and the set may not lose what it has.
-ACCEPTED_AT_LEAST = 197
+ACCEPTED_AT_LEAST = 200
 
 
 def test_the_set_keeps_the_proposals_it_had_accepted() -> None:

@@ -3400,3 +3400,134 @@ def test_people_told_with_their_ages_and_their_other_names() -> None:
         "Salim Hadi",
         "Abu Zaid",
     }
+
+
+def test_people_without_a_name_told_by_what_they_are() -> None:
+    # "a Pakistani man": the people's word before the man tells his country.
+    event = one_event(
+        "Iran hanged a Pakistani man convicted of murder in Zahedan on Monday."
+    )
+    assert roles(event)["Civilians (Pakistan)"] == "target"
+    # Men held who had crossed the border are migrants of their country.
+    event = one_event(
+        "Iranian border guards detained 14 Afghan men who had crossed into Sistan "
+        "and Baluchestan on foot, the guards said on Monday."
+    )
+    assert roles(event)["Migrants (Afghanistan)"] == "target"
+    # Those a strike harms, before the words for what it struck.
+    event = one_event(
+        "A Turkish drone struck a shelter for refugees near Sinjar on Monday, "
+        "killing two people."
+    )
+    assert roles(event)["Civilians (Iraq)"] == "target"
+    assert "Refugees (Iraq)" not in roles(event)
+    # Those held for smuggling are smugglers; teachers held are teachers.
+    event = one_event(
+        "Turkish gendarmerie detained four suspected smugglers near Hakkari on Monday."
+    )
+    assert roles(event)["Smugglers (Turkey)"] == "target"
+    event = one_event(
+        "Iranian police seized 2,000 litres of smuggled petrol in Bandar Abbas on "
+        "Monday and arrested six suspects."
+    )
+    assert roles(event)["Smugglers (Iran)"] == "target"
+    event = one_event(
+        "Police in Kirkuk detained three teachers who had called for a strike on "
+        "Monday."
+    )
+    assert roles(event)["Teachers (Iraq)"] == "target"
+    # Those held where the sentence tells of a protest are its protesters.
+    event = one_event(
+        "Police detained at least nine shopkeepers in Saqqez on Wednesday, a day "
+        "after the bazaar shut in protest."
+    )
+    assert roles(event)["Protesters (Iran)"] == "target"
+    event = one_event(
+        "Police in Van detained 12 people on Sunday during an unauthorised "
+        "demonstration in the city centre."
+    )
+    assert roles(event)["Protesters (Turkey)"] == "target"
+    # "the teachers' release": whose it is, not who is held.
+    event = one_event(
+        "Opposition parties condemned the arrests in Koya on Monday and demanded "
+        "the teachers' immediate release."
+    )
+    assert "Teachers (Iraq)" not in roles(event)
+    # More words for people who are no fighters.
+    event = one_event(
+        "Turkish artillery shelled a picnic area near Zakho on Monday, killing four "
+        "holidaymakers."
+    )
+    assert roles(event)["Civilians (Iraq)"] == "target"
+    # Fire on a car is on those in it.
+    event = one_event(
+        "Border guards opened fire on a car near Saravan on Monday, killing two "
+        "young men."
+    )
+    assert event["event_type"] == "violence_against_civilians"
+    assert roles(event)["Civilians (Iran)"] == "target"
+    # "The shepherds, all from Penjwen, were detained": the subject is before
+    # the words about it.
+    event = one_event(
+        "The shepherds, all from Penjwen, were detained by Iranian border guards "
+        "on Monday."
+    )
+    assert roles(event)["Civilians (Iraq)"] == "target"
+    # Protesters camping outside a building hold a sit-in; shops shut in
+    # protest are a protest; a protest that drew a crowd is one.
+    event = one_event(
+        "Protesters camped outside the governorate building in Basra on Monday."
+    )
+    assert event["event_type"] == "protest"
+    assert roles(event)["Protesters (Iraq)"] == "initiator"
+    event = one_event(
+        "On Tuesday, shopkeepers in Saqqez pulled down their shutters in protest, "
+        "witnesses said."
+    )
+    assert roles(event)["Protesters (Iran)"] == "initiator"
+    event = one_event(
+        "The rally, held in Basra on Friday, drew thousands of people who "
+        "demanded jobs."
+    )
+    assert roles(event)["Protesters (Iraq)"] == "initiator"
+    # "his driver" goes with the one killed before him, no civilian.
+    event = one_event(
+        "A Turkish drone struck a car near Sinjar on Monday, killing a local "
+        "commander of the group and his driver."
+    )
+    assert "Civilians (Iraq)" not in roles(event)
+    # Those the text calls civilians are struck beside a named target.
+    event = one_event(
+        "Turkish jets struck PKK positions near the village of Kani Masi in Duhok "
+        "province on Monday, killing four civilians."
+    )
+    assert roles(event)["PKK"] == "target"
+    assert roles(event)["Civilians (Iraq)"] == "target"
+    # The other side of a gunfight told by its dead; those freed after are
+    # no one struck.
+    event = one_event(
+        "Police tracked the kidnappers to a house near Kirkuk on Monday and "
+        "exchanged fire with them, killing one of the gunmen and freeing two of "
+        "the abducted farmers."
+    )
+    assert roles(event) == {
+        "Iraqi police": "initiator",
+        "Unidentified armed group (Iraq)": "target",
+    }
+
+
+def test_a_square_is_no_town_and_a_camp_is_where_it_stands() -> None:
+    def places(text: str) -> set[str]:
+        found = suggest(text, published=ROUND_PUBLISHED)["places"]
+        return {p["name"] for p in found}
+
+    # "Azadi Square" is a square of the town, not a village named Azadi.
+    assert places(
+        "Teachers marched in Kirkuk on Monday, setting off from Azadi Square."
+    ) == {"Kirkuk"}
+    # A camp is not in the country its people fled.
+    event = one_event(
+        "A Turkish drone struck the Qushtapa camp, home to families who fled "
+        "Syria, near Erbil on Monday, killing two people."
+    )
+    assert roles(event)["Civilians (Iraq)"] == "target"

@@ -2426,17 +2426,28 @@ UNNAMED_VICTIMS: list[tuple[str, re.Pattern]] = [
     ("Kolbars", re.compile(r"\b(?:kolbars?|kulbars?|porters?)\b", re.IGNORECASE)),
     ("Migrants", re.compile(r"\b(?:migrants?|asylum seekers?)\b", re.IGNORECASE)),
     ("Refugees", re.compile(r"\brefugees?\b", re.IGNORECASE)),
+    # Those arrested for smuggling: "eight suspected smugglers", and the
+    # "14 suspects" of a sentence about smuggled goods.
+    ("Smugglers", re.compile(r"\b(?:smugglers?|suspects)\b", re.IGNORECASE)),
+    # "detained five teachers".
+    ("Teachers", re.compile(r"\bteachers\b", re.IGNORECASE)),
     (
         "Civilians",
         re.compile(
             r"\b(?:civilians?|shepherds?|farmers?|villagers?|residents?|children|"
-            r"child|a (?:man|woman|boy|girl)|(?:two|three|four|five|six|seven|"
+            r"child|(?:two|three|four|five|six|seven|"
             r"eight|nine|ten|eleven|twelve|dozens of|hundreds of|several|"
-            r"\d+) (?:men|women|people)|passers-by|worshippers|pilgrims|"
+            r"\d+) (?:(?:young|old|elderly|local|unarmed|(?-i:[A-Z][a-z]+)) )?"
+            r"(?:men|women|people)|"
+            r"passers-by|bystanders|pedestrians|holidaymakers|tourists|passengers|"
+            r"fuel carriers|students|patients|shopkeepers|traders|worshippers|"
+            r"pilgrims|"
             r"fishermen|fisherman|workers?|labourers?|truck drivers?|drivers?|"
-            r"an? (?:(?-i:[A-Z][a-z]+) )?(?:teacher|doctor|nurse|student|taxi driver|"
-            r"shopkeeper|engineer|employee|aid worker|contractor|lawyer|trader|"
-            r"merchant)|family|families|nationals|citizens|relatives)\b",
+            # "a man", "an Afghan man", "a Kurdish teacher".
+            r"an? (?:(?-i:[A-Z][a-z]+) )?(?:man|woman|boy|girl|teacher|doctor|"
+            r"nurse|student|taxi driver|shopkeeper|engineer|employee|aid worker|"
+            r"contractor|lawyer|trader|merchant)|family|families|nationals|citizens|"
+            r"relatives)\b",
             re.IGNORECASE,
         ),
     ),

@@ -997,6 +997,21 @@ def _same_protest(text: str, first: Action, other: Action) -> bool:
     )
 
 
+# Those named by what they are only when they are held: "detained eight
+# suspected smugglers", "detained five teachers".
+HELD_AS = frozenset({"Smugglers", "Teachers"})
+# A protest told in the words of an arrest's sentence.
+PROTEST_TOLD = re.compile(
+    r"\b(?:in protest|protests?|protesters|demonstrations?|demonstrators|"
+    r"rally|rallies|sit-ins?)\b",
+    re.IGNORECASE,
+)
+# Who crossed a border, told after them: "… who had crossed on foot".
+CROSSED_AFTER = re.compile(
+    r"\s+who\s+(?:had\s+)?(?:\w+\s+)?(?:crossed|entered|sneaked)\b", re.IGNORECASE
+)
+# Goods or people moved across a border unlawfully: "smuggled diesel".
+SMUGGLING = re.compile(r"\bsmuggl(?:ed|ing|e)\b", re.IGNORECASE)
 # Those arrested told only as a number of people: "at least eleven people".
 PEOPLE_COUNTED = re.compile(r"(?:[\w-]+\s+)?people$", re.IGNORECASE)
 # Those arrested at their work, civilians as ACLED counts them: "detained
@@ -1091,6 +1106,11 @@ VICTIMS_FROM = re.compile(
 # Between "announced" and the noun of what it announces: " on Tuesday the".
 ANNOUNCED_NOUN = re.compile(
     r"\s+(?:(?:on|last)\s+\w+\s+)?(?:the|a)\s+(?:[\w-]+\s+)?", re.IGNORECASE
+)
+# A clause's last piece that is only its verb's auxiliaries: " were ".
+AUXILIARIES_ONLY = re.compile(
+    r"\s*(?:(?:was|were|is|are|has|have|had|been|also|later|then)\s+)+",
+    re.IGNORECASE,
 )
 RELATIVE_OPENING = re.compile(r",\s*(?:who|which)\s+(?:had|have|has)\s+[^,;]*$")
 
@@ -3181,9 +3201,15 @@ def _unnamed(
     if kind == T.BATTLE and Role.INITIATOR in roles and Role.TARGET not in roles:
         # "Border guards exchanged fire with a group of smugglers": the other
         # side, armed and unnamed.
-        other_side = UNNAMED_OTHER_SIDE.search(
-            text, main.trigger.start, _object_end(text, main.trigger, main.scope_end)
-        )
+        object_end = _object_end(text, main.trigger, main.scope_end)
+        other_side = UNNAMED_OTHER_SIDE.search(text, main.trigger.start, object_end)
+        harmed = HARMING_AFTER.match(text, object_end, main.scope_end)
+        if other_side is None and harmed is not None:
+            # "exchanged fire with them, killing one of the gunmen": the other
+            # side told by its dead.
+            other_side = UNNAMED_OTHER_SIDE.search(
+                text, harmed.start("harmed"), harmed.end()
+            )
         if other_side is not None:
             add("Unidentified armed group", country, Role.TARGET, other_side, 0)
     elif kind == T.BATTLE and Role.TARGET in roles and Role.INITIATOR not in roles:
@@ -3230,7 +3256,7 @@ def _unnamed(
         passive = PASSIVE_BEFORE.search(text[sentence.start : main.trigger.start])
         for name, pattern in UNNAMED_VICTIMS:
             match = pattern.search(subject)
-            if match is None or passive:
+            if match is None or passive or name in HELD_AS:
                 continue
             code = country
             if name in ("Migrants", "Refugees"):
@@ -3252,19 +3278,65 @@ def _unnamed(
             if passive
             else _object_end(text, main.trigger, main.scope_end)
         )
+        # Where those it befell are told, the first that names them: the
+        # trigger's own words, or those a strike's object clause harms before
+        # what it struck ("struck a camp for refugees, killing three people").
+        looked = [start]
         words_ = text[start:end]
         harmed = HARMING_AFTER.match(text, end, main.scope_end)
-        if harmed is not None and not passive:
-            # "a drone destroyed a farmhouse…, wounding a woman and her son".
+        if harmed is not None and not passive and kind != T.ARREST:
+            # "a drone destroyed a farmhouse…, wounding a woman and her son"
+            # (not the dead of another act an arrest's sentence tells).
+            looked = [harmed.start("harmed"), start]
             words_ = text[start : harmed.end()]
         origin = VICTIMS_FROM.search(text, sentence.start, main.scope_end)
         owner = owner_of(origin.group(1)) if origin else None
         if owner is not None and iso3_to_iso2(owner.country):
             # "killing two porters from the Kurdistan Region".
             country = iso3_to_iso2(owner.country)
-        for name, pattern in UNNAMED_VICTIMS:
-            match = pattern.search(words_)
-            if match is None or (
+        victims = (
+            (at, name, match)
+            for at in looked
+            for name, pattern in UNNAMED_VICTIMS
+            if (match := pattern.search(text, at, start + len(words_)))
+        )
+        for at, name, match in victims:
+            if re.match(r"[’']", text[match.end() : match.end() + 1]) or re.search(
+                r"\b(?:his|her|their)\s+(?:[\w-]+\s+)?$", text[at : match.start()]
+            ):
+                # "demanded the teachers' release": whose, not who; "killing
+                # the commander and his driver": one who goes with another.
+                continue
+            if name in HELD_AS and kind != T.ARREST:
+                # Smugglers fought or struck are an armed group, teachers
+                # struck civilians.
+                continue
+            if match.group().lower() == "suspects" and not SMUGGLING.search(
+                text, sentence.start, sentence.end
+            ):
+                # Suspects are smugglers only where what they are held for is
+                # smuggling.
+                continue
+            if (
+                kind == T.ARREST
+                and name == "Civilians"
+                and CROSSED_AFTER.match(text, match.end())
+                and not re.search(r"(?:nationals|citizens)$", match.group())
+            ):
+                # "detained 23 Pakistani men who had crossed from Iran": those
+                # held for crossing the border are migrants (not the "Iranian
+                # citizens" the text says they are).
+                name = "Migrants"
+            elif (
+                kind == T.ARREST
+                and name == "Civilians"
+                and PROTEST_TOLD.search(text, sentence.start, sentence.end)
+            ):
+                # "detained six shopkeepers a day after the bazaar shut in
+                # protest", "detained 14 people during a demonstration": those
+                # held are the protesters.
+                name = "Protesters"
+            elif (
                 kind == T.ARREST
                 and name == "Civilians"
                 and not PEOPLE_COUNTED.match(match.group())
@@ -3278,7 +3350,7 @@ def _unnamed(
                 code = nationality(text[start : min(end + 40, main.scope_end)], country)
             else:
                 # "nine Iraqi fishermen" detained by Kuwait are Iraq's.
-                phrase = re.search(r"(?:\S+\s+){0,3}$", words_[: match.start()])
+                phrase = re.search(r"(?:\S+\s+){0,3}$", text[at : match.start()])
                 if phrase is not None:
                     # "an Iraqi employee": the demonym may be the match's own.
                     code = nationality(phrase.group() + match.group(), country)
@@ -3286,10 +3358,23 @@ def _unnamed(
                     # "detained the fishermen": the "11 Iraqi fishermen"
                     # told before.
                     code = _nationality_told_before(
-                        text[: start + match.start()], match.group(), code
+                        text[: match.start()], match.group(), code
                     )
-            add(name, code, Role.TARGET, match, start)
+            add(name, code, Role.TARGET, match, 0)
             break
+    if kind in VIOLENT and Role.TARGET in roles and not passive_main:
+        # "fired shells into a market, killing six civilians": those the text
+        # calls civilians are struck beside whoever else was.
+        harmed = HARMING_AFTER.match(
+            text, _object_end(text, main.trigger, main.scope_end), main.scope_end
+        )
+        said = (
+            re.search(r"\bcivilians?\b", harmed.group("harmed"), re.IGNORECASE)
+            if harmed is not None
+            else None
+        )
+        if said is not None:
+            add("Civilians", country, Role.TARGET, said, harmed.start("harmed"))
     if kind in VIOLENT and not any(m.kind == Actor.Kind.CIVILIANS for m, _ in found):
         # "Two shepherds were killed and a third was wounded in the
         # shelling": the victims a later sentence of the incident tells.
@@ -3455,10 +3540,12 @@ ACCORDING_TO_TITLE = re.compile(
 
 # "…, killing two shepherds", "…, hitting a house near the U.S. consulate
 # and wounding one civilian": who a strike's object clause leaves harmed (a
-# capital's dot, as in "U.S.", ends no clause).
+# capital's dot, as in "U.S.", ends no clause), up to another act ("killing
+# one of the gunmen and freeing two of the drivers").
 HARMING_AFTER = re.compile(
     r"(?:[^.;]|(?<=[A-Z])\.){0,120}?(?:,|\band)\s+(?:killing|wounding|injuring)\s+"
-    r"(?:[^,.;]|(?<=[A-Z])\.)+"
+    r"(?P<harmed>(?:(?!\s+and\s+(?!killing|wounding|injuring)[a-z]+ing\b)"
+    r"(?:[^,.;]|(?<=[A-Z])\.))+)"
 )
 
 # "a delegation of the drivers": of a crowd told before.
@@ -4184,6 +4271,10 @@ def _clause(text: str, sentence: Sentence, trigger: Trigger) -> _Clause:
     elif trigger.says:
         # "Amir-Abdollahian, speaking in Tehran, said": the subject comes first.
         first, last = kept[0][0], len(region)
+    elif len(segments) > 2 and AUXILIARIES_ONLY.fullmatch(region, *segments[-1]):
+        # "The fishermen, all from Fao, were detained": the words between the
+        # commas tell of the subject before them.
+        first, last = segments[-3][0], len(region)
     else:
         first, last = kept[-1][0], len(region)
     main_start = main_end = start + first

@@ -468,8 +468,20 @@ GEO_WORDS = words(
 )
 
 
+# What a name before it makes a street or square of a town ("Saray Square"),
+# not the town.
+STREET_WORD = re.compile(
+    r"Square|Street|Avenue|Road|Boulevard|Roundabout|Bridge|Park|Market|Bazaar"
+)
+
+
 def _inside_longer_name(tokens: list[Token], i: int) -> bool:
-    """Whether a capitalised word stands next to another that is not a title."""
+    """
+    Whether a capitalised word stands next to another that is not a title, or
+    before the word that makes it a street's or a square's name.
+    """
+    if i + 1 < len(tokens) and STREET_WORD.fullmatch(tokens[i + 1].text):
+        return True
 
     def joins(left: Token, right: Token) -> bool:
         return (
@@ -756,6 +768,9 @@ def unknown_places(
                         # "the Shalamcheh border crossing with Iran": on
                         # the other side.
                         and not re.match(r"\s*with\s+(?:the\s+)?$", text[end : p.start])
+                        # "the Makhmour camp, home to Kurds who fled Turkey":
+                        # a place of a relative clause about it, not its own.
+                        and not RELATIVE_BEFORE.search(text, end, p.start)
                     ),
                     None,
                 )
@@ -778,6 +793,10 @@ def unknown_places(
                 )
                 spans.append((start, end))
     return found + _named_again(sentences, text, found, spans), replaced
+
+
+# A relative clause still open before a place: "…, home to Kurds who fled ".
+RELATIVE_BEFORE = re.compile(r"\b(?:who|which|that)\b[^,]*$")
 
 
 def _named_again(

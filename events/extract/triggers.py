@@ -189,7 +189,8 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"hanged",
             r"opened fire on (?:[\w-]+ ){0,3}?(?:protesters|demonstrators|civilians|"
             r"crowds?|mourners|worshippers|villagers|porters|kolbars|shepherds|"
-            r"farmers|migrants|workers)",
+            r"farmers|migrants|workers|cars?|pickups?|pickup trucks?|taxis?|"
+            r"minibus(?:es)?|buses)",
         ),
     ),
     (
@@ -220,11 +221,25 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"staged (?:an? )?(?:[\w-]+ )?(?:protests?|rally|rallies|sit-ins?|"
             r"demonstrations?|strikes?|march(?:es)?)",
             r"gathered (?:outside|in front of)",
+            # "protesters had camped outside the building": a sit-in, told by
+            # those who hold it.
+            r"(?<=protesters )camped",
+            r"(?<=protesters had )camped",
+            r"(?<=demonstrators )camped",
+            r"(?<=demonstrators had )camped",
             r"chanted",
             r"blocked (?:the |a |several |main )*(?:roads?|highways?|streets?|"
             r"bridges?|entrances?|border crossings?)",
             r"marched",
             r"went on strike",
+            # "The protest, held in Zakho on Tuesday, drew several hundred
+            # people": a crowd counted.
+            r"(?:drew|attracted)(?= (?:several |a few )?(?:hundreds?|thousands|dozens)"
+            r" (?:of )?(?:people|protesters|demonstrators)\b)",
+            # A strike of shops: "shopkeepers pulled down their shutters in
+            # protest", "traders closed their shops in protest".
+            r"(?:pulled down|shut|closed|shuttered) (?:their |the )?(?:shutters|shops|"
+            r"stores|businesses)(?= in (?:protest|a strike)\b)",
             # A force dispersing a protest takes part in it: "Police used
             # water cannon to push the drivers back".
             r"used (?:tear gas|water cannons?|batons|stun grenades)",
