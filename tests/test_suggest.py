@@ -3531,3 +3531,104 @@ def test_a_square_is_no_town_and_a_camp_is_where_it_stands() -> None:
         "Syria, near Erbil on Monday, killing two people."
     )
     assert roles(event)["Civilians (Iraq)"] == "target"
+
+
+def test_tallies_trends_and_how_things_stand_make_no_events() -> None:
+    def types(text: str) -> list[str]:
+        found = suggest(text, published=ROUND_PUBLISHED)["events"]
+        return [e["event_type"] for e in found]
+
+    # A tally of a year or since a time, many told as one, a trend, what has
+    # happened at no time told, and how things stand: no incident.
+    for text in (
+        "Border guards have detained more than 2.5 million migrants this year.",
+        "Gunmen have killed dozens of shepherds since 2022.",
+        "PKK fighters have carried out dozens of similar attacks near Amedi this year.",
+        "Rebels claimed more than 90 rocket and mortar attacks on the base last year.",
+        "Since the start of the year, police in Basra have arrested more than 400 "
+        "drug dealers.",
+        "Rights groups say dozens of porters are shot dead by border guards every "
+        "year.",
+        "Rights groups say executions in the province have surged since 2022.",
+        "Rights groups say the authorities executed more than 800 people in 2024, "
+        "the highest number in a decade.",
+        "Nasiriyah has seen recurring protests over power cuts.",
+        "Kirkuk, which sits on vast oil reserves, has a long history of protests "
+        "over jobs.",
+        "The militia has clashed with the army before.",
+        "About 1,200 Turkish troops are stationed in northern Iraq.",
+        # What two sides hope to do is no agreement signed.
+        "Erdogan is due in Baghdad next month, when the two governments hope to "
+        "sign a water agreement.",
+    ):
+        assert types(text) == [], text
+    # The city such a sentence is about is "the city" after it.
+    events = suggest(
+        "Students rallied in Erbil on Monday.\n\nNasiriyah, which lies on the "
+        "Euphrates, has seen recurring protests over power cuts. In July 2019, "
+        "protesters stormed the council building in the city.",
+        published=ROUND_PUBLISHED,
+    )["events"]
+    assert [e["place"]["name"] for e in events] == ["Erbil", "Nasiriyah"]
+    # Forces that begin an exercise are deployed; the drill is then theirs.
+    [event] = suggest(
+        "Iranian and Armenian forces began a joint military exercise near Meghri "
+        "on Monday. Tanks and helicopters are taking part in the drill, the army "
+        "said.",
+        published=ROUND_PUBLISHED,
+    )["events"]
+    assert event["event_type"] == "deployment"
+
+
+def test_words_about_an_incident_just_told_are_its_reaction() -> None:
+    def told(text: str) -> list[tuple[str, dict[str, str]]]:
+        found = suggest(text, published=ROUND_PUBLISHED)["events"]
+        return [(e["event_type"], roles(e)) for e in found]
+
+    # Words that condemn a hanging.
+    [(kind, _)] = told(
+        "Iran hanged two Kurdish prisoners in Urmia on Monday. The Komala party "
+        "condemned the hangings."
+    )
+    assert kind == "other"
+    # Words before their speaker, who is told with an apposition or goes on
+    # with "adding that".
+    [(kind, _)] = told(
+        "Gunmen ambushed a police patrol near Saravan on Sunday, killing three "
+        'officers. "The attackers fled after the ambush," Reza Karimi, the '
+        "provincial police chief, told state television."
+    )
+    assert kind == "battle"
+    [(kind, _)] = told(
+        "Protesters set fire to tyres outside the Rumaila oil field on Monday. "
+        "Production at the field was not affected, the state-owned Basra Oil "
+        "Company said in a statement, adding that staff had entered through a "
+        "second gate."
+    )
+    assert kind == "riot"
+    # An inquiry ordered into "this crime", or into nothing named.
+    [(kind, _)] = told(
+        "A roadside bomb killed two soldiers near Tuz Khurmatu on Sunday. Prime "
+        'Minister Mohammed Shia al-Sudani ordered an investigation into "this '
+        'heinous crime".'
+    )
+    assert kind == "remote_violence"
+    [(kind, _)] = told(
+        "Border guards shot dead two fuel carriers near Saravan on Sunday. The "
+        "provincial governor said on Monday that he had ordered an inquiry."
+    )
+    assert kind == "battle"
+    # Those held where the police broke up the crowd: the protest's.
+    [(kind, actors)] = told(
+        "Hundreds of farmers protested outside the governorate in Kut on Monday "
+        "over water shortages. Police fired tear gas to disperse them and "
+        "detained at least nine people."
+    )
+    assert kind == "protest"
+    assert actors["Iraqi police"] == "participant"
+    # A claim of responsibility for no attack named: the one just told.
+    [(kind, actors)] = told(
+        "Gunmen attacked a police post near Rask on Tuesday, killing two officers. "
+        "Jaish al-Adl claimed responsibility in a message on Telegram."
+    )
+    assert actors["Jaish al-Adl"] == "initiator"

@@ -15,6 +15,7 @@ import datetime
 import itertools
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from events.extract.actors import PERSON, ActorMention
@@ -89,24 +90,48 @@ NEGATED_SUBJECT = re.compile(r"^\W*(?:no|nobody|none|neither)\b", re.IGNORECASE)
 # Sentences about how things usually are, not about something that happened.
 # Many actions told as one: no incident of its own.
 AGGREGATE = re.compile(
-    r"\b(?:repeatedly|a series of|dozens of (?:attacks|strikes)|at least \d+ "
+    r"\b(?:repeatedly|a series of|(?:dozens|hundreds|scores) of (?:[\w-]+\s+)?"
+    r"(?:attacks|strikes|raids)|at least \d+ "
     r"(?:attacks|strikes|times)|(?:several|many|numerous|multiple) times|"
     r"time and again|again and again|on (?:many|numerous|multiple) occasions|"
-    r"more than \d+ (?:attacks|strikes|times)|"
+    # "more than 170 rocket and drone attacks", "more than a dozen times".
+    r"(?:more than|over) (?:\d[\d,]*|a dozen) (?:[\w-]+\s+){0,3}?"
+    r"(?:attacks|strikes|times)|"
     r"tit-for-tat|\w+ rounds of|still (?:carry|carries|launch|launches|mount|"
     r"mounts|stage|stages)|"
-    # "Kolbars … are frequently shot", "has seen repeated protests": what
-    # keeps happening, no incident.
+    # "Kolbars … are frequently shot", "has seen repeated protests", "have
+    # staged repeated strikes", "has seen a rise in attacks": what keeps
+    # happening, no incident.
     r"(?:are|is) (?:frequently|routinely|regularly|often) \w+|"
-    r"(?:has|have) (?:seen|faced|witnessed) repeated \w+|"
+    r"(?:has|have) (?:seen|faced|witnessed|staged|held|carried out) (?:repeated|"
+    r"recurring|frequent|regular|a rise in|an increase in|a surge in) \w+|"
+    # "executions have surged since…": a trend, not an incident.
+    r"(?:has|have) (?:surged|soared)|"
+    # "has clashed with US forces before.": it has happened, at no time told.
+    r"(?:has|have) (?:[\w-]+\s+){1,6}?before(?=\W*$)|"
+    # "more executions in 2025 than in any year since…", "the highest number
+    # in three decades": a statistic.
+    r"than in any (?:other )?year|the highest number (?:in|since)|"
     # "had arrested more than 3,000 suspected traffickers this year", "at
     # least 834 people were executed in the country last year" (a tally in
-    # the passive, its place between); not one incident's count ("killed at
-    # least 8 fighters in the deadliest raid this year").
-    r"(?:more than|at least|over|some)\s+[\d,]+\s+(?:[\w-]+\s+){0,3}?"
+    # the passive, its place between), "expelled more than 1.5 million
+    # Afghans this year", "deported hundreds of thousands of them this
+    # year", "have killed dozens since 2022"; not one incident's count
+    # ("killed at least 8 fighters in the deadliest raid this year").
+    r"(?:(?:more than|at least|over|some)\s+\d[\d,.]*(?:\s+(?:million|billion))?|"
+    r"(?:dozens|hundreds|thousands|tens of thousands|millions)"
+    r"(?:\s+of\s+(?:thousands|millions))?)"
+    # A sum of money is no tally of incidents.
+    r"(?!\s+(?:of\s+)?(?:dollars|euros|pounds|rials|dinars|liras|barrels)\b)"
+    r"\s+(?:[\w-]+\s+){0,3}?"
     r"(?:[\w-]+\s+(?:were|have been|had been)\s+\w+\s+(?:[\w-]+\s+){0,4}?)?"
-    r"(?:this year|last year|so far|since\s+(?:[A-Z]\w+|the\s+start|"
-    r"the\s+beginning)))\b",
+    r"(?:this year|last year|so far|every year|each year|since\s+(?:[A-Z]\w+|"
+    r"\d{4}|the\s+start|the\s+beginning)))\b|"
+    # "Since the beginning of the year, units have apprehended more than
+    # 9,000 migrants", "Since 2016 the government has replaced more than 150
+    # mayors": a tally since a time.
+    r"\A\W*since\s+(?:\d{4}|the (?:start|beginning) of (?:the|this) year)\b"
+    r"[^.;]*?\b(?:has|have)\s[^.;]*?\b(?:more than|at least|over)\s+\d",
     re.IGNORECASE,
 )
 BACKGROUND = re.compile(
@@ -116,7 +141,10 @@ BACKGROUND = re.compile(
     r"has been home to|repeatedly|frequently|on several occasions|"
     r"(?:several|many|numerous|multiple) times|time and again|over the past "
     r"(?:few |two |three |several )?(?:years?|months|decades?)|in recent (?:months|"
-    r"weeks)|a series of|dozens of attacks|at least \d+ attacks)\b",
+    r"weeks)|a series of|dozens of attacks|at least \d+ attacks|every year|"
+    r"each year|(?:has|have) a long history of|"
+    # "Some 2,500 US troops are deployed in Iraq": how things stand.
+    r"(?:are|is|remain|remains) (?:deployed|stationed|based) in)\b",
     re.IGNORECASE,
 )
 OPENERS = words(
@@ -292,7 +320,7 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
             r"bombardment|shelling|raids?|assaults?|explosions?|blasts?|"
             r"incident|operation|killings?|aggression|abduction|kidnapping|"
             r"shooting|ambush|fighting|clash(?:es)?|gunfights?|firefights?|"
-            r"violence|drones?)\b",
+            r"violence|drones?|crimes?)\b",
             re.IGNORECASE,
         ),
     ),
@@ -325,6 +353,15 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
         ),
     ),
     (
+        # "taking part in the drill" after forces began an exercise.
+        frozenset({T.DEPLOYMENT}),
+        re.compile(
+            _DEFINITE + r"(?:[\w’'-]+\s+){0,2}?(?:exercises?|drills?|manoeuvres|"
+            r"maneuvers|war games)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         frozenset({T.PROTEST, T.RIOT}),
         re.compile(
             _DEFINITE + r"(?:[\w’'-]+\s+){0,2}?(?:protests?|demonstrations?|"
@@ -332,10 +369,17 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
             re.IGNORECASE,
         ),
     ),
-    # A court's: "quash the sentence".
+    # A court's: "quash the sentence"; a sentence carried out: "condemned
+    # the hanging", "confirmed the executions".
     (
         frozenset({T.OTHER}),
-        re.compile(_DEFINITE + r"(?:death\s+)?sentences?\b", re.IGNORECASE),
+        re.compile(
+            _DEFINITE
+            + r"(?:death\s+)?sentences?\b|"
+            + _DEFINITE
+            + r"(?:[\w’'-]+\s+)?(?:executions?|hangings?)\b",
+            re.IGNORECASE,
+        ),
     ),
     (
         # "boarded the Togo-flagged vessel" after the tanker was seized.
@@ -364,6 +408,8 @@ PEOPLE_BACK = re.compile(
     r"\b[Tt]he\s+(?:men|women|suspects|victims|detainees|dead|"
     r"(?:two|three|four|five|six|seven|eight|nine|ten)(?!\s+[a-z]+s\b))\b"
 )
+# A claim with no object: "claimed responsibility in a statement".
+BARE_CLAIM = re.compile(r"\s*responsibility\b(?!\s+for\b)", re.IGNORECASE)
 # Verbs of reaction, whose object is what they react to.
 REACTING = words(
     "condemned condemns denounced denounces welcomed welcomes praised praises "
@@ -637,6 +683,7 @@ def propose_events(
                 dates=dates,
                 published=published,
                 earlier_places=earlier_places,
+                named_places=places,
                 article_country=article_country,
                 told=incidents[:position],
             )
@@ -1426,6 +1473,13 @@ def _read_references(text: str, action: Action, triggers: list[Trigger]) -> None
             )
             if found:
                 action.reaction |= kinds
+        if (
+            not action.reaction
+            and fold(action.trigger.word) == "claimed"
+            and BARE_CLAIM.match(after)
+        ):
+            # "Jaish al-Adl claimed responsibility": for an attack.
+            action.reaction = frozenset(VIOLENT)
         # "…told Rudaw that more than 20 shells landed near the villages":
         # words about an attack told just before.
         action.tells_violence = bool(VIOLENT_WORDS.search(said))
@@ -1684,11 +1738,17 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 previous.details.append(action)
                 continue
             if action.reaction:
+                # A claim of no attack named is of one just told.
+                within = (
+                    ANSWER_WITHIN
+                    if BARE_CLAIM.match(action.text, action.trigger.end)
+                    else 8
+                )
                 targets = [
                     incident
                     for incident in reversed(incidents)
                     if incident.event_type in action.reaction
-                    and action.sentence.index - incident.last_sentence <= 8
+                    and action.sentence.index - incident.last_sentence <= within
                 ]
                 named = [i for i in targets if _names_incident(action, i)]
                 both = BOTH.search(action.sentence_text)
@@ -1739,6 +1799,10 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 target.reactions.append(action)
                 continue
             target = _answered(incidents, action)
+            if target is None and INQUIRY_WORDS.search(_statement_words(action)):
+                # "UNAMA called for an independent inquiry", "a committee had
+                # been formed to investigate": about what was just told.
+                target = _inquired_into(latest, action)
             if target is not None:
                 # "The CPJ called for their release", "Turnout was 72
                 # percent, the commission's chairman said": words about the
@@ -1790,6 +1854,10 @@ def _incidents(actions: list[Action]) -> list[Incident]:
             target = latest(kinds, 8, action) if kinds else None
             echoed = _echoed(object_text, incidents, kinds, action, within=8)
             target = echoed or target
+            if target is None and INQUIRY_WORDS.search(action.sentence_text):
+                # "The governor said he had ordered an inquiry": into what
+                # was just told.
+                target = _inquired_into(latest, action)
             if target is not None:
                 target.reactions.append(action)
                 continue
@@ -1829,9 +1897,14 @@ def _incidents(actions: list[Action]) -> list[Incident]:
             # told was made, by no one named and on no day of its own.
             incidents[-1].details.append(action)
             continue
-        if kind in (T.PROTEST, T.RIOT) and action.date is None:
+        # "Police fired tear gas to disperse them and detained 11 people":
+        # those held where a crowd was broken up, in the protest just told.
+        dispersed = kind == T.ARREST and DISPERSED.search(action.sentence_text)
+        if (kind in (T.PROTEST, T.RIOT) or dispersed) and action.date is None:
             # "Protesters chanted slogans…" after the march: the same protest.
-            target = latest(frozenset({kind}), 2, action)
+            target = latest(
+                frozenset({T.PROTEST, T.RIOT} if dispersed else {kind}), 2, action
+            )
             if target is not None and all(
                 # "Police fired tear gas to disperse the crowd, which had set
                 # fire to tyres": a force that intervenes, in the same riot.
@@ -1867,6 +1940,18 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 continue
         incidents.append(Incident(action))
     return incidents
+
+
+def _inquired_into(
+    latest: Callable[[frozenset[str], int, Action], Incident | None], action: Action
+) -> Incident | None:
+    """
+    What an inquiry told with no object is into: the violence, arrest or
+    death told just before, else whatever else was, but not a statement.
+    """
+    return latest(
+        frozenset(VIOLENT | {T.ARREST, T.DEATH}), ANSWER_WITHIN, action
+    ) or latest(ALL_TYPES - {T.STATEMENT}, ANSWER_WITHIN, action)
 
 
 WEAPONS = re.compile(
@@ -1983,7 +2068,12 @@ def _summaries_apart(incidents: list[Incident]) -> list[Incident]:
     return kept
 
 
+DISPERSED = re.compile(r"\b(?:disperse[sd]?|broke up)\b", re.IGNORECASE)
 INQUIRY = re.compile(r"(?:launched|ordered|opened)\b", re.IGNORECASE)
+# Words of an inquiry into something: what it answers is told before it.
+INQUIRY_WORDS = re.compile(
+    r"\b(?:inquiry|inquest|investigation|probe|investigate)\b", re.IGNORECASE
+)
 # Statements that are news themselves: a decision, an accusation, a threat.
 NEWS_STATEMENT = re.compile(
     r"(?:announc|declar|accus|threat|warn|vow|pledg)", re.IGNORECASE
@@ -2220,6 +2310,8 @@ _DAY_OF = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day[’']s"
 CLAIMED_DAY = re.compile(rf"\b{_DAY_OF}\b", re.IGNORECASE)
 CLAIMED = re.compile(
     rf"\bclaimed (?:responsibility for )?(?:the|both|this|these|{_DAY_OF})(?!\w)"
+    # "claimed responsibility in a message on Telegram": for the attack told.
+    r"|\bclaimed responsibility\b(?!\s+for\b)"
     # "said its fighters had carried out the attack".
     r"|\b(?:its|their) (?:fighters|members|forces|units|militants) had carried out "
     r"(?:the|both|this|these) (?:attacks?|strikes?|bombings?|ambush)\b",
@@ -2340,6 +2432,7 @@ def _proposals(
     dates: list[DateMention],
     published: datetime.date | None,
     earlier_places: list[tuple[Action, PlaceMention]],
+    named_places: list[PlaceMention],
     article_country: str,
     told: list[Incident],
 ) -> list[dict]:
@@ -2575,19 +2668,18 @@ def _proposals(
         SAME_CITY.search(text, main.sentence.start, main.scope_end)
     ):
         # "imposed a curfew on the city": the city of the incident before,
-        # or a city a sentence told since is about, its first words ("Basra
+        # or a city a sentence since is about, its first words ("Basra
         # has seen recurring protests. In September 2018, protesters set
         # fire to … in the city"), whichever is nearer. Not any city named
         # on the way: "officials from Erbil said", "who had moved there
         # from Mosul".
         named = [
             p
-            for earlier in told
-            for a in earlier.actions
-            for p in a.places
+            for p in named_places
             if p.place.kind == Location.Kind.CITY
             and p.end <= main.sentence.start
-            and not text[a.sentence.start : p.start].strip()
+            and not sentences[p.sentence].heading
+            and not text[sentences[p.sentence].start : p.start].strip()
         ]
         city_before = next(
             (
@@ -4234,6 +4326,14 @@ def _date(mention: DateMention) -> dict:
 # Who did what: the subject, the object and the rest of a clause.
 
 INVERTED_SPEAKER = re.compile(r"[,”\"]\s*[”\"]?\s*([^,”\"\s][^,”\"]*?)\s*$")
+# The speaker with who they are after the name: "…,” Alireza Karimi, the
+# province's deputy governor, told state television.
+INVERTED_SPEAKER_APPOSED = re.compile(
+    r"[,”\"]\s*[”\"]?\s*([^,”\"\s][^,”\"]*?,\s+[^,”\"]+?),\s*$"
+)
+# "…,” the minister said in a statement, adding that…": what is added goes
+# on from the words before the speaker.
+ADDED_AFTER = re.compile(r",\s+(?:adding|saying|noting|leaving)\b")
 QUOTE_CLOSED = re.compile(r"(?:,\s*[”\"]|[”\"]\s*,)\s*$")
 
 
@@ -4241,13 +4341,18 @@ def _clause(text: str, sentence: Sentence, trigger: Trigger) -> _Clause:
     start = sentence.start
     region = text[start : trigger.start]
     after = text[trigger.end : sentence.end]
-    short_tail = len(after.split()) <= 10 and not re.search(r"[“\"]", after)
+    added = ADDED_AFTER.search(after)
+    tail = after[: added.start()] if added else after
+    short_tail = len(tail.split()) <= 10 and not re.search(r"[“\"]", tail)
     if trigger.says and short_tail and not re.match(r"\s*(?:that\b|:)", after):
         speaker = INVERTED_SPEAKER.search(region)
+        limit = 10
+        if speaker is None:
+            speaker, limit = INVERTED_SPEAKER_APPOSED.search(region), 16
         if (
             speaker
             and region[: speaker.start()].strip()
-            and len(speaker.group(1).split()) <= 10
+            and len(speaker.group(1).split()) <= limit
         ):
             span = (start + speaker.start(1), start + speaker.end(1))
             return _Clause(*span, start, start, span, start + speaker.start())

@@ -301,6 +301,11 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             # sent out to sweep an area.
             r"(?:began|launched|started) (?:an? )?(?:[\w-]+ )?(?:search|sweep|"
             r"combing|clearing|security) operations?",
+            # "began a joint naval exercise", "held joint exercises", "launched
+            # the drills": forces out on manoeuvres.
+            r"(?:began|begun|launched|started|held|staged|conducted) "
+            r"(?:an? |the |their |its )?(?:[\w-]+ ){0,3}?(?:exercises?|drills?|"
+            r"manoeuvres|maneuvers|war games)",
             r"(?<=be )(?:sent|deployed|dispatched|stationed|posted)",
             r"(?<=been )(?:sent|deployed|dispatched|stationed|posted)",
             r"(?<=were )(?:sent|deployed|dispatched|stationed|posted)",
@@ -519,7 +524,8 @@ FUTURE_AFTER = re.compile(
 HYPOTHETICAL_RE = re.compile(
     r"\b(?:once|if|unless|until|whether|could|might|may|should|will|shall|"
     r"in the coming|"
-    r"expected to|due to|set to|scheduled to|plans? to|planning to)\b",
+    r"expected to|due to|set to|scheduled to|plans? to|planning to|hopes? to|"
+    r"hoping to)\b",
     re.IGNORECASE,
 )
 # After a preposition a noun names a kind of action, not one that happened:
