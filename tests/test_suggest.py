@@ -3632,3 +3632,106 @@ def test_words_about_an_incident_just_told_are_its_reaction() -> None:
         "Jaish al-Adl claimed responsibility in a message on Telegram."
     )
     assert actors["Jaish al-Adl"] == "initiator"
+
+
+def test_the_fifth_rounds_review_sentences() -> None:
+    def types(text: str) -> list[str]:
+        return [
+            e["event_type"] for e in suggest(text, published=ROUND_PUBLISHED)["events"]
+        ]
+
+    # A sentence with a day of its own tells that day's events, however many
+    # strikes or raids it counts, and whatever it recalls beside them.
+    assert types(
+        "Turkish jets carried out more than 30 air strikes on Kurdish militant "
+        "targets in northern Iraq's Duhok province on Tuesday, the defence "
+        "ministry said."
+    ) == ["remote_violence"]
+    assert types(
+        "A Turkish drone struck a car near Qamishli on Monday, killing two "
+        "members of the Syrian Democratic Forces, in an area Turkish forces have "
+        "targeted before."
+    ) == ["remote_violence"]
+    assert types(
+        "Hundreds of teachers whose salaries have been unpaid since January "
+        "marched in Sulaimaniyah on Sunday."
+    ) == ["protest"]
+    # The day a tally counts from is not a day of its own.
+    assert (
+        types(
+            "Since Oct. 17, US troops in Iraq and Syria have been attacked at least "
+            "40 times, according to the Pentagon."
+        )
+        == []
+    )
+    # What happens every year, unless the words only describe a place.
+    assert types(
+        "A roadside bomb struck a bus carrying pilgrims near Samarra, a city "
+        "that draws hundreds of thousands of visitors each year, killing four."
+    ) == ["remote_violence"]
+    assert (
+        types(
+            "Rights groups say dozens of fuel carriers are killed by security forces "
+            "in the province every year."
+        )
+        == []
+    )
+    # A relative clause's history, or troops stationed at the place struck.
+    assert types(
+        "Rockets struck the Conoco gas field, where US troops are stationed, in "
+        "Deir el-Zor province on Monday."
+    ) == ["remote_violence"]
+    assert types("Some 2,500 US troops are deployed in Iraq.") == []
+    assert types("Khuzestan has a long history of protests over water.") == []
+    # A police car fired on is an attack on the police; a fire drill no
+    # deployment.
+    event = one_event("Gunmen opened fire on two police cars in Quetta on Monday.")
+    assert event["event_type"] == "battle"
+    assert types("Schools across Tehran held an earthquake drill on Monday.") == []
+    assert types("The commission began a recount exercise in Kirkuk on Monday.") == []
+    assert types(
+        "The Revolutionary Guards began a large-scale military exercise near "
+        "Jolfa on Monday."
+    ) == ["deployment"]
+    # An inquiry into something named, or crimes of another, answer no attack
+    # told before them.
+    for second in (
+        "The chief prosecutor said on Tuesday he had launched an investigation "
+        "into the mayor's university diploma.",
+        "President Tayyip Erdogan condemned the crimes committed by Israel in "
+        "Gaza in a speech on Tuesday.",
+    ):
+        found = suggest(
+            "PKK militants attacked an army post in Sirnak on Monday, killing two "
+            "soldiers. " + second,
+            published=ROUND_PUBLISHED,
+        )["events"]
+        assert len(found) == 2, second
+    # Suspects held over a killing are no smugglers because the victim
+    # investigated smuggling; "Taliban men" are no civilians.
+    event = one_event(
+        "Police detained two suspects on Tuesday over the killing of a border "
+        "guard who had been investigating fuel smuggling near Saravan."
+    )
+    assert not any(name.startswith("Smugglers") for name in roles(event))
+    event = one_event(
+        "Border guards seized 20,000 litres of smuggled fuel near Saravan on "
+        "Tuesday and detained 14 suspects."
+    )
+    assert "Smugglers (Iran)" in roles(event)
+    event = one_event(
+        "Pakistani troops shot dead three Taliban men in a gunfight in North "
+        "Waziristan on Monday."
+    )
+    assert not any(name.startswith("Civilians") for name in roles(event))
+    # Those held are protesters where a protest is where they were held.
+    event = one_event(
+        "Police detained 14 people, including six journalists, on Tuesday over "
+        "social media posts supporting the protests."
+    )
+    assert not any(name.startswith("Protesters") for name in roles(event))
+    event = one_event("Police detained 14 people during a demonstration in Sanandaj.")
+    assert "Protesters (Iran)" in roles(event)
+    # A bridge named for a town is in it.
+    event = one_event("A drone struck a car near the Zakho Bridge on Monday.")
+    assert event["place"]["name"] in ("Zakho", "Zaxo")

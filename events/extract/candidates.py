@@ -2437,14 +2437,18 @@ UNNAMED_VICTIMS: list[tuple[str, re.Pattern]] = [
             r"\b(?:civilians?|shepherds?|farmers?|villagers?|residents?|children|"
             r"child|(?:two|three|four|five|six|seven|"
             r"eight|nine|ten|eleven|twelve|dozens of|hundreds of|several|"
-            r"\d+) (?:(?:young|old|elderly|local|unarmed|(?-i:[A-Z][a-z]+)) )?"
+            r"\d+) (?:(?:young|old|elderly|local|unarmed|"
+            # "four Baluch men", not "three Taliban men".
+            + "|".join(sorted(DEMONYMS))
+            + r") )?"
             r"(?:men|women|people)|"
             r"passers-by|bystanders|pedestrians|holidaymakers|tourists|passengers|"
             r"fuel carriers|students|patients|shopkeepers|traders|worshippers|"
             r"pilgrims|"
             r"fishermen|fisherman|workers?|labourers?|truck drivers?|drivers?|"
             # "a man", "an Afghan man", "a Kurdish teacher".
-            r"an? (?:(?-i:[A-Z][a-z]+) )?(?:man|woman|boy|girl|teacher|doctor|"
+            r"an? (?:(?:" + "|".join(sorted(DEMONYMS)) + r") )?(?:man|woman|boy|girl|"
+            r"teacher|doctor|"
             r"nurse|student|taxi driver|shopkeeper|engineer|employee|aid worker|"
             r"contractor|lawyer|trader|merchant)|family|families|nationals|citizens|"
             r"relatives)\b",

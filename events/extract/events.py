@@ -125,7 +125,7 @@ AGGREGATE = re.compile(
     r"(?!\s+(?:of\s+)?(?:dollars|euros|pounds|rials|dinars|liras|barrels)\b)"
     r"\s+(?:[\w-]+\s+){0,3}?"
     r"(?:[\w-]+\s+(?:were|have been|had been)\s+\w+\s+(?:[\w-]+\s+){0,4}?)?"
-    r"(?:this year|last year|so far|every year|each year|since\s+(?:[A-Z]\w+|"
+    r"(?:this year|last year|so far|since\s+(?:[A-Z]\w+|"
     r"\d{4}|the\s+start|the\s+beginning)))\b|"
     # "Since the beginning of the year, units have apprehended more than
     # 9,000 migrants", "Since 2016 the government has replaced more than 150
@@ -141,10 +141,16 @@ BACKGROUND = re.compile(
     r"has been home to|repeatedly|frequently|on several occasions|"
     r"(?:several|many|numerous|multiple) times|time and again|over the past "
     r"(?:few |two |three |several )?(?:years?|months|decades?)|in recent (?:months|"
-    r"weeks)|a series of|dozens of attacks|at least \d+ attacks|every year|"
-    r"each year|(?:has|have) a long history of|"
-    # "Some 2,500 US troops are deployed in Iraq": how things stand.
-    r"(?:are|is|remain|remains) (?:deployed|stationed|based) in)\b",
+    r"weeks)|a series of|dozens of attacks|at least \d+ attacks|"
+    # "Khuzestan has a long history of protests over water"; not a relative
+    # clause about who acts ("Jaish al-Adl, which has a long history of
+    # attacks, claimed responsibility").
+    r"(?<!which )(?<!that )(?<!who )(?:has|have) a long history of)\b|"
+    # "Some 2,500 US troops are deployed in Iraq": how things stand, when
+    # the sentence is about it (not "…, where US troops are stationed").
+    r"\A\W*(?:(?:some|about|around|roughly|nearly|more than)\s+)?[\d,]+\s+"
+    r"(?:[\w.-]+\s+){0,3}?(?:troops|soldiers|personnel|forces)\s+(?:are|is|"
+    r"remain|remains)\s+(?:deployed|stationed|based)\b",
     re.IGNORECASE,
 )
 OPENERS = words(
@@ -320,7 +326,7 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
             r"bombardment|shelling|raids?|assaults?|explosions?|blasts?|"
             r"incident|operation|killings?|aggression|abduction|kidnapping|"
             r"shooting|ambush|fighting|clash(?:es)?|gunfights?|firefights?|"
-            r"violence|drones?|crimes?)\b",
+            r"violence|drones?|crime(?!\s+(?:committed|of|against)\b))\b",
             re.IGNORECASE,
         ),
     ),
@@ -625,6 +631,28 @@ class Incident:
         return max(a.sentence.index for a in [*self.actions, *self.reactions])
 
 
+# "Since Oct. 17, … have been attacked at least 40 times": the day a tally
+# starts from.
+SINCE_BEFORE = re.compile(r"\b(?:since|from)\s+$", re.IGNORECASE)
+YEARLY = re.compile(r"\b(?:every|each) year\b", re.IGNORECASE)
+# A clause that describes something named before it: ", a city that draws
+# thousands of pilgrims each year", ", a crossing used by thousands of
+# porters every year".
+DESCRIBING = re.compile(r"\b(?:that|which|who|whose|where|used by)\b", re.IGNORECASE)
+
+
+def _yearly(body: str) -> bool:
+    """
+    Whether a sentence tells what happens every year ("dozens of them are
+    killed by security forces every year"): not when the words only describe
+    a place or people named in it.
+    """
+    return any(
+        not DESCRIBING.search(body[: found.start()].rsplit(",", 1)[-1])
+        for found in YEARLY.finditer(body)
+    )
+
+
 def propose_events(
     *,
     text: str,
@@ -641,7 +669,17 @@ def propose_events(
             continue
         body = text[sentence.start : sentence.end]
         own_dates = [d for d in dates if d.sentence == sentence.index]
-        if (BACKGROUND.search(body) and not own_dates) or AGGREGATE.search(body):
+        # A sentence with a day of its own tells what happened that day,
+        # however many strikes it counts or whatever it recalls beside it
+        # ("carried out more than 30 air strikes … on Tuesday").
+        own_day = any(
+            d.precision == DatePrecision.DAY.value
+            and not SINCE_BEFORE.search(text, max(0, d.start - 12), d.start)
+            for d in own_dates
+        )
+        if ((BACKGROUND.search(body) or _yearly(body)) and not own_dates) or (
+            AGGREGATE.search(body) and not own_day
+        ):
             continue
         actions.extend(
             _actions_in(
@@ -1049,8 +1087,10 @@ def _same_protest(text: str, first: Action, other: Action) -> bool:
 HELD_AS = frozenset({"Smugglers", "Teachers"})
 # A protest told in the words of an arrest's sentence.
 PROTEST_TOLD = re.compile(
-    r"\b(?:in protest|protests?|protesters|demonstrations?|demonstrators|"
-    r"rally|rallies|sit-ins?)\b",
+    r"\b(?:in protest|(?:during|at|amid|after|following|in) (?:an?|the)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:protests?|demonstrations?|rally|rallies|sit-ins?|"
+    r"strike)|(?:protesters|demonstrators) (?:had )?(?:gathered|marched|"
+    r"rallied|chanted|blocked))\b",
     re.IGNORECASE,
 )
 # Who crossed a border, told after them: "… who had crossed on foot".
@@ -1059,6 +1099,11 @@ CROSSED_AFTER = re.compile(
 )
 # Goods or people moved across a border unlawfully: "smuggled diesel".
 SMUGGLING = re.compile(r"\bsmuggl(?:ed|ing|e)\b", re.IGNORECASE)
+HELD_FOR_SMUGGLING = re.compile(
+    r"[^.;]{0,80}?\b(?:accused of|suspected of|charged with|for|over|in connection "
+    r"with|on charges of)\s+(?:[\w-]+\s+){0,3}?smuggl",
+    re.IGNORECASE,
+)
 # Those arrested told only as a number of people: "at least eleven people".
 PEOPLE_COUNTED = re.compile(r"(?:[\w-]+\s+)?people$", re.IGNORECASE)
 # Those arrested at their work, civilians as ACLED counts them: "detained
@@ -2070,9 +2115,13 @@ def _summaries_apart(incidents: list[Incident]) -> list[Incident]:
 
 DISPERSED = re.compile(r"\b(?:disperse[sd]?|broke up)\b", re.IGNORECASE)
 INQUIRY = re.compile(r"(?:launched|ordered|opened)\b", re.IGNORECASE)
-# Words of an inquiry into something: what it answers is told before it.
+# Words of an inquiry that name nothing it is into: what it answers is told
+# before it. "An investigation into the university's diplomas" is into
+# something else.
 INQUIRY_WORDS = re.compile(
-    r"\b(?:inquiry|inquest|investigation|probe|investigate)\b", re.IGNORECASE
+    r"\b(?:(?:inquiry|inquest|investigation|probe)\b(?!\s+(?:into|of|over|on)\b)|"
+    r"investigate(?=\s*(?:[.,;]|$)))",
+    re.IGNORECASE,
 )
 # Statements that are news themselves: a decision, an accusation, a threat.
 NEWS_STATEMENT = re.compile(
@@ -3403,11 +3452,15 @@ def _unnamed(
                 # Smugglers fought or struck are an armed group, teachers
                 # struck civilians.
                 continue
-            if match.group().lower() == "suspects" and not SMUGGLING.search(
-                text, sentence.start, sentence.end
+            if match.group().lower() == "suspects" and not (
+                SMUGGLING.search(text, sentence.start, match.start())
+                or HELD_FOR_SMUGGLING.match(text, match.end())
             ):
                 # Suspects are smugglers only where what they are held for is
-                # smuggling.
+                # smuggling: told before them ("seized smuggled fuel and
+                # detained 14 suspects") or as their charge ("accused of
+                # running a smuggling ring"); not "suspects over the killing
+                # of a guard who was investigating smuggling".
                 continue
             if (
                 kind == T.ARREST

@@ -469,10 +469,9 @@ GEO_WORDS = words(
 
 
 # What a name before it makes a street or square of a town ("Saray Square"),
-# not the town.
-STREET_WORD = re.compile(
-    r"Square|Street|Avenue|Road|Boulevard|Roundabout|Bridge|Park|Market|Bazaar"
-)
+# not the town. Not a bridge, market or bazaar, which a town's name puts in
+# that town ("the Zakho bridge", "Tehran's Grand Bazaar").
+STREET_WORD = re.compile(r"Square|Street|Avenue|Road|Boulevard|Roundabout")
 
 
 def _inside_longer_name(tokens: list[Token], i: int) -> bool:

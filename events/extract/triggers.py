@@ -189,7 +189,12 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"hanged",
             r"opened fire on (?:[\w-]+ ){0,3}?(?:protesters|demonstrators|civilians|"
             r"crowds?|mourners|worshippers|villagers|porters|kolbars|shepherds|"
-            r"farmers|migrants|workers|cars?|pickups?|pickup trucks?|taxis?|"
+            r"farmers|migrants|workers)",
+            # "opened fire on a car": on whoever was in it, unless the car is
+            # a force's ("two police cars", "an army pickup").
+            r"opened fire on (?!(?:[\w-]+ ){0,3}?(?:police|army|military|security|"
+            r"patrol|border guards?|troops?|soldiers?|officers?)\b)"
+            r"(?:[\w-]+ ){0,3}?(?:cars?|pickups?|pickup trucks?|taxis?|"
             r"minibus(?:es)?|buses)",
         ),
     ),
@@ -301,11 +306,15 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             # sent out to sweep an area.
             r"(?:began|launched|started) (?:an? )?(?:[\w-]+ )?(?:search|sweep|"
             r"combing|clearing|security) operations?",
-            # "began a joint naval exercise", "held joint exercises", "launched
-            # the drills": forces out on manoeuvres.
+            # "began a joint naval exercise", "held joint exercises", "staged
+            # war games": forces out on manoeuvres; not a fire or earthquake
+            # drill, nor a census or recount "exercise".
             r"(?:began|begun|launched|started|held|staged|conducted) "
-            r"(?:an? |the |their |its )?(?:[\w-]+ ){0,3}?(?:exercises?|drills?|"
-            r"manoeuvres|maneuvers|war games)",
+            r"(?:an? |the |their |its )?"
+            r"(?!(?:[\w-]+ ){0,3}?(?:fire|earthquake|evacuation|safety|emergency|"
+            r"rescue|census|recount|counting|registration|vaccination|school|"
+            r"training)\b)"
+            r"(?:[\w-]+ ){0,3}?(?:exercises?|drills?|manoeuvres|maneuvers|war games)",
             r"(?<=be )(?:sent|deployed|dispatched|stationed|posted)",
             r"(?<=been )(?:sent|deployed|dispatched|stationed|posted)",
             r"(?<=were )(?:sent|deployed|dispatched|stationed|posted)",
