@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db
 # places met it on the forty.
 SHORT_OF_GOAL = {
     "actors": "actors recall 88.4 % (268/303) against 90 %",
-    "accepted": "20 of 167 proposals (12.0 %) accepted without change against 85 %",
+    "accepted": "22 of 167 proposals (13.2 %) accepted without change against 85 %",
 }
 
 
