@@ -184,17 +184,20 @@ LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:in|at|near|outside|inside|across|on|along|around|within|off|"
     r"close to|near to|between|from|to and from|flew to|travell?ed to|arrived in|"
     r"arrived at|visit to|trip to|through|via|over|approaching|(?:deployed|sent|"
-    r"dispatched|marched|moved|headed|returned|taken|walked|drove) to|"
+    r"dispatched|marched|moved|headed|returned|taken|walked|drove|spread) to|"
     r"(?:taking|bringing|sending) (?:them|him|her|it) to|"
     r"to(?=\s+(?:the\s+)?(?:outskirts|suburbs|edge|centre|center) of)|"
     # "took to the streets of Sulaymaniyah", "in front of the Batifa
     # subdistrict building", "the main road into the port city of Gwadar".
     r"streets of|in front of|(?:road|roads|highway|route) into)\s+"
-    r"(?:the\s+)?"
-    r"(?:(?:[\w’'-]+\s+){0,3}?(?:city|towns?|villages?|province|governorate|region|"
-    r"district|capital|outskirts|suburbs?|area|port|camp) of\s+(?:the\s+)?)?"
-    # "the streets of nearby Saravan".
-    rf"(?:nearby\s+)?(?:{_DIRECTION}\s+)?|\b{_DIRECTION}\s+of\s+)$",
+    # "in a Baghdad hotel".
+    r"(?:the\s+|an?\s+)?"
+    r"(?:(?:[\w’'-]+\s+){0,3}?(?:city|towns?|villages?|provinces?|governorates?|"
+    r"region|districts?|capital|outskirts|suburbs?|area|port|camp|centre|center|"
+    r"heart|edges?) of\s+(?:the\s+)?)?"
+    # "the streets of nearby Saravan", "in the mountainous Lerik district".
+    rf"(?:(?:nearby|mountainous|remote|restive)\s+)?(?:{_DIRECTION}\s+)?|"
+    rf"\b{_DIRECTION}\s+of\s+)$",
     re.IGNORECASE,
 )
 ORIGIN_BEFORE = re.compile(
@@ -216,6 +219,10 @@ REFERENCE_BEFORE = re.compile(
 BORDER_WITH = re.compile(
     r"\b(?:on|at|near|along|across)\s+the\s+border\s+with\s+$", re.IGNORECASE
 )
+# Between a name and the place it describes: "the Kazakh | port of | Aktau".
+KIND_OF_BEFORE = re.compile(
+    r"\s+(?:border\s+)?(?:port|town|city|village|capital)\s+of\s+(?:the\s+)?"
+)
 # A place that says whose institution, not where: "the government in Erbil".
 INSTITUTION_IN = re.compile(
     r"\b(?:government|authorities|administration)"
@@ -230,6 +237,10 @@ SAME_AREA = re.compile(
     r"\b(?:in|at|near)\s+the\s+same\s+(?:district|area|neighbourhood|neighborhood|"
     r"village|town|city|camp)\b",
     re.IGNORECASE,
+)
+# The words that may open a sentence before what it is about: "On Monday, ".
+OPENING_TIME = re.compile(
+    r"\s*(?:(?:On|In|Late|Early|Earlier|Later|Last)\b[^,]{0,30},\s*)?"
 )
 SAME_CITY = re.compile(
     r"\b(?:in|on|across|around|to|into)\s+the\s+(?:city|town|capital)\b(?!\s+of\b)",
@@ -273,6 +284,14 @@ SAME_TIME = re.compile(
 SAME_SITE = re.compile(
     r"\b(?:at|in|near|inside|outside)\s+the\s+(crossing|base|camp|airport|"
     r"port|dam|field|prison|refinery)\b(?!\s+of\b)",
+    re.IGNORECASE,
+)
+# A part of a place after its name: "on Mosul's left bank", "Zahedan's
+# Shirabad neighbourhood".
+PART_OF_PLACE = re.compile(
+    r"[’']s\s+(?:[\w-]+\s+)?(?:banks?|outskirts|edges?|shores?|coast|"
+    r"bridge|streets?|square|suburbs?|waterfront|corniche|neighbou?rhood|"
+    r"quarter)\b",
     re.IGNORECASE,
 )
 # Between a place and one inside it: "Baghdad’s central | Karrada district".
@@ -479,6 +498,12 @@ SUBORDINATE = re.compile(
 SITE_OF = re.compile(
     r"\b(?:near|at|close to|around)\s+the\s+(?:site|scene)\s+of\s+the\s+"
     r"(?:strikes?|attacks?|bombings?|explosions?|blasts?|incident)\b",
+    re.IGNORECASE,
+)
+# A relative clause that says where people were: "who had crossed into".
+CAME_THERE = re.compile(
+    r"\bwho\s+(?:had\s+)?(?:\w+ly\s+)?(?:crossed|gathered|entered|camped|"
+    r"returned|sailed|strayed)\b(?:(?!\b(?:who|which)\b)[^;])*$",
     re.IGNORECASE,
 )
 RELATIVE = re.compile(
@@ -2688,8 +2713,13 @@ def _proposals(
             ),
             place,
         )
-    elif place is None and main.event_type in DIPLOMATIC:
-        # Talks on the same visit: "…met Raisi in Tehran", then "Barzani met…".
+    elif (
+        place is None
+        and main.event_type in DIPLOMATIC
+        and not SAME_CITY.search(text, main.sentence.start, main.scope_end)
+    ):
+        # Talks on the same visit: "…met Raisi in Tehran", then "Barzani met…";
+        # not talks "in the city", told below.
         place = next(
             (
                 p
@@ -2721,14 +2751,16 @@ def _proposals(
         # has seen recurring protests. In September 2018, protesters set
         # fire to … in the city"), whichever is nearer. Not any city named
         # on the way: "officials from Erbil said", "who had moved there
-        # from Mosul".
+        # from Mosul". The sentence's own first words count, after a time
+        # ("On Monday, Herat's governor met … in the city").
+        the_city = SAME_CITY.search(text, main.sentence.start, main.scope_end)
         named = [
             p
             for p in named_places
             if p.place.kind == Location.Kind.CITY
-            and p.end <= main.sentence.start
+            and p.end <= the_city.start()
             and not sentences[p.sentence].heading
-            and not text[sentences[p.sentence].start : p.start].strip()
+            and OPENING_TIME.fullmatch(text, sentences[p.sentence].start, p.start)
         ]
         city_before = next(
             (
@@ -3176,7 +3208,9 @@ def _named_signatories_win(
 
 SEATED_BODY = re.compile(
     r"^[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?\s+(?:[A-Z][a-z]+\s+){0,2}(?:Court|Council|"
-    r"Governorate|Municipality|Assembly|Police|Directorate|Command)$"
+    r"Governorate|Municipality|Assembly|Police|Directorate|Command)"
+    # "the Revolutionary Court of Mahabad": its seat after it.
+    r"(?:\s+of\s+(?P<seat>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?))?$"
 )
 
 
@@ -3184,14 +3218,17 @@ def _seat(
     main: Action, participants: list[tuple[ActorMention, str]]
 ) -> PlaceMention | None:
     for mention, role in participants:
-        if role != Role.INITIATOR or not SEATED_BODY.match(mention.text):
+        body = SEATED_BODY.match(mention.text) if role == Role.INITIATOR else None
+        if body is None:
             continue
         found = match_places(split_sentences(mention.text), mention.text)
+        # The place that opens its name, or that its name ends with.
+        seat = body.start("seat") if body.group("seat") else 0
         city = next(
             (
                 p
                 for p in found
-                if p.start == 0
+                if p.start in (0, seat)
                 and p.place.kind in (Location.Kind.CITY, Location.Kind.ADMIN1)
             ),
             None,
@@ -3936,6 +3973,10 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         )
         # "in Baghdad's central Karrada district": inside the place before.
         within = found and PLACE_OWNS.match(text[found[-1].end : mention.start])
+        if within and PART_OF_PLACE.match(text, found[-1].end):
+            # "in Zahedan's Shirabad neighbourhood", "on Nasiriyah's Zaitoun
+            # bridge": a part of a city is placed in the city.
+            continue
         if within:
             found.pop()
         # "deployed two additional army brigades to the Daquq district".
@@ -3968,10 +4009,13 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             # "blocked the main road to Umm Qasr port outside Basra": the
             # road is where the words after put it.
             continue
-        if re.search(r"\bon\s+(?:the\s+)?$", before) and re.match(
-            r"[’']s\s", text[mention.end : mention.end + 3]
+        if (
+            re.search(r"\bon\s+(?:the\s+)?$", before)
+            and re.match(r"[’']s\s", text[mention.end : mention.end + 3])
+            and not PART_OF_PLACE.match(text, mention.end)
         ):
-            # "a law on the Kurdistan Region's oil sales": what it is about.
+            # "a law on the Kurdistan Region's oil sales": what it is about;
+            # not "on Mosul's left bank", a part of the place.
             continue
         over = (
             SUMMONED_OVER.search(text, action.trigger.end, mention.start)
@@ -4024,6 +4068,13 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             # "met Larijani to discuss the disarmament of groups in the
             # Kurdistan Region": what they talked about, not where.
             continue
+        if any(
+            other.start > mention.end
+            and KIND_OF_BEFORE.fullmatch(text, mention.end, other.start)
+            for other in action.places
+        ):
+            # "in the Kazakh port of Aktau": whose port, where is after.
+            continue
         if INSTITUTION_IN.search(before):
             # "chanted slogans against the government in Erbil": whose
             # government, not where they chanted.
@@ -4049,7 +4100,12 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             between = text[action.trigger.end : mention.start]
             # "met executives of PetroChina, which operates West Qurna 1, in
             # Baghdad": past the closed clause, the action's own words.
-            if RELATIVE.search(RELATIVE_SPAN.sub(",", between)):
+            open_between = RELATIVE_SPAN.sub(",", between)
+            if RELATIVE.search(open_between) and not (
+                # "detained five men who had crossed into the Astara
+                # district": where those held were is where they were held.
+                action.event_type == T.ARREST and CAME_THERE.search(open_between)
+            ):
                 # "…who were planning to blow up a centre in Isfahan".
                 continue
             if action.trigger.says and (

@@ -65,6 +65,8 @@ PHRASES: dict[str, list[str]] = {
         "Iraq's north",
         "Iraq's mountainous north",
     ],
+    # The Kurdish name of Sulaymaniyah, as Kurdish outlets write it in English.
+    "IQ-SU": ["Sulaimani"],
 }
 
 # Country names as news writes them, beside GeoNames' own.
@@ -542,6 +544,13 @@ def match_places(sentences: list[Sentence], text: str) -> list[PlaceMention]:
             # "Hassan said": a town in India named like a person, far from
             # the article and named without "in" or "from", is the person.
             continue
+        if (
+            _far_and_small(place, mentioned)
+            and place.alternate
+            and re.search(r"\bthe\s+$", before, re.IGNORECASE)
+        ):
+            # "at the White House": no far city's other name takes "the".
+            continue
         mentions.append(
             PlaceMention(
                 text[match.start : match.end],
@@ -627,12 +636,14 @@ def _loosely(
 # "Zrgwez, south-east of Sulaymaniyah", "near Koya and in Zrgwez", "Tower 22,
 # a U.S. outpost". A facility keeps its kind in its name ("Jeddah 5 camp");
 # a settlement does not ("Karrada" district).
-_WORD = r"(?:[A-Z][\w’'-]*|al-[\w’'-]+)"
+# Not a possessive: "Nasiriyah's Zaitoun bridge" is the Zaitoun bridge.
+_WORD = r"(?:[A-Z][\w’'-]*|al-[\w’'-]+)(?<![’']s)"
 _NAME = rf"(?P<name>{_WORD}(?:\s+(?:{_WORD}|\d+)){{0,3}})"
 FACILITIES = (
     r"air ?base|base|camp|border crossing|crossing|gas field|oil field|field|"
     r"refinery|dam|mountains|power plant|prison|checkpoint|garrison|"
-    r"rehabilitation (?:centre|center)|outpost|airport|airfield|border gate"
+    r"rehabilitation (?:centre|center)|outpost|airport|airfield|border gate|"
+    r"border post|bridge|water station|pumping station"
 )
 SETTLEMENTS = (
     r"village|town|city|district|sub-district|subdistrict|area|neighbourhood|"
@@ -644,7 +655,8 @@ UNKNOWN_PLACE = [
     ),
     re.compile(rf"\b{_NAME}\s+(?P<head>(?i:{FACILITIES}|{SETTLEMENTS}))\b"),
     re.compile(
-        rf"\b(?:in|at|near|outside)\s+{_NAME},\s+(?:(?:about|some)\s+)?"
+        rf"\b(?:in|at|near|outside|(?:edge|outskirts)\s+of)\s+{_NAME},\s+"
+        r"(?:(?:about|some)\s+)?"
         r"(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
         r"(?P<direction>(?:north|south|east|west)(?:-?(?:east|west))?|"
         r"(?:north|south|east|west)(?:ern)?)\s+of\s+(?P<near>[A-Z][\w’'-]+)"
@@ -656,6 +668,12 @@ UNKNOWN_PLACE = [
     re.compile(
         rf"\b(?:in|at|near|outside)\s+(?:the\s+)?{_NAME},\s+an?\s+(?:[\w.-]+\s+){{0,2}}?"
         rf"(?P<apposition>(?i:{FACILITIES}|{SETTLEMENTS}))\b"
+    ),
+    # "outside the district building in Chibayish, in Dhi Qar province",
+    # "near Sidakan in Erbil province".
+    re.compile(
+        rf"\b(?:in|at|near|outside)\s+{_NAME},?\s+in\s+(?:the\s+)?"
+        r"(?:[A-Z][\w’'-]+\s+){1,3}(?:province|governorate)\b"
     ),
     # "the villages of Sherwan and Kani Rash": the last of those named.
     re.compile(
@@ -708,6 +726,9 @@ def unknown_places(
                     and (p.end - p.start) < (end - start)
                     and p.place.kind == Location.Kind.CITY
                 ]
+                if inside and head.lower() == "bridge":
+                    # "the Zakho Bridge": a bridge named for a town is in it.
+                    continue
                 if head and SITE_HEADS.match(head) and inside:
                     # "Jeddah 5 camp" is no Jeddah, "Harir air base" no town.
                     blocked = [
@@ -853,7 +874,9 @@ def _far_and_small(place: Place, mentioned: set[str]) -> bool:
         place.location_id is None
         and place.kind == Location.Kind.CITY
         and place.country not in REGION | mentioned
-        and place.population < FAR_AND_SMALL
+        # Or a far city by one of its other names: "on Nasiriyah's Zaitoun
+        # bridge" is no old name of a Chinese port.
+        and (place.population < FAR_AND_SMALL or place.alternate)
     )
 
 
