@@ -184,7 +184,7 @@ LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:in|at|near|outside|inside|across|on|along|around|within|off|"
     r"close to|near to|between|from|to and from|flew to|travell?ed to|arrived in|"
     r"arrived at|visit to|trip to|through|via|over|approaching|(?:deployed|sent|"
-    r"dispatched|marched|moved|headed|returned|taken|walked|drove|spread) to|"
+    r"dispatched|marched|moved|headed|returned|taken|walked|drove) to|"
     r"(?:taking|bringing|sending) (?:them|him|her|it) to|"
     r"to(?=\s+(?:the\s+)?(?:outskirts|suburbs|edge|centre|center) of)|"
     # "took to the streets of Sulaymaniyah", "in front of the Batifa
@@ -236,6 +236,12 @@ WIDE_PLACES = frozenset(
 SAME_AREA = re.compile(
     r"\b(?:in|at|near)\s+the\s+same\s+(?:district|area|neighbourhood|neighborhood|"
     r"village|town|city|camp)\b",
+    re.IGNORECASE,
+)
+# A city's own office after its name: "Kirkuk's governor".
+CITY_OFFICE = re.compile(
+    r"\s+(?:deputy\s+|provincial\s+)?(?:governor|mayor|police|council|"
+    r"municipality)\b",
     re.IGNORECASE,
 )
 # The words that may open a sentence before what it is about: "On Monday, ".
@@ -506,6 +512,7 @@ CAME_THERE = re.compile(
     r"returned|sailed|strayed)\b(?:(?!\b(?:who|which)\b)[^;])*$",
     re.IGNORECASE,
 )
+ORIGIN_WORD_BEFORE = re.compile(r"\b(?:from|via)\s+(?:the\s+)?$", re.IGNORECASE)
 RELATIVE = re.compile(
     r"\b(?:who|which|whose|planning|planned to|plans to|plotting|accusing|"
     r"accused of)\b",
@@ -2761,6 +2768,13 @@ def _proposals(
             and p.end <= the_city.start()
             and not sentences[p.sentence].heading
             and OPENING_TIME.fullmatch(text, sentences[p.sentence].start, p.start)
+            # Not a city that says whose envoy: "Kabul's ambassador met … in
+            # the capital"; its own governor meets there ("Kirkuk's governor
+            # met … in the city").
+            and not (
+                re.match(r"[’']s\b", text[p.end : p.end + 2])
+                and not CITY_OFFICE.match(text, p.end + 2)
+            )
         ]
         city_before = next(
             (
@@ -4104,7 +4118,12 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             if RELATIVE.search(open_between) and not (
                 # "detained five men who had crossed into the Astara
                 # district": where those held were is where they were held.
-                action.event_type == T.ARREST and CAME_THERE.search(open_between)
+                action.event_type == T.ARREST
+                and CAME_THERE.search(open_between)
+                # Not where they came from: "who had crossed from Iran".
+                and not ORIGIN_WORD_BEFORE.search(
+                    text, max(0, mention.start - 20), mention.start
+                )
             ):
                 # "…who were planning to blow up a centre in Isfahan".
                 continue

@@ -726,8 +726,9 @@ def unknown_places(
                     and (p.end - p.start) < (end - start)
                     and p.place.kind == Location.Kind.CITY
                 ]
-                if inside and head.lower() == "bridge":
-                    # "the Zakho Bridge": a bridge named for a town is in it.
+                if inside and head.lower() in ("bridge", "border post"):
+                    # "the Zakho Bridge", "the Chaman border post": named for
+                    # a town, in it.
                     continue
                 if head and SITE_HEADS.match(head) and inside:
                     # "Jeddah 5 camp" is no Jeddah, "Harir air base" no town.
