@@ -2691,6 +2691,8 @@ def _proposals(
         # "…covering the march": where the march was.
         place = next((p for a, p in earlier_places if a is continued.main), None)
     site = SITE_OF.search(text, main.sentence.start, main.sentence.end)
+    # "in the city": talks there are placed below, not by an earlier visit.
+    the_city = SAME_CITY.search(text, main.sentence.start, main.scope_end)
     if place is None and site is not None:
         # "detained two men near the site of the strike": near its place.
         earlier = next(
@@ -2720,11 +2722,7 @@ def _proposals(
             ),
             place,
         )
-    elif (
-        place is None
-        and main.event_type in DIPLOMATIC
-        and not SAME_CITY.search(text, main.sentence.start, main.scope_end)
-    ):
+    elif place is None and main.event_type in DIPLOMATIC and the_city is None:
         # Talks on the same visit: "…met Raisi in Tehran", then "Barzani met…";
         # not talks "in the city", told below.
         place = next(
@@ -2750,9 +2748,9 @@ def _proposals(
             (p for a, p in areas if a.event_type == main.event_type),
             next((p for _, p in areas), place),
         )
-    elif (place is None or place.place.kind == Location.Kind.COUNTRY) and (
-        SAME_CITY.search(text, main.sentence.start, main.scope_end)
-    ):
+    elif (
+        place is None or place.place.kind == Location.Kind.COUNTRY
+    ) and the_city is not None:
         # "imposed a curfew on the city": the city of the incident before,
         # or a city a sentence since is about, its first words ("Basra
         # has seen recurring protests. In September 2018, protesters set
@@ -2760,7 +2758,6 @@ def _proposals(
         # on the way: "officials from Erbil said", "who had moved there
         # from Mosul". The sentence's own first words count, after a time
         # ("On Monday, Herat's governor met … in the city").
-        the_city = SAME_CITY.search(text, main.sentence.start, main.scope_end)
         named = [
             p
             for p in named_places
