@@ -3886,3 +3886,124 @@ def test_the_places_rounds_review_sentences() -> None:
         "Protests that began in Zahedan on Friday spread to Khash and Saravan "
         "on Saturday."
     )
+
+
+def test_participants_rounds_sources_and_states_forces() -> None:
+    def events(text: str) -> list[dict]:
+        return suggest(text, published=ROUND_PUBLISHED)["events"]
+
+    # Pakistan's, Armenia's and Azerbaijan's forces as a whole, by the names
+    # they are kept under.
+    event = one_event(
+        "Taliban fighters opened fire on Pakistani troops near Torkham on Monday."
+    )
+    assert roles(event)["Pakistani security forces"] == "target"
+    event = one_event(
+        "Three Armenian soldiers were detained by Azerbaijani troops near "
+        "Jermuk on Monday."
+    )
+    assert roles(event) == {
+        "Armed Forces of Armenia": "target",
+        "Armed Forces of Azerbaijan": "initiator",
+    }
+    # "…, the ministry said" after "Iraqi Minister of X", opening the
+    # sentence after its place: his ministry.
+    event = one_event(
+        "In Erbil, Iraqi Minister of Health Saleh Hasnawi met the WHO "
+        "representative on Monday, the ministry said."
+    )
+    assert roles(event)["Ministry of Health of Iraq"] == "mentioned"
+    # Who speaks of talks with two people speaks of both meetings.
+    found = events(
+        "Turkish Defence Minister Yasar Guler held talks in Basra on Tuesday "
+        "with Iraqi Prime Minister Mohammed Shia al-Sudani and Interior "
+        "Minister Abdul Amir al-Shammari, Turkey's Ministry of National "
+        "Defence said."
+    )
+    assert len(found) == 2
+    assert all(
+        roles(e)["Ministry of National Defence of Turkey"] == "mentioned" for e in found
+    )
+    # A rights group's news agency is a source, not an outlet.
+    event = one_event(
+        "On Tuesday, police in Shiraz detained at least nine teachers who had "
+        "gathered outside the education office, the Human Rights Activists "
+        "News Agency (HRANA) reported."
+    )
+    assert roles(event)["Human Rights Activists News Agency"] == "mentioned"
+    # A press office whose initials are the letters after its name, and
+    # those letters before "said"; not a body an unnamed source is in.
+    event = one_event(
+        "Security forces killed three militants of the Balochistan Liberation "
+        "Army (BLA) near Kech on Monday, the military's media wing, "
+        "Inter-Services Public Relations (ISPR), said."
+    )
+    assert roles(event)["Inter-Services Public Relations"] == "mentioned"
+    event = one_event(
+        "A drone struck a car near Sinjar on Sunday, killing two men, a source "
+        "in the Popular Mobilisation Forces (PMF) said."
+    )
+    assert "Popular Mobilisation Forces" not in roles(event)
+
+
+def test_participants_rounds_doers_and_those_named() -> None:
+    def events(text: str) -> list[dict]:
+        return suggest(text, published=ROUND_PUBLISHED)["events"]
+
+    # "the Iraqi military said" of what Iraqi army troops did: one force;
+    # not so of what the police did.
+    event = one_event(
+        "Iraqi army troops clashed with PKK fighters near Makhmour on Sunday, "
+        "killing two, the Iraqi military said."
+    )
+    assert roles(event)["Iraqi Army"] == "initiator"
+    assert "Iraqi Armed Forces" not in roles(event)
+    event = one_event(
+        "Iranian police arrested four men in Baneh on Monday, the Iranian "
+        "military said."
+    )
+    assert roles(event)["Iranian Armed Forces"] == "mentioned"
+    # A force's own unit is the force.
+    event = one_event(
+        "On Thursday, troops of the Iraqi army's 15th Division clashed with "
+        "PKK fighters near Makhmour."
+    )
+    assert roles(event)["Iraqi Army"] == "initiator"
+    # A crowd protesting a state's strikes protests against the state.
+    event = one_event(
+        "On Wednesday, hundreds of people marched through Kobani to protest "
+        "Turkey's drone strikes."
+    )
+    assert roles(event)["Turkey"] == "target"
+    event = one_event(
+        "On Friday, dozens of students rallied in Erbil to protest Iraq's new budget."
+    )
+    assert "Iraq" not in roles(event)
+    # "struck what it described as hideouts of…": the hideouts' owners.
+    event = one_event(
+        "Turkey struck what it described as hideouts of the PKK and PJAK in "
+        "the Qandil mountains on Monday."
+    )
+    assert roles(event) == {"Turkey": "initiator", "PKK": "target", "PJAK": "target"}
+    # Those held are accused of working for someone, who is only named.
+    event = one_event(
+        "The Iraqi National Security Service said Thursday it had detained four "
+        "men accused of collecting information on army bases for the Islamic "
+        "State group."
+    )
+    assert roles(event)["Islamic State"] == "mentioned"
+    # "It blamed…" right after an attack: who is blamed is named in it.
+    found = events(
+        "On Friday, a roadside bomb struck a police patrol near Hawija, "
+        "wounding three officers, the Security Media Cell said. It blamed "
+        "Islamic State militants."
+    )
+    assert len(found) == 1
+    assert roles(found[0])["Islamic State"] == "mentioned"
+    # "The head of X, Name, arrived … and met": the person meets, not the
+    # body of his office.
+    event = one_event(
+        "The head of the Federal Integrity Commission, Haider Hanoun, arrived "
+        "in Basra on Thursday and met local judges."
+    )
+    assert roles(event) == {"Haider Hanoun": "participant"}

@@ -840,18 +840,26 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
 # Interior Minister …, the Iraqi ministry said": the ministry of the minister
 # the sentence is about, its first words.
 MINISTER_TITLE = re.compile(
-    rf"(?:(?:{_OWNER}|{_DEMONYM})\s+)?\b(?P<portfolio>(?i:{_PORTFOLIO}))\s+"
-    r"Minister\b"
+    rf"(?:(?:{_OWNER}|{_DEMONYM})\s+)?\b(?:(?P<portfolio>(?i:{_PORTFOLIO}))\s+"
+    rf"Minister\b|Minister\s+of\s+(?P<portfolio_after>(?i:{_PORTFOLIO}))\b)"
 )
 MINISTERS_MINISTRY = re.compile(
     r"\b(?:his|her|the(?:\s+(?P<demonym>[A-Z][a-z]+))?)\s+ministry\b(?=\s+"
     r"(?:said|says|added|announced|stated|reported)\b)"
 )
-# What may come before the minister at the start of a sentence: its day.
-SENTENCE_OPENING = re.compile(r"(?:(?:On|Late on|Early on)\s+\w+(?:\s+\w+)?,\s*)?")
+# What may come before the minister at the start of a sentence: its day
+# or its place ("In Baghdad,").
+SENTENCE_OPENING = re.compile(
+    r"(?:(?:On|Late on|Early on|Later on|In|At)\s+\w+(?:\s+\w+)?,\s*)?"
+)
 
 
 def _ministers_ministry(body: str, offset: int) -> list[_Candidate]:
+    """
+    The ministry of the minister a sentence opens with, when it closes on
+    "his ministry said": of the state the title names ("Iraqi Oil Minister",
+    "Iraqi Minister of Water Resources").
+    """
     ministry = MINISTERS_MINISTRY.search(body)
     titles = (
         list(MINISTER_TITLE.finditer(body, 0, ministry.start())) if ministry else []
@@ -872,7 +880,10 @@ def _ministers_ministry(body: str, offset: int) -> list[_Candidate]:
         # "A met Iranian Oil Minister B, the ministry said": whose is not told.
         return []
     if owner is None:
+        # "Defence Minister Yasar Guler …, his ministry said" in an article
+        # about Iraq: whose minister he is goes untold.
         return []
+    portfolio = title.group("portfolio") or title.group("portfolio_after")
     # "the Iraqi ministry", "ministry": the words that name it.
     start = ministry.start("demonym") if told else ministry.end() - len("ministry")
     return [
@@ -880,7 +891,7 @@ def _ministers_ministry(body: str, offset: int) -> list[_Candidate]:
             offset + start,
             offset + ministry.end(),
             K.GOVERNMENT_BODY,
-            name=body_name(title.group("portfolio"), owner),
+            name=body_name(portfolio, owner),
             country=owner.country,
             parent=owner.actor(),
         )
@@ -1311,7 +1322,11 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
         # A body: "Iraqi High Commission for Human Rights", "Democratic
         # Party of Iranian Kurdistan", "Popular Mobilization Forces".
         org = _trim(tokens, first, last, keep_demonym=True)
-        if org and org[1] > org[0] and _is_body(tokens, *org):
+        if (
+            org
+            and org[1] > org[0]
+            and (_is_body(tokens, *org) or _initials_are(tokens, *org, acronym))
+        ):
             start = org[0]
             # "the Kurdistan Region’s Joint Crisis Coordination Centre": the
             # words name the body, its owner is its parent.
@@ -1691,6 +1706,15 @@ SERVICES = {
     },
     "IRN": {"navy": "Islamic Republic of Iran Navy"},
 }
+# A state's armed forces as a whole by the name they are kept under, where
+# that is not "<adjective> Armed Forces": Pakistan's troops, forces and
+# military are its security forces as one; Armenia's and Azerbaijan's carry
+# the state's name after them. By ISO 3166-1 alpha-3.
+ARMED_FORCES_NAMES = {
+    "PAK": "Pakistani security forces",
+    "ARM": "Armed Forces of Armenia",
+    "AZE": "Armed Forces of Azerbaijan",
+}
 # Forces named by their weapons or as a whole are the state's armed forces.
 ARMED_FORCES_WORDS = words(
     "troops army soldiers military warplane warplanes jet jets drone drones "
@@ -1895,7 +1919,7 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                 if fold(owner_word) in DEMONYMS and owner.country != "USA"
                 else owner.name
             )
-            name = f"{adjective} {ARMED_FORCES}"
+            name = ARMED_FORCES_NAMES.get(owner.country, f"{adjective} {ARMED_FORCES}")
         elif re.search(r"[’']s$", owner_word) and owner.code in DEMONYM_OF:
             # "Iran's security forces" as "Iranian security forces".
             name = f"{DEMONYM_OF[owner.code]} {kind_words}"
@@ -1967,7 +1991,7 @@ def is_media(text: str, mention: ActorMention) -> bool:
     name = "-".join(mention.name.split())
     if name in MEDIA_NAMES or mention.text in MEDIA_NAMES:
         return True
-    if MEDIA_NAMED.search(mention.name):
+    if MEDIA_NAMED.search(mention.name) and not RIGHTS_NAMED.search(mention.name):
         # "Tasnim news agency", "the Kayhan newspaper": what it is, in its name.
         return True
     words_ = mention.name.split()
@@ -1977,6 +2001,8 @@ def is_media(text: str, mention: ActorMention) -> bool:
     return MEDIA_AROUND.match(text[mention.end : mention.end + 30]) is not None
 
 
+# A rights group by its name, whatever its news service is called.
+RIGHTS_NAMED = re.compile(r"\bHuman Rights\b", re.IGNORECASE)
 MEDIA_NAMED = re.compile(
     r"\s(?:news agency|newspaper|TV|television|broadcaster)$", re.IGNORECASE
 )
@@ -2010,7 +2036,10 @@ def _kind_of(tokens: list[Token], first: int, last: int) -> str:
     heads = [w for w in folded if w in HEAD_KINDS]
     kind = HEAD_KINDS[heads[-1]] if heads else ""
     if heads and heads[-1] == "agency" and "news" in folded:
-        kind = K.MEDIA
+        # "Human Rights Activists News Agency": a rights group's news
+        # service speaks for the group, a source like any monitor; an
+        # outlet otherwise.
+        kind = K.OTHER if {"human", "rights"} <= set(folded) else K.MEDIA
     if not kind and set(folded) & INTERNATIONAL_WORDS and "organization" in folded:
         kind = K.INTERNATIONAL_ORG
     return kind or ""
@@ -2035,6 +2064,21 @@ def _person_shape(tokens: list[Token], first: int, last: int) -> bool:
 # The branches of a force, named after it: "… (IRGC) Ground Force".
 UNIT_WORDS = words("ground aerospace air naval navy force forces")
 ACRONYM_BEFORE = re.compile(r"\(([A-Z]{2,6})\)\s+$")
+
+
+def _initials_are(tokens: list[Token], first: int, last: int, acronym: str) -> bool:
+    """
+    Whether the letters in brackets after a name are its initials: "Iran
+    Human Rights (IHR)", "Inter-Services Public Relations (ISPR)", a body
+    known by its letters whatever its last word.
+    """
+    initials = "".join(
+        part[0]
+        for i in range(first, last + 1)
+        for part in re.split(r"[-‐]", tokens[i].text)
+        if part[:1].isupper()
+    )
+    return len(acronym) >= 3 and initials == acronym
 
 
 def _acronym_after(tokens: list[Token], last: int, text: str) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from events.extract.actors import PERSON, ActorMention
 from events.extract.candidates import (
     AGENT_BEFORE,
+    ARMED_FORCES_NAMES,
     REGION_CODE,
     UNNAMED_ARMED,
     UNNAMED_VICTIMS,
@@ -661,6 +662,11 @@ class Incident:
     @property
     def last_sentence(self) -> int:
         return max(a.sentence.index for a in [*self.actions, *self.reactions])
+
+    @property
+    def last_paragraph(self) -> int:
+        """The paragraph of the last sentence that tells of it."""
+        return max(a.sentence.paragraph for a in [*self.actions, *self.reactions])
 
 
 # "Since Oct. 17, … have been attacked at least 40 times": the day a tally
@@ -1500,7 +1506,13 @@ def _separately(action: Action, *, people_only: bool) -> list[Action]:
             action.clause,
             action.scope_end,
             [(m, r) for m, r in action.participants if m.start < action.trigger.start]
-            + [other],
+            + [other]
+            # "…, the ministry said": who speaks of the talks speaks of each.
+            + [
+                (m, r)
+                for m, r in action.participants
+                if m.start > action.trigger.start and r == Role.MENTIONED
+            ],
             action.date,
             action.kind_dates,
             action.places,
@@ -1813,6 +1825,34 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 # Treasury said…" after its sanctions; PJAK denying the
                 # attack on it; Khamenei's words at the meeting.
                 previous.details.append(action)
+                continue
+            if (
+                previous is not None
+                and previous.event_type in VIOLENT
+                and fold(action.trigger.word) in BLAMING
+                and action.sentence.index - previous.last_sentence <= 1
+                and action.sentence.paragraph == previous.last_paragraph
+                and (
+                    # "…, who have hidden there since 2017": a date told of
+                    # something else, after the blamed.
+                    action.date is None
+                    or action.date.start > action.trigger.end
+                    or not _other_day(action, previous)
+                )
+                and (
+                    not action.initiators
+                    or PRONOUN_SUBJECT.fullmatch(
+                        action.text,
+                        action.clause.subject_start,
+                        action.clause.subject_end,
+                    )
+                    is not None
+                )
+            ):
+                # "A roadside bomb struck a patrol…, the police said. It
+                # blamed Islamic State militants": who told of the attack
+                # says who did it, in the attack's own paragraph.
+                previous.reactions.append(action)
                 continue
             if action.reaction:
                 # A claim of no attack named is of one just told.
@@ -2279,6 +2319,8 @@ def _answered(incidents: list[Incident], statement: Action) -> Incident | None:
 
 
 DENYING = words("denied denies")
+# Words that name who did what was just told, without showing it.
+BLAMING = words("blamed blames")
 
 
 def _statement_words(statement: Action) -> str:
@@ -2498,7 +2540,7 @@ def _compatible(incident: Action, claim: Action) -> bool:
     shelled…", then "the IRGC said its forces had targeted…").
     """
     theirs = {_key(m) for m in claim.initiators}
-    ours = {_key(m) for m in incident.initiators if not m.name.endswith(ARMED_FORCES)}
+    ours = {_key(m) for m in incident.initiators if not _armed_forces(m)}
     return not theirs or not ours or bool(theirs & ours)
 
 
@@ -2992,6 +3034,9 @@ def _attributed(text: str, mention: ActorMention) -> bool:
     "X, a war monitor, said…", "according to X".
     """
     after = text[mention.end :]
+    if SOURCE_IN.search(text, max(0, mention.start - 40), mention.start):
+        # "a source in the Popular Mobilisation Forces said": not the body.
+        return False
     return (
         bool(
             re.search(
@@ -3075,6 +3120,9 @@ def _definite_speaker(
     said = DEFINITE_SPEAKER.search(text, main.sentence.start, main.sentence.end)
     if said is None:
         return None
+    if any(m.start < said.end() and said.start() < m.end for m in main.mentions):
+        # "…, his ministry said" after its minister: already named.
+        return None
     noun = said.group(1).casefold()
     earlier = [
         m for incident in told[-2:] for a in incident.actions for m in a.mentions
@@ -3087,17 +3135,31 @@ def _definite_speaker(
     return None
 
 
+def _armed_forces(mention: ActorMention) -> bool:
+    """A state's armed forces as a whole, read from words that name no service."""
+    return mention.name.endswith(ARMED_FORCES) or (
+        mention.name in ARMED_FORCES_NAMES.values()
+    )
+
+
 def _named_forces_win(
     participants: list[tuple[ActorMention, str]],
 ) -> list[tuple[ActorMention, str]]:
     """
     "Iranian Armed Forces", read from "Iranian artillery", give way to the
     force of the same state the article names as the attacker: the IRGC.
+    So does "the Iraqi military" that speaks of what "Iraqi army troops"
+    did: the same force.
     """
     doers = [m for m, r in participants if r == Role.INITIATOR]
-    provisional = [
-        m for m in doers if m.name.endswith(ARMED_FORCES) and m.actor_id is None
+    speaking = [
+        m
+        for m, r in participants
+        if r == Role.MENTIONED and _armed_forces(m) and m.actor_id is None
     ]
+    provisional = [
+        m for m in doers if _armed_forces(m) and m.actor_id is None
+    ] + speaking
     return [
         (m, r)
         for m, r in participants
@@ -3107,9 +3169,15 @@ def _named_forces_win(
             and other.kind == m.kind
             and (other.country or known_countries().get(other.actor_id or 0, ""))
             == m.country
+            # The military that speaks is one of its services, not the police.
+            and (m not in speaking or other.name.endswith(SERVICE_ENDINGS))
             for other in doers
         )
     ]
+
+
+# The names of a state's armed services: "Iraqi Army", "Pakistan Air Force".
+SERVICE_ENDINGS = (" Army", " Air Force", " Navy")
 
 
 # What a partner in an operation did: "had been organised with UNHCR",
@@ -3706,6 +3774,21 @@ def _unnamed_armed(text: str, start: int, end: int) -> re.Match | None:
 PROTESTED_AGAINST = re.compile(
     r"\b(?:chant\w*|shout\w*|slogans|protest\w*|rall\w+|march\w*)\s+"
     r"(?:(?:slogans|anger)\s+)?against\s+(?:the\s+)?$"
+)
+
+
+# A crowd's verb of protest right before the one protested against.
+PROTESTING_BEFORE = re.compile(
+    r"\b(?:protest(?:ed|ing)?|denounc\w+|condemn\w+)\s+(?:against\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "'s drone strikes", "'s shelling": an actor's use of force.
+STRIKES_OWNED = re.compile(
+    r"[’']s\s+(?:(?:deadly|latest|recent|continued|repeated|cross-border)\s+)?"
+    r"(?:(?:drone|air|missile|artillery|rocket)\s+)?"
+    r"(?:strikes?|attacks?|shelling|bombardments?|bombings?|raids?|offensive|"
+    r"operations?|airstrikes?|incursions?)\b",
+    re.IGNORECASE,
 )
 
 
@@ -4505,6 +4588,14 @@ def _clause(text: str, sentence: Sentence, trigger: Trigger) -> _Clause:
         # "The fishermen, all from Fao, were detained": the words between the
         # commas tell of the subject before them.
         first, last = segments[-3][0], len(region)
+    elif (
+        len(kept) >= 3
+        and VERB_OPENING.match(region, *kept[-1])
+        and APPOSED_NAME.fullmatch(region, *kept[-2])
+    ):
+        # "The head of the Supreme Judicial Council, Faiq Zaidan, arrived in
+        # Amarah and met…": the subject and its name before the verbs.
+        first, last = kept[-3][0], len(region)
     else:
         first, last = kept[-1][0], len(region)
     main_start = main_end = start + first
@@ -4520,6 +4611,10 @@ def _clause(text: str, sentence: Sentence, trigger: Trigger) -> _Clause:
 
 
 RELATIVE_OPENING = re.compile(r"\s*(?:who|which|whose)\b", re.IGNORECASE)
+# A piece that opens on the verb of a subject told before it: "arrived in".
+VERB_OPENING = re.compile(r"\s*(?:[a-z]+ed|met|held|flew|went|led|sent|took)\b")
+# A name set off by commas: ", Faiq Zaidan,".
+APPOSED_NAME = re.compile(r"\s*(?:[A-Z][\w’'.-]*\s*){1,5}")
 RELATIVE_SPAN = re.compile(
     r",\s*(?:who|which|whose"
     # ", the state body that pays the salaries of the militias,": an
@@ -4552,6 +4647,11 @@ OFFICE_APPOSITION = re.compile(
 
 # ", and Iran's Minister of Roads and Urban Development, " before a name.
 COORDINATED_APPOSITION = re.compile(r",\s+and\s+[^,;]{3,80},\s*$")
+# A sentence that opens on an office of a body, then the person's name.
+HEAD_OF_COMMA_BEFORE = re.compile(
+    r"[Tt]he\s+(?:head|chief|leader|commander|director|chairman|president|"
+    r"secretary-general|governor|speaker)\s+of\s+(?:the\s+)?[^,]{1,60},\s*$"
+)
 OFFICE_COMMA_BEFORE = re.compile(
     r"\b(?:" + "|".join(sorted(TITLE_WORDS)) + r")\s*,\s*$", re.IGNORECASE
 )
@@ -4586,11 +4686,25 @@ def _aside(segment: str) -> bool:
     return first in OPENERS or first in ("who", "which") or first.endswith("ing")
 
 
+# "what it said were", "what it described as": the doer's own words for
+# the object, which follows.
+WHAT_DESCRIBED = re.compile(
+    r"\s+(?:[a-z]+\s+){0,2}?(?:on|at|against)?\s*what\s+(?:it|he|she|they)\s+"
+    r"(?:said|says|described|called|claimed|identified)\s+(?:as|were|was|is|are)\b",
+    re.IGNORECASE,
+)
+
+
 def _object_end(text: str, trigger: Trigger, limit: int) -> int:
     """Where the words the action applies to end: at a comma, "who", "after"…"""
-    ends = [OBJECT_END_RE.search(text, trigger.end, limit)]
+    start = trigger.end
+    described = WHAT_DESCRIBED.match(text, start, limit)
+    if described:
+        # "struck what it described as hideouts of the PKK": the hideouts.
+        start = described.end()
+    ends = [OBJECT_END_RE.search(text, start, limit)]
     if not trigger.says:
-        ends.append(AUXILIARY_RE.search(text, trigger.end, limit))
+        ends.append(AUXILIARY_RE.search(text, start, limit))
     return min((m.start() for m in ends if m), default=limit)
 
 
@@ -4689,7 +4803,11 @@ def _participants(
         m
         for m in heads
         if m.kind == Actor.Kind.PERSON
-        and OFFICE_COMMA_BEFORE.search(text, sentence.start, m.start)
+        and (
+            OFFICE_COMMA_BEFORE.search(text, sentence.start, m.start)
+            # "The head of the Supreme Judicial Council, Faiq Zaidan,".
+            or HEAD_OF_COMMA_BEFORE.match(text, sentence.start, m.start)
+        )
         and re.match(r"\s*,", text[m.end : m.end + 3])
     ]
     if named_after_office:
@@ -4772,6 +4890,15 @@ def _participants(
             ):
                 # "to protest against the Kurdistan Regional Government’s
                 # failure to pay": whose failure is protested against.
+                roles[id(mention)] = Role.TARGET
+            elif (
+                kind == T.PROTEST
+                and PROTESTING_BEFORE.search(text[trigger.end : mention.start])
+                and STRIKES_OWNED.match(text, mention.end)
+            ):
+                # "marched to protest Turkey's drone strikes", "denounced
+                # Iran's shelling of border villages": who struck is whom the
+                # crowd protests against.
                 roles[id(mention)] = Role.TARGET
             continue
         between = text[trigger.end : mention.start]
@@ -4857,9 +4984,10 @@ def _participants(
             # "appointed X as commander, replacing Lt. Gen. Y": who is
             # removed.
             roles[id(mention)] = Role.TARGET
-        elif LINKED_BEFORE.search(before):
+        elif LINKED_BEFORE.search(before) or ACCUSED_OF_FOR.search(before):
             # "a cell linked to Israel's Mossad", "over alleged membership
-            # of PJAK": named, not acting nor acted on.
+            # of PJAK", "accused of gathering information for the IRGC":
+            # named, not acting nor acted on.
             roles[id(mention)] = Role.MENTIONED
         elif kind in VIOLENT | {T.ARREST} and MEMBERS_OF.search(before):
             # "killing three members of the PKK".
@@ -4991,9 +5119,10 @@ def _speaks_or_accused(text: str, mention: ActorMention, sentence: Sentence) -> 
     attack that police blamed on Islamic State", "which it said had helped
     the Quds Force").
     """
-    if SPEAKS_AFTER.match(text, mention.end, sentence.end):
-        return True
     before = text[sentence.start : mention.start]
+    if SPEAKS_AFTER.match(text, mention.end, sentence.end):
+        # "a source in the Popular Mobilisation Forces said": not the body.
+        return not SOURCE_IN.search(before)
     return bool(
         NAMED_DOER_BEFORE.search(before)
         or LINKED_BEFORE.search(before)
@@ -5150,6 +5279,12 @@ LINKED_BEFORE = re.compile(
     r"(?:the\s+)?(?:[A-Z][\w-]*[’']s\s+)?$",
     re.IGNORECASE,
 )
+# "accused of collecting information on military sites for Iran's
+# Revolutionary Guards": who they are said to have worked for.
+ACCUSED_OF_FOR = re.compile(
+    r"\b(?:accused|suspected|convicted)\s+of\s+[a-z]+ing\b[^,;.]{0,100}?\s"
+    r"(?:for|on behalf of)\s+(?:the\s+)?(?:[A-Z][\w-]*[’']s\s+)?$"
+)
 BLAMED_BEFORE = re.compile(
     r"\b(?:accusing|accused|blaming|blamed)\s+(?:the\s+)?(?:[A-Z][\w-]*[’']s\s+)?$"
 )
@@ -5159,8 +5294,16 @@ ACCUSING_BEFORE = re.compile(
 SPEAKER_AFTER = re.compile(
     r"^(?:,[^,.]*,)?\s*(?:said|says|told|reported|stated)\b", re.IGNORECASE
 )
+SOURCE_IN = re.compile(
+    r"\bsources?\s+"
+    r"(?:in|within|close to|from|at|of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 ATTRIBUTION_AFTER = re.compile(
-    r"^\s*(?:said|says|reported|announced|told|added|stated)\b", re.IGNORECASE
+    # "…, Inter-Services Public Relations (ISPR), said": its letters between.
+    r"^\s*(?:\([A-Z][A-Za-z]{1,7}\)\s*,?\s*)?"
+    r"(?:said|says|reported|announced|told|added|stated)\b",
+    re.IGNORECASE,
 )
 # "…, its spokesman, Colonel Myles Caggins, said": a person named after his
 # office, set off by commas before the verb.
@@ -5193,8 +5336,12 @@ def _aside_role(text: str, sentence: Sentence, mention: ActorMention) -> str | N
     after = text[mention.end : sentence.end]
     if is_media(text, mention):
         return ""
-    if re.search(r",\s*(?:the\s+|a\s+)?(?:[\w’'-]+\s+){0,3}$", before) and (
-        ATTRIBUTION_AFTER.match(after)
+    if (
+        re.search(r",\s*(?:the\s+|a\s+)?(?:[\w’'-]+\s+){0,3}$", before)
+        and ATTRIBUTION_AFTER.match(after)
+        # "a source in the Popular Mobilisation Forces said": someone
+        # unnamed speaks, not the body.
+        and not SOURCE_IN.search(before)
     ):
         return Role.MENTIONED
     if (
@@ -5214,6 +5361,13 @@ def _aside_role(text: str, sentence: Sentence, mention: ActorMention) -> str | N
     return "" if OFFICE_BEFORE.search(stripped) else None
 
 
+# One of a force's own units: "'s 20th Division", "'s special forces".
+FORCES_UNIT = re.compile(
+    r"\s+(?:\d+(?:st|nd|rd|th)\s+|[A-Z][a-z]+\s+)?(?:[Dd]ivision|[Bb]rigade|"
+    r"[Rr]egiment|[Bb]attalion|(?:special\s+)?(?:forces|troops|units|soldiers))\b"
+)
+
+
 def _modifier(text: str, mention: ActorMention, others: list[ActorMention]) -> bool:
     """
     A name that qualifies the next one: "Iraq’s" in "Iraq’s national security
@@ -5222,7 +5376,11 @@ def _modifier(text: str, mention: ActorMention, others: list[ActorMention]) -> b
     "(IRGC)" after the name it abbreviates.
     """
     if re.match(r"[’']s\b", text[mention.end : mention.end + 3]):
-        return True
+        # "the Iraqi army's 20th Division": a unit of the force is the force.
+        return not (
+            mention.kind == Actor.Kind.SECURITY_FORCE
+            and FORCES_UNIT.match(text, mention.end + 2) is not None
+        )
     if text[mention.start - 1 : mention.start] == "(" and any(
         o.end <= mention.start and _key(o) == _key(mention) for o in others
     ):
