@@ -4007,3 +4007,149 @@ def test_participants_rounds_doers_and_those_named() -> None:
         "in Basra on Thursday and met local judges."
     )
     assert roles(event) == {"Haider Hanoun": "participant"}
+
+
+def test_government_bodies_in_the_forms_newsrooms_write() -> None:
+    def actors(text: str) -> dict[str, dict]:
+        found = suggest(text, published=ROUND_PUBLISHED)
+        return {a["name"]: a for a in found["actors"]}
+
+    def is_body(actor: dict, kind: str, country: str, parent: str) -> None:
+        assert actor["kind"] == kind
+        assert actor["country"] == country
+        assert actor["parent"]["name"] == parent
+
+    # The portfolios governments have, with a state's own name for them.
+    is_body(
+        actors("Turkey's agriculture ministry said on Monday it would open a dam.")[
+            "Ministry of Agriculture and Forestry of Turkey"
+        ],
+        "government_body",
+        "TUR",
+        "Turkey",
+    )
+    assert "Ministry of Internal Affairs of Azerbaijan" in actors(
+        "Azerbaijan's interior ministry said on Monday that six men were detained."
+    )
+    assert "Ministry of National Defence of Afghanistan" in actors(
+        "The Afghan defence ministry said on Monday that its forces had repelled "
+        "an attack."
+    )
+    # A minister named "Minister of …", then "the ministry said".
+    is_body(
+        actors(
+            "In Kirkuk, Iraqi Minister of Water Resources Ali Hassan met farmers "
+            "on Sunday, the ministry said."
+        )["Ministry of Water Resources of Iraq"],
+        "government_body",
+        "IRQ",
+        "Iraq",
+    )
+    assert "Ministry of Refugees and Repatriation of Afghanistan" in actors(
+        "The Taliban government's minister of refugees and repatriation, Karim "
+        "Zahir, met Pakistan's envoy on Monday, the ministry said."
+    )
+    # The minister of the state the ministry is told of, anywhere in the sentence.
+    assert "Ministry of Interior of Iraq" in actors(
+        "The crossing reopened after talks on Sunday between Iraqi Interior "
+        "Minister Hadi Salim and his Jordanian counterpart, the Iraqi ministry said."
+    )
+
+
+def test_organisations_commands_courts_and_unions_of_a_state() -> None:
+    def actors(text: str) -> dict[str, dict]:
+        found = suggest(text, published=ROUND_PUBLISHED)
+        return {a["name"]: a for a in found["actors"]}
+
+    # A body every state has, named with its state.
+    found = actors(
+        "Iraq's Civil Aviation Organization suspended flights to Beirut on "
+        "Monday. Iran's Prisons Organization said on Tuesday that 40 "
+        "inmates had been freed."
+    )
+    assert found["Civil Aviation Organization of Iraq"]["country"] == "IRQ"
+    assert found["Prisons Organization of Iran"]["parent"]["name"] == "Iran"
+    # A state's own name for such a body.
+    assert "Islamic Republic of Iran Customs Administration" in actors(
+        "Iran's customs administration said on Monday that lorries were crossing "
+        "at Bazargan again."
+    )
+    # A national force's provincial command is the national force.
+    command = actors(
+        "ZAHEDAN, Iran - The border guard command of Sistan and Baluchestan "
+        "province said on Monday that two smugglers were shot."
+    )["Border Guard Command of Iran"]
+    assert command["kind"] == "security_force"
+    # A name its acronym spells, a state's name inside it or not.
+    found = actors(
+        "The Islamic Republic of Iran Shipping Lines (IRISL) said on Monday that "
+        "its vessel had been released."
+    )
+    assert "Islamic Republic of Iran Shipping Lines" in found
+    customs = actors(
+        "The Islamic Republic of Iran Customs Administration (IRICA) closed the "
+        "Bajgiran crossing on Monday."
+    )["Islamic Republic of Iran Customs Administration"]
+    assert customs["country"] == "IRN"
+    assert customs["parent"]["name"] == "Iran"
+    # Not a land named before its letters.
+    assert "Autonomous Region of Kurdistan" not in actors(
+        "Protests spread across the Autonomous Region of Kurdistan (ARK) on Monday."
+    )
+    # A province's council and judiciary, a numbered court, a union.
+    council = actors(
+        "The municipal council of Turkey's eastern Van province voted on Tuesday "
+        "to remove the mayor."
+    )["Van Municipal Council"]
+    assert council["country"] == "TUR"
+    assert "Judiciary of Kerman Province" in actors(
+        "On Saturday, the judiciary of Kerman province ordered the cargo seized."
+    )
+    assert "Diyarbakir 5th Heavy Penal Court" in actors(
+        "The Diyarbakir 5th Heavy Penal Court on Friday sentenced the journalist "
+        "to three years in prison."
+    )
+    union = actors(
+        "On Sunday, the minister met leaders of the Iraq Oil Workers' Union in Basra."
+    )["Iraq Oil Workers' Union"]
+    assert union["kind"] == "other"
+    assert union["country"] == "IRQ"
+    # Oil police are the country's police, in one of their units.
+    assert "Iraqi oil police" in actors(
+        "BASRA, Iraq - Jobless men clashed with oil police who fired into the air "
+        "near an oilfield on Monday."
+    )
+
+
+def test_a_ministers_ministry_and_a_forces_branch_told_later() -> None:
+    found = suggest(
+        "Dilan Aziz, the Kurdistan Region's minister of agriculture and water "
+        "resources, on Monday accused Turkey of holding back the Tigris. She said "
+        "farmers had lost their crops. Her ministry said in a statement that the "
+        "reservoir was at its lowest level.",
+        published=ROUND_PUBLISHED,
+    )
+    ministry = {a["name"]: a for a in found["actors"]}[
+        "Ministry of Agriculture and Water Resources of the Kurdistan Region"
+    ]
+    assert ministry["parent"]["name"] == "Kurdistan Regional Government"
+    # "Her ministry said …" is more of what the minister said, no event.
+    assert len(found["events"]) == 1
+    # "The Revolutionary Guards' intelligence branch": its Intelligence
+    # Organization.
+    event = one_event(
+        "A Kurdish teacher died in the custody of the Revolutionary Guards' "
+        "intelligence branch in Sanandaj on Friday, a rights group said."
+    )
+    assert "IRGC Intelligence Organization" in roles(event)
+
+
+def test_a_body_named_for_its_seat_is_of_the_seats_country() -> None:
+    found = suggest(
+        "The Hakkari 2nd High Criminal Court on Monday sentenced the mayor to six "
+        "years in prison.",
+        published=ROUND_PUBLISHED,
+    )
+    court = {a["name"]: a for a in found["actors"]}["Hakkari 2nd High Criminal Court"]
+    assert court["kind"] == "government_body"
+    assert court["country"] == "TUR"

@@ -26,7 +26,7 @@ from events.extract.actors import (
     index_summary,
     last_actor_index,
 )
-from events.extract.places import PlaceMention, country_rows
+from events.extract.places import PlaceMention, country_rows, location_index
 from events.extract.text import (
     COMMON_WORDS,
     DEMONYMS,
@@ -121,6 +121,8 @@ PORTFOLIOS: dict[str, str] = {
     "defence": "Defence",
     "defense": "Defence",
     "interior": "Interior",
+    "internal affairs": "Internal Affairs",
+    "external affairs": "External Affairs",
     "intelligence": "Intelligence",
     "oil": "Oil",
     "petroleum": "Oil",
@@ -136,6 +138,8 @@ PORTFOLIOS: dict[str, str] = {
     "culture": "Culture",
     "transport": "Transport",
     "agriculture": "Agriculture",
+    "agriculture and forestry": "Agriculture and Forestry",
+    "agriculture and water resources": "Agriculture and Water Resources",
     "planning": "Planning",
     "water resources": "Water Resources",
     "roads": "Roads and Urban Development",
@@ -146,6 +150,10 @@ PORTFOLIOS: dict[str, str] = {
     "tourism": "Tourism",
     "reconstruction": "Reconstruction",
     "migration": "Migration and Displacement",
+    "refugees": "Refugees and Repatriation",
+    "refugees and repatriation": "Refugees and Repatriation",
+    "energy and water": "Energy and Water",
+    "energy and natural resources": "Energy and Natural Resources",
     "migration and displacement": "Migration and Displacement",
     "national defence": "National Defence",
     "national defense": "National Defence",
@@ -170,8 +178,27 @@ PARLIAMENTS = {
     "TR": "Grand National Assembly of Turkey",
 }
 # Ministries a state names otherwise than PORTFOLIOS does, by the state's
-# ISO 3166-1 alpha-2 code.
-OWN_PORTFOLIOS = {("TR", "Defence"): "National Defence"}
+# ISO 3166-1 alpha-2 code ("KR" the Kurdistan Region): Turkey's defence
+# ministry is of National Defence, Armenia's interior ministry of Internal
+# Affairs. A form two states share goes to the one listed first when the
+# words name no state ("the National Defense Ministry" is Turkey's).
+OWN_PORTFOLIOS = {
+    ("TR", "Defence"): "National Defence",
+    ("TR", "Agriculture"): "Agriculture and Forestry",
+    ("TR", "Energy"): "Energy and Natural Resources",
+    ("AF", "Defence"): "National Defence",
+    ("AF", "Energy"): "Energy and Water",
+    ("AM", "Interior"): "Internal Affairs",
+    ("AZ", "Interior"): "Internal Affairs",
+    ("RU", "Interior"): "Internal Affairs",
+    ("GE", "Interior"): "Internal Affairs",
+    ("KR", "Agriculture"): "Agriculture and Water Resources",
+    ("KR", "Water Resources"): "Agriculture and Water Resources",
+    # Portfolios only one state has: "Roads and Urban Development Minister
+    # Farzaneh Sadegh" is Iran's.
+    ("IR", "Roads and Urban Development"): "Roads and Urban Development",
+    ("AF", "Refugees and Repatriation"): "Refugees and Repatriation",
+}
 STATE_BODIES: dict[str, str] = {
     "presidency": "Presidency of {owner}",
     "cabinet": "Council of Ministers of {owner}",
@@ -181,8 +208,24 @@ STATE_BODIES: dict[str, str] = {
     "police": "Police of {owner}",
     "national security council": "National Security Council of {owner}",
     "central bank": "Central Bank of {owner}",
+    # Bodies most states have, named with their state: "Iran's Prisons
+    # Organization", "the Iranian border guard command".
+    "civil aviation organization": "Civil Aviation Organization of {owner}",
+    "civil aviation organisation": "Civil Aviation Organization of {owner}",
+    "prisons organization": "Prisons Organization of {owner}",
+    "prisons organisation": "Prisons Organization of {owner}",
+    "customs administration": "Customs Administration of {owner}",
+    "border guard command": "Border Guard Command of {owner}",
 }
-BODY_KINDS = {"army": K.SECURITY_FORCE, "police": K.SECURITY_FORCE}
+# A state's body under its own name, where it differs from the template.
+OWN_BODIES = {
+    ("IR", "customs administration"): "Islamic Republic of Iran Customs Administration"
+}
+BODY_KINDS = {
+    "army": K.SECURITY_FORCE,
+    "police": K.SECURITY_FORCE,
+    "border guard command": K.SECURITY_FORCE,
+}
 
 # Capitals that stand for their governments: "Tehran accuses", "Baghdad
 # says". ISO 3166-1 alpha-2, "KR" for the Kurdistan Region.
@@ -323,12 +366,33 @@ _LOCAL_BODY = (
 _BODY_OWNER = r"(?P<owner>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)"
 LOCAL_BODIES = [
     re.compile(rf"(?<![\w’'-]){_BODY_OWNER}[’']s\s+(?P<body>{_LOCAL_BODY})\b"),
+    # "the provincial council of Iraq's southern Dhi Qar province".
     re.compile(
-        rf"\b[Tt]he\s+(?P<body>{_LOCAL_BODY})\s+(?:of|in)\s+(?:the\s+)?{_BODY_OWNER}\b"
+        rf"\b[Tt]he\s+(?P<body>{_LOCAL_BODY})\s+(?:of|in)\s+(?:the\s+)?"
+        r"(?:(?P<state>[A-Z][\w-]*)[’']s\s+)?(?:(?:north|south|east|west|central|"
+        rf"(?:north|south)-?(?:east|west))(?:ern)?\s+)?{_BODY_OWNER}\b"
     ),
     # "Iraq's Nineveh provincial council": the owner's name as an adjective.
     re.compile(rf"(?<![\w’'-]){_BODY_OWNER}\s+(?P<body>{_LOCAL_BODY})\b"),
 ]
+# A union named for its members' trade: "the Iran Truck Drivers' Union",
+# "the Haft Tappeh Workers' Syndicate"; a state opening the name is its.
+TRADE_UNION = re.compile(
+    r"\b(?P<name>(?:[A-Z][\w-]*\s+){1,5}[A-Z][\w-]*s[’']\s+(?:Trade\s+)?"
+    r"(?:Union|Syndicate|Association))\b"
+)
+# A numbered court, named for its seat: "the Hakkari 2nd High Criminal
+# Court", "the Istanbul 13th Heavy Penal Court".
+NUMBERED_COURT = re.compile(
+    r"\b(?P<name>[A-Z][\w-]+\s+\d{1,2}(?:st|nd|rd|th)\s+(?:[A-Z][a-z]+\s+){1,3}"
+    r"Court)\b"
+)
+# A province's judiciary, named as editors name it: "the judiciary of
+# Hormozgan province" is the Judiciary of Hormozgan Province.
+PROVINCE_JUDICIARY = re.compile(
+    r"\b(?P<body>[Jj]udiciary)\s+of\s+(?P<province>[A-Z][\w-]+(?:\s+(?:and\s+)?[A-Z][\w-]+)?)"
+    r"\s+[Pp]rovince\b"
+)
 # Seats of government that speak for it: "the White House said".
 SEATS_OF_GOVERNMENT = {"White House": "USA", "Kremlin": "RUS"}
 SEAT_OF_GOVERNMENT = re.compile(
@@ -483,6 +547,7 @@ def recognise(
         home=home,
         forces_home=_region_home(places, home),
     )
+    _seat_countries(candidates, places)
     actors = _outside_longer(known, candidates) + candidates
     places = [
         p
@@ -504,6 +569,28 @@ def recognise(
             mention.country = countries.get(mention.actor_id, "")
     actors.sort(key=lambda m: (m.start, m.end))
     return actors, places
+
+
+def _seat_countries(candidates: list[ActorMention], places: list[PlaceMention]) -> None:
+    """
+    A new body named for its seat ("the Hakkari 2nd High Criminal Court",
+    "the judiciary of Hormozgan province", "the Dhi Qar provincial council")
+    is of the country its seat is in, wherever the article names it.
+    """
+    seats: dict[str, str] = {}
+    for mention in candidates:
+        if mention.kind != K.GOVERNMENT_BODY or mention.actor_id or mention.country:
+            continue
+        inside = {
+            p.place.country
+            for p in places
+            if mention.start <= p.start and p.end <= mention.end and p.place.country
+        }
+        if len(inside) == 1 and (code := inside.pop()) in _countries():
+            seats.setdefault(mention.name, _countries()[code][1])
+    for mention in candidates:
+        if mention.name in seats and not mention.country:
+            mention.country = seats[mention.name]
 
 
 # "Ahmed al-Khabil, known as Abu Khawla": the second name is the first's.
@@ -611,14 +698,20 @@ def owner_of(words_: str) -> Owner | None:
     return Owner(name, code, iso3)
 
 
-def _own_portfolio_state(portfolio: str) -> Owner | None:
+def _own_portfolio_state(portfolio: str, home: str = "") -> Owner | None:
     """The state whose own name for a ministry the words give ("National
-    Defence"), when only one state names it so."""
+    Defence"): the article's own country if it is one so naming it, else
+    the first listed."""
     named = PORTFOLIOS.get(fold(portfolio))
     if named is None or named == PORTFOLIOS.get(fold(portfolio.split()[-1])):
         return None
     states = [code for (code, usual), own in OWN_PORTFOLIOS.items() if own == named]
-    return owner_of(_countries()[states[0]][0]) if len(states) == 1 else None
+    if not states:
+        return None
+    code = home if home in states else states[0]
+    if code == REGION_CODE:
+        return Owner(REGION_OWNER, REGION_CODE, "IRQ")
+    return owner_of(_countries()[code][0]) if code in _countries() else None
 
 
 def body_name(kind_word: str, owner: Owner | None) -> str:
@@ -637,6 +730,8 @@ def body_name(kind_word: str, owner: Owner | None) -> str:
         # "the Iraqi army", "Iraq's army": the Iraqi Army, as it is called
         # (SERVICES: "the Syrian army" is the Syrian Arab Army).
         return _service(owner.country, "army") or f"{DEMONYM_OF[owner.code]} Army"
+    if owner and (owner.code, kind_word.casefold()) in OWN_BODIES:
+        return OWN_BODIES[owner.code, kind_word.casefold()]
     template = STATE_BODIES[kind_word.casefold()]
     return template.format(owner=owner.name if owner else "").removesuffix(" of ")
 
@@ -653,7 +748,7 @@ _OWNER = (
 )
 _DEMONYM = r"(?:the\s+)?(?P<demonym>[A-Z][a-z]+)"
 _BODY = rf"(?P<portfolio>{_PORTFOLIO})\s+ministry"
-_STATE_BODY = rf"(?P<body>{'|'.join(STATE_BODIES)})"
+_STATE_BODY = rf"(?P<body>{'|'.join(sorted(STATE_BODIES, key=len, reverse=True))})"
 BODY_PATTERNS = [
     # "Iraq's foreign ministry", "the Kurdistan Region's health ministry".
     re.compile(rf"{_OWNER}\s+{_BODY}\b", re.IGNORECASE),
@@ -681,6 +776,13 @@ BODY_PATTERNS = [
     re.compile(rf"{_OWNER}\s+{_STATE_BODY}\b", re.IGNORECASE),
     re.compile(rf"\bthe\s+(?P<demonym>[A-Z][a-z]+)\s+{_STATE_BODY}\b", re.IGNORECASE),
 ]
+
+
+# A national force's command in a province is the national force.
+PROVINCIAL_FORCE = re.compile(
+    r"\b[Tt]he\s+(?P<body>(?i:border guard command))\s+(?:of|in)\s+"
+    r"(?P<province>[A-Z][\w-]+(?:\s+(?:and\s+)?[A-Z][\w-]+)?)\s+province\b"
+)
 
 
 # "The Iranian embassy in Baghdad", "Iraq's embassy in Tehran": the
@@ -792,6 +894,14 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                 word = f"{demonym} {word}"
             if groups.get("body") and owner is None:
                 continue
+            if (
+                groups.get("demonym")
+                and (groups.get("body") or "")[:1].isupper()
+                and " " in groups["body"]
+            ):
+                # "The Iraqi Border Guard Command": a name as the state's
+                # people write it, kept (the capitalised run names it).
+                continue
             # "The Ministry of Peshmerga Affairs", named in full, is no
             # ministry of the article's country.
             in_full = match.group(0).startswith(("Ministry", "the Ministry"))
@@ -808,7 +918,11 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                 }
                 if len(acting) == 1 and home not in {o.code for o in acting}:
                     owner = acting.pop()
-            if owner is None and not in_full and (own := _own_portfolio_state(word)):
+            if (
+                owner is None
+                and not in_full
+                and (own := _own_portfolio_state(word, home))
+            ):
                 # "the National Defense Ministry": the one state whose
                 # ministry is so named.
                 owner = own
@@ -832,6 +946,28 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                     parent=owner.actor() if owner else None,
                 )
             )
+    for match in PROVINCIAL_FORCE.finditer(body):
+        # "the border guard command of Kurdistan province": the state's
+        # force, of the article's country, in one of its provinces.
+        if home not in _countries() or any(
+            match.start() < e and s < match.end() for s, e in taken
+        ):
+            continue
+        held = {p.country for p in location_index().get(name_key(match["province"]))}
+        if held and home not in held:
+            continue  # a province of another state's
+        owner = owner_of(_countries()[home][0])
+        word = match.group("body").casefold()
+        found.append(
+            _Candidate(
+                sentence.start + match.start("body"),
+                sentence.start + match.end("body"),
+                BODY_KINDS.get(word, K.GOVERNMENT_BODY),
+                name=body_name(word, owner),
+                country=owner.country if owner else "",
+                parent=owner.actor() if owner else None,
+            )
+        )
     found += _ministers_ministry(body, sentence.start)
     return found
 
@@ -839,19 +975,37 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
 # "Iraqi Oil Minister Hayan Abdul-Ghani met …, his ministry said", "Iraqi
 # Interior Minister …, the Iraqi ministry said": the ministry of the minister
 # the sentence is about, its first words.
+# "Iraqi Minister of Water Resources …" and "the Taliban administration's
+# minister of refugees and repatriation, …" as well.
 MINISTER_TITLE = re.compile(
-    rf"(?:(?:{_OWNER}|{_DEMONYM})\s+)?\b(?:(?P<portfolio>(?i:{_PORTFOLIO}))\s+"
-    rf"Minister\b|Minister\s+of\s+(?P<portfolio_after>(?i:{_PORTFOLIO}))\b)"
+    rf"(?:(?:{_OWNER}|(?P<ruler>(?:[Tt]he\s+)?[A-Z][\w-]*\s+"
+    r"(?:administration|government|authorities))[’']s|"
+    rf"{_DEMONYM})\s+)?\b(?:(?P<portfolio>(?i:{_PORTFOLIO}))\s+Minister|"
+    rf"[Mm]inister\s+of\s+(?:the\s+)?(?P<portfolio_of>(?i:{_PORTFOLIO})))\b"
 )
 MINISTERS_MINISTRY = re.compile(
     r"\b(?:his|her|the(?:\s+(?P<demonym>[A-Z][a-z]+))?)\s+ministry\b(?=\s+"
     r"(?:said|says|added|announced|stated|reported)\b)"
 )
-# What may come before the minister at the start of a sentence: its day
-# or its place ("In Baghdad,").
+# What may come before the minister at the start of a sentence: its day.
 SENTENCE_OPENING = re.compile(
-    r"(?:(?:On|Late on|Early on|Later on|In|At)\s+\w+(?:\s+\w+)?,\s*)?"
+    r"(?:(?:On|Late on|Early on)\s+\w+(?:\s+\w+)?,\s*|"
+    # "In Baghdad, Iraqi Minister of …": where, before the minister.
+    r"In\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?,\s*)?"
 )
+# States named by those who rule them: "the Taliban administration's
+# minister" is Afghanistan's.
+RULED_BY = {"taliban": "AF"}
+
+
+def _ruled_owner(words_: str) -> Owner | None:
+    """The state whose rulers the words name ("the Taliban government")."""
+    bare = re.sub(r"^the\s+|[’']s$", "", words_.strip(), flags=re.IGNORECASE)
+    bare = re.sub(r"\s+(?:administration|government|authorities)$", "", bare)
+    code = RULED_BY.get(fold(bare))
+    if code is None or code not in _countries():
+        return None
+    return owner_of(_countries()[code][0])
 
 
 def _ministers_ministry(body: str, offset: int) -> list[_Candidate]:
@@ -864,12 +1018,34 @@ def _ministers_ministry(body: str, offset: int) -> list[_Candidate]:
     titles = (
         list(MINISTER_TITLE.finditer(body, 0, ministry.start())) if ministry else []
     )
-    if not titles or not SENTENCE_OPENING.fullmatch(body, 0, titles[0].start()):
+    if not titles:
         return []
-    title = titles[0]
     told = ministry.group("demonym")
+    if not SENTENCE_OPENING.fullmatch(body, 0, titles[0].start()):
+        # "… talks between Iraqi Interior Minister A and his Syrian
+        # counterpart, the Iraqi ministry said": the one minister of the
+        # state the ministry is told of, wherever the sentence names him.
+        owner_told = owner_of(told) if told else None
+        titles = [
+            t
+            for t in titles
+            if owner_told is not None
+            and owner_of(t.group("owner") or t.group("demonym") or "") == owner_told
+        ]
+        if len(titles) != 1:
+            return []
+    title = titles[0]
     named = title.group("owner") or title.group("demonym")
     owner = owner_of(named) if named else None
+    if title.group("ruler"):
+        named = title.group("ruler")
+        owner = _ruled_owner(named)
+    if owner is None and named is None:
+        # "Roads and Urban Development Minister …": the one state whose
+        # ministry is so named.
+        owner = _own_portfolio_state(
+            title.group("portfolio") or title.group("portfolio_of")
+        )
     if told is not None:
         # "the Turkish ministry said" after an Iraqi minister: not his.
         owner_told = owner_of(told)
@@ -883,7 +1059,7 @@ def _ministers_ministry(body: str, offset: int) -> list[_Candidate]:
         # "Defence Minister Yasar Guler …, his ministry said" in an article
         # about Iraq: whose minister he is goes untold.
         return []
-    portfolio = title.group("portfolio") or title.group("portfolio_after")
+    portfolio = title.group("portfolio") or title.group("portfolio_of")
     # "the Iraqi ministry", "ministry": the words that name it.
     start = ministry.start("demonym") if told else ministry.end() - len("ministry")
     return [
@@ -896,6 +1072,52 @@ def _ministers_ministry(body: str, offset: int) -> list[_Candidate]:
             parent=owner.actor(),
         )
     ]
+
+
+# "Her ministry said" with no minister in its sentence.
+THEIR_MINISTRY = re.compile(r"\b(?P<body>[Hh](?:is|er)\s+ministry)\b")
+
+
+def _earlier_ministers_ministry(
+    sentences: list[Sentence], text: str
+) -> list[_Candidate]:
+    """
+    "Begard Talabani, the Kurdistan Region's minister of agriculture and
+    water resources, on Monday accused … Her ministry said …": the ministry
+    of the one minister the sentence before, or the one before that, names
+    with the state.
+    """
+    found = []
+    last: tuple[int, str, Owner] | None = None
+    for at, sentence in enumerate(sentences):
+        body = text[sentence.start : sentence.end]
+        titles = list(MINISTER_TITLE.finditer(body))
+        if titles:
+            owned = set()
+            for title in titles:
+                named = title.group("owner") or title.group("demonym")
+                owner = owner_of(named) if named else None
+                portfolio = title.group("portfolio") or title.group("portfolio_of")
+                owned.add((fold(portfolio), owner))
+            # Two ministers, or one of no state told: whose is not known.
+            one = owned.pop() if len(owned) == 1 else None
+            last = (at, one[0], one[1]) if one and one[1] is not None else None
+            continue
+        if last is None or at - last[0] > 2:
+            continue
+        for match in THEIR_MINISTRY.finditer(body):
+            _, portfolio, owner = last
+            found.append(
+                _Candidate(
+                    sentence.start + match.start("body"),
+                    sentence.start + match.end("body"),
+                    K.GOVERNMENT_BODY,
+                    name=body_name(portfolio, owner),
+                    country=owner.country,
+                    parent=owner.actor(),
+                )
+            )
+    return found
 
 
 # Finding candidates.
@@ -942,6 +1164,58 @@ def _full_names_win(
     ]
 
 
+# Words of the names of lands, not bodies: "the Autonomous Region of
+# Kurdistan (ARK)".
+AREA_WORDS = words(
+    "region province governorate republic emirates kingdom state states island "
+    "islands district territory territories zone area city"
+)
+
+
+def _names_area(tokens: list[Token], first: int, last: int) -> bool:
+    """Whether the words name a land: an area's word last, or before "of"
+    and a name ("Autonomous Region of Kurdistan", not "Islamic Republic of
+    Iran Shipping Lines")."""
+    folded = [fold(t.text) for t in tokens[first : last + 1]]
+    if folded[-1] in AREA_WORDS:
+        return True
+    if "of" not in folded:
+        return False
+    at = folded.index("of")
+    return at > 0 and folded[at - 1] in AREA_WORDS and len(folded) - at - 1 == 1
+
+
+def _state_named_in(words_: str) -> Owner | None:
+    """The one state a body's name holds, by its name or its people's."""
+    words_ = re.sub(r"^the\s+", "", words_, flags=re.IGNORECASE)
+    states = set()
+    # The state's name or its people's opening the name ("Iraqi High
+    # Commission…") or after "of" ("… of Iran Customs Administration"), not
+    # a region's ("North and East Syria").
+    for at in re.finditer(r"(?:^|\bof\s+)([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})", words_):
+        parts = at.group(1).split()
+        for size in range(len(parts), 0, -1):
+            owner = owner_of(" ".join(parts[:size]))
+            if owner is not None:
+                if owner.code != REGION_CODE:
+                    states.add(owner)
+                break
+    return states.pop() if len(states) == 1 else None
+
+
+def _spelt_out(text: str, start: int, end: int) -> bool:
+    """Whether the words are the name the bracketed acronym after them
+    spells, word by word ("United Kingdom Maritime Trade Operations (UKMTO)",
+    "Inter-Services Public Relations (ISPR)")."""
+    acronym = re.match(r"\s*\(([A-Z]{3,8})\)", text[end : end + 14])
+    if acronym is None:
+        return False
+    # "Inter-Services" gives two initials.
+    names = re.findall(r"[^\W\d_][\w’']*", text[start:end])
+    initials = "".join(w[0] for w in names if w[0].isupper())
+    return len(names) >= 3 and initials == acronym.group(1)
+
+
 def _surname_only(mention: ActorMention) -> bool:
     return (
         mention.kind == PERSON
@@ -971,6 +1245,13 @@ def find_candidates(
         Bank of Iraq" and "Iran’s Foreign Ministry" hold a known name as
         their owner and are names of their own.
         """
+        if (
+            _spelt_out(text, start, end) or TRADE_UNION.fullmatch(text, start, end)
+        ) and known_by_name(text[start:end]) is None:
+            # "the Islamic Republic of Iran Customs Administration (IRICA)",
+            # "the Iran Truck Drivers' Union": a name of its own, a state's
+            # name inside it or not.
+            return False
         for k_start, k_end in known_spans:
             if not (start < k_end and k_start < end):
                 continue
@@ -995,6 +1276,7 @@ def find_candidates(
         return False
 
     found.extend(_branches(text, known))
+    found.extend(_earlier_ministers_ministry(sentences, text))
     for sentence in sentences:
         found.extend(_bodies_in(sentence, text, home=home))
         found.extend(_governments_in(sentence, text))
@@ -1138,7 +1420,10 @@ def find_candidates(
 # describe the force itself.
 BRANCH_AFTER = re.compile(
     r"(?:[’']s?)?\s+(?P<branch>Ground Forces?|Navy|Naval Forces?|Quds Force|"
-    r"Aerospace Forces?|Air Forces?|Intelligence Organi[sz]ation)\b"
+    r"Aerospace Forces?|Air Forces?|Intelligence Organi[sz]ation|"
+    # "the Revolutionary Guards' intelligence branch": its Intelligence
+    # Organization, in the words of one who does not know its name.
+    r"(?P<intelligence>(?i:intelligence)\s+(?:branch|arm|wing|organi[sz]ation)))\b"
 )
 
 
@@ -1160,6 +1445,8 @@ def _branches(text: str, known: list[ActorMention]) -> list[_Candidate]:
             initials = [w[0] for w in mention.name.split() if w[:1].isupper()]
             short = "".join(initials) if len(initials) > 1 else mention.name
         branch = re.sub(r"s$", "", match.group("branch")).title()
+        if match.group("intelligence"):
+            branch = "Intelligence Organization"
         found.append(
             _Candidate(
                 mention.start,
@@ -1295,7 +1582,9 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             owner = _proper_name(_strip_leading(match.group("owner")))
             if owner and fold(owner) not in DEMONYMS:
                 named = f"{owner} {_title(match.group('body'))}"
-                government_body(match, "body", named)
+                # "… of Iraq's southern Dhi Qar province": the state's.
+                state = owner_of(match.groupdict().get("state") or "")
+                government_body(match, "body", named, state.country if state else "")
     for match in EMBASSY.finditer(body):
         owner = owner_of(match.group("owner") or match.group("demonym"))
         if owner is None:
@@ -1313,6 +1602,31 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 parent=owner.actor(),
             )
         )
+    for match in TRADE_UNION.finditer(body):
+        name = _strip_leading(match.group("name"))
+        state = _state_named_in(name)
+        found.append(
+            _Candidate(
+                sentence.start + match.end() - len(name),
+                sentence.start + match.end(),
+                K.OTHER,
+                name=name,
+                country=state.country if state else "",
+            )
+        )
+    for match in NUMBERED_COURT.finditer(body):
+        government_body(match, "name", match.group("name"))
+    for match in PROVINCE_JUDICIARY.finditer(body):
+        if province := _proper_name(match.group("province")):
+            named = f"Judiciary of {province} Province"
+            found.append(
+                _Candidate(
+                    sentence.start + match.start("body"),
+                    sentence.start + match.end(),
+                    K.GOVERNMENT_BODY,
+                    name=named,
+                )
+            )
     for match in SEAT_OF_GOVERNMENT.finditer(body):
         seat = match.group("seat")
         government_body(match, "seat", seat, SEATS_OF_GOVERNMENT[seat])
@@ -1325,7 +1639,16 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
         if (
             org
             and org[1] > org[0]
-            and (_is_body(tokens, *org) or _initials_are(tokens, *org, acronym))
+            and (
+                _is_body(tokens, *org)
+                # "United Kingdom Maritime Trade Operations (UKMTO)", "Inter-
+                # Services Public Relations (ISPR)": a body's name its acronym
+                # spells, whatever its last word.
+                or (
+                    _spelt_out(text, tokens[org[0]].start, tokens[org[1]].end)
+                    and not _names_area(tokens, *org)
+                )
+            )
         ):
             start = org[0]
             # "the Kurdistan Region’s Joint Crisis Coordination Centre": the
@@ -1387,6 +1710,10 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 # "Afghanistan's Ministry of Energy and Water": a state's
                 # ministry is named with its state, as body_name names it.
                 name = f"{name} of {owner.name}"
+            elif owner is not None and fold(name) in STATE_BODIES:
+                # "Iran's Civil Aviation Organization": a body every state
+                # has, named with its state as _bodies_in names it.
+                name = body_name(fold(name), owner)
             if prefixed:
                 name = prefixed + text[tokens[org[0]].start : tokens[org[1]].end]
             unit_of = ACRONYM_BEFORE.search(text, sentence.start, tokens[start].start)
@@ -1405,14 +1732,32 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                     f"{name or text[tokens[org[0]].start : tokens[org[1]].end]}"
                     f" of {seat.group(1)}"
                 )
+            kind = _kind_of(tokens, org[0], org[1])
+            country = owner.country if owner else ""
+            parent = owner.actor() if owner else None
+            # "the Islamic Republic of Iran Customs Administration", "the Iraqi
+            # High Commission for Human Rights": a government body of the
+            # state its name holds (not "Iran Human Rights", a group named
+            # for the state it watches).
+            if (
+                owner is None
+                and kind == K.GOVERNMENT_BODY
+                and (
+                    named_state := _state_named_in(
+                        text[tokens[org[0]].start : tokens[org[1]].end]
+                    )
+                )
+            ):
+                country = named_state.country
+                parent = named_state.actor()
             add(
                 start,
                 org[1],
-                _kind_of(tokens, org[0], org[1]),
+                kind,
                 aliases=[acronym] if acronym else [],
                 name=name,
-                country=owner.country if owner else "",
-                parent=owner.actor() if owner else None,
+                country=country,
+                parent=parent,
             )
             continue
         # A person after a title: "Prime Minister Mohammed al-Sudani",
@@ -1775,7 +2120,7 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
         for match in re.finditer(
             r"(?:^|(?<=\s))(?P<lead>(?:the\s+|The\s+)?)"
             r"(?P<name>(?:(?:federal|national|local|provincial|regional)\s+)?"
-            r"(?:security forces|police|border guards|riot police|"
+            r"(?:security forces|police|border guards|riot police|oil police|"
             r"(?:plainclothes\s+)?security\s+(?:agents|personnel)|"
             r"plainclothes\s+(?:agents|officers|police)|"
             r"gendarmerie(?:\s+(?:forces|troops|units|teams|patrols?))?))\b"
@@ -2064,21 +2409,6 @@ def _person_shape(tokens: list[Token], first: int, last: int) -> bool:
 # The branches of a force, named after it: "… (IRGC) Ground Force".
 UNIT_WORDS = words("ground aerospace air naval navy force forces")
 ACRONYM_BEFORE = re.compile(r"\(([A-Z]{2,6})\)\s+$")
-
-
-def _initials_are(tokens: list[Token], first: int, last: int, acronym: str) -> bool:
-    """
-    Whether the letters in brackets after a name are its initials: "Iran
-    Human Rights (IHR)", "Inter-Services Public Relations (ISPR)", a body
-    known by its letters whatever its last word.
-    """
-    initials = "".join(
-        part[0]
-        for i in range(first, last + 1)
-        for part in re.split(r"[-‐]", tokens[i].text)
-        if part[:1].isupper()
-    )
-    return len(acronym) >= 3 and initials == acronym
 
 
 def _acronym_after(tokens: list[Token], last: int, text: str) -> str:

@@ -2212,7 +2212,10 @@ STANDING = words("says insists maintains argues believes contends")
 # Words that only report ("said"), unlike "announced" or "warned".
 PLAIN_SAYING = (SAYING - {"announced"}) | words("added reported")
 # "He said…", "They blamed…": more of someone's words already told.
-PRONOUN_SUBJECT = re.compile(r"\s*(?:he|she|they)\s*$", re.IGNORECASE)
+# "She said", "Her ministry said": more of what someone already said.
+PRONOUN_SUBJECT = re.compile(
+    r"\s*(?:he|she|they|(?:his|her)\s+(?:ministry|office))\s*$", re.IGNORECASE
+)
 # "Al-Sudani has said that Iraq will not interfere": a position held.
 PERFECT_BEFORE = re.compile(r"\b(?:has|have)\s+(?:[a-z]+ly\s+)?$")
 
@@ -3120,9 +3123,12 @@ def _definite_speaker(
     said = DEFINITE_SPEAKER.search(text, main.sentence.start, main.sentence.end)
     if said is None:
         return None
-    if any(m.start < said.end() and said.start() < m.end for m in main.mentions):
-        # "…, his ministry said" after its minister: already named.
-        return None
+    named = [m for m in main.mentions if m.start < said.end() and said.start() < m.end]
+    if named:
+        # "Iraqi Minister of Water Resources … met …, the ministry said", "…,
+        # his ministry said": the words already name the ministry, no earlier
+        # one.
+        return named[0]
     noun = said.group(1).casefold()
     earlier = [
         m for incident in told[-2:] for a in incident.actions for m in a.mentions
