@@ -3617,7 +3617,8 @@ def test_words_about_an_incident_just_told_are_its_reaction() -> None:
         "Border guards shot dead two fuel carriers near Saravan on Sunday. The "
         "provincial governor said on Monday that he had ordered an inquiry."
     )
-    assert kind == "battle"
+    # Fuel carriers shot dead: violence against civilians.
+    assert kind == "violence_against_civilians"
     # Those held where the police broke up the crowd: the protest's.
     [(kind, actors)] = told(
         "Hundreds of farmers protested outside the governorate in Kut on Monday "
@@ -4153,3 +4154,259 @@ def test_a_body_named_for_its_seat_is_of_the_seats_country() -> None:
     court = {a["name"]: a for a in found["actors"]}["Hakkari 2nd High Criminal Court"]
     assert court["kind"] == "government_body"
     assert court["country"] == "TUR"
+
+
+def test_a_day_told_from_the_incident_before() -> None:
+    def dates(text: str) -> list[str]:
+        found = suggest(text, published=D(2025, 6, 10))["events"]
+        return [event["date"]["value"] for event in found]
+
+    # "Hours after the killing", "That evening", "A day earlier": from the
+    # last day told before.
+    assert dates(
+        "Gunmen shot dead a lawyer in Kut on Thursday evening.\n\n"
+        "Hours after the killing, police closed the roads into the city.\n\n"
+        "On Saturday, traders in Kut closed their shops in protest.\n\n"
+        "That evening, police detained two men in the market.\n\n"
+        "A day earlier, the governor met tribal leaders in the city."
+    ) == ["2025-06-05", "2025-06-05", "2025-06-07", "2025-06-07", "2025-06-06"]
+    # After the action word too: "recalled its envoy two days later", "the
+    # same evening".
+    assert dates(
+        "Iraq summoned the Turkish ambassador, Ali Riza Guney, on Sunday. "
+        "Turkey recalled its envoy to Baghdad two days later."
+    ) == ["2025-06-08", "2025-06-10"]
+    assert dates(
+        "A Turkish drone struck a car in Sinjar on Monday. Iraq summoned the "
+        "Turkish envoy, Ali Riza Guney, to the ministry in Baghdad the same "
+        "evening."
+    ) == ["2025-06-09", "2025-06-09"]
+    # Not from the day it was said, nor from an incident known to the month.
+    assert dates(
+        "Police arrested three men in Kirkuk on Monday, the ministry said on "
+        "Tuesday.\n\nA day later, a drone struck a car near Daquq."
+    ) == ["2025-06-09", "2025-06-10"]
+    assert (
+        dates(
+            "The area has been tense since February, when gunmen attacked a police "
+            "post near Tuz Khurmatu.\n\nTwo days later, the army deployed troops to "
+            "Tuz Khurmatu."
+        )[1]
+        == "2025-06"
+    )
+
+
+def test_a_month_of_last_year() -> None:
+    event = one_event(
+        "In March last year, Turkish jets struck PKK positions near Amadiya.",
+        published=D(2025, 2, 12),
+    )
+    assert event["date"]["value"] == "2024-03"
+    assert event["date"]["precision"] == DatePrecision.MONTH
+
+
+def test_a_future_told_after_a_past_action_is_not_its_date() -> None:
+    event = one_event(
+        "The two ministers signed a defence agreement in Ankara, under which "
+        "Iraqi officers will train in Turkey from next year."
+    )
+    assert event["date"]["value"] != "2026"
+
+
+def test_the_banned_group_is_no_ban() -> None:
+    # "the banned Balochistan Liberation Army" describes the group: the
+    # day after it is the killing's.
+    event = one_event(
+        "Security forces killed three militants of the banned Balochistan "
+        "Liberation Army (BLA) near Kharan on Sunday night."
+    )
+    assert event["event_type"] == Event.Type.BATTLE
+    assert event["date"]["value"] == "2025-03-09"
+
+
+def test_a_shooting_of_the_unarmed_by_calling() -> None:
+    # An imam, a judge, fuel carriers: violence against civilians.
+    assert (
+        one_event(
+            "Gunmen on a motorcycle shot dead Sheikh Khalid al-Obaidi, a local "
+            "imam, outside a mosque in Mosul on Friday."
+        )["event_type"]
+        == Event.Type.VIOLENCE_AGAINST_CIVILIANS
+    )
+    assert (
+        one_event("Unidentified gunmen shot dead a judge in Diwaniyah on Friday.")[
+            "event_type"
+        ]
+        == Event.Type.VIOLENCE_AGAINST_CIVILIANS
+    )
+    # A commander is no civilian.
+    assert (
+        one_event("Gunmen shot dead a police commander in Mosul on Friday.")[
+            "event_type"
+        ]
+        == Event.Type.BATTLE
+    )
+
+
+def test_places_that_only_say_who_or_what() -> None:
+    # Where goods come from is not where the decision was taken.
+    assert (
+        one_event(
+            "The U.S. State Department on Monday ended a sanctions waiver that "
+            "had allowed Iraq to pay for gas imported from Iran."
+        )["place"]["name"]
+        == "United States"
+    )
+    # Where the one sentenced worked is not where the court sat.
+    assert (
+        one_event(
+            "In April 2024, the Erbil Criminal Court sentenced a former customs "
+            "official at the Haji Omaran crossing to five years in prison."
+        )["place"]["name"]
+        == "Erbil"
+    )
+    # Where those held are from.
+    assert (
+        "Fao"
+        not in one_event(
+            "Kuwaiti coastguards detained six fishermen, all from the port of Fao, "
+            "on Monday."
+        )["place"]["name"]
+    )
+    # A strike on those on their way to a place is at it.
+    assert (
+        one_event(
+            "A drone struck a minibus carrying workers travelling to the Khor Mor "
+            "gas field on Sunday, killing two."
+        )["place"]["name"]
+        == "Khor Mor gas field"
+    )
+
+
+def test_a_remark_to_reporters_is_no_event_of_its_own() -> None:
+    found = suggest(
+        "The interior ministers of Turkey and Iraq met in Ankara on Monday to "
+        "discuss border security.\n\n"
+        '"We have agreed to open two more crossings before the winter," the '
+        "Turkish minister, Ali Yerlikaya, told reporters after the meeting.",
+        published=ROUND_PUBLISHED,
+    )["events"]
+    assert [e["event_type"] for e in found] == [Event.Type.MEETING]
+    assert roles(found[0])["Ali Yerlikaya"] == "mentioned"
+
+
+def test_measures_and_what_they_are_about() -> None:
+    # A zone declared, a crackdown ordered: measures, where the zone is.
+    zone = one_event(
+        "The governor of Van on Monday declared the area along the border in "
+        "Ozalp district a “special security zone” for 15 days."
+    )
+    assert zone["event_type"] == Event.Type.OTHER
+    assert zone["place"]["name"] == "Özalp"
+    assert (
+        one_event(
+            "In May 2022, Interior Minister Ahmad Vahidi ordered a nationwide "
+            "crackdown on fuel smuggling."
+        )["event_type"]
+        == Event.Type.OTHER
+    )
+    # What the order overturned did is not where the court sat.
+    assert (
+        one_event(
+            "On Sunday, Iraq's Federal Supreme Court overturned a ministry order "
+            "that linked the pay of teachers in the Kurdistan Region to oil exports."
+        )["place"]["name"]
+        == "Iraq"
+    )
+    # Those held where they had crossed into.
+    assert (
+        one_event(
+            "Turkish gendarmes on Friday detained seven Afghan migrants who had "
+            "crossed illegally into the Baskale district."
+        )["place"]["name"]
+        == "Başkale"
+    )
+
+
+def test_a_time_of_day_is_of_the_day_just_told() -> None:
+    found = suggest(
+        "Police detained 12 protesters in Kut on Saturday.\n\n"
+        "A drone struck a car near Sinjar at around 6 a.m., killing two men, a "
+        "security official said.\n\n"
+        "U.S. jets struck a depot near Jurf al-Sakhar at about 3 a.m. on Sunday.",
+        published=D(2025, 9, 29),
+    )["events"]
+    assert [e["date"]["value"] for e in found] == [
+        "2025-09-27",
+        "2025-09-27",
+        "2025-09-28",
+    ]
+
+
+def test_where_protests_spread_to_and_whose_residents() -> None:
+    def places(text: str) -> list[str]:
+        found = suggest(text, published=ROUND_PUBLISHED)["events"]
+        return [event["place"]["name"] for event in found]
+
+    # Protests that spread to a city are there.
+    assert places(
+        "On Monday the protests spread to Ahvaz, the provincial capital, where "
+        "hundreds gathered outside the governorate."
+    ) == ["Ahvaz"]
+    # Not when the sentence tells where they began.
+    assert places(
+        "Protests that began in Zahedan on Friday spread to Khash and Saravan "
+        "on Saturday."
+    ) == ["Zahedan"]
+    # Residents protest where they live, unless told otherwise.
+    assert places(
+        "On Tuesday, hundreds of residents of al-Busayrah blocked the main road "
+        "through the town and protested against the SDF."
+    ) == ["Al Buşayrah"]
+    assert places("Residents of Kani Rash rallied in Zakho on Monday.") == ["Zaxo"]
+
+
+def test_where_the_attack_was_in_the_words_told_of_it() -> None:
+    # The town the next sentence puts the blast in, not the province.
+    event = one_event(
+        "A roadside bomb hit a police convoy in Diyala province on Tuesday, "
+        "killing two officers, officials said.\n\n"
+        "The blast took place as the convoy was passing orchards near the town "
+        "of Khalis, the Security Media Cell said."
+    )
+    assert event["place"]["name"] == "Khāliş"
+
+
+def test_closing_the_crossing_named_before() -> None:
+    found = suggest(
+        "Iraq and Syria reopened the Rabia border crossing to trade on Monday.\n\n"
+        "Iraq closed the crossing in December 2023 after clashes on the Syrian "
+        "side.",
+        published=ROUND_PUBLISHED,
+    )["events"]
+    assert [e["place"]["name"] for e in found] == ["Rabia border crossing"] * 2
+
+
+def test_fire_opened_on_a_force_is_a_battle() -> None:
+    def kind(text: str) -> str:
+        return one_event(text)["event_type"]
+
+    # Whoever else fell, a fight with a force.
+    assert (
+        kind(
+            "A policeman and a passer-by were killed on Sunday when gunmen opened "
+            "fire on a police checkpoint in Samarra."
+        )
+        == Event.Type.BATTLE
+    )
+    assert (
+        kind(
+            "Gunmen opened fire on a police patrol near Baiji on Monday, "
+            "wounding a shepherd."
+        )
+        == Event.Type.BATTLE
+    )
+    assert (
+        kind("Gunmen opened fire on villagers near Baiji on Monday.")
+        == Event.Type.VIOLENCE_AGAINST_CIVILIANS
+    )

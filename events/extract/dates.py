@@ -59,6 +59,13 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             rf"\b{_NUMBER}\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.IGNORECASE
         ),
     ),
+    # "in May last year", "in October of this year": that month of that year.
+    (
+        "month_of_year",
+        re.compile(
+            rf"\b{_FULL_MONTH}\s+(?:of\s+)?(?P<when>(?i:last|this|next))\s+year\b"
+        ),
+    ),
     (
         "relative_period",
         re.compile(
@@ -110,6 +117,9 @@ class DateMention:
     value: str
     precision: str
     sentence: int
+    # Told of the future ("will meet on Tuesday"): no day an incident
+    # happened on.
+    future: bool = False
 
     def as_dict(self) -> dict:
         return {
@@ -141,9 +151,8 @@ def find_dates(
                     continue
                 if kind == "year" and not _year_context(match, body):
                     continue
-                resolved = _resolve(
-                    kind, match, published=published, future=_future(body, start)
-                )
+                future = _future(body, start)
+                resolved = _resolve(kind, match, published=published, future=future)
                 if resolved is None:
                     continue
                 taken.append((start, end))
@@ -156,6 +165,7 @@ def find_dates(
                         value=value,
                         precision=precision,
                         sentence=sentence.index,
+                        future=future,
                     )
                 )
     return sorted(mentions, key=lambda m: m.start)
@@ -213,6 +223,9 @@ def _resolve(
         return None
     if kind == "ago":
         return _ago(groups["number"], groups["unit"], published=published)
+    if kind == "month_of_year":
+        step = {"last": -1, "this": 0, "next": 1}[groups["when"].casefold()]
+        return f"{published.year + step:04d}-{month:02d}", MONTH
     if kind == "relative_period":
         return _relative_period(groups["when"], groups["unit"], published=published)
     if kind == "weekday":

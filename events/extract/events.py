@@ -33,7 +33,7 @@ from events.extract.candidates import (
     owner_of,
     unnamed,
 )
-from events.extract.dates import DateMention
+from events.extract.dates import FUTURE_RE, DateMention
 from events.extract.places import PlaceMention, country_place, detail, match_places
 from events.extract.text import (
     BY_AFTER,
@@ -187,6 +187,11 @@ LOCATIVE_BEFORE = re.compile(
     r"arrived at|visit to|trip to|through|via|over|approaching|(?:deployed|sent|"
     r"dispatched|marched|moved|headed|returned|taken|walked|drove) to|"
     r"(?:taking|bringing|sending) (?:them|him|her|it) to|"
+    # "the protests spread to Ahvaz" (not where protests that began
+    # elsewhere spread to: BEGAN_ELSEWHERE).
+    r"spread to|"
+    # "who crossed illegally into the Astara district".
+    r"(?:crossed|strayed|infiltrated|sailed|slipped)(?:\s+\w+ly)?\s+into|"
     r"to(?=\s+(?:the\s+)?(?:outskirts|suburbs|edge|centre|center) of)|"
     # "took to the streets of Sulaymaniyah", "in front of the Batifa
     # subdistrict building", "the main road into the port city of Gwadar".
@@ -202,10 +207,45 @@ LOCATIVE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 ORIGIN_BEFORE = re.compile(
-    r"\b(?:activists?|people|residents?|families|refugees|migrants|members|"
+    r"\b(?:(?:activists?|people|residents?|families|refugees|migrants|members|"
     r"fighters|journalists?|workers|students|men|women|villagers|nationals|"
-    r"citizens)\s+from\s+(?:the\s+)?$",
+    r"citizens|fishermen|drivers|traders|pilgrims|porters|kolbars)"
+    # "The fishermen, all from the port of Bandar Torkaman, were detained".
+    r"(?:,\s+(?:all|both|most|many|some)\s+|\s+)from"
+    # "a crackdown on fuel smuggled from Iran", "to pay for electricity
+    # imported from Iran": where goods come from.
+    r"|(?:imported|smuggled|exported|shipped|purchased|supplied|transported|"
+    r"trucked|piped)\s+(?:in\s+)?from)\s+(?:the\s+)?"
+    r"(?:(?:port|city|town|village|province|district)\s+of\s+)?$",
     re.IGNORECASE,
+)
+# A sentence about the attack just told: "The bomb went off…".
+THE_ATTACK_OPENS = re.compile(
+    r"\s*(?:The|That)\s+(?:(?:roadside|car|suicide)\s+)?(?:bomb|blast|explosion|"
+    r"attack|strike|ambush|shelling)\s+(?:went off|exploded|hit|struck|took place|"
+    r"happened|targeted|came)\b"
+)
+# Where something spreading began: "Protests that began in Zahedan…".
+BEGAN_ELSEWHERE = re.compile(
+    r"\b(?:began|started|erupted|broke out)\s+(?:in|at)\s+(?:the\s+)?[A-Z]"
+)
+# "residents of al-Busayrah", "the people of the town of Kirants".
+RESIDENTS_OF = re.compile(
+    r"\b(?:residents|inhabitants|people|villagers|townspeople)\s+of\s+(?:the\s+)?"
+    r"(?:(?:[\w-]+\s+){0,2}?(?:town|village|city|district)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+# Who someone is by where they work: "a former customs director at Umm Qasr
+# port", "an engineer working at the Rumaila oil field".
+POST_AT = re.compile(
+    r"\b(?:directors?|managers?|employees?|officials?|officers?|engineers?|"
+    r"workers?|staff|guards?|teachers?|doctors?)\s+(?:(?:working|employed|based|"
+    r"stationed)\s+)?at\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# What a court or an employer decides of someone, done where it sits.
+DECIDED_ON = re.compile(
+    r"(?:sentenc|convict|acquit|indict|charg|fired|dismiss|sack|suspend)"
 )
 # "Zrgwez, south-east of Sulaymaniyah": the second place only says where the
 # first one is.
@@ -289,7 +329,9 @@ SAME_TIME = re.compile(
 )
 # A place named before, by its kind: "at the crossing", "near the base".
 SAME_SITE = re.compile(
-    r"\b(?:at|in|near|inside|outside)\s+the\s+(crossing|base|camp|airport|"
+    # "closed the crossing": the crossing named before is where.
+    r"\b(?:at|in|near|inside|outside|closed|reopened|shut|sealed)\s+the\s+"
+    r"(crossing|base|camp|airport|"
     r"port|dam|field|prison|refinery)\b(?!\s+of\b)",
     re.IGNORECASE,
 )
@@ -951,7 +993,11 @@ def _actions_in(
             kind_dates={
                 owner.kind: date
                 for date, owner, _ in reversed(owners)
-                if owner is not None and owner is not trigger
+                if owner is not None
+                and owner is not trigger
+                # "signed an agreement under which officers will train from
+                # next year": no day of the signing.
+                and not (date.future and _past_action(text, trigger))
             },
             places=[
                 p
@@ -1725,13 +1771,28 @@ def _outside_relative(
     """
     No date from a relative clause after the action about something else:
     "said the cuts were caused by low levels in the reservoir, which fell
-    sharply in January".
+    sharply in January"; nor a future one after a past action.
     """
     if date is None or date.start < trigger.end:
         return date
     if RELATIVE_AFTER.search(text, trigger.end, date.start):
         return None
+    if date.future and _past_action(text, trigger):
+        # "signed a memorandum under which officers will attend courses from
+        # next year": the future told after a past action is not its day.
+        return None
     return date
+
+
+def _past_action(text: str, trigger: Trigger) -> bool:
+    """Whether a clause tells its action as done: a verb in the past up to
+    its action word ("signed a defence agreement"), and no word of the
+    future before ("will sign", "talks are scheduled")."""
+    start = max(text.rfind(mark, 0, trigger.start) for mark in ".,;:\n") + 1
+    return (
+        FUTURE_RE.search(text, start, trigger.start) is None
+        and re.search(r"\b[a-z]+ed\b", text[start : trigger.end]) is not None
+    )
 
 
 RELATIVE_AFTER = re.compile(r",\s*(?:which|who|whose)\b[^,;]*$")
@@ -1952,6 +2013,17 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 # "The four suspects … were handed to a court in Ramadi, the
                 # Interior Ministry said": the incident's, in someone's mouth.
                 previous.reactions.append(action)
+                continue
+            remarked = (
+                latest(ALL_TYPES - {T.STATEMENT}, 3, action)
+                if REMARK_TO_PRESS.match(action.sentence_text)
+                else None
+            )
+            if remarked is not None:
+                # "“This is a new page in relations,” al-Karbouli told
+                # reporters at the crossing": a remark on the incident just
+                # told, not news of its own.
+                remarked.reactions.append(action)
                 continue
             if _aside_statement(action):
                 continue
@@ -2218,6 +2290,13 @@ PRONOUN_SUBJECT = re.compile(
 )
 # "Al-Sudani has said that Iraq will not interfere": a position held.
 PERFECT_BEFORE = re.compile(r"\b(?:has|have)\s+(?:[a-z]+ly\s+)?$")
+
+
+# A quotation that opens its sentence, then who said it to the press.
+REMARK_TO_PRESS = re.compile(
+    r"\s*[“\"][^“”\"]+[”\"]\s*,?\s*(?:[^,.;“”\"]+?|[^,.;“”\"]+?,[^,.;“”\"]+?,)\s+"
+    r"told\s+(?:reporters|journalists|the\s+press|a\s+news\s+conference)\b"
+)
 
 
 def _attributed_after(action: Action) -> bool:
@@ -2677,7 +2756,7 @@ def _proposals(
             ),
             None,
         )
-    offset = _offset_date(text, main, dates, told) if date is None else None
+    offset = _offset_date(text, main, dates, told, sentences) if date is None else None
     continued = (
         _continued(text, main, told) if date is None and offset is None else None
     )
@@ -2706,6 +2785,17 @@ def _proposals(
     incident.when = when
     fatalities = next((a.fatalities for a in incident.actions if a.fatalities), None)
     places = [(p, a) for a in incident.actions for p in _locative(text, a)]
+    if main.event_type in VIOLENT:
+        # "The bomb went off as the patrol was searching farmland near the
+        # town of Daquq, the ministry said": where the attack was, in words
+        # told of it.
+        places += [
+            (p, a)
+            for a in incident.reactions
+            if THE_ATTACK_OPENS.match(a.sentence_text)
+            for p in _locative(text, a)
+            if p.place.kind in (Location.Kind.CITY, Location.Kind.SITE)
+        ]
     citations = [
         _citation(text, a.sentence, "event" if a is main else "detail")
         for a in incident.actions
@@ -4017,7 +4107,11 @@ def _geo_precision(kind: str) -> str:
 
 
 ROAD_TO = re.compile(
-    r"\b(?:road|roads|highway|route|entrance|gates?)\s+(?:leading\s+)?to\s+(?:the\s+)?$",
+    r"\b(?:(?:road|roads|highway|route|entrance|gates?)\s+(?:leading\s+)?to"
+    # "struck a convoy of civilians travelling to the Tishreen Dam": on the
+    # way to it.
+    r"|(?:travell?ing|heading|headed|on\s+(?:its|their|his|her|the)\s+way)\s+to)"
+    r"\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 
@@ -4049,6 +4143,9 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
     sentence = action.sentence
     quoted_trigger = _in_quotation(text, action.trigger.start)
     found = []
+    # "residents of al-Busayrah blocked the main road": a protest held
+    # where those who hold it live, when the sentence puts it nowhere else.
+    home: list[PlaceMention] = []
     for mention in action.places:
         before = text[min(sentence.start, mention.start) : mention.start]
         if mention.sentence != sentence.index:
@@ -4127,6 +4224,20 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             # "summoned the Turkish ambassador over a drone strike in
             # Sulaymaniyah": where the strike was, not the summons.
             continue
+        if re.search(r"\bspread\s+to\s+(?:the\s+)?$", before) and (
+            BEGAN_ELSEWHERE.search(before)
+        ):
+            # "Protests that began in Zahedan spread to Khash": they keep
+            # where they began.
+            continue
+        if (
+            action.event_type in (T.PROTEST, T.RIOT)
+            and mention.sentence == sentence.index
+            and mention.start < action.trigger.start
+            and RESIDENTS_OF.search(before)
+        ):
+            home.append(mention)
+            continue
         if not (
             LOCATIVE_BEFORE.search(before)
             or measured
@@ -4179,6 +4290,14 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             # "chanted slogans against the government in Erbil": whose
             # government, not where they chanted.
             continue
+        if (
+            mention.start > action.trigger.end
+            and DECIDED_ON.match(fold(action.trigger.word))
+            and POST_AT.search(before)
+        ):
+            # "the court sentenced a former customs director at Umm Qasr
+            # port": where the one sentenced worked, not where the court sat.
+            continue
         if ORIGIN_BEFORE.search(before):
             # "sentenced two activists from the Badinan area": where they
             # are from, not where they were sentenced.
@@ -4213,6 +4332,14 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             ):
                 # "…who were planning to blow up a centre in Isfahan".
                 continue
+            if (
+                action.event_type not in VIOLENT | {T.PROTEST, T.RIOT, T.ARREST}
+                and not action.trigger.says
+                and WHAT_IT_DID.search(between)
+            ):
+                # "struck down an instruction that tied salaries in the
+                # Kurdistan Region to…": what the thing decided on does.
+                continue
             if action.trigger.says and (
                 re.search(r"\bthat\b|[“\"]", between) or len(between.split()) > 4
             ):
@@ -4220,7 +4347,7 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
                 # are about, not where they were said.
                 continue
         found.append(mention)
-    return found
+    return found or home[:1]
 
 
 def _best_place(
@@ -4412,36 +4539,95 @@ OFFSET_AFTER = re.compile(
 )
 
 
-# "A day later, jets struck…", "The next day…": after the incident just told.
+# "A day later, jets struck…", "The next day…", "A day earlier…", "Hours
+# after the killing…", "That evening…": so many days from the incident just
+# told (none for the same day).
 OFFSET_LATER = re.compile(
     r"(?:\b(?P<count>an?|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"\d{1,2})\s+(?P<unit>days?)\s+later|\b(?:the\s+)?(?:next|following)\s+day)"
+    r"\d{1,2})\s+(?P<unit>days?)\s+(?P<way>later|earlier)"
+    r"|\b(?:the\s+)?(?:next|following)\s+day"
+    r"|\b(?P<same>(?:a\s+few\s+|several\s+|two\s+|three\s+)?(?:hours|minutes)\s+"
+    r"(?:later|after\s+(?:the|his|her|their|its|that)\s+[a-z]+)"
+    r"|(?:later|earlier)\s+(?:that|the\s+same)\s+day"
+    # "the same evening"; "That evening" opening a sentence, or "on that
+    # day", not "said that evening curfews…".
+    r"|(?:\bthe\s+same|(?-i:\bThat)|(?<=\bon\s)that)\s+(?:day|evening|night|"
+    r"morning|afternoon)(?!\s+(?:of|before|after)\b)"
+    # A time of day with no day of its own: "at around 6 a.m.", "before
+    # dawn", "shortly after noon".
+    r"|(?P<clock>\b(?:at|by|before|after|until)\s+(?:around\s+|about\s+)?"
+    r"\d{1,2}(?::\d\d|\.\d\d)?\s*[ap]\.?m\b"
+    r"|\b(?:at|before|after)\s+(?:dawn|daybreak|noon|midday))))"
     r"\b",
     re.IGNORECASE,
 )
+# The day something was said, right after the word: "said on Wednesday",
+# "said in a statement on Wednesday".
+SAID_ON = re.compile(
+    r"\b(?:said|announced|reported|confirmed|stated)(?:\s+in\s+a\s+statement)?"
+    r"(?:\s+(?:late|early))?\s*$"
+)
 
 
-def _later_date(text: str, main: Action, told: list[Incident]) -> dict | None:
-    """The day of an action told as so long after the incident just told,
-    when that one is known to the day: "A day later, jets struck…"."""
-    match = OFFSET_LATER.search(text, main.sentence.start, main.trigger.start)
-    if match is not None and re.search(
-        r"\bthat\b|\bhad\b", text[match.end() : main.trigger.start]
+def _quoted_at(text: str, start: int, at: int) -> bool:
+    """Whether a quotation opened since `start` is still open at `at`."""
+    before = text[start:at]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def _later_date(
+    text: str, main: Action, dates: list[DateMention], sentences: list[Sentence]
+) -> dict | None:
+    """The day of an action told as so long after (or before) the incident
+    just told, when that one is known to the day: "A day later, jets
+    struck…", "Hours after the killing, police imposed a curfew…". The
+    incident just told is the last date of the sentences before, not the
+    day someone spoke of one."""
+    sentence = main.sentence
+    # Up to where the action's words end: "Baku evacuated its diplomats two
+    # days later and called…", "summoned the envoy, Mr X, the same evening".
+    match = OFFSET_LATER.search(text, sentence.start, main.scope_end)
+    if (
+        match is not None
+        and match.start() < main.trigger.start
+        and re.search(r"\bthat\b|\bhad\b", text[match.end() : main.trigger.start])
     ):
         # "A day later it emerged that police had detained…": when it was
         # learnt, not when it happened.
         match = None
-    # What happened, not what was said of it the day after.
-    dated = [i.when for i in told if i.when and i.event_type != T.STATEMENT]
-    if match is None or not dated:
+    if match is None:
         return None
-    if dated[-1].get("precision") != DatePrecision.DAY.value:
+    if match.group("clock") and any(d.sentence == sentence.index for d in dates):
+        # "at about 3 a.m. on Sunday": the time of a day the sentence tells.
         return None
-    days = number(match.group("count")) if match.group("count") else 1
+    anchor = next(
+        (
+            d
+            for d in reversed(dates)
+            if d.sentence < sentence.index
+            and not d.future
+            # A dateline's day is when it was filed, no incident's.
+            and not sentences[d.sentence].heading
+            and not sentences[d.sentence].caption
+            # "The ministry said on Wednesday…": the day it was told.
+            and SAID_ON.search(text, sentences[d.sentence].start, d.start) is None
+            # "“We expect 4 million pilgrims this year,” he said": words quoted.
+            and not _quoted_at(text, sentences[d.sentence].start, d.start)
+        ),
+        None,
+    )
+    if anchor is None or anchor.precision != DatePrecision.DAY.value:
+        # "…since January, when Iran struck… Two days later": the incident
+        # just told is known to the month only.
+        return None
+    if match.group("same"):
+        days = 0
+    else:
+        days = number(match.group("count")) if match.group("count") else 1
+        if (match.group("way") or "").casefold() == "earlier":
+            days = -days
     try:
-        day = datetime.date.fromisoformat(dated[-1]["value"]) + datetime.timedelta(
-            days=days
-        )
+        day = datetime.date.fromisoformat(anchor.value) + datetime.timedelta(days=days)
     except ValueError:
         return None
     return {
@@ -4452,7 +4638,11 @@ def _later_date(text: str, main: Action, told: list[Incident]) -> dict | None:
 
 
 def _offset_date(
-    text: str, main: Action, dates: list[DateMention], told: list[Incident]
+    text: str,
+    main: Action,
+    dates: list[DateMention],
+    told: list[Incident],
+    sentences: list[Sentence],
 ) -> dict | None:
     """
     The day (or week) of an action told as so long before another: the
@@ -4463,7 +4653,7 @@ def _offset_date(
     sentence = main.sentence
     match = OFFSET_AFTER.search(text, sentence.start, main.trigger.start)
     if match is None:
-        return _later_date(text, main, told)
+        return _later_date(text, main, dates, sentences)
     days = number(match.group("count"))
     week = match.group("unit").casefold().startswith("week")
     if week:
@@ -4621,6 +4811,8 @@ RELATIVE_OPENING = re.compile(r"\s*(?:who|which|whose)\b", re.IGNORECASE)
 VERB_OPENING = re.compile(r"\s*(?:[a-z]+ed|met|held|flew|went|led|sent|took)\b")
 # A name set off by commas: ", Faiq Zaidan,".
 APPOSED_NAME = re.compile(r"\s*(?:[A-Z][\w’'.-]*\s*){1,5}")
+# A noun's clause after an action word: "an instruction that tied…".
+WHAT_IT_DID = re.compile(r"\b[a-z]{3,}\s+that\s+(?:had\s+)?[a-z]+(?:ed|s)\b")
 RELATIVE_SPAN = re.compile(
     r",\s*(?:who|which|whose"
     # ", the state body that pays the salaries of the militias,": an

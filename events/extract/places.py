@@ -569,7 +569,8 @@ def match_places(sentences: list[Sentence], text: str) -> list[PlaceMention]:
 LOCATIVE_CONTEXT = re.compile(
     r"(?:\b(?:in|at|on|near|outside|inside|from|to|towards?|into|around|across|between|"
     r"reached|entered|village of|town of|city of|district of|sub-district of|"
-    r"area of|camp of|outskirts of|villages of|towns of)"
+    r"area of|camp of|outskirts of|villages of|towns of|residents of|"
+    r"inhabitants of)"
     r"|\b(?:and|or)\s+(?:in|near|at)?)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )

@@ -23,6 +23,10 @@ CASUALTY = "casualty"  # "killed", "died": the type comes from the rest
 ATTACK = "attack"  # "attacked", "targeted": the weapon tells which kind
 
 
+# Before a participle, the article that makes it describe a noun.
+_NOT_DESCRIBING = r"(?<!\bthe )(?<!\ba )(?<!\ban )"
+
+
 def _any_of(*alternatives: str) -> str:
     return r"\b(?:" + "|".join(alternatives) + r")\b"
 
@@ -396,6 +400,14 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"(?:[\w-]+ ){0,2}?(?:ruling|verdict|decision|law|results?|sentence|"
             r"election|vote|conviction|ban|order|decree)\b)",
             r"imposed (?:a |an )?(?:[\w-]+ )?curfew",
+            # A measure with an effect of its own: "declared the area along
+            # the border a “special security zone”", "declared a state of
+            # emergency".
+            r"declared(?= (?:[^\s.;]+ ){0,14}?(?:a |an )?[“\"]?(?:[\w-]+ ){0,3}?"
+            r"(?:zones?[”\"]?|state of emergency|curfew|"
+            r"closed (?:military )?areas?)\b)",
+            # "ordered a nationwide crackdown on fuel smuggling".
+            r"(?:ordered|launched) an? (?:[\w-]+ ){0,2}?crackdown",
             r"repatriated",
             # "seized a foreign tanker", "boarded the Togo-flagged vessel".
             r"(?:seized|boarded|impounded)(?= (?:the|a|an|two|three|\d+) "
@@ -409,10 +421,12 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"dissolved",
             r"won (?:[\w-]+ ){0,3}?seats",
             r"resigned",
-            r"sacked",
-            r"suspended",
-            r"banned",
-            r"expelled",
+            # Not a word that describes: "the banned Balochistan Liberation
+            # Front", "a suspended mayor".
+            rf"{_NOT_DESCRIBING}sacked",
+            rf"{_NOT_DESCRIBING}suspended",
+            rf"{_NOT_DESCRIBING}banned",
+            rf"{_NOT_DESCRIBING}expelled",
             r"(?<!was )(?<!were )(?<!been )(?<!being )deported(?! from\b)",
             r"imposed (?:an? |the )?(?:[\w-]+ ){0,2}?curfew",
             r"summoned",
@@ -605,6 +619,21 @@ CIVILIANS = re.compile(
     r"shepherds?|farmers?|porters?|kolbars?|aid workers?|workers?|drivers?|"
     r"fishermen|migrants?|refugees?|pilgrims|a (?:man|woman|boy|girl)|"
     r"activists?|lawyers?|doctors?|teachers?|students?|bloggers?)\b",
+    re.IGNORECASE,
+)
+FIRED_ON_FORCE = re.compile(
+    r"\bopened fire (?:on|at) (?:[\w-]+ ){0,3}?(?:patrols?|posts?|checkpoints?|"
+    r"convoys?|bases?|forces?|troops|soldiers|police|policemen|guards|officers|army|"
+    r"units?|positions?|outposts?)\b",
+    re.IGNORECASE,
+)
+# Who is shot is unarmed by calling: "gunmen shot dead a judge", "shot dead
+# Maulana Abdul Ghafoor, a local cleric", "shot dead several fuel carriers".
+SHOT_UNARMED = re.compile(
+    r"\b(?:shot(?: dead)?|gunned down)\s+(?:[^\s.;]+\s+){0,6}?(?:judges?|"
+    r"clerics?|imams?|mullahs?|preachers?|prayer leaders?|traders?|merchants?|"
+    r"shop ?owners?|businessm[ae]n|engineers?|fuel carriers?|nurses?|diplomats?|"
+    r"professors?|academics?)\b",
     re.IGNORECASE,
 )
 
@@ -887,7 +916,11 @@ def event_type(trigger: Trigger, triggers: list[Trigger], body: str) -> str:
     if trigger.kind == ATTACK:
         if REMOTE_WEAPONS.search(body):
             return T.REMOTE_VIOLENCE
-        if CIVILIANS.search(body):
+        if FIRED_ON_FORCE.search(body):
+            # "fighters opened fire on a police force, killing an officer and
+            # a civilian": a fight with a force, whoever else fell.
+            return T.BATTLE
+        if CIVILIANS.search(body) or SHOT_UNARMED.search(body):
             return T.VIOLENCE_AGAINST_CIVILIANS
         return T.BATTLE
     return trigger.kind
@@ -902,6 +935,8 @@ def _casualty_type(triggers: list[Trigger], body: str, casualty: Trigger) -> str
         return T.RIOT if kind == T.BATTLE and CROWDS.search(body) else kind
     if REMOTE_WEAPONS.search(body):
         return T.REMOTE_VIOLENCE
+    if FIRED_ON_FORCE.search(body):
+        return T.BATTLE
     if CIVILIANS.search(body):
         return T.VIOLENCE_AGAINST_CIVILIANS
     if fold(casualty.word).startswith(("die", "death", "dead")):
