@@ -4410,3 +4410,96 @@ def test_fire_opened_on_a_force_is_a_battle() -> None:
         kind("Gunmen opened fire on villagers near Baiji on Monday.")
         == Event.Type.VIOLENCE_AGAINST_CIVILIANS
     )
+
+
+def test_the_sixth_rounds_review_places_and_dates() -> None:
+    def events(text: str) -> list[dict]:
+        return suggest(text, published=ROUND_PUBLISHED)["events"]
+
+    # Where those attacked were heading is not where they were attacked.
+    assert (
+        one_event(
+            "A minibus carrying Shia pilgrims heading to Karbala was hit by a "
+            "roadside bomb near Baqubah on Friday, killing six."
+        )["place"]["name"]
+        == "Baqubah"
+    )
+    event = one_event(
+        "A bus carrying pilgrims heading to Mashhad was hit by a roadside bomb in "
+        "Herat on Sunday."
+    )
+    assert event["place"]["name"] == "Herāt"
+    assert roles(event) == {"Civilians (Afghanistan)": "target"}
+    assert (
+        one_event(
+            "A bus travelling to Mashhad was hit by a roadside bomb in Herat on Sunday."
+        )["place"]["name"]
+        == "Herāt"
+    )
+    assert (
+        one_event(
+            "A convoy heading to Kabul was ambushed on Sunday, killing four Taliban "
+            "fighters."
+        )["place"]["name"]
+        == "Afghanistan"
+    )
+    # On the way to a place, and nowhere else named: there.
+    assert (
+        one_event(
+            "A bus travelling to Kandahar was ambushed on Sunday, killing four "
+            "passengers."
+        )["place"]["name"]
+        == "Kandahār"
+    )
+    # "Hours after" an event of its own is not counted from the one just told.
+    found = events(
+        "Hezbollah fighters fired rockets at northern Israel on Sunday. Hours "
+        "after the killing of Hassan Nasrallah in September last year, Iran "
+        "vowed revenge."
+    )
+    assert [e["date"]["value"] for e in found] == ["2025-03-09", "2024-09"]
+    found = events(
+        "Militants fired rockets at Kirkuk airport on Sunday. Hours after the "
+        "assassination of Ismail Haniyeh on July 31, 2024, Iran vowed revenge."
+    )
+    assert found[1]["date"]["value"] == "2024-07-31"
+    # Still counted from the incident just told.
+    found = events(
+        "Gunmen shot dead Karim Saadi, a lawyer, in Kut on Thursday. Hours after "
+        "the killing of Saadi, police closed the roads into the city."
+    )
+    assert [e["date"]["value"] for e in found] == ["2025-03-06", "2025-03-06"]
+    # A past arrest takes no day to come.
+    for text in (
+        "A court in Tehran will hear the case on Saturday. Two days earlier, "
+        "police had detained the suspect in Karaj.",
+        "A court in Tabriz will hear the case on Sunday. Police had detained the "
+        "suspect in Urmia.",
+    ):
+        [arrest] = [e for e in events(text) if e["event_type"] == Event.Type.ARREST]
+        assert arrest["date"]["value"] <= ROUND_PUBLISHED.isoformat()
+    # "Two days earlier, police had detained…": the day before the one told.
+    found = events(
+        "Gunmen killed a judge in Zahedan on Saturday. Two days earlier, police "
+        "had detained the suspect in Karaj."
+    )
+    assert found[1]["date"]["value"] == "2025-03-06"
+    # Protests that spread to a town on a day are there that day.
+    assert (
+        one_event("Protests that began in Zahedan spread to Khash on Friday.")["place"][
+            "name"
+        ]
+        == "Khāsh"
+    )
+    assert (
+        one_event("Protests that began in Zahedan on Friday spread to Khash.")["place"][
+            "name"
+        ]
+        == "Zahedan"
+    )
+    assert (
+        one_event(
+            "Protests spread to Ahvaz on Thursday, a day after they began in Abadan."
+        )["place"]["name"]
+        == "Ahvaz"
+    )

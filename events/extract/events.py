@@ -229,6 +229,9 @@ THE_ATTACK_OPENS = re.compile(
 BEGAN_ELSEWHERE = re.compile(
     r"\b(?:began|started|erupted|broke out)\s+(?:in|at)\s+(?:the\s+)?[A-Z]"
 )
+BEGAN_AT = re.compile(
+    r"\b(?:began|started|erupted|broke out)\s+(?:in|at)\s+(?:the\s+)?$"
+)
 # "residents of al-Busayrah", "the people of the town of Kirants".
 RESIDENTS_OF = re.compile(
     r"\b(?:residents|inhabitants|people|villagers|townspeople)\s+of\s+(?:the\s+)?"
@@ -4107,11 +4110,15 @@ def _geo_precision(kind: str) -> str:
 
 
 ROAD_TO = re.compile(
-    r"\b(?:(?:road|roads|highway|route|entrance|gates?)\s+(?:leading\s+)?to"
-    # "struck a convoy of civilians travelling to the Tishreen Dam": on the
-    # way to it.
-    r"|(?:travell?ing|heading|headed|on\s+(?:its|their|his|her|the)\s+way)\s+to)"
-    r"\s+(?:the\s+)?$",
+    r"\b(?:road|roads|highway|route|entrance|gates?)\s+(?:leading\s+)?to\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "struck a convoy of civilians travelling to the Tishreen Dam": on the way
+# to a place, near it only when the sentence puts the attack nowhere else
+# ("travelling to Karbala was hit near Baqubah"). Not "heading to", which
+# only names where they were going.
+WAY_TO = re.compile(
+    r"\b(?:travell?ing|on\s+(?:its|their|his|her|the)\s+way)\s+to\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 
@@ -4146,6 +4153,10 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
     # "residents of al-Busayrah blocked the main road": a protest held
     # where those who hold it live, when the sentence puts it nowhere else.
     home: list[PlaceMention] = []
+    # Where those attacked were travelling to, when the sentence names no
+    # place nearer than a country (WAY_TO).
+    bound_for: list[PlaceMention] = []
+    spread = False
     for mention in action.places:
         before = text[min(sentence.start, mention.start) : mention.start]
         if mention.sentence != sentence.index:
@@ -4202,7 +4213,10 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         road_to = action.event_type in {T.PROTEST, T.RIOT} | VIOLENT and ROAD_TO.search(
             before
         )
-        if road_to and ROAD_PLACED.match(text, mention.end):
+        way_to = action.event_type in {T.PROTEST, T.RIOT} | VIOLENT and WAY_TO.search(
+            before
+        )
+        if (road_to or way_to) and ROAD_PLACED.match(text, mention.end):
             # "blocked the main road to Umm Qasr port outside Basra": the
             # road is where the words after put it.
             continue
@@ -4227,9 +4241,13 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         if re.search(r"\bspread\s+to\s+(?:the\s+)?$", before) and (
             BEGAN_ELSEWHERE.search(before)
         ):
-            # "Protests that began in Zahedan spread to Khash": they keep
-            # where they began.
-            continue
+            if action.date is None or action.date.start < mention.end:
+                # "Protests that began in Zahedan on Friday spread to Khash":
+                # they keep where they began.
+                continue
+            # "Protests that began in Zahedan spread to Khash on Friday": the
+            # day they spread, there.
+            spread = True
         if (
             action.event_type in (T.PROTEST, T.RIOT)
             and mention.sentence == sentence.index
@@ -4237,6 +4255,9 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             and RESIDENTS_OF.search(before)
         ):
             home.append(mention)
+            continue
+        if way_to:
+            bound_for.append(mention)
             continue
         if not (
             LOCATIVE_BEFORE.search(before)
@@ -4347,6 +4368,13 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
                 # are about, not where they were said.
                 continue
         found.append(mention)
+    if spread:
+        # Not where they began, then.
+        found = [m for m in found if not BEGAN_AT.search(text, sentence.start, m.start)]
+    if bound_for and all(m.place.kind == Location.Kind.COUNTRY for m in found):
+        # "struck a convoy travelling to the Tishreen Dam in northern Syria":
+        # only the country besides.
+        found = [*found, bound_for[0]]
     return found or home[:1]
 
 
@@ -4506,6 +4534,10 @@ def _fallback_date(
         if earlier.heading or earlier.caption:
             break
         found = [d for d in dates if d.sentence == earlier.index]
+        if found and found[-1].future and _past_action(text, main.trigger):
+            # "A court will hear the case on Saturday. Police had detained
+            # the suspect…": a day to come is no day of what was done.
+            break
         if earlier.paragraph == sentence.paragraph:
             if found:
                 return _date(found[-1])
@@ -4590,7 +4622,13 @@ def _later_date(
     if (
         match is not None
         and match.start() < main.trigger.start
-        and re.search(r"\bthat\b|\bhad\b", text[match.end() : main.trigger.start])
+        and re.search(
+            # "Two days earlier, police had detained…" is the day before.
+            r"\bthat\b"
+            if (match.group("way") or "").casefold() == "earlier"
+            else r"\bthat\b|\bhad\b",
+            text[match.end() : main.trigger.start],
+        )
     ):
         # "A day later it emerged that police had detained…": when it was
         # learnt, not when it happened.
@@ -4600,11 +4638,19 @@ def _later_date(
     if match.group("clock") and any(d.sentence == sentence.index for d in dates):
         # "at about 3 a.m. on Sunday": the time of a day the sentence tells.
         return None
+    other = _another_event(text, match, main, dates)
+    if other is not None:
+        # "Hours after the killing of Hassan Nasrallah in September last
+        # year, Iran vowed…": after an event of its own, not the one just
+        # told; the same day (or month) as that one, when its words date it.
+        return _date(other) if isinstance(other, DateMention) else None
     anchor = next(
         (
             d
             for d in reversed(dates)
             if d.sentence < sentence.index
+            # "will hear the case on Saturday. Two days earlier…": not
+            # counted from a day to come.
             and not d.future
             # A dateline's day is when it was filed, no incident's.
             and not sentences[d.sentence].heading
@@ -4635,6 +4681,37 @@ def _later_date(
         "precision": DatePrecision.DAY.value,
         "text": match.group(0).strip(),
     }
+
+
+# "the killing of Hassan Nasrallah": the event after which, by whom it
+# befell.
+OF_NAMED = re.compile(r"\s+of\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)")
+
+
+def _another_event(
+    text: str, match: re.Match, main: Action, dates: list[DateMention]
+) -> DateMention | bool | None:
+    """Whether "hours after the killing…" names an event of its own: its
+    date, when its words give one; True when it is of someone the sentences
+    before do not name; None when it is the incident just told."""
+    if not match.group("same") or "after" not in match.group(0).casefold():
+        return None
+    # Its words: up to the comma, the action word, or the sentence's end.
+    limit = (
+        main.trigger.start if match.start() < main.trigger.start else main.sentence.end
+    )
+    end = text.find(",", match.end(), limit)
+    end = limit if end < 0 else end
+    inside = [d for d in dates if match.end() <= d.start < end]
+    if inside:
+        return inside[0]
+    named = OF_NAMED.match(text, match.end(), end)
+    if named is None or any(
+        re.search(rf"\b{re.escape(word)}\b", text[: main.sentence.start])
+        for word in named.group("name").split()
+    ):
+        return None
+    return True
 
 
 def _offset_date(
