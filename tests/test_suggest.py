@@ -4503,3 +4503,117 @@ def test_the_sixth_rounds_review_places_and_dates() -> None:
         )["place"]["name"]
         == "Ahvaz"
     )
+
+
+def test_the_sixth_rounds_review_actors_and_types() -> None:
+    def events(text: str) -> list[dict]:
+        return suggest(f"Title\n\n{text}", published=ROUND_PUBLISHED)["events"]
+
+    def actors(text: str) -> list[dict]:
+        return suggest(f"Title\n\n{text}", published=ROUND_PUBLISHED)["actors"]
+
+    # A denial tells of no crackdown, curfew or zone.
+    for text in (
+        "The government denied on Monday that it had launched a crackdown on "
+        "journalists.",
+        "Iraqi forces denied on Tuesday that they had declared a curfew in Kirkuk.",
+        "The governor denied on Sunday that he had ordered a crackdown on "
+        "traders in Zakho.",
+    ):
+        assert Event.Type.OTHER not in {e["event_type"] for e in events(text)}
+    assert [
+        e["event_type"]
+        for e in events(
+            "Iraqi forces denied on Tuesday that they had declared a curfew in Kirkuk."
+        )
+    ] == [Event.Type.STATEMENT]
+    assert (
+        one_event("Police launched a crackdown on smugglers in Basra on Monday.")[
+            "event_type"
+        ]
+        == Event.Type.OTHER
+    )
+
+    # One whom a judge employs is no judge.
+    assert (
+        one_event("A policeman shot dead a judge's guard in Karachi on Monday.")[
+            "event_type"
+        ]
+        == Event.Type.BATTLE
+    )
+    assert (
+        one_event("A soldier shot dead a cleric's bodyguard in Quetta on Friday.")[
+            "event_type"
+        ]
+        == Event.Type.BATTLE
+    )
+    assert (
+        one_event("Gunmen shot dead a judge in Quetta on Monday.")["event_type"]
+        == Event.Type.VIOLENCE_AGAINST_CIVILIANS
+    )
+
+    # A group named for the country it watches tells of that country.
+    event = one_event(
+        "Iran Human Rights (IHR) said on Monday that 900 people were executed in 2024."
+    )
+    assert event["place"]["name"] == "Iran"
+    assert "Civilians (Iran)" in roles(event)
+    named = [
+        a
+        for a in actors(
+            "Iran Human Rights (IHR) said on Monday that 900 people were executed in "
+            "2024."
+        )
+        if a["name"] == "Iran Human Rights"
+    ]
+    assert [a["text"] for a in named] == ["Iran Human Rights", "IHR"]
+    assert {a["country"] for a in named} == {"IRN"}
+    assert (
+        one_event(
+            "Iraq Body Count (IBC) said on Monday that 40 civilians were killed "
+            "in Mosul in February."
+        )["place"]["name"]
+        == "Mosul"
+    )
+
+    # A province's judiciary is of the province's country, and its state's.
+    event = one_event(
+        "The judiciary of Tehran province said on Monday that two protesters were "
+        "sentenced to death."
+    )
+    assert event["place"]["name"] == "Iran"
+    [body] = actors(
+        "The judiciary of Kerman province said on Tuesday that a smuggler was "
+        "sentenced to death."
+    )
+    assert body["name"] == "Judiciary of Kerman Province"
+    assert body["country"] == "IRN"
+    assert body["parent"]["name"] == "Iran"
+
+    # A state's oil police are that state's.
+    event = one_event(
+        "Iranian oil police seized three tankers carrying smuggled fuel in "
+        "Bandar Abbas on Tuesday."
+    )
+    assert roles(event) == {"Iranian oil police": Participant.Role.INITIATOR}
+    # Named so, the force acts in no event the rules tell of, but is there.
+    assert "Iranian oil police" in [
+        a["name"]
+        for a in actors(
+            "Iran's oil police seized 40,000 litres of smuggled fuel in Saravan "
+            "on Monday."
+        )
+    ]
+
+    # A union's name runs on to the state it is of.
+    assert [
+        a["name"]
+        for a in actors("The Teachers' Union of Iran called a strike on Sunday.")
+    ] == ["Teachers' Union of Iran"]
+    assert [
+        a["name"]
+        for a in actors(
+            "The Bakers' Union of Kurdistan said on Monday that bread prices "
+            "would rise."
+        )
+    ] == ["Bakers' Union of Kurdistan"]

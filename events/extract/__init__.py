@@ -76,11 +76,21 @@ def suggest(
         and not _named_as_dateline(a, metadata.dateline, text)
         and id(a) not in placed
         # A name of no known kind that is also read as a place ("between
-        # Koya and the village of…") is the place.
+        # Koya and the village of…") is the place; one that holds the
+        # country it is named for ("Iran Human Rights") is not.
         and (
             a.kind
             or a.actor_id is not None
-            or not any(a.start < p.end and p.start < a.end for p in places)
+            or not any(
+                a.start < p.end
+                and p.start < a.end
+                and not (
+                    a.start <= p.start
+                    and p.end <= a.end
+                    and p.end - p.start < a.end - a.start
+                )
+                for p in places
+            )
         )
     ]
     dates = find_dates(sentences, text, published=published)

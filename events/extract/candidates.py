@@ -379,7 +379,9 @@ LOCAL_BODIES = [
 # "the Haft Tappeh Workers' Syndicate"; a state opening the name is its.
 TRADE_UNION = re.compile(
     r"\b(?P<name>(?:[A-Z][\w-]*\s+){1,5}[A-Z][\w-]*s[’']\s+(?:Trade\s+)?"
-    r"(?:Union|Syndicate|Association))\b"
+    r"(?:Union|Syndicate|Association)"
+    # "The Teachers' Union of Iran": the state it is of, in its name.
+    r"(?:\s+of\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)?)\b"
 )
 # A numbered court, named for its seat: "the Hakkari 2nd High Criminal
 # Court", "the Istanbul 13th Heavy Penal Court".
@@ -547,7 +549,7 @@ def recognise(
         home=home,
         forces_home=_region_home(places, home),
     )
-    _seat_countries(candidates, places)
+    seated = _seat_countries(candidates, places)
     actors = _outside_longer(known, candidates) + candidates
     places = [
         p
@@ -556,6 +558,10 @@ def recognise(
             a.start <= p.start
             and p.end <= a.end
             and (a.end - a.start) > (p.end - p.start)
+            and not _watched_country(a, p)
+            # "the judiciary of Tehran province": its seat, in the country
+            # the article tells of.
+            and not (a.name in seated and p.place.country)
             for a in candidates
         )
     ]
@@ -571,11 +577,29 @@ def recognise(
     return actors, places
 
 
-def _seat_countries(candidates: list[ActorMention], places: list[PlaceMention]) -> None:
+def _watched_country(mention: ActorMention, place: PlaceMention) -> bool:
+    """Whether the place is the country a group of no state's is named for,
+    opening its name ("Iran Human Rights", not "Central Bank of Iraq"): the
+    country the article tells of all the same."""
+    return (
+        place.start == mention.start
+        and place.place.kind == "country"
+        and mention.parent is None
+        and mention.kind not in (K.GOVERNMENT_BODY, K.SECURITY_FORCE)
+        and bool(mention.country)
+        and _countries().get(place.place.country, ("", ""))[1] == mention.country
+    )
+
+
+def _seat_countries(
+    candidates: list[ActorMention], places: list[PlaceMention]
+) -> set[str]:
     """
     A new body named for its seat ("the Hakkari 2nd High Criminal Court",
     "the judiciary of Hormozgan province", "the Dhi Qar provincial council")
-    is of the country its seat is in, wherever the article names it.
+    is of the country its seat is in, wherever the article names it, and
+    that state's, as bodies named with their state are. The names of the
+    bodies so placed.
     """
     seats: dict[str, str] = {}
     for mention in candidates:
@@ -591,6 +615,13 @@ def _seat_countries(candidates: list[ActorMention], places: list[PlaceMention]) 
     for mention in candidates:
         if mention.name in seats and not mention.country:
             mention.country = seats[mention.name]
+            state = next(
+                (n for n, iso3 in _countries().values() if iso3 == mention.country),
+                "",
+            )
+            if mention.parent is None and (owner := owner_of(state)):
+                mention.parent = owner.actor()
+    return set(seats)
 
 
 # "Ahmed al-Khabil, known as Abu Khawla": the second name is the first's.
@@ -1737,19 +1768,17 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             parent = owner.actor() if owner else None
             # "the Islamic Republic of Iran Customs Administration", "the Iraqi
             # High Commission for Human Rights": a government body of the
-            # state its name holds (not "Iran Human Rights", a group named
-            # for the state it watches).
-            if (
-                owner is None
-                and kind == K.GOVERNMENT_BODY
-                and (
-                    named_state := _state_named_in(
-                        text[tokens[org[0]].start : tokens[org[1]].end]
-                    )
+            # state its name holds. "Iran Human Rights (IHR)", a group named
+            # for the state it watches, is of no state's, but of that
+            # country all the same, as its name tells.
+            if owner is None and (
+                named_state := _state_named_in(
+                    text[tokens[org[0]].start : tokens[org[1]].end]
                 )
             ):
                 country = named_state.country
-                parent = named_state.actor()
+                if kind == K.GOVERNMENT_BODY:
+                    parent = named_state.actor()
             add(
                 start,
                 org[1],
@@ -2133,8 +2162,15 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             re.IGNORECASE,
         ):
             before = body[: match.start()]
-            if re.search(r"[A-Z][\w’'.-]*\s*$", before) and not before.endswith(
-                (". ", ", ")
+            # "Iranian oil police", "Iran's oil police": a state's force, by
+            # the state named before it.
+            state = re.search(r"\b([A-Z][\w-]*)(?:[’']s)?\s+$", before)
+            state = owner_of(state.group(1)) if state else None
+            oil = match.group("name").casefold() == "oil police" and state
+            if (
+                re.search(r"[A-Z][\w’'.-]*\s*$", before)
+                and not before.endswith((". ", ", "))
+                and not oil
             ):
                 continue  # "Iraqi security forces", "Basra police": named
             if re.search(r"\bprivate\s+$", before, re.IGNORECASE):
@@ -2150,6 +2186,8 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             if home == REGION_CODE and "border" in match.group("name").lower():
                 # The borders are the federal state's, in the region too.
                 adjective = DEMONYM_OF["IQ"]
+            if oil:
+                adjective = DEMONYM_OF.get(state.code, adjective)
             owner = owner_of(adjective)
             its = re.search(r"\b(?:its|their)\s+$", before, re.IGNORECASE)
             named_owner = re.findall(r"\b([A-Z][\w-]*)[’']s\b", before) if its else []

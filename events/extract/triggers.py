@@ -536,6 +536,13 @@ IRREALIS_BEFORE = re.compile(
     r"(?:[\w’'.-]+\s+){0,3}$",
     re.IGNORECASE,
 )
+# What a denial says was not done: "denied on Monday that it had launched a
+# crackdown", "denies having declared a curfew".
+DENIED_BEFORE = re.compile(
+    r"\bden(?:ied|ies|y|ying)\b(?:\s+(?:on\s+)?[\w’'.-]+){0,3}?\s+"
+    r"(?:that\s+(?:[\w’'.-]+\s+){0,3}|having\s+|any\s+(?:[\w-]+\s+){0,2}?)$",
+    re.IGNORECASE,
+)
 # Words that make the rest of their clause a condition, a possibility or a
 # plan: "once a gas contract is signed", "could strike", "is expected to visit".
 # A time ahead after the action: "would deploy … in the coming months".
@@ -633,7 +640,9 @@ SHOT_UNARMED = re.compile(
     r"\b(?:shot(?: dead)?|gunned down)\s+(?:[^\s.;]+\s+){0,6}?(?:judges?|"
     r"clerics?|imams?|mullahs?|preachers?|prayer leaders?|traders?|merchants?|"
     r"shop ?owners?|businessm[ae]n|engineers?|fuel carriers?|nurses?|diplomats?|"
-    r"professors?|academics?)\b",
+    r"professors?|academics?)\b"
+    # Not one who owns another: "shot dead a judge's guard".
+    r"(?![’'])",
     re.IGNORECASE,
 )
 
@@ -756,6 +765,7 @@ def find_triggers(text: str, sentence: Sentence) -> list[Trigger]:
                 weight = VERB * 0.8
             elif strength in (VERB, NOUN) and (
                 IRREALIS_BEFORE.search(before)
+                or DENIED_BEFORE.search(before)
                 or HYPOTHETICAL_RE.search(before, clause_start(before))
                 or FUTURE_AFTER.match(body[match.end() :])
             ):
