@@ -4617,3 +4617,95 @@ def test_the_sixth_rounds_review_actors_and_types() -> None:
             "would rise."
         )
     ] == ["Bakers' Union of Kurdistan"]
+
+
+def test_the_seventh_rounds_types() -> None:
+    def kind(text: str) -> str:
+        return one_event(text)["event_type"]
+
+    # Shot when unarmed by calling: a protester, an elder, a retired officer.
+    V = Event.Type.VIOLENCE_AGAINST_CIVILIANS
+    assert kind("Police shot dead a demonstrator in Mahabad on Saturday.") == V
+    assert (
+        kind("Masked gunmen shot and killed a village elder in Bannu on Sunday.") == V
+    )
+    assert (
+        kind("Gunmen shot dead a retired police colonel in Kirkuk on Wednesday.") == V
+    )
+    assert kind("Unknown gunmen shot dead a journalist in Basra on Sunday.") == V
+    # Those who serve a force or bear arms are no civilians, whoever else the
+    # sentence names.
+    B = Event.Type.BATTLE
+    assert kind("Gunmen shot dead a police officer in Zhob on Monday.") == B
+    assert kind("Gunmen shot dead a soldier in Zhob on Monday.") == B
+    assert (
+        kind(
+            "Gunmen shot dead a police officer and wounded two students in Zhob "
+            "on Monday."
+        )
+        == B
+    )
+    assert (
+        kind("Police shot dead a militant who had attacked pilgrims in Zhob on Monday.")
+        == B
+    )
+
+    # A suicide bombing is an explosion.
+    R = Event.Type.REMOTE_VIOLENCE
+    assert (
+        kind(
+            "A suicide bomber blew himself up at a busy bus station in Bannu on "
+            "Thursday, killing nine people."
+        )
+        == R
+    )
+    assert (
+        kind(
+            "A suicide bomber killed seven worshippers at a mosque in Kohat on Friday."
+        )
+        == R
+    )
+    assert (
+        kind(
+            "Nine people were killed when a suicide bomber blew himself up at a "
+            "shrine in Kohat on Friday."
+        )
+        == R
+    )
+
+    # A stoppage of work is a protest, not strikes from the air.
+    P = Event.Type.PROTEST
+    assert kind("Strikes that began in Bushehr spread to Asaluyeh on Sunday.") == P
+    assert kind("A strike by bakers entered its second day in Sanandaj on Monday.") == P
+    assert kind("Strikes by nurses continued in Mashhad on Tuesday.") == P
+    assert kind("Shopkeepers' strikes spread to Saqqez on Saturday.") == P
+    # Strikes a country carries out, or that harm, stay strikes.
+    assert kind("Turkish strikes that began on Sunday continued on Monday.") == R
+    assert (
+        kind("Strikes that began on Sunday continued on Monday, killing four people.")
+        == R
+    )
+    # Asked for, not held; held, a protest.
+    assert (
+        suggest(
+            "The opposition urged shopkeepers to hold a general strike on Saturday.",
+            published=ROUND_PUBLISHED,
+        )["events"]
+        == []
+    )
+    assert kind("Bazaar merchants in Khoy held a general strike on Saturday.") == P
+
+    # A relative clause about a person tells no appointment of its own.
+    assert (
+        kind("Governor Reza Amini, who took office in May, said the dam would open.")
+        == Event.Type.STATEMENT
+    )
+    assert (
+        kind("Reza Amini, who was appointed governor in May, resigned on Monday.")
+        == Event.Type.OTHER
+    )
+    # The appointment told by the main clause stays one.
+    assert (
+        kind("The cabinet appointed Reza Amini, a former judge, as governor on Monday.")
+        == Event.Type.APPOINTMENT
+    )

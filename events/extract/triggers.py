@@ -31,6 +31,19 @@ def _any_of(*alternatives: str) -> str:
     return r"\b(?:" + "|".join(alternatives) + r")\b"
 
 
+# Those who stop work in a strike, and the words that make a strike one.
+_STRIKERS = (
+    r"(?:workers|employees|staff|truckers|(?:truck|lorry|taxi) drivers|drivers|"
+    r"shopkeepers|merchants|traders|bazaaris|teachers|nurses|doctors|miners|"
+    r"retirees|pensioners|bakers|farmers|labourers|laborers)"
+)
+_STRIKE_KINDS = (
+    r"general|nationwide|national|labou?r|hunger|sit-down|wildcat|bazaar|"
+    r"(?:worker|trucker|shopkeeper|merchant|trader|teacher|driver|nurse|miner)s[’']?|"
+    r"workers?[’']"
+)
+
+
 # The words that tell what kind of thing happened, strongest reading first
 # within each type; an earlier pattern's words are not read again by a later.
 _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
@@ -106,6 +119,8 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"(?<=artillery ))destroyed(?! by\b)",
             r"carried out (?:[\w-]+ ){0,3}?(?:strikes?|air ?strikes?|bombings?|"
             r"raids?)",
+            # "a suicide bomber blew himself up at a market".
+            r"blew (?:himself|herself|themselves) up",
         ),
     ),
     (
@@ -257,7 +272,18 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
     (
         T.PROTEST,
         NOUN,
-        _any_of(r"protests?", r"demonstrations?", r"rally", r"rallies", r"sit-ins?"),
+        _any_of(
+            r"protests?",
+            r"demonstrations?",
+            r"rally",
+            r"rallies",
+            r"sit-ins?",
+            # A stoppage of work: "a strike by oil workers", "a general
+            # strike", "the truckers' strike" (plural "strikes" is read as
+            # strikes from the air, and retyped when they are a stoppage).
+            rf"(?:{_STRIKE_KINDS}) strike",
+            rf"strike(?= (?:by|of|among) (?:[\w-]+ ){{0,2}}?{_STRIKERS}\b)",
+        ),
     ),
     (
         T.RIOT,
@@ -532,7 +558,9 @@ IRREALIS_BEFORE = re.compile(
     r"\b(?:plan(?:s|ned|ning)? to|plott?(?:s|ed|ing)? to|intend(?:s|ed)? to|"
     r"threaten(?:s|ed)? to|tried to|try to|attempt(?:s|ed)? to|would not|will not|"
     r"did not|does not|do not|not|never|refused to|failed to|"
-    r"aim(?:s|ed)? (?:to|at)|seeks? to|sought to|wants? to|allow)\s+"
+    r"aim(?:s|ed)? (?:to|at)|seeks? to|sought to|wants? to|allow|"
+    # "urged Kurdish cities to hold a general strike": asked for, not done.
+    r"(?:urged|urges|urging|called on) (?:[\w-]+ ){0,3}?to|called for)\s+"
     r"(?:[\w’'.-]+\s+){0,3}$",
     re.IGNORECASE,
 )
@@ -610,6 +638,31 @@ LABOUR_STRIKE = re.compile(
     r"on\s+strike|in\s+protest)\b",
     re.IGNORECASE,
 )
+# Strikes that are stoppages of work, not strikes from the air: "a strike
+# by oil workers", "the truckers' strikes", "a general strike"; or strikes
+# that "spread" or "continued" with no weapon or harm told (checked apart).
+LABOUR_STRIKES = re.compile(
+    rf"\b(?:(?:{_STRIKE_KINDS})\s+strikes?\b|strikes?\s+(?:by|of|among)\s+"
+    rf"(?:[\w-]+\s+){{0,2}}?{_STRIKERS}\b)",
+    re.IGNORECASE,
+)
+SPREADING_STRIKES = re.compile(
+    r"\bstrikes?\s+(?:that\s+|which\s+)?(?:had\s+|have\s+|has\s+)?(?:began|begun|"
+    r"started|spread|spreading|continued|continuing|entered|resumed)\b",
+    re.IGNORECASE,
+)
+# Strikes a country or a force carries out: "Turkish strikes", "US strikes".
+FORCE_STRIKES = re.compile(
+    r"\b(?:(?-i:[A-Z][a-z]+(?:ish|ian|ese|i))|(?-i:American|Afghan|US|U\.S\.|NATO)|"
+    r"coalition|allied|enemy|retaliatory|army|military|precision)\s+strikes?\b",
+    re.IGNORECASE,
+)
+# What strikes from the air do, which a stoppage of work does not.
+HARM = re.compile(
+    r"\b(?:kill\w*|wound\w*|injur\w*|dead|casualt\w*|destroy\w*|target\w*|hit|"
+    r"hits|damag\w*|positions?|bases?|hideouts?|militants?|fighters?)\b",
+    re.IGNORECASE,
+)
 CROWDS = re.compile(
     r"\b(?:demonstrators|protesters|rioters|crowds?|mobs?|supporters)\b(?:\s+\w+){0,2}"
     r"\s+(?:clashed|fought|attacked|stormed)",
@@ -617,7 +670,11 @@ CROWDS = re.compile(
 )
 REMOTE_WEAPONS = re.compile(
     r"\b(?:drones?|missiles?|rockets?|air ?strikes?|shell(?:s|ing|ed)|mortars?|"
-    r"artillery|bombs?|bombing|IEDs?|explosives?|warplanes?|jets?|aircraft)\b",
+    r"artillery|bombs?|bombing|IEDs?|explosives?|warplanes?|jets?|aircraft|"
+    # A suicide bombing is an explosion, whoever it kills: "a suicide
+    # bomber killed 12 people at a market", "a suicide attack on a mosque".
+    r"bombers?|suicide (?:attacks?|attackers?|blasts?|bombings?)|"
+    r"blew (?:himself|herself|themselves) up)\b",
     re.IGNORECASE,
 )
 CIVILIANS = re.compile(
@@ -636,12 +693,35 @@ FIRED_ON_FORCE = re.compile(
 )
 # Who is shot is unarmed by calling: "gunmen shot dead a judge", "shot dead
 # Maulana Abdul Ghafoor, a local cleric", "shot dead several fuel carriers".
+# The words between the shooting and who was shot are not a force's, so
+# "shot dead a police officer and two students" stays a fight with the
+# police; a retired officer or soldier is a civilian.
 SHOT_UNARMED = re.compile(
-    r"\b(?:shot(?: dead)?|gunned down)\s+(?:[^\s.;]+\s+){0,6}?(?:judges?|"
+    r"\b(?:shot(?: dead| and killed| and wounded)?|gunned down)\s+"
+    r"(?:(?!(?:and|or|police\w*|soldiers?|officers?|troops|guards?|commanders?|"
+    r"militants?|fighters?|gunmen|army|military|security|border)\b)"
+    r"[^\s.;]+\s+){0,6}?"
+    r"(?:retired\s+(?:[\w-]+\s+){0,2}?(?:officers?|soldiers?|colonels?|generals?|"
+    r"majors?|policem[ae]n|police officers?|commanders?)|judges?|"
     r"clerics?|imams?|mullahs?|preachers?|prayer leaders?|traders?|merchants?|"
-    r"shop ?owners?|businessm[ae]n|engineers?|fuel carriers?|nurses?|diplomats?|"
-    r"professors?|academics?)\b"
+    r"shop ?owners?|shopkeepers?|businessm[ae]n|engineers?|fuel carriers?|nurses?|"
+    r"diplomats?|professors?|academics?|protesters?|demonstrators?|elders?|"
+    r"worshippers?|pilgrims?|students?|doctors?|lawyers?|activists?|journalists?|"
+    r"teachers?|civilians?|villagers?|farmers?|shepherds?|mourners?)\b"
     # Not one who owns another: "shot dead a judge's guard".
+    r"(?![’'])",
+    re.IGNORECASE,
+)
+
+# Who is shot is armed, or serves a force: "gunmen shot dead a police officer
+# and wounded two students", "police shot dead a militant who had attacked
+# worshippers" tell of a fight, whoever else the sentence names.
+SHOT_ARMED = re.compile(
+    r"\b(?:shot(?: dead| and killed| and wounded)?|gunned down)\s+"
+    r"(?:an?|the|two|three|four|five|several|\d+)?\s*(?:(?!retired\b)[\w-]+\s+){0,2}?"
+    r"(?:police\w*|policem[ae]n|soldiers?|officers?|troops|guards?|commanders?|"
+    r"militants?|fighters?|gunmen|insurgents?|attackers?|assailants?|suspects?)\b"
+    # Not one whose kin was shot: "shot dead a police officer's brother".
     r"(?![’'])",
     re.IGNORECASE,
 )
@@ -750,6 +830,10 @@ def find_triggers(text: str, sentence: Sentence) -> list[Trigger]:
                 # "have since held regular talks": talks over time, no one
                 # meeting.
                 weight *= 0.2
+            if kind == T.APPOINTMENT and strength == VERB and WHO_BEFORE.search(before):
+                # "Al-Khafaji, who took office in June, said…": words about
+                # a person, not an appointment the sentence tells.
+                weight *= 0.2
             if strength == VERB and FIRST_TO.search(before):
                 # "the first to kill U.S. troops in the region": what an
                 # incident was, not an action of its own.
@@ -778,6 +862,13 @@ def find_triggers(text: str, sentence: Sentence) -> list[Trigger]:
     return found
 
 
+# A relative clause set off by a comma, describing the person before it:
+# ", who took office in June,", ", who was elected in 2022,".
+WHO_BEFORE = re.compile(
+    r",\s*who\s+(?:(?:was|were|had|has|have|been|first|only|just|recently)\s+){0,3}"
+    r"(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
 # "… with Yumakli during talks": a meeting told by what was done at it.
 DURING_TALKS = re.compile(r"\bduring\s+(?:their\s+)?$", re.IGNORECASE)
 HABITUAL = re.compile(
@@ -920,6 +1011,22 @@ def event_type(trigger: Trigger, triggers: list[Trigger], body: str) -> str:
         # "Iran hanged two Kurdish political prisoners": a court's sentence
         # carried out, recorded as the sentence is.
         return T.OTHER
+    if (
+        trigger.kind == T.REMOTE_VIOLENCE
+        and fold(trigger.word) in ("strike", "strikes")
+        and not REMOTE_WEAPONS.search(body)
+        and (
+            LABOUR_STRIKES.search(body)
+            or (
+                SPREADING_STRIKES.search(body)
+                and not HARM.search(body)
+                and not FORCE_STRIKES.search(body)
+            )
+        )
+    ):
+        # "Strikes by bazaar merchants spread to Tabriz": work stopped in
+        # protest, not strikes from the air.
+        return T.PROTEST
     if trigger.kind == T.BATTLE and CROWDS.search(body):
         # "demonstrators clashed": a riot, not a battle.
         return T.RIOT
@@ -930,7 +1037,11 @@ def event_type(trigger: Trigger, triggers: list[Trigger], body: str) -> str:
             # "fighters opened fire on a police force, killing an officer and
             # a civilian": a fight with a force, whoever else fell.
             return T.BATTLE
-        if CIVILIANS.search(body) or SHOT_UNARMED.search(body):
+        if SHOT_UNARMED.search(body):
+            return T.VIOLENCE_AGAINST_CIVILIANS
+        if SHOT_ARMED.search(body):
+            return T.BATTLE
+        if CIVILIANS.search(body):
             return T.VIOLENCE_AGAINST_CIVILIANS
         return T.BATTLE
     return trigger.kind
