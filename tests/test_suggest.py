@@ -4709,3 +4709,94 @@ def test_the_seventh_rounds_types() -> None:
         kind("The cabinet appointed Reza Amini, a former judge, as governor on Monday.")
         == Event.Type.APPOINTMENT
     )
+
+
+def test_the_seventh_rounds_actors() -> None:
+    def events(text: str) -> list[dict]:
+        return suggest(f"Title\n\n{text}", published=ROUND_PUBLISHED)["events"]
+
+    def names(text: str) -> list[str]:
+        return [
+            a["name"]
+            for a in suggest(f"Title\n\n{text}", published=ROUND_PUBLISHED)["actors"]
+        ]
+
+    # A minister the text does not name is the ministry of his office.
+    [event] = events(
+        "The Minister of Energy of Kazakhstan said on Tuesday that gas exports "
+        "would double."
+    )
+    assert roles(event) == {
+        "Ministry of Energy of Kazakhstan": Participant.Role.INITIATOR
+    }
+    assert names(
+        "Georgia's Minister of Justice said on Monday that the prisoners would "
+        "be released."
+    ) == ["Ministry of Justice of Georgia"]
+    assert names(
+        "The Minister of Health said on Sunday that cholera cases had fallen."
+    ) == ["Ministry of Health"]
+    # Named, the minister is himself, and his portfolio no name of anyone's.
+    for text in (
+        "The Minister of Energy of Kazakhstan, Almasadam Satkaliyev, said on "
+        "Tuesday that gas exports would double.",
+        "Almasadam Satkaliyev, the Minister of Energy of Kazakhstan, said on "
+        "Tuesday that gas exports would double.",
+    ):
+        assert names(text) == ["Almasadam Satkaliyev"]
+    assert "Ministry of Roads and Urban Development of Iran" not in names(
+        "Iran's Minister of Roads and Urban Development Farid Karimi signed the "
+        "deal in Baku on Monday."
+    )
+
+    # A ministry of those who rule a state is that state's.
+    assert names(
+        "The Taliban's Ministry of Refugees said on Sunday that 2,000 families "
+        "had returned from Iran."
+    ) == ["Ministry of Refugees and Repatriation of Afghanistan"]
+    # A state named takes its own ministry, not another state's form of it.
+    assert names(
+        "Lebanon's Ministry of National Defense said on Monday that troops "
+        "had deployed in Tyre."
+    ) == ["Ministry of Defence of Lebanon"]
+    assert names(
+        "Turkey's Ministry of National Defense said on Monday that troops "
+        "had deployed in Idlib."
+    ) == ["Ministry of National Defence of Turkey"]
+
+    # A list of states that sign or meet: each of them.
+    [event] = events(
+        "Georgia, Armenia, Turkey and Azerbaijan signed a railway agreement in "
+        "Tbilisi on Friday."
+    )
+    assert roles(event) == {
+        state: Participant.Role.SIGNATORY
+        for state in ("Georgia", "Armenia", "Turkey", "Azerbaijan")
+    }
+    [event] = events("Qatar, Egypt and Jordan met in Cairo on Thursday.")
+    assert set(roles(event)) == {"Qatar", "Egypt", "Jordan"}
+    # Unnamed ministers of a list of states: each state's ministry.
+    [event] = events(
+        "Interior ministers of Jordan, Syria and Lebanon met in Amman on Thursday."
+    )
+    assert roles(event) == {
+        f"Ministry of Interior of {state}": Participant.Role.PARTICIPANT
+        for state in ("Jordan", "Syria", "Lebanon")
+    }
+    # A list after "from" is of places, each name of it.
+    assert "Lebanon" not in names(
+        "Workers from Egypt, Lebanon and Jordan protested in Erbil on Monday."
+    )
+
+    # The victims named in the sentence after the incident are its targets.
+    [event] = [
+        e
+        for e in events(
+            "Gunmen shot dead two teachers in Diyala on Tuesday. The men, Karim "
+            "Jabbar, 41, and Nabil Hamid, 37, taught at a village school."
+        )
+        if e["event_type"] != "statement"
+    ]
+    assert {
+        name for name, role in roles(event).items() if role == Participant.Role.TARGET
+    } >= {"Karim Jabbar", "Nabil Hamid"}

@@ -464,7 +464,10 @@ PRONOUNS = words(
 # A state acts: a verb after its name ("the United States condemned"),
 # perhaps after an auxiliary or an adverb.
 ACTS_AFTER = re.compile(
-    r"^(?:\s*,[^,]{1,60},)?\s+(?:(?:has|have|had|was|were|is|are|will|would|"
+    r"^(?:\s*,[^,]{1,60},|"
+    # "Iran, Russia, Azerbaijan and Armenia signed": one of a list of names.
+    r"(?:\s*,\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2}){1,8},?"
+    r"(?=\s+and\s))?\s+(?:(?:has|have|had|was|were|is|are|will|would|"
     r"also|then|later|again|on\s+\w+day|\w+ly|and\s+(?:the\s+)?[A-Z][\w’'-]*"
     r"(?:\s+(?:[A-Z][\w’'-]*|for|of|\([A-Z]+\))){0,7})\s+){0,3}"
     r"(?:[a-z]+ed|said|says|told|warned|warns|accuses|condemns|denies|rejects|"
@@ -472,6 +475,13 @@ ACTS_AFTER = re.compile(
     r"imposed|imposes|lists|calls|urges|vows|insists|wants|seeks|threatens|"
     r"held|holds|took|takes|gave|gives|made|makes|fired|fires|hit|hits|"
     r"reached|agreed|agrees|summoned|summons|began|begins|won|lost)\b"
+)
+# The names of a list before a name: "Syria, " and "Syria, Iraq and ".
+_NAME_IN_LIST = r"(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2}"
+NAMES_LISTED_BEFORE = re.compile(
+    rf"(?:(?:{_NAME_IN_LIST}\s*,\s*)*{_NAME_IN_LIST}(?:\s*,|\s+and)|"
+    # "Syria, Iraq, and ": ", and" after a list, not "in Panjgur, and".
+    rf"(?:{_NAME_IN_LIST}\s*,\s*)+{_NAME_IN_LIST}\s*,\s*and)\s+$"
 )
 AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 # "slogans against Iran", "protested against Turkey": who the crowd is against.
@@ -753,6 +763,16 @@ def body_name(kind_word: str, owner: Owner | None) -> str:
         portfolio = OWN_PORTFOLIOS.get(
             (owner.code if owner else "", portfolio), portfolio
         )
+        if owner is not None:
+            # Another state's own word for a state that has none: "Syria's
+            # Ministry of National Defense" is Syria's Ministry of Defence.
+            usual = {
+                u
+                for (code, u), own in OWN_PORTFOLIOS.items()
+                if own == portfolio and u != own and u in own.split()
+            }
+            if len(usual) == 1 and (owner.code, *usual) not in OWN_PORTFOLIOS:
+                portfolio = usual.pop()
         name = f"Ministry of {portfolio}"
         return f"{name} of {owner.name}" if owner else name
     if kind_word.casefold() == "parliament" and owner and owner.code in PARLIAMENTS:
@@ -888,6 +908,10 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             owner_words = groups.get("owner") or groups.get("demonym") or ""
             owner = owner_of(owner_words) if owner_words else None
             if owner is None and groups.get("owner"):
+                # "The Taliban's Ministry of Refugees": the state its
+                # rulers stand for, as for their ministers.
+                owner = _ruled_owner(owner_words)
+            if owner is None and groups.get("owner"):
                 # "On Thursday Iraq's Ministry of Interior": the owner is the
                 # last of the capitalised words before the possessive.
                 for word_at in list(re.finditer(r"\S+", owner_words))[1:]:
@@ -1000,6 +1024,14 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             )
         )
     found += _ministers_ministry(body, sentence.start)
+    found += [
+        c
+        for c in _unnamed_ministers(body, sentence.start, home)
+        if not any(
+            c.start - sentence.start < e and s < c.end - sentence.start
+            for s, e in taken
+        )
+    ]
     return found
 
 
@@ -1103,6 +1135,82 @@ def _ministers_ministry(body: str, offset: int) -> list[_Candidate]:
             parent=owner.actor(),
         )
     ]
+
+
+# "The Minister of Defence of Azerbaijan said", "Azerbaijan's Minister of
+# Defence", "the Iraqi Oil Minister": a minister the text does not name.
+UNNAMED_MINISTER = re.compile(
+    rf"(?:(?:{_OWNER}|(?P<ruler>(?:[Tt]he\s+)?[A-Z][\w-]*\s+"
+    r"(?:administration|government|authorities))[’']s|"
+    rf"{_DEMONYM})\s+|\b[Tt]he\s+)(?:(?P<portfolio>(?i:{_PORTFOLIO}))\s+Minister|"
+    rf"[Mm]inister\s+of\s+(?:the\s+)?(?P<portfolio_of>(?i:{_PORTFOLIO}))"
+    r"(?:\s+of\s+(?P<after>(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}?))?)"
+    # Not a title before the minister's name: "… Minister Ali Hassan", "…
+    # Minister of Defence, Zakir Hasanov,".
+    r"(?=\s*[.;]|\s*,\s+(?![A-Z])|\s+(?!(?:of|and|for)\b)[a-z])"
+)
+
+
+# "Foreign ministers of Turkey, Iran and Russia met": ministers the text
+# does not name, of states it lists.
+_LISTED_STATE = r"(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2}"
+MINISTERS_OF_STATES = re.compile(
+    rf"\b(?P<portfolio>(?i:{_PORTFOLIO}))\s+[Mm]inisters\s+of\s+"
+    rf"(?P<states>{_LISTED_STATE}(?:\s*,\s*{_LISTED_STATE})*,?\s+and\s+"
+    rf"{_LISTED_STATE})"
+)
+
+
+MINISTER_OF_BEFORE = re.compile(r"\b[Mm]inisters?\s+of\s+(?:the\s+)?$")
+PORTFOLIO_FIRST = re.compile(rf"(?i:{_PORTFOLIO})\b")
+
+
+def _unnamed_ministers(body: str, offset: int, home: str) -> list[_Candidate]:
+    """
+    A minister the sentence does not name is his office, the ministry of
+    the state the title names (else of the article's country): "The
+    Minister of Defence of Azerbaijan said" is Azerbaijan's Ministry of
+    Defence speaking.
+    """
+    found = []
+    for match in UNNAMED_MINISTER.finditer(body):
+        before = body[: match.start()]
+        if re.search(r"[A-Z][\w’'-]*,\s*$", before) and not SENTENCE_OPENING.fullmatch(
+            before.rstrip() + " "
+        ):
+            continue  # "Zakir Hasanov, the Minister of Defence, said": named.
+        named = match.group("owner") or match.group("demonym")
+        owner = (owner_of(named) or _ruled_owner(named)) if named else None
+        if match.group("ruler"):
+            owner = _ruled_owner(match.group("ruler"))
+        if named and owner is None and match.group("owner"):
+            continue  # "the Senate's Minister …": no state's.
+        if match.group("after"):
+            after = owner_of(match.group("after"))
+            if after is None:
+                continue  # "Minister of Oil of the Far East": not a state's.
+            owner = after
+        portfolio = match.group("portfolio") or match.group("portfolio_of")
+        if owner is None:
+            owner = _own_portfolio_state(portfolio, home)
+        if owner is None and home in _countries():
+            owner = owner_of(_countries()[home][0])
+        start = match.start()
+        if match.group(0).startswith(("the ", "The ")) and not (
+            match.group("owner") or ""
+        ).startswith(("the", "The")):
+            start += 4
+        found.append(
+            _Candidate(
+                offset + start,
+                offset + match.end(),
+                K.GOVERNMENT_BODY,
+                name=body_name(portfolio, owner),
+                country=owner.country if owner else "",
+                parent=owner.actor() if owner else None,
+            )
+        )
+    return found
 
 
 # "Her ministry said" with no minister in its sentence.
@@ -1332,6 +1440,15 @@ def find_candidates(
             for m in LED_COALITION.finditer(body)
         )
         found.extend(_candidates_in(sentence, text))
+    # "Zakir Hasanov, the Minister of Defence of Azerbaijan": the words
+    # after the title are his portfolio, no name of anyone's.
+    found = [
+        c
+        for c in found
+        if c.name
+        or not MINISTER_OF_BEFORE.search(text, 0, c.start)
+        or not PORTFOLIO_FIRST.match(text, c.start)
+    ]
     # A name the article writes as a place's somewhere ("Ain al-Asad air
     # base", "Wadi al-Shay valley") is no person anywhere.
     place_names = {name_key(m.group("name")) for m in PLACE_NAMED.finditer(text)}
@@ -2979,11 +3096,56 @@ def _states_that_act(
         if place.place.kind != Location.Kind.COUNTRY and not capital:
             kept_places.append(place)
             continue
+        ministers = next(
+            (
+                m
+                for m in MINISTERS_OF_STATES.finditer(
+                    text, sentence.start, sentence.end
+                )
+                if m.start("states") <= place.start < m.end("states")
+                and not re.match(r"\s*,\s*[A-Z]", text[m.end() : sentence.end])
+            ),
+            None,
+        )
+        if ministers is not None and (owner := owner_of(place.text)) is not None:
+            # "the foreign ministers of Turkey, Iran and Russia met": unnamed
+            # ministers, each state's ministry. Not "…, Hakan Fidan, …".
+            if actor is not None:
+                kept_actors.remove(actor)
+            name = body_name(ministers.group("portfolio"), owner)
+            ref = known_by_name(name)
+            kept_actors.append(
+                ActorMention(
+                    text=place.text,
+                    start=place.start,
+                    end=place.end,
+                    name=ref.name if ref else name,
+                    actor_id=ref.actor_id if ref else None,
+                    kind=K.GOVERNMENT_BODY,
+                    sentence=place.sentence,
+                    country=owner.country,
+                    parent=owner.actor(),
+                )
+            )
+            continue
         acts = _acts(before, after, place.text)
-        if LOCATES_BEFORE.search(before) and not AGENT_BEFORE.search(before):
+        locates = LOCATES_BEFORE.search(before) is not None
+        listed = NAMES_LISTED_BEFORE.sub("", before)
+        if (
+            listed != before
+            and listed.strip()
+            and LOCATES_BEFORE.search(listed)
+            # "talks between Iran, Russia and Turkey", "the leaders of Iraq,
+            # Iran and Turkey met": sides, not places.
+            and not re.search(r"\b(?:between|of)\s+(?:the\s+)?$", listed)
+        ):
+            # "refugees from Syria, Iraq and Afghanistan": each name of a
+            # list that locates is a place, as the first is.
+            before, locates = listed, True
+        if locates and not AGENT_BEFORE.search(before):
             acts = False
         if actor is not None:
-            if not acts and LOCATES_BEFORE.search(before):
+            if not acts and locates:
                 kept_actors.remove(actor)
             kept_places.append(place)
             if acts:

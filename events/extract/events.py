@@ -789,6 +789,7 @@ def propose_events(
         and not _only_named(incident)
     ]
     _signed_statements(text, sentences, incidents, actors)
+    _victims_named_after(text, sentences, incidents, actors)
     proposals: list[dict] = []
     earlier_places: list[tuple[Action, PlaceMention]] = []
     # The country the article is mostly about, for actors it does not name;
@@ -841,6 +842,48 @@ def _signed_statements(
             ]
             incident.main.participants = _dedupe(
                 incident.main.participants + [(m, Role.INITIATOR) for m in people]
+            )
+
+
+# "The men, Ahmed Salih, 34, and Omar Kareem, 29, worked for…": the people
+# an incident told just before struck, by name, set off after the noun.
+VICTIMS_NAMED_AFTER = re.compile(
+    r"\s*The\s+(?:(?:two|three|four|five|six|\d+)\s+)?(?:men|women|victims|"
+    r"dead|brothers|sisters|boys|girls|prisoners|detainees|(?<=\s)(?:two|three|"
+    r"four|five|six))\s*,\s+"
+    r"(?P<names>(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*(?:,\s*\d{1,3})?,?\s*"
+    r"(?:and\s+)?)+)"
+)
+
+
+EXECUTED = re.compile(r"(?:hanged|executed|executions?)$", re.IGNORECASE)
+
+
+def _victims_named_after(
+    text: str,
+    sentences: list[Sentence],
+    incidents: list[Incident],
+    actors: list[ActorMention],
+) -> None:
+    for incident in incidents:
+        if incident.event_type not in VIOLENT | {T.ARREST} and not EXECUTED.match(
+            incident.main.trigger.word
+        ):
+            continue
+        last = max(a.sentence.index for a in incident.actions)
+        for sentence in sentences[last + 1 : last + 2]:
+            named = VICTIMS_NAMED_AFTER.match(text, sentence.start, sentence.end)
+            if named is None:
+                continue
+            people = [
+                m
+                for m in actors
+                if m.kind == PERSON
+                and named.start("names") <= m.start
+                and m.end <= named.end("names")
+            ]
+            incident.main.participants = _dedupe(
+                incident.main.participants + [(m, Role.TARGET) for m in people]
             )
 
 
@@ -4869,6 +4912,10 @@ def _clause(text: str, sentence: Sentence, trigger: Trigger) -> _Clause:
         # "The head of the Supreme Judicial Council, Faiq Zaidan, arrived in
         # Amarah and met…": the subject and its name before the verbs.
         first, last = kept[-3][0], len(region)
+    elif (listed := _name_list_start(region, kept)) is not None:
+        # "Iran, Russia, Azerbaijan and Armenia signed": the whole list of
+        # names is the subject, not its last piece.
+        first, last = listed, len(region)
     else:
         first, last = kept[-1][0], len(region)
     main_start = main_end = start + first
@@ -4881,6 +4928,39 @@ def _clause(text: str, sentence: Sentence, trigger: Trigger) -> _Clause:
             main_end = start + connector.start()
             first = connector.end()
     return _Clause(start + first, start + last, main_start, main_end)
+
+
+# A piece of a list of names: "Iran", "the UAE", "and Armenia", "Azerbaijan
+# and Armenia"; not the day or place before a clause ("On Monday", "In Baku").
+_LISTED_NAME = (
+    r"(?:the\s+)?(?!(?:On|In|At|From|After|Before|During|Late|Early)\b)"
+    r"(?:[A-Z][\w’'.-]*\s*){1,4}"
+)
+LISTED_NAMES = re.compile(rf"\s*(?:and\s+)?{_LISTED_NAME}(?:and\s+{_LISTED_NAME})?")
+
+
+def _name_list_start(region: str, pieces: list[tuple[int, int]]) -> int | None:
+    """Where a list of names ending the words before the verb begins, when
+    its pieces are set off by commas and the last joins two with "and"."""
+    if len(pieces) < 2 or not re.search(r"\band\s", region[slice(*pieces[-1])]):
+        return None
+    if not LISTED_NAMES.fullmatch(region, *pieces[-1]):
+        return None
+    first = None
+    for s, e in reversed(pieces[:-1]):
+        if LIST_OPENING.search(region, s, e) and " and " not in region[s:e]:
+            # "Foreign ministers of Turkey, Iran and Russia": the list opens
+            # on the words whose it is.
+            return s
+        if " and " in region[s:e] or not LISTED_NAMES.fullmatch(region, s, e):
+            break
+        first = s
+    return first
+
+
+LIST_OPENING = re.compile(
+    r"\s(?:of)\s+(?:the\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*\s*$"
+)
 
 
 RELATIVE_OPENING = re.compile(r"\s*(?:who|which|whose)\b", re.IGNORECASE)
