@@ -350,9 +350,10 @@ def test_the_assistant_finds_what_editors_record(
 # after a round on the proposals an editor discards and one on the people an
 # article does not name; 38.6 % (211 of 546) after one on places; 45.7 %
 # (247 of 541) after one on government bodies, participants and roles, and
-# the type, date and place of each proposal. While the goal is missed it is a
-# strict xfail, and the set may not lose what it has.
-ACCEPTED_AT_LEAST = 248
+# the type, date and place of each proposal; 46.0 % (249 of 541) after a
+# short one on types, ministers and lists of states. While the goal is
+# missed it is a strict xfail, and the set may not lose what it has.
+ACCEPTED_AT_LEAST = 249
 
 
 def test_the_set_keeps_the_proposals_it_had_accepted() -> None:
@@ -365,7 +366,7 @@ def test_the_set_keeps_the_proposals_it_had_accepted() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue #16: development set 45.8 % (248 of 541) accepted against 85 %",
+    reason="issue #16: development set 46.0 % (249 of 541) accepted against 85 %",
 )
 def test_the_assistants_proposals_are_accepted_without_change() -> None:
     short = shortfalls(("accepted",))

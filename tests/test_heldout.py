@@ -23,10 +23,12 @@ pytestmark = pytest.mark.django_db
 # development set (64-83) for a round on acceptance, and twenty new ones
 # (29-48), written without reading the rules, took their place; on
 # 2026-12-07 twenty more (49-68) were added, written the same way. The
-# figures below are of the forty with the rules of the sixth round
-# (government bodies, participants and roles, each proposal's type, date and
-# place, and its review; before it, after the fifth: actors 88.4 %
-# (268/303), 22 of 167 accepted); after the fourth, of 2026-12-07, on
+# figures below are of the forty with the rules of the seventh round (types,
+# ministers and lists of states; after the sixth, on government bodies,
+# participants and roles, each proposal's type, date and place, and its
+# review: actors 88.8 % (269/303), 25 of 166 accepted; before it, after the
+# fifth: actors 88.4 % (268/303), 22 of 167 accepted); after the fourth, of
+# 2026-12-07, on
 # twenty more development articles (144-163), its review, and a state's
 # services by their own names: actors 88.4 %, 22 of 167 (before those:
 # actors 87.8 %, 20 of 169 accepted); after the third
@@ -39,7 +41,7 @@ pytestmark = pytest.mark.django_db
 # places met it on the forty.
 SHORT_OF_GOAL = {
     "actors": "actors recall 88.8 % (269/303) against 90 %",
-    "accepted": "25 of 166 proposals (15.1 %) accepted without change against 85 %",
+    "accepted": "26 of 166 proposals (15.7 %) accepted without change against 85 %",
 }
 
 

@@ -1161,6 +1161,8 @@ MINISTERS_OF_STATES = re.compile(
 )
 
 
+# A minister who opens a sentence speaking: "The Minister of Health said".
+SPEAKS = re.compile(r"\s+(?:said|told|announced|stated|warned|added)\b")
 MINISTER_OF_BEFORE = re.compile(r"\b[Mm]inisters?\s+of\s+(?:the\s+)?$")
 PORTFOLIO_FIRST = re.compile(rf"(?i:{_PORTFOLIO})\b")
 
@@ -1168,7 +1170,7 @@ PORTFOLIO_FIRST = re.compile(rf"(?i:{_PORTFOLIO})\b")
 def _unnamed_ministers(body: str, offset: int, home: str) -> list[_Candidate]:
     """
     A minister the sentence does not name is his office, the ministry of
-    the state the title names (else of the article's country): "The
+    the state the title names (or of the one state with that portfolio): "The
     Minister of Defence of Azerbaijan said" is Azerbaijan's Ministry of
     Defence speaking.
     """
@@ -1193,8 +1195,15 @@ def _unnamed_ministers(body: str, offset: int, home: str) -> list[_Candidate]:
         portfolio = match.group("portfolio") or match.group("portfolio_of")
         if owner is None:
             owner = _own_portfolio_state(portfolio, home)
-        if owner is None and home in _countries():
-            owner = owner_of(_countries()[home][0])
+        if owner is None and not (
+            SENTENCE_OPENING.fullmatch(before) and SPEAKS.match(body, match.end())
+        ):
+            # "The Foreign Minister met…" after "Iraqi Foreign Minister Fuad
+            # Hussein arrived": a minister told before, whatever the article's
+            # country; "called for the Minister of Oil to resign": no one
+            # speaking or acting. "The Minister of Health said…" opening a
+            # sentence is a ministry speaking, of a state untold.
+            continue
         start = match.start()
         if match.group(0).startswith(("the ", "The ")) and not (
             match.group("owner") or ""
@@ -3138,6 +3147,13 @@ def _states_that_act(
             # "talks between Iran, Russia and Turkey", "the leaders of Iraq,
             # Iran and Turkey met": sides, not places.
             and not re.search(r"\b(?:between|of)\s+(?:the\s+)?$", listed)
+            # "After talks in Ankara, Turkey and Iraq signed": the place
+            # closes the words that open the sentence, and the list after
+            # them acts.
+            and not re.fullmatch(
+                r"\s*(?:After|At|In|During|Following|Before|Ahead\s+of)\b[^,]*",
+                listed,
+            )
         ):
             # "refugees from Syria, Iraq and Afghanistan": each name of a
             # list that locates is a place, as the first is.

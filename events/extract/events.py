@@ -857,6 +857,12 @@ VICTIMS_NAMED_AFTER = re.compile(
 
 
 EXECUTED = re.compile(r"(?:hanged|executed|executions?)$", re.IGNORECASE)
+# What is told of those who did an incident, not of those it harmed.
+HELD_OR_SOUGHT = re.compile(
+    r"\b(?:arrested|detained|captured|caught|fled|escaped|confessed|wanted|"
+    r"sought|surrendered|charged)\b",
+    re.IGNORECASE,
+)
 
 
 def _victims_named_after(
@@ -873,7 +879,9 @@ def _victims_named_after(
         last = max(a.sentence.index for a in incident.actions)
         for sentence in sentences[last + 1 : last + 2]:
             named = VICTIMS_NAMED_AFTER.match(text, sentence.start, sentence.end)
-            if named is None:
+            if named is None or HELD_OR_SOUGHT.search(text, named.end(), sentence.end):
+                # "The men, A and B, were arrested hours later": those who
+                # did it, not those it was done to.
                 continue
             people = [
                 m

@@ -558,10 +558,13 @@ IRREALIS_BEFORE = re.compile(
     r"\b(?:plan(?:s|ned|ning)? to|plott?(?:s|ed|ing)? to|intend(?:s|ed)? to|"
     r"threaten(?:s|ed)? to|tried to|try to|attempt(?:s|ed)? to|would not|will not|"
     r"did not|does not|do not|not|never|refused to|failed to|"
-    r"aim(?:s|ed)? (?:to|at)|seeks? to|sought to|wants? to|allow|"
-    # "urged Kurdish cities to hold a general strike": asked for, not done.
-    r"(?:urged|urges|urging|called on) (?:[\w-]+ ){0,3}?to|called for)\s+"
-    r"(?:[\w’'.-]+\s+){0,3}$",
+    r"aim(?:s|ed)? (?:to|at)|seeks? to|sought to|wants? to|allow)\s+"
+    r"(?:[\w’'.-]+\s+){0,3}$"
+    # "urged Kurdish cities to hold a general strike": asked for, not done;
+    # "urged Baghdad to act and struck…", "called for justice and rallied":
+    # done, after the call.
+    r"|\b(?:(?:urged|urges|urging|called on) (?:[\w-]+ ){0,3}?to|called for)\s+"
+    r"(?:(?!and\b)[\w’'.-]+\s+){0,3}$",
     re.IGNORECASE,
 )
 # What a denial says was not done: "denied on Monday that it had launched a
@@ -639,28 +642,11 @@ LABOUR_STRIKE = re.compile(
     re.IGNORECASE,
 )
 # Strikes that are stoppages of work, not strikes from the air: "a strike
-# by oil workers", "the truckers' strikes", "a general strike"; or strikes
-# that "spread" or "continued" with no weapon or harm told (checked apart).
+# by oil workers", "the truckers' strikes", "a general strike". Strikes
+# that only "spread" or "continued" are read as strikes from the air.
 LABOUR_STRIKES = re.compile(
     rf"\b(?:(?:{_STRIKE_KINDS})\s+strikes?\b|strikes?\s+(?:by|of|among)\s+"
     rf"(?:[\w-]+\s+){{0,2}}?{_STRIKERS}\b)",
-    re.IGNORECASE,
-)
-SPREADING_STRIKES = re.compile(
-    r"\bstrikes?\s+(?:that\s+|which\s+)?(?:had\s+|have\s+|has\s+)?(?:began|begun|"
-    r"started|spread|spreading|continued|continuing|entered|resumed)\b",
-    re.IGNORECASE,
-)
-# Strikes a country or a force carries out: "Turkish strikes", "US strikes".
-FORCE_STRIKES = re.compile(
-    r"\b(?:(?-i:[A-Z][a-z]+(?:ish|ian|ese|i))|(?-i:American|Afghan|US|U\.S\.|NATO)|"
-    r"coalition|allied|enemy|retaliatory|army|military|precision)\s+strikes?\b",
-    re.IGNORECASE,
-)
-# What strikes from the air do, which a stoppage of work does not.
-HARM = re.compile(
-    r"\b(?:kill\w*|wound\w*|injur\w*|dead|casualt\w*|destroy\w*|target\w*|hit|"
-    r"hits|damag\w*|positions?|bases?|hideouts?|militants?|fighters?)\b",
     re.IGNORECASE,
 )
 CROWDS = re.compile(
@@ -673,7 +659,8 @@ REMOTE_WEAPONS = re.compile(
     r"artillery|bombs?|bombing|IEDs?|explosives?|warplanes?|jets?|aircraft|"
     # A suicide bombing is an explosion, whoever it kills: "a suicide
     # bomber killed 12 people at a market", "a suicide attack on a mosque".
-    r"bombers?|suicide (?:attacks?|attackers?|blasts?|bombings?)|"
+    r"bombers?(?= (?:killed|struck|attacked|targeted|detonated|blew|rammed|hit)\b)|"
+    r"suicide (?:attacks?|attackers?|blasts?|bombings?)|"
     r"blew (?:himself|herself|themselves) up)\b",
     re.IGNORECASE,
 )
@@ -720,9 +707,13 @@ SHOT_ARMED = re.compile(
     r"\b(?:shot(?: dead| and killed| and wounded)?|gunned down)\s+"
     r"(?:an?|the|two|three|four|five|several|\d+)?\s*(?:(?!retired\b)[\w-]+\s+){0,2}?"
     r"(?:police\w*|policem[ae]n|soldiers?|officers?|troops|guards?|commanders?|"
-    r"militants?|fighters?|gunmen|insurgents?|attackers?|assailants?|suspects?)\b"
-    # Not one whose kin was shot: "shot dead a police officer's brother".
-    r"(?![’'])",
+    r"militants?|fighters?|gunm[ae]n|insurgents?|attackers?|assailants?|suspects?|"
+    r"bombers?)\b"
+    # Not one whose kin was shot: "shot dead a police officer's brother"; not
+    # a force's building beside one shot: "a woman outside police
+    # headquarters".
+    r"(?![’'])(?!\s+(?:headquarters|stations?|checkpoints?|posts?|bases?|"
+    r"compounds?|buildings?|barracks|academy)\b)",
     re.IGNORECASE,
 )
 
@@ -1015,14 +1006,7 @@ def event_type(trigger: Trigger, triggers: list[Trigger], body: str) -> str:
         trigger.kind == T.REMOTE_VIOLENCE
         and fold(trigger.word) in ("strike", "strikes")
         and not REMOTE_WEAPONS.search(body)
-        and (
-            LABOUR_STRIKES.search(body)
-            or (
-                SPREADING_STRIKES.search(body)
-                and not HARM.search(body)
-                and not FORCE_STRIKES.search(body)
-            )
-        )
+        and LABOUR_STRIKES.search(body)
     ):
         # "Strikes by bazaar merchants spread to Tabriz": work stopped in
         # protest, not strikes from the air.
