@@ -40,6 +40,7 @@ from events.extract.text import (
     find_names,
     fold,
     name_key,
+    overlaps,
     words,
 )
 from events.models import Actor, Location
@@ -389,11 +390,12 @@ NUMBERED_COURT = re.compile(
     r"\b(?P<name>[A-Z][\w-]+\s+\d{1,2}(?:st|nd|rd|th)\s+(?:[A-Z][a-z]+\s+){1,3}"
     r"Court)\b"
 )
+# A province's name: "Hormozgan", "Sistan and Baluchestan".
+_PROVINCE = r"(?P<province>[A-Z][\w-]+(?:\s+(?:and\s+)?[A-Z][\w-]+)?)"
 # A province's judiciary, named as editors name it: "the judiciary of
 # Hormozgan province" is the Judiciary of Hormozgan Province.
 PROVINCE_JUDICIARY = re.compile(
-    r"\b(?P<body>[Jj]udiciary)\s+of\s+(?P<province>[A-Z][\w-]+(?:\s+(?:and\s+)?[A-Z][\w-]+)?)"
-    r"\s+[Pp]rovince\b"
+    rf"\b(?P<body>[Jj]udiciary)\s+of\s+{_PROVINCE}\s+[Pp]rovince\b"
 )
 # Seats of government that speak for it: "the White House said".
 SEATS_OF_GOVERNMENT = {"White House": "USA", "Kremlin": "RUS"}
@@ -621,15 +623,12 @@ def _seat_countries(
             if mention.start <= p.start and p.end <= mention.end and p.place.country
         }
         if len(inside) == 1 and (code := inside.pop()) in _countries():
-            seats.setdefault(mention.name, _countries()[code][1])
+            seats.setdefault(mention.name, code)
     for mention in candidates:
         if mention.name in seats and not mention.country:
-            mention.country = seats[mention.name]
-            state = next(
-                (n for n, iso3 in _countries().values() if iso3 == mention.country),
-                "",
-            )
-            if mention.parent is None and (owner := owner_of(state)):
+            code = seats[mention.name]
+            mention.country = _countries()[code][1]
+            if mention.parent is None and (owner := _owner_of_code(code)):
                 mention.parent = owner.actor()
     return set(seats)
 
@@ -731,9 +730,15 @@ def owner_of(words_: str) -> Owner | None:
         or _country_keys().get(name_key(bare))
         or CAPITALS.get(fold(bare))
     )
+    return _owner_of_code(code) if code else None
+
+
+def _owner_of_code(code: str) -> Owner | None:
+    """The owner an ISO 3166-1 alpha-2 code stands for ("KR" the Kurdistan
+    Region)."""
     if code == REGION_CODE:
         return Owner(REGION_OWNER, REGION_CODE, "IRQ")
-    if not code or code not in _countries():
+    if code not in _countries():
         return None
     name, iso3 = _countries()[code]
     return Owner(name, code, iso3)
@@ -749,10 +754,7 @@ def _own_portfolio_state(portfolio: str, home: str = "") -> Owner | None:
     states = [code for (code, usual), own in OWN_PORTFOLIOS.items() if own == named]
     if not states:
         return None
-    code = home if home in states else states[0]
-    if code == REGION_CODE:
-        return Owner(REGION_OWNER, REGION_CODE, "IRQ")
-    return owner_of(_countries()[code][0]) if code in _countries() else None
+    return _owner_of_code(home if home in states else states[0])
 
 
 def body_name(kind_word: str, owner: Owner | None) -> str:
@@ -832,7 +834,7 @@ BODY_PATTERNS = [
 # A national force's command in a province is the national force.
 PROVINCIAL_FORCE = re.compile(
     r"\b[Tt]he\s+(?P<body>(?i:border guard command))\s+(?:of|in)\s+"
-    r"(?P<province>[A-Z][\w-]+(?:\s+(?:and\s+)?[A-Z][\w-]+)?)\s+province\b"
+    rf"{_PROVINCE}\s+province\b"
 )
 
 
@@ -1004,14 +1006,12 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
     for match in PROVINCIAL_FORCE.finditer(body):
         # "the border guard command of Kurdistan province": the state's
         # force, of the article's country, in one of its provinces.
-        if home not in _countries() or any(
-            match.start() < e and s < match.end() for s, e in taken
-        ):
+        if home not in _countries() or overlaps(match.start(), match.end(), taken):
             continue
         held = {p.country for p in location_index().get(name_key(match["province"]))}
         if held and home not in held:
             continue  # a province of another state's
-        owner = owner_of(_countries()[home][0])
+        owner = _owner_of_code(home)
         word = match.group("body").casefold()
         found.append(
             _Candidate(
@@ -1027,10 +1027,7 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
     found += [
         c
         for c in _unnamed_ministers(body, sentence.start, home)
-        if not any(
-            c.start - sentence.start < e and s < c.end - sentence.start
-            for s, e in taken
-        )
+        if not overlaps(c.start - sentence.start, c.end - sentence.start, taken)
     ]
     return found
 
@@ -1040,10 +1037,12 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
 # the sentence is about, its first words.
 # "Iraqi Minister of Water Resources …" and "the Taliban administration's
 # minister of refugees and repatriation, …" as well.
+_RULER = (
+    r"(?P<ruler>(?:[Tt]he\s+)?[A-Z][\w-]*\s+"
+    r"(?:administration|government|authorities))[’']s"
+)
 MINISTER_TITLE = re.compile(
-    rf"(?:(?:{_OWNER}|(?P<ruler>(?:[Tt]he\s+)?[A-Z][\w-]*\s+"
-    r"(?:administration|government|authorities))[’']s|"
-    rf"{_DEMONYM})\s+)?\b(?:(?P<portfolio>(?i:{_PORTFOLIO}))\s+Minister|"
+    rf"(?:(?:{_OWNER}|{_RULER}|{_DEMONYM})\s+)?\b(?:(?P<portfolio>(?i:{_PORTFOLIO}))\s+Minister|"
     rf"[Mm]inister\s+of\s+(?:the\s+)?(?P<portfolio_of>(?i:{_PORTFOLIO})))\b"
 )
 MINISTERS_MINISTRY = re.compile(
@@ -1061,14 +1060,18 @@ SENTENCE_OPENING = re.compile(
 RULED_BY = {"taliban": "AF"}
 
 
+def _portfolio(title: re.Match) -> str:
+    """The portfolio a minister's title names, before "Minister" or after
+    "Minister of"."""
+    return title.group("portfolio") or title.group("portfolio_of")
+
+
 def _ruled_owner(words_: str) -> Owner | None:
     """The state whose rulers the words name ("the Taliban government")."""
     bare = re.sub(r"^the\s+|[’']s$", "", words_.strip(), flags=re.IGNORECASE)
     bare = re.sub(r"\s+(?:administration|government|authorities)$", "", bare)
     code = RULED_BY.get(fold(bare))
-    if code is None or code not in _countries():
-        return None
-    return owner_of(_countries()[code][0])
+    return _owner_of_code(code) if code else None
 
 
 def _ministers_ministry(body: str, offset: int) -> list[_Candidate]:
@@ -1106,9 +1109,7 @@ def _ministers_ministry(body: str, offset: int) -> list[_Candidate]:
     if owner is None and named is None:
         # "Roads and Urban Development Minister …": the one state whose
         # ministry is so named.
-        owner = _own_portfolio_state(
-            title.group("portfolio") or title.group("portfolio_of")
-        )
+        owner = _own_portfolio_state(_portfolio(title))
     if told is not None:
         # "the Turkish ministry said" after an Iraqi minister: not his.
         owner_told = owner_of(told)
@@ -1122,7 +1123,7 @@ def _ministers_ministry(body: str, offset: int) -> list[_Candidate]:
         # "Defence Minister Yasar Guler …, his ministry said" in an article
         # about Iraq: whose minister he is goes untold.
         return []
-    portfolio = title.group("portfolio") or title.group("portfolio_of")
+    portfolio = _portfolio(title)
     # "the Iraqi ministry", "ministry": the words that name it.
     start = ministry.start("demonym") if told else ministry.end() - len("ministry")
     return [
@@ -1140,9 +1141,7 @@ def _ministers_ministry(body: str, offset: int) -> list[_Candidate]:
 # "The Minister of Defence of Azerbaijan said", "Azerbaijan's Minister of
 # Defence", "the Iraqi Oil Minister": a minister the text does not name.
 UNNAMED_MINISTER = re.compile(
-    rf"(?:(?:{_OWNER}|(?P<ruler>(?:[Tt]he\s+)?[A-Z][\w-]*\s+"
-    r"(?:administration|government|authorities))[’']s|"
-    rf"{_DEMONYM})\s+|\b[Tt]he\s+)(?:(?P<portfolio>(?i:{_PORTFOLIO}))\s+Minister|"
+    rf"(?:(?:{_OWNER}|{_RULER}|{_DEMONYM})\s+|\b[Tt]he\s+)(?:(?P<portfolio>(?i:{_PORTFOLIO}))\s+Minister|"
     rf"[Mm]inister\s+of\s+(?:the\s+)?(?P<portfolio_of>(?i:{_PORTFOLIO}))"
     r"(?:\s+of\s+(?P<after>(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}?))?)"
     # Not a title before the minister's name: "… Minister Ali Hassan", "…
@@ -1192,7 +1191,7 @@ def _unnamed_ministers(body: str, offset: int, home: str) -> list[_Candidate]:
             if after is None:
                 continue  # "Minister of Oil of the Far East": not a state's.
             owner = after
-        portfolio = match.group("portfolio") or match.group("portfolio_of")
+        portfolio = _portfolio(match)
         if owner is None:
             owner = _own_portfolio_state(portfolio, home)
         if owner is None and not (
@@ -1245,7 +1244,7 @@ def _earlier_ministers_ministry(
             for title in titles:
                 named = title.group("owner") or title.group("demonym")
                 owner = owner_of(named) if named else None
-                portfolio = title.group("portfolio") or title.group("portfolio_of")
+                portfolio = _portfolio(title)
                 owned.add((fold(portfolio), owner))
             # Two ministers, or one of no state told: whose is not known.
             one = owned.pop() if len(owned) == 1 else None
