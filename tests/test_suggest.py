@@ -4885,3 +4885,33 @@ def test_the_seventh_rounds_review() -> None:
     assert first["event_type"] == Event.Type.VIOLENCE_AGAINST_CIVILIANS
     assert "Kamal Jabbar" not in roles(first)
     assert roles(first)["Civilians (Iraq)"] == "target"
+
+
+def test_a_relative_clauses_date_is_not_the_actions() -> None:
+    # The date of what a relative clause tells of the subject gives way to
+    # the action's own; the clause's date stays when the action has none.
+    event = one_event(
+        "Iraqi Prime Minister Mohammed Shia al-Sudani, who took office in "
+        "October, appointed Ali Hassan as army chief on Monday."
+    )
+    assert event["event_type"] == Event.Type.APPOINTMENT
+    assert (event["date"]["value"], event["date"]["precision"]) == ("2025-03-10", "day")
+    event = one_event(
+        "In a statement released on March 5, the U.S. Treasury said it had "
+        "sanctioned two Iraqi banks."
+    )
+    assert event["date"]["value"] == "2025-03-05"
+
+
+def test_where_a_convoy_was_headed_is_its_place_only_when_nothing_nearer() -> None:
+    event = one_event(
+        "A roadside bomb struck a police convoy headed to Kabul near the town of "
+        "Maidan Shahr on Tuesday, killing three officers."
+    )
+    assert event["place"]["name"] != "Kabul"
+    assert event["place"]["name"].startswith("May")  # GeoNames' Maydanshakhr
+    event = one_event(
+        "Iraqi army reinforcements headed to Sinjar on Tuesday after clashes with "
+        "the YBS."
+    )
+    assert event["place"]["name"] == "Sinjār"

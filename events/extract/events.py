@@ -185,7 +185,7 @@ LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:in|at|near|outside|inside|across|on|along|around|within|off|"
     r"close to|near to|between|from|to and from|flew to|travell?ed to|arrived in|"
     r"arrived at|visit to|trip to|through|via|over|approaching|(?:deployed|sent|"
-    r"dispatched|marched|moved|headed|returned|taken|walked|drove) to|"
+    r"dispatched|marched|moved|returned|taken|walked|drove) to|"
     r"(?:taking|bringing|sending) (?:them|him|her|it) to|"
     # "the protests spread to Ahvaz" (not where protests that began
     # elsewhere spread to: BEGAN_ELSEWHERE).
@@ -1802,17 +1802,23 @@ def _governed_date(
     after a weaker word of the same kind is the action's too ("In a
     statement released on March 5, the Treasury said…").
     """
-    governed = []
+    governed, earlier = [], []
     for date, owner, opening in owners:
         if opening:
             if trigger is primary:
                 governed.append(date)
-        elif owner is trigger or (
+        elif owner is trigger:
+            governed.append(date)
+        elif (
             owner is not None
             and owner.kind == trigger.kind
             and owner.strength <= trigger.strength
         ):
-            governed.append(date)
+            (earlier if owner.end <= trigger.start else governed).append(date)
+    # A weaker word's date before the action only when the action has none:
+    # "al-Sudani, who took office in October, appointed X on Monday" is
+    # Monday's appointment.
+    governed = governed or earlier
     if not governed:
         return None
     center = (trigger.start + trigger.end) / 2
@@ -4166,10 +4172,12 @@ ROAD_TO = re.compile(
 )
 # "struck a convoy of civilians travelling to the Tishreen Dam": on the way
 # to a place, near it only when the sentence puts the attack nowhere else
-# ("travelling to Karbala was hit near Baqubah"). Not "heading to", which
-# only names where they were going.
+# ("travelling to Karbala was hit near Baqubah", "a convoy headed to Kabul
+# … near Maidan Shahr"). Not "heading to", which only names where they were
+# going.
 WAY_TO = re.compile(
-    r"\b(?:travell?ing|on\s+(?:its|their|his|her|the)\s+way)\s+to\s+(?:the\s+)?$",
+    r"\b(?:travell?ing|headed|on\s+(?:its|their|his|her|the)\s+way)\s+to\s+"
+    r"(?:the\s+)?$",
     re.IGNORECASE,
 )
 
