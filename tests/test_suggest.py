@@ -4915,3 +4915,97 @@ def test_where_a_convoy_was_headed_is_its_place_only_when_nothing_nearer() -> No
         "the YBS."
     )
     assert event["place"]["name"] == "Sinjār"
+
+
+def test_who_takes_part_in_talks_signings_attacks_and_protests() -> None:
+    def events(text: str) -> list[dict]:
+        return suggest(f"Title\n\n{text}\n", published=datetime.date(2025, 3, 12))[
+            "events"
+        ]
+
+    def parts(text: str) -> list[dict[str, str]]:
+        return [roles(e) for e in events(text)]
+
+    # A guest received by a host meets him; nothing is done to the guest.
+    assert parts(
+        "Turkish Foreign Minister Hakan Fidan was received by Iraqi President "
+        "Abdul Latif Rashid in Baghdad on Monday."
+    ) == [{"Hakan Fidan": "participant", "Abdul Latif Rashid": "participant"}]
+    # "The two ministers" are the two who just met; "the Turkish minister"
+    # the one told before by that office.
+    assert parts(
+        "Egyptian Foreign Minister Badr Abdelatty held talks with Jordanian "
+        "Foreign Minister Ayman Safadi in Amman on Monday. At the end of the "
+        "talks, the two ministers signed a memorandum of understanding on trade."
+    )[1] == {"Badr Abdelatty": "signatory", "Ayman Safadi": "signatory"}
+    assert parts(
+        "Turkish Foreign Minister Hakan Fidan arrived in Baghdad on Sunday. On "
+        "Monday, the Turkish minister met Iraqi President Abdul Latif Rashid."
+    ) == [{"Hakan Fidan": "participant", "Abdul Latif Rashid": "participant"}]
+    # Signatories told with an office once held, or a rank before the name.
+    for text, people in [
+        (
+            "In May 2022, Qasim al-Araji and Hakan Fidan, then Turkey's "
+            "intelligence chief, signed a security agreement in Ankara.",
+            ["Qasim al-Araji", "Hakan Fidan"],
+        ),
+        (
+            "In June, Iraq's army chief, Lieutenant General Abdul Amir Yarallah, "
+            "and Turkey's chief of general staff, General Metin Gurak, signed a "
+            "memorandum of understanding in Ankara.",
+            ["Abdul Amir Yarallah", "Metin Gurak"],
+        ),
+    ]:
+        assert parts(text) == [dict.fromkeys(people, "signatory")], text
+    # Whom a visitor met there, each in a meeting of its own.
+    assert parts(
+        "Ayman Safadi visited Baghdad in May, when he met Fuad Hussein and the "
+        "Iraqi prime minister, Mohammed Shia al-Sudani."
+    ) == [
+        {"Ayman Safadi": "participant", "Fuad Hussein": "participant"},
+        {"Ayman Safadi": "participant", "Mohammed Shia al-Sudani": "participant"},
+    ]
+    # A host told by his office mediates.
+    assert (
+        parts(
+            "Iraqi Prime Minister Mohammed Shia al-Sudani met Turkish President "
+            "Recep Tayyip Erdogan in Cairo on Monday at a summit hosted by Egyptian "
+            "President Abdel Fattah al-Sisi."
+        )[0]["Abdel Fattah al-Sisi"]
+        == "mediator"
+    )
+    # Who speaks of those who did an attack speaks of the attack.
+    assert parts(
+        "Gunmen stormed a police checkpoint in Zahedan on Tuesday, killing two "
+        "officers. Interior Minister Eskandar Momeni said the perpetrators would "
+        "be punished."
+    ) == [
+        {"Eskandar Momeni": "mentioned", "Unidentified armed group (Iran)": "initiator"}
+    ]
+    # The victim named in the next sentence is struck; his party only named.
+    (shooting,) = parts(
+        "Gunmen shot dead an activist in Sulaimani on Sunday. Kamal Rasul, 38, a "
+        "member of the Kurdistan Communist Party, was hit by six bullets outside "
+        "his house."
+    )
+    assert shooting["Kamal Rasul"] == "target"
+    # Whose resignation a crowd demands is protested against; the party it
+    # supports, or the man its relatives speak for, is not in it.
+    assert parts(
+        "On Saturday, several thousand supporters of the opposition Sovereignty "
+        "Alliance rallied in Baghdad, demanding the resignation of Mohammed Shia "
+        "al-Sudani."
+    ) == [{"Mohammed Shia al-Sudani": "target", "Protesters (Iraq)": "initiator"}]
+    assert parts(
+        "In Sulaimani, teachers and relatives of a jailed colleague, Aso Karimi, "
+        "have been staging a sit-in outside the governor's office since Tuesday."
+    ) == [{"Protesters (Iraq)": "initiator"}]
+    # Of an exchange of fire, the side told to have opened fire attacked.
+    assert parts(
+        "Iranian border guards exchanged fire with smugglers near Saravan on "
+        "Sunday. The smugglers opened fire when a patrol tried to stop their "
+        "convoy."
+    )[0] == {
+        "Iranian border guards": "target",
+        "Unidentified armed group (Iran)": "initiator",
+    }

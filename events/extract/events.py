@@ -397,7 +397,9 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
             r"bombardment|shelling|raids?|assaults?|explosions?|blasts?|"
             r"incident|operation|killings?|aggression|abduction|kidnapping|"
             r"shooting|ambush|fighting|clash(?:es)?|gunfights?|firefights?|"
-            r"violence|drones?|crime(?!\s+(?:committed|of|against)\b))\b",
+            r"violence|drones?|crime(?!\s+(?:committed|of|against)\b)|"
+            # "said those responsible would be punished": who did it.
+            r"responsible|perpetrators|culprits|attackers|assailants|killers)\b",
             re.IGNORECASE,
         ),
     ),
@@ -1312,8 +1314,20 @@ UNNAMED_OTHER_SIDE = re.compile(
     r"attackers|assailants|men)|militants|insurgents)\b",
     re.IGNORECASE,
 )
+# The next sentence telling which side of an exchange of fire began it.
+FIRED_FIRST = re.compile(
+    r"\s*(?:The|These)\s+(?P<side>[a-z]+(?:\s+[a-z]+)?)\s+(?:had\s+)?(?:opened\s+"
+    r"fire|fired\s+first|attacked\s+first|started\s+the\s+(?:clash|gunfight|"
+    r"firefight|shooting))\b"
+)
 WITH_BEFORE = re.compile(r"\bwith\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
 LIST_GOES_ON = re.compile(r"(?:,\s*\d{1,3})?,?\s+and\s+")
+LIST_GOES_ON_TITLED = re.compile(
+    r",?\s+and\s+(?:the\s+)?(?:[\w'’-]+\s+){0,6}?(?:"
+    + "|".join(sorted(TITLE_WORDS))
+    + r"),\s+",
+    re.IGNORECASE,
+)
 LIST_GOES_ON_OFFICE = re.compile(
     r"(?:,\s+(?:an?|the)\s+[^,;]{1,60})?,\s+and\s+(?:on\s+|against\s+)?"
     r"(?:its|their)\s+(?:[\w-]+\s+){0,3}?[\w-]+,\s+"
@@ -1340,6 +1354,12 @@ ANNOUNCED_NOUN = re.compile(
 # A clause's last piece that is only its verb's auxiliaries: " were ".
 AUXILIARIES_ONLY = re.compile(
     r"\s*(?:(?:was|were|is|are|has|have|had|been|also|later|then)\s+)+",
+    re.IGNORECASE,
+)
+THEN_OFFICE = re.compile(r"\s*(?:then|now|formerly|previously|at the time)\s")
+STAGING = re.compile(
+    r"\s*(?:(?:was|were|is|are|has|have|had|been|also)\s+)+(?:staging|holding|"
+    r"organi[sz]ing)\s+(?:an?\s+|the\s+)?(?:[a-z-]+\s+)?",
     re.IGNORECASE,
 )
 RELATIVE_OPENING = re.compile(r",\s*(?:who|which)\s+(?:had|have|has)\s+[^,;]*$")
@@ -1622,6 +1642,10 @@ def _separately(action: Action, *, people_only: bool) -> list[Action]:
 
 
 def _head_role(kind: str, *, passive: bool) -> str:
+    if passive and kind == T.MEETING:
+        # "The envoy was received by the president": the guest meets him,
+        # nothing is done to the guest.
+        return Role.PARTICIPANT
     if passive or kind == T.DEATH:
         # Who is struck, or who dies.
         return Role.TARGET
@@ -2144,6 +2168,26 @@ def _incidents(actions: list[Action]) -> list[Incident]:
             # "Rockets struck Ain al-Asad air base …. At least five rockets
             # were fired from a truck near al-Baghdadi": how the attack just
             # told was made, by no one named and on no day of its own.
+            incidents[-1].details.append(action)
+            continue
+        if (
+            kind in VIOLENT
+            and action.trigger.verb
+            and not action.trigger.says
+            and action.date is None
+            and not action.initiators
+            and any(
+                m.kind == PERSON and r == Role.TARGET for m, r in action.participants
+            )
+            and all(r in (Role.TARGET, Role.MENTIONED) for _, r in action.participants)
+            and incidents
+            and incidents[-1].event_type in VIOLENT
+            and action.sentence.index - incidents[-1].last_sentence == 1
+            and not any(r == Role.TARGET for _, r in incidents[-1].main.participants)
+        ):
+            # "Gunmen shot dead an activist in Erbil on Sunday. Kamal Rasul,
+            # 38, was hit by six bullets…": the victim of the attack just
+            # told, by name.
             incidents[-1].details.append(action)
             continue
         # "Police fired tear gas to disperse them and detained 11 people":
@@ -3623,7 +3667,19 @@ def _unnamed(
             other_side = UNNAMED_OTHER_SIDE.search(
                 text, harmed.start("harmed"), harmed.end()
             )
-        if other_side is not None:
+        if (
+            other_side is not None
+            and (first := FIRED_FIRST.match(text, main.sentence.end)) is not None
+            and fold(first.group("side")) == fold(other_side.group())
+        ):
+            # "Police exchanged fire with smugglers …. The smugglers opened
+            # fire when a patrol tried to stop them": who fired first
+            # attacked; the other side was attacked.
+            participants = [
+                (m, Role.TARGET if r == Role.INITIATOR else r) for m, r in participants
+            ]
+            add("Unidentified armed group", country, Role.INITIATOR, other_side, 0)
+        elif other_side is not None:
             add("Unidentified armed group", country, Role.TARGET, other_side, 0)
     elif kind == T.BATTLE and Role.TARGET in roles and Role.INITIATOR not in roles:
         # "Two border guards were killed in a gunfight with armed smugglers":
@@ -3930,6 +3986,9 @@ def _unnamed_armed(text: str, start: int, end: int) -> re.Match | None:
 PROTESTED_AGAINST = re.compile(
     r"\b(?:chant\w*|shout\w*|slogans|protest\w*|rall\w+|march\w*)\s+"
     r"(?:(?:slogans|anger)\s+)?against\s+(?:the\s+)?$"
+    # "demanding the resignation of the governor": whom the crowd wants gone.
+    r"|\b(?:demand\w*|call\w*\s+for)\s+(?:the\s+)?(?:resignation|ouster|removal|"
+    r"dismissal|downfall|sacking)\s+of\s+(?:the\s+)?$"
 )
 
 
@@ -4916,7 +4975,12 @@ def _clause(text: str, sentence: Sentence, trigger: Trigger) -> _Clause:
     elif trigger.says:
         # "Amir-Abdollahian, speaking in Tehran, said": the subject comes first.
         first, last = kept[0][0], len(region)
-    elif len(segments) > 2 and AUXILIARIES_ONLY.fullmatch(region, *segments[-1]):
+    elif len(segments) > 2 and (
+        AUXILIARIES_ONLY.fullmatch(region, *segments[-1])
+        # "Teachers and relatives of a detained colleague, Aso Karimi,
+        # have been staging a sit-in": the verb that carries the noun.
+        or STAGING.fullmatch(region, *segments[-1])
+    ):
         # "The fishermen, all from Fao, were detained": the words between the
         # commas tell of the subject before them.
         first, last = segments[-3][0], len(region)
@@ -4928,6 +4992,15 @@ def _clause(text: str, sentence: Sentence, trigger: Trigger) -> _Clause:
         # "The head of the Supreme Judicial Council, Faiq Zaidan, arrived in
         # Amarah and met…": the subject and its name before the verbs.
         first, last = kept[-3][0], len(region)
+    elif (
+        len(kept) >= 2
+        and THEN_OFFICE.match(region, *kept[-1])
+        and not region[kept[-1][1] :].strip(", ")
+    ):
+        # "Ali Akbar Velayati and Hoshyar Zebari, then Iraq's foreign
+        # minister, signed": the office once held is told of the names
+        # before it.
+        first, last = kept[-2][0], len(region)
     elif (listed := _name_list_start(region, kept)) is not None:
         # "Iran, Russia, Azerbaijan and Armenia signed": the whole list of
         # names is the subject, not its last piece.
@@ -5017,14 +5090,25 @@ OFFICE_APPOSITION = re.compile(
 
 
 # ", and Iran's Minister of Roads and Urban Development, " before a name.
-COORDINATED_APPOSITION = re.compile(r",\s+and\s+[^,;]{3,80},\s*$")
+_TITLES = "|".join(sorted(TITLE_WORDS | {"lieutenant", "admiral", "marshal"}))
+COORDINATED_APPOSITION = re.compile(
+    rf",\s+and\s+[^,;]{{3,80}},\s*(?:(?:{_TITLES})\.?\s+)*$", re.IGNORECASE
+)
+# "Kamal Rasul, 38, a member of the party, was": the name that opens the
+# sentence, its age, and what it is told to be, before the verb.
+PERSON_APPOSED = re.compile(r"\s*,\s*(?:\d{1,3}\s*,\s*)?")
+INDEFINITE_APPOSITION = re.compile(
+    r"\s*(?:\d{1,3}\s*,\s*)?an?\s+[a-z][^;]*?,\s*(?:was|were|had been)\s*$"
+)
 # A sentence that opens on an office of a body, then the person's name.
 HEAD_OF_COMMA_BEFORE = re.compile(
     r"[Tt]he\s+(?:head|chief|leader|commander|director|chairman|president|"
     r"secretary-general|governor|speaker)\s+of\s+(?:the\s+)?[^,]{1,60},\s*$"
 )
+# "the army's chief of staff, Major General …": a rank may stand between
+# the comma and the name.
 OFFICE_COMMA_BEFORE = re.compile(
-    r"\b(?:" + "|".join(sorted(TITLE_WORDS)) + r")\s*,\s*$", re.IGNORECASE
+    rf"\b(?:{_TITLES})\s*,\s*(?:(?:{_TITLES})\.?\s+)*$", re.IGNORECASE
 )
 
 
@@ -5158,6 +5242,26 @@ def _participants(
             and SUBJECT_ASIDE.match(text, m.end)
             and RELATIVE_OPEN.search(text, m.end, clause.subject_start)
         ][:1]
+    opener = [
+        m
+        for m in mentions
+        if m.kind == PERSON
+        and not text[sentence.start : m.start].strip(' “"')
+        and m.end <= clause.subject_start
+    ][:1]
+    if (
+        opener
+        and not trigger.says
+        and PERSON_APPOSED.fullmatch(text, opener[0].end, clause.subject_start)
+        and INDEFINITE_APPOSITION.match(text, clause.subject_start, clause.subject_end)
+    ):
+        # "Kamal Rasul, 38, a member of the Kurdistan Freedom Party, was
+        # hit…": the person the sentence opens with, whose party is only
+        # named.
+        in_subject = opener
+        for m in mentions:
+            if clause.subject_start <= m.start and m.end <= clause.subject_end:
+                roles[id(m)] = Role.MENTIONED
     # "Turkey, which regards the YBS as a branch of the PKK, carried out…":
     # the names of a relative clause are not its subject.
     in_subject = [
@@ -5192,6 +5296,9 @@ def _participants(
             for m in heads
             if not FOLLOWERS_AFTER.match(text, m.end)
             and not SUPPORTERS_OF.search(text, sentence.start, m.start)
+            # "relatives of a jailed teacher, Aso Karimi, gathered": the one
+            # the crowd speaks for is not in it.
+            and not RELATIVES_OF.search(text, sentence.start, m.start)
         ]
     if trigger.says and heads and heads[0].end <= trigger.start:
         # "Bafel Talabani, the leader of the PUK, which governs…, condemned":
@@ -5401,8 +5508,12 @@ def _participants(
             roles[id(mention)] = (
                 Role.SIGNATORY if kind == T.AGREEMENT else Role.INITIATOR
             )
-        elif re.search(r"\b(?:mediated|brokered|hosted) by\s+(?:the\s+)?$", before):
+        elif MEDIATED_BY.search(before):
             roles[id(mention)] = Role.MEDIATOR
+        elif kind == T.MEETING and MET_THERE.search(before):
+            # "visited Ankara in May, when he met Hakan Fidan": whom the
+            # visitor met there.
+            roles[id(mention)] = Role.PARTICIPANT
         elif ATTENDED_BY.search(before):
             # "in a ceremony attended by Pezeshkian and al-Sudani".
             roles[id(mention)] = Role.WITNESS
@@ -5457,7 +5568,12 @@ def _participants(
             and mention.kind == PERSON
             and (
                 previous.kind == PERSON
-                and LIST_GOES_ON.fullmatch(text, previous.end, mention.start)
+                and (
+                    LIST_GOES_ON.fullmatch(text, previous.end, mention.start)
+                    # "met Hakan Fidan and Turkey's defence minister, Yasar
+                    # Guler": the next person told by his office.
+                    or LIST_GOES_ON_TITLED.fullmatch(text, previous.end, mention.start)
+                )
                 # "sanctions on Harakat Ansar Allah al-Awfiya, an armed
                 # group, and on its secretary general, Haidar al-Gharawi".
                 or LIST_GOES_ON_OFFICE.fullmatch(text, previous.end, mention.start)
@@ -5597,6 +5713,17 @@ OTHER_TIME = re.compile(
     r"years?|hours?)\s+(?:after|before)\s+(?:[a-z]+\s+){0,2}(?:[A-Z][^,;]*)?$",
     re.IGNORECASE,
 )
+# "talks brokered by Oman", "a summit hosted by Egyptian President Abdel
+# Fattah al-Sisi": who brings the sides together, told by his office.
+MEDIATED_BY = re.compile(
+    r"\b(?:mediated|brokered|hosted|chaired)\s+by\s+(?:the\s+)?"
+    r"(?:[A-Z][\w'’.-]*\s+)*$"
+)
+MET_THERE = re.compile(
+    r"\b(?:where|when)\s+(?:he|she|they)\s+(?:also\s+)?(?:met|held\s+talks\s+with|"
+    r"talked\s+with|was\s+received\s+by)\s+(?:[^,;]*?,?\s+and\s+)?(?:the\s+)?"
+    r"(?:[A-Z][\w'’.-]*\s+)*$"
+)
 ATTENDED_BY = re.compile(
     r"\battended by\s+(?:the\s+)?(?:[^,;]*?,?\s+and\s+(?:the\s+)?)?$", re.IGNORECASE
 )
@@ -5614,8 +5741,15 @@ OTHER_DOER = re.compile(
     r"(?:the\s+)?$",
     re.IGNORECASE,
 )
+RELATIVES_OF = re.compile(
+    r"\b(?:relatives|families|family|parents|mothers?|fathers?|wives|sons|"
+    r"daughters|friends|colleagues)\s+of\s+(?:an?\s+|the\s+)?[^,;]{0,60},\s*$",
+    re.IGNORECASE,
+)
 SUPPORTERS_OF = re.compile(
-    r"\b(?:supporters|followers|loyalists|partisans)\s+of\s+(?:the\s+)?$",
+    # "supporters of the opposition Sovereignty Alliance".
+    r"\b(?:supporters|followers|loyalists|partisans)\s+of\s+(?:the\s+)?"
+    r"(?:(?-i:[a-z]+)\s+){0,2}$",
     re.IGNORECASE,
 )
 # "…be suspended until it rules on a complaint filed by al-Hamdani": the
@@ -5800,6 +5934,9 @@ def _resolve_pronoun(
     """
     # "said Monday it had arrested…": past the day, to the pronoun.
     subject_text = re.sub(r"^\s*(?:(?:on\s+)?\w+day\s+|that\s+)+", "", subject_text)
+    described = _described(text, subject_text, all_mentions, sentence, previous)
+    if described:
+        return described
     first_word = subject_text.split()[:1]
     pronoun = fold(first_word[0].strip('“”"')) if first_word else ""
     if pronoun not in {"he", "she", "it", "they"}:
@@ -5851,6 +5988,58 @@ def _resolve_pronoun(
         and not _in_quotation(text, m.start)
     ]
     return earlier[-1:]
+
+
+# "the two ministers", "both leaders": the two people of the action before.
+THE_TWO = re.compile(
+    r"\s*(?:the\s+two|both)\s+(?:[a-z]+\s+)?(?:ministers|leaders|presidents|"
+    r"envoys|officials|counterparts|sides|men|delegations)\s*$"
+)
+# "the Syrian minister", "the Iraqi prime minister": a person told before by
+# that office.
+THE_OFFICE = re.compile(
+    r"\s*the\s+([A-Z][a-z]+)\s+((?:foreign|prime|defen[cs]e|interior|"
+    r"deputy)\s+)?(minister|president|premier|envoy|ambassador)\s*$"
+)
+
+
+def _described(
+    text: str,
+    subject_text: str,
+    all_mentions: list[ActorMention],
+    sentence: Sentence,
+    previous: Action | None,
+) -> list[ActorMention]:
+    """
+    The people a subject describes instead of naming: "At the end of the
+    talks, the two ministers signed…" after Hakan Fidan met Fuad Hussein;
+    "On Friday, the Turkish minister visited…" after "Turkish Foreign
+    Minister Hakan Fidan".
+    """
+    if THE_TWO.match(subject_text):
+        if previous is None or sentence.index - previous.sentence.index > 2:
+            return []
+        people: dict[tuple, ActorMention] = {}
+        for m, role in previous.participants:
+            if m.kind == PERSON and role in (Role.PARTICIPANT, Role.SIGNATORY):
+                people.setdefault(_key(m), m)
+        return list(people.values()) if len(people) == 2 else []
+    office = THE_OFFICE.match(subject_text)
+    if office is None:
+        return []
+    adjective, noun = office.group(1), office.group(3)
+    told = [
+        m
+        for m in all_mentions
+        if m.kind == PERSON
+        and m.end <= sentence.start
+        and re.search(
+            rf"\b{adjective}\b[^,;.]*\b{noun}\s+(?:[A-Z][\w'’.-]*\s+)*$",
+            text[max(0, m.start - 60) : m.start],
+            re.IGNORECASE,
+        )
+    ]
+    return told[-1:]
 
 
 def _in_quotation(text: str, offset: int) -> bool:

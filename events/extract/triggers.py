@@ -375,7 +375,8 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"visited(?! (?:the|a) (?!(?:town|city|village|district|province|"
             r"region|camp) of (?-i:[A-Z]))(?-i:[a-z]))",
             r"conferred",
-            r"received (?:[\w-]+ ){0,3}?"
+            # "was received by Iran's acting President": by whom, his office.
+            r"received (?:[\w’'-]+ ){0,3}?"
             r"(?:delegation|counterpart|minister|envoy|president|ambassador)",
         ),
     ),
