@@ -5009,3 +5009,79 @@ def test_who_takes_part_in_talks_signings_attacks_and_protests() -> None:
         "Iranian border guards": "target",
         "Unidentified armed group (Iran)": "initiator",
     }
+
+
+def test_actors_found_by_the_forms_their_names_take() -> None:
+    def names(text: str) -> set[str]:
+        found = suggest(f"Title\n\n{text}\n", published=ROUND_PUBLISHED)
+        return {a["name"] for a in found["actors"]}
+
+    # A person whose name holds a particle, after a title or an honorific.
+    assert "Khalid bin Ahmed Al Khalifa" in names(
+        "Bahraini Foreign Minister Khalid bin Ahmed Al Khalifa met his Kuwaiti "
+        "counterpart on Monday."
+    )
+    assert "Badr bin Hamad Al Busaidi" in names(
+        "Iran's envoy held talks in Muscat with Sayyid Badr bin Hamad Al Busaidi."
+    )
+    assert "Wang Wei" in names(
+        "The deal was witnessed by Chinese top diplomat Wang Wei."
+    )
+    # A force by its own name before a small "forces", not the state's.
+    found = names("Gunmen killed two members of Syria's Internal Security forces.")
+    assert "Internal Security forces" in found
+    # A state's body by a prefix, and a state's name inside a force's own.
+    assert "UK Treasury" in names(
+        "On Friday, the UK Treasury froze the assets of a bank."
+    )
+    found = names("The Royal Bahrain Police arrested four men on Monday.")
+    assert "Royal Bahrain Police" in found and "Bahrain Police" not in found
+    # Firms told by where they are based.
+    found = names(
+        "Washington sanctioned the Sharjah-based Blue Delta Shipping and "
+        "Istanbul-based Anka Petrol Trading on Tuesday."
+    )
+    assert {"Blue Delta Shipping", "Anka Petrol Trading"} <= found
+    # A unit of a group its letters name is the group.
+    found = names(
+        "The Kurdistan Workers' Party (PKK) said on Monday that fighters of the "
+        "PKK's Zilan Brigade attacked a base."
+    )
+    assert "Kurdistan Workers' Party" in found and "PKK's Zilan Brigade" not in found
+    # A party's "New" inside a sentence is its name's.
+    assert "New Unity" in names("Lawmakers of the New Unity movement walked out.")
+    # The Kurdistan Region's parliament by its own name; a local directorate
+    # named with the Kurdish word for security.
+    assert "Kurdistan Parliament" in names(
+        "The Kurdistan Region's parliament met on Sunday."
+    )
+    assert "Duhok Security Directorate" in names(
+        "Duhok's Asayish security directorate said it had arrested a man."
+    )
+    # "the emirate's police": the police the article named.
+    found = names("Dubai Police arrested two men on Monday, the emirate's police said.")
+    assert "Dubai Police" in found and not any(n.endswith("police") for n in found)
+    # A state prisoners are handed over to acts.
+    assert "Iraq" in names(
+        "Syrian authorities on Monday handed over to Iraq 40 suspects."
+    )
+
+
+def test_unnamed_people_held_told_by_their_country_or_crew() -> None:
+    event = one_event("Kuwaiti police arrested four Egyptian men in Jahra on Monday.")
+    assert roles(event)["Civilians (Egypt)"] == "target"
+    [event] = [
+        e
+        for e in suggest(
+            "Omani coastguards seized a dhow on Monday and detained its seven "
+            "crew members, all Indian nationals.",
+            published=ROUND_PUBLISHED,
+        )["events"]
+        if e["event_type"] == Event.Type.ARREST
+    ]
+    assert roles(event)["Civilians (India)"] == "target"
+    event = one_event(
+        "Islamic State militants attacked an army post near Tikrit on Monday, "
+        "killing two soldiers."
+    )
+    assert "Iraqi Army" in roles(event)

@@ -177,6 +177,7 @@ PARLIAMENTS = {
     "IQ": "Council of Representatives of Iraq",
     "IR": "Islamic Consultative Assembly",
     "TR": "Grand National Assembly of Turkey",
+    "KR": "Kurdistan Parliament",
 }
 # Ministries a state names otherwise than PORTFOLIOS does, by the state's
 # ISO 3166-1 alpha-2 code ("KR" the Kurdistan Region): Turkey's defence
@@ -366,7 +367,11 @@ _LOCAL_BODY = (
 )
 _BODY_OWNER = r"(?P<owner>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)"
 LOCAL_BODIES = [
-    re.compile(rf"(?<![\w’'-]){_BODY_OWNER}[’']s\s+(?P<body>{_LOCAL_BODY})\b"),
+    # "Sulaimani's Asayish security directorate": the Kurdish word for the
+    # security service, before the directorate's own words.
+    re.compile(
+        rf"(?<![\w’'-]){_BODY_OWNER}[’']s\s+(?:Asayish\s+)?(?P<body>{_LOCAL_BODY})\b"
+    ),
     # "the provincial council of Iraq's southern Dhi Qar province".
     re.compile(
         rf"\b[Tt]he\s+(?P<body>{_LOCAL_BODY})\s+(?:of|in)\s+(?:the\s+)?"
@@ -486,6 +491,10 @@ NAMES_LISTED_BEFORE = re.compile(
     rf"(?:{_NAME_IN_LIST}\s*,\s*)+{_NAME_IN_LIST}\s*,\s*and)\s+$"
 )
 AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+# Who prisoners are given to: "handed over to Iran", "turned them over to".
+HANDED_TO_BEFORE = re.compile(
+    r"\b(?:hand|turn)(?:ed|s|ing)?\s+(?:[\w-]+\s+){0,3}?over\s+to\s+(?:the\s+)?$"
+)
 # "slogans against Iran", "protested against Turkey": who the crowd is against.
 _AGAINST_BEFORE = (
     r"\b(?:slogans|chanting|chanted|rallied|marched|demonstrated|protests?|"
@@ -1413,6 +1422,12 @@ def find_candidates(
             body = re.match(r"(?:the\s+)?Ministry\s+of\s+$", text[start:k_start])
             if k_start == start and BRANCH_AFTER.fullmatch(text[k_end:end]):
                 continue  # "the IRGC Ground Force": a branch of its own.
+            if (
+                k_start == start
+                and COUNTRY_PREFIX.search(f" {text[k_start:k_end]} ")
+                and text[start:end].split()[-1].casefold() in HEAD_KINDS
+            ):
+                continue  # "the UK Treasury": the state's body, by its prefix.
             if not (
                 owner
                 or (of and k_end == end)
@@ -1668,7 +1683,7 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
 
     body = text[sentence.start : sentence.end]
     for match in NAMED_BY_SUFFIX.finditer(body):
-        name = _strip_leading(match.group("name"))
+        name = _strip_leading(match.group("name"), opening=match.start() == 0)
         if not name or _is_junk(re.findall(r"[^\W_]+", name)) or fold(name) in DEMONYMS:
             continue
         if name.endswith(LED_SUFFIXES):
@@ -1733,10 +1748,14 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
         court = match.group("court").title()
         if seat := _proper_name(match.group("seat")):
             government_body(match, "court", f"{court} of {seat}")
+    local_taken: set[int] = set()
     for pattern in LOCAL_BODIES:
         for match in pattern.finditer(body):
+            if match.start("body") in local_taken:
+                continue  # named by an earlier pattern, with its owner
             owner = _proper_name(_strip_leading(match.group("owner")))
             if owner and fold(owner) not in DEMONYMS:
+                local_taken.add(match.start("body"))
                 named = f"{owner} {_title(match.group('body'))}"
                 # "… of Iraq's southern Dhi Qar province": the state's.
                 state = owner_of(match.groupdict().get("state") or "")
@@ -1792,6 +1811,29 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
         # A body: "Iraqi High Commission for Human Rights", "Democratic
         # Party of Iranian Kurdistan", "Popular Mobilization Forces".
         org = _trim(tokens, first, last, keep_demonym=True)
+        prefix = COUNTRY_PREFIX.search(text[sentence.start : tokens[first].start])
+        if (
+            org
+            and org[0] == org[1]
+            and tokens[org[0]].text[:1].isupper()
+            and HEAD_KINDS.get(fold(tokens[org[0]].text)) == K.GOVERNMENT_BODY
+            and (prefix or fold(tokens[first].text) in ("us", "uk"))
+        ):
+            # "the US Treasury", "the UK Parliament": one word of a body,
+            # whose state the prefix names.
+            begin = sentence.start + prefix.start(1) if prefix else tokens[first].start
+            owner = owner_of(prefix.group(1) if prefix else tokens[first].text)
+            found.append(
+                _Candidate(
+                    begin,
+                    tokens[org[0]].end,
+                    K.GOVERNMENT_BODY,
+                    name=text[begin : tokens[org[0]].end],
+                    country=owner.country if owner else "",
+                    parent=owner.actor() if owner else None,
+                )
+            )
+            continue
         if (
             org
             and org[1] > org[0]
@@ -1835,6 +1877,21 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                     and _person_shape(tokens, owner_start, start - 2)
                 ):
                     start = owner_start
+                if (
+                    owner is None
+                    and owner_start == org[0] - 2
+                    and tokens[owner_start].text.isupper()
+                    and fold(tokens[org[1]].text) in UNIT_HEADS
+                ):
+                    # "the PKK's Martyr Zilan Brigade": a unit of the group
+                    # the acronym names, which is who acts.
+                    add(
+                        owner_start,
+                        org[1],
+                        K.ARMED_GROUP,
+                        name=tokens[owner_start].text,
+                    )
+                    continue
                 # else "Masoud Barzani's Kurdistan Democratic Party": a
                 # person's, named by its own words.
             elif prefix := COUNTRY_PREFIX.search(
@@ -1862,6 +1919,12 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 name.startswith("Ministry of ")
                 and owner is not None
                 and not name.endswith(f" of {owner.name}")
+                # "Iran's Ministry of Cultural Heritage and Handicrafts
+                # (MCHH)": a portfolio no other state has, known by its own
+                # letters, keeps its own name.
+                and (
+                    fold(name.removeprefix("Ministry of ")) in PORTFOLIOS or not acronym
+                )
             ):
                 # "Afghanistan's Ministry of Energy and Water": a state's
                 # ministry is named with its state, as body_name names it.
@@ -1913,6 +1976,26 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 country=country,
                 parent=parent,
             )
+            continue
+        # "the Sharjah-based Gulf Star Shipping", "Istanbul-based Anka
+        # Petrol": a firm told by where it is based, then its name.
+        based = next(
+            (
+                k
+                for k in range(first, min(first + 2, last) + 1)
+                if tokens[k].text.casefold().endswith("-based")
+            ),
+            None,
+        )
+        if (
+            based is not None
+            and last - based >= 2
+            and all(_capitalised(tokens[k]) for k in range(based + 1, last + 1))
+            and owner_of(text[tokens[based + 1].start : tokens[last].end]) is None
+        ):
+            # ("-based" is said of a firm or a group, not of a person.)
+            named = text[tokens[based + 1].start : tokens[last].end]
+            add(based + 1, last, K.OTHER, name=named)
             continue
         # A person after a title: "Prime Minister Mohammed al-Sudani",
         # "adviser Qasim al-Araji", "Gen. Yahya Rasool".
@@ -2084,7 +2167,9 @@ DONE_TO_BEFORE = re.compile(
     r"arrested|arresting|detained|detaining|abducted|abducting|kidnapped|"
     r"kidnapping|sentenced|sentencing|summoned|summoning|appointed|appointing|"
     r"dismissed|sacked|charged|convicted|assassinated|assassinating|tortured|"
-    r"interrogated|extradited|deported|wounded|injured)\s+$"
+    r"interrogated|extradited|deported|wounded|injured|acquitted|pardoned|"
+    # "the court found Ali Hassan guilty".
+    r"(?<=[Cc]ourt\s)found|(?<=[Jj]udge\s)found)\s+$"
 )
 # Who someone is, written small before the name: "shot kolbar Hiwa
 # Rahimi", "executed Kurdish prisoner Reza Rasaei".
@@ -2117,7 +2202,8 @@ PERSON_ACTS_AFTER = re.compile(
     r"pledged|promised|tweeted|wrote|died)\b"
 )
 # "…, said Ali Hamidi." : the speaker after the words he said.
-SAID_BEFORE = re.compile(r",\s+(?:said|says|added|according to)\s+$")
+# '"…," said Ali Hamidi' too, the comma inside the quote.
+SAID_BEFORE = re.compile(r",[”\"’']?\s+(?:said|says|added|according to)\s+$")
 # "Komala fighters clashed with …": a group's men by its name.
 FIGHTERS_AFTER = re.compile(
     r"^\s+(?:fighters|militants|militiamen|gunmen|terrorists)\b"
@@ -2164,6 +2250,13 @@ FORCES = re.compile(
     r"(?:warplanes?|jets?)|drones?|aircraft|artillery|gunboats?))))\b"
     # "Iraqi jet fuel": a product, no aircraft.
     r"(?!\s+fuel\b)"
+)
+# A police force by its own name: "Dubai Police", "Sharjah Police".
+NAMED_POLICE = re.compile(r"\b[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?\s+Police\b")
+# A post of the army, which the article's country's army holds.
+ARMY_POST = re.compile(
+    r"\b(?:[Aa]n|[Tt]he)\s+(?P<name>army)\s+(?:posts?|outposts?|patrols?|"
+    r"checkpoints?|bases?|convoys?)\b"
 )
 MORALITY_POLICE = re.compile(r"\b(?:morality|moral security) police\b", re.IGNORECASE)
 # A state's counter-terrorism force by its own name.
@@ -2300,6 +2393,24 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                 continue  # "Iraqi security forces", "Basra police": named
             if re.search(r"\bprivate\s+$", before, re.IGNORECASE):
                 continue  # "private security personnel": no state's force
+            if match.group("name").casefold() == "police" and re.search(
+                r"\bthe\s+(?:emirate|province|city|region)[’']s\s+$", before
+            ):
+                # "Dubai Police detained two men …, the emirate's police
+                # said": the police the article named, not the state's.
+                named = list(
+                    NAMED_POLICE.finditer(text, 0, sentence.start + match.start())
+                )
+                if named:
+                    found.append(
+                        _Candidate(
+                            sentence.start + match.start("name"),
+                            sentence.start + match.end("name"),
+                            K.SECURITY_FORCE,
+                            name=named[-1].group(),
+                        )
+                    )
+                    continue
             if (
                 re.search(r"\bto\s+$", before)
                 and not match.group("lead")
@@ -2331,6 +2442,22 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                     parent=owner.actor() if owner else None,
                 )
             )
+    home_owner = _owner_of_code(home) if home != REGION_CODE else None
+    for match in ARMY_POST.finditer(body):
+        # "militants attacked an army post": the army of the article's
+        # country, as "the Iraqi army" names it.
+        if home_owner is None:
+            break
+        found.append(
+            _Candidate(
+                sentence.start + match.start("name"),
+                sentence.start + match.end("name"),
+                K.SECURITY_FORCE,
+                name=body_name("army", home_owner),
+                country=home_owner.country,
+                parent=home_owner.actor(),
+            )
+        )
     if home == "IR":
         for match in MORALITY_POLICE.finditer(body):
             # Iran's "morality police" are the Guidance Patrol.
@@ -2368,8 +2495,47 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             # "the Iraqi Border Guard Command": the words begin a body's name
             # ("Iraqi Air Force F-16 jets" are the air force's).
             continue
+        name_before = re.search(r"\b([A-Z][\w-]*)\s+$", body[: match.start("name")])
+        if (
+            kind_words[:1].isupper()
+            and name_before
+            and not _is_junk([name_before.group(1)])
+        ):
+            # "the Royal Jordanian Army", "the Royal Bahrain Police": the
+            # state's name inside a force's own, which the capitalised
+            # words name.
+            continue
         start = sentence.start + match.start("name")
         end = sentence.start + match.end("name")
+        named = re.search(
+            r"(?:\b(?P<state>[A-Z][\w-]*)[’']s\s+)?(?P<words>(?:[A-Z][\w-]*\s+){0,2})$",
+            body[: match.start("name")],
+        )
+        words_ = f"{named.group('words')}{match.group('name')}".split()[:-1]
+        if (
+            match.group("name").endswith(" forces")
+            and 2 <= len(words_) <= 3
+            and all(w[:1].isupper() for w in words_)
+            and not _is_junk(words_)
+            and not any(fold(w) in WEEKDAYS or fold(w) in MONTHS for w in words_)
+            and owner_of(words_[0]) is None
+            and owner_of(" ".join(words_)) is None
+        ):
+            # "Syria's General Security forces", "Islamic Emirate forces":
+            # a force by its own name of two or three words, written before
+            # a small "forces"; the state before it, its owner.
+            state = owner_of(named.group("state") or "")
+            found.append(
+                _Candidate(
+                    sentence.start + named.start("words"),
+                    end,
+                    K.SECURITY_FORCE,
+                    name=" ".join([*words_, "forces"]),
+                    country=state.country if state else "",
+                    parent=state.actor() if state else None,
+                )
+            )
+            continue
         if owner is None:
             folded = fold(owner_word)
             if kind_words.casefold().startswith("intelligence"):
@@ -2477,10 +2643,14 @@ def _title(words_: str) -> str:
     )
 
 
-def _strip_leading(name: str) -> str:
-    """ "The Komala" as "Komala": no sentence opener or demonym in front."""
+def _strip_leading(name: str, *, opening: bool = True) -> str:
+    """ "The Komala" as "Komala": no sentence opener or demonym in front.
+    Inside a sentence (`opening` false) a capitalised "New" is the name's
+    own: "the New Unity party"."""
     parts = name.split()
     while parts and (fold(parts[0]) in FUNCTION_WORDS or fold(parts[0]) in DEMONYMS):
+        if not opening and parts[0] == "New" and len(parts) > 1:
+            break
         parts = parts[1:]
     return " ".join(parts)
 
@@ -2754,6 +2924,10 @@ def _joined(left: Token, right: Token, text: str) -> bool:
     return re.fullmatch(r"[’']?\s?", text[left.end : right.start]) is not None
 
 
+# Honorifics that open a person's name and are no part of it.
+HONORIFICS = words("sayyid")
+# A group's units, whose acts are the group's: "the BLA's Fateh Brigade".
+UNIT_HEADS = words("brigade brigades battalion battalions")
 FORCE_ADJECTIVES = words("naval aerial ground airborne military paramilitary")
 
 
@@ -2807,7 +2981,8 @@ def _trim(
             # "General Directorate of …", "General Command": no title there.
             droppable = False
         if word in DEMONYMS and not keep_demonym:
-            droppable = True
+            # "Islamic" is no people's: "the Islamic Emirate" is a name.
+            droppable = not (word == "islamic" and first < last)
         if word in PERSON_WORDS and not keep_demonym and first < last:
             # "Teacher Zara Mohammadi was sentenced": who she is, not her name.
             droppable = True
@@ -2863,6 +3038,10 @@ def _after_title(tokens: list[Token], first: int, last: int) -> tuple[int, int] 
             title_end = i
     if title_end is None and first > 0 and fold(tokens[first - 1].text) in TITLE_WORDS:
         title_end = first - 1
+    if title_end is None and first < last and fold(tokens[first].text) in HONORIFICS:
+        # "Sayyid Badr bin Hamad Al Busaidi": an honorific opening the name
+        # (inside one, "Kataib Sayyid al-Shuhada", a word of it).
+        title_end = first
     if (
         title_end is None
         and first > 1
@@ -2885,9 +3064,23 @@ def _after_title(tokens: list[Token], first: int, last: int) -> tuple[int, int] 
     ):
         start += 1
     end = min(last, start + 3)
+    # "Foreign Minister Khalid bin Ahmed Al Khalifa": a particle inside the
+    # name, the name's four capitalised words around it.
+    capitals = 0
+    for i in range(start, last + 1):
+        if _capitalised(tokens[i]):
+            capitals += 1
+            if capitals > 4:
+                break
+            end = i
+        elif fold(tokens[i].text) not in PARTICLES or i == start:
+            break
     if start > end or _has_org_word(tokens, start, end):
         return None
-    if any(not _capitalised(tokens[i]) for i in range(start, end + 1)):
+    if any(
+        not _capitalised(tokens[i]) and fold(tokens[i].text) not in PARTICLES
+        for i in range(start, end + 1)
+    ):
         return None
     if fold(tokens[start].text) in CONNECTORS:
         return None
@@ -2983,6 +3176,8 @@ UNNAMED_VICTIMS: list[tuple[str, re.Pattern]] = [
             r"fuel carriers|students|patients|shopkeepers|traders|worshippers|"
             r"pilgrims|"
             r"fishermen|fisherman|workers?|labourers?|truck drivers?|drivers?|"
+            # "detained its six crew": a boat's or a lorry's.
+            r"crew(?:\s+members)?|crewmen|"
             # "a man", "an Afghan man", "a Kurdish teacher".
             r"an? (?:(?:" + "|".join(sorted(DEMONYMS)) + r") )?(?:man|woman|boy|girl|"
             r"teacher|doctor|"
@@ -3157,6 +3352,10 @@ def _states_that_act(
             # "refugees from Syria, Iraq and Afghanistan": each name of a
             # list that locates is a place, as the first is.
             before, locates = listed, True
+        if HANDED_TO_BEFORE.search(before):
+            # "handed the suspects over to Iraq": the state that receives
+            # them, a side of the act, not where it was.
+            acts, locates = True, False
         if locates and not AGENT_BEFORE.search(before):
             acts = False
         if actor is not None:

@@ -1251,8 +1251,26 @@ PEOPLE_COUNTED = re.compile(r"(?:[\w-]+\s+)?people$", re.IGNORECASE)
 WORKING_PEOPLE = re.compile(
     r"fishermen|fisherman|shepherds?|farmers?|villagers?|"
     # "arrested two Iranian nationals", "detained six relatives of the men".
-    r"(?:[\w-]+\s+)?(?:nationals|citizens)|relatives",
+    r"(?:[\w-]+\s+)?(?:nationals|citizens)|relatives|"
+    # "seized the boat and detained its six crew".
+    r"(?:[\w-]+\s+)?(?:crew(?:\s+members)?|crewmen)",
     re.IGNORECASE,
+)
+# Those arrested told by their country: "detained four Afghan men", as
+# "two Iranian nationals" are.
+NATIONALS_COUNTED = re.compile(
+    r"[\w-]+\s+(?:" + "|".join(sorted(DEMONYMS)) + r")\s+(?:men|women)",
+    re.IGNORECASE,
+)
+# Who those held are, after them: ", all Iranian nationals".
+NATIONALS_AFTER = re.compile(
+    r",\s+(?:all|both|most|mostly)\s+[A-Z][a-z]+\s+(?:nationals|citizens)\b"
+)
+# Who a crew are, wherever the article tells it: "its Indian crew", "the
+# crew were Pakistani nationals".
+CREW_TOLD = re.compile(
+    r"\b[A-Z][a-z]+\s+crew\b|\bcrew\s+(?:members\s+)?(?:were|are)\s+"
+    r"(?:all\s+|mostly\s+)?[A-Z][a-z]+\s+(?:nationals|citizens)\b"
 )
 FOLLOWERS_AFTER = re.compile(
     r"\s+(?:supporters|followers|loyalists|sympathi[sz]ers|members)\b"
@@ -3814,6 +3832,7 @@ def _unnamed(
                 and name == "Civilians"
                 and not PEOPLE_COUNTED.match(match.group())
                 and not WORKING_PEOPLE.fullmatch(match.group())
+                and not NATIONALS_COUNTED.fullmatch(match.group())
             ):
                 # Those arrested are named by what they are ("irregular
                 # migrants"), not as civilians.
@@ -3833,6 +3852,16 @@ def _unnamed(
                     code = _nationality_told_before(
                         text[: match.start()], match.group(), code
                     )
+            told_after = NATIONALS_AFTER.match(text, match.end())
+            if told_after is not None:
+                # "arrested its five crew members, all Iranian nationals".
+                code = nationality(told_after.group(), code)
+            elif re.match(r"crew", match.group(), re.IGNORECASE) and (
+                crew := CREW_TOLD.search(text)
+            ):
+                # "detained its 16 crew … Most of the crew were Indian
+                # nationals": where the article tells who the crew are.
+                code = nationality(crew.group(), code)
             add(name, code, Role.TARGET, match, 0)
             break
     if kind in VIOLENT and Role.TARGET in roles and not passive_main:

@@ -249,7 +249,7 @@ TITLE_WORDS = words(
     counterpart undersecretary attorney coordinator representative chancellor
     premier ruler mufti pastor bishop patriarch journalist activist reporter
     cameraman photographer correspondent presenter researcher academic scholar
-    blogger lawyer poet writer singer consul affaires attache
+    blogger lawyer poet writer singer consul affaires attache diplomat
     """
 )
 
