@@ -5085,3 +5085,99 @@ def test_unnamed_people_held_told_by_their_country_or_crew() -> None:
         "killing two soldiers."
     )
     assert "Iraqi Army" in roles(event)
+
+
+def test_round8_which_proposals_and_their_type_place_and_date() -> None:
+    published = datetime.date(2025, 3, 12)
+
+    def events(text: str) -> list[tuple]:
+        return [
+            (e["event_type"], e["date"]["value"], e["place"]["name"])
+            for e in suggest(text, published=published)["events"]
+        ]
+
+    # Stoppages told by those who stop, and strikers' marches, are protests.
+    assert events(
+        "Hundreds of teachers in Sanandaj walked off the job on Sunday over unpaid "
+        "salaries."
+    ) == [(Event.Type.PROTEST, "2025-03-09", "Sanandaj")]
+    assert events(
+        "About 300 dockers at the port of Bushehr laid down their tools on Monday."
+    ) == [(Event.Type.PROTEST, "2025-03-10", "Bushehr")]
+    assert events(
+        "On Monday, dozens of the strikers marched to the provincial council in "
+        "Kermanshah."
+    )[0][:2] == (Event.Type.PROTEST, "2025-03-10")
+    # Not dated by the year of another event it is measured against.
+    assert events(
+        "Tens of thousands of bakers went on strike in June 2021, the largest "
+        "walkout since the 1979 revolution."
+    )[0][:2] == (Event.Type.PROTEST, "2021-06")
+    # Decisions, broken ties, checkpoints and territory taken.
+    assert events("Iraq's Supreme Judicial Council upheld the verdicts in February.")[
+        0
+    ][:2] == (Event.Type.OTHER, "2025-02")
+    assert events("Qatar severed diplomatic ties with Chad in 2017.")[0][0] == (
+        Event.Type.OTHER
+    )
+    assert events(
+        "Turkish forces set up a checkpoint near the village of Sheladze on Monday."
+    ) == [(Event.Type.OTHER, "2025-03-10", "Sheladze")]
+    assert events("Rebels took control of the town of Sarmada in January.")[0][0] == (
+        Event.Type.BATTLE
+    )
+    # A courtesy call and a reception are meetings; an appeal is not.
+    assert events(
+        "The president later called on King Abdullah, who praised the talks."
+    )[0][0] == (Event.Type.MEETING)
+    assert events("The envoy was received by the emir in Doha on Monday.") == [
+        (Event.Type.MEETING, "2025-03-10", "Doha")
+    ]
+    assert not any(
+        kind == Event.Type.MEETING
+        for kind, _, _ in events("The union called on the prime minister to resign.")
+    )
+    # A boat seized with its crew is one arrest; a tanker one seizure.
+    assert [
+        e[0]
+        for e in events(
+            "The navy seized a dhow off Chabahar on Sunday and detained its crew."
+        )
+    ] == [Event.Type.ARREST]
+    assert [
+        e[0]
+        for e in events(
+            "The navy seized a tanker off Chabahar on Sunday and detained its crew."
+        )
+    ] == [Event.Type.OTHER]
+    # A plan, and attacks counted over time, are no events.
+    assert not events(
+        "The minister is scheduled to fly to Basra on Friday to meet traders and "
+        "visit the port."
+    )
+    assert not events("Kirkuk has been hit by bombings of markets before.")
+    # The day before it was told; where those attacked were, not where the
+    # wounded were treated; the town shelled.
+    assert (
+        events(
+            "The army said on Tuesday it had killed four militants near Bannu a day "
+            "earlier."
+        )[0][1]
+        == "2025-03-10"
+    )
+    assert events(
+        "Gunmen ambushed a police patrol near Mosul on Monday, the ministry said on "
+        "Tuesday. The attackers fled. A wounded officer was taken to hospital in "
+        "Erbil."
+    ) == [(Event.Type.BATTLE, "2025-03-10", "Mosul")]
+    shelled = events("Artillery shelled the border town of Sumel on Monday.")
+    assert shelled[0][2] == "Sumayl"  # GeoNames' Sumel
+    assert events(
+        "Masked men opened fire on a house in Zahedan on Sunday, killing two brothers."
+    ) == [(Event.Type.VIOLENCE_AGAINST_CIVILIANS, "2025-03-09", "Zahedan")]
+    # Each of two people met by a minister told by his title.
+    met = events(
+        "The visiting minister met President Masoud Pezeshkian and Ali Larijani "
+        "in Tehran on Monday."
+    )
+    assert len(met) == 2

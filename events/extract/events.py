@@ -147,6 +147,10 @@ BACKGROUND = re.compile(
     # clause about who acts ("Jaish al-Adl, which has a long history of
     # attacks, claimed responsibility").
     r"(?<!which )(?<!that )(?<!who )(?:has|have) a long history of)\b|"
+    # "Kirkuk has been hit by bombings of markets before": attacks counted
+    # over time, no one of them.
+    r"\b(?:has|have)\s+been\s+(?:hit|struck|targeted|attacked|rocked)\s+by\s+"
+    r"[^.;]*?\b(?:attacks|bombings|strikes|blasts|explosions)\b[^.;]*?\bbefore\b|"
     # "Some 2,500 US troops are deployed in Iraq": how things stand, when
     # the sentence is about it (not "…, where US troops are stationed").
     r"\A\W*(?:(?:some|about|around|roughly|nearly|more than)\s+)?[\d,]+\s+"
@@ -200,16 +204,24 @@ LOCATIVE_BEFORE = re.compile(
     r"(?:the\s+|an?\s+)?"
     r"(?:(?:[\w’'-]+\s+){0,3}?(?:city|towns?|villages?|provinces?|governorates?|"
     r"region|districts?|capital|outskirts|suburbs?|area|port|camp|centre|center|"
-    r"heart|edges?) of\s+(?:the\s+)?)?"
+    # "off the coast of Fujairah".
+    r"heart|edges?|coast|shores?|perimeter) of\s+(?:the\s+)?)?"
     # "the streets of nearby Saravan", "in the mountainous Lerik district".
     rf"(?:(?:nearby|mountainous|remote|restive)\s+)?(?:{_DIRECTION}\s+)?|"
     rf"\b{_DIRECTION}\s+of\s+)$",
     re.IGNORECASE,
 )
+TREATED_IN = re.compile(
+    r"\b(?:taken|rushed|transferred|evacuated|moved|flown|admitted)\s+to\s+"
+    r"(?:a\s+|the\s+)?(?:[\w-]+\s+)?(?:hospitals?|clinic)\s+in\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 ORIGIN_BEFORE = re.compile(
     r"\b(?:(?:activists?|people|residents?|families|refugees|migrants|members|"
     r"fighters|journalists?|workers|students|men|women|villagers|nationals|"
-    r"citizens|fishermen|drivers|traders|pilgrims|porters|kolbars)"
+    r"citizens|fishermen|drivers|traders|pilgrims|porters|kolbars|"
+    # "executed a political prisoner from the city of Bukan in Tehran".
+    r"prisoners?|detainees?|man|woman|youths?|clerics?|activist|member)"
     # "The fishermen, all from the port of Bandar Torkaman, were detained".
     r"(?:,\s+(?:all|both|most|many|some)\s+|\s+)from"
     # "a crackdown on fuel smuggled from Iran", "to pay for electricity
@@ -361,6 +373,12 @@ PLACE_REFERENCE = re.compile(
 AREA_AFTER = re.compile(
     r"\s+(?:district|county|province|governorate|sub-district)\b", re.IGNORECASE
 )
+# Between a port, camp or base and the city or province it lies in.
+FACILITY_IN = re.compile(
+    r"\s+(?:port|harbou?r|camp|base|airport|air base|refinery|complex|"
+    r"crossing|border crossing|oil field|field)\s+in\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
 DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:[—–]|(?<=\s)-)")
 PERSONAL_PRONOUNS = frozenset({"he", "she"})
 ROLE_ORDER = [
@@ -398,7 +416,8 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
             r"incident|operation|killings?|aggression|abduction|kidnapping|"
             r"shooting|ambush|fighting|clash(?:es)?|gunfights?|firefights?|"
             r"violence|drones?|crime(?!\s+(?:committed|of|against)\b)|"
-            # "said those responsible would be punished": who did it.
+            # "said those responsible would be punished", "The attackers opened
+            # fire on a patrol…" after the ambush: who did what was just told.
             r"responsible|perpetrators|culprits|attackers|assailants|killers)\b",
             re.IGNORECASE,
         ),
@@ -444,7 +463,9 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
         frozenset({T.PROTEST, T.RIOT}),
         re.compile(
             _DEFINITE + r"(?:[\w’'-]+\s+){0,2}?(?:protests?|demonstrations?|"
-            r"rall(?:y|ies)|sit-ins?|unrest|(?-i:march(?:es)?))\b",
+            r"rall(?:y|ies)|sit-ins?|unrest|(?-i:march(?:es)?)|"
+            # "had joined the strike" after workers walked off the job.
+            r"strikes?|stoppages?|walkouts?)\b",
             re.IGNORECASE,
         ),
     ),
@@ -716,9 +737,23 @@ class Incident:
         return max(a.sentence.paragraph for a in [*self.actions, *self.reactions])
 
 
+# A boat taken, and then those aboard: "seized a dhow … and detained its
+# crew".
+VESSEL_SEIZED = re.compile(r"(?:seized|boarded|impounded|intercepted)\b")
+SMALL_BOAT = re.compile(
+    r"\s+(?:an?|the|two|three|several)\s+(?:[\w-]+\s+){0,2}?(?:boats?|dhows?|"
+    r"speedboats?|skiffs?|launch(?:es)?|fishing vessels?)\b",
+    re.IGNORECASE,
+)
+CREW_AFTER = re.compile(
+    r"\s+(?:all\s+)?(?:its|the|their)\s+(?:[\w-]+\s+){0,2}?(?:crew|crewmen|"
+    r"crew members|sailors|passengers)\b",
+    re.IGNORECASE,
+)
 # "Since Oct. 17, … have been attacked at least 40 times": the day a tally
 # starts from.
 SINCE_BEFORE = re.compile(r"\b(?:since|from)\s+$", re.IGNORECASE)
+SINCE_NAMED = re.compile(r"\bsince\s+the\s+$", re.IGNORECASE)
 YEARLY = re.compile(r"\b(?:every|each) year\b", re.IGNORECASE)
 # A clause that describes something named before it: ", a city that draws
 # thousands of pilgrims each year", ", a crossing used by thousands of
@@ -979,6 +1014,18 @@ def _actions_in(
 
     owners = _date_owners(text, sentence, triggers, dates)
     chain = [(primary, primary_type)] + _coordinated(text, sentence, triggers, primary)
+    if (
+        len(chain) > 1
+        and primary_type == T.OTHER
+        and VESSEL_SEIZED.match(fold(primary.word))
+        and chain[1][1] == T.ARREST
+        and CREW_AFTER.match(text, chain[1][0].end)
+    ):
+        # "seized a dhow off Bushehr on Friday and detained its crew": one
+        # arrest, the boat taken with those aboard; a tanker or a cargo ship
+        # seized with its crew stays a seizure.
+        small = SMALL_BOAT.match(text, primary.end)
+        chain = [(primary, T.ARREST if small else T.OTHER), *chain[2:]]
     found: list[Action] = []
     for position, (trigger, kind) in enumerate(chain):
         scope_end = (
@@ -1622,6 +1669,13 @@ def _joint(between: str) -> int | None:
     return None
 
 
+TITLED_SUBJECT = re.compile(
+    r"\s*(?:[A-Z][\w-]*,?\s+)*?(?:the|The)\s+(?:[\w-]+\s+){0,2}?(?:minister|"
+    r"president|envoy|ambassador|delegation|premier|foreign minister|speaker|"
+    r"visitor|guest)\s*",
+)
+
+
 def _separately(action: Action, *, people_only: bool) -> list[Action]:
     subjects = [m for m, _ in action.participants if m.start < action.trigger.start]
     others = [
@@ -1629,7 +1683,12 @@ def _separately(action: Action, *, people_only: bool) -> list[Action]:
         for m, r in action.participants
         if m.start > action.trigger.start and r == Role.PARTICIPANT
     ]
-    if not subjects or len(others) < 2:
+    # "the visiting minister met A and B": a subject told by its title,
+    # whom the proposal leaves for the editor to name.
+    titled = not subjects and TITLED_SUBJECT.fullmatch(
+        action.text, action.clause.subject_start, action.clause.subject_end
+    )
+    if not (subjects or titled) or len(others) < 2:
         return [action]
     if people_only and not all(
         m.kind == PERSON for m, _ in others + [(s, "") for s in subjects]
@@ -1787,6 +1846,10 @@ def _date_owners(
     ]
     owners = []
     for date in dates:
+        if SINCE_NAMED.search(text, max(0, date.start - 12), date.start):
+            # "the largest walkout since the 1979 revolution": the year of
+            # another event, which a period runs from.
+            continue
         before = [w for w in words_ if w[1] <= date.start]
         if not before:
             owners.append((date, None, True))
@@ -2159,6 +2222,18 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 continue
         if action.anaphor:
             target = latest(action.anaphor | frozenset({kind}), 8, action)
+            if (
+                target is not None
+                and kind == T.OTHER
+                and action.trigger.verb
+                and action.date is not None
+                and not action.told_on
+                and (target.main.date is None or _other_day(action, target))
+            ):
+                # "The appeals court upheld the sentence in March" after the
+                # hanging: a decision of its own month, not more of the
+                # hanging.
+                target = None
             if target is not None and (
                 kind in VIOLENT
                 and target.event_type in VIOLENT
@@ -2896,6 +2971,26 @@ def _proposals(
             if date is not None
             else _fallback_date(text, main, dates, sentences, published)
         )
+    earlier = (
+        TOLD_EARLIER.search(text, main.trigger.end, main.scope_end)
+        if date is not None
+        and main.told_on
+        and when
+        and when.get("precision") == DatePrecision.DAY.value
+        else None
+    )
+    if earlier is not None:
+        # "The army said on Wednesday that it had killed five militants a
+        # day earlier": the day before it was told.
+        days = number(earlier.group("count")) if earlier.group("count") else 1
+        try:
+            day = datetime.date.fromisoformat(when["value"]) - datetime.timedelta(
+                days=days
+            )
+        except ValueError:
+            day = None
+        if day is not None:
+            when = {**when, "value": day.isoformat(), "text": earlier.group(0)}
     if (
         when
         and when.get("precision") == DatePrecision.DAY.value
@@ -4319,9 +4414,9 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             and mention.start >= action.trigger.end
             and re.fullmatch(
                 # "shelled the villages of Sherwan and Kani Rash", "the
-                # outskirts of Sidakan".
-                r"\s*(?:the\s+)?(?:(?:villages?|towns?|outskirts|edges?|vicinity|"
-                r"environs|surroundings|area)\s+of\s+)?",
+                # outskirts of Sidakan", "the border town of Sumel".
+                r"\s*(?:the\s+)?(?:(?:[a-z-]+\s+)?(?:villages?|towns?|outskirts|edges?|"
+                r"vicinity|environs|surroundings|area)\s+of\s+)?",
                 text[action.trigger.end : mention.start],
             )
             is not None
@@ -4428,6 +4523,14 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             # "the villages of Kani Sur and Ney in Baneh county": where the
             # villages are, not a place of its own.
             continue
+        if (
+            found
+            and FACILITY_IN.fullmatch(text, found[-1].end, mention.start)
+            and detail(mention.place) <= detail(found[-1].place)
+        ):
+            # "at the Bandar Abbas port in Hormozgan", "at Makhmour camp in
+            # Erbil": where the port or camp is, not a place of its own.
+            continue
         if len(action.places) > 1 and (
             REFERENCE_BEFORE.search(before)
             or any(
@@ -4465,6 +4568,10 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
         ):
             # "the court sentenced a former customs director at Umm Qasr
             # port": where the one sentenced worked, not where the court sat.
+            continue
+        if TREATED_IN.search(before):
+            # "the wounded were taken to hospital in Kirkuk": where they were
+            # treated, not where they were hurt.
             continue
         if ORIGIN_BEFORE.search(before):
             # "sentenced two activists from the Badinan area": where they
@@ -4738,6 +4845,14 @@ OFFSET_LATER = re.compile(
     r"\d{1,2}(?::\d\d|\.\d\d)?\s*[ap]\.?m\b"
     r"|\b(?:at|before|after)\s+(?:dawn|daybreak|noon|midday))))"
     r"\b",
+    re.IGNORECASE,
+)
+# So many days before the day it was told: "…had killed five militants a
+# day earlier", "the previous day", "two days before".
+TOLD_EARLIER = re.compile(
+    r"\b(?:(?P<count>an?|one|two|three|four|five|six|\d)\s+days?\s+"
+    r"(?:earlier|before)(?!\s+(?:the|a|an|his|her|its|their)\b)"
+    r"|the\s+(?:previous|preceding)\s+day|the\s+day\s+before)\b",
     re.IGNORECASE,
 )
 # The day something was said, right after the word: "said on Wednesday",

@@ -150,6 +150,12 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"stormed",
             r"exchanged fire",
             r"repelled",
+            # Territory taken: "seized control of the town of Tal Abyad",
+            # "took control of Manbij in 2016".
+            r"(?:took|seized|gained|wrested) control (?:of|over)"
+            r"(?= (?:the (?:[\w-]+ ){0,2}?"
+            r"(?:town|city|village|district|area|crossing|province|region)s?\b|"
+            r"(?-i:[A-Z])))",
         ),
     ),
     (
@@ -214,7 +220,11 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"opened fire on (?!(?:[\w-]+ ){0,3}?(?:police|army|military|security|"
             r"patrol|border guards?|troops?|soldiers?|officers?)\b)"
             r"(?:[\w-]+ ){0,3}?(?:cars?|pickups?|pickup trucks?|taxis?|"
-            r"minibus(?:es)?|buses)",
+            r"minibus(?:es)?|buses|"
+            # "opened fire on a house where the men were staying", "on a
+            # wedding party": on those inside.
+            r"houses?|homes?|shops?|weddings?|wedding party|funerals?|cafes?|"
+            r"restaurants?)",
         ),
     ),
     (
@@ -264,6 +274,15 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             # protest", "traders closed their shops in protest".
             r"(?:pulled down|shut|closed|shuttered) (?:their |the )?(?:shutters|shops|"
             r"stores|businesses)(?= in (?:protest|a strike)\b)",
+            # A stoppage told by those who stop: "bakers walked off the job
+            # on Monday", "miners laid down their tools", "drivers downed
+            # tools".
+            r"walked off (?:the |their )?jobs?",
+            r"walked out on strike",
+            # "stopped work on Tuesday", not "stopped work on the dam".
+            r"stopped work(?! on (?:the|a|an|its|their)\b)",
+            r"(?:laid|put) down (?:their )?tools",
+            r"downed (?:their )?tools",
             # A force dispersing a protest takes part in it: "Police used
             # water cannon to push the drivers back".
             r"used (?:tear gas|water cannons?|batons|stun grenades)",
@@ -331,6 +350,9 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"sent (?:[\w-]+ ){0,3}?(?:troops|forces|soldiers|reinforcements|units|"
             r"guards|tanks|brigades?|battalions?|divisions?|regiments?|convoys?)",
             r"withdrew (?:[\w-]+ ){0,3}?(?:troops|forces|soldiers|units)",
+            # "reinforced its positions along the frontier".
+            r"reinforced (?:its |their |the )(?:[\w-]+ ){0,2}?(?:positions|presence|"
+            r"posts|outposts|deployments?)",
             r"pulled out",
             # "began a search operation in villages east of Jalawla": forces
             # sent out to sweep an area.
@@ -375,6 +397,14 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"visited(?! (?:the|a) (?!(?:town|city|village|district|province|"
             r"region|camp) of (?-i:[A-Z]))(?-i:[a-z]))",
             r"conferred",
+            # "was received by the emir", "were received by Iraq's president".
+            r"(?<=was )received by",
+            r"(?<=were )received by",
+            # A courtesy call: "later called on President Erdogan", not
+            # "called on the prime minister to resign".
+            r"called on(?= (?:[\w’'-]+ ){0,3}?(?:president|(?:prime )?minister|king|"
+            r"emir|crown prince|speaker|governor|sultan|patriarch|ayatollah)\b)"
+            r"(?![^.;,]*?\bto (?!(?:the|a|an|his|her|their|its)\b)[a-z]+)",
             # "was received by Iran's acting President": by whom, his office.
             r"received (?:[\w’'-]+ ){0,3}?"
             r"(?:delegation|counterpart|minister|envoy|president|ambassador)",
@@ -423,9 +453,9 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             # A court's: "struck down a law", "annulled the result" (not "a
             # truck overturned").
             r"struck down",
-            r"(?:annull?ed|overturned)(?= (?:a|an|the|its|his|her|their) "
-            r"(?:[\w-]+ ){0,2}?(?:ruling|verdict|decision|law|results?|sentence|"
-            r"election|vote|conviction|ban|order|decree)\b)",
+            r"(?:annull?ed|overturned|upheld)(?= (?:a|an|the|its|his|her|their) "
+            r"(?:[\w-]+ ){0,2}?(?:rulings?|verdicts?|decisions?|law|results?|"
+            r"sentences?|election|vote|conviction|ban|order|decree)\b)",
             r"imposed (?:a |an )?(?:[\w-]+ )?curfew",
             # A measure with an effect of its own: "declared the area along
             # the border a “special security zone”", "declared a state of
@@ -440,8 +470,10 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"(?:seized|boarded|impounded)(?= (?:the|a|an|two|three|\d+) "
             r"(?:[\w-]+ ){0,3}?(?:tankers?|vessels?|ships?|boats?|dhows?)\b)",
             # "handed over 183 Iraqi families … to Iraq".
-            r"handed over(?= (?:(?!to\b)[\w-]+ ){0,4}?(?:families|detainees|prisoners|"
-            r"suspects|refugees|bodies|remains|children|women)\b)",
+            # "handed over to Iraq three Iraqi nationals wanted for…".
+            r"handed over(?= (?:to (?-i:[A-Z])[\w’'-]+ )?(?:(?!to\b)[\w-]+ ){0,4}?"
+            r"(?:families|detainees|prisoners|suspects|refugees|bodies|remains|"
+            r"children|women|nationals|citizens)\b)",
             r"crossed back",
             r"returned home",
             r"revoked",
@@ -471,6 +503,22 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"(?:released|freed) (?:[\w-]+ ){0,3}?(?:prisoners|detainees|hostages|"
             r"captives|activists|journalists|protesters)",
             r"(?:launched|ordered|opened) an? (?:investigation|inquiry|probe)",
+            # Relations between states broken: "severed diplomatic ties with
+            # Qatar", "broke off relations in 2016".
+            r"(?:severed|broke off|cut off) (?:its |their |all )?"
+            r"(?:diplomatic |political |full )?(?:ties|relations)",
+            # A base or barrier with an effect of its own: "set up a
+            # checkpoint on the road to Goris", "began building a fence
+            # along the frontier".
+            # Not "attackers had set up a checkpoint on the road", how an
+            # attack told was carried out.
+            r"(?<!had )(?:set up|established|erected) "
+            r"(?:an? |new |two |three |several )?"
+            r"(?:[\w-]+ ){0,2}?(?:checkpoints?|outposts?|military posts?|"
+            r"observation posts?|bases?)",
+            r"(?:began|started|completed|finished) (?:building|constructing|"
+            r"erecting|digging) (?:[\w-]+ ){0,3}?(?:walls?|fences?|barriers?|"
+            r"trenches|berms?|ditch(?:es)?)",
         ),
     ),
     (
@@ -578,6 +626,12 @@ DENIED_BEFORE = re.compile(
 # Words that make the rest of their clause a condition, a possibility or a
 # plan: "once a gas contract is signed", "could strike", "is expected to visit".
 # A time ahead after the action: "would deploy … in the coming months".
+# A plan the clause is still telling, past "and": "is scheduled to travel to
+# Basra on Sunday to meet traders and visit the port".
+PLANNED_BEFORE = re.compile(
+    r"\b(?:is|are|was|were)\s+(?:scheduled|due|expected|set)\s+to\s+[^,;.:]*$",
+    re.IGNORECASE,
+)
 FUTURE_AFTER = re.compile(
     r"^[^,;.]*?\b(?:in the coming (?:days|weeks|months|years)|next (?:week|month|"
     r"year)|later this (?:week|month|year))\b",
@@ -841,6 +895,10 @@ def find_triggers(text: str, sentence: Sentence) -> list[Trigger]:
                 weight = VERB * 0.8
             elif strength in (VERB, NOUN) and (
                 IRREALIS_BEFORE.search(before)
+                or (
+                    PLANNED_BEFORE.search(before)
+                    and not match.group().casefold().endswith("ed")
+                )
                 or DENIED_BEFORE.search(before)
                 or HYPOTHETICAL_RE.search(before, clause_start(before))
                 or FUTURE_AFTER.match(body[match.end() :])
@@ -927,6 +985,13 @@ SET_OFF_NOUN = re.compile(
 )
 
 
+# Verbs of protest that take no object, so never qualify a noun as a
+# participle: "the teachers marched", "the miners went on strike".
+INTRANSITIVE = re.compile(
+    r"(?:marched|rallied|went|walked|camped|downed|laid|put|stopped)\b", re.IGNORECASE
+)
+
+
 def _reduced(before: str, word: str, after: str) -> bool:
     """
     A verb used as an adjective or in a reduced relative clause refers back
@@ -935,6 +1000,11 @@ def _reduced(before: str, word: str, after: str) -> bool:
     Iraqi cabinet appointed Majid al-Lajmawi".
     """
     if not word.casefold().endswith("ed") and " " not in word:
+        return False
+    if INTRANSITIVE.match(word):
+        # "hundreds of the strikers marched to the square", "the drivers
+        # went on strike on Monday": a verb with no passive is no
+        # participle.
         return False
     if re.match(r"\S+ (?:an?|the|\d)\b", word, re.IGNORECASE):
         # "imposed a curfew": the verb with its own object.
