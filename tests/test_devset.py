@@ -356,7 +356,7 @@ def test_the_assistant_finds_what_editors_record(
 # rule was written for them), 45.1 % (289 of 641) after the round on them.
 # While the goal is missed it is a strict xfail, and the set may not lose
 # what it has.
-ACCEPTED_AT_LEAST = 289
+ACCEPTED_AT_LEAST = 290
 
 
 def test_the_set_keeps_the_proposals_it_had_accepted() -> None:

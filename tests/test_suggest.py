@@ -5181,3 +5181,46 @@ def test_round8_which_proposals_and_their_type_place_and_date() -> None:
         "in Tehran on Monday."
     )
     assert len(met) == 2
+
+
+def test_actors_found_by_the_forms_of_the_eighth_round() -> None:
+    def names(text: str) -> set[str]:
+        found = suggest(f"Title\n\n{text}\n", published=ROUND_PUBLISHED)
+        return {a["name"] for a in found["actors"]}
+
+    # A state acting by a past tense not in -ed.
+    assert "Syria" in names(
+        "Syria withdrew its ambassador from Amman in March 2012, the agency said."
+    )
+    # A state acting by a verb denied, not one that did not comment.
+    assert "Syria" in names(
+        "The militia threatened to attack the base if Damascus did not expel "
+        "the advisers."
+    )
+    assert "Syria" not in names(
+        "Militants attacked a base near Hasakah on Sunday. Damascus did not "
+        "immediately comment."
+    )
+    # A state that voices a reaction, not a place.
+    assert "Azerbaijan" in names(
+        "The naval drill near Astara drew protests from the Republic of Azerbaijan."
+    )
+    # A state's own name for its ministry, spelt as the text spells it.
+    found = names(
+        "Turkish jets struck caves near Zakho on Friday, the National Defense "
+        "Ministry said."
+    )
+    assert "Ministry of National Defense of Turkey" in found
+    assert "Ministry of National Defence of Turkey" not in found
+    # A base of a force speaking is the force.
+    found = names(
+        "Ground forces of the Islamic Revolutionary Guard Corps killed two "
+        "militants near Saravan on Monday, the Guards' Hamzeh Base said."
+    )
+    assert "Islamic Revolutionary Guard Corps" in found
+    assert not any(name.endswith("Base") for name in found)
+    # The governorate speaking is that of the place whose governor is told.
+    assert "Nineveh Governorate" in names(
+        "The new governor of Nineveh visited Sinjar on Monday and met elders of "
+        "the town, the governorate said."
+    )
