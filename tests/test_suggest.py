@@ -5224,3 +5224,114 @@ def test_actors_found_by_the_forms_of_the_eighth_round() -> None:
         "The new governor of Nineveh visited Sinjar on Monday and met elders of "
         "the town, the governorate said."
     )
+
+
+def test_the_eighth_rounds_review() -> None:
+    published = datetime.date(2025, 3, 12)
+
+    def found(text: str) -> list[dict]:
+        return suggest(text, published=published)["events"]
+
+    def kinds(text: str) -> list[str]:
+        return [e["event_type"] for e in found(text)]
+
+    def actors(text: str) -> list[dict[str, str]]:
+        return [roles(e) for e in found(text)]
+
+    # A thing "received by" a minister is no guest; a guest is.
+    assert kinds("The proposal was received by the minister with caution.") == []
+    assert kinds("The letter was received by the foreign ministry on Monday.") == []
+    assert kinds(
+        "The Omani envoy was received by Iran's president in Tehran on Tuesday."
+    ) == [Event.Type.MEETING]
+    # A call on someone "to" do something, past his name between commas, is
+    # no courtesy call.
+    assert Event.Type.MEETING not in kinds(
+        "The KRG called on the Iraqi prime minister, Mohammed Shia al-Sudani, "
+        "to intervene."
+    )
+    # Control of a business is taken without a battle; of ground, with one.
+    assert kinds("The company took control of Basra's port operations in 2019.") == []
+    assert kinds("Hezbollah took control of West Beirut in 2008.") == [
+        Event.Type.BATTLE
+    ]
+    assert kinds("Rebels seized control of Syria's second city Aleppo in 2024.") == [
+        Event.Type.BATTLE
+    ]
+    # A court upholds a sentence; a government "upholds" its own decision.
+    assert kinds("The government upheld its decision to ban the rally.") == []
+    assert kinds(
+        "The supreme court upheld the death sentences of three protesters on Sunday."
+    ) == [Event.Type.OTHER]
+    # A firm's base of operations is no military base.
+    assert kinds("The firm said it established a new base of operations in 2022.") == []
+    # Armed men in the house fired on are no civilians.
+    assert Event.Type.VIOLENCE_AGAINST_CIVILIANS not in kinds(
+        "Iraqi troops opened fire on a house where Islamic State militants were "
+        "hiding in Tarmiyah on Monday, killing three."
+    )
+    # A plan told, then what happened instead.
+    assert kinds(
+        "The minister was expected to visit Basra on Sunday but met the governor "
+        "in Baghdad instead."
+    ) == [Event.Type.MEETING]
+    # A victim named at a place of his own is another incident's; one named
+    # with no place, the attack's just told.
+    assert (
+        len(
+            found(
+                "A bomb exploded in a market in Kirkuk on Sunday. Ali Hassan, a "
+                "teacher, was kidnapped in Mosul."
+            )
+        )
+        == 2
+    )
+    assert actors(
+        "Gunmen shot dead an activist in Erbil on Sunday. Kamal Rasul, 38, was "
+        "hit by six bullets."
+    ) == [{"Kamal Rasul": "target", "Unidentified armed group (Iraq)": "initiator"}]
+    # "The Iraqi minister" is not the Turkish one met by the Iraqi president.
+    assert (
+        "Hakan Fidan"
+        not in actors(
+            "Iraqi President Rashid met Turkish Foreign Minister Hakan Fidan in "
+            "Baghdad on Sunday. On Monday, the Iraqi minister visited Basra."
+        )[-1]
+    )
+    # An army post that comes under attack is attacked.
+    assert actors("An army post in Diyala came under attack on Monday.") == [
+        {"Iraqi Army": "target"}
+    ]
+    # A force backed or led by another keeps the name its letters give; a
+    # group known by its words keeps them.
+    assert (
+        "SDF"
+        in actors(
+            "US-backed SDF forces clashed with Islamic State fighters near Hasakah on "
+            "Monday."
+        )[0]
+    )
+    assert (
+        "Islamic State"
+        in actors("PKK and Islamic State forces clashed near Sinjar on Monday.")[0]
+    )
+    # Days counted back inside another verb's clause are that verb's.
+    [arrest] = found(
+        "Police said on Wednesday they had arrested a man who had bought the "
+        "weapon two days before."
+    )
+    assert arrest["date"]["value"] == "2025-03-12"
+    [battle] = found(
+        "The army said on Wednesday that it had killed five militants a day "
+        "earlier in Diyala."
+    )
+    assert battle["date"]["value"] == "2025-03-11"
+    # "The two ministers", "The Turkish minister" opening a sentence.
+    assert actors(
+        "Turkish Foreign Minister Hakan Fidan met Iraqi President Abdul Latif "
+        "Rashid on Sunday. The two men signed an agreement on water."
+    )[1] == {"Hakan Fidan": "signatory", "Abdul Latif Rashid": "signatory"}
+    assert actors(
+        "Turkish Foreign Minister Hakan Fidan arrived in Baghdad on Sunday. The "
+        "Turkish minister met Iraqi President Abdul Latif Rashid on Monday."
+    ) == [{"Hakan Fidan": "participant", "Abdul Latif Rashid": "participant"}]

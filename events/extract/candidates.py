@@ -2539,6 +2539,12 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             match.group("name").endswith(" forces")
             and 2 <= len(words_) <= 3
             and all(w[:1].isupper() for w in words_)
+            # Not "US-backed SDF forces", "Kurdish-led SDF forces": who backs
+            # or leads a force the next word names.
+            and not any(re.search(r"-[a-z]+$", w) for w in words_)
+            # Not "Islamic State forces": a group known by those words.
+            and not ARMED_NAMES.fullmatch(" ".join(words_))
+            and known_by_name(" ".join(words_)) is None
             and not _is_junk(words_)
             and not any(fold(w) in WEEKDAYS or fold(w) in MONTHS for w in words_)
             and owner_of(words_[0]) is None

@@ -1966,6 +1966,33 @@ RELATIVE_AFTER = re.compile(r",\s*(?:which|who|whose)\b[^,;]*$")
 # Gathering the actions into incidents.
 
 
+# "the city's Shorsh neighbourhood": a part of the place just told.
+PART_OF_TOLD = re.compile(
+    r"\bthe\s+(?:city|town|village|province|region|capital|district)[’']s\s+$",
+    re.IGNORECASE,
+)
+
+
+def _elsewhere(text: str, mention: PlaceMention, places: list[PlaceMention]) -> bool:
+    """
+    A place told of none of `places`: "Mosul" after a bomb in Kirkuk, not
+    "the city's Shorsh neighbourhood" after a shooting in Erbil.
+    """
+    if PART_OF_TOLD.search(text, max(0, mention.start - 30), mention.start):
+        return False
+    place = mention.place
+    for other in places:
+        if other.place == place:
+            return False
+        if None not in (place.lat, place.lon, other.place.lat, other.place.lon):
+            apart = abs(place.lat - other.place.lat) + abs(place.lon - other.place.lon)
+            if apart < 0.3:
+                return False
+        elif detail(place) > detail(other.place):
+            return False
+    return bool(places)
+
+
 def _incidents(actions: list[Action]) -> list[Incident]:
     """
     The actions gathered by incident: each joins the incident it tells more
@@ -2277,6 +2304,12 @@ def _incidents(actions: list[Action]) -> list[Incident]:
             and incidents[-1].event_type in VIOLENT
             and action.sentence.index - incidents[-1].last_sentence == 1
             and not any(r == Role.TARGET for _, r in incidents[-1].main.participants)
+            # "… was kidnapped in Mosul" after a bomb in Kirkuk: a victim at a
+            # place of his own is another incident's.
+            and not any(
+                _elsewhere(action.text, p, incidents[-1].main.places)
+                for p in action.places
+            )
         ):
             # "Gunmen shot dead an activist in Erbil on Sunday. Kamal Rasul,
             # 38, was hit by six bullets…": the victim of the attack just
@@ -2979,6 +3012,12 @@ def _proposals(
         and when.get("precision") == DatePrecision.DAY.value
         else None
     )
+    if earlier is not None and CLAUSE_OF_ITS_OWN.search(
+        text, main.trigger.end, earlier.start()
+    ):
+        # "arrested a man who had bought the weapon two days before": the
+        # days count back from another verb's time.
+        earlier = None
     if earlier is not None:
         # "The army said on Wednesday that it had killed five militants a
         # day earlier": the day before it was told.
@@ -4847,6 +4886,12 @@ OFFSET_LATER = re.compile(
     r"\b",
     re.IGNORECASE,
 )
+# A clause of another verb, whose own time a count of days may be.
+CLAUSE_OF_ITS_OWN = re.compile(
+    r"\b(?:who|whom|whose|which|where|when|while|after|since|because)\b"
+    r"|,\s+(?:that|having)\b",
+    re.IGNORECASE,
+)
 # So many days before the day it was told: "…had killed five militants a
 # day earlier", "the previous day", "two days before".
 TOLD_EARLIER = re.compile(
@@ -6136,13 +6181,13 @@ def _resolve_pronoun(
 
 # "the two ministers", "both leaders": the two people of the action before.
 THE_TWO = re.compile(
-    r"\s*(?:the\s+two|both)\s+(?:[a-z]+\s+)?(?:ministers|leaders|presidents|"
+    r"\s*(?:[Tt]he\s+two|[Bb]oth)\s+(?:[a-z]+\s+)?(?:ministers|leaders|presidents|"
     r"envoys|officials|counterparts|sides|men|delegations)\s*$"
 )
 # "the Syrian minister", "the Iraqi prime minister": a person told before by
 # that office.
 THE_OFFICE = re.compile(
-    r"\s*the\s+([A-Z][a-z]+)\s+((?:foreign|prime|defen[cs]e|interior|"
+    r"\s*[Tt]he\s+([A-Z][a-z]+)\s+((?:foreign|prime|defen[cs]e|interior|"
     r"deputy)\s+)?(minister|president|premier|envoy|ambassador)\s*$"
 )
 
@@ -6178,7 +6223,11 @@ def _described(
         if m.kind == PERSON
         and m.end <= sentence.start
         and re.search(
-            rf"\b{adjective}\b[^,;.]*\b{noun}\s+(?:[A-Z][\w'’.-]*\s+)*$",
+            # "Turkish Foreign Minister Hakan Fidan", not "Iraqi President
+            # Rashid met Turkish Foreign Minister Hakan Fidan": the office's
+            # own words between.
+            rf"\b{adjective}\s+(?:(?:(?-i:[A-Z])[\w-]*|foreign|prime|deputy|"
+            rf"defen[cs]e|interior)\s+){{0,3}}?{noun}\s+(?:[A-Z][\w'’.-]*\s+)*$",
             text[max(0, m.start - 60) : m.start],
             re.IGNORECASE,
         )
