@@ -5335,3 +5335,73 @@ def test_the_eighth_rounds_review() -> None:
         "Turkish Foreign Minister Hakan Fidan arrived in Baghdad on Sunday. The "
         "Turkish minister met Iraqi President Abdul Latif Rashid on Monday."
     ) == [{"Hakan Fidan": "participant", "Abdul Latif Rashid": "participant"}]
+
+
+def test_unnamed_victims_told_by_their_country() -> None:
+    published = datetime.date(2025, 3, 12)
+
+    def actors(text: str) -> list[dict[str, str]]:
+        return [
+            roles(e) for e in suggest(f"Title\n\n{text}", published=published)["events"]
+        ]
+
+    # Those arrested counted by their country before what they are.
+    assert (
+        actors(
+            "Kuwaiti police detained three Afghan students in Kuwait City on Monday."
+        )[0].get("Civilians (Afghanistan)")
+        == "target"
+    )
+    # "The three men" arrested: those counted before.
+    assert (
+        "target"
+        in actors(
+            "Customs officers found cash in the bags of two Iraqi passengers at Basra "
+            "airport on Monday. The two men were arrested at the airport."
+        )[-1].values()
+    )
+    # The victims a speaker counts after the strike.
+    assert (
+        actors(
+            "On Monday, Turkish drones struck a village in Amedi district. Iraqi "
+            "officials said two shepherds were killed in the strike."
+        )[0].get("Civilians (Iraq)")
+        == "target"
+    )
+    # The victims the sentence before named, called "the men" after.
+    assert (
+        actors(
+            "The talks were overshadowed by the killing of six Afghan labourers in "
+            "Iran. Gunmen opened fire on a house where the men were sleeping in "
+            "Zahedan on Saturday."
+        )[0].get("Civilians (Afghanistan)")
+        == "target"
+    )
+    # A count "of them": of the people told before.
+    assert (
+        actors(
+            "Gunmen stopped a bus near Quetta on Monday, forced the passengers off "
+            "and shot dead six of them."
+        )[0].get("Civilians (Pakistan)")
+        == "target"
+    )
+    # Nationalities of forces, and workers who protest, are no victims.
+    assert (
+        "Civilians (Iraq)"
+        not in actors(
+            "Pakistani troops killed four militants in North Waziristan on Monday."
+        )[0]
+    )
+    assert (
+        actors(
+            "Iraqi workers protested outside the oil ministry in Baghdad on Monday."
+        )[0].get("Protesters (Iraq)")
+        == "initiator"
+    )
+    # Dead at a place far from the clash's are another incident's.
+    events = actors(
+        "Kurdish fighters clashed with Turkish troops in Sinjar on Monday. Two "
+        "shepherds were killed by a landmine near Zakho."
+    )
+    assert len(events) == 2 and events[1].get("Civilians (Iraq)") == "target"
+    assert "Civilians (Iraq)" not in events[0]

@@ -1309,6 +1309,12 @@ NATIONALS_COUNTED = re.compile(
     r"[\w-]+\s+(?:" + "|".join(sorted(DEMONYMS)) + r")\s+(?:men|women)",
     re.IGNORECASE,
 )
+# Those arrested counted by their country before what they are: "detained
+# three Afghan students", "an Iraqi driver was caught".
+NATIONALS_BEFORE = re.compile(
+    r"\b(?:an?|\d+|(?i:" + "|".join(sorted(NUMBERS)) + r"))\s+"
+    r"(?=[A-Z])(?i:" + "|".join(sorted(DEMONYMS)) + r")\s+$"
+)
 # Who those held are, after them: ", all Iranian nationals".
 NATIONALS_AFTER = re.compile(
     r",\s+(?:all|both|most|mostly)\s+[A-Z][a-z]+\s+(?:nationals|citizens)\b"
@@ -1993,6 +1999,16 @@ def _elsewhere(text: str, mention: PlaceMention, places: list[PlaceMention]) -> 
     return bool(places)
 
 
+# Casualties told as of an incident already told: "in the gunfight", "a
+# fifth member of the patrol", "two other guards", or where the wounded were
+# taken ("to hospital in Dohuk"), not where they were hurt.
+OF_THE_TOLD = re.compile(
+    r"\b(?:in|during)\s+the\s+(?!(?:village|town|city|district|area|province)\s+of\b)"
+    r"|\b(?:other|another|second|third|fourth|fifth|sixth)\b|\bhospitals?\b",
+    re.IGNORECASE,
+)
+
+
 def _incidents(actions: list[Action]) -> list[Incident]:
     """
     The actions gathered by incident: each joins the incident it tells more
@@ -2244,6 +2260,22 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 continue
         if action.trigger.kind == CASUALTY and not action.initiators:
             target = latest(frozenset(VIOLENT), 3, action)
+            if (
+                target is not None
+                and not action.anaphor
+                and action.places
+                and not OF_THE_TOLD.search(action.sentence_text)
+                and all(
+                    _elsewhere(
+                        action.text, p, [q for a in target.actions for q in a.places]
+                    )
+                    for p in action.places
+                )
+            ):
+                # "Two shepherds were killed by a landmine near Dohuk" after a
+                # clash in Sinjar: dead at a place of their own, far from the
+                # clash's, and not said to be of it, are another incident's.
+                target = None
             if target is not None:
                 target.details.append(action)
                 continue
@@ -3200,6 +3232,10 @@ def _proposals(
         participants,
         place.place.country
         if place and place.place.country
+        # "in Pakistan's Panjgur district": a place of no known country in
+        # the state its words give it.
+        else _possessor_country(text, place)
+        if place and _possessor_country(text, place)
         # An article that names no place: where those who acted are from
         # ("Pakistani security forces killed six terrorists"); not for a
         # strike from afar, so often across a border.
@@ -3704,6 +3740,18 @@ def _nationality_told_before(before: str, noun: str, fallback: str) -> str:
     return fallback
 
 
+def _possessor_country(text: str, place: PlaceMention) -> str:
+    """The country (ISO 3166-1 alpha-2) a place's words put it in: "Pakistan"
+    of "Pakistan's Panjgur district"; else ""."""
+    owner = re.search(
+        r"\b([A-Z][\w-]+)[’']s\s+$", text[max(0, place.start - 40) : place.start]
+    )
+    found = owner_of(owner.group(1)) if owner else None
+    if found is None or not found.country:
+        return ""
+    return iso3_to_iso2(found.country) or ""
+
+
 def _doers_country(participants: list[tuple[ActorMention, str]]) -> str:
     """The country (ISO 3166-1 alpha-2) of an event's first initiator that
     has one: where "Pakistani security forces killed six terrorists" most
@@ -3967,6 +4015,19 @@ def _unnamed(
                 and not PEOPLE_COUNTED.match(match.group())
                 and not WORKING_PEOPLE.fullmatch(match.group())
                 and not NATIONALS_COUNTED.fullmatch(match.group())
+                and not NATIONALS_BEFORE.search(
+                    text, max(0, match.start() - 40), match.start()
+                )
+                and not (
+                    # "The three men were arrested": those counted before
+                    # ("two Iraqi passengers and an Iraqi driver").
+                    re.fullmatch(r"\w+\s+(?:men|women)", match.group())
+                    and re.search(
+                        r"\bthe\s+$",
+                        text[max(0, match.start() - 8) : match.start()],
+                        re.I,
+                    )
+                )
             ):
                 # Those arrested are named by what they are ("irregular
                 # migrants"), not as civilians.
@@ -3998,6 +4059,18 @@ def _unnamed(
                 code = nationality(crew.group(), code)
             add(name, code, Role.TARGET, match, 0)
             break
+        else:
+            counted = OF_THEM.match(text, main.trigger.end, main.scope_end)
+            name, pattern = UNNAMED_VICTIMS[-1]
+            told = (
+                list(pattern.finditer(text, sentence.start, main.trigger.start))
+                if counted is not None and kind in VIOLENT and not passive
+                else []
+            )
+            if told and not PEOPLE_COUNTED.match(told[-1].group()):
+                # "forced passengers off the bus and shot dead seven of them":
+                # the people told before, whom the count is of.
+                add(name, country, Role.TARGET, told[-1], 0)
     if kind in VIOLENT and Role.TARGET in roles and not passive_main:
         # "fired shells into a market, killing six civilians": those the text
         # calls civilians are struck beside whoever else was.
@@ -4022,12 +4095,19 @@ def _unnamed(
                 and detail.trigger.start > main.trigger.start
             ):
                 continue
-            before = text[detail.sentence.start : detail.trigger.start]
+            opening = detail.sentence.start
+            if SPEAKER_BEFORE.fullmatch(
+                text, detail.sentence.start, detail.clause.subject_start
+            ):
+                # "Pakistan said two children were killed in the strike": the
+                # count a speaker gives, the speaker's name no victim.
+                opening = detail.clause.subject_start
+            before = text[opening : detail.trigger.start]
             if detail.event_type not in VIOLENT or not PASSIVE_BEFORE.search(before):
                 continue
             if (
-                any(m.start < detail.trigger.start for m in detail.mentions)
-                or detail.sentence.start != detail.clause.subject_start
+                any(opening <= m.start < detail.trigger.start for m in detail.mentions)
+                or opening != detail.clause.subject_start
             ):
                 continue
             name, pattern = UNNAMED_VICTIMS[-1]
@@ -4044,7 +4124,49 @@ def _unnamed(
                     detail.sentence,
                 )
                 break
+    if (
+        kind in VIOLENT
+        and not any(m.kind == Actor.Kind.CIVILIANS for m, _ in found)
+        and Role.TARGET not in roles
+        and THE_VICTIMS.search(text, main.trigger.start, main.scope_end)
+    ):
+        # "… overshadowed by the killing of nine Pakistani workers. Gunmen
+        # opened fire on a house where the men were staying": the victims the
+        # sentence before named, which this one calls "the men".
+        before = text[max(0, sentence.start - 400) : sentence.start].rstrip()
+        previous = re.split(r"(?<=[.!?])\s+", before)[-1]
+        offset = max(0, sentence.start - 400) + len(before) - len(previous)
+        killing = KILLING_OF.search(previous)
+        name, pattern = UNNAMED_VICTIMS[-1]
+        match = (
+            pattern.search(previous, killing.end(), killing.end() + 40)
+            if killing
+            else None
+        )
+        if match is not None and not re.fullmatch(
+            # Not "two men", who may be anyone's.
+            r"(?:[\w-]+\s+)?(?:people|men|women)",
+            match.group(),
+        ):
+            code = nationality(previous[killing.end() : match.end()], country)
+            add(name, code, Role.TARGET, match, offset)
     return _dedupe(participants + found)
+
+
+# A count of people told before: "shot dead seven of them".
+OF_THEM = re.compile(r"\s+(?:\w+|all|most|some)\s+of\s+them\b", re.IGNORECASE)
+# "the killing of nine Pakistani workers", told before the attack.
+KILLING_OF = re.compile(r"\b(?:killings?|murders?)\s+of\s+")
+# The victims called back in the attack's sentence: "where the men were".
+THE_VICTIMS = re.compile(r"\bthe\s+(?:men|women|victims|workers)\b")
+
+
+# A speaker before the words said: "Iraqi officials said ", "The ministry
+# said on Monday that ".
+SPEAKER_BEFORE = re.compile(
+    r"[^,;“”\"]{0,80}?\b(?:said|says|reported|confirmed|added)\s+"
+    r"(?:(?:on|late on|early on)\s+\w+\s+)?(?:that\s+)?"
+)
 
 
 # Capitalised words that name no one: a sentence's opening, a count, a day.
