@@ -5405,3 +5405,62 @@ def test_unnamed_victims_told_by_their_country() -> None:
     )
     assert len(events) == 2 and events[1].get("Civilians (Iraq)") == "target"
     assert "Civilians (Iraq)" not in events[0]
+
+
+def test_actors_missed_in_the_ninth_rounds_forms() -> None:
+    published = datetime.date(2025, 3, 12)
+
+    def actors(text: str) -> list[dict[str, str]]:
+        events = suggest(f"Title\n\n{text}\n", published=published)["events"]
+        return [roles(e) for e in events]
+
+    def names(text: str) -> set[str]:
+        found = suggest(f"Title\n\n{text}\n", published=published)
+        return {a["name"] for a in found["actors"]}
+
+    # A name, its age and who the person is, opening the sentence.
+    assert actors(
+        "Karim Salehi, 61, a retired Kurdish judge, met the Turkish consul in "
+        "Erbil on Monday."
+    ) == [{"Karim Salehi": "participant"}]
+    # A name joined by "and" to a person told of after it.
+    assert actors(
+        "Omar Faraj and Jalal Amini, then Iran's deputy oil minister, met the "
+        "governor in Basra on Monday."
+    ) == [{"Omar Faraj": "participant", "Jalal Amini": "participant"}]
+    assert "Lesser Hamra" not in names(
+        "Iran seized Greater Hamra, Lesser Hamra and Abu Rashid in 1971."
+    )
+    # "The US Treasury" opening a sentence.
+    assert actors(
+        "The US Treasury said on Tuesday it had sanctioned two Iraqi exchange "
+        "companies."
+    ) == [{"US Treasury": "initiator"}]
+    # Handed over what to whom.
+    assert actors("Turkey handed over 12 suspects to Iraq on Monday.") == [
+        {"Turkey": "initiator", "Iraq": "target"}
+    ]
+    assert (
+        "Iraq"
+        not in actors(
+            "Turkish police handed over the suspects and flew to Iraq on Monday."
+        )[0]
+    )
+    # A convoy that hits a bomb was attacked; a workshop struck was not.
+    assert actors(
+        "An Iraqi army convoy hit a roadside bomb near Tikrit on Monday."
+    ) == [{"Iraqi Army": "target"}]
+    assert actors(
+        "The Iraqi army struck a bomb-making workshop near Tikrit on Monday."
+    ) == [{"Iraqi Army": "initiator"}]
+    assert actors("Iraqi jets hit a car bomb factory near Mosul on Monday.") == [
+        {"Iraqi Air Force": "initiator"}
+    ]
+    # To meet a person; a rapporteur of the U.N.
+    assert "Hamid Rostami" in names(
+        "The delegation travelled to Tehran on Monday to meet Hamid Rostami."
+    )
+    assert "Yuki Tanaka" in names(
+        "Yuki Tanaka, the U.N. special rapporteur on Iran, said she was alarmed "
+        "by the hangings."
+    )

@@ -439,7 +439,8 @@ _OFFICE_WORD = "|".join(
 )
 APPOSITION_AFTER = re.compile(
     r"^,\s+(?:(?:the|a|an|his|her|its|their)\s+)?"
-    r"(?:(?:[A-Z][\w’'-]*(?:[’']s)?|[a-z]+(?:ian|ish|i|ese)|\d+-year-old|former|"
+    # ("the U.N. special rapporteur": a capital's dots as well.)
+    r"(?:(?:[A-Z][\w’'.-]*(?:[’']s)?|[a-z]+(?:ian|ish|i|ese)|\d+-year-old|former|"
     r"then|deputy|acting|senior|top|chief|veteran|new|current|outgoing|vice|"
     r"prominent|well-known|influential|local|regional|national|foreign|"
     r"military|security|political|religious|opposition)\s+){0,5}?"
@@ -506,9 +507,11 @@ VOICED_FROM_BEFORE = re.compile(
     r"\b(?:complaints?|protests?|criticism|condemnation|objections?|"
     r"warnings?|rebukes?)\s+from\s+(?:the\s+)?(?:Republic\s+of\s+)?$"
 )
-# Who prisoners are given to: "handed over to Iran", "turned them over to".
+# Who prisoners are given to: "handed over to Iran", "turned them over to",
+# "handed over 14 suspects to Iraq" (what is given between "over" and "to").
 HANDED_TO_BEFORE = re.compile(
-    r"\b(?:hand|turn)(?:ed|s|ing)?\s+(?:[\w-]+\s+){0,3}?over\s+to\s+(?:the\s+)?$"
+    r"\b(?:hand|turn)(?:ed|s|ing)?\s+(?:[\w-]+\s+){0,3}?over\s+"
+    r"(?:(?!(?:to|and|then|before|after)\b)[\w’'-]+\s+){0,6}?to\s+(?:the\s+)?$"
 )
 # "slogans against Iran", "protested against Turkey": who the crowd is against.
 _AGAINST_BEFORE = (
@@ -1829,23 +1832,28 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
         seat = match.group("seat")
         government_body(match, "seat", seat, SEATS_OF_GOVERNMENT[seat])
 
+    # Names shaped like a person's that nothing beside them told of, kept
+    # to be read again by the name after them.
+    unsure: list[tuple[int, int]] = []
     for first, last in _capitalised_runs(tokens, text):
         acronym = _acronym_after(tokens, last, text)
         # A body: "Iraqi High Commission for Human Rights", "Democratic
         # Party of Iranian Kurdistan", "Popular Mobilization Forces".
         org = _trim(tokens, first, last, keep_demonym=True)
         prefix = COUNTRY_PREFIX.search(text[sentence.start : tokens[first].start])
+        # "The US Treasury said" opening a sentence: the run begins on "The".
+        lead = first + (first < last and fold(tokens[first].text) == "the")
         if (
             org
             and org[0] == org[1]
             and tokens[org[0]].text[:1].isupper()
             and HEAD_KINDS.get(fold(tokens[org[0]].text)) == K.GOVERNMENT_BODY
-            and (prefix or fold(tokens[first].text) in ("us", "uk"))
+            and (prefix or fold(tokens[lead].text) in ("us", "uk"))
         ):
             # "the US Treasury", "the UK Parliament": one word of a body,
             # whose state the prefix names.
-            begin = sentence.start + prefix.start(1) if prefix else tokens[first].start
-            owner = owner_of(prefix.group(1) if prefix else tokens[first].text)
+            begin = sentence.start + prefix.start(1) if prefix else tokens[lead].start
+            owner = owner_of(prefix.group(1) if prefix else tokens[lead].text)
             found.append(
                 _Candidate(
                     begin,
@@ -2076,6 +2084,8 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             )
         ):
             add(*name, PERSON)
+        elif shaped and name[1] > name[0] and not place_after:
+            unsure.append(name)
         words_in = {fold(tokens[i].text) for i in range(name[0], name[1] + 1)}
         if words_in & ARMED_WORDS:
             add(*name, K.ARMED_GROUP, aliases=[acronym] if acronym else [])
@@ -2114,6 +2124,22 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 or APPOSED_KINDS.get(words_[-1], K.OTHER),
             )
 
+    # "Ali Hassan and Hoshyar Zebari, then Iraq's foreign minister, met": a
+    # name joined by "and" to a person's the words after tell of is a
+    # person's as well (not "Lesser Tunb and Abu Musa", a name by its "Abu").
+    people_at = {
+        c.start: c.end
+        for c in found
+        if c.kind == PERSON
+        and (
+            APPOSITION_AFTER.match(text[c.end : sentence.end])
+            or AGE_AFTER.match(text[c.end : sentence.end])
+        )
+    }
+    for first, last in unsure:
+        joined = PERSON_JOINED_AFTER.match(text, tokens[last].end, sentence.end)
+        if joined and joined.end() in people_at:
+            add(first, last, PERSON)
     for i, token in enumerate(tokens):
         word = token.text
         if (
@@ -2171,8 +2197,10 @@ NAMED_AS_BEFORE = re.compile(
     r"(?:\d{1,3}-year-old\s+)?$"
 )
 # People meet people: "Fuad Hussein met Hakan Fidan".
+# "travelled to the island to meet Abdullah Ocalan" as well.
 MET_BEFORE = re.compile(
-    r"\b(?:met|meets|received|hosted|talks with|meeting with|met with)\s+$"
+    r"\b(?:met|meets|(?<=to )meet|received|hosted|talks with|meeting with|"
+    r"met with)\s+$"
 )
 MET_AFTER = re.compile(r"^\s+(?:met|meets|received|hosted|held talks)\b")
 # "the first anniversary of the death of Mahsa Amini".
@@ -2235,6 +2263,8 @@ FIGHTERS_AFTER = re.compile(
 WHO_AFTER = re.compile(r"^,\s+who\b")
 # "Dara Qadir Mahmoud of the Patriotic Union of Kurdistan": a person of a body.
 MEMBER_OF_AFTER = re.compile(r"^\s+of\s+the\s+[A-Z]")
+# "Ali Hassan and …": the words between two names of one list.
+PERSON_JOINED_AFTER = re.compile(r"\s+and\s+")
 # "34-year-old Lena Hartmann", "Hiwa Rahimi, 24,".
 AGE_BEFORE = re.compile(r"\b\d{1,3}-year-old\s+$")
 AGE_AFTER = re.compile(r"^,\s*\d{1,2}\s*(?:[,.;)]|and\b|$)")

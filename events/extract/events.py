@@ -330,6 +330,22 @@ DEFENDED = re.compile(
     r"(?:shot|shoot|shoots|brought)\s+down\b|(?:intercepted|intercepts|downed)\b",
     re.IGNORECASE,
 )
+# Running onto a bomb: "a police patrol struck a landmine", "the convoy hit
+# a roadside bomb": the one who hits it is who was attacked. Read at the
+# verb, or before the bomb when the bomb is the action word.
+_ONTO = r"(?:hit|hits|struck|strikes|ran over|drove over|drove onto|stepped on)"
+_A_BOMB = r"an?\s+(?:[\w-]+\s+){0,2}?"
+# What a bomb word only qualifies: "a car bomb factory" is struck, no bomb.
+BOMB_MADE_AT = re.compile(
+    r"\s+(?:factory|factories|workshops?|plants?|cells?|makers?|depots?|"
+    r"sites?|facility|facilities|warehouses?|networks?)\b"
+)
+BOMB_HIT = re.compile(
+    rf"{_ONTO}\s+{_A_BOMB}(?:bomb|mine|landmine|IED|explosive device)(?![\w-])"
+    rf"(?!{BOMB_MADE_AT.pattern})",
+    re.IGNORECASE,
+)
+HIT_BOMB_BEFORE = re.compile(rf"\b{_ONTO}\s+{_A_BOMB}$", re.IGNORECASE)
 # What may happen, not what did: "for any attack by … on American personnel".
 HYPOTHETICAL = re.compile(
     r"\b(?:any|future|further|possible)\s+(?:[\w-]+\s+)?(?:attacks?|strikes?|"
@@ -5423,6 +5439,10 @@ OFFICE_COMMA_BEFORE = re.compile(
 )
 
 
+# A comma piece that is only an age: ", 75," in "Fuad Hussein, 75, a …".
+AGE_PIECE = re.compile(r"\s*\d{1,3}\s*")
+
+
 def _subject_before_apposition(
     text: str, sentence: Sentence, clause: _Clause, mentions: list[ActorMention]
 ) -> list[ActorMention]:
@@ -5440,6 +5460,11 @@ def _subject_before_apposition(
         # set beside the piece before.
         return []
     start = max(text.rfind(",", sentence.start, end) + 1, sentence.start)
+    if AGE_PIECE.fullmatch(text, start, end) and start > sentence.start:
+        # "Fuad Hussein, 75, a veteran Kurdish politician, met": past the
+        # age, to the name it is told of.
+        end = start - 1
+        start = max(text.rfind(",", sentence.start, end) + 1, sentence.start)
     return [m for m in mentions if start <= m.start and m.end <= end]
 
 
@@ -5509,6 +5534,16 @@ def _participants(
     if kind in VIOLENT and DEFENDED.match(text, trigger.start):
         # "coalition forces shot down two drones approaching the airport":
         # the attack was on them.
+        head_role = Role.TARGET
+    if kind in VIOLENT and (
+        BOMB_HIT.match(text, trigger.start)
+        or (
+            re.search(r"(?:bomb|mine)$", trigger.word)
+            and HIT_BOMB_BEFORE.search(text, sentence.start, trigger.start)
+            and not BOMB_MADE_AT.match(text, trigger.end)
+        )
+    ):
+        # "An army convoy hit a roadside bomb": the convoy was attacked.
         head_role = Role.TARGET
     # "the Ministry of Interior, which oversees the police, suspended": the
     # relative clause's names are not the subject.
