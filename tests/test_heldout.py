@@ -23,8 +23,10 @@ pytestmark = pytest.mark.django_db
 # development set (64-83) for a round on acceptance, and twenty new ones
 # (29-48), written without reading the rules, took their place; on
 # 2026-12-07 twenty more (49-68) were added, written the same way. The
-# figures below are of the forty with the rules of the seventh round (types,
-# ministers and lists of states; after the sixth, on government bodies,
+# figures below are of the forty with the rules of the eighth and ninth
+# rounds (development articles 164-183 and the review; after the seventh,
+# on types, ministers and lists of states: actors 88.8 % (269/303), 26 of
+# 166 accepted; after the sixth, on government bodies,
 # participants and roles, each proposal's type, date and place, and its
 # review: actors 88.8 % (269/303), 25 of 166 accepted; before it, after the
 # fifth: actors 88.4 % (268/303), 22 of 167 accepted); after the fourth, of
@@ -40,8 +42,8 @@ pytestmark = pytest.mark.django_db
 # strict xfail, so the day it is met the run says so and the mark goes:
 # places met it on the forty.
 SHORT_OF_GOAL = {
-    "actors": "actors recall 88.8 % (269/303) against 90 %",
-    "accepted": "26 of 166 proposals (15.7 %) accepted without change against 85 %",
+    "actors": "actors recall 89.8 % (272/303) against 90 %",
+    "accepted": "27 of 167 proposals (16.2 %) accepted without change against 85 %",
 }
 
 

@@ -3558,37 +3558,41 @@ def _bases_of_forces(text: str, actors: list[ActorMention]) -> list[ActorMention
             kept.append(mention)
             continue
         word = fold(base.group("force"))
-        stem = word.rstrip("s")
-        matching = {
-            (a.name, a.actor_id): a
-            for a in forces
-            if a is not mention
-            and not BASE_OF_FORCE.fullmatch(a.text)
-            and (
-                fold(a.text) == word
-                or any(
-                    fold(w).rstrip("s") == stem for w in re.findall(r"[^\W_]+", a.name)
-                )
-            )
-        }
-        if len(matching) != 1:
-            kept.append(mention)
-            continue
-        [force] = matching.values()
-        kept.append(
-            ActorMention(
-                text=mention.text,
-                start=mention.start,
-                end=mention.end,
-                name=force.name,
-                actor_id=force.actor_id,
-                kind=force.kind,
-                sentence=mention.sentence,
-                country=force.country,
-                parent=force.parent,
-            )
+        force = _the_one_named(
+            word,
+            [
+                a
+                for a in forces
+                if a is not mention and not BASE_OF_FORCE.fullmatch(a.text)
+            ],
         )
+        kept.append(
+            replace(force, text=mention.text, start=mention.start, end=mention.end,
+                    sentence=mention.sentence)
+            if force
+            else mention
+        )  # fmt: skip
     return kept
+
+
+def _the_one_named(
+    word: str, organisations: list[ActorMention], *, as_told: bool = True
+) -> ActorMention | None:
+    """The one organisation of `organisations` that `word` names, by a word
+    of its name ("Guards" of the Islamic Revolutionary Guard Corps) or, with
+    `as_told`, as the article told it ("IRGC"); None when none or several
+    are."""
+    stem = word.rstrip("s")
+    matching = {
+        (a.name, a.actor_id): a
+        for a in organisations
+        if (as_told and fold(a.text) == word)
+        or any(fold(w).rstrip("s") == stem for w in re.findall(r"[^\W_]+", a.name))
+    }
+    if len(matching) != 1:
+        return None
+    [found] = matching.values()
+    return found
 
 
 # "…, the governorate said": the administration of a province speaking.
@@ -3687,30 +3691,20 @@ def _short_references(
                 and tokens[i + 1].start - token.end <= 1
             ):
                 continue
-            stem = head.rstrip("s")
-            matching = {
-                (a.name, a.actor_id): a
-                for a in organisations
-                if any(
-                    fold(w).rstrip("s") == stem for w in re.findall(r"[^\W_]+", a.name)
-                )
-                and (token.is_capitalised or a.start < token.start)
-            }
-            if len(matching) != 1:
-                continue
-            [actor] = matching.values()
-            found.append(
-                ActorMention(
-                    text=token.text,
-                    start=token.start,
-                    end=token.end,
-                    name=actor.name,
-                    actor_id=actor.actor_id,
-                    kind=actor.kind,
-                    sentence=sentence.index,
-                    country=actor.country,
-                    parent=actor.parent,
-                )
+            actor = _the_one_named(
+                head,
+                [
+                    a
+                    for a in organisations
+                    if token.is_capitalised or a.start < token.start
+                ],
+                as_told=False,
             )
+            if actor is None:
+                continue
+            found.append(
+                replace(actor, text=token.text, start=token.start, end=token.end,
+                        sentence=sentence.index)
+            )  # fmt: skip
             taken.append((token.start, token.end))
     return found
