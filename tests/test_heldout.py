@@ -43,7 +43,7 @@ pytestmark = pytest.mark.django_db
 # places met it on the forty.
 SHORT_OF_GOAL = {
     "actors": "actors recall 89.8 % (272/303) against 90 %",
-    "accepted": "27 of 167 proposals (16.2 %) accepted without change against 85 %",
+    "accepted": "27 of 166 proposals (16.3 %) accepted without change against 85 %",
 }
 
 

@@ -5464,3 +5464,59 @@ def test_actors_missed_in_the_ninth_rounds_forms() -> None:
         "Yuki Tanaka, the U.N. special rapporteur on Iran, said she was alarmed "
         "by the hangings."
     )
+
+
+def test_the_ninth_rounds_review() -> None:
+    def proposals(text: str) -> list[dict]:
+        return suggest(f"Title\n\n{text}\n", published=datetime.date(2025, 3, 12))[
+            "events"
+        ]
+
+    def roles(event: dict) -> dict[str, str]:
+        return {a["name"]: a["role"] for a in event["actors"]}
+
+    # The dead told at a town of the province just named, where the speaker
+    # is, or where they died of their wounds are of the incident told.
+    for text in [
+        "Islamic State militants attacked a police post in Kirkuk province late "
+        "on Sunday. Three policemen were killed near Hawija, police said.",
+        "Gunmen attacked an army post in Diyala on Monday. Four soldiers were "
+        "killed near Baquba, the army said.",
+        "Turkish drones struck a car near Sinjar on Monday. Two PKK members were "
+        "killed, officials in Duhok said.",
+        "Islamic State militants attacked an army post near Hawija on Sunday. Two "
+        "soldiers later died of their wounds in Baghdad.",
+    ]:
+        assert len(proposals(text)) == 1, text
+    # Who strikes from afar, or strikes a bomb's store, a clearance team or a
+    # gold mine, ran onto no bomb.
+    for text, attacker in [
+        (
+            "Coalition aircraft struck a suicide car bomb before it reached Iraqi "
+            "lines near Mosul on Monday.",
+            "Coalition",
+        ),
+        (
+            "Iraqi counter-terrorism forces struck a bomb shelter used by militants "
+            "near Tarmiyah on Sunday.",
+            "Counter-Terrorism Service",
+        ),
+        (
+            "Turkish jets struck a gold mine near Zakho on Monday, killing three "
+            "workers.",
+            "Turkish Armed Forces",
+        ),
+        (
+            "A Turkish drone hit a mine clearance team near Sulaimaniyah on Monday, "
+            "killing two workers.",
+            "Turkish Armed Forces",
+        ),
+    ]:
+        [event] = proposals(text)
+        assert roles(event)[attacker] == "initiator", text
+    # Those who run onto one are still its target.
+    [event] = proposals(
+        "An Iraqi army convoy hit a roadside bomb near Tarmiyah on Monday, "
+        "killing two soldiers."
+    )
+    assert roles(event)["Iraqi Army"] == "target"

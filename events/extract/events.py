@@ -338,7 +338,20 @@ _A_BOMB = r"an?\s+(?:[\w-]+\s+){0,2}?"
 # What a bomb word only qualifies: "a car bomb factory" is struck, no bomb.
 BOMB_MADE_AT = re.compile(
     r"\s+(?:factory|factories|workshops?|plants?|cells?|makers?|depots?|"
-    r"sites?|facility|facilities|warehouses?|networks?)\b"
+    r"sites?|facility|facilities|warehouses?|networks?|caches?|storage|"
+    r"stores?|stockpiles?|shelters?|clearance|clearing|disposal)\b"
+)
+# Who strikes from afar does not run onto a bomb: "Coalition aircraft struck
+# a car bomb before it reached the lines".
+STRIKES_FROM_AFAR = re.compile(
+    r"\b(?:aircraft|jets?|warplanes?|drones?|artillery|helicopters?|planes?|"
+    r"bombers?|gunships?|missiles?|rockets?|shells?)\b",
+    re.IGNORECASE,
+)
+# A mine that is dug: "struck a gold mine near Zakho".
+DUG_MINE = re.compile(
+    r"\b(?:gold|coal|copper|salt|iron|chromite|phosphate|zinc|silver)\s+mines?\b",
+    re.IGNORECASE,
 )
 BOMB_HIT = re.compile(
     rf"{_ONTO}\s+{_A_BOMB}(?:bomb|mine|landmine|IED|explosive device)(?![\w-])"
@@ -346,6 +359,25 @@ BOMB_HIT = re.compile(
     re.IGNORECASE,
 )
 HIT_BOMB_BEFORE = re.compile(rf"\b{_ONTO}\s+{_A_BOMB}$", re.IGNORECASE)
+
+
+def _ran_onto_a_bomb(text: str, sentence: Sentence, trigger: Trigger) -> bool:
+    """Whether the subject ran onto the bomb its action word tells of (see
+    BOMB_HIT), read at the verb or at the bomb."""
+    if STRIKES_FROM_AFAR.search(text, sentence.start, trigger.start):
+        return False
+    hit = BOMB_HIT.match(text, trigger.start)
+    if hit is not None:
+        return not DUG_MINE.search(hit.group())
+    before = HIT_BOMB_BEFORE.search(text, sentence.start, trigger.start)
+    return (
+        before is not None
+        and re.search(r"(?:bomb|mine)$", trigger.word) is not None
+        and not BOMB_MADE_AT.match(text, trigger.end)
+        and not DUG_MINE.search(text, before.start(), trigger.end)
+    )
+
+
 # What may happen, not what did: "for any attack by … on American personnel".
 HYPOTHETICAL = re.compile(
     r"\b(?:any|future|further|possible)\s+(?:[\w-]+\s+)?(?:attacks?|strikes?|"
@@ -2002,17 +2034,30 @@ def _elsewhere(text: str, mention: PlaceMention, places: list[PlaceMention]) -> 
     """
     if PART_OF_TOLD.search(text, max(0, mention.start - 30), mention.start):
         return False
+    if TOLD_FROM.search(text, max(0, mention.start - 40), mention.start):
+        # "…, officials in Duhok said": where it was told from.
+        return False
     place = mention.place
     for other in places:
-        if other.place == place:
+        if other.place == place or detail(place) > detail(other.place):
+            # The same place, or one inside the province or country told
+            # ("near Hawija" after "in Kirkuk province").
             return False
         if None not in (place.lat, place.lon, other.place.lat, other.place.lon):
             apart = abs(place.lat - other.place.lat) + abs(place.lon - other.place.lon)
             if apart < 0.3:
                 return False
-        elif detail(place) > detail(other.place):
-            return False
     return bool(places)
+
+
+# Who told of it, and where: "officials in Duhok said", "a doctor at the
+# hospital in Erbil".
+TOLD_FROM = re.compile(
+    r"\b(?:officials?|authorities|sources|police|doctors?|medics?|residents|"
+    r"spokes(?:man|woman|person)|governor|mayor|witnesses)\s+(?:in|from|of|at)\s+"
+    r"(?:the\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
 
 
 # Casualties told as of an incident already told: "in the gunfight", "a
@@ -2020,7 +2065,10 @@ def _elsewhere(text: str, mention: PlaceMention, places: list[PlaceMention]) -> 
 # taken ("to hospital in Dohuk"), not where they were hurt.
 OF_THE_TOLD = re.compile(
     r"\b(?:in|during)\s+the\s+(?!(?:village|town|city|district|area|province)\s+of\b)"
-    r"|\b(?:other|another|second|third|fourth|fifth|sixth)\b|\bhospitals?\b",
+    r"|\b(?:other|another|second|third|fourth|fifth|sixth)\b|\bhospitals?\b"
+    # "Two soldiers later died of their wounds in Baghdad".
+    r"|\b(?:died|dies)\s+of\s+(?:their|his|her)\s+(?:wounds|injuries)\b"
+    r"|\bsuccumbed\b",
     re.IGNORECASE,
 )
 
@@ -5535,14 +5583,7 @@ def _participants(
         # "coalition forces shot down two drones approaching the airport":
         # the attack was on them.
         head_role = Role.TARGET
-    if kind in VIOLENT and (
-        BOMB_HIT.match(text, trigger.start)
-        or (
-            re.search(r"(?:bomb|mine)$", trigger.word)
-            and HIT_BOMB_BEFORE.search(text, sentence.start, trigger.start)
-            and not BOMB_MADE_AT.match(text, trigger.end)
-        )
-    ):
+    if kind in VIOLENT and _ran_onto_a_bomb(text, sentence, trigger):
         # "An army convoy hit a roadside bomb": the convoy was attacked.
         head_role = Role.TARGET
     # "the Ministry of Interior, which oversees the police, suspended": the
