@@ -44,9 +44,11 @@ _STRIKE_KINDS = (
 )
 
 
-# Things, not guests, that are "received by" someone.
+# Things, not guests, that are "received by" someone: read right after
+# "received" (where the scan has already found the word, not at every
+# position of the text).
 _NOT_RECEIVED_THING = "".join(
-    rf"(?<!{word} {verb} )"
+    rf"(?<!{word} {verb} received)"
     for noun in (
         *("letter", "message", "proposal", "request", "offer", "bill", "report"),
         *("plan", "news", "decision", "call", "complaint", "statement"),
@@ -421,8 +423,8 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             # "was received by the emir", "were received by Iraq's president".
             # Not "the proposal was received by the minister with caution":
             # a thing received, no guest.
-            _NOT_RECEIVED_THING + r"(?<=was )received by",
-            _NOT_RECEIVED_THING + r"(?<=were )received by",
+            r"received(?<=was received)" + _NOT_RECEIVED_THING + r" by",
+            r"received(?<=were received)" + _NOT_RECEIVED_THING + r" by",
             # A courtesy call: "later called on President Erdogan", not
             # "called on the prime minister to resign".
             r"called on(?= (?:[\w’'-]+ ){0,3}?(?:president|(?:prime )?minister|king|"
@@ -433,7 +435,7 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"(?![^.;,]*?(?:,\s+(?:(?-i:[A-Z])|who\b)[^.;,]*,)?[^.;,]*?"
             r"\bto (?!(?:the|a|an|his|her|their|its)\b)[a-z]+)",
             # "was received by Iran's acting President": by whom, his office.
-            _NOT_RECEIVED_THING + r"received (?:[\w’'-]+ ){0,3}?"
+            r"received" + _NOT_RECEIVED_THING + r" (?:[\w’'-]+ ){0,3}?"
             r"(?:delegation|counterpart|minister|envoy|president|ambassador)",
         ),
     ),
