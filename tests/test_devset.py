@@ -354,9 +354,11 @@ def test_the_assistant_finds_what_editors_record(
 # short one on types, ministers and lists of states; 41.8 % (264 of 632)
 # with twenty more (164-183, 15 of 91 accepted when they came in, before any
 # rule was written for them), 45.6 % (292 of 641) after the round on them,
-# its review and a short ninth round. While the goal is missed it is a
-# strict xfail, and the set may not lose what it has.
-ACCEPTED_AT_LEAST = 292
+# its review and a short ninth round; 41.0 % (304 of 742) with twenty more
+# (184-203, 12 of 101 accepted when they came in) and 41.2 % (305 of 740)
+# after a first round on them. While the goal is missed it is a strict
+# xfail, and the set may not lose what it has.
+ACCEPTED_AT_LEAST = 305
 
 
 def test_the_set_keeps_the_proposals_it_had_accepted() -> None:

@@ -312,6 +312,22 @@ LED_COALITION = re.compile(
 )
 # Where a body sits: "a Revolutionary Court in Mahabad".
 SEAT_AFTER = re.compile(r"^\s+in\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)\b")
+# What kind of court a court is, words every seat's court shares; a name
+# with a word besides these ("the Karkh Criminal Court in Baghdad") names
+# its own seat already.
+COURT_KIND_WORDS = words(
+    "the revolutionary criminal military appeal appeals civil special juvenile "
+    "penal anti-corruption supreme high central federal administrative heavy "
+    "primary first instance islamic court tribunal of"
+)
+
+
+def _court_has_own_seat(tokens: list[Token], first: int, last: int) -> bool:
+    return any(
+        fold(tokens[k].text) not in COURT_KIND_WORDS for k in range(first, last + 1)
+    )
+
+
 # "the Komala party", "the Islamic State group".
 NAMED_BY_SUFFIX = re.compile(
     r"\b(?P<name>[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|al-[\w’'-]+)){0,3})\s+"
@@ -365,7 +381,11 @@ _LOCAL_BODY = (
     # "the Van Governor's Office", "the governorship of Hakkari".
     r"(?i:governor[’']s\s+office|governorship)"
 )
-_BODY_OWNER = r"(?P<owner>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)"
+# A capital with or without its dots and hooks: "Şırnak", "Çukurca".
+_CAPITAL = (
+    "[A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper()) + "]"
+)
+_BODY_OWNER = rf"(?P<owner>{_CAPITAL}[\w-]+(?:\s+{_CAPITAL}[\w-]+)?)"
 LOCAL_BODIES = [
     # "Sulaimani's Asayish security directorate": the Kurdish word for the
     # security service, before the directorate's own words.
@@ -427,7 +447,7 @@ PERSON_NOUNS = words(
     teacher doctor farmer shepherd porter smuggler son daughter wife husband
     brother sister father mother member founder candidate citizen national
     resident protester fighter militant worker engineer researcher academic
-    footballer athlete
+    footballer athlete owner co-owner cousin nephew niece uncle aunt
     """
 )
 _OFFICE_WORD = "|".join(
@@ -506,6 +526,14 @@ AGENT_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 VOICED_FROM_BEFORE = re.compile(
     r"\b(?:complaints?|protests?|criticism|condemnation|objections?|"
     r"warnings?|rebukes?)\s+from\s+(?:the\s+)?(?:Republic\s+of\s+)?$"
+)
+# Those a state sends: "delegations from Russia, Iran and Turkmenistan held
+# talks", "observers from Kazakhstan attended": the states take part, the
+# names locate nothing.
+SENT_FROM_BEFORE = re.compile(
+    r"\b(?:delegations?|delegates|observers?|envoys?|representatives?|"
+    r"negotiators?|diplomats?|emissar(?:y|ies))\s+from\s+(?:the\s+)?$",
+    re.IGNORECASE,
 )
 # Who prisoners are given to: "handed over to Iran", "turned them over to",
 # "handed over 14 suspects to Iraq" (what is given between "over" and "to").
@@ -968,6 +996,10 @@ def _bodies_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                 after_owner = owner_of(groups["after"])
                 if after_owner is not None:
                     owner = after_owner
+                    if re.search(r"\sin\s+$", body[: match.start("after")]):
+                        # "the Interior Ministry in Ankara": the state's
+                        # ministry, and "in Ankara" stays the place it names.
+                        end = len(body[: match.start("after")].rstrip()) - len(" in")
                 else:
                     end = match.start("after")
                     end = len(
@@ -1605,11 +1637,24 @@ def find_candidates(
                 continue
             if any(match.start < e and s < match.end for s, e in taken):
                 continue
+            if PEOPLE_AFTER.match(text, match.end):
+                # "Druze gunmen" named a group; "three Druze drivers" are
+                # people of the community, the name their adjective.
+                continue
             key = match.entries[0]
             mentions.append(
                 _mention(text, match.start, match.end, accepted[key], sentence.index)
             )
     return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+# People a name only describes, as civilians are described: "Druze drivers",
+# "Kurdish farmers".
+PEOPLE_AFTER = re.compile(
+    r"\s+(?:civilians|drivers|truck drivers|farmers|villagers|shepherds|"
+    r"residents|families|women|children|workers|labourers|students|pilgrims|"
+    r"worshippers|fishermen|traders|shopkeepers|passengers)\b"
+)
 
 
 # A force's branch, named after the force: "the IRGC Navy", "the IRGC's
@@ -1975,7 +2020,11 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 branch = text[tokens[org[0]].start : tokens[org[1]].end]
                 name = f"{unit_of.group(1)} {branch}"
             seat = SEAT_AFTER.match(text[tokens[org[1]].end : sentence.end])
-            if seat and fold(tokens[org[1]].text) in ("court", "tribunal"):
+            if (
+                seat
+                and fold(tokens[org[1]].text) in ("court", "tribunal")
+                and (name or not _court_has_own_seat(tokens, org[0], org[1]))
+            ):
                 # "a Revolutionary Court in Mahabad": one court of many,
                 # named for its seat.
                 name = (
@@ -2134,12 +2183,16 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
         and (
             APPOSITION_AFTER.match(text[c.end : sentence.end])
             or AGE_AFTER.match(text[c.end : sentence.end])
+            or DONE_TO_AFTER.match(text[c.end : sentence.end])
         )
     }
-    for first, last in unsure:
+    # "Ali Hassan, Reza Karimi and Omid Saberi were sentenced": a list,
+    # read from its last name back to its first.
+    for first, last in reversed(unsure):
         joined = PERSON_JOINED_AFTER.match(text, tokens[last].end, sentence.end)
         if joined and joined.end() in people_at:
             add(first, last, PERSON)
+            people_at[tokens[first].start] = tokens[last].end
     for i, token in enumerate(tokens):
         word = token.text
         if (
@@ -2243,7 +2296,9 @@ DONE_TO_AFTER = re.compile(
     r"^,?\s+(?:was|were|had been|has been|is|are)\s+(?:\w+ly\s+)?"
     r"(?:killed|shot|executed|hanged|arrested|detained|abducted|kidnapped|"
     r"sentenced|summoned|appointed|dismissed|sacked|charged|convicted|"
-    r"assassinated|tortured|wounded|injured|released|freed|elected)\b"
+    r"assassinated|tortured|wounded|injured|released|freed|elected|"
+    # "Ali Hassan was told of the verdict", "… were questioned".
+    r"told|informed|notified|questioned|interrogated|indicted)\b"
 )
 # What people do and bodies rarely say they do: "Hassan Karimi visited the
 # crossing", "Shwan Mohammed ordered the closure" (saying is SAYS_AFTER).
@@ -2264,7 +2319,7 @@ WHO_AFTER = re.compile(r"^,\s+who\b")
 # "Dara Qadir Mahmoud of the Patriotic Union of Kurdistan": a person of a body.
 MEMBER_OF_AFTER = re.compile(r"^\s+of\s+the\s+[A-Z]")
 # "Ali Hassan and …": the words between two names of one list.
-PERSON_JOINED_AFTER = re.compile(r"\s+and\s+")
+PERSON_JOINED_AFTER = re.compile(r"\s+and\s+|,\s+(?:and\s+)?")
 # "34-year-old Lena Hartmann", "Hiwa Rahimi, 24,".
 AGE_BEFORE = re.compile(r"\b\d{1,3}-year-old\s+$")
 AGE_AFTER = re.compile(r"^,\s*\d{1,2}\s*(?:[,.;)]|and\b|$)")
@@ -2354,9 +2409,11 @@ SERVICES = {
 # A state's armed forces as a whole by the name they are kept under, where
 # that is not "<adjective> Armed Forces": Pakistan's troops, forces and
 # military are its security forces as one; Armenia's and Azerbaijan's carry
-# the state's name after them. By ISO 3166-1 alpha-3.
+# the state's name after them; Israel's are the Israel Defense Forces. By
+# ISO 3166-1 alpha-3.
 ARMED_FORCES_NAMES = {
     "PAK": "Pakistani security forces",
+    "ISR": "Israel Defense Forces",
     "ARM": "Armed Forces of Armenia",
     "AZE": "Armed Forces of Azerbaijan",
 }
@@ -2409,7 +2466,7 @@ def _force_word(words_: str) -> str:
         return "security forces"
     if folded.startswith("gendarmerie"):
         return "Gendarmerie"
-    return folded.replace("riot police", "police")
+    return folded.replace("anti-riot police", "police").replace("riot police", "police")
 
 
 def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candidate]:
@@ -2420,7 +2477,7 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
         for match in re.finditer(
             r"(?:^|(?<=\s))(?P<lead>(?:the\s+|The\s+)?)"
             r"(?P<name>(?:(?:federal|national|local|provincial|regional)\s+)?"
-            r"(?:security forces|police|border guards|riot police|oil police|"
+            r"(?:security forces|police|border guards|(?:anti-)?riot police|oil police|"
             r"(?:plainclothes\s+)?security\s+(?:agents|personnel)|"
             r"plainclothes\s+(?:agents|officers|police)|"
             r"gendarmerie(?:\s+(?:forces|troops|units|teams|patrols?))?))\b"
@@ -2873,6 +2930,15 @@ def _capitalised_runs(tokens: list[Token], text: str) -> list[tuple[int, int]]:
             ):
                 k += 1
             between = {fold(t.text) for t in tokens[j + 1 : k]}
+            if (
+                "and" in between
+                and k + 1 < len(tokens)
+                and fold(tokens[k].text) in DEMONYMS
+                and not _capitalised(tokens[k + 1])
+            ):
+                # "the Ministry of Electricity and Saudi developer ACWA
+                # Power": a people's word opens what the second party is.
+                break
             if "and" in between and _bodies_both_sides(tokens, i, j, k, text):
                 # "the Patriotic Union of Kurdistan and Kurdistan Democratic
                 # Party": two bodies, each named in full.
@@ -2941,8 +3007,10 @@ def _body_after_and(tokens: list[Token], i: int, j: int, text: str) -> bool:
     title and a person, or a body ("… Government and Basra Oil Company").
     """
     k = j + 1
-    if k >= len(tokens) or fold(tokens[k].text) != "and" or j - i < 1:
+    if k >= len(tokens) or fold(tokens[k].text) != "and":
         return False
+    if j == i or (j == i + 1 and fold(tokens[i].text) == "the"):
+        return _fields_of_one_body(tokens, j, text)
     left = [fold(t.text).rstrip(".") for t in tokens[i : j + 1]]
     if any(w in TITLE_WORDS or w in HEAD_KINDS for w in left):
         return False
@@ -2953,6 +3021,29 @@ def _body_after_and(tokens: list[Token], i: int, j: int, text: str) -> bool:
             return False
         if fold(tokens[t].text) in BODY_ENDS:
             return t > k + 1
+    return False
+
+
+def _fields_of_one_body(tokens: list[Token], i: int, text: str) -> bool:
+    """
+    Whether one word after "the", then "and", then one or two capitalised
+    words ending in a body's head word name one body by its two fields
+    ("the Accountability and Justice Commission", "the Security and Defence
+    Committee"). Not when the first word is a state's or a people's ("the
+    Iraqi and Turkish foreign ministries") or the second names a body of
+    its own after a name ("the PUK and Gorran Movement" stays two).
+    """
+    k = i + 1
+    if i == 0 or fold(tokens[i - 1].text) != "the" or not tokens[i].text.istitle():
+        return False
+    first = fold(tokens[i].text)
+    if first in DEMONYMS or owner_of(tokens[i].text) is not None:
+        return False
+    for t in range(k + 1, min(k + 4, len(tokens))):
+        if not (_capitalised(tokens[t]) and _joined(tokens[t - 1], tokens[t], text)):
+            return False
+        if fold(tokens[t].text) in HEAD_KINDS:
+            return HEAD_KINDS[fold(tokens[t].text)] == K.GOVERNMENT_BODY and t > k + 1
     return False
 
 
@@ -2985,6 +3076,26 @@ def _joined(left: Token, right: Token, text: str) -> bool:
 
 # Honorifics that open a person's name and are no part of it.
 HONORIFICS = words("sayyid")
+# Honorifics that are words of a name after a given name ("Lahur Sheikh
+# Jangi", "Ali Mullah Karim").
+NAME_TITLES = words("sheikh shaikh sayyid sayed sayyed mullah")
+
+
+def _given_name(token: Token) -> bool:
+    """A capitalised word that is no title, body, people's or place's word."""
+    word = fold(token.text)
+    return (
+        token.text.istitle()
+        and word not in TITLE_WORDS
+        and word not in HEAD_KINDS
+        and word not in DEMONYMS
+        and word not in COMMON_WORDS
+        and not word.endswith(("al", "ian", "ish", "ic"))
+        and owner_of(token.text) is None
+        and not location_index().get(name_key(token.text))
+    )
+
+
 # A group's units, whose acts are the group's: "the BLA's Fateh Brigade".
 UNIT_HEADS = words("brigade brigades battalion battalions")
 FORCE_ADJECTIVES = words("naval aerial ground airborne military paramilitary")
@@ -3065,6 +3176,9 @@ def _trim(
     return (first, last) if first <= last else None
 
 
+# Words that are a title after another ("Chief Justice", "Rear Admiral")
+# and a name's word alone ("the Justice Ministry", "Admiral Bay").
+SECOND_TITLE_WORDS = words("justice admiral marshal")
 # Who belongs to a body, opening a sentence before its name.
 MEMBER_WORDS = words(
     "fighters members militants supporters officials commanders leaders gunmen "
@@ -3095,6 +3209,14 @@ def _after_title(tokens: list[Token], first: int, last: int) -> tuple[int, int] 
     for i in range(first, last + 1):
         if TIME_OF_TITLE.sub("", fold(tokens[i].text)).rstrip(".") in TITLE_WORDS:
             title_end = i
+        elif (
+            fold(tokens[i].text) in SECOND_TITLE_WORDS
+            and i > 0
+            and fold(tokens[i - 1].text) in TITLE_WORDS | {"rear", "vice", "field"}
+        ):
+            # "Chief Justice Muhammad Khan", "Rear Admiral Ali Reza": a word
+            # that is a title after another, as a bench's head is.
+            title_end = i
     if title_end is None and first > 0 and fold(tokens[first - 1].text) in TITLE_WORDS:
         title_end = first - 1
     if title_end is None and first < last and fold(tokens[first].text) in HONORIFICS:
@@ -3116,6 +3238,14 @@ def _after_title(tokens: list[Token], first: int, last: int) -> tuple[int, int] 
         # "Minister of Water Resources Aoun Diab Abdullah".
         title_end = _office_end(tokens, title_end, last)
     if title_end is None or title_end >= last:
+        return None
+    if (
+        title_end == first + 1
+        and fold(tokens[title_end].text) in NAME_TITLES
+        and _given_name(tokens[first])
+    ):
+        # "Lahur Sheikh Jangi": a given name before the honorific makes it
+        # a word of the name, not a title before it.
         return None
     start = title_end + 1
     while start <= last and (
@@ -3220,6 +3350,12 @@ UNNAMED_VICTIMS: list[tuple[str, re.Pattern]] = [
     ("Smugglers", re.compile(r"\b(?:smugglers?|suspects)\b", re.IGNORECASE)),
     # "detained five teachers".
     ("Teachers", re.compile(r"\bteachers\b", re.IGNORECASE)),
+    # "three armed guards were killed": guards a business or a person hires,
+    # no state's (not "border guards", "Revolutionary Guards").
+    (
+        "Private security forces",
+        re.compile(r"\b(?:armed|security|private)\s+guards?\b", re.IGNORECASE),
+    ),
     (
         "Civilians",
         re.compile(
@@ -3260,6 +3396,8 @@ def unnamed(
     name = f"{kind} ({country})" if country else kind
     ref = known_by_name(name)
     actor_kind = K.ARMED_GROUP if kind.startswith("Unidentified") else K.CIVILIANS
+    if kind == "Private security forces":
+        actor_kind = K.OTHER
     return ActorMention(
         text=text[start:end],
         start=start,
@@ -3414,6 +3552,8 @@ def _states_that_act(
         if HANDED_TO_BEFORE.search(before):
             # "handed the suspects over to Iraq": the state that receives
             # them, a side of the act, not where it was.
+            acts, locates = True, False
+        if SENT_FROM_BEFORE.search(before):
             acts, locates = True, False
         if VOICED_FROM_BEFORE.search(before):
             # "drew protests from Iraq": the state that protests.

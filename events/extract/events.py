@@ -801,6 +801,9 @@ CREW_AFTER = re.compile(
 # "Since Oct. 17, … have been attacked at least 40 times": the day a tally
 # starts from.
 SINCE_BEFORE = re.compile(r"\b(?:since|from)\s+$", re.IGNORECASE)
+# "since Oct. 1, when …": the clause after tells what the day a period
+# runs from saw.
+WHEN_AFTER = re.compile(r",?\s+when\s+")
 SINCE_NAMED = re.compile(r"\bsince\s+the\s+$", re.IGNORECASE)
 YEARLY = re.compile(r"\b(?:every|each) year\b", re.IGNORECASE)
 # A clause that describes something named before it: ", a city that draws
@@ -1904,6 +1907,19 @@ def _date_owners(
             # "the largest walkout since the 1979 revolution": the year of
             # another event, which a period runs from.
             continue
+        when = SINCE_BEFORE.search(
+            text, max(0, date.start - 12), date.start
+        ) and WHEN_AFTER.match(text, date.end)
+        after = [
+            t
+            for t in triggers
+            if when and t.start >= when.end() and t.end <= sentence.end
+        ]
+        if after:
+            # "since Oct. 1, when two militants carried out a bombing": the
+            # day of what the "when" clause tells.
+            owners.append((date, min(after, key=lambda t: t.start), False))
+            continue
         before = [w for w in words_ if w[1] <= date.start]
         if not before:
             owners.append((date, None, True))
@@ -2412,6 +2428,35 @@ def _incidents(actions: list[Action]) -> list[Incident]:
             # told, by name.
             incidents[-1].details.append(action)
             continue
+        if (
+            kind == T.ARREST
+            and action.trigger.verb
+            and not action.trigger.says
+            and action.date is None
+            and not action.initiators
+            and PASSIVE_BEFORE.search(
+                action.text[action.sentence.start : action.trigger.start]
+            )
+            and any(
+                m.kind == PERSON and r == Role.TARGET for m, r in action.participants
+            )
+            and incidents
+            and incidents[-1].event_type == T.ARREST
+            and action.sentence.index - incidents[-1].last_sentence == 1
+            and not any(
+                m.kind == PERSON and r == Role.TARGET
+                for m, r in incidents[-1].main.participants
+            )
+            and not any(
+                _elsewhere(action.text, p, incidents[-1].main.places)
+                for p in action.places
+            )
+        ):
+            # "Investigators arrested the manager of a bank branch on
+            # Tuesday. The manager, Hassan Kadhim, was detained at his
+            # office": the one held in the arrest just told, by name.
+            incidents[-1].details.append(action)
+            continue
         # "Police fired tear gas to disperse them and detained 11 people":
         # those held where a crowd was broken up, in the protest just told.
         dispersed = kind == T.ARREST and DISPERSED.search(action.sentence_text)
@@ -2441,6 +2486,32 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                 action.participants = [(m, Role.INITIATOR) for m in action.mentions]
                 target.reactions.append(action)
                 continue
+        if (
+            kind == T.AGREEMENT
+            and action.trigger.verb
+            and action.date is None
+            and SIGNED_FOR.match(action.text, action.trigger.end)
+        ):
+            # "Electricity Minister Ziad Fadel signed for Iraq and the
+            # chairman for the company": who signed the agreement just told.
+            target = latest(frozenset({T.AGREEMENT}), 2, action)
+            if target is not None:
+                target.details.append(action)
+                continue
+        if (
+            kind == T.ARREST
+            and action.reported
+            and action.date is None
+            and incidents
+            and incidents[-1].event_type in (T.PROTEST, T.RIOT)
+            and action.sentence.index - incidents[-1].last_sentence == 1
+            and DISPERSED.search(incidents[-1].main.sentence_text)
+        ):
+            # "Police dispersed the protesters late on Monday. The Interior
+            # Ministry said 27 people had been detained": those held when
+            # the protest just told was broken up.
+            incidents[-1].details.append(action)
+            continue
         if action.reported and action.date is None:
             # "The Asayish said Karim had been arrested on a court warrant",
             # "IRNA denied that he had been detained": words about the arrest
@@ -2583,6 +2654,8 @@ def _summaries_apart(incidents: list[Incident]) -> list[Incident]:
     return kept
 
 
+# "signed for Iraq", "signed on behalf of the company": who signed.
+SIGNED_FOR = re.compile(r"\s+(?:for|on\s+behalf\s+of)\b", re.IGNORECASE)
 DISPERSED = re.compile(r"\b(?:disperse[sd]?|broke up)\b", re.IGNORECASE)
 INQUIRY = re.compile(r"(?:launched|ordered|opened)\b", re.IGNORECASE)
 # Words of an inquiry that name nothing it is into: what it answers is told
@@ -4098,7 +4171,25 @@ def _unnamed(
                 continue
             code = country
             if name in ("Migrants", "Refugees"):
-                code = nationality(text[start : min(end + 40, main.scope_end)], country)
+                window = text[start : min(end + 40, main.scope_end)]
+                code = nationality(window, country)
+                into = CROSSING_INTO.search(window)
+                if into is not None and code == country:
+                    # "migrants trying to cross into Iran … officials in
+                    # Afghanistan said": not of the country they enter, but
+                    # of the other the sentence names.
+                    code = next(
+                        (
+                            m.place.country
+                            for m in main.places
+                            if m.sentence == sentence.index
+                            and m.place.kind == Location.Kind.COUNTRY
+                            and m.place.country
+                            and m.place.country != code
+                            and not (into.start() <= m.start - start < into.end())
+                        ),
+                        code,
+                    )
             else:
                 # "nine Iraqi fishermen" detained by Kuwait are Iraq's.
                 phrase = re.search(r"(?:\S+\s+){0,3}$", text[at : match.start()])
@@ -4574,8 +4665,15 @@ def _geo_precision(kind: str) -> str:
     return GeoPrecision.REGION.value
 
 
+# "migrants trying to cross into Iran": the country they enter.
+CROSSING_INTO = re.compile(r"\bcross(?:ed|ing)?\s+(?:the\s+border\s+)?into\s+[A-Z]\w+")
+# "in protest at …": the words after say what is protested.
+IN_PROTEST = re.compile(r"\bin\s+$")
+# "parked their trucks across the approach to the border gate": the way in
+# to a place, as a road to it.
 ROAD_TO = re.compile(
-    r"\b(?:road|roads|highway|route|entrance|gates?)\s+(?:leading\s+)?to\s+(?:the\s+)?$",
+    r"\b(?:road|roads|highway|route|entrance|gates?|approach(?:es)?)\s+"
+    r"(?:leading\s+)?to\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 # "struck a convoy of civilians travelling to the Tishreen Dam": on the way
@@ -4781,6 +4879,16 @@ def _locative(text: str, action: Action) -> list[PlaceMention]:
             for other in action.places
         ):
             # "in the Kazakh port of Aktau": whose port, where is after.
+            continue
+        if (
+            mention.start > action.trigger.end
+            and mention.sentence == sentence.index
+            and IN_PROTEST.search(text, sentence.start, action.trigger.start)
+            and re.match(r"\s+(?:at|against|over)\b", text[action.trigger.end :])
+            and not re.search(r"[,;]", text[action.trigger.end : mention.start])
+        ):
+            # "blocked the gate in protest at long waits at the Ibrahim
+            # Khalil crossing": what they protest, not where they do.
             continue
         if INSTITUTION_IN.search(before):
             # "chanted slogans against the government in Erbil": whose
@@ -5423,7 +5531,8 @@ def _name_list_start(region: str, pieces: list[tuple[int, int]]) -> int | None:
 
 
 LIST_OPENING = re.compile(
-    r"\s(?:of)\s+(?:the\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*\s*$"
+    # "Delegations from Russia, Iran and Turkmenistan" too.
+    r"\s(?:of|from)\s+(?:the\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*\s*$"
 )
 
 
@@ -6134,9 +6243,11 @@ RELATIVES_OF = re.compile(
     re.IGNORECASE,
 )
 SUPPORTERS_OF = re.compile(
-    # "supporters of the opposition Sovereignty Alliance".
+    # "supporters of the opposition Sovereignty Alliance"; "followers of
+    # Shi'ite cleric Muqtada al-Sadr", the description led by a sect's or a
+    # people's adjective.
     r"\b(?:supporters|followers|loyalists|partisans)\s+of\s+(?:the\s+)?"
-    r"(?:(?-i:[a-z]+)\s+){0,2}$",
+    r"(?:(?-i:[A-Z])[\w’'-]*\s+(?=(?-i:[a-z])))?(?:(?-i:[a-z]+)\s+){0,2}$",
     re.IGNORECASE,
 )
 # "…be suspended until it rules on a complaint filed by al-Hamdani": the

@@ -676,6 +676,9 @@ UNKNOWN_PLACE = [
         rf"\b(?:in|at|near|outside)\s+{_NAME},?\s+in\s+(?:the\s+)?"
         r"(?:[A-Z][\w’'-]+\s+){1,3}(?:province|governorate)\b"
     ),
+    # "across Lake Urmia", "Lake Tharthar": a lake names itself, though a
+    # town may share its name.
+    re.compile(rf"\b(?P<name>Lake\s+{_WORD}(?:\s+{_WORD}){{0,2}})\b"),
     # "the villages of Sherwan and Kani Rash": the last of those named.
     re.compile(
         rf"\b(?:villages|towns)\s+of\s+(?:{_WORD}(?:\s+{_WORD}){{0,3}},\s+)*"
@@ -719,6 +722,9 @@ def unknown_places(
                     name = f"{name} {head}"
                     end = sentence.start + match.end("head")
                 name_only = groups["name"]
+                lake = name.startswith("Lake ")
+                if lake:
+                    name_only = name.removeprefix("Lake ")
                 inside = [
                     p
                     for p in places
@@ -731,7 +737,7 @@ def unknown_places(
                     # "the Zakho Bridge", "the Chaman border post": named for
                     # a town, in it.
                     continue
-                if head and SITE_HEADS.match(head) and inside:
+                if ((head and SITE_HEADS.match(head)) or lake) and inside:
                     # "Jeddah 5 camp" is no Jeddah, "Harir air base" no town.
                     blocked = [
                         (s, e)
@@ -748,7 +754,12 @@ def unknown_places(
                 if any(
                     w in COMMON_WORDS or w in DEMONYMS or w in MONTHS or w in WEEKDAYS
                     for w in words_
-                ) or (match.start("name") == 0 and len(words_) == 1 and not head):
+                ) or (
+                    match.start("name") == 0
+                    and len(words_) == 1
+                    and not head
+                    and not lake
+                ):
                     continue
                 if position == 3 and not any(
                     p.start
@@ -793,12 +804,18 @@ def unknown_places(
                         # "the Makhmour camp, home to Kurds who fled Turkey":
                         # a place of a relative clause about it, not its own.
                         and not RELATIVE_BEFORE.search(text, end, p.start)
+                        # "the Milak crossing, killing two, officials in
+                        # Afghanistan said": a clause of its own follows, its
+                        # places are not where the site lies.
+                        and not PARTICIPLE_BETWEEN.search(text, end, p.start)
                     ),
                     None,
                 )
                 kind = (
                     Location.Kind.SITE
-                    if (head and SITE_HEADS.match(head)) or groups.get("apposition")
+                    if (head and SITE_HEADS.match(head))
+                    or groups.get("apposition")
+                    or lake
                     else Location.Kind.CITY
                 )
                 place = Place(
@@ -819,6 +836,8 @@ def unknown_places(
 
 # A relative clause still open before a place: "…, home to Kurds who fled ".
 RELATIVE_BEFORE = re.compile(r"\b(?:who|which|that)\b[^,]*$")
+# A participle's clause after a comma: ", halting traffic into northern Iraq".
+PARTICIPLE_BETWEEN = re.compile(r",\s+[a-z]+ing\b")
 
 
 def _named_again(

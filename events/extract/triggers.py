@@ -278,6 +278,10 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"staged (?:an? )?(?:[\w-]+ )?(?:protests?|rally|rallies|sit-ins?|"
             r"demonstrations?|strikes?|march(?:es)?)",
             r"gathered (?:outside|in front of)",
+            # "Hundreds formed a human chain along the lake": hands joined in
+            # protest; not one formed to pass sandbags or pull a swimmer out.
+            r"formed (?:an? )?(?:[\w-]+ )?human chains?"
+            r"(?! to (?:rescue|pull|save|pass|carry|move|unload|load)\b)",
             # "protesters had camped outside the building": a sit-in, told by
             # those who hold it.
             r"(?<=protesters )camped",
@@ -315,11 +319,14 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
         T.PROTEST,
         NOUN,
         _any_of(
-            r"protests?",
+            # Not "a protest note" handed to an envoy: a diplomat's letter.
+            r"protests?(?! notes?\b)",
             r"demonstrations?",
             r"rally",
             r"rallies",
             r"sit-ins?",
+            # "a human chain along the lake", not one to pass sandbags.
+            r"human chains?(?! to (?:rescue|pull|save|pass|carry|move|unload|load)\b)",
             # A stoppage of work: "a strike by oil workers", "a general
             # strike", "the truckers' strike" (plural "strikes" is read as
             # strikes from the air, and retyped when they are a stoppage).
