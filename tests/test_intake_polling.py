@@ -69,10 +69,12 @@ def make_source(server: FeedServer, path: str, **fields) -> Source:
     )
 
 
-def poll(worker: Worker, *sources: Source) -> None:
+def poll(worker: Worker, *sources: Source, timeout: float = 60) -> None:
+    """Each source polled by the worker, and every job that follows done
+    within `timeout` seconds."""
     for source in sources:
         assert queue.defer_poll(source.pk)
-    worker.wait_for_jobs()
+    worker.wait_for_jobs(timeout)
     for source in sources:
         source.refresh_from_db()
 
