@@ -5779,3 +5779,72 @@ def test_proposals_of_the_tenth_round() -> None:
         "fighters were meeting there."
     )
     assert event["date"]["value"] == "2025-03-05"
+
+
+def test_the_tenth_rounds_review() -> None:
+    def result(text: str) -> dict:
+        return suggest(f"Title\n\n{text}\n", published=datetime.date(2025, 3, 12))
+
+    def actors(text: str) -> set[str]:
+        return {a["name"] for a in result(text)["actors"]}
+
+    def types(text: str) -> list[str]:
+        return [e["event_type"] for e in result(text)["events"]]
+
+    # A group's name before its own units' possessive is the group, not
+    # people the name describes; before people it describes, it is not.
+    assert "PKK" in actors("The PKK women's units attacked a Turkish base on Monday.")
+    assert "Druze" not in actors(
+        "Gunmen killed three Druze drivers near Sweida on Monday."
+    )
+    # A body named on its own before "and" is no field of the body after.
+    assert "Hashd" in actors(
+        "The Hashd and Defence Ministry said on Monday that two soldiers were killed."
+    )
+    assert "Security and Defence Committee" in actors(
+        "The Security and Defence Committee summoned the interior minister on Monday."
+    )
+    # A human chain formed to do work is no protest; one formed to voice
+    # something, or stretching to a place, is.
+    for text in [
+        "Rescuers formed a human chain to reach a swimmer in the Tigris on Sunday.",
+        "Volunteers formed a human chain to pass sandbags along the river in "
+        "Mosul on Saturday.",
+    ]:
+        assert "protest" not in types(text), text
+    for text in [
+        "Hundreds formed a human chain to demand the release of detained teachers "
+        "in Sulaimani on Saturday.",
+        "Students formed a human chain to the parliament building in Baghdad on "
+        "Saturday.",
+        "Hundreds formed a human chain along Lake Urmia on Saturday.",
+    ]:
+        assert "protest" in types(text), text
+    # One who was told of a verdict is its hearer, not a speaker; one who told
+    # reporters is.
+    told = result("Hassan Karimi was told of the verdict in Urmia on Monday.")
+    assert "Hassan Karimi" in {a["name"] for a in told["actors"]}
+    assert "statement" not in [e["event_type"] for e in told["events"]]
+    assert "statement" in types(
+        "Hassan Karimi told reporters in Urmia on Monday that the verdict was unjust."
+    )
+    # Who signed for a party is of the agreement just told; one who signed
+    # for a loan signed another.
+    assert (
+        len(
+            result(
+                "Iran and Iraq signed a security agreement in Baghdad on Monday. "
+                "Araghchi signed for Iran."
+            )["events"]
+        )
+        == 1
+    )
+    assert (
+        len(
+            result(
+                "Iran and Iraq signed a security agreement in Baghdad on Monday. "
+                "Araghchi signed for a loan from the World Bank."
+            )["events"]
+        )
+        == 2
+    )

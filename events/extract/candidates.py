@@ -1654,6 +1654,8 @@ PEOPLE_AFTER = re.compile(
     r"\s+(?:civilians|drivers|truck drivers|farmers|villagers|shepherds|"
     r"residents|families|women|children|workers|labourers|students|pilgrims|"
     r"worshippers|fishermen|traders|shopkeepers|passengers)\b"
+    # "the PKK women's units": a possessive names the group's own units.
+    r"(?![’'])"
 )
 
 
@@ -3038,6 +3040,10 @@ def _fields_of_one_body(tokens: list[Token], i: int, text: str) -> bool:
         return False
     first = fold(tokens[i].text)
     if first in DEMONYMS or owner_of(tokens[i].text) is not None:
+        return False
+    if known_by_name(tokens[i].text) is not None or _known_kind(tokens, i, i):
+        # "the Hashd and Interior Ministry": a body named on its own, then
+        # another.
         return False
     for t in range(k + 1, min(k + 4, len(tokens))):
         if not (_capitalised(tokens[t]) and _joined(tokens[t - 1], tokens[t], text)):

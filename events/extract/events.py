@@ -2654,8 +2654,15 @@ def _summaries_apart(incidents: list[Incident]) -> list[Incident]:
     return kept
 
 
-# "signed for Iraq", "signed on behalf of the company": who signed.
-SIGNED_FOR = re.compile(r"\s+(?:for|on\s+behalf\s+of)\b", re.IGNORECASE)
+# "signed for Iraq", "signed on behalf of the company": who signed; a
+# party by its name or as "the company", not what is signed for ("signed
+# for a loan", "signed for the purchase of turbines").
+SIGNED_FOR = re.compile(
+    r"\s+(?:for|on\s+behalf\s+of)\s+(?:(?-i:[A-Z])|(?:the|its|their)\s+"
+    r"(?:[\w-]+\s+)?(?:company|firm|government|ministry|side|state|country|"
+    r"region|bank|group|consortium|party|parties)\b)",
+    re.IGNORECASE,
+)
 DISPERSED = re.compile(r"\b(?:disperse[sd]?|broke up)\b", re.IGNORECASE)
 INQUIRY = re.compile(r"(?:launched|ordered|opened)\b", re.IGNORECASE)
 # Words of an inquiry that name nothing it is into: what it answers is told

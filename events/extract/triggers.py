@@ -31,6 +31,18 @@ def _any_of(*alternatives: str) -> str:
     return r"\b(?:" + "|".join(alternatives) + r")\b"
 
 
+# A human chain is a protest unless it is formed to do work: "to pass
+# sandbags", "to reach a swimmer". One formed to voice something ("to
+# demand", "to protest", "to save the lake") or stretching to a place ("to
+# the parliament") still is.
+_CHAIN_NOT_FOR_WORK = (
+    r"(?! to (?!(?:the|a|an|its|their|his|her|protest|demand|denounce|"
+    r"condemn|call|show|express|voice|oppose|reject|mark|press|urge|highlight|"
+    r"draw|honou?r|commemorate|mourn|support|defend|save the|save lake)\b)"
+    r"[a-z]+\b)"
+)
+
+
 # Those who stop work in a strike, and the words that make a strike one.
 _STRIKERS = (
     r"(?:workers|employees|staff|truckers|(?:truck|lorry|taxi) drivers|drivers|"
@@ -280,8 +292,7 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"gathered (?:outside|in front of)",
             # "Hundreds formed a human chain along the lake": hands joined in
             # protest; not one formed to pass sandbags or pull a swimmer out.
-            r"formed (?:an? )?(?:[\w-]+ )?human chains?"
-            r"(?! to (?:rescue|pull|save|pass|carry|move|unload|load)\b)",
+            r"formed (?:an? )?(?:[\w-]+ )?human chains?" + _CHAIN_NOT_FOR_WORK,
             # "protesters had camped outside the building": a sit-in, told by
             # those who hold it.
             r"(?<=protesters )camped",
@@ -326,7 +337,7 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"rallies",
             r"sit-ins?",
             # "a human chain along the lake", not one to pass sandbags.
-            r"human chains?(?! to (?:rescue|pull|save|pass|carry|move|unload|load)\b)",
+            r"human chains?" + _CHAIN_NOT_FOR_WORK,
             # A stoppage of work: "a strike by oil workers", "a general
             # strike", "the truckers' strike" (plural "strikes" is read as
             # strikes from the air, and retyped when they are a stoppage).
@@ -585,7 +596,8 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"said",
             r"says",
             r"say",
-            r"told",
+            # Not "he was told of the verdict": the one told hears it.
+            r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bbeing )(?<!\bbe )told",
             r"tells",
             r"stated",
             r"announced",
