@@ -5848,3 +5848,70 @@ def test_the_tenth_rounds_review() -> None:
         )
         == 2
     )
+
+
+def test_proposals_of_the_eleventh_round() -> None:
+    def proposals(text: str) -> list[dict]:
+        return suggest(f"Title\n\n{text}\n", published=datetime.date(2025, 3, 12))[
+            "events"
+        ]
+
+    def roles(event: dict) -> dict[str, str]:
+        return {a["name"]: a["role"] for a in event["actors"]}
+
+    # A person named before his office, set off by commas before "said",
+    # tells of the incident; one named before his office in the middle of
+    # the sentence is still who it happened to.
+    [event] = proposals(
+        "In Dehloran, border guards clashed with armed smugglers on Sunday "
+        "night, killing one smuggler, Colonel Mehdi Khosravi, the commander "
+        "of the border guards, said."
+    )
+    assert roles(event)["Mehdi Khosravi"] == "mentioned"
+    [event] = proposals(
+        "Gunmen shot dead Ali Hassan, the head of the local council, in Basra "
+        "on Monday, police said."
+    )
+    assert roles(event)["Ali Hassan"] == "target"
+    # An office of several words before the spokesperson's name.
+    [event] = proposals(
+        "On Friday, Iraqi forces arrested two suspects in Mosul, the Ministry "
+        "of Interior spokesman, Mohammed Ali, told reporters."
+    )
+    assert roles(event)["Mohammed Ali"] == "mentioned"
+    # A speaker's words on "the gunmen" or "the shootings" just told answer
+    # the attack: no statement of their own.
+    [event] = proposals(
+        "Gunmen killed two police officers in Kirkuk on Monday, a security "
+        "source said.\n\nMajor General Saad Maan said in a statement that the "
+        "gunmen would be found."
+    )
+    assert roles(event)["Saad Maan"] == "mentioned"
+    [event] = proposals(
+        "Border guards shot dead three fuel carriers near Saravan on Sunday, "
+        "a rights group said.\n\nMolavi Abdolhamid condemned "
+        "the shootings on his website."
+    )
+    assert roles(event)["Molavi Abdolhamid"] == "mentioned"
+    # The body's spokesperson by the body's bare word, after the body's own
+    # words on the incident.
+    [event] = proposals(
+        "Gunmen abducted three Jordanian truck drivers near Rutba on Sunday. "
+        "Jordan's Foreign Ministry said it was following the case closely. "
+        "Ministry spokesman Sufian Qudah said the men were in good health."
+    )
+    assert roles(event)["Sufian Qudah"] == "mentioned"
+    # A committee ordered to investigate the incident is of the incident.
+    [event] = proposals(
+        "Gunmen killed two police officers in Kirkuk on Monday, a security "
+        "source said.\n\nPrime Minister Mohammed Shia al-Sudani ordered the "
+        "formation of a committee to investigate the incident."
+    )
+    assert roles(event)["Mohammed Shia al-Sudani"] == "mentioned"
+    # Not a committee on something else: no part in the attack.
+    [event] = proposals(
+        "Gunmen killed two police officers in Kirkuk on Monday, a security "
+        "source said.\n\nOn Tuesday, the prime minister formed a committee to "
+        "investigate corruption at the oil ministry."
+    )
+    assert "Ministry of Oil of Iraq" not in roles(event)

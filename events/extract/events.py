@@ -462,11 +462,11 @@ ANAPHORS: list[tuple[frozenset[str], re.Pattern]] = [
             _DEFINITE + r"(?:[\w’'.-]+\s+){0,2}?(?:strikes?|attacks?|bombings?|"
             r"bombardment|shelling|raids?|assaults?|explosions?|blasts?|"
             r"incident|operation|killings?|aggression|abduction|kidnapping|"
-            r"shooting|ambush|fighting|clash(?:es)?|gunfights?|firefights?|"
+            r"shootings?|ambush|fighting|clash(?:es)?|gunfights?|firefights?|"
             r"violence|drones?|crime(?!\s+(?:committed|of|against)\b)|"
             # "said those responsible would be punished", "The attackers opened
             # fire on a patrol…" after the ambush: who did what was just told.
-            r"responsible|perpetrators|culprits|attackers|assailants|killers)\b",
+            r"responsible|perpetrators|culprits|attackers|assailants|killers|gunmen)\b",
             re.IGNORECASE,
         ),
     ),
@@ -651,7 +651,11 @@ OWN_SPOKESPERSON = re.compile(
     r"[,.!?][”\"]\s+(?:the\s+(?:group|organi[sz]ation|ministry|party|movement|council|agency|"
     r"centre|center|network|commission|office)[’']s|its)\s+(?:coordinator|"
     r"spokes(?:man|woman|person)|head|director|chairman|chairwoman|leader|"
-    r"president|secretary-general)\b",
+    r"president|secretary-general)\b"
+    # "Ministry spokesman Sufian Qudah said…" opening the sentence after the
+    # ministry's own words: the body's spokesperson, by the body's bare word.
+    r"|^\s*(?:ministry|group|organi[sz]ation|party|movement|council|agency|office|"
+    r"commission)\s+spokes(?:man|woman|person)\s+[A-Z]",
     re.IGNORECASE,
 )
 SEPARATELY = re.compile(r"\b(?:separately|separate (?:meetings|talks))\b")
@@ -6318,10 +6322,14 @@ ATTRIBUTION_AFTER = re.compile(
 # "…, its spokesman, Colonel Myles Caggins, said": a person named after his
 # office, set off by commas before the verb.
 PERSON_ATTRIBUTED = re.compile(
-    r",\s*(?:its|their|his|her|the)\s+(?:[\w’'-]+\s+){0,2}?(?:spokesman|"
+    r",\s*(?:its|their|his|her|the)\s+(?:[\w’'-]+\s+){0,4}?(?:spokesman|"
     r"spokeswoman|spokesperson|commander|head|chief|director|envoy|lawyer|"
     r"lawyers|attorney|governor|mayor)\s*,\s*"
     r"(?:[A-Z][\w.’'-]*\s+){0,2}$"
+)
+PERSON_OFFICE_AFTER = re.compile(
+    r"\s*,\s*(?:the|a|an|its|their)\s+[^,.;:“”\"]{1,80}?,\s*"
+    r"(?:said|says|told|added|wrote)\b"
 )
 OFFICE_BEFORE = re.compile(
     r"\b(?:secretary|head|chief|leader|commander|spokesman|spokeswoman|spokesperson|"
@@ -6360,6 +6368,15 @@ def _aside_role(text: str, sentence: Sentence, mention: ActorMention) -> str | N
         and re.match(r"\s*,\s*(?:said|says|told|added)\b", after)
     ):
         # "…, their lawyer, Mohammad Hossein Aghasi, said": who tells of it.
+        return Role.MENTIONED
+    if (
+        mention.kind == PERSON
+        and re.search(r",\s*(?:[A-Z][\w.’'-]*\s+){0,2}$", before)
+        and PERSON_OFFICE_AFTER.match(after)
+    ):
+        # "…, killing one smuggler, Colonel Mehdi Khosravi, the commander of
+        # the border guards, said": a person named before his office, set
+        # off by commas before the verb, tells of it.
         return Role.MENTIONED
     if re.search(r"\baccording to\s+(?:the\s+)?[^,;]*$", before, re.IGNORECASE):
         return Role.MENTIONED

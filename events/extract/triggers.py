@@ -554,6 +554,11 @@ _TRIGGER_PATTERNS: list[tuple[str, float, str]] = [
             r"(?:released|freed) (?:[\w-]+ ){0,3}?(?:prisoners|detainees|hostages|"
             r"captives|activists|journalists|protesters)",
             r"(?:launched|ordered|opened) an? (?:investigation|inquiry|probe)",
+            # "ordered (the formation of) a committee to investigate the
+            # attack": an inquiry by the body that makes it.
+            r"(?:launched|ordered|opened) (?:the formation of )?an? "
+            r"(?:[\w-]+ ){0,2}?(?:committee|commission|panel) to "
+            r"(?:investigate|look into)",
             # Relations between states broken: "severed diplomatic ties with
             # Qatar", "broke off relations in 2016".
             r"(?:severed|broke off|cut off) (?:its |their |all )?"
