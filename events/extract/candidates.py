@@ -64,7 +64,7 @@ HEAD_KINDS: dict[str, str] = {
     **dict.fromkeys(
         words(
             "army forces force guard guards corps police gendarmerie navy "
-            "peshmerga command units division"
+            "peshmerga command units division fleet flotilla"
         ),
         K.SECURITY_FORCE,
     ),
@@ -484,7 +484,17 @@ CONNECTORS = frozenset(
 )
 COUNTRY_PREFIX = re.compile(r"(?:^|\s)(U\.S\.|US|U\.K\.|UK)\s+$")
 # "Kurdish-led", "Iran-backed": words about a name, not of it.
-LED_SUFFIXES = ("-led", "-backed", "-based", "-aligned", "-linked", "-allied")
+LED_SUFFIXES = (
+    "-led",
+    "-backed",
+    "-based",
+    "-aligned",
+    "-linked",
+    "-allied",
+    "-affiliated",
+    "-sponsored",
+    "-funded",
+)
 PRONOUNS = words(
     "he she they it we i you his her their its this that these those there "
     "who which what"
@@ -901,6 +911,20 @@ EMBASSY = re.compile(
     rf"(?:{_OWNER}|\b[Tt]he\s+(?P<demonym>[A-Z][a-z]+))\s+(?P<body>[Ee]mbassy)"
     r"(?:\s+in\s+(?P<seat>[A-Z][\w-]+))?"
 )
+# "the Iraqi premier's office", "Iraq's prime minister's office": the office
+# of the state's head of government ("premier" is written for "prime
+# minister"), which speaks for him.
+PREMIER_OFFICE = re.compile(
+    rf"(?:{_OWNER}|\b[Tt]he\s+(?P<demonym>[A-Z][a-z]+))\s+"
+    r"(?P<body>(?:premier|prime\s+minister)[’']s\s+office)\b"
+)
+# "Iran's consulate general in Baku", "the Turkish consulate in Mosul": a
+# state's consulate is in a city, which its name keeps.
+CONSULATE = re.compile(
+    rf"(?:{_OWNER}|\b[Tt]he\s+(?P<demonym>[A-Z][a-z]+))\s+"
+    r"(?P<body>(?i:consulate(?:[\s-]+general)?))"
+    r"\s+in\s+(?P<seat>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)\b"
+)
 # "the Iraqi government said", "Turkey's government": the state when it acts,
 # as a capital standing for its government is ("Baghdad said"); not in a
 # title ("Iraq's government spokesman") nor in a thing of the government's.
@@ -1116,6 +1140,15 @@ MINISTERS_MINISTRY = re.compile(
     r"\b(?:his|her|the(?:\s+(?P<demonym>[A-Z][a-z]+))?)\s+ministry\b(?=\s+"
     r"(?:said|says|added|announced|stated|reported)\b)"
 )
+# A host and where he receives his guests: "received … in Ankara" (not
+# "was received …", a guest).
+HOSTED_IN = re.compile(
+    r"(?<!\bwas\s)(?<!\bwere\s)(?<!\bbeen\s)"
+    r"\b(?:received|receives|hosted|hosts|welcomed|welcomes)\b[^.;]{0,120}?"
+    r"\bin\s+(?P<capital>"
+    + "|".join(sorted((c.title() for c in CAPITALS), key=len, reverse=True))
+    + r")\b"
+)
 # What may come before the minister at the start of a sentence: its day.
 SENTENCE_OPENING = re.compile(
     r"(?:(?:On|Late on|Early on)\s+\w+(?:\s+\w+)?,\s*|"
@@ -1177,6 +1210,13 @@ def _ministers_ministry(body: str, offset: int) -> list[_Candidate]:
         # "Roads and Urban Development Minister …": the one state whose
         # ministry is so named.
         owner = _own_portfolio_state(_portfolio(title))
+    if owner is None and named is None:
+        # "Trade Minister Ömer Bolat received the KRG's finance minister in
+        # Ankara …, the ministry said": a minister receives his guests in
+        # his own state's capital.
+        host = HOSTED_IN.search(body, title.end(), ministry.start())
+        if host:
+            owner = _owner_of_code(CAPITALS[fold(host.group("capital"))])
     if told is not None:
         # "the Turkish ministry said" after an Iraqi minister: not his.
         owner_told = owner_of(told)
@@ -1768,6 +1808,21 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             + match.start("name")
             + (len(match.group("name")) - len(name))
         )
+        of_before = re.search(
+            r"(?<![\w’'-])([A-Z][a-z]+)\s+of\s+$", body[: match.start("name")]
+        )
+        if (
+            of_before
+            and name == match.group("name")
+            and not SOURCE_BEFORE.search(body[: match.start("name")])
+            and not _is_junk([of_before.group(1)])
+            and fold(of_before.group(1)) not in TITLE_WORDS
+            and owner_of(of_before.group(1)) is None
+        ):
+            # "the Men of Dignity movement", "the Guardians of Dawn
+            # militia": a name with "of" inside it, what it is after it.
+            start = sentence.start + of_before.start(1)
+            name = body[of_before.start(1) : match.end("name")]
         head = match.group("head").casefold()
         kind, named, aliases = SUFFIX_KINDS[head], name, []
         if head in TRIBAL:
@@ -1850,6 +1905,36 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
                 parent=owner.actor(),
             )
         )
+    for match in PREMIER_OFFICE.finditer(body):
+        owner = owner_of(match.group("owner") or match.group("demonym"))
+        if owner is None or owner.code == REGION_CODE:
+            continue
+        found.append(
+            _Candidate(
+                sentence.start + match.start(),
+                sentence.start + match.end("body"),
+                K.GOVERNMENT_BODY,
+                name=f"Office of the Prime Minister of {owner.name}",
+                country=owner.country,
+                parent=owner.actor(),
+            )
+        )
+    for match in CONSULATE.finditer(body):
+        owner = owner_of(match.group("owner") or match.group("demonym"))
+        seat = match.group("seat")
+        if owner is None or (owner_of(seat) is not None and fold(seat) not in CAPITALS):
+            continue  # "Iraq's consulate in Iran": no city, no name
+        general = " General" if "general" in match.group("body").lower() else ""
+        found.append(
+            _Candidate(
+                sentence.start + match.start("body"),
+                sentence.start + match.end("body"),
+                K.GOVERNMENT_BODY,
+                name=f"Consulate{general} of {owner.name} in {seat}",
+                country=owner.country,
+                parent=owner.actor(),
+            )
+        )
     for match in TRADE_UNION.finditer(body):
         name = _strip_leading(match.group("name"))
         state = _state_named_in(name)
@@ -1883,6 +1968,18 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
     # to be read again by the name after them.
     unsure: list[tuple[int, int]] = []
     for first, last in _capitalised_runs(tokens, text):
+        # "the SDF-affiliated Asayish": who backs or holds a body says what
+        # it is; one word after it is a name all the same.
+        word = tokens[last].text
+        if (
+            first + 1 == last
+            and fold(tokens[first].text).endswith(LED_SUFFIXES)
+            and not _is_junk([word])
+            and owner_of(word) is None
+            and fold(word) not in DEMONYMS
+        ):
+            found.append(_Candidate(tokens[last].start, tokens[last].end, ""))
+            continue
         acronym = _acronym_after(tokens, last, text)
         # A body: "Iraqi High Commission for Human Rights", "Democratic
         # Party of Iranian Kurdistan", "Popular Mobilization Forces".
@@ -2350,7 +2447,7 @@ def _has_particle(tokens: list[Token], first: int, last: int) -> bool:
 FORCES = re.compile(
     r"\b(?P<name>(?P<owner>U\.S\.|US|U\.K\.|UK|[A-Z][\w’'-]+)\s+(?P<kind>(?i:"
     r"(?:(?:security|armed|special|border|federal|government|counter-terrorism|"
-    r"counterterrorism|riot)\s+)*(?:forces|troops|army|soldiers|police|"
+    r"counterterrorism|riot|(?-i:internal))\s+)*(?:forces|troops|army|soldiers|police|"
     r"service members|servicemen|personnel|sailors|marines|"
     r"border guards?|coast ?guards?|military|security service|armed forces|"
     r"gendarmerie(?:\s+(?:forces|troops|units|teams))?|"
@@ -2360,6 +2457,18 @@ FORCES = re.compile(
     r"(?:warplanes?|jets?)|drones?|aircraft|artillery|gunboats?))))\b"
     # "Iraqi jet fuel": a product, no aircraft.
     r"(?!\s+fuel\b)"
+)
+# Police officers counted, with no one's name before them.
+COUNTED_POLICE = re.compile(
+    r"(?<![\w’'-])(?i:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|fifteen|twenty|thirty|a\s+dozen|several|dozens\s+of)\s+"
+    r"(?P<name>(?i:police\s+officers|policemen|police\s+personnel))\b"
+)
+# Police named as a force that acts, not a thing of theirs ("a police
+# station").
+FORCE_OF_POLICE = re.compile(
+    r"\b(?i:police)\b(?!\s+(?i:officers?|stations?|sources?|chiefs?|"
+    r"headquarters|posts?|custody|cars?|vehicles?|checkpoints?|spokes\w+))"
 )
 # A police force by its own name: "Dubai Police", "Sharjah Police".
 NAMED_POLICE = re.compile(r"\b[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?\s+Police\b")
@@ -2408,6 +2517,25 @@ SERVICES = {
     },
     "IRN": {"navy": "Islamic Republic of Iran Navy"},
 }
+# A state's force by the name it is kept under, where the words for it
+# ("Iranian border guards") are not that name. By ISO 3166-1 alpha-3, then
+# the words after the adjective, casefolded.
+KEPT_FORCE_NAMES = {
+    "IRN": {
+        "border guards": "Border Guard Command of Iran",
+        "border guard": "Border Guard Command of Iran",
+    },
+}
+
+
+def _kept_force_name(country: str, name: str) -> str:
+    """ "Iranian border guards" as Border Guard Command of Iran."""
+    words_ = name.split(maxsplit=1)
+    if len(words_) < 2:
+        return name
+    return KEPT_FORCE_NAMES.get(country, {}).get(words_[1].casefold(), name)
+
+
 # A state's armed forces as a whole by the name they are kept under, where
 # that is not "<adjective> Armed Forces": Pakistan's troops, forces and
 # military are its security forces as one; Armenia's and Azerbaijan's carry
@@ -2549,7 +2677,30 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
                     sentence.start + match.end("name"),
                     K.SECURITY_FORCE,
                     # "riot police" are the police, in one of their units.
-                    name=f"{adjective} {_force_word(match.group('name'))}",
+                    name=_kept_force_name(
+                        owner.country if owner else "",
+                        f"{adjective} {_force_word(match.group('name'))}",
+                    ),
+                    country=owner.country if owner else "",
+                    parent=owner.actor() if owner else None,
+                )
+            )
+    if adjective:
+        for match in COUNTED_POLICE.finditer(body):
+            # "killing 11 police officers", "two policemen were wounded":
+            # the police of the article's country, counted (one officer is
+            # more often a source: "a police officer said"). After a police
+            # force the article names ("Federal police fired tear gas … four
+            # policemen were hurt"), they are that force's.
+            if FORCE_OF_POLICE.search(text, 0, sentence.start + match.start()):
+                continue
+            owner = owner_of(adjective)
+            found.append(
+                _Candidate(
+                    sentence.start + match.start("name"),
+                    sentence.start + match.end("name"),
+                    K.SECURITY_FORCE,
+                    name=f"{adjective} police",
                     country=owner.country if owner else "",
                     parent=owner.actor() if owner else None,
                 )
@@ -2717,6 +2868,8 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             name = f"{DEMONYM_OF[owner.code]} {kind_words}"
         else:
             name = match.group("name")
+        # "Iraqi internal security forces" are the state's security forces.
+        name = _kept_force_name(owner.country, re.sub(r"\binternal\s+", "", name))
         found.append(
             _Candidate(
                 start,
