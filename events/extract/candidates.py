@@ -923,7 +923,10 @@ PREMIER_OFFICE = re.compile(
 CONSULATE = re.compile(
     rf"(?:{_OWNER}|\b[Tt]he\s+(?P<demonym>[A-Z][a-z]+))\s+"
     r"(?P<body>(?i:consulate(?:[\s-]+general)?))"
-    r"\s+in\s+(?P<seat>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)\b"
+    r"\s+in\s+(?P<seat>[A-Z][\w-]+(?:\s+(?!(?:%s)\b)[A-Z][\w-]+)?)\b"
+    # "the Iranian consulate in Erbil Tuesday": the day is no part of the
+    # city's name.
+    % "|".join(sorted((w.title() for w in WEEKDAYS | MONTHS), key=len, reverse=True))
 )
 # "the Iraqi government said", "Turkey's government": the state when it acts,
 # as a capital standing for its government is ("Baghdad said"); not in a
@@ -1140,11 +1143,15 @@ MINISTERS_MINISTRY = re.compile(
     r"\b(?:his|her|the(?:\s+(?P<demonym>[A-Z][a-z]+))?)\s+ministry\b(?=\s+"
     r"(?:said|says|added|announced|stated|reported)\b)"
 )
-# A host and where he receives his guests: "received … in Ankara" (not
-# "was received …", a guest).
+# A host and where he receives his guests: the minister's name, then
+# "received … in Ankara". Not "was received …" (a guest),
+# nor "…, who received …" (an aside of another time), nor a thing received
+# from someone ("received a letter from his counterpart in Baghdad": the
+# sender's city).
 HOSTED_IN = re.compile(
-    r"(?<!\bwas\s)(?<!\bwere\s)(?<!\bbeen\s)"
-    r"\b(?:received|receives|hosted|hosts|welcomed|welcomes)\b[^.;]{0,120}?"
+    r"\s*(?:[^\W\d_a-z][\w’'.-]*\s+){1,4}?"
+    r"(?:received|receives|hosted|hosts|welcomed|welcomes)\b"
+    r"(?:(?!\bfrom\b)[^.;]){0,120}?"
     r"\bin\s+(?P<capital>"
     + "|".join(sorted((c.title() for c in CAPITALS), key=len, reverse=True))
     + r")\b"
@@ -1214,7 +1221,7 @@ def _ministers_ministry(body: str, offset: int) -> list[_Candidate]:
         # "Trade Minister Ömer Bolat received the KRG's finance minister in
         # Ankara …, the ministry said": a minister receives his guests in
         # his own state's capital.
-        host = HOSTED_IN.search(body, title.end(), ministry.start())
+        host = HOSTED_IN.match(body, title.end(), ministry.start())
         if host:
             owner = _owner_of_code(CAPITALS[fold(host.group("capital"))])
     if told is not None:
@@ -1808,8 +1815,11 @@ def _candidates_in(sentence: Sentence, text: str) -> list[_Candidate]:
             + match.start("name")
             + (len(match.group("name")) - len(name))
         )
+        # The name is the thing "the" points to ("the Men of Dignity
+        # movement"); with no "the", the word before "of" is who is told of
+        # ("Supporters of Sadr movement rallied"), not part of the name.
         of_before = re.search(
-            r"(?<![\w’'-])([A-Z][a-z]+)\s+of\s+$", body[: match.start("name")]
+            r"(?<![\w’'-])[Tt]he\s+([A-Z][a-z]+)\s+of\s+$", body[: match.start("name")]
         )
         if (
             of_before
@@ -2464,6 +2474,10 @@ COUNTED_POLICE = re.compile(
     r"twelve|fifteen|twenty|thirty|a\s+dozen|several|dozens\s+of)\s+"
     r"(?P<name>(?i:police\s+officers|policemen|police\s+personnel))\b"
 )
+# Whose the counted are, told after them: "… from the Kurdistan Region".
+COUNTED_FROM = re.compile(
+    r"\s+(?:from|of)\s+(?:the\s+)?(?P<owner>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)"
+)
 # Police named as a force that acts, not a thing of theirs ("a police
 # station").
 FORCE_OF_POLICE = re.compile(
@@ -2695,6 +2709,9 @@ def _forces_in(sentence: Sentence, text: str, *, home: str = "") -> list[_Candid
             if FORCE_OF_POLICE.search(text, 0, sentence.start + match.start()):
                 continue
             owner = owner_of(adjective)
+            whose = COUNTED_FROM.match(body, match.end())
+            if whose and owner_of(whose.group("owner")) not in (None, owner):
+                continue  # "two police officers from the Kurdistan Region"
             found.append(
                 _Candidate(
                     sentence.start + match.start("name"),

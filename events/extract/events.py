@@ -654,8 +654,8 @@ OWN_SPOKESPERSON = re.compile(
     r"president|secretary-general)\b"
     # "Ministry spokesman Sufian Qudah said…" opening the sentence after the
     # ministry's own words: the body's spokesperson, by the body's bare word.
-    r"|^\s*(?:ministry|group|organi[sz]ation|party|movement|council|agency|office|"
-    r"commission)\s+spokes(?:man|woman|person)\s+[A-Z]",
+    r"|^\s*(?P<bare>ministry|group|organi[sz]ation|party|movement|council|agency|"
+    r"office|commission)\s+spokes(?:man|woman|person)\s+[A-Z]",
     re.IGNORECASE,
 )
 SEPARATELY = re.compile(r"\b(?:separately|separate (?:meetings|talks))\b")
@@ -2159,7 +2159,21 @@ def _incidents(actions: list[Action]) -> list[Incident]:
                     for r in i.reactions
                 )
             ]
-            if answered and OWN_SPOKESPERSON.search(action.sentence_text):
+            own = OWN_SPOKESPERSON.search(action.sentence_text)
+            if own and own.group("bare"):
+                # "Ministry spokesman …" speaks for a ministry that just
+                # reacted, not after a party's reaction.
+                bare = re.compile(rf"\b{own.group('bare')}\b", re.IGNORECASE)
+                answered = [
+                    i
+                    for i in answered
+                    if any(
+                        0 <= action.sentence.index - r.sentence.index <= 1
+                        and bare.search(r.sentence_text)
+                        for r in i.reactions
+                    )
+                ]
+            if answered and own:
                 # "The Metro Center … condemned both cases. '…,' the group's
                 # coordinator, Rahman Gharib, said": the same reaction.
                 for incident in answered:
@@ -6330,6 +6344,11 @@ PERSON_ATTRIBUTED = re.compile(
 PERSON_OFFICE_AFTER = re.compile(
     r"\s*,\s*(?:the|a|an|its|their)\s+[^,.;:“”\"]{1,80}?,\s*"
     r"(?:said|says|told|added|wrote)\b"
+    # "…, killing a commander, Abu Ali, a senior member, said the army.":
+    # a speaker after the verb is who tells; the one named is told of.
+    r"(?!\s+(?:(?:the|a|an)\s+(?:[\w’'-]+\s+){0,2}?[\w’'-]+|"
+    r"(?-i:[A-Z][\w’'-]+)(?:\s+(?-i:[A-Z][\w’'-]+)){0,3})"
+    r"\s*(?:[.;,]|$|\bin\s+a\s+statement\b|\bon\s+[A-Z]))"
 )
 OFFICE_BEFORE = re.compile(
     r"\b(?:secretary|head|chief|leader|commander|spokesman|spokeswoman|spokesperson|"
